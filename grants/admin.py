@@ -1,0 +1,269 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.admin_tools import MunicipalityScopedAdmin, money_column
+from portal.money import format_kroner
+
+from .models import (
+    Allocation,
+    Application,
+    Attachment,
+    CarryOver,
+    ConflictOfInterest,
+    ContactPerson,
+    CriterionResult,
+    Decision,
+    Pool,
+    ProposedAmount,
+    Report,
+    RequestedAmount,
+    ReservedLine,
+    Review,
+    SpentAmount,
+    StatusChange,
+    SuccessCriterion,
+)
+
+
+class ScopedHistoryAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
+    """Scoped to the user's municipality, with the audit history one click away."""
+
+
+class ReservedLineInline(admin.TabularInline):
+    model = ReservedLine
+    extra = 0
+
+
+@admin.register(Pool)
+class PoolAdmin(ScopedHistoryAdmin):
+    list_display = [
+        "title",
+        "municipality",
+        "year",
+        "status",
+        money_column("budget", _("budget")),
+        "application_deadline",
+    ]
+    list_filter = ["municipality", "status", "year"]
+    search_fields = ["title", "description"]
+    readonly_fields = ["balance"]
+    inlines = [ReservedLineInline]
+
+    @admin.display(description=_("saldo"))
+    def balance(self, pool: Pool) -> str:
+        if pool.pk is None:
+            return "–"
+        return _(
+            "Reserveret %(reserved)s · bevilget %(allocated)s · til rådighed %(available)s"
+        ) % {
+            "reserved": format_kroner(pool.reserved_total),
+            "allocated": format_kroner(pool.allocated_total),
+            "available": format_kroner(pool.available),
+        }
+
+
+@admin.register(ReservedLine)
+class ReservedLineAdmin(ScopedHistoryAdmin):
+    municipality_path = "pool__municipality"
+    list_display = ["title", "pool", money_column("amount", _("beløb"))]
+    list_filter = ["pool__municipality", "pool__year"]
+    search_fields = ["title"]
+
+
+class RequestedAmountInline(admin.TabularInline):
+    model = RequestedAmount
+    extra = 0
+
+
+class ContactPersonInline(admin.TabularInline):
+    model = ContactPerson
+    extra = 0
+
+
+class SuccessCriterionInline(admin.TabularInline):
+    model = SuccessCriterion
+    extra = 0
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "actor", "at", "comment"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(ScopedHistoryAdmin):
+    list_display = ["title", "number", "pool", "department", "committee", "status", "requested"]
+    list_filter = ["municipality", "status", "pool__year", "committee", "department"]
+    search_fields = ["title", "target_group", "description", "contacts__name"]
+    autocomplete_fields = ["department", "committee", "continues", "goals"]
+    filter_horizontal = ["co_committees", "sdgs"]
+    readonly_fields = ["created_at", "updated_at", "submitted_at", "created_by"]
+    inlines = [
+        RequestedAmountInline,
+        ContactPersonInline,
+        SuccessCriterionInline,
+        AttachmentInline,
+        StatusChangeInline,
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("requested_amounts")
+
+    @admin.display(description=_("ansøgt"))
+    def requested(self, application: Application) -> str:
+        return " / ".join(
+            f"{row.year}: {format_kroner(row.amount)}"
+            for row in application.requested_amounts.all()
+        )
+
+
+@admin.register(RequestedAmount)
+class RequestedAmountAdmin(ScopedHistoryAdmin):
+    municipality_path = "application__municipality"
+    list_display = ["application", "year", money_column("amount", _("beløb"))]
+    list_filter = ["application__municipality", "year"]
+    search_fields = ["application__title"]
+
+
+@admin.register(ContactPerson)
+class ContactPersonAdmin(MunicipalityScopedAdmin):
+    municipality_path = "application__municipality"
+    list_display = ["name", "title", "department", "application"]
+    list_filter = ["application__municipality"]
+    search_fields = ["name", "email", "application__title"]
+
+
+@admin.register(SuccessCriterion)
+class SuccessCriterionAdmin(MunicipalityScopedAdmin):
+    municipality_path = "application__municipality"
+    list_display = ["__str__", "target_value", "unit", "application"]
+    list_filter = ["application__municipality"]
+    search_fields = ["text", "application__title"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(MunicipalityScopedAdmin):
+    municipality_path = "application__municipality"
+    list_display = ["application", "from_status", "to_status", "actor", "at"]
+    list_filter = ["application__municipality", "to_status"]
+    search_fields = ["application__title", "comment"]
+    readonly_fields = ["application", "from_status", "to_status", "actor", "at", "comment"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(MunicipalityScopedAdmin):
+    municipality_path = "application__municipality"
+    list_display = ["original_name", "application", "content_type", "size", "uploaded_at"]
+    list_filter = ["application__municipality", "content_type"]
+    search_fields = ["original_name", "application__title"]
+
+
+class ProposedAmountInline(admin.TabularInline):
+    model = ProposedAmount
+    extra = 0
+
+
+@admin.register(Review)
+class ReviewAdmin(ScopedHistoryAdmin):
+    municipality_path = "application__municipality"
+    list_display = ["application", "reviewer", "average_score", "updated_at"]
+    list_filter = ["application__municipality", "application__pool__year"]
+    search_fields = ["application__title", "comment"]
+    inlines = [ProposedAmountInline]
+
+
+@admin.register(ProposedAmount)
+class ProposedAmountAdmin(MunicipalityScopedAdmin):
+    municipality_path = "review__application__municipality"
+    list_display = ["review", "year", money_column("amount", _("beløb"))]
+    list_filter = ["review__application__municipality", "year"]
+    search_fields = ["review__application__title"]
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(MunicipalityScopedAdmin):
+    municipality_path = "application__municipality"
+    list_display = ["application", "user", "declared_at"]
+    list_filter = ["application__municipality"]
+    search_fields = ["application__title", "reason"]
+
+
+class AllocationInline(admin.TabularInline):
+    model = Allocation
+    extra = 0
+    readonly_fields = ["created_by", "created_at"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ScopedHistoryAdmin):
+    municipality_path = "application__municipality"
+    list_display = ["application", "outcome", "committee", "meeting_date", "under_delegation"]
+    list_filter = ["application__municipality", "outcome", "under_delegation", "condition"]
+    search_fields = ["application__title", "message", "reasons"]
+    inlines = [AllocationInline]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ScopedHistoryAdmin):
+    municipality_path = "pool__municipality"
+    list_display = ["application", "pool", money_column("amount", _("beløb")), "created_at"]
+    list_filter = ["pool__municipality", "pool__year"]
+    search_fields = ["application__title"]
+
+
+@admin.register(CarryOver)
+class CarryOverAdmin(ScopedHistoryAdmin):
+    municipality_path = "application__municipality"
+    list_display = ["application", "from_pool", "to_pool", money_column("amount", _("beløb"))]
+    list_filter = ["application__municipality", "to_pool__year"]
+    search_fields = ["application__title", "note"]
+
+
+class SpentAmountInline(admin.TabularInline):
+    model = SpentAmount
+    extra = 0
+
+
+class CriterionResultInline(admin.TabularInline):
+    model = CriterionResult
+    extra = 0
+
+
+@admin.register(Report)
+class ReportAdmin(ScopedHistoryAdmin):
+    municipality_path = "application__municipality"
+    list_display = ["application", "kind", "status", "due_date", "submitted_at"]
+    list_filter = ["application__municipality", "kind", "status"]
+    search_fields = ["application__title", "summary"]
+    inlines = [SpentAmountInline, CriterionResultInline]
+
+
+@admin.register(SpentAmount)
+class SpentAmountAdmin(MunicipalityScopedAdmin):
+    municipality_path = "report__application__municipality"
+    list_display = ["report", "year", money_column("amount", _("forbrugt"))]
+    list_filter = ["report__application__municipality", "year"]
+    search_fields = ["report__application__title"]
+
+
+@admin.register(CriterionResult)
+class CriterionResultAdmin(MunicipalityScopedAdmin):
+    municipality_path = "report__application__municipality"
+    list_display = ["criterion", "achieved_value", "report"]
+    list_filter = ["report__application__municipality"]
+    search_fields = ["criterion__text", "comment"]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GrantsConfig(AppConfig):
+    name = "grants"
+    verbose_name = _("Puljer og ansøgninger")

@@ -1,0 +1,43 @@
+from .applications import (
+    EDITABLE_STATUSES,
+    FUNDED_STATUSES,
+    Application,
+    ApplicationStatus,
+    Attachment,
+    ContactPerson,
+    RequestedAmount,
+    StatusChange,
+    SuccessCriterion,
+)
+from .decisions import Allocation, CarryOver, Decision, DecisionOutcome, GrantCondition
+from .pools import Pool, PoolStatus, ReservedLine
+from .reports import CriterionResult, Report, ReportKind, ReportStatus, SpentAmount
+from .review import ConflictOfInterest, ProposedAmount, Review
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "FUNDED_STATUSES",
+    "Allocation",
+    "Application",
+    "ApplicationStatus",
+    "Attachment",
+    "CarryOver",
+    "ConflictOfInterest",
+    "ContactPerson",
+    "CriterionResult",
+    "Decision",
+    "DecisionOutcome",
+    "GrantCondition",
+    "Pool",
+    "PoolStatus",
+    "ProposedAmount",
+    "Report",
+    "ReportKind",
+    "ReportStatus",
+    "RequestedAmount",
+    "ReservedLine",
+    "Review",
+    "SpentAmount",
+    "StatusChange",
+    "SuccessCriterion",
+]

@@ -1,0 +1,320 @@
+"""An application to a pool; once approved it is the funded project ("indsats").
+
+The fields follow the application form of DESIGN.md, heading by heading and in order.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from policies.models import SDG, Goal
+from portal.models import Committee, Department, Municipality
+from portal.money import MoneyField
+
+from .pools import Pool
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Kladde")
+    SUBMITTED = "submitted", _("Indsendt")
+    IN_REVIEW = "in_review", _("Under behandling")
+    RETURNED = "returned", _("Sendt retur til ændringer")
+    RECOMMENDED = "recommended", _("Indstillet")
+    APPROVED = "approved", _("Bevilget")
+    REJECTED = "rejected", _("Afslået")
+    ACTIVE = "active", _("Igangværende")
+    CLOSED = "closed", _("Afsluttet")
+    WITHDRAWN = "withdrawn", _("Trukket tilbage")
+
+
+# Statuses the public may see: the project was funded (DESIGN.md, public pages).
+FUNDED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.ACTIVE, ApplicationStatus.CLOSED)
+# Statuses in which the caseworker may edit the content.
+EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+
+
+class Application(models.Model):
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("kommune"),
+    )
+    pool = models.ForeignKey(
+        Pool, on_delete=models.PROTECT, related_name="applications", verbose_name=_("pulje")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("ansøgende afdeling"),
+    )
+    number = models.PositiveSmallIntegerField(
+        _("nummer i handleplanen"),
+        null=True,
+        blank=True,
+        help_text=_("Løbenummer i puljens oversigt, fx 1 for 'Kvinder i job'."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications_created",
+        verbose_name=_("oprettet af"),
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("senest gemt"), auto_now=True)
+    submitted_at = models.DateTimeField(_("indsendt"), null=True, blank=True)
+    # Optimistic locking: bumped on every save through the services.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    # 1. Indsats and Politisk udvalg
+    title = models.CharField(_("Indsats"), max_length=200)
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("Politisk udvalg"),
+    )
+    co_committees = models.ManyToManyField(
+        Committee,
+        blank=True,
+        related_name="co_applications",
+        verbose_name=_("Øvrige udvalg"),
+        help_text=_("Fx KFU i 'SU/KFU', når indsatsen hører under flere udvalg."),
+    )
+    # 2. Beløb fra integrationspuljen: rows in RequestedAmount.
+    amount_note = models.CharField(
+        _("Bemærkning til beløb"),
+        max_length=300,
+        blank=True,
+        help_text=_("Fx 'Restmidler fra 2020'."),
+    )
+    # 3. Kontakt/tovholder: rows in ContactPerson.
+    # 4. Tidligere modtaget fra integrationspuljen
+    continues = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="continued_by",
+        verbose_name=_("Viderefører ansøgning"),
+    )
+    previous_funding_text = models.TextField(
+        _("Tidligere modtaget fra integrationspuljen"), blank=True
+    )
+    # 5. Primary goals (and resources) of the integration policy
+    goals = models.ManyToManyField(
+        Goal,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("Primære målsætninger i integrationspolitikken"),
+    )
+    # 6.-14.
+    other_policy_goals = models.TextField(_("Målsætninger fra andre politikker"), blank=True)
+    target_group = models.TextField(_("Målgruppe"), blank=True)
+    challenge = models.TextField(_("Udfordring"), blank=True)
+    purpose = models.TextField(_("Formål/forandringsteori"), blank=True)
+    description = models.TextField(_("Beskrivelse af indsatsen"), blank=True)
+    continuation_learnings = models.TextField(
+        _("Hvad har virket, og hvad justeres?"),
+        blank=True,
+        help_text=_("Kun for en indsats, der videreføres."),
+    )
+    # 11. Succeskriterier: rows in SuccessCriterion.
+    anchoring = models.TextField(_("Forankringsperspektiv"), blank=True)
+    partners = models.TextField(_("Øvrige samarbejdspartnere"), blank=True)
+    other_funding = models.TextField(_("Anden finansiering"), blank=True)
+    # 15. Verdensmål
+    sdgs = models.ManyToManyField(SDG, blank=True, verbose_name=_("Verdensmål"))
+
+    source = models.CharField(
+        _("kilde"),
+        max_length=200,
+        blank=True,
+        help_text=_("Hvor oplysningerne stammer fra, når ansøgningen er indlæst fra et dokument."),
+    )
+    history = HistoricalRecords(m2m_fields=[goals, co_committees, sdgs])
+
+    class Meta:
+        verbose_name = _("ansøgning")
+        verbose_name_plural = _("ansøgninger")
+        ordering = ["pool", "number", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pool", "number"],
+                condition=Q(number__isnull=False),
+                name="application_unique_number_per_pool",
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_funded(self) -> bool:
+        return self.status in FUNDED_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def years(self) -> list[int]:
+        """The years an application may ask money for: its pool's year and the next."""
+        return [self.pool.year, self.pool.year + 1]
+
+
+class RequestedAmount(models.Model):
+    """Amount asked for one year (up to two years per application)."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="requested_amounts",
+        verbose_name=_("ansøgning"),
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = MoneyField(_("beløb"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ansøgt beløb")
+        verbose_name_plural = _("ansøgte beløb")
+        ordering = ["application", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "year"], name="requested_one_per_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="requested_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"
+
+
+class ContactPerson(models.Model):
+    """Kontakt/tovholder. Personal data: never shown publicly, anonymised after retention."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("ansøgning")
+    )
+    order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+    name = models.CharField(_("navn"), max_length=150)
+    title = models.CharField(_("stilling"), max_length=150, blank=True)
+    department = models.CharField(_("afdeling"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("kontaktperson")
+        verbose_name_plural = _("kontaktpersoner")
+        ordering = ["application", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SuccessCriterion(models.Model):
+    """A measurable promise ("succeskriterium"), later reported on."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="success_criteria",
+        verbose_name=_("ansøgning"),
+    )
+    order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+    text = models.TextField(_("succeskriterium"))
+    target_value = models.DecimalField(
+        _("måltal"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("enhed"), max_length=40, blank=True, help_text=_("Fx %, deltagere."))
+
+    class Meta:
+        verbose_name = _("succeskriterium")
+        verbose_name_plural = _("succeskriterier")
+        ordering = ["application", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class StatusChange(models.Model):
+    """One workflow transition: who moved the application from what to what, and why."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("ansøgning"),
+    )
+    from_status = models.CharField(
+        _("fra"), max_length=12, choices=ApplicationStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("til"), max_length=12, choices=ApplicationStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("udført af"),
+    )
+    at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+    comment = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        verbose_name = _("statusændring")
+        verbose_name_plural = _("statusændringer")
+        ordering = ["application", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Random-free but collision-safe: the storage appends a suffix when a name exists.
+    return (
+        f"attachments/{instance.application.municipality_id}/{instance.application_id}/{filename}"
+    )
+
+
+class Attachment(models.Model):
+    """A file attached to an application (PDF, DOCX, XLSX); private storage."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("ansøgning"),
+    )
+    file = models.FileField(_("fil"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("filnavn"), max_length=200)
+    content_type = models.CharField(_("filtype"), max_length=100)
+    size = models.PositiveIntegerField(_("størrelse (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("uploadet af"),
+    )
+    uploaded_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bilag")
+        verbose_name_plural = _("bilag")
+        ordering = ["application", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,177 @@
+"""The committee's decision and the money it moves: allocations and carry-over."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.models import Committee
+from portal.money import MoneyField
+
+from .applications import Application
+from .pools import Pool
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Bevilget")
+    REJECTED = "rejected", _("Afslået")
+
+
+class GrantCondition(models.TextChoices):
+    """The pool's rule (seed 001): under the threshold an evaluation, at or over an agreement."""
+
+    EVALUATION = "evaluation", _("Evaluering året efter")
+    COOPERATION_AGREEMENT = "cooperation_agreement", _("Samarbejdsaftale")
+    NONE = "none", _("Ingen")
+
+
+class Decision(models.Model):
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="decision", verbose_name=_("ansøgning")
+    )
+    outcome = models.CharField(_("afgørelse"), max_length=10, choices=DecisionOutcome.choices)
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("udvalg"),
+    )
+    meeting_date = models.DateField(_("mødedato"), null=True, blank=True)
+    under_delegation = models.BooleanField(
+        _("truffet under delegation"),
+        default=False,
+        help_text=_("Bevilget af sekretariatet inden for puljens delegerede grænse."),
+    )
+    message = models.TextField(_("meddelelse til ansøger"), blank=True)
+    reasons = models.TextField(
+        _("begrundelse"),
+        blank=True,
+        help_text=_("Skal udfyldes, når der ikke gives fuldt medhold (forvaltningsloven § 22)."),
+    )
+    appeal_guidance = models.TextField(_("klagevejledning"), blank=True)
+    condition = models.CharField(
+        _("vilkår"), max_length=25, choices=GrantCondition.choices, default=GrantCondition.NONE
+    )
+    conditions_text = models.TextField(_("øvrige vilkår"), blank=True)
+    evaluation_due = models.DateField(_("evaluering senest"), null=True, blank=True)
+    agreement_signed_on = models.DateField(
+        _("samarbejdsaftale underskrevet"), null=True, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions_recorded",
+        verbose_name=_("registreret af"),
+    )
+    recorded_at = models.DateTimeField(_("registreret"), auto_now_add=True)
+    source = models.CharField(_("kilde"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("afgørelse")
+        verbose_name_plural = _("afgørelser")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.get_outcome_display()}"
+
+
+class Allocation(models.Model):
+    """Money from one pool (one year) to one application ("bevilling")."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("ansøgning"),
+    )
+    pool = models.ForeignKey(
+        Pool, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("pulje")
+    )
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("afgørelse"),
+    )
+    amount = MoneyField(_("beløb"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("oprettet af"),
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bevilling")
+        verbose_name_plural = _("bevillinger")
+        ordering = ["pool__year", "application"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "pool"], name="allocation_one_per_application_and_pool"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.pool.year}"
+
+
+class CarryOver(models.Model):
+    """Unspent money of a grant moved into the next year for the same project ("restmidler").
+
+    It does not consume the receiving pool's budget; it is shown as carry-over. The amount
+    may be unknown for projects imported from documents that only say "restmidler fra 2020".
+    """
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="carry_overs",
+        verbose_name=_("ansøgning"),
+    )
+    from_pool = models.ForeignKey(
+        Pool, on_delete=models.PROTECT, related_name="carry_overs_out", verbose_name=_("fra pulje")
+    )
+    to_pool = models.ForeignKey(
+        Pool, on_delete=models.PROTECT, related_name="carry_overs_in", verbose_name=_("til pulje")
+    )
+    amount = MoneyField(_("beløb"), null=True, blank=True)
+    note = models.TextField(_("bemærkning"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("godkendt af"),
+    )
+    approved_at = models.DateTimeField(_("godkendt"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("overførsel af restmidler")
+        verbose_name_plural = _("overførsler af restmidler")
+        ordering = ["to_pool__year", "application"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "from_pool", "to_pool"], name="carryover_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="carryover_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_pool=F("to_pool")), name="carryover_between_two_pools"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.from_pool.year} → {self.to_pool.year}"

@@ -1,0 +1,140 @@
+"""The yearly integration pool ("integrationspulje") and its reserved lines."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from policies.models import ActionPlan, Policy
+from portal.models import Municipality
+from portal.money import ZERO, MoneyField
+
+
+class PoolStatus(models.TextChoices):
+    PLANNED = "planned", _("Planlagt")
+    OPEN = "open", _("Åben for ansøgninger")
+    CLOSED = "closed", _("Lukket")
+
+
+class Pool(models.Model):
+    """One municipality's money for one year.
+
+    Allocations from the pool plus its reserved lines can never exceed `budget`; the
+    services in `grants.services.allocation` enforce it under a row lock on this row.
+    A historical pool imported from an earlier document may have no recorded budget:
+    then nothing can be allocated from it through the portal.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="pools", verbose_name=_("kommune")
+    )
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="pools", verbose_name=_("politik")
+    )
+    action_plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pools",
+        verbose_name=_("handleplan"),
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    budget = MoneyField(
+        _("budget"),
+        null=True,
+        blank=True,
+        help_text=_("Puljens samlede ramme for året i kroner."),
+    )
+    application_deadline = models.DateTimeField(_("ansøgningsfrist"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PoolStatus.choices, default=PoolStatus.PLANNED
+    )
+    evaluation_threshold = MoneyField(
+        _("grænse for samarbejdsaftale"),
+        default=Decimal("100000.00"),
+        help_text=_(
+            "Bevillinger under beløbet skal evalueres året efter; bevillinger på eller over "
+            "beløbet kræver en samarbejdsaftale."
+        ),
+    )
+    delegation_limit = MoneyField(
+        _("delegeret bevillingsgrænse"),
+        default=ZERO,
+        help_text=_(
+            "Ansøgninger op til dette beløb i alt kan bevilges af sekretariatet uden "
+            "udvalgsbehandling. 0 betyder ingen delegation."
+        ),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pulje")
+        verbose_name_plural = _("puljer")
+        ordering = ["municipality__name", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="pool_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="pool_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(evaluation_threshold__gte=0), name="pool_threshold_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(delegation_limit__gte=0), name="pool_delegation_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.municipality})"
+
+    # Balance figures are always computed from rows, never stored (DESIGN.md, money rules).
+    @property
+    def reserved_total(self) -> Decimal:
+        return self.reserved_lines.aggregate(total=Sum("amount"))["total"] or ZERO
+
+    @property
+    def allocated_total(self) -> Decimal:
+        return self.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
+
+    @property
+    def carried_over_in_total(self) -> Decimal:
+        return self.carry_overs_in.aggregate(total=Sum("amount"))["total"] or ZERO
+
+    @property
+    def committed_total(self) -> Decimal:
+        """What the plan's table sums: allocations plus reserved lines."""
+        return self.allocated_total + self.reserved_total
+
+    @property
+    def available(self) -> Decimal | None:
+        if self.budget is None:
+            return None
+        return self.budget - self.committed_total
+
+
+class ReservedLine(models.Model):
+    """Money set aside in a pool for a purpose that is not an application, e.g. prizes."""
+
+    pool = models.ForeignKey(
+        Pool, on_delete=models.CASCADE, related_name="reserved_lines", verbose_name=_("pulje")
+    )
+    title = models.CharField(_("formål"), max_length=200)
+    amount = MoneyField(_("beløb"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reserveret beløb")
+        verbose_name_plural = _("reserverede beløb")
+        ordering = ["pool", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="reservedline_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

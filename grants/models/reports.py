@@ -1,0 +1,126 @@
+"""What a funded project reports back ("afrapportering / evaluering")."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.money import MoneyField
+
+from .applications import Application, SuccessCriterion
+
+
+class ReportKind(models.TextChoices):
+    EVALUATION = "evaluation", _("Evaluering")
+    STATUS = "status", _("Statusrapport")
+    FINAL = "final", _("Slutrapport")
+
+
+class ReportStatus(models.TextChoices):
+    REQUESTED = "requested", _("Anmodet")
+    SUBMITTED = "submitted", _("Indsendt")
+    RETURNED = "returned", _("Sendt retur")
+    ACCEPTED = "accepted", _("Godkendt")
+
+
+class Report(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reports", verbose_name=_("ansøgning")
+    )
+    kind = models.CharField(_("type"), max_length=12, choices=ReportKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.REQUESTED
+    )
+    due_date = models.DateField(_("frist"))
+    summary = models.TextField(_("sammenfatning"), blank=True)
+    anchoring_status = models.TextField(_("status for forankring"), blank=True)
+    unspent_amount = MoneyField(_("ubrugte midler"), null=True, blank=True)
+    staff_comment = models.TextField(_("sekretariatets bemærkning"), blank=True)
+    submitted_at = models.DateTimeField(_("indsendt"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports_submitted",
+        verbose_name=_("indsendt af"),
+    )
+    accepted_at = models.DateTimeField(_("godkendt"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports_accepted",
+        verbose_name=_("godkendt af"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("afrapportering")
+        verbose_name_plural = _("afrapporteringer")
+        ordering = ["due_date", "application"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unspent_amount__isnull=True) | Q(unspent_amount__gte=0),
+                name="report_unspent_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.application}"
+
+
+class SpentAmount(models.Model):
+    """Money a project reports as spent in one year."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="spent_amounts", verbose_name=_("rapport")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = MoneyField(_("forbrugt"))
+
+    class Meta:
+        verbose_name = _("forbrug")
+        verbose_name_plural = _("forbrug")
+        ordering = ["report", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "year"], name="spent_one_per_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="spent_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"
+
+
+class CriterionResult(models.Model):
+    """The achieved result for one success criterion in one report."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="results", verbose_name=_("rapport")
+    )
+    criterion = models.ForeignKey(
+        SuccessCriterion,
+        on_delete=models.CASCADE,
+        related_name="results",
+        verbose_name=_("succeskriterium"),
+    )
+    achieved_value = models.DecimalField(
+        _("opnået værdi"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    comment = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        verbose_name = _("resultat")
+        verbose_name_plural = _("resultater")
+        ordering = ["report", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "criterion"], name="result_one_per_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.achieved_value}"

@@ -1,0 +1,99 @@
+"""Read-side queries: figures computed from rows, never typed or stored."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from policies.models import ActionPlan, Goal
+from portal.money import ZERO
+
+from .models import Allocation, Application, Pool, ReservedLine
+from .models.applications import FUNDED_STATUSES
+
+
+@dataclass
+class PlanRow:
+    """One line of the action plan's table: a project, or a reserved line."""
+
+    title: str
+    committees: str
+    goals: list[Goal]
+    amounts: dict[int, Decimal]
+    application: Application | None = None
+
+    def amount(self, year: int) -> Decimal | None:
+        return self.amounts.get(year)
+
+
+@dataclass
+class PlanTable:
+    years: list[int]
+    rows: list[PlanRow] = field(default_factory=list)
+    reserved: list[PlanRow] = field(default_factory=list)
+
+    @property
+    def sums(self) -> dict[int, Decimal]:
+        totals = dict.fromkeys(self.years, ZERO)
+        for row in [*self.rows, *self.reserved]:
+            for year, amount in row.amounts.items():
+                totals[year] += amount
+        return totals
+
+
+def committees_label(application: Application) -> str:
+    """ "SU/KFU": the responsible committee first, then the others."""
+    abbreviations = [application.committee.abbreviation] if application.committee else []
+    abbreviations += [c.abbreviation for c in application.co_committees.all()]
+    return "/".join(abbreviations)
+
+
+def action_plan_table(action_plan: ActionPlan) -> PlanTable:
+    """Part 2 of the action plan: each funded project's allocations per year, reserved lines
+    and the sums per year, all computed from allocation rows (seed 000: 722.000 / 700.000)."""
+    years = action_plan.years
+    pools = Pool.objects.filter(action_plan=action_plan, year__in=years)
+    allocations = Allocation.objects.filter(pool__in=pools).select_related("pool")
+    applications = (
+        Application.objects.filter(allocations__pool__in=pools, status__in=FUNDED_STATUSES)
+        .distinct()
+        .select_related("committee")
+        .prefetch_related(
+            "co_committees",
+            Prefetch("goals", queryset=Goal.objects.order_by("kind", "number")),
+            Prefetch("allocations", queryset=allocations, to_attr="plan_allocations"),
+        )
+        .order_by("number", "title")
+    )
+    table = PlanTable(years=years)
+    for application in applications:
+        table.rows.append(
+            PlanRow(
+                title=application.title,
+                committees=committees_label(application),
+                goals=list(application.goals.all()),
+                amounts={a.pool.year: a.amount for a in application.plan_allocations},
+                application=application,
+            )
+        )
+    reserved: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    for line in ReservedLine.objects.filter(pool__in=pools).select_related("pool"):
+        reserved[line.title][line.pool.year] = line.amount
+    table.reserved = [
+        PlanRow(title=title, committees="", goals=[], amounts=amounts)
+        for title, amounts in reserved.items()
+    ]
+    return table
+
+
+def pool_balance(pool: Pool) -> dict[str, Decimal | None]:
+    """Budget, reserved, allocated, carry-over and available for one pool."""
+    reserved, allocated = pool.reserved_total, pool.allocated_total
+    return {
+        "budget": pool.budget,
+        "reserved": reserved,
+        "allocated": allocated,
+        "carry_over": pool.carried_over_in_total,
+        "available": None if pool.budget is None else pool.budget - reserved - allocated,
+    }

@@ -1,0 +1,207 @@
+"""Recording the committee's decision, which allocates the money and sets the conditions."""
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    Decision,
+    DecisionOutcome,
+    GrantCondition,
+    Report,
+    ReportKind,
+    StatusChange,
+)
+from portal.models import Committee
+from portal.money import ZERO, format_kroner, to_money
+
+from .allocation import allocate
+from .errors import DomainError
+from .workflow import change_status, lock_application
+
+
+def condition_for(*, total: Decimal, threshold: Decimal) -> str:
+    """Seed 001's rule: under the threshold an evaluation, at or over it an agreement."""
+    if total <= 0:
+        return GrantCondition.NONE
+    if total < threshold:
+        return GrantCondition.EVALUATION
+    return GrantCondition.COOPERATION_AGREEMENT
+
+
+def _requested_by_year(application: Application) -> dict[int, Decimal]:
+    return {row.year: row.amount for row in application.requested_amounts.all()}
+
+
+def _validate_amounts(application: Application, amounts: Mapping[int, Decimal]) -> None:
+    requested = _requested_by_year(application)
+    for year, amount in amounts.items():
+        if year not in application.years:
+            raise DomainError(
+                _("Der kan kun bevilges for %(years)s, ikke for %(year)s.")
+                % {"years": " og ".join(map(str, application.years)), "year": year}
+            )
+        if amount < 0:
+            raise DomainError(_("Et bevilget beløb kan ikke være negativt."))
+        if amount > requested.get(year, ZERO):
+            raise DomainError(
+                _("Der kan ikke bevilges mere end ansøgt for %(year)s (%(requested)s).")
+                % {"year": year, "requested": format_kroner(requested.get(year, ZERO))}
+            )
+
+
+def _grants_everything(application: Application, amounts: Mapping[int, Decimal]) -> bool:
+    requested = _requested_by_year(application)
+    return all(amounts.get(year, ZERO) >= amount for year, amount in requested.items())
+
+
+def _create_follow_up(decision: Decision, application: Application, last_year: int) -> None:
+    """The report the condition asks for, so reports due and overdue can be listed."""
+    if decision.condition == GrantCondition.EVALUATION:
+        Report.objects.create(
+            application=application, kind=ReportKind.EVALUATION, due_date=decision.evaluation_due
+        )
+    elif decision.condition == GrantCondition.COOPERATION_AGREEMENT:
+        Report.objects.create(
+            application=application,
+            kind=ReportKind.FINAL,
+            due_date=datetime.date(last_year + 1, 3, 31),
+        )
+
+
+def record_decision(
+    *,
+    application: Application,
+    outcome: str,
+    actor,
+    amounts: Mapping[int, Decimal] | None = None,
+    committee: Committee | None = None,
+    meeting_date: datetime.date | None = None,
+    message: str = "",
+    reasons: str = "",
+    appeal_guidance: str = "",
+    under_delegation: bool = False,
+    conditions_text: str = "",
+    source: str = "",
+) -> Decision:
+    """Create the decision and its allocations for a locked application, in a transaction."""
+    if hasattr(application, "decision"):
+        raise DomainError(_("Der er allerede truffet afgørelse om denne ansøgning."))
+    amounts = {year: to_money(amount) for year, amount in (amounts or {}).items()}
+    pool = application.pool
+    if outcome == DecisionOutcome.APPROVED:
+        _validate_amounts(application, amounts)
+        if sum(amounts.values(), ZERO) <= 0:
+            raise DomainError(_("En bevilling skal have et beløb større end 0 kr."))
+    else:
+        amounts = {}
+    total = sum(amounts.values(), ZERO)
+    if not _grants_everything(application, amounts) and (
+        not reasons.strip() or not appeal_guidance.strip()
+    ):
+        raise DomainError(
+            _(
+                "En afgørelse, der ikke giver fuldt ud medhold, skal have en begrundelse "
+                "(forvaltningsloven § 22) og en klagevejledning."
+            )
+        )
+    if under_delegation:
+        if pool.delegation_limit <= 0 or total > pool.delegation_limit:
+            raise DomainError(
+                _("Sekretariatet kan kun bevilge op til %(limit)s under delegation.")
+                % {"limit": format_kroner(pool.delegation_limit)}
+            )
+    elif committee is None:
+        raise DomainError(_("Angiv det udvalg, der har truffet afgørelsen."))
+
+    years_with_money = sorted(year for year, amount in amounts.items() if amount > 0)
+    condition = condition_for(total=total, threshold=pool.evaluation_threshold)
+    evaluation_due = None
+    if condition == GrantCondition.EVALUATION:
+        evaluation_due = datetime.date(years_with_money[-1] + 1, 12, 31)
+    decision = Decision.objects.create(
+        application=application,
+        outcome=outcome,
+        committee=committee,
+        meeting_date=meeting_date,
+        under_delegation=under_delegation,
+        message=message,
+        reasons=reasons,
+        appeal_guidance=appeal_guidance,
+        condition=condition,
+        conditions_text=conditions_text,
+        evaluation_due=evaluation_due,
+        decided_by=actor,
+        source=source,
+    )
+    if outcome == DecisionOutcome.APPROVED:
+        allocate(application=application, decision=decision, amounts=amounts, actor=actor)
+        _create_follow_up(decision, application, years_with_money[-1])
+    return decision
+
+
+def do_record_decision(*, application_id: int, outcome: str, actor, **details) -> Decision:
+    """Record the committee's (or the delegated staff's) decision and move the status."""
+    with transaction.atomic():
+        application = lock_application(application_id)
+        to_status = (
+            ApplicationStatus.APPROVED
+            if outcome == DecisionOutcome.APPROVED
+            else ApplicationStatus.REJECTED
+        )
+        change_status(
+            application=application,
+            to_status=to_status,
+            actor=actor,
+            comment=details.get("message", ""),
+        )
+        return record_decision(application=application, outcome=outcome, actor=actor, **details)
+
+
+def do_import_funded_application(
+    *, application_id: int, amounts: Mapping[int, Decimal], source: str, actor=None
+) -> Decision:
+    """Bring in a project that was funded before the portal existed (e.g. from an action plan).
+
+    The workflow is not replayed with invented dates: one status row says where it came
+    from, and the money still goes through `allocate`, so the budget rule holds.
+    """
+    with transaction.atomic():
+        application = lock_application(application_id)
+        if application.status != ApplicationStatus.DRAFT:
+            raise DomainError(_("Kun en ny ansøgning kan indlæses som bevilget."))
+        if any(amounts.values()):
+            decision = record_decision(
+                application=application,
+                outcome=DecisionOutcome.APPROVED,
+                actor=actor,
+                amounts=amounts,
+                committee=application.committee,
+                source=source,
+                message=source,
+            )
+        else:
+            # Funded from an earlier pool whose amounts the source does not state.
+            decision = Decision.objects.create(
+                application=application,
+                outcome=DecisionOutcome.APPROVED,
+                committee=application.committee,
+                decided_by=actor,
+                source=source,
+                message=source,
+            )
+        application.status = ApplicationStatus.ACTIVE
+        application.save(update_fields=["status", "updated_at"])
+        StatusChange.objects.create(
+            application=application,
+            from_status="",
+            to_status=ApplicationStatus.ACTIVE,
+            actor=actor,
+            comment=_("Indlæst som bevilget fra: %(source)s") % {"source": source},
+        )
+        return decision

@@ -1,0 +1,80 @@
+"""Submitting an application: complete, before the deadline, to an open pool."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grants.models import Application, ApplicationStatus, PoolStatus
+
+from .errors import DeadlinePassed, DomainError
+from .workflow import change_status, lock_application
+
+# Form headings that must be answered before submission (DESIGN.md, the application form).
+REQUIRED_TEXT_FIELDS = [
+    ("title", gettext_lazy("Indsats (titel)")),
+    ("target_group", gettext_lazy("Hvem er målgruppen for indsatsen?")),
+    ("challenge", gettext_lazy("Hvilken udfordring søger indsatsen at håndtere?")),
+    ("purpose", gettext_lazy("Formål/forandringsteori")),
+    ("description", gettext_lazy("Beskrivelse af indsatsen")),
+    ("anchoring", gettext_lazy("Hvad er forankringsperspektivet for indsatsen?")),
+]
+
+
+def missing_for_submission(application: Application) -> list[str]:
+    """Plain-language list of what is still missing; empty when it can be submitted."""
+    missing = []
+    if application.committee_id is None:
+        missing.append(_("Vælg det politiske udvalg."))
+    if not any(row.amount > 0 for row in application.requested_amounts.all()):
+        missing.append(_("Angiv det beløb, der søges om, for mindst ét år."))
+    if not application.contacts.exists():
+        missing.append(_("Angiv mindst én kontaktperson/tovholder."))
+    if not application.goals.exists():
+        missing.append(_("Vælg mindst én af integrationspolitikkens målsætninger."))
+    for field, label in REQUIRED_TEXT_FIELDS:
+        if not str(getattr(application, field) or "").strip():
+            missing.append(_("Udfyld »%(label)s«.") % {"label": label})
+    if not application.success_criteria.exists():
+        missing.append(_("Angiv mindst ét succeskriterium."))
+    return missing
+
+
+def check_pool_accepts(application: Application, *, now=None) -> None:
+    pool = application.pool
+    now = now or timezone.now()
+    if pool.status != PoolStatus.OPEN:
+        raise DomainError(_("%(pool)s er ikke åben for ansøgninger.") % {"pool": pool.title})
+    if pool.application_deadline and now > pool.application_deadline:
+        raise DeadlinePassed(
+            _(
+                "Ansøgningsfristen for %(pool)s var %(deadline)s. Ansøgningen kan ikke "
+                "indsendes efter fristen; kontakt sekretariatet."
+            )
+            % {
+                "pool": pool.title,
+                "deadline": date_format(
+                    timezone.localtime(pool.application_deadline), "DATETIME_FORMAT"
+                ),
+            }
+        )
+
+
+def do_submit(*, application_id: int, actor, comment: str = "") -> Application:
+    with transaction.atomic():
+        application = lock_application(application_id)
+        if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
+            raise DomainError(_("Ansøgningen er allerede indsendt."))
+        check_pool_accepts(application)
+        missing = missing_for_submission(application)
+        if missing:
+            raise DomainError(
+                _("Ansøgningen mangler: %(missing)s") % {"missing": " ".join(missing)}
+            )
+        return change_status(
+            application=application,
+            to_status=ApplicationStatus.SUBMITTED,
+            actor=actor,
+            comment=comment,
+        )

@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin_tools import MunicipalityScopedAdmin
+
+from .models import Committee, Department, Municipality, User
+
+
+class CommitteeInline(admin.TabularInline):
+    model = Committee
+    extra = 0
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+    fk_name = "municipality"
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "website"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CommitteeInline, DepartmentInline]
+
+
+@admin.register(Committee)
+class CommitteeAdmin(MunicipalityScopedAdmin):
+    list_display = ["abbreviation", "name", "municipality"]
+    list_filter = ["municipality"]
+    search_fields = ["name", "abbreviation"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(MunicipalityScopedAdmin):
+    list_display = ["name", "parent", "municipality"]
+    list_filter = ["municipality"]
+    search_fields = ["name", "parent__name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "get_full_name", "role", "municipality", "department", "is_active"]
+    list_filter = ["role", "municipality", "is_active", "is_staff"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    autocomplete_fields = ["department"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (
+            _("Kommune og rolle"),
+            {"fields": ["role", "municipality", "department", "job_title", "phone"]},
+        ),
+    ]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        (_("Kommune og rolle"), {"fields": ["role", "municipality", "department"]}),
+    ]

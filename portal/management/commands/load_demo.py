@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.demo import DEMO_PASSWORD, DEMO_USERS, demo_loaded, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data built from the seed documents (Frederiksberg and København) and "
+        "create the demo users with password 'demo'. For development and trying the portal "
+        "only: refused unless DEBUG is on or --force is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even though DEBUG is off (never on a production database).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "The demo data and its users (password 'demo') are for development only. "
+                "Run with DEBUG=1, or --force on a database that is not production."
+            )
+        if demo_loaded():
+            self.stdout.write("Demo data is already loaded.")
+        else:
+            result = load_demo()
+            self.stdout.write(
+                self.style.SUCCESS("Loaded demo data: " + ", ".join(result.municipalities))
+            )
+        self.stdout.write("")
+        self.stdout.write(
+            f"Demo logins (password: {DEMO_PASSWORD}) at http://127.0.0.1:8000/login/"
+        )
+        for username, slug, role, _department, _name in DEMO_USERS:
+            self.stdout.write(f"  {username:<20} {role.label:<14} {slug or 'alle kommuner'}")
+        self.stdout.write("")

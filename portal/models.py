@@ -1,0 +1,156 @@
+"""Tenancy: municipalities, their political committees and departments, and users.
+
+Everything a municipality owns hangs off `Municipality`; a user belongs to one municipality
+and, as a caseworker, to one department (DESIGN.md, "Who uses it").
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("navn"), max_length=100, unique=True)
+    slug = models.SlugField(_("kortnavn"), max_length=60, unique=True)
+    code = models.CharField(
+        _("kommunekode"),
+        max_length=3,
+        unique=True,
+        help_text=_("Danmarks Statistiks tre-cifrede kommunekode, fx 147 for Frederiksberg."),
+    )
+    website = models.URLField(_("hjemmeside"), blank=True)
+
+    class Meta:
+        verbose_name = _("kommune")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Committee(models.Model):
+    """A political committee ("politisk udvalg"), e.g. AUU, that owns projects or goals."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="committees", verbose_name=_("kommune")
+    )
+    name = models.CharField(_("navn"), max_length=150)
+    abbreviation = models.CharField(_("forkortelse"), max_length=12)
+
+    class Meta:
+        verbose_name = _("politisk udvalg")
+        verbose_name_plural = _("politiske udvalg")
+        ordering = ["municipality__name", "abbreviation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "abbreviation"], name="committee_unique_abbreviation"
+            ),
+            models.UniqueConstraint(fields=["municipality", "name"], name="committee_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.abbreviation})"
+
+
+class Department(models.Model):
+    """Where caseworkers work and the unit that applies ("forvaltning / afdeling / center")."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="departments",
+        verbose_name=_("kommune"),
+    )
+    name = models.CharField(_("navn"), max_length=150)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("overordnet enhed"),
+    )
+
+    class Meta:
+        verbose_name = _("afdeling")
+        verbose_name_plural = _("afdelinger")
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="department_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.parent.name}" if self.parent_id else self.name
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Sagsbehandler")
+    COMMITTEE_STAFF = "committee_staff", _("Sekretariat")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class User(AbstractUser):
+    role = models.CharField(
+        _("rolle"), max_length=20, choices=Role.choices, default=Role.CASEWORKER
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("kommune"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("afdeling"),
+    )
+    job_title = models.CharField(_("stillingsbetegnelse"), max_length=150, blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("bruger")
+        verbose_name_plural = _("brugere")
+        constraints = [
+            # A caseworker applies on behalf of a department, so must have one; committee
+            # staff work for one municipality. Administrators may span all.
+            models.CheckConstraint(
+                condition=~Q(role="caseworker") | Q(department__isnull=False),
+                name="user_caseworker_has_department",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="administrator") | Q(municipality__isnull=False),
+                name="user_non_admin_has_municipality",
+            ),
+        ]
+
+    @property
+    def is_caseworker(self) -> bool:
+        return self.role == Role.CASEWORKER
+
+    @property
+    def is_committee_staff(self) -> bool:
+        return self.role == Role.COMMITTEE_STAFF
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR or self.is_superuser
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if (
+            self.department_id
+            and self.municipality_id
+            and self.department.municipality_id != self.municipality_id
+        ):
+            raise ValidationError({"department": _("Afdelingen hører ikke til brugerens kommune.")})

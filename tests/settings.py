@@ -1,0 +1,22 @@
+"""Test settings: the production settings with test-only conveniences.
+
+The database still comes from DATABASE_URL (PostgreSQL in CI), SQLite otherwise.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+
+from portal.settings import *  # noqa: E402,F403
+from portal.settings import STORAGES  # noqa: E402
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

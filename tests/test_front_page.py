@@ -1,0 +1,42 @@
+import pytest
+from django.urls import reverse
+
+
+def test_front_page_in_danish_lists_municipalities_policies_and_pools(client, demo):
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="da">' in html
+    assert "Kommunernes integrationspuljer" in html
+    assert "Frederiksberg Kommune" in html
+    assert "Københavns Kommune" in html
+    assert "Integrationspolitik 2019-2022" in html
+    assert "Integrationspuljen 2021" in html
+    assert "722.000 kr." in html  # the 2021 pool's budget
+
+
+def test_front_page_in_english_when_the_user_chooses_it(client, demo):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="en">' in html
+    assert "The municipalities' integration pools" in html
+    assert "Log in" in html
+
+
+def test_address_stays_without_language_prefix(client, db):
+    assert reverse("home") == "/"
+    assert reverse("login") == "/login/"
+
+
+@pytest.mark.parametrize("username", ["frb-sagsbehandler", "frb-sekretariat", "admin"])
+def test_demo_users_log_in_with_password_demo(client, demo, username):
+    response = client.post(reverse("login"), {"username": username, "password": "demo"})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"].username == username
+
+
+def test_wrong_password_is_refused_with_a_danish_message(client, demo):
+    response = client.post(reverse("login"), {"username": "admin", "password": "forkert"})
+    assert response.status_code == 200
+    assert "Indtast venligst korrekt brugernavn og adgangskode" in response.content.decode()

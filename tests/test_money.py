@@ -1,0 +1,28 @@
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from portal.money import format_kroner, to_money
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("150000"), "150.000 kr."),
+        (Decimal("722000.00"), "722.000 kr."),
+        (Decimal("1234567.5"), "1.234.567,50 kr."),
+        (0, "0 kr."),
+        (Decimal("-40000"), "-40.000 kr."),
+        (None, "–"),
+    ],
+)
+def test_amounts_are_shown_the_danish_way(value, shown):
+    with translation.override("da"):
+        assert format_kroner(value) == shown
+
+
+def test_money_is_never_a_float():
+    with pytest.raises(TypeError):
+        to_money(0.1)
+    assert to_money("0.10") + to_money("0.20") == Decimal("0.30")

@@ -1,0 +1,55 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from grants.models import ApplicationStatus, ContactPerson, StatusChange, SuccessCriterion
+from grants.services.errors import DeadlinePassed, DomainError
+from grants.services.submission import do_submit, missing_for_submission
+from policies.models import Goal
+
+
+@pytest.fixture
+def complete_application(make_application, policy):
+    application = make_application(
+        target_group="Kvinder på offentlig ydelse",
+        challenge="Lang ledighed",
+        purpose="Job gennem praktik",
+        description="Forløb med undervisning og praktik",
+        anchoring="Forankres i Center for Integration",
+    )
+    application.goals.set([Goal.objects.get(policy=policy, number=1)])
+    ContactPerson.objects.create(application=application, name="Linda")
+    SuccessCriterion.objects.create(application=application, text="80 % gennemfører")
+    return application
+
+
+def test_missing_headings_are_listed_in_plain_danish(make_application):
+    missing = missing_for_submission(make_application())
+    assert "Angiv mindst én kontaktperson/tovholder." in missing
+    assert "Udfyld »Formål/forandringsteori«." in missing
+    assert "Angiv mindst ét succeskriterium." in missing
+
+
+def test_complete_application_is_submitted_and_recorded(complete_application, caseworker):
+    do_submit(application_id=complete_application.pk, actor=caseworker)
+    complete_application.refresh_from_db()
+    assert complete_application.status == ApplicationStatus.SUBMITTED
+    assert complete_application.submitted_at is not None
+    assert StatusChange.objects.get(application=complete_application).actor == caseworker
+
+
+def test_submission_after_the_deadline_is_refused(complete_application, caseworker):
+    pool = complete_application.pool
+    pool.application_deadline = timezone.now() - datetime.timedelta(minutes=1)
+    pool.save()
+    with pytest.raises(DeadlinePassed, match="Ansøgningsfristen for Integrationspuljen 2026 var"):
+        do_submit(application_id=complete_application.pk, actor=caseworker)
+    complete_application.refresh_from_db()
+    assert complete_application.status == ApplicationStatus.DRAFT
+
+
+def test_incomplete_application_is_refused(make_application, caseworker):
+    application = make_application()
+    with pytest.raises(DomainError, match="mangler"):
+        do_submit(application_id=application.pk, actor=caseworker)
