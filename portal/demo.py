@@ -5,6 +5,7 @@ turns them into rows, sending money through the same services staff use, so the 
 budget rule holds for the demo data too. Totals are never stored: they are computed.
 """
 
+import datetime
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,12 +13,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from grants.models import (
     Application,
     CarryOver,
     ContactPerson,
     Pool,
+    PoolStatus,
     RequestedAmount,
     ReservedLine,
     SuccessCriterion,
@@ -29,6 +32,7 @@ from portal.models import Committee, Department, Municipality, Role, User
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_FILES = ["frederiksberg.json", "koebenhavn.json"]
+EXAMPLE_FILE = "eksempeldata.json"
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo users exist only where the demo command ran
 
 # username → (municipality slug or None, role, department name or None, full name)
@@ -51,6 +55,7 @@ DEMO_USERS = [
 class LoadResult:
     municipalities: list[str] = field(default_factory=list)
     users: list[tuple[str, str]] = field(default_factory=list)
+    example_pools: list = field(default_factory=list)
 
 
 def _money(value) -> Decimal | None:
@@ -303,4 +308,36 @@ def load_demo(directory: Path = DEMO_DIR) -> LoadResult:
             data = json.loads((directory / name).read_text(encoding="utf-8"))
             result.municipalities.append(load_municipality(data).name)
         result.users = _create_demo_users()
+        data = json.loads((directory / EXAMPLE_FILE).read_text(encoding="utf-8"))
+        result.example_pools = load_example_pools(data)
     return result
+
+
+def example_deadline(year: int):
+    """31 January of the pool's year at noon, or 60 days ahead if that has passed."""
+    deadline = timezone.make_aware(datetime.datetime(year, 1, 31, 12, 0))
+    return max(deadline, timezone.now() + datetime.timedelta(days=60))
+
+
+def load_example_pools(data: dict) -> list[Pool]:
+    """Open pools for next year, marked as example data, so the journeys can be tried."""
+    year = timezone.localdate().year + 1
+    pools = []
+    for item in data["pools"]:
+        municipality = Municipality.objects.get(slug=item["municipality"])
+        pool = Pool.objects.create(
+            municipality=municipality,
+            policy=Policy.objects.get(municipality=municipality, slug=item["policy"]),
+            year=year,
+            title=item["title"].format(year=year),
+            description=item["description"],
+            budget=Decimal(item["budget"]),
+            evaluation_threshold=Decimal(item["evaluation_threshold"]),
+            application_deadline=example_deadline(year),
+            status=PoolStatus.OPEN,
+            is_example=True,
+        )
+        for line in item["reserved_lines"]:
+            ReservedLine.objects.create(pool=pool, title=line["title"], amount=line["amount"])
+        pools.append(pool)
+    return pools

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from grants.models import Pool, PoolStatus
@@ -25,3 +26,13 @@ class HomeView(TemplateView):
             .order_by("application_deadline")
         )
         return context
+
+
+def start_page(request):
+    """Where login lands: each role's own start page."""
+    user = request.user
+    if user.is_authenticated and user.is_caseworker:
+        return redirect("mine:dashboard")
+    if user.is_authenticated and user.is_staff:
+        return redirect("admin:index")
+    return redirect("home")

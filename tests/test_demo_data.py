@@ -158,4 +158,15 @@ def test_demo_command_loads_once_and_prints_the_logins(db, capsys):
         "admin",
     ):
         assert username in output
-    assert Pool.objects.filter(municipality__slug="frederiksberg").count() == 3
+    frederiksberg_pools = Pool.objects.filter(municipality__slug="frederiksberg")
+    assert frederiksberg_pools.filter(is_example=False).count() == 3
+
+
+def test_example_pools_are_open_marked_and_apart_from_the_seed_data(demo):
+    examples = Pool.objects.filter(is_example=True)
+    assert examples.count() == 2
+    for pool in examples:
+        assert pool.status == "open"
+        assert "(eksempel)" in pool.title
+        assert pool.description.startswith("Eksempeldata")
+        assert pool.applications.count() == 0

@@ -40,3 +40,8 @@ def test_wrong_password_is_refused_with_a_danish_message(client, demo):
     response = client.post(reverse("login"), {"username": "admin", "password": "forkert"})
     assert response.status_code == 200
     assert "Indtast venligst korrekt brugernavn og adgangskode" in response.content.decode()
+
+
+def test_browser_language_does_not_override_danish(client, db):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="da">' in html

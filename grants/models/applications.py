@@ -147,6 +147,23 @@ class Application(models.Model):
     )
     history = HistoricalRecords(m2m_fields=[goals, co_committees, sdgs])
 
+    # Content fields in form order; used for conflict reports and the printable copy.
+    CONTENT_FIELDS = (
+        "title",
+        "committee",
+        "amount_note",
+        "previous_funding_text",
+        "other_policy_goals",
+        "target_group",
+        "challenge",
+        "purpose",
+        "description",
+        "continuation_learnings",
+        "anchoring",
+        "partners",
+        "other_funding",
+    )
+
     class Meta:
         verbose_name = _("ansøgning")
         verbose_name_plural = _("ansøgninger")
@@ -215,6 +232,7 @@ class ContactPerson(models.Model):
     department = models.CharField(_("afdeling"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("kontaktperson")
@@ -240,6 +258,7 @@ class SuccessCriterion(models.Model):
         _("måltal"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     unit = models.CharField(_("enhed"), max_length=40, blank=True, help_text=_("Fx %, deltagere."))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("succeskriterium")

@@ -70,6 +70,11 @@ class Pool(models.Model):
             "udvalgsbehandling. 0 betyder ingen delegation."
         ),
     )
+    is_example = models.BooleanField(
+        _("eksempeldata"),
+        default=False,
+        help_text=_("Opdigtet pulje til at afprøve portalen; vises tydeligt mærket."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 

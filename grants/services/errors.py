@@ -26,4 +26,12 @@ class InsufficientFunds(DomainError):
 
 
 class EditConflict(DomainError):
-    default_message = _("Nogen har gemt en nyere udgave, mens du redigerede.")
+    """Someone saved a newer version meanwhile; `changed` names the headings that differ."""
+
+    default_message = _(
+        "En anden har gemt ansøgningen, mens du redigerede. Dine ændringer er ikke gemt endnu."
+    )
+
+    def __init__(self, changed: list[str] | None = None, message=None):
+        self.changed = changed or []
+        super().__init__(message)

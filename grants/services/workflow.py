@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from grants.models import Application, ApplicationStatus, StatusChange
 
-from .errors import TransitionNotAllowed
+from .errors import DomainError, TransitionNotAllowed
 
 S = ApplicationStatus
 
@@ -69,3 +69,25 @@ def do_change_status(
         return change_status(
             application=application, to_status=to_status, actor=actor, comment=comment
         )
+
+
+def do_withdraw(*, application_id: int, actor, comment: str = "") -> Application:
+    """The caseworker withdraws the application; allowed any time before the decision."""
+    return do_change_status(
+        application_id=application_id,
+        to_status=S.WITHDRAWN,
+        actor=actor,
+        comment=comment,
+    )
+
+
+def do_return_for_changes(*, application_id: int, actor, comment: str) -> Application:
+    """Staff send the application back to the caseworker with what to change."""
+    if not comment.strip():
+        raise DomainError(_("Skriv, hvad ansøgeren skal ændre."))
+    return do_change_status(
+        application_id=application_id,
+        to_status=S.RETURNED,
+        actor=actor,
+        comment=comment,
+    )

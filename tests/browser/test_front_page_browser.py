@@ -32,9 +32,9 @@ def test_caseworker_logs_in_with_the_keyboard(demo_server, page, screenshot, axe
     page.get_by_label("Brugernavn").fill("frb-sagsbehandler")
     page.get_by_label("Adgangskode").fill("demo")
     page.get_by_label("Adgangskode").press("Enter")
-    page.wait_for_url(demo_server.url + "/")
+    page.wait_for_url(demo_server.url + "/mine/")  # a caseworker lands on Mine ansøgninger
     assert "Demo Sagsbehandler" in page.locator("nav").inner_text()
-    screenshot(page, "front-page-logged-in")
+    screenshot(page, "caseworker-dashboard")
 
 
 def test_language_switch_to_english_is_remembered(demo_server, page):

@@ -1,0 +1,254 @@
+"""The application form: every heading of DESIGN.md, in order, with the seeds' wording.
+
+Every field is optional here, because a draft may be saved at any stage; what submission
+needs is checked by `grants.services.submission.missing_for_submission`.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import FUNDED_STATUSES, Application, ContactPerson, SuccessCriterion
+from grants.services.drafts import CONTACT_FIELDS, CRITERION_FIELDS, DraftContent
+from policies.models import SDG, Goal, GoalKind
+from portal.forms import KronerField
+from portal.models import Committee
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+LONG_TEXT_FIELDS = [
+    name for name in Application.CONTENT_FIELDS if name not in ("title", "committee", "amount_note")
+]
+
+# Help texts in the words of the action plan (seed 000) and the policy (seed 002).
+HELP = {
+    "title": _("Indsatsens navn, som det skal stå i handleplanen, fx »Kvinder i job«."),
+    "committee": _("Det politiske udvalg, indsatsen hører under, fx AUU."),
+    "co_committees": _("Kun hvis indsatsen også hører under andre udvalg, fx KFU i »SU/KFU«."),
+    "amount_note": _("Fx »+ restmidler fra 2020« eller forudsætninger for beløbet."),
+    "continues": _("Vælg den eller de tidligere ansøgninger, indsatsen viderefører."),
+    "previous_funding_text": _("Fx »Projektet fik også midler for 2020« – eller »Nej«."),
+    "goals": _(
+        "Vælg de målsætninger i integrationspolitikken, som indsatsen primært knytter sig til."
+    ),
+    "resources": _("Ressourcerne er politikkens veje til målene; vælg dem, indsatsen bygger på."),
+    "other_policy_goals": _(
+        "Fx Frederiksbergstrategiens »Byen for Alle« eller beskæftigelsesindsatsens prioriteringer."
+    ),
+    "target_group": _(
+        "Hvem er indsatsen for? Fx kvindelige flygtninge under integrationsprogrammet."
+    ),
+    "challenge": _("Hvilken udfordring søger indsatsen at håndtere, og hvad ved I om den?"),
+    "purpose": _("Hvad vil indsatsen ændre, og hvorfor tror I, at den virker?"),
+    "description": _(
+        "Aktiviteter, omfang, antal deltagere og samspil med andre indsatser. For en "
+        "videreført indsats: hvad har virket, og hvad justeres?"
+    ),
+    "continuation_learnings": _("Kun for en indsats, der videreføres."),
+    "anchoring": _("Hvordan fortsætter arbejdet, når bevillingen udløber?"),
+    "partners": _("Eksterne og interne samarbejdspartnere."),
+    "other_funding": _("Fx medarbejdertimer fra afdelingen eller andre puljer."),
+    "sdgs": _("Valgfrit: FN's verdensmål, som indsatsen understøtter."),
+}
+
+
+class ApplicationForm(forms.ModelForm):
+    co_committees = forms.ModelMultipleChoiceField(
+        queryset=Committee.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Øvrige udvalg"),
+        help_text=HELP["co_committees"],
+    )
+    continues = forms.ModelMultipleChoiceField(
+        queryset=Application.objects.none(),
+        required=False,
+        label=_("Viderefører tidligere ansøgning(er)"),
+        help_text=HELP["continues"],
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    goals = forms.ModelMultipleChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Målsætninger"),
+        help_text=HELP["goals"],
+    )
+    resources = forms.ModelMultipleChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Ressourcer"),
+        help_text=HELP["resources"],
+    )
+    sdgs = forms.ModelMultipleChoiceField(
+        queryset=SDG.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("FN's verdensmål"),
+        help_text=HELP["sdgs"],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Application
+        fields = [
+            "title",
+            "committee",
+            "amount_note",
+            "previous_funding_text",
+            "other_policy_goals",
+            "target_group",
+            "challenge",
+            "purpose",
+            "description",
+            "continuation_learnings",
+            "anchoring",
+            "partners",
+            "other_funding",
+        ]
+        labels = {
+            "title": _("Indsats"),
+            "committee": _("Politisk udvalg"),
+            "previous_funding_text": _("Tidligere modtaget fra integrationspuljen"),
+            "other_policy_goals": _(
+                "Hvilke målsætninger fra andre politikker knytter indsatsen sig til?"
+            ),
+            "target_group": _("Hvem er målgruppen for indsatsen?"),
+            "challenge": _("Hvilken udfordring søger indsatsen at håndtere?"),
+            "purpose": _("Formål/forandringsteori"),
+            "description": _(
+                "Beskrivelse af indsatsen (herunder evt. samspil med andre indsatser)"
+            ),
+            "continuation_learnings": _("Hvad har virket, og hvad justeres?"),
+            "anchoring": _("Hvad er forankringsperspektivet for indsatsen?"),
+            "partners": _("Hvilke øvrige samarbejdspartnere er med? (eksterne og interne)"),
+            "other_funding": _("Er der anden finansiering udover integrationspuljen?"),
+        }
+        widgets = dict.fromkeys(LONG_TEXT_FIELDS, TEXTAREA)
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, instance=application, **kwargs)
+        self.application = application
+        municipality = application.municipality
+        policy = application.pool.policy
+        committees = Committee.objects.filter(municipality=municipality)
+        self.fields["committee"].queryset = committees
+        self.fields["co_committees"].queryset = committees
+        self.fields["goals"].queryset = policy.goals.filter(kind=GoalKind.OBJECTIVE)
+        self.fields["resources"].queryset = policy.goals.filter(kind=GoalKind.RESOURCE)
+        self.fields["continues"].queryset = (
+            Application.objects.filter(municipality=municipality, status__in=FUNDED_STATUSES)
+            .exclude(pk=application.pk)
+            .select_related("pool")
+            .order_by("-pool__year", "title")
+        )
+        self.fields["continues"].label_from_instance = lambda a: f"{a.title} ({a.pool.year})"
+        for name, field in self.fields.items():
+            field.required = False
+            if name in HELP and not field.help_text:
+                field.help_text = HELP[name]
+        self.fields["version"].required = True
+        requested = {row.year: row.amount for row in application.requested_amounts.all()}
+        self.amount_fields = []
+        for year in application.years:
+            name = f"amount_{year}"
+            self.fields[name] = KronerField(
+                label=_("Beløb %(year)s") % {"year": year},
+                required=False,
+                help_text=_("I kroner, fx 150.000. Skriv 0, hvis der ikke søges for året."),
+            )
+            self.initial.setdefault(name, requested.get(year))
+            self.amount_fields.append(name)
+        if not self.is_bound:
+            self.initial["version"] = application.version
+            chosen = list(application.goals.all())
+            self.initial["goals"] = [g for g in chosen if g.kind == GoalKind.OBJECTIVE]
+            self.initial["resources"] = [g for g in chosen if g.kind == GoalKind.RESOURCE]
+            self.initial["co_committees"] = list(application.co_committees.all())
+            self.initial["sdgs"] = list(application.sdgs.all())
+            self.initial["continues"] = list(application.continues.all())
+
+    def amounts(self) -> dict[int, Decimal | None]:
+        return {year: self.cleaned_data.get(f"amount_{year}") for year in self.application.years}
+
+    def to_content(self, contacts: "forms.BaseFormSet", criteria: "forms.BaseFormSet"):
+        data = self.cleaned_data
+        return DraftContent(
+            fields={name: data.get(name) for name in Application.CONTENT_FIELDS},
+            co_committees=data.get("co_committees") or [],
+            goals=[*(data.get("goals") or []), *(data.get("resources") or [])],
+            sdgs=data.get("sdgs") or [],
+            continues=data.get("continues") or [],
+            amounts=self.amounts(),
+            contacts=rows_from(contacts, CONTACT_FIELDS),
+            criteria=rows_from(criteria, CRITERION_FIELDS),
+        )
+
+
+def rows_from(formset, names: tuple) -> list[dict]:
+    """Non-empty, non-deleted rows of a formset as dicts (with the row's id if it has one)."""
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if not data or data.get("DELETE"):
+            continue
+        if not any(data.get(name) not in (None, "") for name in names):
+            continue
+        row = {name: data.get(name) for name in names} | {"prefix": form.prefix}
+        if data.get("id") is not None:
+            row["id"] = data["id"].pk
+        rows.append(row)
+    return rows
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "title", "department", "email", "phone"]
+        labels = {
+            "name": _("Navn"),
+            "title": _("Stilling"),
+            "department": _("Afdeling"),
+            "email": _("E-mail"),
+            "phone": _("Telefon"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = SuccessCriterion
+        fields = ["text", "target_value", "unit"]
+        labels = {
+            "text": _("Succeskriterium"),
+            "target_value": _("Måltal (valgfrit)"),
+            "unit": _("Enhed"),
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "text": _("Fx »80 % af deltagerne gennemfører det fulde forløb«."),
+            "target_value": _("Fx 80"),
+            "unit": _("Fx %, deltagere"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["target_value"].localize = True
+        self.fields["target_value"].widget.is_localized = True
+
+
+ContactFormSet = forms.inlineformset_factory(
+    Application, ContactPerson, form=ContactForm, extra=1, can_delete=True, max_num=20
+)
+CriterionFormSet = forms.inlineformset_factory(
+    Application, SuccessCriterion, form=CriterionForm, extra=1, can_delete=True, max_num=30
+)

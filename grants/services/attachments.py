@@ -1,0 +1,92 @@
+"""Attachments: checked by content (not by name), size-limited, stored under a random name."""
+
+import uuid
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from grants.models import EDITABLE_STATUSES, Application, Attachment
+from portal.models import User
+
+from .errors import DomainError
+
+
+@dataclass(frozen=True)
+class FileKind:
+    extension: str
+    content_type: str
+
+
+PDF = FileKind("pdf", "application/pdf")
+DOCX = FileKind("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+XLSX = FileKind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def detect_kind(upload: UploadedFile) -> FileKind | None:
+    """PDF by its header; DOCX/XLSX by the parts inside their zip container."""
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        return PDF
+    if head[:4] != b"PK\x03\x04":
+        return None
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        return None
+    finally:
+        upload.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    return None
+
+
+def safe_name(name: str, kind: FileKind) -> str:
+    stem = get_valid_filename(name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]) or "bilag"
+    stem = stem.rsplit(".", 1)[0][:100]
+    return f"{stem}.{kind.extension}"
+
+
+def do_add_attachment(*, application: Application, upload: UploadedFile, actor: User) -> Attachment:
+    if application.status not in EDITABLE_STATUSES:
+        raise DomainError(_("Der kan kun tilføjes bilag, mens ansøgningen kan redigeres."))
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise DomainError(
+            _("Filen er for stor (%(size)s MB). Den må højst fylde %(limit)s MB.")
+            % {"size": round(upload.size / 1_000_000, 1), "limit": limit // 1_000_000}
+        )
+    kind = detect_kind(upload)
+    if kind is None:
+        raise DomainError(_("Kun PDF-, Word- (DOCX) og Excel-filer (XLSX) kan vedhæftes."))
+    with transaction.atomic():
+        attachment = Attachment(
+            application=application,
+            original_name=safe_name(upload.name, kind),
+            content_type=kind.content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(f"{uuid.uuid4().hex}.{kind.extension}", upload, save=False)
+        attachment.save()
+        return attachment
+
+
+def do_remove_attachment(*, attachment: Attachment, actor: User) -> None:
+    if attachment.application.status not in EDITABLE_STATUSES:
+        raise DomainError(_("Bilag kan kun fjernes, mens ansøgningen kan redigeres."))
+    with transaction.atomic():
+        file = attachment.file
+        attachment.delete()
+        transaction.on_commit(lambda: file.storage.delete(file.name))

@@ -1,0 +1,143 @@
+"""Creating and saving drafts, with optimistic locking so nobody overwrites a colleague."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    ContactPerson,
+    Pool,
+    PoolStatus,
+    RequestedAmount,
+    StatusChange,
+    SuccessCriterion,
+)
+from portal.models import User
+
+from .errors import DomainError, EditConflict
+from .workflow import lock_application
+
+CONTACT_FIELDS = ("name", "title", "department", "email", "phone")
+CRITERION_FIELDS = ("text", "target_value", "unit")
+
+
+@dataclass
+class DraftContent:
+    """Everything the caseworker can type into the form, as plain values."""
+
+    fields: dict[str, object] = field(default_factory=dict)  # Application.CONTENT_FIELDS
+    co_committees: Iterable = ()
+    goals: Iterable = ()
+    sdgs: Iterable = ()
+    continues: Iterable = ()
+    amounts: Mapping[int, Decimal | None] = field(default_factory=dict)
+    contacts: list[dict] = field(default_factory=list)  # {"id"?, name, title, …}
+    criteria: list[dict] = field(default_factory=list)  # {"id"?, text, target_value, unit}
+
+
+def do_create_draft(*, pool_id: int, actor: User) -> Application:
+    """An empty draft for the caseworker's department, ready to be filled in."""
+    with transaction.atomic():
+        pool = Pool.objects.select_related("municipality").get(pk=pool_id)
+        if pool.municipality_id != actor.municipality_id or actor.department_id is None:
+            raise DomainError(_("Du kan kun søge puljer i din egen kommune."))
+        if pool.status != PoolStatus.OPEN:
+            raise DomainError(_("%(pool)s er ikke åben for ansøgninger.") % {"pool": pool.title})
+        application = Application.objects.create(
+            municipality=pool.municipality,
+            pool=pool,
+            department=actor.department,
+            created_by=actor,
+            title="",
+        )
+        StatusChange.objects.create(
+            application=application,
+            from_status="",
+            to_status=ApplicationStatus.DRAFT,
+            actor=actor,
+            comment=_("Kladde oprettet"),
+        )
+        return application
+
+
+def changed_headings(application: Application, content: DraftContent) -> list[str]:
+    """Headings whose saved value differs from what the user sent (for a conflict report)."""
+    changed = []
+    for name in Application.CONTENT_FIELDS:
+        saved = getattr(application, name)
+        mine = content.fields.get(name, saved)
+        if name == "committee":
+            saved, mine = application.committee_id, getattr(mine, "pk", mine)
+        if (saved or "") != (mine or ""):
+            changed.append(str(Application._meta.get_field(name).verbose_name))
+    saved_amounts = {row.year: row.amount for row in application.requested_amounts.all()}
+    mine_amounts = {year: amount for year, amount in content.amounts.items() if amount is not None}
+    if saved_amounts != mine_amounts:
+        changed.append(_("Beløb fra integrationspuljen"))
+    return changed
+
+
+def _sync_children(model, application: Application, rows: list[dict], fields: tuple) -> dict:
+    """Update rows by id, create new ones and delete the ones the user removed.
+
+    Returns {form prefix: row id} so a page that saved in the background can give new rows
+    their ids (and clear the ids of removed ones) before it saves again."""
+    existing = {row.pk: row for row in model.objects.filter(application=application)}
+    kept, ids = set(), {}
+    for order, values in enumerate(rows, start=1):
+        row = existing.get(values.get("id")) or model(application=application)
+        for name in fields:
+            value = values.get(name)
+            if value is None and not model._meta.get_field(name).null:
+                value = ""
+            setattr(row, name, value)
+        row.order = order
+        row.save()
+        kept.add(row.pk)
+        if values.get("prefix"):
+            ids[values["prefix"]] = row.pk
+    model.objects.filter(application=application).exclude(pk__in=kept).delete()
+    return ids
+
+
+def do_save_draft(
+    *, application_id: int, actor: User, expected_version: int, content: DraftContent
+) -> Application:
+    """Save whatever the user typed (complete or not). Refuses if someone saved meanwhile."""
+    with transaction.atomic():
+        application = lock_application(application_id)
+        if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
+            raise DomainError(
+                _("Ansøgningen er indsendt og kan ikke længere ændres; du kan trække den tilbage.")
+            )
+        if application.version != expected_version:
+            raise EditConflict(changed_headings(application, content))
+        for name, value in content.fields.items():
+            if name in Application.CONTENT_FIELDS:
+                setattr(application, name, value if value is not None else "")
+        application.version += 1
+        application.save()
+        application.co_committees.set(content.co_committees)
+        application.goals.set(content.goals)
+        application.sdgs.set(content.sdgs)
+        application.continues.set([a for a in content.continues if a.pk != application.pk])
+        years = application.years
+        for year in years:
+            amount = content.amounts.get(year)
+            if amount is None:
+                RequestedAmount.objects.filter(application=application, year=year).delete()
+            else:
+                RequestedAmount.objects.update_or_create(
+                    application=application, year=year, defaults={"amount": amount}
+                )
+        RequestedAmount.objects.filter(application=application).exclude(year__in=years).delete()
+        application.saved_row_ids = {
+            **_sync_children(ContactPerson, application, content.contacts, CONTACT_FIELDS),
+            **_sync_children(SuccessCriterion, application, content.criteria, CRITERION_FIELDS),
+        }
+        return application

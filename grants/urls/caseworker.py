@@ -1,0 +1,19 @@
+from django.urls import path
+
+from grants.views import caseworker as views
+from grants.views import reporting
+
+app_name = "mine"
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("puljer/<int:pool_id>/ny/", views.StartApplicationView.as_view(), name="start"),
+    path("ansoegninger/<int:pk>/", views.ApplicationDetailView.as_view(), name="detail"),
+    path("ansoegninger/<int:pk>/rediger/", views.ApplicationEditView.as_view(), name="edit"),
+    path("ansoegninger/<int:pk>/autosave/", views.AutosaveView.as_view(), name="autosave"),
+    path("ansoegninger/<int:pk>/indsend/", views.SubmitView.as_view(), name="submit"),
+    path("ansoegninger/<int:pk>/kvittering/", views.ReceiptView.as_view(), name="receipt"),
+    path("ansoegninger/<int:pk>/traek-tilbage/", views.WithdrawView.as_view(), name="withdraw"),
+    path("bilag/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
+    path("afrapportering/<int:pk>/", reporting.ReportEditView.as_view(), name="report"),
+]

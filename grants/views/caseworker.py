@@ -1,0 +1,383 @@
+"""The caseworker's pages ("Mine ansøgninger"). Thin: forms validate, services write."""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from grants.access import (
+    CaseworkerRequiredMixin,
+    caseworker_applications,
+    caseworker_reports,
+    open_pools_for,
+)
+from grants.forms.application import ApplicationForm, ContactFormSet, CriterionFormSet
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    Attachment,
+    ReportStatus,
+    RequestedAmount,
+    StatusChange,
+)
+from grants.services.attachments import do_add_attachment, do_remove_attachment
+from grants.services.drafts import do_create_draft, do_save_draft
+from grants.services.errors import DomainError, EditConflict
+from grants.services.submission import check_pool_accepts, do_submit, missing_for_submission
+from grants.services.workflow import do_withdraw
+from grants.views.rescue import TypedContentRescueMixin
+
+
+class DashboardView(CaseworkerRequiredMixin, TemplateView):
+    """Mine ansøgninger: the department's applications and what waits for the caseworker."""
+
+    template_name = "grants/caseworker/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        applications = (
+            caseworker_applications(user)
+            .select_related("pool", "committee")
+            .prefetch_related(
+                Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year"))
+            )
+            .order_by("-pool__year", "title")
+        )
+        reports_due = (
+            caseworker_reports(user)
+            .filter(status__in=[ReportStatus.REQUESTED, ReportStatus.RETURNED])
+            .select_related("application")
+            .order_by("due_date")
+        )
+        pools = open_pools_for(user).order_by("application_deadline")
+        return super().get_context_data(
+            applications=applications,
+            returned=[a for a in applications if a.status == ApplicationStatus.RETURNED],
+            reports_due=reports_due,
+            open_pools=pools,
+            next_deadline=next(
+                (p.application_deadline for p in pools if p.application_deadline), None
+            ),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class StartApplicationView(CaseworkerRequiredMixin, View):
+    def post(self, request, pool_id: int):
+        pool = get_object_or_404(open_pools_for(request.user), pk=pool_id)
+        try:
+            application = do_create_draft(pool_id=pool.pk, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("mine:dashboard")
+        return redirect("mine:edit", pk=application.pk)
+
+
+class ApplicationMixin(CaseworkerRequiredMixin):
+    def get_application(self) -> Application:
+        return get_object_or_404(
+            caseworker_applications(self.request.user).select_related(
+                "pool__policy", "municipality", "committee"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+
+def build_forms(application: Application, data=None):
+    form = ApplicationForm(data, application=application)
+    contacts = ContactFormSet(data, instance=application, prefix="contacts")
+    criteria = CriterionFormSet(data, instance=application, prefix="criteria")
+    return form, contacts, criteria
+
+
+def save_from_forms(request, application, form, contacts, criteria) -> Application:
+    return do_save_draft(
+        application_id=application.pk,
+        actor=request.user,
+        expected_version=form.cleaned_data["version"],
+        content=form.to_content(contacts, criteria),
+    )
+
+
+def last_saved_by(application: Application) -> str:
+    record = application.history.order_by("-history_date").select_related("history_user").first()
+    if record is None:
+        return ""
+    who = record.history_user.get_full_name() if record.history_user else _("ukendt")
+    when = date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
+    return _("%(who)s kl. %(when)s") % {"who": who, "when": when}
+
+
+class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateView):
+    template_name = "grants/caseworker/edit.html"
+
+    def get(self, request, *args, **kwargs):
+        application = self.get_application()
+        if not application.is_editable:
+            return redirect("mine:detail", pk=application.pk)
+        rescued = self.pop_rescued_post()
+        if rescued is not None:
+            messages.warning(
+                request,
+                _(
+                    "Du blev logget ud, før dine ændringer blev gemt. Det, du skrev, er hentet "
+                    "tilbage herunder – tryk »Gem kladde« for at beholde det."
+                ),
+            )
+            return self.render_forms(application, *build_forms(application, rescued))
+        return self.render_forms(application, *build_forms(application))
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        if not application.is_editable:
+            messages.error(request, _("Ansøgningen er indsendt og kan ikke længere ændres."))
+            return redirect("mine:detail", pk=application.pk)
+        form, contacts, criteria = build_forms(application, request.POST)
+        if not (form.is_valid() and contacts.is_valid() and criteria.is_valid()):
+            messages.error(request, _("Kladden er ikke gemt. Ret de markerede felter og gem igen."))
+            return self.render_forms(application, form, contacts, criteria, status=400)
+        try:
+            application = save_from_forms(request, application, form, contacts, criteria)
+        except EditConflict as conflict:
+            return self.render_conflict(application, form, contacts, criteria, conflict)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("mine:detail", pk=application.pk)
+        messages.success(request, _("Kladden er gemt."))
+        anchor = self.handle_attachments(request, application)
+        if "submit" in request.POST and not anchor:
+            return redirect("mine:submit", pk=application.pk)
+        return redirect(reverse("mine:edit", args=[application.pk]) + (anchor or "#gemt"))
+
+    def handle_attachments(self, request, application) -> str | None:
+        """After the draft is saved: attach the chosen file, or remove one. The text is
+        already safe, so a refused file costs the user nothing but choosing it again."""
+        anchor = None
+        upload = request.FILES.get("attachment")
+        if upload is not None:
+            anchor = "#bilag"
+            try:
+                attachment = do_add_attachment(
+                    application=application, upload=upload, actor=request.user
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("%(name)s er vedhæftet.") % {"name": attachment.original_name}
+                )
+        remove_id = request.POST.get("remove_attachment", "")
+        if remove_id.isdigit():
+            anchor = "#bilag"
+            attachment = get_object_or_404(application.attachments, pk=int(remove_id))
+            try:
+                do_remove_attachment(attachment=attachment, actor=request.user)
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Bilaget er fjernet."))
+        return anchor
+
+    def render_conflict(self, application, form, contacts, criteria, conflict):
+        application.refresh_from_db()
+        # Keep what the user typed, but let the next save go on top of the newer version.
+        data = self.request.POST.copy()
+        data["version"] = str(application.version)
+        form, contacts, criteria = build_forms(application, data)
+        form.is_valid()
+        return self.render_forms(
+            application,
+            form,
+            contacts,
+            criteria,
+            status=409,
+            conflict={"changed": conflict.changed, "by": last_saved_by(application)},
+        )
+
+    def render_forms(self, application, form, contacts, criteria, status=200, conflict=None):
+        context = self.get_context_data(
+            application=application,
+            form=form,
+            contacts=contacts,
+            criteria=criteria,
+            conflict=conflict,
+            attachments=application.attachments.all(),
+            returned_comment=returned_comment(application),
+            funding_history=funding_history(application),
+            deadline_passed=deadline_passed(application),
+        )
+        return self.render_to_response(context, status=status)
+
+
+class AutosaveView(ApplicationMixin, View):
+    """Called by the form's script while the user types; the same save as the button."""
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        form, contacts, criteria = build_forms(application, request.POST)
+        if not (form.is_valid() and contacts.is_valid() and criteria.is_valid()):
+            return JsonResponse(
+                {"saved": False, "message": _("Ikke gemt automatisk: ret de markerede felter.")},
+                status=400,
+            )
+        try:
+            application = save_from_forms(request, application, form, contacts, criteria)
+        except EditConflict as conflict:
+            return JsonResponse(
+                {
+                    "saved": False,
+                    "conflict": True,
+                    "message": str(conflict.message),
+                    "changed": conflict.changed,
+                },
+                status=409,
+            )
+        except DomainError as error:
+            return JsonResponse({"saved": False, "message": str(error.message)}, status=400)
+        saved_at = date_format(timezone.localtime(application.updated_at), "TIME_FORMAT")
+        return JsonResponse(
+            {
+                "saved": True,
+                "version": application.version,
+                "message": _("Gemt automatisk kl. %(time)s") % {"time": saved_at},
+                # {form prefix: id}: new rows get their ids, removed rows lose theirs.
+                "row_ids": application.saved_row_ids,
+            }
+        )
+
+
+def returned_comment(application: Application) -> StatusChange | None:
+    if application.status != ApplicationStatus.RETURNED:
+        return None
+    return application.status_changes.filter(to_status=ApplicationStatus.RETURNED).last()
+
+
+def funding_history(application: Application) -> list[Application]:
+    """The chain of earlier applications this one continues, with their allocations."""
+    seen, chain, queue = {application.pk}, [], list(application.continues.all())
+    while queue:
+        earlier = queue.pop(0)
+        if earlier.pk in seen:
+            continue
+        seen.add(earlier.pk)
+        chain.append(earlier)
+        queue.extend(earlier.continues.all())
+    return sorted(chain, key=lambda a: a.pool.year, reverse=True)
+
+
+def deadline_passed(application: Application) -> bool:
+    deadline = application.pool.application_deadline
+    return bool(deadline and timezone.now() > deadline)
+
+
+class SubmitView(ApplicationMixin, TemplateView):
+    template_name = "grants/caseworker/submit.html"
+
+    def get_context_data(self, **kwargs):
+        application = self.get_application()
+        refusal = None
+        try:
+            check_pool_accepts(application)
+        except DomainError as error:
+            refusal = error.message
+        return super().get_context_data(
+            application=application,
+            missing=missing_for_submission(application),
+            refusal=refusal,
+            **kwargs,
+        )
+
+    def get(self, request, *args, **kwargs):
+        if not self.get_application().is_editable:
+            return redirect("mine:detail", pk=self.kwargs["pk"])
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        try:
+            do_submit(application_id=application.pk, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("mine:submit", pk=application.pk)
+        return redirect("mine:receipt", pk=application.pk)
+
+
+class ApplicationDetailView(ApplicationMixin, DetailView):
+    """Everything about one application: the printable copy, history, decision, reports."""
+
+    template_name = "grants/caseworker/detail.html"
+    context_object_name = "application"
+
+    def get_object(self, queryset=None):
+        return self.get_application()
+
+    def get_context_data(self, **kwargs):
+        application = self.object
+        return super().get_context_data(
+            history=application.status_changes.select_related("actor"),
+            requested=application.requested_amounts.all(),
+            contacts=application.contacts.all(),
+            criteria=application.success_criteria.all(),
+            goals=application.goals.order_by("kind", "number"),
+            attachments=application.attachments.all(),
+            decision=getattr(application, "decision", None),
+            allocations=application.allocations.select_related("pool"),
+            reports=application.reports.all(),
+            funding_history=funding_history(application),
+            **kwargs,
+        )
+
+
+class ReceiptView(ApplicationDetailView):
+    template_name = "grants/caseworker/receipt.html"
+
+    def get_object(self, queryset=None):
+        application = super().get_object(queryset)
+        if application.submitted_at is None:
+            raise Http404
+        return application
+
+
+class WithdrawView(ApplicationMixin, TemplateView):
+    template_name = "grants/caseworker/withdraw.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(application=self.get_application(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        try:
+            do_withdraw(
+                application_id=application.pk,
+                actor=request.user,
+                comment=request.POST.get("comment", "")[:2000],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Ansøgningen er trukket tilbage."))
+        return redirect("mine:detail", pk=application.pk)
+
+
+def caseworker_attachment(request, pk: int) -> Attachment:
+    return get_object_or_404(
+        Attachment.objects.filter(application__in=caseworker_applications(request.user)), pk=pk
+    )
+
+
+class AttachmentDownloadView(CaseworkerRequiredMixin, View):
+    def get(self, request, pk: int):
+        attachment = caseworker_attachment(request, pk)
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )

@@ -1,0 +1,71 @@
+"""A caseworker fills in and submits the report a decision asked for."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from grants.access import CaseworkerRequiredMixin, caseworker_reports
+from grants.forms.reports import ReportForm
+from grants.services.errors import DomainError, EditConflict
+from grants.services.reports import (
+    EDITABLE_REPORT_STATUSES,
+    do_save_report,
+    do_submit_report,
+    missing_for_report,
+)
+from grants.views.rescue import TypedContentRescueMixin
+
+
+class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateView):
+    template_name = "grants/caseworker/report.html"
+
+    def get_report(self):
+        return get_object_or_404(
+            caseworker_reports(self.request.user).select_related("application__pool"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get(self, request, *args, **kwargs):
+        report = self.get_report()
+        rescued = self.pop_rescued_post()
+        form = ReportForm(rescued, report=report) if rescued is not None else None
+        return self.render(report, form or ReportForm(report=report))
+
+    def render(self, report, form, status=200):
+        return self.render_to_response(
+            self.get_context_data(
+                report=report,
+                form=form,
+                application=report.application,
+                editable=report.status in EDITABLE_REPORT_STATUSES,
+                missing=missing_for_report(report),
+            ),
+            status=status,
+        )
+
+    def post(self, request, *args, **kwargs):
+        report = self.get_report()
+        form = ReportForm(request.POST, report=report)
+        if not form.is_valid():
+            messages.error(request, _("Rapporten er ikke gemt. Ret de markerede felter."))
+            return self.render(report, form, status=400)
+        try:
+            do_save_report(
+                report_id=report.pk,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                content=form.to_content(),
+            )
+            if "submit" in request.POST:
+                do_submit_report(report_id=report.pk, actor=request.user)
+                messages.success(request, _("Rapporten er indsendt til sekretariatet."))
+                return redirect("mine:detail", pk=report.application_id)
+        except EditConflict as conflict:
+            messages.error(request, conflict.message)
+            return self.render(report, form, status=409)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("mine:report", pk=report.pk)
+        messages.success(request, _("Rapporten er gemt."))
+        return redirect("mine:report", pk=report.pk)

@@ -1,0 +1,34 @@
+"""Nothing typed is lost when the session expires: the POST is kept across the login."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import QueryDict
+from django.utils import timezone
+
+RESCUE_KEY = "rescued_post"
+
+
+class TypedContentRescueMixin:
+    """Put before the login-required mixin. An anonymous POST (the session expired while the
+    user typed) is stored in the new session and restored, unsaved, after login."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and not request.user.is_authenticated:
+            data = request.POST.copy()
+            data.pop("csrfmiddlewaretoken", None)
+            request.session[RESCUE_KEY] = {
+                "path": request.path,
+                "data": dict(data.lists()),
+                "at": timezone.now().isoformat(),
+            }
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def pop_rescued_post(self) -> QueryDict | None:
+        stash = self.request.session.get(RESCUE_KEY)
+        if not stash or stash.get("path") != self.request.path:
+            return None
+        del self.request.session[RESCUE_KEY]
+        data = QueryDict(mutable=True)
+        for key, values in stash["data"].items():
+            data.setlist(key, values)
+        return data

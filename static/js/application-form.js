@@ -1,0 +1,95 @@
+// The application form works without this script; it adds autosave while typing and
+// "add row" buttons for contacts and success criteria.
+(function () {
+  "use strict";
+  const form = document.getElementById("application-form");
+  if (!form) return;
+  const status = form.querySelector("[data-autosave-status]");
+  const versionInput = form.querySelector("input[name=version]");
+  const url = form.dataset.autosaveUrl;
+  const DELAY_MS = 2500;
+  let timer = null;
+  let saving = false;
+  let pending = false;
+  let stopped = false;
+
+  function say(text, isError) {
+    status.textContent = text;
+    status.classList.toggle("text-danger", Boolean(isError));
+  }
+
+  // Add-row buttons: clone the formset's empty form.
+  form.querySelectorAll("[data-add-row]").forEach(function (button) {
+    const prefix = button.dataset.addRow;
+    const total = form.querySelector("#id_" + prefix + "-TOTAL_FORMS");
+    const template = document.getElementById(prefix + "-empty");
+    const list = form.querySelector('[data-formset="' + prefix + '"]');
+    button.classList.remove("d-none");
+    button.addEventListener("click", function () {
+      const index = parseInt(total.value, 10);
+      const html = template.innerHTML.replace(/__prefix__/g, String(index));
+      list.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      const first = list.lastElementChild.querySelector("input, textarea");
+      if (first) first.focus();
+    });
+  });
+
+  function applyRowIds(rowIds) {
+    form.querySelectorAll('input[type=hidden][name$="-id"]').forEach(function (input) {
+      const prefix = input.name.slice(0, -3);
+      if (prefix.indexOf("__prefix__") !== -1) return;
+      input.value = rowIds[prefix] !== undefined ? String(rowIds[prefix]) : "";
+    });
+  }
+
+  async function save() {
+    if (stopped) return;
+    if (saving) { pending = true; return; }
+    saving = true;
+    const data = new FormData(form);
+    data.delete("attachment");
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        body: data,
+        headers: { "X-Requested-With": "fetch" },
+        credentials: "same-origin",
+      });
+      const type = response.headers.get("content-type") || "";
+      if (response.redirected || type.indexOf("application/json") === -1) {
+        // Logged out: the button still works and keeps what was typed across the login.
+        stopped = true;
+        say(form.dataset.msgLoggedOut, true);
+        return;
+      }
+      const result = await response.json();
+      if (result.saved) {
+        versionInput.value = result.version;
+        applyRowIds(result.row_ids || {});
+        say(result.message, false);
+      } else {
+        if (result.conflict) stopped = true;
+        say(result.message + (result.changed && result.changed.length ? " (" + result.changed.join(", ") + ")" : ""), true);
+      }
+    } catch (error) {
+      say(form.dataset.msgOffline, true);
+    } finally {
+      saving = false;
+      if (pending) { pending = false; schedule(); }
+    }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(save, DELAY_MS);
+  }
+
+  form.addEventListener("input", function (event) {
+    if (event.target.name !== "attachment") schedule();
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.name !== "attachment") schedule();
+  });
+  form.addEventListener("submit", function () { clearTimeout(timer); stopped = true; });
+})();
