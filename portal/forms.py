@@ -31,8 +31,10 @@ def parse_kroner(text: str) -> Decimal:
         raise ValueError("not a number") from error
 
 
-class KronerField(forms.CharField):
+class KronerField(forms.Field):
     """An amount in kroner, typed as `150.000` or `150.000,50`; cleaned to Decimal."""
+
+    widget = forms.TextInput
 
     default_error_messages = {
         "invalid": _(
@@ -44,10 +46,10 @@ class KronerField(forms.CharField):
     }
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 30)
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
         self.widget.attrs.setdefault("autocomplete", "off")
+        self.widget.attrs.setdefault("maxlength", "30")
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
@@ -57,9 +59,11 @@ class KronerField(forms.CharField):
         return value
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
+        if value in self.empty_values or not str(value).strip():
             return None
+        value = str(value)
+        if len(value) > 30:
+            raise ValidationError(self.error_messages["too_large"], code="too_large")
         if value.strip().startswith("-"):
             raise ValidationError(self.error_messages["negative"], code="negative")
         try:

@@ -119,7 +119,9 @@ def do_save_draft(
             raise EditConflict(changed_headings(application, content))
         for name, value in content.fields.items():
             if name in Application.CONTENT_FIELDS:
-                setattr(application, name, value if value is not None else "")
+                if value is None and not Application._meta.get_field(name).null:
+                    value = ""
+                setattr(application, name, value)
         application.version += 1
         application.save()
         application.co_committees.set(content.co_committees)

@@ -1,0 +1,116 @@
+"""The whole caseworker journey in a real browser: draft, come back, fill in, submit."""
+
+import pytest
+
+from grants.models import Application, ApplicationStatus
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_server(live_server):
+    from portal.demo import load_demo
+
+    load_demo()
+    return live_server
+
+
+def log_in(page, server, username):
+    page.goto(server.url + "/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill("demo")
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(server.url + "/mine/")
+
+
+def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot, axe_violations):
+    log_in(page, demo_server, "frb-sagsbehandler")
+    assert axe_violations(page) == []
+    screenshot(page, "caseworker-1-dashboard")
+
+    # Start a new application in the open (example) pool and save a first draft.
+    page.get_by_role("button", name="Start en ny ansøgning").click()
+    page.get_by_label("Indsats", exact=True).fill("Sprogcafé for nytilkomne kvinder")
+    page.get_by_role("button", name="Gem kladde").click()
+    assert page.get_by_text("Kladden er gemt.").is_visible()
+    assert axe_violations(page) == []
+    edit_url = page.url.split("#")[0]
+
+    # Leave and come back later from the dashboard.
+    page.get_by_role("link", name="Mine ansøgninger").first.click()
+    page.get_by_role("link", name="Sprogcafé for nytilkomne kvinder").click()
+    assert page.url.split("#")[0] == edit_url
+    assert (
+        page.get_by_label("Indsats", exact=True).input_value() == "Sprogcafé for nytilkomne kvinder"
+    )
+
+    # Fill in every heading the submission needs.
+    page.get_by_label("Politisk udvalg").select_option(
+        label="Arbejdsmarkeds- og Uddannelsesudvalget (AUU)"
+    )
+    year = Application.objects.get(title__startswith="Sprogcafé").pool.year
+    page.get_by_label(f"Beløb {year}", exact=True).fill("75.000")
+    page.get_by_label("Navn").first.fill("Demo Sagsbehandler")
+    page.get_by_label("E-mail").first.fill("demo@example.org")
+    page.get_by_label("Mål 1: Er aktive på arbejdsmarkedet").check()
+    page.get_by_label("Hvem er målgruppen for indsatsen?").fill(
+        "Nytilkomne kvinder under integrationsprogrammet."
+    )
+    page.get_by_label("Hvilken udfordring søger indsatsen at håndtere?").fill(
+        "Få taler dansk i hverdagen."
+    )
+    page.get_by_label("Formål/forandringsteori").fill("Mere dansk i hverdagen giver vej til job.")
+    page.get_by_label("Beskrivelse af indsatsen (herunder evt. samspil med andre indsatser)").fill(
+        "Ugentlig sprogcafé på biblioteket med frivillige."
+    )
+    page.get_by_label("Succeskriterium").first.fill("80 % deltager i mindst 10 caféer.")
+    page.get_by_label("Måltal (valgfrit)").first.fill("80")
+    page.get_by_label("Enhed").first.fill("%")
+    page.get_by_label("Hvad er forankringsperspektivet for indsatsen?").fill(
+        "Biblioteket viderefører caféen med frivillige."
+    )
+    screenshot(page, "caseworker-2-form-filled")
+    page.get_by_role("button", name="Gem og gå til indsendelse").click()
+
+    assert page.get_by_text("Ansøgningen er klar til at blive sendt").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "caseworker-3-submit-check")
+    page.get_by_role("button", name="Indsend ansøgningen").click()
+
+    assert page.get_by_role("heading", name="Ansøgningen er indsendt").is_visible()
+    assert page.get_by_text("75.000 kr.").first.is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "caseworker-4-receipt")
+    application = Application.objects.get(title="Sprogcafé for nytilkomne kvinder")
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert application.contacts.get().email == "demo@example.org"
+
+
+def test_autosave_keeps_typing_without_pressing_save(demo_server, page):
+    log_in(page, demo_server, "frb-sagsbehandler")
+    page.get_by_role("button", name="Start en ny ansøgning").click()
+    page.get_by_label("Indsats", exact=True).fill("Autosave-prøve")
+    page.get_by_label("Hvem er målgruppen for indsatsen?").fill("Unge nytilkomne")
+    status = page.locator("[data-autosave-status]")
+    status.filter(has_text="Gemt automatisk").wait_for(timeout=10_000)
+    application = Application.objects.get(title="Autosave-prøve")
+    assert application.target_group == "Unge nytilkomne"
+    # A later manual save from the same page is not mistaken for a colleague's edit.
+    page.get_by_label("Udfordring", exact=False).first.fill("Svært at finde fodfæste")
+    page.get_by_role("button", name="Gem kladde").click()
+    assert page.get_by_text("Kladden er gemt.").is_visible()
+
+
+def test_success_criteria_rows_can_be_added_with_the_button(demo_server, page):
+    log_in(page, demo_server, "frb-sagsbehandler")
+    page.get_by_role("button", name="Start en ny ansøgning").click()
+    page.get_by_label("Indsats", exact=True).fill("Flere rækker")
+    page.get_by_label("Succeskriterium").first.fill("Første kriterium")
+    page.get_by_role("button", name="Tilføj succeskriterium").click()
+    page.get_by_label("Succeskriterium").nth(1).fill("Andet kriterium")
+    page.get_by_role("button", name="Gem kladde").click()
+    application = Application.objects.get(title="Flere rækker")
+    assert list(application.success_criteria.values_list("text", flat=True)) == [
+        "Første kriterium",
+        "Andet kriterium",
+    ]
