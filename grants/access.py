@@ -2,9 +2,11 @@
 another municipality or department is simply not found (404)."""
 
 from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from grants.models import Application, Pool, PoolStatus, Report
+from grants.models import Application, ApplicationStatus, Pool, PoolStatus, Report
+from portal.models import Role
 
 
 def caseworker_applications(user) -> QuerySet[Application]:
@@ -24,13 +26,42 @@ def open_pools_for(user) -> QuerySet[Pool]:
     return Pool.objects.filter(municipality_id=user.municipality_id, status=PoolStatus.OPEN)
 
 
-class CaseworkerRequiredMixin(AccessMixin):
-    """Logged-in caseworkers only; others are sent to log in or refused."""
+class RoleRequiredMixin(AccessMixin):
+    """Logged-in users of one role only; others are sent to log in or refused (403)."""
+
+    required_role: str
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not request.user.is_caseworker:
-            self.raise_exception = True
-            return self.handle_no_permission()
+        if request.user.role != self.required_role:
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class CaseworkerRequiredMixin(RoleRequiredMixin):
+    required_role = Role.CASEWORKER
+
+
+def staff_pools(user) -> QuerySet[Pool]:
+    """Committee staff work on their own municipality's pools only."""
+    if not (user.is_authenticated and user.is_committee_staff and user.municipality_id):
+        return Pool.objects.none()
+    return Pool.objects.filter(municipality_id=user.municipality_id)
+
+
+def staff_applications(user) -> QuerySet[Application]:
+    """Submitted work of the municipality; a caseworker's unsent draft is not staff's business."""
+    if not (user.is_authenticated and user.is_committee_staff and user.municipality_id):
+        return Application.objects.none()
+    return Application.objects.filter(municipality_id=user.municipality_id).exclude(
+        status=ApplicationStatus.DRAFT
+    )
+
+
+def staff_reports(user) -> QuerySet[Report]:
+    return Report.objects.filter(application__in=staff_applications(user))
+
+
+class StaffRequiredMixin(RoleRequiredMixin):
+    required_role = Role.COMMITTEE_STAFF

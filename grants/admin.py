@@ -16,6 +16,8 @@ from .models import (
     Decision,
     Pool,
     ProposedAmount,
+    Recommendation,
+    RecommendedAmount,
     Report,
     RequestedAmount,
     ReservedLine,
@@ -267,3 +269,25 @@ class CriterionResultAdmin(MunicipalityScopedAdmin):
     list_display = ["criterion", "achieved_value", "report"]
     list_filter = ["report__application__municipality"]
     search_fields = ["criterion__text", "comment"]
+
+
+class RecommendedAmountInline(admin.TabularInline):
+    model = RecommendedAmount
+    extra = 0
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ScopedHistoryAdmin):
+    municipality_path = "application__municipality"
+    list_display = ["application", "recommended_by", "created_at"]
+    list_filter = ["application__municipality", "application__pool__year"]
+    search_fields = ["application__title", "summary"]
+    inlines = [RecommendedAmountInline]
+
+
+@admin.register(RecommendedAmount)
+class RecommendedAmountAdmin(MunicipalityScopedAdmin):
+    municipality_path = "recommendation__application__municipality"
+    list_display = ["recommendation", "year", money_column("amount", _("beløb"))]
+    list_filter = ["recommendation__application__municipality", "year"]
+    search_fields = ["recommendation__application__title"]

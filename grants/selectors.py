@@ -9,7 +9,14 @@ from django.db.models import Prefetch
 from policies.models import ActionPlan, Goal
 from portal.money import ZERO
 
-from .models import Allocation, Application, Pool, ReservedLine
+from .models import (
+    Allocation,
+    Application,
+    Pool,
+    ReportStatus,
+    ReservedLine,
+    SpentAmount,
+)
 from .models.applications import FUNDED_STATUSES
 
 
@@ -97,3 +104,21 @@ def pool_balance(pool: Pool) -> dict[str, Decimal | None]:
         "carry_over": pool.carried_over_in_total,
         "available": None if pool.budget is None else pool.budget - reserved - allocated,
     }
+
+
+def pool_spent(pool: Pool) -> Decimal:
+    """Money reported as spent in the pool's year, by the newest accepted report of each
+    project. Accepted reports only: a submitted one may still be returned."""
+    rows = (
+        SpentAmount.objects.filter(
+            year=pool.year,
+            report__status=ReportStatus.ACCEPTED,
+            report__application__allocations__pool=pool,
+        )
+        .order_by("report__application_id", "-report__accepted_at")
+        .values_list("report__application_id", "amount")
+    )
+    newest = {}
+    for application_id, amount in rows:
+        newest.setdefault(application_id, amount)
+    return sum(newest.values(), ZERO)

@@ -33,6 +33,8 @@ def start_page(request):
     user = request.user
     if user.is_authenticated and user.is_caseworker:
         return redirect("mine:dashboard")
+    if user.is_authenticated and user.is_committee_staff:
+        return redirect("sekretariat:home")
     if user.is_authenticated and user.is_staff:
         return redirect("admin:index")
     return redirect("home")

@@ -12,7 +12,13 @@ from .applications import (
 from .decisions import Allocation, CarryOver, Decision, DecisionOutcome, GrantCondition
 from .pools import Pool, PoolStatus, ReservedLine
 from .reports import CriterionResult, Report, ReportKind, ReportStatus, SpentAmount
-from .review import ConflictOfInterest, ProposedAmount, Review
+from .review import (
+    ConflictOfInterest,
+    ProposedAmount,
+    Recommendation,
+    RecommendedAmount,
+    Review,
+)
 
 __all__ = [
     "EDITABLE_STATUSES",
@@ -31,6 +37,8 @@ __all__ = [
     "Pool",
     "PoolStatus",
     "ProposedAmount",
+    "Recommendation",
+    "RecommendedAmount",
     "Report",
     "ReportKind",
     "ReportStatus",

@@ -135,3 +135,59 @@ class ConflictOfInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.application}"
+
+
+class Recommendation(models.Model):
+    """Staff's proposal to the political committee for one application ("indstilling")."""
+
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="recommendation",
+        verbose_name=_("ansøgning"),
+    )
+    summary = models.TextField(
+        _("sekretariatets vurdering"),
+        help_text=_("Kort sammenfatning til udvalget: hvorfor indstilles indsatsen?"),
+    )
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("indstillet af"),
+    )
+    created_at = models.DateTimeField(_("indstillet"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indstilling")
+        verbose_name_plural = _("indstillinger")
+        ordering = ["application"]
+
+    def __str__(self) -> str:
+        return str(self.application)
+
+
+class RecommendedAmount(models.Model):
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="amounts",
+        verbose_name=_("indstilling"),
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = MoneyField(_("indstillet beløb"))
+
+    class Meta:
+        verbose_name = _("indstillet beløb")
+        verbose_name_plural = _("indstillede beløb")
+        ordering = ["recommendation", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "year"], name="recommended_one_per_year"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="recommended_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"

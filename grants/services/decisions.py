@@ -17,6 +17,7 @@ from grants.models import (
     ReportKind,
     StatusChange,
 )
+from grants.notifications import notify_decision
 from portal.models import Committee
 from portal.money import ZERO, format_kroner, to_money
 
@@ -154,13 +155,19 @@ def do_record_decision(*, application_id: int, outcome: str, actor, **details) -
             if outcome == DecisionOutcome.APPROVED
             else ApplicationStatus.REJECTED
         )
+        if application.conflicts.filter(user=actor).exists():
+            raise DomainError(
+                _("Du har erklæret dig inhabil i denne ansøgning og kan ikke træffe afgørelse.")
+            )
         change_status(
             application=application,
             to_status=to_status,
             actor=actor,
             comment=details.get("message", ""),
         )
-        return record_decision(application=application, outcome=outcome, actor=actor, **details)
+        decision = record_decision(application=application, outcome=outcome, actor=actor, **details)
+        notify_decision(application)
+        return decision
 
 
 def do_import_funded_application(

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.models import Application, ApplicationStatus, StatusChange
+from grants.notifications import notify_returned
 
 from .errors import DomainError, TransitionNotAllowed
 
@@ -85,9 +86,8 @@ def do_return_for_changes(*, application_id: int, actor, comment: str) -> Applic
     """Staff send the application back to the caseworker with what to change."""
     if not comment.strip():
         raise DomainError(_("Skriv, hvad ansøgeren skal ændre."))
-    return do_change_status(
-        application_id=application_id,
-        to_status=S.RETURNED,
-        actor=actor,
-        comment=comment,
-    )
+    with transaction.atomic():
+        application = lock_application(application_id)
+        change_status(application=application, to_status=S.RETURNED, actor=actor, comment=comment)
+        notify_returned(application, comment)
+        return application

@@ -374,10 +374,16 @@ def caseworker_attachment(request, pk: int) -> Attachment:
 
 class AttachmentDownloadView(CaseworkerRequiredMixin, View):
     def get(self, request, pk: int):
-        attachment = caseworker_attachment(request, pk)
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
+        return attachment_response(caseworker_attachment(request, pk))
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """Always a download (never rendered inline), with the checked type and a safe name."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,146 @@
+"""The audit trail staff see on an object's page: who changed what, when, from what to what.
+
+Built from django-simple-history's records. Consecutive records of the same object are
+compared in memory, and related objects are looked up in one query per model, so the page's
+query count does not grow with the length of the history.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.money import format_kroner
+
+from .models import (
+    Allocation,
+    Application,
+    CarryOver,
+    ContactPerson,
+    Decision,
+    Pool,
+    Recommendation,
+    Report,
+    RequestedAmount,
+    ReservedLine,
+    Review,
+    SuccessCriterion,
+)
+
+KIND_LABELS = {"+": _("oprettet"), "~": _("ændret"), "-": _("slettet")}
+SKIPPED_FIELDS = {"id", "version", "updated_at", "created_at"}
+MONEY_FIELDS = {"amount", "budget", "evaluation_threshold", "delegation_limit", "unspent_amount"}
+
+
+@dataclass
+class AuditEntry:
+    at: datetime
+    user: object
+    what: str
+    kind: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+
+def _tracked_fields(model) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS]
+
+
+def _show(value, field: models.Field, related: dict) -> str:
+    if value is None or value == "":
+        return "–"
+    if field.is_relation:
+        return str(related.get((field.related_model, value), value))
+    if field.name in MONEY_FIELDS:
+        return format_kroner(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _label(record) -> str:
+    """Model name and a readable attribute, without touching related rows (no queries)."""
+    name = str(record.instance_type._meta.verbose_name)
+    for attribute in ("title", "name", "year", "text"):
+        value = getattr(record, attribute, None)
+        if isinstance(value, str | int) and value != "":
+            text = str(value)
+            return f"{name}: {text if len(text) <= 60 else text[:57] + '…'}"
+    return name
+
+
+def audit_entries(history_querysets) -> list[AuditEntry]:
+    """Newest first, for the given simple-history querysets (any mix of models)."""
+    records = []
+    for queryset in history_querysets:
+        records.extend(queryset.select_related("history_user").order_by("history_date"))
+    wanted = defaultdict(set)
+    for record in records:
+        for f in _tracked_fields(record.instance_type):
+            value = getattr(record, f.attname)
+            if f.is_relation and value is not None:
+                wanted[f.related_model].add(value)
+    related = {
+        (model, pk): obj
+        for model, ids in wanted.items()
+        for pk, obj in model._default_manager.in_bulk(ids).items()
+    }
+    previous = {}
+    entries = []
+    for record in sorted(records, key=lambda r: r.history_date):
+        model = record.instance_type
+        key = (model, record.id)
+        before = previous.get(key)
+        changes = []
+        for f in _tracked_fields(model):
+            new = getattr(record, f.attname)
+            old = getattr(before, f.attname) if before is not None else None
+            if record.history_type == "~" and old == new:
+                continue
+            if record.history_type == "+" and new in (None, ""):
+                continue
+            if record.history_type == "-":
+                continue
+            shown_old = _show(old, f, related) if before else ""
+            changes.append((str(f.verbose_name), shown_old, _show(new, f, related)))
+        previous[key] = record
+        if record.history_type == "~" and not changes:
+            continue
+        entries.append(
+            AuditEntry(
+                at=record.history_date,
+                user=record.history_user,
+                what=_label(record),
+                kind=record.history_type,
+                changes=changes,
+            )
+        )
+    return list(reversed(entries))
+
+
+def application_audit(application: Application) -> list[AuditEntry]:
+    pk = application.pk
+    return audit_entries(
+        [
+            application.history.all(),
+            RequestedAmount.history.filter(application_id=pk),
+            ContactPerson.history.filter(application_id=pk),
+            SuccessCriterion.history.filter(application_id=pk),
+            Review.history.filter(application_id=pk),
+            Recommendation.history.filter(application_id=pk),
+            Decision.history.filter(application_id=pk),
+            Allocation.history.filter(application_id=pk),
+            CarryOver.history.filter(application_id=pk),
+            Report.history.filter(application_id=pk),
+        ]
+    )
+
+
+def pool_audit(pool: Pool) -> list[AuditEntry]:
+    return audit_entries([pool.history.all(), ReservedLine.history.filter(pool_id=pool.pk)])

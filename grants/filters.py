@@ -1,0 +1,72 @@
+"""The staff review queue's filters and sorting (django-filter); state lives in the URL."""
+
+import django_filters
+from django import forms
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Application, ApplicationStatus
+from policies.models import Goal
+from portal.models import Committee, Department
+from portal.money import ZERO
+
+STAFF_STATUSES = [(value, label) for value, label in ApplicationStatus.choices if value != "draft"]
+
+
+class ReviewQueueFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=STAFF_STATUSES)
+    committee = django_filters.ModelChoiceFilter(
+        label=_("Udvalg"), queryset=Committee.objects.none()
+    )
+    goal = django_filters.ModelChoiceFilter(
+        label=_("Mål"), field_name="goals", queryset=Goal.objects.none()
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Afdeling"), queryset=Department.objects.none()
+    )
+    amount_min = django_filters.NumberFilter(
+        label=_("Ansøgt i alt fra (kr.)"), field_name="requested_total", lookup_expr="gte"
+    )
+    amount_max = django_filters.NumberFilter(
+        label=_("Ansøgt i alt til (kr.)"), field_name="requested_total", lookup_expr="lte"
+    )
+    q = django_filters.CharFilter(
+        label=_("Søg i titel"), field_name="title", lookup_expr="icontains"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sortér efter"),
+        fields=(
+            ("title", "title"),
+            ("requested_total", "requested"),
+            ("submitted_at", "submitted"),
+            ("status", "status"),
+            ("committee__abbreviation", "committee"),
+        ),
+        field_labels={
+            "title": _("Titel"),
+            "requested_total": _("Ansøgt beløb"),
+            "submitted_at": _("Indsendt"),
+            "status": _("Status"),
+            "committee__abbreviation": _("Udvalg"),
+        },
+    )
+
+    class Meta:
+        model = Application
+        fields = []
+
+    def __init__(self, data=None, *args, pool, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        municipality = pool.municipality_id
+        self.filters["committee"].queryset = Committee.objects.filter(municipality_id=municipality)
+        self.filters["goal"].queryset = Goal.objects.filter(policy=pool.policy_id)
+        self.filters["department"].queryset = Department.objects.filter(
+            municipality_id=municipality
+        )
+        for name in ("amount_min", "amount_max"):
+            self.filters[name].field.widget = forms.NumberInput(attrs={"min": 0, "step": 1000})
+
+
+def with_requested_total(queryset):
+    return queryset.annotate(requested_total=Coalesce(Sum("requested_amounts__amount"), ZERO))

@@ -1,0 +1,254 @@
+"""Forms for committee staff. They validate input; the services in grants.services write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import DecisionOutcome, Pool, ReportKind, ReservedLine
+from grants.models.review import REVIEW_CRITERIA, Review
+from policies.models import ActionPlan, Policy
+from portal.forms import KronerField
+from portal.models import Committee
+
+DEFAULT_APPEAL_GUIDANCE = _(
+    "Tilskud fra integrationspuljen gives efter kommunalfuldmagtsreglerne, og afgørelsen kan "
+    "ikke påklages til anden administrativ myndighed. Mener du, at afgørelsen er ulovlig, kan du "
+    "rette henvendelse til Ankestyrelsen, som fører tilsyn med kommunerne."
+)
+
+
+def amount_fields(form: forms.Form, years: list[int], initial: dict, label) -> list[str]:
+    """Add one KronerField per year to `form`; return their names."""
+    names = []
+    for year in years:
+        name = f"amount_{year}"
+        form.fields[name] = KronerField(label=label % {"year": year}, required=False)
+        if initial.get(year) is not None:
+            form.initial.setdefault(name, initial[year])
+        names.append(name)
+    return names
+
+
+class YearAmountsMixin:
+    """Forms with per-year amounts: `amounts()` returns {year: Decimal | None}."""
+
+    years: list[int]
+
+    def amounts(self):
+        return {year: self.cleaned_data.get(f"amount_{year}") for year in self.years}
+
+    def amount_bound_fields(self):
+        return [self[f"amount_{year}"] for year in self.years]
+
+
+class PoolForm(forms.ModelForm):
+    budget = KronerField(label=_("Budget"), help_text=_("Puljens samlede ramme for året."))
+    evaluation_threshold = KronerField(
+        label=_("Grænse for samarbejdsaftale"),
+        help_text=Pool._meta.get_field("evaluation_threshold").help_text,
+    )
+    delegation_limit = KronerField(
+        label=_("Delegeret bevillingsgrænse"),
+        required=False,
+        help_text=Pool._meta.get_field("delegation_limit").help_text,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Pool
+        fields = [
+            "title",
+            "year",
+            "policy",
+            "action_plan",
+            "budget",
+            "application_deadline",
+            "evaluation_threshold",
+            "delegation_limit",
+            "description",
+        ]
+        widgets = {
+            "application_deadline": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].queryset = Policy.objects.filter(municipality=municipality)
+        self.fields["action_plan"].queryset = ActionPlan.objects.filter(
+            policy__municipality=municipality
+        )
+        self.fields["application_deadline"].required = True
+        self.fields["application_deadline"].input_formats = ["%Y-%m-%dT%H:%M"]
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean_delegation_limit(self):
+        return self.cleaned_data["delegation_limit"] or 0
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("Angiv et år mellem 2000 og 2100."))
+        return year
+
+
+class ReservedLineForm(forms.ModelForm):
+    amount = KronerField(label=_("Beløb"))
+
+    class Meta:
+        model = ReservedLine
+        fields = ["title", "amount"]
+        labels = {"title": _("Formål")}
+
+
+ReservedLineFormSet = forms.inlineformset_factory(
+    Pool, ReservedLine, form=ReservedLineForm, extra=1, can_delete=True, max_num=20
+)
+
+SCORE_CHOICES = [("", _("Ikke vurderet"))] + [(str(n), str(n)) for n in range(1, 6)]
+
+
+class ReviewForm(YearAmountsMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("Vurdering"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, application, review: Review | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in REVIEW_CRITERIA:
+            self.fields[name] = forms.TypedChoiceField(
+                label=Review._meta.get_field(name).verbose_name,
+                choices=SCORE_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                help_text=_("1 = meget svag, 5 = meget stærk"),
+            )
+        self.years = application.years
+        proposed = {}
+        if review is not None:
+            proposed = {row.year: row.amount for row in review.proposed_amounts.all()}
+            for name in REVIEW_CRITERIA:
+                value = getattr(review, name)
+                self.initial[name] = str(value) if value is not None else ""
+            self.initial["comment"] = review.comment
+            self.initial["version"] = review.version
+        amount_fields(self, self.years, proposed, _("Foreslået beløb %(year)s"))
+
+    def scores(self):
+        return {name: self.cleaned_data.get(name) for name in REVIEW_CRITERIA}
+
+    def score_fields(self):
+        return [self[name] for name in REVIEW_CRITERIA]
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Kommentar"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begrundelse for inhabilitet"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_(
+            "Fx personlig interesse eller nær relation til ansøger (forvaltningsloven § 3)."
+        ),
+    )
+
+
+class RecommendForm(YearAmountsMixin, forms.Form):
+    summary = forms.CharField(
+        label=_("Sekretariatets vurdering"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Sammenfatning til udvalget: hvorfor indstilles indsatsen, og med hvilket beløb?"
+        ),
+    )
+
+    def __init__(self, *args, application, suggested: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = application.years
+        amount_fields(self, self.years, suggested, _("Indstillet beløb %(year)s"))
+
+
+class DecisionForm(YearAmountsMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Afgørelse"), choices=DecisionOutcome.choices, widget=forms.RadioSelect
+    )
+    committee = forms.ModelChoiceField(
+        label=_("Udvalg"), queryset=Committee.objects.none(), required=False
+    )
+    meeting_date = forms.DateField(
+        label=_("Mødedato"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    under_delegation = forms.BooleanField(
+        label=_("Bevilget af sekretariatet under delegation (uden udvalgsbehandling)"),
+        required=False,
+    )
+    message = forms.CharField(
+        label=_("Meddelelse til ansøger"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reasons = forms.CharField(
+        label=_("Begrundelse"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Skal udfyldes, når der ikke gives fuldt ud medhold (forvaltningsloven § 22): "
+            "hvorfor gives der mindre end ansøgt, eller afslag?"
+        ),
+    )
+    appeal_guidance = forms.CharField(
+        label=_("Klagevejledning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial=DEFAULT_APPEAL_GUIDANCE,
+    )
+    conditions_text = forms.CharField(
+        label=_("Øvrige vilkår"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, application, suggested: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = application.years
+        self.fields["committee"].queryset = Committee.objects.filter(
+            municipality=application.municipality
+        )
+        self.initial.setdefault("committee", application.committee_id)
+        amount_fields(self, self.years, suggested, _("Bevilget beløb %(year)s"))
+        if application.pool.delegation_limit <= 0:
+            del self.fields["under_delegation"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("under_delegation") and not data.get("committee"):
+            self.add_error("committee", _("Angiv det udvalg, der har truffet afgørelsen."))
+        return data
+
+
+class AgreementForm(forms.Form):
+    signed_on = forms.DateField(
+        label=_("Samarbejdsaftalen er underskrevet den"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=ReportKind.choices)
+    due_date = forms.DateField(label=_("Frist"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CarryOverForm(forms.Form):
+    from_year = forms.TypedChoiceField(label=_("Fra år"), coerce=int, choices=())
+    amount = KronerField(label=_("Beløb"))
+    note = forms.CharField(label=_("Bemærkning"), required=False, max_length=500)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_year"].choices = [(year, str(year)) for year in years]

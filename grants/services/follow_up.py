@@ -1,0 +1,191 @@
+"""After the decision: agreement, start, reports, carry-over and closing the project."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    CarryOver,
+    Decision,
+    GrantCondition,
+    Pool,
+    Report,
+    ReportStatus,
+    SpentAmount,
+)
+from grants.notifications import notify_report_requested, notify_report_returned
+from portal.models import User
+from portal.money import ZERO, format_kroner, to_money
+
+from .errors import DomainError
+from .workflow import change_status, lock_application
+
+
+def do_record_agreement_signed(
+    *, application_id: int, actor: User, signed_on: datetime.date
+) -> Decision:
+    with transaction.atomic():
+        application = lock_application(application_id)
+        decision = Decision.objects.select_for_update().filter(application=application).first()
+        if decision is None or decision.condition != GrantCondition.COOPERATION_AGREEMENT:
+            raise DomainError(_("Bevillingen kræver ikke en samarbejdsaftale."))
+        if signed_on > timezone.localdate():
+            raise DomainError(_("Datoen for underskrift kan ikke ligge i fremtiden."))
+        decision.agreement_signed_on = signed_on
+        decision.save(update_fields=["agreement_signed_on"])
+        return decision
+
+
+def do_activate(*, application_id: int, actor: User) -> Application:
+    """The project starts; a grant that needs a cooperation agreement must have it signed."""
+    with transaction.atomic():
+        application = lock_application(application_id)
+        decision = getattr(application, "decision", None)
+        if (
+            decision
+            and decision.condition == GrantCondition.COOPERATION_AGREEMENT
+            and decision.agreement_signed_on is None
+        ):
+            raise DomainError(
+                _("Samarbejdsaftalen skal være underskrevet, før indsatsen kan sættes i gang.")
+            )
+        return change_status(
+            application=application, to_status=ApplicationStatus.ACTIVE, actor=actor
+        )
+
+
+def do_close(*, application_id: int, actor: User, comment: str = "") -> Application:
+    with transaction.atomic():
+        application = lock_application(application_id)
+        open_reports = application.reports.exclude(status=ReportStatus.ACCEPTED)
+        if open_reports.exists():
+            raise DomainError(
+                _("Indsatsen kan først afsluttes, når alle afrapporteringer er godkendt.")
+            )
+        return change_status(
+            application=application,
+            to_status=ApplicationStatus.CLOSED,
+            actor=actor,
+            comment=comment,
+        )
+
+
+def do_request_report(
+    *, application_id: int, actor: User, kind: str, due_date: datetime.date
+) -> Report:
+    with transaction.atomic():
+        application = lock_application(application_id)
+        if application.status not in (ApplicationStatus.APPROVED, ApplicationStatus.ACTIVE):
+            raise DomainError(_("Der kan kun bedes om afrapportering fra en bevilget indsats."))
+        report = Report.objects.create(application=application, kind=kind, due_date=due_date)
+        notify_report_requested(report)
+        return report
+
+
+def _lock_submitted_report(report_id: int) -> Report:
+    report = Report.objects.select_for_update().select_related("application").get(pk=report_id)
+    if report.status != ReportStatus.SUBMITTED:
+        raise DomainError(_("Kun en indsendt rapport kan godkendes eller sendes retur."))
+    return report
+
+
+def do_accept_report(*, report_id: int, actor: User, comment: str = "") -> Report:
+    with transaction.atomic():
+        report = _lock_submitted_report(report_id)
+        report.status = ReportStatus.ACCEPTED
+        report.accepted_at = timezone.now()
+        report.accepted_by = actor
+        report.staff_comment = comment
+        report.version += 1
+        report.save()
+        return report
+
+
+def do_return_report(*, report_id: int, actor: User, comment: str) -> Report:
+    if not comment.strip():
+        raise DomainError(_("Skriv, hvad der skal rettes i rapporten."))
+    with transaction.atomic():
+        report = _lock_submitted_report(report_id)
+        report.status = ReportStatus.RETURNED
+        report.staff_comment = comment
+        report.version += 1
+        report.save()
+        notify_report_returned(report)
+        return report
+
+
+def spent_in(application: Application, year: int) -> Decimal | None:
+    """Spent in a year according to the newest accepted report that states it."""
+    row = (
+        SpentAmount.objects.filter(
+            report__application=application, report__status=ReportStatus.ACCEPTED, year=year
+        )
+        .order_by("-report__accepted_at")
+        .first()
+    )
+    return row.amount if row else None
+
+
+def do_carry_over(
+    *, application_id: int, actor: User, from_year: int, amount: Decimal, note: str = ""
+) -> CarryOver:
+    """Move unspent money of `from_year` into the next year for the same project. It is shown
+    as carry-over and does not consume the next pool's budget."""
+    amount = to_money(amount)
+    if amount <= 0:
+        raise DomainError(_("Beløbet skal være større end 0 kr."))
+    with transaction.atomic():
+        application = lock_application(application_id)
+        if application.status != ApplicationStatus.ACTIVE:
+            raise DomainError(_("Kun en igangværende indsats kan få overført restmidler."))
+        allocation = application.allocations.filter(pool__year=from_year).select_related("pool")
+        allocation = allocation.first()
+        if allocation is None:
+            raise DomainError(
+                _("Indsatsen fik ingen bevilling for %(year)s.") % {"year": from_year}
+            )
+        spent = spent_in(application, from_year)
+        if spent is None:
+            raise DomainError(
+                _(
+                    "Restmidler kan først overføres, når en godkendt rapport viser "
+                    "forbruget for %(year)s."
+                )
+                % {"year": from_year}
+            )
+        already = (
+            application.carry_overs.filter(from_pool=allocation.pool).aggregate(
+                total=Sum("amount")
+            )["total"]
+            or ZERO
+        )
+        unspent = allocation.amount - spent - already
+        if amount > unspent:
+            raise DomainError(
+                _("Der er kun %(unspent)s ubrugt fra %(year)s.")
+                % {"unspent": format_kroner(unspent), "year": from_year}
+            )
+        to_pool = Pool.objects.filter(
+            municipality_id=application.municipality_id, year=from_year + 1
+        ).first()
+        if to_pool is None:
+            raise DomainError(
+                _("Der findes ingen pulje for %(year)s at overføre til.") % {"year": from_year + 1}
+            )
+        carry, created = CarryOver.objects.get_or_create(
+            application=application,
+            from_pool=allocation.pool,
+            to_pool=to_pool,
+            defaults={"amount": amount, "note": note, "approved_by": actor},
+        )
+        if not created:
+            carry.amount = (carry.amount or ZERO) + amount
+            carry.note = "\n".join(filter(None, [carry.note, note]))
+            carry.save(update_fields=["amount", "note"])
+        return carry

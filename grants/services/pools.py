@@ -1,0 +1,119 @@
+"""Creating, editing, opening and closing a pool. The budget rule holds here too: a budget
+or reserved lines can never be set so that the pool is over-committed."""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from grants.models import Pool, PoolStatus, ReservedLine
+from portal.models import User
+from portal.money import ZERO, format_kroner
+
+from .errors import DomainError, EditConflict
+
+POOL_FIELDS = (
+    "policy",
+    "action_plan",
+    "year",
+    "title",
+    "description",
+    "budget",
+    "application_deadline",
+    "evaluation_threshold",
+    "delegation_limit",
+)
+
+
+@dataclass
+class PoolContent:
+    fields: dict = field(default_factory=dict)
+    reserved_lines: list[dict] = field(default_factory=list)  # {"id"?, "title", "amount"}
+
+
+def _apply(pool: Pool, content: PoolContent) -> None:
+    for name in POOL_FIELDS:
+        if name in content.fields:
+            setattr(pool, name, content.fields[name])
+    if pool.policy.municipality_id != pool.municipality_id:
+        raise DomainError(_("Politikken hører ikke til kommunen."))
+
+
+def _save_reserved_lines(pool: Pool, rows: list[dict]) -> None:
+    existing = {line.pk: line for line in pool.reserved_lines.all()}
+    kept = set()
+    for row in rows:
+        line = existing.get(row.get("id")) or ReservedLine(pool=pool)
+        line.title, line.amount = row["title"], row["amount"]
+        line.save()
+        kept.add(line.pk)
+    pool.reserved_lines.exclude(pk__in=kept).delete()
+
+
+def _check_budget(pool: Pool) -> None:
+    if pool.budget is None:
+        return
+    allocated = pool.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
+    reserved = pool.reserved_lines.aggregate(total=Sum("amount"))["total"] or ZERO
+    if allocated + reserved > pool.budget:
+        raise DomainError(
+            _(
+                "Budgettet (%(budget)s) er mindre end det allerede bevilgede og reserverede "
+                "(%(committed)s)."
+            )
+            % {
+                "budget": format_kroner(pool.budget),
+                "committed": format_kroner(allocated + reserved),
+            }
+        )
+
+
+def do_create_pool(*, actor: User, content: PoolContent) -> Pool:
+    with transaction.atomic():
+        pool = Pool(municipality_id=actor.municipality_id, status=PoolStatus.PLANNED)
+        _apply(pool, content)
+        try:
+            with transaction.atomic():
+                pool.save()
+        except IntegrityError:
+            raise DomainError(
+                _("Der findes allerede en pulje for %(year)s.") % {"year": pool.year}
+            ) from None
+        _save_reserved_lines(pool, content.reserved_lines)
+        _check_budget(pool)
+        return pool
+
+
+def do_update_pool(
+    *, pool_id: int, actor: User, expected_version: int, content: PoolContent
+) -> Pool:
+    with transaction.atomic():
+        pool = Pool.objects.select_for_update().get(pk=pool_id)
+        if pool.version != expected_version:
+            raise EditConflict()
+        if pool.allocations.exists() and content.fields.get("year", pool.year) != pool.year:
+            raise DomainError(_("Året kan ikke ændres, når der er bevilget penge fra puljen."))
+        _apply(pool, content)
+        pool.version += 1
+        try:
+            with transaction.atomic():
+                pool.save()
+        except IntegrityError:
+            raise DomainError(
+                _("Der findes allerede en pulje for %(year)s.") % {"year": pool.year}
+            ) from None
+        _save_reserved_lines(pool, content.reserved_lines)
+        _check_budget(pool)
+        return pool
+
+
+def do_set_pool_status(*, pool_id: int, actor: User, status: str) -> Pool:
+    with transaction.atomic():
+        pool = Pool.objects.select_for_update().get(pk=pool_id)
+        if status == PoolStatus.OPEN and (pool.budget is None or pool.application_deadline is None):
+            raise DomainError(_("En pulje skal have budget og ansøgningsfrist, før den kan åbnes."))
+        pool.status = status
+        pool.version += 1
+        pool.save(update_fields=["status", "version"])
+        return pool

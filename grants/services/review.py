@@ -1,0 +1,157 @@
+"""Staff review an application: start, score, declare conflicts, recommend."""
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    ConflictOfInterest,
+    ProposedAmount,
+    Recommendation,
+    RecommendedAmount,
+    Review,
+)
+from grants.models.review import REVIEW_CRITERIA
+from portal.models import User
+from portal.money import ZERO, to_money
+
+from .errors import DomainError, EditConflict
+from .workflow import change_status, lock_application
+
+REVIEWABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
+
+
+def ensure_no_conflict(application: Application, user: User) -> None:
+    if application.conflicts.filter(user=user).exists():
+        raise DomainError(
+            _("Du har erklæret dig inhabil i denne ansøgning og kan ikke deltage i behandlingen.")
+        )
+
+
+def _check_amounts(application: Application, amounts: Mapping[int, Decimal | None]) -> dict:
+    cleaned = {}
+    for year, amount in amounts.items():
+        if amount is None:
+            continue
+        if year not in application.years:
+            raise DomainError(_("Beløb kan kun angives for ansøgningens år."))
+        if amount < 0:
+            raise DomainError(_("Beløbet kan ikke være negativt."))
+        cleaned[year] = to_money(amount)
+    return cleaned
+
+
+def do_start_review(*, application_id: int, actor: User) -> Application:
+    with transaction.atomic():
+        application = lock_application(application_id)
+        ensure_no_conflict(application, actor)
+        return change_status(
+            application=application, to_status=ApplicationStatus.IN_REVIEW, actor=actor
+        )
+
+
+def do_save_review(
+    *,
+    application_id: int,
+    reviewer: User,
+    scores: Mapping[str, int | None],
+    comment: str,
+    amounts: Mapping[int, Decimal | None],
+    expected_version: int | None,
+) -> Review:
+    """Create or update the reviewer's own review. A submitted application moves into review."""
+    with transaction.atomic():
+        application = lock_application(application_id)
+        ensure_no_conflict(application, reviewer)
+        if application.status not in REVIEWABLE:
+            raise DomainError(_("Ansøgningen kan kun bedømmes, mens den er under behandling."))
+        if application.status == ApplicationStatus.SUBMITTED:
+            change_status(
+                application=application, to_status=ApplicationStatus.IN_REVIEW, actor=reviewer
+            )
+        review = Review.objects.select_for_update().filter(
+            application=application, reviewer=reviewer
+        ).first() or Review(application=application, reviewer=reviewer, version=0)
+        if review.pk and review.version != expected_version:
+            raise EditConflict()
+        for field in REVIEW_CRITERIA:
+            setattr(review, field, scores.get(field))
+        review.comment = comment
+        review.version += 1
+        review.save()
+        cleaned = _check_amounts(application, amounts)
+        review.proposed_amounts.exclude(year__in=cleaned).delete()
+        for year, amount in cleaned.items():
+            ProposedAmount.objects.update_or_create(
+                review=review, year=year, defaults={"amount": amount}
+            )
+        return review
+
+
+def do_declare_conflict(*, application_id: int, user: User, reason: str) -> ConflictOfInterest:
+    """Inhabilitet (forvaltningsloven § 3): recorded; the user's own review no longer counts."""
+    if not reason.strip():
+        raise DomainError(_("Skriv kort, hvorfor du er inhabil."))
+    with transaction.atomic():
+        application = lock_application(application_id)
+        if application.conflicts.filter(user=user).exists():
+            raise DomainError(_("Du har allerede erklæret dig inhabil i denne ansøgning."))
+        declaration = ConflictOfInterest.objects.create(
+            application=application, user=user, reason=reason
+        )
+        Review.objects.filter(application=application, reviewer=user).delete()
+        return declaration
+
+
+def suggested_amounts(application: Application) -> dict[int, Decimal]:
+    """The reviewers' average proposal per year, else what was requested."""
+    proposals: dict[int, list[Decimal]] = {}
+    for review in application.reviews.prefetch_related("proposed_amounts"):
+        for row in review.proposed_amounts.all():
+            proposals.setdefault(row.year, []).append(row.amount)
+    if proposals:
+        return {
+            year: to_money(sum(values, ZERO) / len(values)) for year, values in proposals.items()
+        }
+    return {row.year: row.amount for row in application.requested_amounts.all()}
+
+
+def do_recommend(
+    *,
+    application_id: int,
+    actor: User,
+    summary: str,
+    amounts: Mapping[int, Decimal | None],
+) -> Recommendation:
+    """Staff's recommendation to the committee: proposed amounts and an assessment."""
+    if not summary.strip():
+        raise DomainError(_("Skriv sekretariatets vurdering til udvalget."))
+    with transaction.atomic():
+        application = lock_application(application_id)
+        ensure_no_conflict(application, actor)
+        cleaned = _check_amounts(application, amounts)
+        requested = {row.year: row.amount for row in application.requested_amounts.all()}
+        for year, amount in cleaned.items():
+            if amount > requested.get(year, ZERO):
+                raise DomainError(
+                    _("Der kan ikke indstilles mere end ansøgt for %(year)s.") % {"year": year}
+                )
+        change_status(
+            application=application,
+            to_status=ApplicationStatus.RECOMMENDED,
+            actor=actor,
+            comment=summary,
+        )
+        Recommendation.objects.filter(application=application).delete()
+        recommendation = Recommendation.objects.create(
+            application=application, summary=summary, recommended_by=actor
+        )
+        RecommendedAmount.objects.bulk_create(
+            RecommendedAmount(recommendation=recommendation, year=year, amount=amount)
+            for year, amount in cleaned.items()
+        )
+        return recommendation

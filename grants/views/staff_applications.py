@@ -1,0 +1,327 @@
+"""Committee staff work on one application: review, return, recommend, decide, follow up."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from grants.access import StaffRequiredMixin, staff_applications
+from grants.audit import application_audit
+from grants.forms.staff import (
+    AgreementForm,
+    CarryOverForm,
+    CommentForm,
+    ConflictForm,
+    DecisionForm,
+    RecommendForm,
+    ReportRequestForm,
+    ReviewForm,
+)
+from grants.models import ApplicationStatus, Attachment, GrantCondition
+from grants.services.decisions import do_record_decision
+from grants.services.errors import DomainError, EditConflict
+from grants.services.follow_up import (
+    do_activate,
+    do_carry_over,
+    do_close,
+    do_record_agreement_signed,
+    do_request_report,
+)
+from grants.services.review import (
+    do_declare_conflict,
+    do_recommend,
+    do_save_review,
+    do_start_review,
+    suggested_amounts,
+)
+from grants.services.workflow import do_return_for_changes
+from grants.views.caseworker import attachment_response, funding_history
+from grants.views.staff_pools import get_staff_application
+
+S = ApplicationStatus
+
+
+class StaffApplicationView(StaffRequiredMixin, TemplateView):
+    """Everything submitted, the reviews, the money, the history, and the next actions."""
+
+    template_name = "grants/staff/application.html"
+
+    def get_context_data(self, **kwargs):
+        application = get_staff_application(self.request, self.kwargs["pk"])
+        user = self.request.user
+        conflicted = application.conflicts.filter(user=user).exists()
+        reviews = application.reviews.select_related("reviewer").prefetch_related(
+            "proposed_amounts"
+        )
+        decision = getattr(application, "decision", None)
+        allocation_years = list(application.allocations.values_list("pool__year", flat=True))
+        return super().get_context_data(
+            application=application,
+            conflicted=conflicted,
+            own_review=next((r for r in reviews if r.reviewer_id == user.pk), None),
+            reviews=reviews,
+            conflicts=application.conflicts.select_related("user"),
+            recommendation=getattr(application, "recommendation", None),
+            decision=decision,
+            allocations=application.allocations.select_related("pool"),
+            carry_overs=application.carry_overs.select_related("from_pool", "to_pool"),
+            reports=application.reports.all(),
+            attachments=application.attachments.all(),
+            history=application.status_changes.select_related("actor"),
+            funding_history=funding_history(application),
+            audit=application_audit(application),
+            can_review=not conflicted and application.status in (S.SUBMITTED, S.IN_REVIEW),
+            can_recommend=not conflicted and application.status == S.IN_REVIEW,
+            can_decide=not conflicted and application.status in (S.RECOMMENDED, S.IN_REVIEW),
+            needs_agreement=bool(
+                decision
+                and decision.condition == GrantCondition.COOPERATION_AGREEMENT
+                and decision.agreement_signed_on is None
+            ),
+            return_form=CommentForm(),
+            conflict_form=ConflictForm(),
+            agreement_form=AgreementForm(),
+            report_request_form=ReportRequestForm(),
+            carry_over_form=CarryOverForm(years=allocation_years) if allocation_years else None,
+            close_form=CommentForm(),
+            **kwargs,
+        )
+
+
+class ActionView(StaffRequiredMixin, View):
+    """POST-only action on one application: validate a small form, call one service."""
+
+    form_class = None
+    success_message = ""
+
+    def form_kwargs(self, application) -> dict:
+        return {}
+
+    def perform(self, application, form):
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        application = get_staff_application(request, pk)
+        form = (
+            self.form_class(request.POST, **self.form_kwargs(application))
+            if self.form_class
+            else None
+        )
+        if form is not None and not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("sekretariat:application", pk=pk)
+        try:
+            self.perform(application, form)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, self.success_message)
+        return redirect("sekretariat:application", pk=pk)
+
+
+class StartReviewView(ActionView):
+    success_message = gettext_lazy("Ansøgningen er nu under behandling.")
+
+    def perform(self, application, form):
+        do_start_review(application_id=application.pk, actor=self.request.user)
+
+
+class ReturnView(ActionView):
+    form_class = CommentForm
+    success_message = gettext_lazy("Ansøgningen er sendt retur, og ansøgeren har fået besked.")
+
+    def perform(self, application, form):
+        do_return_for_changes(
+            application_id=application.pk,
+            actor=self.request.user,
+            comment=form.cleaned_data["comment"],
+        )
+
+
+class ConflictView(ActionView):
+    form_class = ConflictForm
+    success_message = gettext_lazy(
+        "Din inhabilitet er registreret. Du deltager ikke i behandlingen."
+    )
+
+    def perform(self, application, form):
+        do_declare_conflict(
+            application_id=application.pk,
+            user=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+
+
+class AgreementView(ActionView):
+    form_class = AgreementForm
+    success_message = gettext_lazy("Underskriften af samarbejdsaftalen er registreret.")
+
+    def perform(self, application, form):
+        do_record_agreement_signed(
+            application_id=application.pk,
+            actor=self.request.user,
+            signed_on=form.cleaned_data["signed_on"],
+        )
+
+
+class ActivateView(ActionView):
+    success_message = gettext_lazy("Indsatsen er sat i gang.")
+
+    def perform(self, application, form):
+        do_activate(application_id=application.pk, actor=self.request.user)
+
+
+class CloseView(ActionView):
+    form_class = CommentForm
+    success_message = gettext_lazy("Indsatsen er afsluttet.")
+
+    def perform(self, application, form):
+        do_close(
+            application_id=application.pk,
+            actor=self.request.user,
+            comment=form.cleaned_data["comment"],
+        )
+
+
+class RequestReportView(ActionView):
+    form_class = ReportRequestForm
+    success_message = gettext_lazy("Der er bedt om afrapportering, og ansøgeren har fået besked.")
+
+    def perform(self, application, form):
+        do_request_report(
+            application_id=application.pk,
+            actor=self.request.user,
+            kind=form.cleaned_data["kind"],
+            due_date=form.cleaned_data["due_date"],
+        )
+
+
+class CarryOverView(ActionView):
+    form_class = CarryOverForm
+    success_message = gettext_lazy("Restmidlerne er overført til næste år.")
+
+    def form_kwargs(self, application):
+        return {"years": list(application.allocations.values_list("pool__year", flat=True))}
+
+    def perform(self, application, form):
+        do_carry_over(
+            application_id=application.pk,
+            actor=self.request.user,
+            from_year=form.cleaned_data["from_year"],
+            amount=form.cleaned_data["amount"],
+            note=form.cleaned_data["note"],
+        )
+
+
+class FormPageView(StaffRequiredMixin, TemplateView):
+    """A page with one form about one application (review, recommendation, decision)."""
+
+    def get_form(self, application, data=None):
+        raise NotImplementedError
+
+    def save(self, application, form):
+        raise NotImplementedError
+
+    def render(self, application, form, status=200):
+        context = self.get_context_data(application=application, form=form)
+        return self.render_to_response(context, status=status)
+
+    def get(self, request, pk: int):
+        application = get_staff_application(request, pk)
+        return self.render(application, self.get_form(application))
+
+    def post(self, request, pk: int):
+        application = get_staff_application(request, pk)
+        form = self.get_form(application, request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Intet er gemt. Ret de markerede felter."))
+            return self.render(application, form, status=400)
+        try:
+            self.save(application, form)
+        except EditConflict as conflict:
+            messages.error(request, conflict.message)
+            return self.render(application, self.get_form(application), status=409)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return self.render(application, form, status=400)
+        messages.success(request, self.success_message)
+        return redirect("sekretariat:application", pk=pk)
+
+
+class ReviewView(FormPageView):
+    template_name = "grants/staff/review_form.html"
+    success_message = gettext_lazy("Din bedømmelse er gemt.")
+
+    def get_form(self, application, data=None):
+        review = application.reviews.filter(reviewer=self.request.user).first()
+        return ReviewForm(data, application=application, review=review)
+
+    def save(self, application, form):
+        do_save_review(
+            application_id=application.pk,
+            reviewer=self.request.user,
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+            amounts=form.amounts(),
+            expected_version=form.cleaned_data["version"],
+        )
+
+
+class RecommendView(FormPageView):
+    template_name = "grants/staff/recommend_form.html"
+    success_message = gettext_lazy("Ansøgningen er indstillet til udvalget.")
+
+    def get_form(self, application, data=None):
+        return RecommendForm(
+            data, application=application, suggested=suggested_amounts(application)
+        )
+
+    def save(self, application, form):
+        do_recommend(
+            application_id=application.pk,
+            actor=self.request.user,
+            summary=form.cleaned_data["summary"],
+            amounts=form.amounts(),
+        )
+
+
+class DecisionView(FormPageView):
+    template_name = "grants/staff/decision_form.html"
+    success_message = gettext_lazy("Afgørelsen er registreret, og ansøgeren har fået besked.")
+
+    def get_form(self, application, data=None):
+        recommendation = getattr(application, "recommendation", None)
+        suggested = (
+            {row.year: row.amount for row in recommendation.amounts.all()}
+            if recommendation
+            else suggested_amounts(application)
+        )
+        return DecisionForm(data, application=application, suggested=suggested)
+
+    def save(self, application, form):
+        data = form.cleaned_data
+        do_record_decision(
+            application_id=application.pk,
+            outcome=data["outcome"],
+            actor=self.request.user,
+            amounts={y: a for y, a in form.amounts().items() if a is not None},
+            committee=data.get("committee"),
+            meeting_date=data.get("meeting_date"),
+            message=data["message"],
+            reasons=data["reasons"],
+            appeal_guidance=data["appeal_guidance"],
+            under_delegation=data.get("under_delegation", False),
+            conditions_text=data["conditions_text"],
+        )
+
+
+class StaffAttachmentView(StaffRequiredMixin, View):
+    def get(self, request, pk: int):
+        attachment = get_object_or_404(
+            Attachment.objects.filter(application__in=staff_applications(request.user)), pk=pk
+        )
+        return attachment_response(attachment)

@@ -1,0 +1,272 @@
+"""Committee staff: start page, pools, review queue and the recommendation for a pool."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from grants.access import StaffRequiredMixin, staff_applications, staff_pools, staff_reports
+from grants.audit import pool_audit
+from grants.filters import ReviewQueueFilter, with_requested_total
+from grants.forms.application import rows_from
+from grants.forms.staff import PoolForm, ReservedLineFormSet
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    PoolStatus,
+    ReportStatus,
+    RequestedAmount,
+)
+from grants.models.review import RecommendedAmount
+from grants.selectors import pool_balance, pool_spent
+from grants.services.errors import DomainError, EditConflict
+from grants.services.pools import PoolContent, do_create_pool, do_set_pool_status, do_update_pool
+from portal.money import ZERO
+
+OPEN_REPORT_STATUSES = [ReportStatus.REQUESTED, ReportStatus.SUBMITTED, ReportStatus.RETURNED]
+
+
+class StaffHomeView(StaffRequiredMixin, TemplateView):
+    template_name = "grants/staff/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        pools = (
+            staff_pools(user)
+            .annotate(
+                waiting=Count(
+                    "applications",
+                    filter=Q(applications__status=ApplicationStatus.SUBMITTED),
+                ),
+                in_review=Count(
+                    "applications",
+                    filter=Q(applications__status=ApplicationStatus.IN_REVIEW),
+                ),
+            )
+            .order_by("-year")
+        )
+        reports = staff_reports(user).filter(status__in=OPEN_REPORT_STATUSES)
+        today = timezone.localdate()
+        return super().get_context_data(
+            pools=pools,
+            reports_submitted=reports.filter(status=ReportStatus.SUBMITTED).count(),
+            reports_overdue=reports.exclude(status=ReportStatus.SUBMITTED)
+            .filter(due_date__lt=today)
+            .count(),
+            **kwargs,
+        )
+
+
+def reserved_rows(formset) -> list[dict]:
+    return [
+        {key: value for key, value in row.items() if key != "prefix"}
+        for row in rows_from(formset, ("title", "amount"))
+    ]
+
+
+class PoolEditView(StaffRequiredMixin, TemplateView):
+    """Create (no pk) or edit a pool with its reserved lines."""
+
+    template_name = "grants/staff/pool_form.html"
+
+    def get_pool(self):
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(staff_pools(self.request.user), pk=self.kwargs["pk"])
+
+    def build(self, pool, data=None):
+        municipality = self.request.user.municipality
+        form = PoolForm(data, instance=pool, municipality=municipality)
+        lines = ReservedLineFormSet(data, instance=pool, prefix="reserved")
+        return form, lines
+
+    def render(self, pool, form, lines, status=200):
+        context = self.get_context_data(pool=pool, form=form, lines=lines)
+        return self.render_to_response(context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        pool = self.get_pool()
+        return self.render(pool, *self.build(pool))
+
+    def post(self, request, *args, **kwargs):
+        pool = self.get_pool()
+        form, lines = self.build(pool, request.POST)
+        if not (form.is_valid() and lines.is_valid()):
+            messages.error(request, _("Puljen er ikke gemt. Ret de markerede felter."))
+            return self.render(pool, form, lines, status=400)
+        content = PoolContent(
+            fields={name: form.cleaned_data[name] for name in form.Meta.fields},
+            reserved_lines=reserved_rows(lines),
+        )
+        try:
+            if pool is None:
+                pool = do_create_pool(actor=request.user, content=content)
+            else:
+                do_update_pool(
+                    pool_id=pool.pk,
+                    actor=request.user,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    content=content,
+                )
+        except EditConflict:
+            messages.error(
+                request,
+                _(
+                    "En kollega har ændret puljen, mens du redigerede. Intet er overskrevet: "
+                    "se de gemte værdier og ret igen."
+                ),
+            )
+            return redirect("sekretariat:pool-edit", pk=pool.pk)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return self.render(pool, form, lines, status=400)
+        messages.success(request, _("Puljen er gemt."))
+        return redirect("sekretariat:pool", pk=pool.pk)
+
+
+class PoolDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "grants/staff/pool_detail.html"
+
+    def get_context_data(self, **kwargs):
+        pool = get_object_or_404(
+            staff_pools(self.request.user).select_related("policy", "action_plan"),
+            pk=self.kwargs["pk"],
+        )
+        balance = pool_balance(pool)
+        balance["spent"] = pool_spent(pool)
+        allocations = pool.allocations.select_related("application__committee").order_by(
+            "application__number", "application__title"
+        )
+        return super().get_context_data(
+            pool=pool,
+            balance=balance,
+            allocations=allocations,
+            reserved_lines=pool.reserved_lines.all(),
+            carry_overs=pool.carry_overs_in.select_related("application", "from_pool"),
+            status_counts=staff_applications(self.request.user)
+            .filter(pool=pool)
+            .values("status")
+            .annotate(n=Count("pk"))
+            .order_by("status"),
+            audit=pool_audit(pool),
+            **kwargs,
+        )
+
+
+class PoolStatusView(StaffRequiredMixin, View):
+    def post(self, request, pk: int):
+        pool = get_object_or_404(staff_pools(request.user), pk=pk)
+        status = request.POST.get("status")
+        if status not in PoolStatus.values:
+            messages.error(request, _("Ukendt status."))
+            return redirect("sekretariat:pool", pk=pool.pk)
+        try:
+            do_set_pool_status(pool_id=pool.pk, actor=request.user, status=status)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Puljens status er nu »%(status)s«.") % {"status": PoolStatus(status).label},
+            )
+        return redirect("sekretariat:pool", pk=pool.pk)
+
+
+class ReviewQueueView(StaffRequiredMixin, TemplateView):
+    template_name = "grants/staff/queue.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        pool = get_object_or_404(staff_pools(self.request.user), pk=self.kwargs["pk"])
+        queryset = with_requested_total(
+            staff_applications(self.request.user)
+            .filter(pool=pool)
+            .select_related("committee", "department")
+            .prefetch_related(
+                Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
+                "reviews",
+            )
+        ).order_by("number", "title")
+        filterset = ReviewQueueFilter(self.request.GET or None, queryset=queryset, pool=pool)
+        applications = filterset.qs if filterset.is_bound else queryset
+        page = Paginator(applications, self.paginate_by).get_page(self.request.GET.get("side"))
+        query = self.request.GET.copy()
+        query.pop("side", None)
+        return super().get_context_data(
+            pool=pool, filter=filterset, page=page, query=query.urlencode(), **kwargs
+        )
+
+
+class RecommendationOverviewView(StaffRequiredMixin, TemplateView):
+    """The pool's recommendation to the committee: each application with requested and
+    recommended amounts per year, and the sums against each year's available money."""
+
+    template_name = "grants/staff/recommendation.html"
+
+    def get_context_data(self, **kwargs):
+        pool = get_object_or_404(staff_pools(self.request.user), pk=self.kwargs["pk"])
+        years = [pool.year, pool.year + 1]
+        applications = (
+            staff_applications(self.request.user)
+            .filter(
+                pool=pool,
+                status__in=[
+                    ApplicationStatus.IN_REVIEW,
+                    ApplicationStatus.RECOMMENDED,
+                    ApplicationStatus.SUBMITTED,
+                ],
+            )
+            .select_related("committee", "recommendation")
+            .prefetch_related(
+                "requested_amounts",
+                Prefetch(
+                    "recommendation__amounts", queryset=RecommendedAmount.objects.order_by("year")
+                ),
+            )
+            .order_by("number", "title")
+        )
+        rows, sums = [], dict.fromkeys(years, ZERO)
+        for application in applications:
+            requested = {r.year: r.amount for r in application.requested_amounts.all()}
+            recommendation = getattr(application, "recommendation", None)
+            recommended = (
+                {r.year: r.amount for r in recommendation.amounts.all()} if recommendation else {}
+            )
+            for year in years:
+                sums[year] += recommended.get(year, ZERO)
+            rows.append(
+                {
+                    "application": application,
+                    "cells": [(requested.get(year), recommended.get(year)) for year in years],
+                    "recommendation": recommendation,
+                }
+            )
+        pools = {p.year: p for p in staff_pools(self.request.user).filter(year__in=years)}
+        available = {
+            year: (pool_balance(pools[year])["available"] if year in pools else None)
+            for year in years
+        }
+        totals = [
+            {
+                "year": year,
+                "recommended": sums[year],
+                "available": available[year],
+                "remaining": None if available[year] is None else available[year] - sums[year],
+            }
+            for year in years
+        ]
+        return super().get_context_data(pool=pool, years=years, rows=rows, totals=totals, **kwargs)
+
+
+def application_queryset(user):
+    return staff_applications(user).select_related(
+        "pool__policy", "committee", "department", "municipality"
+    )
+
+
+def get_staff_application(request, pk) -> Application:
+    return get_object_or_404(application_queryset(request.user), pk=pk)

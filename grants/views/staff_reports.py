@@ -1,0 +1,71 @@
+"""Committee staff follow up on reports: due, overdue, submitted; accept or return."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from grants.access import StaffRequiredMixin, staff_reports
+from grants.forms.staff import CommentForm
+from grants.models import ReportStatus
+from grants.services.errors import DomainError
+from grants.services.follow_up import do_accept_report, do_return_report
+
+
+class ReportsOverviewView(StaffRequiredMixin, TemplateView):
+    template_name = "grants/staff/reports.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        reports = staff_reports(self.request.user).select_related("application__pool")
+        waiting = reports.filter(status__in=[ReportStatus.REQUESTED, ReportStatus.RETURNED])
+        return super().get_context_data(
+            submitted=reports.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at"),
+            overdue=waiting.filter(due_date__lt=today).order_by("due_date"),
+            due=waiting.filter(due_date__gte=today).order_by("due_date"),
+            today=today,
+            **kwargs,
+        )
+
+
+class StaffReportView(StaffRequiredMixin, TemplateView):
+    template_name = "grants/staff/report.html"
+
+    def get_report(self):
+        return get_object_or_404(
+            staff_reports(self.request.user).select_related("application__pool"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        report = self.get_report()
+        return super().get_context_data(
+            report=report,
+            application=report.application,
+            results=report.results.select_related("criterion"),
+            spent=report.spent_amounts.all(),
+            form=kwargs.pop("form", None) or CommentForm(),
+            **kwargs,
+        )
+
+    def post(self, request, pk: int):
+        report = self.get_report()
+        form = CommentForm(request.POST)
+        accept = "accept" in request.POST
+        comment = request.POST.get("comment", "")[:5000]
+        try:
+            if accept:
+                do_accept_report(report_id=report.pk, actor=request.user, comment=comment)
+                messages.success(request, _("Rapporten er godkendt."))
+            else:
+                if not form.is_valid():
+                    messages.error(request, _("Skriv, hvad der skal rettes i rapporten."))
+                    return self.render_to_response(self.get_context_data(form=form), status=400)
+                do_return_report(report_id=report.pk, actor=request.user, comment=comment)
+                messages.success(
+                    request, _("Rapporten er sendt retur, og ansøgeren har fået besked.")
+                )
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("sekretariat:report", pk=report.pk)

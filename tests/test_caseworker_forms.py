@@ -1,0 +1,568 @@
+"""The caseworker's application form: drafts, bad input, edit conflicts, autosave, the
+login rescue and attachments. The helpers at the top build the POST a browser sends and
+are shared with the other test_caseworker_* files."""
+
+import io
+import re
+import zipfile
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.test.client import BOUNDARY, encode_multipart
+from django.urls import reverse
+
+from grants.models import Application, Attachment, RequestedAmount
+from grants.services.drafts import do_create_draft
+from policies.models import GoalKind
+from portal.forms import KronerField
+from portal.models import Committee, User
+
+TEXT_FIELDS = (
+    "title",
+    "amount_note",
+    "previous_funding_text",
+    "other_policy_goals",
+    "target_group",
+    "challenge",
+    "purpose",
+    "description",
+    "continuation_learnings",
+    "anchoring",
+    "partners",
+    "other_funding",
+)
+CONTACT_KEYS = ("name", "title", "department", "email", "phone")
+CRITERION_KEYS = ("text", "target_value", "unit")
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def _formset(prefix, saved_rows, keys, new_rows) -> dict:
+    """A formset as the page sends it: the saved rows with their ids, then the new rows
+    (or the one empty row the page always offers)."""
+    new_rows = list(new_rows) or [{}]
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(saved_rows) + len(new_rows)),
+        f"{prefix}-INITIAL_FORMS": str(len(saved_rows)),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(saved_rows):
+        data[f"{prefix}-{index}-id"] = str(row.pk)
+        for key in keys:
+            value = getattr(row, key)
+            if key == "target_value":
+                value = "" if value is None else str(value.normalize()).replace(".", ",")
+            data[f"{prefix}-{index}-{key}"] = value
+    for index, row in enumerate(new_rows, start=len(saved_rows)):
+        data[f"{prefix}-{index}-id"] = ""
+        for key in keys:
+            data[f"{prefix}-{index}-{key}"] = row.get(key, "")
+    return data
+
+
+def edit_post(application, *, new_contacts=(), new_criteria=(), button="save", **changes):
+    """What the browser sends from the edit page as it looks now, with `changes` typed in.
+
+    `new_contacts`/`new_criteria` fill the empty rows after the saved ones; `button` is the
+    button pressed ("save", "submit" or None for autosave). Keys like `amount_2026` or
+    `contacts-0-DELETE` can be given in `changes` (use a dict and ** for such names)."""
+    application = Application.objects.get(pk=application.pk)
+    goals = list(application.goals.all())
+    data = {name: getattr(application, name) for name in TEXT_FIELDS}
+    data |= {
+        "version": str(application.version),
+        "committee": str(application.committee_id or ""),
+        "co_committees": [str(c.pk) for c in application.co_committees.all()],
+        "continues": [str(a.pk) for a in application.continues.all()],
+        "goals": [str(g.pk) for g in goals if g.kind == GoalKind.OBJECTIVE],
+        "resources": [str(g.pk) for g in goals if g.kind == GoalKind.RESOURCE],
+        "sdgs": [str(s.number) for s in application.sdgs.all()],
+    }
+    requested = {row.year: row.amount for row in application.requested_amounts.all()}
+    for year in application.years:
+        data[f"amount_{year}"] = KronerField().prepare_value(requested.get(year)) or ""
+    data |= _formset("contacts", list(application.contacts.all()), CONTACT_KEYS, new_contacts)
+    data |= _formset(
+        "criteria", list(application.success_criteria.all()), CRITERION_KEYS, new_criteria
+    )
+    if button:
+        data[button] = ""
+    data.update(changes)
+    return data
+
+
+COMPLETE_TEXTS = {
+    "title": "Kvinder i job",
+    "target_group": "Kvindelige flygtninge på offentlig ydelse",
+    "challenge": "Lang ledighed og social isolation",
+    "purpose": "Job gennem undervisning og praktik",
+    "description": "Forløb med undervisning hos en virksomhed og efterfølgende praktik",
+    "anchoring": "Forankres i Center for Integration",
+}
+
+
+def complete_post(application, **changes):
+    """Everything submission needs, typed into the form of an empty draft."""
+    goal = application.pool.policy.goals.filter(kind=GoalKind.OBJECTIVE).first()
+    committee = Committee.objects.filter(municipality=application.municipality).first()
+    return edit_post(
+        application,
+        new_contacts=[{"name": "Linda Bjerg", "title": "leder", "email": "linda@example.dk"}],
+        new_criteria=[{"text": "80 % gennemfører forløbet", "target_value": "80", "unit": "%"}],
+        **{
+            **COMPLETE_TEXTS,
+            "committee": str(committee.pk),
+            "goals": [str(goal.pk)],
+            f"amount_{application.pool.year}": "150.000",
+            **changes,
+        },
+    )
+
+
+def hidden_version(response) -> str:
+    return re.search(r'name="version" value="(\d+)"', response.content.decode()).group(1)
+
+
+def page_text(response) -> str:
+    return response.content.decode()
+
+
+@pytest.fixture
+def draft(caseworker, pool):
+    return do_create_draft(pool_id=pool.pk, actor=caseworker)
+
+
+@pytest.fixture
+def cw(client, caseworker):
+    client.force_login(caseworker)
+    return client
+
+
+def edit_url(application) -> str:
+    return reverse("mine:edit", args=[application.pk])
+
+
+# --- Saving drafts -----------------------------------------------------------------------
+
+
+def test_incomplete_draft_is_saved_with_everything_typed(cw, draft, policy):
+    goal = policy.goals.get(number=1)
+    data = edit_post(
+        draft,
+        title="Sprogcafé",
+        goals=[str(goal.pk)],
+        sdgs=["5", "8"],
+        new_contacts=[{"name": "Linda Bjerg", "email": "linda@example.dk", "phone": "12345678"}],
+        new_criteria=[{"text": "80 % gennemfører", "target_value": "80", "unit": "%"}],
+        amount_2026="150.000",
+    )
+    response = cw.post(edit_url(draft), data, follow=True)
+
+    assert response.redirect_chain[-1][0].startswith(edit_url(draft))
+    assert "Kladden er gemt." in page_text(response)
+    assert "Senest gemt" in page_text(response)
+    assert 'value="150.000"' in page_text(response)
+    draft.refresh_from_db()
+    assert draft.title == "Sprogcafé"
+    assert draft.version == 2
+    assert {r.year: r.amount for r in draft.requested_amounts.all()} == {2026: Decimal("150000")}
+    assert list(draft.goals.all()) == [goal]
+    assert sorted(s.number for s in draft.sdgs.all()) == [5, 8]
+    [contact] = draft.contacts.all()
+    assert (contact.name, contact.email, contact.phone) == (
+        "Linda Bjerg",
+        "linda@example.dk",
+        "12345678",
+    )
+    [criterion] = draft.success_criteria.all()
+    assert (criterion.text, criterion.target_value, criterion.unit) == (
+        "80 % gennemfører",
+        Decimal("80"),
+        "%",
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [
+        ("150.000", Decimal("150000")),
+        ("150.000,50", Decimal("150000.50")),
+        ("150000", Decimal("150000")),
+        ("1.234.567 kr.", Decimal("1234567")),
+        ("0", Decimal("0")),
+    ],
+)
+def test_amounts_are_read_the_danish_way(cw, draft, typed, saved):
+    cw.post(edit_url(draft), edit_post(draft, amount_2027=typed))
+    assert RequestedAmount.objects.get(application=draft, year=2027).amount == saved
+
+
+def test_target_value_with_decimal_comma_is_saved(cw, draft):
+    data = edit_post(draft, new_criteria=[{"text": "Halvdelen i job", "target_value": "50,5"}])
+    cw.post(edit_url(draft), data)
+    assert draft.success_criteria.get().target_value == Decimal("50.5")
+
+
+def test_contact_and_criterion_are_removed_with_delete(cw, draft):
+    cw.post(
+        edit_url(draft),
+        edit_post(
+            draft,
+            new_contacts=[{"name": "Linda Bjerg"}, {"name": "Omar Hassan"}],
+            new_criteria=[{"text": "Første kriterium"}, {"text": "Andet kriterium"}],
+        ),
+    )
+    assert draft.contacts.count() == 2
+
+    data = edit_post(draft, **{"contacts-0-DELETE": "on", "criteria-1-DELETE": "on"})
+    response = cw.post(edit_url(draft), data, follow=True)
+
+    assert "Kladden er gemt." in page_text(response)
+    assert [c.name for c in draft.contacts.all()] == ["Omar Hassan"]
+    assert [c.text for c in draft.success_criteria.all()] == ["Første kriterium"]
+
+
+def test_clearing_an_amount_removes_it(cw, draft):
+    cw.post(edit_url(draft), edit_post(draft, amount_2026="150.000", amount_2027="75.000"))
+    cw.post(edit_url(draft), edit_post(draft, amount_2027=""))
+    assert [r.year for r in draft.requested_amounts.all()] == [2026]
+
+
+# --- Bad input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("abc", "Skriv beløbet i kroner med punktum mellem tusinder"),
+        ("-5", "Beløbet kan ikke være negativt."),
+        ("150,5,5", "Skriv beløbet i kroner med punktum mellem tusinder"),
+    ],
+)
+def test_bad_amount_is_refused_and_nothing_is_saved(cw, draft, typed, message):
+    data = edit_post(
+        draft, title="Sprogcafé", description="Min lange beskrivelse", amount_2026=typed
+    )
+    response = cw.post(edit_url(draft), data)
+
+    assert response.status_code == 400
+    assert message in page_text(response)
+    assert "Kladden er ikke gemt." in page_text(response)
+    assert "Min lange beskrivelse" in page_text(response)
+    assert f'value="{escape(typed)}"' in page_text(response)
+    draft.refresh_from_db()
+    assert (draft.title, draft.description, draft.version) == ("", "", 1)
+    assert not draft.requested_amounts.exists()
+
+
+def test_invalid_contact_email_is_refused_and_nothing_is_saved(cw, draft):
+    data = edit_post(
+        draft,
+        purpose="Vores forandringsteori",
+        new_contacts=[{"name": "Linda Bjerg", "email": "linda@"}],
+    )
+    response = cw.post(edit_url(draft), data)
+
+    assert response.status_code == 400
+    assert "Indtast en gyldig e-mail-adresse." in page_text(response)
+    assert "Vores forandringsteori" in page_text(response)
+    assert "Linda Bjerg" in page_text(response)
+    draft.refresh_from_db()
+    assert draft.purpose == ""
+    assert draft.version == 1
+    assert not draft.contacts.exists()
+
+
+# --- Edit conflicts ----------------------------------------------------------------------
+
+
+def test_second_tab_gets_a_conflict_and_can_then_save_on_top(cw, draft):
+    first_tab = edit_post(draft, title="Kvinder i job – første fane")
+    second_tab = edit_post(draft, description="Beskrivelse fra anden fane")
+    assert cw.post(edit_url(draft), first_tab).status_code == 302
+
+    response = cw.post(edit_url(draft), second_tab)
+
+    assert response.status_code == 409
+    text = page_text(response)
+    assert "En anden har gemt ansøgningen" in text
+    assert "<li>Indsats</li>" in text
+    assert "Beskrivelse fra anden fane" in text
+    draft.refresh_from_db()
+    assert draft.title == "Kvinder i job – første fane"
+    assert draft.description == ""
+    assert hidden_version(response) == str(draft.version) == "2"
+
+    again = cw.post(edit_url(draft), {**second_tab, "version": hidden_version(response)})
+
+    assert again.status_code == 302
+    draft.refresh_from_db()
+    assert draft.description == "Beskrivelse fra anden fane"
+    assert draft.version == 3
+
+
+def test_autosave_with_a_stale_version_reports_a_conflict(cw, draft):
+    stale = edit_post(draft, button=None, challenge="Min udfordring")
+    cw.post(edit_url(draft), edit_post(draft, title="Gemt af kollega"))
+
+    response = cw.post(reverse("mine:autosave", args=[draft.pk]), stale)
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["conflict"] is True
+    assert body["saved"] is False
+    assert "Indsats" in body["changed"]
+    draft.refresh_from_db()
+    assert (draft.title, draft.challenge) == ("Gemt af kollega", "")
+
+
+# --- Autosave ----------------------------------------------------------------------------
+
+
+def test_autosave_saves_and_gives_new_rows_their_ids(cw, draft):
+    url = reverse("mine:autosave", args=[draft.pk])
+    data = edit_post(
+        draft,
+        button=None,
+        target_group="Nytilkomne kvinder",
+        new_contacts=[{"name": "Linda Bjerg"}],
+        new_criteria=[{"text": "80 % gennemfører", "target_value": "80"}],
+    )
+
+    response = cw.post(url, data)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["saved"] is True
+    assert body["version"] == 2
+    assert re.fullmatch(r"Gemt automatisk kl\. \d{2}:\d{2}", body["message"])
+    contact, criterion = draft.contacts.get(), draft.success_criteria.get()
+    assert body["row_ids"] == {"contacts-0": contact.pk, "criteria-0": criterion.pk}
+    draft.refresh_from_db()
+    assert draft.target_group == "Nytilkomne kvinder"
+
+    # The page puts the ids and the version into the form and saves again as the user types.
+    data |= {
+        "version": str(body["version"]),
+        "contacts-0-id": str(body["row_ids"]["contacts-0"]),
+        "criteria-0-id": str(body["row_ids"]["criteria-0"]),
+        "contacts-0-name": "Linda Øvig Bjerg",
+    }
+    second = cw.post(url, data)
+
+    assert second.json()["saved"] is True
+    assert second.json()["version"] == 3
+    assert [c.name for c in draft.contacts.all()] == ["Linda Øvig Bjerg"]
+    assert draft.success_criteria.count() == 1
+
+
+def test_autosave_with_bad_amount_saves_nothing(cw, draft):
+    data = edit_post(draft, button=None, title="Ny titel", amount_2026="abc")
+    response = cw.post(reverse("mine:autosave", args=[draft.pk]), data)
+    assert response.status_code == 400
+    assert response.json()["saved"] is False
+    draft.refresh_from_db()
+    assert (draft.title, draft.version) == ("", 1)
+
+
+# --- Session expiry ----------------------------------------------------------------------
+
+
+def test_text_typed_before_the_session_expired_is_brought_back_after_login(demo):
+    user = User.objects.get(username="frb-sagsbehandler")
+    pool = demo.example_pools[0]
+    assert pool.municipality.slug == "frederiksberg"
+    draft = do_create_draft(pool_id=pool.pk, actor=user)
+    url = edit_url(draft)
+    browser = Client()  # the session has expired: nobody is logged in any more
+    typed = edit_post(draft, title="Sprogcafé", description="Tekst skrevet før udløbet")
+
+    response = browser.post(url, typed)
+
+    assert response.status_code == 302
+    assert response.url == f"/login/?next={url}"
+    draft.refresh_from_db()
+    assert draft.description == ""
+
+    login = browser.post(
+        "/login/", {"username": "frb-sagsbehandler", "password": "demo", "next": url}
+    )
+    assert login.status_code == 302
+    assert login.url == url
+
+    page = browser.get(url)
+
+    assert page.status_code == 200
+    assert "Du blev logget ud" in page_text(page)
+    assert "Tekst skrevet før udløbet" in page_text(page)
+    draft.refresh_from_db()
+    assert draft.description == ""  # brought back into the form, not saved behind their back
+
+    # Shown once; saving the rescued form keeps it.
+    assert "Tekst skrevet før udløbet" not in page_text(browser.get(url))
+    browser.post(url, typed)
+    draft.refresh_from_db()
+    assert draft.description == "Tekst skrevet før udløbet"
+
+
+# --- Attachments -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media_root(tmp_path, settings):
+    storages = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield tmp_path / "media"
+
+
+def office_file(*parts: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("[Content_Types].xml", *parts):
+            archive.writestr(name, "<?xml version='1.0'?><x/>")
+    return buffer.getvalue()
+
+
+def upload(cw, draft, name, content, **changes):
+    data = edit_post(draft, **changes) | {"attachment": SimpleUploadedFile(name, content)}
+    return cw.post(edit_url(draft), data, follow=True)
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def test_pdf_is_attached_listed_and_downloadable(cw, draft, media_root):
+    response = upload(cw, draft, "Budget 2026.pdf", PDF, title="Med bilag")
+
+    assert "Budget_2026.pdf er vedhæftet." in page_text(response)
+    attachment = Attachment.objects.get(application=draft)
+    assert attachment.content_type == "application/pdf"
+    assert f'href="{reverse("mine:attachment", args=[attachment.pk])}"' in page_text(response)
+    assert [p.read_bytes() for p in stored_files(media_root)] == [PDF]
+    draft.refresh_from_db()
+    assert draft.title == "Med bilag"
+
+    download = cw.get(reverse("mine:attachment", args=[attachment.pk]))
+
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="Budget_2026.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == PDF
+    download.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        (
+            "handleplan.docx",
+            office_file("word/document.xml"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "budget.xlsx",
+            office_file("xl/workbook.xml"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    ],
+)
+def test_word_and_excel_files_are_accepted(cw, draft, media_root, name, content, content_type):
+    response = upload(cw, draft, name, content)
+    assert f"{name} er vedhæftet." in page_text(response)
+    assert Attachment.objects.get(application=draft).content_type == content_type
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("budget.pdf", b"Bare almindelig tekst, ikke en PDF\n"),
+        ("budget.docx", office_file("noget/andet.xml")),
+        ("budget.docx", b"PK\x03\x04 ikke en rigtig zip"),
+        ("billede.pdf", b"\x89PNG\r\n\x1a\n"),
+    ],
+)
+def test_file_that_is_not_really_pdf_word_or_excel_is_refused(cw, draft, media_root, name, content):
+    response = upload(cw, draft, name, content, title="Teksten gemmes alligevel")
+
+    assert "Kun PDF-, Word- (DOCX) og Excel-filer (XLSX) kan vedhæftes." in page_text(response)
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
+    draft.refresh_from_db()
+    assert draft.title == "Teksten gemmes alligevel"
+
+
+@override_settings(ATTACHMENT_MAX_BYTES=100)
+def test_file_over_the_size_limit_is_refused(cw, draft, media_root):
+    response = upload(cw, draft, "stor.pdf", PDF + b"0" * 200)
+    assert "Filen er for stor" in page_text(response)
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.xfail(
+    reason=(
+        "BUG: grants/services/attachments.py do_add_attachment formats the size with "
+        "round(size / 1_000_000, 1) and the limit with limit // 1_000_000, so a Danish user "
+        "reads '1.5 MB' (English decimal point) and a 1,5 MB limit is shown as '1 MB'"
+    ),
+    strict=True,
+)
+@override_settings(ATTACHMENT_MAX_BYTES=1_500_000)
+def test_size_refusal_states_sizes_the_danish_way(cw, draft, media_root):
+    response = upload(cw, draft, "stor.pdf", PDF + b"0" * 2_500_000)
+    assert "Filen er for stor (2,5 MB). Den må højst fylde 1,5 MB." in page_text(response)
+
+
+def test_file_name_with_path_is_stored_under_a_safe_name(cw, draft, media_root):
+    data = edit_post(draft) | {"attachment": SimpleUploadedFile("passwd.pdf", PDF)}
+    body = encode_multipart(BOUNDARY, data).replace(
+        b'filename="passwd.pdf"', b'filename="../../etc/passwd.pdf"'
+    )
+
+    cw.post(edit_url(draft), body, content_type=f"multipart/form-data; boundary={BOUNDARY}")
+
+    attachment = Attachment.objects.get(application=draft)
+    assert attachment.original_name == "passwd.pdf"
+    [stored] = stored_files(media_root)
+    assert stored.resolve().is_relative_to(media_root.resolve())
+    assert "passwd" not in stored.name  # stored under a random name
+    assert not (media_root.parent / "etc").exists()
+
+
+def test_odd_characters_are_removed_from_the_file_name(cw, draft, media_root):
+    upload(cw, draft, "Referat <møde> 2026.pdf", PDF)
+    attachment = Attachment.objects.get(application=draft)
+    assert attachment.original_name == "Referat_møde_2026.pdf"
+    download = cw.get(reverse("mine:attachment", args=[attachment.pk]))
+    assert download["Content-Disposition"].startswith("attachment; filename")
+    assert "<" not in download["Content-Disposition"]
+    download.close()
+
+
+def test_attachment_is_removed_from_the_list_and_the_disk(
+    cw, draft, media_root, django_capture_on_commit_callbacks
+):
+    upload(cw, draft, "referat.pdf", PDF)
+    attachment = Attachment.objects.get(application=draft)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cw.post(
+            edit_url(draft),
+            edit_post(draft, button=None, remove_attachment=str(attachment.pk)),
+            follow=True,
+        )
+
+    assert "Bilaget er fjernet." in page_text(response)
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
