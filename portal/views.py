@@ -38,3 +38,9 @@ def start_page(request):
     if user.is_authenticated and user.is_staff:
         return redirect("admin:index")
     return redirect("home")
+
+
+class AccessibilityView(TemplateView):
+    """Tilgængelighedserklæring, as Danish law requires of public-sector websites."""
+
+    template_name = "accessibility.html"

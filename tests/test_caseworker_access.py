@@ -1,10 +1,16 @@
-"""Who may open the caseworker's pages. An id from another department or municipality is
-simply not found (404), committee staff are refused (403) and anonymous visitors are sent
-to log in; none of them can change anything."""
+"""Who gets in: an id from another department or municipality is simply not found (404),
+committee staff are refused (403) and anonymous visitors are sent to log in, without
+anything changing. Also what survives an expired session, and attachments: only real
+PDF/Word/Excel files, stored under safe names, downloaded only by their owners."""
+
+import io
+import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
+from django.test.client import BOUNDARY, encode_multipart
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +18,7 @@ from grants.models import Application, ApplicationStatus, Attachment, Pool, Repo
 from grants.services.attachments import do_add_attachment
 from grants.services.drafts import do_create_draft
 from portal.models import Department, Role, User
-from tests.test_caseworker_forms import PDF, edit_post
+from tests.test_caseworker_forms import edit_post, edit_url, page_text
 
 # (url name, which object, method)
 ROUTES = [
@@ -30,19 +36,33 @@ ROUTES = [
     ("report", "report", "post"),
 ]
 ROUTE_IDS = [f"{method}-{name}" for name, _obj, method in ROUTES]
+PAGES = [route for route in ROUTES if route[2] == "get"]
+
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture
-def media_root(tmp_path):
-    storages = {
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+def media_root(tmp_path, settings):
+    """Attachments go to a temporary folder, never into the repository."""
+    location = tmp_path / "media"
+    default = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(location)},
     }
-    with override_settings(STORAGES=storages):
-        yield tmp_path
+    with override_settings(STORAGES={**settings.STORAGES, "default": default}):
+        yield location
+
+
+@pytest.fixture
+def draft(caseworker, pool):
+    return do_create_draft(pool_id=pool.pk, actor=caseworker)
+
+
+@pytest.fixture
+def cw(client, caseworker):
+    client.force_login(caseworker)
+    return client
 
 
 @pytest.fixture
@@ -121,10 +141,9 @@ def other_department_caseworker(objects):
     )
 
 
-@pytest.mark.parametrize(("name", "key", "method"), ROUTES, ids=ROUTE_IDS)
+@pytest.mark.parametrize(("name", "key", "method"), PAGES, ids=[r[0] for r in PAGES])
 def test_the_owning_department_can_open_every_page(objects, name, key, method):
-    if method == "post":
-        pytest.skip("only the pages themselves are checked here")
+    """The control for the refusals below: the addresses are right."""
     response = request(logged_in("frb-sagsbehandler"), objects, name, key, method)
     assert response.status_code == 200
     response.close()
@@ -193,3 +212,181 @@ def test_pool_of_another_municipality_cannot_be_started(demo):
     assert logged_in("frb-sekretariat").post(url).status_code == 403
     assert Client().post(url).url == f"/login/?next={url}"
     assert Application.objects.count() == before
+
+
+# --- Session expiry ----------------------------------------------------------------------
+
+
+def test_text_typed_before_the_session_expired_is_brought_back_after_login(demo):
+    user = User.objects.get(username="frb-sagsbehandler")
+    pool = demo.example_pools[0]
+    assert pool.municipality.slug == "frederiksberg"
+    draft = do_create_draft(pool_id=pool.pk, actor=user)
+    url = edit_url(draft)
+    browser = Client()  # the session has expired: nobody is logged in any more
+    typed = edit_post(draft, title="Sprogcafé", description="Tekst skrevet før udløbet")
+
+    response = browser.post(url, typed)
+
+    assert response.status_code == 302
+    assert response.url == f"/login/?next={url}"
+    draft.refresh_from_db()
+    assert draft.description == ""
+
+    login = browser.post(
+        "/login/", {"username": "frb-sagsbehandler", "password": "demo", "next": url}
+    )
+    assert login.status_code == 302
+    assert login.url == url
+
+    page = browser.get(url)
+
+    assert page.status_code == 200
+    assert "Du blev logget ud" in page_text(page)
+    assert "Tekst skrevet før udløbet" in page_text(page)
+    draft.refresh_from_db()
+    assert draft.description == ""  # brought back into the form, not saved behind their back
+
+    # Shown once; saving the rescued form keeps it.
+    assert "Tekst skrevet før udløbet" not in page_text(browser.get(url))
+    browser.post(url, typed)
+    draft.refresh_from_db()
+    assert draft.description == "Tekst skrevet før udløbet"
+
+
+# --- Attachments -------------------------------------------------------------------------
+
+
+def office_file(*parts: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("[Content_Types].xml", *parts):
+            archive.writestr(name, "<?xml version='1.0'?><x/>")
+    return buffer.getvalue()
+
+
+def upload(cw, draft, name, content, **changes):
+    data = edit_post(draft, **changes) | {"attachment": SimpleUploadedFile(name, content)}
+    return cw.post(edit_url(draft), data, follow=True)
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def test_pdf_is_attached_listed_and_downloadable(cw, draft, media_root):
+    response = upload(cw, draft, "Budget 2026.pdf", PDF, title="Med bilag")
+
+    assert "Budget_2026.pdf er vedhæftet." in page_text(response)
+    attachment = Attachment.objects.get(application=draft)
+    assert attachment.content_type == "application/pdf"
+    assert f'href="{reverse("mine:attachment", args=[attachment.pk])}"' in page_text(response)
+    assert [p.read_bytes() for p in stored_files(media_root)] == [PDF]
+    draft.refresh_from_db()
+    assert draft.title == "Med bilag"
+
+    download = cw.get(reverse("mine:attachment", args=[attachment.pk]))
+
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="Budget_2026.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == PDF
+    download.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        (
+            "handleplan.docx",
+            office_file("word/document.xml"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "budget.xlsx",
+            office_file("xl/workbook.xml"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    ],
+)
+def test_word_and_excel_files_are_accepted(cw, draft, media_root, name, content, content_type):
+    response = upload(cw, draft, name, content)
+    assert f"{name} er vedhæftet." in page_text(response)
+    assert Attachment.objects.get(application=draft).content_type == content_type
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("budget.pdf", b"Bare almindelig tekst, ikke en PDF\n"),
+        ("budget.docx", office_file("noget/andet.xml")),
+        ("budget.docx", b"PK\x03\x04 ikke en rigtig zip"),
+        ("billede.pdf", b"\x89PNG\r\n\x1a\n"),
+    ],
+)
+def test_file_that_is_not_really_pdf_word_or_excel_is_refused(cw, draft, media_root, name, content):
+    response = upload(cw, draft, name, content, title="Teksten gemmes alligevel")
+
+    assert "Kun PDF-, Word- (DOCX) og Excel-filer (XLSX) kan vedhæftes." in page_text(response)
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
+    draft.refresh_from_db()
+    assert draft.title == "Teksten gemmes alligevel"
+
+
+@override_settings(ATTACHMENT_MAX_BYTES=100)
+def test_file_over_the_size_limit_is_refused(cw, draft, media_root):
+    response = upload(cw, draft, "stor.pdf", PDF + b"0" * 200)
+    assert "Filen er for stor" in page_text(response)
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
+
+
+@override_settings(ATTACHMENT_MAX_BYTES=1_500_000)
+def test_size_refusal_states_sizes_the_danish_way(cw, draft, media_root):
+    response = upload(cw, draft, "stor.pdf", PDF + b"0" * 2_500_000)
+    assert "Filen er for stor (2,5 MB). Den må højst fylde 1,5 MB." in page_text(response)
+
+
+def test_file_name_with_path_is_stored_under_a_safe_name(cw, draft, media_root):
+    data = edit_post(draft) | {"attachment": SimpleUploadedFile("passwd.pdf", PDF)}
+    body = encode_multipart(BOUNDARY, data).replace(
+        b'filename="passwd.pdf"', b'filename="../../etc/passwd.pdf"'
+    )
+
+    cw.post(edit_url(draft), body, content_type=f"multipart/form-data; boundary={BOUNDARY}")
+
+    attachment = Attachment.objects.get(application=draft)
+    assert attachment.original_name == "passwd.pdf"
+    [stored] = stored_files(media_root)
+    assert stored.resolve().is_relative_to(media_root.resolve())
+    assert "passwd" not in stored.name  # stored under a random name
+    assert not (media_root.parent / "etc").exists()
+
+
+def test_odd_characters_are_removed_from_the_file_name(cw, draft, media_root):
+    upload(cw, draft, "Referat <møde> 2026.pdf", PDF)
+    attachment = Attachment.objects.get(application=draft)
+    assert attachment.original_name == "Referat_møde_2026.pdf"
+    download = cw.get(reverse("mine:attachment", args=[attachment.pk]))
+    assert download["Content-Disposition"].startswith("attachment; filename")
+    assert "<" not in download["Content-Disposition"]
+    download.close()
+
+
+def test_attachment_is_removed_from_the_list_and_the_disk(
+    cw, draft, media_root, django_capture_on_commit_callbacks
+):
+    upload(cw, draft, "referat.pdf", PDF)
+    attachment = Attachment.objects.get(application=draft)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cw.post(
+            edit_url(draft),
+            edit_post(draft, button=None, remove_attachment=str(attachment.pk)),
+            follow=True,
+        )
+
+    assert "Bilaget er fjernet." in page_text(response)
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []

@@ -1,43 +1,23 @@
-"""The caseworker's application form: drafts, bad input, edit conflicts, autosave, the
-login rescue and attachments. The helpers at the top build the POST a browser sends and
-are shared with the other test_caseworker_* files."""
+"""The caseworker's application form: drafts, bad input, edit conflicts and autosave.
+The helpers at the top build the POST a browser sends; the other test_caseworker_* files
+use them too."""
 
-import io
 import re
-import zipfile
 from decimal import Decimal
 from html import escape
-from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
-from django.test.client import BOUNDARY, encode_multipart
 from django.urls import reverse
 
-from grants.models import Application, Attachment, RequestedAmount
+from grants.models import Application, RequestedAmount
 from grants.services.drafts import do_create_draft
 from policies.models import GoalKind
 from portal.forms import KronerField
-from portal.models import Committee, User
+from portal.models import Committee
 
-TEXT_FIELDS = (
-    "title",
-    "amount_note",
-    "previous_funding_text",
-    "other_policy_goals",
-    "target_group",
-    "challenge",
-    "purpose",
-    "description",
-    "continuation_learnings",
-    "anchoring",
-    "partners",
-    "other_funding",
-)
+TEXT_FIELDS = [name for name in Application.CONTENT_FIELDS if name != "committee"]
 CONTACT_KEYS = ("name", "title", "department", "email", "phone")
 CRITERION_KEYS = ("text", "target_value", "unit")
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 def _formset(prefix, saved_rows, keys, new_rows) -> dict:
@@ -55,7 +35,7 @@ def _formset(prefix, saved_rows, keys, new_rows) -> dict:
         for key in keys:
             value = getattr(row, key)
             if key == "target_value":
-                value = "" if value is None else str(value.normalize()).replace(".", ",")
+                value = "" if value is None else f"{value:f}".replace(".", ",")  # 80,00
             data[f"{prefix}-{index}-{key}"] = value
     for index, row in enumerate(new_rows, start=len(saved_rows)):
         data[f"{prefix}-{index}-id"] = ""
@@ -320,6 +300,25 @@ def test_autosave_with_a_stale_version_reports_a_conflict(cw, draft):
     assert (draft.title, draft.challenge) == ("Gemt af kollega", "")
 
 
+@pytest.mark.xfail(
+    reason=(
+        "BUG: grants/services/drafts.py changed_headings compares only the text fields and "
+        "amounts; when the colleague changed contacts, success criteria, goals or SDGs the "
+        "conflict page lists no differences, and saving on top silently deletes their rows"
+    ),
+    strict=True,
+)
+def test_conflict_names_success_criteria_added_by_a_colleague(cw, draft):
+    first_tab = edit_post(draft, new_criteria=[{"text": "Kollegaens succeskriterium"}])
+    second_tab = edit_post(draft, new_contacts=[{"name": "Omar Hassan"}])
+    cw.post(edit_url(draft), first_tab)
+
+    response = cw.post(edit_url(draft), second_tab)
+
+    assert response.status_code == 409
+    assert "Den gemte udgave er forskellig fra din under:" in page_text(response)
+
+
 # --- Autosave ----------------------------------------------------------------------------
 
 
@@ -367,202 +366,3 @@ def test_autosave_with_bad_amount_saves_nothing(cw, draft):
     assert response.json()["saved"] is False
     draft.refresh_from_db()
     assert (draft.title, draft.version) == ("", 1)
-
-
-# --- Session expiry ----------------------------------------------------------------------
-
-
-def test_text_typed_before_the_session_expired_is_brought_back_after_login(demo):
-    user = User.objects.get(username="frb-sagsbehandler")
-    pool = demo.example_pools[0]
-    assert pool.municipality.slug == "frederiksberg"
-    draft = do_create_draft(pool_id=pool.pk, actor=user)
-    url = edit_url(draft)
-    browser = Client()  # the session has expired: nobody is logged in any more
-    typed = edit_post(draft, title="Sprogcafé", description="Tekst skrevet før udløbet")
-
-    response = browser.post(url, typed)
-
-    assert response.status_code == 302
-    assert response.url == f"/login/?next={url}"
-    draft.refresh_from_db()
-    assert draft.description == ""
-
-    login = browser.post(
-        "/login/", {"username": "frb-sagsbehandler", "password": "demo", "next": url}
-    )
-    assert login.status_code == 302
-    assert login.url == url
-
-    page = browser.get(url)
-
-    assert page.status_code == 200
-    assert "Du blev logget ud" in page_text(page)
-    assert "Tekst skrevet før udløbet" in page_text(page)
-    draft.refresh_from_db()
-    assert draft.description == ""  # brought back into the form, not saved behind their back
-
-    # Shown once; saving the rescued form keeps it.
-    assert "Tekst skrevet før udløbet" not in page_text(browser.get(url))
-    browser.post(url, typed)
-    draft.refresh_from_db()
-    assert draft.description == "Tekst skrevet før udløbet"
-
-
-# --- Attachments -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def media_root(tmp_path, settings):
-    storages = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    with override_settings(STORAGES=storages):
-        yield tmp_path / "media"
-
-
-def office_file(*parts: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in ("[Content_Types].xml", *parts):
-            archive.writestr(name, "<?xml version='1.0'?><x/>")
-    return buffer.getvalue()
-
-
-def upload(cw, draft, name, content, **changes):
-    data = edit_post(draft, **changes) | {"attachment": SimpleUploadedFile(name, content)}
-    return cw.post(edit_url(draft), data, follow=True)
-
-
-def stored_files(root: Path) -> list[Path]:
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
-
-
-def test_pdf_is_attached_listed_and_downloadable(cw, draft, media_root):
-    response = upload(cw, draft, "Budget 2026.pdf", PDF, title="Med bilag")
-
-    assert "Budget_2026.pdf er vedhæftet." in page_text(response)
-    attachment = Attachment.objects.get(application=draft)
-    assert attachment.content_type == "application/pdf"
-    assert f'href="{reverse("mine:attachment", args=[attachment.pk])}"' in page_text(response)
-    assert [p.read_bytes() for p in stored_files(media_root)] == [PDF]
-    draft.refresh_from_db()
-    assert draft.title == "Med bilag"
-
-    download = cw.get(reverse("mine:attachment", args=[attachment.pk]))
-
-    assert download.status_code == 200
-    assert download["Content-Disposition"] == 'attachment; filename="Budget_2026.pdf"'
-    assert download["Content-Type"] == "application/pdf"
-    assert b"".join(download.streaming_content) == PDF
-    download.close()
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "content_type"),
-    [
-        (
-            "handleplan.docx",
-            office_file("word/document.xml"),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
-        (
-            "budget.xlsx",
-            office_file("xl/workbook.xml"),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    ],
-)
-def test_word_and_excel_files_are_accepted(cw, draft, media_root, name, content, content_type):
-    response = upload(cw, draft, name, content)
-    assert f"{name} er vedhæftet." in page_text(response)
-    assert Attachment.objects.get(application=draft).content_type == content_type
-
-
-@pytest.mark.parametrize(
-    ("name", "content"),
-    [
-        ("budget.pdf", b"Bare almindelig tekst, ikke en PDF\n"),
-        ("budget.docx", office_file("noget/andet.xml")),
-        ("budget.docx", b"PK\x03\x04 ikke en rigtig zip"),
-        ("billede.pdf", b"\x89PNG\r\n\x1a\n"),
-    ],
-)
-def test_file_that_is_not_really_pdf_word_or_excel_is_refused(cw, draft, media_root, name, content):
-    response = upload(cw, draft, name, content, title="Teksten gemmes alligevel")
-
-    assert "Kun PDF-, Word- (DOCX) og Excel-filer (XLSX) kan vedhæftes." in page_text(response)
-    assert not Attachment.objects.exists()
-    assert stored_files(media_root) == []
-    draft.refresh_from_db()
-    assert draft.title == "Teksten gemmes alligevel"
-
-
-@override_settings(ATTACHMENT_MAX_BYTES=100)
-def test_file_over_the_size_limit_is_refused(cw, draft, media_root):
-    response = upload(cw, draft, "stor.pdf", PDF + b"0" * 200)
-    assert "Filen er for stor" in page_text(response)
-    assert not Attachment.objects.exists()
-    assert stored_files(media_root) == []
-
-
-@pytest.mark.xfail(
-    reason=(
-        "BUG: grants/services/attachments.py do_add_attachment formats the size with "
-        "round(size / 1_000_000, 1) and the limit with limit // 1_000_000, so a Danish user "
-        "reads '1.5 MB' (English decimal point) and a 1,5 MB limit is shown as '1 MB'"
-    ),
-    strict=True,
-)
-@override_settings(ATTACHMENT_MAX_BYTES=1_500_000)
-def test_size_refusal_states_sizes_the_danish_way(cw, draft, media_root):
-    response = upload(cw, draft, "stor.pdf", PDF + b"0" * 2_500_000)
-    assert "Filen er for stor (2,5 MB). Den må højst fylde 1,5 MB." in page_text(response)
-
-
-def test_file_name_with_path_is_stored_under_a_safe_name(cw, draft, media_root):
-    data = edit_post(draft) | {"attachment": SimpleUploadedFile("passwd.pdf", PDF)}
-    body = encode_multipart(BOUNDARY, data).replace(
-        b'filename="passwd.pdf"', b'filename="../../etc/passwd.pdf"'
-    )
-
-    cw.post(edit_url(draft), body, content_type=f"multipart/form-data; boundary={BOUNDARY}")
-
-    attachment = Attachment.objects.get(application=draft)
-    assert attachment.original_name == "passwd.pdf"
-    [stored] = stored_files(media_root)
-    assert stored.resolve().is_relative_to(media_root.resolve())
-    assert "passwd" not in stored.name  # stored under a random name
-    assert not (media_root.parent / "etc").exists()
-
-
-def test_odd_characters_are_removed_from_the_file_name(cw, draft, media_root):
-    upload(cw, draft, "Referat <møde> 2026.pdf", PDF)
-    attachment = Attachment.objects.get(application=draft)
-    assert attachment.original_name == "Referat_møde_2026.pdf"
-    download = cw.get(reverse("mine:attachment", args=[attachment.pk]))
-    assert download["Content-Disposition"].startswith("attachment; filename")
-    assert "<" not in download["Content-Disposition"]
-    download.close()
-
-
-def test_attachment_is_removed_from_the_list_and_the_disk(
-    cw, draft, media_root, django_capture_on_commit_callbacks
-):
-    upload(cw, draft, "referat.pdf", PDF)
-    attachment = Attachment.objects.get(application=draft)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = cw.post(
-            edit_url(draft),
-            edit_post(draft, button=None, remove_attachment=str(attachment.pk)),
-            follow=True,
-        )
-
-    assert "Bilaget er fjernet." in page_text(response)
-    assert not Attachment.objects.exists()
-    assert stored_files(media_root) == []

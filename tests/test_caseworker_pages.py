@@ -2,6 +2,7 @@
 withdrawal and reporting."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -78,15 +79,12 @@ def test_dashboard_lists_the_departments_applications_with_amounts(
     response = cw.get(reverse("mine:dashboard"))
 
     assert response.status_code == 200
-    text = page_text(response)
-    assert "Kvinder i job" in text
-    assert "2026: 150.000 kr." in text
-    assert "2027: 75.000 kr." in text
-    assert "Kladde" in text
-    assert "Sprogcafé" in text
-    assert "2026: 40.000,50 kr." in text
-    assert "Indsendt" in text
-    assert "Skolernes hemmelige indsats" not in text
+    rows = page_text(response).split('id="applications"', 1)[1]
+    for shown in ("Kvinder i job", "Kladde", "2026: 150.000 kr.", "2027: 75.000 kr."):
+        assert shown in rows
+    for shown in ("Sprogcafé", "Indsendt", "2026: 40.000,50 kr."):
+        assert shown in rows
+    assert "Skolernes hemmelige indsats" not in page_text(response)
 
 
 def test_dashboard_shows_open_pools_with_deadline_and_start_button(cw, pool, make_pool):
@@ -104,24 +102,23 @@ def test_dashboard_shows_open_pools_with_deadline_and_start_button(cw, pool, mak
     assert "Integrationspuljen 2025" not in text
 
 
-def test_dashboard_without_open_pools_says_so(cw, make_pool):
+def test_empty_dashboard_says_there_is_nothing(cw, make_pool):
     make_pool(status=PoolStatus.PLANNED)
     text = page_text(cw.get(reverse("mine:dashboard")))
     assert "Ingen puljer er åbne for ansøgninger lige nu." in text
+    assert "Afdelingen har ingen ansøgninger endnu." in text
     assert "Start en ny ansøgning" not in text
+    assert "Venter på dig" not in text
 
 
-def test_dashboard_shows_what_waits_for_the_caseworker(
-    cw, draft, staff_user, make_application
-):
+def test_dashboard_shows_what_waits_for_the_caseworker(cw, draft, staff_user, make_application):
     submit(cw, draft)
     do_return_for_changes(
         application_id=draft.pk, actor=staff_user, comment="Uddyb målgruppen, tak."
     )
     funded = make_application(title="Fastholdelse i job", status=ApplicationStatus.ACTIVE)
-    report = Report.objects.create(
-        application=funded, kind=ReportKind.FINAL, due_date=datetime.date(2027, 3, 31)
-    )
+    due = timezone.localdate() - datetime.timedelta(days=10)
+    report = Report.objects.create(application=funded, kind=ReportKind.FINAL, due_date=due)
 
     text = page_text(cw.get(reverse("mine:dashboard")))
 
@@ -131,12 +128,9 @@ def test_dashboard_shows_what_waits_for_the_caseworker(
     assert f'href="{url("edit", draft)}">Kvinder i job</a>' in waiting
     assert "Slutrapport:" in waiting
     assert f'href="{url("report", report)}">Fastholdelse i job</a>' in waiting
-    assert "frist 31. marts 2027" in waiting
-
-
-def test_dashboard_without_anything_waiting_has_no_waiting_section(cw, make_application):
-    make_application(status=SUBMITTED)
-    assert "Venter på dig" not in page_text(cw.get(reverse("mine:dashboard")))
+    with translation.override("da"):
+        assert f"frist {date_format(due, 'j. F Y')}" in waiting
+    assert "Overskredet" in waiting
 
 
 def test_dashboard_queries_do_not_grow_with_the_number_of_applications(
@@ -191,10 +185,13 @@ def test_submit_page_lists_what_is_missing_in_plain_danish(cw, draft):
 
     text = page_text(response)
     assert "Før du kan indsende, mangler:" in text
-    assert "Angiv mindst ét succeskriterium." in text
-    assert "Angiv mindst én kontaktperson/tovholder." in text
-    assert "Udfyld »Formål/forandringsteori«." in text
-    assert "Vælg det politiske udvalg." in text
+    for missing in (
+        "Angiv mindst ét succeskriterium.",
+        "Angiv mindst én kontaktperson/tovholder.",
+        "Udfyld »Formål/forandringsteori«.",
+        "Vælg det politiske udvalg.",
+    ):
+        assert missing in text
     assert "Udfyld »Indsats (titel)«." not in text
     assert "Indsend ansøgningen" not in text
 
@@ -217,11 +214,9 @@ def test_complete_application_is_submitted_and_gets_a_receipt(cw, draft):
     assert draft.submitted_at is not None
     receipt = page_text(cw.get(response.url))
     assert "Ansøgningen er indsendt" in receipt
-    assert "Kopi af den indsendte ansøgning" in receipt
-    assert COMPLETE_TEXTS["target_group"] in receipt
-    assert "2026: <span class=\"money\">150.000 kr.</span>" in receipt
-    assert "Linda Bjerg" in receipt
-    assert "80 % gennemfører forløbet" in receipt
+    copy = receipt.split("Kopi af den indsendte ansøgning", 1)[1]
+    for shown in (COMPLETE_TEXTS["target_group"], "150.000 kr.", "Linda Bjerg", "80 % gennem"):
+        assert shown in copy
 
 
 def test_submitted_application_can_no_longer_be_edited(cw, draft):
@@ -274,12 +269,10 @@ def test_returned_application_is_corrected_and_resubmitted(cw, draft, staff_user
         application_id=draft.pk, actor=staff_user, comment="Uddyb målgruppen, tak."
     )
 
-    edit_page = cw.get(url("edit", draft))
+    edit_page = page_text(cw.get(url("edit", draft)))
 
-    assert edit_page.status_code == 200
-    assert "Sendt retur til ændringer" in page_text(edit_page)
-    assert "Uddyb målgruppen, tak." in page_text(edit_page)
-    assert "Sofie Sekretær" in page_text(edit_page)
+    for shown in ("Sendt retur til ændringer", "Uddyb målgruppen, tak.", "Sofie Sekretær"):
+        assert shown in edit_page
 
     changed = edit_post(draft, target_group="Kvinder under integrationsprogrammet, 25-50 år")
     assert cw.post(url("edit", draft), changed).status_code == 302
@@ -293,6 +286,27 @@ def test_returned_application_is_corrected_and_resubmitted(cw, draft, staff_user
     assert history.count("Indsendt → Sendt retur til ændringer") == 1
     assert history.count("Sendt retur til ændringer → Indsendt") == 1
     assert "Uddyb målgruppen, tak." in history
+
+
+@pytest.mark.xfail(
+    reason=(
+        "BUG: grants/services/submission.py do_submit calls check_pool_accepts for a "
+        "returned application too, so once the deadline has passed (when staff review and "
+        "return applications) the corrected application can never be sent back"
+    ),
+    strict=True,
+)
+def test_returned_application_can_be_resubmitted_after_the_deadline(cw, draft, pool, staff_user):
+    submit(cw, draft)
+    pool.application_deadline = timezone.now() - datetime.timedelta(days=1)
+    pool.save()
+    do_return_for_changes(application_id=draft.pk, actor=staff_user, comment="Ret budgettet.")
+    cw.post(url("edit", draft), edit_post(draft, amount_note="Budget rettet"))
+
+    cw.post(url("submit", draft))
+
+    draft.refresh_from_db()
+    assert draft.status == SUBMITTED
 
 
 # --- Withdrawal --------------------------------------------------------------------------
@@ -341,23 +355,15 @@ def final_report(demo):
 
 
 def report_post(report, **changes):
-    data = {
-        "version": str(report.version),
-        "summary": "",
-        "anchoring_status": "",
-        "unspent_amount": "",
-        "spent_2021": "",
-    }
+    """The report form as sent, empty apart from `changes` (Kvinder i job got money for 2021)."""
+    data = dict.fromkeys(["summary", "anchoring_status", "unspent_amount", "spent_2021"], "")
     for criterion in report.application.success_criteria.all():
-        data[f"achieved_{criterion.pk}"] = ""
-        data[f"comment_{criterion.pk}"] = ""
-    return data | changes
+        data |= {f"achieved_{criterion.pk}": "", f"comment_{criterion.pk}": ""}
+    return data | {"version": str(report.version)} | changes
 
 
 def all_results(report, value="75"):
-    return {
-        f"achieved_{c.pk}": value for c in report.application.success_criteria.all()
-    }
+    return {f"achieved_{c.pk}": value for c in report.application.success_criteria.all()}
 
 
 def test_report_page_shows_each_success_criterion(frb, final_report):
@@ -371,22 +377,9 @@ def test_report_page_shows_each_success_criterion(frb, final_report):
     assert "Slutrapport: Kvinder i job" in text
     for criterion in criteria:
         assert criterion.text in text
+    assert "Mål: 80 %" in text  # not "8E+1", as before a fix during this work
     assert "Brugt i 2021" in text
     assert "Gem og indsend" in text
-
-
-@pytest.mark.xfail(
-    reason=(
-        "BUG: grants/forms/reports.py ReportForm.__init__ builds the help text with "
-        "criterion.target_value.normalize(); Decimal('80.00').normalize() is Decimal('8E+1'), "
-        "so the report page says 'Mål: 8E+1 %' instead of 'Mål: 80 %' (also 100 → 1E+2)"
-    ),
-    strict=True,
-)
-def test_report_page_shows_each_criterions_target(frb, final_report):
-    text = page_text(frb.get(url("report", final_report)))
-    assert "Mål: 80 %" in text
-    assert "Mål: 100 %" in text
 
 
 def test_report_results_and_spent_amounts_are_saved(frb, final_report):
@@ -406,9 +399,7 @@ def test_report_results_and_spent_amounts_are_saved(frb, final_report):
     assert final_report.status == ReportStatus.REQUESTED
     assert final_report.summary == "Forløbet er gennemført to gange."
     assert final_report.unspent_amount == Decimal("30000")
-    assert {s.year: s.amount for s in final_report.spent_amounts.all()} == {
-        2021: Decimal("120000")
-    }
+    assert {s.year: s.amount for s in final_report.spent_amounts.all()} == {2021: Decimal("120000")}
     result = final_report.results.get(criterion=first)
     assert (result.achieved_value, result.comment) == (Decimal("72.5"), "Flere end ventet")
     assert 'value="120.000"' in page_text(response)
@@ -466,8 +457,26 @@ def test_complete_report_is_submitted_and_locked(frb, final_report):
     assert final_report.summary == "Halvdelen af deltagerne er i job."
 
 
-def test_report_due_appears_on_the_dashboard(frb, final_report):
-    text = page_text(frb.get(reverse("mine:dashboard")))
-    assert "Venter på dig" in text
-    assert f'href="{url("report", final_report)}">Kvinder i job</a>' in text
-    assert "Overskredet" in text
+@pytest.mark.xfail(
+    reason=(
+        "BUG: grants/views/reporting.py ReportEditView.post re-renders the form after an "
+        "EditConflict with the stale hidden version, so every further save is refused again "
+        "and the typed text can only be kept by copying it out before reloading"
+    ),
+    strict=True,
+)
+def test_report_conflict_lets_the_user_save_on_top(frb, final_report):
+    first_tab = report_post(final_report, summary="Fra første fane")
+    second_tab = report_post(final_report, summary="Fra anden fane")
+    frb.post(url("report", final_report), first_tab)
+
+    conflict = frb.post(url("report", final_report), second_tab)
+    assert conflict.status_code == 409
+    assert "Fra anden fane" in page_text(conflict)
+    version = re.search(r'name="version" value="(\d+)"', page_text(conflict)).group(1)
+
+    again = frb.post(url("report", final_report), {**second_tab, "version": version})
+
+    assert again.status_code == 302
+    final_report.refresh_from_db()
+    assert final_report.summary == "Fra anden fane"

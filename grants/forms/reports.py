@@ -1,6 +1,7 @@
 """The report form: one row per success criterion, money spent per granted year."""
 
 from django import forms
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Report
@@ -44,7 +45,7 @@ class ReportForm(forms.Form):
                 localize=True,
                 help_text=(
                     _("Mål: %(value)s %(unit)s")
-                    % {"value": criterion.target_value.normalize(), "unit": criterion.unit}
+                    % {"value": floatformat(criterion.target_value, "-2"), "unit": criterion.unit}
                     if criterion.target_value is not None
                     else ""
                 ),

@@ -252,3 +252,21 @@ class CarryOverForm(forms.Form):
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["from_year"].choices = [(year, str(year)) for year in years]
+
+
+class ReportDecisionForm(YearAmountsMixin, forms.Form):
+    """Accept (optionally correcting the money spent) or return a submitted report."""
+
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("Skal udfyldes, når rapporten sendes retur."),
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = sorted(report.application.allocations.values_list("pool__year", flat=True))
+        spent = {row.year: row.amount for row in report.spent_amounts.all()}
+        amount_fields(self, self.years, spent, _("Brugt i %(year)s"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import floatformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -65,7 +66,10 @@ def do_add_attachment(*, application: Application, upload: UploadedFile, actor: 
     if upload.size > limit:
         raise DomainError(
             _("Filen er for stor (%(size)s MB). Den må højst fylde %(limit)s MB.")
-            % {"size": round(upload.size / 1_000_000, 1), "limit": limit // 1_000_000}
+            % {
+                "size": floatformat(upload.size / 1_000_000, "-1"),
+                "limit": floatformat(limit / 1_000_000, "-1"),
+            }
         )
     kind = detect_kind(upload)
     if kind is None:

@@ -95,9 +95,17 @@ def _lock_submitted_report(report_id: int) -> Report:
     return report
 
 
-def do_accept_report(*, report_id: int, actor: User, comment: str = "") -> Report:
+def do_accept_report(
+    *, report_id: int, actor: User, comment: str = "", spent: dict | None = None
+) -> Report:
+    """Accept a submitted report; staff may correct the money spent per year as they do."""
     with transaction.atomic():
         report = _lock_submitted_report(report_id)
+        for year, amount in (spent or {}).items():
+            if amount is not None:
+                SpentAmount.objects.update_or_create(
+                    report=report, year=year, defaults={"amount": amount}
+                )
         report.status = ReportStatus.ACCEPTED
         report.accepted_at = timezone.now()
         report.accepted_by = actor

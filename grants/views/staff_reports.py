@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from grants.access import StaffRequiredMixin, staff_reports
-from grants.forms.staff import CommentForm
+from grants.forms.staff import ReportDecisionForm
 from grants.models import ReportStatus
 from grants.services.errors import DomainError
 from grants.services.follow_up import do_accept_report, do_return_report
@@ -45,27 +45,29 @@ class StaffReportView(StaffRequiredMixin, TemplateView):
             application=report.application,
             results=report.results.select_related("criterion"),
             spent=report.spent_amounts.all(),
-            form=kwargs.pop("form", None) or CommentForm(),
+            form=kwargs.pop("form", None) or ReportDecisionForm(report=report),
             **kwargs,
         )
 
     def post(self, request, pk: int):
         report = self.get_report()
-        form = CommentForm(request.POST)
-        accept = "accept" in request.POST
-        comment = request.POST.get("comment", "")[:5000]
+        form = ReportDecisionForm(request.POST, report=report)
+        if not form.is_valid():
+            messages.error(request, _("Intet er gemt. Ret de markerede felter."))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        comment = form.cleaned_data["comment"]
         try:
-            if accept:
-                do_accept_report(report_id=report.pk, actor=request.user, comment=comment)
+            if "accept" in request.POST:
+                do_accept_report(
+                    report_id=report.pk, actor=request.user, comment=comment, spent=form.amounts()
+                )
                 messages.success(request, _("Rapporten er godkendt."))
             else:
-                if not form.is_valid():
-                    messages.error(request, _("Skriv, hvad der skal rettes i rapporten."))
-                    return self.render_to_response(self.get_context_data(form=form), status=400)
                 do_return_report(report_id=report.pk, actor=request.user, comment=comment)
                 messages.success(
                     request, _("Rapporten er sendt retur, og ansøgeren har fået besked.")
                 )
         except DomainError as error:
             messages.error(request, error.message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         return redirect("sekretariat:report", pk=report.pk)

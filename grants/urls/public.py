@@ -1,0 +1,15 @@
+from django.urls import path
+
+from grants.views import opendata, public
+
+app_name = "public"
+
+urlpatterns = [
+    path("projekter/", public.CatalogueView.as_view(), name="catalogue"),
+    path("projekter/<int:pk>/", public.ProjectView.as_view(), name="project"),
+    path("puljer/", public.PoolsView.as_view(), name="pools"),
+    path("puljer/<slug:kommune>/<int:aar>/", public.PoolView.as_view(), name="pool"),
+    path("data/", opendata.DataPageView.as_view(), name="data"),
+    path("data/projekter.csv", opendata.ProjectsCsvView.as_view(), name="projects-csv"),
+    path("data/360giving.json", opendata.GivingJsonView.as_view(), name="giving-json"),
+]

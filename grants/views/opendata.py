@@ -1,0 +1,29 @@
+"""The open-data page and its downloads."""
+
+from django.http import StreamingHttpResponse
+from django.views import View
+from django.views.generic import TemplateView
+
+from grants.opendata import CSV_COLUMNS, csv_stream, giving_stream
+
+
+class DataPageView(TemplateView):
+    template_name = "grants/public/data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(csv_columns=CSV_COLUMNS, **kwargs)
+
+
+class ProjectsCsvView(View):
+    def get(self, request):
+        response = StreamingHttpResponse(csv_stream(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="projekter.csv"'
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+class GivingJsonView(View):
+    def get(self, request):
+        response = StreamingHttpResponse(giving_stream(), content_type="application/json")
+        response["Access-Control-Allow-Origin"] = "*"
+        return response

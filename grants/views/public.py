@@ -1,0 +1,177 @@
+"""Public pages: the catalogue of funded projects, a project page, the pools."""
+
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404
+from django.views.generic import TemplateView
+
+from grants.models import Allocation, CarryOver, CriterionResult, Pool, ReportStatus
+from grants.public import (
+    ProjectFilter,
+    facet_counts,
+    funded_projects,
+    with_public_relations,
+    with_totals,
+)
+from grants.selectors import committees_label
+from indicators.models import Indicator
+from portal.models import Municipality
+from portal.money import ZERO
+
+PAGE_SIZE = 20
+
+
+class CatalogueView(TemplateView):
+    template_name = "grants/public/catalogue.html"
+
+    def get_context_data(self, **kwargs):
+        queryset = with_public_relations(with_totals(funded_projects()))
+        filterset = ProjectFilter(self.request.GET or None, queryset=queryset)
+        results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        if filterset.is_bound and not filterset.is_valid():
+            results = queryset.none()
+        if self.request.GET.get("q") and "rank" in results.query.annotations:
+            results = results.order_by("-rank", "-pool__year", "title")
+        else:
+            results = results.order_by("-pool__year", "municipality__name", "number", "title")
+        page = Paginator(results, PAGE_SIZE).get_page(self.request.GET.get("side"))
+        query = self.request.GET.copy()
+        query.pop("side", None)
+        return super().get_context_data(
+            filter=filterset,
+            page=page,
+            query=query.urlencode(),
+            facets=facet_counts(results),
+            **kwargs,
+        )
+
+
+def funding_chain(application) -> list:
+    """Earlier applications this project continues, newest first (public ones only)."""
+    seen, chain, queue = {application.pk}, [], [application]
+    while queue:
+        current = queue.pop(0)
+        earlier_ones = current.continues.filter(pk__in=funded_projects().values("pk"))
+        for earlier in earlier_ones.select_related("pool"):
+            if earlier.pk not in seen:
+                seen.add(earlier.pk)
+                chain.append(earlier)
+                queue.append(earlier)
+    return sorted(chain, key=lambda a: a.pool.year, reverse=True)
+
+
+class ProjectView(TemplateView):
+    template_name = "grants/public/project.html"
+
+    def get_context_data(self, **kwargs):
+        project = get_object_or_404(
+            with_public_relations(funded_projects()).select_related("department"),
+            pk=self.kwargs["pk"],
+        )
+        results = (
+            CriterionResult.objects.filter(
+                report__application=project, report__status=ReportStatus.ACCEPTED
+            )
+            .select_related("report")
+            .order_by("criterion_id", "-report__accepted_at")
+        )
+        newest_result = {}
+        for result in results:
+            newest_result.setdefault(result.criterion_id, result)
+        criteria = [(c, newest_result.get(c.pk)) for c in project.success_criteria.all()]
+        goals = list(project.goals.all())
+        indicators = Indicator.objects.filter(Q(goal__in=goals) | Q(target__goal__in=goals))
+        return super().get_context_data(
+            project=project,
+            committees=committees_label(project),
+            criteria=criteria,
+            allocations=project.allocations.all(),
+            carry_overs=CarryOver.objects.filter(application=project).select_related(
+                "from_pool", "to_pool"
+            ),
+            chain=funding_chain(project),
+            continued_by=project.continued_by.filter(
+                pk__in=funded_projects().values("pk")
+            ).select_related("pool"),
+            goals=goals,
+            indicators=indicators.distinct().select_related("target", "goal")[:20],
+            **kwargs,
+        )
+
+
+class PoolsView(TemplateView):
+    """Every municipality's pools per year with what they gave."""
+
+    template_name = "grants/public/pools.html"
+
+    def get_context_data(self, **kwargs):
+        pools = (
+            Pool.objects.select_related("municipality")
+            .annotate(allocated=Sum("allocations__amount"))
+            .order_by("municipality__name", "-year")
+        )
+        reserved = defaultdict(lambda: ZERO)
+        for pool_id, amount in Pool.objects.filter(reserved_lines__isnull=False).values_list(
+            "pk", "reserved_lines__amount"
+        ):
+            reserved[pool_id] += amount
+        by_municipality = defaultdict(list)
+        for pool in pools:
+            pool.reserved = reserved[pool.pk]
+            pool.committed = (pool.allocated or ZERO) + pool.reserved
+            by_municipality[pool.municipality].append(pool)
+        return super().get_context_data(municipalities=dict(by_municipality), **kwargs)
+
+
+class PoolView(TemplateView):
+    """One pool: what was given to what (the action plan's table for that year)."""
+
+    template_name = "grants/public/pool.html"
+
+    def get_context_data(self, **kwargs):
+        municipality = get_object_or_404(Municipality, slug=self.kwargs["kommune"])
+        pool = get_object_or_404(
+            Pool.objects.select_related("policy", "action_plan"),
+            municipality=municipality,
+            year=self.kwargs["aar"],
+        )
+        allocations = (
+            Allocation.objects.filter(pool=pool, application__in=funded_projects())
+            .select_related("application__committee")
+            .prefetch_related(
+                "application__co_committees",
+                Prefetch("application__goals"),
+            )
+            .order_by("application__number", "application__title")
+        )
+        goals = list(pool.policy.goals.order_by("kind", "number"))
+        rows = []
+        for allocation in allocations:
+            served = {g.pk for g in allocation.application.goals.all()}
+            rows.append(
+                {
+                    "application": allocation.application,
+                    "committees": committees_label(allocation.application),
+                    "marks": [goal.pk in served for goal in goals],
+                    "amount": allocation.amount,
+                }
+            )
+        reserved = list(pool.reserved_lines.all())
+        allocated = sum((row["amount"] for row in rows), ZERO)
+        reserved_total = sum((line.amount for line in reserved), ZERO)
+        return super().get_context_data(
+            municipality=municipality,
+            pool=pool,
+            goals=goals,
+            rows=rows,
+            reserved=reserved,
+            allocated=allocated,
+            reserved_total=reserved_total,
+            committed=allocated + reserved_total,
+            carry_overs=CarryOver.objects.filter(to_pool=pool).select_related(
+                "application", "from_pool"
+            ),
+            **kwargs,
+        )

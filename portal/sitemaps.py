@@ -1,0 +1,65 @@
+"""sitemap.xml for search engines: the public pages only."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from grants.models import Pool
+from grants.public import funded_projects
+from policies.models import Goal, Policy
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ["home", "public:catalogue", "public:pools", "politikker:list", "public:data"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ProjectSitemap(Sitemap):
+    changefreq = "monthly"
+    limit = 5000
+
+    def items(self):
+        return funded_projects().order_by("pk").only("pk", "updated_at")
+
+    def location(self, item):
+        return reverse("public:project", args=[item.pk])
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class PoolSitemap(Sitemap):
+    def items(self):
+        return Pool.objects.select_related("municipality").order_by("pk")
+
+    def location(self, item):
+        return reverse("public:pool", args=[item.municipality.slug, item.year])
+
+
+class PolicySitemap(Sitemap):
+    def items(self):
+        return Policy.objects.select_related("municipality").order_by("pk")
+
+    def location(self, item):
+        return reverse("politikker:policy", args=[item.municipality.slug, item.slug])
+
+
+class GoalSitemap(Sitemap):
+    def items(self):
+        return Goal.objects.order_by("pk").only("pk")
+
+    def location(self, item):
+        return reverse("politikker:goal", args=[item.pk])
+
+
+SITEMAPS = {
+    "static": StaticSitemap,
+    "projects": ProjectSitemap,
+    "pools": PoolSitemap,
+    "policies": PolicySitemap,
+    "goals": GoalSitemap,
+}

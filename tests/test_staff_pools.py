@@ -1,0 +1,293 @@
+"""Committee staff create, edit, open and close pools. The pool page shows the money as a
+municipal finance officer would check it: budget, reserved, allocated and available."""
+
+import datetime
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from grants.models import Pool, PoolStatus, ReservedLine
+from grants.services.decisions import do_record_decision
+from portal.models import Role, User
+
+
+class _FormValues(HTMLParser):
+    """What a browser would send for the page's own form (the one without an action)."""
+
+    def __init__(self):
+        super().__init__()
+        self.values, self._in_form, self._select, self._textarea = {}, False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._in_form = not attrs.get("action")
+        elif not self._in_form or "name" not in attrs and tag != "option":
+            return
+        elif tag == "input":
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if attrs.get("type") not in ("submit", "button"):
+                self.values[attrs["name"]] = attrs.get("value", "")
+        elif tag == "select":
+            self._select = attrs["name"]
+            self.values.setdefault(self._select, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values[self._select] = attrs.get("value", "")
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.values[self._textarea] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            text = self.values[self._textarea]
+            self.values[self._textarea] = text + (data if text else data.removeprefix("\n"))
+
+
+def form_values(response) -> dict:
+    parser = _FormValues()
+    parser.feed(response.content.decode())
+    return parser.values
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def balance_of(response) -> dict[str, str]:
+    """The pool page's balance table as {label: amount}."""
+    html = response.content.decode()
+    table = html[html.index('id="balance-heading"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r'<th scope="row">(.*?)</th><td class="money[^"]*"[^>]*>(.*?)</td>', table)
+    return dict(rows)
+
+
+def pool_data(policy, **overrides) -> dict:
+    data = {
+        "title": "Integrationspuljen 2027",
+        "year": "2027",
+        "policy": str(policy.pk),
+        "action_plan": "",
+        "budget": "500.000",
+        "application_deadline": "2027-01-31T12:00",
+        "evaluation_threshold": "100.000",
+        "delegation_limit": "",
+        "description": "Puljen for projekter, der styrker integrationen.",
+        "reserved-TOTAL_FORMS": "1",
+        "reserved-INITIAL_FORMS": "0",
+        "reserved-MIN_NUM_FORMS": "0",
+        "reserved-MAX_NUM_FORMS": "20",
+        "reserved-0-title": "Integrationspriser, netværksdannelse mv.",
+        "reserved-0-amount": "40.000",
+    }
+    return data | overrides
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def colleague(municipality):
+    return User.objects.create_user(
+        username="kollega", password="x", role=Role.COMMITTEE_STAFF, municipality=municipality
+    )
+
+
+def test_created_pool_shows_budget_reserved_allocated_and_available(staff_client, policy):
+    response = staff_client.post(reverse("sekretariat:pool-create"), pool_data(policy), follow=True)
+
+    assert response.status_code == 200
+    assert "Puljen er gemt." in messages_of(response)
+    pool = Pool.objects.get(year=2027)
+    assert response.redirect_chain[-1][0] == reverse("sekretariat:pool", args=[pool.pk])
+    assert pool.status == PoolStatus.PLANNED  # a new pool is not open before staff open it
+    balance = balance_of(response)
+    assert balance["Budget"] == "500.000 kr."
+    assert balance["Reserveret"] == "40.000 kr."
+    assert balance["Bevilget"] == "0 kr."
+    assert balance["Til rådighed"] == "460.000 kr."
+    assert "Integrationspriser, netværksdannelse mv." in response.content.decode()
+
+
+def test_the_demo_example_pool_shows_its_reserved_line(demo, client):
+    client.force_login(User.objects.get(username="frb-sekretariat"))
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+
+    balance = balance_of(client.get(reverse("sekretariat:pool", args=[pool.pk])))
+
+    assert (balance["Budget"], balance["Reserveret"], balance["Til rådighed"]) == (
+        "700.000 kr.",
+        "40.000 kr.",
+        "660.000 kr.",
+    )
+
+
+def test_a_second_pool_for_the_same_year_is_refused(staff_client, policy, make_pool):
+    make_pool(year=2027)
+
+    response = staff_client.post(reverse("sekretariat:pool-create"), pool_data(policy))
+
+    assert response.status_code == 400
+    assert "Der findes allerede en pulje for 2027." in messages_of(response)
+    assert Pool.objects.filter(year=2027).count() == 1
+    assert not ReservedLine.objects.exists()  # the refused pool's line is not left behind
+
+
+def test_reserved_lines_above_the_budget_are_refused(staff_client, policy):
+    data = pool_data(policy, budget="30.000")
+
+    response = staff_client.post(reverse("sekretariat:pool-create"), data)
+
+    assert response.status_code == 400
+    assert any("mindre end det allerede bevilgede" in m for m in messages_of(response))
+    assert not Pool.objects.exists()
+
+
+def test_amounts_must_be_written_as_kroner(staff_client, policy):
+    response = staff_client.post(
+        reverse("sekretariat:pool-create"), pool_data(policy, budget="500,000.00")
+    )
+
+    assert response.status_code == 400
+    assert "fx 150.000 eller 150.000,50" in response.content.decode()
+    assert not Pool.objects.exists()
+
+
+def test_two_staff_editing_the_same_pool_cannot_overwrite_each_other(
+    client, staff_user, colleague, make_pool
+):
+    pool = make_pool(year=2026, budget="500000", status=PoolStatus.PLANNED)
+    ReservedLine.objects.create(pool=pool, title="Priser", amount=Decimal("40000"))
+    edit_url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    client.force_login(staff_user)
+    mine = form_values(client.get(edit_url))
+    client.force_login(colleague)
+    theirs = form_values(client.get(edit_url))
+    assert mine["budget"] == theirs["budget"] == "500.000"
+
+    theirs["budget"] = "600.000"
+    response = client.post(edit_url, theirs, follow=True)
+    assert "Puljen er gemt." in messages_of(response)
+
+    client.force_login(staff_user)
+    mine["budget"] = "800.000"
+    mine["reserved-0-amount"] = "10.000"
+    response = client.post(edit_url, mine, follow=True)
+
+    assert response.redirect_chain[-1][0] == edit_url
+    [message] = messages_of(response)
+    assert message.startswith("En kollega har ændret puljen")
+    pool.refresh_from_db()
+    assert pool.budget == Decimal("600000")  # the colleague's budget stands
+    assert pool.reserved_total == Decimal("40000")
+    assert form_values(response)["budget"] == "600.000"  # the form now shows what was saved
+
+
+def test_budget_cannot_go_below_allocated_and_reserved(
+    staff_client, staff_user, make_pool, make_application
+):
+    pool = make_pool(year=2026, budget="500000")
+    ReservedLine.objects.create(pool=pool, title="Priser", amount=Decimal("40000"))
+    application = make_application(amounts={2026: "300000"}, status="recommended")
+    do_record_decision(
+        application_id=application.pk,
+        outcome="approved",
+        actor=staff_user,
+        amounts={2026: Decimal("300000")},
+        committee=application.committee,
+        meeting_date=datetime.date(2026, 3, 1),
+    )
+    edit_url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    data = form_values(staff_client.get(edit_url)) | {"budget": "300.000"}
+
+    response = staff_client.post(edit_url, data)
+
+    assert response.status_code == 400
+    assert (
+        "Budgettet (300.000 kr.) er mindre end det allerede bevilgede og reserverede "
+        "(340.000 kr.)." in messages_of(response)
+    )
+    pool.refresh_from_db()
+    assert pool.budget == Decimal("500000")
+    balance = balance_of(staff_client.get(reverse("sekretariat:pool", args=[pool.pk])))
+    assert balance["Til rådighed"] == "160.000 kr."
+
+    data["budget"] = "340.000"  # exactly what is committed is allowed
+    response = staff_client.post(edit_url, data, follow=True)
+    assert balance_of(response)["Til rådighed"] == "0 kr."
+
+
+def test_staff_open_and_close_a_pool(staff_client, make_pool):
+    pool = make_pool(year=2027, status=PoolStatus.PLANNED)
+    url = reverse("sekretariat:pool-status", args=[pool.pk])
+
+    response = staff_client.post(url, {"status": "open"}, follow=True)
+    assert "Puljens status er nu »Åben for ansøgninger«." in messages_of(response)
+    assert "Luk puljen for ansøgninger" in response.content.decode()
+    pool.refresh_from_db()
+    assert pool.status == PoolStatus.OPEN
+
+    response = staff_client.post(url, {"status": "closed"}, follow=True)
+    assert "Puljens status er nu »Lukket«." in messages_of(response)
+    pool.refresh_from_db()
+    assert pool.status == PoolStatus.CLOSED
+
+
+@pytest.mark.parametrize(
+    "missing", [{"budget": None}, {"application_deadline": None}], ids=["budget", "deadline"]
+)
+def test_a_pool_without_budget_or_deadline_cannot_be_opened(staff_client, make_pool, missing):
+    pool = make_pool(year=2027, status=PoolStatus.PLANNED, **missing)
+
+    response = staff_client.post(
+        reverse("sekretariat:pool-status", args=[pool.pk]), {"status": "open"}, follow=True
+    )
+
+    assert messages_of(response) == [
+        "En pulje skal have budget og ansøgningsfrist, før den kan åbnes."
+    ]
+    pool.refresh_from_db()
+    assert pool.status == PoolStatus.PLANNED
+
+
+def test_an_unknown_status_is_refused(staff_client, make_pool):
+    pool = make_pool(year=2027, status=PoolStatus.PLANNED)
+
+    response = staff_client.post(
+        reverse("sekretariat:pool-status", args=[pool.pk]), {"status": "deleted"}, follow=True
+    )
+
+    assert messages_of(response) == ["Ukendt status."]
+    pool.refresh_from_db()
+    assert pool.status == PoolStatus.PLANNED
+
+
+def test_home_lists_the_pools_with_waiting_applications(staff_client, make_pool, make_application):
+    pool = make_pool(year=2026)
+    make_application(title="Ny", status="submitted")
+    make_application(title="I gang", status="in_review")
+    make_application(title="Kladde")  # drafts are not staff's business
+
+    response = staff_client.get(reverse("sekretariat:home"))
+
+    html = response.content.decode()
+    row = html[html.index(reverse("sekretariat:pool", args=[pool.pk])) :]
+    row = row[: row.index("</tr>")]
+    cells = re.findall(r'<td class="text-end">(\d+)</td>', row)
+    assert cells == ["1", "1"]  # new, in review
+    assert "500.000 kr." in row

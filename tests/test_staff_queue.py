@@ -1,0 +1,221 @@
+"""The review queue: a pool's applications (never drafts), with filters and sorting kept in
+the URL, and a page whose number of database queries does not grow with the list."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from grants.models import Application, Review
+from policies.models import Goal, GoalKind
+from portal.models import Committee, Department
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def setup(municipality, policy, department, committee, make_pool, make_application):
+    """Three applications in the 2026 pool, a draft, and one in another year's pool."""
+    pool = make_pool(year=2026)
+    other_pool = make_pool(year=2025)
+    auu = Committee.objects.create(
+        municipality=municipality, name="Arbejdsmarkedsudvalget", abbreviation="AUU"
+    )
+    culture = Department.objects.create(municipality=municipality, name="Kultur og Fritid")
+    job_goal = Goal.objects.get(policy=policy, number=1)
+    language_goal = Goal.objects.create(
+        policy=policy, kind=GoalKind.OBJECTIVE, number=2, title="Taler dansk"
+    )
+    women = make_application(
+        title="Kvinder i job",
+        status="submitted",
+        amounts={2026: "100000", 2027: "50000"},
+    )
+    women.goals.set([job_goal])
+    language = make_application(title="Sprogcafé", status="in_review", amounts={2026: "40000"})
+    Application.objects.filter(pk=language.pk).update(department=culture, committee=auu)
+    language.goals.set([language_goal])
+    cricket = make_application(
+        title="Cricket for piger", status="recommended", amounts={2026: "250000"}
+    )
+    Application.objects.filter(pk=cricket.pk).update(department=culture)
+    cricket.goals.set([job_goal])
+    make_application(title="Hemmelig kladde", amounts={2026: "10000"})
+    make_application(title="Sidste års projekt", status="submitted", target_pool=other_pool)
+    return {
+        "pool": pool,
+        "su": committee,
+        "auu": auu,
+        "centre": department,
+        "culture": culture,
+        "job_goal": job_goal,
+        "language_goal": language_goal,
+    }
+
+
+def listed(client, pool, **params) -> list[str]:
+    response = client.get(reverse("sekretariat:queue", args=[pool.pk]), params)
+    assert response.status_code == 200
+    links = re.findall(
+        r'<a href="/sekretariat/ansoegninger/\d+/">(.*?)</a>', response.content.decode()
+    )
+    return links
+
+
+def test_queue_lists_the_pools_applications_but_never_drafts(staff_client, setup):
+    response = staff_client.get(reverse("sekretariat:queue", args=[setup["pool"].pk]))
+
+    html = response.content.decode()
+    assert listed(staff_client, setup["pool"]) == [
+        "Cricket for piger",
+        "Kvinder i job",
+        "Sprogcafé",
+    ]
+    assert "3 ansøgninger" in html
+    assert "Hemmelig kladde" not in html
+    assert "Sidste års projekt" not in html
+    assert "2026: 100.000 kr.<br>2027: 50.000 kr." in html  # requested per year
+
+
+def test_filter_by_status(staff_client, setup):
+    assert listed(staff_client, setup["pool"], status="in_review") == ["Sprogcafé"]
+    assert listed(staff_client, setup["pool"], status="recommended") == ["Cricket for piger"]
+
+
+def test_asking_for_drafts_does_not_reveal_them(staff_client, setup):
+    assert "Hemmelig kladde" not in listed(staff_client, setup["pool"], status="draft")
+
+
+def test_filter_by_committee_goal_and_department(staff_client, setup):
+    pool = setup["pool"]
+    assert listed(staff_client, pool, committee=setup["auu"].pk) == ["Sprogcafé"]
+    assert listed(staff_client, pool, committee=setup["su"].pk) == [
+        "Cricket for piger",
+        "Kvinder i job",
+    ]
+    assert listed(staff_client, pool, goal=setup["job_goal"].pk) == [
+        "Cricket for piger",
+        "Kvinder i job",
+    ]
+    assert listed(staff_client, pool, goal=setup["language_goal"].pk) == ["Sprogcafé"]
+    assert listed(staff_client, pool, department=setup["culture"].pk) == [
+        "Cricket for piger",
+        "Sprogcafé",
+    ]
+
+
+def test_amount_filters_use_the_total_requested_over_both_years(staff_client, setup):
+    pool = setup["pool"]
+    # "Kvinder i job" asks 100.000 + 50.000 = 150.000 in all.
+    assert listed(staff_client, pool, amount_min="150000") == [
+        "Cricket for piger",
+        "Kvinder i job",
+    ]
+    assert listed(staff_client, pool, amount_min="150001") == ["Cricket for piger"]
+    assert listed(staff_client, pool, amount_max="120000") == ["Sprogcafé"]
+    assert listed(staff_client, pool, amount_min="40000", amount_max="150000") == [
+        "Kvinder i job",
+        "Sprogcafé",
+    ]
+
+
+def test_search_in_title_ignores_case(staff_client, setup):
+    assert listed(staff_client, setup["pool"], q="JOB") == ["Kvinder i job"]
+    assert listed(staff_client, setup["pool"], q="café") == ["Sprogcafé"]
+
+
+def test_sorting(staff_client, setup):
+    pool = setup["pool"]
+    assert listed(staff_client, pool, sort="-requested") == [
+        "Cricket for piger",
+        "Kvinder i job",
+        "Sprogcafé",
+    ]
+    assert listed(staff_client, pool, sort="requested") == [
+        "Sprogcafé",
+        "Kvinder i job",
+        "Cricket for piger",
+    ]
+    assert listed(staff_client, pool, sort="-title") == [
+        "Sprogcafé",
+        "Kvinder i job",
+        "Cricket for piger",
+    ]
+
+
+def test_filters_combine(staff_client, setup):
+    pool = setup["pool"]
+    assert listed(
+        staff_client, pool, committee=setup["su"].pk, amount_max="200000", sort="-requested"
+    ) == ["Kvinder i job"]
+    assert listed(
+        staff_client, pool, department=setup["culture"].pk, goal=setup["job_goal"].pk
+    ) == ["Cricket for piger"]
+    response = staff_client.get(
+        reverse("sekretariat:queue", args=[pool.pk]), {"status": "recommended", "q": "job"}
+    )
+    assert "Ingen ansøgninger matcher." in response.content.decode()
+    assert "0 ansøgninger" in response.content.decode()
+
+
+def test_the_filter_form_keeps_the_chosen_values(staff_client, setup):
+    response = staff_client.get(
+        reverse("sekretariat:queue", args=[setup["pool"].pk]), {"q": "job", "status": "submitted"}
+    )
+    html = response.content.decode()
+    assert 'name="q" value="job"' in html
+    assert re.search(r'<option value="submitted" selected>', html)
+
+
+def make_many(count, *, pool, policy, make_application, reviewer):
+    goal = Goal.objects.get(policy=policy, number=1)
+    for number in range(count):
+        application = make_application(
+            title=f"Indsats {number:02d}",
+            status="in_review",
+            target_pool=pool,
+            amounts={2026: "10000", 2027: "5000"},
+        )
+        application.goals.set([goal])
+        Review.objects.create(application=application, reviewer=reviewer, score_budget=4)
+
+
+def queries_for_queue(client, pool, params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("sekretariat:queue", args=[pool.pk]), params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"goal": "GOAL", "amount_min": "1000", "sort": "-requested", "q": "Indsats"}],
+    ids=["unfiltered", "filtered"],
+)
+def test_queries_do_not_grow_with_the_number_of_applications(
+    staff_client,
+    staff_user,
+    policy,
+    make_pool,
+    make_application,
+    django_assert_max_num_queries,
+    params,
+):
+    pool = make_pool(year=2026)
+    goal = Goal.objects.get(policy=policy, number=1)
+    params = {key: (goal.pk if value == "GOAL" else value) for key, value in params.items()}
+    many = {"pool": pool, "policy": policy, "make_application": make_application}
+
+    make_many(3, reviewer=staff_user, **many)
+    with_three = queries_for_queue(staff_client, pool, params)
+    make_many(22, reviewer=staff_user, **many)
+    with django_assert_max_num_queries(15):
+        response = staff_client.get(reverse("sekretariat:queue", args=[pool.pk]), params)
+    assert "25 ansøgninger" in response.content.decode()
+    assert queries_for_queue(staff_client, pool, params) == with_three
