@@ -82,6 +82,7 @@ class Indicator(models.Model):
         Committee, blank=True, related_name="indicators", verbose_name=_("ansvarlige udvalg")
     )
     source = models.CharField(_("kilde"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("indikator")

@@ -26,7 +26,7 @@ from grants.models import (
     SuccessCriterion,
 )
 from grants.services.decisions import do_import_funded_application
-from indicators.models import Indicator
+from indicators.models import Indicator, Measurement
 from policies.models import SDG, ActionPlan, Goal, Policy, Principle, Target
 from portal.models import Committee, Department, Municipality, Role, User
 
@@ -310,7 +310,31 @@ def load_demo(directory: Path = DEMO_DIR) -> LoadResult:
         result.users = _create_demo_users()
         data = json.loads((directory / EXAMPLE_FILE).read_text(encoding="utf-8"))
         result.example_pools = load_example_pools(data)
+        load_example_measurements(data)
     return result
+
+
+def load_example_measurements(data: dict) -> None:
+    """Invented yearly values so the barometer's charts show something; always labelled."""
+    note = "Eksempeldata: opdigtet værdi til demonstration, ikke kommunens tal."
+    rows = []
+    for series in data.get("measurements", []):
+        indicator = Indicator.objects.get(
+            municipality__slug=series["municipality"], order=series["indicator_order"]
+        )
+        for point in series["values"]:
+            rows.append(
+                Measurement(
+                    indicator=indicator,
+                    year=point["year"],
+                    value=Decimal(point["value"]),
+                    comparison_value=_money(point.get("comparison")),
+                    source="Eksempeldata",
+                    note=note,
+                    is_example=True,
+                )
+            )
+    Measurement.objects.bulk_create(rows)
 
 
 def example_deadline(year: int):

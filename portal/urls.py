@@ -14,6 +14,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("grants.urls.public")),
     path("politikker/", include("policies.urls")),
+    path("barometer/", include("indicators.urls.public")),
+    path("sekretariat/barometer/", include("indicators.urls.staff")),
     path("tilgaengelighed/", views.AccessibilityView.as_view(), name="accessibility"),
     path("mine/", include("grants.urls.caseworker")),
     path("sekretariat/", include("grants.urls.staff")),

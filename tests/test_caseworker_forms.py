@@ -9,11 +9,11 @@ from html import escape
 import pytest
 from django.urls import reverse
 
-from grants.models import Application, RequestedAmount
+from grants.models import Application, Report, RequestedAmount
 from grants.services.drafts import do_create_draft
 from policies.models import GoalKind
 from portal.forms import KronerField
-from portal.models import Committee
+from portal.models import Committee, User
 
 TEXT_FIELDS = [name for name in Application.CONTENT_FIELDS if name != "committee"]
 CONTACT_KEYS = ("name", "title", "department", "email", "phone")
@@ -126,6 +126,28 @@ def edit_url(application) -> str:
     return reverse("mine:edit", args=[application.pk])
 
 
+@pytest.fixture
+def frb(client, demo):
+    client.force_login(User.objects.get(username="frb-sagsbehandler"))
+    return client
+
+
+@pytest.fixture
+def final_report(demo):
+    """The report the demo's funded 'Kvinder i job' (Center for Integration) owes."""
+    return Report.objects.get(
+        application__title="Kvinder i job", application__municipality__slug="frederiksberg"
+    )
+
+
+def report_post(report, **changes):
+    """The report form as sent, empty apart from `changes` (Kvinder i job got money for 2021)."""
+    data = dict.fromkeys(["summary", "anchoring_status", "unspent_amount", "spent_2021"], "")
+    for criterion in report.application.success_criteria.all():
+        data |= {f"achieved_{criterion.pk}": "", f"comment_{criterion.pk}": ""}
+    return data | {"version": str(report.version)} | changes
+
+
 # --- Saving drafts -----------------------------------------------------------------------
 
 
@@ -143,27 +165,17 @@ def test_incomplete_draft_is_saved_with_everything_typed(cw, draft, policy):
     response = cw.post(edit_url(draft), data, follow=True)
 
     assert response.redirect_chain[-1][0].startswith(edit_url(draft))
-    assert "Kladden er gemt." in page_text(response)
-    assert "Senest gemt" in page_text(response)
-    assert 'value="150.000"' in page_text(response)
+    for shown in ("Kladden er gemt.", "Senest gemt", 'value="150.000"', "Linda Bjerg"):
+        assert shown in page_text(response)
     draft.refresh_from_db()
-    assert draft.title == "Sprogcafé"
-    assert draft.version == 2
+    assert (draft.title, draft.version) == ("Sprogcafé", 2)
     assert {r.year: r.amount for r in draft.requested_amounts.all()} == {2026: Decimal("150000")}
     assert list(draft.goals.all()) == [goal]
     assert sorted(s.number for s in draft.sdgs.all()) == [5, 8]
-    [contact] = draft.contacts.all()
-    assert (contact.name, contact.email, contact.phone) == (
-        "Linda Bjerg",
-        "linda@example.dk",
-        "12345678",
-    )
-    [criterion] = draft.success_criteria.all()
-    assert (criterion.text, criterion.target_value, criterion.unit) == (
-        "80 % gennemfører",
-        Decimal("80"),
-        "%",
-    )
+    contacts = draft.contacts.values_list("name", "email", "phone")
+    assert list(contacts) == [("Linda Bjerg", "linda@example.dk", "12345678")]
+    criteria = draft.success_criteria.values_list("text", "target_value", "unit")
+    assert list(criteria) == [("80 % gennemfører", Decimal("80"), "%")]
 
 
 @pytest.mark.parametrize(
@@ -230,10 +242,8 @@ def test_bad_amount_is_refused_and_nothing_is_saved(cw, draft, typed, message):
     response = cw.post(edit_url(draft), data)
 
     assert response.status_code == 400
-    assert message in page_text(response)
-    assert "Kladden er ikke gemt." in page_text(response)
-    assert "Min lange beskrivelse" in page_text(response)
-    assert f'value="{escape(typed)}"' in page_text(response)
+    for shown in (message, "Kladden er ikke gemt.", "Min lange beskrivelse", escape(typed)):
+        assert shown in page_text(response)
     draft.refresh_from_db()
     assert (draft.title, draft.description, draft.version) == ("", "", 1)
     assert not draft.requested_amounts.exists()
@@ -248,13 +258,20 @@ def test_invalid_contact_email_is_refused_and_nothing_is_saved(cw, draft):
     response = cw.post(edit_url(draft), data)
 
     assert response.status_code == 400
-    assert "Indtast en gyldig e-mail-adresse." in page_text(response)
-    assert "Vores forandringsteori" in page_text(response)
-    assert "Linda Bjerg" in page_text(response)
+    for shown in ("Indtast en gyldig e-mail-adresse.", "Vores forandringsteori", "Linda Bjerg"):
+        assert shown in page_text(response)
     draft.refresh_from_db()
-    assert draft.purpose == ""
-    assert draft.version == 1
-    assert not draft.contacts.exists()
+    assert (draft.purpose, draft.version, draft.contacts.count()) == ("", 1, 0)
+
+
+def test_report_with_bad_amount_is_not_saved(frb, final_report):
+    data = report_post(final_report, spent_2021="mange penge", summary="Noget tekst")
+    response = frb.post(reverse("mine:report", args=[final_report.pk]), data)
+    assert response.status_code == 400
+    assert "Rapporten er ikke gemt." in page_text(response)
+    assert "Noget tekst" in page_text(response)  # what was typed is still in the form
+    final_report.refresh_from_db()
+    assert final_report.summary == ""
 
 
 # --- Edit conflicts ----------------------------------------------------------------------
@@ -268,21 +285,17 @@ def test_second_tab_gets_a_conflict_and_can_then_save_on_top(cw, draft):
     response = cw.post(edit_url(draft), second_tab)
 
     assert response.status_code == 409
-    text = page_text(response)
-    assert "En anden har gemt ansøgningen" in text
-    assert "<li>Indsats</li>" in text
-    assert "Beskrivelse fra anden fane" in text
+    for shown in ("En anden har gemt ansøgningen", "<li>Indsats</li>", "fra anden fane"):
+        assert shown in page_text(response)  # the second user's text is still in the form
     draft.refresh_from_db()
-    assert draft.title == "Kvinder i job – første fane"
-    assert draft.description == ""
+    assert (draft.title, draft.description) == ("Kvinder i job – første fane", "")
     assert hidden_version(response) == str(draft.version) == "2"
 
     again = cw.post(edit_url(draft), {**second_tab, "version": hidden_version(response)})
 
     assert again.status_code == 302
     draft.refresh_from_db()
-    assert draft.description == "Beskrivelse fra anden fane"
-    assert draft.version == 3
+    assert (draft.description, draft.version) == ("Beskrivelse fra anden fane", 3)
 
 
 def test_autosave_with_a_stale_version_reports_a_conflict(cw, draft):
@@ -293,8 +306,7 @@ def test_autosave_with_a_stale_version_reports_a_conflict(cw, draft):
 
     assert response.status_code == 409
     body = response.json()
-    assert body["conflict"] is True
-    assert body["saved"] is False
+    assert (body["conflict"], body["saved"]) == (True, False)
     assert "Indsats" in body["changed"]
     draft.refresh_from_db()
     assert (draft.title, draft.challenge) == ("Gemt af kollega", "")
@@ -319,6 +331,30 @@ def test_conflict_names_success_criteria_added_by_a_colleague(cw, draft):
     assert "Den gemte udgave er forskellig fra din under:" in page_text(response)
 
 
+@pytest.mark.xfail(
+    reason=(
+        "BUG: grants/views/reporting.py ReportEditView.post re-renders the form after an "
+        "EditConflict with the stale hidden version, so every further save is refused again "
+        "and the typed text can only be kept by copying it out before reloading"
+    ),
+    strict=True,
+)
+def test_report_conflict_lets_the_user_save_on_top(frb, final_report):
+    report_url = reverse("mine:report", args=[final_report.pk])
+    first_tab = report_post(final_report, summary="Fra første fane")
+    second_tab = report_post(final_report, summary="Fra anden fane")
+    frb.post(report_url, first_tab)
+
+    conflict = frb.post(report_url, second_tab)
+    assert conflict.status_code == 409
+    assert "Fra anden fane" in page_text(conflict)
+    again = frb.post(report_url, {**second_tab, "version": hidden_version(conflict)})
+
+    assert again.status_code == 302
+    final_report.refresh_from_db()
+    assert final_report.summary == "Fra anden fane"
+
+
 # --- Autosave ----------------------------------------------------------------------------
 
 
@@ -336,8 +372,7 @@ def test_autosave_saves_and_gives_new_rows_their_ids(cw, draft):
 
     assert response.status_code == 200
     body = response.json()
-    assert body["saved"] is True
-    assert body["version"] == 2
+    assert (body["saved"], body["version"]) == (True, 2)
     assert re.fullmatch(r"Gemt automatisk kl\. \d{2}:\d{2}", body["message"])
     contact, criterion = draft.contacts.get(), draft.success_criteria.get()
     assert body["row_ids"] == {"contacts-0": contact.pk, "criteria-0": criterion.pk}
@@ -353,8 +388,7 @@ def test_autosave_saves_and_gives_new_rows_their_ids(cw, draft):
     }
     second = cw.post(url, data)
 
-    assert second.json()["saved"] is True
-    assert second.json()["version"] == 3
+    assert (second.json()["saved"], second.json()["version"]) == (True, 3)
     assert [c.name for c in draft.contacts.all()] == ["Linda Øvig Bjerg"]
     assert draft.success_criteria.count() == 1
 

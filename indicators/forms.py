@@ -1,0 +1,95 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from policies.models import Goal, Target
+from portal.models import Committee
+
+from .models import Indicator, Measurement
+
+
+class IndicatorForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "goal",
+            "target",
+            "title",
+            "unit",
+            "direction",
+            "baseline_value",
+            "baseline_year",
+            "baseline_period",
+            "baseline_text",
+            "target_kind",
+            "target_value",
+            "target_year",
+            "target_text",
+            "comparison_label",
+            "responsible_committees",
+            "source",
+        ]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "baseline_text": forms.Textarea(attrs={"rows": 2}),
+            "target_text": forms.Textarea(attrs={"rows": 2}),
+            "responsible_committees": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = Goal.objects.filter(policy__municipality=municipality)
+        self.fields["target"].queryset = Target.objects.filter(
+            goal__policy__municipality=municipality
+        ).select_related("goal")
+        self.fields["responsible_committees"].queryset = Committee.objects.filter(
+            municipality=municipality
+        )
+        for name in ("baseline_value", "target_value"):
+            self.fields[name].localize = True
+            self.fields[name].widget.is_localized = True
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("goal") and not data.get("target"):
+            raise forms.ValidationError(_("Knyt indikatoren til et mål eller et sigtepunkt."))
+        kind = data.get("target_kind")
+        if kind != "direction_only" and data.get("target_value") is None:
+            self.add_error("target_value", _("Angiv måltallet, eller vælg »Kun retning«."))
+        if kind == "relative_percent" and data.get("baseline_value") is None:
+            self.add_error(
+                "baseline_value", _("Et procentvist mål kræver en baseline at regne fra.")
+            )
+        for name in ("baseline_year", "target_year"):
+            year = data.get(name)
+            if year is not None and not 1990 <= year <= 2100:
+                self.add_error(name, _("Angiv et årstal mellem 1990 og 2100."))
+        return data
+
+
+class MeasurementForm(forms.ModelForm):
+    class Meta:
+        model = Measurement
+        fields = ["year", "period", "value", "comparison_value", "source", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("value", "comparison_value"):
+            self.fields[name].localize = True
+            self.fields[name].widget.is_localized = True
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 1990 <= year <= 2100:
+            raise forms.ValidationError(_("Angiv et årstal mellem 1990 og 2100."))
+        return year
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV-fil med målinger"),
+        help_text=_("Semikolon- eller kommasepareret, UTF-8. Se formatet herunder."),
+    )

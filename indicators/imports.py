@@ -1,0 +1,161 @@
+"""Importing measurements from CSV: every row is checked first; one bad row and nothing is
+imported, and the user sees every bad row with its line number and the reason, in Danish."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Indicator, Measurement
+
+COLUMNS = ["indikator_id", "aar", "periode", "vaerdi", "sammenligning", "kilde", "note"]
+REQUIRED = ["indikator_id", "aar", "vaerdi"]
+MAX_ROWS = 5000
+MAX_BYTES = 2 * 1000 * 1000
+YEAR_RANGE = range(1990, 2101)
+
+
+@dataclass
+class ImportResult:
+    errors: list[str] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def parse_number(text: str) -> Decimal:
+    """`15,3`, `15.3`, `1.234,5` or `57000`; raises ValueError for anything else."""
+    value = text.strip().replace(" ", "").replace("\u00a0", "")
+    if "," in value:
+        value = value.replace(".", "").replace(",", ".")
+    try:
+        number = Decimal(value)
+    except InvalidOperation as error:
+        raise ValueError(text) from error
+    if not number.is_finite() or abs(number) >= Decimal("1e12"):
+        raise ValueError(text)
+    return number
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("encoding")
+
+
+def parse(data: bytes, *, municipality_id: int) -> ImportResult:
+    result = ImportResult()
+    if len(data) > MAX_BYTES:
+        result.errors.append(_("Filen er for stor (højst 2 MB)."))
+        return result
+    try:
+        text = _decode(data)
+    except ValueError:
+        result.errors.append(_("Filen kan ikke læses som tekst (brug UTF-8)."))
+        return result
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        result.errors.append(
+            _("Linje 1: kolonnerne %(missing)s mangler. Første linje skal være: %(columns)s")
+            % {"missing": ", ".join(missing), "columns": ";".join(COLUMNS)}
+        )
+        return result
+    reader.fieldnames = header
+    indicators = set(
+        Indicator.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True)
+    )
+    seen = {}
+    for line, raw in enumerate(reader, start=2):
+        if line - 1 > MAX_ROWS:
+            result.errors.append(_("Filen har mere end %(max)s rækker.") % {"max": MAX_ROWS})
+            break
+        row = {key: (value or "").strip() for key, value in raw.items() if key}
+        if not any(row.values()):
+            continue
+        problems = []
+        indicator_id = row.get("indikator_id", "")
+        if not indicator_id.isdigit() or int(indicator_id) not in indicators:
+            problems.append(
+                _("»indikator_id« %(value)s er ikke en af kommunens indikatorer")
+                % {"value": indicator_id or "–"}
+            )
+        year = row.get("aar", "")
+        if not year.isdigit() or int(year) not in YEAR_RANGE:
+            problems.append(_("»aar« skal være et årstal mellem 1990 og 2100"))
+        values = {}
+        for column in ("vaerdi", "sammenligning"):
+            if row.get(column) or column == "vaerdi":
+                try:
+                    values[column] = parse_number(row.get(column, ""))
+                except ValueError:
+                    problems.append(
+                        _("»%(column)s« skal være et tal, fx 15,3") % {"column": column}
+                    )
+        period = row.get("periode", "")[:60]
+        if not problems:
+            key = (int(indicator_id), int(year), period)
+            if key in seen:
+                problems.append(
+                    _("samme indikator, år og periode står også på linje %(line)s")
+                    % {"line": seen[key]}
+                )
+            seen[key] = line
+        if problems:
+            result.errors.append(
+                _("Linje %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
+            )
+            continue
+        result.rows.append(
+            {
+                "indicator_id": int(indicator_id),
+                "year": int(year),
+                "period": period,
+                "value": values["vaerdi"],
+                "comparison_value": values.get("sammenligning"),
+                "source": row.get("kilde", "")[:300],
+                "note": row.get("note", "")[:2000],
+            }
+        )
+    if not result.rows and not result.errors:
+        result.errors.append(_("Filen indeholder ingen målinger."))
+    return result
+
+
+def do_import_measurements(*, data: bytes, municipality_id: int) -> ImportResult:
+    """All rows or none: new periods are created, existing ones get the new values."""
+    result = parse(data, municipality_id=municipality_id)
+    if not result.ok:
+        return result
+    with transaction.atomic():
+        for row in result.rows:
+            _measurement, created = Measurement.objects.update_or_create(
+                indicator_id=row["indicator_id"],
+                year=row["year"],
+                period=row["period"],
+                defaults={
+                    "value": row["value"],
+                    "comparison_value": row["comparison_value"],
+                    "source": row["source"],
+                    "note": row["note"],
+                    "is_example": False,
+                },
+            )
+            if created:
+                result.created += 1
+            else:
+                result.updated += 1
+    return result

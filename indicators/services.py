@@ -1,0 +1,48 @@
+"""Writes for indicators and measurements: municipality checks and optimistic locking."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from grants.services.errors import DomainError, EditConflict
+
+from .models import Indicator, Measurement
+
+
+def _check_scope(indicator: Indicator, municipality_id: int) -> None:
+    goal = indicator.goal or (indicator.target.goal if indicator.target_id else None)
+    if goal is None or goal.policy.municipality_id != municipality_id:
+        raise DomainError(_("Målet hører ikke til din kommune."))
+
+
+def do_save_indicator(
+    *, indicator: Indicator, municipality_id: int, expected_version: int | None, committees
+) -> Indicator:
+    """Save a new or edited indicator (already filled in by the form, not yet saved)."""
+    with transaction.atomic():
+        indicator.municipality_id = municipality_id
+        _check_scope(indicator, municipality_id)
+        if indicator.pk:
+            current = Indicator.objects.select_for_update().get(pk=indicator.pk)
+            if current.municipality_id != municipality_id:
+                raise DomainError(_("Indikatoren hører ikke til din kommune."))
+            if current.version != expected_version:
+                raise EditConflict()
+            indicator.version = current.version + 1
+        indicator.save()
+        indicator.responsible_committees.set(committees)
+        return indicator
+
+
+def do_add_measurement(*, indicator: Indicator, measurement: Measurement) -> Measurement:
+    with transaction.atomic():
+        measurement.indicator = indicator
+        if Measurement.objects.filter(
+            indicator=indicator, year=measurement.year, period=measurement.period
+        ).exists():
+            raise DomainError(
+                _("Der er allerede en måling for %(year)s %(period)s; slet den først.")
+                % {"year": measurement.year, "period": measurement.period}
+            )
+        measurement.is_example = False
+        measurement.save()
+        return measurement

@@ -1,0 +1,144 @@
+"""Committee staff manage their municipality's indicators and measurements."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from grants.access import StaffRequiredMixin
+from grants.services.errors import DomainError, EditConflict
+
+from ..forms import ImportForm, IndicatorForm, MeasurementForm
+from ..imports import COLUMNS, do_import_measurements
+from ..models import Indicator
+from ..selectors import assessed, with_measurements
+from ..services import do_add_measurement, do_save_indicator
+
+
+def staff_indicators(user):
+    if not (user.is_authenticated and user.is_committee_staff):
+        return Indicator.objects.none()
+    return Indicator.objects.filter(municipality_id=user.municipality_id)
+
+
+class IndicatorListView(StaffRequiredMixin, TemplateView):
+    template_name = "indicators/staff/list.html"
+
+    def get_context_data(self, **kwargs):
+        indicators = with_measurements(staff_indicators(self.request.user)).order_by("order", "pk")
+        return super().get_context_data(items=assessed(indicators), **kwargs)
+
+
+class IndicatorEditView(StaffRequiredMixin, TemplateView):
+    """Create (no pk) or edit an indicator; its measurements are listed and added here too."""
+
+    template_name = "indicators/staff/form.html"
+
+    def get_indicator(self):
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(staff_indicators(self.request.user), pk=self.kwargs["pk"])
+
+    def render(self, indicator, form, measurement_form=None, status=200):
+        return self.render_to_response(
+            self.get_context_data(
+                indicator=indicator,
+                form=form,
+                measurement_form=measurement_form or MeasurementForm(),
+                measurements=indicator.measurements.all() if indicator else [],
+            ),
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        indicator = self.get_indicator()
+        form = IndicatorForm(instance=indicator, municipality=request.user.municipality)
+        return self.render(indicator, form)
+
+    def post(self, request, *args, **kwargs):
+        indicator = self.get_indicator()
+        form = IndicatorForm(
+            request.POST, instance=indicator, municipality=request.user.municipality
+        )
+        if not form.is_valid():
+            messages.error(request, _("Indikatoren er ikke gemt. Ret de markerede felter."))
+            return self.render(indicator, form, status=400)
+        try:
+            saved = do_save_indicator(
+                indicator=form.save(commit=False),
+                municipality_id=request.user.municipality_id,
+                expected_version=form.cleaned_data.get("version"),
+                committees=form.cleaned_data["responsible_committees"],
+            )
+        except EditConflict:
+            messages.error(
+                request,
+                _("En kollega har ændret indikatoren, mens du redigerede. Intet er overskrevet."),
+            )
+            return redirect("indikatorer:edit", pk=indicator.pk)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return self.render(indicator, form, status=400)
+        messages.success(request, _("Indikatoren er gemt."))
+        return redirect("indikatorer:edit", pk=saved.pk)
+
+
+class MeasurementAddView(StaffRequiredMixin, View):
+    def post(self, request, pk: int):
+        indicator = get_object_or_404(staff_indicators(request.user), pk=pk)
+        form = MeasurementForm(request.POST)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}: {error}" if label else error)
+            return redirect("indikatorer:edit", pk=pk)
+        try:
+            do_add_measurement(indicator=indicator, measurement=form.save(commit=False))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Målingen er tilføjet."))
+        return redirect("indikatorer:edit", pk=pk)
+
+
+class MeasurementDeleteView(StaffRequiredMixin, View):
+    def post(self, request, pk: int, measurement_pk: int):
+        indicator = get_object_or_404(staff_indicators(request.user), pk=pk)
+        get_object_or_404(indicator.measurements, pk=measurement_pk).delete()
+        messages.success(request, _("Målingen er slettet."))
+        return redirect("indikatorer:edit", pk=pk)
+
+
+class ImportView(StaffRequiredMixin, TemplateView):
+    template_name = "indicators/staff/import.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            columns=COLUMNS,
+            indicators=staff_indicators(self.request.user).order_by("order", "pk"),
+            **kwargs,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=ImportForm()))
+
+    def post(self, request, *args, **kwargs):
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        result = do_import_measurements(
+            data=form.cleaned_data["file"].read(), municipality_id=request.user.municipality_id
+        )
+        if not result.ok:
+            messages.error(request, _("Intet er importeret. Ret fejlene i filen og prøv igen."))
+            return self.render_to_response(
+                self.get_context_data(form=ImportForm(), errors=result.errors), status=400
+            )
+        messages.success(
+            request,
+            _("%(created)s nye og %(updated)s opdaterede målinger er importeret.")
+            % {"created": result.created, "updated": result.updated},
+        )
+        return redirect("indikatorer:list")

@@ -1,0 +1,309 @@
+"""After the decision: staff ask for reports, accept or return them, move unspent money to
+the next year ("restmidler") and close the project."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    CarryOver,
+    GrantCondition,
+    Report,
+    ReportKind,
+    ReportStatus,
+    SpentAmount,
+)
+from grants.services.decisions import do_record_decision
+from grants.services.follow_up import do_activate, do_record_agreement_signed
+
+TODAY = timezone.localdate()
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def status_of(application) -> str:
+    return Application.objects.get(pk=application.pk).status
+
+
+def section(html: str, heading_id: str) -> list[str]:
+    """The project titles listed in one section of the reports overview."""
+    part = html[html.index(f'id="{heading_id}"') :]
+    part = part[: part.index("</section>")]
+    return re.findall(r'<a href="/sekretariat/afrapportering/\d+/">(.*?)</a>', part)
+
+
+def balance_of(client, pool) -> dict[str, str]:
+    html = client.get(reverse("sekretariat:pool", args=[pool.pk])).content.decode()
+    table = html[html.index('id="balance-heading"') :]
+    table = table[: table.index("</table>")]
+    return dict(
+        re.findall(r'<th scope="row">(.*?)</th><td class="money[^"]*"[^>]*>(.*?)</td>', table)
+    )
+
+
+@pytest.fixture
+def owner(caseworker):
+    caseworker.email = "sagsbehandler@testrup.dk"
+    caseworker.save()
+    return caseworker
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def pools(make_pool):
+    return make_pool(year=2026, budget="500000"), make_pool(year=2027, budget="500000")
+
+
+@pytest.fixture
+def fund(pools, make_application, owner, staff_user):
+    """An application approved with the amounts it asked for, and (by default) started."""
+
+    def make(amounts, *, title="Kvinder i job", start=True):
+        application = make_application(
+            title=title, status=ApplicationStatus.RECOMMENDED, amounts=amounts, created_by=owner
+        )
+        do_record_decision(
+            application_id=application.pk,
+            outcome="approved",
+            actor=staff_user,
+            amounts={year: Decimal(amount) for year, amount in amounts.items()},
+            committee=application.committee,
+            meeting_date=datetime.date(2026, 3, 1),
+        )
+        if start:
+            if application.decision.condition == GrantCondition.COOPERATION_AGREEMENT:
+                do_record_agreement_signed(
+                    application_id=application.pk, actor=staff_user, signed_on=TODAY
+                )
+            do_activate(application_id=application.pk, actor=staff_user)
+        return Application.objects.get(pk=application.pk)
+
+    return make
+
+
+def submitted_report(application, *, spent=None, due=TODAY, kind=ReportKind.STATUS) -> Report:
+    report = Report.objects.create(
+        application=application,
+        kind=kind,
+        status=ReportStatus.SUBMITTED,
+        due_date=due,
+        summary="Tolv kvinder er kommet i job.",
+        anchoring_status="Videreføres i jobcentret.",
+        submitted_at=timezone.now(),
+    )
+    for year, amount in (spent or {}).items():
+        SpentAmount.objects.create(report=report, year=year, amount=Decimal(amount))
+    return report
+
+
+def test_requested_report_waits_on_the_caseworkers_dashboard(
+    client, staff_user, owner, fund, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = fund({2026: "150000"})  # over the threshold: only the final report exists
+    due = TODAY + datetime.timedelta(days=30)
+    client.force_login(staff_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("sekretariat:request-report", args=[application.pk]),
+            {"kind": "status", "due_date": due.isoformat()},
+            follow=True,
+        )
+
+    assert "Der er bedt om afrapportering, og ansøgeren har fået besked." in messages_of(response)
+    report = Report.objects.get(application=application, kind=ReportKind.STATUS)
+    assert (report.status, report.due_date) == (ReportStatus.REQUESTED, due)
+    [mail] = mailoutbox
+    assert f"statusrapport for »Kvinder i job« senest {due:%d-%m-%Y}" in mail.body
+    overview = client.get(reverse("sekretariat:reports")).content.decode()
+    assert "Kvinder i job" in section(overview, "due-heading")
+    assert "Statusrapport" in overview
+
+    client.force_login(owner)
+    dashboard = client.get(reverse("mine:dashboard")).content.decode()
+    waiting = dashboard[dashboard.index('id="waiting"') : dashboard.index("</section>")]
+    assert "Statusrapport:" in waiting
+    assert reverse("mine:report", args=[report.pk]) in waiting
+
+
+def test_reports_cannot_be_requested_before_the_grant(staff_client, make_application, pools):
+    application = make_application(status=ApplicationStatus.IN_REVIEW)
+
+    response = staff_client.post(
+        reverse("sekretariat:request-report", args=[application.pk]),
+        {"kind": "status", "due_date": TODAY.isoformat()},
+        follow=True,
+    )
+
+    assert messages_of(response) == ["Der kan kun bedes om afrapportering fra en bevilget indsats."]
+    assert not Report.objects.exists()
+
+
+def test_overview_separates_submitted_overdue_and_upcoming(staff_client, fund):
+    week = datetime.timedelta(days=7)
+    submitted_report(fund({2026: "100000"}, title="Indsendt projekt"), due=TODAY - week)
+    late = fund({2026: "100000"}, title="Forsinket projekt")
+    Report.objects.create(application=late, kind=ReportKind.STATUS, due_date=TODAY - week)
+    returned = fund({2026: "100000"}, title="Sendt retur projekt")
+    Report.objects.create(
+        application=returned,
+        kind=ReportKind.STATUS,
+        due_date=TODAY - week,
+        status=ReportStatus.RETURNED,
+    )
+    soon = fund({2026: "100000"}, title="Kommende projekt")
+    Report.objects.create(application=soon, kind=ReportKind.STATUS, due_date=TODAY + week)
+    done = fund({2026: "100000"}, title="Godkendt projekt")
+    Report.objects.create(
+        application=done,
+        kind=ReportKind.STATUS,
+        due_date=TODAY - week,
+        status=ReportStatus.ACCEPTED,
+    )
+    Report.objects.filter(kind=ReportKind.FINAL).delete()  # keep only the reports above
+
+    html = staff_client.get(reverse("sekretariat:reports")).content.decode()
+
+    assert section(html, "submitted-heading") == ["Indsendt projekt"]
+    assert section(html, "overdue-heading") == ["Forsinket projekt", "Sendt retur projekt"]
+    assert section(html, "due-heading") == ["Kommende projekt"]
+    assert "Godkendt projekt" not in html
+    home = staff_client.get(reverse("sekretariat:home")).content.decode()
+    assert "1 til godkendelse, 2 overskredet" in home
+
+
+def test_staff_accept_a_submitted_report(staff_client, staff_user, fund):
+    report = submitted_report(fund({2026: "150000"}))
+    url = reverse("sekretariat:report", args=[report.pk])
+    assert "Godkend rapporten" in staff_client.get(url).content.decode()
+
+    response = staff_client.post(url, {"accept": "", "comment": "Flot resultat."}, follow=True)
+
+    assert messages_of(response) == ["Rapporten er godkendt."]
+    report.refresh_from_db()
+    assert (report.status, report.accepted_by) == (ReportStatus.ACCEPTED, staff_user)
+    html = response.content.decode()
+    assert "Status: <strong>Godkendt</strong>" in html
+    assert "Flot resultat." in html
+    assert "Godkend rapporten" not in html  # nothing more to do
+
+
+def test_only_a_submitted_report_can_be_accepted(staff_client, fund):
+    report = Report.objects.get(application=fund({2026: "150000"}))  # the final report, requested
+
+    response = staff_client.post(
+        reverse("sekretariat:report", args=[report.pk]), {"accept": ""}, follow=True
+    )
+
+    assert messages_of(response) == ["Kun en indsendt rapport kan godkendes eller sendes retur."]
+    report.refresh_from_db()
+    assert report.status == ReportStatus.REQUESTED
+
+
+def test_returning_a_report_needs_a_comment_and_mails_it(
+    client, staff_user, owner, fund, mailoutbox, django_capture_on_commit_callbacks
+):
+    report = submitted_report(fund({2026: "150000"}))
+    url = reverse("sekretariat:report", args=[report.pk])
+    client.force_login(staff_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"return": "", "comment": ""})
+    assert response.status_code == 400
+    assert "Skriv, hvad der skal rettes i rapporten." in messages_of(response)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert mailoutbox == []
+
+    comment = "Forbruget for 2026 mangler."
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"return": "", "comment": comment}, follow=True)
+
+    assert messages_of(response) == ["Rapporten er sendt retur, og ansøgeren har fået besked."]
+    report.refresh_from_db()
+    assert (report.status, report.staff_comment) == (ReportStatus.RETURNED, comment)
+    [mail] = mailoutbox
+    assert mail.subject == "Afrapportering sendt retur: Kvinder i job"
+    assert comment in mail.body
+    client.force_login(owner)
+    dashboard = client.get(reverse("mine:dashboard")).content.decode()
+    assert reverse("mine:report", args=[report.pk]) in dashboard
+    assert "Sendt retur" in dashboard
+
+
+def carry_over(client, application, amount, from_year=2026):
+    return client.post(
+        reverse("sekretariat:carry-over", args=[application.pk]),
+        {"from_year": from_year, "amount": amount, "note": "Opstart forsinket."},
+        follow=True,
+    )
+
+
+def test_unspent_money_moves_to_next_years_pool_as_carry_over(staff_client, pools, fund):
+    _pool_2026, pool_2027 = pools
+    application = fund({2026: "100000"})
+    report = submitted_report(application, spent={2026: "70000"})
+
+    response = carry_over(staff_client, application, "20.000")
+    assert messages_of(response) == [
+        "Restmidler kan først overføres, når en godkendt rapport viser forbruget for 2026."
+    ]
+    staff_client.post(reverse("sekretariat:report", args=[report.pk]), {"accept": ""}, follow=True)
+
+    response = carry_over(staff_client, application, "40.000")
+    assert messages_of(response) == ["Der er kun 30.000 kr. ubrugt fra 2026."]
+    assert not CarryOver.objects.exists()
+
+    response = carry_over(staff_client, application, "20.000")
+    assert messages_of(response) == ["Restmidlerne er overført til næste år."]
+    assert "Restmidler 2026 → 2027: 20.000 kr." in response.content.decode()
+
+    balance = balance_of(staff_client, pool_2027)
+    assert balance["Overført som restmidler (oven i budgettet)"] == "20.000 kr."
+    assert balance["Til rådighed"] == "500.000 kr."  # carry-over does not eat the budget
+    html = staff_client.get(reverse("sekretariat:pool", args=[pool_2027.pk])).content.decode()
+    assert "restmidler fra 2026" in html
+
+    response = carry_over(staff_client, application, "15.000")
+    assert messages_of(response) == ["Der er kun 10.000 kr. ubrugt fra 2026."]
+    response = carry_over(staff_client, application, "10.000")
+    assert messages_of(response) == ["Restmidlerne er overført til næste år."]
+    assert CarryOver.objects.get().amount == Decimal("30000")
+
+
+def test_closing_needs_every_report_accepted(staff_client, fund):
+    application = fund({2026: "60000"})  # under the threshold: an evaluation is due
+    evaluation = Report.objects.get(application=application)
+    assert evaluation.kind == ReportKind.EVALUATION
+    url = reverse("sekretariat:close", args=[application.pk])
+
+    response = staff_client.post(url, {"comment": "Indsatsen er slut."}, follow=True)
+    assert messages_of(response) == [
+        "Indsatsen kan først afsluttes, når alle afrapporteringer er godkendt."
+    ]
+    assert status_of(application) == ApplicationStatus.ACTIVE
+
+    Report.objects.filter(pk=evaluation.pk).update(
+        status=ReportStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    staff_client.post(
+        reverse("sekretariat:report", args=[evaluation.pk]), {"accept": ""}, follow=True
+    )
+    response = staff_client.post(url, {"comment": "Indsatsen er slut."}, follow=True)
+
+    assert messages_of(response) == ["Indsatsen er afsluttet."]
+    assert status_of(application) == ApplicationStatus.CLOSED
+    assert "Igangværende → Afsluttet" in response.content.decode()

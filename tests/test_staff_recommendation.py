@@ -1,0 +1,204 @@
+"""Staff recommend applications to the committee ("indstilling"), and the pool's
+recommendation page sums the recommended amounts per year against the money available."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    ProposedAmount,
+    Recommendation,
+    ReservedLine,
+    Review,
+)
+from grants.services.decisions import do_record_decision
+from grants.services.review import do_recommend
+from portal.models import Role, User
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def status_of(application) -> str:
+    return Application.objects.get(pk=application.pk).status
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def pools(make_pool):
+    return make_pool(year=2026, budget="500000"), make_pool(year=2027, budget="500000")
+
+
+@pytest.fixture
+def application(pools, make_application):
+    return make_application(
+        title="Kvinder i job",
+        status=ApplicationStatus.IN_REVIEW,
+        amounts={2026: "100000", 2027: "50000"},
+    )
+
+
+def recommend(client, application, **data):
+    return client.post(reverse("sekretariat:recommend", args=[application.pk]), data, follow=True)
+
+
+def test_recommending_sets_the_status_and_shows_the_recommendation(staff_client, application):
+    response = recommend(
+        staff_client,
+        application,
+        summary="Indsatsen rammer målgruppen godt.",
+        amount_2026="80.000",
+        amount_2027="50.000",
+    )
+
+    assert "Ansøgningen er indstillet til udvalget." in messages_of(response)
+    assert status_of(application) == ApplicationStatus.RECOMMENDED
+    html = response.content.decode()
+    assert "Status: <strong>Indstillet</strong>" in html
+    assert (
+        '2026: <span class="money">80.000 kr.</span> · 2027: <span class="money">50.000 kr.</span>'
+        in html
+    )
+    assert "Indsatsen rammer målgruppen godt." in html
+
+
+def test_the_form_is_prefilled_with_the_reviewers_average_proposal(
+    staff_client, staff_user, application, municipality
+):
+    colleague = User.objects.create_user(
+        username="kollega", role=Role.COMMITTEE_STAFF, municipality=municipality
+    )
+    for reviewer, amount in ((staff_user, "60000"), (colleague, "80000")):
+        review = Review.objects.create(application=application, reviewer=reviewer)
+        ProposedAmount.objects.create(review=review, year=2026, amount=Decimal(amount))
+
+    html = staff_client.get(reverse("sekretariat:recommend", args=[application.pk])).content
+    html = html.decode()
+
+    assert 'name="amount_2026" value="70.000"' in html
+
+
+def test_the_form_is_prefilled_with_the_requested_amounts_without_reviews(
+    staff_client, application
+):
+    html = staff_client.get(reverse("sekretariat:recommend", args=[application.pk])).content
+    html = html.decode()
+
+    assert 'name="amount_2026" value="100.000"' in html
+    assert 'name="amount_2027" value="50.000"' in html
+
+
+def test_recommending_more_than_requested_is_refused(staff_client, application):
+    response = staff_client.post(
+        reverse("sekretariat:recommend", args=[application.pk]),
+        {"summary": "Fin indsats.", "amount_2026": "100.001", "amount_2027": "50.000"},
+    )
+
+    assert response.status_code == 400
+    assert messages_of(response) == ["Der kan ikke indstilles mere end ansøgt for 2026."]
+    assert status_of(application) == ApplicationStatus.IN_REVIEW
+    assert not Recommendation.objects.exists()
+
+
+def test_a_recommendation_needs_a_summary(staff_client, application):
+    response = staff_client.post(
+        reverse("sekretariat:recommend", args=[application.pk]),
+        {"summary": "", "amount_2026": "100.000"},
+    )
+
+    assert response.status_code == 400
+    assert "Dette felt er påkrævet." in response.content.decode()
+    assert status_of(application) == ApplicationStatus.IN_REVIEW
+
+
+def totals_of(response) -> dict[str, list[str]]:
+    """The sums table: {year: [recommended, available, remaining]}."""
+    html = response.content.decode()
+    html = html[html.index("Indstillet i alt mod puljernes rådighedsbeløb") :]
+    rows = re.findall(r'<th scope="row">(\d{4})</th>(.*?)</tr>', html, re.S)
+    return {
+        year: [re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r">([^<]*)</td>", cells)]
+        for year, cells in rows
+    }
+
+
+def row_of(response, title) -> list[str]:
+    """One application's amounts: requested and recommended for each of the two years."""
+    html = response.content.decode()
+    row = html[html.index(f">{title}</a>") :]
+    row = row[: row.index("</tr>")]
+    return re.findall(r'<td class="money">(.*?)</td>', row)
+
+
+def test_recommendation_page_sums_per_year_against_what_is_available(
+    staff_client, staff_user, pools, make_application
+):
+    pool_2026, _pool_2027 = pools
+    ReservedLine.objects.create(pool=pool_2026, title="Priser", amount=Decimal("40000"))
+    funded = make_application(
+        title="Allerede bevilget", status=ApplicationStatus.RECOMMENDED, amounts={2026: "300000"}
+    )
+    do_record_decision(
+        application_id=funded.pk,
+        outcome="approved",
+        actor=staff_user,
+        amounts={2026: Decimal("300000")},
+        committee=funded.committee,
+        meeting_date=datetime.date(2026, 3, 1),
+    )  # 2026 now has 500.000 - 40.000 - 300.000 = 160.000 available
+    women = make_application(
+        title="Kvinder i job",
+        status=ApplicationStatus.IN_REVIEW,
+        amounts={2026: "150000", 2027: "50000"},
+    )
+    cricket = make_application(
+        title="Cricket for piger", status=ApplicationStatus.IN_REVIEW, amounts={2026: "60000"}
+    )
+    make_application(
+        title="Ikke vurderet endnu", status=ApplicationStatus.SUBMITTED, amounts={2026: "10000"}
+    )
+    for app, amounts in ((women, {2026: "120000", 2027: "50000"}), (cricket, {2026: "60000"})):
+        do_recommend(
+            application_id=app.pk,
+            actor=staff_user,
+            summary=f"Indstilles: {app.title}.",
+            amounts={year: Decimal(amount) for year, amount in amounts.items()},
+        )
+
+    response = staff_client.get(reverse("sekretariat:recommendation", args=[pool_2026.pk]))
+
+    assert row_of(response, "Kvinder i job") == [
+        "150.000 kr.",
+        "120.000 kr.",
+        "50.000 kr.",
+        "50.000 kr.",
+    ]
+    assert row_of(response, "Cricket for piger") == ["60.000 kr.", "60.000 kr.", "–", "–"]
+    assert row_of(response, "Ikke vurderet endnu") == ["10.000 kr.", "–", "–", "–"]
+    assert "Allerede bevilget" not in response.content.decode()
+    totals = totals_of(response)
+    assert totals["2026"] == ["180.000 kr.", "160.000 kr.", "-20.000 kr. (overskredet)"]
+    assert totals["2027"] == ["50.000 kr.", "500.000 kr.", "450.000 kr."]
+
+
+def test_recommendation_page_without_a_pool_for_the_second_year(staff_client, make_pool):
+    pool = make_pool(year=2026)
+
+    response = staff_client.get(reverse("sekretariat:recommendation", args=[pool.pk]))
+
+    totals = totals_of(response)
+    assert totals["2026"] == ["0 kr.", "500.000 kr.", "500.000 kr."]
+    assert totals["2027"] == ["0 kr.", "–", "–"]
+    assert "overskredet" not in response.content.decode()
+    assert "Ingen ansøgninger er under behandling." in response.content.decode()
