@@ -21,8 +21,8 @@ def audit_rows(response) -> list[dict]:
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
         cells = [
-            html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell))).strip()
-            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell))).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.replace("</li>", " ; "), re.S)
         ]
         rows.append({"by": cells[1], "what": cells[2], "changes": cells[3]})
     return rows
@@ -93,9 +93,9 @@ def test_application_page_logs_the_decision_and_the_money(
     staff_client, make_pool, make_application, django_capture_on_commit_callbacks
 ):
     make_pool(year=2026, budget="500000")
-    application = make_application(
-        title="Kvinder i job", status=ApplicationStatus.RECOMMENDED, amounts={2026: "100000"}
-    )
+    application = make_application(title="Kvinder i job", amounts={2026: "100000"})
+    application.status = ApplicationStatus.RECOMMENDED  # saved, so the history has it
+    application.save()
 
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(
@@ -117,3 +117,31 @@ def test_application_page_logs_the_decision_and_the_money(
         for row in by_sara
     ), changes
     assert any(row["what"].startswith("afgørelse") for row in by_sara), changes
+
+
+@pytest.mark.xfail(
+    reason="BUG: grants/audit.py _show() prints booleans and datetimes raw: the decision's "
+    "entry reads 'truffet under delegation: False' and 'registreret: 2026-…:14.781034+00:00' "
+    "(UTC, microseconds) instead of 'Nej' and a Danish local time.",
+    strict=True,
+)
+def test_the_change_log_shows_yes_no_and_times_the_danish_way(
+    staff_client, make_pool, make_application, django_capture_on_commit_callbacks
+):
+    make_pool(year=2026, budget="500000")
+    application = make_application(status=ApplicationStatus.RECOMMENDED, amounts={2026: "50000"})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("sekretariat:decide", args=[application.pk]),
+            {
+                "outcome": "approved",
+                "committee": application.committee_id,
+                "amount_2026": "50.000",
+                "appeal_guidance": str(DEFAULT_APPEAL_GUIDANCE),
+            },
+        )
+
+    rows = audit_rows(staff_client.get(reverse("sekretariat:application", args=[application.pk])))
+    [decision] = [row for row in rows if row["what"].startswith("afgørelse")]
+    assert "False" not in decision["changes"]
+    assert "+00:00" not in decision["changes"]
