@@ -19,6 +19,7 @@ urlpatterns = [
     path("tilgaengelighed/", views.AccessibilityView.as_view(), name="accessibility"),
     path("mine/", include("grants.urls.caseworker")),
     path("sekretariat/", include("grants.urls.staff")),
+    path("sekretariat/", include("grants.urls.documents")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

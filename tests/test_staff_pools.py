@@ -291,3 +291,17 @@ def test_home_lists_the_pools_with_waiting_applications(staff_client, make_pool,
     cells = re.findall(r'<td class="text-end">(\d+)</td>', row)
     assert cells == ["1", "1"]  # new, in review
     assert "500.000 kr." in row
+
+
+def test_a_pools_year_cannot_be_moved_onto_another_pool(staff_client, make_pool):
+    make_pool(year=2026)
+    pool = make_pool(year=2027, status=PoolStatus.PLANNED)
+    edit_url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    data = form_values(staff_client.get(edit_url)) | {"year": "2026"}
+
+    response = staff_client.post(edit_url, data)
+
+    assert response.status_code == 400
+    assert "Der findes allerede en pulje for 2026." in messages_of(response)
+    pool.refresh_from_db()
+    assert (pool.year, pool.version) == (2027, 1)

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from grants.access import StaffRequiredMixin, staff_applications, staff_pools, staff_reports
 from grants.audit import pool_audit
+from grants.documents.content import recommendation_document
 from grants.filters import ReviewQueueFilter, with_requested_total
 from grants.forms.application import rows_from
 from grants.forms.staff import PoolForm, ReservedLineFormSet
@@ -21,11 +22,9 @@ from grants.models import (
     ReportStatus,
     RequestedAmount,
 )
-from grants.models.review import RecommendedAmount
 from grants.selectors import pool_balance, pool_spent
 from grants.services.errors import DomainError, EditConflict
 from grants.services.pools import PoolContent, do_create_pool, do_set_pool_status, do_update_pool
-from portal.money import ZERO
 
 OPEN_REPORT_STATUSES = [ReportStatus.REQUESTED, ReportStatus.SUBMITTED, ReportStatus.RETURNED]
 
@@ -209,57 +208,8 @@ class RecommendationOverviewView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         pool = get_object_or_404(staff_pools(self.request.user), pk=self.kwargs["pk"])
-        years = [pool.year, pool.year + 1]
-        applications = (
-            staff_applications(self.request.user)
-            .filter(
-                pool=pool,
-                status__in=[
-                    ApplicationStatus.IN_REVIEW,
-                    ApplicationStatus.RECOMMENDED,
-                    ApplicationStatus.SUBMITTED,
-                ],
-            )
-            .select_related("committee", "recommendation")
-            .prefetch_related(
-                "requested_amounts",
-                Prefetch(
-                    "recommendation__amounts", queryset=RecommendedAmount.objects.order_by("year")
-                ),
-            )
-            .order_by("number", "title")
-        )
-        rows, sums = [], dict.fromkeys(years, ZERO)
-        for application in applications:
-            requested = {r.year: r.amount for r in application.requested_amounts.all()}
-            recommendation = getattr(application, "recommendation", None)
-            recommended = (
-                {r.year: r.amount for r in recommendation.amounts.all()} if recommendation else {}
-            )
-            for year in years:
-                sums[year] += recommended.get(year, ZERO)
-            rows.append(
-                {
-                    "application": application,
-                    "cells": [(requested.get(year), recommended.get(year)) for year in years],
-                    "recommendation": recommendation,
-                }
-            )
-        pools = {p.year: p for p in staff_pools(self.request.user).filter(year__in=years)}
-        available = {
-            year: (pool_balance(pools[year])["available"] if year in pools else None)
-            for year in years
-        }
-        totals = [
-            {
-                "year": year,
-                "recommended": sums[year],
-                "available": available[year],
-                "remaining": None if available[year] is None else available[year] - sums[year],
-            }
-            for year in years
-        ]
-        return super().get_context_data(pool=pool, years=years, rows=rows, totals=totals, **kwargs)
+        doc = recommendation_document(pool, staff_applications(self.request.user))
+        return super().get_context_data(pool=pool, doc=doc, **kwargs)
 
 
 def application_queryset(user):

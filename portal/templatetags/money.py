@@ -9,3 +9,9 @@ register = template.Library()
 def kroner(value) -> str:
     """`{{ amount|kroner }}` → `150.000 kr.`"""
     return format_kroner(value)
+
+
+@register.filter
+def get_year(mapping, year):
+    """`{{ amounts|get_year:2021 }}`: a per-year dict's value, or None."""
+    return mapping.get(year) if mapping else None

@@ -1,0 +1,185 @@
+"""What goes into the documents staff hand to politicians, assembled from the data.
+
+The same content feeds the web page, the PDF and the Excel file, so the three always agree.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import (
+    FUNDED_STATUSES,
+    Application,
+    ApplicationStatus,
+    CarryOver,
+    Pool,
+    RequestedAmount,
+)
+from grants.models.review import RecommendedAmount
+from grants.selectors import PlanTable, action_plan_table, pool_balance
+from policies.models import ActionPlan, Goal, GoalKind
+from portal.money import ZERO
+
+# The application form's headings in order (DESIGN.md), as (label, attribute).
+SECTION_HEADINGS = [
+    (
+        _("Hvilke målsætninger fra andre politikker knytter indsatsen sig til?"),
+        "other_policy_goals",
+    ),
+    (_("Hvem er målgruppen for indsatsen?"), "target_group"),
+    (_("Hvilken udfordring søger indsatsen at håndtere?"), "challenge"),
+    (_("Formål/forandringsteori"), "purpose"),
+    (_("Beskrivelse af indsatsen (herunder evt. samspil med andre indsatser)"), "description"),
+    (_("Hvad har virket, og hvad justeres?"), "continuation_learnings"),
+    (_("Hvad er forankringsperspektivet for indsatsen?"), "anchoring"),
+    (_("Hvilke øvrige samarbejdspartnere er med? (eksterne og interne)"), "partners"),
+    (_("Er der anden finansiering udover integrationspuljen?"), "other_funding"),
+]
+
+
+@dataclass
+class ActionPlanDocument:
+    plan: ActionPlan
+    table: PlanTable
+    goals: list[Goal]  # the columns of goal marks (the policy's objectives)
+    projects: list[Application]  # one section each, in table order
+    continuing: list[CarryOver] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.plan.title
+
+    def marks(self, application: Application) -> list[bool]:
+        served = {goal.pk for goal in application.goals.all()}
+        return [goal.pk in served for goal in self.goals]
+
+
+def action_plan_document(plan: ActionPlan) -> ActionPlanDocument:
+    table = action_plan_table(plan)
+    goals = list(plan.policy.goals.filter(kind=GoalKind.OBJECTIVE).order_by("number"))
+    ids = [row.application.pk for row in table.rows]
+    projects = {
+        a.pk: a
+        for a in Application.objects.filter(pk__in=ids)
+        .select_related("committee", "department", "pool")
+        .prefetch_related(
+            "co_committees",
+            "contacts",
+            "success_criteria",
+            "continues__pool",
+            Prefetch("goals", queryset=Goal.objects.order_by("kind", "number")),
+            Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
+        )
+    }
+    continuing = list(
+        CarryOver.objects.filter(
+            to_pool__year__in=plan.years,
+            from_pool__year__lt=plan.year_start,
+            application__status__in=FUNDED_STATUSES,
+            to_pool__municipality=plan.policy.municipality_id,
+        )
+        .exclude(application__in=ids)
+        .select_related("application__committee", "from_pool", "to_pool")
+        .prefetch_related(Prefetch("application__goals", queryset=Goal.objects.order_by("number")))
+        .order_by("application__title")
+    )
+    return ActionPlanDocument(
+        plan=plan,
+        table=table,
+        goals=goals,
+        projects=[projects[i] for i in ids],
+        continuing=continuing,
+    )
+
+
+@dataclass
+class RecommendationRow:
+    application: Application
+    requested: list[Decimal | None]
+    recommended: list[Decimal | None]
+    summary: str
+
+    @property
+    def cells(self) -> list[tuple[Decimal | None, Decimal | None]]:
+        return list(zip(self.requested, self.recommended, strict=True))
+
+
+@dataclass
+class RecommendationDocument:
+    pool: Pool
+    years: list[int]
+    rows: list[RecommendationRow]
+    available: dict[int, Decimal | None]
+
+    @property
+    def title(self) -> str:
+        return str(_("Indstilling: %(pool)s") % {"pool": self.pool.title})
+
+    @property
+    def sums(self) -> dict[int, Decimal]:
+        return {
+            year: sum((row.recommended[i] or ZERO for row in self.rows), ZERO)
+            for i, year in enumerate(self.years)
+        }
+
+    @property
+    def totals(self) -> list[dict]:
+        sums = self.sums
+        return [
+            {
+                "year": year,
+                "recommended": sums[year],
+                "available": self.available[year],
+                "remaining": None
+                if self.available[year] is None
+                else self.available[year] - sums[year],
+            }
+            for year in self.years
+        ]
+
+
+RECOMMENDATION_STATUSES = [
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.RECOMMENDED,
+]
+
+
+def recommendation_document(pool: Pool, applications) -> RecommendationDocument:
+    """`applications`: the staff-visible applications of the pool (already scoped)."""
+    years = [pool.year, pool.year + 1]
+    rows = []
+    queryset = (
+        applications.filter(pool=pool, status__in=RECOMMENDATION_STATUSES)
+        .select_related("committee", "recommendation")
+        .prefetch_related(
+            "requested_amounts",
+            Prefetch(
+                "recommendation__amounts", queryset=RecommendedAmount.objects.order_by("year")
+            ),
+        )
+        .order_by("number", "title")
+    )
+    for application in queryset:
+        requested = {r.year: r.amount for r in application.requested_amounts.all()}
+        recommendation = getattr(application, "recommendation", None)
+        recommended = (
+            {r.year: r.amount for r in recommendation.amounts.all()} if recommendation else {}
+        )
+        rows.append(
+            RecommendationRow(
+                application=application,
+                requested=[requested.get(year) for year in years],
+                recommended=[recommended.get(year) for year in years],
+                summary=recommendation.summary if recommendation else "",
+            )
+        )
+    pools = {
+        p.year: p for p in Pool.objects.filter(municipality=pool.municipality_id, year__in=years)
+    }
+    available = {
+        year: pool_balance(pools[year])["available"] if year in pools else None for year in years
+    }
+    return RecommendationDocument(pool=pool, years=years, rows=rows, available=available)

@@ -1,0 +1,170 @@
+"""Excel workbooks with openpyxl: real numbers, formulas for sums, Danish headers.
+
+Text that a spreadsheet would read as a formula (=, +, -, @ first) is neutralised, so a
+project title can never run code in a politician's Excel.
+"""
+
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .content import ActionPlanDocument, RecommendationDocument
+
+KRONER_FORMAT = '#,##0 "kr."'
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E7EEF2")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value) -> str:
+    """A string that no spreadsheet will evaluate (OWASP CSV/formula injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def cell_value(value):
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    if isinstance(value, int | float) or value is None:
+        return value
+    return safe_text(value)
+
+
+def write_header(sheet, row: int, headers: Sequence[str]) -> None:
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=row, column=column, value=safe_text(header))
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def write_rows(sheet, first_row: int, rows: Iterable[Sequence], money_columns=()) -> int:
+    """Write rows; return the number of the last row written."""
+    row_number = first_row - 1
+    for row_number, row in enumerate(rows, start=first_row):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column, value=cell_value(value))
+            if column in money_columns:
+                cell.number_format = KRONER_FORMAT
+    return row_number
+
+
+def widths(sheet, values: Sequence[int]) -> None:
+    for column, width in enumerate(values, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def to_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def action_plan_xlsx(doc: ActionPlanDocument) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Integrationspuljen")[:31]
+    sheet["A1"] = safe_text(doc.plan.title)
+    sheet["A1"].font = Font(bold=True, size=14)
+    years = doc.table.years
+    headers = [_("Indsats"), _("Udvalg")] + [g.label for g in doc.goals]
+    headers += [_("Tilskud %(year)s") % {"year": year} for year in years]
+    write_header(sheet, 3, headers)
+    first_money = len(headers) - len(years) + 1
+    money_columns = range(first_money, len(headers) + 1)
+    rows = [
+        [f"{n}. {row.title}", row.committees]
+        + ["X" if mark else "" for mark in doc.marks(row.application)]
+        + [row.amount(year) for year in years]
+        for n, row in enumerate(doc.table.rows, start=1)
+    ]
+    rows += [
+        [row.title, ""] + [""] * len(doc.goals) + [row.amount(year) for year in years]
+        for row in doc.table.reserved
+    ]
+    last = write_rows(sheet, 4, rows, money_columns)
+    sum_row = last + 1
+    sheet.cell(row=sum_row, column=1, value=_("SUM")).font = HEADER_FONT
+    for column in money_columns:
+        letter = get_column_letter(column)
+        cell = sheet.cell(row=sum_row, column=column, value=f"=SUM({letter}4:{letter}{last})")
+        cell.number_format = KRONER_FORMAT
+        cell.font = HEADER_FONT
+    widths(sheet, [60, 10] + [8] * len(doc.goals) + [16] * len(years))
+    legend = workbook.create_sheet(_("Målsætninger")[:31])
+    write_header(legend, 1, [_("Kolonne"), _("Målsætning")])
+    write_rows(legend, 2, [[g.label, g.title] for g in doc.goals])
+    widths(legend, [12, 80])
+    return to_bytes(workbook)
+
+
+def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Indstilling")[:31]
+    sheet["A1"] = safe_text(doc.title)
+    sheet["A1"].font = Font(bold=True, size=14)
+    headers = [_("Indsats"), _("Udvalg")]
+    for year in doc.years:
+        headers += [
+            _("Ansøgt %(year)s") % {"year": year},
+            _("Indstillet %(year)s") % {"year": year},
+        ]
+    headers.append(_("Sekretariatets vurdering"))
+    write_header(sheet, 3, headers)
+    money_columns = range(3, 3 + 2 * len(doc.years))
+    rows = []
+    for row in doc.rows:
+        values = [
+            row.application.title,
+            row.application.committee.abbreviation if row.application.committee else "",
+        ]
+        for requested, recommended in zip(row.requested, row.recommended, strict=True):
+            values += [requested, recommended]
+        rows.append(values + [row.summary])
+    last = write_rows(sheet, 4, rows, money_columns)
+    sum_row = max(last, 3) + 1
+    sheet.cell(row=sum_row, column=1, value=_("SUM")).font = HEADER_FONT
+    for column in money_columns:
+        letter = get_column_letter(column)
+        cell = sheet.cell(
+            row=sum_row, column=column, value=f"=SUM({letter}4:{letter}{max(last, 4)})"
+        )
+        cell.number_format = KRONER_FORMAT
+        cell.font = HEADER_FONT
+    row = sum_row + 2
+    write_header(
+        sheet, row, [_("År"), _("Indstillet"), _("Til rådighed"), _("Rest efter indstilling")]
+    )
+    for offset, total in enumerate(doc.totals, start=1):
+        recommended_column = get_column_letter(3 + 2 * (offset - 1) + 1)
+        r = row + offset
+        sheet.cell(row=r, column=1, value=total["year"])
+        sheet.cell(
+            row=r, column=2, value=f"={recommended_column}{sum_row}"
+        ).number_format = KRONER_FORMAT
+        sheet.cell(
+            row=r, column=3, value=cell_value(total["available"])
+        ).number_format = KRONER_FORMAT
+        sheet.cell(row=r, column=4, value=f"=C{r}-B{r}").number_format = KRONER_FORMAT
+    widths(sheet, [50, 10] + [16] * (2 * len(doc.years)) + [60])
+    return to_bytes(workbook)
+
+
+def table_xlsx(
+    title: str, headers: Sequence[str], rows: Iterable[Sequence], money_columns=()
+) -> bytes:
+    """A plain sheet for staff exports (review queue, pool status, reports)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = safe_text(title)[:31].replace("/", "-")
+    write_header(sheet, 1, headers)
+    write_rows(sheet, 2, rows, money_columns)
+    widths(sheet, [max(12, min(60, len(str(h)) + 4)) for h in headers])
+    sheet.freeze_panes = "A2"
+    return to_bytes(workbook)

@@ -1,0 +1,370 @@
+"""PDF documents with ReportLab: pure Python, so no system library is needed on any machine.
+
+Print quality: embedded Bitstream Vera fonts (ReportLab ships them) for æ, ø and å, A4,
+a table of contents, "Side x af y" on every page, and all user text escaped.
+"""
+
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import reportlab
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from portal.money import format_kroner
+
+from .content import SECTION_HEADINGS, ActionPlanDocument, RecommendationDocument
+
+FONT_DIR = Path(reportlab.__file__).parent / "fonts"
+pdfmetrics.registerFont(TTFont("Vera", FONT_DIR / "Vera.ttf"))
+pdfmetrics.registerFont(TTFont("Vera-Bold", FONT_DIR / "VeraBd.ttf"))
+pdfmetrics.registerFont(TTFont("Vera-Italic", FONT_DIR / "VeraIt.ttf"))
+pdfmetrics.registerFontFamily("Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic")
+
+PRIMARY = colors.HexColor("#0b4f6c")
+STYLES = {
+    "title": ParagraphStyle("title", fontName="Vera-Bold", fontSize=20, leading=25, spaceAfter=8),
+    "subtitle": ParagraphStyle("subtitle", fontName="Vera", fontSize=11, leading=15, spaceAfter=16),
+    "h1": ParagraphStyle(
+        "h1",
+        fontName="Vera-Bold",
+        fontSize=15,
+        leading=19,
+        spaceBefore=10,
+        spaceAfter=8,
+        textColor=PRIMARY,
+    ),
+    "h2": ParagraphStyle(
+        "h2",
+        fontName="Vera-Bold",
+        fontSize=12,
+        leading=15,
+        spaceBefore=10,
+        spaceAfter=6,
+        textColor=PRIMARY,
+    ),
+    "contents": ParagraphStyle(
+        "contents", fontName="Vera-Bold", fontSize=15, leading=19, spaceAfter=8, textColor=PRIMARY
+    ),
+    "label": ParagraphStyle(
+        "label", fontName="Vera-Bold", fontSize=9, leading=12, spaceBefore=6, keepWithNext=1
+    ),
+    "body": ParagraphStyle("body", fontName="Vera", fontSize=9, leading=12.5, spaceAfter=4),
+    "cell": ParagraphStyle("cell", fontName="Vera", fontSize=8, leading=10),
+    "cell_bold": ParagraphStyle("cell_bold", fontName="Vera-Bold", fontSize=8, leading=10),
+    "cell_right": ParagraphStyle(
+        "cell_right", fontName="Vera", fontSize=8, leading=10, alignment=TA_RIGHT
+    ),
+    "cell_right_bold": ParagraphStyle(
+        "cell_right_bold", fontName="Vera-Bold", fontSize=8, leading=10, alignment=TA_RIGHT
+    ),
+    "toc1": ParagraphStyle("toc1", fontName="Vera-Bold", fontSize=10, leading=14),
+    "toc2": ParagraphStyle("toc2", fontName="Vera", fontSize=9, leading=12, leftIndent=12),
+}
+TABLE_STYLE = TableStyle(
+    [
+        ("FONT", (0, 0), (-1, -1), "Vera", 8),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7eef2")),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa7b0")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+)
+
+
+def text(value, style="body") -> Paragraph:
+    """User text, escaped for ReportLab's mini-markup; line breaks kept. An empty answer
+    under a heading shows a dash; an empty table cell stays empty."""
+    safe = escape(str(value or "")).replace("\n", "<br/>")
+    placeholder = "" if style.startswith("cell") else "–"
+    return Paragraph(safe or placeholder, STYLES[style])
+
+
+def money(value, bold=False) -> Paragraph:
+    shown = format_kroner(value) if value is not None else ""
+    return Paragraph(escape(shown), STYLES["cell_right_bold" if bold else "cell_right"])
+
+
+class NumberedCanvas(canvas.Canvas):
+    """Writes "Side x af y" once the number of pages is known."""
+
+    footer = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages = []
+
+    def showPage(self):  # noqa: N802 - ReportLab's API
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            width, _height = self._pagesize
+            self.setFont("Vera", 8)
+            self.setFillColor(colors.HexColor("#444444"))
+            self.drawString(18 * mm, 10 * mm, self.footer)
+            self.drawRightString(
+                width - 18 * mm,
+                10 * mm,
+                _("Side %(page)s af %(total)s") % {"page": self._pageNumber, "total": total},
+            )
+            super().showPage()
+        super().save()
+
+
+class DocumentTemplate(BaseDocTemplate):
+    """A4 with a table of contents fed by h1/h2 paragraphs and PDF bookmarks."""
+
+    def __init__(self, buffer, *, title: str, pagesize=A4):
+        super().__init__(
+            buffer,
+            pagesize=pagesize,
+            title=title,
+            author=_("Integrationsportalen"),
+            leftMargin=18 * mm,
+            rightMargin=18 * mm,
+            topMargin=18 * mm,
+            bottomMargin=18 * mm,
+        )
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        self._heading_count = 0
+
+    def beforeDocument(self):  # noqa: N802 - ReportLab's API; called on every build pass
+        self._heading_count = 0
+
+    def afterFlowable(self, flowable):  # noqa: N802 - ReportLab's API
+        if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
+            level = 0 if flowable.style.name == "h1" else 1
+            self._heading_count += 1
+            key = f"h{self._heading_count}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=True)
+            self.notify("TOCEntry", (level, flowable.getPlainText(), self.page, key))
+
+
+def build(story, *, title: str, pagesize=A4) -> bytes:
+    buffer = io.BytesIO()
+    document = DocumentTemplate(buffer, title=title, pagesize=pagesize)
+    footer = f"{title} · {date_format(timezone.localdate(), 'DATE_FORMAT')}"
+    canvasmaker = type("FooterCanvas", (NumberedCanvas,), {"footer": footer})
+    document.multiBuild(story, canvasmaker=canvasmaker)
+    return buffer.getvalue()
+
+
+def table_of_contents() -> TableOfContents:
+    toc = TableOfContents()
+    toc.levelStyles = [STYLES["toc1"], STYLES["toc2"]]
+    return toc
+
+
+def plan_table(doc: ActionPlanDocument) -> Table:
+    years = doc.table.years
+    header = [text(_("Indsats"), "cell_bold"), text(_("Udvalg"), "cell_bold")]
+    header += [text(goal.label, "cell_bold") for goal in doc.goals]
+    header += [
+        Paragraph(escape(_("Tilskud %(year)s") % {"year": y}), STYLES["cell_right_bold"])
+        for y in years
+    ]
+    rows = [header]
+    for number, row in enumerate(doc.table.rows, start=1):
+        marks = [text("X" if mark else "", "cell") for mark in doc.marks(row.application)]
+        rows.append(
+            [text(f"{number}. {row.title}", "cell"), text(row.committees, "cell"), *marks]
+            + [money(row.amount(year)) for year in years]
+        )
+    for row in doc.table.reserved:
+        rows.append(
+            [text(row.title, "cell"), text("", "cell"), *[text("", "cell") for _g in doc.goals]]
+            + [money(row.amount(year)) for year in years]
+        )
+    sums = doc.table.sums
+    rows.append(
+        [text(_("SUM"), "cell_bold"), text("", "cell"), *[text("", "cell") for _g in doc.goals]]
+        + [money(sums[year], bold=True) for year in years]
+    )
+    goal_width = 11 * mm
+    money_width = 24 * mm
+    first = 297 * mm - 36 * mm - 18 * mm - goal_width * len(doc.goals) - money_width * len(years)
+    widths = [first, 18 * mm, *[goal_width] * len(doc.goals), *[money_width] * len(years)]
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TABLE_STYLE)
+    table.setStyle(TableStyle([("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#e7eef2"))]))
+    return table
+
+
+def action_plan_pdf(doc: ActionPlanDocument) -> bytes:
+    plan = doc.plan
+    story = [
+        text(plan.title, "title"),
+        text(f"{plan.policy.municipality.name} · {plan.policy.title}", "subtitle"),
+        text(_("Indhold"), "contents"),
+        table_of_contents(),
+        PageBreak(),
+        text(_("Indledning"), "h1"),
+        text(plan.introduction or _("(Ingen indledning endnu.)")),
+        PageBreak(),
+        text(_("Oversigt over projekter/indsatser – Integrationspuljen"), "h1"),
+        text(
+            _("Målsætningerne i kolonnerne: %(goals)s.")
+            % {"goals": "; ".join(f"{g.label}: {g.title}" for g in doc.goals)}
+        ),
+        Spacer(1, 4),
+        plan_table(doc),
+        PageBreak(),
+    ]
+    for number, project in enumerate(doc.projects, start=1):
+        story += project_section(number, project)
+    if doc.continuing:
+        story.append(text(_("Indsatser, der fortsætter for tidligere fordelte midler"), "h1"))
+        for carry in doc.continuing:
+            application = carry.application
+            story += [
+                text(application.title, "h2"),
+                text(_("Politisk udvalg"), "label"),
+                text(application.committee.name if application.committee else "–"),
+                text(_("Integrationspuljen"), "label"),
+                text(
+                    _("%(year)s: restmidler fra %(from)s")
+                    % {"year": carry.to_pool.year, "from": carry.from_pool.year}
+                    + (f" ({format_kroner(carry.amount)})" if carry.amount else "")
+                ),
+                text(_("Målsætninger fra integrationspolitikken"), "label"),
+                text("\n".join(f"• {g.title}" for g in application.goals.all())),
+                text(_("Beskrivelse af indsatsen"), "label"),
+                text(application.description),
+            ]
+    return build(story, title=plan.title, pagesize=landscape(A4))
+
+
+def project_section(number: int, project) -> list:
+    committees = [project.committee.name] if project.committee else []
+    committees += [c.name for c in project.co_committees.all()]
+    amounts = "\n".join(
+        f"{row.year}: {format_kroner(row.amount)}" for row in project.requested_amounts.all()
+    )
+    contacts = "\n".join(
+        ", ".join(filter(None, [c.name, c.title, c.department])) for c in project.contacts.all()
+    )
+    earlier = "\n".join(f"{e.title} ({e.pool.year})" for e in project.continues.all())
+    criteria = "\n".join(f"• {c.text}" for c in project.success_criteria.all())
+    goals = "\n".join(f"• {g.label}: {g.title}" for g in project.goals.all())
+    items = [
+        text(f"{number}. {project.title}", "h1"),
+        KeepTogether([text(_("Politisk udvalg"), "label"), text(", ".join(committees))]),
+        KeepTogether(
+            [
+                text(_("Beløb fra integrationspuljen (op til to år)"), "label"),
+                text(amounts + (f"\n{project.amount_note}" if project.amount_note else "")),
+            ]
+        ),
+        KeepTogether([text(_("Kontakt/tovholder"), "label"), text(contacts)]),
+        KeepTogether(
+            [
+                text(_("Tidligere modtaget fra integrationspuljen"), "label"),
+                text("\n".join(filter(None, [earlier, project.previous_funding_text]))),
+            ]
+        ),
+        KeepTogether(
+            [
+                text(
+                    _(
+                        "Hvilke primære målsætninger fra integrationspolitikken knytter "
+                        "indsatsen sig til?"
+                    ),
+                    "label",
+                ),
+                text(goals),
+            ]
+        ),
+    ]
+    for label, attribute in SECTION_HEADINGS:
+        value = getattr(project, attribute)
+        if attribute == "continuation_learnings" and not value:
+            continue
+        items += [text(label, "label"), text(value)]
+        if attribute == "description":
+            items += [text(_("Succeskriterier og forventede resultater"), "label"), text(criteria)]
+    items.append(PageBreak())
+    return items
+
+
+def recommendation_pdf(doc: RecommendationDocument) -> bytes:
+    years = doc.years
+    header = [text(_("Indsats"), "cell_bold"), text(_("Udvalg"), "cell_bold")]
+    for year in years:
+        header += [
+            Paragraph(escape(_("Ansøgt %(year)s") % {"year": year}), STYLES["cell_right_bold"]),
+            Paragraph(escape(_("Indstillet %(year)s") % {"year": year}), STYLES["cell_right_bold"]),
+        ]
+    header.append(text(_("Sekretariatets vurdering"), "cell_bold"))
+    rows = [header]
+    for row in doc.rows:
+        cells = [
+            text(row.application.title, "cell"),
+            text(
+                row.application.committee.abbreviation if row.application.committee else "", "cell"
+            ),
+        ]
+        for requested, recommended in zip(row.requested, row.recommended, strict=True):
+            cells += [money(requested), money(recommended)]
+        cells.append(text(row.summary, "cell"))
+        rows.append(cells)
+    widths = [55 * mm, 15 * mm] + [22 * mm] * (2 * len(years)) + [None]
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TABLE_STYLE)
+    totals = [
+        [
+            text(_("År"), "cell_bold"),
+            text(_("Indstillet"), "cell_bold"),
+            text(_("Til rådighed"), "cell_bold"),
+            text(_("Rest efter indstilling"), "cell_bold"),
+        ]
+    ]
+    for total in doc.totals:
+        totals.append(
+            [
+                text(str(total["year"]), "cell"),
+                money(total["recommended"]),
+                money(total["available"]),
+                money(total["remaining"], bold=True),
+            ]
+        )
+    totals_table = Table(totals, colWidths=[20 * mm, 35 * mm, 35 * mm, 40 * mm])
+    totals_table.setStyle(TABLE_STYLE)
+    story = [
+        text(doc.title, "title"),
+        text(f"{doc.pool.municipality.name} · {doc.pool.policy.title}", "subtitle"),
+        text(_("Ansøgninger og indstillede beløb"), "h1"),
+        table,
+        Spacer(1, 10),
+        text(_("Indstillet i alt mod puljernes rådighedsbeløb"), "h1"),
+        totals_table,
+    ]
+    return build(story, title=doc.title, pagesize=landscape(A4))

@@ -1,0 +1,272 @@
+"""Documents for politicians and staff exports: web page, PDF, Excel and CSV, from the data."""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from grants.access import StaffRequiredMixin, staff_applications, staff_pools
+from grants.documents.content import action_plan_document, recommendation_document
+from grants.documents.excel import action_plan_xlsx, recommendation_xlsx, safe_text, table_xlsx
+from grants.documents.pdf import action_plan_pdf, recommendation_pdf
+from grants.filters import ReviewQueueFilter, with_requested_total
+from grants.results import project_results
+from grants.selectors import pool_balance, pool_spent
+from policies.models import ActionPlan
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_download(filename: str, headers, rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # Excel needs the BOM to read UTF-8 (æ, ø, å)
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([safe_text(value) if isinstance(value, str) else value for value in row])
+    return response
+
+
+def staff_action_plans(user):
+    return ActionPlan.objects.filter(policy__municipality_id=user.municipality_id)
+
+
+class IntroductionForm(forms.Form):
+    introduction = forms.CharField(
+        label=gettext_lazy("Indledning"), widget=forms.Textarea(attrs={"rows": 10}), required=False
+    )
+
+
+class ActionPlanListView(StaffRequiredMixin, TemplateView):
+    template_name = "grants/documents/action_plans.html"
+
+    def get_context_data(self, **kwargs):
+        plans = (
+            staff_action_plans(self.request.user).select_related("policy").order_by("-year_start")
+        )
+        return super().get_context_data(plans=plans, **kwargs)
+
+
+class ActionPlanView(StaffRequiredMixin, TemplateView):
+    template_name = "grants/documents/action_plan.html"
+
+    def get_plan(self):
+        return get_object_or_404(
+            staff_action_plans(self.request.user).select_related("policy__municipality"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        plan = self.get_plan()
+        return super().get_context_data(
+            doc=action_plan_document(plan),
+            form=IntroductionForm(initial={"introduction": plan.introduction}),
+            **kwargs,
+        )
+
+    def post(self, request, pk: int):
+        plan = self.get_plan()
+        form = IntroductionForm(request.POST)
+        if form.is_valid():
+            plan.introduction = form.cleaned_data["introduction"]
+            plan.save(update_fields=["introduction"])
+            messages.success(request, _("Indledningen er gemt."))
+        return redirect("dokumenter:action-plan", pk=plan.pk)
+
+
+class ActionPlanPdfView(ActionPlanView):
+    def get(self, request, pk: int):
+        plan = self.get_plan()
+        return download(
+            action_plan_pdf(action_plan_document(plan)), PDF, f"{slugify(plan.title)}.pdf"
+        )
+
+
+class ActionPlanXlsxView(ActionPlanView):
+    def get(self, request, pk: int):
+        plan = self.get_plan()
+        return download(
+            action_plan_xlsx(action_plan_document(plan)), XLSX, f"{slugify(plan.title)}.xlsx"
+        )
+
+
+class RecommendationDownloadView(StaffRequiredMixin, View):
+    format = "pdf"
+
+    def get(self, request, pk: int):
+        pool = get_object_or_404(staff_pools(request.user), pk=pk)
+        doc = recommendation_document(pool, staff_applications(request.user))
+        name = f"indstilling-{slugify(pool.title)}"
+        if self.format == "pdf":
+            return download(recommendation_pdf(doc), PDF, f"{name}.pdf")
+        return download(recommendation_xlsx(doc), XLSX, f"{name}.xlsx")
+
+
+QUEUE_HEADERS = [
+    gettext_lazy("Id"),
+    gettext_lazy("Indsats"),
+    gettext_lazy("Afdeling"),
+    gettext_lazy("Udvalg"),
+    gettext_lazy("Status"),
+    gettext_lazy("Indsendt"),
+    gettext_lazy("Ansøgt i alt (kr.)"),
+    gettext_lazy("Antal bedømmelser"),
+]
+
+
+class QueueExportView(StaffRequiredMixin, View):
+    """The review queue with the filters the user has set, as Excel or CSV."""
+
+    format = "xlsx"
+
+    def get(self, request, pk: int):
+        pool = get_object_or_404(staff_pools(request.user), pk=pk)
+        queryset = (
+            with_requested_total(
+                staff_applications(request.user)
+                .filter(pool=pool)
+                .select_related("committee", "department")
+            )
+            .prefetch_related("reviews")
+            .order_by("number", "title")
+        )
+        filterset = ReviewQueueFilter(request.GET or None, queryset=queryset, pool=pool)
+        applications = filterset.qs if filterset.is_bound else queryset
+        rows = [
+            [
+                a.pk,
+                a.title,
+                a.department.name,
+                a.committee.abbreviation if a.committee else "",
+                a.get_status_display(),
+                a.submitted_at.date().isoformat() if a.submitted_at else "",
+                a.requested_total,
+                len(a.reviews.all()),
+            ]
+            for a in applications
+        ]
+        headers = [str(h) for h in QUEUE_HEADERS]
+        name = f"ansoegninger-{slugify(pool.title)}"
+        if self.format == "csv":
+            return csv_download(f"{name}.csv", headers, rows)
+        return download(
+            table_xlsx(_("Ansøgninger"), headers, rows, money_columns=[7]), XLSX, f"{name}.xlsx"
+        )
+
+
+class PoolStatusExportView(StaffRequiredMixin, View):
+    format = "xlsx"
+
+    def get(self, request, pk: int):
+        pool = get_object_or_404(staff_pools(request.user), pk=pk)
+        balance = pool_balance(pool)
+        balance["spent"] = pool_spent(pool)
+        labels = {
+            "budget": _("Budget"),
+            "reserved": _("Reserveret"),
+            "allocated": _("Bevilget"),
+            "carry_over": _("Restmidler overført til året"),
+            "spent": _("Brugt ifølge godkendte rapporter"),
+            "available": _("Til rådighed"),
+        }
+        rows = [[labels[key], balance[key]] for key in labels]
+        rows.append(["", None])
+        rows += [
+            [f"{_('Bevilling')}: {a.application.title}", a.amount]
+            for a in pool.allocations.select_related("application").order_by("application__title")
+        ]
+        rows += [
+            [f"{_('Reserveret')}: {line.title}", line.amount] for line in pool.reserved_lines.all()
+        ]
+        headers = [_("Post"), _("Beløb (kr.)")]
+        name = f"status-{slugify(pool.title)}"
+        if self.format == "csv":
+            return csv_download(f"{name}.csv", headers, rows)
+        return download(
+            table_xlsx(pool.title, headers, rows, money_columns=[2]), XLSX, f"{name}.xlsx"
+        )
+
+
+class ResultsView(StaffRequiredMixin, TemplateView):
+    """Promised versus achieved per project, spent versus granted, reports due and overdue;
+    for one pool (?pulje=) or across all years."""
+
+    template_name = "grants/documents/results.html"
+
+    def get_entries(self):
+        applications = staff_applications(self.request.user)
+        pool_id = self.request.GET.get("pulje", "")
+        pool = None
+        if pool_id.isdigit():
+            pool = get_object_or_404(staff_pools(self.request.user), pk=int(pool_id))
+            applications = applications.filter(pool=pool)
+        return pool, project_results(applications)
+
+    def get_context_data(self, **kwargs):
+        pool, entries = self.get_entries()
+        return super().get_context_data(
+            pool=pool,
+            pools=staff_pools(self.request.user).order_by("-year"),
+            entries=entries,
+            **kwargs,
+        )
+
+
+RESULT_HEADERS = [
+    gettext_lazy("Indsats"),
+    gettext_lazy("Pulje"),
+    gettext_lazy("Bevilget (kr.)"),
+    gettext_lazy("Brugt (kr.)"),
+    gettext_lazy("Succeskriterium"),
+    gettext_lazy("Mål"),
+    gettext_lazy("Opnået"),
+    gettext_lazy("Enhed"),
+    gettext_lazy("Kommentar"),
+    gettext_lazy("Åbne afrapporteringer"),
+]
+
+
+class ResultsXlsxView(ResultsView):
+    def get(self, request, *args, **kwargs):
+        pool, entries = self.get_entries()
+        rows = []
+        for entry in entries:
+            reports = ", ".join(
+                f"{r.get_kind_display()} {r.due_date.isoformat()} ({r.get_status_display()})"
+                for r in entry.open_reports
+            )
+            lines = entry.criteria or [None]
+            for line in lines:
+                rows.append(
+                    [
+                        entry.application.title,
+                        entry.application.pool.title,
+                        entry.granted,
+                        entry.spent,
+                        line.criterion.text if line else "",
+                        line.criterion.target_value if line else None,
+                        line.result.achieved_value if line and line.result else None,
+                        line.criterion.unit if line else "",
+                        line.result.comment if line and line.result else "",
+                        reports,
+                    ]
+                )
+        headers = [str(h) for h in RESULT_HEADERS]
+        name = f"resultater-{slugify(pool.title) if pool else 'alle-aar'}.xlsx"
+        content = table_xlsx(_("Resultater"), headers, rows, money_columns=[3, 4])
+        return download(content, XLSX, name)

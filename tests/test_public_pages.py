@@ -1,0 +1,419 @@
+"""Public pages a citizen reads: project, pools, policies, goals, sitemap, and what must never
+show on any of them (unfunded applications, contact details, reviews, conflicts, attachments).
+"""
+
+import datetime
+import re
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.utils import timezone
+
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    Attachment,
+    ConflictOfInterest,
+    ContactPerson,
+    CriterionResult,
+    Report,
+    ReportKind,
+    ReportStatus,
+    Review,
+)
+from grants.services.decisions import do_import_funded_application
+from policies.models import Goal
+
+HIDDEN_STATUSES = [
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.RETURNED,
+    ApplicationStatus.RECOMMENDED,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.WITHDRAWN,
+]
+
+
+def fund(application: Application) -> Application:
+    amounts = {row.year: row.amount for row in application.requested_amounts.all()}
+    do_import_funded_application(application_id=application.pk, amounts=amounts, source="test")
+    application.refresh_from_db()
+    return application
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def text(html: str) -> str:
+    """What a reader sees: tags removed, entities decoded, whitespace collapsed."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def main_text(html: str) -> str:
+    return text(html.split('<main id="main"', 1)[1].split("</main>", 1)[0])
+
+
+def project_url(title: str) -> str:
+    return f"/projekter/{Application.objects.get(title=title).pk}/"
+
+
+def goal_url(goal: Goal) -> str:
+    return f"/politikker/maal/{goal.pk}/"
+
+
+# --- Hidden stays hidden ---------------------------------------------------------------
+
+
+@pytest.fixture
+def hidden(make_application, policy):
+    """One application in each unfunded status, all serving the policy's goal."""
+    applications = []
+    for status in HIDDEN_STATUSES:
+        application = make_application(title=f"Skjult {status.label}", status=status)
+        application.goals.set(policy.goals.all())
+        applications.append(application)
+    return applications
+
+
+@pytest.fixture
+def public_urls(policy):
+    goal = policy.goals.get()
+    return [
+        "/projekter/",
+        "/puljer/",
+        "/puljer/testrup/2026/",
+        "/politikker/",
+        f"/politikker/testrup/{policy.slug}/",
+        goal_url(goal),
+        "/sitemap.xml",
+        "/data/projekter.csv",
+        "/data/360giving.json",
+    ]
+
+
+def body(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode()
+
+
+def test_unfunded_applications_never_appear(client, hidden, make_application, policy, public_urls):
+    visible = fund(make_application(title="Synligt projekt"))
+    visible.goals.set(policy.goals.all())
+    for url in public_urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = body(response)
+        for application in hidden:
+            assert application.title not in content, (url, application.status)
+            assert f"/projekter/{application.pk}/" not in content, url
+    assert "Synligt projekt" in page(client, "/projekter/")
+    assert "Synligt projekt" in page(client, goal_url(policy.goals.get()))
+    assert "<strong>1 projekt</strong>" in page(client, "/projekter/")
+
+
+def test_unfunded_application_page_is_not_found(client, hidden):
+    for application in hidden:
+        assert client.get(f"/projekter/{application.pk}/").status_code == 404, application.status
+    assert client.get("/projekter/999999/").status_code == 404
+
+
+def test_search_does_not_find_unfunded_applications(client, hidden):
+    response = client.get("/projekter/", {"q": "Skjult"})
+    assert "<strong>0 projekter</strong>" in response.content.decode()
+
+
+SECRETS = {
+    "contact e-mail": "hemmelig.tovholder@testrup.dk",
+    "contact phone": "+45 87 65 43 21",
+    "review comment": "Svag forankring, anbefales ikke uden ændringer",
+    "conflict reason": "Min svoger er leder af projektet",
+    "attachment name": "budget-med-cpr-numre.xlsx",
+}
+
+
+@pytest.fixture
+def funded_with_secrets(make_application, policy, staff_user):
+    project = fund(make_application(title="Projekt med private oplysninger"))
+    project.goals.set(policy.goals.all())
+    ContactPerson.objects.create(
+        application=project,
+        name="Tove Tovholder",
+        email=SECRETS["contact e-mail"],
+        phone=SECRETS["contact phone"],
+    )
+    Review.objects.create(
+        application=project, reviewer=staff_user, score_budget=2, comment=SECRETS["review comment"]
+    )
+    ConflictOfInterest.objects.create(
+        application=project, user=staff_user, reason=SECRETS["conflict reason"]
+    )
+    Attachment.objects.create(
+        application=project,
+        file="attachments/test/budget.xlsx",
+        original_name=SECRETS["attachment name"],
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        size=1000,
+    )
+    return project
+
+
+def test_private_details_never_appear_on_public_pages_or_open_data(
+    client, funded_with_secrets, public_urls
+):
+    urls = [*public_urls, f"/projekter/{funded_with_secrets.pk}/", "/"]
+    for url in urls:
+        content = body(client.get(url))
+        for what, secret in SECRETS.items():
+            assert secret not in content, f"{what} on {url}"
+        assert "hemmelig.tovholder" not in content, url
+    project_page = page(client, f"/projekter/{funded_with_secrets.pk}/")
+    assert "Projekt med private oplysninger" in project_page
+    assert "mailto:" not in project_page
+
+
+# --- Project page ----------------------------------------------------------------------
+
+
+def test_project_page_shows_what_for_whom_goals_and_money(client, demo):
+    project = Application.objects.get(title="Kvinder i job")
+    html = page(client, project_url("Kvinder i job"))
+    shown = main_text(html)
+    assert "<h1>Kvinder i job</h1>" in html
+    assert "Frederiksberg Kommune" in shown
+    assert "Arbejdsmarkeds- og Uddannelsesudvalget" in shown
+    assert "Center for Integration" in shown
+    for goal in project.goals.all():
+        assert f'<a href="{goal_url(goal)}">{goal.label}: {goal.title}</a>' in html
+    for field in ("target_group", "challenge", "purpose", "description", "anchoring", "partners"):
+        first_line = getattr(project, field).strip().splitlines()[0].strip()
+        assert first_line, field
+        assert " ".join(first_line.split()) in shown, field
+    for criterion in project.success_criteria.all():
+        assert " ".join(criterion.text.split()) in shown
+    assert "2021 150.000 kr." in shown
+    assert '<a href="/puljer/frederiksberg/2021/">150.000 kr.</a>' in html
+    assert "ikke afrapporteret endnu" in shown
+
+
+def test_project_page_shows_carry_over_with_unknown_amount(client, demo):
+    shown = main_text(page(client, project_url("Udstyrspulje til borgere med fritidspas")))
+    assert "2022 15.000 kr." in shown
+    assert "2021 beløb ikke oplyst restmidler fra 2020" in shown
+    shown = main_text(page(client, project_url("Esport for Mangfoldighed")))
+    assert "beløb ikke oplyst restmidler fra 2020" in shown
+    assert " kr." not in shown.split("Penge fra integrationspuljen", 1)[1].split("Indikator")[0]
+
+
+def criteria_table(html: str) -> str:
+    return text(html.split('id="criteria-heading"', 1)[1].split("</section>", 1)[0])
+
+
+def test_project_page_shows_results_of_the_newest_accepted_report_only(client, demo):
+    project = Application.objects.get(title="Kvinder i job")
+    criterion = project.success_criteria.order_by("order").first()
+    assert (criterion.target_value, criterion.unit) == (Decimal("80.00"), "%")
+    now = timezone.now()
+
+    def report(status, value, accepted_days_ago=None, comment=""):
+        accepted_at = (
+            now - datetime.timedelta(days=accepted_days_ago) if accepted_days_ago else None
+        )
+        row = Report.objects.create(
+            application=project,
+            kind=ReportKind.EVALUATION,
+            status=status,
+            due_date=datetime.date(2022, 12, 31),
+            accepted_at=accepted_at,
+        )
+        CriterionResult.objects.create(
+            report=row, criterion=criterion, achieved_value=value, comment=comment
+        )
+
+    report(ReportStatus.ACCEPTED, Decimal("61"), accepted_days_ago=400, comment="Første år")
+    report(ReportStatus.ACCEPTED, Decimal("83"), accepted_days_ago=30, comment="Andet år")
+    report(ReportStatus.SUBMITTED, Decimal("12"), comment="Ikke godkendt endnu")
+    table = criteria_table(page(client, f"/projekter/{project.pk}/"))
+    row = table.split(" ".join(criterion.text.split()), 1)[1]
+    assert row.startswith(" Andet år 80 % 83 %"), row[:80]
+    assert "61 %" not in table
+    assert "12 %" not in table
+    assert "Ikke godkendt endnu" not in table
+
+
+def test_project_page_with_only_a_submitted_report_shows_nothing_achieved(client, demo):
+    project = Application.objects.get(title="Cricket for piger og kvinder")
+    criterion = project.success_criteria.get()
+    criterion.target_value, criterion.unit = Decimal("30"), "deltagere"
+    criterion.save()
+    row = Report.objects.create(
+        application=project,
+        kind=ReportKind.EVALUATION,
+        status=ReportStatus.SUBMITTED,
+        due_date=datetime.date(2022, 12, 31),
+    )
+    CriterionResult.objects.create(report=row, criterion=criterion, achieved_value=Decimal("37"))
+    table = criteria_table(page(client, f"/projekter/{project.pk}/"))
+    assert "37 deltagere" not in table
+    assert "30 deltagere ikke afrapporteret endnu" in table
+
+
+def test_project_page_links_earlier_and_later_grants(client, make_pool, make_application):
+    pools = {year: make_pool(year=year) for year in (2024, 2025)}
+    first = fund(make_application(title="Lektiecafé fase 1", target_pool=pools[2024]))
+    rejected = make_application(
+        title="Lektiecafé afslået", target_pool=pools[2024], status=ApplicationStatus.REJECTED
+    )
+    second = fund(make_application(title="Lektiecafé fase 2", target_pool=pools[2025]))
+    second.continues.set([first, rejected])
+    third = fund(make_application(title="Lektiecafé fase 3"))  # the 2026 pool
+    third.continues.set([second])
+
+    shown = main_text(page(client, f"/projekter/{third.pk}/"))
+    history = shown.split("Tidligere og senere bevillinger", 1)[1]
+    assert "Lektiecafé fase 2 (2025) Lektiecafé fase 1 (2024)" in history
+    assert "afslået" not in shown
+    shown = main_text(page(client, f"/projekter/{first.pk}/"))
+    assert "Videreført i Lektiecafé fase 2 (2025)" in shown
+    html = page(client, f"/projekter/{second.pk}/")
+    assert f'<a href="/projekter/{first.pk}/">Lektiecafé fase 1</a> (2024)' in html
+    assert f'Videreført i <a href="/projekter/{third.pk}/">Lektiecafé fase 3</a>' in html
+
+
+def test_project_without_history_has_no_history_box(client, make_application):
+    project = fund(make_application(title="Enkeltstående"))
+    assert "Tidligere og senere bevillinger" not in page(client, f"/projekter/{project.pk}/")
+
+
+# --- Pools -----------------------------------------------------------------------------
+
+
+def rows(html: str) -> list[str]:
+    return [text(row) for row in re.findall(r"<tr>.*?</tr>", html, flags=re.S)]
+
+
+def test_pools_page_lists_both_municipalities_per_year(client, demo):
+    html = page(client, "/puljer/")
+    shown = main_text(html)
+    assert shown.index("Frederiksberg Kommune") < shown.index("Københavns Kommune")
+    table = rows(html)
+    assert "2021 Integrationspuljen 2021 722.000 kr. 722.000 kr. Lukket" in table
+    assert "2022 Integrationspuljen 2022 700.000 kr. 700.000 kr. Lukket" in table
+    example_year = timezone.localdate().year + 1
+    copenhagen = shown.split("Københavns Kommune", 1)[1]
+    assert f"Integrationspuljen {example_year} (eksempel) Eksempeldata 1.000.000 kr." in copenhagen
+    assert '<a href="/puljer/frederiksberg/2021/">Integrationspuljen 2021</a>' in html
+
+
+def project_rows(html: str) -> list[str]:
+    return re.findall(r'<a href="/projekter/\d+/">(.*?)</a></th>', html)
+
+
+def test_pool_2021_shows_what_it_gave_to_what(client, demo):
+    html = page(client, "/puljer/frederiksberg/2021/")
+    assert sorted(unescape(t) for t in project_rows(html)) == sorted(
+        [
+            "Kvinder i job",
+            "Dansk sproglig opkvalificering af unge",
+            "Farvel til farvede forventninger - Minoritetsetniske elevers læringsvilkår",
+            "Cricket for piger og kvinder",
+            "Projekt Bibliotekets Borgerservice-to-go: Biblioteket Frederiksbergs opsøgende "
+            "enhed i forhold til voksne indvandrere",
+            "Åben Rådgivning",
+        ]
+    )
+    table = rows(html)
+    assert "Integrationspriser, netværksdannelse mv. 40.000 kr." in table
+    assert "Sum 722.000 kr." in table
+    assert "Bevilget til projekter 682.000 kr." in table
+    assert "Kvinder i job AUU ✓ ja ✓ ja ✓ ja ✓ ja 150.000 kr." in table
+    shown = main_text(html)
+    assert "Restmidler overført til året" in shown
+    assert "Esport for Mangfoldighed: beløb ikke oplyst (fra 2020)" in shown
+
+
+def test_pool_2022_sums_to_700000(client, demo):
+    html = page(client, "/puljer/frederiksberg/2022/")
+    assert len(project_rows(html)) == 6
+    assert "Sum 700.000 kr." in rows(html)
+    assert "Bevilget til projekter 660.000 kr." in rows(html)
+
+
+@pytest.mark.parametrize(
+    "url", ["/puljer/nowhere/2021/", "/puljer/frederiksberg/1999/", "/puljer/koebenhavn/2021/"]
+)
+def test_unknown_pool_is_not_found(client, demo, url):
+    assert client.get(url).status_code == 404
+
+
+# --- Policies and goals ----------------------------------------------------------------
+
+
+def test_policies_page_lists_both_policies(client, demo):
+    shown = main_text(page(client, "/politikker/"))
+    assert "Frederiksberg Kommune: Integrationspolitik 2019-2022" in shown
+    assert "Københavns Kommune: Integrationspolitik 2019-2022" in shown
+    assert "Mål 1: Er aktive på arbejdsmarkedet" in shown
+
+
+def test_policy_page_shows_principles_and_goals_with_aim_points(client, demo):
+    html = page(client, "/politikker/koebenhavn/integrationspolitik-2019-2022/")
+    shown = main_text(html)
+    for principle in ("Investering i integration", "Dét, der virker", "Langsigtede indsatser"):
+        assert principle in shown
+    goal_1 = Goal.objects.get(policy__municipality__slug="koebenhavn", kind="objective", number=1)
+    assert f'<a href="{goal_url(goal_1)}">Mål 1: {goal_1.title}</a>' in html
+    for target in goal_1.targets.all():
+        assert " ".join(target.text.split()) in shown
+    shown = main_text(page(client, "/politikker/frederiksberg/integrationspolitik-2019-2022/"))
+    assert "Mangfoldighed – tolerance for forskellighed" in shown
+    assert "Samme grad af offentlig forsørgelse som for Frederiksberg generelt" in shown
+    assert "Ressource 1: Borgeren er en ressource i eget liv og i samfundet" in shown
+    assert client.get("/politikker/koebenhavn/findes-ikke/").status_code == 404
+
+
+def test_goal_page_lists_projects_and_money_per_year(client, demo):
+    goal = Goal.objects.get(policy__municipality__slug="frederiksberg", kind="objective", number=3)
+    html = page(client, goal_url(goal))
+    cards = {unescape(t) for t in re.findall(r'card-title"><a href="[^"]+">(.*?)</a>', html)}
+    assert cards == {
+        "Kvinder i job",
+        "Fastholdelse i job",
+        "Udstyrspulje til borgere med fritidspas",
+        "Cricket for piger og kvinder",
+        "Idrætsrollemodeller i Klub Jokeren og Klub Filippa",
+        "Motionsforening for idrætsuvante voksne",
+        "Esport for Mangfoldighed",
+    }
+    table = rows(html)
+    assert "2021 160.000 kr." in table  # Kvinder i job 150.000 + Cricket 10.000
+    assert "2022 215.000 kr." in table  # Fastholdelse 200.000 + Udstyr 15.000
+    assert "Samme risiko for at få en kronisk sygdom som for Frederiksberg generelt" in text(html)
+
+
+def test_copenhagen_goal_page_shows_its_indicators_with_baseline(client, demo):
+    goal = Goal.objects.get(policy__municipality__slug="koebenhavn", kind="objective", number=1)
+    shown = main_text(page(client, goal_url(goal)))
+    assert (
+        "15,3 pct. af de ikke-vestlige københavnere er på midlertidig, offentlig forsørgelse"
+        in shown
+    )
+    assert "Ingen projekter endnu." in shown
+    assert "Ingen bevillinger endnu." in shown
+    assert client.get("/politikker/maal/999999/").status_code == 404
+
+
+def test_goal_money_counts_only_funded_projects(client, make_application, policy):
+    goal = policy.goals.get()
+    fund(make_application(title="Bevilget", amounts={2026: "25000"})).goals.add(goal)
+    make_application(
+        title="Afslået", amounts={2026: "99000"}, status=ApplicationStatus.REJECTED
+    ).goals.add(goal)
+    html = page(client, goal_url(goal))
+    assert "2026 25.000 kr." in rows(html)
+    assert "99.000 kr." not in html
