@@ -54,8 +54,10 @@ def staff_applications(user) -> QuerySet[Application]:
     """Submitted work of the municipality; a caseworker's unsent draft is not staff's business."""
     if not (user.is_authenticated and user.is_committee_staff and user.municipality_id):
         return Application.objects.none()
-    return Application.objects.filter(municipality_id=user.municipality_id).exclude(
-        status=ApplicationStatus.DRAFT
+    return (
+        Application.objects.filter(municipality_id=user.municipality_id)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .exclude(status=ApplicationStatus.WITHDRAWN, submitted_at__isnull=True)
     )
 
 

@@ -7,9 +7,11 @@ query count does not grow with the length of the history.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_kroner
@@ -56,6 +58,12 @@ def _show(value, field: models.Field, related: dict) -> str:
         return "–"
     if field.is_relation:
         return str(related.get((field.related_model, value), value))
+    if isinstance(value, bool):
+        return str(_("Ja") if value else _("Nej"))
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "DATE_FORMAT")
     if field.name in MONEY_FIELDS:
         return format_kroner(value)
     if field.choices:

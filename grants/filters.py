@@ -1,13 +1,13 @@
 """The staff review queue's filters and sorting (django-filter); state lives in the URL."""
 
 import django_filters
-from django import forms
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application, ApplicationStatus
 from policies.models import Goal
+from portal.filters import KronerFilter
 from portal.models import Committee, Department
 from portal.money import ZERO
 
@@ -25,10 +25,10 @@ class ReviewQueueFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         label=_("Afdeling"), queryset=Department.objects.none()
     )
-    amount_min = django_filters.NumberFilter(
+    amount_min = KronerFilter(
         label=_("Ansøgt i alt fra (kr.)"), field_name="requested_total", lookup_expr="gte"
     )
-    amount_max = django_filters.NumberFilter(
+    amount_max = KronerFilter(
         label=_("Ansøgt i alt til (kr.)"), field_name="requested_total", lookup_expr="lte"
     )
     q = django_filters.CharFilter(
@@ -64,8 +64,6 @@ class ReviewQueueFilter(django_filters.FilterSet):
         self.filters["department"].queryset = Department.objects.filter(
             municipality_id=municipality
         )
-        for name in ("amount_min", "amount_max"):
-            self.filters[name].field.widget = forms.NumberInput(attrs={"min": 0, "step": 1000})
 
 
 def with_requested_total(queryset):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from grants.models import Allocation, Application, CarryOver
 from grants.public import funded_projects
 from policies.models import Goal
+from portal.exports import safe_text
 
 CHUNK = 500
 CURRENCY = "DKK"
@@ -117,9 +118,10 @@ class Echo:
 
 
 def csv_stream() -> Iterator[str]:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
     writer = csv.writer(Echo())
     for row in csv_rows():
-        yield writer.writerow(row)
+        yield writer.writerow([safe_text(value) for value in row])
 
 
 def _number(value: Decimal) -> int | float:

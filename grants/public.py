@@ -4,15 +4,18 @@ Every public page and the open data take their rows from here, so a draft, a rej
 application, a review or a contact person can never reach them by accident.
 """
 
+from collections import defaultdict
+
 import django_filters
 from django import forms
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver, Pool
+from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver
 from grants.search import search
 from policies.models import Goal
+from portal.filters import KronerFilter
 from portal.models import Committee, Municipality
 from portal.money import ZERO
 
@@ -64,10 +67,10 @@ class ProjectFilter(django_filters.FilterSet):
     maalgruppe = django_filters.CharFilter(
         label=_("Målgruppe indeholder"), field_name="target_group", lookup_expr="icontains"
     )
-    beloeb_min = django_filters.NumberFilter(
+    beloeb_min = KronerFilter(
         label=_("Bevilget i alt fra (kr.)"), field_name="granted_total", lookup_expr="gte"
     )
-    beloeb_max = django_filters.NumberFilter(
+    beloeb_max = KronerFilter(
         label=_("Bevilget i alt til (kr.)"), field_name="granted_total", lookup_expr="lte"
     )
 
@@ -83,8 +86,7 @@ class ProjectFilter(django_filters.FilterSet):
         self.filters["udvalg"].field.label_from_instance = lambda c: (
             f"{c.municipality.name}: {c.name}"
         )
-        for name in ("aar", "beloeb_min", "beloeb_max"):
-            self.filters[name].field.widget = forms.NumberInput(attrs={"min": 0})
+        self.filters["aar"].field.widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
 
     def filter_search(self, queryset, name, value):
         return search(queryset, value)
@@ -97,12 +99,38 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(Q(Exists(funded_that_year)) | Q(Exists(carried_into_year)))
 
     def filter_committee(self, queryset, name, value):
-        return queryset.filter(Q(committee=value) | Q(co_committees=value)).distinct()
+        # A subquery, not a join: a join on co-committees would repeat the allocations that
+        # granted_total sums.
+        co_committee = Application.co_committees.through.objects.filter(
+            application=OuterRef("pk"), committee=value
+        )
+        return queryset.filter(Q(committee=value) | Q(Exists(co_committee)))
 
 
 def facet_counts(queryset: QuerySet[Application]) -> dict[str, list]:
-    """How many of the current results fall in each municipality, year and committee."""
+    """How many of the current results each municipality, year and committee filter would
+    give: years count carry-over into the year, committees count co-committees, exactly
+    as the filters match."""
     ids = queryset.order_by().values("pk")
+    funded_years = Allocation.objects.filter(application__in=ids).values_list(
+        "pool__year", "application_id"
+    )
+    carried_years = CarryOver.objects.filter(application__in=ids).values_list(
+        "to_pool__year", "application_id"
+    )
+    by_year = defaultdict(set)
+    for year, application_id in [*funded_years, *carried_years]:
+        by_year[year].add(application_id)
+    main = Application.objects.filter(pk__in=ids, committee__isnull=False).values_list(
+        "committee_id", "pk"
+    )
+    co = Application.co_committees.through.objects.filter(application__in=ids).values_list(
+        "committee_id", "application_id"
+    )
+    by_committee = defaultdict(set)
+    for committee_id, application_id in [*main, *co]:
+        by_committee[committee_id].add(application_id)
+    committees = Committee.objects.filter(pk__in=by_committee).select_related("municipality")
     return {
         "municipalities": list(
             Municipality.objects.filter(applications__in=ids)
@@ -110,16 +138,17 @@ def facet_counts(queryset: QuerySet[Application]) -> dict[str, list]:
             .order_by("name")
             .values("slug", "name", "n")
         ),
-        "years": list(
-            Pool.objects.filter(allocations__application__in=ids)
-            .values("year")
-            .annotate(n=Count("allocations__application", distinct=True))
-            .order_by("-year")
-        ),
-        "committees": list(
-            Committee.objects.filter(applications__in=ids)
-            .annotate(n=Count("applications", distinct=True))
-            .order_by("municipality__name", "abbreviation")
-            .values("pk", "abbreviation", "name", "municipality__name", "n")
-        ),
+        "years": [
+            {"year": year, "n": len(by_year[year])} for year in sorted(by_year, reverse=True)
+        ],
+        "committees": [
+            {
+                "pk": c.pk,
+                "abbreviation": c.abbreviation,
+                "name": c.name,
+                "municipality__name": c.municipality.name,
+                "n": len(by_committee[c.pk]),
+            }
+            for c in sorted(committees, key=lambda c: (c.municipality.name, c.abbreviation))
+        ],
     }

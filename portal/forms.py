@@ -73,3 +73,12 @@ class KronerField(forms.Field):
         if len(str(int(amount))) > MAX_DIGITS - 2:
             raise ValidationError(self.error_messages["too_large"], code="too_large")
         return amount
+
+
+class KronerFilterField(KronerField):
+    """For filters in a URL: also accepts a plain number written by a program (150000.50)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and re.fullmatch(r"\d+\.\d{1,2}", value.strip()):
+            return to_money(value.strip())
+        return super().to_python(value)

@@ -174,3 +174,16 @@ def test_documents_are_scoped_to_the_staff_members_municipality(client, plan):
         assert client.get(url).status_code == 404, url
     html = client.get(reverse("dokumenter:results")).content.decode()
     assert "Kvinder i job" not in html
+
+
+def test_caseworker_downloads_a_pdf_copy_of_the_application(client, demo):
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    application = Application.objects.get(title="Kvinder i job")
+    client.force_login(caseworker)
+    response = client.get(reverse("mine:pdf", args=[application.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    _reader, text = pdf_text(response.content)
+    assert "Kvinder i job" in text and "2021: 150.000 kr." in text
+    assert "80 % af deltagerne gennemfører det fulde forløb" in text
+    client.force_login(User.objects.get(username="kbh-sagsbehandler"))
+    assert client.get(reverse("mine:pdf", args=[application.pk])).status_code == 404

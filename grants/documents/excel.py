@@ -13,18 +13,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from portal.exports import safe_text
+
 from .content import ActionPlanDocument, RecommendationDocument
 
 KRONER_FORMAT = '#,##0 "kr."'
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E7EEF2")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value) -> str:
-    """A string that no spreadsheet will evaluate (OWASP CSV/formula injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def cell_value(value):

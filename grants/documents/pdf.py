@@ -368,3 +368,34 @@ def recommendation_pdf(doc: RecommendationDocument) -> bytes:
         totals_table,
     ]
     return build(story, title=doc.title, pagesize=landscape(A4))
+
+
+def application_pdf(application) -> bytes:
+    """A copy of an application under the form's headings, e.g. as the submission receipt."""
+    pool = application.pool
+    status = application.get_status_display()
+    submitted = (
+        date_format(timezone.localtime(application.submitted_at), "DATETIME_FORMAT")
+        if application.submitted_at
+        else "–"
+    )
+    story = [
+        text(application.title or _("(uden titel)"), "title"),
+        text(
+            _("%(pool)s · %(department)s · status: %(status)s · indsendt: %(submitted)s")
+            % {
+                "pool": pool.title,
+                "department": application.department,
+                "status": status,
+                "submitted": submitted,
+            },
+            "subtitle",
+        ),
+        *project_section(1, application)[1:-1],  # without the numbered heading and page break
+    ]
+    if application.sdgs.exists():
+        story += [
+            text(_("FN's verdensmål"), "label"),
+            text(", ".join(map(str, application.sdgs.all()))),
+        ]
+    return build(story, title=application.title or _("Ansøgning"))

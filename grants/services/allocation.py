@@ -51,7 +51,10 @@ def allocate(
         available = pool.budget - pool.committed_total  # fresh read under the lock
         if amount > available:
             raise InsufficientFunds(
-                _("%(pool)s har kun %(available)s til rådighed; der kan ikke bevilges %(amount)s.")
+                _(
+                    "%(pool)s har kun %(available)s til rådighed; der kan ikke bevilges "
+                    "%(amount)s til ansøgningen."
+                )
                 % {
                     "pool": pool.title,
                     "available": format_kroner(available),

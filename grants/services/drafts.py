@@ -79,7 +79,39 @@ def changed_headings(application: Application, content: DraftContent) -> list[st
     mine_amounts = {year: amount for year, amount in content.amounts.items() if amount is not None}
     if saved_amounts != mine_amounts:
         changed.append(_("Beløb fra integrationspuljen"))
+    related = [
+        (_("Øvrige udvalg"), application.co_committees.all(), content.co_committees),
+        (_("Målsætninger"), application.goals.all(), content.goals),
+        (_("Verdensmål"), application.sdgs.all(), content.sdgs),
+        (_("Tidligere ansøgninger"), application.continues.all(), content.continues),
+    ]
+    for heading, saved_rows, mine_rows in related:
+        if {row.pk for row in saved_rows} != {row.pk for row in mine_rows}:
+            changed.append(heading)
+    children = [
+        (_("Kontakt/tovholder"), application.contacts.all(), content.contacts, CONTACT_FIELDS),
+        (
+            _("Succeskriterier"),
+            application.success_criteria.all(),
+            content.criteria,
+            CRITERION_FIELDS,
+        ),
+    ]
+    for heading, saved_rows, mine_rows, fields in children:
+        saved_values = [tuple(_plain(getattr(row, f)) for f in fields) for row in saved_rows]
+        mine_values = [tuple(_plain(row.get(f)) for f in fields) for row in mine_rows]
+        if saved_values != mine_values:
+            changed.append(heading)
     return changed
+
+
+def _plain(value) -> str:
+    """Compare values as the form shows them (None and "" alike, 80 and 80.00 alike)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    return str(value)
 
 
 def _sync_children(model, application: Application, rows: list[dict], fields: tuple) -> dict:

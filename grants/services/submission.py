@@ -66,7 +66,9 @@ def do_submit(*, application_id: int, actor, comment: str = "") -> Application:
         application = lock_application(application_id)
         if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
             raise DomainError(_("Ansøgningen er allerede indsendt."))
-        check_pool_accepts(application)
+        if application.status == ApplicationStatus.DRAFT:
+            # Staff return applications after the deadline; the corrected one may come back.
+            check_pool_accepts(application)
         missing = missing_for_submission(application)
         if missing:
             raise DomainError(

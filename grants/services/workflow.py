@@ -17,7 +17,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.SUBMITTED: frozenset({S.IN_REVIEW, S.RETURNED, S.WITHDRAWN}),
     S.IN_REVIEW: frozenset({S.RECOMMENDED, S.RETURNED, S.WITHDRAWN, S.APPROVED, S.REJECTED}),
     S.RETURNED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
-    S.RECOMMENDED: frozenset({S.APPROVED, S.REJECTED, S.IN_REVIEW, S.WITHDRAWN}),
+    S.RECOMMENDED: frozenset({S.APPROVED, S.REJECTED, S.IN_REVIEW, S.RETURNED, S.WITHDRAWN}),
     S.APPROVED: frozenset({S.ACTIVE}),
     S.ACTIVE: frozenset({S.CLOSED}),
     S.REJECTED: frozenset(),
@@ -88,6 +88,10 @@ def do_return_for_changes(*, application_id: int, actor, comment: str) -> Applic
         raise DomainError(_("Skriv, hvad ansøgeren skal ændre."))
     with transaction.atomic():
         application = lock_application(application_id)
+        if application.conflicts.filter(user=actor).exists():
+            raise DomainError(
+                _("Du har erklæret dig inhabil i denne ansøgning og kan ikke sende den retur.")
+            )
         change_status(application=application, to_status=S.RETURNED, actor=actor, comment=comment)
         notify_returned(application, comment)
         return application

@@ -13,6 +13,7 @@ urlpatterns = [
     path("ansoegninger/<int:pk>/autosave/", views.AutosaveView.as_view(), name="autosave"),
     path("ansoegninger/<int:pk>/indsend/", views.SubmitView.as_view(), name="submit"),
     path("ansoegninger/<int:pk>/kvittering/", views.ReceiptView.as_view(), name="receipt"),
+    path("ansoegninger/<int:pk>/ansoegning.pdf", views.ApplicationPdfView.as_view(), name="pdf"),
     path("ansoegninger/<int:pk>/traek-tilbage/", views.WithdrawView.as_view(), name="withdraw"),
     path("bilag/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
     path("afrapportering/<int:pk>/", reporting.ReportEditView.as_view(), name="report"),

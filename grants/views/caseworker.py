@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from grants.access import (
     caseworker_reports,
     open_pools_for,
 )
+from grants.documents.pdf import application_pdf
 from grants.forms.application import ApplicationForm, ContactFormSet, CriterionFormSet
 from grants.models import (
     Application,
@@ -387,3 +388,13 @@ def attachment_response(attachment: Attachment) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class ApplicationPdfView(ApplicationMixin, View):
+    """The printable copy as a PDF file."""
+
+    def get(self, request, *args, **kwargs):
+        application = self.get_application()
+        response = HttpResponse(application_pdf(application), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="ansoegning-{application.pk}.pdf"'
+        return response

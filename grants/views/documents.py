@@ -14,12 +14,13 @@ from django.views.generic import TemplateView
 
 from grants.access import StaffRequiredMixin, staff_applications, staff_pools
 from grants.documents.content import action_plan_document, recommendation_document
-from grants.documents.excel import action_plan_xlsx, recommendation_xlsx, safe_text, table_xlsx
+from grants.documents.excel import action_plan_xlsx, recommendation_xlsx, table_xlsx
 from grants.documents.pdf import action_plan_pdf, recommendation_pdf
 from grants.filters import ReviewQueueFilter, with_requested_total
 from grants.results import project_results
 from grants.selectors import pool_balance, pool_spent
 from policies.models import ActionPlan
+from portal.exports import safe_text
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -62,8 +62,12 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
                 messages.success(request, _("Rapporten er indsendt til sekretariatet."))
                 return redirect("mine:detail", pk=report.application_id)
         except EditConflict as conflict:
+            # Keep what was typed, but let the next save go on top of the newer version.
             messages.error(request, conflict.message)
-            return self.render(report, form, status=409)
+            report.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = str(report.version)
+            return self.render(report, ReportForm(data, report=report), status=409)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("mine:report", pk=report.pk)
