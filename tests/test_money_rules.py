@@ -144,3 +144,19 @@ def test_no_allocation_from_a_pool_without_budget(make_pool, make_application, s
     application = make_application(target_pool=pool, amounts={2020: "1000"}, status=RECOMMENDED)
     with pytest.raises(DomainError, match="intet registreret budget"):
         approve(application, staff_user, {2020: Decimal("1000")})
+
+
+def test_delegation_is_judged_by_what_was_asked_for(pool, make_application, staff_user):
+    pool.delegation_limit = Decimal("25000")
+    pool.save()
+    large = make_application(amounts={2026: "400000"}, status=RECOMMENDED)
+    with pytest.raises(DomainError, match="25.000 kr."):
+        approve(
+            large,
+            staff_user,
+            {2026: Decimal("20000")},
+            committee=None,
+            under_delegation=True,
+            reasons="Kun en del af budgettet er realistisk.",
+            appeal_guidance="Kan ikke påklages.",
+        )

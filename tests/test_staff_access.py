@@ -341,12 +341,6 @@ def test_the_attachment_is_a_download_for_staff(client, frb):
     assert b"".join(response.streaming_content) == PDF
 
 
-@pytest.mark.xfail(
-    reason="BUG: grants/access.py staff_applications() hides only status 'draft'; a draft "
-    "the caseworker withdraws before ever submitting it (draft → withdrawn, submitted_at "
-    "empty) becomes readable by staff on sekretariat:application and in the queue.",
-    strict=True,
-)
 def test_a_draft_withdrawn_before_submission_stays_hidden(
     client, staff_user, caseworker, make_application
 ):
@@ -357,3 +351,5 @@ def test_a_draft_withdrawn_before_submission_stays_hidden(
     response = client.get(reverse("sekretariat:application", args=[draft.pk]))
 
     assert response.status_code == 404
+    queue = client.get(reverse("sekretariat:queue", args=[draft.pool_id])).content.decode()
+    assert "Løs idé" not in queue

@@ -305,3 +305,17 @@ def test_a_pools_year_cannot_be_moved_onto_another_pool(staff_client, make_pool)
     assert "Der findes allerede en pulje for 2026." in messages_of(response)
     pool.refresh_from_db()
     assert (pool.year, pool.version) == (2027, 1)
+
+
+def test_removing_a_reserved_line_frees_its_money(staff_client, make_pool):
+    pool = make_pool(year=2026, budget="500000")
+    ReservedLine.objects.create(pool=pool, title="Priser", amount=Decimal("40000"))
+    edit_url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    data = form_values(staff_client.get(edit_url)) | {"reserved-0-DELETE": "on"}
+
+    response = staff_client.post(edit_url, data, follow=True)
+
+    assert "Puljen er gemt." in messages_of(response)
+    assert balance_of(response)["Reserveret"] == "0 kr."
+    assert balance_of(response)["Til rådighed"] == "500.000 kr."
+    assert not ReservedLine.objects.exists()

@@ -125,12 +125,6 @@ def test_amount_filters_use_the_total_requested_over_both_years(staff_client, se
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: grants/filters.py amount_min/amount_max are NumberFilters, so '150.000' "
-    "(how the portal writes and the KronerField reads 150 thousand kroner) is taken as "
-    "150 kr. and a 40.000 kr. application is listed under 'Ansøgt i alt fra 150.000 kr.'",
-    strict=True,
-)
 def test_amount_filters_read_danish_thousands(staff_client, setup):
     assert listed(staff_client, setup["pool"], amount_min="150.000") == [
         "Cricket for piger",

@@ -88,6 +88,17 @@ def page(client, application) -> str:
 # Reviews
 
 
+def test_starting_the_review(client, staff, application):
+    client.force_login(staff)
+    assert "Start behandling" in page(client, application)
+
+    response = client.post(reverse("sekretariat:start-review", args=[application.pk]), follow=True)
+
+    assert messages_of(response) == ["Ansøgningen er nu under behandling."]
+    assert status_of(application) == ApplicationStatus.IN_REVIEW
+    assert "Start behandling" not in response.content.decode()
+
+
 def test_review_form_offers_scores_1_to_5_as_radio_buttons(client, staff, application):
     client.force_login(staff)
 
@@ -280,13 +291,6 @@ def test_the_declarer_cannot_start_the_review(client, staff, application):
     assert status_of(application) == ApplicationStatus.SUBMITTED
 
 
-@pytest.mark.xfail(
-    reason="BUG: do_return_for_changes (grants/services/workflow.py) does not check "
-    "ConflictOfInterest; a staff member who declared a conflict can still send the "
-    "application back with a comment by POSTing to sekretariat:return (the page only hides "
-    "the button).",
-    strict=True,
-)
 def test_the_declarer_cannot_return_the_application_either(
     client, staff, application, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -294,10 +298,13 @@ def test_the_declarer_cannot_return_the_application_either(
     declare(client, application)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("sekretariat:return", args=[application.pk]), {"comment": "Ret budgettet."}
+        response = client.post(
+            reverse("sekretariat:return", args=[application.pk]),
+            {"comment": "Ret budgettet."},
+            follow=True,
         )
 
+    assert any("inhabil" in m for m in messages_of(response))
     assert status_of(application) == ApplicationStatus.SUBMITTED
     assert mailoutbox == []
 
@@ -361,19 +368,15 @@ def test_a_refused_return_sends_no_mail(
     assert mailoutbox == []
 
 
-@pytest.mark.xfail(
-    reason="BUG: templates/grants/staff/application.html offers »Send retur til ændringer« "
-    "for a recommended application, but TRANSITIONS in grants/services/workflow.py has no "
-    "recommended → returned, so every such return is refused.",
-    strict=True,
-)
-def test_the_page_only_offers_a_return_that_can_succeed(
-    client, staff, application, django_capture_on_commit_callbacks
+def test_a_recommended_application_can_still_be_returned(
+    client, staff, application, mailoutbox, django_capture_on_commit_callbacks
 ):
     Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.RECOMMENDED)
     client.force_login(staff)
-    offered = reverse("sekretariat:return", args=[application.pk]) in page(client, application)
+    assert reverse("sekretariat:return", args=[application.pk]) in page(client, application)
 
-    send_back(client, application, "Ret budgettet.", django_capture_on_commit_callbacks)
+    response = send_back(client, application, "Ret budgettet.", django_capture_on_commit_callbacks)
 
-    assert not offered or status_of(application) == ApplicationStatus.RETURNED
+    assert "Ansøgningen er sendt retur, og ansøgeren har fået besked." in messages_of(response)
+    assert status_of(application) == ApplicationStatus.RETURNED
+    assert len(mailoutbox) == 1

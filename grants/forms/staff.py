@@ -152,6 +152,15 @@ class CommentForm(forms.Form):
     )
 
 
+class OptionalCommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Kommentar (valgfri)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
 class ConflictForm(forms.Form):
     reason = forms.CharField(
         label=_("Begrundelse for inhabilitet"),

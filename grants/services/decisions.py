@@ -112,7 +112,9 @@ def record_decision(
             )
         )
     if under_delegation:
-        if pool.delegation_limit <= 0 or total > pool.delegation_limit:
+        # Delegation covers small applications: what was asked for, not what is granted.
+        requested_total = sum(_requested_by_year(application).values(), ZERO)
+        if pool.delegation_limit <= 0 or requested_total > pool.delegation_limit:
             raise DomainError(
                 _("Sekretariatet kan kun bevilge op til %(limit)s under delegation.")
                 % {"limit": format_kroner(pool.delegation_limit)}

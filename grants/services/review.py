@@ -77,7 +77,12 @@ def do_save_review(
             application=application, reviewer=reviewer
         ).first() or Review(application=application, reviewer=reviewer, version=0)
         if review.pk and review.version != expected_version:
-            raise EditConflict()
+            raise EditConflict(
+                message=_(
+                    "Din bedømmelse er gemt i en nyere udgave, mens du redigerede (fx i et "
+                    "andet faneblad). Intet er overskrevet; se den gemte bedømmelse og ret igen."
+                )
+            )
         for field in REVIEW_CRITERIA:
             setattr(review, field, scores.get(field))
         review.comment = comment
@@ -155,3 +160,17 @@ def do_recommend(
             for year, amount in cleaned.items()
         )
         return recommendation
+
+
+def do_reopen_review(*, application_id: int, actor: User) -> Application:
+    """Take a recommendation back into review, e.g. to correct the amounts."""
+    with transaction.atomic():
+        application = lock_application(application_id)
+        ensure_no_conflict(application, actor)
+        Recommendation.objects.filter(application=application).delete()
+        return change_status(
+            application=application,
+            to_status=ApplicationStatus.IN_REVIEW,
+            actor=actor,
+            comment=_("Indstillingen er taget tilbage til behandling."),
+        )

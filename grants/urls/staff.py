@@ -30,6 +30,11 @@ urlpatterns = [
         "ansoegninger/<int:pk>/inhabilitet/", applications.ConflictView.as_view(), name="conflict"
     ),
     path("ansoegninger/<int:pk>/indstil/", applications.RecommendView.as_view(), name="recommend"),
+    path(
+        "ansoegninger/<int:pk>/genoptag/",
+        applications.ReopenReviewView.as_view(),
+        name="reopen-review",
+    ),
     path("ansoegninger/<int:pk>/afgoerelse/", applications.DecisionView.as_view(), name="decide"),
     path(
         "ansoegninger/<int:pk>/samarbejdsaftale/",

@@ -15,6 +15,7 @@ from grants.forms.staff import (
     CommentForm,
     ConflictForm,
     DecisionForm,
+    OptionalCommentForm,
     RecommendForm,
     ReportRequestForm,
     ReviewForm,
@@ -32,6 +33,7 @@ from grants.services.follow_up import (
 from grants.services.review import (
     do_declare_conflict,
     do_recommend,
+    do_reopen_review,
     do_save_review,
     do_start_review,
     suggested_amounts,
@@ -85,7 +87,7 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
             agreement_form=AgreementForm(),
             report_request_form=ReportRequestForm(),
             carry_over_form=CarryOverForm(years=allocation_years) if allocation_years else None,
-            close_form=CommentForm(),
+            close_form=OptionalCommentForm(),
             **kwargs,
         )
 
@@ -142,6 +144,13 @@ class ReturnView(ActionView):
         )
 
 
+class ReopenReviewView(ActionView):
+    success_message = gettext_lazy("Indstillingen er taget tilbage til behandling.")
+
+    def perform(self, application, form):
+        do_reopen_review(application_id=application.pk, actor=self.request.user)
+
+
 class ConflictView(ActionView):
     form_class = ConflictForm
     success_message = gettext_lazy(
@@ -176,7 +185,7 @@ class ActivateView(ActionView):
 
 
 class CloseView(ActionView):
-    form_class = CommentForm
+    form_class = OptionalCommentForm
     success_message = gettext_lazy("Indsatsen er afsluttet.")
 
     def perform(self, application, form):
@@ -255,6 +264,15 @@ class FormPageView(StaffRequiredMixin, TemplateView):
 class ReviewView(FormPageView):
     template_name = "grants/staff/review_form.html"
     success_message = gettext_lazy("Din bedømmelse er gemt.")
+
+    def get(self, request, pk: int):
+        application = get_staff_application(request, pk)
+        if application.conflicts.filter(user=request.user).exists():
+            messages.error(
+                request, _("Du har erklæret dig inhabil og kan ikke bedømme denne ansøgning.")
+            )
+            return redirect("sekretariat:application", pk=pk)
+        return super().get(request, pk)
 
     def get_form(self, application, data=None):
         review = application.reviews.filter(reviewer=self.request.user).first()

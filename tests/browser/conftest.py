@@ -42,12 +42,29 @@ def browser():
         browser.close()
 
 
+def watched_page(context):
+    """A page that records Content-Security-Policy violations and script errors."""
+    page = context.new_page()
+    page.problems = []
+    page.on(
+        "console",
+        lambda message: (
+            page.problems.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
+    return page
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    page = watched_page(context)
     yield page
     context.close()
+    assert page.problems == [], "the browser reported CSP violations or script errors"
 
 
 @pytest.fixture
@@ -55,9 +72,10 @@ def phone_page(browser):
     context = browser.new_context(
         locale="da-DK", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
-    page = context.new_page()
+    page = watched_page(context)
     yield page
     context.close()
+    assert page.problems == [], "the browser reported CSP violations or script errors"
 
 
 @pytest.fixture
