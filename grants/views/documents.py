@@ -188,11 +188,12 @@ class PoolStatusExportView(StaffRequiredMixin, View):
         rows = [[labels[key], balance[key]] for key in labels]
         rows.append(["", None])
         rows += [
-            [f"{_('Bevilling')}: {a.application.title}", a.amount]
+            [_("Bevilling: %(title)s") % {"title": a.application.title}, a.amount]
             for a in pool.allocations.select_related("application").order_by("application__title")
         ]
         rows += [
-            [f"{_('Reserveret')}: {line.title}", line.amount] for line in pool.reserved_lines.all()
+            [_("Reserveret: %(title)s") % {"title": line.title}, line.amount]
+            for line in pool.reserved_lines.all()
         ]
         headers = [_("Post"), _("Beløb (kr.)")]
         name = f"status-{slugify(pool.title)}"
