@@ -16,3 +16,36 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequireStaffTwoFactorMiddleware:
+    """With REQUIRE_STAFF_2FA on, committee staff and administrators must set up and use
+    their authenticator app before they can see anything but the login and setup pages."""
+
+    ALLOWED_PREFIXES = ("/login/", "/logout/", "/konto/totrinslogin/", "/static/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.contrib.auth.views import redirect_to_login
+        from django.shortcuts import redirect
+        from django.utils.translation import gettext as _
+
+        from . import twofactor
+
+        user = request.user
+        if (
+            twofactor.requires_two_factor(user)
+            and not user.is_verified()
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            if twofactor.has_two_factor(user):
+                logout(request)
+                messages.info(request, _("Log ind med din kode fra godkendelsesappen."))
+                return redirect_to_login(request.get_full_path())
+            messages.info(request, _("Slå totrinslogin til, før du fortsætter."))
+            return redirect("two-factor-setup")
+        return self.get_response(request)

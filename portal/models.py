@@ -7,6 +7,7 @@ and, as a caseworker, to one department (DESIGN.md, "Who uses it").
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -113,6 +114,8 @@ class User(AbstractUser):
     )
     job_title = models.CharField(_("stillingsbetegnelse"), max_length=150, blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    # Raised by "log ud overalt": every session made before it stops being valid.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -131,6 +134,15 @@ class User(AbstractUser):
                 name="user_non_admin_has_municipality",
             ),
         ]
+
+    def _get_session_auth_hash(self, secret=None):
+        key_salt = "portal.models.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt,
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_caseworker(self) -> bool:

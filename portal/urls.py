@@ -4,13 +4,17 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from . import auth_views as account
 from . import views
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("start/", views.start_page, name="start"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", account.LoginView.as_view(), name="login"),
+    path("login/bekraeft/", account.VerifyView.as_view(), name="login-verify"),
+    path("konto/totrinslogin/", account.SetupView.as_view(), name="two-factor-setup"),
+    path("konto/log-ud-overalt/", account.LogoutEverywhereView.as_view(), name="logout-everywhere"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("grants.urls.public")),
     path("politikker/", include("policies.urls")),

@@ -20,3 +20,6 @@ WHITENOISE_USE_FINDERS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Two-factor login is tested explicitly (tests/test_two_factor.py); elsewhere staff log in
+# with force_login.
+REQUIRE_STAFF_2FA = False

@@ -1,0 +1,146 @@
+"""Login in two steps for staff with two-factor authentication, setup of the authenticator
+app and backup codes, and "log out everywhere"."""
+
+import time
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django_otp import login as otp_login
+
+from . import twofactor
+
+PENDING_KEY = "pending_2fa"
+PENDING_SECONDS = 5 * 60
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("Kode"),
+        max_length=20,
+        help_text=gettext_lazy(
+            "Den 6-cifrede kode fra din godkendelsesapp eller en af dine 8-cifrede reservekoder."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Step 1: user name and password. Users with an authenticator app go on to step 2."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not twofactor.has_two_factor(user):
+            return super().form_valid(form)
+        self.request.session[PENDING_KEY] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "next": self.get_success_url(),
+            "at": time.time(),
+        }
+        return redirect("login-verify")
+
+
+class VerifyView(View):
+    """Step 2: the code from the app (or a backup code)."""
+
+    template_name = "registration/otp_verify.html"
+
+    def pending_user(self, request):
+        pending = request.session.get(PENDING_KEY)
+        if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+            request.session.pop(PENDING_KEY, None)
+            return None, None
+        return get_user_model().objects.filter(pk=pending["user"], is_active=True).first(), pending
+
+    def get(self, request):
+        user, _pending = self.pending_user(request)
+        if user is None:
+            return redirect("login")
+        return render(request, self.template_name, {"form": TokenForm()})
+
+    def post(self, request):
+        user, pending = self.pending_user(request)
+        if user is None:
+            messages.error(request, _("Log ind igen: der gik for lang tid."))
+            return redirect("login")
+        form = TokenForm(request.POST)
+        device = (
+            twofactor.match_token(user, form.data.get("token", "")) if form.is_valid() else None
+        )
+        if device is None:
+            form.add_error("token", _("Koden er forkert eller udløbet. Prøv igen."))
+            return render(request, self.template_name, {"form": form}, status=400)
+        del request.session[PENDING_KEY]
+        auth_login(request, user, backend=pending["backend"])
+        otp_login(request, device)
+        if device.persistent_id.startswith("otp_static"):
+            messages.warning(
+                request,
+                _("Du har brugt en reservekode. Du har %(n)s tilbage.")
+                % {"n": twofactor.remaining_backup_codes(user)},
+            )
+        target = pending["next"]
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("start")
+        return redirect(target)
+
+
+class SetupView(LoginRequiredMixin, View):
+    """Set up the authenticator app: scan the QR code, type a code to confirm."""
+
+    template_name = "registration/otp_setup.html"
+
+    def context(self, request, form):
+        device = twofactor.pending_app_device(request.user)
+        return {
+            "form": form,
+            "qr_code": twofactor.qr_code_data_uri(device),
+            "secret": twofactor.secret_key(device),
+            "has_two_factor": twofactor.has_two_factor(request.user),
+            "remaining_codes": twofactor.remaining_backup_codes(request.user),
+            "required": twofactor.requires_two_factor(request.user),
+        }
+
+    def get(self, request):
+        return render(request, self.template_name, self.context(request, TokenForm()))
+
+    def post(self, request):
+        if "new_codes" in request.POST and request.user.is_verified():
+            codes = twofactor.new_backup_codes(request.user)
+            return render(request, "registration/otp_backup_codes.html", {"codes": codes})
+        form = TokenForm(request.POST)
+        if not form.is_valid() or not twofactor.confirm_app_device(
+            request.user, form.cleaned_data["token"]
+        ):
+            form.add_error(None, _("Koden passer ikke. Tjek uret på telefonen, og prøv igen."))
+            return render(request, self.template_name, self.context(request, form), status=400)
+        device = twofactor.TOTPDevice.objects.get(user=request.user, confirmed=True)
+        otp_login(request, device)
+        codes = twofactor.new_backup_codes(request.user)
+        messages.success(request, _("Totrinslogin er slået til."))
+        return render(request, "registration/otp_backup_codes.html", {"codes": codes})
+
+
+class LogoutEverywhereView(LoginRequiredMixin, View):
+    """Ends every session of the user on every device (e.g. after a lost phone)."""
+
+    def post(self, request):
+        user = request.user
+        user.session_generation += 1
+        user.save(update_fields=["session_generation"])
+        auth_logout(request)
+        messages.success(request, _("Du er logget ud på alle enheder."))
+        return redirect("login")

@@ -1,0 +1,97 @@
+"""Two-factor authentication for staff with django-otp: an authenticator app (TOTP) and
+single-use backup codes. Required for committee staff and administrators when the
+REQUIRE_STAFF_2FA setting is on (the default in production)."""
+
+import base64
+import io
+import secrets
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+BACKUP_CODE_COUNT = 10
+BACKUP_DEVICE_NAME = "backup"
+APP_DEVICE_NAME = "app"
+
+
+def requires_two_factor(user) -> bool:
+    if not getattr(settings, "REQUIRE_STAFF_2FA", False) or not user.is_authenticated:
+        return False
+    return user.is_committee_staff or user.is_administrator or user.is_staff
+
+
+def confirmed_devices(user) -> list:
+    return [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *StaticDevice.objects.filter(user=user, confirmed=True),
+    ]
+
+
+def has_two_factor(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def match_token(user, token: str):
+    """The device that accepts the token (app code or backup code), or None.
+
+    django-otp throttles each device after failed attempts, so guessing is slowed down."""
+    token = "".join(token.split())
+    if not token or len(token) > 20:
+        return None
+    for device in confirmed_devices(user):
+        with transaction.atomic():
+            locked = type(device).objects.select_for_update().get(pk=device.pk)
+            if locked.verify_is_allowed()[0] and locked.verify_token(token):
+                return locked
+    return None
+
+
+def pending_app_device(user) -> TOTPDevice:
+    """The unconfirmed device being set up (one at a time)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+
+
+def qr_code_data_uri(device: TOTPDevice) -> str:
+    """The otpauth:// address as an inline SVG image (allowed by our CSP's img-src data:)."""
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def secret_key(device: TOTPDevice) -> str:
+    """The key in base32 groups of four, for typing into an app by hand."""
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+@transaction.atomic
+def confirm_app_device(user, token: str) -> bool:
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token("".join(token.split())):
+        return False
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return True
+
+
+@transaction.atomic
+def new_backup_codes(user) -> list[str]:
+    """Replace the user's backup codes with fresh ones; shown once, stored as single-use."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def remaining_backup_codes(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

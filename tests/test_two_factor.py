@@ -1,0 +1,139 @@
+"""Staff log in with a second factor; failed logins are throttled; sessions can be ended."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal import twofactor
+from portal.models import Municipality, Role, User
+
+PASSWORD = "en-lang-og-sikker-adgangskode"
+
+
+@pytest.fixture
+def staff(db):
+    municipality = Municipality.objects.create(name="Testrup Kommune", slug="testrup", code="998")
+    return User.objects.create_user(
+        username="sekretær", password=PASSWORD, role=Role.COMMITTEE_STAFF, municipality=municipality
+    )
+
+
+def current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+def log_in(client, username, password=PASSWORD):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_staff_without_a_device_must_set_one_up_first(client, staff):
+    log_in(client, staff.username)
+    response = client.get(reverse("start"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("two-factor-setup")
+    assert "Slå totrinslogin til, før du fortsætter." in response.content.decode()
+    assert client.get("/sekretariat/").status_code == 302
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_setup_confirms_the_app_and_shows_backup_codes(client, staff):
+    log_in(client, staff.username)
+    client.get(reverse("two-factor-setup"))
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    wrong = client.post(reverse("two-factor-setup"), {"token": "000000"})
+    assert wrong.status_code == 400 and "Koden passer ikke" in wrong.content.decode()
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)  # no waiting
+    response = client.post(reverse("two-factor-setup"), {"token": current_code(device)})
+    codes = response.context["codes"]
+    assert len(codes) == 10 and all(len(code) == 8 for code in codes)
+    assert client.get("/sekretariat/").status_code == 200  # this session is now verified
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_login_needs_the_code_from_the_app(client, staff):
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    response = log_in(client, staff.username)
+    assert response["Location"] == reverse("login-verify")
+    assert client.get("/sekretariat/").status_code == 302  # not logged in yet
+    bad = client.post(reverse("login-verify"), {"token": "123456"})
+    assert bad.status_code == 400 and "Koden er forkert" in bad.content.decode()
+    device.refresh_from_db()
+    device.throttling_failure_count = 0  # the failed try above throttles the device
+    device.throttling_failure_timestamp = None
+    device.save()
+    response = client.post(reverse("login-verify"), {"token": current_code(device)})
+    assert response.status_code == 302
+    assert client.get("/sekretariat/").status_code == 200
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_a_backup_code_works_once(client, staff):
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    code = twofactor.new_backup_codes(staff)[0]
+    log_in(client, staff.username)
+    client.post(reverse("login-verify"), {"token": code})
+    assert client.get("/sekretariat/").status_code == 200
+    client.post(reverse("logout"))
+    log_in(client, staff.username)
+    response = client.post(reverse("login-verify"), {"token": code})
+    assert response.status_code == 400
+
+
+def test_caseworkers_are_not_asked_for_a_second_factor(client, demo):
+    with override_settings(REQUIRE_STAFF_2FA=True):
+        response = log_in(client, "frb-sagsbehandler", "demo")
+        assert response["Location"] == reverse("start")
+        assert client.get(reverse("mine:dashboard")).status_code == 200
+
+
+def test_failed_logins_lock_the_account_for_a_while(client, staff):
+    for _attempt in range(4):
+        response = log_in(client, staff.username, "forkert")
+        assert "Indtast venligst korrekt brugernavn og adgangskode" in response.content.decode()
+    assert log_in(client, staff.username, "forkert").status_code == 429  # the fifth
+    response = log_in(client, staff.username)  # even the right password is refused now
+    assert response.status_code == 429
+    assert "Login midlertidigt spærret" in response.content.decode()
+
+
+def test_log_out_everywhere_ends_other_sessions(client, staff):
+    other = client.__class__()
+    log_in(client, staff.username)
+    log_in(other, staff.username)
+    assert other.get(reverse("two-factor-setup")).status_code == 200
+    client.post(reverse("logout-everywhere"))
+    assert other.get(reverse("two-factor-setup")).status_code == 302  # sent to log in
+
+
+def test_sessions_expire_and_passwords_are_validated(settings):
+    assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    assert any("MinimumLengthValidator" in v["NAME"] for v in settings.AUTH_PASSWORD_VALIDATORS)
+
+
+PRINT_SETTING = (
+    "import django; django.setup(); "
+    "from django.conf import settings; print(settings.REQUIRE_STAFF_2FA)"
+)
+
+
+def test_two_factor_is_on_by_default_in_production():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "REQUIRE_STAFF_2FA"}
+    env |= {"DEBUG": "0", "SECRET_KEY": "x" * 60, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PRINT_SETTING,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "True"
