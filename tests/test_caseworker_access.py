@@ -29,6 +29,7 @@ ROUTES = [
     ("submit", "draft", "get"),
     ("submit", "draft", "post"),
     ("receipt", "submitted", "get"),
+    ("pdf", "draft", "get"),
     ("withdraw", "draft", "get"),
     ("withdraw", "submitted", "post"),
     ("attachment", "attachment", "get"),

@@ -38,7 +38,12 @@ def do_save_report(
         if report.status not in EDITABLE_REPORT_STATUSES:
             raise DomainError(_("Rapporten er indsendt og kan ikke ændres."))
         if report.version != expected_version:
-            raise EditConflict()
+            raise EditConflict(
+                message=_(
+                    "En anden har gemt rapporten, mens du redigerede. Det, du skrev, står "
+                    "herunder; gem igen for at lade din udgave gælde."
+                )
+            )
         report.summary = content.summary
         report.anchoring_status = content.anchoring_status
         report.unspent_amount = content.unspent_amount

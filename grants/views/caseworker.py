@@ -151,8 +151,9 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("mine:detail", pk=application.pk)
-        messages.success(request, _("Kladden er gemt."))
         anchor = self.handle_attachments(request, application)
+        if not self.attachment_refused:
+            messages.success(request, _("Kladden er gemt."))
         if "submit" in request.POST and not anchor:
             return redirect("mine:submit", pk=application.pk)
         return redirect(reverse("mine:edit", args=[application.pk]) + (anchor or "#gemt"))
@@ -161,6 +162,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
         """After the draft is saved: attach the chosen file, or remove one. The text is
         already safe, so a refused file costs the user nothing but choosing it again."""
         anchor = None
+        self.attachment_refused = False
         upload = request.FILES.get("attachment")
         if upload is not None:
             anchor = "#bilag"
@@ -169,7 +171,12 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
                     application=application, upload=upload, actor=request.user
                 )
             except DomainError as error:
-                messages.error(request, error.message)
+                self.attachment_refused = True
+                messages.error(
+                    request,
+                    _("Kladden er gemt, men filen er ikke vedhæftet: %(reason)s")
+                    % {"reason": error.message},
+                )
             else:
                 messages.success(
                     request, _("%(name)s er vedhæftet.") % {"name": attachment.original_name}
@@ -274,8 +281,11 @@ def funding_history(application: Application) -> list[Application]:
 
 
 def deadline_passed(application: Application) -> bool:
+    """Only a draft is bound by the deadline; a returned application may be resubmitted."""
     deadline = application.pool.application_deadline
-    return bool(deadline and timezone.now() > deadline)
+    return application.status == ApplicationStatus.DRAFT and bool(
+        deadline and timezone.now() > deadline
+    )
 
 
 class SubmitView(ApplicationMixin, TemplateView):
@@ -285,7 +295,9 @@ class SubmitView(ApplicationMixin, TemplateView):
         application = self.get_application()
         refusal = None
         try:
-            check_pool_accepts(application)
+            if application.status == ApplicationStatus.DRAFT:
+                # A returned application may come back after the deadline (as in do_submit).
+                check_pool_accepts(application)
         except DomainError as error:
             refusal = error.message
         return super().get_context_data(

@@ -30,6 +30,14 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
         report = self.get_report()
         rescued = self.pop_rescued_post()
         form = ReportForm(rescued, report=report) if rescued is not None else None
+        if rescued is not None:
+            messages.warning(
+                request,
+                _(
+                    "Du blev logget ud, før dine ændringer blev gemt. Det, du skrev, er hentet "
+                    "tilbage herunder – tryk »Gem« for at beholde det."
+                ),
+            )
         return self.render(report, form or ReportForm(report=report))
 
     def render(self, report, form, status=200):
