@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from grants.models import Allocation, Application, CarryOver
 from grants.public import funded_projects
@@ -23,21 +24,24 @@ GIVING_VERSION = "1.4"
 
 # Column name → meaning; the /data/ page documents them from this list.
 CSV_COLUMNS = [
-    ("projekt_id", "Projektets id i portalen"),
-    ("kommune", "Kommunens navn"),
-    ("kommunekode", "Danmarks Statistiks kommunekode"),
-    ("politik", "Integrationspolitikken, puljen hører under"),
-    ("pulje", "Puljen, der gav pengene"),
-    ("aar", "Året, pengene gælder"),
-    ("type", "bevilling (fra årets pulje) eller restmidler (overført fra året før)"),
-    ("beloeb_kr", "Beløb i kroner med punktum som decimaltegn; tomt hvis kilden ikke oplyser det"),
-    ("indsats", "Projektets titel"),
-    ("udvalg", "Ansvarligt politisk udvalg (forkortelse) og evt. øvrige udvalg"),
-    ("afdeling", "Den kommunale afdeling, der driver indsatsen"),
-    ("maal", "Integrationspolitikkens mål og ressourcer, indsatsen tjener, adskilt af |"),
-    ("maalgruppe", "Indsatsens målgruppe"),
-    ("status", "Bevilget, igangværende eller afsluttet"),
-    ("url", "Projektets side i portalen"),
+    ("projekt_id", _("Projektets id i portalen")),
+    ("kommune", _("Kommunens navn")),
+    ("kommunekode", _("Danmarks Statistiks kommunekode")),
+    ("politik", _("Integrationspolitikken, puljen hører under")),
+    ("pulje", _("Puljen, der gav pengene")),
+    ("aar", _("Året, pengene gælder")),
+    ("type", _("bevilling (fra årets pulje) eller restmidler (overført fra året før)")),
+    (
+        "beloeb_kr",
+        _("Beløb i kroner med punktum som decimaltegn; tomt hvis kilden ikke oplyser det"),
+    ),
+    ("indsats", _("Projektets titel")),
+    ("udvalg", _("Ansvarligt politisk udvalg (forkortelse) og evt. øvrige udvalg")),
+    ("afdeling", _("Den kommunale afdeling, der driver indsatsen")),
+    ("maal", _("Integrationspolitikkens mål og ressourcer, indsatsen tjener, adskilt af |")),
+    ("maalgruppe", _("Indsatsens målgruppe")),
+    ("status", _("Bevilget, igangværende eller afsluttet")),
+    ("url", _("Projektets side i portalen")),
 ]
 
 
@@ -79,35 +83,42 @@ def _committees(application: Application) -> str:
 def csv_rows() -> Iterator[list[str]]:
     yield [name for name, _meaning in CSV_COLUMNS]
     for application in export_queryset().iterator(chunk_size=CHUNK):
-        common = {
-            "projekt_id": str(application.pk),
-            "kommune": application.municipality.name,
-            "kommunekode": application.municipality.code,
-            "politik": application.pool.policy.title,
-            "indsats": application.title,
-            "udvalg": _committees(application),
-            "afdeling": application.department.name,
-            "maal": " | ".join(f"{g.label}: {g.title}" for g in application.goals.all()),
-            "maalgruppe": application.target_group,
-            "status": application.get_status_display(),
-            "url": absolute(reverse("public:project", args=[application.pk])),
+        # Open data is an interface: its values are Danish whatever language the visitor
+        # chose on the site.
+        with translation.override("da"):
+            yield from _csv_rows_of(application)
+
+
+def _csv_rows_of(application: Application) -> Iterator[list[str]]:
+    common = {
+        "projekt_id": str(application.pk),
+        "kommune": application.municipality.name,
+        "kommunekode": application.municipality.code,
+        "politik": application.pool.policy.title,
+        "indsats": application.title,
+        "udvalg": _committees(application),
+        "afdeling": application.department.name,
+        "maal": " | ".join(f"{g.label}: {g.title}" for g in application.goals.all()),
+        "maalgruppe": application.target_group,
+        "status": application.get_status_display(),
+        "url": absolute(reverse("public:project", args=[application.pk])),
+    }
+    for allocation in application.allocations.all():
+        row = common | {
+            "pulje": allocation.pool.title,
+            "aar": str(allocation.pool.year),
+            "type": "bevilling",
+            "beloeb_kr": f"{allocation.amount:.2f}",
         }
-        for allocation in application.allocations.all():
-            row = common | {
-                "pulje": allocation.pool.title,
-                "aar": str(allocation.pool.year),
-                "type": "bevilling",
-                "beloeb_kr": f"{allocation.amount:.2f}",
-            }
-            yield [row[name] for name, _meaning in CSV_COLUMNS]
-        for carry in application.carry_overs.all():
-            row = common | {
-                "pulje": carry.from_pool.title,
-                "aar": str(carry.to_pool.year),
-                "type": "restmidler",
-                "beloeb_kr": f"{carry.amount:.2f}" if carry.amount is not None else "",
-            }
-            yield [row[name] for name, _meaning in CSV_COLUMNS]
+        yield [row[name] for name, _meaning in CSV_COLUMNS]
+    for carry in application.carry_overs.all():
+        row = common | {
+            "pulje": carry.from_pool.title,
+            "aar": str(carry.to_pool.year),
+            "type": "restmidler",
+            "beloeb_kr": f"{carry.amount:.2f}" if carry.amount is not None else "",
+        }
+        yield [row[name] for name, _meaning in CSV_COLUMNS]
 
 
 class Echo:
@@ -239,7 +250,8 @@ def giving_stream() -> Iterator[str]:
     yield '"grants": ['
     first = True
     for application in export_queryset().iterator(chunk_size=CHUNK):
-        data = grant(application)
+        with translation.override("da"):
+            data = grant(application)
         if data is None:
             continue
         yield ("" if first else ",\n") + json.dumps(data, ensure_ascii=False)

@@ -34,7 +34,7 @@ class ProjectSitemap(Sitemap):
 
 class PoolSitemap(Sitemap):
     def items(self):
-        return Pool.objects.select_related("municipality").order_by("pk")
+        return Pool.objects.filter(is_example=False).select_related("municipality").order_by("pk")
 
     def location(self, item):
         return reverse("public:pool", args=[item.municipality.slug, item.year])

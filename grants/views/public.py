@@ -161,7 +161,18 @@ class PoolView(TemplateView):
         reserved = list(pool.reserved_lines.all())
         allocated = sum((row["amount"] for row in rows), ZERO)
         reserved_total = sum((line.amount for line in reserved), ZERO)
+        # Projects of this pool whose amounts the portal does not know (e.g. imported from an
+        # earlier action plan that only says "restmidler"): listed, never summed.
+        funded_ids = {row["application"].pk for row in rows}
+        unknown_amounts = (
+            funded_projects()
+            .filter(pool=pool)
+            .exclude(pk__in=funded_ids)
+            .select_related("committee")
+            .order_by("title")
+        )
         return super().get_context_data(
+            unknown_amounts=unknown_amounts,
             municipality=municipality,
             pool=pool,
             goals=goals,

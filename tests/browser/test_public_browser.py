@@ -113,6 +113,20 @@ def test_no_serious_accessibility_violations_on_a_phone(demo_server, phone_page,
     assert found == {}
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        name
+        for name in ("front-page", "catalogue", "project", "pools", "pool", "policies")
+        + ("policy", "goal", "data", "accessibility")
+    ],
+)
+def test_public_page_does_not_scroll_sideways_on_a_phone(demo_server, phone_page, name):
+    phone_page.goto(demo_server.url + public_pages()[name])
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{name} is {width}px wide on a 390px phone"
+
+
 def test_catalogue_works_without_javascript(demo_server, browser, screenshot):
     context = browser.new_context(
         locale="da-DK", java_script_enabled=False, viewport={"width": 1280, "height": 900}
