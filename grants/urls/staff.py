@@ -52,6 +52,7 @@ urlpatterns = [
         "ansoegninger/<int:pk>/restmidler/", applications.CarryOverView.as_view(), name="carry-over"
     ),
     path("bilag/<int:pk>/", applications.StaffAttachmentView.as_view(), name="attachment"),
+    path("persondata/", pools.PersonalDataView.as_view(), name="personal-data"),
     path("afrapportering/", reports.ReportsOverviewView.as_view(), name="reports"),
     path("afrapportering/<int:pk>/", reports.StaffReportView.as_view(), name="report"),
 ]

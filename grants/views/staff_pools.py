@@ -220,3 +220,21 @@ def application_queryset(user):
 
 def get_staff_application(request, pk) -> Application:
     return get_object_or_404(application_queryset(request.user), pk=pk)
+
+
+class PersonalDataView(StaffRequiredMixin, TemplateView):
+    """What personal data the portal holds about the municipality's users and applicants."""
+
+    template_name = "grants/staff/personal_data.html"
+
+    def get_context_data(self, **kwargs):
+        from portal.privacy import contacts_due_for_anonymisation, personal_data_overview
+
+        municipality = self.request.user.municipality
+        return super().get_context_data(
+            categories=personal_data_overview(municipality),
+            due=contacts_due_for_anonymisation()
+            .filter(application__municipality=municipality)
+            .count(),
+            **kwargs,
+        )

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from portal.privacy import anonymise_contacts, contacts_due_for_anonymisation
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonymise contact persons of projects that ended (closed, rejected or withdrawn) more "
+        "than PERSONAL_DATA_RETENTION_YEARS ago, also in the audit history. Run it daily."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--years", type=int, default=None, help="override the setting")
+        parser.add_argument("--dry-run", action="store_true", help="only count")
+
+    def handle(self, *args, years=None, dry_run=False, **options):
+        years = settings.PERSONAL_DATA_RETENTION_YEARS if years is None else years
+        if dry_run:
+            count = contacts_due_for_anonymisation(years).count()
+            self.stdout.write(
+                f"{count} contact persons would be anonymised (older than {years} years)"
+            )
+            return
+        count = anonymise_contacts(years)
+        self.stdout.write(
+            f"Anonymised {count} contact persons (projects ended over {years} years ago)"
+        )

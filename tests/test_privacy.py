@@ -1,0 +1,89 @@
+"""GDPR: contact data of old projects is anonymised; staff see what is held; no personal data
+in logs or public output."""
+
+import datetime
+import logging
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from grants.models import Application, ApplicationStatus, ContactPerson, StatusChange
+from grants.services.workflow import do_return_for_changes
+from portal.models import User
+from portal.privacy import ANONYMISED_NAME
+
+
+def end(application, status, years_ago):
+    Application.objects.filter(pk=application.pk).update(status=status)
+    change = StatusChange.objects.create(application=application, to_status=status)
+    StatusChange.objects.filter(pk=change.pk).update(
+        at=timezone.now() - datetime.timedelta(days=365 * years_ago + 1)
+    )
+
+
+@pytest.fixture
+def old_and_new(make_application):
+    old = make_application(title="Gammel")
+    old.contacts.create(name="Anne Hansen", email="anne@example.org", phone="12345678")
+    end(old, ApplicationStatus.CLOSED, years_ago=6)
+    new = make_application(title="Ny")
+    new.contacts.create(name="Bo Jensen", email="bo@example.org")
+    end(new, ApplicationStatus.CLOSED, years_ago=1)
+    running = make_application(title="Kører")
+    running.contacts.create(name="Cia Holm", email="cia@example.org")
+    return old, new, running
+
+
+@override_settings(PERSONAL_DATA_RETENTION_YEARS=5)
+def test_contacts_of_projects_ended_over_5_years_ago_are_anonymised(old_and_new, capsys):
+    old, new, running = old_and_new
+    call_command("anonymise_contacts", "--dry-run")
+    assert "1 contact persons would be anonymised" in capsys.readouterr().out
+    assert ContactPerson.objects.get(application=old).name == "Anne Hansen"
+
+    call_command("anonymise_contacts")
+    contact = ContactPerson.objects.get(application=old)
+    assert (contact.name, contact.email, contact.phone) == (ANONYMISED_NAME, "", "")
+    history = ContactPerson.history.filter(id=contact.pk)
+    assert history.exists() and not history.exclude(name=ANONYMISED_NAME).exists()
+    assert not history.exclude(email="").exists()
+    assert ContactPerson.objects.get(application=new).email == "bo@example.org"
+    assert ContactPerson.objects.get(application=running).email == "cia@example.org"
+    call_command("anonymise_contacts")
+    assert "Anonymised 0 contact persons" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_staff_page_lists_the_personal_data_held(client, demo):
+    client.force_login(User.objects.get(username="frb-sekretariat"))
+    html = client.get(reverse("sekretariat:personal-data")).content.decode()
+    for category in ("Brugere", "Kontaktpersoner på ansøgninger", "Ændringslog", "Bilag"):
+        assert category in html
+    assert "Anonymiseres 5 år efter" in html
+
+
+def test_failed_mail_logs_no_addresses(
+    make_application, staff_user, caseworker, caplog, django_capture_on_commit_callbacks
+):
+    application = make_application(status=ApplicationStatus.SUBMITTED, created_by=caseworker)
+    caseworker.email = "sagsbehandler@example.org"
+    caseworker.save()
+    application.contacts.create(name="Anne", email="anne@example.org")
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 1},
+        }
+    }
+    with (
+        override_settings(MAILERS=unreachable),
+        caplog.at_level(logging.INFO),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        do_return_for_changes(application_id=application.pk, actor=staff_user, comment="Ret")
+    assert "Could not send notification" in caplog.text
+    assert "example.org" not in caplog.text
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.RETURNED  # a mail failure undoes nothing
