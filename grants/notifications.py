@@ -30,9 +30,10 @@ def _send(subject: str, body: str, to: list[str]) -> None:
         return
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    except Exception:  # the change is committed; a failed mail must not become a 500
-        # Only the application's subject is logged: never addresses (personal data).
-        logger.exception("Could not send notification: %s", subject)
+    except Exception as error:  # the change is committed; a failed mail must not become a 500
+        # Only the subject and the kind of error are logged: an SMTP error's text can hold the
+        # recipients' addresses (personal data).
+        logger.error("Could not send notification: %s (%s)", subject, type(error).__name__)
 
 
 def _queue(application: Application, subject: str, body: str) -> None:
