@@ -33,7 +33,8 @@ from portal.models import Committee, Department, Municipality, Role, User
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_FILES = ["frederiksberg.json", "koebenhavn.json"]
 EXAMPLE_FILE = "eksempeldata.json"
-DEMO_PASSWORD = "demo"  # noqa: S105 - demo users exist only where the demo command ran
+# Demo users exist only where the development-only load_demo command ran.
+DEMO_PASSWORD = "demo"  # noqa: S105  # nosec B105
 
 # username → (municipality slug or None, role, department name or None, full name)
 DEMO_USERS = [

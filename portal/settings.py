@@ -40,7 +40,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "Set SECRET_KEY in the environment (or DEBUG=1 for local development)."
         )
-    SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105  # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
