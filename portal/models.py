@@ -21,6 +21,11 @@ class Municipality(models.Model):
         help_text=_("Danmarks Statistiks tre-cifrede kommunekode, fx 147 for Frederiksberg."),
     )
     website = models.URLField(_("hjemmeside"), blank=True)
+    is_synthetic = models.BooleanField(
+        _("syntetiske data"),
+        default=False,
+        help_text=_("Genereret til ydelsesmålinger (generate_scale_data); aldrig rigtige data."),
+    )
 
     class Meta:
         verbose_name = _("kommune")
