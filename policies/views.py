@@ -4,16 +4,19 @@ from collections import defaultdict
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from grants.models import Allocation
 from grants.public import funded_projects, with_public_relations, with_totals
 from indicators.models import Indicator
 from portal.money import ZERO
+from portal.public_cache import public_page
 
 from .models import Goal, Policy, Target
 
 
+@method_decorator(public_page, name="dispatch")
 class PolicyListView(TemplateView):
     template_name = "policies/list.html"
 
@@ -24,6 +27,7 @@ class PolicyListView(TemplateView):
         return super().get_context_data(policies=policies, **kwargs)
 
 
+@method_decorator(public_page, name="dispatch")
 class PolicyView(TemplateView):
     template_name = "policies/policy.html"
 
@@ -46,6 +50,7 @@ class PolicyView(TemplateView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class GoalView(TemplateView):
     """A goal with the projects serving it, the money they got per year and its indicators."""
 

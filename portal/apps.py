@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal og kommuner")
+
+    def ready(self):
+        from .public_cache import connect_signals
+
+        connect_signals()

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 
 from . import auth_views as account
 from . import views
@@ -24,7 +26,9 @@ urlpatterns = [
     path("mine/", include("grants.urls.caseworker")),
     path("sekretariat/", include("grants.urls.staff")),
     path("sekretariat/", include("grants.urls.documents")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing a language changes nothing but a cookie; without CSRF the switch also works on
+    # cached public pages, whose form cannot carry a per-visitor token.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

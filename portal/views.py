@@ -1,13 +1,16 @@
 from django.db.models import Prefetch
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from grants.models import Pool, PoolStatus
 from policies.models import Policy
+from portal.public_cache import public_page
 
 from .models import Municipality
 
 
+@method_decorator(public_page, name="dispatch")
 class HomeView(TemplateView):
     """Front page: every municipality with its policies and pools, open pools first."""
 
@@ -40,6 +43,7 @@ def start_page(request):
     return redirect("home")
 
 
+@method_decorator(public_page, name="dispatch")
 class AccessibilityView(TemplateView):
     """Tilgængelighedserklæring, as Danish law requires of public-sector websites."""
 

@@ -10,6 +10,16 @@ from portal.demo import load_demo
 from portal.models import Committee, Department, Municipality, Role, User
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Public pages are cached; a rolled-back test must not leave its pages behind."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db):
     """The demo data from the seeds, loaded through the real services."""

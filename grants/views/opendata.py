@@ -1,12 +1,15 @@
 """The open-data page and its downloads."""
 
 from django.http import StreamingHttpResponse
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import TemplateView
 
 from grants.opendata import CSV_COLUMNS, csv_stream, giving_stream
+from portal.public_cache import public_page
 
 
+@method_decorator(public_page, name="dispatch")
 class DataPageView(TemplateView):
     template_name = "grants/public/data.html"
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from grants.models import Allocation, CarryOver, CriterionResult, Pool, ReportStatus
@@ -19,10 +20,12 @@ from grants.selectors import committees_label
 from indicators.models import Indicator
 from portal.models import Municipality
 from portal.money import ZERO
+from portal.public_cache import public_page
 
 PAGE_SIZE = 20
 
 
+@method_decorator(public_page, name="dispatch")
 class CatalogueView(TemplateView):
     template_name = "grants/public/catalogue.html"
 
@@ -62,6 +65,7 @@ def funding_chain(application) -> list:
     return sorted(chain, key=lambda a: a.pool.year, reverse=True)
 
 
+@method_decorator(public_page, name="dispatch")
 class ProjectView(TemplateView):
     template_name = "grants/public/project.html"
 
@@ -101,6 +105,7 @@ class ProjectView(TemplateView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class PoolsView(TemplateView):
     """Every municipality's pools per year with what they gave."""
 
@@ -125,6 +130,7 @@ class PoolsView(TemplateView):
         return super().get_context_data(municipalities=dict(by_municipality), **kwargs)
 
 
+@method_decorator(public_page, name="dispatch")
 class PoolView(TemplateView):
     """One pool: what was given to what (the action plan's table for that year)."""
 

@@ -4,16 +4,19 @@ import csv
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import TemplateView
 
 from policies.models import Policy
+from portal.public_cache import public_page
 
 from ..models import Indicator
 from ..selectors import assessed, barometer, with_measurements
 from ..status import Status
 
 
+@method_decorator(public_page, name="dispatch")
 class BarometerView(TemplateView):
     template_name = "indicators/barometer.html"
 
@@ -40,6 +43,7 @@ class BarometerView(TemplateView):
         return super().get_context_data(sections=sections, statuses=Status, **kwargs)
 
 
+@method_decorator(public_page, name="dispatch")
 class IndicatorView(TemplateView):
     template_name = "indicators/indicator.html"
 

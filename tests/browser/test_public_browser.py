@@ -115,11 +115,8 @@ def test_no_serious_accessibility_violations_on_a_phone(demo_server, phone_page,
 
 @pytest.mark.parametrize(
     "name",
-    [
-        name
-        for name in ("front-page", "catalogue", "project", "pools", "pool", "policies")
-        + ("policy", "goal", "data", "accessibility")
-    ],
+    ["front-page", "catalogue", "project", "pools", "pool", "policies"]
+    + ["policy", "goal", "data", "accessibility"],
 )
 def test_public_page_does_not_scroll_sideways_on_a_phone(demo_server, phone_page, name):
     phone_page.goto(demo_server.url + public_pages()[name])
