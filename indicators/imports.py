@@ -63,10 +63,15 @@ def parse(data: bytes, *, municipality_id: int) -> ImportResult:
     except ValueError:
         result.errors.append(_("Filen kan ikke læses som tekst (brug UTF-8)."))
         return result
-    first_line = text.split("\n", 1)[0]
+    text = text.replace("\x00", "")  # NUL bytes are never data; PostgreSQL refuses them
+    first_line = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    except csv.Error:
+        result.errors.append(_("Filen kan ikke læses som CSV."))
+        return result
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         result.errors.append(
@@ -79,7 +84,12 @@ def parse(data: bytes, *, municipality_id: int) -> ImportResult:
         Indicator.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True)
     )
     seen = {}
-    for line, raw in enumerate(reader, start=2):
+    try:
+        rows = list(reader)
+    except csv.Error:
+        result.errors.append(_("Filen kan ikke læses som CSV."))
+        return result
+    for line, raw in enumerate(rows, start=2):
         if line - 1 > MAX_ROWS:
             result.errors.append(_("Filen har mere end %(max)s rækker.") % {"max": MAX_ROWS})
             break
@@ -88,13 +98,16 @@ def parse(data: bytes, *, municipality_id: int) -> ImportResult:
             continue
         problems = []
         indicator_id = row.get("indikator_id", "")
-        if not indicator_id.isdigit() or int(indicator_id) not in indicators:
+        if (
+            not (indicator_id.isdecimal() and indicator_id.isascii())
+            or int(indicator_id) not in indicators
+        ):
             problems.append(
                 _("»indikator_id« %(value)s er ikke en af kommunens indikatorer")
                 % {"value": indicator_id or "–"}
             )
         year = row.get("aar", "")
-        if not year.isdigit() or int(year) not in YEAR_RANGE:
+        if not (year.isdecimal() and year.isascii()) or int(year) not in YEAR_RANGE:
             problems.append(_("»aar« skal være et årstal mellem 1990 og 2100"))
         values = {}
         for column in ("vaerdi", "sammenligning"):

@@ -49,3 +49,18 @@ class RequireStaffTwoFactorMiddleware:
             messages.info(request, _("Slå totrinslogin til, før du fortsætter."))
             return redirect("two-factor-setup")
         return self.get_response(request)
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in a query parameter is never meaningful and PostgreSQL refuses it in
+    a lookup: answer 400 at once instead of failing deep in a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest
+
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            return HttpResponseBadRequest("Invalid character in the address.")
+        return self.get_response(request)

@@ -10,6 +10,7 @@ Each page carries a per-request CSP nonce; a cached page gets the new request's 
 """
 
 import functools
+import hashlib
 
 from django.apps import apps
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
 VERSION_KEY = "public-pages-version"
+MAX_CACHED_PATH = 300
 CACHED_APPS = ("portal", "policies", "grants", "indicators")
 
 
@@ -64,8 +66,11 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        language = translation.get_language()
-        key = f"public-page:{current_version()}:{language}:{request.get_full_path()}"
+        path = request.get_full_path()
+        if len(path) > MAX_CACHED_PATH:  # odd, long addresses are not worth a cache entry
+            return view(request, *args, **kwargs)
+        digest = hashlib.sha256(path.encode()).hexdigest()
+        key = f"public-page:{current_version()}:{translation.get_language()}:{digest}"
         cached = cache.get(key)
         nonce = str(request._csp_nonce) if hasattr(request, "_csp_nonce") else ""
         if cached is not None:

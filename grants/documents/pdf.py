@@ -166,9 +166,11 @@ class DocumentTemplate(BaseDocTemplate):
             level = 0 if flowable.style.name == "h1" else 1
             self._heading_count += 1
             key = f"h{self._heading_count}"
+            plain = flowable.getPlainText()
             self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=True)
-            self.notify("TOCEntry", (level, flowable.getPlainText(), self.page, key))
+            self.canv.addOutlineEntry(plain, key, level=level, closed=True)
+            # The table of contents parses its entries as markup again: escape them.
+            self.notify("TOCEntry", (level, escape(plain), self.page, key))
 
 
 def build(story, *, title: str, pagesize=A4) -> bytes:

@@ -87,6 +87,12 @@ class PoolForm(forms.ModelForm):
     def clean_delegation_limit(self):
         return self.cleaned_data["delegation_limit"] or 0
 
+    def clean_application_deadline(self):
+        deadline = self.cleaned_data["application_deadline"]
+        if deadline is not None and not 2000 <= deadline.year <= 2100:
+            raise forms.ValidationError(_("Angiv en frist mellem år 2000 og 2100."))
+        return deadline
+
     def clean_year(self):
         year = self.cleaned_data["year"]
         if not 2000 <= year <= 2100:

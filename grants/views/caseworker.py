@@ -182,7 +182,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
                     request, _("%(name)s er vedhæftet.") % {"name": attachment.original_name}
                 )
         remove_id = request.POST.get("remove_attachment", "")
-        if remove_id.isdigit():
+        if remove_id.isdecimal() and remove_id.isascii():
             anchor = "#bilag"
             attachment = get_object_or_404(application.attachments, pk=int(remove_id))
             try:

@@ -91,6 +91,8 @@ class ActionPlanView(StaffRequiredMixin, TemplateView):
 
 
 class ActionPlanPdfView(ActionPlanView):
+    http_method_names = ["get", "head"]
+
     def get(self, request, pk: int):
         plan = self.get_plan()
         return download(
@@ -99,6 +101,8 @@ class ActionPlanPdfView(ActionPlanView):
 
 
 class ActionPlanXlsxView(ActionPlanView):
+    http_method_names = ["get", "head"]
+
     def get(self, request, pk: int):
         plan = self.get_plan()
         return download(
@@ -214,7 +218,7 @@ class ResultsView(StaffRequiredMixin, TemplateView):
         applications = staff_applications(self.request.user)
         pool_id = self.request.GET.get("pulje", "")
         pool = None
-        if pool_id.isdigit():
+        if pool_id.isdecimal() and pool_id.isascii():
             pool = get_object_or_404(staff_pools(self.request.user), pk=int(pool_id))
             applications = applications.filter(pool=pool)
         return pool, project_results(applications)
