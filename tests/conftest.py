@@ -9,6 +9,8 @@ from policies.models import Goal, GoalKind, Policy
 from portal.demo import load_demo
 from portal.models import Committee, Department, Municipality, Role, User
 
+pytest_plugins = ["tests.staff_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():

@@ -4,85 +4,17 @@ cooperation agreement that must be signed before the project starts."""
 
 import datetime
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.forms.staff import DEFAULT_APPEAL_GUIDANCE
 from grants.models import (
-    Allocation,
-    Application,
     ApplicationStatus,
     Decision,
     GrantCondition,
     Report,
     ReportKind,
-    StatusChange,
 )
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
-
-
-def status_of(application) -> str:
-    return Application.objects.get(pk=application.pk).status
-
-
-@pytest.fixture
-def owner(caseworker):
-    caseworker.email = "sagsbehandler@testrup.dk"
-    caseworker.save()
-    return caseworker
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
-def pools(make_pool):
-    return make_pool(year=2026, budget="500000"), make_pool(year=2027, budget="500000")
-
-
-@pytest.fixture
-def make_recommended(pools, make_application, owner):
-    def make(amounts, **extra):
-        return make_application(
-            title=extra.pop("title", "Kvinder i job"),
-            status=ApplicationStatus.RECOMMENDED,
-            amounts=amounts,
-            created_by=owner,
-            **extra,
-        )
-
-    return make
-
-
-def decide(client, application, capture, **fields):
-    """Post the decision form as staff fill it in: committee chosen, guidance kept."""
-    data = {
-        "outcome": "approved",
-        "committee": application.committee_id,
-        "meeting_date": "2026-03-01",
-        "message": "Udvalget har behandlet ansøgningen.",
-        "reasons": "",
-        "appeal_guidance": str(DEFAULT_APPEAL_GUIDANCE),
-        "conditions_text": "",
-    } | fields
-    with capture(execute=True):
-        return client.post(reverse("sekretariat:decide", args=[application.pk]), data, follow=True)
-
-
-def nothing_saved(application, status=ApplicationStatus.RECOMMENDED) -> bool:
-    return (
-        status_of(application) == status
-        and not Decision.objects.filter(application=application).exists()
-        and not Allocation.objects.filter(application=application).exists()
-        and not StatusChange.objects.filter(application=application).exists()
-    )
+from tests.staff_support import decide, messages_of, nothing_saved, status_of
 
 
 def test_delegation_within_the_limit_needs_no_committee(

@@ -4,86 +4,20 @@ caseworker is told, with reasons and appeal guidance when the answer is not a fu
 
 import re
 
-import pytest
 from django.urls import reverse
 
-from grants.forms.staff import DEFAULT_APPEAL_GUIDANCE
 from grants.models import (
     Allocation,
     Application,
     ApplicationStatus,
     Decision,
-    StatusChange,
 )
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
-
-
-def status_of(application) -> str:
-    return Application.objects.get(pk=application.pk).status
+from tests.staff_support import decide, messages_of, nothing_saved, status_of
 
 
 def available_on_pool_page(client, pool) -> str:
     html = client.get(reverse("sekretariat:pool", args=[pool.pk])).content.decode()
     return re.search(r'data-testid="available">(.*?)</td>', html).group(1)
-
-
-@pytest.fixture
-def owner(caseworker):
-    caseworker.email = "sagsbehandler@testrup.dk"
-    caseworker.save()
-    return caseworker
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
-def pools(make_pool):
-    return make_pool(year=2026, budget="500000"), make_pool(year=2027, budget="500000")
-
-
-@pytest.fixture
-def make_recommended(pools, make_application, owner):
-    def make(amounts, **extra):
-        return make_application(
-            title=extra.pop("title", "Kvinder i job"),
-            status=ApplicationStatus.RECOMMENDED,
-            amounts=amounts,
-            created_by=owner,
-            **extra,
-        )
-
-    return make
-
-
-def decide(client, application, capture, **fields):
-    """Post the decision form as staff fill it in: committee chosen, guidance kept."""
-    data = {
-        "outcome": "approved",
-        "committee": application.committee_id,
-        "meeting_date": "2026-03-01",
-        "message": "Udvalget har behandlet ansøgningen.",
-        "reasons": "",
-        "appeal_guidance": str(DEFAULT_APPEAL_GUIDANCE),
-        "conditions_text": "",
-    } | fields
-    with capture(execute=True):
-        return client.post(reverse("sekretariat:decide", args=[application.pk]), data, follow=True)
-
-
-def nothing_saved(application, status=ApplicationStatus.RECOMMENDED) -> bool:
-    return (
-        status_of(application) == status
-        and not Decision.objects.filter(application=application).exists()
-        and not Allocation.objects.filter(application=application).exists()
-        and not StatusChange.objects.filter(application=application).exists()
-    )
 
 
 def test_the_decision_form_is_prefilled_with_the_requested_amounts(staff_client, make_recommended):

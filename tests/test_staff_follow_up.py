@@ -21,16 +21,9 @@ from grants.models import (
 )
 from grants.services.decisions import do_record_decision
 from grants.services.follow_up import do_activate, do_record_agreement_signed
+from tests.staff_support import messages_of, status_of
 
 TODAY = timezone.localdate()
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
-
-
-def status_of(application) -> str:
-    return Application.objects.get(pk=application.pk).status
 
 
 def section(html: str, heading_id: str) -> list[str]:
@@ -47,24 +40,6 @@ def balance_of(client, pool) -> dict[str, str]:
     return dict(
         re.findall(r'<th scope="row">(.*?)</th><td class="money[^"]*"[^>]*>(.*?)</td>', table)
     )
-
-
-@pytest.fixture
-def owner(caseworker):
-    caseworker.email = "sagsbehandler@testrup.dk"
-    caseworker.save()
-    return caseworker
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
-def pools(make_pool):
-    return make_pool(year=2026, budget="500000"), make_pool(year=2027, budget="500000")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.urls import reverse
 from grants.models import Pool, PoolStatus, ReservedLine
 from grants.services.decisions import do_record_decision
 from portal.models import Role, User
+from tests.staff_support import messages_of
 
 
 class _FormValues(HTMLParser):
@@ -61,10 +62,6 @@ def form_values(response) -> dict:
     return parser.values
 
 
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
-
-
 def balance_of(response) -> dict[str, str]:
     """The pool page's balance table as {label: amount}."""
     html = response.content.decode()
@@ -93,12 +90,6 @@ def pool_data(policy, **overrides) -> dict:
         "reserved-0-amount": "40.000",
     }
     return data | overrides
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
 
 
 @pytest.fixture

@@ -14,12 +14,6 @@ from portal.models import Committee, Department
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def setup(municipality, policy, department, committee, make_pool, make_application):
     """Three applications in the 2026 pool, a draft, and one in another year's pool."""
     pool = make_pool(year=2026)

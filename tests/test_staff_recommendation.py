@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 
 from grants.models import (
-    Application,
     ApplicationStatus,
     ProposedAmount,
     Recommendation,
@@ -19,25 +18,7 @@ from grants.models import (
 from grants.services.decisions import do_record_decision
 from grants.services.review import do_recommend
 from portal.models import Role, User
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
-
-
-def status_of(application) -> str:
-    return Application.objects.get(pk=application.pk).status
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
-def pools(make_pool):
-    return make_pool(year=2026, budget="500000"), make_pool(year=2027, budget="500000")
+from tests.staff_support import messages_of, status_of
 
 
 @pytest.fixture

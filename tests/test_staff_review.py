@@ -15,6 +15,7 @@ from grants.models import (
     Review,
 )
 from portal.models import Role, User
+from tests.staff_support import messages_of, status_of
 
 CRITERIA = (
     "score_goal_fit",
@@ -23,10 +24,6 @@ CRITERIA = (
     "score_anchoring",
     "score_budget",
 )
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def review_data(scores=(4, 3, 5, 4, 2), comment="Godt forankret.", version="", **amounts):
@@ -39,17 +36,6 @@ def checked_scores(html: str) -> dict[str, str]:
     return dict(
         re.findall(r'<input type="radio" name="(score_\w+)" value="(\d)"[^>]* checked', html)
     )
-
-
-def status_of(application) -> str:
-    return Application.objects.get(pk=application.pk).status
-
-
-@pytest.fixture
-def owner(caseworker):
-    caseworker.email = "sagsbehandler@testrup.dk"
-    caseworker.save()
-    return caseworker
 
 
 @pytest.fixture

@@ -1,0 +1,44 @@
+"""Helpers shared by the committee-staff tests."""
+
+from django.urls import reverse
+
+from grants.forms.staff import DEFAULT_APPEAL_GUIDANCE
+from grants.models import (
+    Allocation,
+    Application,
+    ApplicationStatus,
+    Decision,
+    StatusChange,
+)
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def status_of(application) -> str:
+    return Application.objects.get(pk=application.pk).status
+
+
+def decide(client, application, capture, **fields):
+    """Post the decision form as staff fill it in: committee chosen, guidance kept."""
+    data = {
+        "outcome": "approved",
+        "committee": application.committee_id,
+        "meeting_date": "2026-03-01",
+        "message": "Udvalget har behandlet ansøgningen.",
+        "reasons": "",
+        "appeal_guidance": str(DEFAULT_APPEAL_GUIDANCE),
+        "conditions_text": "",
+    } | fields
+    with capture(execute=True):
+        return client.post(reverse("sekretariat:decide", args=[application.pk]), data, follow=True)
+
+
+def nothing_saved(application, status=ApplicationStatus.RECOMMENDED) -> bool:
+    return (
+        status_of(application) == status
+        and not Decision.objects.filter(application=application).exists()
+        and not Allocation.objects.filter(application=application).exists()
+        and not StatusChange.objects.filter(application=application).exists()
+    )
