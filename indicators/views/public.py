@@ -12,7 +12,7 @@ from policies.models import Policy
 from portal.public_cache import public_page
 
 from ..models import Indicator
-from ..selectors import assessed, barometer, with_measurements
+from ..selectors import assessed, barometers, with_measurements
 from ..status import Status
 
 
@@ -22,10 +22,14 @@ class BarometerView(TemplateView):
 
     def get_context_data(self, **kwargs):
         sections = []
-        for policy in Policy.objects.select_related("municipality").order_by(
-            "municipality__name", "-period_start"
-        ):
-            goals = barometer(policy)
+        policies = list(
+            Policy.objects.select_related("municipality").order_by(
+                "municipality__name", "-period_start"
+            )
+        )
+        by_policy = barometers(policies)
+        for policy in policies:
+            goals = by_policy.get(policy.pk)
             if not goals:
                 continue
             items = [item for _goal, goal_items in goals for item in goal_items]

@@ -1,0 +1,88 @@
+"""Every page's number of database queries is constant in the number of rows: the same for
+a small and a ten times larger synthetic data set (generate_scale_data)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from grants.models import Application, ApplicationStatus, Pool
+from indicators.models import Indicator
+from policies.models import ActionPlan, Goal, Policy
+from portal.models import Department, Municipality, Role, User
+from portal.scale import generate
+
+
+def pages(municipality: Municipality) -> dict[str, tuple[str, str | None]]:
+    """name → (url, who is logged in) for the pages that matter, for one municipality."""
+    pool = Pool.objects.filter(municipality=municipality).order_by("year").last()
+    project = Application.objects.filter(
+        municipality=municipality, status=ApplicationStatus.ACTIVE
+    ).first()
+    policy = Policy.objects.get(municipality=municipality)
+    goal = Goal.objects.filter(policy=policy).first()
+    indicator = Indicator.objects.filter(municipality=municipality).first()
+    slug = municipality.slug
+    return {
+        "front page": ("/", None),
+        "catalogue": (reverse("public:catalogue"), None),
+        "catalogue search": (reverse("public:catalogue") + "?q=sprog+job", None),
+        "catalogue filters": (reverse("public:catalogue") + f"?kommune={slug}&aar=2017", None),
+        "project": (reverse("public:project", args=[project.pk]), None),
+        "pools": (reverse("public:pools"), None),
+        "pool": (reverse("public:pool", args=[slug, pool.year]), None),
+        "policies": (reverse("politikker:list"), None),
+        "policy": (reverse("politikker:policy", args=[slug, policy.slug]), None),
+        "goal": (reverse("politikker:goal", args=[goal.pk]), None),
+        "barometer": (reverse("barometer:index"), None),
+        "indicator": (reverse("barometer:indicator", args=[indicator.pk]), None),
+        "staff home": (reverse("sekretariat:home"), "staff"),
+        "pool (staff)": (reverse("sekretariat:pool", args=[pool.pk]), "staff"),
+        "review queue": (reverse("sekretariat:queue", args=[pool.pk]), "staff"),
+        "recommendation": (reverse("sekretariat:recommendation", args=[pool.pk]), "staff"),
+        "application (staff)": (reverse("sekretariat:application", args=[project.pk]), "staff"),
+        "reports": (reverse("sekretariat:reports"), "staff"),
+        "results": (reverse("dokumenter:results") + f"?pulje={pool.pk}", "staff"),
+        "indicators (staff)": (reverse("indikatorer:list"), "staff"),
+        "dashboard": (reverse("mine:dashboard"), "caseworker"),
+    }
+
+
+def count_queries(client, users, municipality) -> dict[str, int]:
+    counts = {}
+    for name, (url, who) in pages(municipality).items():
+        client.logout()
+        if who:
+            client.force_login(users[who])
+        client.get(url)  # warm up (content types, sessions)
+        cache.clear()  # count the page's own queries, not a cached copy
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_query_counts_do_not_grow_with_the_data(client):
+    generate(municipalities=1, years=3, per_year=4, first_year=2016)
+    municipality = Municipality.objects.get(slug="syntetisk-001")
+    users = {
+        "staff": User.objects.get(username="syntetisk-syntetisk-001"),
+        "caseworker": User.objects.create_user(
+            username="cw",
+            role=Role.CASEWORKER,
+            municipality=municipality,
+            department=Department.objects.filter(municipality=municipality).first(),
+        ),
+    }
+    small = count_queries(client, users, municipality)
+    generate(municipalities=2, years=3, per_year=40, first_year=2016)  # ten times more rows
+    Application.objects.filter(municipality=municipality, pool__year=2018).update(
+        department=users["caseworker"].department
+    )
+    large = count_queries(client, users, municipality)
+    grown = {name: (small[name], large[name]) for name in small if large[name] > small[name]}
+    assert grown == {}, "pages whose query count grew with the data: (small, large)"
+    assert ActionPlan.objects.count() == 0  # the scale set has no action plans to count
