@@ -63,14 +63,16 @@ class ActionPlanListView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(plans=plans, **kwargs)
 
 
-class ActionPlanView(StaffRequiredMixin, TemplateView):
-    template_name = "grants/documents/action_plan.html"
-
+class ActionPlanMixin(StaffRequiredMixin):
     def get_plan(self):
         return get_object_or_404(
             staff_action_plans(self.request.user).select_related("policy__municipality"),
             pk=self.kwargs["pk"],
         )
+
+
+class ActionPlanView(ActionPlanMixin, TemplateView):
+    template_name = "grants/documents/action_plan.html"
 
     def get_context_data(self, **kwargs):
         plan = self.get_plan()
@@ -90,24 +92,18 @@ class ActionPlanView(StaffRequiredMixin, TemplateView):
         return redirect("dokumenter:action-plan", pk=plan.pk)
 
 
-class ActionPlanPdfView(ActionPlanView):
-    http_method_names = ["get", "head"]
-
+class ActionPlanPdfView(ActionPlanMixin, View):
     def get(self, request, pk: int):
         plan = self.get_plan()
-        return download(
-            action_plan_pdf(action_plan_document(plan)), PDF, f"{slugify(plan.title)}.pdf"
-        )
+        content = action_plan_pdf(action_plan_document(plan))
+        return download(content, PDF, f"{slugify(plan.title)}.pdf")
 
 
-class ActionPlanXlsxView(ActionPlanView):
-    http_method_names = ["get", "head"]
-
+class ActionPlanXlsxView(ActionPlanMixin, View):
     def get(self, request, pk: int):
         plan = self.get_plan()
-        return download(
-            action_plan_xlsx(action_plan_document(plan)), XLSX, f"{slugify(plan.title)}.xlsx"
-        )
+        content = action_plan_xlsx(action_plan_document(plan))
+        return download(content, XLSX, f"{slugify(plan.title)}.xlsx")
 
 
 class RecommendationDownloadView(StaffRequiredMixin, View):
