@@ -53,4 +53,3 @@ def barometers(policies) -> dict[int, list[tuple[Goal, list[AssessedIndicator]]]
         if by_goal[goal.pk]:
             result[goal.policy_id].append((goal, by_goal[goal.pk]))
     return result
-
