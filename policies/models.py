@@ -206,6 +206,7 @@ class ActionPlan(models.Model):
     introduction = models.TextField(_("indledning"), blank=True)
     sdgs = models.ManyToManyField(SDG, blank=True, verbose_name=_("verdensmål"))
     source = models.CharField(_("kilde"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("handleplan")

@@ -72,7 +72,11 @@ def test_web_page_of_the_action_plan_and_editable_introduction(staff, plan):
     url = reverse("dokumenter:action-plan", args=[plan.pk])
     html = staff.get(url).content.decode()
     assert "722.000 kr." in html and "8. Åben Rådgivning" in html
-    staff.post(url, {"introduction": "Ny indledning til udvalget."})
+    staff.post(url, {"introduction": "Ny indledning til udvalget.", "version": plan.version})
+    plan.refresh_from_db()
+    assert plan.introduction == "Ny indledning til udvalget."
+    stale = staff.post(url, {"introduction": "Gammel kladde", "version": 1}, follow=True)
+    assert "En kollega har ændret indledningen" in stale.content.decode()
     plan.refresh_from_db()
     assert plan.introduction == "Ny indledning til udvalget."
     _reader, text = pdf_text(

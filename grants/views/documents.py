@@ -4,6 +4,7 @@ import csv
 
 from django import forms
 from django.contrib import messages
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
@@ -51,6 +52,7 @@ class IntroductionForm(forms.Form):
     introduction = forms.CharField(
         label=gettext_lazy("Indledning"), widget=forms.Textarea(attrs={"rows": 10}), required=False
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ActionPlanListView(StaffRequiredMixin, TemplateView):
@@ -78,7 +80,9 @@ class ActionPlanView(ActionPlanMixin, TemplateView):
         plan = self.get_plan()
         return super().get_context_data(
             doc=action_plan_document(plan),
-            form=IntroductionForm(initial={"introduction": plan.introduction}),
+            form=IntroductionForm(
+                initial={"introduction": plan.introduction, "version": plan.version}
+            ),
             **kwargs,
         )
 
@@ -86,9 +90,22 @@ class ActionPlanView(ActionPlanMixin, TemplateView):
         plan = self.get_plan()
         form = IntroductionForm(request.POST)
         if form.is_valid():
-            plan.introduction = form.cleaned_data["introduction"]
-            plan.save(update_fields=["introduction"])
-            messages.success(request, _("Indledningen er gemt."))
+            saved = ActionPlan.objects.filter(
+                pk=plan.pk, version=form.cleaned_data["version"]
+            ).update(
+                introduction=form.cleaned_data["introduction"],
+                version=F("version") + 1,
+            )
+            if saved:
+                messages.success(request, _("Indledningen er gemt."))
+            else:
+                messages.error(
+                    request,
+                    _(
+                        "En kollega har ændret indledningen, mens du skrev. Intet er "
+                        "overskrevet: se den gemte tekst og ret igen."
+                    ),
+                )
         return redirect("dokumenter:action-plan", pk=plan.pk)
 
 
