@@ -1,0 +1,1 @@
+"""Performance benchmark harness (see docs/performance.md). Not part of the application."""

@@ -1,0 +1,171 @@
+"""Prepare one benchmark pass on the current database and measure queries per request.
+
+- gives the synthetic committee staff user of the first synthetic municipality a password
+  and creates a caseworker in one of its departments (both only in the benchmark database),
+- logs both in through the portal's real login page (Django's test client) and keeps the
+  session cookies for wrk,
+- picks the pages to load (a funded project and a pool of that municipality),
+- requests every page once with the test client and counts its database queries, uncached
+  (PUBLIC_CACHE_SECONDS=0) and cached (the second request of a warm cache),
+- writes all of it as JSON (the input of bench/load.py).
+
+    python -m bench.prepare --out bench/results/pages-1k.json
+"""
+
+import argparse
+import json
+import secrets
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import setup_django
+
+MUNICIPALITY = "syntetisk-001"
+YEAR = 2020
+CASEWORKER = "bench-sagsbehandler"
+
+
+def staff_and_caseworker():
+    from portal.models import Department, Role, User
+
+    staff = User.objects.get(username=f"syntetisk-{MUNICIPALITY}")
+    staff_password = secrets.token_urlsafe(16)
+    staff.set_password(staff_password)
+    staff.save()
+    department = Department.objects.get(
+        municipality__slug=MUNICIPALITY, name="Center for Integration"
+    )
+    caseworker, _created = User.objects.update_or_create(
+        username=CASEWORKER,
+        defaults={
+            "role": Role.CASEWORKER,
+            "municipality": department.municipality,
+            "department": department,
+            "first_name": "Bench",
+            "last_name": "Sagsbehandler",
+        },
+    )
+    caseworker_password = secrets.token_urlsafe(16)
+    caseworker.set_password(caseworker_password)
+    caseworker.save()
+    return (staff.username, staff_password), (caseworker.username, caseworker_password)
+
+
+def login_cookie(username: str, password: str) -> str:
+    """Log in through the real login page; return the session cookie value."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    response = client.post("/login/", {"username": username, "password": password})
+    if response.status_code != 302 or "sessionid" not in client.cookies:
+        raise SystemExit(f"Login as {username} failed: HTTP {response.status_code}")
+    return client.cookies["sessionid"].value
+
+
+def pages() -> list[dict]:
+    from grants.models import FUNDED_STATUSES, Application, Pool
+
+    pool = Pool.objects.get(municipality__slug=MUNICIPALITY, year=YEAR)
+    project = (
+        Application.objects.filter(pool=pool, status__in=FUNDED_STATUSES)
+        .exclude(continues=None)
+        .order_by("pk")
+        .first()
+    ) or Application.objects.filter(pool=pool, status__in=FUNDED_STATUSES).order_by("pk").first()
+    public = [
+        ("bare view (reference)", "/bench/bare/", None),
+        ("catalogue", "/projekter/", None),
+        ("catalogue search ?q=sprog", "/projekter/?q=sprog", None),
+        ("catalogue filter ?kommune&aar", f"/projekter/?kommune={MUNICIPALITY}&aar={YEAR}", None),
+        ("project page", f"/projekter/{project.pk}/", None),
+        ("pool page", f"/puljer/{MUNICIPALITY}/{YEAR}/", None),
+        ("barometer", "/barometer/", None),
+        ("open data CSV (streamed)", "/data/projekter.csv", None),
+        ("open data 360Giving JSON (streamed)", "/data/360giving.json", None),
+        ("staff review queue", f"/sekretariat/puljer/{pool.pk}/ansoegninger/", "staff"),
+        ("caseworker dashboard /mine/", "/mine/", "caseworker"),
+    ]
+    return [{"name": name, "path": path, "session": session} for name, path, session in public]
+
+
+def measure(page: dict, cookies: dict[str, str], skip_streamed: bool) -> dict:
+    """Queries, status, size and time of one request on an empty cache (a miss renders the
+    page exactly as PUBLIC_CACHE_SECONDS=0 would), then of a second request (a cache hit
+    for the public pages; staff, caseworker and streamed pages are never cached)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    def fetch(client):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page["path"], headers=headers)
+            if response.streaming:
+                size = sum(len(chunk) for chunk in response.streaming_content)
+            else:
+                size = len(response.content)
+        return {
+            "status": response.status_code,
+            "bytes": size,
+            "queries": len(queries),
+            "seconds": round(time.perf_counter() - started, 4),
+            "cacheable": not response.streaming and page["session"] is None,
+        }
+
+    client = Client()
+    headers = {"host": "127.0.0.1"}
+    if page["session"]:
+        client.cookies["sessionid"] = cookies[page["session"]]
+    if skip_streamed and page["path"].startswith("/data/"):
+        # Measured by bench/memory.py, which streams them anyway (a minute each at 50.000).
+        return {"uncached": {"skipped": True, "cacheable": False}, "cached": {"skipped": True}}
+    cache.clear()
+    uncached = fetch(client)
+    cached = fetch(client) if uncached["cacheable"] else uncached
+    return {"uncached": uncached, "cached": cached}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument(
+        "--skip-streamed", action="store_true", help="leave the open-data downloads to memory.py"
+    )
+    args = parser.parse_args()
+    setup_django()
+    from grants.models import Application
+
+    (staff, staff_password), (caseworker, caseworker_password) = staff_and_caseworker()
+    cookies = {
+        "staff": login_cookie(staff, staff_password),
+        "caseworker": login_cookie(caseworker, caseworker_password),
+    }
+    result = {
+        "applications": Application.objects.count(),
+        "cookies": cookies,
+        "pages": [],
+    }
+    for page in pages():
+        page["measured"] = measure(page, cookies, args.skip_streamed)
+        m = page["measured"]
+        if m["uncached"].get("skipped"):
+            print(f"  {page['name']:38} (queries measured by bench/memory.py)", flush=True)
+        else:
+            print(
+                f"  {page['name']:38} HTTP {m['uncached']['status']}  "
+                f"{m['uncached']['bytes']:>10} B  {m['uncached']['queries']:>4} queries "
+                f"uncached, {m['cached']['queries']:>4} cached  ({m['uncached']['seconds']:.3f} s)",
+                flush=True,
+            )
+        result["pages"].append(page)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

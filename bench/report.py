@@ -1,0 +1,265 @@
+"""Turn the JSON results of one benchmark run into Markdown tables (bench/results/report.md).
+
+python -m bench.report --results bench/results/<run>
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+SIZES = ("1k", "50k")
+PUBLIC = (
+    "catalogue",
+    "catalogue search ?q=sprog",
+    "catalogue filter ?kommune&aar",
+    "project page",
+    "pool page",
+    "barometer",
+)
+BARE = "bare view (reference)"
+
+
+def load(path: Path):
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def fmt(value, digits=1) -> str:
+    if value is None:
+        return "–"
+    if value >= 100:
+        return f"{value:.0f}"
+    return f"{value:.{digits}f}"
+
+
+def cell(entry: dict | None, bare: float | None) -> list[str]:
+    """req/s, p50, p95, % of bare for one pass of one page."""
+    if entry is None:
+        return ["", "", "", ""]
+    if "pair" in entry:
+        pair = entry["pair"]
+        seconds = sorted(r["seconds"] for r in pair["requests"])
+        failed = [r for r in pair["requests"] if not r["ok"]]
+        note = f" ({len(failed)} of 2 **FAILED**)" if failed else ""
+        ratio = f"{100 * pair['rps'] / bare:.2f} %" if bare else ""
+        return [f"{pair['rps']:.2f}⁴{note}", fmt(1000 * seconds[0]), fmt(1000 * seconds[-1]), ratio]
+    probe = entry["probe"]
+    if "wrk" not in entry:
+        if probe.get("skipped"):
+            return ["never enters the cache¹", "", "", ""]
+        how = f"HTTP {probe['status']}" if probe["status"] else "no response"
+        return [f"**FAILED** ({how} after {probe['seconds']:.0f} s)", "", "", "0 %"]
+    w = entry["wrk"]
+    rps = w["rps"]
+    mark = "²" if entry.get("slow_mode") else ""
+    bad = sum(w[k] for k in w if k.startswith("errors_"))
+    errors = f" ({bad} errors)" if bad else ""
+    ratio = f"{100 * rps / bare:.1f} %" if bare else ""
+    return [f"{fmt(rps)}{mark}{errors}", fmt(w["p50_ms"]), fmt(w["p95_ms"]), ratio]
+
+
+def queries(page: dict, memory: dict | None) -> str:
+    m = page["measured"]
+    if m["uncached"].get("skipped"):
+        mode = "json-stream" if page["path"].endswith(".json") else "csv-stream"
+        found = [r for r in (memory or {}).get("results", []) if r.get("mode") == mode]
+        return f"{found[0]['queries']}³" if found else "–"
+    if m["uncached"]["cacheable"] and page["path"] != "/bench/bare/":
+        return f"{m['uncached']['queries']} / {m['cached']['queries']}"
+    return str(m["uncached"]["queries"])
+
+
+def size_table(size: str, pages: dict, result: dict, memory: dict | None) -> list[str]:
+    uncached, cached = result["passes"]["uncached"], result["passes"].get("cached", {})
+    bare_u = uncached.get(BARE, {}).get("wrk", {}).get("rps")
+    bare_c = cached.get(BARE, {}).get("wrk", {}).get("rps")
+    lines = [
+        f"### {result['applications']:,} applications".replace(",", "."),
+        "",
+        "| page | queries (miss / hit) | bytes | uncached req/s | p50 ms | p95 ms | % of bare "
+        "| cached req/s | p50 ms | p95 ms | % of bare |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for page in pages["pages"]:
+        name = page["name"]
+        size_bytes = page["measured"]["uncached"].get("bytes")
+        if page["path"] == "/bench/bare/":
+            size_bytes = result["bare_bytes"]
+        if size_bytes is None:
+            size_bytes = next(
+                (
+                    r["bytes"]
+                    for r in (memory or {}).get("results", [])
+                    if r.get("mode")
+                    == ("json-stream" if page["path"].endswith(".json") else "csv-stream")
+                ),
+                None,
+            )
+        row = [
+            f"{name} `{page['path']}`",
+            queries(page, memory),
+            f"{size_bytes:,}".replace(",", ".") if size_bytes is not None else "–",
+            *cell(uncached.get(name), bare_u),
+            *(cell(cached.get(name), bare_c) if name in cached else ["never cached", "", "", ""]),
+        ]
+        lines.append("| " + " | ".join(row) + " |")
+    lines.append("")
+    return lines
+
+
+def rps(result: dict, mode: str, name: str) -> float | None:
+    return result["passes"].get(mode, {}).get(name, {}).get("wrk", {}).get("rps")
+
+
+def targets(results: dict, concurrency: dict | None) -> list[str]:
+    big = results.get("50k")
+    small = results.get("1k")
+    lines = [
+        "| target | page | measured (uncached) | measured (cached) | verdict |",
+        "|---|---|---:|---:|---|",
+    ]
+    if big:
+        for mode_name in PUBLIC:
+            values = []
+            verdicts = []
+            for mode in ("uncached", "cached"):
+                bare = rps(big, mode, BARE)
+                entry = big["passes"].get(mode, {}).get(mode_name, {})
+                if "wrk" in entry and bare:
+                    ratio = 100 * entry["wrk"]["rps"] / bare
+                    p95 = entry["wrk"]["p95_ms"]
+                    values.append(f"{ratio:.1f} %, p95 {fmt(p95)} ms")
+                    verdicts.append(ratio >= 50 and p95 < 100)
+                else:
+                    values.append("failed" if entry else "–")
+                    verdicts.append(False)
+            verdict = {
+                (True, True): "met",
+                (False, True): "met with the cache only",
+                (True, False): "met uncached only",
+                (False, False): "**missed**",
+            }[tuple(verdicts)]
+            lines.append(
+                f"| ≥ 50 % of bare and p95 < 100 ms at 50.000 | {mode_name} | {values[0]} | "
+                f"{values[1]} | {verdict} |"
+            )
+    if big and small:
+        values = []
+        verdicts = []
+        for mode in ("uncached", "cached"):
+            a, b = rps(small, mode, "catalogue"), rps(big, mode, "catalogue")
+            if a and b:
+                values.append(f"{100 * b / a:.1f} % ({fmt(b)} / {fmt(a)} req/s)")
+                verdicts.append(b / a >= 0.8)
+            else:
+                values.append("–")
+                verdicts.append(False)
+        verdict = (
+            "met" if all(verdicts) else ("met with the cache only" if verdicts[1] else "**missed**")
+        )
+        lines.append(
+            f"| catalogue at 50.000 ≥ 80 % of at 1.000 | catalogue | {values[0]} | {values[1]} "
+            f"| {verdict} |"
+        )
+    if concurrency:
+        ok = concurrency["passed"]
+        lines.append(
+            f"| {concurrency['threads']} concurrent approvals, no error, no over-allocation | "
+            f"do_record_decision | {concurrency['approved']} approved, "
+            f"{concurrency['refused_insufficient_funds']} refused (InsufficientFunds), "
+            f"{concurrency['other_errors']} other errors | allocated {concurrency['allocated']} + "
+            f"reserved {concurrency['reserved']} ≤ budget {concurrency['budget']}: "
+            f"{concurrency['money_rule_holds']} | {'met' if ok else '**missed**'} |"
+        )
+    lines.append("")
+    return lines
+
+
+def memory_table(memory: dict) -> list[str]:
+    lines = [
+        f"Peak memory on {memory['applications']:,} applications".replace(",", ".")
+        + f" ({memory['parallel']} processes at a time):",
+        "",
+        "| how | bytes | seconds | queries | peak RSS MiB | increase during export MiB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in memory["results"]:
+        if "error" in r:
+            lines.append(f"| {r['mode']} | FAILED | | | | |")
+            continue
+        lines.append(
+            f"| {r['mode']}: {r['what']} | {r['bytes']:,} | {r['seconds']} | {r['queries']} | "
+            f"{r['peak_rss_mib']} | {r['peak_increase_mib']} |".replace(",", ".")
+        )
+    lines.append("")
+    return lines
+
+
+def errors_section(results: dict) -> list[str]:
+    lines = []
+    for size, result in results.items():
+        for mode, pages in result["passes"].items():
+            for name, entry in pages.items():
+                if entry.get("server_error_lines"):
+                    lines.append(
+                        f"- {size}, {mode}, {name}: {entry['server_error_lines']} error lines in "
+                        f"the gunicorn log, e.g. `{entry['server_errors'][0].strip()[:200]}`"
+                    )
+    return lines or ["- none"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", required=True, type=Path)
+    args = parser.parse_args()
+    d = args.results
+    machine = load(d / "machine.json") or {}
+    memory = load(d / "memory-50k.json")
+    concurrency = load(d / "concurrency.json")
+    results = {size: load(d / f"load-{size}.json") for size in SIZES}
+    results = {k: v for k, v in results.items() if v}
+    lines = ["# Benchmark results", ""]
+    if machine:
+        lines += [f"- {key}: {value}" for key, value in machine.items()] + [""]
+    first = next(iter(results.values()), None)
+    if first:
+        lines += [
+            f"gunicorn `{first['settings']['gunicorn']}`; wrk `{first['settings']['wrk']}` "
+            f"(slow pages: {first['settings']['slow']}); the bare view is as large as "
+            f"the catalogue's size (its size at each data size).",
+            "",
+        ]
+    for size in SIZES:
+        if size in results:
+            pages = load(d / f"pages-{size}.json")
+            lines += size_table(size, pages, results[size], memory if size == "50k" else None)
+    lines += [
+        "¹ the uncached request failed, so the page can never enter the cache.  ",
+        "² slow page: measured with one connection per gunicorn worker (-t1 -c2).  ",
+        "³ counted by bench/memory.py while streaming the download through the test client.  ",
+        "⁴ too slow for wrk: two requests at once (one per worker), each read to the end; "
+        "p50/p95 columns show the faster and the slower of the two.",
+        "",
+        "## Targets",
+        "",
+        *targets(results, concurrency),
+    ]
+    if memory:
+        lines += ["## Memory of the open-data downloads", "", *memory_table(memory)]
+    if concurrency:
+        lines += [
+            "## Concurrent approvals",
+            "",
+            "```json",
+            json.dumps(concurrency, indent=2, ensure_ascii=False),
+            "```",
+            "",
+        ]
+    lines += ["## Errors in the server log during the load", "", *errors_section(results), ""]
+    text = "\n".join(lines)
+    (d / "report.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
