@@ -65,12 +65,12 @@ def set_up(count: int, seed: int):
             municipality=municipality,
             policy=policy,
             year=year,
-            title=f"Benchmark-puljen {year}",
+            title=f"Benchmark pool {year}",
             budget=budget,
             status=PoolStatus.CLOSED,
             application_deadline=timezone.now(),
         )
-        ReservedLine.objects.create(pool=pool, title="Integrationspriser", amount=reserved)
+        ReservedLine.objects.create(pool=pool, title="Reserved for prizes", amount=reserved)
         applications = []
         for n, amount in enumerate(amounts, start=1):
             application = Application.objects.create(
@@ -79,7 +79,7 @@ def set_up(count: int, seed: int):
                 department=department,
                 committee=committee,
                 number=n,
-                title=f"Benchmark-indsats {n}",
+                title=f"Benchmark project {n}",
                 status=ApplicationStatus.RECOMMENDED,
                 submitted_at=timezone.now(),
             )

@@ -233,6 +233,54 @@ def new_errors(log_path: Path, offset: int) -> tuple[list[str], int]:
     return [line for line in lines if any(m in line for m in ERROR_MARKERS)], len(text)
 
 
+def measure(path: str, cookie: str | None, timing: float, args, master: int) -> dict:
+    """One measurement of a page that works, repeated (up to --retries times) while other
+    work on the machine took more than --max-foreign cores of CPU during it; the least
+    disturbed attempt is kept."""
+    attempts: list[dict] = []
+    for _ in range(1 + args.retries):
+        wait_quiet(master, args)
+        entry: dict = {}
+        with CpuMeter(master) as cpu:
+            if timing > args.slow_max / 2:
+                # Too slow for wrk to complete a request in its run: two requests at once,
+                # one per gunicorn worker, each read to the end (or until it fails).
+                entry["pair"] = pair(path, cookie)
+            elif timing <= args.slow:
+                entry["wrk"] = wrk(path, cookie, args.threads, args.connections, args.duration)
+            else:
+                seconds = min(args.slow_max, max(args.duration, 4 * timing))
+                entry["wrk"] = wrk(path, cookie, 1, 2, seconds)
+                entry["slow_mode"] = True
+        entry["cpu"] = cpu.result
+        attempts.append(entry)
+        wait_idle(master)
+        if cpu.result["foreign_cores"] <= args.max_foreign:
+            break
+    best = min(attempts, key=lambda e: e["cpu"]["foreign_cores"])
+    best["attempts"] = len(attempts)
+    return best
+
+
+def _foreign_cores(master: int, seconds: float = 1.0) -> float:
+    """CPU used by processes other than ours (gunicorn, its database backends, this one)."""
+    ours = _busy_pids(master) + [os.getpid()]
+    tick = os.sysconf("SC_CLK_TCK")
+    system, mine = _system_busy_ticks(), sum(_ticks(pid) for pid in ours)
+    time.sleep(seconds)
+    used = (_system_busy_ticks() - system) - (sum(_ticks(pid) for pid in ours) - mine)
+    return max(used, 0) / tick / seconds
+
+
+def wait_quiet(master: int, args) -> None:
+    """Wait (within this pass's budget) until other work on the machine is quiet."""
+    while args.quiet_budget > 0:
+        started = time.monotonic()
+        if _foreign_cores(master) <= args.max_foreign:
+            return
+        args.quiet_budget -= time.monotonic() - started
+
+
 def run_pass(
     mode: str, pages: list[dict], cookies: dict, args, log_path: Path, uncached: dict
 ) -> dict:
@@ -241,6 +289,7 @@ def run_pass(
         env.setdefault(key, value)
     env["PUBLIC_CACHE_SECONDS"] = "0" if mode == "uncached" else "300"
     env["BENCH_BARE_BYTES"] = str(args.bare_bytes)
+    args.quiet_budget = args.wait_for_quiet
     log_path.write_bytes(b"")
     server = start_server(env, log_path)
     results = {}
@@ -264,6 +313,7 @@ def run_pass(
             if page["measured"]["uncached"].get("skipped"):
                 # The national downloads (bench/prepare.py --skip-streamed): far too slow for
                 # wrk, so straight to two downloads at once, one per gunicorn worker.
+                wait_quiet(server.pid, args)
                 with CpuMeter(server.pid) as cpu:
                     entry["pair"] = pair(path, cookie)
                 entry["cpu"] = cpu.result
@@ -280,23 +330,10 @@ def run_pass(
                 wrk(path, cookie, args.threads, args.connections, 1)
                 wait_idle(server.pid)
                 timing = probe(path, cookie, timeout=GUNICORN_TIMEOUT + 30)["seconds"]
-            if first["ok"] and timing > args.slow_max / 2:
-                # Too slow for wrk to complete any request in its run: two requests at once,
-                # one per gunicorn worker, each read to the end (or until it fails).
-                with CpuMeter(server.pid) as cpu:
-                    entry["pair"] = pair(path, cookie)
-                entry["cpu"] = cpu.result
-            elif first["ok"] and timing <= args.slow:
-                with CpuMeter(server.pid) as cpu:
-                    entry["wrk"] = wrk(path, cookie, args.threads, args.connections, args.duration)
-                entry["cpu"] = cpu.result
-            elif first["ok"]:
-                seconds = min(args.slow_max, max(args.duration, 4 * timing))
-                with CpuMeter(server.pid) as cpu:
-                    entry["wrk"] = wrk(path, cookie, 1, 2, seconds)
-                entry["cpu"] = cpu.result
-                entry["slow_mode"] = True
-            entry["drain_seconds"] = wait_idle(server.pid)
+            if first["ok"]:
+                entry.update(measure(path, cookie, timing, args, server.pid))
+            else:
+                wait_idle(server.pid)
             errors, offset = new_errors(log_path, offset)
             entry["server_errors"] = errors[:20]
             entry["server_error_lines"] = len(errors)
@@ -328,7 +365,8 @@ def _summary(entry: dict) -> str:
     return (
         f"{w['rps']:8.1f} req/s  p50 {w['p50_ms']:8.1f} ms  p95 {w['p95_ms']:8.1f} ms  "
         f"(-c{w['connections']}, {w['requests']} requests, {errors} errors; cores: server "
-        f"{cpu['server_cores']}, wrk {cpu['wrk_cores']}, foreign {cpu['foreign_cores']})"
+        f"{cpu['server_cores']}, wrk {cpu['wrk_cores']}, foreign {cpu['foreign_cores']}; "
+        f"attempts {entry.get('attempts', 1)})"
     )
 
 
@@ -341,6 +379,16 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=8)
     parser.add_argument("--slow", type=float, default=1.0, help="probe seconds for slow mode")
     parser.add_argument("--slow-max", type=float, default=20)
+    parser.add_argument(
+        "--max-foreign",
+        type=float,
+        default=0.25,
+        help="cores other processes may use during a run before it is repeated",
+    )
+    parser.add_argument("--retries", type=int, default=2)
+    parser.add_argument(
+        "--wait-for-quiet", type=float, default=240, help="seconds per pass to wait for quiet"
+    )
     args = parser.parse_args()
     prepared = json.loads(args.pages.read_text())
     pages = prepared["pages"]

@@ -26,7 +26,7 @@ from bench.common import setup_django
 
 MUNICIPALITY = "syntetisk-001"
 YEAR = 2020
-CASEWORKER = "bench-sagsbehandler"
+CASEWORKER = "bench-caseworker"
 
 
 def staff_and_caseworker():
@@ -46,7 +46,7 @@ def staff_and_caseworker():
             "municipality": department.municipality,
             "department": department,
             "first_name": "Bench",
-            "last_name": "Sagsbehandler",
+            "last_name": "Caseworker",
         },
     )
     caseworker_password = secrets.token_urlsafe(16)
@@ -122,7 +122,7 @@ def measure(page: dict, cookies: dict[str, str], skip_streamed: bool) -> dict:
     if page["session"]:
         client.cookies["sessionid"] = cookies[page["session"]]
     if skip_streamed and page["path"].startswith("/data/"):
-        # Measured by bench/memory.py, which streams them anyway (a minute each at 50.000).
+        # Measured by bench/memory.py, which streams them anyway (a minute each at 50,000).
         return {"uncached": {"skipped": True, "cacheable": False}, "cached": {"skipped": True}}
     cache.clear()
     uncached = fetch(client)

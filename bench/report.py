@@ -32,10 +32,20 @@ def fmt(value, digits=1) -> str:
     return f"{value:.{digits}f}"
 
 
+FOREIGN = 0.25  # cores used by other work during a run that mark it as disturbed
+
+
 def cell(entry: dict | None, bare: float | None) -> list[str]:
     """req/s, p50, p95, % of bare for one pass of one page."""
     if entry is None:
         return ["", "", "", ""]
+    values = _cell(entry, bare)
+    if entry.get("cpu", {}).get("foreign_cores", 0) > FOREIGN:
+        values[0] += f" ⁵ ({entry['cpu']['foreign_cores']:.1f})"
+    return values
+
+
+def _cell(entry: dict, bare: float | None) -> list[str]:
     if "pair" in entry:
         pair = entry["pair"]
         seconds = sorted(r["seconds"] for r in pair["requests"])
@@ -74,7 +84,7 @@ def size_table(size: str, pages: dict, result: dict, memory: dict | None) -> lis
     bare_u = uncached.get(BARE, {}).get("wrk", {}).get("rps")
     bare_c = cached.get(BARE, {}).get("wrk", {}).get("rps")
     lines = [
-        f"### {result['applications']:,} applications".replace(",", "."),
+        f"### {result['applications']:,} applications",
         "",
         "| page | queries (miss / hit) | bytes | uncached req/s | p50 ms | p95 ms | % of bare "
         "| cached req/s | p50 ms | p95 ms | % of bare |",
@@ -98,7 +108,7 @@ def size_table(size: str, pages: dict, result: dict, memory: dict | None) -> lis
         row = [
             f"{name} `{page['path']}`",
             queries(page, memory),
-            f"{size_bytes:,}".replace(",", ".") if size_bytes is not None else "–",
+            f"{size_bytes:,}" if size_bytes is not None else "–",
             *cell(uncached.get(name), bare_u),
             *(cell(cached.get(name), bare_c) if name in cached else ["never cached", "", "", ""]),
         ]
@@ -140,7 +150,7 @@ def targets(results: dict, concurrency: dict | None) -> list[str]:
                 (False, False): "**missed**",
             }[tuple(verdicts)]
             lines.append(
-                f"| ≥ 50 % of bare and p95 < 100 ms at 50.000 | {mode_name} | {values[0]} | "
+                f"| ≥ 50 % of bare and p95 < 100 ms at 50,000 | {mode_name} | {values[0]} | "
                 f"{values[1]} | {verdict} |"
             )
     if big and small:
@@ -158,7 +168,7 @@ def targets(results: dict, concurrency: dict | None) -> list[str]:
             "met" if all(verdicts) else ("met with the cache only" if verdicts[1] else "**missed**")
         )
         lines.append(
-            f"| catalogue at 50.000 ≥ 80 % of at 1.000 | catalogue | {values[0]} | {values[1]} "
+            f"| catalogue at 50,000 ≥ 80 % of at 1,000 | catalogue | {values[0]} | {values[1]} "
             f"| {verdict} |"
         )
     if concurrency:
@@ -177,7 +187,7 @@ def targets(results: dict, concurrency: dict | None) -> list[str]:
 
 def memory_table(memory: dict) -> list[str]:
     lines = [
-        f"Peak memory on {memory['applications']:,} applications".replace(",", ".")
+        f"Peak memory on {memory['applications']:,} applications"
         + f" ({memory['parallel']} processes at a time):",
         "",
         "| how | bytes | seconds | queries | peak RSS MiB | increase during export MiB |",
@@ -187,9 +197,10 @@ def memory_table(memory: dict) -> list[str]:
         if "error" in r:
             lines.append(f"| {r['mode']} | FAILED | | | | |")
             continue
+        size = f"{r['bytes']:,}"
         lines.append(
-            f"| {r['mode']}: {r['what']} | {r['bytes']:,} | {r['seconds']} | {r['queries']} | "
-            f"{r['peak_rss_mib']} | {r['peak_increase_mib']} |".replace(",", ".")
+            f"| {r['mode']}: {r['what']} | {size} | {r['seconds']} | {r['queries']} | "
+            f"{r['peak_rss_mib']} | {r['peak_increase_mib']} |"
         )
     lines.append("")
     return lines
@@ -238,7 +249,9 @@ def main() -> None:
         "² slow page: measured with one connection per gunicorn worker (-t1 -c2).  ",
         "³ counted by bench/memory.py while streaming the download through the test client.  ",
         "⁴ too slow for wrk: two requests at once (one per worker), each read to the end; "
-        "p50/p95 columns show the faster and the slower of the two.",
+        "p50/p95 columns show the faster and the slower of the two.  ",
+        f"⁵ disturbed: other work on the machine used more than {FOREIGN} cores during the "
+        "run (in brackets) even after waiting and repeating; the number is pessimistic.",
         "",
         "## Targets",
         "",

@@ -65,32 +65,32 @@ load() {
     --duration "$DURATION" --connections "$CONNECTIONS" --threads "$THREADS" --slow-max 12
 }
 
-step "1.000 applications: 2 municipalities × 10 years × 50"
+step "1,000 applications: 2 municipalities × 10 years × 50"
 $PY manage.py generate_scale_data --municipalities 2 --years 10 --per-year 50
 analyze
-step "Queries per request (test client), 1.000"
+step "Queries per request (test client), 1,000"
 $PY -m bench.prepare --out "$OUT/pages-1k.json"
-step "Load (gunicorn + wrk), 1.000"
+step "Load (gunicorn + wrk), 1,000"
 load 1k
 
-step "50.000 applications: 98 more municipalities × 10 years × 50"
+step "50,000 applications: 98 more municipalities × 10 years × 50"
 $PY manage.py generate_scale_data --municipalities 98 --years 10 --per-year 50
 analyze
-step "Queries per request (test client), 50.000"
+step "Queries per request (test client), 50,000"
 $PY -m bench.prepare --skip-streamed --out "$OUT/pages-50k.json"
-step "Load (gunicorn + wrk), 50.000"
+step "Load (gunicorn + wrk), 50,000"
 load 50k
 
 # The remaining steps are independent: one that fails is reported and the others still run.
 status=0
-step "EXPLAIN of the catalogue search, 50.000"
+step "EXPLAIN of the catalogue search, 50,000"
 if $PY -m bench.explain --out "$OUT/explain-50k.txt" >/dev/null; then
   grep -E "^(## |Matches|Execution Time)|Index Scan on application_search_danish" \
     "$OUT/explain-50k.txt" | cut -c1-140
 else echo "FAILED"; status=1; fi
-step "Memory of the open-data downloads, 50.000"
+step "Memory of the open-data downloads, 50,000"
 $PY -m bench.memory --out "$OUT/memory-50k.json" || { echo "FAILED"; status=1; }
-step "Profiles, 50.000"
+step "Profiles, 50,000"
 $PY -m bench.profile_pages --pages "$OUT/pages-50k.json" --out "$OUT/profile-50k" \
   || { echo "FAILED"; status=1; }
 step "50 concurrent approvals"
