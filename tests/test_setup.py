@@ -21,7 +21,7 @@ def test_the_database_is_the_one_configured():
 )
 def test_production_refuses_to_start_without_a_secret_key(env, message):
     result = subprocess.run(
-        [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
+        [sys.executable, "-c", "import portal.wsgi"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
         capture_output=True,
         text=True,

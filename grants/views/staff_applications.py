@@ -93,16 +93,15 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
 
 
 class ActionView(StaffRequiredMixin, View):
-    """POST-only action on one application: validate a small form, call one service."""
+    """POST-only action on one application: validate a small form, call one service.
+
+    Subclasses define `perform(application, form)` and may set `form_class`."""
 
     form_class = None
     success_message = ""
 
     def form_kwargs(self, application) -> dict:
         return {}
-
-    def perform(self, application, form):
-        raise NotImplementedError
 
     def post(self, request, pk: int):
         application = get_staff_application(request, pk)
@@ -227,13 +226,9 @@ class CarryOverView(ActionView):
 
 
 class FormPageView(StaffRequiredMixin, TemplateView):
-    """A page with one form about one application (review, recommendation, decision)."""
+    """A page with one form about one application (review, recommendation, decision).
 
-    def get_form(self, application, data=None):
-        raise NotImplementedError
-
-    def save(self, application, form):
-        raise NotImplementedError
+    Subclasses define `get_form(application, data=None)` and `save(application, form)`."""
 
     def render(self, application, form, status=200):
         context = self.get_context_data(application=application, form=form)
