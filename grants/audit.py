@@ -50,7 +50,13 @@ class AuditEntry:
 
 
 def _tracked_fields(model) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS]
+    """The fields the audit trail records (HistoricalRecords may exclude some)."""
+    recorded = {f.attname for f in model.history.model._meta.concrete_fields}
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in SKIPPED_FIELDS and f.attname in recorded
+    ]
 
 
 def _show(value, field: models.Field, related: dict) -> str:

@@ -4,11 +4,10 @@ Every public page and the open data take their rows from here, so a draft, a rej
 application, a review or a contact person can never reach them by accident.
 """
 
-from collections import defaultdict
-
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +36,31 @@ def with_public_relations(queryset: QuerySet[Application]) -> QuerySet[Applicati
 
 
 def with_totals(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    return queryset.annotate(granted_total=Coalesce(Sum("allocations__amount"), ZERO))
+    """`granted_total`: what the project was granted in all. A correlated subquery, not a
+    join and SUM, so the list query has no GROUP BY and its count stays a plain COUNT."""
+    totals = (
+        Allocation.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return queryset.annotate(granted_total=Coalesce(Subquery(totals), ZERO))
+
+
+def relevant_municipality_id(data) -> int | None:
+    """The municipality the catalogue's goal and committee choices are for: the chosen
+    one, else the one of the chosen goal or committee. Listing every municipality's goals
+    and committees would make the page grow with the country (98 × ~10 options)."""
+    if not data:
+        return None
+    if slug := data.get("kommune"):
+        return Municipality.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if (pk := data.get("maal", "")).isdigit() and len(pk) < 10:
+        return Goal.objects.filter(pk=pk).values_list("policy__municipality", flat=True).first()
+    if (pk := data.get("udvalg", "")).isdigit() and len(pk) < 10:
+        return Committee.objects.filter(pk=pk).values_list("municipality", flat=True).first()
+    return None
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -55,13 +78,13 @@ class ProjectFilter(django_filters.FilterSet):
     maal = django_filters.ModelChoiceFilter(
         label=_("Mål"),
         field_name="goals",
-        queryset=Goal.objects.select_related("policy__municipality"),
+        queryset=Goal.objects.none(),
         empty_label=_("Alle mål"),
     )
     udvalg = django_filters.ModelChoiceFilter(
         label=_("Udvalg"),
         method="filter_committee",
-        queryset=Committee.objects.select_related("municipality"),
+        queryset=Committee.objects.none(),
         empty_label=_("Alle udvalg"),
     )
     maalgruppe = django_filters.CharFilter(
@@ -78,14 +101,22 @@ class ProjectFilter(django_filters.FilterSet):
         model = Application
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["maal"].field.label_from_instance = lambda goal: (
-            f"{goal.policy.municipality.name}: {goal.label} {goal.display_title}"
-        )
-        self.filters["udvalg"].field.label_from_instance = lambda c: (
-            f"{c.municipality.name}: {c.name}"
-        )
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.municipality_id = relevant_municipality_id(data)
+        goal_filter, committee_filter = self.filters["maal"], self.filters["udvalg"]
+        if self.municipality_id is None:
+            help_text = _("Vælg en kommune for at vælge blandt dens mål og udvalg.")
+            goal_filter.extra["help_text"] = committee_filter.extra["help_text"] = help_text
+        else:
+            goal_filter.queryset = Goal.objects.filter(
+                policy__municipality=self.municipality_id
+            ).order_by("policy__period_start", "kind", "number")
+            committee_filter.queryset = Committee.objects.filter(
+                municipality=self.municipality_id
+            ).order_by("name")
+        goal_filter.field.label_from_instance = lambda goal: f"{goal.label}: {goal.display_title}"
+        committee_filter.field.label_from_instance = lambda c: f"{c.name} ({c.abbreviation})"
         self.filters["aar"].field.widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
 
     def filter_search(self, queryset, name, value):
@@ -99,56 +130,94 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(Q(Exists(funded_that_year)) | Q(Exists(carried_into_year)))
 
     def filter_committee(self, queryset, name, value):
-        # A subquery, not a join: a join on co-committees would repeat the allocations that
-        # granted_total sums.
+        # A subquery, not a join: a join on co-committees would repeat rows.
         co_committee = Application.co_committees.through.objects.filter(
             application=OuterRef("pk"), committee=value
         )
         return queryset.filter(Q(committee=value) | Q(Exists(co_committee)))
 
 
-def facet_counts(queryset: QuerySet[Application]) -> dict[str, list]:
+def facet_counts(queryset: QuerySet[Application], *, municipality_id: int | None) -> dict:
     """How many of the current results each municipality, year and committee filter would
-    give: years count carry-over into the year, committees count co-committees, exactly
-    as the filters match."""
-    ids = queryset.order_by().values("pk")
-    funded_years = Allocation.objects.filter(application__in=ids).values_list(
-        "pool__year", "application_id"
+    give, counted by the database: years count carry-over into the year and committees
+    count co-committees, exactly as the filters match. Committees only for one
+    municipality (the chosen one, or the only one in the results)."""
+    if queryset.query.is_empty():  # invalid filters: no results, nothing to count
+        return {"municipalities": [], "years": [], "committees": [], "committees_shown": False}
+    results = Application.objects.filter(pk__in=queryset.order_by().values("pk"))
+    municipalities = list(
+        results.values("municipality", "municipality__slug", "municipality__name")
+        .annotate(n=Count("pk"))
+        .order_by("municipality__name")
     )
-    carried_years = CarryOver.objects.filter(application__in=ids).values_list(
-        "to_pool__year", "application_id"
-    )
-    by_year = defaultdict(set)
-    for year, application_id in [*funded_years, *carried_years]:
-        by_year[year].add(application_id)
-    main = Application.objects.filter(pk__in=ids, committee__isnull=False).values_list(
-        "committee_id", "pk"
-    )
-    co = Application.co_committees.through.objects.filter(application__in=ids).values_list(
-        "committee_id", "application_id"
-    )
-    by_committee = defaultdict(set)
-    for committee_id, application_id in [*main, *co]:
-        by_committee[committee_id].add(application_id)
-    committees = Committee.objects.filter(pk__in=by_committee).select_related("municipality")
+    if municipality_id is None and len(municipalities) == 1:
+        municipality_id = municipalities[0]["municipality"]
     return {
-        "municipalities": list(
-            Municipality.objects.filter(applications__in=ids)
-            .annotate(n=Count("applications", distinct=True))
-            .order_by("name")
-            .values("slug", "name", "n")
-        ),
-        "years": [
-            {"year": year, "n": len(by_year[year])} for year in sorted(by_year, reverse=True)
+        "municipalities": [
+            {"slug": row["municipality__slug"], "name": row["municipality__name"], "n": row["n"]}
+            for row in municipalities
         ],
-        "committees": [
-            {
-                "pk": c.pk,
-                "abbreviation": c.abbreviation,
-                "name": c.name,
-                "municipality__name": c.municipality.name,
-                "n": len(by_committee[c.pk]),
-            }
-            for c in sorted(committees, key=lambda c: (c.municipality.name, c.abbreviation))
-        ],
+        "years": _year_counts(results),
+        "committees": _committee_counts(results, municipality_id),
+        "committees_shown": municipality_id is not None,
     }
+
+
+def _year_counts(results: QuerySet[Application]) -> list[dict]:
+    """Distinct (year, project) pairs from allocations and carry-overs, counted per year."""
+    ids = results.values("pk")
+    funded = (
+        Allocation.objects.filter(application__in=ids)
+        .order_by()
+        .annotate(facet_year=F("pool__year"))
+        .values_list("facet_year", "application_id")
+    )
+    carried = (
+        CarryOver.objects.filter(application__in=ids)
+        .order_by()
+        .annotate(facet_year=F("to_pool__year"))
+        .values_list("facet_year", "application_id")
+    )
+    pairs_sql, params = funded.union(carried).order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT facet_year, COUNT(*) FROM ({pairs_sql}) AS pairs "  # noqa: S608 (ORM SQL)
+            "GROUP BY facet_year ORDER BY facet_year DESC",
+            params,
+        )
+        return [{"year": year, "n": n} for year, n in cursor.fetchall()]
+
+
+def _committee_counts(results: QuerySet[Application], municipality_id: int | None) -> list:
+    if municipality_id is None:
+        return []
+    committees = list(Committee.objects.filter(municipality=municipality_id).order_by("name"))
+    through = Application.co_committees.through
+    counts = (
+        results.aggregate(
+            **{
+                f"c{committee.pk}": Count(
+                    "pk",
+                    filter=Q(committee=committee.pk)
+                    | Q(
+                        Exists(
+                            through.objects.filter(application=OuterRef("pk"), committee=committee)
+                        )
+                    ),
+                )
+                for committee in committees
+            }
+        )
+        if committees
+        else {}
+    )
+    return [
+        {
+            "pk": committee.pk,
+            "abbreviation": committee.abbreviation,
+            "name": committee.name,
+            "n": counts[f"c{committee.pk}"],
+        }
+        for committee in committees
+        if counts[f"c{committee.pk}"]
+    ]

@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal og kommuner")
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the deploy checks)
         from .public_cache import connect_signals
 
         connect_signals()

@@ -1,10 +1,12 @@
 """Caching of public pages, safe because it is invalidated whenever data changes.
 
 Only anonymous GET requests are cached, per language and full address. Every save or delete
-of the portal's data raises a version number in the cache, so the next request renders
-afresh; the timeout is only a safety net. With several app servers, set REDIS_URL so they
-share the cache and its version (docs/deployment.md). Staff and caseworker pages are never
-cached, so staff never see stale money.
+of data a public page shows raises a version number in the cache, so the next request
+renders afresh; the timeout is only a safety net. Changes no public page shows (a login's
+`last_login`, a draft's autosave, a review, the audit trail) leave the cache alone, so the
+hit rate survives working hours. With several app servers or workers, set REDIS_URL so they
+share the cache and its version (docs/deployment.md; `check --deploy` warns without it).
+Staff and caseworker pages are never cached, so staff never see stale money.
 
 Each page carries a per-request CSP nonce; a cached page gets the new request's nonce.
 """
@@ -16,12 +18,11 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import translation
 
 VERSION_KEY = "public-pages-version"
 MAX_CACHED_PATH = 300
-CACHED_APPS = ("portal", "policies", "grants", "indicators")
 
 
 def current_version() -> int:
@@ -39,16 +40,85 @@ def bump_version(**_kwargs) -> None:
         cache.set(VERSION_KEY, 2, timeout=None)
 
 
+# Rows of these models appear on public pages whatever their state.
+PUBLIC_MODELS = frozenset(
+    {
+        "portal.Municipality",
+        "portal.Committee",
+        "portal.Department",
+        "policies.Policy",
+        "policies.Principle",
+        "policies.Goal",
+        "policies.Target",
+        "policies.SDG",
+        "policies.ActionPlan",
+        "grants.Pool",
+        "grants.ReservedLine",
+        "grants.Allocation",
+        "grants.CarryOver",
+        "grants.Report",
+        "grants.CriterionResult",
+        "indicators.Indicator",
+        "indicators.Measurement",
+    }
+)
+# Applications and their success criteria appear only once funded.
+FUNDED_ONLY_MODELS = frozenset({"grants.Application", "grants.SuccessCriterion"})
+
+
+def _funded_application(application_id) -> bool:
+    from grants.models import FUNDED_STATUSES, Application
+
+    return Application.objects.filter(pk=application_id, status__in=FUNDED_STATUSES).exists()
+
+
+def shows_publicly(instance) -> bool:
+    """Whether a change to this row can change a public page."""
+    label = instance._meta.label
+    if label in PUBLIC_MODELS:
+        return True
+    if label == "grants.Application":
+        from grants.models import FUNDED_STATUSES
+
+        return instance.status in FUNDED_STATUSES or getattr(instance, "_was_funded", False)
+    if label == "grants.SuccessCriterion":
+        return _funded_application(instance.application_id)
+    return False
+
+
+def _remember_whether_funded(sender, instance, **_kwargs) -> None:
+    """Before an application is saved: was it public? (An edit could take it out.)"""
+    from grants.models import FUNDED_STATUSES
+
+    instance._was_funded = (
+        instance.pk is not None
+        and instance.status not in FUNDED_STATUSES
+        and _funded_application(instance.pk)
+    )
+
+
+def _on_change(sender, instance, **_kwargs) -> None:
+    if shows_publicly(instance):
+        bump_version()
+
+
+def _on_m2m_change(sender, instance, action, **_kwargs) -> None:
+    if action.startswith("post_") and shows_publicly(instance):
+        bump_version()
+
+
 def connect_signals() -> None:
-    for app_label in CACHED_APPS:
-        for model in apps.get_app_config(app_label).get_models():
-            post_save.connect(
-                bump_version, sender=model, dispatch_uid=f"cache-{model._meta.label}-s"
-            )
-            post_delete.connect(
-                bump_version, sender=model, dispatch_uid=f"cache-{model._meta.label}-d"
-            )
-    m2m_changed.connect(bump_version, dispatch_uid="cache-m2m")
+    labels = PUBLIC_MODELS | FUNDED_ONLY_MODELS
+    for label in labels:
+        model = apps.get_model(label)
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"cache-{label}-s")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"cache-{label}-d")
+    pre_save.connect(
+        _remember_whether_funded,
+        sender=apps.get_model("grants.Application"),
+        dispatch_uid="cache-application-was-funded",
+    )
+    m2m_changed.connect(_on_m2m_change, dispatch_uid="cache-m2m")
 
 
 def _cacheable(request) -> bool:

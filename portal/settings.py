@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # SearchVectorField (the search document); harmless on SQLite
     "django_filters",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -111,6 +112,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A ceiling on any one SQL statement (milliseconds), for the web servers: a query that
+# cannot finish in time ends as a handled error instead of a worker killed by gunicorn's
+# timeout. Set it below that timeout (docs/deployment.md); 0 (the default) means none, which
+# management commands such as migrate need.
+STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT", 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEMENT_TIMEOUT_MS:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN IMMEDIATE: concurrent writers queue instead of failing mid-transaction.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"

@@ -50,3 +50,47 @@ def test_language_switch_works_from_a_cached_page(demo):
     visitor.get("/")
     response = visitor.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
+
+
+def test_changes_no_public_page_shows_keep_the_cache(client, demo):
+    """A login (last_login) or a draft's autosave must not empty the national cache."""
+    from portal.public_cache import current_version
+
+    client.get(reverse("public:catalogue"))
+    before = current_version()
+    staff = User.objects.get(username="frb-sekretariat")
+    staff.last_login = staff.date_joined
+    staff.save()
+    funded = Application.objects.get(title="Kvinder i job")
+    draft = Application.objects.create(
+        municipality=funded.municipality,
+        pool=funded.pool,
+        department=funded.department,
+        title="Kladde",
+    )
+    draft.description = "Ændret i en kladde"
+    draft.save()
+    draft.goals.set([])
+    assert current_version() == before
+
+
+def test_funding_and_unfunding_a_project_change_the_public_pages(client, demo):
+    """A project entering or (by an administrator's edit) leaving the funded statuses."""
+    url = reverse("public:catalogue")
+    project = Application.objects.get(title="Kvinder i job")
+    assert "Kvinder i job" in client.get(url).content.decode()
+    project.status = "in_review"
+    project.save()
+    assert "Kvinder i job" not in client.get(url).content.decode()
+    project.status = "approved"
+    project.save()
+    assert "Kvinder i job" in client.get(url).content.decode()
+
+
+def test_editing_a_funded_projects_goals_shows_at_once(client, demo):
+    project = Application.objects.get(title="Kvinder i job")
+    url = reverse("public:project", args=[project.pk])
+    goal_link = reverse("politikker:goal", args=[project.goals.first().pk])
+    assert goal_link in client.get(url).content.decode()
+    project.goals.clear()
+    assert goal_link not in client.get(url).content.decode()

@@ -298,17 +298,79 @@ def test_postgres_search_uses_the_gin_index(make_application):
     fund(make_application(title="Kvindegruppe"))
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'application_search_danish'"
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'application_search_document'"
         )
         (indexdef,) = cursor.fetchone()
-    assert "USING gin" in indexdef
-    assert "to_tsvector('danish'::regconfig" in indexdef
+    assert "USING gin (search_document)" in indexdef
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_indexscan = off")
         plan = search(Application.objects.order_by(), "kvinder").values("pk").explain()
-    assert "application_search_danish" in plan
+    assert "application_search_document" in plan
+
+
+@postgres_only
+def test_postgres_search_document_follows_edits_and_bulk_inserts(make_application):
+    def found(text):
+        return set(search(Application.objects.all(), text).values_list("title", flat=True))
+
+    project = make_application(title="Lektiecafé", target_group="Skolebørn")
+    assert found("cykelkursus") == set()
+    # Also a bulk update, which bypasses save(): the database keeps the document current.
+    Application.objects.filter(pk=project.pk).update(description="Cykelkursus for kvinder")
+    assert found("cykelkursus") == {"Lektiecafé"}
+    project.refresh_from_db()
+    project.title = "Cykelskolen"
+    project.save()
+    assert found("lektiecafé") == set()
+    assert found("cykelskolen") == {"Cykelskolen"}
+    Application.objects.bulk_create(
+        [
+            Application(
+                **{
+                    f.attname: getattr(project, f.attname)
+                    for f in Application._meta.concrete_fields
+                    if f.attname not in ("id", "number", "search_document")
+                }
+                | {"title": "Svømmehold"}
+            )
+        ]
+    )
+    assert found("svømmehold") == {"Svømmehold"}
+
+
+@postgres_only
+def test_postgres_search_ranks_a_match_in_the_title_first(client, make_application):
+    fund(make_application(title="Netværk for forældre", description="Sprogcafé og sprog"))
+    fund(make_application(title="Sprogcafé", description="Et mødested"))
+    response = client.get(CATALOGUE, {"q": "sprogcafé"})
+    in_order = re.findall(r'card-title"><a href="/projekter/\d+/">(.*?)</a>', html_of(response))
+    assert in_order == ["Sprogcafé", "Netværk for forældre"]
+
+
+@postgres_only
+def test_a_search_stopped_by_the_statement_timeout_gets_a_clear_answer(
+    client, demo, monkeypatch, settings
+):
+    """With DATABASE_STATEMENT_TIMEOUT set, a query that runs too long ends in a readable
+    503 page (never cached), not a worker killed by the web server's timeout."""
+    import grants.views.public as views
+
+    def too_slow(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 50")
+            cursor.execute("SELECT pg_sleep(2)")
+
+    settings.STATEMENT_TIMEOUT_MS = 50
+    monkeypatch.setattr(views, "facet_counts", too_slow)
+    response = client.get(CATALOGUE, {"q": "sprog"})
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "Søgningen tog for lang tid" in html
+    assert 'value="sprog"' in html  # the search box keeps what was typed
+    monkeypatch.undo()
+    assert client.get(CATALOGUE, {"q": "sprog"}).status_code == 200  # works again at once
 
 
 BAD_QUERIES = [

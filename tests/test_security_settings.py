@@ -14,19 +14,21 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 20 + "production-like-secret-key-with-enough-entropy-0123456789",
     "ALLOWED_HOSTS": "integration.kommune.dk",
     "DATABASE_URL": "sqlite:///:memory:",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # not connected to by the checks
 }
 
 
-def test_check_deploy_reports_nothing_with_production_settings():
+def check_deploy(**changes) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("SECURE_")
-        and key != "DJANGO_ALLOW_ASYNC_UNSAFE"  # set by browser tests
+        and key not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL")  # browser tests; this machine
     }
-    env.pop("SECURE_SSL_REDIRECT", None)
     env |= PRODUCTION_ENV | {"DJANGO_SETTINGS_MODULE": "portal.settings"}
-    result = subprocess.run(
+    env |= changes
+    env = {key: value for key, value in env.items() if value is not None}
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -34,8 +36,20 @@ def test_check_deploy_reports_nothing_with_production_settings():
         text=True,
         check=False,
     )
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_workers_would_not_share_the_public_cache():
+    result = check_deploy(REDIS_URL=None)
+    assert result.returncode != 0
+    assert "portal.W001" in result.stdout + result.stderr
+    assert "REDIS_URL" in result.stdout + result.stderr
+    assert check_deploy(REDIS_URL=None, PUBLIC_CACHE_SECONDS="0").returncode == 0
 
 
 @pytest.mark.parametrize("path", ["/", "/projekter/", "/login/"])

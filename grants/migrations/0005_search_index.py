@@ -13,10 +13,12 @@ INDEX_NAME = "application_search_danish"
 def create_index(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from grants.search import search_vector
+    from django.contrib.postgres.search import SearchVector
 
     Application = apps.get_model("grants", "Application")
-    index = GinIndex(search_vector(), name=INDEX_NAME)
+    # The search's expression at the time (0006 replaced it with a stored column).
+    fields = ("title", "target_group", "challenge", "purpose", "description", "anchoring")
+    index = GinIndex(SearchVector(*fields, config="danish"), name=INDEX_NAME)
     schema_editor.execute(index.create_sql(Application, schema_editor))
 
 

@@ -4,6 +4,7 @@ The fields follow the application form of DESIGN.md, heading by heading and in o
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -145,7 +146,12 @@ class Application(models.Model):
         blank=True,
         help_text=_("Hvor oplysningerne stammer fra, når ansøgningen er indlæst fra et dokument."),
     )
-    history = HistoricalRecords(m2m_fields=[goals, co_committees, sdgs])
+    # The full-text search document, kept current by a PostgreSQL trigger (migration 0006) and
+    # indexed with GIN; unused (empty) on SQLite, where search falls back to icontains.
+    search_document = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(
+        m2m_fields=[goals, co_committees, sdgs], excluded_fields=["search_document"]
+    )
 
     # Content fields in form order; used for conflict reports and the printable copy.
     CONTENT_FIELDS = (

@@ -1,8 +1,12 @@
 """Public pages: the catalogue of funded projects, a project page, the pools."""
 
 from collections import defaultdict
+from contextlib import nullcontext
 
+import psycopg
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import OperationalError, transaction
 from django.db.models import Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
@@ -25,9 +29,30 @@ from portal.public_cache import public_page
 PAGE_SIZE = 20
 
 
+def is_query_canceled(error: OperationalError) -> bool:
+    """The database's statement timeout (settings.STATEMENT_TIMEOUT_MS) stopped the query."""
+    return isinstance(error.__cause__, psycopg.errors.QueryCanceled)
+
+
 @method_decorator(public_page, name="dispatch")
 class CatalogueView(TemplateView):
     template_name = "grants/public/catalogue.html"
+
+    def get(self, request, *args, **kwargs):
+        # With a statement timeout: in a transaction (or savepoint), so a canceled query
+        # leaves the connection usable.
+        guard = transaction.atomic() if settings.STATEMENT_TIMEOUT_MS else nullcontext()
+        try:
+            with guard:
+                context = self.get_context_data(**kwargs)
+        except OperationalError as error:
+            if not is_query_canceled(error):
+                raise
+            filterset = ProjectFilter(request.GET or None, queryset=funded_projects().none())
+            context = super().get_context_data(filter=filterset, too_slow=True, **kwargs)
+            # 503 and not 200: never cached, and the visitor can simply try again.
+            return self.render_to_response(context, status=503)
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         queryset = with_public_relations(with_totals(funded_projects()))
@@ -35,18 +60,19 @@ class CatalogueView(TemplateView):
         results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         if filterset.is_bound and not filterset.is_valid():
             results = queryset.none()
-        if self.request.GET.get("q") and "rank" in results.query.annotations:
+        if "rank" in results.query.annotations:
             results = results.order_by("-rank", "-pool__year", "title")
         else:
             results = results.order_by("-pool__year", "municipality__name", "number", "title")
         page = Paginator(results, PAGE_SIZE).get_page(self.request.GET.get("side"))
+        page.object_list = list(page.object_list)  # run the queries here, not in the template
         query = self.request.GET.copy()
         query.pop("side", None)
         return super().get_context_data(
             filter=filterset,
             page=page,
             query=query.urlencode(),
-            facets=facet_counts(results),
+            facets=facet_counts(results, municipality_id=filterset.municipality_id),
             **kwargs,
         )
 
