@@ -1,14 +1,17 @@
 """The barometer's data: indicators grouped by policy and goal, each with its assessment."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
-from policies.models import Goal
+from policies.models import Goal, Policy
 
 from .models import Indicator, Measurement
-from .status import Assessment, assess
+from .status import Assessment, Status, assess
 
 
 @dataclass
@@ -20,6 +23,43 @@ class AssessedIndicator:
     @property
     def has_example_data(self) -> bool:
         return any(m.is_example for m in self.measurements)
+
+
+@dataclass
+class StatusCounts:
+    """How many indicators have each status, and whether any of them shows example data."""
+
+    counts: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
+    has_example_data: bool = False
+
+    def add(self, status: Status, has_example_data: bool) -> None:
+        self.counts[status] += 1
+        self.has_example_data = self.has_example_data or has_example_data
+
+    @property
+    def indicators(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def by_status(self) -> list[tuple[Status, int]]:
+        return [(status, self.counts[status]) for status in Status]
+
+
+@dataclass
+class PolicyBarometer:
+    """One policy's barometer page: its goals, each with its assessed indicators."""
+
+    policy: Policy
+    goals: list[tuple[Goal, list[AssessedIndicator]]]
+    totals: StatusCounts
+
+
+@dataclass
+class PolicySummary:
+    """One row of the barometer's index."""
+
+    policy: Policy
+    totals: StatusCounts
 
 
 def with_measurements(queryset: QuerySet[Indicator]) -> QuerySet[Indicator]:
@@ -35,6 +75,18 @@ def assessed(indicators) -> list[AssessedIndicator]:
         measurements = list(indicator.measurements.all())
         items.append(AssessedIndicator(indicator, measurements, assess(indicator, measurements)))
     return items
+
+
+def policy_indicators(policy: Policy) -> QuerySet[Indicator]:
+    """The indicators of a policy: on one of its goals, or on a target under one."""
+    return Indicator.objects.filter(Q(goal__policy=policy) | Q(target__goal__policy=policy))
+
+
+def policies_with_indicators() -> QuerySet[Policy]:
+    return Policy.objects.filter(
+        Exists(Indicator.objects.filter(goal__policy=OuterRef("pk")))
+        | Exists(Indicator.objects.filter(target__goal__policy=OuterRef("pk")))
+    )
 
 
 def barometers(policies) -> dict[int, list[tuple[Goal, list[AssessedIndicator]]]]:
@@ -53,3 +105,60 @@ def barometers(policies) -> dict[int, list[tuple[Goal, list[AssessedIndicator]]]
         if by_goal[goal.pk]:
             result[goal.policy_id].append((goal, by_goal[goal.pk]))
     return result
+
+
+def policy_barometer(policy: Policy) -> PolicyBarometer:
+    goals = barometers([policy]).get(policy.pk, [])
+    totals = StatusCounts()
+    for _goal, items in goals:
+        for item in items:
+            totals.add(item.assessment.status, item.has_example_data)
+    return PolicyBarometer(policy, goals, totals)
+
+
+class Point(NamedTuple):
+    """A measurement as a bare row: what `assess` reads of a Measurement, plus is_example."""
+
+    year: int
+    value: Decimal
+    comparison_value: Decimal | None
+    is_example: bool
+
+
+# Everything `assess` reads of an indicator, directly or through absolute_target.
+ASSESSED_FIELDS = (
+    "direction",
+    "baseline_value",
+    "baseline_year",
+    "target_kind",
+    "target_value",
+    "target_year",
+)
+
+
+def barometer_index() -> list[PolicySummary]:
+    """Every policy with indicators and its status counts, in three queries at any scale.
+
+    The status is still computed by `assess`, the one definition of it, for every indicator
+    (~1,000 with ~10,000 measurements at national scale). What makes that cheap is what is
+    loaded: indicators with only the fields `assess` reads and measurements as plain rows
+    (`values_list`, no model instances, no per-indicator prefetch) — building 10,000
+    Measurement instances would cost more than the statuses themselves.
+    """
+    policies = list(Policy.objects.select_related("municipality"))
+    indicators = Indicator.objects.annotate(
+        policy_pk=Coalesce(F("goal__policy_id"), F("target__goal__policy_id"))
+    ).only(*ASSESSED_FIELDS)
+    points = defaultdict(list)
+    rows = Measurement.objects.order_by("indicator_id", "year", "period").values_list(
+        "indicator_id", "year", "value", "comparison_value", "is_example"
+    )
+    for indicator_id, *point in rows:
+        points[indicator_id].append(Point(*point))
+    totals = defaultdict(StatusCounts)
+    for indicator in indicators.order_by():
+        measured = points.get(indicator.pk, [])
+        totals[indicator.policy_pk].add(
+            assess(indicator, measured).status, any(p.is_example for p in measured)
+        )
+    return [PolicySummary(policy, totals[policy.pk]) for policy in policies if policy.pk in totals]

@@ -56,7 +56,11 @@ def expected_value(indicator: Indicator, year: int) -> Decimal | None:
 
 
 def assess(indicator: Indicator, measurements: list[Measurement]) -> Assessment:
-    """`measurements` sorted oldest first (as Measurement's default ordering gives)."""
+    """`measurements` sorted oldest first (as Measurement's default ordering gives).
+
+    Only their `year`, `value` and `comparison_value` are read: the barometer's index passes
+    bare rows with those names (`selectors.Point`) instead of Measurement instances.
+    """
     if not measurements:
         return Assessment(Status.NO_DATA)
     latest = measurements[-1]

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from grants.models import Allocation
 from grants.public import funded_projects, with_public_relations, with_totals
 from indicators.models import Indicator
+from indicators.selectors import policy_indicators
 from portal.money import ZERO
 from portal.public_cache import public_page
 
@@ -46,6 +47,7 @@ class PolicyView(TemplateView):
             objectives=[g for g in goals if g.kind == "objective"],
             resources=[g for g in goals if g.kind == "resource"],
             action_plans=policy.action_plans.all(),
+            has_barometer=policy_indicators(policy).exists(),
             **kwargs,
         )
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from grants.models import Pool
 from grants.public import funded_projects
+from indicators.selectors import policies_with_indicators
 from policies.models import Goal, Policy
 
 
@@ -12,7 +13,14 @@ class StaticSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "public:catalogue", "public:pools", "politikker:list", "public:data"]
+        return [
+            "home",
+            "public:catalogue",
+            "public:pools",
+            "politikker:list",
+            "public:data",
+            "barometer:index",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -56,10 +64,23 @@ class GoalSitemap(Sitemap):
         return reverse("politikker:goal", args=[item.pk])
 
 
+class BarometerSitemap(Sitemap):
+    """The barometer of each policy that has indicators."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return policies_with_indicators().select_related("municipality").order_by("pk")
+
+    def location(self, item):
+        return reverse("barometer:policy", args=[item.municipality.slug, item.slug])
+
+
 SITEMAPS = {
     "static": StaticSitemap,
     "projects": ProjectSitemap,
     "pools": PoolSitemap,
     "policies": PolicySitemap,
     "goals": GoalSitemap,
+    "barometer": BarometerSitemap,
 }

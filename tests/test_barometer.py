@@ -1,14 +1,23 @@
-"""The public barometer, staff indicator management and the CSV import."""
+"""The public barometer (an index of the policies, a page per policy, a page per indicator),
+staff indicator management and the CSV import."""
 
+import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.imports import do_import_measurements
 from indicators.models import Indicator, Measurement
+from indicators.status import Status
+from policies.models import Policy
 from portal.models import User
+from portal.scale import generate
 
 
 @pytest.fixture
@@ -26,15 +35,135 @@ def upload(text: str, name="maalinger.csv"):
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
 
 
-def test_barometer_shows_both_municipalities_with_status_in_words(client, demo):
-    html = client.get(reverse("barometer:index")).content.decode()
-    assert "Frederiksberg Kommune: Integrationspolitik 2019-2022" in html
-    assert "Københavns Kommune: Integrationspolitik 2019-2022" in html
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def text(html: str) -> str:
+    """What a reader sees: tags removed, entities decoded, whitespace collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def rows(html: str) -> list[str]:
+    """The table's rows as a wide screen shows them (without the phones' summary lines)."""
+    html = re.sub(r'<div class="d-md-none[^"]*">.*?</div>', "", html, flags=re.S)
+    return [text(row) for row in re.findall(r"<tr>.*?</tr>", html, flags=re.S)]
+
+
+def policy_url(slug: str) -> str:
+    return reverse("barometer:policy", args=[slug, "integrationspolitik-2019-2022"])
+
+
+def test_index_lists_each_policy_with_its_status_counts(client, demo):
+    html = page(client, reverse("barometer:index"))
+    table = rows(html)
+    assert table[0] == "Kommune Politik Indikatorer Mål nået På rette vej Bagud Ikke nok data endnu"
+    # indicators, then reached, on track, behind, not enough data
+    assert table[1:] == [
+        "Frederiksberg Kommune Integrationspolitik 2019-2022 Eksempeldata 11 0 3 0 8",
+        "Københavns Kommune Integrationspolitik 2019-2022 Eksempeldata 21 0 2 3 16",
+    ]
+    assert Indicator.objects.filter(municipality__slug="koebenhavn").count() == 21
+    phones = "Indikatorer: 21 Mål nået: 0 På rette vej: 2 Bagud: 3 Ikke nok data endnu: 16"
+    assert phones in text(html)
+    for slug in ("frederiksberg", "koebenhavn"):
+        assert f'<a href="{policy_url(slug)}">Integrationspolitik 2019-2022</a>' in html
+    assert "politikker mærket »Eksempeldata« har målinger, der er opdigtede" in html
+    assert "Sådan beregnes status" in html
+    # The details are on the policies' own pages, not on the index.
+    assert "15,3 % (3. kvartal 2018)" not in html
+    assert "/barometer/indikator/" not in html
+
+
+def test_index_marks_example_data_only_where_there_is_some(client, demo):
+    Measurement.objects.filter(indicator__municipality__slug="frederiksberg").update(
+        is_example=False
+    )
+    table = rows(page(client, reverse("barometer:index")))
+    assert table[1].startswith("Frederiksberg Kommune Integrationspolitik 2019-2022 11 ")
+    assert table[2].startswith("Københavns Kommune Integrationspolitik 2019-2022 Eksempeldata ")
+
+
+def test_policy_page_shows_its_goals_indicator_tables_and_counts(client, demo):
+    html = page(client, policy_url("koebenhavn"))
+    assert "<h1>Københavns Kommune: Integrationspolitik 2019-2022</h1>" in html
     assert "15,3 % (3. kvartal 2018)" in html
     assert "12,24 % (2022)" in html  # 20 pct. fewer than 15,3
-    for word in ("På rette vej", "Bagud", "Ikke nok data endnu"):
-        assert word in html
-    assert "Eksempeldata" in html
+    shown = text(html)
+    for badge in ("Mål nået: 0", "På rette vej: 2", "Bagud: 3", "Ikke nok data endnu: 16"):
+        assert badge in shown
+    assert "Eksempeldata: nogle af målingerne her er opdigtede" in html
+    assert "Sådan beregnes status" in html
+    indicator = Indicator.objects.get(municipality__slug="koebenhavn", order=1)
+    assert reverse("barometer:indicator", args=[indicator.pk]) in html
+    goal = indicator.resolved_goal
+    assert f'id="maal-{goal.pk}"' in html
+    assert reverse("politikker:goal", args=[goal.pk]) in html
+    assert (
+        reverse("politikker:policy", args=["koebenhavn", "integrationspolitik-2019-2022"]) in html
+    )
+    # Only this policy's indicators.
+    frederiksberg = Indicator.objects.filter(municipality__slug="frederiksberg").first()
+    assert reverse("barometer:indicator", args=[frederiksberg.pk]) not in html
+    assert "Frederiksberg Kommune" not in html.split('<main id="main"', 1)[1]
+
+
+def test_unknown_policies_are_404(client, demo):
+    for url in (
+        reverse("barometer:policy", args=["koebenhavn", "findes-ikke"]),
+        reverse("barometer:policy", args=["findes-ikke", "integrationspolitik-2019-2022"]),
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_a_policy_without_indicators_is_not_listed_but_its_page_says_so(client, demo, policy):
+    assert "Testrup Kommune" not in page(client, reverse("barometer:index"))
+    html = page(client, reverse("barometer:policy", args=["testrup", policy.slug]))
+    assert "Ingen indikatorer for politikken endnu." in html
+    assert "/barometer/testrup/" not in page(client, "/politikker/testrup/" + policy.slug + "/")
+    sitemap = page(client, "/sitemap.xml")
+    assert f"/barometer/testrup/{policy.slug}/" not in sitemap
+
+
+def test_index_and_policy_pages_agree_on_every_status(client, demo):
+    """The index computes the statuses from bare rows; the policy page from full objects."""
+    generate(municipalities=2, years=4, per_year=1, first_year=2016)
+    reached = Indicator.objects.get(municipality__slug="koebenhavn", order=1)
+    reached.measurements.update(value=Decimal("10"))  # lower is better; the target is 12,24
+    table = rows(page(client, reverse("barometer:index")))[1:]
+    assert len(table) == 4
+    statuses = set()
+    for policy in Policy.objects.select_related("municipality"):
+        html = page(
+            client, reverse("barometer:policy", args=[policy.municipality.slug, policy.slug])
+        )
+        counts = [
+            int(n) for n in re.findall(r'<span class="badge [^"]*">[^<:]+: (\d+)</span>', html)
+        ]
+        assert len(counts) == 4
+        statuses |= {status for status, n in zip(Status, counts, strict=True) if n}
+        example = " Eksempeldata" if "Eksempeldata: nogle af målingerne" in html else ""
+        row = f"{policy.municipality.name} {policy.title}{example} {sum(counts)} "
+        assert row + " ".join(map(str, counts)) in table
+    assert statuses == set(Status)
+
+
+def test_other_pages_link_to_the_policys_barometer(client, demo):
+    indicator = Indicator.objects.get(municipality__slug="koebenhavn", order=1)
+    goal = indicator.resolved_goal
+    policy_page = page(client, "/politikker/koebenhavn/integrationspolitik-2019-2022/")
+    assert f'href="{policy_url("koebenhavn")}"' in policy_page
+    goal_page = page(client, reverse("politikker:goal", args=[goal.pk]))
+    assert f'href="{policy_url("koebenhavn")}#maal-{goal.pk}"' in goal_page
+    assert reverse("barometer:indicator", args=[indicator.pk]) in goal_page
+    indicator_page = page(client, reverse("barometer:indicator", args=[indicator.pk]))
+    assert f'<a href="{policy_url("koebenhavn")}">Københavns Kommune: ' in indicator_page
+    sitemap = page(client, "/sitemap.xml")
+    assert "/barometer/</loc>" in sitemap
+    for slug in ("frederiksberg", "koebenhavn"):
+        assert f"{policy_url(slug)}</loc>" in sitemap
 
 
 def test_indicator_page_has_chart_data_table_and_csv(client, kbh_goal_1):
@@ -49,16 +178,33 @@ def test_indicator_page_has_chart_data_table_and_csv(client, kbh_goal_1):
     assert lines[-1] == "2021,,13.1,,Eksempeldata,ja"
 
 
-def test_barometer_query_count_does_not_grow_with_measurements(
+def queries(client, url: str) -> int:
+    cache.clear()  # the page's own queries, not a cached copy
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_barometer_query_counts_do_not_grow_with_the_data(
     client, demo, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(12):
+    urls = [reverse("barometer:index"), policy_url("koebenhavn")]
+    before = [queries(client, url) for url in urls]
+    with django_assert_max_num_queries(6):
         client.get(reverse("barometer:index"))
+    # More measurements, more indicators on the same policy, more municipalities.
     indicator = Indicator.objects.get(municipality__slug="koebenhavn", order=2)
     Measurement.objects.bulk_create(
         Measurement(indicator=indicator, year=2000, period=f"uge {n}", value=n) for n in range(60)
     )
-    with django_assert_max_num_queries(12):
+    for n in range(5):
+        indicator.pk, indicator.order = None, 100 + n
+        indicator.save()
+        Measurement.objects.create(indicator=indicator, year=2020, value=n, is_example=True)
+    generate(municipalities=2, years=3, per_year=1, first_year=2016)
+    assert [queries(client, url) for url in urls] == before
+    cache.clear()
+    with django_assert_max_num_queries(6):
         client.get(reverse("barometer:index"))
 
 

@@ -65,7 +65,7 @@ EXPECTED = {
     **dict.fromkeys(
         [f"public:{n}" for n in ("catalogue", "project", "pools", "pool", "data")]
         + ["public:projects-csv", "public:giving-json", "politikker:list", "politikker:goal"]
-        + ["politikker:policy", "barometer:index", "barometer:indicator"]
+        + ["politikker:policy", "barometer:index", "barometer:policy", "barometer:indicator"]
         + ["barometer:indicator-csv"],
         (PUBLIC, None),
     ),
@@ -123,7 +123,7 @@ OBJECT_FOR = [
     ("indikatorer:*", "pk", "indicator"),
     ("public:project", "pk", "funded"),
     ("politikker:goal", "pk", "goal"),
-    ("politikker:policy", "slug", "policy_slug"),
+    ("*:policy", "slug", "policy_slug"),
     ("*", "kommune", "municipality_slug"),
     ("*", "aar", "pool_year"),
 ]

@@ -36,6 +36,7 @@ def pages(municipality: Municipality) -> dict[str, tuple[str, str | None]]:
         "policy": (reverse("politikker:policy", args=[slug, policy.slug]), None),
         "goal": (reverse("politikker:goal", args=[goal.pk]), None),
         "barometer": (reverse("barometer:index"), None),
+        "policy barometer": (reverse("barometer:policy", args=[slug, policy.slug]), None),
         "indicator": (reverse("barometer:indicator", args=[indicator.pk]), None),
         "staff home": (reverse("sekretariat:home"), "staff"),
         "pool (staff)": (reverse("sekretariat:pool", args=[pool.pk]), "staff"),

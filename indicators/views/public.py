@@ -12,39 +12,39 @@ from policies.models import Policy
 from portal.public_cache import public_page
 
 from ..models import Indicator
-from ..selectors import assessed, barometers, with_measurements
+from ..selectors import assessed, barometer_index, policy_barometer, with_measurements
 from ..status import Status
 
 
 @method_decorator(public_page, name="dispatch")
 class BarometerView(TemplateView):
+    """The index: one row per policy with indicators, with its status counts."""
+
     template_name = "indicators/barometer.html"
 
     def get_context_data(self, **kwargs):
-        sections = []
-        policies = list(
-            Policy.objects.select_related("municipality").order_by(
-                "municipality__name", "-period_start"
-            )
+        summaries = barometer_index()
+        return super().get_context_data(
+            summaries=summaries,
+            statuses=list(Status),
+            has_example_data=any(s.totals.has_example_data for s in summaries),
+            **kwargs,
         )
-        by_policy = barometers(policies)
-        for policy in policies:
-            goals = by_policy.get(policy.pk)
-            if not goals:
-                continue
-            items = [item for _goal, goal_items in goals for item in goal_items]
-            counts = dict.fromkeys(Status, 0)
-            for item in items:
-                counts[item.assessment.status] += 1
-            sections.append(
-                {
-                    "policy": policy,
-                    "goals": goals,
-                    "counts": [(status, counts[status]) for status in Status],
-                    "has_example_data": any(item.has_example_data for item in items),
-                }
-            )
-        return super().get_context_data(sections=sections, statuses=Status, **kwargs)
+
+
+@method_decorator(public_page, name="dispatch")
+class PolicyBarometerView(TemplateView):
+    """One policy's barometer: its goals with their indicators, status and latest figures."""
+
+    template_name = "indicators/policy_barometer.html"
+
+    def get_context_data(self, **kwargs):
+        policy = get_object_or_404(
+            Policy.objects.select_related("municipality"),
+            municipality__slug=self.kwargs["kommune"],
+            slug=self.kwargs["slug"],
+        )
+        return super().get_context_data(barometer=policy_barometer(policy), policy=policy, **kwargs)
 
 
 @method_decorator(public_page, name="dispatch")
@@ -53,7 +53,10 @@ class IndicatorView(TemplateView):
 
     def get_context_data(self, **kwargs):
         indicator = get_object_or_404(
-            with_measurements(Indicator.objects.all()), pk=self.kwargs["pk"]
+            with_measurements(Indicator.objects.all()).select_related(
+                "goal__policy__municipality", "target__goal__policy__municipality"
+            ),
+            pk=self.kwargs["pk"],
         )
         [item] = assessed([indicator])
         chart = {

@@ -18,8 +18,21 @@ def test_barometer_pages_are_accessible_and_draw_the_chart(
 ):
     page.goto(demo_server.url + "/barometer/")
     assert page.locator("h1").inner_text() == "Integrationsbarometer"
+    row = page.get_by_role("row").filter(has_text="Københavns Kommune")
+    assert row.get_by_role("cell").all_inner_texts()[-5:] == ["21", "0", "2", "3", "16"]
     assert axe_violations(page) == []
     screenshot(page, "barometer-desktop")
+
+    row.get_by_role("link", name="Integrationspolitik 2019-2022").click()
+    page.wait_for_url("**/barometer/koebenhavn/integrationspolitik-2019-2022/")
+    assert page.locator("h1").inner_text() == "Københavns Kommune: Integrationspolitik 2019-2022"
+    assert page.get_by_role("table").filter(has_text="15,3 % (3. kvartal 2018)").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "barometer-policy-desktop")
+
+    phone_page.goto(demo_server.url + "/barometer/")
+    assert axe_violations(phone_page) == []
+    screenshot(phone_page, "barometer-phone")
 
     indicator = Indicator.objects.get(municipality__slug="koebenhavn", order=1)
     page.goto(demo_server.url + f"/barometer/indikator/{indicator.pk}/")
