@@ -6,6 +6,7 @@ application, a review or a contact person can never reach them by accident.
 
 import django_filters
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -74,7 +75,9 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=Municipality.objects.order_by("name"),
         empty_label=_("Alle kommuner"),
     )
-    aar = django_filters.NumberFilter(label=_("År"), method="filter_year")
+    aar = django_filters.NumberFilter(
+        label=_("År"), method="filter_year", min_value=2000, max_value=2100
+    )
     maal = django_filters.ModelChoiceFilter(
         label=_("Mål"),
         field_name="goals",
@@ -123,11 +126,11 @@ class ProjectFilter(django_filters.FilterSet):
         return search(queryset, value)
 
     def filter_year(self, queryset, name, value):
-        funded_that_year = Allocation.objects.filter(application=OuterRef("pk"), pool__year=value)
-        carried_into_year = CarryOver.objects.filter(
-            application=OuterRef("pk"), to_pool__year=value
-        )
-        return queryset.filter(Q(Exists(funded_that_year)) | Q(Exists(carried_into_year)))
+        # Id sets, not correlated EXISTS: the database builds each set once (a year's few
+        # thousand rows) instead of probing twice for every funded project in the country.
+        funded_that_year = Allocation.objects.filter(pool__year=value).values("application_id")
+        carried_into_year = CarryOver.objects.filter(to_pool__year=value).values("application_id")
+        return queryset.filter(Q(pk__in=funded_that_year) | Q(pk__in=carried_into_year))
 
     def filter_committee(self, queryset, name, value):
         # A subquery, not a join: a join on co-committees would repeat rows.
@@ -144,10 +147,10 @@ def facet_counts(queryset: QuerySet[Application], *, municipality_id: int | None
     municipality (the chosen one, or the only one in the results)."""
     if queryset.query.is_empty():  # invalid filters: no results, nothing to count
         return {"municipalities": [], "years": [], "committees": [], "committees_shown": False}
-    results = Application.objects.filter(pk__in=queryset.order_by().values("pk"))
+    results = queryset.order_by().prefetch_related(None)
     municipalities = list(
         results.values("municipality", "municipality__slug", "municipality__name")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk", distinct=True))
         .order_by("municipality__name")
     )
     if municipality_id is None and len(municipalities) == 1:
@@ -178,7 +181,10 @@ def _year_counts(results: QuerySet[Application]) -> list[dict]:
         .annotate(facet_year=F("to_pool__year"))
         .values_list("facet_year", "application_id")
     )
-    pairs_sql, params = funded.union(carried).order_by().query.sql_with_params()
+    try:
+        pairs_sql, params = funded.union(carried).order_by().query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing, e.g. an impossible amount
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT facet_year, COUNT(*) FROM ({pairs_sql}) AS pairs "  # noqa: S608 (ORM SQL)

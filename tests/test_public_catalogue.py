@@ -350,6 +350,20 @@ def test_postgres_search_ranks_a_match_in_the_title_first(client, make_applicati
 
 
 @postgres_only
+def test_a_search_with_very_many_matches_is_listed_by_year(client, make_application, monkeypatch):
+    import grants.views.public as views
+
+    fund(make_application(title="Sprogcafé", description="Et mødested"))
+    fund(make_application(title="Netværk for forældre", description="Sprogcafé og sprog"))
+    monkeypatch.setattr(views, "MAX_RANKED_MATCHES", 1)
+    response = client.get(CATALOGUE, {"q": "sprogcafé"})
+    html = html_of(response)
+    in_order = re.findall(r'card-title"><a href="/projekter/\d+/">(.*?)</a>', html)
+    assert in_order == ["Netværk for forældre", "Sprogcafé"]  # same year: by number, title
+    assert "Mange projekter matcher søgningen" in html
+
+
+@postgres_only
 def test_a_search_stopped_by_the_statement_timeout_gets_a_clear_answer(
     client, demo, monkeypatch, settings
 ):

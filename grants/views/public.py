@@ -27,6 +27,7 @@ from portal.money import ZERO
 from portal.public_cache import public_page
 
 PAGE_SIZE = 20
+MAX_RANKED_MATCHES = 2000
 
 
 def is_query_canceled(error: OperationalError) -> bool:
@@ -60,17 +61,21 @@ class CatalogueView(TemplateView):
         results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         if filterset.is_bound and not filterset.is_valid():
             results = queryset.none()
-        if "rank" in results.query.annotations:
-            results = results.order_by("-rank", "-pool__year", "title")
-        else:
-            results = results.order_by("-pool__year", "municipality__name", "number", "title")
-        page = Paginator(results, PAGE_SIZE).get_page(self.request.GET.get("side"))
+        by_year = results.order_by("-pool__year", "municipality__name", "number", "title")
+        paginator = Paginator(by_year, PAGE_SIZE)
+        # Ranking costs a computation per match; past a few thousand matches (a word most
+        # projects share) it no longer tells projects apart, so they are listed by year.
+        rankable = "rank" in results.query.annotations  # a search on PostgreSQL
+        if rankable and paginator.count <= MAX_RANKED_MATCHES:
+            paginator.object_list = results.order_by("-rank", "-pool__year", "title")
+        page = paginator.get_page(self.request.GET.get("side"))
         page.object_list = list(page.object_list)  # run the queries here, not in the template
         query = self.request.GET.copy()
         query.pop("side", None)
         return super().get_context_data(
             filter=filterset,
             page=page,
+            listed_by_year_not_rank=rankable and paginator.count > MAX_RANKED_MATCHES,
             query=query.urlencode(),
             facets=facet_counts(results, municipality_id=filterset.municipality_id),
             **kwargs,
