@@ -25,6 +25,8 @@ BENCH_ENV = {
     "REQUIRE_STAFF_2FA": "0",
     "SECURE_HSTS_SECONDS": "0",
     "LOG_LEVEL": "WARNING",
+    # As docs/deployment.md recommends for the web servers: below gunicorn's 30 s timeout.
+    "DATABASE_STATEMENT_TIMEOUT": "25000",
 }
 
 

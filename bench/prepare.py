@@ -67,7 +67,10 @@ def login_cookie(username: str, password: str) -> str:
 
 
 def pages() -> list[dict]:
+    from django.urls import reverse
+
     from grants.models import FUNDED_STATUSES, Application, Pool
+    from policies.models import Policy
 
     pool = Pool.objects.get(municipality__slug=MUNICIPALITY, year=YEAR)
     project = (
@@ -76,6 +79,10 @@ def pages() -> list[dict]:
         .order_by("pk")
         .first()
     ) or Application.objects.filter(pool=pool, status__in=FUNDED_STATUSES).order_by("pk").first()
+    policy = Policy.objects.filter(municipality__slug=MUNICIPALITY).order_by("pk").first()
+    barometer_of_policy = reverse(
+        "barometer:policy", kwargs={"kommune": MUNICIPALITY, "slug": policy.slug}
+    )
     public = [
         ("bare view (reference)", "/bench/bare/", None),
         ("catalogue", "/projekter/", None),
@@ -83,7 +90,8 @@ def pages() -> list[dict]:
         ("catalogue filter ?kommune&aar", f"/projekter/?kommune={MUNICIPALITY}&aar={YEAR}", None),
         ("project page", f"/projekter/{project.pk}/", None),
         ("pool page", f"/puljer/{MUNICIPALITY}/{YEAR}/", None),
-        ("barometer", "/barometer/", None),
+        ("barometer index", "/barometer/", None),
+        ("barometer of a policy", barometer_of_policy, None),
         ("open data CSV (streamed)", "/data/projekter.csv", None),
         ("open data 360Giving JSON (streamed)", "/data/360giving.json", None),
         ("staff review queue", f"/sekretariat/puljer/{pool.pk}/ansoegninger/", "staff"),

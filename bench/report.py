@@ -15,7 +15,8 @@ PUBLIC = (
     "catalogue filter ?kommune&aar",
     "project page",
     "pool page",
-    "barometer",
+    "barometer index",
+    "barometer of a policy",
 )
 BARE = "bare view (reference)"
 
