@@ -1,24 +1,29 @@
-"""Open data: funded projects as CSV and as a 360Giving package. Both stream row by row, so
-a national export never has to fit in memory, and both take rows only from
-`grants.public.funded_projects()`: no drafts, reviews or personal contact data."""
+"""Open data: funded projects as CSV and as a 360Giving package. Both stream chunk by chunk,
+so a national export never has to fit in memory, and both take rows only from
+`grants.public.funded_projects()` (through `grants.opendata_rows`): no drafts, reviews or
+personal contact data.
+
+They read plain values, not model instances, and work out each label and URL once per
+download: at national scale (30,000 projects) each download must finish well within the
+app server's worker timeout."""
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Allocation, Application, CarryOver
-from grants.public import funded_projects
-from policies.models import Goal
+from grants.models import Application
+from grants.opendata_rows import project_chunks
+from policies.models import SDG, Goal
 from portal.exports import safe_text
 
-CHUNK = 500
 CURRENCY = "DKK"
 GIVING_VERSION = "1.4"
 
@@ -43,200 +48,212 @@ CSV_COLUMNS = [
     ("status", _("Bevilget, igangværende eller afsluttet")),
     ("url", _("Projektets side i portalen")),
 ]
+CSV_NAMES = [name for name, _meaning in CSV_COLUMNS]
+
+# What each download reads of a project besides its municipality, pool, department and
+# committee: its own columns and which related rows (grants.opendata_rows.RELATIONS).
+CSV_FIELDS = ("title", "status", "target_group")
+CSV_RELATIONS = ("co_committees", "goals", "allocations", "carry_overs")
+GIVING_FIELDS = ("title", "purpose", "description", "target_group", "updated_at")
+GIVING_RELATIONS = ("decision", "requested_amounts", "goals", "sdgs", "allocations")
+
+# Any number reverse() accepts; the project URL is built around it.
+_PK_PLACEHOLDER = 987654321
 
 
 def absolute(path: str) -> str:
     return f"{settings.PORTAL_BASE_URL}{path}"
 
 
-def export_queryset():
-    return (
-        funded_projects()
-        .select_related("municipality", "pool__policy", "committee", "department", "decision")
-        .prefetch_related(
-            "co_committees",
-            "sdgs",
-            "requested_amounts",
-            Prefetch(
-                "goals", queryset=Goal.objects.select_related("policy").order_by("kind", "number")
-            ),
-            Prefetch(
-                "allocations",
-                queryset=Allocation.objects.select_related("pool").order_by("pool__year"),
-            ),
-            Prefetch(
-                "carry_overs",
-                queryset=CarryOver.objects.select_related("from_pool", "to_pool").order_by(
-                    "to_pool__year"
-                ),
-            ),
+class Labels:
+    """Labels and absolute URLs, each worked out once per download. Open data is an
+    interface: its values are Danish whatever language the visitor chose on the site, so
+    make and use this under `translation.override("da")`."""
+
+    def __init__(self):
+        project = absolute(reverse("public:project", args=[_PK_PLACEHOLDER]))
+        self._project_prefix, self._project_suffix = project.rsplit(str(_PK_PLACEHOLDER), 1)
+        self.data_url = absolute(reverse("public:data"))
+        self.pool_url = cache(
+            lambda slug, year: absolute(reverse("public:pool", args=[slug, year]))
         )
-        .order_by("pk")
-    )
+        self.status = cache(lambda status: Application(status=status).get_status_display())
+        self.goal_label = cache(lambda kind, number: Goal(kind=kind, number=number).label)
+        self.sdg_title = cache(lambda number: SDG(number=number).title)
+
+    def project_url(self, pk: int) -> str:
+        return f"{self._project_prefix}{pk}{self._project_suffix}"
 
 
-def _committees(application: Application) -> str:
-    names = [application.committee.abbreviation] if application.committee else []
-    return "/".join(names + [c.abbreviation for c in application.co_committees.all()])
+# --- projekter.csv ---------------------------------------------------------------------
 
 
-def csv_rows() -> Iterator[list[str]]:
-    yield [name for name, _meaning in CSV_COLUMNS]
-    for application in export_queryset().iterator(chunk_size=CHUNK):
-        # Open data is an interface: its values are Danish whatever language the visitor
-        # chose on the site.
-        with translation.override("da"):
-            yield from _csv_rows_of(application)
+def _committees(project: dict) -> str:
+    names = [project["committee"]["abbreviation"]] if project["committee"] else []
+    return "/".join(names + [row["committee__abbreviation"] for row in project["co_committees"]])
 
 
-def _csv_rows_of(application: Application) -> Iterator[list[str]]:
+def csv_rows_of(project: dict, labels: Labels) -> Iterator[list[str]]:
+    """One row per allocation, then one per carry-over, in CSV_COLUMNS' order."""
     common = {
-        "projekt_id": str(application.pk),
-        "kommune": application.municipality.name,
-        "kommunekode": application.municipality.code,
-        "politik": application.pool.policy.title,
-        "indsats": application.title,
-        "udvalg": _committees(application),
-        "afdeling": application.department.name,
-        "maal": " | ".join(f"{g.label}: {g.title}" for g in application.goals.all()),
-        "maalgruppe": application.target_group,
-        "status": application.get_status_display(),
-        "url": absolute(reverse("public:project", args=[application.pk])),
+        "projekt_id": str(project["pk"]),
+        "kommune": project["municipality"]["name"],
+        "kommunekode": project["municipality"]["code"],
+        "politik": project["pool"]["policy__title"],
+        "indsats": project["title"],
+        "udvalg": _committees(project),
+        "afdeling": project["department"]["name"],
+        "maal": " | ".join(
+            f"{labels.goal_label(g['goal__kind'], g['goal__number'])}: {g['goal__title']}"
+            for g in project["goals"]
+        ),
+        "maalgruppe": project["target_group"],
+        "status": labels.status(project["status"]),
+        "url": labels.project_url(project["pk"]),
     }
-    for allocation in application.allocations.all():
+    for allocation in project["allocations"]:
         row = common | {
-            "pulje": allocation.pool.title,
-            "aar": str(allocation.pool.year),
+            "pulje": allocation["pool__title"],
+            "aar": str(allocation["pool__year"]),
             "type": "bevilling",
-            "beloeb_kr": f"{allocation.amount:.2f}",
+            "beloeb_kr": f"{allocation['amount']:.2f}",
         }
-        yield [row[name] for name, _meaning in CSV_COLUMNS]
-    for carry in application.carry_overs.all():
+        yield [row[name] for name in CSV_NAMES]
+    for carry in project["carry_overs"]:
+        amount = carry["amount"]
         row = common | {
-            "pulje": carry.from_pool.title,
-            "aar": str(carry.to_pool.year),
+            "pulje": carry["from_pool__title"],
+            "aar": str(carry["to_pool__year"]),
             "type": "restmidler",
-            "beloeb_kr": f"{carry.amount:.2f}" if carry.amount is not None else "",
+            "beloeb_kr": f"{amount:.2f}" if amount is not None else "",
         }
-        yield [row[name] for name, _meaning in CSV_COLUMNS]
-
-
-class Echo:
-    """A file-like object that returns what is written, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
+        yield [row[name] for name in CSV_NAMES]
 
 
 def csv_stream() -> Iterator[str]:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    writer = csv.writer(Echo())
-    for row in csv_rows():
-        yield writer.writerow([safe_text(value) for value in row])
+    """The CSV, one piece per chunk of projects. Text cells that a spreadsheet would run as
+    a formula get a leading apostrophe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe_text(name) for name in CSV_NAMES])
+    yield buffer.getvalue()
+    with translation.override("da"):
+        labels = Labels()
+    for projects in project_chunks(CSV_FIELDS, CSV_RELATIONS):
+        buffer.seek(0)
+        buffer.truncate()
+        with translation.override("da"):
+            for project in projects:
+                for row in csv_rows_of(project, labels):
+                    writer.writerow([safe_text(value) for value in row])
+        if buffer.tell():  # a chunk of projects whose amounts are unknown has no rows
+            yield buffer.getvalue()
+
+
+# --- 360giving.json --------------------------------------------------------------------
 
 
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def grant_id(application: Application) -> str:
-    return f"360G-dk-kommune-{application.municipality.code}-{application.pk}"
+def grant_id(project: dict) -> str:
+    return f"360G-dk-kommune-{project['municipality']['code']}-{project['pk']}"
 
 
-def grant(application: Application) -> dict | None:
+def _award_date(project: dict) -> str:
+    decision = next(iter(project["decision"]), None)  # there is at most one
+    if decision is None:
+        return timezone.localdate().isoformat()
+    if decision["meeting_date"]:
+        return decision["meeting_date"].isoformat()
+    return timezone.localtime(decision["recorded_at"]).date().isoformat()
+
+
+def grant(project: dict, labels: Labels) -> dict | None:
     """One 360Giving grant, or None when the amount awarded is not known."""
-    allocations = list(application.allocations.all())
+    allocations = project["allocations"]
     if not allocations:
         return None
-    decision = getattr(application, "decision", None)
-    award_date = (
-        decision.meeting_date
-        if decision and decision.meeting_date
-        else timezone.localtime(decision.recorded_at).date()
-        if decision
-        else timezone.localdate()
-    ).isoformat()
-    municipality = application.municipality
-    identifier = grant_id(application)
-    years = [a.pool.year for a in allocations]
+    award_date = _award_date(project)
+    municipality, pool = project["municipality"], project["pool"]
+    code, name = municipality["code"], municipality["name"]
+    identifier = grant_id(project)
+    years = [a["pool__year"] for a in allocations]
     description = next(
         (
             text
-            for text in (application.purpose, application.description, application.target_group)
+            for text in (project["purpose"], project["description"], project["target_group"])
             if text.strip()
         ),
-        application.title,
+        project["title"],
     )
-    data = {
+    committee = {"department": project["committee"]["name"]} if project["committee"] else {}
+    return {
         "id": identifier,
-        "title": application.title,
+        "title": project["title"],
         "description": description,
         "currency": CURRENCY,
         "amountAppliedFor": _number(
-            sum((r.amount for r in application.requested_amounts.all()), Decimal(0))
+            sum((r["amount"] for r in project["requested_amounts"]), Decimal(0))
         ),
-        "amountAwarded": _number(sum((a.amount for a in allocations), Decimal(0))),
+        "amountAwarded": _number(sum((a["amount"] for a in allocations), Decimal(0))),
         "awardDate": award_date,
-        "url": absolute(reverse("public:project", args=[application.pk])),
+        "url": labels.project_url(project["pk"]),
         "plannedDates": [{"startDate": f"{min(years)}-01-01", "endDate": f"{max(years)}-12-31"}],
         "recipientOrganization": [
             {
-                "id": f"DK-KOMMUNE-{municipality.code}-AFD-{application.department_id}",
-                "name": application.department.name,
+                "id": f"DK-KOMMUNE-{code}-AFD-{project['department_id']}",
+                "name": project["department"]["name"],
                 "addressCountry": "DK",
             }
         ],
-        "fundingOrganization": [
-            {
-                "id": f"DK-KOMMUNE-{municipality.code}",
-                "name": municipality.name,
-                **({"department": application.committee.name} if application.committee else {}),
-            }
-        ],
+        "fundingOrganization": [{"id": f"DK-KOMMUNE-{code}", "name": name, **committee}],
         "grantProgramme": [
             {
-                "code": f"{municipality.slug}-{application.pool.year}",
-                "title": application.pool.title,
-                "url": absolute(
-                    reverse("public:pool", args=[municipality.slug, application.pool.year])
-                ),
+                "code": f"{municipality['slug']}-{pool['year']}",
+                "title": pool["title"],
+                "url": labels.pool_url(municipality["slug"], pool["year"]),
             }
         ],
         "classifications": [
             {
-                "vocabulary": f"{goal.policy.title}, {municipality.name}",
-                "code": f"{goal.kind}-{goal.number}",
-                "title": goal.title,
+                "vocabulary": f"{goal['goal__policy__title']}, {name}",
+                "code": f"{goal['goal__kind']}-{goal['goal__number']}",
+                "title": goal["goal__title"],
             }
-            for goal in application.goals.all()
+            for goal in project["goals"]
         ]
         + [
             {
                 "vocabulary": "UN Sustainable Development Goals",
-                "code": str(sdg.number),
-                "title": sdg.title,
+                "code": str(sdg["sdg_id"]),
+                "title": labels.sdg_title(sdg["sdg_id"]),
             }
-            for sdg in application.sdgs.all()
+            for sdg in project["sdgs"]
         ],
         "commitmentTransaction": [
             {
-                "id": f"{identifier}-{allocation.pool.year}",
+                "id": f"{identifier}-{allocation['pool__year']}",
                 "transactionDate": award_date,
-                "value": _number(allocation.amount),
+                "value": _number(allocation["amount"]),
                 "currency": CURRENCY,
-                "description": f"{allocation.pool.title}",
+                "description": f"{allocation['pool__title']}",
             }
             for allocation in allocations
         ],
-        "beneficiaryLocation": [{"name": municipality.name, "countryCode": "DK"}],
-        "dateModified": application.updated_at.isoformat(),
-        "dataSource": absolute(reverse("public:data")),
+        "beneficiaryLocation": [{"name": name, "countryCode": "DK"}],
+        "dateModified": project["updated_at"].isoformat(),
+        "dataSource": labels.data_url,
     }
-    return data
+
+
+# What json.dumps(value, ensure_ascii=False) does, without making an encoder each time.
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def giving_stream() -> Iterator[str]:
-    """The 360Giving package, written piece by piece."""
+    """The 360Giving package, written one piece per chunk of projects."""
     meta = {
         "version": GIVING_VERSION,
         "title": "Integrationsportalen: bevillinger fra kommunernes integrationspuljer",
@@ -244,16 +261,16 @@ def giving_stream() -> Iterator[str]:
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "publisher": {"name": "Integrationsportalen"},
     }
-    yield "{"
-    for key, value in meta.items():
-        yield f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}, "
+    yield "{" + "".join(f"{_to_json(key)}: {_to_json(value)}, " for key, value in meta.items())
     yield '"grants": ['
-    first = True
-    for application in export_queryset().iterator(chunk_size=CHUNK):
+    with translation.override("da"):
+        labels = Labels()
+    separator = ""
+    for projects in project_chunks(GIVING_FIELDS, GIVING_RELATIONS):
         with translation.override("da"):
-            data = grant(application)
-        if data is None:
-            continue
-        yield ("" if first else ",\n") + json.dumps(data, ensure_ascii=False)
-        first = False
+            grants = [grant(project, labels) for project in projects]
+        pieces = [_to_json(data) for data in grants if data is not None]
+        if pieces:
+            yield separator + ",\n".join(pieces)
+            separator = ",\n"
     yield "]}\n"
