@@ -51,11 +51,11 @@ mkdir -p "$OUT"
 echo "Results: $OUT"
 read -r load1 _ < /proc/loadavg
 echo "Load average now: $load1 (other work on this machine makes the numbers worse)"
-$PY -m bench.machine > "$OUT/machine.json"
 
 step "Fresh database $BENCH_DB"
 dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$BENCH_DB"
 createdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" "$BENCH_DB"
+$PY -m bench.machine > "$OUT/machine.json"   # reads the server's settings: after createdb
 $PY manage.py migrate --noinput >/dev/null
 $PY manage.py collectstatic --noinput >/dev/null
 
