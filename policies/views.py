@@ -8,7 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from grants.models import Allocation
-from grants.public import funded_projects, with_public_relations, with_totals
+from grants.public import for_cards, funded_projects, with_totals
 from indicators.models import Indicator
 from indicators.selectors import policy_indicators
 from portal.money import ZERO
@@ -63,9 +63,9 @@ class GoalView(TemplateView):
             Goal.objects.select_related("policy__municipality", "responsible_committee"),
             pk=self.kwargs["pk"],
         )
-        projects = with_public_relations(
-            with_totals(funded_projects().filter(goals=goal))
-        ).order_by("-pool__year", "number", "title")
+        projects = for_cards(with_totals(funded_projects().filter(goals=goal))).order_by(
+            "-pool__year", "number", "title"
+        )
         money = defaultdict(lambda: ZERO)
         for year, amount in Allocation.objects.filter(
             application__in=funded_projects().filter(goals=goal)

@@ -16,6 +16,7 @@ from grants.models import Allocation, CarryOver, CriterionResult, Pool, ReportSt
 from grants.public import (
     ProjectFilter,
     facet_counts,
+    for_cards,
     funded_projects,
     with_public_relations,
     with_totals,
@@ -56,7 +57,7 @@ class CatalogueView(TemplateView):
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
-        queryset = with_public_relations(with_totals(funded_projects()))
+        queryset = for_cards(with_totals(funded_projects()))
         filterset = ProjectFilter(self.request.GET or None, queryset=queryset)
         results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         if filterset.is_bound and not filterset.is_valid():
