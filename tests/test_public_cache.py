@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from grants.models import Allocation, Application
@@ -94,3 +95,46 @@ def test_editing_a_funded_projects_goals_shows_at_once(client, demo):
     assert goal_link in client.get(url).content.decode()
     project.goals.clear()
     assert goal_link not in client.get(url).content.decode()
+
+
+def _redis_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(
+    not _redis_reachable(), reason="needs Redis at 127.0.0.1:6379 (present on CI machines)"
+)
+def test_with_redis_every_worker_sees_the_same_pages_and_invalidation(client, demo, settings):
+    """REDIS_URL as in production: the cache and its version number live in Redis, so a
+    change made through one worker invalidates the page for all of them."""
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    from portal.public_cache import VERSION_KEY, current_version
+
+    location = "redis://127.0.0.1:6379/14"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
+    }
+    cache.clear()
+    other_worker = RedisCache(location, {})
+    try:
+        url = reverse("public:project", args=[Application.objects.get(title="Kvinder i job").pk])
+        assert "150.000 kr." in client.get(url).content.decode()
+        assert "150.000 kr." in client.get(url).content.decode()  # a hit, unpickled from Redis
+        assert other_worker.get(VERSION_KEY) == current_version()
+        redis_client = other_worker._cache.get_client()
+        assert list(redis_client.scan_iter(match=":1:public-page:*"))  # the page is in Redis
+        allocation = Allocation.objects.get(application__title="Kvinder i job")
+        allocation.amount = Decimal("149000")
+        allocation.save()
+        assert other_worker.get(VERSION_KEY) == current_version()  # the bump is shared
+        assert "149.000 kr." in client.get(url).content.decode()
+    finally:
+        cache.clear()
