@@ -30,6 +30,24 @@ BENCH_ENV = {
 }
 
 
+def _redis_url() -> str | None:
+    """The shared cache production uses (REDIS_URL), when this machine has Redis; the
+    benchmark's own database number, which run.sh empties first."""
+    import socket
+
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    host, port = url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)
+    try:
+        socket.create_connection((host, int(port)), timeout=0.5).close()
+    except OSError:
+        return None
+    return url
+
+
+if redis_url := _redis_url():
+    BENCH_ENV["REDIS_URL"] = redis_url
+
+
 def setup_django() -> None:
     for key, value in BENCH_ENV.items():
         os.environ.setdefault(key, value)

@@ -29,6 +29,7 @@ def run(*command: str) -> str:
 def main() -> None:
     setup_django()
     import django
+    from django.conf import settings
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -60,6 +61,12 @@ def main() -> None:
         "wrk": run("wrk", "--version").split(" [")[0],
         "application commit": run("git", "rev-parse", "--short", "HEAD")
         + (" (with uncommitted changes)" if dirty not in ("", "?") else ""),
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        + (
+            f" ({settings.CACHES['default']['LOCATION']})"
+            if "Redis" in settings.CACHES["default"]["BACKEND"]
+            else " (per worker process)"
+        ),
         "load average at start": Path("/proc/loadavg").read_text().split()[0],
     }
     print(json.dumps(info, indent=2, ensure_ascii=False))

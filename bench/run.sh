@@ -58,6 +58,12 @@ createdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" "$BENCH_DB"
 $PY -m bench.machine > "$OUT/machine.json"   # reads the server's settings: after createdb
 $PY manage.py migrate --noinput >/dev/null
 $PY manage.py collectstatic --noinput >/dev/null
+if [ -n "${REDIS_URL:-}" ]; then
+  echo "Cache: Redis at $REDIS_URL (emptied now, so no page of an earlier run is served)"
+  $PY -c "from bench.common import setup_django; setup_django(); from django.core.cache import cache; cache.clear()"
+else
+  echo "Cache: no Redis reachable: each gunicorn worker keeps its own local-memory cache"
+fi
 
 analyze() { vacuumdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --analyze-only --quiet "$BENCH_DB"; }
 load() {
