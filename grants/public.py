@@ -84,6 +84,16 @@ def relevant_municipality_id(data) -> int | None:
     return None
 
 
+def goals_of(municipality_id: int) -> QuerySet[Goal]:
+    return Goal.objects.filter(policy__municipality=municipality_id).order_by(
+        "policy__period_start", "kind", "number"
+    )
+
+
+def committees_of(municipality_id: int) -> QuerySet[Committee]:
+    return Committee.objects.filter(municipality=municipality_id).order_by("name")
+
+
 class ProjectFilter(django_filters.FilterSet):
     """The catalogue's filters, with the stable Danish parameter names of DESIGN.md."""
 
@@ -132,15 +142,19 @@ class ProjectFilter(django_filters.FilterSet):
             help_text = _("Vælg en kommune for at vælge blandt dens mål og udvalg.")
             goal_filter.extra["help_text"] = committee_filter.extra["help_text"] = help_text
         else:
-            goal_filter.queryset = Goal.objects.filter(
-                policy__municipality=self.municipality_id
-            ).order_by("policy__period_start", "kind", "number")
-            committee_filter.queryset = Committee.objects.filter(
-                municipality=self.municipality_id
-            ).order_by("name")
+            goal_filter.queryset = goals_of(self.municipality_id)
+            committee_filter.queryset = committees_of(self.municipality_id)
         goal_filter.field.label_from_instance = lambda goal: f"{goal.label}: {goal.display_title}"
         committee_filter.field.label_from_instance = lambda c: f"{c.name} ({c.abbreviation})"
         self.filters["aar"].field.widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
+
+    def offer_choices_of(self, municipality_id: int) -> None:
+        """Offer one municipality's goals and committees in the form (after filtering), e.g.
+        when all results are from one municipality although none was chosen."""
+        for name, choices in (("maal", goals_of), ("udvalg", committees_of)):
+            field = self.form.fields[name]
+            field.queryset = choices(municipality_id)
+            field.help_text = ""
 
     def filter_search(self, queryset, name, value):
         return search(queryset, value)
@@ -166,7 +180,13 @@ def facet_counts(queryset: QuerySet[Application], *, municipality_id: int | None
     count co-committees, exactly as the filters match. Committees only for one
     municipality (the chosen one, or the only one in the results)."""
     if queryset.query.is_empty():  # invalid filters: no results, nothing to count
-        return {"municipalities": [], "years": [], "committees": [], "committees_shown": False}
+        return {
+            "municipalities": [],
+            "years": [],
+            "committees": [],
+            "committees_shown": False,
+            "municipality_id": None,
+        }
     results = queryset.order_by().prefetch_related(None)
     municipalities = list(
         results.values("municipality", "municipality__slug", "municipality__name")
@@ -183,6 +203,7 @@ def facet_counts(queryset: QuerySet[Application], *, municipality_id: int | None
         "years": _year_counts(results),
         "committees": _committee_counts(results, municipality_id),
         "committees_shown": municipality_id is not None,
+        "municipality_id": municipality_id,
     }
 
 

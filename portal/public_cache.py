@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.http import HttpResponse
 from django.utils import translation
 
 VERSION_KEY = "public-pages-version"
@@ -130,7 +131,11 @@ def _cacheable(request) -> bool:
 
 
 def public_page(view):
-    """Decorator for a public view function (use `method_decorator` on class views)."""
+    """Decorator for a public view function (use `method_decorator` on class views).
+
+    A page is stored as its bytes, content type and the data version it was rendered at,
+    under a key without the version: the version and the page then come back in one
+    round trip to the cache (`get_many`), and a page of an older version is a miss."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -140,25 +145,27 @@ def public_page(view):
         if len(path) > MAX_CACHED_PATH:  # odd, long addresses are not worth a cache entry
             return view(request, *args, **kwargs)
         digest = hashlib.sha256(path.encode()).hexdigest()
-        key = f"public-page:{current_version()}:{translation.get_language()}:{digest}"
-        cached = cache.get(key)
+        key = f"public-page:{translation.get_language()}:{digest}"
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or current_version()
+        cached = found.get(key)
         nonce = str(request._csp_nonce) if hasattr(request, "_csp_nonce") else ""
-        if cached is not None:
-            response = cached["response"]
+        if cached is not None and cached["version"] == version:
+            content = cached["content"]
             if cached["nonce"] and nonce:
-                response.content = response.content.replace(
-                    cached["nonce"].encode(), nonce.encode()
-                )
-            return response
+                content = content.replace(cached["nonce"].encode(), nonce.encode())
+            return HttpResponse(content, content_type=cached["content_type"])
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            cache.set(
-                key,
-                {"response": response, "nonce": nonce},
-                timeout=settings.PUBLIC_CACHE_SECONDS,
-            )
+            entry = {
+                "version": version,
+                "content": response.content,
+                "content_type": response["Content-Type"],
+                "nonce": nonce,
+            }
+            cache.set(key, entry, timeout=settings.PUBLIC_CACHE_SECONDS)
         return response
 
     return wrapper

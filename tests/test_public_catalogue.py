@@ -161,6 +161,37 @@ def test_filters_combine(client, demo):
     assert titles(client.get(CATALOGUE, query)) == {AABEN}
 
 
+def options(html: str, name: str) -> list[str]:
+    """The values offered in one of the filter form's dropdowns (not the empty choice)."""
+    select = html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+    return [value for value in re.findall(r'<option value="([^"]*)"', select) if value]
+
+
+def test_goal_and_committee_choices_are_those_of_one_municipality(client, demo, make_application):
+    """98 municipalities' goals and committees in one dropdown would be unusable and make
+    every catalogue page huge: only the relevant municipality's are offered."""
+    frb_goals = {str(g.pk) for g in Goal.objects.filter(policy__municipality__slug="frederiksberg")}
+    kbh_goals = {str(g.pk) for g in Goal.objects.filter(policy__municipality__slug="koebenhavn")}
+    # All demo results are Frederiksberg's: its choices are offered without choosing it.
+    html = html_of(client.get(CATALOGUE))
+    assert set(options(html, "maal")) == frb_goals
+    assert committee("frederiksberg", "KFU").pk in map(int, options(html, "udvalg"))
+    # The chosen municipality's, even with no results there.
+    html = html_of(client.get(CATALOGUE, {"kommune": "koebenhavn"}))
+    assert set(options(html, "maal")) == kbh_goals
+    # A goal chosen by a link (e.g. from a goal page), without a municipality.
+    copenhagen_goal = goal("koebenhavn", "objective", 1)
+    response = client.get(CATALOGUE, {"maal": copenhagen_goal.pk})
+    assert set(options(html_of(response), "maal")) == kbh_goals
+    assert f'<option value="{copenhagen_goal.pk}" selected>' in html_of(response)
+    # Results from two municipalities and none chosen: no national list, but a hint.
+    fund(make_application(title="Sprogcafé i Testrup"))
+    html = html_of(client.get(CATALOGUE))
+    assert options(html, "maal") == [] and options(html, "udvalg") == []
+    assert "Vælg en kommune for at vælge blandt dens mål og udvalg." in html
+    assert "Vælg en kommune for at se fordelingen på udvalg." in html
+
+
 def facet_links(html: str, heading: str) -> list[tuple[str, int]]:
     """(href, number shown) for each link in one facet group of the sidebar."""
     section = html.split('<h3 class="h6', 1)[1]

@@ -73,12 +73,15 @@ class CatalogueView(TemplateView):
         page.object_list = list(page.object_list)  # run the queries here, not in the template
         query = self.request.GET.copy()
         query.pop("side", None)
+        facets = facet_counts(results, municipality_id=filterset.municipality_id)
+        if filterset.municipality_id is None and facets["municipality_id"] is not None:
+            filterset.offer_choices_of(facets["municipality_id"])
         return super().get_context_data(
             filter=filterset,
             page=page,
             listed_by_year_not_rank=rankable and paginator.count > MAX_RANKED_MATCHES,
             query=query.urlencode(),
-            facets=facet_counts(results, municipality_id=filterset.municipality_id),
+            facets=facets,
             **kwargs,
         )
 
