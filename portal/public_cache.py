@@ -17,7 +17,7 @@ import hashlib
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.utils import translation
@@ -130,12 +130,20 @@ def _cacheable(request) -> bool:
     )
 
 
+def _local_copies():
+    """The worker's own copies (settings.CACHES["public_pages_local"]), when the shared cache
+    is elsewhere (Redis); with a local-memory default cache they would only duplicate it."""
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        return None
+    return caches["public_pages_local"]
+
+
 def public_page(view):
     """Decorator for a public view function (use `method_decorator` on class views).
 
     A page is stored as its bytes, content type and the data version it was rendered at,
-    under a key without the version: the version and the page then come back in one
-    round trip to the cache (`get_many`), and a page of an older version is a miss."""
+    under a key without the version; a page of an older version is a miss. A hit reads the
+    shared version and then the worker's own copy, or the shared cache's."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -146,9 +154,13 @@ def public_page(view):
             return view(request, *args, **kwargs)
         digest = hashlib.sha256(path.encode()).hexdigest()
         key = f"public-page:{translation.get_language()}:{digest}"
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or current_version()
-        cached = found.get(key)
+        local = _local_copies()
+        version = current_version()
+        cached = local.get(key) if local is not None else None
+        if cached is None or cached["version"] != version:
+            cached = cache.get(key)
+            if cached is not None and cached["version"] == version and local is not None:
+                local.set(key, cached, timeout=settings.PUBLIC_CACHE_SECONDS)
         nonce = str(request._csp_nonce) if hasattr(request, "_csp_nonce") else ""
         if cached is not None and cached["version"] == version:
             content = cached["content"]
@@ -166,6 +178,8 @@ def public_page(view):
                 "nonce": nonce,
             }
             cache.set(key, entry, timeout=settings.PUBLIC_CACHE_SECONDS)
+            if local is not None:
+                local.set(key, entry, timeout=settings.PUBLIC_CACHE_SECONDS)
         return response
 
     return wrapper

@@ -201,6 +201,14 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each worker's own copy of recently served public pages, in front of the shared cache: a hit
+# then fetches only the shared data version (a few bytes) from Redis, not the page. A copy is
+# used only while its version is current, so invalidation still reaches every worker at once.
+CACHES["public_pages_local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "public-pages",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 # Public pages are cached for anonymous visitors and invalidated on every data change.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)

@@ -15,11 +15,13 @@ pytest_plugins = ["tests.staff_fixtures"]
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Public pages are cached; a rolled-back test must not leave its pages behind."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture
