@@ -3,9 +3,11 @@
 The bare view goes through the same middleware stack as every page but does no database
 work and renders no template, so its throughput is what this server, this Python and this
 middleware can do at best: the framework's own limit for a page of that size. Its size is
-BENCH_BARE_BYTES (bench/load.py sets it to the size of the catalogue page).
+BENCH_BARE_BYTES (bench/load.py sets it to the size of the catalogue page);
+/bench/bare/<bytes>/ answers a page of any other size, the reference for each cached page.
 """
 
+import functools
 import os
 
 from django.http import HttpResponse
@@ -27,10 +29,25 @@ def page_of(size: int) -> bytes:
 
 
 BODY = page_of(BARE_BYTES)
+MAX_BYTES = 2_000_000
 
 
 def bare(request):
     return HttpResponse(BODY, content_type="text/html; charset=utf-8")
 
 
-urlpatterns = [path("bench/bare/", bare, name="bench-bare"), *portal_urlpatterns]
+@functools.cache
+def _page_of_size(size: int) -> bytes:
+    return page_of(min(size, MAX_BYTES))
+
+
+def bare_of_size(request, size: int):
+    """The same, with the size in the address: the reference for a page of that size."""
+    return HttpResponse(_page_of_size(size), content_type="text/html; charset=utf-8")
+
+
+urlpatterns = [
+    path("bench/bare/", bare, name="bench-bare"),
+    path("bench/bare/<int:size>/", bare_of_size, name="bench-bare-size"),
+    *portal_urlpatterns,
+]

@@ -332,6 +332,12 @@ def run_pass(
                 timing = probe(path, cookie, timeout=GUNICORN_TIMEOUT + 30)["seconds"]
             if first["ok"]:
                 entry.update(measure(path, cookie, timing, args, server.pid))
+                if mode == "cached":
+                    # The bare view at exactly this page's size, in the same pass: the
+                    # framework's limit for this page (the shared one is catalogue-sized).
+                    size = first["bytes"]
+                    bare_entry = measure(f"/bench/bare/{size}/", None, 0.0, args, server.pid)
+                    entry["bare_same_size"] = {"bytes": size, **bare_entry}
             else:
                 wait_idle(server.pid)
             errors, offset = new_errors(log_path, offset)
