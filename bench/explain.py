@@ -27,9 +27,9 @@ INDEX = "application_search_document"
 
 def catalogue_queryset(text: str):
     """The catalogue's result queryset for ?q=<text>, as CatalogueView builds it."""
-    from grants.public import ProjectFilter, funded_projects, with_public_relations, with_totals
+    from grants.public import ProjectFilter, for_cards, funded_projects, with_totals
 
-    queryset = with_public_relations(with_totals(funded_projects()))
+    queryset = for_cards(with_totals(funded_projects()))
     filterset = ProjectFilter({"q": text}, queryset=queryset)
     assert filterset.is_valid(), filterset.errors  # noqa: S101
     from grants.views.public import MAX_RANKED_MATCHES
