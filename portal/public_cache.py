@@ -13,11 +13,13 @@ Each page carries a per-request CSP nonce; a cached page gets the new request's 
 
 import functools
 import hashlib
+import time
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache, caches
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.utils import translation
@@ -26,19 +28,39 @@ VERSION_KEY = "public-pages-version"
 MAX_CACHED_PATH = 300
 
 
+def _fresh_version() -> int:
+    # When the number is missing (first use, or evicted from a full cache), start from the
+    # clock, so a number that pages already carry is never handed out again.
+    return time.time_ns() // 1000
+
+
 def current_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.get(VERSION_KEY) or _fresh_version()
     return version
 
 
 def bump_version(**_kwargs) -> None:
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates
-        cache.set(VERSION_KEY, 2, timeout=None)
+    except ValueError:  # missing: any fresh value invalidates
+        cache.set(VERSION_KEY, _fresh_version(), timeout=None)
+
+
+def invalidate_public_pages() -> None:
+    """At once, and again when the transaction commits: a page rendered in between, from the
+    data as it was before the commit, is stored under the first new version and must not
+    stay current."""
+    bump_version()
+    connection = transaction.get_connection()
+    savepoints = set(connection.savepoint_ids)
+    if connection.in_atomic_block and not any(
+        func is bump_version and registered_in == savepoints
+        for registered_in, func, _robust in connection.run_on_commit
+    ):  # once per atomic block is enough
+        transaction.on_commit(bump_version)
 
 
 # Rows of these models appear on public pages whatever their state.
@@ -100,12 +122,12 @@ def _remember_whether_funded(sender, instance, **_kwargs) -> None:
 
 def _on_change(sender, instance, **_kwargs) -> None:
     if shows_publicly(instance):
-        bump_version()
+        invalidate_public_pages()
 
 
 def _on_m2m_change(sender, instance, action, **_kwargs) -> None:
     if action.startswith("post_") and shows_publicly(instance):
-        bump_version()
+        invalidate_public_pages()
 
 
 def connect_signals() -> None:
@@ -147,7 +169,7 @@ def public_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
+        if settings.PUBLIC_CACHE_SECONDS <= 0 or not _cacheable(request):
             return view(request, *args, **kwargs)
         path = request.get_full_path()
         if len(path) > MAX_CACHED_PATH:  # odd, long addresses are not worth a cache entry

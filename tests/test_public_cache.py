@@ -138,3 +138,45 @@ def test_with_redis_every_worker_sees_the_same_pages_and_invalidation(client, de
         assert "149.000 kr." in client.get(url).content.decode()
     finally:
         cache.clear()
+
+
+def test_a_change_invalidates_again_when_its_transaction_commits(
+    demo, django_capture_on_commit_callbacks
+):
+    """A page rendered from the old data between the save and the commit must not stay
+    current: the version moves on once more at commit, once per transaction."""
+    from django.db import transaction
+
+    from portal.public_cache import current_version
+
+    allocation = Allocation.objects.get(application__title="Kvinder i job")
+    before = current_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        allocation.amount = Decimal("149000")
+        allocation.save()
+        allocation.save()
+        assert current_version() == before + 2
+    assert len(callbacks) == 1
+    assert current_version() == before + 3
+
+
+def test_with_the_cache_off_no_stored_page_is_served(client, demo, settings):
+    url = reverse("public:project", args=[Application.objects.get(title="Kvinder i job").pk])
+    client.get(url)  # stored while the cache was on
+    Allocation.objects.filter(application__title="Kvinder i job").update(amount=Decimal(1))
+    settings.PUBLIC_CACHE_SECONDS = 0  # update() sends no signal; only a fresh render shows it
+    assert "1 kr." in client.get(url).content.decode()
+
+
+def test_a_lost_version_number_never_reuses_one_pages_carry(client, demo):
+    from django.core.cache import cache
+
+    from portal.public_cache import VERSION_KEY, current_version
+
+    url = reverse("public:project", args=[Application.objects.get(title="Kvinder i job").pk])
+    client.get(url)
+    old = current_version()
+    cache.delete(VERSION_KEY)  # e.g. evicted from a full cache
+    Allocation.objects.filter(application__title="Kvinder i job").update(amount=Decimal(2))
+    assert current_version() > old
+    assert "2 kr." in client.get(url).content.decode()
