@@ -162,31 +162,44 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_year(self, queryset, name, value):
         # Id sets, not correlated EXISTS: the database builds each set once (a year's few
         # thousand rows) instead of probing twice for every funded project in the country.
-        funded_that_year = Allocation.objects.filter(pool__year=value).values("application_id")
-        carried_into_year = CarryOver.objects.filter(to_pool__year=value).values("application_id")
-        return queryset.filter(Q(pk__in=funded_that_year) | Q(pk__in=carried_into_year))
+        funded, carried = (
+            sources.filter(facet_year=value).values("application_id") for sources in project_years()
+        )
+        return queryset.filter(Q(pk__in=funded) | Q(pk__in=carried))
 
     def filter_committee(self, queryset, name, value):
-        # A subquery, not a join: a join on co-committees would repeat rows.
-        co_committee = Application.co_committees.through.objects.filter(
-            application=OuterRef("pk"), committee=value
-        )
-        return queryset.filter(Q(committee=value) | Q(Exists(co_committee)))
+        return queryset.filter(in_committee(value))
+
+
+def project_years() -> tuple[QuerySet, QuerySet]:
+    """(facet_year, application_id) rows saying in which years a project had money: its
+    allocations' pool years and the years carry-over moved its remaining money into. The
+    year filter and the year facet both use these, so a facet's count is what its link
+    gives."""
+    funded = Allocation.objects.order_by().annotate(facet_year=F("pool__year"))
+    carried = CarryOver.objects.order_by().annotate(facet_year=F("to_pool__year"))
+    return (
+        funded.values_list("facet_year", "application_id"),
+        carried.values_list("facet_year", "application_id"),
+    )
+
+
+def in_committee(committee) -> Q:
+    """The project's committee or one of its co-committees (a subquery, not a join: a join
+    on co-committees would repeat rows). Used by the filter and the facet alike."""
+    co_committee = Application.co_committees.through.objects.filter(
+        application=OuterRef("pk"), committee=committee
+    )
+    return Q(committee=committee) | Q(Exists(co_committee))
 
 
 def facet_counts(queryset: QuerySet[Application], *, municipality_id: int | None) -> dict:
     """How many of the current results each municipality, year and committee filter would
-    give, counted by the database: years count carry-over into the year and committees
-    count co-committees, exactly as the filters match. Committees only for one
-    municipality (the chosen one, or the only one in the results)."""
+    give, counted by the database with the filters' own conditions. Committees only for
+    one municipality (the chosen one, or the only one in the results); `municipality_id`
+    in the result says which, None when there is none."""
     if queryset.query.is_empty():  # invalid filters: no results, nothing to count
-        return {
-            "municipalities": [],
-            "years": [],
-            "committees": [],
-            "committees_shown": False,
-            "municipality_id": None,
-        }
+        return {"municipalities": [], "years": [], "committees": [], "municipality_id": None}
     results = queryset.order_by().prefetch_related(None)
     municipalities = list(
         results.values("municipality", "municipality__slug", "municipality__name")
@@ -202,26 +215,14 @@ def facet_counts(queryset: QuerySet[Application], *, municipality_id: int | None
         ],
         "years": _year_counts(results),
         "committees": _committee_counts(results, municipality_id),
-        "committees_shown": municipality_id is not None,
         "municipality_id": municipality_id,
     }
 
 
 def _year_counts(results: QuerySet[Application]) -> list[dict]:
-    """Distinct (year, project) pairs from allocations and carry-overs, counted per year."""
+    """Distinct (year, project) pairs of the results, counted per year."""
     ids = results.values("pk")
-    funded = (
-        Allocation.objects.filter(application__in=ids)
-        .order_by()
-        .annotate(facet_year=F("pool__year"))
-        .values_list("facet_year", "application_id")
-    )
-    carried = (
-        CarryOver.objects.filter(application__in=ids)
-        .order_by()
-        .annotate(facet_year=F("to_pool__year"))
-        .values_list("facet_year", "application_id")
-    )
+    funded, carried = (sources.filter(application__in=ids) for sources in project_years())
     try:
         pairs_sql, params = funded.union(carried).order_by().query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing, e.g. an impossible amount
@@ -237,32 +238,13 @@ def _committee_counts(results: QuerySet[Application], municipality_id: int | Non
     if municipality_id is None:
         return []
     committees = list(Committee.objects.filter(municipality=municipality_id).order_by("name"))
-    through = Application.co_committees.through
-    counts = (
-        results.aggregate(
-            **{
-                f"c{committee.pk}": Count(
-                    "pk",
-                    filter=Q(committee=committee.pk)
-                    | Q(
-                        Exists(
-                            through.objects.filter(application=OuterRef("pk"), committee=committee)
-                        )
-                    ),
-                )
-                for committee in committees
-            }
-        )
-        if committees
-        else {}
+    if not committees:
+        return []
+    counts = results.aggregate(
+        **{f"c{c.pk}": Count("pk", filter=in_committee(c.pk)) for c in committees}
     )
     return [
-        {
-            "pk": committee.pk,
-            "abbreviation": committee.abbreviation,
-            "name": committee.name,
-            "n": counts[f"c{committee.pk}"],
-        }
-        for committee in committees
-        if counts[f"c{committee.pk}"]
+        {"pk": c.pk, "abbreviation": c.abbreviation, "name": c.name, "n": counts[f"c{c.pk}"]}
+        for c in committees
+        if counts[f"c{c.pk}"]
     ]
