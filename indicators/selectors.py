@@ -89,31 +89,18 @@ def policies_with_indicators() -> QuerySet[Policy]:
     )
 
 
-def barometers(policies) -> dict[int, list[tuple[Goal, list[AssessedIndicator]]]]:
-    """`barometer` for many policies in a fixed number of queries: policy id → goals."""
-    policies = list(policies)
-    goals = Goal.objects.filter(policy__in=policies).order_by("policy", "kind", "number")
-    indicators = with_measurements(
-        Indicator.objects.filter(goal__policy__in=policies)
-        | Indicator.objects.filter(target__goal__policy__in=policies)
-    ).order_by("order", "pk")
+def policy_barometer(policy: Policy) -> PolicyBarometer:
+    """The policy's goals that have indicators, each with its assessed indicators, in a
+    fixed number of queries."""
+    goals = Goal.objects.filter(policy=policy).order_by("kind", "number")
+    indicators = with_measurements(policy_indicators(policy)).order_by("order", "pk")
     by_goal = defaultdict(list)
+    totals = StatusCounts()
     for item in assessed(indicators):
         by_goal[item.indicator.resolved_goal.pk].append(item)
-    result = defaultdict(list)
-    for goal in goals:
-        if by_goal[goal.pk]:
-            result[goal.policy_id].append((goal, by_goal[goal.pk]))
-    return result
-
-
-def policy_barometer(policy: Policy) -> PolicyBarometer:
-    goals = barometers([policy]).get(policy.pk, [])
-    totals = StatusCounts()
-    for _goal, items in goals:
-        for item in items:
-            totals.add(item.assessment.status, item.has_example_data)
-    return PolicyBarometer(policy, goals, totals)
+        totals.add(item.assessment.status, item.has_example_data)
+    with_items = [(goal, by_goal[goal.pk]) for goal in goals if by_goal[goal.pk]]
+    return PolicyBarometer(policy, with_items, totals)
 
 
 class Point(NamedTuple):
