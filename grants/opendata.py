@@ -7,7 +7,6 @@ They read plain values, not model instances, and work out each label and URL onc
 download: at national scale (30,000 projects) each download must finish well within the
 app server's worker timeout."""
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import Application
 from grants.opendata_rows import project_chunks
 from policies.models import SDG, Goal
-from portal.exports import safe_text
+from portal.exports import csv_writer
 
 CURRENCY = "DKK"
 GIVING_VERSION = "1.4"
@@ -132,10 +131,10 @@ def csv_rows_of(project: dict, labels: Labels) -> Iterator[list[str]]:
 
 def csv_stream() -> Iterator[str]:
     """The CSV, one piece per chunk of projects. Text cells that a spreadsheet would run as
-    a formula get a leading apostrophe."""
+    a formula get a leading apostrophe (`portal.exports.csv_writer`)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([safe_text(name) for name in CSV_NAMES])
+    writer = csv_writer(buffer)
+    writer.writerow(CSV_NAMES)
     yield buffer.getvalue()
     with translation.override("da"):
         labels = Labels()
@@ -145,7 +144,7 @@ def csv_stream() -> Iterator[str]:
         with translation.override("da"):
             for project in projects:
                 for row in csv_rows_of(project, labels):
-                    writer.writerow([safe_text(value) for value in row])
+                    writer.writerow(row)
         if buffer.tell():  # a chunk of projects whose amounts are unknown has no rows
             yield buffer.getvalue()
 

@@ -1,10 +1,12 @@
 """Excel workbooks with openpyxl: real numbers, formulas for sums, Danish headers.
 
-Text that a spreadsheet would read as a formula (=, +, -, @ first) is neutralised, so a
-project title can never run code in a politician's Excel.
+Every cell goes through `portal.exports.safe_cell` (via `put`): text that a spreadsheet
+would read as a formula is neutralised, so a project title can never run code in a
+politician's Excel; the sums are `Formula`s, the only cells that may start with "=".
 """
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -13,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from portal.exports import safe_text
+from portal.exports import Formula, safe_cell
 
 from .content import ActionPlanDocument, RecommendationDocument
 
@@ -23,16 +25,27 @@ HEADER_FILL = PatternFill("solid", fgColor="E7EEF2")
 
 
 def cell_value(value):
+    value = safe_cell(value)
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral_value() else int(value)
-    if isinstance(value, int | float) or value is None:
-        return value
-    return safe_text(value)
+    return value
+
+
+def sheet_title(title) -> str:
+    """A sheet name Excel accepts: a name, never a cell, so no formula; without the characters
+    Excel refuses there ([]:*?/\\) and without an apostrophe at either end."""
+    name = re.sub(r"[\[\]:*?/\\]", "-", str(title))[:31].strip("'")
+    return name or "Ark"
+
+
+def put(sheet, row: int, column: int, value):
+    """The one way a value gets into a cell."""
+    return sheet.cell(row=row, column=column, value=cell_value(value))
 
 
 def write_header(sheet, row: int, headers: Sequence[str]) -> None:
     for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=row, column=column, value=safe_text(header))
+        cell = put(sheet, row, column, header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -43,7 +56,7 @@ def write_rows(sheet, first_row: int, rows: Iterable[Sequence], money_columns=()
     row_number = first_row - 1
     for row_number, row in enumerate(rows, start=first_row):
         for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=cell_value(value))
+            cell = put(sheet, row_number, column, value)
             if column in money_columns:
                 cell.number_format = KRONER_FORMAT
     return row_number
@@ -64,8 +77,7 @@ def action_plan_xlsx(doc: ActionPlanDocument) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Integrationspuljen")[:31]
-    sheet["A1"] = safe_text(doc.plan.title)
-    sheet["A1"].font = Font(bold=True, size=14)
+    put(sheet, 1, 1, doc.plan.title).font = Font(bold=True, size=14)
     years = doc.table.years
     headers = [_("Indsats"), _("Udvalg")] + [g.label for g in doc.goals]
     headers += [_("Tilskud %(year)s") % {"year": year} for year in years]
@@ -84,10 +96,10 @@ def action_plan_xlsx(doc: ActionPlanDocument) -> bytes:
     ]
     last = write_rows(sheet, 4, rows, money_columns)
     sum_row = last + 1
-    sheet.cell(row=sum_row, column=1, value=_("SUM")).font = HEADER_FONT
+    put(sheet, sum_row, 1, _("SUM")).font = HEADER_FONT
     for column in money_columns:
         letter = get_column_letter(column)
-        cell = sheet.cell(row=sum_row, column=column, value=f"=SUM({letter}4:{letter}{last})")
+        cell = put(sheet, sum_row, column, Formula(f"=SUM({letter}4:{letter}{last})"))
         cell.number_format = KRONER_FORMAT
         cell.font = HEADER_FONT
     widths(sheet, [60, 10] + [8] * len(doc.goals) + [16] * len(years))
@@ -102,8 +114,7 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Indstilling")[:31]
-    sheet["A1"] = safe_text(doc.title)
-    sheet["A1"].font = Font(bold=True, size=14)
+    put(sheet, 1, 1, doc.title).font = Font(bold=True, size=14)
     headers = [_("Indsats"), _("Udvalg")]
     for year in doc.years:
         headers += [
@@ -124,12 +135,10 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
         rows.append(values + [row.summary])
     last = write_rows(sheet, 4, rows, money_columns)
     sum_row = max(last, 3) + 1
-    sheet.cell(row=sum_row, column=1, value=_("SUM")).font = HEADER_FONT
+    put(sheet, sum_row, 1, _("SUM")).font = HEADER_FONT
     for column in money_columns:
         letter = get_column_letter(column)
-        cell = sheet.cell(
-            row=sum_row, column=column, value=f"=SUM({letter}4:{letter}{max(last, 4)})"
-        )
+        cell = put(sheet, sum_row, column, Formula(f"=SUM({letter}4:{letter}{max(last, 4)})"))
         cell.number_format = KRONER_FORMAT
         cell.font = HEADER_FONT
     row = sum_row + 2
@@ -139,14 +148,10 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
     for offset, total in enumerate(doc.totals, start=1):
         recommended_column = get_column_letter(3 + 2 * (offset - 1) + 1)
         r = row + offset
-        sheet.cell(row=r, column=1, value=total["year"])
-        sheet.cell(
-            row=r, column=2, value=f"={recommended_column}{sum_row}"
-        ).number_format = KRONER_FORMAT
-        sheet.cell(
-            row=r, column=3, value=cell_value(total["available"])
-        ).number_format = KRONER_FORMAT
-        sheet.cell(row=r, column=4, value=f"=C{r}-B{r}").number_format = KRONER_FORMAT
+        put(sheet, r, 1, total["year"])
+        put(sheet, r, 2, Formula(f"={recommended_column}{sum_row}")).number_format = KRONER_FORMAT
+        put(sheet, r, 3, total["available"]).number_format = KRONER_FORMAT
+        put(sheet, r, 4, Formula(f"=C{r}-B{r}")).number_format = KRONER_FORMAT
     widths(sheet, [50, 10] + [16] * (2 * len(doc.years)) + [60])
     return to_bytes(workbook)
 
@@ -157,7 +162,7 @@ def table_xlsx(
     """A plain sheet for staff exports (review queue, pool status, reports)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = safe_text(title)[:31].replace("/", "-")
+    sheet.title = sheet_title(title)
     write_header(sheet, 1, headers)
     write_rows(sheet, 2, rows, money_columns)
     widths(sheet, [max(12, min(60, len(str(h)) + 4)) for h in headers])

@@ -1,7 +1,5 @@
 """Documents for politicians and staff exports: web page, PDF, Excel and CSV, from the data."""
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.db.models import F
@@ -21,7 +19,7 @@ from grants.filters import ReviewQueueFilter, with_requested_total
 from grants.results import project_results
 from grants.selectors import pool_balance, pool_spent
 from policies.models import ActionPlan
-from portal.exports import safe_text
+from portal.exports import csv_writer
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,10 +35,9 @@ def csv_download(filename: str, headers, rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel needs the BOM to read UTF-8 (æ, ø, å)
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response, delimiter=";")
     writer.writerow(headers)
-    for row in rows:
-        writer.writerow([safe_text(value) if isinstance(value, str) else value for value in row])
+    writer.writerows(rows)
     return response
 
 

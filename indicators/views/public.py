@@ -1,7 +1,5 @@
 """The public barometer: goals, indicators, status, charts with tables, CSV downloads."""
 
-import csv
-
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
@@ -9,6 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from policies.models import Policy
+from portal.exports import csv_writer
 from portal.public_cache import public_page
 
 from ..models import Indicator
@@ -89,15 +88,15 @@ class IndicatorCsvView(View):
         indicator = get_object_or_404(Indicator, pk=pk)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="indikator-{indicator.pk}.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(["aar", "periode", "vaerdi", "sammenligning", "kilde", "eksempeldata"])
         for m in indicator.measurements.order_by("year", "period"):
             writer.writerow(
                 [
                     m.year,
                     m.period,
-                    f"{m.value.normalize():f}",
-                    f"{m.comparison_value.normalize():f}" if m.comparison_value is not None else "",
+                    m.value.normalize(),
+                    m.comparison_value.normalize() if m.comparison_value is not None else None,
                     m.source,
                     "ja" if m.is_example else "nej",
                 ]
