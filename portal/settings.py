@@ -138,13 +138,20 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
+# Lock a user name from one client address, never a user name for everyone: anyone could
+# otherwise lock any staff account by typing five wrong passwords (docs/security.md).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-if env_bool("BEHIND_PROXY", not DEBUG):
-    AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address behind the proxies (portal/client_ip.py): how many proxies of our own
+# append to X-Forwarded-For. 0: the connecting address is the client, X-Forwarded-For is
+# ignored. Behind the deployment guide's nginx: 1. (PROXY_COUNT is the setting's old name.)
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT",
+    env_int("PROXY_COUNT", 1) if env_bool("BEHIND_PROXY", not DEBUG) else 0,
+)
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 
 # Two-factor login (TOTP app + backup codes) for committee staff and administrators.
 REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", not DEBUG)
