@@ -286,6 +286,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Ordinary 403s and other client errors: one line, no traceback (portal/log_filters.py).
+    "filters": {"no_client_tracebacks": {"()": "portal.log_filters.ClientErrorsWithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_client_tracebacks"]}
+    },
+    "loggers": {"django.request": {"filters": ["no_client_tracebacks"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
