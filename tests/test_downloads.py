@@ -288,6 +288,29 @@ def test_every_download_is_known_and_no_cell_runs(downloads):
         assert any(str(value).startswith("=SUM(") for value in own), name
 
 
+def test_a_measurement_typed_by_staff_reaches_the_citizens_csv_as_text(demo):
+    """The issue's case: the indicator CSV printed the measurement's source and period raw."""
+    indicator = Indicator.objects.get(municipality__slug="koebenhavn", order=1)
+    staff = Client()
+    staff.force_login(User.objects.get(username="kbh-sekretariat"))
+    response = staff.post(
+        reverse("indikatorer:measurement-add", args=[indicator.pk]),
+        {
+            "year": "2030",
+            "period": "@SUM(1)",
+            "value": "-3,5",
+            "source": '=HYPERLINK("http://evil")',
+        },
+    )
+    assert response.status_code == 302
+    content = Client().get(reverse("barometer:indicator-csv", args=[indicator.pk])).content
+    rows = list(csv.DictReader(io.StringIO(content.decode())))
+    [row] = [row for row in rows if row["aar"] == "2030"]
+    assert row["periode"] == "'@SUM(1)"
+    assert row["kilde"] == '\'=HYPERLINK("http://evil")'
+    assert row["vaerdi"] == "-3.5"  # a number stays a number
+
+
 @pytest.mark.parametrize(
     "value, expected",
     [
