@@ -346,3 +346,27 @@ def test_csv_values_keep_numbers_and_escape_text():
 def test_an_unknown_argument_is_reported():
     with pytest.raises(AssertionError, match="does not know what <pk> after 'nyt/'"):
         arguments("sekretariat/nyt/<int:pk>/", {})
+
+
+def test_spreadsheets_are_written_in_one_place_only():
+    """A writer that bypassed safe_cell would escape the test above only if it were not
+    reachable by URL (a management command, say): the code writes CSV only through
+    portal.exports.csv_writer and Excel cells only through grants.documents.excel.put."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    apps_ = [path.parent for path in root.glob("*/apps.py")]  # every Django app of ours
+    assert {"portal", "grants", "indicators", "policies"} <= {app.name for app in apps_}
+    sources = [
+        path for app in apps_ for path in app.rglob("*.py") if "migrations" not in path.parts
+    ]
+    writers = {
+        str(path.relative_to(root))
+        for path in sources
+        if re.search(r"csv\.(writer|DictWriter)\(", path.read_text())
+    }
+    assert writers == {"portal/exports.py"}
+    workbooks = {str(p.relative_to(root)) for p in sources if "Workbook(" in p.read_text()}
+    assert workbooks == {"grants/documents/excel.py"}
+    excel = (root / "grants/documents/excel.py").read_text()
+    assert excel.count(".cell(") == 1 and "sheet[" not in excel  # the one in put()
