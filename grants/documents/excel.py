@@ -35,7 +35,7 @@ def sheet_title(title) -> str:
     """A sheet name Excel accepts: a name, never a cell, so no formula; without the characters
     Excel refuses there ([]:*?/\\) and without an apostrophe at either end."""
     name = re.sub(r"[\[\]:*?/\\]", "-", str(title))[:31].strip("'")
-    return name or "Ark"
+    return name or _("Ark")
 
 
 def put(sheet, row: int, column: int, value):
