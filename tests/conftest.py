@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from demo.loader import load_demo
 from grants.models import Application, Pool, PoolStatus, RequestedAmount
 from policies.models import Goal, GoalKind, Policy
-from portal.demo import load_demo
 from portal.models import Committee, Department, Municipality, Role, User
 
 pytest_plugins = ["tests.staff_fixtures"]

@@ -5,7 +5,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo_server(live_server):
-    from portal.demo import load_demo
+    from demo.loader import load_demo
 
     load_demo()
     return live_server

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def submitted(live_server):
     """The demo data plus one application submitted by frb-sagsbehandler to the open pool."""
-    from portal.demo import load_demo
+    from demo.loader import load_demo
 
     load_demo()
     caseworker = User.objects.get(username="frb-sagsbehandler")
