@@ -4,10 +4,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from demo.loader import load_demo
 from grants.models import Application, Pool, PoolStatus, RequestedAmount
 from policies.models import Goal, GoalKind, Policy
 from portal.models import Committee, Department, Municipality, Role, User
+from tests import demo_snapshot as demo_snapshot_module
 
 pytest_plugins = ["tests.staff_fixtures"]
 
@@ -24,10 +24,18 @@ def empty_cache():
         cache.clear()
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo data loaded through the real services once per session (tests/demo_snapshot.py)."""
+    with django_db_blocker.unblock():
+        return demo_snapshot_module.take()
+
+
 @pytest.fixture
-def demo(db):
-    """The demo data from the seeds, loaded through the real services."""
-    return load_demo()
+def demo(db, demo_snapshot):
+    """The demo data from the seeds (loaded through the real services once per session), in
+    this test's own transaction: what a test changes is rolled back after it."""
+    return demo_snapshot_module.restore(demo_snapshot)
 
 
 @pytest.fixture
