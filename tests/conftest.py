@@ -2,7 +2,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from grants.models import Application, Pool, PoolStatus, RequestedAmount
 from policies.models import Goal, GoalKind, Policy
@@ -22,6 +23,14 @@ def empty_cache():
     yield
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def danish_after_each_test():
+    """A request activates the visitor's language in this thread and leaves it active; a test
+    that switched to English must not make the next test's messages English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
