@@ -7,6 +7,10 @@ from portal.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.bench_urls"
 
+# bench/run.sh generates its data with `generate_scale_data` (the development-only demo app).
+if "demo" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+
 # The benchmark records decisions (bench/concurrency.py), which queue notification mails;
 # keep them in memory instead of trying an SMTP server on localhost.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache, caches
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
 
@@ -63,61 +63,33 @@ def invalidate_public_pages() -> None:
         transaction.on_commit(bump_version)
 
 
-# Rows of these models appear on public pages whatever their state.
-PUBLIC_MODELS = frozenset(
-    {
-        "portal.Municipality",
-        "portal.Committee",
-        "portal.Department",
-        "policies.Policy",
-        "policies.Principle",
-        "policies.Goal",
-        "policies.Target",
-        "policies.SDG",
-        "policies.ActionPlan",
-        "grants.Pool",
-        "grants.ReservedLine",
-        "grants.Allocation",
-        "grants.CarryOver",
-        "grants.Report",
-        "grants.CriterionResult",
-        "indicators.Indicator",
-        "indicators.Measurement",
-    }
-)
-# Applications and their success criteria appear only once funded.
-FUNDED_ONLY_MODELS = frozenset({"grants.Application", "grants.SuccessCriterion"})
+# Each app names, in its AppConfig.ready(), the models whose rows its public pages show
+# (`watch`), so this module, which every app stands on, imports none of them.
+# label → None (every row shows) or a function telling whether a row shows.
+_watched: dict[str, object] = {}
 
 
-def _funded_application(application_id) -> bool:
-    from grants.models import FUNDED_STATUSES, Application
+def watch(*labels: str, shows=None) -> None:
+    """A save or delete of a row of these models invalidates the public pages; with `shows`,
+    only a row for which `shows(instance)` is true (e.g. an application once funded)."""
+    for label in labels:
+        model = apps.get_model(label)
+        _watched[label] = shows
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"cache-{label}-s")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"cache-{label}-d")
 
-    return Application.objects.filter(pk=application_id, status__in=FUNDED_STATUSES).exists()
+
+def watched_labels() -> frozenset[str]:
+    return frozenset(_watched)
 
 
 def shows_publicly(instance) -> bool:
     """Whether a change to this row can change a public page."""
     label = instance._meta.label
-    if label in PUBLIC_MODELS:
-        return True
-    if label == "grants.Application":
-        from grants.models import FUNDED_STATUSES
-
-        return instance.status in FUNDED_STATUSES or getattr(instance, "_was_funded", False)
-    if label == "grants.SuccessCriterion":
-        return _funded_application(instance.application_id)
-    return False
-
-
-def _remember_whether_funded(sender, instance, **_kwargs) -> None:
-    """Before an application is saved: was it public? (An edit could take it out.)"""
-    from grants.models import FUNDED_STATUSES
-
-    instance._was_funded = (
-        instance.pk is not None
-        and instance.status not in FUNDED_STATUSES
-        and _funded_application(instance.pk)
-    )
+    if label not in _watched:
+        return False
+    shows = _watched[label]
+    return shows is None or shows(instance)
 
 
 def _on_change(sender, instance, **_kwargs) -> None:
@@ -131,16 +103,8 @@ def _on_m2m_change(sender, instance, action, **_kwargs) -> None:
 
 
 def connect_signals() -> None:
-    labels = PUBLIC_MODELS | FUNDED_ONLY_MODELS
-    for label in labels:
-        model = apps.get_model(label)
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"cache-{label}-s")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"cache-{label}-d")
-    pre_save.connect(
-        _remember_whether_funded,
-        sender=apps.get_model("grants.Application"),
-        dispatch_uid="cache-application-was-funded",
-    )
+    """The portal's own public rows, and many-to-many changes of every watched model."""
+    watch("portal.Municipality", "portal.Committee", "portal.Department")
     m2m_changed.connect(_on_m2m_change, dispatch_uid="cache-m2m")
 
 

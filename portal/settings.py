@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "policies",
     "grants",
     "indicators",
+    "transfer",
+    "web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -64,6 +66,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
 ]
+# The demo and scale generators (the `demo` app) are development and benchmark tools: installed
+# when DEBUG or DEV_TOOLS is on (and in the tests and bench/ settings), never in production.
+DEV_TOOLS = env_bool("DEV_TOOLS", DEBUG)
+if DEV_TOOLS:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
@@ -8,10 +7,10 @@ from django.views.i18n import set_language
 
 from . import auth_views as account
 from . import views
-from .sitemaps import SITEMAPS
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    # The front page and sitemap.xml gather every app's pages: they live in web/ (the roof).
+    path("", include("web.urls")),
     path("start/", views.start_page, name="start"),
     path("login/", account.LoginView.as_view(), name="login"),
     path("login/bekraeft/", account.VerifyView.as_view(), name="login-verify"),
@@ -30,7 +29,6 @@ urlpatterns = [
     # cached public pages, whose form cannot carry a per-visitor token.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

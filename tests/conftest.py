@@ -2,12 +2,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from grants.models import Application, Pool, PoolStatus, RequestedAmount
 from policies.models import Goal, GoalKind, Policy
-from portal.demo import load_demo
 from portal.models import Committee, Department, Municipality, Role, User
+from tests import demo_snapshot as demo_snapshot_module
 
 pytest_plugins = ["tests.staff_fixtures"]
 
@@ -24,10 +25,26 @@ def empty_cache():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def danish_after_each_test():
+    """A request activates the visitor's language in this thread and leaves it active; a test
+    that switched to English must not make the next test's messages English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo data loaded through the real services once per session (tests/demo_snapshot.py)."""
+    with django_db_blocker.unblock():
+        return demo_snapshot_module.take()
+
+
 @pytest.fixture
-def demo(db):
-    """The demo data from the seeds, loaded through the real services."""
-    return load_demo()
+def demo(db, demo_snapshot):
+    """The demo data from the seeds (loaded through the real services once per session), in
+    this test's own transaction: what a test changes is rolled back after it."""
+    return demo_snapshot_module.restore(demo_snapshot)
 
 
 @pytest.fixture

@@ -23,3 +23,6 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Two-factor login is tested explicitly (tests/test_two_factor.py); elsewhere staff log in
 # with force_login.
 REQUIRE_STAFF_2FA = False
+# The demo data is the tests' common ground (tests/conftest.py), whatever DEBUG says.
+if "demo" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405

@@ -12,12 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from demo.scale import generate
 from indicators.imports import do_import_measurements
 from indicators.models import Indicator, Measurement
 from indicators.status import Status
 from policies.models import Policy
 from portal.models import User
-from portal.scale import generate
 
 
 @pytest.fixture

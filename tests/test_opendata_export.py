@@ -16,11 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import grants.opendata_rows
+from demo.scale import generate
 from grants.models import Application, ApplicationStatus, CarryOver, Decision
 from grants.opendata import csv_stream, giving_stream
 from policies.models import Goal, GoalKind
 from portal.models import Committee, Department
-from portal.scale import generate
 from tests.test_opendata import errors, fund, validator  # noqa: F401 (validator is a fixture)
 
 BASE = settings.PORTAL_BASE_URL

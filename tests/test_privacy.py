@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import Application, ApplicationStatus, ContactPerson, StatusChange
+from grants.privacy import ANONYMISED_NAME
 from grants.services.workflow import do_return_for_changes
 from portal.models import User
-from portal.privacy import ANONYMISED_NAME
 
 
 def end(application, status, years_ago):

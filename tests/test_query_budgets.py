@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from demo.scale import generate
 from grants.models import Application, ApplicationStatus, Pool
 from indicators.models import Indicator
 from policies.models import ActionPlan, Goal, Policy
 from portal.models import Department, Municipality, Role, User
-from portal.scale import generate
 
 
 def pages(municipality: Municipality) -> dict[str, tuple[str, str | None]]:

@@ -228,7 +228,7 @@ class PersonalDataView(StaffRequiredMixin, TemplateView):
     template_name = "grants/staff/personal_data.html"
 
     def get_context_data(self, **kwargs):
-        from portal.privacy import contacts_due_for_anonymisation, personal_data_overview
+        from grants.privacy import contacts_due_for_anonymisation, personal_data_overview
 
         municipality = self.request.user.municipality
         return super().get_context_data(

@@ -13,11 +13,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def submitted(live_server):
+def submitted(live_server, demo):
     """The demo data plus one application submitted by frb-sagsbehandler to the open pool."""
-    from portal.demo import load_demo
-
-    load_demo()
     caseworker = User.objects.get(username="frb-sagsbehandler")
     pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
     application = Application.objects.create(

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.datatransfer import TransferError, import_municipality
+from transfer.municipality import TransferError, import_municipality
 
 
 class Command(BaseCommand):

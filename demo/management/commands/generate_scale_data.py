@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.scale import generate
+from demo.scale import generate
 
 
 class Command(BaseCommand):

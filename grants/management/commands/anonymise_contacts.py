@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.privacy import anonymise_contacts, contacts_due_for_anonymisation
+from grants.privacy import anonymise_contacts, contacts_due_for_anonymisation
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo import DEMO_PASSWORD, DEMO_USERS, demo_loaded, load_demo
+from demo.loader import DEMO_PASSWORD, DEMO_USERS, demo_loaded, load_demo
 
 
 class Command(BaseCommand):
