@@ -9,6 +9,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address to open in a browser: a server listening on every interface is reached on localhost.
+HOST_SHOWN = $(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)))
 
 .PHONY: run test venv lint format messages check clean
 
@@ -24,7 +26,7 @@ venv: $(STAMP)
 # Development server on SQLite with the demo data.
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py load_demo --address http://$(HOST_SHOWN):$(PORT)/
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Whole test suite; PostgreSQL when DATABASE_URL is set, SQLite otherwise.

@@ -23,3 +23,5 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Two-factor login is tested explicitly (tests/test_two_factor.py); elsewhere staff log in
 # with force_login.
 REQUIRE_STAFF_2FA = False
+# Absolute links take the test client's host (http://testserver) unless a test sets it.
+PORTAL_BASE_URL = ""
