@@ -34,7 +34,7 @@ venv: $(STAMP)
 # `make lock UPGRADE=django`: of one package. Run it with Python 3.12, the oldest supported,
 # so the lock holds every backport a newer Python would not need (docs/decisions.md).
 lock: $(STAMP)
-	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' || { echo "make lock needs the oldest supported Python, 3.12: make clean venv PYTHON=python3.12, then make lock."; exit 1; }
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' || { echo "make lock needs the oldest supported Python, 3.12: rm -r .venv; make venv PYTHON=python3.12; make lock"; exit 1; }
 	$(BIN)/pip-compile --quiet --extra dev --all-build-deps --allow-unsafe --generate-hashes \
 		--strip-extras --no-emit-index-url --no-emit-find-links \
 		$(if $(filter 1,$(UPGRADE)),--upgrade,$(if $(UPGRADE),--upgrade-package $(UPGRADE))) \
