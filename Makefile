@@ -9,22 +9,43 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address to open in a browser: a server listening on every interface is reached on localhost.
+HOST_SHOWN = $(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)))
 
 .PHONY: run test venv lint format messages check clean
 
-$(STAMP): pyproject.toml
+LOCK := requirements/lock.txt
+
+.PHONY: lock
+
+# Installs exactly what requirements/lock.txt pins, every file checked against its hash
+# (runtime and dev tools, pip and setuptools too), then the project itself without resolving.
+$(STAMP): pyproject.toml $(LOCK)
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is required (Django 6): install it, e.g. 'pyenv install 3.13' or 'apt-get install python3.13', and run make again."; exit 1; fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 venv: $(STAMP)
 
+# Regenerates requirements/lock.txt from pyproject.toml's ranges, keeping the current pins
+# where they still fit. `make lock UPGRADE=1`: newest versions of everything;
+# `make lock UPGRADE=django`: of one package. Run it with Python 3.12, the oldest supported,
+# so the lock holds every backport a newer Python would not need (docs/decisions.md).
+lock: $(STAMP)
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' || { echo "make lock needs the oldest supported Python, 3.12: rm -r .venv; make venv PYTHON=python3.12; make lock"; exit 1; }
+	$(BIN)/pip-compile --quiet --extra dev --all-build-deps --allow-unsafe --generate-hashes \
+		--strip-extras --no-emit-index-url --no-emit-find-links \
+		$(if $(filter 1,$(UPGRADE)),--upgrade,$(if $(UPGRADE),--upgrade-package $(UPGRADE))) \
+		--output-file $(LOCK) pyproject.toml
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	@touch $(STAMP)
+
 # Development server on SQLite with the demo data.
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py load_demo --address http://$(HOST_SHOWN):$(PORT)/
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Whole test suite; PostgreSQL when DATABASE_URL is set, SQLite otherwise.

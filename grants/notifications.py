@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from grants.models import Application, Report
+from portal import site
 from portal.money import format_kroner
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def _send(subject: str, body: str, to: list[str]) -> None:
 def _queue(application: Application, subject: str, body: str) -> None:
     to = recipients_for(application)
     path = reverse("mine:detail", args=[application.pk])
-    body = f"{body}\n\n{_('Se ansøgningen i portalen')}: {settings.PORTAL_BASE_URL}{path}\n"
+    body = f"{body}\n\n{_('Se ansøgningen i portalen')}: {site.absolute(path)}\n"
     transaction.on_commit(lambda: _send(subject, body, to))
 
 

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import Application
 from grants.opendata_rows import project_chunks
 from policies.models import SDG, Goal
+from portal import site
 from portal.exports import csv_writer
 
 CURRENCY = "DKK"
@@ -60,21 +60,18 @@ GIVING_RELATIONS = ("decision", "requested_amounts", "goals", "sdgs", "allocatio
 _PK_PLACEHOLDER = 987654321
 
 
-def absolute(path: str) -> str:
-    return f"{settings.PORTAL_BASE_URL}{path}"
-
-
 class Labels:
     """Labels and absolute URLs, each worked out once per download. Open data is an
     interface: its values are Danish whatever language the visitor chose on the site, so
-    make and use this under `translation.override("da")`."""
+    make and use this under `translation.override("da")`. `base_url` is the portal's
+    address (portal.site.base_url: PORTAL_BASE_URL, or the request's)."""
 
-    def __init__(self):
-        project = absolute(reverse("public:project", args=[_PK_PLACEHOLDER]))
+    def __init__(self, base_url: str):
+        project = base_url + reverse("public:project", args=[_PK_PLACEHOLDER])
         self._project_prefix, self._project_suffix = project.rsplit(str(_PK_PLACEHOLDER), 1)
-        self.data_url = absolute(reverse("public:data"))
+        self.data_url = base_url + reverse("public:data")
         self.pool_url = cache(
-            lambda slug, year: absolute(reverse("public:pool", args=[slug, year]))
+            lambda slug, year: base_url + reverse("public:pool", args=[slug, year])
         )
         self.status = cache(lambda status: Application(status=status).get_status_display())
         self.goal_label = cache(lambda kind, number: Goal(kind=kind, number=number).label)
@@ -129,15 +126,17 @@ def csv_rows_of(project: dict, labels: Labels) -> Iterator[list[str]]:
         yield [row[name] for name in CSV_NAMES]
 
 
-def csv_stream() -> Iterator[str]:
-    """The CSV, one piece per chunk of projects. Text cells that a spreadsheet would run as
-    a formula get a leading apostrophe (`portal.exports.csv_writer`)."""
+def csv_stream(base_url: str | None = None) -> Iterator[str]:
+    """The CSV, one piece per chunk of projects, its links under `base_url` (by default
+    portal.site.base_url(), for callers without a request). Text cells that a spreadsheet
+    would run as a formula get a leading apostrophe (`portal.exports.csv_writer`)."""
+    base_url = site.base_url() if base_url is None else base_url
     buffer = io.StringIO()
     writer = csv_writer(buffer)
     writer.writerow(CSV_NAMES)
     yield buffer.getvalue()
     with translation.override("da"):
-        labels = Labels()
+        labels = Labels(base_url)
     for projects in project_chunks(CSV_FIELDS, CSV_RELATIONS):
         buffer.seek(0)
         buffer.truncate()
@@ -251,8 +250,10 @@ def grant(project: dict, labels: Labels) -> dict | None:
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def giving_stream() -> Iterator[str]:
-    """The 360Giving package, written one piece per chunk of projects."""
+def giving_stream(base_url: str | None = None) -> Iterator[str]:
+    """The 360Giving package, written one piece per chunk of projects, its links under
+    `base_url` (by default portal.site.base_url(), for callers without a request)."""
+    base_url = site.base_url() if base_url is None else base_url
     meta = {
         "version": GIVING_VERSION,
         "title": "Integrationsportalen: bevillinger fra kommunernes integrationspuljer",
@@ -263,7 +264,7 @@ def giving_stream() -> Iterator[str]:
     yield "{" + "".join(f"{_to_json(key)}: {_to_json(value)}, " for key, value in meta.items())
     yield '"grants": ['
     with translation.override("da"):
-        labels = Labels()
+        labels = Labels(base_url)
     separator = ""
     for projects in project_chunks(GIVING_FIELDS, GIVING_RELATIONS):
         with translation.override("da"):

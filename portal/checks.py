@@ -22,3 +22,18 @@ def shared_cache_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def base_url_check(app_configs, **kwargs):
+    """Links made without a request (e-mails, management commands) need the portal's address;
+    pages and downloads would otherwise trust the Host header the proxy passes on."""
+    if not settings.PORTAL_BASE_URL:
+        return [
+            Warning(
+                "PORTAL_BASE_URL is not set: links in e-mails are paths without a host.",
+                hint="Set PORTAL_BASE_URL=https://your.host (docs/deployment.md).",
+                id="portal.W002",
+            )
+        ]
+    return []

@@ -24,6 +24,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
 
+from portal import site
+
 VERSION_KEY = "public-pages-version"
 MAX_CACHED_PATH = 300
 
@@ -138,7 +140,9 @@ def public_page(view):
         path = request.get_full_path()
         if len(path) > MAX_CACHED_PATH:  # odd, long addresses are not worth a cache entry
             return view(request, *args, **kwargs)
-        digest = hashlib.sha256(path.encode()).hexdigest()
+        # Per address the page's absolute links point to (its canonical link): the same path
+        # asked for on another host gets its own copy unless PORTAL_BASE_URL fixes the host.
+        digest = hashlib.sha256(f"{site.base_url(request)}{path}".encode()).hexdigest()
         key = f"public-page:{translation.get_language()}:{digest}"
         local = _local_copies()
         version = current_version()

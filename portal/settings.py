@@ -6,9 +6,11 @@ balancer with the same image. See docs/deployment.md for every variable.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "portal.site.context",
             ],
         },
     },
@@ -283,8 +286,16 @@ else:
 # (manage.py anonymise_contacts, run daily).
 PERSONAL_DATA_RETENTION_YEARS = env_int("PERSONAL_DATA_RETENTION_YEARS", 5)
 
-# Absolute address of the portal, for links in e-mails.
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The portal's public address, scheme and host only (https://integration.kommune.dk), for
+# absolute links: open data, sitemap, canonical links, e-mails (portal/site.py). Unset, links
+# take the address of the request; links made without one (e-mails, management commands)
+# are then only paths.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "").strip().rstrip("/")
+if PORTAL_BASE_URL and not re.fullmatch(r"https?://[^/?#\s]+", PORTAL_BASE_URL):
+    raise ImproperlyConfigured(
+        f"PORTAL_BASE_URL={PORTAL_BASE_URL!r}: give the scheme and host only, "
+        "e.g. https://integration.kommune.dk (docs/deployment.md)."
+    )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "integrationspulje@localhost")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

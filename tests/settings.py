@@ -26,3 +26,5 @@ REQUIRE_STAFF_2FA = False
 # The demo data is the tests' common ground (tests/conftest.py), whatever DEBUG says.
 if "demo" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+# Absolute links take the test client's host (http://testserver) unless a test sets it.
+PORTAL_BASE_URL = ""

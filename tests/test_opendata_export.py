@@ -10,7 +10,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,7 +22,7 @@ from policies.models import Goal, GoalKind
 from portal.models import Committee, Department
 from tests.test_opendata import errors, fund, validator  # noqa: F401 (validator is a fixture)
 
-BASE = settings.PORTAL_BASE_URL
+BASE = "http://testserver"  # the test client's host: PORTAL_BASE_URL is not set
 
 
 def download(client, url: str) -> str:

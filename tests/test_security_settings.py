@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "integration.kommune.dk",
     "DATABASE_URL": "sqlite:///:memory:",
     "REDIS_URL": "redis://127.0.0.1:6379/0",  # not connected to by the checks
+    "PORTAL_BASE_URL": "https://integration.kommune.dk",
 }
 
 

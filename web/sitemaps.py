@@ -1,12 +1,24 @@
 """sitemap.xml for search engines: the public pages only."""
 
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
 from grants.models import Pool
 from grants.public import funded_projects
 from indicators.selectors import policies_with_indicators
 from policies.models import Goal, Policy
+from portal import site as portal_site
+
+
+class Sitemap(DjangoSitemap):
+    """Addresses under PORTAL_BASE_URL when it is set; otherwise Django uses the request's
+    scheme and host."""
+
+    def get_protocol(self, protocol=None):
+        return portal_site.scheme_and_domain()[0] or super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        return portal_site.scheme_and_domain()[1] or super().get_domain(site)
 
 
 class StaticSitemap(Sitemap):

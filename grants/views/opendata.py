@@ -6,6 +6,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from grants.opendata import CSV_COLUMNS, csv_stream, giving_stream
+from portal import site
 from portal.public_cache import public_page
 
 
@@ -19,7 +20,9 @@ class DataPageView(TemplateView):
 
 class ProjectsCsvView(View):
     def get(self, request):
-        response = StreamingHttpResponse(csv_stream(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            csv_stream(site.base_url(request)), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = 'inline; filename="projekter.csv"'
         response["Access-Control-Allow-Origin"] = "*"
         return response
@@ -27,6 +30,8 @@ class ProjectsCsvView(View):
 
 class GivingJsonView(View):
     def get(self, request):
-        response = StreamingHttpResponse(giving_stream(), content_type="application/json")
+        response = StreamingHttpResponse(
+            giving_stream(site.base_url(request)), content_type="application/json"
+        )
         response["Access-Control-Allow-Origin"] = "*"
         return response

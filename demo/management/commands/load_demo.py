@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.loader import DEMO_PASSWORD, DEMO_USERS, demo_loaded, load_demo
 
+RUNSERVER_DEFAULT = "http://127.0.0.1:8000"  # what `manage.py runserver` serves without arguments
+
 
 class Command(BaseCommand):
     help = (
@@ -17,8 +19,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Load even though DEBUG is off (never on a production database).",
         )
+        parser.add_argument(
+            "--address",
+            help=(
+                "The address the portal is served at, for the printed login link "
+                "(`make run` passes http://HOST:PORT). Default: PORTAL_BASE_URL, else "
+                "runserver's default http://127.0.0.1:8000."
+            ),
+        )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, address: str | None = None, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "The demo data and its users (password 'demo') are for development only. "
@@ -32,9 +42,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS("Loaded demo data: " + ", ".join(result.municipalities))
             )
         self.stdout.write("")
-        self.stdout.write(
-            f"Demo logins (password: {DEMO_PASSWORD}) at http://127.0.0.1:8000/login/"
-        )
+        address = (address or settings.PORTAL_BASE_URL or RUNSERVER_DEFAULT).rstrip("/")
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}) at {address}/login/")
         for username, slug, role, _department, _name in DEMO_USERS:
             self.stdout.write(f"  {username:<20} {role.label:<14} {slug or 'alle kommuner'}")
         self.stdout.write("")

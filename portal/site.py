@@ -1,0 +1,36 @@
+"""The portal's own absolute address, for links that leave the page: open data, the sitemap,
+robots.txt, canonical links and e-mails.
+
+It is `PORTAL_BASE_URL` when that is set (scheme and host, e.g. `https://integration.kommune.dk`;
+docs/deployment.md), otherwise the address the request came in on. Without a request (a
+management command, a mail sent after a change) only `PORTAL_BASE_URL` can say it: then the
+links are the paths alone (and `check --deploy` warns, portal.W002)."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+
+def base_url(request=None) -> str:
+    """Scheme and host without a trailing slash, e.g. `https://integration.kommune.dk`."""
+    if settings.PORTAL_BASE_URL:
+        return settings.PORTAL_BASE_URL
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return ""
+
+
+def absolute(path: str, request=None) -> str:
+    """`path` (from reverse(), starting with /) as an absolute URL."""
+    return f"{base_url(request)}{path}"
+
+
+def scheme_and_domain(request=None) -> tuple[str, str]:
+    """("https", "integration.kommune.dk") of base_url(), for Django's sitemap."""
+    parts = urlsplit(base_url(request))
+    return parts.scheme, parts.netloc
+
+
+def context(request) -> dict:
+    """Template context processor: `site_url`, the base of every absolute link in a page."""
+    return {"site_url": base_url(request)}
