@@ -40,6 +40,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-development-key-never-use
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A failed CSRF check gets a page in the portal's layout and language (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "portal.error_views.csrf_failure"
 
 INSTALLED_APPS = [
     "portal",
