@@ -41,7 +41,7 @@ CASEWORKER_START = ["/start/", "/mine/"]
 
 USERS = {
     "anonymous": (None, PUBLIC_START),
-    "kbh-sekretariat": ("kbh-sekretariat", STAFF_START),
+    "frb-sekretariat": ("frb-sekretariat", STAFF_START),
     "frb-sagsbehandler": ("frb-sagsbehandler", CASEWORKER_START),
 }
 
