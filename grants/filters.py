@@ -15,15 +15,18 @@ STAFF_STATUSES = [(value, label) for value, label in ApplicationStatus.choices i
 
 
 class ReviewQueueFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=STAFF_STATUSES)
+    # The empty choice in plain Danish, never Django's "---------".
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STAFF_STATUSES, empty_label=_("Alle")
+    )
     committee = django_filters.ModelChoiceFilter(
-        label=_("Udvalg"), queryset=Committee.objects.none()
+        label=_("Udvalg"), queryset=Committee.objects.none(), empty_label=_("Alle")
     )
     goal = django_filters.ModelChoiceFilter(
-        label=_("Mål"), field_name="goals", queryset=Goal.objects.none()
+        label=_("Mål"), field_name="goals", queryset=Goal.objects.none(), empty_label=_("Alle")
     )
     department = django_filters.ModelChoiceFilter(
-        label=_("Afdeling"), queryset=Department.objects.none()
+        label=_("Afdeling"), queryset=Department.objects.none(), empty_label=_("Alle")
     )
     amount_min = KronerFilter(
         label=_("Ansøgt i alt fra (kr.)"), field_name="requested_total", lookup_expr="gte"
@@ -36,6 +39,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         label=_("Sortér efter"),
+        empty_label=_("Standard"),
         fields=(
             ("title", "title"),
             ("requested_total", "requested"),

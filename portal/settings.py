@@ -42,6 +42,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-development-key-never-use
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A failed CSRF check gets a page in the portal's layout and language (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "portal.error_views.csrf_failure"
 
 INSTALLED_APPS = [
     "portal",
@@ -182,6 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per kind and language (portal/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
@@ -297,6 +301,9 @@ if PORTAL_BASE_URL and not re.fullmatch(r"https?://[^/?#\s]+", PORTAL_BASE_URL):
         "e.g. https://integration.kommune.dk (docs/deployment.md)."
     )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "integrationspulje@localhost")
+
+# django-filter: an empty choice reads "Alle", never "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("Alle")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

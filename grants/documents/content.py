@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.template.defaultfilters import floatformat
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import (
@@ -14,6 +16,7 @@ from grants.models import (
     Application,
     ApplicationStatus,
     CarryOver,
+    GrantCondition,
     Pool,
     RequestedAmount,
 )
@@ -37,6 +40,38 @@ SECTION_HEADINGS = [
     (_("Hvilke øvrige samarbejdspartnere er med? (eksterne og interne)"), "partners"),
     (_("Er der anden finansiering udover integrationspuljen?"), "other_funding"),
 ]
+
+
+def criterion_line(criterion) -> str:
+    """A success criterion with its target, as the application copy shows it."""
+    if criterion.target_value is None:
+        return criterion.text
+    target = " ".join(filter(None, [floatformat(criterion.target_value, "-2"), criterion.unit]))
+    return str(_("%(text)s (mål: %(target)s)") % {"text": criterion.text, "target": target})
+
+
+def decision_lines(decision) -> list[tuple[str, str]]:
+    """The decision as the applicant reads it: (label, text) pairs without empty ones."""
+    lines = [(_("Afgørelse"), decision.get_outcome_display())]
+    if decision.meeting_date and not decision.under_delegation:
+        committee = str(decision.committee or "")
+        when = date_format(decision.meeting_date, "DATE_FORMAT")
+        lines.append((_("Udvalg og møde"), ", ".join(filter(None, [committee, when]))))
+    if decision.message:
+        lines.append((_("Meddelelse"), decision.message))
+    if decision.reasons:
+        lines.append((_("Begrundelse"), decision.reasons))
+    if decision.condition != GrantCondition.NONE:
+        condition = decision.get_condition_display()
+        if decision.evaluation_due:
+            condition += " – " + str(_("senest")) + " "
+            condition += date_format(decision.evaluation_due, "DATE_FORMAT")
+        lines.append((_("Vilkår"), condition))
+    if decision.conditions_text:
+        lines.append((_("Øvrige vilkår"), decision.conditions_text))
+    if decision.appeal_guidance:
+        lines.append((_("Klagevejledning"), decision.appeal_guidance))
+    return [(str(label), str(value)) for label, value in lines]
 
 
 @dataclass

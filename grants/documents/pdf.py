@@ -37,7 +37,13 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from portal.money import format_kroner
 
-from .content import SECTION_HEADINGS, ActionPlanDocument, RecommendationDocument
+from .content import (
+    SECTION_HEADINGS,
+    ActionPlanDocument,
+    RecommendationDocument,
+    criterion_line,
+    decision_lines,
+)
 
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 pdfmetrics.registerFont(TTFont("Vera", FONT_DIR / "Vera.ttf"))
@@ -277,7 +283,7 @@ def project_section(number: int, project) -> list:
         ", ".join(filter(None, [c.name, c.title, c.department])) for c in project.contacts.all()
     )
     earlier = "\n".join(f"{e.title} ({e.pool.year})" for e in project.continues.all())
-    criteria = "\n".join(f"• {c.text}" for c in project.success_criteria.all())
+    criteria = "\n".join(f"• {criterion_line(c)}" for c in project.success_criteria.all())
     goals = "\n".join(f"• {g.label}: {g.title}" for g in project.goals.all())
     items = [
         text(f"{number}. {project.title}", "h1"),
@@ -402,4 +408,9 @@ def application_pdf(application) -> bytes:
             text(_("FN's verdensmål"), "label"),
             text(", ".join(map(str, application.sdgs.all()))),
         ]
+    decision = getattr(application, "decision", None)
+    if decision is not None:
+        story.append(text(_("Afgørelse"), "h1"))
+        for label, value in decision_lines(decision):
+            story += [text(label, "label"), text(value)]
     return build(story, title=application.title or _("Ansøgning"))

@@ -88,3 +88,26 @@ class ReportForm(forms.Form):
                 for c in self.criteria
             },
         )
+
+    def typed_content(self) -> ReportContent:
+        """What the form holds now, also when some of it did not validate (for the list of
+        what is still missing): a value that was typed but is invalid counts as given, since
+        its own error is shown at the field."""
+        cleaned = getattr(self, "cleaned_data", {})
+
+        def value(name):
+            if name in cleaned:
+                return cleaned[name]
+            typed = self.data.get(self.add_prefix(name), "")
+            return typed.strip() or None
+
+        return ReportContent(
+            summary=value("summary") or "",
+            anchoring_status=value("anchoring_status") or "",
+            unspent_amount=None,
+            spent={year: value(f"spent_{year}") for year in self.years},
+            results={
+                c.pk: (value(f"achieved_{c.pk}"), value(f"comment_{c.pk}") or "")
+                for c in self.criteria
+            },
+        )

@@ -198,7 +198,10 @@ class DecisionForm(YearAmountsMixin, forms.Form):
         label=_("Afgørelse"), choices=DecisionOutcome.choices, widget=forms.RadioSelect
     )
     committee = forms.ModelChoiceField(
-        label=_("Udvalg"), queryset=Committee.objects.none(), required=False
+        label=_("Udvalg"),
+        queryset=Committee.objects.none(),
+        required=False,
+        empty_label=_("Vælg udvalg"),
     )
     meeting_date = forms.DateField(
         label=_("Mødedato"), required=False, widget=forms.DateInput(attrs={"type": "date"})

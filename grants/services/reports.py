@@ -68,23 +68,40 @@ def do_save_report(
         return report
 
 
-def missing_for_report(report: Report) -> list[str]:
+def missing_for_content(report: Report, content: ReportContent) -> list[str]:
+    """What a report with `content` still lacks before it can be submitted.
+
+    The report form passes what it holds now, so the list is current while the caseworker
+    corrects the form; submission checks the saved report (missing_for_report)."""
     missing = []
-    if not report.summary.strip():
+    if not (content.summary or "").strip():
         missing.append(_("Skriv en kort sammenfatning af, hvad indsatsen har opnået."))
-    results = {r.criterion_id: r for r in report.results.all()}
     for criterion in report.application.success_criteria.all():
-        result = results.get(criterion.pk)
-        if result is None or (result.achieved_value is None and not result.comment.strip()):
+        value, comment = content.results.get(criterion.pk, (None, ""))
+        if value is None and not (comment or "").strip():
             missing.append(
                 _("Angiv resultatet for succeskriteriet »%(criterion)s«.")
                 % {"criterion": criterion.text[:80]}
             )
-    if not report.spent_amounts.exists():
+    if all(amount is None for amount in content.spent.values()):
         missing.append(_("Angiv, hvor mange penge der er brugt."))
-    if not report.anchoring_status.strip():
+    if not (content.anchoring_status or "").strip():
         missing.append(_("Beskriv status for forankringen."))
     return missing
+
+
+def saved_content(report: Report) -> ReportContent:
+    return ReportContent(
+        summary=report.summary,
+        anchoring_status=report.anchoring_status,
+        unspent_amount=report.unspent_amount,
+        spent={s.year: s.amount for s in report.spent_amounts.all()},
+        results={r.criterion_id: (r.achieved_value, r.comment) for r in report.results.all()},
+    )
+
+
+def missing_for_report(report: Report) -> list[str]:
+    return missing_for_content(report, saved_content(report))
 
 
 def do_submit_report(*, report_id: int, actor: User) -> Report:

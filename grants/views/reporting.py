@@ -12,6 +12,7 @@ from grants.services.reports import (
     EDITABLE_REPORT_STATUSES,
     do_save_report,
     do_submit_report,
+    missing_for_content,
     missing_for_report,
 )
 from grants.views.rescue import TypedContentRescueMixin
@@ -47,7 +48,12 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
                 form=form,
                 application=report.application,
                 editable=report.status in EDITABLE_REPORT_STATUSES,
-                missing=missing_for_report(report),
+                # What still lacks, for what the form holds now (typed, maybe not saved).
+                missing=(
+                    missing_for_content(report, form.typed_content())
+                    if form.is_bound
+                    else missing_for_report(report)
+                ),
             ),
             status=status,
         )

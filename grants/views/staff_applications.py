@@ -144,10 +144,10 @@ class ReturnView(ActionView):
 
 
 class ReopenReviewView(ActionView):
-    success_message = gettext_lazy("Indstillingen er taget tilbage til behandling.")
-
     def perform(self, application, form):
-        do_reopen_review(application_id=application.pk, actor=self.request.user)
+        reopened = do_reopen_review(application_id=application.pk, actor=self.request.user)
+        # Say what happened for the status it came from (the status change records it).
+        self.success_message = reopened.status_changes.latest("pk").comment
 
 
 class ConflictView(ActionView):

@@ -1,0 +1,7 @@
+"""The portal's dates in English (British order, as on other Danish public sites in English)."""
+
+DATE_FORMAT = "j F Y"  # 31 January 2027
+DATETIME_FORMAT = "j F Y, H:i"  # 31 January 2027, 12:00
+SHORT_DATE_FORMAT = "j M Y"  # 31 Jan 2027
+SHORT_DATETIME_FORMAT = "j M Y H:i"  # 31 Jan 2027 12:00
+TIME_FORMAT = "H:i"

@@ -1,0 +1,58 @@
+"""The main navigation on a 390 px phone, with and without JavaScript: the menu button
+opens the menu, every main link is visible and leads to its page (the accessibility
+statement promises that every page works without JavaScript)."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 390, "height": 844}
+# Link text → the address it leads to and the page's heading.
+MAIN_LINKS = {
+    "Projekter": ("/projekter/", "Projekter finansieret af integrationspuljerne"),
+    "Puljer": ("/puljer/", "Integrationspuljer"),
+    "Politikker": ("/politikker/", None),
+    "Barometer": ("/barometer/", None),
+    "Data": ("/data/", None),
+    "Log ind": ("/login/", None),
+}
+
+
+@pytest.fixture
+def demo_server(live_server):
+    from portal.demo import load_demo
+
+    load_demo()
+    return live_server
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["no-javascript", "javascript"])
+def test_every_main_link_is_reachable_on_a_phone(demo_server, browser, screenshot, javascript):
+    context = browser.new_context(
+        locale="da-DK", viewport=PHONE, is_mobile=True, java_script_enabled=javascript
+    )
+    try:
+        page = context.new_page()
+        menu = page.get_by_role("navigation", name="Hovedmenu")
+        for number, (name, (path, heading)) in enumerate(MAIN_LINKS.items()):
+            page.goto(demo_server.url + "/")
+            link = menu.get_by_role("link", name=name, exact=True)
+            assert not link.is_visible(), f"{name}: the menu should start closed on a phone"
+            page.get_by_role("button", name="Vis menu").click()
+            link.wait_for(state="visible")
+            if javascript:  # Bootstrap's animation has ended
+                page.locator("#main-nav.collapse.show").wait_for()
+            if number == 0:
+                mode = "javascript" if javascript else "no-javascript"
+                screenshot(page, f"phone-menu-open-{mode}")
+            link.click()
+            page.wait_for_url(demo_server.url + path)
+            if heading:
+                assert page.locator("h1").inner_text() == heading
+        if not javascript:
+            # Without JavaScript the open menu can be closed again.
+            page.get_by_role("button", name="Vis menu").click()
+            page.get_by_role("link", name="Skjul menu").click()
+            assert not menu.get_by_role("link", name="Projekter", exact=True).is_visible()
+    finally:
+        context.close()

@@ -1,0 +1,93 @@
+"""403, 404, 500 and CSRF failure pages: the portal's layout, Danish or English, no debug."""
+
+import pytest
+from django.conf import settings
+from django.template import loader
+from django.test import Client
+
+from grants.models import Pool
+
+from .page_crawl import use_language, visible_text
+
+
+@pytest.fixture(autouse=True)
+def no_debug(settings):
+    settings.DEBUG = False
+
+
+def assert_portal_layout(html: str, language: str):
+    assert f'<html lang="{language}">' in html
+    assert 'class="navbar-brand"' in html
+    assert 'class="skip-link"' in html and 'id="main"' in html  # the layout's landmarks
+    assert "portal.css" in html
+    for debug_word in ("Traceback", "Request Method", "Django", "CSRF verification failed"):
+        assert debug_word not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_404_in_the_portal_layout(client, language):
+    use_language(client, language)
+    response = client.get("/findes-ikke/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert_portal_layout(html, language)
+    assert "Siden findes ikke" in visible_text(html) or language == "en"
+    assert 'href="/projekter/"' in html  # a way on: the main navigation and a search link
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_403_in_the_portal_layout_says_who_is_logged_in(client, caseworker, language):
+    caseworker.first_name, caseworker.last_name = "Sara", "Sagsbehandler"
+    caseworker.save()
+    client.force_login(caseworker)
+    use_language(client, language)
+    response = client.get("/sekretariat/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert_portal_layout(html, language)
+    text = visible_text(html)
+    assert "Sara Sagsbehandler" in text
+    if language == "da":
+        assert "Du har ikke adgang til siden" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.error_urls")
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_500_in_the_portal_layout(language):
+    client = Client(raise_request_exception=False)
+    use_language(client, language)
+    response = client.get("/fejl-til-test/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert_portal_layout(html, language)
+    assert "a bug" not in html
+    if language == "da":
+        assert "Der opstod en fejl" in visible_text(html)
+
+
+def test_500_renders_without_a_request_or_the_database():
+    # No request, no context processors; the database is not available (no django_db mark:
+    # any query would fail the test).
+    html = loader.get_template("500.html").render({})
+    assert "Der opstod en fejl" in html
+    assert 'href="/"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_csrf_failure_in_the_portal_layout_and_nothing_saved(language, staff_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+    use_language(client, language)
+    response = client.post("/sekretariat/puljer/ny/", {"title": "Ny pulje"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert_portal_layout(html, language)
+    assert "sekretariat" in visible_text(html)  # the user's name in the menu: request context
+    if language == "da":
+        assert "Formularen er udløbet" in visible_text(html)
+    assert not Pool.objects.filter(title="Ny pulje").exists()
+    assert settings.CSRF_FAILURE_VIEW == "portal.error_views.csrf_failure"

@@ -1,0 +1,100 @@
+"""Class tests over every page a user can reach (demo data loaded), in Danish and English:
+
+- dates use the page's language: no "31. Jan 2027" on a Danish page, no "31. januar 2027"
+  on an English one (portal/formats/);
+- no internal word reaches the reader: "Seed 001", fixture or file names, "None", tracebacks;
+- no select shows Django's "---------" as its empty choice.
+"""
+
+import re
+
+import pytest
+
+from portal.models import User
+
+from .page_crawl import crawl, use_language, visible_text
+
+PUBLIC_START = [
+    "/",
+    "/projekter/",
+    "/puljer/",
+    "/politikker/",
+    "/barometer/",
+    "/handleplaner/",
+    "/resultater/",
+    "/data/",
+    "/tilgaengelighed/",
+    "/login/",
+    # Both municipalities' policy and barometer (the crawl visits one page per kind).
+    "/politikker/koebenhavn/integrationspolitik-2019-2022/",
+    "/barometer/koebenhavn/integrationspolitik-2019-2022/",
+]
+STAFF_START = [
+    "/start/",
+    "/sekretariat/",
+    "/sekretariat/afrapportering/",
+    "/sekretariat/barometer/",
+    "/sekretariat/persondata/",
+    "/sekretariat/puljer/ny/",
+]
+CASEWORKER_START = ["/start/", "/mine/"]
+
+USERS = {
+    "anonymous": (None, PUBLIC_START),
+    "frb-sekretariat": ("frb-sekretariat", STAFF_START),
+    "frb-sagsbehandler": ("frb-sagsbehandler", CASEWORKER_START),
+}
+
+MONTHS_EN = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTHS_DA = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
+CAPITALISED_MONTH = r"(?:Jan|Feb|Mar|Apr|Maj|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dec)[a-z]*\.?"
+# A day, then a month written the other language's way, then a year.
+WRONG_DATE = {
+    # Danish pages: month names are lower case ("31. jan. 2027"); a capital is English ("Jan").
+    "da": re.compile(
+        rf"\b\d{{1,2}}\.?\s+(?:{CAPITALISED_MONTH})\s+\d{{4}}"
+        rf"|\b(?:{MONTHS_EN}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.?\s+\d{{1,2}},\s+\d{{4}}"
+    ),
+    # English pages: no Danish month names or abbreviations, no "kl.".
+    "en": re.compile(
+        rf"\b\d{{1,2}}\.?\s+(?:{MONTHS_DA}|jan\.|feb\.|mar\.|apr\.|aug\.|sep\.|okt\.|nov\.|dec\.)"
+        rf"\s+\d{{4}}|\b\d{{4}},?\s+kl\.\s+\d"
+    ),
+}
+INTERNAL_WORDS = re.compile(
+    r"\b[Ss]eeds?\b|\b[Ff]ixtures?\b|\b(?!360giving)\w+\.json\b|\b\w+\.(?:md|py)\b|Traceback|\bmentioned\b"
+)
+# Python's None shown as text (on English pages "None." is the translation of "Ingen.").
+PYTHON_NONE = re.compile(r"\bNone\b")
+EMPTY_CHOICE_DASHES = "---------"
+
+
+def _findings(pages: dict[str, str], language: str) -> list[str]:
+    findings = []
+    for url, html in pages.items():
+        text = visible_text(html)
+        for match in WRONG_DATE[language].finditer(text):
+            findings.append(f"{url}: date not in {language}: {match.group(0)!r}")
+        for match in INTERNAL_WORDS.finditer(text):
+            start = max(match.start() - 40, 0)
+            findings.append(f"{url}: internal word: {text[start : match.end() + 40]!r}")
+        if language == "da":
+            for match in PYTHON_NONE.finditer(text):
+                start = max(match.start() - 40, 0)
+                findings.append(f"{url}: Python's None: {text[start : match.end() + 40]!r}")
+        if EMPTY_CHOICE_DASHES in html:
+            findings.append(f"{url}: a select shows {EMPTY_CHOICE_DASHES!r}")
+    return findings
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("who", list(USERS))
+def test_every_page_speaks_the_readers_language_and_no_internal_word(client, demo, who, language):
+    username, start = USERS[who]
+    if username:
+        client.force_login(User.objects.get(username=username))
+    use_language(client, language)
+    pages = crawl(client, start, per_view=1)
+    print(len(pages), sorted(pages))
+    assert len(pages) >= len(start) - 1, sorted(pages)
+    assert _findings(pages, language) == []
