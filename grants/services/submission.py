@@ -6,7 +6,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grants.models import Application, ApplicationStatus, PoolStatus
+from grants.models import Application, ApplicationStatus
+from grants.rules import check
 
 from .errors import DeadlinePassed, DomainError
 from .workflow import change_status, lock_application
@@ -41,12 +42,17 @@ def missing_for_submission(application: Application) -> list[str]:
     return missing
 
 
-def check_pool_accepts(application: Application, *, now=None) -> None:
-    pool = application.pool
+def deadline_passed(pool, *, now=None) -> bool:
     now = now or timezone.now()
-    if pool.status != PoolStatus.OPEN:
-        raise DomainError(_("%(pool)s er ikke åben for ansøgninger.") % {"pool": pool.title})
-    if pool.application_deadline and now > pool.application_deadline:
+    return bool(pool.application_deadline and now > pool.application_deadline)
+
+
+def check_pool_accepts(application: Application, *, now=None) -> None:
+    """A draft may only be submitted to an open pool before its deadline. (A returned
+    application may come back after the deadline: staff sent it back.)"""
+    pool = application.pool
+    check(None, "apply", pool)
+    if deadline_passed(pool, now=now):
         raise DeadlinePassed(
             _(
                 "Ansøgningsfristen for %(pool)s var %(deadline)s. Ansøgningen kan ikke "
@@ -64,8 +70,7 @@ def check_pool_accepts(application: Application, *, now=None) -> None:
 def do_submit(*, application_id: int, actor, comment: str = "") -> Application:
     with transaction.atomic():
         application = lock_application(application_id)
-        if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
-            raise DomainError(_("Ansøgningen er allerede indsendt."))
+        check(actor, "submit", application)
         if application.status == ApplicationStatus.DRAFT:
             # Staff return applications after the deadline; the corrected one may come back.
             check_pool_accepts(application)
