@@ -30,6 +30,8 @@ from grants.rules import APPLICATION_ACTIONS, POOL_ACTIONS, REPORT_ACTIONS, chec
 from grants.services import decisions, drafts, follow_up, reports, review, submission, workflow
 from grants.services import pools as pool_services
 from grants.services.errors import DomainError
+from indicators.models import Direction, Indicator, Measurement, Unit
+from policies.models import ActionPlan
 from portal.models import Role, User
 from tests.staff_support import messages_of
 
@@ -437,3 +439,43 @@ def test_a_conflicted_user_can_use_no_staff_action(
         assert f'action="{url}"' in page or f'href="{url}"' in page
     response = client.post(url, data, follow=True)
     assert state(application) != before, messages_of(response)
+
+
+# --- Every write through a service, recording who did it ------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_action_plan_introduction_is_saved_with_its_author(policy, staff_client, staff_user):
+    plan = ActionPlan.objects.create(
+        policy=policy, title="Handleplan 2026", year_start=2026, year_end=2026
+    )
+    url = reverse("dokumenter:action-plan", args=[plan.pk])
+    response = staff_client.post(url, {"introduction": "Vi vil ...", "version": "1"}, follow=True)
+    assert "Indledningen er gemt." in messages_of(response)
+    plan.refresh_from_db()
+    assert (plan.introduction, plan.version) == ("Vi vil ...", 2)
+    assert plan.history.latest("history_date").history_user == staff_user
+
+    # A stale version is refused and nothing is overwritten.
+    response = staff_client.post(url, {"introduction": "Gammel", "version": "1"}, follow=True)
+    assert "En kollega har ændret indledningen" in " ".join(messages_of(response))
+    plan.refresh_from_db()
+    assert (plan.introduction, plan.version) == ("Vi vil ...", 2)
+
+
+@pytest.mark.django_db
+def test_deleting_a_measurement_records_who_did_it(policy, municipality, staff_client, staff_user):
+    indicator = Indicator.objects.create(
+        municipality=municipality,
+        goal=policy.goals.first(),
+        title="Andel i job",
+        unit=Unit.values[0],
+        direction=Direction.values[0],
+    )
+    measurement = Measurement.objects.create(indicator=indicator, year=2025, value=Decimal("12"))
+    url = reverse("indikatorer:measurement-delete", args=[indicator.pk, measurement.pk])
+    response = staff_client.post(url, follow=True)
+    assert "Målingen er slettet." in messages_of(response)
+    assert not Measurement.objects.filter(pk=measurement.pk).exists()
+    deleted = Measurement.history.filter(id=measurement.pk, history_type="-").get()
+    assert deleted.history_user == staff_user

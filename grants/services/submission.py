@@ -42,17 +42,12 @@ def missing_for_submission(application: Application) -> list[str]:
     return missing
 
 
-def deadline_passed(pool, *, now=None) -> bool:
-    now = now or timezone.now()
-    return bool(pool.application_deadline and now > pool.application_deadline)
-
-
 def check_pool_accepts(application: Application, *, now=None) -> None:
-    """A draft may only be submitted to an open pool before its deadline. (A returned
-    application may come back after the deadline: staff sent it back.)"""
+    """The pool is open and its deadline has not passed."""
     pool = application.pool
+    now = now or timezone.now()
     check(None, "apply", pool)
-    if deadline_passed(pool, now=now):
+    if pool.application_deadline and now > pool.application_deadline:
         raise DeadlinePassed(
             _(
                 "Ansøgningsfristen for %(pool)s var %(deadline)s. Ansøgningen kan ikke "
@@ -67,13 +62,29 @@ def check_pool_accepts(application: Application, *, now=None) -> None:
         )
 
 
+def check_submission_window(application: Application, *, now=None) -> None:
+    """Only a draft is bound by the pool's status and deadline: staff return applications
+    after the deadline, and the corrected one may come back."""
+    if application.status == ApplicationStatus.DRAFT:
+        check_pool_accepts(application, now=now)
+
+
+def deadline_passed(application: Application, *, now=None) -> bool:
+    """The deadline stops this application (the warning on the form); the same rule as above."""
+    try:
+        check_submission_window(application, now=now)
+    except DeadlinePassed:
+        return True
+    except DomainError:
+        return False
+    return False
+
+
 def do_submit(*, application_id: int, actor, comment: str = "") -> Application:
     with transaction.atomic():
         application = lock_application(application_id)
         check(actor, "submit", application)
-        if application.status == ApplicationStatus.DRAFT:
-            # Staff return applications after the deadline; the corrected one may come back.
-            check_pool_accepts(application)
+        check_submission_window(application)
         missing = missing_for_submission(application)
         if missing:
             raise DomainError(

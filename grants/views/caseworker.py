@@ -34,7 +34,7 @@ from grants.services.attachments import do_add_attachment, do_remove_attachment
 from grants.services.drafts import do_create_draft, do_save_draft
 from grants.services.errors import DomainError, EditConflict
 from grants.services.submission import (
-    check_pool_accepts,
+    check_submission_window,
     deadline_passed,
     do_submit,
     missing_for_submission,
@@ -227,9 +227,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             attachments=application.attachments.all(),
             returned_comment=returned_comment(application),
             funding_history=funding_chain(application),
-            # Only a draft is bound by the deadline (as in do_submit).
-            deadline_passed=application.status == ApplicationStatus.DRAFT
-            and deadline_passed(application.pool),
+            deadline_passed=deadline_passed(application),
         )
         return self.render_to_response(context, status=status)
 
@@ -284,9 +282,7 @@ class SubmitView(ApplicationMixin, TemplateView):
         application = self.get_application()
         refusal = None
         try:
-            if application.status == ApplicationStatus.DRAFT:
-                # A returned application may come back after the deadline (as in do_submit).
-                check_pool_accepts(application)
+            check_submission_window(application)
         except DomainError as error:
             refusal = error.message
         return super().get_context_data(
@@ -297,7 +293,7 @@ class SubmitView(ApplicationMixin, TemplateView):
         )
 
     def get(self, request, *args, **kwargs):
-        if not may(request.user, "edit", self.get_application()):
+        if not may(request.user, "submit", self.get_application()):
             return redirect("mine:detail", pk=self.kwargs["pk"])
         return super().get(request, *args, **kwargs)
 
