@@ -12,8 +12,11 @@ Decisions documented here:
   "planned": once opened, applications may exist, and "planned" hides it from caseworkers.
 - A pool's content (budget, lines, deadline …) may be edited in every status; the budget rule
   in `grants.services.pools` protects the money.
-- `user=None` is the system (a management command or an import): it is not bound by role or
-  recusal, only by the status table. Commands record who ran them (`--actor`).
+- `user=None` is the system: it is not bound by role or recusal, only by the status table.
+  Management commands run as the system and record no person (their rows say where they
+  came from, e.g. "Indlæst som bevilget fra …"); only the services the web pages use accept
+  a person as actor, and they all record that person in the same transaction.
+- The admin shows statuses but cannot set them (grants.admin.ScopedHistoryAdmin).
 """
 
 from dataclasses import dataclass

@@ -479,3 +479,20 @@ def test_deleting_a_measurement_records_who_did_it(policy, municipality, staff_c
     assert not Measurement.objects.filter(pk=measurement.pk).exists()
     deleted = Measurement.history.filter(id=measurement.pk, history_type="-").get()
     assert deleted.history_user == staff_user
+
+
+@pytest.mark.django_db
+def test_the_admin_cannot_move_a_status(client, make_application, pool):
+    """The admin shows an application's, a pool's and a report's status but cannot set it:
+    a status moves only through the services, which check the rules and record who."""
+    admin_user = User.objects.create_superuser(
+        username="root", password="x", email="r@x.dk", role=Role.ADMINISTRATOR
+    )
+    client.force_login(admin_user)
+    application = make_application(status=A.SUBMITTED)
+    report = Report.objects.create(application=application, kind=ReportKind.FINAL, due_date=TODAY)
+    for obj in (application, pool, report):
+        info = (obj._meta.app_label, obj._meta.model_name)
+        page = client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+        assert page.status_code == 200
+        assert 'name="status"' not in page.content.decode(), obj
