@@ -26,7 +26,7 @@ from grants.forms.staff import (
     ReviewForm,
 )
 from grants.models import ApplicationStatus, Attachment, GrantCondition
-from grants.rules import is_conflicted, refusal
+from grants.rules import APPLICATION_ACTIONS, is_conflicted, may, refusal
 from grants.selectors import funding_chain
 from grants.services.decisions import do_record_decision
 from grants.services.errors import DomainError, EditConflict
@@ -59,6 +59,8 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
         application = get_staff_application(self.request, self.kwargs["pk"])
         user = self.request.user
         conflicted = is_conflicted(user, application)
+        # What this user may do now, action by action (grants.rules); the buttons follow it.
+        can = {name: may(user, name, application) for name in APPLICATION_ACTIONS}
         reviews = application.reviews.select_related("reviewer").prefetch_related(
             "proposed_amounts"
         )
@@ -67,6 +69,8 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(
             application=application,
             conflicted=conflicted,
+            can=can,
+            any_action=any(can.values()),
             own_review=next((r for r in reviews if r.reviewer_id == user.pk), None),
             reviews=reviews,
             conflicts=application.conflicts.select_related("user"),
