@@ -81,7 +81,7 @@ APPLICATION_ACTIONS: dict[str, Action] = {
         UNDER_REVIEW + FUNDED,
         STAFF,
         recusal=True,
-        refusal=_("Der kan kun erklæres inhabilitet i en ansøgning, der er under behandling."),
+        refusal=_("Der kan kun erklæres inhabilitet i en indsendt eller bevilget ansøgning."),
     ),
     "record_agreement": action(FUNDED, STAFF, recusal=True),
     "activate": action((A.APPROVED,), STAFF, to=(A.ACTIVE,), recusal=True),
