@@ -496,3 +496,28 @@ def test_the_admin_cannot_move_a_status(client, make_application, pool):
         page = client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
         assert page.status_code == 200
         assert 'name="status"' not in page.content.decode(), obj
+
+
+# --- Reads: the funding chain is one selector with one query per generation ------------------
+
+
+@pytest.mark.django_db
+def test_the_funding_chain_is_walked_once_per_generation(
+    make_pool, make_application, django_assert_num_queries
+):
+    from grants.selectors import funding_chain
+
+    chain = [
+        make_application(title=f"Sprogcafé {year}", target_pool=make_pool(year=year))
+        for year in (2023, 2024, 2025, 2026)
+    ]
+    for later, earlier in zip(chain[1:], chain, strict=False):
+        later.continues.add(earlier)
+    chain[1].continues.add(chain[3])  # a loop back must not make the walk go round
+    with django_assert_num_queries(4):  # three generations and the empty fourth
+        found = funding_chain(chain[3])
+        assert [a.pool.year for a in found] == [2025, 2024, 2023]
+    Application.objects.filter(pk=chain[1].pk).update(status=A.REJECTED)
+    funded = Application.objects.exclude(status=A.REJECTED)
+    # Among funded projects only, the walk stops at the rejected one.
+    assert [a.pool.year for a in funding_chain(chain[3], among=funded)] == [2025]
