@@ -4,8 +4,10 @@ another municipality or department is simply not found (404)."""
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 
-from grants.models import Application, ApplicationStatus, Pool, PoolStatus, Report
+from grants.models import Application, ApplicationStatus, Attachment, Pool, PoolStatus, Report
 from portal.models import Role
 
 
@@ -59,6 +61,26 @@ def staff_applications(user) -> QuerySet[Application]:
         .exclude(status=ApplicationStatus.DRAFT)
         .exclude(status=ApplicationStatus.WITHDRAWN, submitted_at__isnull=True)
     )
+
+
+def get_staff_application(request, pk) -> Application:
+    """One application of the staff user's municipality, with what its pages show, or 404."""
+    queryset = staff_applications(request.user).select_related(
+        "pool__policy", "committee", "department", "municipality"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """Always a download (never rendered inline), with the checked type and a safe name."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def staff_reports(user) -> QuerySet[Report]:

@@ -31,6 +31,14 @@ from .models import (
 class ScopedHistoryAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     """Scoped to the user's municipality, with the audit history one click away."""
 
+    def get_readonly_fields(self, request, obj=None):
+        # A status moves only through the services, which check grants.rules and record who
+        # did it; the admin shows it but cannot set it.
+        fields = list(super().get_readonly_fields(request, obj))
+        if "status" not in fields and any(f.name == "status" for f in self.model._meta.fields):
+            fields.append("status")
+        return fields
+
 
 class ReservedLineInline(admin.TabularInline):
     model = ReservedLine

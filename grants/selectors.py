@@ -122,3 +122,20 @@ def pool_spent(pool: Pool) -> Decimal:
     for application_id, amount in rows:
         newest.setdefault(application_id, amount)
     return sum(newest.values(), ZERO)
+
+
+def funding_chain(application: Application, *, among=None) -> list[Application]:
+    """The earlier applications this one continues (and those they continue …), newest first.
+
+    `among` (a queryset) limits the walk, e.g. to funded projects on the public pages: the
+    chain does not pass through an application outside it. One query per generation."""
+    seen, frontier, chain = {application.pk}, [application.pk], []
+    while frontier:
+        earlier = Application.objects.filter(continued_by__in=frontier).exclude(pk__in=seen)
+        if among is not None:
+            earlier = earlier.filter(pk__in=among.values("pk"))
+        generation = list(earlier.select_related("pool").distinct())
+        seen.update(a.pk for a in generation)
+        chain.extend(generation)
+        frontier = [a.pk for a in generation]
+    return sorted(chain, key=lambda a: a.pool.year, reverse=True)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from policies.models import Goal, Target
 from portal.models import Committee, Municipality
@@ -139,6 +140,7 @@ class Measurement(models.Model):
         default=False,
         help_text=_("Opdigtet værdi til demonstration; vises tydeligt mærket."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("måling")

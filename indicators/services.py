@@ -33,9 +33,12 @@ def do_save_indicator(
         return indicator
 
 
-def do_add_measurement(*, indicator: Indicator, measurement: Measurement) -> Measurement:
+def do_add_measurement(
+    *, indicator: Indicator, measurement: Measurement, actor=None
+) -> Measurement:
     with transaction.atomic():
         measurement.indicator = indicator
+        measurement._history_user = actor
         if Measurement.objects.filter(
             indicator=indicator, year=measurement.year, period=measurement.period
         ).exists():
@@ -46,3 +49,20 @@ def do_add_measurement(*, indicator: Indicator, measurement: Measurement) -> Mea
         measurement.is_example = False
         measurement.save()
         return measurement
+
+
+def do_delete_measurement(*, measurement_id: int, actor, municipality_id: int) -> None:
+    """Remove a wrong measurement; its history keeps the values and who deleted it."""
+    with transaction.atomic():
+        measurement = (
+            Measurement.objects.select_for_update()
+            .select_related("indicator")
+            .filter(pk=measurement_id)
+            .first()
+        )
+        if measurement is None:
+            raise DomainError(_("Målingen er allerede slettet."))
+        if measurement.indicator.municipality_id != municipality_id:
+            raise DomainError(_("Indikatoren hører ikke til din kommune."))
+        measurement._history_user = actor
+        measurement.delete()

@@ -115,6 +115,9 @@ OBJECT_FOR = [
     ("sekretariat:pool*", "pk", "pool"),
     ("sekretariat:queue", "pk", "pool"),
     ("sekretariat:recommendation", "pk", "pool"),
+    # Their forms open only while the rules allow the action (grants.rules).
+    ("sekretariat:recommend", "pk", "in_review"),
+    ("sekretariat:decide", "pk", "in_review"),
     ("sekretariat:*", "pk", "submitted"),
     ("dokumenter:action-plan*", "pk", "action_plan"),
     ("dokumenter:*", "pk", "pool"),
@@ -128,6 +131,7 @@ OBJECT_FOR = [
     ("*", "aar", "pool_year"),
 ]
 KEY_MODEL = {"draft": Application, "submitted": Application, "open_pool": Pool, "pool": Pool}
+KEY_MODEL |= {"in_review": Application}
 KEY_MODEL |= {"attachment": Attachment, "report": Report, "indicator": Indicator}
 KEY_MODEL |= {"measurement": Measurement, "action_plan": ActionPlan}
 
@@ -186,6 +190,7 @@ def frb(demo, media_root):
     pool = Pool.objects.get(is_example=True, municipality=owner.municipality)
     draft = do_create_draft(pool_id=pool.pk, actor=owner)
     submitted = do_create_draft(pool_id=pool.pk, actor=owner)
+    in_review = do_create_draft(pool_id=pool.pk, actor=owner)
     attachment = do_add_attachment(
         application=submitted, upload=SimpleUploadedFile("budget.pdf", PDF), actor=owner
     )
@@ -199,6 +204,12 @@ def frb(demo, media_root):
         status=ApplicationStatus.SUBMITTED,
         submitted_at=timezone.now(),
     )
+    Application.objects.filter(pk=in_review.pk).update(
+        title="Lektiecafé",
+        committee=committee,
+        status=ApplicationStatus.IN_REVIEW,
+        submitted_at=timezone.now(),
+    )
     funded = Application.objects.get(title="Kvinder i job", municipality=owner.municipality)
     measurement = Measurement.objects.filter(indicator__municipality=owner.municipality).first()
     policy = Policy.objects.get(municipality=owner.municipality)
@@ -209,6 +220,7 @@ def frb(demo, media_root):
         "pool": pool,
         "draft": Application.objects.get(pk=draft.pk),
         "submitted": Application.objects.get(pk=submitted.pk),
+        "in_review": Application.objects.get(pk=in_review.pk),
         "attachment": attachment,
         "draft_attachment": hidden,
         "funded": funded,
@@ -313,6 +325,15 @@ STATE_VARIANTS = [
         for name in ("application", "review", "recommend", "decide")
     ],
     ("sekretariat:attachment", "draft_attachment", row(LOGIN, 403, 403, 403, 404, 404, 403)),
+    # A form the rules do not allow now sends staff back to the application, saying why.
+    *[
+        (
+            f"sekretariat:{name}",
+            "submitted",
+            row(LOGIN, 403, 403, 403, 404, "/sekretariat/ansoegninger/{pk}/", 403),
+        )
+        for name in ("recommend", "decide")
+    ],
 ]
 
 

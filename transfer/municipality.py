@@ -71,6 +71,8 @@ SCOPED_MODELS = [
     ("grants.HistoricalAllocation", "application__municipality"),
     ("grants.HistoricalCarryOver", "application__municipality"),
     ("grants.HistoricalReport", "application__municipality"),
+    ("policies.HistoricalActionPlan", "policy__municipality"),
+    ("indicators.HistoricalMeasurement", "indicator__municipality"),
 ]
 
 

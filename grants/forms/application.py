@@ -92,21 +92,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "title",
-            "committee",
-            "amount_note",
-            "previous_funding_text",
-            "other_policy_goals",
-            "target_group",
-            "challenge",
-            "purpose",
-            "description",
-            "continuation_learnings",
-            "anchoring",
-            "partners",
-            "other_funding",
-        ]
+        fields = list(Application.CONTENT_FIELDS)
         labels = {
             "title": _("Indsats"),
             "committee": _("Politisk udvalg"),

@@ -1,5 +1,4 @@
 from .applications import (
-    EDITABLE_STATUSES,
     FUNDED_STATUSES,
     Application,
     ApplicationStatus,
@@ -21,7 +20,6 @@ from .review import (
 )
 
 __all__ = [
-    "EDITABLE_STATUSES",
     "FUNDED_STATUSES",
     "Allocation",
     "Application",

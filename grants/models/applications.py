@@ -33,7 +33,6 @@ class ApplicationStatus(models.TextChoices):
 # Statuses the public may see: the project was funded (DESIGN.md, public pages).
 FUNDED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.ACTIVE, ApplicationStatus.CLOSED)
 # Statuses in which the caseworker may edit the content.
-EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
 
 
 class Application(models.Model):
@@ -189,10 +188,6 @@ class Application(models.Model):
     @property
     def is_funded(self) -> bool:
         return self.status in FUNDED_STATUSES
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
 
     @property
     def years(self) -> list[int]:

@@ -11,7 +11,8 @@ from django.template.defaultfilters import floatformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from grants.models import EDITABLE_STATUSES, Application, Attachment
+from grants.models import Application, Attachment
+from grants.rules import may
 from portal.models import User
 
 from .errors import DomainError
@@ -60,7 +61,7 @@ def safe_name(name: str, kind: FileKind) -> str:
 
 
 def do_add_attachment(*, application: Application, upload: UploadedFile, actor: User) -> Attachment:
-    if application.status not in EDITABLE_STATUSES:
+    if not may(actor, "edit", application):
         raise DomainError(_("Der kan kun tilføjes bilag, mens ansøgningen kan redigeres."))
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
@@ -88,7 +89,7 @@ def do_add_attachment(*, application: Application, upload: UploadedFile, actor: 
 
 
 def do_remove_attachment(*, attachment: Attachment, actor: User) -> None:
-    if attachment.application.status not in EDITABLE_STATUSES:
+    if not may(actor, "edit", attachment.application):
         raise DomainError(_("Bilag kan kun fjernes, mens ansøgningen kan redigeres."))
     with transaction.atomic():
         file = attachment.file

@@ -18,6 +18,7 @@ from grants.models import (
     StatusChange,
 )
 from grants.notifications import notify_decision
+from grants.rules import check
 from portal.models import Committee
 from portal.money import ZERO, format_kroner, to_money
 
@@ -157,10 +158,7 @@ def do_record_decision(*, application_id: int, outcome: str, actor, **details) -
             if outcome == DecisionOutcome.APPROVED
             else ApplicationStatus.REJECTED
         )
-        if application.conflicts.filter(user=actor).exists():
-            raise DomainError(
-                _("Du har erklæret dig inhabil i denne ansøgning og kan ikke træffe afgørelse.")
-            )
+        check(actor, "decide", application)
         change_status(
             application=application,
             to_status=to_status,

@@ -12,11 +12,11 @@ from grants.models import (
     ApplicationStatus,
     ContactPerson,
     Pool,
-    PoolStatus,
     RequestedAmount,
     StatusChange,
     SuccessCriterion,
 )
+from grants.rules import check
 from portal.models import User
 
 from .errors import DomainError, EditConflict
@@ -46,8 +46,7 @@ def do_create_draft(*, pool_id: int, actor: User) -> Application:
         pool = Pool.objects.select_related("municipality").get(pk=pool_id)
         if pool.municipality_id != actor.municipality_id or actor.department_id is None:
             raise DomainError(_("Du kan kun søge puljer i din egen kommune."))
-        if pool.status != PoolStatus.OPEN:
-            raise DomainError(_("%(pool)s er ikke åben for ansøgninger.") % {"pool": pool.title})
+        check(actor, "apply", pool)
         application = Application.objects.create(
             municipality=pool.municipality,
             pool=pool,
@@ -143,10 +142,7 @@ def do_save_draft(
     """Save whatever the user typed (complete or not). Refuses if someone saved meanwhile."""
     with transaction.atomic():
         application = lock_application(application_id)
-        if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
-            raise DomainError(
-                _("Ansøgningen er indsendt og kan ikke længere ændres; du kan trække den tilbage.")
-            )
+        check(actor, "edit", application)
         if application.version != expected_version:
             raise EditConflict(changed_headings(application, content))
         for name, value in content.fields.items():

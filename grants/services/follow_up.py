@@ -20,6 +20,7 @@ from grants.models import (
     SpentAmount,
 )
 from grants.notifications import notify_report_requested, notify_report_returned
+from grants.rules import check
 from portal.models import User
 from portal.money import ZERO, format_kroner, to_money
 
@@ -32,6 +33,7 @@ def do_record_agreement_signed(
 ) -> Decision:
     with transaction.atomic():
         application = lock_application(application_id)
+        check(actor, "record_agreement", application)
         decision = Decision.objects.select_for_update().filter(application=application).first()
         if decision is None or decision.condition != GrantCondition.COOPERATION_AGREEMENT:
             raise DomainError(_("Bevillingen kræver ikke en samarbejdsaftale."))
@@ -46,6 +48,7 @@ def do_activate(*, application_id: int, actor: User) -> Application:
     """The project starts; a grant that needs a cooperation agreement must have it signed."""
     with transaction.atomic():
         application = lock_application(application_id)
+        check(actor, "activate", application)
         decision = getattr(application, "decision", None)
         if (
             decision
@@ -63,6 +66,7 @@ def do_activate(*, application_id: int, actor: User) -> Application:
 def do_close(*, application_id: int, actor: User, comment: str = "") -> Application:
     with transaction.atomic():
         application = lock_application(application_id)
+        check(actor, "close", application)
         open_reports = application.reports.exclude(status=ReportStatus.ACCEPTED)
         if open_reports.exists():
             raise DomainError(
@@ -81,17 +85,15 @@ def do_request_report(
 ) -> Report:
     with transaction.atomic():
         application = lock_application(application_id)
-        if application.status not in (ApplicationStatus.APPROVED, ApplicationStatus.ACTIVE):
-            raise DomainError(_("Der kan kun bedes om afrapportering fra en bevilget indsats."))
+        check(actor, "request_report", application)
         report = Report.objects.create(application=application, kind=kind, due_date=due_date)
         notify_report_requested(report)
         return report
 
 
-def _lock_submitted_report(report_id: int) -> Report:
+def _lock_report(report_id: int, *, actor: User, action: str) -> Report:
     report = Report.objects.select_for_update().select_related("application").get(pk=report_id)
-    if report.status != ReportStatus.SUBMITTED:
-        raise DomainError(_("Kun en indsendt rapport kan godkendes eller sendes retur."))
+    check(actor, action, report)
     return report
 
 
@@ -100,7 +102,7 @@ def do_accept_report(
 ) -> Report:
     """Accept a submitted report; staff may correct the money spent per year as they do."""
     with transaction.atomic():
-        report = _lock_submitted_report(report_id)
+        report = _lock_report(report_id, actor=actor, action="accept")
         for year, amount in (spent or {}).items():
             if amount is not None:
                 SpentAmount.objects.update_or_create(
@@ -119,7 +121,7 @@ def do_return_report(*, report_id: int, actor: User, comment: str) -> Report:
     if not comment.strip():
         raise DomainError(_("Skriv, hvad der skal rettes i rapporten."))
     with transaction.atomic():
-        report = _lock_submitted_report(report_id)
+        report = _lock_report(report_id, actor=actor, action="return")
         report.status = ReportStatus.RETURNED
         report.staff_comment = comment
         report.version += 1
@@ -150,8 +152,7 @@ def do_carry_over(
         raise DomainError(_("Beløbet skal være større end 0 kr."))
     with transaction.atomic():
         application = lock_application(application_id)
-        if application.status != ApplicationStatus.ACTIVE:
-            raise DomainError(_("Kun en igangværende indsats kan få overført restmidler."))
+        check(actor, "carry_over", application)
         allocation = application.allocations.filter(pool__year=from_year).select_related("pool")
         allocation = allocation.first()
         if allocation is None:

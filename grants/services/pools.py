@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from grants.models import Pool, PoolStatus, ReservedLine
+from grants.rules import check
 from portal.models import User
 from portal.money import ZERO, format_kroner
 
@@ -40,15 +41,30 @@ def _apply(pool: Pool, content: PoolContent) -> None:
         raise DomainError(_("Politikken hører ikke til kommunen."))
 
 
-def _save_reserved_lines(pool: Pool, rows: list[dict]) -> None:
+def _save(pool: Pool, actor: User) -> None:
+    """Save the pool, its history row naming the actor; one pool per municipality and year."""
+    pool._history_user = actor
+    try:
+        with transaction.atomic():
+            pool.save()
+    except IntegrityError:
+        raise DomainError(
+            _("Der findes allerede en pulje for %(year)s.") % {"year": pool.year}
+        ) from None
+
+
+def _save_reserved_lines(pool: Pool, rows: list[dict], actor: User) -> None:
     existing = {line.pk: line for line in pool.reserved_lines.all()}
     kept = set()
     for row in rows:
         line = existing.get(row.get("id")) or ReservedLine(pool=pool)
         line.title, line.amount = row["title"], row["amount"]
+        line._history_user = actor
         line.save()
         kept.add(line.pk)
-    pool.reserved_lines.exclude(pk__in=kept).delete()
+    for line in pool.reserved_lines.exclude(pk__in=kept):
+        line._history_user = actor
+        line.delete()
 
 
 def _check_budget(pool: Pool) -> None:
@@ -72,15 +88,10 @@ def _check_budget(pool: Pool) -> None:
 def do_create_pool(*, actor: User, content: PoolContent) -> Pool:
     with transaction.atomic():
         pool = Pool(municipality_id=actor.municipality_id, status=PoolStatus.PLANNED)
+        check(actor, "edit", pool)
         _apply(pool, content)
-        try:
-            with transaction.atomic():
-                pool.save()
-        except IntegrityError:
-            raise DomainError(
-                _("Der findes allerede en pulje for %(year)s.") % {"year": pool.year}
-            ) from None
-        _save_reserved_lines(pool, content.reserved_lines)
+        _save(pool, actor)
+        _save_reserved_lines(pool, content.reserved_lines, actor)
         _check_budget(pool)
         return pool
 
@@ -90,30 +101,34 @@ def do_update_pool(
 ) -> Pool:
     with transaction.atomic():
         pool = Pool.objects.select_for_update().get(pk=pool_id)
+        check(actor, "edit", pool)
         if pool.version != expected_version:
             raise EditConflict()
         if pool.allocations.exists() and content.fields.get("year", pool.year) != pool.year:
             raise DomainError(_("Året kan ikke ændres, når der er bevilget penge fra puljen."))
         _apply(pool, content)
         pool.version += 1
-        try:
-            with transaction.atomic():
-                pool.save()
-        except IntegrityError:
-            raise DomainError(
-                _("Der findes allerede en pulje for %(year)s.") % {"year": pool.year}
-            ) from None
-        _save_reserved_lines(pool, content.reserved_lines)
+        _save(pool, actor)
+        _save_reserved_lines(pool, content.reserved_lines, actor)
         _check_budget(pool)
         return pool
+
+
+# The pool action that leads to each status (grants.rules.POOL_ACTIONS); none leads back
+# to "planned".
+ACTION_FOR_STATUS = {PoolStatus.OPEN: "open", PoolStatus.CLOSED: "close"}
 
 
 def do_set_pool_status(*, pool_id: int, actor: User, status: str) -> Pool:
     with transaction.atomic():
         pool = Pool.objects.select_for_update().get(pk=pool_id)
+        if status not in ACTION_FOR_STATUS:
+            raise DomainError(_("En pulje kan ikke sættes tilbage til »Planlagt«."))
+        check(actor, ACTION_FOR_STATUS[status], pool)
         if status == PoolStatus.OPEN and (pool.budget is None or pool.application_deadline is None):
             raise DomainError(_("En pulje skal have budget og ansøgningsfrist, før den kan åbnes."))
         pool.status = status
         pool.version += 1
+        pool._history_user = actor
         pool.save(update_fields=["status", "version"])
         return pool

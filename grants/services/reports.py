@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.models import CriterionResult, Report, ReportStatus, SpentAmount
+from grants.rules import check
 from portal.models import User
 
 from .errors import DomainError, EditConflict
-
-EDITABLE_REPORT_STATUSES = (ReportStatus.REQUESTED, ReportStatus.RETURNED)
 
 
 @dataclass
@@ -35,8 +34,7 @@ def do_save_report(
 ) -> Report:
     with transaction.atomic():
         report = _lock_report(report_id)
-        if report.status not in EDITABLE_REPORT_STATUSES:
-            raise DomainError(_("Rapporten er indsendt og kan ikke ændres."))
+        check(actor, "edit", report)
         if report.version != expected_version:
             raise EditConflict(
                 message=_(
@@ -107,8 +105,7 @@ def missing_for_report(report: Report) -> list[str]:
 def do_submit_report(*, report_id: int, actor: User) -> Report:
     with transaction.atomic():
         report = _lock_report(report_id)
-        if report.status not in EDITABLE_REPORT_STATUSES:
-            raise DomainError(_("Rapporten er allerede indsendt."))
+        check(actor, "submit", report)
         missing = missing_for_report(report)
         if missing:
             raise DomainError(_("Rapporten mangler: %(missing)s") % {"missing": " ".join(missing)})

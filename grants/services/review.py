@@ -17,20 +17,12 @@ from grants.models import (
     Review,
 )
 from grants.models.review import REVIEW_CRITERIA
+from grants.rules import check
 from portal.models import User
 from portal.money import ZERO, to_money
 
 from .errors import DomainError, EditConflict
 from .workflow import change_status, lock_application
-
-REVIEWABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
-
-
-def ensure_no_conflict(application: Application, user: User) -> None:
-    if application.conflicts.filter(user=user).exists():
-        raise DomainError(
-            _("Du har erklæret dig inhabil i denne ansøgning og kan ikke deltage i behandlingen.")
-        )
 
 
 def _check_amounts(application: Application, amounts: Mapping[int, Decimal | None]) -> dict:
@@ -49,7 +41,7 @@ def _check_amounts(application: Application, amounts: Mapping[int, Decimal | Non
 def do_start_review(*, application_id: int, actor: User) -> Application:
     with transaction.atomic():
         application = lock_application(application_id)
-        ensure_no_conflict(application, actor)
+        check(actor, "start_review", application)
         return change_status(
             application=application, to_status=ApplicationStatus.IN_REVIEW, actor=actor
         )
@@ -67,9 +59,7 @@ def do_save_review(
     """Create or update the reviewer's own review. A submitted application moves into review."""
     with transaction.atomic():
         application = lock_application(application_id)
-        ensure_no_conflict(application, reviewer)
-        if application.status not in REVIEWABLE:
-            raise DomainError(_("Ansøgningen kan kun bedømmes, mens den er under behandling."))
+        check(reviewer, "review", application)
         if application.status == ApplicationStatus.SUBMITTED:
             change_status(
                 application=application, to_status=ApplicationStatus.IN_REVIEW, actor=reviewer
@@ -104,8 +94,7 @@ def do_declare_conflict(*, application_id: int, user: User, reason: str) -> Conf
         raise DomainError(_("Skriv kort, hvorfor du er inhabil."))
     with transaction.atomic():
         application = lock_application(application_id)
-        if application.conflicts.filter(user=user).exists():
-            raise DomainError(_("Du har allerede erklæret dig inhabil i denne ansøgning."))
+        check(user, "declare_conflict", application)
         declaration = ConflictOfInterest.objects.create(
             application=application, user=user, reason=reason
         )
@@ -138,7 +127,7 @@ def do_recommend(
         raise DomainError(_("Skriv sekretariatets vurdering til udvalget."))
     with transaction.atomic():
         application = lock_application(application_id)
-        ensure_no_conflict(application, actor)
+        check(actor, "recommend", application)
         cleaned = _check_amounts(application, amounts)
         requested = {row.year: row.amount for row in application.requested_amounts.all()}
         for year, amount in cleaned.items():
@@ -187,7 +176,7 @@ def do_reopen_review(*, application_id: int, actor: User) -> Application:
     records what happened for the status the application came from."""
     with transaction.atomic():
         application = lock_application(application_id)
-        ensure_no_conflict(application, actor)
+        check(actor, "reopen_review", application)
         from_status = application.status
         Recommendation.objects.filter(application=application).delete()
         return change_status(

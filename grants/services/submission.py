@@ -6,7 +6,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grants.models import Application, ApplicationStatus, PoolStatus
+from grants.models import Application, ApplicationStatus
+from grants.rules import check
 
 from .errors import DeadlinePassed, DomainError
 from .workflow import change_status, lock_application
@@ -42,10 +43,10 @@ def missing_for_submission(application: Application) -> list[str]:
 
 
 def check_pool_accepts(application: Application, *, now=None) -> None:
+    """The pool is open and its deadline has not passed."""
     pool = application.pool
     now = now or timezone.now()
-    if pool.status != PoolStatus.OPEN:
-        raise DomainError(_("%(pool)s er ikke åben for ansøgninger.") % {"pool": pool.title})
+    check(None, "apply", pool)
     if pool.application_deadline and now > pool.application_deadline:
         raise DeadlinePassed(
             _(
@@ -61,14 +62,29 @@ def check_pool_accepts(application: Application, *, now=None) -> None:
         )
 
 
+def check_submission_window(application: Application, *, now=None) -> None:
+    """Only a draft is bound by the pool's status and deadline: staff return applications
+    after the deadline, and the corrected one may come back."""
+    if application.status == ApplicationStatus.DRAFT:
+        check_pool_accepts(application, now=now)
+
+
+def deadline_passed(application: Application, *, now=None) -> bool:
+    """The deadline stops this application (the warning on the form); the same rule as above."""
+    try:
+        check_submission_window(application, now=now)
+    except DeadlinePassed:
+        return True
+    except DomainError:
+        return False
+    return False
+
+
 def do_submit(*, application_id: int, actor, comment: str = "") -> Application:
     with transaction.atomic():
         application = lock_application(application_id)
-        if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
-            raise DomainError(_("Ansøgningen er allerede indsendt."))
-        if application.status == ApplicationStatus.DRAFT:
-            # Staff return applications after the deadline; the corrected one may come back.
-            check_pool_accepts(application)
+        check(actor, "submit", application)
+        check_submission_window(application)
         missing = missing_for_submission(application)
         if missing:
             raise DomainError(

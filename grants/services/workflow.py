@@ -6,24 +6,14 @@ from django.utils.translation import gettext as _
 
 from grants.models import Application, ApplicationStatus, StatusChange
 from grants.notifications import notify_returned
+from grants.rules import APPLICATION_ACTIONS, check, transitions
 
 from .errors import DomainError, TransitionNotAllowed
 
 S = ApplicationStatus
 
-# from-status → statuses it may move to. Withdrawal is allowed any time before the decision.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
-    S.SUBMITTED: frozenset({S.IN_REVIEW, S.RETURNED, S.WITHDRAWN}),
-    S.IN_REVIEW: frozenset({S.RECOMMENDED, S.RETURNED, S.WITHDRAWN, S.APPROVED, S.REJECTED}),
-    S.RETURNED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
-    S.RECOMMENDED: frozenset({S.APPROVED, S.REJECTED, S.IN_REVIEW, S.RETURNED, S.WITHDRAWN}),
-    S.APPROVED: frozenset({S.ACTIVE}),
-    S.ACTIVE: frozenset({S.CLOSED}),
-    S.REJECTED: frozenset(),
-    S.CLOSED: frozenset(),
-    S.WITHDRAWN: frozenset(),
-}
+# from-status → statuses it may move to, derived from the one action table (grants.rules).
+TRANSITIONS: dict[str, frozenset[str]] = transitions(APPLICATION_ACTIONS)
 
 
 def can_transition(*, from_status: str, to_status: str) -> bool:
@@ -62,24 +52,14 @@ def change_status(
     return application
 
 
-def do_change_status(
-    *, application_id: int, to_status: str, actor, comment: str = ""
-) -> Application:
-    with transaction.atomic():
-        application = lock_application(application_id)
-        return change_status(
-            application=application, to_status=to_status, actor=actor, comment=comment
-        )
-
-
 def do_withdraw(*, application_id: int, actor, comment: str = "") -> Application:
     """The caseworker withdraws the application; allowed any time before the decision."""
-    return do_change_status(
-        application_id=application_id,
-        to_status=S.WITHDRAWN,
-        actor=actor,
-        comment=comment,
-    )
+    with transaction.atomic():
+        application = lock_application(application_id)
+        check(actor, "withdraw", application)
+        return change_status(
+            application=application, to_status=S.WITHDRAWN, actor=actor, comment=comment
+        )
 
 
 def do_return_for_changes(*, application_id: int, actor, comment: str) -> Application:
@@ -88,10 +68,7 @@ def do_return_for_changes(*, application_id: int, actor, comment: str) -> Applic
         raise DomainError(_("Skriv, hvad ansøgeren skal ændre."))
     with transaction.atomic():
         application = lock_application(application_id)
-        if application.conflicts.filter(user=actor).exists():
-            raise DomainError(
-                _("Du har erklæret dig inhabil i denne ansøgning og kan ikke sende den retur.")
-            )
+        check(actor, "return", application)
         change_status(application=application, to_status=S.RETURNED, actor=actor, comment=comment)
         notify_returned(application, comment)
         return application

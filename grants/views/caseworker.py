@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.generic import DetailView, TemplateView
 
 from grants.access import (
     CaseworkerRequiredMixin,
+    attachment_response,
     caseworker_applications,
     caseworker_reports,
     open_pools_for,
@@ -27,10 +28,17 @@ from grants.models import (
     RequestedAmount,
     StatusChange,
 )
+from grants.rules import may
+from grants.selectors import funding_chain
 from grants.services.attachments import do_add_attachment, do_remove_attachment
 from grants.services.drafts import do_create_draft, do_save_draft
 from grants.services.errors import DomainError, EditConflict
-from grants.services.submission import check_pool_accepts, do_submit, missing_for_submission
+from grants.services.submission import (
+    check_submission_window,
+    deadline_passed,
+    do_submit,
+    missing_for_submission,
+)
 from grants.services.workflow import do_withdraw
 from grants.views.rescue import TypedContentRescueMixin
 
@@ -121,7 +129,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
 
     def get(self, request, *args, **kwargs):
         application = self.get_application()
-        if not application.is_editable:
+        if not may(request.user, "edit", application):
             return redirect("mine:detail", pk=application.pk)
         rescued = self.pop_rescued_post()
         if rescued is not None:
@@ -137,7 +145,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
 
     def post(self, request, *args, **kwargs):
         application = self.get_application()
-        if not application.is_editable:
+        if not may(request.user, "edit", application):
             messages.error(request, _("Ansøgningen er indsendt og kan ikke længere ændres."))
             return redirect("mine:detail", pk=application.pk)
         form, contacts, criteria = build_forms(application, request.POST)
@@ -218,7 +226,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             conflict=conflict,
             attachments=application.attachments.all(),
             returned_comment=returned_comment(application),
-            funding_history=funding_history(application),
+            funding_history=funding_chain(application),
             deadline_passed=deadline_passed(application),
         )
         return self.render_to_response(context, status=status)
@@ -267,27 +275,6 @@ def returned_comment(application: Application) -> StatusChange | None:
     return application.status_changes.filter(to_status=ApplicationStatus.RETURNED).last()
 
 
-def funding_history(application: Application) -> list[Application]:
-    """The chain of earlier applications this one continues, with their allocations."""
-    seen, chain, queue = {application.pk}, [], list(application.continues.all())
-    while queue:
-        earlier = queue.pop(0)
-        if earlier.pk in seen:
-            continue
-        seen.add(earlier.pk)
-        chain.append(earlier)
-        queue.extend(earlier.continues.all())
-    return sorted(chain, key=lambda a: a.pool.year, reverse=True)
-
-
-def deadline_passed(application: Application) -> bool:
-    """Only a draft is bound by the deadline; a returned application may be resubmitted."""
-    deadline = application.pool.application_deadline
-    return application.status == ApplicationStatus.DRAFT and bool(
-        deadline and timezone.now() > deadline
-    )
-
-
 class SubmitView(ApplicationMixin, TemplateView):
     template_name = "grants/caseworker/submit.html"
 
@@ -295,9 +282,7 @@ class SubmitView(ApplicationMixin, TemplateView):
         application = self.get_application()
         refusal = None
         try:
-            if application.status == ApplicationStatus.DRAFT:
-                # A returned application may come back after the deadline (as in do_submit).
-                check_pool_accepts(application)
+            check_submission_window(application)
         except DomainError as error:
             refusal = error.message
         return super().get_context_data(
@@ -308,7 +293,7 @@ class SubmitView(ApplicationMixin, TemplateView):
         )
 
     def get(self, request, *args, **kwargs):
-        if not self.get_application().is_editable:
+        if not may(request.user, "submit", self.get_application()):
             return redirect("mine:detail", pk=self.kwargs["pk"])
         return super().get(request, *args, **kwargs)
 
@@ -343,7 +328,7 @@ class ApplicationDetailView(ApplicationMixin, DetailView):
             decision=getattr(application, "decision", None),
             allocations=application.allocations.select_related("pool"),
             reports=application.reports.all(),
-            funding_history=funding_history(application),
+            funding_history=funding_chain(application),
             **kwargs,
         )
 
@@ -388,18 +373,6 @@ def caseworker_attachment(request, pk: int) -> Attachment:
 class AttachmentDownloadView(CaseworkerRequiredMixin, View):
     def get(self, request, pk: int):
         return attachment_response(caseworker_attachment(request, pk))
-
-
-def attachment_response(attachment: Attachment) -> FileResponse:
-    """Always a download (never rendered inline), with the checked type and a safe name."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class ApplicationPdfView(ApplicationMixin, View):

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
@@ -18,7 +17,9 @@ from grants.documents.pdf import action_plan_pdf, recommendation_pdf
 from grants.filters import ReviewQueueFilter, with_requested_total
 from grants.results import project_results
 from grants.selectors import pool_balance, pool_spent
+from grants.services.errors import DomainError
 from policies.models import ActionPlan
+from policies.services import do_update_introduction
 from portal.exports import csv_writer
 
 PDF = "application/pdf"
@@ -87,22 +88,17 @@ class ActionPlanView(ActionPlanMixin, TemplateView):
         plan = self.get_plan()
         form = IntroductionForm(request.POST)
         if form.is_valid():
-            saved = ActionPlan.objects.filter(
-                pk=plan.pk, version=form.cleaned_data["version"]
-            ).update(
-                introduction=form.cleaned_data["introduction"],
-                version=F("version") + 1,
-            )
-            if saved:
-                messages.success(request, _("Indledningen er gemt."))
-            else:
-                messages.error(
-                    request,
-                    _(
-                        "En kollega har ændret indledningen, mens du skrev. Intet er "
-                        "overskrevet: se den gemte tekst og ret igen."
-                    ),
+            try:
+                do_update_introduction(
+                    action_plan_id=plan.pk,
+                    actor=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    introduction=form.cleaned_data["introduction"],
                 )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Indledningen er gemt."))
         return redirect("dokumenter:action-plan", pk=plan.pk)
 
 

@@ -21,7 +21,7 @@ from grants.public import (
     with_public_relations,
     with_totals,
 )
-from grants.selectors import committees_label
+from grants.selectors import committees_label, funding_chain
 from indicators.models import Indicator
 from portal.models import Municipality
 from portal.money import ZERO
@@ -86,20 +86,6 @@ class CatalogueView(TemplateView):
         )
 
 
-def funding_chain(application) -> list:
-    """Earlier applications this project continues, newest first (public ones only)."""
-    seen, chain, queue = {application.pk}, [], [application]
-    while queue:
-        current = queue.pop(0)
-        earlier_ones = current.continues.filter(pk__in=funded_projects().values("pk"))
-        for earlier in earlier_ones.select_related("pool"):
-            if earlier.pk not in seen:
-                seen.add(earlier.pk)
-                chain.append(earlier)
-                queue.append(earlier)
-    return sorted(chain, key=lambda a: a.pool.year, reverse=True)
-
-
 @method_decorator(public_page, name="dispatch")
 class ProjectView(TemplateView):
     template_name = "grants/public/project.html"
@@ -130,7 +116,7 @@ class ProjectView(TemplateView):
             carry_overs=CarryOver.objects.filter(application=project).select_related(
                 "from_pool", "to_pool"
             ),
-            chain=funding_chain(project),
+            chain=funding_chain(project, among=funded_projects()),
             continued_by=project.continued_by.filter(
                 pk__in=funded_projects().values("pk")
             ).select_related("pool"),

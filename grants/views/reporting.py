@@ -7,9 +7,9 @@ from django.views.generic import TemplateView
 
 from grants.access import CaseworkerRequiredMixin, caseworker_reports
 from grants.forms.reports import ReportForm
+from grants.rules import may
 from grants.services.errors import DomainError, EditConflict
 from grants.services.reports import (
-    EDITABLE_REPORT_STATUSES,
     do_save_report,
     do_submit_report,
     missing_for_content,
@@ -47,7 +47,7 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
                 report=report,
                 form=form,
                 application=report.application,
-                editable=report.status in EDITABLE_REPORT_STATUSES,
+                editable=may(self.request.user, "edit", report),
                 # What still lacks, for what the form holds now (typed, maybe not saved).
                 missing=(
                     missing_for_content(report, form.typed_content())

@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from grants.access import StaffRequiredMixin, staff_applications
+from grants.access import (
+    StaffRequiredMixin,
+    attachment_response,
+    get_staff_application,
+    staff_applications,
+)
 from grants.audit import application_audit
 from grants.forms.staff import (
     AgreementForm,
@@ -21,6 +26,8 @@ from grants.forms.staff import (
     ReviewForm,
 )
 from grants.models import ApplicationStatus, Attachment, GrantCondition
+from grants.rules import APPLICATION_ACTIONS, is_conflicted, may, refusal
+from grants.selectors import funding_chain
 from grants.services.decisions import do_record_decision
 from grants.services.errors import DomainError, EditConflict
 from grants.services.follow_up import (
@@ -39,8 +46,6 @@ from grants.services.review import (
     suggested_amounts,
 )
 from grants.services.workflow import do_return_for_changes
-from grants.views.caseworker import attachment_response, funding_history
-from grants.views.staff_pools import get_staff_application
 
 S = ApplicationStatus
 
@@ -53,7 +58,9 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         application = get_staff_application(self.request, self.kwargs["pk"])
         user = self.request.user
-        conflicted = application.conflicts.filter(user=user).exists()
+        conflicted = is_conflicted(user, application)
+        # What this user may do now, action by action (grants.rules); the buttons follow it.
+        can = {name: may(user, name, application) for name in APPLICATION_ACTIONS}
         reviews = application.reviews.select_related("reviewer").prefetch_related(
             "proposed_amounts"
         )
@@ -62,6 +69,8 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(
             application=application,
             conflicted=conflicted,
+            can=can,
+            any_action=any(can.values()),
             own_review=next((r for r in reviews if r.reviewer_id == user.pk), None),
             reviews=reviews,
             conflicts=application.conflicts.select_related("user"),
@@ -72,11 +81,8 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
             reports=application.reports.all(),
             attachments=application.attachments.all(),
             history=application.status_changes.select_related("actor"),
-            funding_history=funding_history(application),
+            funding_history=funding_chain(application),
             audit=application_audit(application),
-            can_review=not conflicted and application.status in (S.SUBMITTED, S.IN_REVIEW),
-            can_recommend=not conflicted and application.status == S.IN_REVIEW,
-            can_decide=not conflicted and application.status in (S.RECOMMENDED, S.IN_REVIEW),
             needs_agreement=bool(
                 decision
                 and decision.condition == GrantCondition.COOPERATION_AGREEMENT
@@ -228,7 +234,10 @@ class CarryOverView(ActionView):
 class FormPageView(StaffRequiredMixin, TemplateView):
     """A page with one form about one application (review, recommendation, decision).
 
-    Subclasses define `get_form(application, data=None)` and `save(application, form)`."""
+    Subclasses define `action` (grants.rules), `get_form(application, data=None)` and
+    `save(application, form)`. A user who may not do the action now is sent back with why."""
+
+    action: str
 
     def render(self, application, form, status=200):
         context = self.get_context_data(application=application, form=form)
@@ -236,6 +245,10 @@ class FormPageView(StaffRequiredMixin, TemplateView):
 
     def get(self, request, pk: int):
         application = get_staff_application(request, pk)
+        refused = refusal(request.user, self.action, application)
+        if refused is not None:
+            messages.error(request, refused.message)
+            return redirect("sekretariat:application", pk=pk)
         return self.render(application, self.get_form(application))
 
     def post(self, request, pk: int):
@@ -259,15 +272,7 @@ class FormPageView(StaffRequiredMixin, TemplateView):
 class ReviewView(FormPageView):
     template_name = "grants/staff/review_form.html"
     success_message = gettext_lazy("Din bedømmelse er gemt.")
-
-    def get(self, request, pk: int):
-        application = get_staff_application(request, pk)
-        if application.conflicts.filter(user=request.user).exists():
-            messages.error(
-                request, _("Du har erklæret dig inhabil og kan ikke bedømme denne ansøgning.")
-            )
-            return redirect("sekretariat:application", pk=pk)
-        return super().get(request, pk)
+    action = "review"
 
     def get_form(self, application, data=None):
         review = application.reviews.filter(reviewer=self.request.user).first()
@@ -286,6 +291,7 @@ class ReviewView(FormPageView):
 
 class RecommendView(FormPageView):
     template_name = "grants/staff/recommend_form.html"
+    action = "recommend"
     success_message = gettext_lazy("Ansøgningen er indstillet til udvalget.")
 
     def get_form(self, application, data=None):
@@ -304,6 +310,7 @@ class RecommendView(FormPageView):
 
 class DecisionView(FormPageView):
     template_name = "grants/staff/decision_form.html"
+    action = "decide"
     success_message = gettext_lazy("Afgørelsen er registreret, og ansøgeren har fået besked.")
 
     def get_form(self, application, data=None):

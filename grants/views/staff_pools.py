@@ -16,7 +16,6 @@ from grants.filters import ReviewQueueFilter, with_requested_total
 from grants.forms.application import rows_from
 from grants.forms.staff import PoolForm, ReservedLineFormSet
 from grants.models import (
-    Application,
     ApplicationStatus,
     PoolStatus,
     ReportStatus,
@@ -210,16 +209,6 @@ class RecommendationOverviewView(StaffRequiredMixin, TemplateView):
         pool = get_object_or_404(staff_pools(self.request.user), pk=self.kwargs["pk"])
         doc = recommendation_document(pool, staff_applications(self.request.user))
         return super().get_context_data(pool=pool, doc=doc, **kwargs)
-
-
-def application_queryset(user):
-    return staff_applications(user).select_related(
-        "pool__policy", "committee", "department", "municipality"
-    )
-
-
-def get_staff_application(request, pk) -> Application:
-    return get_object_or_404(application_queryset(request.user), pk=pk)
 
 
 class PersonalDataView(StaffRequiredMixin, TemplateView):

@@ -13,7 +13,7 @@ from ..forms import ImportForm, IndicatorForm, MeasurementForm
 from ..imports import COLUMNS, do_import_measurements
 from ..models import Indicator
 from ..selectors import assessed, with_measurements
-from ..services import do_add_measurement, do_save_indicator
+from ..services import do_add_measurement, do_delete_measurement, do_save_indicator
 
 
 def staff_indicators(user):
@@ -95,7 +95,9 @@ class MeasurementAddView(StaffRequiredMixin, View):
                     messages.error(request, f"{label}: {error}" if label else error)
             return redirect("indikatorer:edit", pk=pk)
         try:
-            do_add_measurement(indicator=indicator, measurement=form.save(commit=False))
+            do_add_measurement(
+                indicator=indicator, measurement=form.save(commit=False), actor=request.user
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -106,8 +108,17 @@ class MeasurementAddView(StaffRequiredMixin, View):
 class MeasurementDeleteView(StaffRequiredMixin, View):
     def post(self, request, pk: int, measurement_pk: int):
         indicator = get_object_or_404(staff_indicators(request.user), pk=pk)
-        get_object_or_404(indicator.measurements, pk=measurement_pk).delete()
-        messages.success(request, _("Målingen er slettet."))
+        measurement = get_object_or_404(indicator.measurements, pk=measurement_pk)
+        try:
+            do_delete_measurement(
+                measurement_id=measurement.pk,
+                actor=request.user,
+                municipality_id=request.user.municipality_id,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Målingen er slettet."))
         return redirect("indikatorer:edit", pk=pk)
 
 

@@ -1,0 +1,234 @@
+"""Every rule about who may do what, when: one table per object and one question.
+
+`APPLICATION_ACTIONS`, `POOL_ACTIONS` and `REPORT_ACTIONS` say, per action, from which statuses
+it is allowed, which status it leads to, which role performs it and whether a declared
+conflict of interest (inhabilitet, forvaltningsloven § 3) bars the user. `may(user, action,
+obj)` answers "may this user do this now?" for views and templates (the `{% may %}` tag);
+`check(user, action, obj)` raises the translated `DomainError` and is called by every `do_*`
+service under its row lock. Nothing else tests statuses to decide what is allowed.
+
+Decisions documented here:
+- A closed pool can be opened again (e.g. to extend the deadline), but no pool goes back to
+  "planned": once opened, applications may exist, and "planned" hides it from caseworkers.
+- A pool's content (budget, lines, deadline …) may be edited in every status; the budget rule
+  in `grants.services.pools` protects the money.
+- `user=None` is the system: it is not bound by role or recusal, only by the status table.
+  Management commands run as the system and record no person (their rows say where they
+  came from, e.g. "Indlæst som bevilget fra …"); only the services the web pages use accept
+  a person as actor, and they all record that person in the same transaction.
+- The admin shows statuses but cannot set them (grants.admin.ScopedHistoryAdmin).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Application, ApplicationStatus, Pool, PoolStatus, Report, ReportStatus
+from grants.services.errors import DomainError, TransitionNotAllowed
+from portal.models import Role
+
+A, P, R = ApplicationStatus, PoolStatus, ReportStatus
+CASEWORKER, STAFF = Role.CASEWORKER, Role.COMMITTEE_STAFF
+
+
+@dataclass(frozen=True)
+class Action:
+    allowed_from: frozenset
+    role: str
+    to: frozenset = frozenset()  # statuses the action may lead to; empty: status unchanged
+    recusal: bool = False  # a user who declared a conflict of interest may not do it
+    refusal: str = ""  # the message when the status does not allow it (translated)
+
+
+def action(allowed_from, role, to=(), recusal=False, refusal="") -> Action:
+    return Action(frozenset(allowed_from), role, frozenset(to), recusal, refusal)
+
+
+BEFORE_DECISION = (A.DRAFT, A.SUBMITTED, A.IN_REVIEW, A.RETURNED, A.RECOMMENDED)
+UNDER_REVIEW = (A.SUBMITTED, A.IN_REVIEW, A.RECOMMENDED)
+FUNDED = (A.APPROVED, A.ACTIVE)
+
+APPLICATION_ACTIONS: dict[str, Action] = {
+    # The caseworker's department.
+    "edit": action(
+        (A.DRAFT, A.RETURNED),
+        CASEWORKER,
+        refusal=_("Ansøgningen er indsendt og kan ikke længere ændres; du kan trække den tilbage."),
+    ),
+    "submit": action(
+        (A.DRAFT, A.RETURNED),
+        CASEWORKER,
+        to=(A.SUBMITTED,),
+        refusal=_("Ansøgningen er allerede indsendt."),
+    ),
+    "withdraw": action(BEFORE_DECISION, CASEWORKER, to=(A.WITHDRAWN,)),
+    # Committee staff of the municipality; a conflicted member takes no part.
+    "start_review": action((A.SUBMITTED,), STAFF, to=(A.IN_REVIEW,), recusal=True),
+    "review": action(
+        (A.SUBMITTED, A.IN_REVIEW),
+        STAFF,
+        to=(A.IN_REVIEW,),
+        recusal=True,
+        refusal=_("Ansøgningen kan kun bedømmes, mens den er under behandling."),
+    ),
+    "return": action(UNDER_REVIEW, STAFF, to=(A.RETURNED,), recusal=True),
+    "recommend": action((A.IN_REVIEW,), STAFF, to=(A.RECOMMENDED,), recusal=True),
+    "reopen_review": action((A.RECOMMENDED,), STAFF, to=(A.IN_REVIEW,), recusal=True),
+    "decide": action(
+        (A.IN_REVIEW, A.RECOMMENDED), STAFF, to=(A.APPROVED, A.REJECTED), recusal=True
+    ),
+    "declare_conflict": action(
+        UNDER_REVIEW + FUNDED,
+        STAFF,
+        recusal=True,
+        refusal=_("Der kan kun erklæres inhabilitet i en indsendt eller bevilget ansøgning."),
+    ),
+    "record_agreement": action(FUNDED, STAFF, recusal=True),
+    "activate": action((A.APPROVED,), STAFF, to=(A.ACTIVE,), recusal=True),
+    "request_report": action(
+        FUNDED,
+        STAFF,
+        recusal=True,
+        refusal=_("Der kan kun bedes om afrapportering fra en bevilget indsats."),
+    ),
+    "carry_over": action(
+        (A.ACTIVE,),
+        STAFF,
+        recusal=True,
+        refusal=_("Kun en igangværende indsats kan få overført restmidler."),
+    ),
+    "close": action((A.ACTIVE,), STAFF, to=(A.CLOSED,), recusal=True),
+}
+
+POOL_ACTIONS: dict[str, Action] = {
+    "edit": action((P.PLANNED, P.OPEN, P.CLOSED), STAFF),
+    "open": action((P.PLANNED, P.CLOSED), STAFF, to=(P.OPEN,)),
+    "close": action((P.OPEN,), STAFF, to=(P.CLOSED,)),
+    "apply": action((P.OPEN,), CASEWORKER, refusal=_("%(pool)s er ikke åben for ansøgninger.")),
+}
+
+REPORT_ACTIONS: dict[str, Action] = {
+    "edit": action(
+        (R.REQUESTED, R.RETURNED),
+        CASEWORKER,
+        refusal=_("Rapporten er indsendt og kan ikke ændres."),
+    ),
+    "submit": action(
+        (R.REQUESTED, R.RETURNED),
+        CASEWORKER,
+        to=(R.SUBMITTED,),
+        refusal=_("Rapporten er allerede indsendt."),
+    ),
+    "accept": action(
+        (R.SUBMITTED,),
+        STAFF,
+        to=(R.ACCEPTED,),
+        recusal=True,
+        refusal=_("Kun en indsendt rapport kan godkendes eller sendes retur."),
+    ),
+    "return": action(
+        (R.SUBMITTED,),
+        STAFF,
+        to=(R.RETURNED,),
+        recusal=True,
+        refusal=_("Kun en indsendt rapport kan godkendes eller sendes retur."),
+    ),
+}
+
+TABLES = {Application: APPLICATION_ACTIONS, Pool: POOL_ACTIONS, Report: REPORT_ACTIONS}
+# The model's status enum, for messages.
+STATUS_ENUMS = {Application: A, Pool: P, Report: R}
+
+
+def transitions(table: dict[str, Action]) -> dict[str, frozenset]:
+    """from-status → statuses it may move to, as the actions of `table` allow."""
+    result: dict[str, set] = {}
+    for act in table.values():
+        for status in act.allowed_from:
+            # A status the action leaves unchanged is no transition (reviewing in review).
+            result.setdefault(status, set()).update(act.to - {status})
+    return {status: frozenset(targets) for status, targets in result.items()}
+
+
+class ConflictOfInterestError(DomainError):
+    default_message = _(
+        "Du har erklæret dig inhabil i denne ansøgning og kan ikke deltage i behandlingen."
+    )
+
+
+def _model(obj):
+    for model in TABLES:
+        if isinstance(obj, model):
+            return model
+    raise TypeError(f"No action table for {type(obj).__name__}")
+
+
+def _application_of(obj) -> Application | None:
+    if isinstance(obj, Application):
+        return obj
+    if isinstance(obj, Report):
+        return obj.application
+    return None
+
+
+def _belongs_to(user, act: Action, obj) -> bool:
+    """The user has the action's role and works where the object belongs."""
+    if user.role != act.role or not user.municipality_id:
+        return False
+    if isinstance(obj, Pool):
+        return obj.municipality_id == user.municipality_id and (
+            act.role != CASEWORKER or user.department_id is not None
+        )
+    application = _application_of(obj)
+    if application.municipality_id != user.municipality_id:
+        return False
+    return act.role != CASEWORKER or application.department_id == user.department_id
+
+
+def is_conflicted(user, application: Application) -> bool:
+    """The one recusal check: the user declared a conflict of interest in the application."""
+    if user is None or not user.is_authenticated:
+        return False
+    cache = application.__dict__.setdefault("_conflicted_users", {})
+    if user.pk not in cache:
+        cache[user.pk] = application.conflicts.filter(user=user).exists()
+    return cache[user.pk]
+
+
+def refusal(user, name: str, obj) -> DomainError | None:
+    """Why `user` may not do action `name` on `obj` now, or None when they may."""
+    model = _model(obj)
+    act = TABLES[model][name]
+    if user is not None and not (user.is_authenticated and _belongs_to(user, act, obj)):
+        return DomainError(_("Du har ikke adgang til at udføre denne handling."))
+    if obj.status not in act.allowed_from:
+        if act.refusal:
+            return DomainError(act.refusal % {"pool": getattr(obj, "title", "")})
+        status = STATUS_ENUMS[model](obj.status)
+        if model is Application and len(act.to) == 1:
+            return TransitionNotAllowed(
+                _("En ansøgning med status »%(from)s« kan ikke ændres til »%(to)s«.")
+                % {"from": status.label, "to": A(next(iter(act.to))).label}
+            )
+        return TransitionNotAllowed(
+            _("Handlingen kan ikke udføres, når status er »%(status)s«.") % {"status": status.label}
+        )
+    application = _application_of(obj)
+    if act.recusal and application is not None and is_conflicted(user, application):
+        if name == "declare_conflict":
+            return DomainError(_("Du har allerede erklæret dig inhabil i denne ansøgning."))
+        return ConflictOfInterestError()
+    return None
+
+
+def may(user, name: str, obj) -> bool:
+    """May `user` do action `name` on `obj` now? (Buttons and links ask this.)"""
+    return refusal(user, name, obj) is None
+
+
+def check(user, name: str, obj) -> None:
+    """Raise the translated DomainError unless `user` may do `name` on `obj` now.
+    Services call it on the object they have just locked."""
+    error = refusal(user, name, obj)
+    if error is not None:
+        raise error
