@@ -23,19 +23,21 @@ def test_reopening_a_recommendation_says_it_was_taken_back(staff_client, make_re
 
 
 @pytest.mark.django_db
-def test_reopening_a_submitted_application_does_not_claim_a_recommendation(
+def test_a_submitted_application_cannot_be_reopened_only_started(
     staff_client, make_application, pools
 ):
+    """There is no recommendation to take back: the page offers "Start behandling", and the
+    reopen address refuses with the reason instead of claiming a recommendation was taken back."""
     application = make_application(status=S.SUBMITTED)
+    page = staff_client.get(reverse("sekretariat:application", args=[application.pk]))
+    html = page.content.decode()
+    assert reverse("sekretariat:reopen-review", args=[application.pk]) not in html
+    assert reverse("sekretariat:start-review", args=[application.pk]) in html
     response = staff_client.post(
         reverse("sekretariat:reopen-review", args=[application.pk]), follow=True
     )
     [message] = messages_of(response)
-    assert "indstilling" not in message.split(".")[0].lower()
-    assert message.startswith("Ansøgningen er nu under behandling.")
-    assert status_of(application) == S.IN_REVIEW
-    change = StatusChange.objects.get(application=application)
-    assert change.comment == message
-    # The application's history page shows the same account.
-    page = staff_client.get(reverse("sekretariat:application", args=[application.pk]))
-    assert message in page.content.decode()
+    assert "trukket tilbage" not in message
+    assert "Indsendt" in message
+    assert status_of(application) == S.SUBMITTED
+    assert not StatusChange.objects.filter(application=application).exists()

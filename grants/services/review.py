@@ -152,36 +152,22 @@ def do_recommend(
         return recommendation
 
 
-# What "take back into review" did, by the status it came from (the status change's comment
-# and the message staff see).
-REOPEN_REVIEW_MESSAGES = {
-    ApplicationStatus.RECOMMENDED: gettext_lazy(
-        "Indstillingen er trukket tilbage, og ansøgningen er igen under behandling."
-    ),
-    ApplicationStatus.SUBMITTED: gettext_lazy(
-        "Ansøgningen er nu under behandling. Der var ingen indstilling at trække tilbage."
-    ),
-}
-
-
-def reopen_review_message(from_status: str) -> str:
-    """The plain-language account of what `do_reopen_review` did from `from_status`."""
-    return str(REOPEN_REVIEW_MESSAGES.get(from_status, _("Ansøgningen er under behandling.")))
+# What "take back into review" did: the status change's comment and the message staff see.
+REOPEN_REVIEW_MESSAGE = gettext_lazy(
+    "Indstillingen er trukket tilbage, og ansøgningen er igen under behandling."
+)
 
 
 def do_reopen_review(*, application_id: int, actor: User) -> Application:
-    """Take a recommendation back into review, e.g. to correct the amounts.
-
-    From "submitted" there is no recommendation: the review simply starts. The status change
-    records what happened for the status the application came from."""
+    """Take a recommendation back into review, e.g. to correct the amounts. Only a recommended
+    application has one (grants.rules); a submitted one is started with do_start_review."""
     with transaction.atomic():
         application = lock_application(application_id)
         check(actor, "reopen_review", application)
-        from_status = application.status
         Recommendation.objects.filter(application=application).delete()
         return change_status(
             application=application,
             to_status=ApplicationStatus.IN_REVIEW,
             actor=actor,
-            comment=reopen_review_message(from_status),
+            comment=str(REOPEN_REVIEW_MESSAGE),
         )

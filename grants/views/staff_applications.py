@@ -38,6 +38,7 @@ from grants.services.follow_up import (
     do_request_report,
 )
 from grants.services.review import (
+    REOPEN_REVIEW_MESSAGE,
     do_declare_conflict,
     do_recommend,
     do_reopen_review,
@@ -150,10 +151,10 @@ class ReturnView(ActionView):
 
 
 class ReopenReviewView(ActionView):
+    success_message = REOPEN_REVIEW_MESSAGE
+
     def perform(self, application, form):
-        reopened = do_reopen_review(application_id=application.pk, actor=self.request.user)
-        # Say what happened for the status it came from (the status change records it).
-        self.success_message = reopened.status_changes.latest("pk").comment
+        do_reopen_review(application_id=application.pk, actor=self.request.user)
 
 
 class ConflictView(ActionView):
