@@ -106,9 +106,30 @@ def pool_balance(pool: Pool) -> dict[str, Decimal | None]:
     }
 
 
+@dataclass(frozen=True)
+class PoolSpending:
+    """Spent in a pool's year: within the grants, and above them (never the pool's money)."""
+
+    within: Decimal
+    above: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.within + self.above
+
+
 def pool_spent(pool: Pool) -> Decimal:
+    """Money reported as spent within the grants in the pool's year (see `pool_spending`)."""
+    return pool_spending(pool).within
+
+
+def pool_spending(pool: Pool) -> PoolSpending:
     """Money reported as spent in the pool's year, by the newest accepted report of each
-    project. Accepted reports only: a submitted one may still be returned."""
+    project. Accepted reports only: a submitted one may still be returned. Spending above a
+    project's grant for the year (allocation plus carry-over into the year) is counted
+    apart: it did not come out of the pool (`grants.services.spending`)."""
+    from .services.spending import granted_by_year
+
     rows = (
         SpentAmount.objects.filter(
             year=pool.year,
@@ -121,4 +142,10 @@ def pool_spent(pool: Pool) -> Decimal:
     newest = {}
     for application_id, amount in rows:
         newest.setdefault(application_id, amount)
-    return sum(newest.values(), ZERO)
+    granted = granted_by_year(newest)
+    within = above = ZERO
+    for application_id, amount in newest.items():
+        limit = granted[application_id].get(pool.year, ZERO)
+        within += min(amount, limit)
+        above += max(amount - limit, ZERO)
+    return PoolSpending(within=within, above=above)

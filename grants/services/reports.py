@@ -12,6 +12,7 @@ from grants.models import CriterionResult, Report, ReportStatus, SpentAmount
 from portal.models import User
 
 from .errors import DomainError, EditConflict
+from .spending import check_spending_explained, overspending
 
 EDITABLE_REPORT_STATUSES = (ReportStatus.REQUESTED, ReportStatus.RETURNED)
 
@@ -21,6 +22,7 @@ class ReportContent:
     summary: str = ""
     anchoring_status: str = ""
     unspent_amount: Decimal | None = None
+    overspend_explanation: str = ""
     spent: Mapping[int, Decimal | None] = field(default_factory=dict)
     # criterion id → (achieved value, comment)
     results: Mapping[int, tuple[Decimal | None, str]] = field(default_factory=dict)
@@ -44,7 +46,13 @@ def do_save_report(
                     "herunder; gem igen for at lade din udgave gælde."
                 )
             )
+        check_spending_explained(
+            application_id=report.application_id,
+            spent=content.spent,
+            explanation=content.overspend_explanation,
+        )
         report.summary = content.summary
+        report.overspend_explanation = content.overspend_explanation
         report.anchoring_status = content.anchoring_status
         report.unspent_amount = content.unspent_amount
         report.version += 1
@@ -82,6 +90,9 @@ def missing_for_report(report: Report) -> list[str]:
             )
     if not report.spent_amounts.exists():
         missing.append(_("Angiv, hvor mange penge der er brugt."))
+    spent = {row.year: row.amount for row in report.spent_amounts.all()}
+    if overspending(report.application_id, spent) and not report.overspend_explanation.strip():
+        missing.append(_("Forklar, hvorfor forbruget er større end bevillingen."))
     if not report.anchoring_status.strip():
         missing.append(_("Beskriv status for forankringen."))
     return missing

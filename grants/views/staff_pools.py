@@ -22,7 +22,7 @@ from grants.models import (
     ReportStatus,
     RequestedAmount,
 )
-from grants.selectors import pool_balance, pool_spent
+from grants.selectors import pool_balance, pool_spending
 from grants.services.errors import DomainError, EditConflict
 from grants.services.pools import PoolContent, do_create_pool, do_set_pool_status, do_update_pool
 
@@ -136,7 +136,9 @@ class PoolDetailView(StaffRequiredMixin, TemplateView):
             pk=self.kwargs["pk"],
         )
         balance = pool_balance(pool)
-        balance["spent"] = pool_spent(pool)
+        spending = pool_spending(pool)
+        balance["spent"] = spending.within
+        balance["overspent"] = spending.above
         allocations = pool.allocations.select_related("application__committee").order_by(
             "application__number", "application__title"
         )
