@@ -12,8 +12,10 @@ from portal.money import ZERO
 from .models import (
     Allocation,
     Application,
+    ApplicationStatus,
     Pool,
     ReportStatus,
+    RequestedAmount,
     ReservedLine,
     SpentAmount,
 )
@@ -149,3 +151,56 @@ def pool_spending(pool: Pool) -> PoolSpending:
         within += min(amount, limit)
         above += max(amount - limit, ZERO)
     return PoolSpending(within=within, above=above)
+
+
+@dataclass(frozen=True)
+class MissingPool:
+    """A following year the pool's applications ask money for, with no pool to pay it."""
+
+    year: int
+    policy_id: int
+    title: str
+
+    @property
+    def create_query(self) -> str:
+        from django.utils.http import urlencode
+
+        return urlencode({"aar": self.year, "politik": self.policy_id, "titel": self.title})
+
+
+def missing_following_pools(
+    pool: Pool, application: Application | None = None
+) -> list[MissingPool]:
+    """Years after `pool.year` that its applications (or just `application`) request money
+    for, plus the year after the pool when its action plan covers it, where the
+    municipality has no pool yet: a decision for those years would be refused."""
+    requested = RequestedAmount.objects.filter(year__gt=pool.year)
+    if application is not None:
+        requested = requested.filter(application=application)
+    else:
+        requested = requested.filter(application__pool=pool).exclude(
+            application__status__in=[
+                ApplicationStatus.DRAFT,
+                ApplicationStatus.WITHDRAWN,
+                ApplicationStatus.REJECTED,
+            ]
+        )
+    years = set(requested.values_list("year", flat=True))
+    plan = pool.action_plan
+    if application is None and plan is not None and plan.year_end > pool.year:
+        years.add(pool.year + 1)
+    existing = set(
+        Pool.objects.filter(municipality_id=pool.municipality_id, year__in=years).values_list(
+            "year", flat=True
+        )
+    )
+
+    def title_for(year: int) -> str:
+        if str(pool.year) in pool.title:
+            return pool.title.replace(str(pool.year), str(year))
+        return f"{pool.title} {year}"
+
+    return [
+        MissingPool(year=year, policy_id=pool.policy_id, title=title_for(year))
+        for year in sorted(years - existing)
+    ]

@@ -58,8 +58,9 @@ def assert_pools_balance():
 class FormFields(HTMLParser):
     """The fields of the admin's change form as the browser would submit them."""
 
-    def __init__(self):
+    def __init__(self, form_id_suffix="_form"):
         super().__init__()
+        self.form_id_suffix = form_id_suffix
         self.data: dict[str, str] = {}
         self._select = None
         self._textarea = None
@@ -67,7 +68,7 @@ class FormFields(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and (attrs.get("id") or "").endswith("_form"):
+        if tag == "form" and (attrs.get("id") or "").endswith(self.form_id_suffix):
             self._in_form = True
         if not self._in_form:
             return
@@ -101,8 +102,9 @@ class FormFields(HTMLParser):
             self.data[self._textarea] += data
 
 
-def form_data(html: str) -> dict[str, str]:
-    parser = FormFields()
+def form_data(html: str, form_id_suffix="_form") -> dict[str, str]:
+    """The fields of the first form whose id ends with `form_id_suffix` ("" = any form)."""
+    parser = FormFields(form_id_suffix)
     parser.feed(html)
     return parser.data
 
