@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.models import Committee, Municipality
 
@@ -207,6 +208,7 @@ class ActionPlan(models.Model):
     sdgs = models.ManyToManyField(SDG, blank=True, verbose_name=_("verdensmål"))
     source = models.CharField(_("kilde"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()  # who created or changed the plan, and when
 
     class Meta:
         verbose_name = _("handleplan")
