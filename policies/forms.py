@@ -40,9 +40,12 @@ class ActionPlanForm(forms.Form):
     def __init__(self, *args, municipality, plan: ActionPlan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["policy"].queryset = Policy.objects.filter(municipality=municipality)
-        self.fields["pools"].queryset = Pool.objects.filter(municipality=municipality).order_by(
-            "-year"
+        self.fields["pools"].queryset = (
+            Pool.objects.filter(municipality=municipality)
+            .select_related("action_plan")
+            .order_by("-year")
         )
+        self.fields["pools"].label_from_instance = self.pool_label
         if plan is not None and not self.is_bound:
             self.initial.update(
                 title=plan.title,
@@ -54,6 +57,15 @@ class ActionPlanForm(forms.Form):
                 sdgs=list(plan.sdgs.values_list("pk", flat=True)),
                 version=plan.version,
             )
+
+    def pool_label(self, pool: Pool) -> str:
+        plan = self.initial.get("title")
+        if pool.action_plan_id and pool.action_plan.title != plan:
+            return _("%(pool)s (hører til »%(plan)s«)") % {
+                "pool": pool.title,
+                "plan": pool.action_plan.title,
+            }
+        return pool.title
 
     def to_content(self) -> ActionPlanContent:
         data = self.cleaned_data
