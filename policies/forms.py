@@ -39,6 +39,7 @@ class ActionPlanForm(forms.Form):
 
     def __init__(self, *args, municipality, plan: ActionPlan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.plan = plan
         self.fields["policy"].queryset = Policy.objects.filter(municipality=municipality)
         self.fields["pools"].queryset = (
             Pool.objects.filter(municipality=municipality)
@@ -59,8 +60,7 @@ class ActionPlanForm(forms.Form):
             )
 
     def pool_label(self, pool: Pool) -> str:
-        plan = self.initial.get("title")
-        if pool.action_plan_id and pool.action_plan.title != plan:
+        if pool.action_plan_id and pool.action_plan_id != getattr(self.plan, "pk", None):
             return _("%(pool)s (hører til »%(plan)s«)") % {
                 "pool": pool.title,
                 "plan": pool.action_plan.title,
