@@ -160,12 +160,16 @@ class MissingPool:
     year: int
     policy_id: int
     title: str
+    action_plan_id: int | None = None  # the pool's plan, when it covers the year
 
     @property
     def create_query(self) -> str:
         from django.utils.http import urlencode
 
-        return urlencode({"aar": self.year, "politik": self.policy_id, "titel": self.title})
+        query = {"aar": self.year, "politik": self.policy_id, "titel": self.title}
+        if self.action_plan_id:
+            query["handleplan"] = self.action_plan_id
+        return urlencode(query)
 
 
 def missing_following_pools(
@@ -200,7 +204,17 @@ def missing_following_pools(
             return pool.title.replace(str(pool.year), str(year))
         return f"{pool.title} {year}"
 
+    def plan_for(year: int) -> int | None:
+        if plan is not None and plan.year_start <= year <= plan.year_end:
+            return plan.pk
+        return None
+
     return [
-        MissingPool(year=year, policy_id=pool.policy_id, title=title_for(year))
+        MissingPool(
+            year=year,
+            policy_id=pool.policy_id,
+            title=title_for(year),
+            action_plan_id=plan_for(year),
+        )
         for year in sorted(years - existing)
     ]

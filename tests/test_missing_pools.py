@@ -110,3 +110,16 @@ def test_a_foreign_next_address_is_not_followed(staff_client, two_year_applicati
     assert response.status_code == 302
     new_pool = Pool.objects.get(year=2028)
     assert response.url == reverse("sekretariat:pool", args=[new_pool.pk])
+
+
+def test_the_plans_second_year_is_offered_with_the_plan(staff_client, make_pool, policy):
+    from policies.models import ActionPlan
+
+    plan = ActionPlan.objects.create(
+        policy=policy, title="Handleplan 2027-2028", year_start=2027, year_end=2028
+    )
+    pool = make_pool(year=2027, action_plan=plan)
+    html = staff_client.get(reverse("sekretariat:pool", args=[pool.pk])).content.decode()
+    link = create_links(html)["Opret pulje for 2028"]
+    data = form_data(staff_client.get(link).content.decode(), form_id_suffix="")
+    assert (data["year"], data["action_plan"]) == ("2028", str(plan.pk))

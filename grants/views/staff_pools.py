@@ -95,6 +95,8 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
             initial["year"] = int(query["aar"])
         if query.get("politik", "").isdecimal():
             initial["policy"] = int(query["politik"])
+        if query.get("handleplan", "").isdecimal():
+            initial["action_plan"] = int(query["handleplan"])
         if query.get("titel"):
             initial["title"] = query["titel"][:200]
         return initial
