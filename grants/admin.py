@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_tools import MunicipalityScopedAdmin, money_column
+from portal.admin_tools import (
+    MunicipalityScopedAdmin,
+    ReadOnlyInline,
+    money_column,
+)
 from portal.money import format_kroner
 
 from .models import (
@@ -29,7 +34,19 @@ from .models import (
 
 
 class ScopedHistoryAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
-    """Scoped to the user's municipality, with the audit history one click away."""
+    """Scoped to the user's municipality, with the audit history one click away.
+
+    The history is for reading: reverting to an old version would write old money and
+    status values past the services, so it is switched off.
+    """
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         # A status moves only through the services, which check grants.rules and record who
@@ -40,13 +57,23 @@ class ScopedHistoryAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
         return fields
 
 
-class ReservedLineInline(admin.TabularInline):
+POOLS = _(
+    "Beløb og status ændres under Sekretariat → Puljer, hvor reglerne for puljens saldo håndhæves."
+)
+APPLICATIONS = _(
+    "Beløb, status og afgørelser ændres i Sekretariatets sagsbehandling af ansøgningen, "
+    "hvor reglerne for puljens saldo håndhæves."
+)
+REPORTS = _("Forbrug og status ændres under Sekretariat → Afrapportering.")
+
+
+class ReservedLineInline(ReadOnlyInline):
     model = ReservedLine
-    extra = 0
 
 
 @admin.register(Pool)
 class PoolAdmin(ScopedHistoryAdmin):
+    where_to_change = POOLS
     list_display = [
         "title",
         "municipality",
@@ -59,6 +86,14 @@ class PoolAdmin(ScopedHistoryAdmin):
     search_fields = ["title", "description"]
     readonly_fields = ["balance"]
     inlines = [ReservedLineInline]
+
+    def has_add_permission(self, request):
+        # A pool's budget is set where it is created: Sekretariat → Puljer.
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a pool to another year or municipality would move its allocations with it.
+        return [*super().get_readonly_fields(request, obj), "municipality", "year"]
 
     @admin.display(description=_("saldo"))
     def balance(self, pool: Pool) -> str:
@@ -75,15 +110,16 @@ class PoolAdmin(ScopedHistoryAdmin):
 
 @admin.register(ReservedLine)
 class ReservedLineAdmin(ScopedHistoryAdmin):
+    money_rows = True
+    where_to_change = POOLS
     municipality_path = "pool__municipality"
     list_display = ["title", "pool", money_column("amount", _("beløb"))]
     list_filter = ["pool__municipality", "pool__year"]
     search_fields = ["title"]
 
 
-class RequestedAmountInline(admin.TabularInline):
+class RequestedAmountInline(ReadOnlyInline):
     model = RequestedAmount
-    extra = 0
 
 
 class ContactPersonInline(admin.TabularInline):
@@ -114,6 +150,7 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(ScopedHistoryAdmin):
+    where_to_change = APPLICATIONS
     list_display = ["title", "number", "pool", "department", "committee", "status", "requested"]
     list_filter = ["municipality", "status", "pool__year", "committee", "department"]
     search_fields = ["title", "target_group", "description", "contacts__name"]
@@ -141,6 +178,8 @@ class ApplicationAdmin(ScopedHistoryAdmin):
 
 @admin.register(RequestedAmount)
 class RequestedAmountAdmin(ScopedHistoryAdmin):
+    money_rows = True
+    where_to_change = APPLICATIONS
     municipality_path = "application__municipality"
     list_display = ["application", "year", money_column("amount", _("beløb"))]
     list_filter = ["application__municipality", "year"]
@@ -183,13 +222,13 @@ class AttachmentAdmin(MunicipalityScopedAdmin):
     search_fields = ["original_name", "application__title"]
 
 
-class ProposedAmountInline(admin.TabularInline):
+class ProposedAmountInline(ReadOnlyInline):
     model = ProposedAmount
-    extra = 0
 
 
 @admin.register(Review)
 class ReviewAdmin(ScopedHistoryAdmin):
+    where_to_change = APPLICATIONS
     municipality_path = "application__municipality"
     list_display = ["application", "reviewer", "average_score", "updated_at"]
     list_filter = ["application__municipality", "application__pool__year"]
@@ -199,6 +238,8 @@ class ReviewAdmin(ScopedHistoryAdmin):
 
 @admin.register(ProposedAmount)
 class ProposedAmountAdmin(MunicipalityScopedAdmin):
+    money_rows = True
+    where_to_change = APPLICATIONS
     municipality_path = "review__application__municipality"
     list_display = ["review", "year", money_column("amount", _("beløb"))]
     list_filter = ["review__application__municipality", "year"]
@@ -213,14 +254,14 @@ class ConflictOfInterestAdmin(MunicipalityScopedAdmin):
     search_fields = ["application__title", "reason"]
 
 
-class AllocationInline(admin.TabularInline):
+class AllocationInline(ReadOnlyInline):
     model = Allocation
-    extra = 0
-    readonly_fields = ["created_by", "created_at"]
 
 
 @admin.register(Decision)
 class DecisionAdmin(ScopedHistoryAdmin):
+    money_rows = True
+    where_to_change = APPLICATIONS
     municipality_path = "application__municipality"
     list_display = ["application", "outcome", "committee", "meeting_date", "under_delegation"]
     list_filter = ["application__municipality", "outcome", "under_delegation", "condition"]
@@ -230,6 +271,8 @@ class DecisionAdmin(ScopedHistoryAdmin):
 
 @admin.register(Allocation)
 class AllocationAdmin(ScopedHistoryAdmin):
+    money_rows = True
+    where_to_change = APPLICATIONS
     municipality_path = "pool__municipality"
     list_display = ["application", "pool", money_column("amount", _("beløb")), "created_at"]
     list_filter = ["pool__municipality", "pool__year"]
@@ -238,15 +281,16 @@ class AllocationAdmin(ScopedHistoryAdmin):
 
 @admin.register(CarryOver)
 class CarryOverAdmin(ScopedHistoryAdmin):
+    money_rows = True
+    where_to_change = APPLICATIONS
     municipality_path = "application__municipality"
     list_display = ["application", "from_pool", "to_pool", money_column("amount", _("beløb"))]
     list_filter = ["application__municipality", "to_pool__year"]
     search_fields = ["application__title", "note"]
 
 
-class SpentAmountInline(admin.TabularInline):
+class SpentAmountInline(ReadOnlyInline):
     model = SpentAmount
-    extra = 0
 
 
 class CriterionResultInline(admin.TabularInline):
@@ -256,6 +300,7 @@ class CriterionResultInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(ScopedHistoryAdmin):
+    where_to_change = REPORTS
     municipality_path = "application__municipality"
     list_display = ["application", "kind", "status", "due_date", "submitted_at"]
     list_filter = ["application__municipality", "kind", "status"]
@@ -265,6 +310,8 @@ class ReportAdmin(ScopedHistoryAdmin):
 
 @admin.register(SpentAmount)
 class SpentAmountAdmin(MunicipalityScopedAdmin):
+    money_rows = True
+    where_to_change = REPORTS
     municipality_path = "report__application__municipality"
     list_display = ["report", "year", money_column("amount", _("forbrugt"))]
     list_filter = ["report__application__municipality", "year"]
@@ -279,13 +326,13 @@ class CriterionResultAdmin(MunicipalityScopedAdmin):
     search_fields = ["criterion__text", "comment"]
 
 
-class RecommendedAmountInline(admin.TabularInline):
+class RecommendedAmountInline(ReadOnlyInline):
     model = RecommendedAmount
-    extra = 0
 
 
 @admin.register(Recommendation)
 class RecommendationAdmin(ScopedHistoryAdmin):
+    where_to_change = APPLICATIONS
     municipality_path = "application__municipality"
     list_display = ["application", "recommended_by", "created_at"]
     list_filter = ["application__municipality", "application__pool__year"]
@@ -295,6 +342,8 @@ class RecommendationAdmin(ScopedHistoryAdmin):
 
 @admin.register(RecommendedAmount)
 class RecommendedAmountAdmin(MunicipalityScopedAdmin):
+    money_rows = True
+    where_to_change = APPLICATIONS
     municipality_path = "recommendation__application__municipality"
     list_display = ["recommendation", "year", money_column("amount", _("beløb"))]
     list_filter = ["recommendation__application__municipality", "year"]

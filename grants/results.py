@@ -32,6 +32,7 @@ class ProjectResults:
     application: Application
     granted: Decimal
     spent: Decimal | None
+    above_grant: Decimal = ZERO  # spent above the grant per year (with carry-over)
     criteria: list[CriterionLine] = field(default_factory=list)
     open_reports: list[Report] = field(default_factory=list)
 
@@ -63,6 +64,10 @@ def project_results(applications: QuerySet[Application]) -> list[ProjectResults]
         )
         .order_by("-pool__year", "title")
     )
+    from grants.services.spending import granted_by_year
+
+    projects = list(projects)
+    granted = granted_by_year(a.pk for a in projects)
     entries = []
     for application in projects:
         accepted = sorted(
@@ -82,6 +87,13 @@ def project_results(applications: QuerySet[Application]) -> list[ProjectResults]
                 application=application,
                 granted=sum((a.amount for a in application.allocations.all()), ZERO),
                 spent=sum(spent_by_year.values(), ZERO) if spent_by_year else None,
+                above_grant=sum(
+                    (
+                        max(amount - granted[application.pk].get(year, ZERO), ZERO)
+                        for year, amount in spent_by_year.items()
+                    ),
+                    ZERO,
+                ),
                 criteria=[
                     CriterionLine(c, newest_result.get(c.pk))
                     for c in application.success_criteria.all()

@@ -12,8 +12,10 @@ from portal.money import ZERO
 from .models import (
     Allocation,
     Application,
+    ApplicationStatus,
     Pool,
     ReportStatus,
+    RequestedAmount,
     ReservedLine,
     SpentAmount,
 )
@@ -106,9 +108,30 @@ def pool_balance(pool: Pool) -> dict[str, Decimal | None]:
     }
 
 
+@dataclass(frozen=True)
+class PoolSpending:
+    """Spent in a pool's year: within the grants, and above them (never the pool's money)."""
+
+    within: Decimal
+    above: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.within + self.above
+
+
 def pool_spent(pool: Pool) -> Decimal:
+    """Money reported as spent within the grants in the pool's year (see `pool_spending`)."""
+    return pool_spending(pool).within
+
+
+def pool_spending(pool: Pool) -> PoolSpending:
     """Money reported as spent in the pool's year, by the newest accepted report of each
-    project. Accepted reports only: a submitted one may still be returned."""
+    project. Accepted reports only: a submitted one may still be returned. Spending above a
+    project's grant for the year (allocation plus carry-over into the year) is counted
+    apart: it did not come out of the pool (`grants.services.spending`)."""
+    from .services.spending import granted_by_year
+
     rows = (
         SpentAmount.objects.filter(
             year=pool.year,
@@ -121,7 +144,80 @@ def pool_spent(pool: Pool) -> Decimal:
     newest = {}
     for application_id, amount in rows:
         newest.setdefault(application_id, amount)
-    return sum(newest.values(), ZERO)
+    granted = granted_by_year(newest)
+    within = above = ZERO
+    for application_id, amount in newest.items():
+        limit = granted[application_id].get(pool.year, ZERO)
+        within += min(amount, limit)
+        above += max(amount - limit, ZERO)
+    return PoolSpending(within=within, above=above)
+
+
+@dataclass(frozen=True)
+class MissingPool:
+    """A following year the pool's applications ask money for, with no pool to pay it."""
+
+    year: int
+    policy_id: int
+    title: str
+    action_plan_id: int | None = None  # the pool's plan, when it covers the year
+
+    @property
+    def create_query(self) -> str:
+        from django.utils.http import urlencode
+
+        query = {"aar": self.year, "politik": self.policy_id, "titel": self.title}
+        if self.action_plan_id:
+            query["handleplan"] = self.action_plan_id
+        return urlencode(query)
+
+
+def missing_following_pools(
+    pool: Pool, application: Application | None = None
+) -> list[MissingPool]:
+    """Years after `pool.year` that its applications (or just `application`) request money
+    for, plus the year after the pool when its action plan covers it, where the
+    municipality has no pool yet: a decision for those years would be refused."""
+    requested = RequestedAmount.objects.filter(year__gt=pool.year)
+    if application is not None:
+        requested = requested.filter(application=application)
+    else:
+        requested = requested.filter(application__pool=pool).exclude(
+            application__status__in=[
+                ApplicationStatus.DRAFT,
+                ApplicationStatus.WITHDRAWN,
+                ApplicationStatus.REJECTED,
+            ]
+        )
+    years = set(requested.values_list("year", flat=True))
+    plan = pool.action_plan
+    if application is None and plan is not None and plan.year_end > pool.year:
+        years.add(pool.year + 1)
+    existing = set(
+        Pool.objects.filter(municipality_id=pool.municipality_id, year__in=years).values_list(
+            "year", flat=True
+        )
+    )
+
+    def title_for(year: int) -> str:
+        if str(pool.year) in pool.title:
+            return pool.title.replace(str(pool.year), str(year))
+        return f"{pool.title} {year}"
+
+    def plan_for(year: int) -> int | None:
+        if plan is not None and plan.year_start <= year <= plan.year_end:
+            return plan.pk
+        return None
+
+    return [
+        MissingPool(
+            year=year,
+            policy_id=pool.policy_id,
+            title=title_for(year),
+            action_plan_id=plan_for(year),
+        )
+        for year in sorted(years - existing)
+    ]
 
 
 def funding_chain(application: Application, *, among=None) -> list[Application]:

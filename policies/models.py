@@ -208,7 +208,7 @@ class ActionPlan(models.Model):
     sdgs = models.ManyToManyField(SDG, blank=True, verbose_name=_("verdensmål"))
     source = models.CharField(_("kilde"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords()  # who created or changed the plan, and when
 
     class Meta:
         verbose_name = _("handleplan")

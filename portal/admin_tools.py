@@ -1,13 +1,77 @@
 """Shared Django admin helpers: municipality scoping and money columns."""
 
 from django.contrib import admin
+from django.db import models
 
 from portal.models import Municipality
-from portal.money import format_kroner
+from portal.money import MoneyField, format_kroner
+
+# -- Money and workflow status are never written through the admin ------------------------
+#
+# Every change of money (budgets, reserved lines, allocations, carry-over, requested,
+# proposed, recommended and spent amounts) and every workflow status goes through the
+# services in `grants.services`, which check the rule under a row lock and record the actor.
+# The admin therefore shows those fields read-only, and rows that *are* money cannot be
+# added, changed or deleted here (docs/decisions.md, "Money in the admin").
 
 
-class MunicipalityScopedAdmin(admin.ModelAdmin):
+def guarded_field_names(model) -> list[str]:
+    """The fields of `model` the admin must never write: money and workflow status."""
+
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, MoneyField) or field.name == "status"
+    ]
+
+
+def holds_money(model) -> bool:
+    """Whether deleting a row of `model` would delete money or a workflow status."""
+    if guarded_field_names(model):
+        return True
+    return any(
+        guarded_field_names(relation.related_model)
+        for relation in model._meta.related_objects
+        if relation.on_delete is models.CASCADE
+    )
+
+
+class MoneyGuardedAdmin(admin.ModelAdmin):
+    """Money and status fields are read-only; says where they are changed instead.
+
+    `money_rows = True` for models whose rows *are* money (an allocation, a reserved line):
+    then the admin only shows them. `where_to_change` is shown on the change form.
+    """
+
+    money_rows = False
+    where_to_change = ""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + [name for name in guarded_field_names(self.model) if name not in fields]
+
+    def has_add_permission(self, request):
+        return not self.money_rows and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return not self.money_rows and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a pool, an application or a report would take its money rows with it.
+        return not holds_money(self.model) and super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if self.where_to_change and request.method == "GET":
+            from django.contrib import messages
+
+            messages.info(request, self.where_to_change)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class MunicipalityScopedAdmin(MoneyGuardedAdmin):
     """Staff who are not superusers see only rows of their own municipality.
+
+    Money and status are read-only (`MoneyGuardedAdmin`).
 
     `municipality_path` is the lookup from the model to its Municipality.
     """
@@ -44,3 +108,19 @@ def money_column(field: str, description: str):
 
     column.__name__ = f"{field}_kr"
     return column
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline of money rows: shown, never added, changed or deleted in the admin."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -90,6 +90,8 @@ EXPECTED = {
     },
     **{f"dokumenter:{n}": (STAFF_LIST, None) for n in ("action-plans", "results", "results-xlsx")},
     "dokumenter:action-plan": (STAFF_PAGE, STAFF_POST),
+    "dokumenter:action-plan-create": (STAFF_LIST, STAFF_LIST_POST),
+    "dokumenter:action-plan-edit": (STAFF_PAGE, STAFF_POST),
     **{f"dokumenter:{n}": (STAFF_PAGE, None) for n in ("action-plan-pdf", "action-plan-xlsx")},
     **{
         f"dokumenter:{n}": (STAFF_PAGE, None)

@@ -5,7 +5,9 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Report
+from grants.services.errors import DomainError
 from grants.services.reports import ReportContent
+from grants.services.spending import check_spending_explained
 from portal.forms import KronerField
 
 
@@ -26,6 +28,16 @@ class ReportForm(forms.Form):
         label=_("Ubrugte midler"),
         required=False,
         help_text=_("Beløb, der ikke er brugt. Sekretariatet kan overføre det til næste år."),
+    )
+    overspend_explanation = forms.CharField(
+        label=_("Forklaring på merforbrug"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_(
+            "Skal udfyldes, hvis I et år har brugt mere end bevillingen for året (inklusive "
+            "overførte restmidler): hvorfor, og hvor kommer pengene ud over bevillingen fra?"
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -73,8 +85,22 @@ class ReportForm(forms.Form):
                 summary=report.summary,
                 anchoring_status=report.anchoring_status,
                 unspent_amount=report.unspent_amount,
+                overspend_explanation=report.overspend_explanation,
                 version=report.version,
             )
+
+    def clean(self):
+        data = super().clean()
+        spent = {year: data.get(f"spent_{year}") for year in self.years}
+        try:
+            check_spending_explained(
+                application_id=self.report.application_id,
+                spent=spent,
+                explanation=data.get("overspend_explanation") or "",
+            )
+        except DomainError as error:
+            self.add_error("overspend_explanation", error.message)
+        return data
 
     def to_content(self) -> ReportContent:
         data = self.cleaned_data
@@ -82,6 +108,7 @@ class ReportForm(forms.Form):
             summary=data["summary"],
             anchoring_status=data["anchoring_status"],
             unspent_amount=data["unspent_amount"],
+            overspend_explanation=data["overspend_explanation"],
             spent={year: data.get(f"spent_{year}") for year in self.years},
             results={
                 c.pk: (data.get(f"achieved_{c.pk}"), data.get(f"comment_{c.pk}") or "")
@@ -105,6 +132,7 @@ class ReportForm(forms.Form):
             summary=value("summary") or "",
             anchoring_status=value("anchoring_status") or "",
             unspent_amount=None,
+            overspend_explanation=value("overspend_explanation") or "",
             spent={year: value(f"spent_{year}") for year in self.years},
             results={
                 c.pk: (value(f"achieved_{c.pk}"), value(f"comment_{c.pk}") or "")

@@ -282,6 +282,14 @@ class ReportDecisionForm(YearAmountsMixin, forms.Form):
         max_length=5000,
         help_text=_("Skal udfyldes, når rapporten sendes retur."),
     )
+    acknowledge_overspend = forms.BooleanField(
+        label=_("Jeg har set merforbruget og godkender det"),
+        required=False,
+        help_text=_(
+            "Rapporten viser forbrug ud over bevillingen. Pengene ud over bevillingen "
+            "vises for sig i puljens tal og tæller ikke som brugt af puljens budget."
+        ),
+    )
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)

@@ -36,6 +36,11 @@ class Report(models.Model):
     summary = models.TextField(_("sammenfatning"), blank=True)
     anchoring_status = models.TextField(_("status for forankring"), blank=True)
     unspent_amount = MoneyField(_("ubrugte midler"), null=True, blank=True)
+    overspend_explanation = models.TextField(
+        _("forklaring på merforbrug"),
+        blank=True,
+        help_text=_("Skal udfyldes, når forbruget et år er større end bevillingen for året."),
+    )
     staff_comment = models.TextField(_("sekretariatets bemærkning"), blank=True)
     submitted_at = models.DateTimeField(_("indsendt"), null=True, blank=True)
     submitted_by = models.ForeignKey(

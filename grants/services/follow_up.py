@@ -25,6 +25,7 @@ from portal.models import User
 from portal.money import ZERO, format_kroner, to_money
 
 from .errors import DomainError
+from .spending import check_overspend_acknowledged
 from .workflow import change_status, lock_application
 
 
@@ -98,9 +99,15 @@ def _lock_report(report_id: int, *, actor: User, action: str) -> Report:
 
 
 def do_accept_report(
-    *, report_id: int, actor: User, comment: str = "", spent: dict | None = None
+    *,
+    report_id: int,
+    actor: User,
+    comment: str = "",
+    spent: dict | None = None,
+    acknowledge_overspend: bool = False,
 ) -> Report:
-    """Accept a submitted report; staff may correct the money spent per year as they do."""
+    """Accept a submitted report; staff may correct the money spent per year as they do.
+    Spending above the grant is accepted only with `acknowledge_overspend=True`."""
     with transaction.atomic():
         report = _lock_report(report_id, actor=actor, action="accept")
         for year, amount in (spent or {}).items():
@@ -108,6 +115,11 @@ def do_accept_report(
                 SpentAmount.objects.update_or_create(
                     report=report, year=year, defaults={"amount": amount}
                 )
+        check_overspend_acknowledged(
+            application_id=report.application_id,
+            spent={row.year: row.amount for row in report.spent_amounts.all()},
+            acknowledged=acknowledge_overspend,
+        )
         report.status = ReportStatus.ACCEPTED
         report.accepted_at = timezone.now()
         report.accepted_by = actor

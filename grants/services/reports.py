@@ -13,6 +13,7 @@ from grants.rules import check
 from portal.models import User
 
 from .errors import DomainError, EditConflict
+from .spending import check_spending_explained, overspending
 
 
 @dataclass
@@ -20,6 +21,7 @@ class ReportContent:
     summary: str = ""
     anchoring_status: str = ""
     unspent_amount: Decimal | None = None
+    overspend_explanation: str = ""
     spent: Mapping[int, Decimal | None] = field(default_factory=dict)
     # criterion id → (achieved value, comment)
     results: Mapping[int, tuple[Decimal | None, str]] = field(default_factory=dict)
@@ -42,7 +44,13 @@ def do_save_report(
                     "herunder; gem igen for at lade din udgave gælde."
                 )
             )
+        check_spending_explained(
+            application_id=report.application_id,
+            spent=content.spent,
+            explanation=content.overspend_explanation,
+        )
         report.summary = content.summary
+        report.overspend_explanation = content.overspend_explanation
         report.anchoring_status = content.anchoring_status
         report.unspent_amount = content.unspent_amount
         report.version += 1
@@ -83,6 +91,13 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
             )
     if all(amount is None for amount in content.spent.values()):
         missing.append(_("Angiv, hvor mange penge der er brugt."))
+    # Only amounts that parsed count here; a mistyped one has its own error at the field.
+    typed_spent = {y: a for y, a in content.spent.items() if isinstance(a, Decimal)}
+    if (
+        overspending(report.application_id, typed_spent)
+        and not (content.overspend_explanation or "").strip()
+    ):
+        missing.append(_("Forklar, hvorfor forbruget er større end bevillingen."))
     if not (content.anchoring_status or "").strip():
         missing.append(_("Beskriv status for forankringen."))
     return missing
@@ -93,6 +108,7 @@ def saved_content(report: Report) -> ReportContent:
         summary=report.summary,
         anchoring_status=report.anchoring_status,
         unspent_amount=report.unspent_amount,
+        overspend_explanation=report.overspend_explanation,
         spent={s.year: s.amount for s in report.spent_amounts.all()},
         results={r.criterion_id: (r.achieved_value, r.comment) for r in report.results.all()},
     )

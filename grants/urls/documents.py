@@ -1,12 +1,19 @@
 from django.urls import path
 
+from grants.views import action_plans
 from grants.views import documents as views
 
 app_name = "dokumenter"
 
 urlpatterns = [
     path("handleplaner/", views.ActionPlanListView.as_view(), name="action-plans"),
+    path("handleplaner/ny/", action_plans.ActionPlanEditView.as_view(), name="action-plan-create"),
     path("handleplaner/<int:pk>/", views.ActionPlanView.as_view(), name="action-plan"),
+    path(
+        "handleplaner/<int:pk>/rediger/",
+        action_plans.ActionPlanEditView.as_view(),
+        name="action-plan-edit",
+    ),
     path(
         "handleplaner/<int:pk>/handleplan.pdf",
         views.ActionPlanPdfView.as_view(),

@@ -16,7 +16,7 @@ from grants.documents.excel import action_plan_xlsx, recommendation_xlsx, table_
 from grants.documents.pdf import action_plan_pdf, recommendation_pdf
 from grants.filters import ReviewQueueFilter, with_requested_total
 from grants.results import project_results
-from grants.selectors import pool_balance, pool_spent
+from grants.selectors import pool_balance, pool_spending
 from grants.services.errors import DomainError
 from policies.models import ActionPlan
 from policies.services import do_update_introduction
@@ -186,13 +186,16 @@ class PoolStatusExportView(StaffRequiredMixin, View):
     def get(self, request, pk: int):
         pool = get_object_or_404(staff_pools(request.user), pk=pk)
         balance = pool_balance(pool)
-        balance["spent"] = pool_spent(pool)
+        spending = pool_spending(pool)
+        balance["spent"] = spending.within
+        balance["overspent"] = spending.above
         labels = {
             "budget": _("Budget"),
             "reserved": _("Reserveret"),
             "allocated": _("Bevilget"),
             "carry_over": _("Restmidler overført til året"),
-            "spent": _("Brugt ifølge godkendte rapporter"),
+            "spent": _("Brugt af bevillingerne ifølge godkendte rapporter"),
+            "overspent": _("Brugt ud over bevillingerne (ikke af puljen)"),
             "available": _("Til rådighed"),
         }
         rows = [[labels[key], balance[key]] for key in labels]

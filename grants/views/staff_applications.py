@@ -27,7 +27,7 @@ from grants.forms.staff import (
 )
 from grants.models import ApplicationStatus, Attachment, GrantCondition
 from grants.rules import APPLICATION_ACTIONS, is_conflicted, may, refusal
-from grants.selectors import funding_chain
+from grants.selectors import funding_chain, missing_following_pools
 from grants.services.decisions import do_record_decision
 from grants.services.errors import DomainError, EditConflict
 from grants.services.follow_up import (
@@ -313,6 +313,12 @@ class DecisionView(FormPageView):
     template_name = "grants/staff/decision_form.html"
     action = "decide"
     success_message = gettext_lazy("Afgørelsen er registreret, og ansøgeren har fået besked.")
+
+    def get_context_data(self, **kwargs):
+        application = kwargs["application"]
+        return super().get_context_data(
+            missing_pools=missing_following_pools(application.pool, application), **kwargs
+        )
 
     def get_form(self, application, data=None):
         recommendation = getattr(application, "recommendation", None)

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,7 +23,7 @@ from grants.models import (
     ReportStatus,
     RequestedAmount,
 )
-from grants.selectors import pool_balance, pool_spent
+from grants.selectors import missing_following_pools, pool_balance, pool_spending
 from grants.services.errors import DomainError, EditConflict
 from grants.services.pools import PoolContent, do_create_pool, do_set_pool_status, do_update_pool
 
@@ -76,9 +78,35 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
             return None
         return get_object_or_404(staff_pools(self.request.user), pk=self.kwargs["pk"])
 
+    def next_url(self) -> str | None:
+        """Where a "Opret pulje for 2028" link came from, when it is on this site."""
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=False
+        ):
+            return target
+        return None
+
+    def prefill(self) -> dict:
+        """A pool for a missing following year: ?aar=2028&politik=3&titel=… from the link."""
+        query, initial = self.request.GET, {}
+        if query.get("aar", "").isdecimal():
+            initial["year"] = int(query["aar"])
+        if query.get("politik", "").isdecimal():
+            initial["policy"] = int(query["politik"])
+        if query.get("handleplan", "").isdecimal():
+            initial["action_plan"] = int(query["handleplan"])
+        if query.get("titel"):
+            initial["title"] = query["titel"][:200]
+        return initial
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next_url=self.next_url(), **kwargs)
+
     def build(self, pool, data=None):
         municipality = self.request.user.municipality
-        form = PoolForm(data, instance=pool, municipality=municipality)
+        initial = self.prefill() if pool is None and data is None else None
+        form = PoolForm(data, instance=pool, municipality=municipality, initial=initial)
         lines = ReservedLineFormSet(data, instance=pool, prefix="reserved")
         return form, lines
 
@@ -123,7 +151,7 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
             messages.error(request, error.message)
             return self.render(pool, form, lines, status=400)
         messages.success(request, _("Puljen er gemt."))
-        return redirect("sekretariat:pool", pk=pool.pk)
+        return redirect(self.next_url() or reverse("sekretariat:pool", args=[pool.pk]))
 
 
 class PoolDetailView(StaffRequiredMixin, TemplateView):
@@ -135,7 +163,9 @@ class PoolDetailView(StaffRequiredMixin, TemplateView):
             pk=self.kwargs["pk"],
         )
         balance = pool_balance(pool)
-        balance["spent"] = pool_spent(pool)
+        spending = pool_spending(pool)
+        balance["spent"] = spending.within
+        balance["overspent"] = spending.above
         allocations = pool.allocations.select_related("application__committee").order_by(
             "application__number", "application__title"
         )
@@ -144,6 +174,7 @@ class PoolDetailView(StaffRequiredMixin, TemplateView):
             balance=balance,
             allocations=allocations,
             reserved_lines=pool.reserved_lines.all(),
+            missing_pools=missing_following_pools(pool),
             carry_overs=pool.carry_overs_in.select_related("application", "from_pool"),
             status_counts=staff_applications(self.request.user)
             .filter(pool=pool)

@@ -11,6 +11,7 @@ from grants.forms.staff import ReportDecisionForm
 from grants.models import ReportStatus
 from grants.services.errors import DomainError
 from grants.services.follow_up import do_accept_report, do_return_report
+from grants.services.spending import overspending, overspent_report_ids
 
 
 class ReportsOverviewView(StaffRequiredMixin, TemplateView):
@@ -20,8 +21,12 @@ class ReportsOverviewView(StaffRequiredMixin, TemplateView):
         today = timezone.localdate()
         reports = staff_reports(self.request.user).select_related("application__pool")
         waiting = reports.filter(status__in=[ReportStatus.REQUESTED, ReportStatus.RETURNED])
+        submitted = list(reports.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at"))
+        flagged = overspent_report_ids(r.pk for r in submitted)
+        for report in submitted:
+            report.is_overspent = report.pk in flagged
         return super().get_context_data(
-            submitted=reports.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at"),
+            submitted=submitted,
             overdue=waiting.filter(due_date__lt=today).order_by("due_date"),
             due=waiting.filter(due_date__gte=today).order_by("due_date"),
             today=today,
@@ -45,6 +50,9 @@ class StaffReportView(StaffRequiredMixin, TemplateView):
             application=report.application,
             results=report.results.select_related("criterion"),
             spent=report.spent_amounts.all(),
+            overspend=overspending(
+                report.application_id, {s.year: s.amount for s in report.spent_amounts.all()}
+            ),
             form=kwargs.pop("form", None) or ReportDecisionForm(report=report),
             **kwargs,
         )
@@ -59,7 +67,11 @@ class StaffReportView(StaffRequiredMixin, TemplateView):
         try:
             if "accept" in request.POST:
                 do_accept_report(
-                    report_id=report.pk, actor=request.user, comment=comment, spent=form.amounts()
+                    report_id=report.pk,
+                    actor=request.user,
+                    comment=comment,
+                    spent=form.amounts(),
+                    acknowledge_overspend=form.cleaned_data["acknowledge_overspend"],
                 )
                 messages.success(request, _("Rapporten er godkendt."))
             else:

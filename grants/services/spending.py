@@ -1,0 +1,124 @@
+"""The one rule for reported spending: a year's spending above that year's grant.
+
+A project may spend up to its allocation for a year plus the carry-over moved into that
+year. Spending above that needs an explanation from the caseworker, is flagged to staff and
+must be acknowledged deliberately when the report is accepted. Pool totals show it apart
+from the money spent within the grants (`grants.selectors.pool_spending`).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from grants.models import Allocation, CarryOver, SpentAmount
+from portal.money import ZERO, format_kroner
+
+from .errors import DomainError
+
+
+@dataclass(frozen=True)
+class Overspend:
+    year: int
+    spent: Decimal
+    granted: Decimal  # allocation for the year plus carry-over into it
+
+    @property
+    def excess(self) -> Decimal:
+        return self.spent - self.granted
+
+    def __str__(self) -> str:
+        return _("%(year)s: brugt %(spent)s af %(granted)s (%(excess)s for meget)") % {
+            "year": self.year,
+            "spent": format_kroner(self.spent),
+            "granted": format_kroner(self.granted),
+            "excess": format_kroner(self.excess),
+        }
+
+
+def granted_by_year(application_ids: Iterable[int]) -> dict[int, dict[int, Decimal]]:
+    """application id → year → allocation for the year plus carry-over moved into it."""
+    granted: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    ids = list(application_ids)
+    allocations = (
+        Allocation.objects.filter(application_id__in=ids)
+        .values("application_id", "pool__year")
+        .annotate(total=Sum("amount"))
+    )
+    for row in allocations:
+        granted[row["application_id"]][row["pool__year"]] += row["total"]
+    carry_overs = (
+        CarryOver.objects.filter(application_id__in=ids, amount__isnull=False)
+        .values("application_id", "to_pool__year")
+        .annotate(total=Sum("amount"))
+    )
+    for row in carry_overs:
+        granted[row["application_id"]][row["to_pool__year"]] += row["total"]
+    return granted
+
+
+def overspending(
+    application_id: int,
+    spent: Mapping[int, Decimal | None],
+    granted: Mapping[int, Decimal] | None = None,
+) -> list[Overspend]:
+    """The years in which `spent` is above the grant for that year."""
+    if granted is None:
+        granted = granted_by_year([application_id])[application_id]
+    return [
+        Overspend(year=year, spent=amount, granted=granted.get(year, ZERO))
+        for year, amount in sorted(spent.items())
+        if amount is not None and amount > granted.get(year, ZERO)
+    ]
+
+
+def check_spending_explained(
+    *, application_id: int, spent: Mapping[int, Decimal | None], explanation: str
+) -> list[Overspend]:
+    """Refuse spending above the grant without an explanation; return the years above it."""
+    over = overspending(application_id, spent)
+    if over and not explanation.strip():
+        raise DomainError(
+            _(
+                "Forbruget er større end bevillingen (%(years)s). Forklar i feltet "
+                "»Forklaring på merforbrug«, hvorfor der er brugt mere, og hvor pengene "
+                "ud over bevillingen kommer fra."
+            )
+            % {"years": "; ".join(str(o) for o in over)}
+        )
+    return over
+
+
+def check_overspend_acknowledged(
+    *, application_id: int, spent: Mapping[int, Decimal | None], acknowledged: bool
+) -> list[Overspend]:
+    """Accepting a report above the grant is a deliberate act of staff."""
+    over = overspending(application_id, spent)
+    if over and not acknowledged:
+        raise DomainError(
+            _(
+                "Rapporten viser forbrug ud over bevillingen (%(years)s). Læs ansøgerens "
+                "forklaring og sæt kryds i »Jeg har set merforbruget og godkender det«, "
+                "før rapporten godkendes."
+            )
+            % {"years": "; ".join(str(o) for o in over)}
+        )
+    return over
+
+
+def overspent_report_ids(report_ids: Iterable[int]) -> set[int]:
+    """Which of these reports state spending above the grant (three queries in all)."""
+    rows = list(
+        SpentAmount.objects.filter(report_id__in=list(report_ids)).values_list(
+            "report_id", "report__application_id", "year", "amount"
+        )
+    )
+    granted = granted_by_year({application_id for _r, application_id, _y, _a in rows})
+    return {
+        report_id
+        for report_id, application_id, year, amount in rows
+        if amount > granted[application_id].get(year, ZERO)
+    }

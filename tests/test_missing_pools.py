@@ -1,0 +1,125 @@
+"""Staff see which following-year pools the applications need, and create one from there."""
+
+import html as html_lib
+import re
+
+import pytest
+from django.urls import reverse
+
+from grants.models import Allocation, Pool
+from tests.staff_support import decide
+from tests.test_admin_money import form_data
+
+
+@pytest.fixture
+def two_year_application(make_pool, make_recommended):
+    """The 2027 pool invites requests for 2027 and 2028; no 2028 pool exists."""
+    pool = make_pool(year=2027, budget="500000")
+    return make_recommended({2027: "100000", 2028: "50000"}, target_pool=pool)
+
+
+@pytest.fixture
+def make_recommended(make_application, owner):
+    from grants.models import ApplicationStatus
+
+    def make(amounts, **extra):
+        return make_application(
+            status=ApplicationStatus.RECOMMENDED, amounts=amounts, created_by=owner, **extra
+        )
+
+    return make
+
+
+def create_links(html: str) -> dict[str, str]:
+    """ "Opret pulje for 2028" → its address."""
+    return {
+        label: html_lib.unescape(href)
+        for href, label in re.findall(
+            r'<a class="btn btn-warning" href="([^"]+)">([^<]+)</a>', html
+        )
+    }
+
+
+def test_pool_and_decision_pages_offer_the_missing_pool(
+    staff_client, two_year_application, django_capture_on_commit_callbacks
+):
+    application = two_year_application
+    pool_page = staff_client.get(reverse("sekretariat:pool", args=[application.pool_id]))
+    assert list(create_links(pool_page.content.decode())) == ["Opret pulje for 2028"]
+
+    decision_url = reverse("sekretariat:decide", args=[application.pk])
+    page = staff_client.get(decision_url).content.decode()
+    assert "Der mangler puljer for de følgende år" in page
+    link = create_links(page)["Opret pulje for 2028"]
+
+    # The create form is filled in with the year, policy and title.
+    form_page = staff_client.get(link)
+    assert form_page.status_code == 200
+    data = form_data(form_page.content.decode(), form_id_suffix="")
+    assert data["year"] == "2028"
+    assert data["title"] == "Integrationspuljen 2028"
+    assert data["policy"] == str(application.pool.policy_id)
+    assert data["next"] == decision_url
+
+    data |= {
+        "budget": "400.000",
+        "application_deadline": "2027-09-01T12:00",
+        "evaluation_threshold": "100.000",
+    }
+    response = staff_client.post(link.split("?")[0], data)
+    assert response.status_code == 302
+    assert response.url == decision_url  # back where the user came from
+    new_pool = Pool.objects.get(municipality=application.municipality, year=2028)
+    assert new_pool.budget == 400000
+
+    page = staff_client.get(decision_url).content.decode()
+    assert "Der mangler puljer" not in page
+    response = decide(
+        staff_client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2027="100.000",
+        amount_2028="50.000",
+    )
+    assert "Afgørelsen er registreret" in response.content.decode()
+    assert Allocation.objects.filter(application=application, pool=new_pool).exists()
+
+
+def test_nothing_is_offered_when_every_year_has_a_pool(staff_client, make_pool, make_recommended):
+    make_pool(year=2028, budget="500000")
+    application = make_recommended(
+        {2027: "100000", 2028: "50000"}, target_pool=make_pool(year=2027)
+    )
+    page = staff_client.get(reverse("sekretariat:pool", args=[application.pool_id]))
+    assert 'data-testid="missing-pools"' not in page.content.decode()
+
+
+def test_a_foreign_next_address_is_not_followed(staff_client, two_year_application):
+    url = reverse("sekretariat:pool-create") + "?aar=2028&next=https://example.com/"
+    html = staff_client.get(url).content.decode()
+    assert 'value="https://example.com/"' not in html
+    data = form_data(html, form_id_suffix="") | {
+        "title": "Integrationspuljen 2028",
+        "policy": str(two_year_application.pool.policy_id),
+        "budget": "400.000",
+        "application_deadline": "2027-09-01T12:00",
+        "evaluation_threshold": "100.000",
+        "next": "https://example.com/",
+    }
+    response = staff_client.post(reverse("sekretariat:pool-create"), data)
+    assert response.status_code == 302
+    new_pool = Pool.objects.get(year=2028)
+    assert response.url == reverse("sekretariat:pool", args=[new_pool.pk])
+
+
+def test_the_plans_second_year_is_offered_with_the_plan(staff_client, make_pool, policy):
+    from policies.models import ActionPlan
+
+    plan = ActionPlan.objects.create(
+        policy=policy, title="Handleplan 2027-2028", year_start=2027, year_end=2028
+    )
+    pool = make_pool(year=2027, action_plan=plan)
+    html = staff_client.get(reverse("sekretariat:pool", args=[pool.pk])).content.decode()
+    link = create_links(html)["Opret pulje for 2028"]
+    data = form_data(staff_client.get(link).content.decode(), form_id_suffix="")
+    assert (data["year"], data["action_plan"]) == ("2028", str(plan.pk))

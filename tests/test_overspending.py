@@ -1,0 +1,162 @@
+"""Reported spending above a year's grant needs the caseworker's explanation, is flagged to
+staff, is accepted only deliberately and is shown apart in the pool's totals."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from grants.models import Pool, Report, ReportKind, ReportStatus
+from grants.selectors import pool_spending
+from portal.models import User
+from tests.test_caseworker_forms import report_post
+
+EXPLAIN = "Forklaring på merforbrug"
+
+
+@pytest.fixture
+def final_report(demo):
+    """'Kvinder i job' got 150.000 kr. from Frederiksberg's 2021 pool (budget 722.000 kr.)."""
+    return Report.objects.get(application__title="Kvinder i job", kind=ReportKind.FINAL)
+
+
+def login(client, username):
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def complete(report, **changes):
+    results = {f"achieved_{c.pk}": "75" for c in report.application.success_criteria.all()}
+    return report_post(
+        report,
+        **results,
+        summary="Halvdelen af deltagerne er i job.",
+        anchoring_status="Fortsætter i Center for Integration.",
+        **changes,
+    )
+
+
+def balance_rows(html: str) -> dict[str, str]:
+    table = html[html.index('id="balance-heading"') :]
+    table = table[: table.index("</table>")]
+    return dict(
+        re.findall(r'<th scope="row">(.*?)</th><td class="money[^"]*"[^>]*>(.*?)</td>', table)
+    )
+
+
+def test_spending_above_the_grant_needs_an_explanation(client, final_report):
+    login(client, "frb-sagsbehandler")
+    page = reverse("mine:report", args=[final_report.pk])
+    assert EXPLAIN in client.get(page).content.decode()
+
+    response = client.post(page, complete(final_report, spent_2021="999.999", submit=""))
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Forbruget er større end bevillingen" in html
+    assert "brugt 999.999 kr. af 150.000 kr." in html
+    assert 'value="999.999"' in html  # what was typed is kept
+    assert "Halvdelen af deltagerne er i job." in html
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.REQUESTED
+    assert not final_report.spent_amounts.exists()  # nothing half-saved
+    assert final_report.summary == ""
+
+    explained = complete(
+        final_report,
+        spent_2021="999.999",
+        overspend_explanation="Kommunen lagde 849.999 kr. til fra egen drift.",
+        submit="",
+    )
+    response = client.post(page, explained)
+    assert response.status_code == 302
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.SUBMITTED
+    assert final_report.overspend_explanation.startswith("Kommunen lagde")
+
+
+def test_spending_within_the_grant_needs_no_explanation(client, final_report):
+    login(client, "frb-sagsbehandler")
+    page = reverse("mine:report", args=[final_report.pk])
+    response = client.post(page, complete(final_report, spent_2021="150.000", submit=""))
+    assert response.status_code == 302
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.SUBMITTED
+
+
+def submit_overspent(client, report):
+    login(client, "frb-sagsbehandler")
+    client.post(
+        reverse("mine:report", args=[report.pk]),
+        complete(
+            report,
+            spent_2021="999.999",
+            overspend_explanation="Kommunen lagde 849.999 kr. til fra egen drift.",
+            submit="",
+        ),
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
+def test_staff_see_the_flag_and_accept_only_deliberately(client, final_report):
+    submit_overspent(client, final_report)
+    pool = Pool.objects.get(municipality__slug="frederiksberg", year=2021)
+    before = pool_spending(pool)
+    login(client, "frb-sekretariat")
+
+    overview = client.get(reverse("sekretariat:reports")).content.decode()
+    submitted = overview[overview.index('id="submitted-heading"') :]
+    submitted = submitted[: submitted.index("</section>")]
+    assert "Kvinder i job" in submitted
+    assert "Forbrug over bevillingen" in submitted
+
+    page = reverse("sekretariat:report", args=[final_report.pk])
+    html = client.get(page).content.decode()
+    assert 'data-testid="overspend"' in html
+    assert "brugt 999.999 kr. af 150.000 kr. (849.999 kr. for meget)" in html
+    assert "Kommunen lagde 849.999 kr. til fra egen drift." in html
+    assert "Jeg har set merforbruget og godkender det" in html
+
+    refused = client.post(page, {"accept": "", "comment": "OK", "amount_2021": "999.999"})
+    assert refused.status_code == 400
+    assert "sæt kryds i »Jeg har set merforbruget" in refused.content.decode()
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.SUBMITTED
+
+    accepted = client.post(
+        page,
+        {"accept": "", "comment": "OK", "amount_2021": "999.999", "acknowledge_overspend": "on"},
+    )
+    assert accepted.status_code == 302
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.ACCEPTED
+
+    # The pool's totals: 150.000 kr. spent from the grant, 849.999 kr. shown apart.
+    after = pool_spending(pool)
+    assert after.above - before.above == Decimal("849999")
+    assert after.within - before.within <= Decimal("150000")
+    rows = balance_rows(client.get(reverse("sekretariat:pool", args=[pool.pk])).content.decode())
+    assert rows["Brugt ud over bevillingerne (ikke af puljen)"] == "849.999 kr."
+    within = rows["Brugt af bevillingerne ifølge godkendte rapporter"]
+    within = Decimal(within.removesuffix(" kr.").replace(".", ""))
+    assert within <= pool.budget
+
+
+def test_staff_cannot_raise_spending_past_the_grant_unnoticed(client, final_report):
+    login(client, "frb-sagsbehandler")
+    client.post(
+        reverse("mine:report", args=[final_report.pk]),
+        complete(final_report, spent_2021="100.000", submit=""),
+    )
+    login(client, "frb-sekretariat")
+    page = reverse("sekretariat:report", args=[final_report.pk])
+    assert 'data-testid="overspend"' not in client.get(page).content.decode()
+
+    response = client.post(page, {"accept": "", "comment": "", "amount_2021": "999.999"})
+
+    assert response.status_code == 400
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.SUBMITTED
+    assert final_report.spent_amounts.get().amount == Decimal("100000")  # rolled back

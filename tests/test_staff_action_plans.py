@@ -1,0 +1,118 @@
+"""Committee staff create and edit their action plans; a new year reaches the generated plan."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from grants.models import ApplicationStatus, Pool
+from grants.services.decisions import do_record_decision
+from policies.models import ActionPlan
+from tests.test_admin_money import form_data
+
+
+@pytest.fixture
+def funded_2027(make_pool, make_application, owner, staff_user):
+    pool = make_pool(year=2027, budget="500000")
+    application = make_application(
+        title="Sprogmakkere 2027",
+        status=ApplicationStatus.RECOMMENDED,
+        amounts={2027: "120000"},
+        created_by=owner,
+        target_pool=pool,
+    )
+    do_record_decision(
+        application_id=application.pk,
+        outcome="approved",
+        actor=staff_user,
+        amounts={2027: Decimal("120000")},
+        committee=application.committee,
+        meeting_date=datetime.date(2026, 12, 1),
+    )
+    return application
+
+
+def plan_form(client, url) -> dict:
+    return form_data(client.get(url).content.decode(), form_id_suffix="action-plan-form")
+
+
+def test_staff_create_a_plan_for_a_new_year_and_the_plan_shows_its_pool(
+    staff_client, staff_user, policy, funded_2027
+):
+    start = staff_client.get(reverse("sekretariat:home")).content.decode()
+    create_url = reverse("dokumenter:action-plan-create")
+    assert create_url in start
+
+    page = staff_client.get(create_url).content.decode()
+    assert "Integrationspuljen 2027" in page  # the pool is offered
+    data = plan_form(staff_client, create_url) | {
+        "title": "Handleplan 2027",
+        "policy": str(policy.pk),
+        "year_start": "2027",
+        "year_end": "2027",
+        "introduction": "Året, hvor sprogmakkerne starter.",
+        "pools": [str(funded_2027.pool_id)],
+    }
+    response = staff_client.post(create_url, data, follow=True)
+
+    plan = ActionPlan.objects.get(title="Handleplan 2027")
+    assert response.redirect_chain[-1][0] == reverse("dokumenter:action-plan", args=[plan.pk])
+    html = response.content.decode()
+    assert "Handleplanen er gemt." in html
+    assert "Sprogmakkere 2027" in html
+    assert "120.000" in html
+    assert "Året, hvor sprogmakkerne starter." in html
+    assert Pool.objects.get(pk=funded_2027.pool_id).action_plan == plan
+    assert plan.history.first().history_user == staff_user
+
+    listing = staff_client.get(reverse("dokumenter:action-plans")).content.decode()
+    assert "Handleplan 2027" in listing
+    pdf = staff_client.get(reverse("dokumenter:action-plan-pdf", args=[plan.pk]))
+    assert pdf.status_code == 200
+
+
+def test_staff_edit_a_plan_and_bad_input_keeps_what_was_typed(
+    staff_client, policy, funded_2027, make_pool
+):
+    plan = ActionPlan.objects.create(
+        policy=policy, title="Handleplan 2027", year_start=2027, year_end=2027
+    )
+    edit_url = reverse("dokumenter:action-plan-edit", args=[plan.pk])
+    data = plan_form(staff_client, edit_url)
+    assert data["title"] == "Handleplan 2027"
+
+    # A pool outside the plan's years is refused with a Danish message; nothing is saved.
+    pool_2030 = make_pool(year=2030)
+    bad = data | {"title": "Handleplan 2027 (ny)", "pools": [str(pool_2030.pk)]}
+    response = staff_client.post(edit_url, bad)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Puljen for 2030 ligger uden for handleplanens år (2027-2027)." in html
+    assert 'value="Handleplan 2027 (ny)"' in html
+    plan.refresh_from_db()
+    assert plan.title == "Handleplan 2027"
+    assert Pool.objects.get(pk=pool_2030.pk).action_plan is None
+
+    # Three years is refused, too.
+    response = staff_client.post(edit_url, data | {"year_start": "2027", "year_end": "2029"})
+    assert response.status_code == 400
+    assert "En handleplan dækker et eller to år." in response.content.decode()
+
+    good = data | {"year_end": "2028", "pools": [str(funded_2027.pool_id)]}
+    assert staff_client.post(edit_url, good).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.year_end, plan.version) == (2028, 2)
+
+    # A stale form (someone saved meanwhile) does not overwrite.
+    response = staff_client.post(edit_url, data | {"title": "Gammel udgave"})
+    assert response.status_code == 409
+    assert 'value="Gammel udgave"' in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.title == "Handleplan 2027"
+
+
+def test_other_municipalities_plans_are_not_editable(staff_client, demo):
+    other = ActionPlan.objects.exclude(policy__municipality__slug="testrup").first()
+    response = staff_client.get(reverse("dokumenter:action-plan-edit", args=[other.pk]))
+    assert response.status_code == 404
