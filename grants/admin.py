@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_tools import MunicipalityScopedAdmin, money_column
+from portal.admin_tools import NUMBER_FORMFIELDS, MunicipalityScopedAdmin, money_column
 from portal.money import format_kroner
 
 from .models import (
@@ -86,6 +86,7 @@ class ContactPersonInline(admin.TabularInline):
 class SuccessCriterionInline(admin.TabularInline):
     model = SuccessCriterion
     extra = 0
+    formfield_overrides = NUMBER_FORMFIELDS
 
 
 class AttachmentInline(admin.TabularInline):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import FUNDED_STATUSES, Application, ContactPerson, SuccessCriterion
 from grants.services.drafts import CONTACT_FIELDS, CRITERION_FIELDS, DraftContent
 from policies.models import SDG, Goal, GoalKind
-from portal.forms import KronerField
+from portal.forms import DanishDecimalField, KronerField
 from portal.models import Committee
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -232,9 +232,10 @@ class CriterionForm(forms.ModelForm):
             "unit": _("Enhed"),
         }
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"target_value": DanishDecimalField}
         help_texts = {
             "text": _("Fx »80 % af deltagerne gennemfører det fulde forløb«."),
-            "target_value": _("Fx 80"),
+            "target_value": _("Fx 80 eller 80,5"),
             "unit": _("Fx %, deltagere"),
         }
 
@@ -242,8 +243,6 @@ class CriterionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
-        self.fields["target_value"].localize = True
-        self.fields["target_value"].widget.is_localized = True
 
 
 ContactFormSet = forms.inlineformset_factory(

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.models import Report
 from grants.services.reports import ReportContent
-from portal.forms import KronerField
+from portal.forms import DanishDecimalField, KronerField
 
 
 class ReportForm(forms.Form):
@@ -37,12 +37,11 @@ class ReportForm(forms.Form):
         self.criterion_rows = []
         for criterion in self.criteria:
             value_name, comment_name = f"achieved_{criterion.pk}", f"comment_{criterion.pk}"
-            self.fields[value_name] = forms.DecimalField(
+            self.fields[value_name] = DanishDecimalField(
                 label=_("Opnået værdi"),
                 required=False,
                 max_digits=14,
                 decimal_places=2,
-                localize=True,
                 help_text=(
                     _("Mål: %(value)s %(unit)s")
                     % {"value": floatformat(criterion.target_value, "-2"), "unit": criterion.unit}
