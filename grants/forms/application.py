@@ -149,7 +149,11 @@ class ApplicationForm(forms.ModelForm):
             if name in HELP and not field.help_text:
                 field.help_text = HELP[name]
         self.fields["version"].required = True
-        requested = {row.year: row.amount for row in application.requested_amounts.all()}
+        # A new application is not saved until its first "Gem kladde" (no empty drafts).
+        saved = application.pk is not None
+        requested = (
+            {row.year: row.amount for row in application.requested_amounts.all()} if saved else {}
+        )
         self.amount_fields = []
         for year in application.years:
             name = f"amount_{year}"
@@ -162,6 +166,7 @@ class ApplicationForm(forms.ModelForm):
             self.amount_fields.append(name)
         if not self.is_bound:
             self.initial["version"] = application.version
+        if not self.is_bound and saved:
             chosen = list(application.goals.all())
             self.initial["goals"] = [g for g in chosen if g.kind == GoalKind.OBJECTIVE]
             self.initial["resources"] = [g for g in chosen if g.kind == GoalKind.RESOURCE]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
@@ -33,6 +34,13 @@ from grants.services.errors import DomainError, EditConflict
 from grants.services.submission import check_pool_accepts, do_submit, missing_for_submission
 from grants.services.workflow import do_withdraw
 from grants.views.rescue import TypedContentRescueMixin
+
+RESCUED_MESSAGE = gettext_lazy(
+    "Du blev logget ud, før dine ændringer blev gemt. Det, du skrev, er hentet "
+    "tilbage herunder – tryk »Gem kladde« for at beholde det."
+)
+NOT_SAVED = gettext_lazy("Kladden er ikke gemt. Ret de markerede felter og gem igen.")
+NOT_AUTOSAVED = gettext_lazy("Ikke gemt automatisk: ret de markerede felter.")
 
 
 class DashboardView(CaseworkerRequiredMixin, TemplateView):
@@ -68,17 +76,6 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
             today=timezone.localdate(),
             **kwargs,
         )
-
-
-class StartApplicationView(CaseworkerRequiredMixin, View):
-    def post(self, request, pool_id: int):
-        pool = get_object_or_404(open_pools_for(request.user), pk=pool_id)
-        try:
-            application = do_create_draft(pool_id=pool.pk, actor=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("mine:dashboard")
-        return redirect("mine:edit", pk=application.pk)
 
 
 class ApplicationMixin(CaseworkerRequiredMixin):
@@ -125,13 +122,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             return redirect("mine:detail", pk=application.pk)
         rescued = self.pop_rescued_post()
         if rescued is not None:
-            messages.warning(
-                request,
-                _(
-                    "Du blev logget ud, før dine ændringer blev gemt. Det, du skrev, er hentet "
-                    "tilbage herunder – tryk »Gem kladde« for at beholde det."
-                ),
-            )
+            messages.warning(request, RESCUED_MESSAGE)
             return self.render_forms(application, *build_forms(application, rescued))
         return self.render_forms(application, *build_forms(application))
 
@@ -142,7 +133,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             return redirect("mine:detail", pk=application.pk)
         form, contacts, criteria = build_forms(application, request.POST)
         if not (form.is_valid() and contacts.is_valid() and criteria.is_valid()):
-            messages.error(request, _("Kladden er ikke gemt. Ret de markerede felter og gem igen."))
+            messages.error(request, NOT_SAVED)
             return self.render_forms(application, form, contacts, criteria, status=400)
         try:
             application = save_from_forms(request, application, form, contacts, criteria)
@@ -151,6 +142,9 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("mine:detail", pk=application.pk)
+        return self.after_save(request, application)
+
+    def after_save(self, request, application):
         anchor = self.handle_attachments(request, application)
         if not self.attachment_refused:
             messages.success(request, _("Kladden er gemt."))
@@ -216,12 +210,62 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             contacts=contacts,
             criteria=criteria,
             conflict=conflict,
-            attachments=application.attachments.all(),
+            attachments=application.attachments.all() if application.pk else [],
             returned_comment=returned_comment(application),
             funding_history=funding_history(application),
             deadline_passed=deadline_passed(application),
         )
         return self.render_to_response(context, status=status)
+
+
+class StartApplicationView(ApplicationEditView):
+    """ "Start en ny ansøgning": the empty form, not saved. The draft is made by the first
+    "Gem kladde" (or the first autosave, which then tells the page its new address)."""
+
+    def unsaved_application(self) -> Application:
+        pool = get_object_or_404(
+            open_pools_for(self.request.user).select_related("policy", "municipality"),
+            pk=self.kwargs["pool_id"],
+        )
+        user = self.request.user
+        return Application(
+            municipality=pool.municipality,
+            pool=pool,
+            department=user.department,
+            created_by=user,
+            title="",
+        )
+
+    def get(self, request, *args, **kwargs):
+        application = self.unsaved_application()
+        data = self.pop_rescued_post()
+        if data is not None:
+            messages.warning(request, RESCUED_MESSAGE)
+        return self.render_forms(application, *build_forms(application, data))
+
+    def post(self, request, *args, **kwargs):
+        application = self.unsaved_application()
+        background = request.headers.get("X-Requested-With") == "fetch"
+        form, contacts, criteria = build_forms(application, request.POST)
+        if not (form.is_valid() and contacts.is_valid() and criteria.is_valid()):
+            if background:
+                return JsonResponse({"saved": False, "message": NOT_AUTOSAVED}, status=400)
+            messages.error(request, NOT_SAVED)
+            return self.render_forms(application, form, contacts, criteria, status=400)
+        try:
+            application = do_create_draft(
+                pool_id=application.pool_id,
+                actor=request.user,
+                content=form.to_content(contacts, criteria),
+            )
+        except DomainError as error:
+            if background:
+                return JsonResponse({"saved": False, "message": str(error.message)}, status=400)
+            messages.error(request, error.message)
+            return self.render_forms(application, form, contacts, criteria, status=400)
+        if background:
+            return autosaved(application)
+        return self.after_save(request, application)
 
 
 class AutosaveView(ApplicationMixin, View):
@@ -231,10 +275,7 @@ class AutosaveView(ApplicationMixin, View):
         application = self.get_application()
         form, contacts, criteria = build_forms(application, request.POST)
         if not (form.is_valid() and contacts.is_valid() and criteria.is_valid()):
-            return JsonResponse(
-                {"saved": False, "message": _("Ikke gemt automatisk: ret de markerede felter.")},
-                status=400,
-            )
+            return JsonResponse({"saved": False, "message": NOT_AUTOSAVED}, status=400)
         try:
             application = save_from_forms(request, application, form, contacts, criteria)
         except EditConflict as conflict:
@@ -249,16 +290,23 @@ class AutosaveView(ApplicationMixin, View):
             )
         except DomainError as error:
             return JsonResponse({"saved": False, "message": str(error.message)}, status=400)
-        saved_at = date_format(timezone.localtime(application.updated_at), "TIME_FORMAT")
-        return JsonResponse(
-            {
-                "saved": True,
-                "version": application.version,
-                "message": _("Gemt automatisk kl. %(time)s") % {"time": saved_at},
-                # {form prefix: id}: new rows get their ids, removed rows lose theirs.
-                "row_ids": application.saved_row_ids,
-            }
-        )
+        return autosaved(application)
+
+
+def autosaved(application: Application) -> JsonResponse:
+    saved_at = date_format(timezone.localtime(application.updated_at), "TIME_FORMAT")
+    return JsonResponse(
+        {
+            "saved": True,
+            "version": application.version,
+            "message": _("Gemt automatisk kl. %(time)s") % {"time": saved_at},
+            # {form prefix: id}: new rows get their ids, removed rows lose theirs.
+            "row_ids": application.saved_row_ids,
+            # A new application's first save made the draft: the page moves to its address.
+            "edit_url": reverse("mine:edit", args=[application.pk]),
+            "autosave_url": reverse("mine:autosave", args=[application.pk]),
+        }
+    )
 
 
 def returned_comment(application: Application) -> StatusChange | None:
@@ -269,6 +317,8 @@ def returned_comment(application: Application) -> StatusChange | None:
 
 def funding_history(application: Application) -> list[Application]:
     """The chain of earlier applications this one continues, with their allocations."""
+    if application.pk is None:
+        return []
     seen, chain, queue = {application.pk}, [], list(application.continues.all())
     while queue:
         earlier = queue.pop(0)
