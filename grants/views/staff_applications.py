@@ -22,7 +22,7 @@ from grants.forms.staff import (
 )
 from grants.models import ApplicationStatus, Attachment, GrantCondition
 from grants.services.decisions import do_record_decision
-from grants.services.errors import DomainError, EditConflict
+from grants.services.errors import Busy, DomainError, EditConflict
 from grants.services.follow_up import (
     do_activate,
     do_carry_over,
@@ -39,6 +39,7 @@ from grants.services.review import (
     suggested_amounts,
 )
 from grants.services.workflow import do_return_for_changes
+from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
 from grants.views.caseworker import attachment_response, funding_history
 from grants.views.staff_pools import get_staff_application
 
@@ -116,7 +117,8 @@ class ActionView(StaffRequiredMixin, View):
                     messages.error(request, error)
             return redirect("sekretariat:application", pk=pk)
         try:
-            self.perform(application, form)
+            with lock_waits_as_busy():
+                self.perform(application, form)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -245,10 +247,14 @@ class FormPageView(StaffRequiredMixin, TemplateView):
             messages.error(request, _("Intet er gemt. Ret de markerede felter."))
             return self.render(application, form, status=400)
         try:
-            self.save(application, form)
+            with lock_waits_as_busy():
+                self.save(application, form)
         except EditConflict as conflict:
             messages.error(request, conflict.message)
             return self.render(application, self.get_form(application), status=409)
+        except Busy as error:
+            messages.error(request, error.message)
+            return self.render(application, form, status=BUSY_STATUS)
         except DomainError as error:
             messages.error(request, error.message)
             return self.render(application, form, status=400)
