@@ -34,6 +34,8 @@ from grants.services.errors import DomainError, EditConflict
 from grants.services.submission import check_pool_accepts, do_submit, missing_for_submission
 from grants.services.workflow import do_withdraw
 from grants.views.rescue import TypedContentRescueMixin
+from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
+from portal.forms import format_danish_number
 
 RESCUED_MESSAGE = gettext_lazy(
     "Du blev logget ud, før dine ændringer blev gemt. Det, du skrev, er hentet "
@@ -189,22 +191,50 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
 
     def render_conflict(self, application, form, contacts, criteria, conflict):
         application.refresh_from_db()
+        saved_form = build_forms(application)[0]
         # Keep what the user typed, but let the next save go on top of the newer version.
-        data = self.request.POST.copy()
-        data["version"] = str(application.version)
+        data = with_version(self.request.POST, application.version)
         form, contacts, criteria = build_forms(application, data)
         form.is_valid()
+        contacts.is_valid()
+        criteria.is_valid()
+        rows = []
+        criteria_heading, contacts_heading = _("Succeskriterier"), _("Kontakt/tovholder")
+        if criteria_heading in conflict.changed:
+            saved_rows = [
+                " ".join(
+                    part
+                    for part in (
+                        c.text,
+                        format_danish_number(c.target_value) if c.target_value is not None else "",
+                        c.unit,
+                    )
+                    if part
+                )
+                for c in application.success_criteria.all()
+            ]
+            rows.append((criteria_heading, "\n".join(saved_rows) or _("(tomt)")))
+        if contacts_heading in conflict.changed:
+            saved_rows = [
+                ", ".join(part for part in (c.name, c.email, c.phone) if part)
+                for c in application.contacts.all()
+            ]
+            rows.append((contacts_heading, "\n".join(saved_rows) or _("(tomt)")))
         return self.render_forms(
             application,
             form,
             contacts,
             criteria,
-            status=409,
+            status=CONFLICT_STATUS,
             conflict={"changed": conflict.changed, "by": last_saved_by(application)},
+            saved_version=saved_version(application, form, saved_form, extra_rows=rows),
         )
 
-    def render_forms(self, application, form, contacts, criteria, status=200, conflict=None):
+    def render_forms(
+        self, application, form, contacts, criteria, status=200, conflict=None, **extra
+    ):
         context = self.get_context_data(
+            **extra,
             application=application,
             form=form,
             contacts=contacts,

@@ -21,6 +21,7 @@ from grants.filters import ReviewQueueFilter, with_requested_total
 from grants.results import project_results
 from grants.selectors import pool_balance, pool_spent
 from policies.models import ActionPlan
+from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 from portal.exports import safe_text
 
 PDF = "application/pdf"
@@ -106,7 +107,18 @@ class ActionPlanView(ActionPlanMixin, TemplateView):
                         "overskrevet: se den gemte tekst og ret igen."
                     ),
                 )
+                return self.render_conflict(plan)
         return redirect("dokumenter:action-plan", pk=plan.pk)
+
+    def render_conflict(self, plan):
+        """Keep what this user typed; show the colleague's saved introduction next to it."""
+        plan.refresh_from_db()
+        saved = IntroductionForm(initial={"introduction": plan.introduction})
+        mine = IntroductionForm(with_version(self.request.POST, plan.version))
+        mine.is_valid()
+        context = self.get_context_data(saved_version=saved_version(plan, mine, saved))
+        context["form"] = mine
+        return self.render_to_response(context, status=CONFLICT_STATUS)
 
 
 class ActionPlanPdfView(ActionPlanMixin, View):

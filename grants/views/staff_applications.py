@@ -42,6 +42,7 @@ from grants.services.workflow import do_return_for_changes
 from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
 from grants.views.caseworker import attachment_response, funding_history
 from grants.views.staff_pools import get_staff_application
+from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 
 S = ApplicationStatus
 
@@ -232,9 +233,21 @@ class FormPageView(StaffRequiredMixin, TemplateView):
 
     Subclasses define `get_form(application, data=None)` and `save(application, form)`."""
 
-    def render(self, application, form, status=200):
-        context = self.get_context_data(application=application, form=form)
+    def render(self, application, form, status=200, **extra):
+        context = self.get_context_data(application=application, form=form, **extra)
         return self.render_to_response(context, status=status)
+
+    def conflict_object(self, application):
+        """The row whose newer version caused the conflict (for who saved it and when)."""
+        return application
+
+    def render_conflict(self, application, mine_data):
+        """Keep what this user typed; show the saved version next to it."""
+        saved = self.get_form(application)
+        mine = self.get_form(application, with_version(mine_data, saved.initial.get("version")))
+        mine.is_valid()
+        version = saved_version(self.conflict_object(application), mine, saved)
+        return self.render(application, mine, status=CONFLICT_STATUS, saved_version=version)
 
     def get(self, request, pk: int):
         application = get_staff_application(request, pk)
@@ -251,7 +264,7 @@ class FormPageView(StaffRequiredMixin, TemplateView):
                 self.save(application, form)
         except EditConflict as conflict:
             messages.error(request, conflict.message)
-            return self.render(application, self.get_form(application), status=409)
+            return self.render_conflict(application, request.POST)
         except Busy as error:
             messages.error(request, error.message)
             return self.render(application, form, status=BUSY_STATUS)
@@ -278,6 +291,9 @@ class ReviewView(FormPageView):
     def get_form(self, application, data=None):
         review = application.reviews.filter(reviewer=self.request.user).first()
         return ReviewForm(data, application=application, review=review)
+
+    def conflict_object(self, application):
+        return application.reviews.filter(reviewer=self.request.user).first()
 
     def save(self, application, form):
         do_save_review(
