@@ -344,7 +344,10 @@ def check_form(world, client, url, name, form, failures):
             ]
             sent = typed_values(form)
             if again and typed_values(again[0]) != sent:
-                failures.append(f"{name} → {action}: the form came back changed")
+                failures.append(
+                    f"{name} → {action}: the form came back changed: "
+                    f"sent {sent}, shown {typed_values(again[0])}"
+                )
         elif action == "sekretariat:decide":
             check_decision(resolve(target.split("?")[0]).kwargs["pk"], form, failures)
         transaction.set_rollback(True)

@@ -29,7 +29,7 @@ from grants.models import (
     StatusChange,
 )
 from grants.services.attachments import do_add_attachment, do_remove_attachment
-from grants.services.drafts import do_create_draft, do_save_draft
+from grants.services.drafts import do_save_draft
 from grants.services.errors import DomainError, EditConflict
 from grants.services.submission import check_pool_accepts, do_submit, missing_for_submission
 from grants.services.workflow import do_withdraw
@@ -246,56 +246,6 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             deadline_passed=deadline_passed(application),
         )
         return self.render_to_response(context, status=status)
-
-
-class StartApplicationView(ApplicationEditView):
-    """ "Start en ny ansøgning": the empty form, not saved. The draft is made by the first
-    "Gem kladde" (or the first autosave, which then tells the page its new address)."""
-
-    def unsaved_application(self) -> Application:
-        pool = get_object_or_404(
-            open_pools_for(self.request.user).select_related("policy", "municipality"),
-            pk=self.kwargs["pool_id"],
-        )
-        user = self.request.user
-        return Application(
-            municipality=pool.municipality,
-            pool=pool,
-            department=user.department,
-            created_by=user,
-            title="",
-        )
-
-    def get(self, request, *args, **kwargs):
-        application = self.unsaved_application()
-        data = self.pop_rescued_post()
-        if data is not None:
-            messages.warning(request, RESCUED_MESSAGE)
-        return self.render_forms(application, *build_forms(application, data))
-
-    def post(self, request, *args, **kwargs):
-        application = self.unsaved_application()
-        background = request.headers.get("X-Requested-With") == "fetch"
-        form, contacts, criteria = build_forms(application, request.POST)
-        if not (form.is_valid() and contacts.is_valid() and criteria.is_valid()):
-            if background:
-                return JsonResponse({"saved": False, "message": NOT_AUTOSAVED}, status=400)
-            messages.error(request, NOT_SAVED)
-            return self.render_forms(application, form, contacts, criteria, status=400)
-        try:
-            application = do_create_draft(
-                pool_id=application.pool_id,
-                actor=request.user,
-                content=form.to_content(contacts, criteria),
-            )
-        except DomainError as error:
-            if background:
-                return JsonResponse({"saved": False, "message": str(error.message)}, status=400)
-            messages.error(request, error.message)
-            return self.render_forms(application, form, contacts, criteria, status=400)
-        if background:
-            return autosaved(application)
-        return self.after_save(request, application)
 
 
 class AutosaveView(ApplicationMixin, View):

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django.views.generic.base import ContextMixin, TemplateResponseMixin
 
 from grants.access import StaffRequiredMixin
 from grants.services.errors import DomainError, EditConflict
@@ -31,8 +32,8 @@ class IndicatorListView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(items=assessed(indicators), **kwargs)
 
 
-class IndicatorEditView(StaffRequiredMixin, TemplateView):
-    """Create (no pk) or edit an indicator; its measurements are listed and added here too."""
+class IndicatorPageMixin(StaffRequiredMixin, TemplateResponseMixin, ContextMixin):
+    """The indicator page: its form, its measurements and the "add measurement" form."""
 
     template_name = "indicators/staff/form.html"
 
@@ -68,6 +69,10 @@ class IndicatorEditView(StaffRequiredMixin, TemplateView):
         current.refresh_from_db()  # validating `mine` wrote the typed values onto it
         return self.render(current, mine, status=CONFLICT_STATUS, saved_version=version)
 
+
+class IndicatorEditView(IndicatorPageMixin, View):
+    """Create (no pk) or edit an indicator; its measurements are listed and added here too."""
+
     def get(self, request, *args, **kwargs):
         indicator = self.get_indicator()
         form = IndicatorForm(instance=indicator, municipality=request.user.municipality)
@@ -101,12 +106,10 @@ class IndicatorEditView(StaffRequiredMixin, TemplateView):
         return redirect("indikatorer:edit", pk=saved.pk)
 
 
-class MeasurementAddView(IndicatorEditView):
+class MeasurementAddView(IndicatorPageMixin, View):
     """The "add measurement" form of the indicator page. Refused input comes back on that
     page with what was typed; a measurement a colleague added for the same year meanwhile
     is shown next to it."""
-
-    http_method_names = ["post", "options"]
 
     def post(self, request, pk: int):
         indicator = self.get_indicator()
