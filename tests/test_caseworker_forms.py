@@ -339,7 +339,8 @@ def test_report_conflict_lets_the_user_save_on_top(frb, final_report):
 
     conflict = frb.post(report_url, second_tab)
     assert conflict.status_code == 409
-    assert "Fra anden fane" in page_text(conflict)
+    assert "Fra anden fane" in page_text(conflict)  # what this tab typed, in the form
+    assert '<dd class="mb-1">Fra første fane</dd>' in page_text(conflict)  # the saved one
     again = frb.post(report_url, {**second_tab, "version": hidden_version(conflict)})
 
     assert again.status_code == 302
