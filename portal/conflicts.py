@@ -22,7 +22,8 @@ class SavedVersion:
     """The other person's saved version: who, when, and each field that differs."""
 
     by: str = ""
-    at: str = ""
+    date: str = ""
+    time: str = ""
     rows: list[tuple[str, str]] = field(default_factory=list)  # (label, saved value as shown)
 
 
@@ -35,7 +36,8 @@ def with_version(data: QueryDict, version) -> QueryDict:
 
 def shown(bound: BoundField) -> str:
     """A field's value as the user reads it on the page (choices by their labels)."""
-    value = bound.value()
+    # As the widget writes it into the page, so a saved date and a typed one compare alike.
+    value = bound.field.widget.format_value(bound.value())
     values = value if isinstance(value, list | tuple) else [value]
     choices = getattr(bound.field, "choices", None)
     labels = {}
@@ -47,8 +49,7 @@ def shown(bound: BoundField) -> str:
                 labels[str(getattr(key, "value", key))] = str(label)
     texts = []
     for item in values:
-        prepared = bound.field.prepare_value(item)
-        text = "" if prepared is None else str(getattr(prepared, "pk", prepared))
+        text = "" if item is None else str(getattr(item, "pk", item))
         if text:
             texts.append(labels.get(text, text))
     return ", ".join(texts)
@@ -79,8 +80,10 @@ def saved_version(obj, mine=None, saved=None, *, extra_rows=()) -> SavedVersion:
             if record.history_user is not None:
                 by = record.history_user.get_full_name() or record.history_user.get_username()
     rows = differing(mine, saved) if mine is not None and saved is not None else []
+    local = timezone.localtime(at) if at else None
     return SavedVersion(
         by=by or _("en kollega"),
-        at=date_format(timezone.localtime(at), "DATETIME_FORMAT") if at else "",
+        date=date_format(local, "DATE_FORMAT") if local else "",
+        time=date_format(local, "TIME_FORMAT") if local else "",
         rows=[*rows, *extra_rows],
     )

@@ -5,7 +5,7 @@ which Chromium shows as empty and submits as "" – the second "Gem kladde" eras
 
 import pytest
 
-from grants.models import Application
+from grants.models import Application, Pool
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,3 +55,33 @@ def test_numbers_survive_two_saves_and_reloads(demo_server, page, screenshot):
     assert str(criterion.target_value) == "80.50"
     assert str(application.requested_amounts.get(year=year).amount) == "150000.50"
     assert Application.objects.filter(title="Tal der bliver").count() == 1
+
+
+def test_two_tabs_editing_the_pool_keep_both_versions(
+    demo_server, page, screenshot, axe_violations
+):
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    page.goto(demo_server.url + "/login/")
+    page.get_by_label("Brugernavn").fill("frb-sekretariat")
+    page.get_by_label("Adgangskode").fill("demo")
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(demo_server.url + "/sekretariat/")
+    url = f"{demo_server.url}/sekretariat/puljer/{pool.pk}/rediger/"
+    other = page.context.new_page()
+    other.goto(url)
+    page.goto(url)
+
+    other.get_by_label("Beskrivelse").fill("Skrevet i den første fane")
+    other.get_by_role("button", name="Gem").click()
+    page.get_by_label("Beskrivelse").fill("Skrevet i den anden fane")
+    page.get_by_role("button", name="Gem").click()
+
+    panel = page.locator("#conflict")
+    assert "Skrevet i den første fane" in panel.inner_text()
+    assert "Ansøgningsfrist" not in panel.inner_text()  # only what differs is listed
+    assert page.get_by_label("Beskrivelse").input_value() == "Skrevet i den anden fane"
+    assert axe_violations(page) == []
+    screenshot(page, "typing-4-pool-conflict")
+    page.get_by_role("button", name="Gem").click()
+    assert page.get_by_text("Puljen er gemt.").is_visible()
+    assert Pool.objects.get(pk=pool.pk).description == "Skrevet i den anden fane"
