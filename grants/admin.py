@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import (
+    NUMBER_FORMFIELDS,
     MunicipalityScopedAdmin,
     ReadOnlyInline,
     money_column,
@@ -130,6 +131,7 @@ class ContactPersonInline(admin.TabularInline):
 class SuccessCriterionInline(admin.TabularInline):
     model = SuccessCriterion
     extra = 0
+    formfield_overrides = NUMBER_FORMFIELDS
 
 
 class AttachmentInline(admin.TabularInline):

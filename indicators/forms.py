@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import Goal, Target
+from portal.forms import DanishDecimalField
 from portal.models import Committee
 
 from .models import Indicator, Measurement
@@ -36,6 +37,7 @@ class IndicatorForm(forms.ModelForm):
             "target_text": forms.Textarea(attrs={"rows": 2}),
             "responsible_committees": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"baseline_value": DanishDecimalField, "target_value": DanishDecimalField}
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,9 +48,6 @@ class IndicatorForm(forms.ModelForm):
         self.fields["responsible_committees"].queryset = Committee.objects.filter(
             municipality=municipality
         )
-        for name in ("baseline_value", "target_value"):
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
@@ -74,12 +73,7 @@ class MeasurementForm(forms.ModelForm):
     class Meta:
         model = Measurement
         fields = ["year", "period", "value", "comparison_value", "source", "note"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("value", "comparison_value"):
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
+        field_classes = {"value": DanishDecimalField, "comparison_value": DanishDecimalField}
 
     def clean_year(self):
         year = self.cleaned_data["year"]

@@ -3,8 +3,17 @@
 from django.contrib import admin
 from django.db import models
 
+from portal.forms import DanishDecimalField, KronerField
 from portal.models import Municipality
 from portal.money import MoneyField, format_kroner
+
+# The admin types numbers like every other form: Danish text inputs, never `type=number`
+# (MoneyField brings KronerField itself; it is a DecimalField, so it must win here).
+NUMBER_FORMFIELDS = {
+    MoneyField: {"form_class": KronerField},
+    models.DecimalField: {"form_class": DanishDecimalField},
+}
+
 
 # -- Money and workflow status are never written through the admin ------------------------
 #
@@ -77,6 +86,7 @@ class MunicipalityScopedAdmin(MoneyGuardedAdmin):
     """
 
     municipality_path = "municipality"
+    formfield_overrides = NUMBER_FORMFIELDS
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

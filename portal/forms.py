@@ -31,10 +31,91 @@ def parse_kroner(text: str) -> Decimal:
         raise ValueError("not a number") from error
 
 
+def format_danish_number(value: Decimal, places: int | None = None) -> str:
+    """`Decimal('1234.50')` → `1.234,5`: the way a Dane writes it, and the way the number
+    fields of every form show a stored value (so it comes back unchanged when submitted).
+
+    With `places`, exactly that many decimals (money: 2, dropped when they are all zero)."""
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):f}"
+    whole, _dot, fraction = text.partition(".")
+    fraction = fraction.rstrip("0")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    if places is not None and fraction:
+        fraction = fraction.ljust(places, "0")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def parse_danish_number(text: str) -> Decimal:
+    """`80,5`, `1.234,5`, `-3`, `1 234` → Decimal; raise ValueError on anything else.
+
+    The comma is the decimal sign; points may only group thousands, so `80.5` is refused
+    rather than silently read as 805."""
+    value = text.strip().replace(" ", "").replace("\u00a0", "").replace("\u2212", "-")
+    sign = ""
+    if value[:1] in "+-" and value:
+        sign, value = ("-" if value[0] == "-" else ""), value[1:]
+    whole, comma, fraction = value.partition(",")
+    if comma and not re.fullmatch(r"\d+", fraction):
+        raise ValueError("bad fraction")
+    if not (_PLAIN.match(whole) or _GROUPED.match(whole)):
+        raise ValueError("bad grouping")
+    try:
+        return Decimal(sign + whole.replace(".", "") + ("." + fraction if comma else ""))
+    except InvalidOperation as error:
+        raise ValueError("not a number") from error
+
+
+class NumberTextInput(forms.TextInput):
+    """The one widget for numbers: a text input the phone opens with a number keyboard.
+
+    Never `type=number`: a browser cannot read `80,5` in it and would submit it empty."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class DanishDecimalField(forms.DecimalField):
+    """A decimal number typed the Danish way (`80,5`, `1.234,5`) and shown the same way."""
+
+    widget = NumberTextInput
+    default_error_messages = {
+        "invalid": _("Skriv et tal med komma før decimalerne, fx 80 eller 80,5."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("localize", None)
+        super().__init__(*args, **kwargs)
+
+    def widget_attrs(self, widget):
+        # No `step`/`min`/`max`: they belong to `type=number`.
+        return forms.Field.widget_attrs(self, widget)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_danish_number(value)
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        if isinstance(value, Decimal):
+            return value
+        if len(str(value)) > 40:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            number = parse_danish_number(str(value))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
 class KronerField(forms.Field):
     """An amount in kroner, typed as `150.000` or `150.000,50`; cleaned to Decimal."""
 
-    widget = forms.TextInput
+    widget = NumberTextInput
 
     default_error_messages = {
         "invalid": _(
@@ -46,16 +127,15 @@ class KronerField(forms.Field):
     }
 
     def __init__(self, *args, **kwargs):
+        # Also a model formfield (MoneyField, the admin): its digits are MoneyField's own.
+        for name in ("max_digits", "decimal_places", "localize"):
+            kwargs.pop(name, None)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.setdefault("autocomplete", "off")
         self.widget.attrs.setdefault("maxlength", "30")
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            whole, _dot, cents = f"{value:.2f}".partition(".")
-            grouped = f"{int(whole):,}".replace(",", ".")
-            return grouped if cents == "00" else f"{grouped},{cents}"
+            return format_danish_number(to_money(value), places=2)
         return value
 
     def to_python(self, value):

@@ -18,6 +18,12 @@ class MoneyField(models.DecimalField):
         kwargs.setdefault("decimal_places", DECIMAL_PLACES)
         super().__init__(*args, **kwargs)
 
+    def formfield(self, **kwargs):
+        # Every form of a money field – ModelForms and the admin – types Danish kroner.
+        from portal.forms import KronerField
+
+        return super().formfield(**{"form_class": KronerField, **kwargs})
+
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         # Keep migrations short: the defaults are part of the field's meaning.

@@ -133,6 +133,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEME
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
     )
+# How long an action waits for another one holding a pool's row lock (PostgreSQL) before the
+# user is told to try again; 0 waits for as long as the statement timeout allows.
+POOL_LOCK_TIMEOUT_MS = env_int("POOL_LOCK_TIMEOUT_MS", 5000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN IMMEDIATE: concurrent writers queue instead of failing mid-transaction.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"

@@ -285,8 +285,11 @@ def test_second_tab_gets_a_conflict_and_can_then_save_on_top(cw, draft):
     response = cw.post(edit_url(draft), second_tab)
 
     assert response.status_code == 409
-    for shown in ("En anden har gemt ansøgningen", "<li>Indsats</li>", "fra anden fane"):
-        assert shown in page_text(response)  # the second user's text is still in the form
+    text = page_text(response)
+    assert "En anden har gemt, mens du skrev" in text
+    # The colleague's saved title next to the form …
+    assert '<dt>Indsats</dt>\n        <dd class="mb-1">Kvinder i job – første fane</dd>' in text
+    assert "Beskrivelse fra anden fane</textarea>" in text  # … which keeps this user's text
     draft.refresh_from_db()
     assert (draft.title, draft.description) == ("Kvinder i job – første fane", "")
     assert hidden_version(response) == str(draft.version) == "2"
@@ -321,9 +324,10 @@ def test_conflict_names_success_criteria_added_by_a_colleague(cw, draft):
     response = cw.post(edit_url(draft), second_tab)
 
     assert response.status_code == 409
-    assert "Den gemte udgave er forskellig fra din under:" in page_text(response)
-    for heading in ("Succeskriterier", "Kontakt/tovholder"):
-        assert f"<li>{heading}</li>" in page_text(response)
+    text = page_text(response)
+    assert '<dt>Succeskriterier</dt>\n        <dd class="mb-1">Kollegaens succeskriterium' in text
+    assert "<dt>Kontakt/tovholder</dt>" in text
+    assert 'value="Omar Hassan"' in text  # what this user typed is still in the form
 
 
 def test_report_conflict_lets_the_user_save_on_top(frb, final_report):
@@ -335,7 +339,8 @@ def test_report_conflict_lets_the_user_save_on_top(frb, final_report):
 
     conflict = frb.post(report_url, second_tab)
     assert conflict.status_code == 409
-    assert "Fra anden fane" in page_text(conflict)
+    assert "Fra anden fane" in page_text(conflict)  # what this tab typed, in the form
+    assert '<dd class="mb-1">Fra første fane</dd>' in page_text(conflict)  # the saved one
     again = frb.post(report_url, {**second_tab, "version": hidden_version(conflict)})
 
     assert again.status_code == 302

@@ -152,19 +152,72 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_applications(
 # --- Starting an application -------------------------------------------------------------
 
 
-def test_starting_an_application_creates_a_draft_and_opens_it(cw, pool, caseworker):
-    response = cw.post(reverse("mine:start", args=[pool.pk]))
+def test_starting_an_application_saves_nothing_until_the_first_save(cw, pool, caseworker):
+    start = reverse("mine:start", args=[pool.pk])
+    dashboard = page_text(cw.get(reverse("mine:dashboard")))
+    assert f'href="{start}"' in dashboard  # a link: opening the form is not a change
+
+    for _click in range(3):
+        page = cw.get(start)
+        assert page.status_code == 200
+        assert "Ansøgning til Integrationspuljen 2026" in page_text(page)
+    assert not Application.objects.exists()
+
+    data = start_post(page) | {"title": "Sprogcafé", "amount_2026": "75.000"}
+    response = cw.post(start, data)
 
     application = Application.objects.get()
-    assert response.url == url("edit", application)
+    assert response.url == url("edit", application) + "#gemt"
     assert (application.status, application.pool) == (ApplicationStatus.DRAFT, pool)
     assert (application.department, application.created_by) == (caseworker.department, caseworker)
-    assert "Ansøgning til Integrationspuljen 2026" in page_text(cw.get(response.url))
+    assert (application.title, application.requested_amounts.get().amount) == (
+        "Sprogcafé",
+        Decimal("75000"),
+    )
+    assert application.status_changes.get().comment == "Kladde oprettet"
+    assert cw.post(url("edit", application), start_post(cw.get(response.url))).status_code == 302
+    assert Application.objects.count() == 1
+
+
+def start_post(page) -> dict:
+    """The application form as rendered (what pressing "Gem kladde" sends)."""
+    from tests.form_pages import parse_forms
+
+    form = next(f for f in parse_forms(page.content.decode()) if f.id == "application-form")
+    return {name: values if len(values) > 1 else values[0] for name, values in form.data().items()}
+
+
+def test_a_new_application_with_errors_is_not_saved_and_keeps_the_text(cw, pool):
+    start = reverse("mine:start", args=[pool.pk])
+    data = start_post(cw.get(start)) | {"title": "Sprogcafé", "amount_2026": "mange penge"}
+
+    response = cw.post(start, data)
+
+    assert response.status_code == 400
+    assert not Application.objects.exists()
+    assert 'value="Sprogcafé"' in page_text(response)
+    assert 'value="mange penge"' in page_text(response)
+
+
+def test_autosave_of_a_new_application_makes_one_draft_and_moves_the_page(cw, pool):
+    start = reverse("mine:start", args=[pool.pk])
+    data = start_post(cw.get(start)) | {"title": "Autosave"}
+
+    first = cw.post(start, data, headers={"X-Requested-With": "fetch"}).json()
+
+    application = Application.objects.get()
+    assert first["saved"] is True
+    assert first["edit_url"] == url("edit", application)
+    assert first["autosave_url"] == url("autosave", application)
+    again = cw.post(first["autosave_url"], data | {"version": first["version"]})
+    assert again.json()["saved"] is True
+    assert Application.objects.count() == 1
 
 
 @pytest.mark.parametrize("status", [PoolStatus.CLOSED, PoolStatus.PLANNED])
 def test_a_pool_that_is_not_open_cannot_be_started(cw, make_pool, status):
     closed = make_pool(status=status)
+    assert cw.get(reverse("mine:start", args=[closed.pk])).status_code == 404
     assert cw.post(reverse("mine:start", args=[closed.pk])).status_code == 404
     assert not Application.objects.exists()
 

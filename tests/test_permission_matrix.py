@@ -71,7 +71,10 @@ EXPECTED = {
     ),
     "mine:dashboard": (CW_LIST, None),
     # An open pool of the municipality: any of its caseworkers may start an application.
-    "mine:start": (CW_ONLY_POST, row(LOGIN, OK, OK, 404, 403, 403, 403)),
+    "mine:start": (
+        row(LOGIN, 200, 200, 404, 403, 403, 403),
+        row(LOGIN, OK, OK, 404, 403, 403, 403),
+    ),
     "mine:autosave": (CW_ONLY_POST, CW_POST),
     **{f"mine:{n}": (CW_PAGE, CW_POST) for n in ("edit", "submit", "withdraw", "report")},
     **{f"mine:{n}": (CW_PAGE, None) for n in ("detail", "receipt", "pdf", "attachment")},

@@ -178,15 +178,18 @@ def test_two_staff_editing_the_same_pool_cannot_overwrite_each_other(
     client.force_login(staff_user)
     mine["budget"] = "800.000"
     mine["reserved-0-amount"] = "10.000"
-    response = client.post(edit_url, mine, follow=True)
+    response = client.post(edit_url, mine)
 
-    assert response.redirect_chain[-1][0] == edit_url
+    assert response.status_code == 409
     [message] = messages_of(response)
     assert message.startswith("En kollega har ændret puljen")
     pool.refresh_from_db()
     assert pool.budget == Decimal("600000")  # the colleague's budget stands
     assert pool.reserved_total == Decimal("40000")
-    assert form_values(response)["budget"] == "600.000"  # the form now shows what was saved
+    html = response.content.decode()
+    assert '<dt>Budget</dt>\n        <dd class="mb-1">600.000</dd>' in html  # what was saved …
+    assert form_values(response)["budget"] == "800.000"  # … next to what this user typed
+    assert form_values(response)["reserved-0-amount"] == "10.000"
 
 
 def test_budget_cannot_go_below_allocated_and_reserved(

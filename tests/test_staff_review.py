@@ -148,7 +148,12 @@ def test_a_stale_review_is_not_saved_over_a_newer_one(client, staff, application
     assert response.status_code == 409
     assert any("gemt" in m and "mens du redigerede" in m for m in messages_of(response))
     assert Review.objects.get().comment == "Fra fane 1."
-    assert "Fra fane 1." in response.content.decode()  # the form shows what is saved
+    html = response.content.decode()
+    assert '<dd class="mb-1">Fra fane 1.</dd>' in html  # the saved version, shown next to …
+    assert "Fra fane 2.</textarea>" in html  # … the form, which keeps what this tab typed
+    again = client.post(url, review_data(comment="Fra fane 2.", version=version + 1))
+    assert again.status_code == 302
+    assert Review.objects.get().comment == "Fra fane 2."
 
 
 @pytest.mark.parametrize("bad_score", ["0", "6", "4,5", "fem"])

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import FUNDED_STATUSES, Application, ContactPerson, SuccessCriterion
 from grants.services.drafts import CONTACT_FIELDS, CRITERION_FIELDS, DraftContent
 from policies.models import SDG, Goal, GoalKind
-from portal.forms import KronerField
+from portal.forms import DanishDecimalField, KronerField
 from portal.models import Committee
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -135,7 +135,11 @@ class ApplicationForm(forms.ModelForm):
             if name in HELP and not field.help_text:
                 field.help_text = HELP[name]
         self.fields["version"].required = True
-        requested = {row.year: row.amount for row in application.requested_amounts.all()}
+        # A new application is not saved until its first "Gem kladde" (no empty drafts).
+        saved = application.pk is not None
+        requested = (
+            {row.year: row.amount for row in application.requested_amounts.all()} if saved else {}
+        )
         self.amount_fields = []
         for year in application.years:
             name = f"amount_{year}"
@@ -148,6 +152,7 @@ class ApplicationForm(forms.ModelForm):
             self.amount_fields.append(name)
         if not self.is_bound:
             self.initial["version"] = application.version
+        if not self.is_bound and saved:
             chosen = list(application.goals.all())
             self.initial["goals"] = [g for g in chosen if g.kind == GoalKind.OBJECTIVE]
             self.initial["resources"] = [g for g in chosen if g.kind == GoalKind.RESOURCE]
@@ -218,9 +223,10 @@ class CriterionForm(forms.ModelForm):
             "unit": _("Enhed"),
         }
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"target_value": DanishDecimalField}
         help_texts = {
             "text": _("Fx »80 % af deltagerne gennemfører det fulde forløb«."),
-            "target_value": _("Fx 80"),
+            "target_value": _("Fx 80 eller 80,5"),
             "unit": _("Fx %, deltagere"),
         }
 
@@ -228,8 +234,6 @@ class CriterionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
-        self.fields["target_value"].localize = True
-        self.fields["target_value"].widget.is_localized = True
 
 
 ContactFormSet = forms.inlineformset_factory(

@@ -8,7 +8,7 @@ from grants.models import Report
 from grants.services.errors import DomainError
 from grants.services.reports import ReportContent
 from grants.services.spending import check_spending_explained
-from portal.forms import KronerField
+from portal.forms import DanishDecimalField, KronerField
 
 
 class ReportForm(forms.Form):
@@ -49,12 +49,11 @@ class ReportForm(forms.Form):
         self.criterion_rows = []
         for criterion in self.criteria:
             value_name, comment_name = f"achieved_{criterion.pk}", f"comment_{criterion.pk}"
-            self.fields[value_name] = forms.DecimalField(
+            self.fields[value_name] = DanishDecimalField(
                 label=_("Opnået værdi"),
                 required=False,
                 max_digits=14,
                 decimal_places=2,
-                localize=True,
                 help_text=(
                     _("Mål: %(value)s %(unit)s")
                     % {"value": floatformat(criterion.target_value, "-2"), "unit": criterion.unit}

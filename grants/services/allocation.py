@@ -9,19 +9,38 @@ transactions touching the same two years can never deadlock.
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db import transaction
+from django.conf import settings
+from django.db import OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from grants.models import Allocation, Application, Decision, Pool
 from portal.money import format_kroner, to_money
 
-from .errors import DomainError, InsufficientFunds
+from .errors import Busy, DomainError, InsufficientFunds, is_lock_wait
 
 
 def lock_pools(*, municipality_id: int, years: list[int]) -> dict[int, Pool]:
-    """Lock the pools of the given years; call inside a transaction."""
+    """Lock the pools of the given years; call inside a transaction.
+
+    Waits at most POOL_LOCK_TIMEOUT_MS (PostgreSQL) for another action holding a pool; then
+    raises Busy, and the whole transaction is rolled back: nothing is half-saved."""
+    set_lock_timeout()
     pools = Pool.objects.select_for_update().filter(municipality_id=municipality_id, year__in=years)
-    return {pool.year: pool for pool in pools.order_by("pk")}
+    try:
+        return {pool.year: pool for pool in pools.order_by("pk")}
+    except OperationalError as error:
+        if is_lock_wait(error):
+            raise Busy() from error
+        raise
+
+
+def set_lock_timeout() -> None:
+    """For the rest of this transaction, wait at most POOL_LOCK_TIMEOUT_MS for a row lock."""
+    connection = transaction.get_connection()
+    timeout = getattr(settings, "POOL_LOCK_TIMEOUT_MS", 0)
+    if connection.vendor == "postgresql" and timeout:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(timeout)}ms"])
 
 
 def allocate(

@@ -40,8 +40,11 @@ class DraftContent:
     criteria: list[dict] = field(default_factory=list)  # {"id"?, text, target_value, unit}
 
 
-def do_create_draft(*, pool_id: int, actor: User) -> Application:
-    """An empty draft for the caseworker's department, ready to be filled in."""
+def do_create_draft(
+    *, pool_id: int, actor: User, content: DraftContent | None = None
+) -> Application:
+    """A draft for the caseworker's department, with what the user typed on the unsaved
+    "new application" page (the draft is made on its first save, never empty on a click)."""
     with transaction.atomic():
         pool = Pool.objects.select_related("municipality").get(pk=pool_id)
         if pool.municipality_id != actor.municipality_id or actor.department_id is None:
@@ -61,6 +64,9 @@ def do_create_draft(*, pool_id: int, actor: User) -> Application:
             actor=actor,
             comment=_("Kladde oprettet"),
         )
+        application.saved_row_ids = {}
+        if content is not None:
+            _apply_content(application, content)
         return application
 
 
@@ -145,29 +151,34 @@ def do_save_draft(
         check(actor, "edit", application)
         if application.version != expected_version:
             raise EditConflict(changed_headings(application, content))
-        for name, value in content.fields.items():
-            if name in Application.CONTENT_FIELDS:
-                if value is None and not Application._meta.get_field(name).null:
-                    value = ""
-                setattr(application, name, value)
         application.version += 1
-        application.save()
-        application.co_committees.set(content.co_committees)
-        application.goals.set(content.goals)
-        application.sdgs.set(content.sdgs)
-        application.continues.set([a for a in content.continues if a.pk != application.pk])
-        years = application.years
-        for year in years:
-            amount = content.amounts.get(year)
-            if amount is None:
-                RequestedAmount.objects.filter(application=application, year=year).delete()
-            else:
-                RequestedAmount.objects.update_or_create(
-                    application=application, year=year, defaults={"amount": amount}
-                )
-        RequestedAmount.objects.filter(application=application).exclude(year__in=years).delete()
-        application.saved_row_ids = {
-            **_sync_children(ContactPerson, application, content.contacts, CONTACT_FIELDS),
-            **_sync_children(SuccessCriterion, application, content.criteria, CRITERION_FIELDS),
-        }
+        _apply_content(application, content)
         return application
+
+
+def _apply_content(application: Application, content: DraftContent) -> None:
+    """Write the typed content onto a locked (or just created) draft."""
+    for name, value in content.fields.items():
+        if name in Application.CONTENT_FIELDS:
+            if value is None and not Application._meta.get_field(name).null:
+                value = ""
+            setattr(application, name, value)
+    application.save()
+    application.co_committees.set(content.co_committees)
+    application.goals.set(content.goals)
+    application.sdgs.set(content.sdgs)
+    application.continues.set([a for a in content.continues if a.pk != application.pk])
+    years = application.years
+    for year in years:
+        amount = content.amounts.get(year)
+        if amount is None:
+            RequestedAmount.objects.filter(application=application, year=year).delete()
+        else:
+            RequestedAmount.objects.update_or_create(
+                application=application, year=year, defaults={"amount": amount}
+            )
+    RequestedAmount.objects.filter(application=application).exclude(year__in=years).delete()
+    application.saved_row_ids = {
+        **_sync_children(ContactPerson, application, content.contacts, CONTACT_FIELDS),
+        **_sync_children(SuccessCriterion, application, content.criteria, CRITERION_FIELDS),
+    }

@@ -35,3 +35,24 @@ class EditConflict(DomainError):
     def __init__(self, changed: list[str] | None = None, message=None):
         self.changed = changed or []
         super().__init__(message)
+
+
+class Busy(DomainError):
+    """A row this action must lock stayed locked by another action for too long."""
+
+    default_message = _(
+        "Puljen er optaget af en anden handling lige nu. Intet er gemt – prøv igen."
+    )
+
+
+# PostgreSQL: lock_not_available (lock_timeout), query_canceled (statement_timeout).
+LOCK_WAIT_SQLSTATES = {"55P03", "57014"}
+
+
+def is_lock_wait(error: Exception) -> bool:
+    """Did the database give up waiting for a lock (rather than fail for another reason)?"""
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) in LOCK_WAIT_SQLSTATES:
+        return True
+    # SQLite: another writer holds the database longer than its busy timeout.
+    return "database is locked" in str(error)

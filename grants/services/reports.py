@@ -59,6 +59,10 @@ def do_save_report(
         for criterion_id, (value, comment) in content.results.items():
             if criterion_id not in criteria:
                 raise DomainError(_("Succeskriteriet hører ikke til denne indsats."))
+            if value is None and not comment:
+                # Nothing typed: no row (saving an untouched form stores nothing new).
+                CriterionResult.objects.filter(report=report, criterion_id=criterion_id).delete()
+                continue
             CriterionResult.objects.update_or_create(
                 report=report,
                 criterion_id=criterion_id,

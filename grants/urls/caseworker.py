@@ -1,13 +1,13 @@
 from django.urls import path
 
 from grants.views import caseworker as views
-from grants.views import reporting
+from grants.views import new_application, reporting
 
 app_name = "mine"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
-    path("puljer/<int:pool_id>/ny/", views.StartApplicationView.as_view(), name="start"),
+    path("puljer/<int:pool_id>/ny/", new_application.StartApplicationView.as_view(), name="start"),
     path("ansoegninger/<int:pk>/", views.ApplicationDetailView.as_view(), name="detail"),
     path("ansoegninger/<int:pk>/rediger/", views.ApplicationEditView.as_view(), name="edit"),
     path("ansoegninger/<int:pk>/autosave/", views.AutosaveView.as_view(), name="autosave"),

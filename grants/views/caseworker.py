@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
@@ -31,7 +32,7 @@ from grants.models import (
 from grants.rules import may
 from grants.selectors import funding_chain
 from grants.services.attachments import do_add_attachment, do_remove_attachment
-from grants.services.drafts import do_create_draft, do_save_draft
+from grants.services.drafts import do_save_draft
 from grants.services.errors import DomainError, EditConflict
 from grants.services.submission import (
     check_submission_window,
@@ -41,6 +42,15 @@ from grants.services.submission import (
 )
 from grants.services.workflow import do_withdraw
 from grants.views.rescue import TypedContentRescueMixin
+from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
+from portal.forms import format_danish_number
+
+RESCUED_MESSAGE = gettext_lazy(
+    "Du blev logget ud, før dine ændringer blev gemt. Det, du skrev, er hentet "
+    "tilbage herunder – tryk »Gem kladde« for at beholde det."
+)
+NOT_SAVED = gettext_lazy("Kladden er ikke gemt. Ret de markerede felter og gem igen.")
+NOT_AUTOSAVED = gettext_lazy("Ikke gemt automatisk: ret de markerede felter.")
 
 
 class DashboardView(CaseworkerRequiredMixin, TemplateView):
@@ -76,17 +86,6 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
             today=timezone.localdate(),
             **kwargs,
         )
-
-
-class StartApplicationView(CaseworkerRequiredMixin, View):
-    def post(self, request, pool_id: int):
-        pool = get_object_or_404(open_pools_for(request.user), pk=pool_id)
-        try:
-            application = do_create_draft(pool_id=pool.pk, actor=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("mine:dashboard")
-        return redirect("mine:edit", pk=application.pk)
 
 
 class ApplicationMixin(CaseworkerRequiredMixin):
@@ -133,13 +132,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             return redirect("mine:detail", pk=application.pk)
         rescued = self.pop_rescued_post()
         if rescued is not None:
-            messages.warning(
-                request,
-                _(
-                    "Du blev logget ud, før dine ændringer blev gemt. Det, du skrev, er hentet "
-                    "tilbage herunder – tryk »Gem kladde« for at beholde det."
-                ),
-            )
+            messages.warning(request, RESCUED_MESSAGE)
             return self.render_forms(application, *build_forms(application, rescued))
         return self.render_forms(application, *build_forms(application))
 
@@ -150,7 +143,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             return redirect("mine:detail", pk=application.pk)
         form, contacts, criteria = build_forms(application, request.POST)
         if not (form.is_valid() and contacts.is_valid() and criteria.is_valid()):
-            messages.error(request, _("Kladden er ikke gemt. Ret de markerede felter og gem igen."))
+            messages.error(request, NOT_SAVED)
             return self.render_forms(application, form, contacts, criteria, status=400)
         try:
             application = save_from_forms(request, application, form, contacts, criteria)
@@ -159,6 +152,9 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("mine:detail", pk=application.pk)
+        return self.after_save(request, application)
+
+    def after_save(self, request, application):
         anchor = self.handle_attachments(request, application)
         if not self.attachment_refused:
             messages.success(request, _("Kladden er gemt."))
@@ -203,28 +199,56 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
 
     def render_conflict(self, application, form, contacts, criteria, conflict):
         application.refresh_from_db()
+        saved_form = build_forms(application)[0]
         # Keep what the user typed, but let the next save go on top of the newer version.
-        data = self.request.POST.copy()
-        data["version"] = str(application.version)
+        data = with_version(self.request.POST, application.version)
         form, contacts, criteria = build_forms(application, data)
         form.is_valid()
+        contacts.is_valid()
+        criteria.is_valid()
+        rows = []
+        criteria_heading, contacts_heading = _("Succeskriterier"), _("Kontakt/tovholder")
+        if criteria_heading in conflict.changed:
+            saved_rows = [
+                " ".join(
+                    part
+                    for part in (
+                        c.text,
+                        format_danish_number(c.target_value) if c.target_value is not None else "",
+                        c.unit,
+                    )
+                    if part
+                )
+                for c in application.success_criteria.all()
+            ]
+            rows.append((criteria_heading, "\n".join(saved_rows) or _("(tomt)")))
+        if contacts_heading in conflict.changed:
+            saved_rows = [
+                ", ".join(part for part in (c.name, c.email, c.phone) if part)
+                for c in application.contacts.all()
+            ]
+            rows.append((contacts_heading, "\n".join(saved_rows) or _("(tomt)")))
         return self.render_forms(
             application,
             form,
             contacts,
             criteria,
-            status=409,
+            status=CONFLICT_STATUS,
             conflict={"changed": conflict.changed, "by": last_saved_by(application)},
+            saved_version=saved_version(application, form, saved_form, extra_rows=rows),
         )
 
-    def render_forms(self, application, form, contacts, criteria, status=200, conflict=None):
+    def render_forms(
+        self, application, form, contacts, criteria, status=200, conflict=None, **extra
+    ):
         context = self.get_context_data(
+            **extra,
             application=application,
             form=form,
             contacts=contacts,
             criteria=criteria,
             conflict=conflict,
-            attachments=application.attachments.all(),
+            attachments=application.attachments.all() if application.pk else [],
             returned_comment=returned_comment(application),
             funding_history=funding_chain(application),
             deadline_passed=deadline_passed(application),
@@ -239,10 +263,7 @@ class AutosaveView(ApplicationMixin, View):
         application = self.get_application()
         form, contacts, criteria = build_forms(application, request.POST)
         if not (form.is_valid() and contacts.is_valid() and criteria.is_valid()):
-            return JsonResponse(
-                {"saved": False, "message": _("Ikke gemt automatisk: ret de markerede felter.")},
-                status=400,
-            )
+            return JsonResponse({"saved": False, "message": NOT_AUTOSAVED}, status=400)
         try:
             application = save_from_forms(request, application, form, contacts, criteria)
         except EditConflict as conflict:
@@ -257,16 +278,23 @@ class AutosaveView(ApplicationMixin, View):
             )
         except DomainError as error:
             return JsonResponse({"saved": False, "message": str(error.message)}, status=400)
-        saved_at = date_format(timezone.localtime(application.updated_at), "TIME_FORMAT")
-        return JsonResponse(
-            {
-                "saved": True,
-                "version": application.version,
-                "message": _("Gemt automatisk kl. %(time)s") % {"time": saved_at},
-                # {form prefix: id}: new rows get their ids, removed rows lose theirs.
-                "row_ids": application.saved_row_ids,
-            }
-        )
+        return autosaved(application)
+
+
+def autosaved(application: Application) -> JsonResponse:
+    saved_at = date_format(timezone.localtime(application.updated_at), "TIME_FORMAT")
+    return JsonResponse(
+        {
+            "saved": True,
+            "version": application.version,
+            "message": _("Gemt automatisk kl. %(time)s") % {"time": saved_at},
+            # {form prefix: id}: new rows get their ids, removed rows lose theirs.
+            "row_ids": application.saved_row_ids,
+            # A new application's first save made the draft: the page moves to its address.
+            "edit_url": reverse("mine:edit", args=[application.pk]),
+            "autosave_url": reverse("mine:autosave", args=[application.pk]),
+        }
+    )
 
 
 def returned_comment(application: Application) -> StatusChange | None:

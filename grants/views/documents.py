@@ -17,9 +17,10 @@ from grants.documents.pdf import action_plan_pdf, recommendation_pdf
 from grants.filters import ReviewQueueFilter, with_requested_total
 from grants.results import project_results
 from grants.selectors import pool_balance, pool_spending
-from grants.services.errors import DomainError
+from grants.services.errors import DomainError, EditConflict
 from policies.models import ActionPlan
 from policies.services import do_update_introduction
+from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 from portal.exports import csv_writer
 
 PDF = "application/pdf"
@@ -95,11 +96,23 @@ class ActionPlanView(ActionPlanMixin, TemplateView):
                     expected_version=form.cleaned_data["version"],
                     introduction=form.cleaned_data["introduction"],
                 )
+            except EditConflict:
+                return self.render_conflict(plan)
             except DomainError as error:
                 messages.error(request, error.message)
             else:
                 messages.success(request, _("Indledningen er gemt."))
         return redirect("dokumenter:action-plan", pk=plan.pk)
+
+    def render_conflict(self, plan):
+        """Keep what this user typed; show the colleague's saved introduction next to it."""
+        plan.refresh_from_db()
+        saved = IntroductionForm(initial={"introduction": plan.introduction})
+        mine = IntroductionForm(with_version(self.request.POST, plan.version))
+        mine.is_valid()
+        context = self.get_context_data(saved_version=saved_version(plan, mine, saved))
+        context["form"] = mine
+        return self.render_to_response(context, status=CONFLICT_STATUS)
 
 
 class ActionPlanPdfView(ActionPlanMixin, View):

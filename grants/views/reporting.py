@@ -16,6 +16,7 @@ from grants.services.reports import (
     missing_for_report,
 )
 from grants.views.rescue import TypedContentRescueMixin
+from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 
 
 class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateView):
@@ -41,7 +42,7 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
             )
         return self.render(report, form or ReportForm(report=report))
 
-    def render(self, report, form, status=200):
+    def render(self, report, form, status=200, **extra):
         return self.render_to_response(
             self.get_context_data(
                 report=report,
@@ -54,6 +55,7 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
                     if form.is_bound
                     else missing_for_report(report)
                 ),
+                **extra,
             ),
             status=status,
         )
@@ -79,9 +81,9 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
             # Keep what was typed, but let the next save go on top of the newer version.
             messages.error(request, conflict.message)
             report.refresh_from_db()
-            data = request.POST.copy()
-            data["version"] = str(report.version)
-            return self.render(report, ReportForm(data, report=report), status=409)
+            mine = ReportForm(with_version(request.POST, report.version), report=report)
+            version = saved_version(report, mine, ReportForm(report=report))
+            return self.render(report, mine, status=CONFLICT_STATUS, saved_version=version)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("mine:report", pk=report.pk)

@@ -29,7 +29,7 @@ from grants.models import ApplicationStatus, Attachment, GrantCondition
 from grants.rules import APPLICATION_ACTIONS, is_conflicted, may, refusal
 from grants.selectors import funding_chain, missing_following_pools
 from grants.services.decisions import do_record_decision
-from grants.services.errors import DomainError, EditConflict
+from grants.services.errors import Busy, DomainError, EditConflict
 from grants.services.follow_up import (
     do_activate,
     do_carry_over,
@@ -47,6 +47,8 @@ from grants.services.review import (
     suggested_amounts,
 )
 from grants.services.workflow import do_return_for_changes
+from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
+from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 
 S = ApplicationStatus
 
@@ -123,7 +125,8 @@ class ActionView(StaffRequiredMixin, View):
                     messages.error(request, error)
             return redirect("sekretariat:application", pk=pk)
         try:
-            self.perform(application, form)
+            with lock_waits_as_busy():
+                self.perform(application, form)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -240,9 +243,21 @@ class FormPageView(StaffRequiredMixin, TemplateView):
 
     action: str
 
-    def render(self, application, form, status=200):
-        context = self.get_context_data(application=application, form=form)
+    def render(self, application, form, status=200, **extra):
+        context = self.get_context_data(application=application, form=form, **extra)
         return self.render_to_response(context, status=status)
+
+    def conflict_object(self, application):
+        """The row whose newer version caused the conflict (for who saved it and when)."""
+        return application
+
+    def render_conflict(self, application, mine_data):
+        """Keep what this user typed; show the saved version next to it."""
+        saved = self.get_form(application)
+        mine = self.get_form(application, with_version(mine_data, saved.initial.get("version")))
+        mine.is_valid()
+        version = saved_version(self.conflict_object(application), mine, saved)
+        return self.render(application, mine, status=CONFLICT_STATUS, saved_version=version)
 
     def get(self, request, pk: int):
         application = get_staff_application(request, pk)
@@ -259,10 +274,14 @@ class FormPageView(StaffRequiredMixin, TemplateView):
             messages.error(request, _("Intet er gemt. Ret de markerede felter."))
             return self.render(application, form, status=400)
         try:
-            self.save(application, form)
+            with lock_waits_as_busy():
+                self.save(application, form)
         except EditConflict as conflict:
             messages.error(request, conflict.message)
-            return self.render(application, self.get_form(application), status=409)
+            return self.render_conflict(application, request.POST)
+        except Busy as error:
+            messages.error(request, error.message)
+            return self.render(application, form, status=BUSY_STATUS)
         except DomainError as error:
             messages.error(request, error.message)
             return self.render(application, form, status=400)
@@ -278,6 +297,9 @@ class ReviewView(FormPageView):
     def get_form(self, application, data=None):
         review = application.reviews.filter(reviewer=self.request.user).first()
         return ReviewForm(data, application=application, review=review)
+
+    def conflict_object(self, application):
+        return application.reviews.filter(reviewer=self.request.user).first()
 
     def save(self, application, form):
         do_save_review(

@@ -26,6 +26,8 @@ from grants.models import (
 from grants.selectors import missing_following_pools, pool_balance, pool_spending
 from grants.services.errors import DomainError, EditConflict
 from grants.services.pools import PoolContent, do_create_pool, do_set_pool_status, do_update_pool
+from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
+from portal.money import format_kroner
 
 OPEN_REPORT_STATUSES = [ReportStatus.REQUESTED, ReportStatus.SUBMITTED, ReportStatus.RETURNED]
 
@@ -110,9 +112,28 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
         lines = ReservedLineFormSet(data, instance=pool, prefix="reserved")
         return form, lines
 
-    def render(self, pool, form, lines, status=200):
-        context = self.get_context_data(pool=pool, form=form, lines=lines)
+    def render(self, pool, form, lines, status=200, **extra):
+        context = self.get_context_data(pool=pool, form=form, lines=lines, **extra)
         return self.render_to_response(context, status=status)
+
+    def render_conflict(self, pool):
+        """Keep what this user typed; show the colleague's saved pool next to it."""
+        pool.refresh_from_db()
+        saved_form, saved_lines = self.build(pool)
+        form, lines = self.build(pool, with_version(self.request.POST, pool.version))
+        form.is_valid()
+        lines.is_valid()
+        line_rows = []
+        saved_text = "\n".join(
+            f"{line.title}: {format_kroner(line.amount)}" for line in pool.reserved_lines.all()
+        )
+        mine_text = "\n".join(
+            f"{row['title']}: {format_kroner(row['amount'])}" for row in reserved_rows(lines)
+        )
+        if saved_text != mine_text:
+            line_rows.append((str(_("Reserverede linjer")), saved_text or str(_("(ingen)"))))
+        version = saved_version(pool, form, saved_form, extra_rows=line_rows)
+        return self.render(pool, form, lines, status=CONFLICT_STATUS, saved_version=version)
 
     def get(self, request, *args, **kwargs):
         pool = self.get_pool()
@@ -146,7 +167,7 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
                     "se de gemte værdier og ret igen."
                 ),
             )
-            return redirect("sekretariat:pool-edit", pk=pool.pk)
+            return self.render_conflict(pool)
         except DomainError as error:
             messages.error(request, error.message)
             return self.render(pool, form, lines, status=400)

@@ -9,9 +9,10 @@ from django.views.generic import TemplateView
 from grants.access import StaffRequiredMixin, staff_reports
 from grants.forms.staff import ReportDecisionForm
 from grants.models import ReportStatus
-from grants.services.errors import DomainError
+from grants.services.errors import Busy, DomainError
 from grants.services.follow_up import do_accept_report, do_return_report
 from grants.services.spending import overspending, overspent_report_ids
+from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
 
 
 class ReportsOverviewView(StaffRequiredMixin, TemplateView):
@@ -65,21 +66,23 @@ class StaffReportView(StaffRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         comment = form.cleaned_data["comment"]
         try:
-            if "accept" in request.POST:
-                do_accept_report(
-                    report_id=report.pk,
-                    actor=request.user,
-                    comment=comment,
-                    spent=form.amounts(),
-                    acknowledge_overspend=form.cleaned_data["acknowledge_overspend"],
-                )
-                messages.success(request, _("Rapporten er godkendt."))
-            else:
-                do_return_report(report_id=report.pk, actor=request.user, comment=comment)
-                messages.success(
-                    request, _("Rapporten er sendt retur, og ansøgeren har fået besked.")
-                )
+            with lock_waits_as_busy():
+                if "accept" in request.POST:
+                    do_accept_report(
+                        report_id=report.pk,
+                        actor=request.user,
+                        comment=comment,
+                        spent=form.amounts(),
+                        acknowledge_overspend=form.cleaned_data["acknowledge_overspend"],
+                    )
+                    messages.success(request, _("Rapporten er godkendt."))
+                else:
+                    do_return_report(report_id=report.pk, actor=request.user, comment=comment)
+                    messages.success(
+                        request, _("Rapporten er sendt retur, og ansøgeren har fået besked.")
+                    )
         except DomainError as error:
             messages.error(request, error.message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            status = BUSY_STATUS if isinstance(error, Busy) else 400
+            return self.render_to_response(self.get_context_data(form=form), status=status)
         return redirect("sekretariat:report", pk=report.pk)

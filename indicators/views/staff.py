@@ -5,9 +5,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django.views.generic.base import ContextMixin, TemplateResponseMixin
 
 from grants.access import StaffRequiredMixin
 from grants.services.errors import DomainError, EditConflict
+from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 
 from ..forms import ImportForm, IndicatorForm, MeasurementForm
 from ..imports import COLUMNS, do_import_measurements
@@ -30,8 +32,8 @@ class IndicatorListView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(items=assessed(indicators), **kwargs)
 
 
-class IndicatorEditView(StaffRequiredMixin, TemplateView):
-    """Create (no pk) or edit an indicator; its measurements are listed and added here too."""
+class IndicatorPageMixin(StaffRequiredMixin, TemplateResponseMixin, ContextMixin):
+    """The indicator page: its form, its measurements and the "add measurement" form."""
 
     template_name = "indicators/staff/form.html"
 
@@ -40,16 +42,36 @@ class IndicatorEditView(StaffRequiredMixin, TemplateView):
             return None
         return get_object_or_404(staff_indicators(self.request.user), pk=self.kwargs["pk"])
 
-    def render(self, indicator, form, measurement_form=None, status=200):
+    def render(self, indicator, form, measurement_form=None, status=200, **extra):
         return self.render_to_response(
             self.get_context_data(
                 indicator=indicator,
                 form=form,
                 measurement_form=measurement_form or MeasurementForm(),
                 measurements=indicator.measurements.all() if indicator else [],
+                **extra,
             ),
             status=status,
         )
+
+    def render_conflict(self):
+        """Keep what this user typed; show the colleague's saved indicator next to it."""
+        current = self.get_indicator()
+        municipality = self.request.user.municipality
+        saved = IndicatorForm(instance=current, municipality=municipality)
+        mine = IndicatorForm(
+            with_version(self.request.POST, current.version),
+            instance=current,
+            municipality=municipality,
+        )
+        mine.is_valid()
+        version = saved_version(current, mine, saved)
+        current.refresh_from_db()  # validating `mine` wrote the typed values onto it
+        return self.render(current, mine, status=CONFLICT_STATUS, saved_version=version)
+
+
+class IndicatorEditView(IndicatorPageMixin, View):
+    """Create (no pk) or edit an indicator; its measurements are listed and added here too."""
 
     def get(self, request, *args, **kwargs):
         indicator = self.get_indicator()
@@ -76,7 +98,7 @@ class IndicatorEditView(StaffRequiredMixin, TemplateView):
                 request,
                 _("En kollega har ændret indikatoren, mens du redigerede. Intet er overskrevet."),
             )
-            return redirect("indikatorer:edit", pk=indicator.pk)
+            return self.render_conflict()
         except DomainError as error:
             messages.error(request, error.message)
             return self.render(indicator, form, status=400)
@@ -84,24 +106,35 @@ class IndicatorEditView(StaffRequiredMixin, TemplateView):
         return redirect("indikatorer:edit", pk=saved.pk)
 
 
-class MeasurementAddView(StaffRequiredMixin, View):
+class MeasurementAddView(IndicatorPageMixin, View):
+    """The "add measurement" form of the indicator page. Refused input comes back on that
+    page with what was typed; a measurement a colleague added for the same year meanwhile
+    is shown next to it."""
+
     def post(self, request, pk: int):
-        indicator = get_object_or_404(staff_indicators(request.user), pk=pk)
+        indicator = self.get_indicator()
+        indicator_form = IndicatorForm(instance=indicator, municipality=request.user.municipality)
         form = MeasurementForm(request.POST)
         if not form.is_valid():
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                for error in errors:
-                    messages.error(request, f"{label}: {error}" if label else error)
-            return redirect("indikatorer:edit", pk=pk)
+            messages.error(request, _("Målingen er ikke tilføjet. Ret de markerede felter."))
+            return self.render(indicator, indicator_form, form, status=400)
         try:
             do_add_measurement(
                 indicator=indicator, measurement=form.save(commit=False), actor=request.user
             )
         except DomainError as error:
             messages.error(request, error.message)
-        else:
-            messages.success(request, _("Målingen er tilføjet."))
+            existing = indicator.measurements.filter(
+                year=form.cleaned_data["year"], period=form.cleaned_data["period"]
+            ).first()
+            extra = {}
+            if existing is not None:
+                extra["saved_version"] = saved_version(
+                    existing, MeasurementForm(request.POST), MeasurementForm(instance=existing)
+                )
+            status = CONFLICT_STATUS if existing is not None else 400
+            return self.render(indicator, indicator_form, form, status=status, **extra)
+        messages.success(request, _("Målingen er tilføjet."))
         return redirect("indikatorer:edit", pk=pk)
 
 

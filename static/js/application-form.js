@@ -6,7 +6,7 @@
   if (!form) return;
   const status = form.querySelector("[data-autosave-status]");
   const versionInput = form.querySelector("input[name=version]");
-  const url = form.dataset.autosaveUrl;
+  let url = form.dataset.autosaveUrl;
   const DELAY_MS = 2500;
   let timer = null;
   let saving = false;
@@ -65,6 +65,12 @@
       }
       const result = await response.json();
       if (result.saved) {
+        if (result.autosave_url && result.autosave_url !== url) {
+          // A new application's first save made the draft: from now on save that draft.
+          url = result.autosave_url;
+          form.action = result.edit_url;
+          window.history.replaceState(null, "", result.edit_url);
+        }
         versionInput.value = result.version;
         applyRowIds(result.row_ids || {});
         say(result.message, false);

@@ -26,7 +26,7 @@ def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot,
     screenshot(page, "caseworker-1-dashboard")
 
     # Start a new application in the open (example) pool and save a first draft.
-    page.get_by_role("button", name="Start en ny ansøgning").click()
+    page.get_by_role("link", name="Start en ny ansøgning").click()
     page.get_by_label("Indsats", exact=True).fill("Sprogcafé for nytilkomne kvinder")
     page.get_by_role("button", name="Gem kladde").click()
     assert page.get_by_text("Kladden er gemt.").is_visible()
@@ -85,7 +85,7 @@ def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot,
 
 def test_autosave_keeps_typing_without_pressing_save(demo_server, page):
     log_in(page, demo_server, "frb-sagsbehandler")
-    page.get_by_role("button", name="Start en ny ansøgning").click()
+    page.get_by_role("link", name="Start en ny ansøgning").click()
     page.get_by_label("Indsats", exact=True).fill("Autosave-prøve")
     page.get_by_label("Hvem er målgruppen for indsatsen?").fill("Unge nytilkomne")
     status = page.locator("[data-autosave-status]")
@@ -100,7 +100,7 @@ def test_autosave_keeps_typing_without_pressing_save(demo_server, page):
 
 def test_success_criteria_rows_can_be_added_with_the_button(demo_server, page):
     log_in(page, demo_server, "frb-sagsbehandler")
-    page.get_by_role("button", name="Start en ny ansøgning").click()
+    page.get_by_role("link", name="Start en ny ansøgning").click()
     page.get_by_label("Indsats", exact=True).fill("Flere rækker")
     page.get_by_label("Succeskriterium").first.fill("Første kriterium")
     page.get_by_role("button", name="Tilføj succeskriterium").click()

@@ -1,0 +1,89 @@
+"""Edit conflicts: keep what this user typed and show what the other person saved.
+
+Every optimistic-lock form does the same on a conflict: the form comes back (status 409)
+bound to this user's POST – with the hidden version moved to the saved one, so pressing save
+again lets this user's version win – and next to it the saved values that differ, from
+`saved_version(...)`, shown by templates/_edit_conflict.html."""
+
+from dataclasses import dataclass, field
+
+from django.forms import BoundField
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+CONFLICT_STATUS = 409
+NOT_COMPARED = {"version", "csrfmiddlewaretoken"}
+
+
+@dataclass
+class SavedVersion:
+    """The other person's saved version: who, when, and each field that differs."""
+
+    by: str = ""
+    date: str = ""
+    time: str = ""
+    rows: list[tuple[str, str]] = field(default_factory=list)  # (label, saved value as shown)
+
+
+def with_version(data: QueryDict, version) -> QueryDict:
+    """This user's POST, with the version the next save must be on top of."""
+    data = data.copy()
+    data["version"] = str(version)
+    return data
+
+
+def shown(bound: BoundField) -> str:
+    """A field's value as the user reads it on the page (choices by their labels)."""
+    # As the widget writes it into the page, so a saved date and a typed one compare alike.
+    value = bound.field.widget.format_value(bound.value())
+    values = value if isinstance(value, list | tuple) else [value]
+    choices = getattr(bound.field, "choices", None)
+    labels = {}
+    if choices is not None:
+        for key, label in choices:
+            if isinstance(label, list | tuple):  # option groups
+                labels.update({str(k): str(v) for k, v in label})
+            else:
+                labels[str(getattr(key, "value", key))] = str(label)
+    texts = []
+    for item in values:
+        text = "" if item is None else str(getattr(item, "pk", item))
+        if text:
+            texts.append(labels.get(text, text))
+    return ", ".join(texts)
+
+
+def differing(mine, saved, names=None) -> list[tuple[str, str]]:
+    """(label, saved value) for every field whose saved value differs from what was typed."""
+    rows = []
+    for name in names or saved.fields:
+        if name in NOT_COMPARED or name not in mine.fields or saved[name].is_hidden:
+            continue
+        saved_text = shown(saved[name])
+        if saved_text.strip().replace("\r\n", "\n") != shown(mine[name]).strip().replace(
+            "\r\n", "\n"
+        ):
+            rows.append((str(saved.fields[name].label or name), saved_text or _("(tomt)")))
+    return rows
+
+
+def saved_version(obj, mine=None, saved=None, *, extra_rows=()) -> SavedVersion:
+    """Who saved `obj` last and when (from its history, if it has one), and what differs."""
+    by, at = "", getattr(obj, "updated_at", None)
+    history = getattr(obj, "history", None)
+    if history is not None:
+        record = history.order_by("-history_date").select_related("history_user").first()
+        if record is not None:
+            at = record.history_date
+            if record.history_user is not None:
+                by = record.history_user.get_full_name() or record.history_user.get_username()
+    rows = differing(mine, saved) if mine is not None and saved is not None else []
+    local = timezone.localtime(at) if at else None
+    return SavedVersion(
+        by=by or _("en kollega"),
+        date=date_format(local, "DATE_FORMAT") if local else "",
+        time=date_format(local, "TIME_FORMAT") if local else "",
+        rows=[*rows, *extra_rows],
+    )

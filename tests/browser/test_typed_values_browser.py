@@ -1,0 +1,87 @@
+"""In a real browser: what the caseworker typed survives saving twice and reloading.
+
+The success criterion's target "80,5" was rendered as `<input type="number" value="80,50">`,
+which Chromium shows as empty and submits as "" – the second "Gem kladde" erased it."""
+
+import pytest
+
+from grants.models import Application, Pool
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_server(live_server):
+    from portal.demo import load_demo
+
+    load_demo()
+    return live_server
+
+
+def log_in(page, server, username):
+    page.goto(server.url + "/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill("demo")
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(server.url + "/mine/")
+
+
+def test_numbers_survive_two_saves_and_reloads(demo_server, page, screenshot):
+    log_in(page, demo_server, "frb-sagsbehandler")
+    page.get_by_role("link", name="Start en ny ansøgning").click()
+    assert not Application.objects.filter(municipality__slug="frederiksberg", title="").exists()
+    page.get_by_label("Indsats", exact=True).fill("Tal der bliver")
+    year = page.locator("input[name^=amount_]").first.get_attribute("name").split("_")[1]
+    page.get_by_label(f"Beløb {year}", exact=True).fill("150.000,50")
+    page.get_by_label("Succeskriterium").first.fill("Andel i job")
+    page.get_by_label("Måltal (valgfrit)").first.fill("80,5")
+    page.get_by_label("Enhed").first.fill("%")
+    screenshot(page, "typing-1-filled")
+    page.get_by_role("button", name="Gem kladde").click()
+    assert page.get_by_text("Kladden er gemt.").is_visible()
+
+    for step in ("2-after-first-save", "3-after-second-save"):
+        page.reload()
+        assert page.get_by_label("Måltal (valgfrit)").first.input_value() == "80,5"
+        assert page.get_by_label(f"Beløb {year}", exact=True).input_value() == "150.000,50"
+        screenshot(page, f"typing-{step}")
+        page.get_by_role("button", name="Gem kladde").click()
+        assert page.get_by_text("Kladden er gemt.").is_visible()
+
+    page.reload()
+    assert page.get_by_label("Måltal (valgfrit)").first.input_value() == "80,5"
+    application = Application.objects.get(title="Tal der bliver")
+    criterion = application.success_criteria.get()
+    assert str(criterion.target_value) == "80.50"
+    assert str(application.requested_amounts.get(year=year).amount) == "150000.50"
+    assert Application.objects.filter(title="Tal der bliver").count() == 1
+
+
+def test_two_tabs_editing_the_pool_keep_both_versions(
+    demo_server, page, screenshot, axe_violations
+):
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    page.goto(demo_server.url + "/login/")
+    page.get_by_label("Brugernavn").fill("frb-sekretariat")
+    page.get_by_label("Adgangskode").fill("demo")
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(demo_server.url + "/sekretariat/")
+    url = f"{demo_server.url}/sekretariat/puljer/{pool.pk}/rediger/"
+    other = page.context.new_page()
+    other.goto(url)
+    page.goto(url)
+
+    other.get_by_label("Beskrivelse").fill("Skrevet i den første fane")
+    other.get_by_role("button", name="Gem").click()
+    page.get_by_label("Beskrivelse").fill("Skrevet i den anden fane")
+    page.get_by_role("button", name="Gem").click()
+
+    panel = page.locator("#conflict")
+    assert "Skrevet i den første fane" in panel.inner_text()
+    assert "Ansøgningsfrist" not in panel.inner_text()  # only what differs is listed
+    assert page.get_by_label("Beskrivelse").input_value() == "Skrevet i den anden fane"
+    assert axe_violations(page) == []
+    screenshot(page, "typing-4-pool-conflict")
+    page.get_by_role("button", name="Gem").click()
+    assert page.get_by_text("Puljen er gemt.").is_visible()
+    assert Pool.objects.get(pk=pool.pk).description == "Skrevet i den anden fane"

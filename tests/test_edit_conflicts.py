@@ -1,0 +1,132 @@
+"""Two people edit the same thing: the second keeps what they typed and sees the first's.
+
+For every optimistic-lock form: A and B open the form; A saves; B saves with other text →
+409, B's text is still in the form, A's saved text is shown next to it ("Gemt af …"), and
+B's next save goes through on top of A's."""
+
+import pytest
+from django.test import Client
+from django.urls import resolve, reverse
+
+from grants.models import Pool
+from indicators.models import Indicator, Measurement
+from policies.models import ActionPlan
+from portal.models import User
+from tests.form_pages import parse_forms
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_tab() -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username="frb-sekretariat"))
+    return client
+
+
+def form_data(response, action_name: str, **typed) -> dict:
+    """The form on the page posting to `action_name`, as rendered, with `typed` filled in."""
+    page = response.wsgi_request.path
+    for form in parse_forms(response.content.decode()):
+        if resolve((form.action or page).split("?")[0]).view_name == action_name:
+            data = {k: v if len(v) > 1 else v[0] for k, v in form.data().items()}
+            return data | typed
+    raise AssertionError(f"no form posting to {action_name}")
+
+
+def assert_conflict_shows_both(response, saved_text: str, typed_text: str):
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "En anden har gemt, mens du skrev" in html
+    assert "Gemt af Demo Sekretariat" in html or "Gemt af en kollega" in html
+    assert f'<dd class="mb-1">{saved_text}</dd>' in html  # the other person's version
+    assert typed_text in html.split('id="conflict"', 1)[1]  # this user's, in the form below
+
+
+def two_tabs_conflict(url, action, field, first, second, stored):
+    """A and B open `url`; A saves `first`, B saves `second`; B then saves again."""
+    a, b = staff_tab(), staff_tab()
+    data_a = form_data(a.get(url), action, **{field: first})
+    data_b = form_data(b.get(url), action, **{field: second})
+    assert a.post(url, data_a).status_code == 302
+    assert stored() == first
+
+    conflict = b.post(url, data_b)
+
+    assert_conflict_shows_both(conflict, first, second)
+    assert stored() == first  # nothing of B's is saved yet
+    again = b.post(url, form_data(conflict, action))
+    assert again.status_code == 302
+    assert stored() == second
+    return conflict
+
+
+def test_action_plan_introduction(demo):
+    plan = ActionPlan.objects.filter(policy__municipality__slug="frederiksberg").first()
+    conflict = two_tabs_conflict(
+        reverse("dokumenter:action-plan", args=[plan.pk]),
+        "dokumenter:action-plan",
+        "introduction",
+        "Indledning skrevet af A",
+        "Indledning skrevet af B",
+        lambda: ActionPlan.objects.get(pk=plan.pk).introduction,
+    )
+    assert '<details class="d-print-none" open>' in conflict.content.decode()
+
+
+def test_pool_edit(demo):
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    two_tabs_conflict(
+        reverse("sekretariat:pool-edit", args=[pool.pk]),
+        "sekretariat:pool-edit",
+        "description",
+        "Beskrivelse fra A",
+        "Beskrivelse fra B",
+        lambda: Pool.objects.get(pk=pool.pk).description,
+    )
+
+
+def test_indicator_edit(demo):
+    indicator = Indicator.objects.filter(municipality__slug="frederiksberg").first()
+    two_tabs_conflict(
+        reverse("indikatorer:edit", args=[indicator.pk]),
+        "indikatorer:edit",
+        "source",
+        "Kilde fra A",
+        "Kilde fra B",
+        lambda: Indicator.objects.get(pk=indicator.pk).source,
+    )
+
+
+def test_add_measurement_for_a_year_a_colleague_just_added(demo):
+    indicator = Indicator.objects.filter(municipality__slug="frederiksberg").first()
+    url = reverse("indikatorer:edit", args=[indicator.pk])
+    action = "indikatorer:measurement-add"
+    add = reverse(action, args=[indicator.pk])
+    a, b = staff_tab(), staff_tab()
+    typed = {"year": "2031", "period": "", "source": "DST"}
+    data_a = form_data(a.get(url), action, **typed, value="12,5", note="Fra A")
+    data_b = form_data(b.get(url), action, **typed, value="13", note="Fra B")
+    assert a.post(add, data_a).status_code == 302
+
+    conflict = b.post(add, data_b)
+
+    assert_conflict_shows_both(conflict, "12,5", 'value="13"')
+    html = conflict.content.decode()
+    assert "Fra B</textarea>" in html or 'value="Fra B"' in html
+    assert Measurement.objects.get(indicator=indicator, year=2031).value == 12.5
+
+
+def test_refused_measurement_keeps_what_was_typed(demo):
+    indicator = Indicator.objects.filter(municipality__slug="frederiksberg").first()
+    url = reverse("indikatorer:edit", args=[indicator.pk])
+    action = "indikatorer:measurement-add"
+    client = staff_tab()
+    data = form_data(client.get(url), action, year="2031", value="tolv", note="Min note")
+
+    response = client.post(reverse(action, args=[indicator.pk]), data)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="tolv"' in html
+    assert "Min note" in html
+    assert not Measurement.objects.filter(indicator=indicator, year=2031).exists()
