@@ -188,6 +188,8 @@ PAGES = {
     "sekretariat:personal-data": ("staff", None),
     "dokumenter:action-plans": ("staff", None),
     "dokumenter:action-plan": ("staff", "action_plan"),
+    "dokumenter:action-plan-create": ("staff", None),
+    "dokumenter:action-plan-edit": ("staff", "action_plan"),
     "dokumenter:results": ("staff", None),
     "indikatorer:list": ("staff", None),
     "indikatorer:create": ("staff", None),
@@ -232,6 +234,7 @@ EDIT_ACTIONS = {
     "sekretariat:pool-edit",
     "sekretariat:review",
     "dokumenter:action-plan",
+    "dokumenter:action-plan-edit",
     "indikatorer:edit",
 }
 # Form actions that act; what "as rendered" must do there.
@@ -240,6 +243,7 @@ ACT_ACTIONS = {
     "mine:submit": "submits",
     "mine:withdraw": "withdraws",
     "sekretariat:pool-create": "creates a pool",
+    "dokumenter:action-plan-create": "creates an action plan (a title is required)",
     "sekretariat:pool-status": "changes the pool's status",
     "sekretariat:start-review": "starts the review",
     "sekretariat:return": "returns the application (a comment is required)",
@@ -411,7 +415,7 @@ def test_every_admin_form_with_a_number_saves_unchanged(world):
     client.force_login(world["admin"])
     failures = []
     tried = []
-    for model, _model_admin in admin_models_with_numbers():
+    for model, model_admin in admin_models_with_numbers():
         obj = model.objects.order_by("pk").first()
         assert obj is not None, f"the demo has no {model.__name__}: add one to the world"
         url = reverse(
@@ -422,6 +426,9 @@ def test_every_admin_form_with_a_number_saves_unchanged(world):
         form = next(f for f in parse_forms(response.content.decode()) if f.id.endswith("_form"))
         if form.unreadable_numbers:
             failures.append(f"{url}: {[(f.name, f.rendered) for f in form.unreadable_numbers]}")
+        tried.append(model.__name__)
+        if getattr(model_admin, "money_rows", False):
+            continue  # view-only in the admin: nothing to post (tests/test_admin_money.py)
         before = snapshot()
         data = form.data(("_save", "Gem", "Gem"))
         response = client.post(url, data)
@@ -430,6 +437,5 @@ def test_every_admin_form_with_a_number_saves_unchanged(world):
         changed = diff(before, snapshot())
         if changed:
             failures.append(f"{url}: saving as rendered changed {changed}")
-        tried.append(model.__name__)
     assert failures == []
     assert {"Pool", "SuccessCriterion", "Indicator", "Measurement"} <= set(tried)

@@ -96,7 +96,8 @@ class ActionPlanView(ActionPlanMixin, TemplateView):
                     expected_version=form.cleaned_data["version"],
                     introduction=form.cleaned_data["introduction"],
                 )
-            except EditConflict:
+            except EditConflict as conflict:
+                messages.error(request, conflict.message)
                 return self.render_conflict(plan)
             except DomainError as error:
                 messages.error(request, error.message)

@@ -13,10 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def situation(live_server):
-    from portal.demo import load_demo
-
-    load_demo()
+def situation(live_server, demo):
     caseworker = User.objects.get(username="frb-sagsbehandler")
     report = Report.objects.get(application__title="Kvinder i job", kind=ReportKind.FINAL)
     results = {c.pk: (Decimal("75"), "") for c in report.application.success_criteria.all()}

@@ -19,10 +19,7 @@ MAIN_LINKS = {
 
 
 @pytest.fixture
-def demo_server(live_server):
-    from portal.demo import load_demo
-
-    load_demo()
+def demo_server(live_server, demo):
     return live_server
 
 

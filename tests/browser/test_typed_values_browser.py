@@ -11,10 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo_server(live_server):
-    from portal.demo import load_demo
-
-    load_demo()
+def demo_server(live_server, demo):
     return live_server
 
 
