@@ -18,6 +18,7 @@ from policies.models import Goal
 from portal.filters import KronerFilter
 from portal.models import Committee, Municipality
 from portal.money import ZERO
+from portal.params import id_param
 
 
 def funded_projects() -> QuerySet[Application]:
@@ -77,9 +78,9 @@ def relevant_municipality_id(data) -> int | None:
         return None
     if slug := data.get("kommune"):
         return Municipality.objects.filter(slug=slug).values_list("pk", flat=True).first()
-    if (pk := data.get("maal", "")).isdigit() and len(pk) < 10:
+    if (pk := id_param(data.get("maal"))) is not None:
         return Goal.objects.filter(pk=pk).values_list("policy__municipality", flat=True).first()
-    if (pk := data.get("udvalg", "")).isdigit() and len(pk) < 10:
+    if (pk := id_param(data.get("udvalg"))) is not None:
         return Committee.objects.filter(pk=pk).values_list("municipality", flat=True).first()
     return None
 

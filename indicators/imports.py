@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.params import id_param
+
 from .models import Indicator, Measurement
 
 COLUMNS = ["indikator_id", "aar", "periode", "vaerdi", "sammenligning", "kilde", "note"]
@@ -98,16 +100,13 @@ def parse(data: bytes, *, municipality_id: int) -> ImportResult:
             continue
         problems = []
         indicator_id = row.get("indikator_id", "")
-        if (
-            not (indicator_id.isdecimal() and indicator_id.isascii())
-            or int(indicator_id) not in indicators
-        ):
+        if id_param(indicator_id) not in indicators:
             problems.append(
                 _("»indikator_id« %(value)s er ikke en af kommunens indikatorer")
                 % {"value": indicator_id or "–"}
             )
         year = row.get("aar", "")
-        if not (year.isdecimal() and year.isascii()) or int(year) not in YEAR_RANGE:
+        if id_param(year) not in YEAR_RANGE:
             problems.append(_("»aar« skal være et årstal mellem 1990 og 2100"))
         values = {}
         for column in ("vaerdi", "sammenligning"):

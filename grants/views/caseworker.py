@@ -44,6 +44,7 @@ from grants.services.workflow import do_withdraw
 from grants.views.rescue import TypedContentRescueMixin
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 from portal.forms import format_danish_number
+from portal.params import id_param
 
 RESCUED_MESSAGE = gettext_lazy(
     "Du blev logget ud, før dine ændringer blev gemt. Det, du skrev, er hentet "
@@ -185,10 +186,10 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
                 messages.success(
                     request, _("%(name)s er vedhæftet.") % {"name": attachment.original_name}
                 )
-        remove_id = request.POST.get("remove_attachment", "")
-        if remove_id.isdecimal() and remove_id.isascii():
+        remove_id = id_param(request.POST.get("remove_attachment"))
+        if remove_id is not None:
             anchor = "#bilag"
-            attachment = get_object_or_404(application.attachments, pk=int(remove_id))
+            attachment = get_object_or_404(application.attachments, pk=remove_id)
             try:
                 do_remove_attachment(attachment=attachment, actor=request.user)
             except DomainError as error:

@@ -22,6 +22,7 @@ from policies.models import ActionPlan
 from policies.services import do_update_introduction
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 from portal.exports import csv_writer
+from portal.params import id_param
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -239,10 +240,10 @@ class ResultsView(StaffRequiredMixin, TemplateView):
 
     def get_entries(self):
         applications = staff_applications(self.request.user)
-        pool_id = self.request.GET.get("pulje", "")
+        pool_id = id_param(self.request.GET.get("pulje"))
         pool = None
-        if pool_id.isdecimal() and pool_id.isascii():
-            pool = get_object_or_404(staff_pools(self.request.user), pk=int(pool_id))
+        if pool_id is not None:
+            pool = get_object_or_404(staff_pools(self.request.user), pk=pool_id)
             applications = applications.filter(pool=pool)
         return pool, project_results(applications)
 

@@ -28,6 +28,7 @@ from grants.services.errors import DomainError, EditConflict
 from grants.services.pools import PoolContent, do_create_pool, do_set_pool_status, do_update_pool
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 from portal.money import format_kroner
+from portal.params import id_param
 
 OPEN_REPORT_STATUSES = [ReportStatus.REQUESTED, ReportStatus.SUBMITTED, ReportStatus.RETURNED]
 
@@ -92,12 +93,13 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
     def prefill(self) -> dict:
         """A pool for a missing following year: ?aar=2028&politik=3&titel=… from the link."""
         query, initial = self.request.GET, {}
-        if query.get("aar", "").isdecimal():
-            initial["year"] = int(query["aar"])
-        if query.get("politik", "").isdecimal():
-            initial["policy"] = int(query["politik"])
-        if query.get("handleplan", "").isdecimal():
-            initial["action_plan"] = int(query["handleplan"])
+        for parameter, name in (
+            ("aar", "year"),
+            ("politik", "policy"),
+            ("handleplan", "action_plan"),
+        ):
+            if (value := id_param(query.get(parameter))) is not None:
+                initial[name] = value
         if query.get("titel"):
             initial["title"] = query["titel"][:200]
         return initial
