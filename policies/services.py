@@ -98,6 +98,22 @@ def _attach_pools(plan: ActionPlan, actor: User, pool_ids: list[int]) -> None:
             pool.save(update_fields=["action_plan", "version"])
 
 
+def _lock_plan(actor: User, action_plan_id: int, expected_version: int, *, conflict) -> ActionPlan:
+    """The plan under a row lock, if it is of the actor's municipality and still the version
+    the actor edited; call inside a transaction."""
+    _check_actor(actor)
+    plan = (
+        ActionPlan.objects.select_for_update()
+        .filter(policy__municipality_id=actor.municipality_id, pk=action_plan_id)
+        .first()
+    )
+    if plan is None:
+        raise DomainError(_("Handleplanen findes ikke i din kommune."))
+    if plan.version != expected_version:
+        raise EditConflict(message=conflict)
+    return plan
+
+
 def do_create_action_plan(*, actor: User, content: ActionPlanContent) -> ActionPlan:
     _check_actor(actor)
     with transaction.atomic():
@@ -112,23 +128,16 @@ def do_create_action_plan(*, actor: User, content: ActionPlanContent) -> ActionP
 def do_update_action_plan(
     *, action_plan_id: int, actor: User, expected_version: int, content: ActionPlanContent
 ) -> ActionPlan:
-    _check_actor(actor)
     with transaction.atomic():
-        plan = (
-            ActionPlan.objects.select_for_update()
-            .filter(policy__municipality_id=actor.municipality_id)
-            .filter(pk=action_plan_id)
-            .first()
+        plan = _lock_plan(
+            actor,
+            action_plan_id,
+            expected_version,
+            conflict=_(
+                "En kollega har ændret handleplanen, mens du redigerede. Det, du skrev, "
+                "står herunder; gem igen for at lade din udgave gælde."
+            ),
         )
-        if plan is None:
-            raise DomainError(_("Handleplanen findes ikke i din kommune."))
-        if plan.version != expected_version:
-            raise EditConflict(
-                message=_(
-                    "En kollega har ændret handleplanen, mens du redigerede. Det, du skrev, "
-                    "står herunder; gem igen for at lade din udgave gælde."
-                )
-            )
         _apply(plan, actor, content)
         plan.version += 1
         _save(plan)
@@ -143,18 +152,15 @@ def do_update_introduction(
     """The action plan's introduction, as the committee staff of its municipality write it.
     Refuses if a colleague saved meanwhile; the history row names the actor."""
     with transaction.atomic():
-        plan = (
-            ActionPlan.objects.select_for_update().select_related("policy").get(pk=action_plan_id)
+        plan = _lock_plan(
+            actor,
+            action_plan_id,
+            expected_version,
+            conflict=_(
+                "En kollega har ændret indledningen, mens du skrev. Intet er "
+                "overskrevet: se den gemte tekst og ret igen."
+            ),
         )
-        if not actor.is_committee_staff or actor.municipality_id != plan.policy.municipality_id:
-            raise DomainError(_("Handleplanen hører ikke til din kommune."))
-        if plan.version != expected_version:
-            raise EditConflict(
-                message=_(
-                    "En kollega har ændret indledningen, mens du skrev. Intet er "
-                    "overskrevet: se den gemte tekst og ret igen."
-                )
-            )
         plan.introduction = introduction
         plan.version += 1
         plan._history_user = actor

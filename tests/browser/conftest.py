@@ -107,3 +107,12 @@ def axe_violations():
         ]
 
     return run
+
+
+def log_in(page, server, username, lands_on="/mine/"):
+    """Log in through the real login form as a demo user (password `demo`)."""
+    page.goto(server.url + "/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill("demo")
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(server.url + lands_on)

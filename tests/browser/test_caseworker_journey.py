@@ -3,6 +3,7 @@
 import pytest
 
 from grants.models import Application, ApplicationStatus
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -10,14 +11,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def demo_server(live_server, demo):
     return live_server
-
-
-def log_in(page, server, username):
-    page.goto(server.url + "/login/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill("demo")
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(server.url + "/mine/")
 
 
 def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot, axe_violations):

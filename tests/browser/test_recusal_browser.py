@@ -3,6 +3,7 @@ the application disappears for them, while a colleague still sees them."""
 
 import pytest
 
+from tests.browser.conftest import log_in
 from tests.browser.test_staff_journey import submitted  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -10,17 +11,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ACTIONS = ("Start behandling", "Bedøm ansøgningen", "Send retur")
 
 
-def log_in(page, server, username):
-    page.goto(server.url + "/login/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill("demo")
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(server.url + "/sekretariat/")
-
-
 def test_a_conflicted_member_sees_no_actions(submitted, page, screenshot, axe_violations):  # noqa: F811
     server, application, _pool = submitted
-    log_in(page, server, "frb-sekretariat")
+    log_in(page, server, "frb-sekretariat", lands_on="/sekretariat/")
     page.goto(f"{server.url}/sekretariat/ansoegninger/{application.pk}/")
     for name in ACTIONS:
         assert page.get_by_text(name, exact=True).count() > 0, name

@@ -6,6 +6,7 @@ which Chromium shows as empty and submits as "" – the second "Gem kladde" eras
 import pytest
 
 from grants.models import Application, Pool
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,14 +14,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def demo_server(live_server, demo):
     return live_server
-
-
-def log_in(page, server, username):
-    page.goto(server.url + "/login/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill("demo")
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(server.url + "/mine/")
 
 
 def test_numbers_survive_two_saves_and_reloads(demo_server, page, screenshot):
