@@ -7,7 +7,7 @@ again lets this user's version win – and next to it the saved values that diff
 
 from dataclasses import dataclass, field
 
-from django.forms import BoundField
+from django.forms import BoundField, CheckboxInput
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -67,6 +67,55 @@ def differing(mine, saved, names=None) -> list[tuple[str, str]]:
         ):
             rows.append((str(saved.fields[name].label or name), saved_text or _("(tomt)")))
     return rows
+
+
+def base_instance(obj, version):
+    """`obj` as it was at `version`, the version this user loaded (from its history), or None."""
+    history = getattr(obj, "history", None)
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        return None
+    if history is None:
+        return None
+    record = history.filter(version=version).order_by("-history_date").first()
+    return record.instance if record is not None else None
+
+
+def _same(a: str, b: str) -> bool:
+    return a.strip().replace("\r\n", "\n") == b.strip().replace("\r\n", "\n")
+
+
+def rebase(data: QueryDict, mine, base, saved) -> tuple[QueryDict, list[tuple[str, str]]]:
+    """This user's POST, where every field they left as they loaded it (`base`) takes the
+    colleague's saved value instead: saving again then keeps both people's changes, and only
+    what this user changed wins. Returns the data and (label, saved value) of each field
+    taken from the colleague. Fields of formsets are not rebased."""
+    data = data.copy()
+    taken = []
+    for name in saved.fields:
+        if name in NOT_COMPARED or saved[name].is_hidden or name not in mine.fields:
+            continue
+        if name not in base.fields:
+            continue
+        base_text, saved_text = shown(base[name]), shown(saved[name])
+        if not _same(shown(mine[name]), base_text) or _same(saved_text, base_text):
+            continue
+        key, widget = saved.add_prefix(name), saved.fields[name].widget
+        value = saved[name].value()
+        if isinstance(widget, CheckboxInput):
+            if value:
+                data[key] = "on"
+            else:
+                data.pop(key, None)
+        else:
+            formatted = widget.format_value(value)
+            if isinstance(formatted, list | tuple):
+                data.setlist(key, [str(item) for item in formatted])
+            else:
+                data[key] = "" if formatted is None else str(formatted)
+        taken.append((str(saved.fields[name].label or name), saved_text or _("(tomt)")))
+    return data, taken
 
 
 def saved_version(obj, mine=None, saved=None, *, extra_rows=()) -> SavedVersion:

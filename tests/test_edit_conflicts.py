@@ -130,3 +130,57 @@ def test_refused_measurement_keeps_what_was_typed(demo):
     assert 'value="tolv"' in html
     assert "Min note" in html
     assert not Measurement.objects.filter(indicator=indicator, year=2031).exists()
+
+
+def caseworker_tab() -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username="frb-sagsbehandler"))
+    return client
+
+
+def test_saving_after_a_conflict_keeps_the_colleagues_other_changes(demo):
+    """A changes the budget and the description; B, from the same starting point, changes only
+    the description. B's form comes back with A's budget in it, so B's second save keeps A's
+    budget and only B's description wins (it used to put the old budget back silently)."""
+    from decimal import Decimal
+
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    url, action = reverse("sekretariat:pool-edit", args=[pool.pk]), "sekretariat:pool-edit"
+    a, b = staff_tab(), staff_tab()
+    data_a = form_data(a.get(url), action, budget="950.000", description="Skrevet af A")
+    data_b = form_data(b.get(url), action, description="Skrevet af B")
+    assert a.post(url, data_a).status_code == 302
+
+    conflict = b.post(url, data_b)
+
+    assert conflict.status_code == 409
+    shown_again = form_data(conflict, action)
+    assert shown_again["budget"] == "950.000"  # A's budget, taken into B's form
+    assert shown_again["description"] == "Skrevet af B"  # B's own text kept
+    assert "950.000" in conflict.content.decode().split('id="conflict"', 1)[1]
+    assert b.post(url, shown_again).status_code == 302
+    pool.refresh_from_db()
+    assert (pool.budget, pool.description) == (Decimal("950000"), "Skrevet af B")
+
+
+def test_a_draft_conflict_keeps_the_colleagues_other_headings(demo):
+    from grants.services.drafts import do_create_draft
+
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    draft = do_create_draft(pool_id=pool.pk, actor=caseworker)
+    url, action = reverse("mine:edit", args=[draft.pk]), "mine:edit"
+    a, b = caseworker_tab(), caseworker_tab()
+    data_a = form_data(a.get(url), action, target_group="Målgruppe af A", save="")
+    data_b = form_data(b.get(url), action, challenge="Udfordring af B", save="")
+    assert a.post(url, data_a).status_code == 302
+
+    conflict = b.post(url, data_b)
+
+    assert conflict.status_code == 409
+    shown_again = form_data(conflict, action, save="")
+    assert shown_again["target_group"] == "Målgruppe af A"
+    assert shown_again["challenge"] == "Udfordring af B"
+    assert b.post(url, shown_again).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.target_group, draft.challenge) == ("Målgruppe af A", "Udfordring af B")

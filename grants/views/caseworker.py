@@ -42,7 +42,7 @@ from grants.services.submission import (
 )
 from grants.services.workflow import do_withdraw
 from grants.views.rescue import TypedContentRescueMixin
-from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
+from portal.conflicts import CONFLICT_STATUS, base_instance, rebase, saved_version, with_version
 from portal.forms import format_danish_number
 from portal.params import id_param
 
@@ -199,15 +199,20 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
         return anchor
 
     def render_conflict(self, application, form, contacts, criteria, conflict):
+        base = base_instance(application, self.request.POST.get("version"))
         application.refresh_from_db()
         saved_form = build_forms(application)[0]
-        # Keep what the user typed, but let the next save go on top of the newer version.
-        data = with_version(self.request.POST, application.version)
+        # Keep what the user typed, but let the next save go on top of the newer version;
+        # fields this user did not touch take the colleague's values (no silent revert).
+        data, taken = with_version(self.request.POST, application.version), []
+        if base is not None:
+            mine_form = build_forms(application, data)[0]
+            data, taken = rebase(data, mine_form, build_forms(base)[0], saved_form)
         form, contacts, criteria = build_forms(application, data)
         form.is_valid()
         contacts.is_valid()
         criteria.is_valid()
-        rows = []
+        rows = list(taken)
         criteria_heading, contacts_heading = _("Succeskriterier"), _("Kontakt/tovholder")
         if criteria_heading in conflict.changed:
             saved_rows = [

@@ -26,7 +26,7 @@ from grants.models import (
 from grants.selectors import missing_following_pools, pool_balance, pool_spending
 from grants.services.errors import DomainError, EditConflict
 from grants.services.pools import PoolContent, do_create_pool, do_set_pool_status, do_update_pool
-from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
+from portal.conflicts import CONFLICT_STATUS, base_instance, rebase, saved_version, with_version
 from portal.money import format_kroner
 from portal.params import id_param
 
@@ -120,9 +120,14 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
 
     def render_conflict(self, pool):
         """Keep what this user typed; show the colleague's saved pool next to it."""
+        base = base_instance(pool, self.request.POST.get("version"))
         pool.refresh_from_db()
         saved_form, saved_lines = self.build(pool)
-        form, lines = self.build(pool, with_version(self.request.POST, pool.version))
+        data, taken = with_version(self.request.POST, pool.version), []
+        if base is not None:
+            # Fields this user did not touch take the colleague's values (no silent revert).
+            data, taken = rebase(data, self.build(pool, data)[0], self.build(base)[0], saved_form)
+        form, lines = self.build(pool, data)
         form.is_valid()
         lines.is_valid()
         line_rows = []
@@ -134,7 +139,7 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
         )
         if saved_text != mine_text:
             line_rows.append((str(_("Reserverede linjer")), saved_text or str(_("(ingen)"))))
-        version = saved_version(pool, form, saved_form, extra_rows=line_rows)
+        version = saved_version(pool, form, saved_form, extra_rows=[*taken, *line_rows])
         return self.render(pool, form, lines, status=CONFLICT_STATUS, saved_version=version)
 
     def get(self, request, *args, **kwargs):
