@@ -207,6 +207,7 @@ class SuccessCriterionAdmin(MunicipalityScopedAdmin):
 @admin.register(StatusChange)
 class StatusChangeAdmin(MunicipalityScopedAdmin):
     municipality_path = "application__municipality"
+    money_rows = audit_records = True  # the record of what happened: shown, never changed
     list_display = ["application", "from_status", "to_status", "actor", "at"]
     list_filter = ["application__municipality", "to_status"]
     search_fields = ["application__title", "comment"]
@@ -251,6 +252,8 @@ class ProposedAmountAdmin(MunicipalityScopedAdmin):
 @admin.register(ConflictOfInterest)
 class ConflictOfInterestAdmin(MunicipalityScopedAdmin):
     municipality_path = "application__municipality"
+    # Declared through the staff pages (grants.services.review); a declaration is a record.
+    money_rows = audit_records = True
     list_display = ["application", "user", "declared_at"]
     list_filter = ["application__municipality"]
     search_fields = ["application__title", "reason"]

@@ -34,6 +34,34 @@ def guarded_field_names(model) -> list[str]:
     ]
 
 
+# Rows that own money or a case: moving a row from one of these to another (an application to
+# another pool or municipality, a report to another application, a pool to another
+# municipality's policy) would move money and cases past the services. Named by label, since
+# the ground imports no app (docs/decisions.md, "Layers").
+OWNERS = {
+    "portal.municipality",
+    "portal.department",
+    "portal.committee",
+    "policies.policy",
+    "policies.actionplan",
+    "grants.pool",
+    "grants.application",
+    "grants.report",
+    "grants.review",
+    "grants.decision",
+    "grants.recommendation",
+}
+
+
+def owner_field_names(model) -> list[str]:
+    """Foreign keys of `model` to a row that owns money or a case: fixed once the row exists."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.many_to_one and field.related_model._meta.label_lower in OWNERS
+    ]
+
+
 def holds_money(model) -> bool:
     """Whether deleting a row of `model` would delete money or a workflow status."""
     if guarded_field_names(model):
@@ -55,9 +83,15 @@ class MoneyGuardedAdmin(admin.ModelAdmin):
     money_rows = False
     where_to_change = ""
 
+    # Records of what happened (status changes, conflict declarations) are never deleted.
+    audit_records = False
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        return fields + [name for name in guarded_field_names(self.model) if name not in fields]
+        guarded = guarded_field_names(self.model)
+        if obj is not None and (guarded or holds_money(self.model) or self.audit_records):
+            guarded += owner_field_names(self.model)
+        return fields + [name for name in dict.fromkeys(guarded) if name not in fields]
 
     def has_add_permission(self, request):
         return not self.money_rows and super().has_add_permission(request)
@@ -67,7 +101,11 @@ class MoneyGuardedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Deleting a pool, an application or a report would take its money rows with it.
-        return not holds_money(self.model) and super().has_delete_permission(request, obj)
+        return (
+            not self.audit_records
+            and not holds_money(self.model)
+            and super().has_delete_permission(request, obj)
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if self.where_to_change and request.method == "GET":

@@ -1,0 +1,97 @@
+"""The admin cannot move a case or its money to another owner, nor delete the record of what
+happened (found by an attack: an approved application moved to another municipality's pool,
+a report moved to another application made carry-over possible, status changes deleted)."""
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    ConflictOfInterest,
+    Pool,
+    Report,
+    StatusChange,
+)
+from portal.admin_tools import MoneyGuardedAdmin, owner_field_names
+from portal.models import User
+from tests.form_pages import parse_forms
+
+
+def admin_client():
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    return client
+
+
+def change_form(client, obj):
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    page = client.get(url)
+    assert page.status_code == 200, url
+    form = next(f for f in parse_forms(page.content.decode()) if f.id.endswith("_form"))
+    return url, {k: v if len(v) > 1 else v[0] for k, v in form.data(("_save", "", "")).items()}
+
+
+@pytest.mark.django_db
+def test_every_guarded_admin_fixes_its_owners_once_the_row_exists(demo):
+    """The class: every admin of a row with money, a status or money below it shows the
+    row's owners (pool, application, municipality, policy …) read-only on the change form."""
+    checked = []
+    for model, model_admin in admin.site._registry.items():
+        if not isinstance(model_admin, MoneyGuardedAdmin):
+            continue
+        obj = model.objects.first()
+        owners = owner_field_names(model)
+        if obj is None or not owners:
+            continue
+        request = type("R", (), {"user": User.objects.get(username="admin")})()
+        readonly = model_admin.get_readonly_fields(request, obj)
+        from portal.admin_tools import guarded_field_names, holds_money
+
+        if guarded_field_names(model) or holds_money(model) or model_admin.audit_records:
+            assert set(owners) <= set(readonly), (model.__name__, set(owners) - set(readonly))
+            checked.append(model.__name__)
+    assert {"Application", "Report", "Pool", "StatusChange"} <= set(checked)
+
+
+@pytest.mark.django_db
+def test_an_approved_application_cannot_move_to_another_pool_or_municipality(demo):
+    application = Application.objects.filter(status=ApplicationStatus.ACTIVE).first()
+    other = Pool.objects.exclude(municipality=application.municipality).first()
+    client = admin_client()
+    url, data = change_form(client, application)
+    data.update(pool=str(other.pk), municipality=str(other.municipality_id))
+    client.post(url, data)
+    moved = Application.objects.get(pk=application.pk)
+    assert (moved.pool_id, moved.municipality_id) == (
+        application.pool_id,
+        application.municipality_id,
+    )
+
+
+@pytest.mark.django_db
+def test_a_report_cannot_move_to_another_application(demo):
+    report = Report.objects.first()
+    other = Application.objects.exclude(pk=report.application_id).first()
+    client = admin_client()
+    url, data = change_form(client, report)
+    data["application"] = str(other.pk)
+    client.post(url, data)
+    assert Report.objects.get(pk=report.pk).application_id == report.application_id
+
+
+@pytest.mark.django_db
+def test_status_changes_and_conflict_declarations_cannot_be_deleted(demo):
+    from grants.services.review import do_declare_conflict
+
+    application = Application.objects.filter(status=ApplicationStatus.ACTIVE).first()
+    staff = User.objects.get(username="frb-sekretariat")
+    do_declare_conflict(application_id=application.pk, user=staff, reason="Min søster")
+    client = admin_client()
+    for obj in (StatusChange.objects.first(), ConflictOfInterest.objects.first()):
+        name = f"admin:{obj._meta.app_label}_{obj._meta.model_name}_delete"
+        response = client.post(reverse(name, args=[obj.pk]), {"post": "yes"})
+        assert response.status_code == 403
+        assert type(obj).objects.filter(pk=obj.pk).exists()
