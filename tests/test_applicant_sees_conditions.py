@@ -58,3 +58,9 @@ def test_applicant_sees_other_conditions_and_targets_on_the_page_and_in_the_pdf(
     assert "Evaluering året efter – senest 31. december 2027" in text
     assert "Deltagerne kommer i job (mål: 25 deltagere)" in text
     assert "Forløbet evalueres (mål: 12,50 %)" in text
+
+    # Staff see what they recorded, too.
+    staff_page = visible_text(
+        staff_client.get(reverse("sekretariat:application", args=[application.pk])).content.decode()
+    )
+    assert "Øvrige vilkår" in staff_page and CONDITIONS in staff_page

@@ -98,3 +98,21 @@ def test_every_page_speaks_the_readers_language_and_no_internal_word(client, dem
     print(len(pages), sorted(pages))
     assert len(pages) >= len(start) - 1, sorted(pages)
     assert _findings(pages, language) == []
+
+
+def test_templates_format_dates_by_name_only():
+    """The class behind "2. December 2026" on English pages: a literal format ("j. F Y")
+    is Danish in any language; the named formats follow the page's language
+    (portal/formats/)."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    literal = re.compile(r'\|date:"(?![A-Z_]+_FORMAT")')
+    offenders = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in templates.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if literal.search(line)
+    ]
+    assert offenders == []
