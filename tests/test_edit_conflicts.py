@@ -184,3 +184,25 @@ def test_a_draft_conflict_keeps_the_colleagues_other_headings(demo):
     assert b.post(url, shown_again).status_code == 302
     draft.refresh_from_db()
     assert (draft.target_group, draft.challenge) == ("Målgruppe af A", "Udfordring af B")
+
+
+def test_only_earlier_years_grants_can_be_continued(demo):
+    """'Viderefører tidligere ansøgning(er)' offered grants of the same year (fresh eyes)."""
+    import re
+
+    from grants.models import Application, ApplicationStatus
+    from grants.services.drafts import do_create_draft
+
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    same_year = Application.objects.filter(
+        municipality=pool.municipality, status=ApplicationStatus.ACTIVE
+    ).first()
+    Application.objects.filter(pk=same_year.pk).update(pool=pool)
+    draft = do_create_draft(pool_id=pool.pk, actor=caseworker)
+    html = caseworker_tab().get(reverse("mine:edit", args=[draft.pk])).content.decode()
+    select = html.split('name="continues"', 1)[1].split("</select>", 1)[0]
+    offered = re.findall(r'<option value="(\d+)"[^>]*>[^<]*\((\d{4})\)', select)
+    assert offered, "earlier grants are offered"
+    assert all(int(year) < pool.year for _, year in offered)
+    assert str(same_year.pk) not in {pk for pk, _ in offered}

@@ -116,3 +116,22 @@ def test_templates_format_dates_by_name_only():
         if literal.search(line)
     ]
     assert offenders == []
+
+
+def test_money_is_shown_by_the_kroner_filter_only():
+    """'80,50 kr.' was shown as '81 kr.' where a template rounded with floatformat; money is
+    formatted in one place (portal/templatetags/money.py)."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    rounded_money = re.compile(
+        r"floatformat[^}]*\}\}\s*kr\b|floatformat[^%]*%\}[^{]*\{\{[^}]*\}\}\s*kr\b"
+    )
+    offenders = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in templates.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if rounded_money.search(line)
+    ]
+    assert offenders == []

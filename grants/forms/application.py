@@ -124,7 +124,12 @@ class ApplicationForm(forms.ModelForm):
         self.fields["goals"].queryset = policy.goals.filter(kind=GoalKind.OBJECTIVE)
         self.fields["resources"].queryset = policy.goals.filter(kind=GoalKind.RESOURCE)
         self.fields["continues"].queryset = (
-            Application.objects.filter(municipality=municipality, status__in=FUNDED_STATUSES)
+            # Only earlier years' grants can be continued.
+            Application.objects.filter(
+                municipality=municipality,
+                status__in=FUNDED_STATUSES,
+                pool__year__lt=application.pool.year,
+            )
             .exclude(pk=application.pk)
             .select_related("pool")
             .order_by("-pool__year", "title")
