@@ -1,0 +1,50 @@
+"""At 390 px no page of any role scrolls sideways (fresh eyes found the report list 643 px
+wide, and the history table pushing application pages to 448 px)."""
+
+import pytest
+from django.urls import reverse
+
+from grants.models import Application, ApplicationStatus, Pool, Report
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def pages(role):
+    active = Application.objects.filter(
+        municipality__slug="frederiksberg", status=ApplicationStatus.ACTIVE
+    ).first()
+    pool = Pool.objects.filter(municipality__slug="frederiksberg").order_by("year").first()
+    report = Report.objects.filter(application__municipality__slug="frederiksberg").first()
+    if role == "staff":
+        return [
+            reverse("sekretariat:home"),
+            reverse("sekretariat:reports"),
+            reverse("sekretariat:application", args=[active.pk]),
+            reverse("sekretariat:pool", args=[pool.pk]),
+            reverse("sekretariat:queue", args=[pool.pk]),
+            reverse("dokumenter:results"),
+            reverse("sekretariat:report", args=[report.pk]),
+        ]
+    return [
+        reverse("mine:dashboard"),
+        reverse("mine:detail", args=[active.pk]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "lands_on"),
+    [("frb-sekretariat", "staff", "/sekretariat/"), ("frb-sagsbehandler", "caseworker", "/mine/")],
+)
+def test_no_page_scrolls_sideways_on_a_phone(
+    live_server, demo, phone_page, screenshot, username, role, lands_on
+):
+    log_in(phone_page, live_server, username, lands_on=lands_on)
+    too_wide = {}
+    for path in pages(role):
+        phone_page.goto(live_server.url + path)
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[path] = width
+    screenshot(phone_page, f"phone-width-{role}")
+    assert too_wide == {}
