@@ -2,13 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import Goal, Target
-from portal.forms import DanishDecimalField
+from portal.forms import DanishDecimalField, LimitedTextMixin
 from portal.models import Committee
 
 from .models import Indicator, Measurement
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(LimitedTextMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -69,7 +69,7 @@ class IndicatorForm(forms.ModelForm):
         return data
 
 
-class MeasurementForm(forms.ModelForm):
+class MeasurementForm(LimitedTextMixin, forms.ModelForm):
     class Meta:
         model = Measurement
         fields = ["year", "period", "value", "comparison_value", "source", "note"]

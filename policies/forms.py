@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Pool
+from portal.forms import LimitedTextMixin
 
 from .models import SDG, ActionPlan, Policy
 from .services import ActionPlanContent
 
 
-class ActionPlanForm(forms.Form):
+class ActionPlanForm(LimitedTextMixin, forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     policy = forms.ModelChoiceField(label=_("Politik"), queryset=Policy.objects.none())
     year_start = forms.IntegerField(label=_("Fra år"), min_value=2000, max_value=2100)

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -162,3 +163,22 @@ class KronerFilterField(KronerField):
         if isinstance(value, str) and re.fullmatch(r"\d+\.\d{1,2}", value.strip()):
             return to_money(value.strip())
         return super().to_python(value)
+
+
+# Free text: long enough for any honest answer (about ten pages), short enough that one
+# answer cannot tie up a worker rendering the PDF copy (an attack posted three million
+# characters and the PDF ran into the 30-second timeout).
+TEXT_MAX_LENGTH = 20_000
+
+
+class LimitedTextMixin:
+    """Gives every text field of the form without a limit of its own `TEXT_MAX_LENGTH`,
+    checked on the server and announced to the browser (`maxlength`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.max_length = TEXT_MAX_LENGTH
+                field.validators.append(validators.MaxLengthValidator(TEXT_MAX_LENGTH))
+                field.widget.attrs.setdefault("maxlength", str(TEXT_MAX_LENGTH))

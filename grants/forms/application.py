@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import FUNDED_STATUSES, Application, ContactPerson, SuccessCriterion
 from grants.services.drafts import CONTACT_FIELDS, CRITERION_FIELDS, DraftContent
 from policies.models import SDG, Goal, GoalKind
-from portal.forms import DanishDecimalField, KronerField
+from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin
 from portal.models import Committee
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -52,7 +52,7 @@ HELP = {
 }
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(LimitedTextMixin, forms.ModelForm):
     co_committees = forms.ModelMultipleChoiceField(
         queryset=Committee.objects.none(),
         required=False,
@@ -198,7 +198,7 @@ def rows_from(formset, names: tuple) -> list[dict]:
     return rows
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(LimitedTextMixin, forms.ModelForm):
     class Meta:
         model = ContactPerson
         fields = ["name", "title", "department", "email", "phone"]
@@ -218,7 +218,7 @@ class ContactForm(forms.ModelForm):
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(LimitedTextMixin, forms.ModelForm):
     class Meta:
         model = SuccessCriterion
         fields = ["text", "target_value", "unit"]

@@ -8,10 +8,10 @@ from grants.models import Report
 from grants.services.errors import DomainError
 from grants.services.reports import ReportContent
 from grants.services.spending import check_spending_explained
-from portal.forms import DanishDecimalField, KronerField
+from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin
 
 
-class ReportForm(forms.Form):
+class ReportForm(LimitedTextMixin, forms.Form):
     summary = forms.CharField(
         label=_("Sammenfatning"),
         required=False,

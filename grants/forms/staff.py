@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import DecisionOutcome, Pool, ReportKind, ReservedLine
 from grants.models.review import REVIEW_CRITERIA, Review
 from policies.models import ActionPlan, Policy
-from portal.forms import KronerField
+from portal.forms import KronerField, LimitedTextMixin
 from portal.models import Committee
 
 DEFAULT_APPEAL_GUIDANCE = _(
@@ -40,7 +40,7 @@ class YearAmountsMixin:
         return [self[f"amount_{year}"] for year in self.years]
 
 
-class PoolForm(forms.ModelForm):
+class PoolForm(LimitedTextMixin, forms.ModelForm):
     budget = KronerField(label=_("Budget"), help_text=_("Puljens samlede ramme for året."))
     evaluation_threshold = KronerField(
         label=_("Grænse for samarbejdsaftale"),
@@ -100,7 +100,7 @@ class PoolForm(forms.ModelForm):
         return year
 
 
-class ReservedLineForm(forms.ModelForm):
+class ReservedLineForm(LimitedTextMixin, forms.ModelForm):
     amount = KronerField(label=_("Beløb"))
 
     class Meta:
@@ -116,7 +116,7 @@ ReservedLineFormSet = forms.inlineformset_factory(
 SCORE_CHOICES = [("", _("Ikke vurderet"))] + [(str(n), str(n)) for n in range(1, 6)]
 
 
-class ReviewForm(YearAmountsMixin, forms.Form):
+class ReviewForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
     comment = forms.CharField(
         label=_("Vurdering"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -152,13 +152,13 @@ class ReviewForm(YearAmountsMixin, forms.Form):
         return [self[name] for name in REVIEW_CRITERIA]
 
 
-class CommentForm(forms.Form):
+class CommentForm(LimitedTextMixin, forms.Form):
     comment = forms.CharField(
         label=_("Kommentar"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
 
 
-class OptionalCommentForm(forms.Form):
+class OptionalCommentForm(LimitedTextMixin, forms.Form):
     comment = forms.CharField(
         label=_("Kommentar (valgfri)"),
         required=False,
@@ -167,7 +167,7 @@ class OptionalCommentForm(forms.Form):
     )
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(LimitedTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Begrundelse for inhabilitet"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -178,7 +178,7 @@ class ConflictForm(forms.Form):
     )
 
 
-class RecommendForm(YearAmountsMixin, forms.Form):
+class RecommendForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
     summary = forms.CharField(
         label=_("Sekretariatets vurdering"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -193,7 +193,7 @@ class RecommendForm(YearAmountsMixin, forms.Form):
         amount_fields(self, self.years, suggested, _("Indstillet beløb %(year)s"))
 
 
-class DecisionForm(YearAmountsMixin, forms.Form):
+class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Afgørelse"), choices=DecisionOutcome.choices, widget=forms.RadioSelect
     )
@@ -272,7 +272,7 @@ class CarryOverForm(forms.Form):
         self.fields["from_year"].choices = [(year, str(year)) for year in years]
 
 
-class ReportDecisionForm(YearAmountsMixin, forms.Form):
+class ReportDecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
     """Accept (optionally correcting the money spent) or return a submitted report."""
 
     comment = forms.CharField(

@@ -22,6 +22,7 @@ from policies.models import ActionPlan
 from policies.services import do_update_introduction
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 from portal.exports import csv_writer
+from portal.forms import LimitedTextMixin
 from portal.params import id_param
 
 PDF = "application/pdf"
@@ -48,7 +49,7 @@ def staff_action_plans(user):
     return ActionPlan.objects.filter(policy__municipality_id=user.municipality_id)
 
 
-class IntroductionForm(forms.Form):
+class IntroductionForm(LimitedTextMixin, forms.Form):
     introduction = forms.CharField(
         label=gettext_lazy("Indledning"), widget=forms.Textarea(attrs={"rows": 10}), required=False
     )
