@@ -45,3 +45,17 @@ def test_wrong_password_is_refused_with_a_danish_message(client, demo):
 def test_browser_language_does_not_override_danish(client, db):
     html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="da">' in html
+
+
+@pytest.mark.django_db
+def test_every_pool_and_policy_on_the_front_page_is_a_working_link(client, demo):
+    """Fresh eyes: the front page's pools were plain text."""
+    import re
+
+    from grants.models import Pool
+
+    html = client.get("/").content.decode()
+    links = set(re.findall(r'href="(/(?:puljer|politikker)/[^"]+)"', html))
+    assert len([link for link in links if link.startswith("/puljer/")]) >= Pool.objects.count()
+    for link in links:
+        assert client.get(link).status_code == 200, link
