@@ -282,3 +282,30 @@ def test_closing_needs_every_report_accepted(staff_client, fund):
     assert messages_of(response) == ["Indsatsen er afsluttet."]
     assert status_of(application) == ApplicationStatus.CLOSED
     assert "Igangværende → Afsluttet" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_refused_carry_over_keeps_what_was_typed(demo):
+    """Attack finding: the small action forms redirected on a refusal and the typed text was
+    gone. Now the application page comes back with the form open and filled in."""
+    from django.test import Client
+
+    from grants.models import Application, ApplicationStatus
+    from portal.models import User
+
+    application = Application.objects.filter(
+        municipality__slug="frederiksberg", status=ApplicationStatus.ACTIVE
+    ).first()
+    client = Client()
+    client.force_login(User.objects.get(username="frb-sekretariat"))
+    year = application.allocations.first().pool.year
+    note = "Ubrugt løn fra efteråret – skrevet af sekretariatet"
+    response = client.post(
+        reverse("sekretariat:carry-over", args=[application.pk]),
+        {"from_year": year, "amount": "99.999.999", "note": note},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert note in html  # the note is still in the form
+    assert "99.999.999" in html
+    assert not application.carry_overs.filter(note=note).exists()

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -91,13 +92,17 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
                 and decision.condition == GrantCondition.COOPERATION_AGREEMENT
                 and decision.agreement_signed_on is None
             ),
-            return_form=CommentForm(),
-            conflict_form=ConflictForm(),
-            agreement_form=AgreementForm(),
-            report_request_form=ReportRequestForm(),
-            carry_over_form=CarryOverForm(years=allocation_years) if allocation_years else None,
-            close_form=OptionalCommentForm(),
-            **kwargs,
+            **{
+                "return_form": CommentForm(),
+                "conflict_form": ConflictForm(),
+                "agreement_form": AgreementForm(),
+                "report_request_form": ReportRequestForm(),
+                "carry_over_form": (
+                    CarryOverForm(years=allocation_years) if allocation_years else None
+                ),
+                "close_form": OptionalCommentForm(),
+                **kwargs,  # a refused action's form, bound to what the user typed
+            },
         )
 
 
@@ -107,10 +112,19 @@ class ActionView(StaffRequiredMixin, View):
     Subclasses define `perform(application, form)` and may set `form_class`."""
 
     form_class = None
+    form_name = ""  # the form's name on the application page, to show it again when refused
     success_message = ""
 
     def form_kwargs(self, application) -> dict:
         return {}
+
+    def refused(self, pk: int, form, status: int):
+        """The application page again, with this form bound to what the user typed and its
+        errors at the fields (nothing typed is lost on a refusal)."""
+        page = StaffApplicationView()
+        page.setup(self.request, pk=pk)
+        context = page.get_context_data(**{self.form_name: form})
+        return TemplateResponse(self.request, page.template_name, context, status=status)
 
     def post(self, request, pk: int):
         application = get_staff_application(request, pk)
@@ -120,15 +134,16 @@ class ActionView(StaffRequiredMixin, View):
             else None
         )
         if form is not None and not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect("sekretariat:application", pk=pk)
+            messages.error(request, _("Intet er gemt. Ret de markerede felter."))
+            return self.refused(pk, form, status=400)
         try:
             with lock_waits_as_busy():
                 self.perform(application, form)
         except DomainError as error:
             messages.error(request, error.message)
+            if form is not None and self.form_name:
+                status = BUSY_STATUS if isinstance(error, Busy) else 400
+                return self.refused(pk, form, status=status)
         else:
             messages.success(request, self.success_message)
         return redirect("sekretariat:application", pk=pk)
@@ -143,6 +158,7 @@ class StartReviewView(ActionView):
 
 class ReturnView(ActionView):
     form_class = CommentForm
+    form_name = "return_form"
     success_message = gettext_lazy("Ansøgningen er sendt retur, og ansøgeren har fået besked.")
 
     def perform(self, application, form):
@@ -162,6 +178,7 @@ class ReopenReviewView(ActionView):
 
 class ConflictView(ActionView):
     form_class = ConflictForm
+    form_name = "conflict_form"
     success_message = gettext_lazy(
         "Din inhabilitet er registreret. Du deltager ikke i behandlingen."
     )
@@ -176,6 +193,7 @@ class ConflictView(ActionView):
 
 class AgreementView(ActionView):
     form_class = AgreementForm
+    form_name = "agreement_form"
     success_message = gettext_lazy("Underskriften af samarbejdsaftalen er registreret.")
 
     def perform(self, application, form):
@@ -195,6 +213,7 @@ class ActivateView(ActionView):
 
 class CloseView(ActionView):
     form_class = OptionalCommentForm
+    form_name = "close_form"
     success_message = gettext_lazy("Indsatsen er afsluttet.")
 
     def perform(self, application, form):
@@ -207,6 +226,7 @@ class CloseView(ActionView):
 
 class RequestReportView(ActionView):
     form_class = ReportRequestForm
+    form_name = "report_request_form"
     success_message = gettext_lazy("Der er bedt om afrapportering, og ansøgeren har fået besked.")
 
     def perform(self, application, form):
@@ -220,6 +240,7 @@ class RequestReportView(ActionView):
 
 class CarryOverView(ActionView):
     form_class = CarryOverForm
+    form_name = "carry_over_form"
     success_message = gettext_lazy("Restmidlerne er overført til næste år.")
 
     def form_kwargs(self, application):
