@@ -223,3 +223,19 @@ def test_a_second_decision_is_refused(
     assert Decision.objects.get().outcome == "approved"
     assert Allocation.objects.count() == 1
     assert mailoutbox == []
+
+
+def test_a_refused_decision_marks_the_field_it_is_about(
+    client, staff_user, make_recommended, django_capture_on_commit_callbacks
+):
+    """Fresh eyes: a decision refused by the rules showed only a banner; the field is marked
+    too, so the error summary links to it."""
+    application = make_recommended({2026: "100000"})
+    client.force_login(staff_user)
+
+    response = decide(client, application, django_capture_on_commit_callbacks, amount_2026="60.000")
+
+    assert response.status_code == 400
+    assert "§ 22" in response.context["form"].errors["reasons"][0]
+    assert 'href="#id_reasons"' in response.content.decode()  # the summary links to it
+    assert nothing_saved(application)

@@ -60,12 +60,14 @@ def allocate(
         if pool is None:
             raise DomainError(
                 _("Der findes ingen pulje for %(year)s i %(municipality)s.")
-                % {"year": year, "municipality": application.municipality}
+                % {"year": year, "municipality": application.municipality},
+                field=f"amount_{year}",
             )
         if pool.budget is None:
             raise DomainError(
                 _("%(pool)s har intet registreret budget, så der kan ikke bevilges fra den.")
-                % {"pool": pool.title}
+                % {"pool": pool.title},
+                field=f"amount_{year}",
             )
         available = pool.budget - pool.committed_total  # fresh read under the lock
         if amount > available:
@@ -78,7 +80,8 @@ def allocate(
                     "pool": pool.title,
                     "available": format_kroner(available),
                     "amount": format_kroner(amount),
-                }
+                },
+                field=f"amount_{year}",
             )
         allocations.append(
             Allocation.objects.create(

@@ -49,11 +49,14 @@ def _validate_amounts(application: Application, amounts: Mapping[int, Decimal]) 
                 % {"years": " og ".join(map(str, application.years)), "year": year}
             )
         if amount < 0:
-            raise DomainError(_("Et bevilget beløb kan ikke være negativt."))
+            raise DomainError(
+                _("Et bevilget beløb kan ikke være negativt."), field=f"amount_{year}"
+            )
         if amount > requested.get(year, ZERO):
             raise DomainError(
                 _("Der kan ikke bevilges mere end ansøgt for %(year)s (%(requested)s).")
-                % {"year": year, "requested": format_kroner(requested.get(year, ZERO))}
+                % {"year": year, "requested": format_kroner(requested.get(year, ZERO))},
+                field=f"amount_{year}",
             )
 
 
@@ -110,7 +113,8 @@ def record_decision(
             _(
                 "En afgørelse, der ikke giver fuldt ud medhold, skal have en begrundelse "
                 "(forvaltningsloven § 22) og en klagevejledning."
-            )
+            ),
+            field="reasons" if not reasons.strip() else "appeal_guidance",
         )
     if under_delegation:
         # Delegation covers small applications: what was asked for, not what is granted.
@@ -121,7 +125,7 @@ def record_decision(
                 % {"limit": format_kroner(pool.delegation_limit)}
             )
     elif committee is None:
-        raise DomainError(_("Angiv det udvalg, der har truffet afgørelsen."))
+        raise DomainError(_("Angiv det udvalg, der har truffet afgørelsen."), field="committee")
 
     years_with_money = sorted(year for year, amount in amounts.items() if amount > 0)
     condition = condition_for(total=total, threshold=pool.evaluation_threshold)

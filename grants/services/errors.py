@@ -8,8 +8,10 @@ class DomainError(Exception):
 
     default_message = _("Handlingen er ikke tilladt.")
 
-    def __init__(self, message=None):
+    def __init__(self, message=None, *, field: str | None = None):
         self.message = message or self.default_message
+        # The form field the refusal is about, when there is one: the page marks it there.
+        self.field = field
         super().__init__(str(self.message))
 
 
