@@ -53,3 +53,21 @@ def test_incomplete_application_is_refused(make_application, caseworker):
     application = make_application()
     with pytest.raises(DomainError, match="mangler"):
         do_submit(application_id=application.pk, actor=caseworker)
+
+
+@pytest.mark.django_db
+def test_every_missing_item_links_to_a_field_on_the_form(client, caseworker, make_application):
+    """Fresh eyes: the list of what blocks submission was plain text. Each item links to the
+    field where it is given, and that field exists on the application form."""
+    import re
+
+    from django.urls import reverse
+
+    application = make_application()
+    client.force_login(caseworker)
+    page = client.get(reverse("mine:submit", args=[application.pk])).content.decode()
+    edit = client.get(reverse("mine:edit", args=[application.pk])).content.decode()
+    anchors = re.findall(r'href="/[^"#]*#(id_[^"]+)"', page.split("Før du kan indsende")[1])
+    assert len(anchors) == len(missing_for_submission(application)) > 3
+    for anchor in anchors:
+        assert f'id="{anchor}"' in edit, anchor

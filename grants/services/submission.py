@@ -23,22 +23,39 @@ REQUIRED_TEXT_FIELDS = [
 ]
 
 
-def missing_for_submission(application: Application) -> list[str]:
+class Missing(str):
+    """One thing still missing, in plain Danish, and the form field where it is given (the
+    submit page links each item to its field on the application form)."""
+
+    field: str
+
+    def __new__(cls, text, field: str):
+        item = super().__new__(cls, text)
+        item.field = field
+        return item
+
+
+def missing_for_submission(application: Application) -> list[Missing]:
     """Plain-language list of what is still missing; empty when it can be submitted."""
     missing = []
     if application.committee_id is None:
-        missing.append(_("Vælg det politiske udvalg."))
+        missing.append(Missing(_("Vælg det politiske udvalg."), "committee"))
     if not any(row.amount > 0 for row in application.requested_amounts.all()):
-        missing.append(_("Angiv det beløb, der søges om, for mindst ét år."))
+        first_year = min(application.years, default=application.pool.year)
+        missing.append(
+            Missing(_("Angiv det beløb, der søges om, for mindst ét år."), f"amount_{first_year}")
+        )
     if not application.contacts.exists():
-        missing.append(_("Angiv mindst én kontaktperson/tovholder."))
+        missing.append(Missing(_("Angiv mindst én kontaktperson/tovholder."), "contacts-0-name"))
     if not application.goals.exists():
-        missing.append(_("Vælg mindst én af integrationspolitikkens målsætninger."))
+        missing.append(
+            Missing(_("Vælg mindst én af integrationspolitikkens målsætninger."), "goals_0")
+        )
     for field, label in REQUIRED_TEXT_FIELDS:
         if not str(getattr(application, field) or "").strip():
-            missing.append(_("Udfyld »%(label)s«.") % {"label": label})
+            missing.append(Missing(_("Udfyld »%(label)s«.") % {"label": label}, field))
     if not application.success_criteria.exists():
-        missing.append(_("Angiv mindst ét succeskriterium."))
+        missing.append(Missing(_("Angiv mindst ét succeskriterium."), "criteria-0-text"))
     return missing
 
 
