@@ -160,3 +160,27 @@ def test_staff_cannot_raise_spending_past_the_grant_unnoticed(client, final_repo
     final_report.refresh_from_db()
     assert final_report.status == ReportStatus.SUBMITTED
     assert final_report.spent_amounts.get().amount == Decimal("100000")  # rolled back
+
+
+def test_unspent_money_cannot_exceed_what_was_not_spent(demo):
+    """Attack finding: 999.999 kr. unspent of a 150.000 kr. grant was accepted as fact."""
+    from decimal import Decimal
+
+    from grants.models import Report
+    from grants.services.errors import DomainError
+    from grants.services.spending import check_unspent
+
+    report = Report.objects.filter(application__title="Kvinder i job").first()
+    year = report.application.allocations.first().pool.year
+    with pytest.raises(DomainError) as refused:
+        check_unspent(
+            application_id=report.application_id,
+            spent={year: Decimal("150000")},
+            unspent=Decimal("999999"),
+        )
+    assert refused.value.field == "unspent_amount"
+    check_unspent(
+        application_id=report.application_id,
+        spent={year: Decimal("100000")},
+        unspent=Decimal("50000"),
+    )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import Report
 from grants.services.errors import DomainError
 from grants.services.reports import ReportContent
-from grants.services.spending import check_spending_explained
+from grants.services.spending import check_spending_explained, check_unspent
 from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin
 
 
@@ -99,6 +99,14 @@ class ReportForm(LimitedTextMixin, forms.Form):
             )
         except DomainError as error:
             self.add_error("overspend_explanation", error.message)
+        try:
+            check_unspent(
+                application_id=self.report.application_id,
+                spent=spent,
+                unspent=data.get("unspent_amount"),
+            )
+        except DomainError as error:
+            self.add_error("unspent_amount", error.message)
         return data
 
     def to_content(self) -> ReportContent:

@@ -13,7 +13,7 @@ from grants.rules import check
 from portal.models import User
 
 from .errors import DomainError, EditConflict
-from .spending import check_spending_explained, overspending
+from .spending import check_spending_explained, check_unspent, overspending
 
 
 @dataclass
@@ -48,6 +48,11 @@ def do_save_report(
             application_id=report.application_id,
             spent=content.spent,
             explanation=content.overspend_explanation,
+        )
+        check_unspent(
+            application_id=report.application_id,
+            spent=content.spent,
+            unspent=content.unspent_amount,
         )
         report.summary = content.summary
         report.overspend_explanation = content.overspend_explanation

@@ -92,6 +92,31 @@ def check_spending_explained(
     return over
 
 
+def check_unspent(
+    *, application_id: int, spent: Mapping[int, Decimal | None], unspent: Decimal | None
+) -> None:
+    """Unspent money cannot exceed what was allocated and not spent (an attack reported
+    999.999 kr. unspent of a 150.000 kr. grant, and staff saw it as fact)."""
+    if unspent is None:
+        return
+    allocated = (
+        Allocation.objects.filter(application_id=application_id).aggregate(total=Sum("amount"))[
+            "total"
+        ]
+        or ZERO
+    )
+    left = max(allocated - sum((a for a in spent.values() if a is not None), ZERO), ZERO)
+    if unspent > left:
+        raise DomainError(
+            _(
+                "Der kan højst være %(left)s ubrugt: bevillingen er %(allocated)s, og der er "
+                "brugt resten."
+            )
+            % {"left": format_kroner(left), "allocated": format_kroner(allocated)},
+            field="unspent_amount",
+        )
+
+
 def check_overspend_acknowledged(
     *, application_id: int, spent: Mapping[int, Decimal | None], acknowledged: bool
 ) -> list[Overspend]:
