@@ -64,3 +64,31 @@ def test_applicant_sees_other_conditions_and_targets_on_the_page_and_in_the_pdf(
         staff_client.get(reverse("sekretariat:application", args=[application.pk])).content.decode()
     )
     assert "Øvrige vilkår" in staff_page and CONDITIONS in staff_page
+
+
+def test_the_pdf_copy_has_the_contacts_reach_and_the_attachments(client, owner, make_application):
+    """Fresh eyes: the PDF copy left out the contact's e-mail and phone, which the receipt
+    shows, and neither listed the attached files."""
+    from django.core.files.base import ContentFile
+
+    from grants.models import Attachment, ContactPerson
+
+    application = make_application()
+    ContactPerson.objects.create(
+        application=application, name="Aase Hansen", email="aase@kommune.dk", phone="12345678"
+    )
+    Attachment.objects.create(
+        application=application,
+        file=ContentFile(b"%PDF-1.4\n", name="budget.pdf"),
+        original_name="budget-2027.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
+    client.force_login(owner)
+    text = " ".join(
+        pdf_text(client.get(reverse("mine:pdf", args=[application.pk])).content).split()
+    )
+    assert "aase@kommune.dk" in text and "12345678" in text
+    assert "Bilag" in text and "budget-2027.pdf" in text
+    copy = visible_text(client.get(reverse("mine:detail", args=[application.pk])).content.decode())
+    assert "budget-2027.pdf" in copy

@@ -273,14 +273,19 @@ def action_plan_pdf(doc: ActionPlanDocument) -> bytes:
     return build(story, title=plan.title, pagesize=landscape(A4))
 
 
-def project_section(number: int, project) -> list:
+def project_section(number: int, project, *, reach: bool = False) -> list:
+    """One project under the form's headings; `reach` adds the contacts' e-mail and phone
+    (the applicant's own copy, like the receipt; the action plan lists names only)."""
     committees = [project.committee.name] if project.committee else []
     committees += [c.name for c in project.co_committees.all()]
     amounts = "\n".join(
         f"{row.year}: {format_kroner(row.amount)}" for row in project.requested_amounts.all()
     )
     contacts = "\n".join(
-        ", ".join(filter(None, [c.name, c.title, c.department])) for c in project.contacts.all()
+        ", ".join(
+            filter(None, [c.name, c.title, c.department, *((c.email, c.phone) if reach else ())])
+        )
+        for c in project.contacts.all()
     )
     earlier = "\n".join(f"{e.title} ({e.pool.year})" for e in project.continues.all())
     criteria = "\n".join(f"• {criterion_line(c)}" for c in project.success_criteria.all())
@@ -401,8 +406,11 @@ def application_pdf(application) -> bytes:
             },
             "subtitle",
         ),
-        *project_section(1, application)[1:-1],  # without the numbered heading and page break
+        # Without the numbered heading and page break.
+        *project_section(1, application, reach=True)[1:-1],
     ]
+    attachments = [a.original_name for a in application.attachments.all()]
+    story += [text(_("Bilag"), "label"), text("\n".join(attachments) or "–")]
     if application.sdgs.exists():
         story += [
             text(_("FN's verdensmål"), "label"),
