@@ -309,3 +309,47 @@ def test_a_refused_carry_over_keeps_what_was_typed(demo):
     assert note in html  # the note is still in the form
     assert "99.999.999" in html
     assert not application.carry_overs.filter(note=note).exists()
+
+
+@pytest.mark.django_db
+def test_a_report_cannot_be_due_in_the_past(demo):
+    """Attack finding: a report could be requested with the due date 1900-01-01."""
+    from django.test import Client
+
+    from grants.models import Application, ApplicationStatus
+    from portal.models import User
+
+    application = Application.objects.filter(
+        municipality__slug="frederiksberg", status=ApplicationStatus.ACTIVE
+    ).first()
+    before = application.reports.count()
+    client = Client()
+    client.force_login(User.objects.get(username="frb-sekretariat"))
+    response = client.post(
+        reverse("sekretariat:request-report", args=[application.pk]),
+        {"kind": "status", "due_date": "1900-01-01"},
+    )
+    assert response.status_code == 400
+    assert "Fristen kan ikke ligge før i dag." in response.content.decode()
+    assert application.reports.count() == before
+
+
+@pytest.mark.django_db
+def test_more_success_criteria_than_the_form_allows_are_refused(
+    client, caseworker, make_application
+):
+    """Attack finding: posting MAX_NUM_FORMS=1000 with 40 rows stored all 40 (max is 30)."""
+    from grants.models import SuccessCriterion
+    from tests.form_pages import main_form_data
+
+    application = make_application(status="draft")
+    client.force_login(caseworker)
+    url = reverse("mine:edit", args=[application.pk])
+    data = main_form_data(client.get(url).content.decode())
+    rows = 40
+    data.update({"criteria-TOTAL_FORMS": str(rows), "criteria-MAX_NUM_FORMS": "1000"})
+    for i in range(rows):
+        data[f"criteria-{i}-text"] = f"Kriterium {i}"
+    response = client.post(url, {**data, "save": ""})
+    assert response.status_code == 400
+    assert SuccessCriterion.objects.filter(application=application).count() == 0

@@ -242,8 +242,20 @@ class CriterionForm(LimitedTextMixin, forms.ModelForm):
 
 
 ContactFormSet = forms.inlineformset_factory(
-    Application, ContactPerson, form=ContactForm, extra=1, can_delete=True, max_num=20
+    Application,
+    ContactPerson,
+    form=ContactForm,
+    extra=1,
+    can_delete=True,
+    max_num=20,
+    validate_max=True,  # max_num alone only limits what is shown, not what is posted
 )
 CriterionFormSet = forms.inlineformset_factory(
-    Application, SuccessCriterion, form=CriterionForm, extra=1, can_delete=True, max_num=30
+    Application,
+    SuccessCriterion,
+    form=CriterionForm,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
 )

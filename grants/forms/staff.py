@@ -1,6 +1,7 @@
 """Forms for committee staff. They validate input; the services in grants.services write."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import DecisionOutcome, Pool, ReportKind, ReservedLine
@@ -260,6 +261,12 @@ class AgreementForm(forms.Form):
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=ReportKind.choices)
     due_date = forms.DateField(label=_("Frist"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError(_("Fristen kan ikke ligge før i dag."))
+        return due
 
 
 class CarryOverForm(forms.Form):
