@@ -59,8 +59,25 @@ class RejectNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.http import HttpResponseBadRequest
+        from django.shortcuts import render
 
         if any("\x00" in value for values in request.GET.lists() for value in values[1]):
-            return HttpResponseBadRequest("Invalid character in the address.")
+            return render(request, "400.html", status=400)
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django answers a GET to a POST-only address with an empty 405; give it the portal's
+    page, in the visitor's language, keeping the `Allow` header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.template.loader import render_to_string
+
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            response.content = render_to_string("405.html", request=request)
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response

@@ -6,6 +6,7 @@ from django.template import loader
 from django.test import Client
 
 from grants.models import Pool
+from policies.models import Policy
 
 from .page_crawl import use_language, visible_text
 
@@ -91,3 +92,37 @@ def test_csrf_failure_in_the_portal_layout_and_nothing_saved(language, staff_use
         assert "Formularen er udløbet" in visible_text(html)
     assert not Pool.objects.filter(title="Ny pulje").exists()
     assert settings.CSRF_FAILURE_VIEW == "portal.error_views.csrf_failure"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_400_and_405_in_the_portal_layout(client, staff_user, language):
+    """Attack finding: a NUL in the address answered plain English text, too many fields
+    Django's bare "Bad Request (400)", and a GET to a POST-only address an empty page."""
+    use_language(client, language)
+    client.force_login(staff_user)
+    nul = client.get("/projekter/", {"q": "\x00"})
+    many = client.post(
+        "/login/", {f"f{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    )
+    pool = Pool.objects.create(
+        municipality=staff_user.municipality,
+        policy=Policy.objects.create(
+            municipality=staff_user.municipality,
+            title="P",
+            slug="p",
+            period_start=2026,
+            period_end=2027,
+        ),
+        year=2026,
+        title="Pulje",
+    )
+    get_on_post = client.get(f"/sekretariat/puljer/{pool.pk}/status/")
+    for response, status in ((nul, 400), (many, 400), (get_on_post, 405)):
+        assert response.status_code == status
+        html = response.content.decode()
+        assert_portal_layout(html, language)
+    assert "POST" in get_on_post["Allow"]
+    if language == "da":
+        assert "Forespørgslen kunne ikke bruges" in visible_text(nul.content.decode())
+        assert "Siden kan ikke åbnes sådan" in visible_text(get_on_post.content.decode())
