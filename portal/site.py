@@ -9,6 +9,7 @@ links are the paths alone (and `check --deploy` warns, portal.W002)."""
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 
 
 def base_url(request=None) -> str:
@@ -32,5 +33,11 @@ def scheme_and_domain(request=None) -> tuple[str, str]:
 
 
 def context(request) -> dict:
-    """Template context processor: `site_url`, the base of every absolute link in a page."""
-    return {"site_url": base_url(request)}
+    """Template context processor: `site_url`, the base of every absolute link in a page.
+
+    The 400 page for a request with a host we do not serve renders too: its canonical link
+    then has no host, rather than raising the same DisallowedHost again."""
+    try:
+        return {"site_url": base_url(request)}
+    except DisallowedHost:
+        return {"site_url": ""}
