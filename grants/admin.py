@@ -152,6 +152,7 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(ScopedHistoryAdmin):
+    made_by_services = True
     where_to_change = APPLICATIONS
     list_display = ["title", "number", "pool", "department", "committee", "status", "requested"]
     list_filter = ["municipality", "status", "pool__year", "committee", "department"]
@@ -219,6 +220,7 @@ class StatusChangeAdmin(MunicipalityScopedAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(MunicipalityScopedAdmin):
+    made_by_services = True  # uploads are checked by content in grants.services.attachments
     municipality_path = "application__municipality"
     list_display = ["original_name", "application", "content_type", "size", "uploaded_at"]
     list_filter = ["application__municipality", "content_type"]
@@ -231,6 +233,7 @@ class ProposedAmountInline(ReadOnlyInline):
 
 @admin.register(Review)
 class ReviewAdmin(ScopedHistoryAdmin):
+    money_rows = True  # a review is its reviewer's own, written on the staff pages
     where_to_change = APPLICATIONS
     municipality_path = "application__municipality"
     list_display = ["application", "reviewer", "average_score", "updated_at"]
@@ -265,7 +268,7 @@ class AllocationInline(ReadOnlyInline):
 
 @admin.register(Decision)
 class DecisionAdmin(ScopedHistoryAdmin):
-    money_rows = True
+    money_rows = audit_records = True
     where_to_change = APPLICATIONS
     municipality_path = "application__municipality"
     list_display = ["application", "outcome", "committee", "meeting_date", "under_delegation"]
@@ -305,9 +308,12 @@ class CriterionResultInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(ScopedHistoryAdmin):
+    made_by_services = True
     where_to_change = REPORTS
     municipality_path = "application__municipality"
     list_display = ["application", "kind", "status", "due_date", "submitted_at"]
+    # Who submitted and accepted, and when, is the report's workflow: set by the services.
+    readonly_fields = ["submitted_at", "submitted_by", "accepted_at", "accepted_by"]
     list_filter = ["application__municipality", "kind", "status"]
     search_fields = ["application__title", "summary"]
     inlines = [SpentAmountInline, CriterionResultInline]
@@ -337,6 +343,7 @@ class RecommendedAmountInline(ReadOnlyInline):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(ScopedHistoryAdmin):
+    money_rows = True  # made by do_recommend, which moves the status with it
     where_to_change = APPLICATIONS
     municipality_path = "application__municipality"
     list_display = ["application", "recommended_by", "created_at"]

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db import models
 
-from portal.forms import DanishDecimalField, KronerField
+from portal.forms import TEXT_MAX_LENGTH, DanishDecimalField, KronerField
 from portal.models import Municipality
 from portal.money import MoneyField, format_kroner
 
@@ -12,6 +12,8 @@ from portal.money import MoneyField, format_kroner
 NUMBER_FORMFIELDS = {
     MoneyField: {"form_class": KronerField},
     models.DecimalField: {"form_class": DanishDecimalField},
+    # The same limit on free text as the portal's own forms (portal.forms.LimitedTextMixin).
+    models.TextField: {"max_length": TEXT_MAX_LENGTH},
 }
 
 
@@ -83,18 +85,28 @@ class MoneyGuardedAdmin(admin.ModelAdmin):
     money_rows = False
     where_to_change = ""
 
-    # Records of what happened (status changes, conflict declarations) are never deleted.
+    # Records of what happened (status changes, conflict declarations, decisions) are never
+    # deleted.
     audit_records = False
+    # Rows made only by the portal's own pages through a service (applications, reviews,
+    # recommendations, attachments, reports): the admin does not add them beside the rules.
+    made_by_services = False
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         guarded = guarded_field_names(self.model)
-        if obj is not None and (guarded or holds_money(self.model) or self.audit_records):
+        if obj is not None:
+            # No row moves to another owner here: an attachment, contact or criterion moved
+            # to another municipality's application was an attack's way across.
             guarded += owner_field_names(self.model)
         return fields + [name for name in dict.fromkeys(guarded) if name not in fields]
 
     def has_add_permission(self, request):
-        return not self.money_rows and super().has_add_permission(request)
+        return (
+            not self.money_rows
+            and not self.made_by_services
+            and super().has_add_permission(request)
+        )
 
     def has_change_permission(self, request, obj=None):
         return not self.money_rows and super().has_change_permission(request, obj)

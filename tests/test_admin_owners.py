@@ -95,3 +95,54 @@ def test_status_changes_and_conflict_declarations_cannot_be_deleted(demo):
         response = client.post(reverse(name, args=[obj.pk]), {"post": "yes"})
         assert response.status_code == 403
         assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.django_db
+def test_rows_the_services_make_cannot_be_added_in_the_admin(demo):
+    """Round-two attack: reviews and recommendations could be added in anyone's name, and
+    applications and attachments beside the rules (an HTML "attachment", an application of
+    one municipality in another's pool)."""
+    client = admin_client()
+    for name in ("application", "review", "recommendation", "attachment", "report", "decision"):
+        response = client.get(reverse(f"admin:grants_{name}_add"))
+        assert response.status_code == 403, name
+
+
+@pytest.mark.django_db
+def test_a_decision_cannot_be_deleted_even_without_money(demo):
+    from grants.models import Decision, DecisionOutcome
+
+    decision = Decision.objects.first()
+    Decision.objects.filter(pk=decision.pk).update(outcome=DecisionOutcome.REJECTED)
+    decision.allocations.all().delete()
+    response = admin_client().post(
+        reverse("admin:grants_decision_delete", args=[decision.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Decision.objects.filter(pk=decision.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_attachment_or_contact_cannot_move_to_another_application(demo):
+    from grants.models import ContactPerson
+
+    contact = ContactPerson.objects.first()
+    other = Application.objects.exclude(pk=contact.application_id).last()
+    client = admin_client()
+    url, data = change_form(client, contact)
+    data["application"] = str(other.pk)
+    client.post(url, data)
+    assert ContactPerson.objects.get(pk=contact.pk).application_id == contact.application_id
+
+
+@pytest.mark.django_db
+def test_admin_text_has_the_portals_limit(demo):
+    from portal.forms import TEXT_MAX_LENGTH
+
+    application = Application.objects.first()
+    client = admin_client()
+    url, data = change_form(client, application)
+    data["description"] = "x" * (TEXT_MAX_LENGTH + 1)
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    assert Application.objects.get(pk=application.pk).description != data["description"]
