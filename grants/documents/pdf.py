@@ -111,6 +111,28 @@ def text(value, style="body") -> Paragraph:
     return Paragraph(safe or placeholder, STYLES[style])
 
 
+# Longer user text is laid out as many small paragraphs: ReportLab re-wraps the rest of a
+# paragraph at every page it splits, so one paragraph of hundreds of pages took minutes
+# (an attack's 30 criteria of 20.000 characters ran into the 30-second timeout).
+CHUNK = 1500
+
+
+def paragraphs(value, style="body") -> list[Paragraph]:
+    """User text as one paragraph per line, long lines cut into pieces of about CHUNK
+    characters (at a space where there is one)."""
+    pieces = []
+    for line in str(value or "").split("\n"):
+        while len(line) > CHUNK:
+            cut = line.rfind(" ", CHUNK // 2, CHUNK)
+            cut = cut if cut > 0 else CHUNK
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        pieces.append(line)
+    if not any(piece.strip() for piece in pieces):
+        return [text("", style)]
+    return [Paragraph(escape(piece) or "&nbsp;", STYLES[style]) for piece in pieces]
+
+
 def money(value, bold=False) -> Paragraph:
     shown = format_kroner(value) if value is not None else ""
     return Paragraph(escape(shown), STYLES["cell_right_bold" if bold else "cell_right"])
@@ -323,9 +345,12 @@ def project_section(number: int, project, *, reach: bool = False) -> list:
         value = getattr(project, attribute)
         if attribute == "continuation_learnings" and not value:
             continue
-        items += [text(label, "label"), text(value)]
+        items += [text(label, "label"), *paragraphs(value)]
         if attribute == "description":
-            items += [text(_("Succeskriterier og forventede resultater"), "label"), text(criteria)]
+            items += [
+                text(_("Succeskriterier og forventede resultater"), "label"),
+                *paragraphs(criteria),
+            ]
     items.append(PageBreak())
     return items
 
