@@ -87,7 +87,9 @@ def test_recommending_more_than_requested_is_refused(staff_client, application):
     )
 
     assert response.status_code == 400
-    assert messages_of(response) == ["Der kan ikke indstilles mere end ansøgt for 2026."]
+    message = "Der er søgt 100.000 kr. for 2026; der kan ikke foreslås eller indstilles mere."
+    assert messages_of(response) == [message]
+    assert response.context["form"].errors["amount_2026"] == [message]  # at the field too
     assert status_of(application) == ApplicationStatus.IN_REVIEW
     assert not Recommendation.objects.exists()
 
@@ -183,3 +185,26 @@ def test_recommendation_page_without_a_pool_for_the_second_year(staff_client, ma
     assert totals["2027"] == ["0 kr.", "–", "–"]
     assert "overskredet" not in response.content.decode()
     assert "Ingen ansøgninger er under behandling." in response.content.decode()
+
+
+def test_a_review_cannot_propose_more_than_was_applied_for(staff_client, application):
+    """Fresh eyes: a proposal for a year with nothing applied for was accepted, then copied
+    into the recommendation form, which refused it."""
+    from grants.models import Review
+
+    response = staff_client.post(
+        reverse("sekretariat:review", args=[application.pk]),
+        {
+            **{
+                f"score_{c}": "3"
+                for c in ("fit", "target_group", "feasibility", "anchoring", "budget")
+            },
+            "comment": "Fin.",
+            "amount_2026": "100.001",
+            "amount_2027": "",
+            "version": "0",
+        },
+    )
+    assert response.status_code == 400
+    assert "amount_2026" in response.context["form"].errors
+    assert not Review.objects.exists()

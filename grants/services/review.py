@@ -19,21 +19,35 @@ from grants.models import (
 from grants.models.review import REVIEW_CRITERIA
 from grants.rules import check
 from portal.models import User
-from portal.money import ZERO, to_money
+from portal.money import ZERO, format_kroner, to_money
 
 from .errors import DomainError, EditConflict
 from .workflow import change_status, lock_application
 
 
 def _check_amounts(application: Application, amounts: Mapping[int, Decimal | None]) -> dict:
+    """Proposed or recommended amounts: the application's years, never negative and never
+    more than was applied for (a proposal for a year with nothing applied for used to be
+    accepted and then block the recommendation it was copied into)."""
+    requested = {row.year: row.amount for row in application.requested_amounts.all()}
     cleaned = {}
     for year, amount in amounts.items():
         if amount is None:
             continue
+        field = f"amount_{year}"
         if year not in application.years:
-            raise DomainError(_("Beløb kan kun angives for ansøgningens år."))
+            raise DomainError(_("Beløb kan kun angives for ansøgningens år."), field=field)
         if amount < 0:
-            raise DomainError(_("Beløbet kan ikke være negativt."))
+            raise DomainError(_("Beløbet kan ikke være negativt."), field=field)
+        if amount > requested.get(year, ZERO):
+            raise DomainError(
+                _(
+                    "Der er søgt %(requested)s for %(year)s; der kan ikke foreslås eller "
+                    "indstilles mere."
+                )
+                % {"requested": format_kroner(requested.get(year, ZERO)), "year": year},
+                field=field,
+            )
         cleaned[year] = to_money(amount)
     return cleaned
 
@@ -129,12 +143,6 @@ def do_recommend(
         application = lock_application(application_id)
         check(actor, "recommend", application)
         cleaned = _check_amounts(application, amounts)
-        requested = {row.year: row.amount for row in application.requested_amounts.all()}
-        for year, amount in cleaned.items():
-            if amount > requested.get(year, ZERO):
-                raise DomainError(
-                    _("Der kan ikke indstilles mere end ansøgt for %(year)s.") % {"year": year}
-                )
         change_status(
             application=application,
             to_status=ApplicationStatus.RECOMMENDED,
