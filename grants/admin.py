@@ -124,17 +124,35 @@ class RequestedAmountInline(ReadOnlyInline):
 
 
 class ContactPersonInline(admin.TabularInline):
+    def has_add_permission(self, request, obj=None):
+        return False  # rows of a case are added on the portal's own pages
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     model = ContactPerson
     extra = 0
 
 
 class SuccessCriterionInline(admin.TabularInline):
+    def has_add_permission(self, request, obj=None):
+        return False  # rows of a case are added on the portal's own pages
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     model = SuccessCriterion
     extra = 0
     formfield_overrides = NUMBER_FORMFIELDS
 
 
 class AttachmentInline(admin.TabularInline):
+    def has_add_permission(self, request, obj=None):
+        return False  # rows of a case are added on the portal's own pages
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     model = Attachment
     extra = 0
     readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
@@ -191,6 +209,7 @@ class RequestedAmountAdmin(ScopedHistoryAdmin):
 
 @admin.register(ContactPerson)
 class ContactPersonAdmin(MunicipalityScopedAdmin):
+    made_by_services = True  # added on the caseworker's pages, never to a decided case
     municipality_path = "application__municipality"
     list_display = ["name", "title", "department", "application"]
     list_filter = ["application__municipality"]
@@ -199,6 +218,7 @@ class ContactPersonAdmin(MunicipalityScopedAdmin):
 
 @admin.register(SuccessCriterion)
 class SuccessCriterionAdmin(MunicipalityScopedAdmin):
+    made_by_services = True  # added on the caseworker's pages, never to a decided case
     municipality_path = "application__municipality"
     list_display = ["__str__", "target_value", "unit", "application"]
     list_filter = ["application__municipality"]
@@ -302,6 +322,12 @@ class SpentAmountInline(ReadOnlyInline):
 
 
 class CriterionResultInline(admin.TabularInline):
+    def has_add_permission(self, request, obj=None):
+        return False  # rows of a case are added on the portal's own pages
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     model = CriterionResult
     extra = 0
 
@@ -331,6 +357,7 @@ class SpentAmountAdmin(MunicipalityScopedAdmin):
 
 @admin.register(CriterionResult)
 class CriterionResultAdmin(MunicipalityScopedAdmin):
+    made_by_services = True  # added on the caseworker's pages, never to a decided case
     municipality_path = "report__application__municipality"
     list_display = ["criterion", "achieved_value", "report"]
     list_filter = ["report__application__municipality"]

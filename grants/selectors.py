@@ -178,7 +178,7 @@ def missing_following_pools(
     """Years after `pool.year` that its applications (or just `application`) request money
     for, plus the year after the pool when its action plan covers it, where the
     municipality has no pool yet: a decision for those years would be refused."""
-    requested = RequestedAmount.objects.filter(year__gt=pool.year)
+    requested = RequestedAmount.objects.filter(year__gt=pool.year, amount__gt=0)
     if application is not None:
         requested = requested.filter(application=application)
     else:

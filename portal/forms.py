@@ -175,10 +175,14 @@ class LimitedTextMixin:
     """Gives every text field of the form without a limit of its own `TEXT_MAX_LENGTH`,
     checked on the server and announced to the browser (`maxlength`)."""
 
+    # Shorter limits for named fields, e.g. {"text": 1000} for a success criterion.
+    text_limits: dict[str, int] = {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field, forms.CharField) and field.max_length is None:
-                field.max_length = TEXT_MAX_LENGTH
-                field.validators.append(validators.MaxLengthValidator(TEXT_MAX_LENGTH))
-                field.widget.attrs.setdefault("maxlength", str(TEXT_MAX_LENGTH))
+                limit = self.text_limits.get(name, TEXT_MAX_LENGTH)
+                field.max_length = limit
+                field.validators.append(validators.MaxLengthValidator(limit))
+                field.widget.attrs.setdefault("maxlength", str(limit))

@@ -146,3 +146,19 @@ def test_admin_text_has_the_portals_limit(demo):
     response = client.post(url, data)
     assert response.status_code == 200  # the form again, with the error
     assert Application.objects.get(pk=application.pk).description != data["description"]
+
+
+@pytest.mark.django_db
+def test_a_decided_case_gets_no_new_rows_through_the_admin(demo):
+    """Round three: a success criterion added in the admin to a decided application showed
+    as a promise on the public page and in the caseworker's report form."""
+    client = admin_client()
+    for name in ("successcriterion", "contactperson", "criterionresult"):
+        assert client.get(reverse(f"admin:grants_{name}_add")).status_code == 403, name
+    application = Application.objects.filter(status=ApplicationStatus.ACTIVE).first()
+    url, data = change_form(client, application)
+    assert "criteria-TOTAL_FORMS" not in data or data.get("successcriterion_set-TOTAL_FORMS")
+    data["success_criteria-TOTAL_FORMS"] = str(int(data.get("success_criteria-TOTAL_FORMS", 0)) + 1)
+    before = application.success_criteria.count()
+    client.post(url, data)
+    assert application.success_criteria.count() == before

@@ -123,3 +123,12 @@ def test_the_plans_second_year_is_offered_with_the_plan(staff_client, make_pool,
     link = create_links(html)["Opret pulje for 2028"]
     data = form_data(staff_client.get(link).content.decode(), form_id_suffix="")
     assert (data["year"], data["action_plan"]) == ("2028", str(plan.pk))
+
+
+@pytest.mark.django_db
+def test_a_year_asked_zero_kroner_is_not_missing(staff_client, make_recommended):
+    """Round three: the decision page warned of a missing 2027 pool for an application that
+    asked 0 kr. for 2027."""
+    application = make_recommended({2026: "100000", 2027: "0"})
+    page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content.decode()
+    assert "Opret pulje for 2027" not in page

@@ -353,3 +353,33 @@ def test_more_success_criteria_than_the_form_allows_are_refused(
     response = client.post(url, {**data, "save": ""})
     assert response.status_code == 400
     assert SuccessCriterion.objects.filter(application=application).count() == 0
+
+
+@pytest.mark.django_db
+def test_the_same_report_is_not_requested_twice_while_one_is_open(demo):
+    """Round three: a final report could be requested again and again."""
+    from django.test import Client
+
+    from grants.models import Application, ApplicationStatus
+    from portal.models import User
+
+    application = Application.objects.filter(
+        municipality__slug="frederiksberg", status=ApplicationStatus.ACTIVE
+    ).first()
+    client = Client()
+    client.force_login(User.objects.get(username="frb-sekretariat"))
+    url = reverse("sekretariat:request-report", args=[application.pk])
+    due = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    first = client.post(url, {"kind": "status", "due_date": due})
+    second = client.post(url, {"kind": "status", "due_date": due})
+    assert first.status_code == 302
+    assert second.status_code == 400
+    assert "allerede bedt om" in second.content.decode()
+    assert application.reports.filter(kind="status").exclude(status="accepted").count() == 1
+
+
+def test_a_criterion_is_at_most_1000_characters():
+    from grants.forms.application import CriterionForm
+
+    form = CriterionForm(data={"text": "x" * 1001, "unit": ""})
+    assert not form.is_valid() and "text" in form.errors

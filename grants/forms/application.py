@@ -219,6 +219,10 @@ class ContactForm(LimitedTextMixin, forms.ModelForm):
 
 
 class CriterionForm(LimitedTextMixin, forms.ModelForm):
+    # A criterion is one measurable sentence or two; 30 of the general limit made a PDF copy
+    # of 600.000 characters, longer than a worker may take to lay out.
+    text_limits = {"text": 1000}
+
     class Meta:
         model = SuccessCriterion
         fields = ["text", "target_value", "unit"]

@@ -16,6 +16,7 @@ from grants.models import (
     GrantCondition,
     Pool,
     Report,
+    ReportKind,
     ReportStatus,
     SpentAmount,
 )
@@ -87,6 +88,12 @@ def do_request_report(
     with transaction.atomic():
         application = lock_application(application_id)
         check(actor, "request_report", application)
+        if application.reports.filter(kind=kind).exclude(status=ReportStatus.ACCEPTED).exists():
+            raise DomainError(
+                _("Der er allerede bedt om en %(kind)s, som ikke er godkendt endnu.")
+                % {"kind": ReportKind(kind).label.lower()},
+                field="kind",
+            )
         report = Report.objects.create(application=application, kind=kind, due_date=due_date)
         notify_report_requested(report)
         return report
