@@ -16,6 +16,14 @@ def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
 
+def refusals_of(response) -> list[str]:
+    """What a refused form page tells the user: its messages and the errors at the form's
+    fields (a refusal about one field is shown there and in the error summary)."""
+    form = response.context.get("form")
+    errors = [str(e) for errors in form.errors.values() for e in errors] if form else []
+    return messages_of(response) + errors
+
+
 def status_of(application) -> str:
     return Application.objects.get(pk=application.pk).status
 

@@ -12,7 +12,7 @@ from grants.models import (
     ApplicationStatus,
     Decision,
 )
-from tests.staff_support import decide, messages_of, nothing_saved, status_of
+from tests.staff_support import decide, messages_of, nothing_saved, refusals_of, status_of
 
 
 def available_on_pool_page(client, pool) -> str:
@@ -88,7 +88,7 @@ def test_granting_less_than_requested_needs_reasons(
     )
 
     assert response.status_code == 400
-    [message] = messages_of(response)
+    [message] = refusals_of(response)
     assert "§ 22" in message
     assert nothing_saved(application)
     assert mailoutbox == []
@@ -123,7 +123,7 @@ def test_a_rejection_needs_reasons(
         staff_client, application, django_capture_on_commit_callbacks, outcome="rejected"
     )
 
-    assert any("§ 22" in m for m in messages_of(response))
+    assert any("§ 22" in m for m in refusals_of(response))
     assert nothing_saved(application)
 
     response = decide(
@@ -160,7 +160,7 @@ def test_approving_more_than_the_pool_has_is_refused_with_what_is_available(
     )
 
     assert response.status_code == 400
-    [message] = messages_of(response)
+    [message] = refusals_of(response)
     assert message.startswith(
         "Integrationspuljen 2026 har kun 50.000 kr. til rådighed; der kan ikke bevilges 100.000 kr."
     )
@@ -181,7 +181,7 @@ def test_the_refusal_for_lack_of_money_ends_with_a_single_full_stop(
         staff_client, application, django_capture_on_commit_callbacks, amount_2026="100.000"
     )
 
-    [message] = messages_of(response)
+    [message] = refusals_of(response)
     assert not message.endswith("kr..")
 
 

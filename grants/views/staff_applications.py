@@ -304,10 +304,12 @@ class FormPageView(StaffRequiredMixin, TemplateView):
             messages.error(request, error.message)
             return self.render(application, form, status=BUSY_STATUS)
         except DomainError as error:
-            messages.error(request, error.message)
             if error.field in form.fields:
-                # Also marked at its field (and in the error summary), like the form's own.
+                # At its field and in the error summary, like the form's own errors (a banner
+                # as well would say the same thing twice).
                 form.add_error(error.field, error.message)
+            else:
+                messages.error(request, error.message)
             return self.render(application, form, status=400)
         messages.success(request, self.success_message)
         return redirect("sekretariat:application", pk=pk)
