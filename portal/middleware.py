@@ -81,3 +81,21 @@ class MethodNotAllowedPageMiddleware:
             response.content = render_to_string("405.html", request=request)
             response["Content-Type"] = "text/html; charset=utf-8"
         return response
+
+
+class PrivatePagesMiddleware:
+    """Pages for a signed-in person (applications, reviews, personal data) must not be kept by
+    a shared proxy or the browser's back-forward cache on a shared computer: `private,
+    no-store` unless the view said otherwise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import patch_cache_control
+
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

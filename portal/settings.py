@@ -90,6 +90,7 @@ MIDDLEWARE = [
     # After the session and user are known, so its 400 page shows the portal's own layout.
     "portal.middleware.RejectNullCharactersMiddleware",
     "portal.middleware.MethodNotAllowedPageMiddleware",
+    "portal.middleware.PrivatePagesMiddleware",
     "portal.middleware.RequireStaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

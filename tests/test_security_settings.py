@@ -71,3 +71,15 @@ def test_every_script_tag_carries_the_requests_nonce(client, db):
     nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     html = response.content.decode()
     assert html.count("<script") == html.count(f'nonce="{nonce}"') > 0
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_private_and_not_stored(client, caseworker, staff_user):
+    """Attack finding: /mine/ pages had no Cache-Control; on a shared computer the back
+    button could show another person's application."""
+    for user, url in ((caseworker, "/mine/"), (staff_user, "/sekretariat/")):
+        client.force_login(user)
+        cache_control = client.get(url)["Cache-Control"]
+        assert "private" in cache_control and "no-store" in cache_control, url
+    client.logout()
+    assert "no-store" not in client.get("/").get("Cache-Control", "")

@@ -352,6 +352,7 @@ def test_more_success_criteria_than_the_form_allows_are_refused(
         data[f"criteria-{i}-text"] = f"Kriterium {i}"
     response = client.post(url, {**data, "save": ""})
     assert response.status_code == 400
+    assert "Der kan højst være 30 succeskriterier." in response.content.decode()
     assert SuccessCriterion.objects.filter(application=application).count() == 0
 
 

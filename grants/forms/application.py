@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from grants.models import FUNDED_STATUSES, Application, ContactPerson, SuccessCriterion
 from grants.services.drafts import CONTACT_FIELDS, CRITERION_FIELDS, DraftContent
@@ -245,10 +246,31 @@ class CriterionForm(LimitedTextMixin, forms.ModelForm):
             field.required = False
 
 
+class ContactRows(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "Der kan højst være %(num)d kontaktperson.",
+            "Der kan højst være %(num)d kontaktpersoner.",
+            "num",
+        )
+    }
+
+
+class CriterionRows(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "Der kan højst være %(num)d succeskriterium.",
+            "Der kan højst være %(num)d succeskriterier.",
+            "num",
+        )
+    }
+
+
 ContactFormSet = forms.inlineformset_factory(
     Application,
     ContactPerson,
     form=ContactForm,
+    formset=ContactRows,
     extra=1,
     can_delete=True,
     max_num=20,
@@ -258,6 +280,7 @@ CriterionFormSet = forms.inlineformset_factory(
     Application,
     SuccessCriterion,
     form=CriterionForm,
+    formset=CriterionRows,
     extra=1,
     can_delete=True,
     max_num=30,
