@@ -92,10 +92,14 @@ class PrivatePagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from django.conf import settings
         from django.utils.cache import patch_cache_control
 
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+        # The session cookie, not request.user: asking for the user would load the session
+        # and the user on every cached public page a signed-in person opens.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and not response.has_header(
+            "Cache-Control"
+        ):
             patch_cache_control(response, private=True, no_store=True)
         return response

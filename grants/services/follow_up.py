@@ -46,17 +46,22 @@ def do_record_agreement_signed(
         return decision
 
 
+def agreement_missing(decision: Decision | None) -> bool:
+    """The grant needs a cooperation agreement that is not signed yet: the project cannot
+    start (do_activate), and the staff page asks for the signature."""
+    return bool(
+        decision
+        and decision.condition == GrantCondition.COOPERATION_AGREEMENT
+        and decision.agreement_signed_on is None
+    )
+
+
 def do_activate(*, application_id: int, actor: User) -> Application:
     """The project starts; a grant that needs a cooperation agreement must have it signed."""
     with transaction.atomic():
         application = lock_application(application_id)
         check(actor, "activate", application)
-        decision = getattr(application, "decision", None)
-        if (
-            decision
-            and decision.condition == GrantCondition.COOPERATION_AGREEMENT
-            and decision.agreement_signed_on is None
-        ):
+        if agreement_missing(getattr(application, "decision", None)):
             raise DomainError(
                 _("Samarbejdsaftalen skal være underskrevet, før indsatsen kan sættes i gang.")
             )

@@ -26,12 +26,13 @@ from grants.forms.staff import (
     ReportRequestForm,
     ReviewForm,
 )
-from grants.models import ApplicationStatus, Attachment, GrantCondition
+from grants.models import ApplicationStatus, Attachment
 from grants.rules import APPLICATION_ACTIONS, is_conflicted, may, refusal
 from grants.selectors import funding_chain, missing_following_pools
 from grants.services.decisions import do_record_decision
 from grants.services.errors import Busy, DomainError, EditConflict
 from grants.services.follow_up import (
+    agreement_missing,
     do_activate,
     do_carry_over,
     do_close,
@@ -87,11 +88,7 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
             history=application.status_changes.select_related("actor"),
             funding_history=funding_chain(application),
             audit=application_audit(application),
-            needs_agreement=bool(
-                decision
-                and decision.condition == GrantCondition.COOPERATION_AGREEMENT
-                and decision.agreement_signed_on is None
-            ),
+            needs_agreement=agreement_missing(decision),
             **{
                 "return_form": CommentForm(),
                 "conflict_form": ConflictForm(),
