@@ -116,3 +116,15 @@ def log_in(page, server, username, lands_on="/mine/"):
     page.get_by_label("Adgangskode").fill("demo")
     page.get_by_role("button", name="Log ind").click()
     page.wait_for_url(server.url + lands_on)
+
+
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Wait until a JavaScript expression is true. Not `page.wait_for_function`: when its
+    first check fails it polls with `new Function`, which the portal's Content-Security-Policy
+    refuses (no 'unsafe-eval'), so it failed only on a slow machine."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(50)

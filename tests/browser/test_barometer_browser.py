@@ -1,6 +1,7 @@
 import pytest
 
 from indicators.models import Indicator
+from tests.browser.conftest import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +34,7 @@ def test_barometer_pages_are_accessible_and_draw_the_chart(
 
     indicator = Indicator.objects.get(municipality__slug="koebenhavn", order=1)
     page.goto(demo_server.url + f"/barometer/indikator/{indicator.pk}/")
-    page.wait_for_function("window.Chart && Chart.getChart('indicator-chart') !== undefined")
+    wait_until(page, "window.Chart && Chart.getChart('indicator-chart') !== undefined")
     assert page.get_by_role("table").filter(has_text="13,1 %").is_visible()
     assert axe_violations(page) == []
     screenshot(page, "barometer-indicator-desktop")

@@ -3,6 +3,8 @@ its links lead to the fields, and without JavaScript it is still the first thing
 
 import pytest
 
+from tests.browser.conftest import wait_until
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -14,11 +16,11 @@ def test_focus_moves_to_the_summary_and_its_links_lead_to_the_fields(
     page.locator("main").get_by_role("button", name="Log ind").click()
     summary = page.locator("[data-error-summary]")
     summary.wait_for()
-    page.wait_for_function("document.activeElement?.id === 'error-summary'")
+    wait_until(page, "document.activeElement?.id === 'error-summary'")
     assert page.title().startswith("Fejl: ")
     screenshot(page, "error-summary-login-phone")
     summary.get_by_role("link").first.click()
-    page.wait_for_function("document.activeElement?.id === 'id_username'")
+    wait_until(page, "document.activeElement?.id === 'id_username'")
 
 
 def test_without_javascript_the_summary_is_first_in_the_content(live_server, browser):
