@@ -1,0 +1,54 @@
+"""The catalogue on a phone shows the search box and then the results: the narrowing filters
+and the distribution fold away (and open when a filter is in use); a wide screen always shows
+them. With and without JavaScript."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_server(live_server, demo):
+    return live_server
+
+
+def new_page(browser, width, javascript):
+    context = browser.new_context(
+        locale="da-DK", viewport={"width": width, "height": 844}, java_script_enabled=javascript
+    )
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_phone_shows_results_first(demo_server, browser, screenshot, javascript):
+    context, page = new_page(browser, 390, javascript)
+    try:
+        page.goto(demo_server.url + "/projekter/")
+        first_card = page.locator("main .card").first
+        assert first_card.bounding_box()["y"] < 844, "the first result is below the first screen"
+        municipality = page.get_by_label("Kommune")
+        assert page.get_by_label("Søg", exact=True).is_visible()
+        assert not municipality.is_visible()
+        page.locator("summary", has_text="Filtre").click()
+        municipality.wait_for(state="visible")
+        municipality.select_option(label="Frederiksberg Kommune")
+        page.get_by_role("button", name="Søg", exact=True).click()
+        page.wait_for_url("**kommune=frederiksberg**")
+        # A filter in use: the fold is open and says how many.
+        assert municipality.is_visible()
+        assert page.locator("summary", has_text="Filtre (1 valgt)").is_visible()
+        screenshot(page, f"catalogue-phone-filtered-{'js' if javascript else 'nojs'}")
+    finally:
+        context.close()
+
+
+def test_wide_screen_shows_every_filter(demo_server, browser):
+    context, page = new_page(browser, 1280, True)
+    try:
+        page.goto(demo_server.url + "/projekter/")
+        for label in ("Søg", "Kommune", "År", "Mål", "Udvalg"):
+            assert page.get_by_label(label, exact=True).is_visible(), label
+        assert page.get_by_role("heading", name="Resultaterne fordelt").is_visible()
+        assert not page.locator("summary", has_text="Filtre").is_visible()
+    finally:
+        context.close()
