@@ -1,5 +1,6 @@
 """At 390 px no page of any role scrolls sideways (fresh eyes found the report list 643 px
-wide, and the history table pushing application pages to 448 px)."""
+wide, and the history table pushing application pages to 448 px), and no form heading
+(legend) lies on top of what follows it (the success criteria's box ran through its heading)."""
 
 import pytest
 from django.urls import reverse
@@ -26,10 +27,21 @@ def pages(role):
             reverse("dokumenter:results"),
             reverse("sekretariat:report", args=[report.pk]),
         ]
+    open_pool = Pool.objects.filter(municipality__slug="frederiksberg", status="open").first()
     return [
         reverse("mine:dashboard"),
         reverse("mine:detail", args=[active.pk]),
+        reverse("mine:start", args=[open_pool.pk]),
     ]
+
+
+# Legends whose box overlaps the next visible element in their fieldset.
+OVERLAPPING_LEGENDS = """Array.from(document.querySelectorAll('fieldset > legend')).filter(legend => {
+  const bottom = legend.getBoundingClientRect().bottom;
+  let next = legend.nextElementSibling;
+  while (next && next.getClientRects().length === 0) next = next.nextElementSibling;
+  return next && legend.offsetParent !== null && next.getBoundingClientRect().top < bottom - 1;
+}).map(legend => legend.textContent.trim())"""
 
 
 @pytest.mark.parametrize(
@@ -40,11 +52,14 @@ def test_no_page_scrolls_sideways_on_a_phone(
     live_server, demo, phone_page, screenshot, username, role, lands_on
 ):
     log_in(phone_page, live_server, username, lands_on=lands_on)
-    too_wide = {}
+    too_wide, overlapping = {}, {}
     for path in pages(role):
         phone_page.goto(live_server.url + path)
         width = phone_page.evaluate("document.documentElement.scrollWidth")
         if width > 390:
             too_wide[path] = width
+        if legends := phone_page.evaluate(OVERLAPPING_LEGENDS):
+            overlapping[path] = legends
     screenshot(phone_page, f"phone-width-{role}")
     assert too_wide == {}
+    assert overlapping == {}
