@@ -135,3 +135,48 @@ def test_money_is_shown_by_the_kroner_filter_only():
         if rounded_money.search(line)
     ]
     assert offenders == []
+
+
+def test_numbers_are_shown_by_the_number_filter_only():
+    """A target typed as '80,5' was shown as '80,50' (floatformat:"-2"): a number that is not
+    money is shown as it was typed, by one filter (portal/numbers.py), in pages and documents."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    floatformat = re.compile(r"floatformat\s*[:(]\s*[^)}]*-2")
+    sources = [*root.joinpath("templates").rglob("*.html")] + [
+        path
+        for app in ("grants", "indicators", "policies", "portal", "web", "transfer")
+        for path in root.joinpath(app).rglob("*.py")
+    ]
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sources
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if floatformat.search(line)
+    ]
+    assert offenders == []
+
+
+def test_a_target_typed_with_one_decimal_is_shown_as_typed(client, demo):
+    """The caseworker types 80,5 as a target; the application's page, its document copy and
+    the staff page show 80,5, never 80,50."""
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from grants.documents.content import criterion_line
+    from grants.models import Application, SuccessCriterion
+
+    application = Application.objects.filter(municipality__slug="frederiksberg").first()
+    criterion = SuccessCriterion.objects.create(
+        application=application, text="Andel i job", target_value=Decimal("80.50"), unit="%"
+    )
+    client.force_login(User.objects.get(username="frb-sagsbehandler"))
+    page = visible_text(client.get(reverse("mine:detail", args=[application.pk])).content.decode())
+    assert "80,5 %" in page and "80,50" not in page
+    assert "80,5 %" in criterion_line(criterion) and "80,50" not in criterion_line(criterion)
+    client.force_login(User.objects.get(username="frb-sekretariat"))
+    staff = client.get(reverse("sekretariat:application", args=[application.pk])).content.decode()
+    assert "80,50" not in visible_text(staff)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +23,7 @@ from grants.models.review import RecommendedAmount
 from grants.selectors import PlanTable, action_plan_table, pool_balance
 from policies.models import ActionPlan, Goal, GoalKind
 from portal.money import ZERO
+from portal.numbers import format_number
 
 # The application form's headings in order (DESIGN.md), as (label, attribute).
 SECTION_HEADINGS = [
@@ -46,7 +46,7 @@ def criterion_line(criterion) -> str:
     """A success criterion with its target, as the application copy shows it."""
     if criterion.target_value is None:
         return criterion.text
-    target = " ".join(filter(None, [floatformat(criterion.target_value, "-2"), criterion.unit]))
+    target = " ".join(filter(None, [format_number(criterion.target_value), criterion.unit]))
     return str(_("%(text)s (mål: %(target)s)") % {"text": criterion.text, "target": target})
 
 

@@ -1,7 +1,6 @@
 """The report form: one row per success criterion, money spent per granted year."""
 
 from django import forms
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Report
@@ -9,6 +8,7 @@ from grants.services.errors import DomainError
 from grants.services.reports import ReportContent
 from grants.services.spending import check_spending_explained, check_unspent
 from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin
+from portal.numbers import format_number
 
 
 class ReportForm(LimitedTextMixin, forms.Form):
@@ -56,7 +56,7 @@ class ReportForm(LimitedTextMixin, forms.Form):
                 decimal_places=2,
                 help_text=(
                     _("Mål: %(value)s %(unit)s")
-                    % {"value": floatformat(criterion.target_value, "-2"), "unit": criterion.unit}
+                    % {"value": format_number(criterion.target_value), "unit": criterion.unit}
                     if criterion.target_value is not None
                     else ""
                 ),

@@ -1,6 +1,7 @@
 from django import template
 
 from portal.money import format_kroner
+from portal.numbers import format_number
 
 register = template.Library()
 
@@ -9,6 +10,12 @@ register = template.Library()
 def kroner(value) -> str:
     """`{{ amount|kroner }}` → `150.000 kr.`"""
     return format_kroner(value)
+
+
+@register.filter
+def number(value) -> str:
+    """`{{ target|number }}` → `80,5`: a number that is not money, as it was typed."""
+    return format_number(value)
 
 
 @register.filter
