@@ -49,7 +49,7 @@ def test_applicant_sees_other_conditions_and_targets_on_the_page_and_in_the_pdf(
     assert "Øvrige vilkår" in page and CONDITIONS in page
     assert "Evaluering året efter" in page
     assert "Deltagerne kommer i job (mål: 25 deltagere)" in page
-    assert "Forløbet evalueres (mål: 12,50 %)" in page
+    assert "Forløbet evalueres (mål: 12,5 %)" in page
 
     response = applicant.get(reverse("mine:pdf", args=[application.pk]))
     assert response["Content-Type"] == "application/pdf"
@@ -57,7 +57,7 @@ def test_applicant_sees_other_conditions_and_targets_on_the_page_and_in_the_pdf(
     assert "Øvrige vilkår" in text and CONDITIONS in text
     assert "Evaluering året efter – senest 31. december 2027" in text
     assert "Deltagerne kommer i job (mål: 25 deltagere)" in text
-    assert "Forløbet evalueres (mål: 12,50 %)" in text
+    assert "Forløbet evalueres (mål: 12,5 %)" in text
 
     # Staff see what they recorded, too.
     staff_page = visible_text(

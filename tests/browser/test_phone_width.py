@@ -36,7 +36,8 @@ def pages(role):
 
 
 # Legends whose box overlaps the next visible element in their fieldset.
-OVERLAPPING_LEGENDS = """Array.from(document.querySelectorAll('fieldset > legend')).filter(legend => {
+OVERLAPPING_LEGENDS = """Array.from(document.querySelectorAll('fieldset > legend'))
+.filter(legend => {
   const bottom = legend.getBoundingClientRect().bottom;
   let next = legend.nextElementSibling;
   while (next && next.getClientRects().length === 0) next = next.nextElementSibling;
