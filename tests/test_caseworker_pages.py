@@ -174,7 +174,7 @@ def test_starting_an_application_saves_nothing_until_the_first_save(cw, pool, ca
         "Sprogcafé",
         Decimal("75000"),
     )
-    assert application.status_changes.get().comment == "Kladde oprettet"
+    assert application.status_changes.get().get_note_display() == "Kladde oprettet"
     assert cw.post(url("edit", application), start_post(cw.get(response.url))).status_code == 302
     assert Application.objects.count() == 1
 

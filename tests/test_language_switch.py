@@ -35,3 +35,31 @@ def test_the_language_switch_lands_on_the_same_page_in_english(client, pool):
     assert "Pools" in english and "Integrationspuljen 2026" in english
     # and it stays English on the next page
     assert '<html lang="en">' in client.get(reverse("home")).content.decode()
+
+
+def test_the_systems_notes_in_the_history_follow_the_readers_language(client, demo):
+    """A draft created (and a recommendation taken back) on a Danish page is read on an
+    English one: the history says "Draft created", not the Danish sentence stored at the time."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from grants.models import Pool
+    from grants.services.drafts import DraftContent, do_create_draft
+    from portal.models import User
+
+    from .page_crawl import use_language, visible_text
+
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    pool = Pool.objects.get(municipality__slug="frederiksberg", status="open")
+    with translation.override("da"):
+        draft = do_create_draft(
+            pool_id=pool.pk, actor=caseworker, content=DraftContent(fields={"title": "Sprogcafé"})
+        )
+    client.force_login(caseworker)
+    use_language(client, "en")
+    page = visible_text(client.get(reverse("mine:detail", args=[draft.pk])).content.decode())
+    assert "Draft created" in page
+    assert "Kladde oprettet" not in page
+    use_language(client, "da")
+    page = visible_text(client.get(reverse("mine:detail", args=[draft.pk])).content.decode())
+    assert "Kladde oprettet" in page

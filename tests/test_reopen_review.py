@@ -19,7 +19,7 @@ def test_reopening_a_recommendation_says_it_was_taken_back(staff_client, make_re
     message = "Indstillingen er trukket tilbage, og ansøgningen er igen under behandling."
     assert messages_of(response) == [message]
     assert status_of(application) == S.IN_REVIEW
-    assert StatusChange.objects.get(application=application).comment == message
+    assert StatusChange.objects.get(application=application).get_note_display() == message
 
 
 @pytest.mark.django_db

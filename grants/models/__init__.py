@@ -6,6 +6,7 @@ from .applications import (
     ContactPerson,
     RequestedAmount,
     StatusChange,
+    StatusNote,
     SuccessCriterion,
 )
 from .decisions import Allocation, CarryOver, Decision, DecisionOutcome, GrantCondition
@@ -45,5 +46,6 @@ __all__ = [
     "Review",
     "SpentAmount",
     "StatusChange",
+    "StatusNote",
     "SuccessCriterion",
 ]

@@ -270,6 +270,18 @@ class SuccessCriterion(models.Model):
         return self.text[:80]
 
 
+class StatusNote(models.TextChoices):
+    """What the system says about a change, stored as a code and shown in the reader's
+    language (a stored sentence would stay in the language of whoever made the change)."""
+
+    DRAFT_CREATED = "draft_created", _("Kladde oprettet")
+    REVIEW_REOPENED = (
+        "review_reopened",
+        _("Indstillingen er trukket tilbage, og ansøgningen er igen under behandling."),
+    )
+    IMPORTED = "imported", _("Indlæst som bevilget")
+
+
 class StatusChange(models.Model):
     """One workflow transition: who moved the application from what to what, and why."""
 
@@ -291,6 +303,9 @@ class StatusChange(models.Model):
         verbose_name=_("udført af"),
     )
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+    note = models.CharField(
+        _("systemets bemærkning"), max_length=20, choices=StatusNote.choices, blank=True
+    )
     comment = models.TextField(_("kommentar"), blank=True)
 
     class Meta:

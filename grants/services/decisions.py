@@ -16,6 +16,7 @@ from grants.models import (
     Report,
     ReportKind,
     StatusChange,
+    StatusNote,
 )
 from grants.notifications import notify_decision
 from grants.rules import check
@@ -213,6 +214,7 @@ def do_import_funded_application(
             from_status="",
             to_status=ApplicationStatus.ACTIVE,
             actor=actor,
-            comment=_("Indlæst som bevilget fra: %(source)s") % {"source": source},
+            note=StatusNote.IMPORTED,
+            comment=source,
         )
         return decision

@@ -14,6 +14,7 @@ from grants.models import (
     Pool,
     RequestedAmount,
     StatusChange,
+    StatusNote,
     SuccessCriterion,
 )
 from grants.rules import check
@@ -62,7 +63,7 @@ def do_create_draft(
             from_status="",
             to_status=ApplicationStatus.DRAFT,
             actor=actor,
-            comment=_("Kladde oprettet"),
+            note=StatusNote.DRAFT_CREATED,
         )
         application.saved_row_ids = {}
         if content is not None:

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from grants.models import (
     Application,
@@ -15,6 +14,7 @@ from grants.models import (
     Recommendation,
     RecommendedAmount,
     Review,
+    StatusNote,
 )
 from grants.models.review import REVIEW_CRITERIA
 from grants.rules import check
@@ -160,10 +160,8 @@ def do_recommend(
         return recommendation
 
 
-# What "take back into review" did: the status change's comment and the message staff see.
-REOPEN_REVIEW_MESSAGE = gettext_lazy(
-    "Indstillingen er trukket tilbage, og ansøgningen er igen under behandling."
-)
+# What "take back into review" did: the status change's note and the message staff see.
+REOPEN_REVIEW_MESSAGE = StatusNote.REVIEW_REOPENED.label
 
 
 def do_reopen_review(*, application_id: int, actor: User) -> Application:
@@ -177,5 +175,5 @@ def do_reopen_review(*, application_id: int, actor: User) -> Application:
             application=application,
             to_status=ApplicationStatus.IN_REVIEW,
             actor=actor,
-            comment=str(REOPEN_REVIEW_MESSAGE),
+            note=StatusNote.REVIEW_REOPENED,
         )

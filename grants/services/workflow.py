@@ -26,7 +26,7 @@ def lock_application(application_id: int) -> Application:
 
 
 def change_status(
-    *, application: Application, to_status: str, actor, comment: str = ""
+    *, application: Application, to_status: str, actor, comment: str = "", note: str = ""
 ) -> Application:
     """Move a locked application to `to_status` and record it. Call inside a transaction."""
     from_status = application.status
@@ -47,6 +47,7 @@ def change_status(
         from_status=from_status,
         to_status=to_status,
         actor=actor,
+        note=note,
         comment=comment,
     )
     return application
