@@ -145,7 +145,7 @@ class ProjectFilter(django_filters.FilterSet):
         else:
             goal_filter.queryset = goals_of(self.municipality_id)
             committee_filter.queryset = committees_of(self.municipality_id)
-        goal_filter.field.label_from_instance = lambda goal: f"{goal.label}: {goal.display_title}"
+        goal_filter.field.label_from_instance = lambda goal: goal.name
         committee_filter.field.label_from_instance = lambda c: f"{c.name} ({c.abbreviation})"
         self.filters["aar"].field.widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
 

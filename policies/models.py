@@ -116,6 +116,16 @@ class Goal(models.Model):
     def display_title(self) -> str:
         return self.short_title or self.title
 
+    @property
+    def name(self) -> str:
+        """`Mål 1: Aktive på arbejdsmarkedet`: what the goal is called on every page, tag and
+        filter alike (the full wording, `title`, is shown under it where there is room)."""
+        return f"{self.label}: {self.display_title}"
+
+    @property
+    def wording_differs(self) -> bool:
+        return bool(self.short_title) and self.short_title != self.title
+
 
 class Target(models.Model):
     """A measurable aim under a goal: Frederiksberg's "sigtepunkt", Copenhagen's "mål"."""

@@ -174,7 +174,7 @@ def test_project_page_shows_what_for_whom_goals_and_money(client, demo):
     assert "Arbejdsmarkeds- og Uddannelsesudvalget" in shown
     assert "Center for Integration" in shown
     for goal in project.goals.all():
-        assert f'<a href="{goal_url(goal)}">{goal.label}: {goal.title}</a>' in html
+        assert f'<a href="{goal_url(goal)}">{goal.name}</a>' in html
     for field in ("target_group", "challenge", "purpose", "description", "anchoring", "partners"):
         first_line = getattr(project, field).strip().splitlines()[0].strip()
         assert first_line, field
@@ -314,7 +314,7 @@ def test_policies_page_lists_both_policies(client, demo):
     shown = main_text(page(client, "/politikker/"))
     assert "Frederiksberg Kommune: Integrationspolitik 2019-2022" in shown
     assert "Københavns Kommune: Integrationspolitik 2019-2022" in shown
-    assert "Mål 1: Er aktive på arbejdsmarkedet" in shown
+    assert "Mål 1: Aktive på arbejdsmarkedet" in shown
 
 
 def test_policy_page_shows_principles_and_goals_with_aim_points(client, demo):
@@ -323,13 +323,15 @@ def test_policy_page_shows_principles_and_goals_with_aim_points(client, demo):
     for principle in ("Investering i integration", "Dét, der virker", "Langsigtede indsatser"):
         assert principle in shown
     goal_1 = Goal.objects.get(policy__municipality__slug="koebenhavn", kind="objective", number=1)
-    assert f'<a href="{goal_url(goal_1)}">Mål 1: {goal_1.title}</a>' in html
+    # Named as everywhere else (tags, filters), with the policy's full wording under it.
+    assert f'<a href="{goal_url(goal_1)}">Mål 1: {goal_1.short_title}</a>' in html
+    assert goal_1.title in shown
     for target in goal_1.targets.all():
         assert " ".join(target.text.split()) in shown
     shown = main_text(page(client, "/politikker/frederiksberg/integrationspolitik-2019-2022/"))
     assert "Mangfoldighed – tolerance for forskellighed" in shown
     assert "Samme grad af offentlig forsørgelse som for Frederiksberg generelt" in shown
-    assert "Ressource 1: Borgeren er en ressource i eget liv og i samfundet" in shown
+    assert "Ressource 1: Borgeren som ressource – Borgeren er en ressource i eget liv" in shown
     assert client.get("/politikker/koebenhavn/findes-ikke/").status_code == 404
 
 
@@ -373,3 +375,25 @@ def test_goal_money_counts_only_funded_projects(client, make_application, policy
     html = page(client, goal_url(goal))
     assert "2026 25.000 kr." in rows(html)
     assert "99.000 kr." not in html
+
+
+def test_a_goal_has_one_name_on_every_page(client, demo):
+    """Fresh eyes searched for "Mål 1: Aktive på arbejdsmarkedet" (a tag) and found the goal's
+    page titled "Mål 1: Er aktive på arbejdsmarkedet": the tag, the filter, the goal's page, the
+    policy, the project and the barometer name a goal the same way."""
+    goal = Goal.objects.get(policy__municipality__slug="frederiksberg", kind="objective", number=1)
+    name = "Mål 1: Aktive på arbejdsmarkedet"
+    assert goal.name == name
+    policy = goal.policy
+    project = goal.applications.filter(status__in=["active", "completed"]).first()
+    pages = {
+        "catalogue": "/projekter/?kommune=frederiksberg",
+        "goal": goal_url(goal),
+        "policy": f"/politikker/{policy.municipality.slug}/{policy.slug}/",
+        "policies": "/politikker/",
+        "project": f"/projekter/{project.pk}/",
+        "barometer": f"/barometer/{policy.municipality.slug}/{policy.slug}/",
+    }
+    for kind, url in pages.items():
+        assert name in main_text(page(client, url)), kind
+    assert f">{name}</option>" in page(client, pages["catalogue"])
