@@ -180,9 +180,18 @@ class LimitedTextMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.limit_text_fields()
+
+    def limit_text_fields(self):
         for name, field in self.fields.items():
             if isinstance(field, forms.CharField) and field.max_length is None:
                 limit = self.text_limits.get(name, TEXT_MAX_LENGTH)
                 field.max_length = limit
                 field.validators.append(validators.MaxLengthValidator(limit))
                 field.widget.attrs.setdefault("maxlength", str(limit))
+
+    def full_clean(self):
+        # Fields a subclass adds after __init__ (e.g. one comment per success criterion)
+        # get their limit too (a 2 MB report comment was saved).
+        self.limit_text_fields()
+        super().full_clean()

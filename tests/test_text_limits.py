@@ -52,3 +52,41 @@ def test_a_description_over_the_limit_is_refused_and_kept(client, demo):
     assert "højst" in response.content.decode()
     draft.refresh_from_db()
     assert draft.description == ""
+
+
+@pytest.mark.django_db
+def test_fields_added_after_init_are_limited_too(demo):
+    """A report's comment per success criterion is added in __init__ after the mixin ran;
+    2 MB comments were saved until the mixin also limited such fields."""
+    from grants.forms.reports import ReportForm
+    from grants.models import Report
+
+    report = Report.objects.filter(application__success_criteria__isnull=False).first()
+    form = ReportForm(report=report)
+    comments = [name for name in form.fields if name.startswith("comment_")]
+    assert comments
+    for name in comments:
+        assert form.fields[name].max_length == TEXT_MAX_LENGTH
+        assert f'maxlength="{TEXT_MAX_LENGTH}"' in str(form[name])
+
+
+@pytest.mark.django_db
+def test_a_forged_row_count_builds_no_more_rows_than_the_cap(client, demo):
+    """TOTAL_FORMS=5000 on the application form took 20 s and 3.6 MB per request."""
+    from grants.models import Pool
+    from grants.services.drafts import do_create_draft
+    from tests.form_pages import main_form_data
+
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    draft = do_create_draft(pool_id=pool.pk, actor=caseworker)
+    client.force_login(caseworker)
+    url = reverse("mine:edit", args=[draft.pk])
+    data = main_form_data(client.get(url).content.decode())
+    data["contacts-TOTAL_FORMS"] = "5000"
+    data["criteria-TOTAL_FORMS"] = "5000"
+    response = client.post(url, {**data, "save": ""})
+    assert response.status_code in (200, 400)
+    page = response.content.decode()
+    assert page.count('name="contacts-') < 40 * 10 and page.count('name="criteria-') < 40 * 10
+    assert "højst" in page

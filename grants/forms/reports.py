@@ -69,6 +69,7 @@ class ReportForm(LimitedTextMixin, forms.Form):
                 self.initial[value_name] = result.achieved_value
                 self.initial[comment_name] = result.comment
             self.criterion_rows.append((criterion, self[value_name], self[comment_name]))
+        self.limit_text_fields()  # the comment fields above, added after the mixin's __init__
         spent = {s.year: s.amount for s in report.spent_amounts.all()}
         self.years = sorted(report.application.allocations.values_list("pool__year", flat=True))
         self.spent_fields = []

@@ -111,7 +111,14 @@ class ReservedLineForm(LimitedTextMixin, forms.ModelForm):
 
 
 ReservedLineFormSet = forms.inlineformset_factory(
-    Pool, ReservedLine, form=ReservedLineForm, extra=1, can_delete=True, max_num=20
+    Pool,
+    ReservedLine,
+    form=ReservedLineForm,
+    extra=1,
+    can_delete=True,
+    max_num=20,
+    validate_max=True,
+    absolute_max=25,  # a forged TOTAL_FORMS builds no more rows than this
 )
 
 SCORE_CHOICES = [("", _("Ikke vurderet"))] + [(str(n), str(n)) for n in range(1, 6)]
