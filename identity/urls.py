@@ -4,7 +4,7 @@ from . import views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("login/sso/<slug:slug>/", views.start, name="sso-start"),
-    path("login/sso/<slug:slug>/retur/", views.callback, name="sso-callback"),
-    path("logout/", views.logout, name="logout"),
+    path("login/sso/<slug:slug>/", views.StartView.as_view(), name="sso-start"),
+    path("login/sso/<slug:slug>/retur/", views.CallbackView.as_view(), name="sso-callback"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
 ]

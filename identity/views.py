@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views import View
 
 from portal import auth_views as account
 from portal import site, twofactor
@@ -56,9 +56,29 @@ def _refused(request, provider, template="identity/refused.html", status=403, **
     return render(request, template, {"provider": provider, **context}, status=status)
 
 
-@require_GET
-def start(request, slug):
-    provider = _provider(slug)
+class StartView(View):
+    """Sends the person to the provider's sign-in, remembering the provider (cookie)."""
+
+    def get(self, request, slug):
+        return start(request, _provider(slug))
+
+
+class CallbackView(View):
+    """The provider's answer: verified, then the person signed in, refused or asked for the
+    portal's second factor."""
+
+    def get(self, request, slug):
+        return callback(request, _provider(slug))
+
+
+class LogoutView(View):
+    """Ends the portal session; after a provider sign-in, offers the provider's logout."""
+
+    def post(self, request):
+        return logout(request)
+
+
+def start(request, provider):
     target = request.GET.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         request.session[NEXT_KEY] = target
@@ -81,9 +101,7 @@ def start(request, slug):
     return response
 
 
-@require_GET
-def callback(request, slug):
-    provider = _provider(slug)
+def callback(request, provider):
     try:
         claims, id_token = oidc.verified_claims(request, provider)
         result = services.do_sign_in(provider=provider, claims=claims)
@@ -121,9 +139,7 @@ def callback(request, slug):
     return redirect(target)
 
 
-@require_POST
 def logout(request):
-    """Ends the portal session; after a provider sign-in, offers the provider's logout."""
     sso = request.session.get(SSO_KEY) or {}
     auth_logout(request)
     provider = IdentityProvider.objects.filter(pk=sso.get("provider")).first()

@@ -24,7 +24,8 @@ ISSUERS = {
     "e": ("erhverv-frederiksberg", "portal-erhverv", "OIDC_TEST_ERHVERV_SECRET"),
 }
 CLAIMS = {
-    "openid": ["sub"],
+    # How the person signed in (amr, acr) is in every ID token, as Entra ID and NemLog-in do.
+    "openid": ["sub", "amr", "acr", "auth_time", "sid"],
     "profile": ["name", "given_name", "family_name"],
     "email": ["email", "email_verified"],
     "groups": ["groups"],

@@ -209,3 +209,28 @@ def test_municipality_a_cannot_sign_anyone_into_municipality_b(sso, live_server,
     sign_in(page, live_server, "Københavns Kommune", "anna", lands_on="/sekretariat/")
     users = User.objects.filter(external_identity__subject="anna")
     assert [u.municipality.slug for u in users] == ["koebenhavn"]
+
+
+def test_the_portal_asks_for_its_own_second_factor_only_when_the_provider_did_not(
+    sso, live_server, page, settings
+):
+    settings.REQUIRE_STAFF_2FA = True
+    issuers = sso["issuers"]
+    issuers.set_users(
+        "a",
+        {
+            "mette": person("Mette Mfa", ["frb-sekretariat"], amr=["pwd", "mfa"]),
+            "palle": person("Palle Password", ["frb-sekretariat"], amr=["pwd"]),
+        },
+    )
+    sign_in(page, live_server, FRB, "mette", lands_on="/sekretariat/")
+    page.goto(live_server.url + "/sekretariat/")
+    assert page.url == live_server.url + "/sekretariat/"
+    page.get_by_role("button", name="Log ud").click()
+    page.get_by_role("heading", name="Du er logget ud af portalen").wait_for()
+
+    sign_in(page, live_server, FRB, "palle")
+    page.wait_for_url(live_server.url + "/konto/totrinslogin/")
+    assert page.get_by_text("Slå totrinslogin til, før du fortsætter.").count() == 1
+    page.goto(live_server.url + "/sekretariat/")
+    assert page.url == live_server.url + "/konto/totrinslogin/"
