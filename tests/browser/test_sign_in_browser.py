@@ -234,3 +234,21 @@ def test_the_portal_asks_for_its_own_second_factor_only_when_the_provider_did_no
     assert page.get_by_text("Slå totrinslogin til, før du fortsætter.").count() == 1
     page.goto(live_server.url + "/sekretariat/")
     assert page.url == live_server.url + "/konto/totrinslogin/"
+
+
+def test_sign_in_works_without_javascript(sso, live_server, browser, screenshot):
+    sso["issuers"].set_users(
+        "a", {"anna": person("Anna Andersen", ["frb-integration"]), "bo": person("Bo Berg")}
+    )
+    context = browser.new_context(locale="da-DK", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/login/")
+    screenshot(page, "sso-7-login-page-no-js")
+    sign_in(page, live_server, FRB, "bo")
+    assert page.get_by_role("heading", name="Du har ikke adgang endnu").count() == 1
+    screenshot(page, "sso-8-no-role-no-js")
+    sign_in(page, live_server, FRB, "anna", lands_on="/mine/")
+    page.get_by_role("button", name="Log ud").click()
+    page.get_by_role("heading", name="Du er logget ud af portalen").wait_for()
+    screenshot(page, "sso-9-logged-out-no-js")
+    context.close()
