@@ -247,8 +247,39 @@ def test_sign_in_works_without_javascript(sso, live_server, browser, screenshot)
     sign_in(page, live_server, FRB, "bo")
     assert page.get_by_role("heading", name="Du har ikke adgang endnu").count() == 1
     screenshot(page, "sso-8-no-role-no-js")
+    context.close()
+    # Another browser: at the provider, switching from Bo to Anna needs its script.
+    context = browser.new_context(locale="da-DK", java_script_enabled=False)
+    page = context.new_page()
     sign_in(page, live_server, FRB, "anna", lands_on="/mine/")
     page.get_by_role("button", name="Log ud").click()
     page.get_by_role("heading", name="Du er logget ud af portalen").wait_for()
     screenshot(page, "sso-9-logged-out-no-js")
     context.close()
+
+
+def test_mitid_erhverv_brings_a_verified_cvr_number_and_name_for_the_associations(
+    sso, live_server, page, screenshot
+):
+    from identity import applicants
+    from tests.oidc_provider import CVR_CLAIM
+
+    sso["issuers"].set_users("e", {"ea": person("Eva Andersen", **{CVR_CLAIM: "12345678"})})
+    # Until the association work registers who the people are, nobody gets in this way.
+    page.goto(f"{live_server.url}/login/sso/erhverv-frederiksberg/")
+    page.get_by_label("Brugernavn").fill("ea")
+    page.get_by_role("button", name="Fortsæt").click()
+    page.get_by_role("heading", name="Din forening kan ikke logge ind endnu").wait_for()
+    assert page.get_by_text("CVR-nummer 12345678").count() == 1
+    screenshot(page, "sso-10-association-not-known")
+    identity = ExternalIdentity.objects.get(subject="ea")
+    assert (identity.cvr, identity.name, identity.user) == ("12345678", "Eva Andersen", None)
+
+    # The seam (identity.applicants): the association work decides who the person is.
+    member = User.objects.get(username="frb-sagsbehandler")
+    applicants.register_resolver(lambda identity, claims: member if identity.cvr else None)
+    try:
+        sign_in(page, live_server, "MitID Erhverv", "ea", lands_on="/mine/")
+    finally:
+        applicants.unregister_resolver()
+    assert ExternalIdentity.objects.get(subject="ea").user == member
