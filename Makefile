@@ -48,8 +48,15 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py load_demo --address http://$(HOST_SHOWN):$(PORT)/
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The OpenID Connect provider the sign-in tests run (Node's oidc-provider, tests/oidc/),
+# installed exactly as package-lock.json pins it. Without npm the sign-in tests say so.
+OIDC_NODE := tests/oidc/node_modules/.package-lock.json
+$(OIDC_NODE): tests/oidc/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the sign-in tests need Node 20+ (apt-get install nodejs npm)"; fi
+
 # Whole test suite; PostgreSQL when DATABASE_URL is set, SQLite otherwise.
-test: $(STAMP)
+test: $(STAMP) $(OIDC_NODE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -35,6 +35,11 @@ class TokenForm(forms.Form):
     )
 
 
+def pending_sign_in(user, backend: str, target: str) -> dict:
+    """The session's record of a sign-in that waits for the second step (VerifyView)."""
+    return {"user": user.pk, "backend": backend, "next": target, "at": time.time()}
+
+
 class LoginView(auth_views.LoginView):
     """Step 1: user name and password. Users with an authenticator app go on to step 2."""
 
@@ -44,12 +49,9 @@ class LoginView(auth_views.LoginView):
         user = form.get_user()
         if not twofactor.has_two_factor(user):
             return super().form_valid(form)
-        self.request.session[PENDING_KEY] = {
-            "user": user.pk,
-            "backend": user.backend,
-            "next": self.get_success_url(),
-            "at": time.time(),
-        }
+        self.request.session[PENDING_KEY] = pending_sign_in(
+            user, user.backend, self.get_success_url()
+        )
         return redirect("login-verify")
 
 

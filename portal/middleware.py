@@ -20,7 +20,8 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
 
 class RequireStaffTwoFactorMiddleware:
     """With REQUIRE_STAFF_2FA on, committee staff and administrators must set up and use
-    their authenticator app before they can see anything but the login and setup pages."""
+    their authenticator app before they can see anything but the login and setup pages,
+    unless their identity provider asserted a second factor at this sign-in."""
 
     ALLOWED_PREFIXES = ("/login/", "/logout/", "/konto/totrinslogin/", "/static/", "/i18n/")
 
@@ -40,6 +41,7 @@ class RequireStaffTwoFactorMiddleware:
         if (
             twofactor.requires_two_factor(user)
             and not user.is_verified()
+            and not twofactor.verified_by_provider(request)
             and not request.path.startswith(self.ALLOWED_PREFIXES)
         ):
             if twofactor.has_two_factor(user):

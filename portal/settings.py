@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "indicators",
     "transfer",
     "web",
+    "identity",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -152,8 +153,18 @@ LOGOUT_REDIRECT_URL = "home"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: refuses logins for a user/IP locked out after failed attempts.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords: everyone while LOCAL_PASSWORD_LOGIN is on, only superusers when it is off.
+    "portal.backends.LocalPasswordBackend",
+    # Sessions of people signed in through their municipality's identity provider.
+    "portal.backends.ProviderSessionBackend",
 ]
+# Local user names and passwords: on in development and demo; off in production once the
+# municipalities sign in through their identity providers, leaving superusers a break-glass
+# login (docs/identity.md).
+LOCAL_PASSWORD_LOGIN = env_bool("LOCAL_PASSWORD_LOGIN", True)
+# A directory of files named after the providers' client secrets (a mounted secret store);
+# the environment variable of the same name is read first (identity.oidc.client_secret).
+OIDC_SECRETS_DIR = os.environ.get("OIDC_SECRETS_DIR", "")
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 # Lock a user name from one client address, never a user name for everyone: anyone could

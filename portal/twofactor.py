@@ -18,6 +18,15 @@ BACKUP_DEVICE_NAME = "backup"
 APP_DEVICE_NAME = "app"
 
 
+# Set in the session when the identity provider asserted multi-factor sign-in (amr/acr):
+# the portal then does not ask for its own code (identity.views).
+PROVIDER_MFA_SESSION_KEY = "mfa_by_provider"
+
+
+def verified_by_provider(request) -> bool:
+    return bool(request.session.get(PROVIDER_MFA_SESSION_KEY))
+
+
 def requires_two_factor(user) -> bool:
     if not getattr(settings, "REQUIRE_STAFF_2FA", False) or not user.is_authenticated:
         return False

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
@@ -12,11 +11,11 @@ urlpatterns = [
     # The front page and sitemap.xml gather every app's pages: they live in web/ (the roof).
     path("", include("web.urls")),
     path("start/", views.start_page, name="start"),
-    path("login/", account.LoginView.as_view(), name="login"),
+    # The login page, sign-in through each municipality's identity provider, and logout.
+    path("", include("identity.urls")),
     path("login/bekraeft/", account.VerifyView.as_view(), name="login-verify"),
     path("konto/totrinslogin/", account.SetupView.as_view(), name="two-factor-setup"),
     path("konto/log-ud-overalt/", account.LogoutEverywhereView.as_view(), name="logout-everywhere"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("grants.urls.public")),
     path("politikker/", include("policies.urls")),
     path("barometer/", include("indicators.urls.public")),

@@ -10,7 +10,7 @@ from policies.models import Goal, GoalKind, Policy
 from portal.models import Committee, Department, Municipality, Role, User
 from tests import demo_snapshot as demo_snapshot_module
 
-pytest_plugins = ["tests.staff_fixtures"]
+pytest_plugins = ["tests.staff_fixtures", "tests.oidc_provider"]
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,8 @@ from grants.services.attachments import do_add_attachment
 from grants.services.decisions import do_record_decision
 from grants.services.review import do_recommend, do_save_review
 from grants.services.submission import do_submit
+from identity.models import IdentityProvider, RoleMapping
+from identity.services import do_sign_in
 from portal.models import Municipality, User
 from transfer.municipality import (
     SCOPED_MODELS,
@@ -112,6 +114,23 @@ def busy_frederiksberg(demo, tmp_path):
             reasons="Mindre end ansøgt",
             appeal_guidance="Kan ikke påklages",
         )
+        # A person who signs in with the municipality's identity provider.
+        provider = IdentityProvider.objects.create(
+            municipality=pool.municipality,
+            slug="frederiksberg",
+            issuer="https://login.frederiksberg.dk",
+            client_id="portal",
+            client_secret_name="OIDC_FREDERIKSBERG_SECRET",
+        )
+        RoleMapping.objects.create(
+            provider=provider,
+            group="integration",
+            role="caseworker",
+            department=caseworker.department,
+        )
+        do_sign_in(
+            provider=provider, claims={"sub": "p-1", "name": "Per", "groups": ["integration"]}
+        )
         yield tmp_path
 
 
@@ -158,7 +177,7 @@ def test_every_model_of_the_portal_is_exported():
     exported = {label for label, _lookup in SCOPED_MODELS}
     own = {
         model._meta.label
-        for app in ("portal", "policies", "grants", "indicators")
+        for app in ("portal", "policies", "grants", "indicators", "identity")
         for model in apps.get_app_config(app).get_models()
     }
     not_per_municipality = {"policies.SDG"} | {

@@ -224,6 +224,8 @@ NO_FORM_PAGE = {
         )
     },
     "indikatorer:measurement-add": "POST only: the form on indikatorer:edit",
+    "sso-start": "no form: a redirect to the identity provider (test_sign_in_browser)",
+    "sso-callback": "no form: the identity provider's answer (test_sign_in_browser)",
     "indikatorer:measurement-delete": "POST only: the delete buttons on indikatorer:edit",
 }
 

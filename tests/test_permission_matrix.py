@@ -3,6 +3,7 @@ visited as every role. A new page fails the first test until it gets a row in EX
 Also: no role changes anything by POSTing where it does not belong, and no object of another
 municipality or department is reachable by trying every id in the database."""
 
+import os
 from fnmatch import fnmatch
 
 import pytest
@@ -16,6 +17,7 @@ from django.utils import timezone
 from grants.models import Application, ApplicationStatus, Attachment, Pool, Report
 from grants.services.attachments import do_add_attachment
 from grants.services.drafts import do_create_draft
+from identity.models import IdentityProvider
 from indicators.models import Indicator, Measurement
 from policies.models import ActionPlan, Goal, Policy
 from portal.models import Committee, Department, Role, User
@@ -59,6 +61,10 @@ EXPECTED = {
     "two-factor-setup": (row(LOGIN, *[200] * 6), ANY_USER),
     "logout-everywhere": (row(LOGIN, *[405] * 6), ANY_USER),
     "logout": (row(*[405] * 7), ANYONE),
+    # Frederiksberg's provider cannot be reached here: starting says so (503), an answer
+    # cannot be checked (400). The sign-in itself: tests/browser/test_sign_in_browser.py.
+    "sso-start": (row(*[503] * 7), None),
+    "sso-callback": (row(*[400] * 7), None),
     "accessibility": (PUBLIC, None),
     "sitemap": (PUBLIC, None),
     "robots": (PUBLIC, None),
@@ -133,6 +139,7 @@ OBJECT_FOR = [
     ("politikker:goal", "pk", "goal"),
     ("*:policy", "slug", "policy_slug"),
     ("*", "kommune", "municipality_slug"),
+    ("sso-*", "slug", "provider_slug"),
     ("*", "aar", "pool_year"),
 ]
 KEY_MODEL = {"draft": Application, "submitted": Application, "open_pool": Pool, "pool": Pool}
@@ -236,8 +243,21 @@ def frb(demo, media_root):
         "goal": Goal.objects.filter(policy=policy).first(),
         "policy_slug": policy.slug,
         "municipality_slug": "frederiksberg",
+        "provider_slug": unreachable_provider(owner.municipality).slug,
         "pool_year": 2021,
     }
+
+
+def unreachable_provider(municipality):
+    """A provider whose issuer answers nobody (the discard port on the loopback)."""
+    os.environ.setdefault("OIDC_MATRIX_SECRET", "matrix-secret")
+    return IdentityProvider.objects.create(
+        municipality=municipality,
+        slug="frederiksberg",
+        issuer="http://127.0.0.1:9",
+        client_id="portal",
+        client_secret_name="OIDC_MATRIX_SECRET",
+    )
 
 
 @pytest.fixture

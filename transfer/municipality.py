@@ -58,6 +58,12 @@ SCOPED_MODELS = [
     ("grants.CriterionResult", "report__application__municipality"),
     ("indicators.Indicator", "municipality"),
     ("indicators.Measurement", "indicator__municipality"),
+    # Sign-in with the municipality's identity provider: who each user is at the provider,
+    # so a moved user signs in as themselves (the client secrets are never in the database).
+    ("identity.IdentityProvider", "municipality"),
+    ("identity.RoleMapping", "provider__municipality"),
+    ("identity.ExternalIdentity", "provider__municipality"),
+    ("identity.SignInEvent", "provider__municipality"),
     # The audit trail (django-simple-history): rows whose object belonged to the municipality.
     ("grants.HistoricalPool", "municipality"),
     ("grants.HistoricalReservedLine", "pool__municipality"),

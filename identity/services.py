@@ -1,0 +1,173 @@
+"""Who a person signed in through a provider is in the portal: the one place that creates,
+updates, links and deactivates users from verified claims (docs/identity.md).
+
+- A person is their provider and `sub` (`ExternalIdentity`), never their e-mail: a local user
+  with the same e-mail is never taken over, and the same `sub` at another municipality's
+  provider is another person.
+- Staff get their role and department from the provider's group claim through the
+  municipality's `RoleMapping`s, at every sign-in; the user always belongs to the provider's
+  municipality. No mapped role: refused, and a user made earlier is deactivated with every
+  session ended.
+- Applicants (MitID Erhverv) keep their CVR number and name on the identity; which user they
+  are is the associations' resolver's answer (`identity.applicants`).
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from portal.models import Role
+
+from . import applicants
+from .models import ExternalIdentity, IdentityProvider, RoleMapping, SignInEvent, SignInOutcome
+
+# The strongest role wins when a person is in several mapped groups.
+ROLE_RANK = {Role.ADMINISTRATOR: 0, Role.COMMITTEE_STAFF: 1, Role.CASEWORKER: 2}
+# Claims that only describe the protocol exchange; not kept on the identity.
+PROTOCOL_CLAIMS = {"nonce", "at_hash", "c_hash", "sid", "auth_time", "iat", "exp", "jti"}
+
+
+class WrongMunicipality(Exception):
+    """The token is for another municipality than the provider's (shared broker)."""
+
+
+@dataclass(frozen=True)
+class SignIn:
+    outcome: str
+    identity: ExternalIdentity
+    user: object | None
+    mfa_by_provider: bool
+
+    @property
+    def signed_in(self) -> bool:
+        return self.outcome == SignInOutcome.SIGNED_IN
+
+
+def claim_values(claims: dict, name: str) -> list[str]:
+    """A claim as a list of strings, whether the provider sends one value or a list."""
+    value = claims.get(name) if name else None
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value]
+    return [str(value)]
+
+
+def provider_asserted_mfa(provider: IdentityProvider, claims: dict) -> bool:
+    amr = set(claim_values(claims, "amr"))
+    acr = set(claim_values(claims, "acr"))
+    return bool(amr & set(provider.mfa_amr_values.split())) or bool(
+        acr & set(provider.mfa_acr_values.split())
+    )
+
+
+def mapped_role(provider: IdentityProvider, claims: dict) -> RoleMapping | None:
+    groups = claim_values(claims, provider.groups_claim)
+    if not groups:
+        return None
+    mappings = provider.role_mappings.filter(group__in=groups).select_related("department")
+    return min(mappings, key=lambda m: (ROLE_RANK[m.role], m.pk), default=None)
+
+
+def full_name(provider: IdentityProvider, claims: dict) -> str:
+    name = " ".join(claim_values(claims, provider.name_claim)).strip()
+    if not name:
+        name = " ".join(claim_values(claims, "given_name") + claim_values(claims, "family_name"))
+    return name.strip()[:300]
+
+
+def username_for(provider: IdentityProvider, subject: str) -> str:
+    # Unique per provider and subject, whatever characters the provider's `sub` has.
+    digest = hashlib.sha256(f"{provider.issuer}\n{subject}".encode()).hexdigest()[:24]
+    return f"{provider.slug}.{digest}"[:150]
+
+
+def _set_person(user, name: str, email: str) -> None:
+    first, _space, last = name.rpartition(" ")
+    user.first_name, user.last_name = (first or last)[:150], (last if first else "")[:150]
+    user.email = email
+
+
+def _record(provider, identity, user, outcome, mfa, mapping=None) -> SignIn:
+    SignInEvent.objects.create(
+        provider=provider,
+        identity=identity,
+        user=user,
+        outcome=outcome,
+        role=mapping.role if mapping else "",
+        department=mapping.department if mapping else None,
+        mfa_by_provider=mfa,
+    )
+    return SignIn(outcome, identity, user, mfa)
+
+
+def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
+    """Create or update the person from verified claims, in one transaction with its audit
+    row. The claims must come from `identity.oidc.verified_claims` for this provider."""
+    if provider.tenant_claim and provider.tenant_value not in claim_values(
+        claims, provider.tenant_claim
+    ):
+        raise WrongMunicipality(provider.tenant_claim)
+    mfa = provider_asserted_mfa(provider, claims)
+    name = full_name(provider, claims)
+    emails = claim_values(claims, provider.email_claim)
+    email = emails[0][:254] if emails else ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""
+    User = get_user_model()
+    with transaction.atomic():
+        identity, _created = ExternalIdentity.objects.select_for_update().get_or_create(
+            provider=provider, subject=str(claims["sub"]), defaults={"issuer": provider.issuer}
+        )
+        identity.name = name
+        identity.claims = {k: v for k, v in claims.items() if k not in PROTOCOL_CLAIMS}
+        if provider.cvr_claim:
+            cvr = "".join(claim_values(claims, provider.cvr_claim))
+            identity.cvr = cvr if cvr.isdigit() and len(cvr) == 8 else ""
+        identity.save()
+        user = User.objects.select_for_update().filter(pk=identity.user_id).first()
+
+        if provider.is_applicant:
+            user = applicants.applicant_user(identity, claims) if identity.cvr else None
+            if user is None or not user.is_active:
+                return _record(provider, identity, None, SignInOutcome.NOT_LINKED, mfa)
+            identity.user = user
+            identity.save(update_fields=["user"])
+            return _record(provider, identity, user, SignInOutcome.SIGNED_IN, mfa)
+
+        if user is not None and user.municipality_id != provider.municipality_id:
+            return _record(provider, identity, None, SignInOutcome.WRONG_MUNICIPALITY, mfa)
+        if user is not None and not user.is_active and not identity.suspended_for_no_role:
+            # Deactivated by an administrator in the portal: that holds until they undo it.
+            return _record(provider, identity, None, SignInOutcome.BLOCKED, mfa)
+        mapping = mapped_role(provider, claims)
+        if mapping is None:
+            if user is not None and user.is_active:
+                user.is_active = False
+                user.session_generation += 1  # ends every session of theirs at once
+                user.save(update_fields=["is_active", "session_generation"])
+                identity.suspended_for_no_role = True
+                identity.save(update_fields=["suspended_for_no_role"])
+            return _record(provider, identity, None, SignInOutcome.NO_ROLE, mfa)
+
+        if user is None:
+            user = User(username=username_for(provider, identity.subject))
+            user.set_unusable_password()
+        user.municipality = provider.municipality
+        user.role = mapping.role
+        user.department = mapping.department
+        user.is_active = True
+        user.is_staff = mapping.role == Role.ADMINISTRATOR  # the Django admin, scoped
+        _set_person(user, name, email)
+        user.full_clean(exclude=["password", "username"])
+        user.save()
+        identity.user = user
+        identity.suspended_for_no_role = False
+        identity.save(update_fields=["user", "suspended_for_no_role"])
+        return _record(provider, identity, user, SignInOutcome.SIGNED_IN, mfa, mapping)

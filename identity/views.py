@@ -1,0 +1,155 @@
+"""Sign-in through a municipality's identity provider, the login page that offers it, and
+sign-out that also offers the provider's logout."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.core.exceptions import ImproperlyConfigured
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from portal import auth_views as account
+from portal import site, twofactor
+
+from . import oidc, selectors, services
+from .models import IdentityProvider, SignInOutcome
+
+log = logging.getLogger(__name__)
+
+LAST_PROVIDER_COOKIE = "seneste_login"
+SESSION_BACKEND = "portal.backends.ProviderSessionBackend"
+NEXT_KEY = "sso_next"
+SSO_KEY = "sso"
+
+
+class LoginView(account.LoginView):
+    """The login page: "Log ind med <kommune>" for each provider (the last one used first),
+    and the user name and password form while local passwords are on; when they are off,
+    the form is only shown on the break-glass address (?noedadgang) for superusers."""
+
+    template_name = "registration/login.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        last_used = self.request.COOKIES.get(LAST_PROVIDER_COOKIE, "")
+        context["providers"] = selectors.offered_providers(last_used)
+        context["last_used"] = last_used
+        context["local_login"] = settings.LOCAL_PASSWORD_LOGIN
+        context["break_glass"] = "noedadgang" in self.request.GET
+        context["show_password_form"] = (
+            settings.LOCAL_PASSWORD_LOGIN or context["break_glass"] or self.request.method == "POST"
+        )
+        return context
+
+
+def _provider(slug: str) -> IdentityProvider:
+    return get_object_or_404(
+        IdentityProvider.objects.select_related("municipality"), slug=slug, is_enabled=True
+    )
+
+
+def _refused(request, provider, template="identity/refused.html", status=403, **context):
+    return render(request, template, {"provider": provider, **context}, status=status)
+
+
+class StartView(View):
+    """Sends the person to the provider's sign-in, remembering the provider (cookie)."""
+
+    def get(self, request, slug):
+        return start(request, _provider(slug))
+
+
+class CallbackView(View):
+    """The provider's answer: verified, then the person signed in, refused or asked for the
+    portal's second factor."""
+
+    def get(self, request, slug):
+        return callback(request, _provider(slug))
+
+
+class LogoutView(View):
+    """Ends the portal session; after a provider sign-in, offers the provider's logout."""
+
+    def post(self, request):
+        return logout(request)
+
+
+def start(request, provider):
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        request.session[NEXT_KEY] = target
+    else:
+        request.session.pop(NEXT_KEY, None)
+    redirect_uri = site.absolute(reverse("sso-callback", args=[provider.slug]), request)
+    try:
+        response = oidc.authorization_redirect(request, provider, redirect_uri)
+    except (oidc.SignInFailed, ImproperlyConfigured) as error:
+        log.error("Sign-in with %s cannot start: %s", provider.slug, error)
+        return _refused(request, provider, "identity/unavailable.html", status=503)
+    response.set_cookie(
+        LAST_PROVIDER_COOKIE,
+        provider.slug,
+        max_age=365 * 24 * 60 * 60,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def callback(request, provider):
+    try:
+        claims, id_token = oidc.verified_claims(request, provider)
+        result = services.do_sign_in(provider=provider, claims=claims)
+    except ImproperlyConfigured as error:
+        log.error("Sign-in with %s failed: %s", provider.slug, error)
+        return _refused(request, provider, "identity/unavailable.html", status=503)
+    except (oidc.SignInFailed, services.WrongMunicipality) as error:
+        log.warning("Sign-in with %s refused: %s", provider.slug, error)
+        return _refused(request, provider, status=400)
+    if result.outcome == SignInOutcome.NO_ROLE:
+        return _refused(request, provider, "identity/no_role.html")
+    if result.outcome == SignInOutcome.NOT_LINKED:
+        return _refused(request, provider, "identity/not_linked.html", cvr=result.identity.cvr)
+    if not result.signed_in:
+        log.warning("Sign-in with %s refused: %s", provider.slug, result.outcome)
+        return _refused(request, provider)
+
+    user = result.user
+    target = request.session.pop(NEXT_KEY, "") or reverse(settings.LOGIN_REDIRECT_URL)
+    sso = {"provider": provider.pk, "id_token": id_token}
+    if (
+        not result.mfa_by_provider
+        and twofactor.requires_two_factor(user)
+        and twofactor.has_two_factor(user)
+    ):
+        # The provider did not assert a second factor: the portal's own, as for passwords.
+        request.session[SSO_KEY] = sso
+        request.session[account.PENDING_KEY] = account.pending_sign_in(
+            user, SESSION_BACKEND, target
+        )
+        return redirect("login-verify")
+    auth_login(request, user, backend=SESSION_BACKEND)
+    request.session[SSO_KEY] = sso
+    request.session[twofactor.PROVIDER_MFA_SESSION_KEY] = result.mfa_by_provider
+    return redirect(target)
+
+
+def logout(request):
+    sso = request.session.get(SSO_KEY) or {}
+    auth_logout(request)
+    provider = IdentityProvider.objects.filter(pk=sso.get("provider")).first()
+    if provider is None:
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    provider_logout = oidc.logout_url(
+        provider, sso.get("id_token", ""), site.absolute(reverse("home"), request)
+    )
+    return render(
+        request,
+        "identity/logged_out.html",
+        {"provider": provider, "provider_logout": provider_logout},
+    )

@@ -1,0 +1,27 @@
+"""Who may sign in with a local password.
+
+With LOCAL_PASSWORD_LOGIN off (production with a municipal identity provider), only
+superusers can: the break-glass path when a provider is down or misconfigured
+(docs/identity.md). The rule is here, in the backend, so that every password form obeys it —
+the portal's login page and the Django admin's — and a password session of anyone else
+stops being valid at their next request."""
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+
+
+def local_password_allowed(user) -> bool:
+    return settings.LOCAL_PASSWORD_LOGIN or user.is_superuser
+
+
+class LocalPasswordBackend(ModelBackend):
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and local_password_allowed(user)
+
+
+class ProviderSessionBackend(ModelBackend):
+    """The backend recorded in the session of a person signed in through an identity
+    provider: it authenticates nobody by password, it only reloads the user (if active)."""
+
+    def authenticate(self, request, **credentials):
+        return None
