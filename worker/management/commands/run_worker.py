@@ -3,10 +3,10 @@ schedule (worker.schedule). Run one or more in production (docs/deployment.md); 
 starts one beside the development server."""
 
 import os
-from argparse import BooleanOptionalAction
 import signal
 import sys
 import time
+from argparse import BooleanOptionalAction
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
