@@ -15,6 +15,7 @@ urlpatterns = [
     path("login/", account.LoginView.as_view(), name="login"),
     path("login/bekraeft/", account.VerifyView.as_view(), name="login-verify"),
     path("konto/totrinslogin/", account.SetupView.as_view(), name="two-factor-setup"),
+    path("konto/", include("worker.urls")),
     path("konto/log-ud-overalt/", account.LogoutEverywhereView.as_view(), name="logout-everywhere"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("grants.urls.public")),

@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class MailStatus(models.TextChoices):
@@ -121,6 +122,8 @@ class Preferences(models.Model):
     )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who changed what, without the token itself: the history must not hold a live secret.
+    history = HistoricalRecords(excluded_fields=["calendar_token"])
 
     class Meta:
         verbose_name = _("indstillinger")

@@ -91,21 +91,24 @@ def requeue_stalled_mail() -> int:
 
 
 @task()
-def prune_sent_mail() -> int:
-    """Sent messages hold personal data (addresses, names in the text): kept for
-    MAIL_RECORD_DAYS as the record of what was sent, then deleted."""
-    cutoff = timezone.now() - datetime.timedelta(days=settings.MAIL_RECORD_DAYS)
-    deleted, _ = OutgoingMail.objects.filter(
-        status__in=[MailStatus.SENT, MailStatus.FAILED], created_at__lt=cutoff
-    ).delete()
-    return deleted
-
-
-@task()
-def prune_task_results() -> int:
-    """Finished tasks are kept for a month (what ran, when, and why it failed), then deleted."""
+def prune_records() -> dict:
+    """Daily housekeeping. Sent and failed mail holds personal data (addresses, names in the
+    text): it is kept MAIL_RECORD_DAYS as the record of what was sent, then deleted. Finished
+    tasks and the schedule's runs are kept 60 days (what ran, when, and why it failed)."""
     from django_tasks_db.models import DBTaskResult
 
-    cutoff = timezone.now() - datetime.timedelta(days=30)
-    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
-    return deleted
+    from .models import ScheduledRun
+
+    now = timezone.now()
+    mail_cutoff = now - datetime.timedelta(days=settings.MAIL_RECORD_DAYS)
+    cutoff = now - datetime.timedelta(days=60)
+    return {
+        "mail": OutgoingMail.objects.filter(
+            status__in=[MailStatus.SENT, MailStatus.FAILED], created_at__lt=mail_cutoff
+        ).delete()[0],
+        "tasks": DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()[0],
+        # Pool dates are recorded as runs too (grants.pool_dates): only old schedule slots go.
+        "runs": ScheduledRun.objects.filter(started_at__lt=cutoff)
+        .exclude(job__startswith="pool-")
+        .delete()[0],
+    }
