@@ -85,12 +85,12 @@ def test_the_feed_parses_and_holds_the_dates(client, staff_client, year_of_dates
     calendar = icalendar.Calendar.from_ical(response.content)
     events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
     year = year_of_dates["year"]
-    deadline = events["Ansøgningsfrist: Integrationspuljen %s" % year]
+    deadline = events[f"Ansøgningsfrist: Integrationspuljen {year}"]
     assert deadline.decoded("dtstart") == datetime.datetime(
         year, 3, 15, 12, 0, tzinfo=timezone.get_current_timezone()
     )
-    assert events["Puljen åbner: Integrationspuljen %s" % year].decoded("dtstart").day == 1
-    meeting = events["Udvalgsmøde: Integrationspuljen %s" % year]
+    assert events[f"Puljen åbner: Integrationspuljen {year}"].decoded("dtstart").day == 1
+    meeting = events[f"Udvalgsmøde: Integrationspuljen {year}"]
     assert meeting.decoded("dtstart") == datetime.date(year, 4, 22)
     report = events["Afrapportering: Evaluering: Kvinder i job"]
     assert report.decoded("dtstart") == datetime.date(year, 10, 1)
