@@ -330,6 +330,11 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["no_client_tracebacks"]}
     },
-    "loggers": {"django.request": {"filters": ["no_client_tracebacks"]}},
+    "loggers": {
+        "django.request": {"filters": ["no_client_tracebacks"]},
+        # The worker's loop says "starting"/"no more tasks" every second: only its problems.
+        # Each task's start and end are logged by django.tasks.
+        "django_tasks_db": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
