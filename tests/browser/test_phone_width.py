@@ -25,10 +25,13 @@ def pages(role):
             reverse("sekretariat:queue", args=[pool.pk]),
             reverse("dokumenter:results"),
             reverse("sekretariat:report", args=[report.pk]),
+            reverse("sekretariat:calendar") + "?aar=2027",
+            reverse("preferences"),
         ]
     return [
         reverse("mine:dashboard"),
         reverse("mine:detail", args=[active.pk]),
+        reverse("preferences"),
     ]
 
 
