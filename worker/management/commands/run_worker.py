@@ -66,6 +66,7 @@ class WorkerLoop:
         self.running = True
         self.busy = False
         self.last_schedule = 0.0
+        self.current = None  # the library's worker draining the queue now
 
     def configure_signals(self):
         for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
@@ -75,8 +76,11 @@ class WorkerLoop:
     def stop(self, signum, frame):
         if not self.busy:
             sys.exit(0)
-        # Let the task that is running finish; a second signal ends it at once.
+        # Let the task that is running finish, then stop (no further task of the batch);
+        # a second signal ends it at once.
         self.running = False
+        if self.current is not None:
+            self.current.running = False
         signal.signal(signum, signal.SIG_DFL)
 
     def run(self):
@@ -96,7 +100,7 @@ class WorkerLoop:
             time.sleep(self.interval)
 
     def drain(self):
-        Worker(
+        self.current = Worker(
             queue_names=["*"],
             interval=0,
             batch=True,
@@ -105,4 +109,5 @@ class WorkerLoop:
             max_tasks=None,
             worker_id=self.worker_id,
             excluded_queue_names=[],
-        ).run()
+        )
+        self.current.run()
