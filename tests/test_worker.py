@@ -379,3 +379,16 @@ def test_the_worker_loop_runs_the_schedule_itself(make_pool, django_capture_on_c
     assert DBTaskResult.objects.get(task_path="grants.tasks.open_and_close_pools").status == (
         "SUCCESSFUL"
     )
+
+
+def test_a_recused_staff_member_gets_no_reminder_about_that_case(
+    people, make_application, mailoutbox, django_capture_on_commit_callbacks
+):
+    from grants.models import ConflictOfInterest
+
+    caseworker, staff = people
+    report = report_due_in(10, make_application, caseworker)
+    ConflictOfInterest.objects.create(application=report.application, user=staff, reason="Nabo")
+
+    assert run_reminders(django_capture_on_commit_callbacks) == 1
+    assert [m.to for m in mailoutbox] == [["cw@example.dk"]]
