@@ -11,7 +11,8 @@ KINDS = ("remind_draft_deadline", "remind_report_due", "remind_report_overdue")
 def wants(user, kind: str) -> bool:
     """Does `user` get reminders of `kind`? On until they turn it off; never without an
     address or an active account."""
-    assert kind in KINDS
+    if kind not in KINDS:
+        raise ValueError(f"Unknown reminder kind: {kind}")
     if not (user.is_active and user.email):
         return False
     try:
