@@ -42,10 +42,14 @@ lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	@touch $(STAMP)
 
-# Development server on SQLite with the demo data.
+# Development server on SQLite with the demo data, and the background worker beside it
+# (mail, reminders, the schedule; it restarts on code changes). Ctrl-C stops both.
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo --address http://$(HOST_SHOWN):$(PORT)/
+	@echo "Starting the background worker (manage.py run_worker): mail is printed here by it."
+	@DEBUG=1 $(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The OpenID Connect provider the sign-in tests run (Node's oidc-provider, tests/oidc/),

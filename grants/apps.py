@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,23 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Puljer og ansøgninger")
 
     def ready(self):
+        from worker.schedule import Job, register
+
+        from . import tasks
         from .public_pages import watch_public_rows
 
         watch_public_rows()
+        # The pool's year runs by itself (worker.schedule; docs/operations.md).
+        register(Job("anonymise-personal-data", tasks.anonymise_personal_data, at=_at(2)))
+        register(Job("reminders", tasks.send_reminders, at=_at(7)))
+        register(
+            Job(
+                "pool-dates",
+                tasks.open_and_close_pools,
+                every=datetime.timedelta(minutes=5),
+            )
+        )
+
+
+def _at(hour: int) -> datetime.time:
+    return datetime.time(hour, 0)

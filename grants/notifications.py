@@ -1,53 +1,49 @@
-"""E-mail to caseworkers. Always queued with transaction.on_commit, so nothing is sent for a
-change that was rolled back, and a mail server that is down never undoes a decision."""
+"""E-mail to caseworkers about their applications and reports.
 
-import logging
+Every message goes through `worker.mail` (recorded in the change's transaction, sent by the
+background worker after the commit, with retries), so nothing is sent for a change that was
+rolled back, and a mail server that is down never undoes or slows a decision. Each recipient
+reads it in their own language: a portal user in the language of their settings, a contact
+person (not a user) in Danish."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from grants.models import Application, Report
 from portal import site
 from portal.money import format_kroner
+from worker.mail import language_of, send_in_languages
 
-logger = logging.getLogger(__name__)
 
-
-def recipients_for(application: Application) -> list[str]:
-    """The caseworker who wrote it and the contact persons, without duplicates."""
-    addresses = []
+def recipients_for(application: Application) -> list[tuple[str, str]]:
+    """(address, language) of the caseworker who wrote it and of the contact persons."""
+    recipients = []
     if application.created_by and application.created_by.email:
-        addresses.append(application.created_by.email)
-    addresses += [c.email for c in application.contacts.all() if c.email]
-    return list(dict.fromkeys(addresses))
+        recipients.append((application.created_by.email, language_of(application.created_by)))
+    recipients += [(c.email, settings.LANGUAGE_CODE) for c in application.contacts.all() if c.email]
+    seen, unique = set(), []
+    for address, language in recipients:
+        if address not in seen:
+            seen.add(address)
+            unique.append((address, language))
+    return unique
 
 
-def _send(subject: str, body: str, to: list[str]) -> None:
-    if not to:
-        return
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    except Exception as error:  # the change is committed; a failed mail must not become a 500
-        # Only the subject and the kind of error are logged: an SMTP error's text can hold the
-        # recipients' addresses (personal data).
-        logger.error("Could not send notification: %s (%s)", subject, type(error).__name__)
+def _queue(application: Application, kind: str, render) -> None:
+    """`render()` returns (subject, body); it is called under each recipient's language."""
+    link = site.absolute(reverse("mine:detail", args=[application.pk]))
 
+    def message():
+        subject, body = render()
+        return subject, f"{body}\n\n{_('Se ansøgningen i portalen')}: {link}\n"
 
-def _queue(application: Application, subject: str, body: str) -> None:
-    to = recipients_for(application)
-    path = reverse("mine:detail", args=[application.pk])
-    body = f"{body}\n\n{_('Se ansøgningen i portalen')}: {site.absolute(path)}\n"
-    transaction.on_commit(lambda: _send(subject, body, to))
+    send_in_languages(recipients=recipients_for(application), render=message, kind=kind)
 
 
 def notify_returned(application: Application, comment: str) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        _queue(
-            application,
+    def render():
+        return (
             _("Ansøgning sendt retur: %(title)s") % {"title": application.title},
             _(
                 "Sekretariatet har sendt ansøgningen »%(title)s« retur til ændringer:\n\n"
@@ -56,15 +52,19 @@ def notify_returned(application: Application, comment: str) -> None:
             % {"title": application.title, "comment": comment},
         )
 
+    _queue(application, "application_returned", render)
+
 
 def notify_decision(application: Application) -> None:
     decision = application.decision
-    with translation.override(settings.LANGUAGE_CODE):
+    allocations = list(decision.allocations.select_related("pool"))
+
+    def render():
         lines = [
             _("Der er truffet afgørelse om »%(title)s«: %(outcome)s.")
             % {"title": application.title, "outcome": decision.get_outcome_display()}
         ]
-        for allocation in decision.allocations.select_related("pool"):
+        for allocation in allocations:
             lines.append(
                 _("Bevilget for %(year)s: %(amount)s")
                 % {"year": allocation.pool.year, "amount": format_kroner(allocation.amount)}
@@ -77,17 +77,14 @@ def notify_decision(application: Application) -> None:
         ):
             if text:
                 lines.append(f"{label}:\n{text}")
-        _queue(
-            application,
-            _("Afgørelse: %(title)s") % {"title": application.title},
-            "\n\n".join(lines),
-        )
+        return _("Afgørelse: %(title)s") % {"title": application.title}, "\n\n".join(lines)
+
+    _queue(application, "decision", render)
 
 
 def notify_report_requested(report: Report) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        _queue(
-            report.application,
+    def render():
+        return (
             _("Afrapportering ønskes: %(title)s") % {"title": report.application.title},
             _("Sekretariatet beder om %(kind)s for »%(title)s« senest %(due)s.")
             % {
@@ -97,12 +94,15 @@ def notify_report_requested(report: Report) -> None:
             },
         )
 
+    _queue(report.application, "report_requested", render)
+
 
 def notify_report_returned(report: Report) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        _queue(
-            report.application,
+    def render():
+        return (
             _("Afrapportering sendt retur: %(title)s") % {"title": report.application.title},
             _("Sekretariatet har sendt rapporten retur:\n\n%(comment)s")
             % {"comment": report.staff_comment},
         )
+
+    _queue(report.application, "report_returned", render)

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "django_tasks_db",
+    "worker",
 ]
 # The demo and scale generators (the `demo` app) are development and benchmark tools: installed
 # when DEBUG or DEV_TOOLS is on (and in the tests and bench/ settings), never in production.
@@ -303,6 +305,12 @@ if os.environ.get("EMAIL_HOST") or not DEBUG:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# The background worker (Django's Tasks framework): tasks are rows in the database, run by
+# `manage.py run_worker` (one or more processes beside the app servers, docs/deployment.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Days a sent (or failed) e-mail stays on record before it is deleted (it holds addresses).
+MAIL_RECORD_DAYS = env_int("MAIL_RECORD_DAYS", 90)
+
 # GDPR: contact persons of ended projects are anonymised after this many years
 # (manage.py anonymise_contacts, run daily).
 PERSONAL_DATA_RETENTION_YEARS = env_int("PERSONAL_DATA_RETENTION_YEARS", 5)
@@ -333,6 +341,11 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["no_client_tracebacks"]}
     },
-    "loggers": {"django.request": {"filters": ["no_client_tracebacks"]}},
+    "loggers": {
+        "django.request": {"filters": ["no_client_tracebacks"]},
+        # The worker's loop says "starting"/"no more tasks" every second: only its problems.
+        # Each task's start and end are logged by django.tasks.
+        "django_tasks_db": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("identity.urls")),
     path("login/bekraeft/", account.VerifyView.as_view(), name="login-verify"),
     path("konto/totrinslogin/", account.SetupView.as_view(), name="two-factor-setup"),
+    path("konto/", include("worker.urls")),
     path("konto/log-ud-overalt/", account.LogoutEverywhereView.as_view(), name="logout-everywhere"),
     path("", include("grants.urls.public")),
     path("politikker/", include("policies.urls")),

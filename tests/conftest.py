@@ -33,6 +33,15 @@ def danish_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture
+def mailoutbox(mailoutbox):
+    """The mail the background worker delivered: reading it runs the worker's queue first
+    (tests/worker_support.py), so mail is tested through the real backend and worker loop."""
+    from tests.worker_support import WorkerOutbox
+
+    return WorkerOutbox(mailoutbox)
+
+
 @pytest.fixture(scope="session")
 def demo_snapshot(django_db_setup, django_db_blocker):
     """The demo data loaded through the real services once per session (tests/demo_snapshot.py)."""

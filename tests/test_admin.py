@@ -44,7 +44,7 @@ def test_admin_pages_open(superuser_client, model, model_admin):
 def test_every_model_of_the_portal_is_in_the_admin():
     own_models = [
         model
-        for app in ("portal", "policies", "grants", "indicators")
+        for app in ("portal", "policies", "grants", "indicators", "worker")
         for model in apps.get_app_config(app).get_models()
         if not model.__name__.startswith("Historical")
     ]

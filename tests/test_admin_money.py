@@ -34,7 +34,7 @@ GUARDED_ADMINS = _guarded_admins()
 def _guarded_models():
     return [
         model
-        for app in ("portal", "policies", "grants", "indicators")
+        for app in ("portal", "policies", "grants", "indicators", "worker", "django_tasks_database")
         for model in apps.get_app_config(app).get_models()
         if not model.__name__.startswith("Historical") and guarded_field_names(model)
     ]
@@ -163,6 +163,11 @@ def superuser_client(client, demo):
         application=funded.application, kind=ReportKind.EVALUATION, due_date="2022-06-30"
     )
     report.spent_amounts.create(year=funded.pool.year, amount=1000)
+    # A mail on record and its delivery in the worker's queue: both have a status.
+    from worker.mail import enqueue_delivery, send_after_commit
+
+    mail = send_after_commit(to=["a@example.dk"], subject="Afgørelse", body="…", kind="decision")
+    enqueue_delivery(mail.pk)
     client.force_login(User.objects.get(username="admin"))
     return client
 

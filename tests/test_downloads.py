@@ -34,9 +34,11 @@ from grants.services.drafts import do_create_draft
 from indicators.models import Indicator
 from portal.exports import Formula, csv_value, safe_cell, safe_text
 from portal.models import User
+from worker.services import do_renew_calendar_token
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = {"text/csv": "csv", XLSX: "xlsx", "application/json": "json", "application/pdf": "pdf"}
+KINDS |= {"text/calendar": "ics"}
 
 # Every download address and what it is. CSV and Excel files are checked cell by cell; JSON
 # (360Giving, an interface for programs) and PDF are not spreadsheets and keep the text as
@@ -58,6 +60,9 @@ DOWNLOADS = {
     "dokumenter:pool-xlsx": "xlsx",
     "dokumenter:pool-csv": "csv",
     "dokumenter:results-xlsx": "xlsx",
+    # The staff's yearly-cycle feed for calendar programs (not a spreadsheet; its text is
+    # escaped by icalendar and parsed in tests/test_yearly_cycle.py).
+    "sekretariat:calendar-feed": "ics",
 }
 
 HOSTILE = ['=HYPERLINK("http://evil")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(1)", "\t=1", " =1+1"]
@@ -179,6 +184,9 @@ def objects(demo, settings, tmp_path):
         "measurement_pk": indicator.measurements.first().pk,
         "bilag": attachment.pk,
         "afrapportering": report.pk,
+        "token": do_renew_calendar_token(
+            actor=User.objects.get(username="frb-sekretariat")
+        ).calendar_token,
         "kommune": pool.municipality.slug,
         "aar": pool.year,
         "slug": pool.policy.slug,

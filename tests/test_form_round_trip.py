@@ -47,6 +47,7 @@ from portal.forms import parse_danish_number
 from portal.models import Committee, User
 from tests.form_pages import parse_forms, typed_values
 from tests.test_permission_matrix import discover
+from worker.services import do_update_preferences
 
 VOLATILE = {"version", "updated_at", "modified", "last_login", "history_date", "saved_at"}
 
@@ -54,7 +55,7 @@ VOLATILE = {"version", "updated_at", "modified", "last_login", "history_date", "
 def snapshot() -> dict:
     """Every row of the portal's own tables, without counters and timestamps."""
     state = {}
-    for label in ("grants", "indicators", "policies", "portal"):
+    for label in ("grants", "indicators", "policies", "portal", "worker"):
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             if model.__name__.startswith("Historical"):
                 continue
@@ -83,6 +84,9 @@ def diff(before: dict, after: dict) -> dict:
 def world(demo):
     caseworker = User.objects.get(username="frb-sagsbehandler")
     staff = User.objects.get(username="frb-sekretariat")
+    # Their settings exist, as after their first visit to the settings page.
+    do_update_preferences(actor=caseworker, values={"remind_report_due": False})
+    do_update_preferences(actor=staff, values={"language": "en"})
     frb = caseworker.municipality
     pool = Pool.objects.get(is_example=True, municipality=frb)
     committee = Committee.objects.filter(municipality=frb).order_by("pk").first()
@@ -186,6 +190,8 @@ PAGES = {
     "sekretariat:reports": ("staff", None),
     "sekretariat:report": ("staff", "submitted_report"),
     "sekretariat:personal-data": ("staff", None),
+    "sekretariat:calendar": ("staff", None),
+    "preferences": ("caseworker", None),
     "dokumenter:action-plans": ("staff", None),
     "dokumenter:action-plan": ("staff", "action_plan"),
     "dokumenter:action-plan-create": ("staff", None),
@@ -226,6 +232,7 @@ NO_FORM_PAGE = {
     "indikatorer:measurement-add": "POST only: the form on indikatorer:edit",
     "sso-start": "no form: a redirect to the identity provider (test_sign_in_browser)",
     "sso-callback": "no form: the identity provider's answer (test_sign_in_browser)",
+    "sekretariat:calendar-renew": "POST only: the button on sekretariat:calendar",
     "indikatorer:measurement-delete": "POST only: the delete buttons on indikatorer:edit",
 }
 
@@ -238,6 +245,7 @@ EDIT_ACTIONS = {
     "dokumenter:action-plan",
     "dokumenter:action-plan-edit",
     "indikatorer:edit",
+    "preferences",
 }
 # Form actions that act; what "as rendered" must do there.
 ACT_ACTIONS = {
@@ -263,6 +271,7 @@ ACT_ACTIONS = {
     "indikatorer:import": "imports a CSV file (a file is required)",
     "indikatorer:measurement-add": "adds a measurement (year and value are required)",
     "indikatorer:measurement-delete": "deletes a measurement",
+    "sekretariat:calendar-renew": "makes a new private calendar address",
 }
 # In every page's header: they store nothing typed, and posting them would log the test out.
 NOT_POSTED = {"logout", "logout-everywhere", "set_language"}
@@ -279,6 +288,7 @@ NOT_IN_SCOPE = {
     "accessibility": "public",
     "sitemap": "XML",
     "robots": "text",
+    "sekretariat:calendar-feed": "an ICS feed (tested in test_yearly_cycle)",
 }
 
 

@@ -21,6 +21,7 @@ from identity.models import IdentityProvider
 from indicators.models import Indicator, Measurement
 from policies.models import ActionPlan, Goal, Policy
 from portal.models import Committee, Department, Role, User
+from worker.services import do_renew_calendar_token
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 SKIPPED_PREFIXES = ("admin/", "static/", "i18n/")
@@ -59,6 +60,7 @@ EXPECTED = {
     "login": (row(200, *["/start/"] * 6), ANYONE),
     "login-verify": (row(*["/login/"] * 7), ANYONE),
     "two-factor-setup": (row(LOGIN, *[200] * 6), ANY_USER),
+    "preferences": (row(LOGIN, *[200] * 6), ANY_USER),
     "logout-everywhere": (row(LOGIN, *[405] * 6), ANY_USER),
     "logout": (row(*[405] * 7), ANYONE),
     # Frederiksberg's provider cannot be reached here: starting says so (503), an answer
@@ -85,6 +87,11 @@ EXPECTED = {
     **{f"mine:{n}": (CW_PAGE, CW_POST) for n in ("edit", "submit", "withdraw", "report")},
     **{f"mine:{n}": (CW_PAGE, None) for n in ("detail", "receipt", "pdf", "attachment")},
     **{f"sekretariat:{n}": (STAFF_LIST, None) for n in ("home", "reports", "personal-data")},
+    "sekretariat:calendar": (STAFF_LIST, None),
+    "sekretariat:calendar-renew": (STAFF_ONLY_POST, STAFF_LIST_POST),
+    # Frederiksberg staff's private feed: the token in the address is the credential
+    # (calendar programs send no cookie), so whoever has the address gets the feed.
+    "sekretariat:calendar-feed": (PUBLIC, None),
     "sekretariat:pool-create": (STAFF_LIST, STAFF_LIST_POST),
     **{f"sekretariat:{n}": (STAFF_PAGE, None) for n in ("pool", "queue", "recommendation")},
     **{f"sekretariat:{n}": (STAFF_PAGE, None) for n in ("application", "attachment")},
@@ -138,6 +145,7 @@ OBJECT_FOR = [
     ("public:project", "pk", "funded"),
     ("politikker:goal", "pk", "goal"),
     ("*:policy", "slug", "policy_slug"),
+    ("sekretariat:calendar-feed", "token", "calendar_token"),
     ("*", "kommune", "municipality_slug"),
     ("sso-*", "slug", "provider_slug"),
     ("*", "aar", "pool_year"),
@@ -245,6 +253,9 @@ def frb(demo, media_root):
         "municipality_slug": "frederiksberg",
         "provider_slug": unreachable_provider(owner.municipality).slug,
         "pool_year": 2021,
+        "calendar_token": do_renew_calendar_token(
+            actor=User.objects.get(username="frb-sekretariat")
+        ).calendar_token,
     }
 
 
@@ -467,6 +478,8 @@ def test_no_object_of_another_municipality_or_department_is_reachable(
     for name, _route, kwarg_names, view in discover():
         if not kwarg_names or name.split(":")[0] not in own:
             continue
+        if name == "sekretariat:calendar-feed":
+            continue  # no id: the address's token is the credential (tests/test_yearly_cycle.py)
         key = object_key(name, kwarg_names[0])
         for obj in KEY_MODEL[key].objects.all():
             overrides = {kwarg_names[0]: obj.pk}

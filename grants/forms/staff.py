@@ -62,15 +62,21 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
             "policy",
             "action_plan",
             "budget",
+            "opens_at",
             "application_deadline",
+            "committee_meeting_on",
             "evaluation_threshold",
             "delegation_limit",
             "description",
         ]
         widgets = {
+            "opens_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
             "application_deadline": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
+            "committee_meeting_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -82,6 +88,8 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         )
         self.fields["application_deadline"].required = True
         self.fields["application_deadline"].input_formats = ["%Y-%m-%dT%H:%M"]
+        self.fields["opens_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+        self.fields["committee_meeting_on"].input_formats = ["%Y-%m-%d"]
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
@@ -93,6 +101,30 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         if deadline is not None and not 2000 <= deadline.year <= 2100:
             raise forms.ValidationError(_("Angiv en frist mellem år 2000 og 2100."))
         return deadline
+
+    def clean_opens_at(self):
+        opens_at = self.cleaned_data["opens_at"]
+        if opens_at is not None and not 2000 <= opens_at.year <= 2100:
+            raise forms.ValidationError(_("Angiv et tidspunkt mellem år 2000 og 2100."))
+        return opens_at
+
+    def clean_committee_meeting_on(self):
+        day = self.cleaned_data["committee_meeting_on"]
+        if day is not None and not 2000 <= day.year <= 2100:
+            raise forms.ValidationError(_("Angiv en dato mellem år 2000 og 2100."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, deadline = cleaned.get("opens_at"), cleaned.get("application_deadline")
+        if opens_at and deadline and opens_at >= deadline:
+            self.add_error("opens_at", _("Puljen skal åbne før ansøgningsfristen."))
+        meeting = cleaned.get("committee_meeting_on")
+        if meeting and deadline and meeting < timezone.localtime(deadline).date():
+            self.add_error(
+                "committee_meeting_on", _("Udvalgsmødet kan ikke ligge før ansøgningsfristen.")
+            )
+        return cleaned
 
     def clean_year(self):
         year = self.cleaned_data["year"]

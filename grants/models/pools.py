@@ -50,7 +50,19 @@ class Pool(models.Model):
         blank=True,
         help_text=_("Puljens samlede ramme for året i kroner."),
     )
+    opens_at = models.DateTimeField(
+        _("åbner for ansøgninger"),
+        null=True,
+        blank=True,
+        help_text=_("Puljen åbner af sig selv på dette tidspunkt. Tom: åbnes med knappen."),
+    )
     application_deadline = models.DateTimeField(_("ansøgningsfrist"), null=True, blank=True)
+    committee_meeting_on = models.DateField(
+        _("udvalgsmøde"),
+        null=True,
+        blank=True,
+        help_text=_("Mødet, hvor udvalget forventes at behandle ansøgningerne."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=PoolStatus.choices, default=PoolStatus.PLANNED
     )

@@ -21,7 +21,9 @@ POOL_FIELDS = (
     "title",
     "description",
     "budget",
+    "opens_at",
     "application_deadline",
+    "committee_meeting_on",
     "evaluation_threshold",
     "delegation_limit",
 )

@@ -3,6 +3,7 @@ from django.urls import path
 from grants.views import staff_applications as applications
 from grants.views import staff_pools as pools
 from grants.views import staff_reports as reports
+from grants.views import yearly
 
 app_name = "sekretariat"
 
@@ -53,6 +54,9 @@ urlpatterns = [
     ),
     path("bilag/<int:pk>/", applications.StaffAttachmentView.as_view(), name="attachment"),
     path("persondata/", pools.PersonalDataView.as_view(), name="personal-data"),
+    path("aarshjul/", yearly.YearlyCycleView.as_view(), name="calendar"),
+    path("aarshjul/ny-adresse/", yearly.RenewFeedView.as_view(), name="calendar-renew"),
+    path("kalender/<str:token>/aarshjul.ics", yearly.calendar_feed, name="calendar-feed"),
     path("afrapportering/", reports.ReportsOverviewView.as_view(), name="reports"),
     path("afrapportering/<int:pk>/", reports.StaffReportView.as_view(), name="report"),
 ]

@@ -26,12 +26,15 @@ def pages(role):
             reverse("sekretariat:queue", args=[pool.pk]),
             reverse("dokumenter:results"),
             reverse("sekretariat:report", args=[report.pk]),
+            reverse("sekretariat:calendar") + "?aar=2027",
+            reverse("preferences"),
         ]
     open_pool = Pool.objects.filter(municipality__slug="frederiksberg", status="open").first()
     return [
         reverse("mine:dashboard"),
         reverse("mine:detail", args=[active.pk]),
         reverse("mine:start", args=[open_pool.pk]),
+        reverse("preferences"),
     ]
 
 

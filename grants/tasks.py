@@ -1,0 +1,32 @@
+"""The grants app's scheduled work, run by the background worker (worker.schedule; the times
+are registered in grants.apps)."""
+
+import logging
+
+from django.tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def anonymise_personal_data() -> int:
+    """GDPR: contact persons of projects that ended long ago (grants.privacy), daily."""
+    from grants.privacy import anonymise_contacts
+
+    count = anonymise_contacts()
+    logger.info("Anonymised %s contact persons", count)
+    return count
+
+
+@task()
+def send_reminders() -> int:
+    from grants.reminders import send_reminders as send
+
+    return send()
+
+
+@task()
+def open_and_close_pools() -> int:
+    from grants.pool_dates import open_and_close_pools as act
+
+    return act()

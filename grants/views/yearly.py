@@ -1,0 +1,117 @@
+"""The yearly cycle (årshjul) for committee staff: a page of the municipality's dates and a
+private calendar feed (ICS) to subscribe to in Outlook. The feed's address holds a token of
+the user's own (worker.Preferences); a new token revokes the old address at once."""
+
+import datetime
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from grants.access import StaffRequiredMixin
+from grants.yearly import events
+from portal import site
+from portal.models import Role
+from worker.models import Preferences
+from worker.services import do_renew_calendar_token, preferences_for
+
+
+class YearlyCycleView(StaffRequiredMixin, TemplateView):
+    template_name = "grants/staff/yearly.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("aar", today.year))
+        except ValueError:
+            year = today.year
+        year = min(max(year, 2000), 2100)
+        found = events(
+            self.request.user.municipality_id,
+            datetime.date(year, 1, 1),
+            datetime.date(year + 1, 1, 1),
+        )
+        months: dict[int, list] = {}
+        for event in found:
+            months.setdefault(event.day.month, []).append(event)
+        preferences = preferences_for(self.request.user)
+        feed_url = None
+        if preferences.pk:
+            feed_url = site.absolute(
+                reverse("sekretariat:calendar-feed", args=[preferences.calendar_token]),
+                self.request,
+            )
+        return super().get_context_data(
+            year=year,
+            months=[(datetime.date(year, month, 1), months[month]) for month in sorted(months)],
+            today=today,
+            feed_url=feed_url,
+            **kwargs,
+        )
+
+
+class RenewFeedView(StaffRequiredMixin, View):
+    def post(self, request):
+        had_feed = preferences_for(request.user).pk is not None
+        do_renew_calendar_token(actor=request.user)
+        messages.success(
+            request,
+            _("Din kalender har fået en ny adresse. Den gamle virker ikke længere.")
+            if had_feed
+            else _("Din private kalenderadresse er klar."),
+        )
+        return redirect("sekretariat:calendar")
+
+
+def calendar_feed(request, token: str):
+    """The ICS feed: last year to two years ahead. The token is the only credential
+    (calendar programs send no cookies), so an unknown token, or one of a user who is no
+    longer active committee staff, is simply not found."""
+    preferences = (
+        Preferences.objects.select_related("user__municipality")
+        .filter(calendar_token=token, user__is_active=True, user__role=Role.COMMITTEE_STAFF)
+        .first()
+    )
+    if preferences is None or not preferences.user.municipality_id:
+        raise Http404
+    # Calendar programs send no language: the feed is in the language of the user's e-mail.
+    with translation.override(preferences.language):
+        return _feed(request, preferences)
+
+
+def _feed(request, preferences):
+    year = timezone.localdate().year
+    start, end = datetime.date(year - 1, 1, 1), datetime.date(year + 3, 1, 1)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Integrationsportalen//aarshjul//DA")
+    calendar.add("version", "2.0")
+    calendar.add(
+        "x-wr-calname",
+        _("Årshjul: %(municipality)s") % {"municipality": preferences.user.municipality.name},
+    )
+    host = site.base_url(request).split("//")[-1] or "integrationsportal"
+    stamp = timezone.now()
+    for event in events(preferences.user.municipality_id, start, end):
+        item = CalendarEvent()
+        item.add("uid", f"{event.uid}@{host}")
+        item.add("dtstamp", stamp)
+        item.add("summary", f"{event.kind_label}: {event.title}")
+        if event.at is not None:
+            item.add("dtstart", event.at)
+            item.add("dtend", event.at)
+        else:
+            item.add("dtstart", event.day)
+            item.add("dtend", event.day + datetime.timedelta(days=1))
+        item.add("url", site.absolute(event.path, request))
+        calendar.add_component(item)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="aarshjul.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,109 @@
+"""The yearly cycle (årshjul): the dates of one municipality's year, computed from its rows.
+
+Pools open, close for applications and go to the committee; the committee's decisions carry
+their meeting dates; funded projects' reports fall due. `events()` gives them in date order
+for the staff page and for the calendar feed (grants.views.yearly)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Decision, Pool, Report, ReportStatus
+
+KINDS = {
+    "pool_opens": _("Puljen åbner"),
+    "deadline": _("Ansøgningsfrist"),
+    "committee_meeting": _("Udvalgsmøde"),
+    "decisions": _("Afgørelser"),
+    "report_due": _("Afrapportering"),
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    uid: str
+    kind: str
+    day: datetime.date
+    title: str
+    path: str
+    at: datetime.datetime | None = None  # a time of day, when the date has one
+
+    @property
+    def kind_label(self):
+        return KINDS[self.kind]
+
+
+def events(municipality_id: int, start: datetime.date, end: datetime.date) -> list[Event]:
+    """Every dated event of the municipality with start <= day < end, by date."""
+    found: list[Event] = []
+    pools = Pool.objects.filter(municipality_id=municipality_id)
+    for pool in pools.exclude(opens_at=None):
+        found.append(_timed("pool_opens", pool, pool.opens_at))
+    for pool in pools.exclude(application_deadline=None):
+        found.append(_timed("deadline", pool, pool.application_deadline))
+    for pool in pools.filter(committee_meeting_on__gte=start, committee_meeting_on__lt=end):
+        found.append(
+            Event(
+                uid=f"pool-{pool.pk}-committee-meeting",
+                kind="committee_meeting",
+                day=pool.committee_meeting_on,
+                title=str(pool.title),
+                path=reverse("sekretariat:recommendation", args=[pool.pk]),
+            )
+        )
+    meetings = (
+        Decision.objects.filter(
+            application__municipality_id=municipality_id,
+            meeting_date__gte=start,
+            meeting_date__lt=end,
+        )
+        .values("meeting_date", "committee__abbreviation", "committee_id")
+        .annotate(count=Count("pk"))
+        .order_by("meeting_date")
+    )
+    for meeting in meetings:
+        found.append(
+            Event(
+                uid=f"decisions-{meeting['committee_id']}-{meeting['meeting_date']:%Y%m%d}",
+                kind="decisions",
+                day=meeting["meeting_date"],
+                title=str(
+                    _("%(committee)s: %(count)s afgørelser")
+                    % {
+                        "committee": meeting["committee__abbreviation"] or _("Udvalget"),
+                        "count": meeting["count"],
+                    }
+                ),
+                path=reverse("sekretariat:home"),
+            )
+        )
+    reports = Report.objects.filter(
+        application__municipality_id=municipality_id, due_date__gte=start, due_date__lt=end
+    ).exclude(status=ReportStatus.ACCEPTED)
+    for report in reports.select_related("application"):
+        found.append(
+            Event(
+                uid=f"report-{report.pk}-due",
+                kind="report_due",
+                day=report.due_date,
+                title=f"{report.get_kind_display()}: {report.application.title}",
+                path=reverse("sekretariat:report", args=[report.pk]),
+            )
+        )
+    found = [event for event in found if start <= event.day < end]
+    return sorted(found, key=lambda e: (e.day, e.at.time() if e.at else datetime.time.min, e.uid))
+
+
+def _timed(kind: str, pool: Pool, at: datetime.datetime) -> Event:
+    return Event(
+        uid=f"pool-{pool.pk}-{kind.replace('_', '-')}",
+        kind=kind,
+        day=timezone.localdate(at),
+        title=str(pool.title),
+        path=reverse("sekretariat:pool", args=[pool.pk]),
+        at=timezone.localtime(at),
+    )

@@ -1,0 +1,51 @@
+"""In a real browser: staff find the yearly cycle from their home page, get a private
+calendar address and replace it; a caseworker turns a reminder off and chooses English."""
+
+import pytest
+
+from tests.browser.conftest import log_in
+from worker.models import Preferences
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_staff_get_and_replace_their_calendar_address(
+    live_server, demo, page, screenshot, axe_violations
+):
+    log_in(page, live_server, "frb-sekretariat", lands_on="/sekretariat/")
+    page.get_by_role("link", name="Årshjul og kalender").click()
+    page.get_by_role("link", name="2027 →").click()
+    assert page.get_by_text("31. januar kl. 12:00").count() == 1
+    assert page.get_by_text("Ansøgningsfrist", exact=True).count() >= 1
+
+    page.get_by_role("button", name="Lav min kalenderadresse").click()
+    page.wait_for_load_state()
+    first = page.get_by_label("Din private kalenderadresse").input_value()
+    assert "/sekretariat/kalender/" in first and first.endswith("/aarshjul.ics")
+    assert axe_violations(page) == []
+    screenshot(page, "yearly-cycle")
+
+    page.get_by_role("button", name="Lav en ny adresse (den gamle holder op med at virke)").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Den gamle virker ikke længere.").count() == 1
+    second = page.get_by_label("Din private kalenderadresse").input_value()
+    assert second != first
+    assert page.request.get(first).status == 404
+    assert page.request.get(second).status == 200
+
+
+def test_a_caseworker_turns_a_reminder_off_in_english(
+    live_server, demo, page, screenshot, axe_violations
+):
+    log_in(page, live_server, "frb-sagsbehandler")
+    page.goto(live_server.url + "/konto/paamindelser/")
+    page.get_by_label("Afrapportering over fristen").uncheck()
+    page.get_by_label("Sprog i e-mails").select_option("en")
+    page.get_by_role("button", name="Gem indstillinger").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Dine indstillinger er gemt.").count() == 1
+    assert not page.get_by_label("Afrapportering over fristen").is_checked()
+    assert axe_violations(page) == []
+    screenshot(page, "reminder-settings")
+    preferences = Preferences.objects.get(user__username="frb-sagsbehandler")
+    assert (preferences.language, preferences.remind_report_overdue) == ("en", False)

@@ -1,0 +1,149 @@
+"""The staff's yearly cycle (årshjul): the page shows the municipality's dates in Danish, the
+private ICS feed parses and holds the same dates, a new address revokes the old one; each
+user's reminder settings page round-trips and changes what they get."""
+
+import datetime
+
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from grants.models import ApplicationStatus, Decision, DecisionOutcome, Report, ReportKind
+from portal.models import Municipality, Role, User
+from tests.form_pages import main_form_data, parse_forms
+from worker.models import Preferences
+
+
+@pytest.fixture
+def year_of_dates(make_pool, make_application, caseworker, committee):
+    year = timezone.localdate().year
+    tz = timezone.get_current_timezone()
+    pool = make_pool(
+        year=year,
+        opens_at=datetime.datetime(year, 2, 1, 9, 0, tzinfo=tz),
+        application_deadline=datetime.datetime(year, 3, 15, 12, 0, tzinfo=tz),
+        committee_meeting_on=datetime.date(year, 4, 22),
+    )
+    application = make_application(
+        target_pool=pool, status=ApplicationStatus.ACTIVE, created_by=caseworker
+    )
+    Decision.objects.create(
+        application=application,
+        committee=committee,
+        meeting_date=datetime.date(year, 4, 22),
+        outcome=DecisionOutcome.APPROVED,
+    )
+    report = Report.objects.create(
+        application=application, kind=ReportKind.EVALUATION, due_date=datetime.date(year, 10, 1)
+    )
+    return {"year": year, "pool": pool, "report": report}
+
+
+def test_the_page_shows_the_year_in_danish(staff_client, year_of_dates):
+    page = staff_client.get(reverse("sekretariat:calendar")).content.decode()
+
+    assert "Februar 20" in page and "1. februar kl. 09:00" in page
+    assert "15. marts kl. 12:00" in page and "Ansøgningsfrist" in page
+    assert "22. april" in page and "Udvalgsmøde" in page and "SU: 1 afgørelser" in page
+    assert "1. oktober" in page and "Evaluering: Kvinder i job" in page
+    # Last and next year are a click away; the municipality's other years are not mixed in.
+    assert f"?aar={year_of_dates['year'] + 1}" in page
+    empty = staff_client.get(reverse("sekretariat:calendar"), {"aar": year_of_dates["year"] + 1})
+    assert "Der er ingen datoer" in empty.content.decode()
+
+
+def test_another_municipalitys_dates_are_not_shown(client, year_of_dates):
+    other = Municipality.objects.create(name="Andeby Kommune", slug="andeby", code="997")
+    stranger = User.objects.create_user(
+        username="andeby", role=Role.COMMITTEE_STAFF, municipality=other
+    )
+    client.force_login(stranger)
+    page = client.get(reverse("sekretariat:calendar")).content.decode()
+    assert "Kvinder i job" not in page and "Ansøgningsfrist" not in page
+
+
+def subscribe(staff_client) -> str:
+    """Press the button on the page; return the address the page then shows."""
+    page = staff_client.get(reverse("sekretariat:calendar")).content.decode()
+    [form] = [f for f in parse_forms(page) if f.action == reverse("sekretariat:calendar-renew")]
+    staff_client.post(form.action, form.data())
+    page = staff_client.get(reverse("sekretariat:calendar")).content.decode()
+    start = page.index('id="feed-url"')
+    value = page[page.index('value="', start) + 7 :]
+    return value[: value.index('"')]
+
+
+def test_the_feed_parses_and_holds_the_dates(client, staff_client, year_of_dates):
+    address = subscribe(staff_client)
+    assert address.startswith("http://testserver/sekretariat/kalender/")
+
+    client.logout()  # a calendar program sends no cookie
+    response = client.get(address.removeprefix("http://testserver"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+    year = year_of_dates["year"]
+    deadline = events[f"Ansøgningsfrist: Integrationspuljen {year}"]
+    assert deadline.decoded("dtstart") == datetime.datetime(
+        year, 3, 15, 12, 0, tzinfo=timezone.get_current_timezone()
+    )
+    assert events[f"Puljen åbner: Integrationspuljen {year}"].decoded("dtstart").day == 1
+    meeting = events[f"Udvalgsmøde: Integrationspuljen {year}"]
+    assert meeting.decoded("dtstart") == datetime.date(year, 4, 22)
+    report = events["Afrapportering: Evaluering: Kvinder i job"]
+    assert report.decoded("dtstart") == datetime.date(year, 10, 1)
+    assert str(report["url"]).endswith(
+        reverse("sekretariat:report", args=[year_of_dates["report"].pk])
+    )
+    assert len({str(e["uid"]) for e in calendar.walk("VEVENT")}) == len(events)
+
+
+def test_a_new_address_revokes_the_old_one(client, staff_client, year_of_dates):
+    old = subscribe(staff_client).removeprefix("http://testserver")
+    new = subscribe(staff_client).removeprefix("http://testserver")
+    assert old != new
+    client.logout()
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+
+
+def test_the_feed_stops_when_the_user_is_no_longer_staff(client, staff_client, staff_user):
+    address = subscribe(staff_client).removeprefix("http://testserver")
+    staff_user.is_active = False
+    staff_user.save()
+    client.logout()
+    assert client.get(address).status_code == 404
+
+
+def test_the_settings_page_round_trips_and_turns_a_reminder_off(client, caseworker):
+    client.force_login(caseworker)
+    url = reverse("preferences")
+    data = main_form_data(client.get(url).content.decode())
+    assert data["language"] == "da"
+    assert data["remind_draft_deadline"] == "on"
+
+    data.pop("remind_report_overdue")  # untick
+    data["language"] = "en"
+    response = client.post(url, data, follow=True)
+
+    assert "Dine indstillinger er gemt." in response.content.decode()
+    preferences = Preferences.objects.get(user=caseworker)
+    assert (preferences.language, preferences.remind_report_overdue) == ("en", False)
+    assert preferences.remind_draft_deadline and preferences.remind_report_due
+    assert preferences.history.first().history_user == caseworker
+
+
+def test_staff_are_not_offered_draft_reminders(staff_client):
+    page = staff_client.get(reverse("preferences")).content.decode()
+    assert "remind_draft_deadline" not in page
+    assert "remind_report_due" in page
+
+
+def test_a_wrong_language_is_refused_and_nothing_saved(client, caseworker):
+    client.force_login(caseworker)
+    response = client.post(reverse("preferences"), {"language": "xx"})
+    assert response.status_code == 200
+    assert "Marker en gyldig valgmulighed" in response.content.decode()
+    assert not Preferences.objects.filter(user=caseworker).exists()

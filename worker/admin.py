@@ -1,0 +1,58 @@
+"""The worker's records in the admin: for administrators to look at, never to change. What was
+sent and when is a record; settings are each user's own (worker.views)."""
+
+from django.contrib import admin
+
+from .models import OutgoingMail, Preferences, ScheduledRun, SentReminder
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """View-only, and only for superusers: mail and reminders of every municipality."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(RecordAdmin):
+    list_display = ("created_at", "kind", "subject", "status", "attempts", "last_error", "sent_at")
+    list_filter = ("status", "kind")
+    search_fields = ("subject",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(RecordAdmin):
+    list_display = ("sent_at", "user", "key")
+    search_fields = ("key", "user__username")
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(RecordAdmin):
+    list_display = ("started_at", "job", "slot")
+    list_filter = ("job",)
+
+
+@admin.register(Preferences)
+class PreferencesAdmin(RecordAdmin):
+    list_display = (
+        "user",
+        "language",
+        "remind_draft_deadline",
+        "remind_report_due",
+        "remind_report_overdue",
+    )
+    # The calendar token is the user's private address: not shown to anyone else.
+    exclude = ("calendar_token",)

@@ -1,0 +1,24 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Preferences
+
+
+class PreferencesForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=_("Sprog i e-mails"),
+        choices=settings.LANGUAGES,
+        help_text=_("Påmindelser og beskeder fra portalen skrives på dette sprog."),
+    )
+
+    class Meta:
+        model = Preferences
+        fields = ["language", "remind_draft_deadline", "remind_report_due", "remind_report_overdue"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Caseworkers write drafts; committee staff do not: show only the reminders that
+        # can reach this user.
+        if not user.is_caseworker:
+            del self.fields["remind_draft_deadline"]
