@@ -36,7 +36,8 @@ def _grouped(rows: Iterable[dict]) -> dict[int, list[dict]]:
 # project's rows (the model's or the former prefetch's ordering, a key breaking ties) and
 # which of their fields it reads.
 RELATIONS: dict[str, tuple[Manager, tuple[str, ...], tuple[str, ...]]] = {
-    "decision": (Decision.objects, ("pk",), ("meeting_date", "recorded_at", "source")),  # at most one
+    # At most one per project.
+    "decision": (Decision.objects, ("pk",), ("meeting_date", "recorded_at", "source")),
     "co_committees": (
         Application.co_committees.through.objects,
         ("committee__municipality__name", "committee__abbreviation", "committee_id"),

@@ -29,9 +29,7 @@ class Municipality(models.Model):
         _("CVR-nummer"),
         max_length=8,
         blank=True,
-        validators=[
-            RegexValidator(r"^[0-9]{8}$", _("Et CVR-nummer er otte cifre, fx 12345678."))
-        ],
+        validators=[RegexValidator(r"^[0-9]{8}$", _("Et CVR-nummer er otte cifre, fx 12345678."))],
         help_text=_(
             "Kommunens CVR-nummer fra Det Centrale Virksomhedsregister. Bruges som kommunens "
             "id i de åbne data; står det tomt, bruges portalens eget id."

@@ -32,9 +32,7 @@ REGIONS = {
     ),
 }
 
-_REGION_OF = {
-    code: region for region, (_name, codes) in REGIONS.items() for code in codes.split()
-}
+_REGION_OF = {code: region for region, (_name, codes) in REGIONS.items() for code in codes.split()}
 
 
 def region_of(municipality_code: str) -> tuple[str, str] | None:

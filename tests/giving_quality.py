@@ -212,7 +212,9 @@ def PostDatedAwardDates(grant):  # noqa: N802
 
 
 def RecipientIndDEI(grant):  # noqa: N802
-    return ["/recipientIndividual/id"] if "recipientIndividual" in grant and "project" in grant else []
+    if "recipientIndividual" in grant and "project" in grant:
+        return ["/recipientIndividual/id"]
+    return []
 
 
 def GeoCodePostcode(grant):  # noqa: N802
@@ -336,8 +338,9 @@ def PlannedDurationNotPresent(grant):  # noqa: N802
         planned = grant["plannedDates"][0]
     except (KeyError, IndexError):
         return ["/id"]
-    has = planned.get("duration") is not None or (planned.get("startDate") and planned.get("endDate"))
-    return [] if has else ["/id"]
+    if planned.get("duration") is not None or (planned.get("startDate") and planned.get("endDate")):
+        return []
+    return ["/id"]
 
 
 def BeneficiaryLocationNameButNoCode(grant):  # noqa: N802
@@ -352,8 +355,10 @@ def BeneficiaryButNotRecipientGeoData(grant):  # noqa: N802
     if grant.get("recipientIndividual"):
         return []
     first = grant["recipientOrganization"][0]
-    if grant.get("beneficiaryLocation") and not first.get("postalCode") and not first.get(
-        "location"
+    if (
+        grant.get("beneficiaryLocation")
+        and not first.get("postalCode")
+        and not first.get("location")
     ):
         return ["/recipientOrganization/0/id"]
     return []
