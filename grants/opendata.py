@@ -49,13 +49,20 @@ CSV_COLUMNS = [
     ("maalgruppe", _("Indsatsens målgruppe")),
     ("status", _("Bevilget, igangværende eller afsluttet")),
     ("url", _("Projektets side i portalen")),
+    (
+        "afgoerelsesdato",
+        _(
+            "Datoen for udvalgets afgørelse (ÅÅÅÅ-MM-DD); for projekter indlæst fra en handleplan "
+            "uden mødedato 1. januar i puljens år"
+        ),
+    ),
 ]
 CSV_NAMES = [name for name, _meaning in CSV_COLUMNS]
 
 # What each download reads of a project besides its municipality, pool, department and
 # committee: its own columns and which related rows (grants.opendata_rows.RELATIONS).
 CSV_FIELDS = ("title", "status", "target_group")
-CSV_RELATIONS = ("co_committees", "goals", "allocations", "carry_overs")
+CSV_RELATIONS = ("co_committees", "goals", "allocations", "carry_overs", "decision")
 GIVING_FIELDS = ("title", "purpose", "description", "target_group", "updated_at")
 GIVING_RELATIONS = ("decision", "requested_amounts", "goals", "sdgs", "allocations")
 
@@ -92,10 +99,12 @@ def _committees(project: dict) -> str:
     return "/".join(names + [row["committee__abbreviation"] for row in project["co_committees"]])
 
 
-def csv_rows_of(project: dict, labels: Labels) -> Iterator[list[str]]:
-    """One row per allocation, then one per carry-over, in CSV_COLUMNS' order."""
+def rows_of(project: dict, labels: Labels) -> Iterator[list]:
+    """One row per allocation, then one per carry-over, in CSV_COLUMNS' order, as typed
+    values (numbers, a date, text): the CSV writes them as text, the Excel file as they are.
+    An amount the source does not state is None."""
     common = {
-        "projekt_id": str(project["pk"]),
+        "projekt_id": project["pk"],
         "kommune": project["municipality"]["name"],
         "kommunekode": project["municipality"]["code"],
         "politik": project["pool"]["policy__title"],
@@ -109,24 +118,34 @@ def csv_rows_of(project: dict, labels: Labels) -> Iterator[list[str]]:
         "maalgruppe": project["target_group"],
         "status": labels.status(project["status"]),
         "url": labels.project_url(project["pk"]),
+        "afgoerelsesdato": award_date(project),
     }
     for allocation in project["allocations"]:
         row = common | {
             "pulje": allocation["pool__title"],
-            "aar": str(allocation["pool__year"]),
+            "aar": allocation["pool__year"],
             "type": "bevilling",
-            "beloeb_kr": f"{allocation['amount']:.2f}",
+            "beloeb_kr": allocation["amount"],
         }
         yield [row[name] for name in CSV_NAMES]
     for carry in project["carry_overs"]:
-        amount = carry["amount"]
         row = common | {
             "pulje": carry["from_pool__title"],
-            "aar": str(carry["to_pool__year"]),
+            "aar": carry["to_pool__year"],
             "type": "restmidler",
-            "beloeb_kr": f"{amount:.2f}" if amount is not None else "",
+            "beloeb_kr": carry["amount"],
         }
         yield [row[name] for name in CSV_NAMES]
+
+
+def _csv_text(value) -> str | int:
+    # Amounts with two decimals and a point whatever the database returns ("75000.00").
+    return f"{value:.2f}" if isinstance(value, Decimal) else value
+
+
+def csv_rows_of(project: dict, labels: Labels) -> Iterator[list]:
+    for row in rows_of(project, labels):
+        yield [_csv_text(value) for value in row]
 
 
 def csv_stream(base_url: str | None = None) -> Iterator[str]:

@@ -44,6 +44,7 @@ KINDS = {"text/csv": "csv", XLSX: "xlsx", "application/json": "json", "applicati
 # unchanged (here a PDF).
 DOWNLOADS = {
     "public:projects-csv": "csv",
+    "public:projects-xlsx": "xlsx",
     "public:giving-json": "json",
     "barometer:indicator-csv": "csv",
     "mine:pdf": "pdf",
@@ -370,3 +371,4 @@ def test_spreadsheets_are_written_in_one_place_only():
     assert workbooks == {"grants/documents/excel.py"}
     excel = (root / "grants/documents/excel.py").read_text()
     assert excel.count(".cell(") == 1 and "sheet[" not in excel  # the one in put()
+    assert excel.count("WriteOnlyCell(") == 1  # the one in row_cells(), for streamed files

@@ -397,3 +397,49 @@ def test_data_page_explains_the_columns_in_english(client, db):
     assert "The columns in projekter.csv" in html
     assert "Projektets titel" not in html
     assert "Kommunens navn" not in html
+
+
+# --- projekter.xlsx --------------------------------------------------------------------
+
+
+def xlsx(client):
+    from openpyxl import load_workbook
+
+    response = client.get("/data/projekter.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="projekter.xlsx"'
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_xlsx_has_the_csv_rows_with_numbers_as_numbers_and_dates_as_dates(client, demo):
+    import datetime
+
+    workbook = xlsx(client)
+    sheet = workbook["Projekter"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    csv_content = csv_rows(client)
+    assert list(header) == list(csv_content[0].keys())
+    assert len(body) == len(csv_content)
+    columns = {name: n for n, name in enumerate(header)}
+    row = next(r for r in body if r[columns["indsats"]] == "Åben Rådgivning")
+    assert row[columns["beloeb_kr"]] == 75000 and isinstance(row[columns["beloeb_kr"]], int)
+    assert isinstance(row[columns["aar"]], int) and isinstance(row[columns["projekt_id"]], int)
+    assert row[columns["afgoerelsesdato"]] == datetime.datetime(2021, 1, 1)
+    assert row[columns["kommune"]] == "Frederiksberg Kommune"
+    carried = [r for r in body if r[columns["type"]] == "restmidler"]
+    assert {r[columns["beloeb_kr"]] for r in carried} == {None}  # not stated: an empty cell
+    amount_cell = sheet.cell(row=2, column=columns["beloeb_kr"] + 1)
+    assert amount_cell.number_format == '#,##0.00 "kr."'
+    about = list(workbook["Kolonner"].iter_rows(values_only=True))
+    assert ("Licens", "CC BY 4.0") in about
+
+
+def test_xlsx_cells_cannot_start_a_formula(client, make_application):
+    fund(make_application(title='=HYPERLINK("http://example.com","Klik")'))
+    sheet = xlsx(client)["Projekter"]
+    titles = [r[8] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == ['\'=HYPERLINK("http://example.com","Klik")']
