@@ -61,6 +61,7 @@ class RejectNullCharactersMiddleware:
     def __call__(self, request):
         from django.http import JsonResponse
         from django.shortcuts import render
+        from django.utils.translation import gettext as _
 
         if any("\x00" in value for values in request.GET.lists() for value in values[1]):
             if request.path.startswith("/api/"):  # programs get the API's JSON errors

@@ -179,3 +179,11 @@ def test_openapi_document_and_docs_page(client, db):
     assert "<script>" not in html and "<style>" not in html  # the CSP allows neither
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+def test_errors_are_json_under_the_api(client, db):
+    for url in ("/api/v1/findes-ikke/", "/api/v1/projekter/x/", "/api/v1/?q=a%00b"):
+        response = client.get(url)
+        assert response.status_code in (400, 404), url
+        assert response["Content-Type"] == "application/json", url
+    assert client.get("/projekter/?q=a%00b")["Content-Type"].startswith("text/html")
