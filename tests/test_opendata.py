@@ -78,8 +78,10 @@ def test_data_page_documents_every_csv_column(client, demo):
     documented = re.findall(r"<tr><td><code>(\w+)</code></td><td>([^<]+)</td></tr>", html)
     assert [name for name, _meaning in documented] == header
     assert all(meaning.strip() for _name, meaning in documented)
-    assert 'href="/data/projekter.csv"' in html
-    assert 'href="/data/360giving.json"' in html
+    for url in ("/data/projekter.csv", "/data/projekter.xlsx", "/data/360giving.json"):
+        assert f'href="{url}"' in html
+    for url in ("/api/v1/", "/api/v1/docs/", "/api/v1/openapi.json", "/data/katalog.jsonld"):
+        assert f'href="{url}"' in html
     assert "CC BY 4.0" in html
 
 
