@@ -22,6 +22,7 @@ from portal import site
 
 # Column widths in characters, and the number formats of the typed columns.
 WIDTHS = {"indsats": 40, "maal": 50, "maalgruppe": 30, "url": 40, "politik": 28, "pulje": 26}
+WIDTHS |= {"kommune": 24, "afdeling": 28, "beloeb_kr": 16, "afgoerelsesdato": 16, "status": 14}
 FORMATS = {
     "projekt_id": "0",
     "aar": "0",
@@ -38,6 +39,10 @@ def write_projects_xlsx(target: IO[bytes], base_url: str | None = None) -> None:
         labels = Labels(base_url)
         sheet = workbook.create_sheet(sheet_title(_("Projekter")))
         sheet.freeze_panes = "A2"
+        # Printed: landscape, as wide as the page.
+        sheet.page_setup.orientation = "landscape"
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToHeight = 0
         for number, name in enumerate(CSV_NAMES, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = WIDTHS.get(name, 14)
         sheet.append(row_cells(sheet, CSV_NAMES, header=True))
