@@ -6,8 +6,9 @@ from django.db.models import OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -45,6 +46,15 @@ def projects():
     )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Bevilgede projekter"),
+        description=gettext_lazy(
+            "Alle projekter, som har fået penge fra en integrationspulje, med katalogets "
+            "filtre. Siderne fortsætter med »efter« fra »next«."
+        ),
+    )
+)
 class ProjectList(generics.ListAPIView):
     """Funded projects (bevilgede projekter), with the catalogue's filters."""
 
@@ -57,6 +67,15 @@ class ProjectList(generics.ListAPIView):
         return projects()
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Et bevilget projekt"),
+        description=gettext_lazy(
+            "Et projekt med bevillinger pr. år, restmidler og mål. Et projekt, der ikke er "
+            "bevilget, findes ikke her."
+        ),
+    )
+)
 class ProjectDetail(generics.RetrieveAPIView):
     serializer_class = serializers.ProjectSerializer
 
@@ -98,6 +117,14 @@ class PoolFilter(filters.FilterSet):
         fields = []
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Puljer"),
+        description=gettext_lazy(
+            "Kommunernes integrationspuljer pr. år: budget, bevilget og reserveret."
+        ),
+    )
+)
 class PoolList(generics.ListAPIView):
     """Every municipality's pools (puljer) per year: budget, allocated and reserved."""
 
@@ -110,6 +137,12 @@ class PoolList(generics.ListAPIView):
         return pools()
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("En pulje"),
+        description=gettext_lazy("En pulje med budget, bevilget og reserveret."),
+    )
+)
 class PoolDetail(generics.RetrieveAPIView):
     serializer_class = serializers.PoolSerializer
 
@@ -133,6 +166,12 @@ class PolicyFilter(MunicipalityFilter):
         fields = []
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Integrationspolitikker"),
+        description=gettext_lazy("Kommunernes integrationspolitikker med deres mål og ressourcer."),
+    )
+)
 class PolicyList(generics.ListAPIView):
     """Integration policies (integrationspolitikker) with their goals (mål)."""
 
@@ -145,6 +184,12 @@ class PolicyList(generics.ListAPIView):
         return policies()
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("En integrationspolitik"),
+        description=gettext_lazy("En integrationspolitik med dens mål og ressourcer."),
+    )
+)
 class PolicyDetail(generics.RetrieveAPIView):
     serializer_class = serializers.PolicySerializer
 
@@ -166,6 +211,15 @@ class IndicatorFilter(MunicipalityFilter):
         fields = []
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Indikatorer"),
+        description=gettext_lazy(
+            "Barometerets indikatorer med baseline, måltal og målinger. Opdigtede "
+            "eksempelværdier er markeret."
+        ),
+    )
+)
 class IndicatorList(generics.ListAPIView):
     """The barometer's indicators (indikatorer) with baseline, target and measurements."""
 
@@ -178,6 +232,12 @@ class IndicatorList(generics.ListAPIView):
         return indicators()
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("En indikator"),
+        description=gettext_lazy("En indikator med baseline, måltal og målinger."),
+    )
+)
 class IndicatorDetail(generics.RetrieveAPIView):
     serializer_class = serializers.IndicatorSerializer
 
@@ -188,7 +248,11 @@ class IndicatorDetail(generics.RetrieveAPIView):
 class Root(APIView):
     """Where the lists, the OpenAPI document and its documentation are."""
 
-    @extend_schema(responses={200: dict[str, str]})
+    @extend_schema(
+        summary=gettext_lazy("Indgang"),
+        description=gettext_lazy("Adresserne på listerne, OpenAPI-dokumentet og dokumentationen."),
+        responses={200: dict[str, str]},
+    )
     def get(self, request):
         names = {
             "projekter": "api:projects",
