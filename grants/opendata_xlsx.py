@@ -4,13 +4,18 @@ decision date as a date, æ, ø and å intact, whatever the reader's Excel expec
 
 openpyxl's write-only mode writes each row to a temporary file as it goes, so a national
 export (tens of thousands of rows) holds one chunk of projects in memory, never the sheet;
-the finished file is then sent from disk in blocks (grants/views/opendata.py). Every cell
+the finished file is kept until the public data changes and sent from disk in blocks
+(grants/views/opendata.py). Every cell
 goes through `portal.exports.safe_cell` (grants.documents.excel.cell_value).
 """
 
+import hashlib
+import os
 import tempfile
+from pathlib import Path
 from typing import IO
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -19,6 +24,7 @@ from grants.documents.excel import row_cells, sheet_title, write_only_workbook
 from grants.opendata import CSV_COLUMNS, CSV_FIELDS, CSV_NAMES, CSV_RELATIONS, Labels, rows_of
 from grants.opendata_rows import project_chunks
 from portal import site
+from portal.public_cache import current_version
 
 # Column widths in characters, and the number formats of the typed columns.
 WIDTHS = {"indsats": 40, "maal": 50, "maalgruppe": 30, "url": 40, "politik": 28, "pulje": 26}
@@ -64,12 +70,36 @@ def write_projects_xlsx(target: IO[bytes], base_url: str | None = None) -> None:
 
 
 def projects_xlsx_file(base_url: str | None = None) -> IO[bytes]:
-    """The workbook in a temporary file (deleted when closed), positioned at its start."""
-    spooled = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    """The workbook for the public data as it is now, opened for reading.
+
+    Building it takes seconds at national scale (60,000 rows), so it is built once per
+    version of the public data (portal.public_cache: every change to what public pages show
+    makes a new version) and kept as a file in OPEN_DATA_FILES_DIR; every download until the
+    next change is read from that file. Each app server keeps its own file. It is written
+    under a temporary name and renamed, so a reader never sees half a file; older versions
+    are removed (a download still reading one keeps it open)."""
+    base_url = site.base_url() if base_url is None else base_url
+    key = hashlib.sha256(f"{base_url}|{current_version()}".encode()).hexdigest()[:20]
+    directory = Path(settings.OPEN_DATA_FILES_DIR)
+    path = directory / f"projekter-{key}.xlsx"
     try:
-        write_projects_xlsx(spooled, base_url)
+        return path.open("rb")
+    except FileNotFoundError:
+        pass
+    directory.mkdir(parents=True, exist_ok=True)
+    part = tempfile.NamedTemporaryFile(dir=directory, suffix=".part", delete=False)  # noqa: SIM115
+    try:
+        write_projects_xlsx(part, base_url)
+        part.flush()
+        os.replace(part.name, path)
     except BaseException:
-        spooled.close()
+        part.close()
+        Path(part.name).unlink(missing_ok=True)
         raise
-    spooled.seek(0)
-    return spooled
+    # Older versions go; a download still reading one (here or in another process) keeps
+    # its open file, as this one keeps `part`.
+    for old in directory.glob("projekter-*.xlsx"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    part.seek(0)
+    return part

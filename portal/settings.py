@@ -7,6 +7,7 @@ balancer with the same image. See docs/deployment.md for every variable.
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -319,6 +320,10 @@ if not re.fullmatch(r"360G-[A-Za-z0-9-]+", GIVING_PREFIX):
         f"GIVING_PREFIX={GIVING_PREFIX!r}: 360Giving's prefixes look like 360G-name "
         "(letters, digits and hyphens; docs/deployment.md)."
     )
+# Where generated open-data files (projekter.xlsx) are kept until the public data changes.
+OPEN_DATA_FILES_DIR = os.environ.get(
+    "OPEN_DATA_FILES_DIR", str(Path(tempfile.gettempdir()) / "integrationsportal-opendata")
+)
 # Who publishes the open data and answers questions about it, for the catalogue record.
 OPEN_DATA_PUBLISHER = os.environ.get("OPEN_DATA_PUBLISHER", "Integrationsportalen").strip()
 OPEN_DATA_CONTACT_EMAIL = os.environ.get("OPEN_DATA_CONTACT_EMAIL", DEFAULT_FROM_EMAIL).strip()

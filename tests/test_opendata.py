@@ -445,3 +445,24 @@ def test_xlsx_cells_cannot_start_a_formula(client, make_application):
     sheet = xlsx(client)["Projekter"]
     titles = [r[8] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert titles == ['\'=HYPERLINK("http://example.com","Klik")']
+
+
+def test_xlsx_is_built_once_per_version_of_the_public_data(client, demo, settings):
+    from pathlib import Path
+
+    directory = Path(settings.OPEN_DATA_FILES_DIR)
+    first = xlsx(client)
+    files = list(directory.glob("projekter-*.xlsx"))
+    assert len(files) == 1
+    built = files[0].stat().st_mtime_ns
+    xlsx(client)
+    assert files[0].stat().st_mtime_ns == built  # the same file, not built again
+    project = Application.objects.get(title="Åben Rådgivning")
+    project.title = "Åben Rådgivning for alle"
+    project.save()  # public data changed: a new version
+    titles = {row[8] for row in xlsx(client)["Projekter"].iter_rows(min_row=2, values_only=True)}
+    assert "Åben Rådgivning for alle" in titles
+    assert "Åben Rådgivning" not in titles
+    assert list(directory.glob("projekter-*.xlsx")) != files  # the old version is gone
+    assert len(list(directory.glob("projekter-*"))) == 1  # and no half-written file is left
+    assert first["Projekter"]
