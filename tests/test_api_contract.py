@@ -6,6 +6,8 @@ error, a documented status code and content type, and each body against its sche
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -17,9 +19,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 @pytest.fixture(autouse=True)
 def demo_data(demo):
+    """The demo, inside the test's transaction. schemathesis calls the WSGI application
+    itself, not Django's test client, so do what the client does: keep the request signals
+    from closing the test's database connection after each request."""
     cache.clear()
-    with override_settings(API_RATE="100000/min"):
-        yield
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with override_settings(API_RATE="100000/min"):
+            yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
