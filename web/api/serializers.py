@@ -1,6 +1,7 @@
 """What the API returns: only fields the public pages show. Names are Danish, as in the CSV
 and the catalogue's filters; amounts are decimal strings in kroner ("150000.00")."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from grants.models import Allocation, Application, CarryOver, Pool
@@ -124,7 +125,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         return first + [c.abbreviation for c in project.co_committees.all()]
 
     def get_url(self, project) -> str:
-        return absolute(self.context, f"/projekter/{project.pk}/")
+        return absolute(self.context, reverse("public:project", args=[project.pk]))
 
 
 class PoolSerializer(serializers.ModelSerializer):
@@ -158,7 +159,9 @@ class PoolSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, pool) -> str:
-        return absolute(self.context, f"/puljer/{pool.municipality.slug}/{pool.year}/")
+        return absolute(
+            self.context, reverse("public:pool", args=[pool.municipality.slug, pool.year])
+        )
 
 
 class GoalSerializer(serializers.ModelSerializer):
@@ -174,7 +177,7 @@ class GoalSerializer(serializers.ModelSerializer):
         fields = ["id", "navn", "type", "nummer", "titel", "beskrivelse", "url"]
 
     def get_url(self, goal) -> str:
-        return absolute(self.context, f"/politikker/maal/{goal.pk}/")
+        return absolute(self.context, reverse("politikker:goal", args=[goal.pk]))
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -205,7 +208,8 @@ class PolicySerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, policy) -> str:
-        return absolute(self.context, f"/politikker/{policy.municipality.slug}/{policy.slug}/")
+        path = reverse("politikker:policy", args=[policy.municipality.slug, policy.slug])
+        return absolute(self.context, path)
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
@@ -266,4 +270,4 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return goal.pk if goal else None
 
     def get_url(self, indicator) -> str:
-        return absolute(self.context, f"/barometer/indikator/{indicator.pk}/")
+        return absolute(self.context, reverse("barometer:indicator", args=[indicator.pk]))
