@@ -26,6 +26,6 @@ def test_without_javascript_the_docs_point_to_the_openapi_document(browser, live
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/api/v1/docs/")
-    link = page.get_by_role("link", name="openapi.json")
+    link = page.get_by_role("link", name="OpenAPI", exact=True)
     assert link.get_attribute("href") == "/api/v1/openapi.json"
     context.close()
