@@ -33,6 +33,13 @@ MODES = {
     "csv-stream": "GET /data/projekter.csv via the test client, consumed chunk by chunk",
     "json-whole": "''.join(giving_stream()): the whole 360Giving JSON in memory",
     "csv-whole": "''.join(csv_stream()): the whole CSV in memory",
+    "xlsx-stream": "GET /data/projekter.xlsx via the test client: written to a temporary file "
+    "in openpyxl's write-only mode, then read in blocks",
+}
+PATHS = {
+    "json-stream": "/data/360giving.json",
+    "csv-stream": "/data/projekter.csv",
+    "xlsx-stream": "/data/projekter.xlsx",
 }
 
 
@@ -65,8 +72,7 @@ def child(mode: str) -> dict:
     size = chunks = biggest = 0
     with connection.execute_wrapper(count):
         if mode.endswith("-stream"):
-            path = "/data/360giving.json" if mode == "json-stream" else "/data/projekter.csv"
-            response = client.get(path, headers={"host": "127.0.0.1"})
+            response = client.get(PATHS[mode], headers={"host": "127.0.0.1"})
             assert response.status_code == 200 and response.streaming  # noqa: S101
             for chunk in response.streaming_content:
                 size += len(chunk)

@@ -66,6 +66,22 @@ def login_cookie(username: str, password: str) -> str:
     return client.cookies["sessionid"].value
 
 
+def late_cursor() -> str:
+    """The API's cursor (`efter`) for the page after the funded project nine tenths of the
+    way through: a late page, which keyset pagination must serve as fast as the first."""
+    import base64
+
+    from grants.public import funded_projects
+
+    ids = funded_projects().order_by("pk").values_list("pk", flat=True)
+    position = ids[max(ids.count() * 9 // 10 - 1, 0)]
+    return base64.urlsafe_b64encode(f"p={position}".encode()).decode()
+
+
+# The downloads measured by bench/memory.py at 50,000 (each takes a minute or more there).
+STREAMED = ("/data/projekter.csv", "/data/360giving.json", "/data/projekter.xlsx")
+
+
 def pages() -> list[dict]:
     from django.urls import reverse
 
@@ -94,6 +110,21 @@ def pages() -> list[dict]:
         ("barometer of a policy", barometer_of_policy, None),
         ("open data CSV (streamed)", "/data/projekter.csv", None),
         ("open data 360Giving JSON (streamed)", "/data/360giving.json", None),
+        ("open data Excel (written to disk, sent in blocks)", "/data/projekter.xlsx", None),
+        ("open data DCAT-AP catalogue record", "/data/katalog.jsonld", None),
+        ("API projects, first page", "/api/v1/projekter/", None),
+        ("API projects, a late keyset page", f"/api/v1/projekter/?efter={late_cursor()}", None),
+        (
+            "API projects ?kommune&aar",
+            f"/api/v1/projekter/?kommune={MUNICIPALITY}&aar={YEAR}",
+            None,
+        ),
+        ("API projects ?q=sprog", "/api/v1/projekter/?q=sprog", None),
+        ("API project", f"/api/v1/projekter/{project.pk}/", None),
+        ("API pools", "/api/v1/puljer/", None),
+        ("API policies", "/api/v1/politikker/", None),
+        ("API indicators", "/api/v1/indikatorer/", None),
+        ("API OpenAPI document", "/api/v1/openapi.json", None),
         ("staff review queue", f"/sekretariat/puljer/{pool.pk}/ansoegninger/", "staff"),
         ("caseworker dashboard /mine/", "/mine/", "caseworker"),
     ]
@@ -129,7 +160,7 @@ def measure(page: dict, cookies: dict[str, str], skip_streamed: bool) -> dict:
     headers = {"host": "127.0.0.1"}
     if page["session"]:
         client.cookies["sessionid"] = cookies[page["session"]]
-    if skip_streamed and page["path"].startswith("/data/"):
+    if skip_streamed and page["path"] in STREAMED:
         # Measured by bench/memory.py, which streams them anyway (a minute each at 50,000).
         return {"uncached": {"skipped": True, "cacheable": False}, "cached": {"skipped": True}}
     cache.clear()
@@ -143,6 +174,9 @@ def main() -> None:
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument(
         "--skip-streamed", action="store_true", help="leave the open-data downloads to memory.py"
+    )
+    parser.add_argument(
+        "--only", default="", help="comma-separated parts of page names: measure just those"
     )
     args = parser.parse_args()
     setup_django()
@@ -158,7 +192,10 @@ def main() -> None:
         "cookies": cookies,
         "pages": [],
     }
+    wanted = [part.strip().lower() for part in args.only.split(",") if part.strip()]
     for page in pages():
+        if wanted and not any(part in page["name"].lower() for part in wanted):
+            continue
         page["measured"] = measure(page, cookies, args.skip_streamed)
         m = page["measured"]
         if m["uncached"].get("skipped"):

@@ -69,10 +69,15 @@ def _cell(entry: dict, bare: float | None) -> list[str]:
     return [f"{fmt(rps)}{mark}{errors}", fmt(w["p50_ms"]), fmt(w["p95_ms"]), ratio]
 
 
+def stream_mode(path: str) -> str:
+    """The bench/memory.py measurement of a download the load pages skip."""
+    return {".json": "json-stream", ".xlsx": "xlsx-stream"}.get(Path(path).suffix, "csv-stream")
+
+
 def queries(page: dict, memory: dict | None) -> str:
     m = page["measured"]
     if m["uncached"].get("skipped"):
-        mode = "json-stream" if page["path"].endswith(".json") else "csv-stream"
+        mode = stream_mode(page["path"])
         found = [r for r in (memory or {}).get("results", []) if r.get("mode") == mode]
         return f"{found[0]['queries']}³" if found else "–"
     if m["uncached"]["cacheable"] and page["path"] != "/bench/bare/":
@@ -101,8 +106,7 @@ def size_table(size: str, pages: dict, result: dict, memory: dict | None) -> lis
                 (
                     r["bytes"]
                     for r in (memory or {}).get("results", [])
-                    if r.get("mode")
-                    == ("json-stream" if page["path"].endswith(".json") else "csv-stream")
+                    if r.get("mode") == stream_mode(page["path"])
                 ),
                 None,
             )

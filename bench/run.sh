@@ -8,14 +8,16 @@
 # Takes about 12 minutes on 2 cores. Results: bench/results/<date-time>/ (report.md).
 #
 # Environment (optional): BENCH_DURATION (seconds per wrk run, default 6),
-# BENCH_CONNECTIONS (default 8), BENCH_THREADS (default 2), BENCH_OUT (results directory).
+# BENCH_CONNECTIONS (default 8), BENCH_THREADS (default 2), BENCH_OUT (results directory),
+# BENCH_DB (database name), BENCH_ONLY (comma-separated parts of page names, e.g. "API,open
+# data": measure only those pages; the 1,000 step is then skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PGHOST=127.0.0.1
 PGPORT=5432
 PGUSER=postgres
-export BENCH_DB=portal_bench
+export BENCH_DB="${BENCH_DB:-portal_bench}"
 OUT="${BENCH_OUT:-bench/results/$(date +%Y%m%d-%H%M%S)}"
 DURATION="${BENCH_DURATION:-6}"
 CONNECTIONS="${BENCH_CONNECTIONS:-8}"
@@ -71,37 +73,48 @@ load() {
     --duration "$DURATION" --connections "$CONNECTIONS" --threads "$THREADS" --slow-max 12
 }
 
+ONLY="${BENCH_ONLY:-}"
 step "1,000 applications: 2 municipalities × 10 years × 50"
 $PY manage.py generate_scale_data --municipalities 2 --years 10 --per-year 50
-analyze
-step "Queries per request (test client), 1,000"
-$PY -m bench.prepare --out "$OUT/pages-1k.json"
-step "Load (gunicorn + wrk), 1,000"
-load 1k
+if [ -z "$ONLY" ]; then
+  analyze
+  step "Queries per request (test client), 1,000"
+  $PY -m bench.prepare --out "$OUT/pages-1k.json"
+  step "Load (gunicorn + wrk), 1,000"
+  load 1k
+fi
 
 step "50,000 applications: 98 more municipalities × 10 years × 50"
 $PY manage.py generate_scale_data --municipalities 98 --years 10 --per-year 50
 analyze
 step "Queries per request (test client), 50,000"
-$PY -m bench.prepare --skip-streamed --out "$OUT/pages-50k.json"
+$PY -m bench.prepare --skip-streamed --only "$ONLY" --out "$OUT/pages-50k.json"
 step "Load (gunicorn + wrk), 50,000"
 load 50k
 
 # The remaining steps are independent: one that fails is reported and the others still run.
 status=0
-step "EXPLAIN of the catalogue search, 50,000"
-if $PY -m bench.explain --out "$OUT/explain-50k.txt" >/dev/null; then
-  grep -E "^(## |Matches|Execution Time)|Index Scan on application_search_danish" \
-    "$OUT/explain-50k.txt" | cut -c1-140
-else echo "FAILED"; status=1; fi
-step "Memory of the open-data downloads, 50,000"
-$PY -m bench.memory --out "$OUT/memory-50k.json" || { echo "FAILED"; status=1; }
-step "Profiles, 50,000"
-$PY -m bench.profile_pages --pages "$OUT/pages-50k.json" --out "$OUT/profile-50k" \
-  || { echo "FAILED"; status=1; }
-step "50 concurrent approvals"
-if $PY -m bench.concurrency --out "$OUT/concurrency.json" >/dev/null; then echo "passed"
-else echo "FAILED (see $OUT/concurrency.json)"; status=1; fi
+if [ -n "$ONLY" ]; then
+  # Only the chosen pages: of the downloads' memory just the Excel file's (the others are
+  # unchanged by a page-level run), no EXPLAIN, profiles or concurrency.
+  step "Memory of the Excel download, 50,000"
+  $PY -m bench.memory --modes xlsx-stream --out "$OUT/memory-50k.json" \
+    || { echo "FAILED"; status=1; }
+else
+  step "EXPLAIN of the catalogue search, 50,000"
+  if $PY -m bench.explain --out "$OUT/explain-50k.txt" >/dev/null; then
+    grep -E "^(## |Matches|Execution Time)|Index Scan on application_search_danish" \
+      "$OUT/explain-50k.txt" | cut -c1-140
+  else echo "FAILED"; status=1; fi
+  step "Memory of the open-data downloads, 50,000"
+  $PY -m bench.memory --out "$OUT/memory-50k.json" || { echo "FAILED"; status=1; }
+  step "Profiles, 50,000"
+  $PY -m bench.profile_pages --pages "$OUT/pages-50k.json" --out "$OUT/profile-50k" \
+    || { echo "FAILED"; status=1; }
+  step "50 concurrent approvals"
+  if $PY -m bench.concurrency --out "$OUT/concurrency.json" >/dev/null; then echo "passed"
+  else echo "FAILED (see $OUT/concurrency.json)"; status=1; fi
+fi
 
 step "Report"
 $PY -m bench.report --results "$OUT" >/dev/null

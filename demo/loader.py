@@ -210,8 +210,13 @@ def _load_application(municipality: Municipality, policy: Policy, data: dict) ->
         allocated = {
             int(year): Decimal(amount) for year, amount in data.get("allocated", {}).items()
         }
+        # "decided_on": the committee's meeting date, only where the source document gives it.
+        decided_on = data.get("decided_on")
         do_import_funded_application(
-            application_id=application.pk, amounts=allocated, source=data.get("source") or ""
+            application_id=application.pk,
+            amounts=allocated,
+            source=data.get("source") or "",
+            meeting_date=datetime.date.fromisoformat(decided_on) if decided_on else None,
         )
     carry = data.get("carry_over")
     if carry:

@@ -7,17 +7,20 @@ They read plain values, not model instances, and work out each label and URL onc
 download: at national scale (30,000 projects) each download must finish well within the
 app server's worker timeout."""
 
+import datetime
 import io
 import json
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application
+from grants.opendata_orgs import funder, locations, recipient
 from grants.opendata_rows import project_chunks
 from policies.models import SDG, Goal
 from portal import site
@@ -46,13 +49,20 @@ CSV_COLUMNS = [
     ("maalgruppe", _("Indsatsens målgruppe")),
     ("status", _("Bevilget, igangværende eller afsluttet")),
     ("url", _("Projektets side i portalen")),
+    (
+        "afgoerelsesdato",
+        _(
+            "Datoen for udvalgets afgørelse (ÅÅÅÅ-MM-DD); for projekter indlæst fra en handleplan "
+            "uden mødedato 1. januar i puljens år"
+        ),
+    ),
 ]
 CSV_NAMES = [name for name, _meaning in CSV_COLUMNS]
 
 # What each download reads of a project besides its municipality, pool, department and
 # committee: its own columns and which related rows (grants.opendata_rows.RELATIONS).
 CSV_FIELDS = ("title", "status", "target_group")
-CSV_RELATIONS = ("co_committees", "goals", "allocations", "carry_overs")
+CSV_RELATIONS = ("co_committees", "goals", "allocations", "carry_overs", "decision")
 GIVING_FIELDS = ("title", "purpose", "description", "target_group", "updated_at")
 GIVING_RELATIONS = ("decision", "requested_amounts", "goals", "sdgs", "allocations")
 
@@ -89,10 +99,12 @@ def _committees(project: dict) -> str:
     return "/".join(names + [row["committee__abbreviation"] for row in project["co_committees"]])
 
 
-def csv_rows_of(project: dict, labels: Labels) -> Iterator[list[str]]:
-    """One row per allocation, then one per carry-over, in CSV_COLUMNS' order."""
+def rows_of(project: dict, labels: Labels) -> Iterator[list]:
+    """One row per allocation, then one per carry-over, in CSV_COLUMNS' order, as typed
+    values (numbers, a date, text): the CSV writes them as text, the Excel file as they are.
+    An amount the source does not state is None."""
     common = {
-        "projekt_id": str(project["pk"]),
+        "projekt_id": project["pk"],
         "kommune": project["municipality"]["name"],
         "kommunekode": project["municipality"]["code"],
         "politik": project["pool"]["policy__title"],
@@ -106,24 +118,34 @@ def csv_rows_of(project: dict, labels: Labels) -> Iterator[list[str]]:
         "maalgruppe": project["target_group"],
         "status": labels.status(project["status"]),
         "url": labels.project_url(project["pk"]),
+        "afgoerelsesdato": award_date(project),
     }
     for allocation in project["allocations"]:
         row = common | {
             "pulje": allocation["pool__title"],
-            "aar": str(allocation["pool__year"]),
+            "aar": allocation["pool__year"],
             "type": "bevilling",
-            "beloeb_kr": f"{allocation['amount']:.2f}",
+            "beloeb_kr": allocation["amount"],
         }
         yield [row[name] for name in CSV_NAMES]
     for carry in project["carry_overs"]:
-        amount = carry["amount"]
         row = common | {
             "pulje": carry["from_pool__title"],
-            "aar": str(carry["to_pool__year"]),
+            "aar": carry["to_pool__year"],
             "type": "restmidler",
-            "beloeb_kr": f"{amount:.2f}" if amount is not None else "",
+            "beloeb_kr": carry["amount"],
         }
         yield [row[name] for name in CSV_NAMES]
+
+
+def _csv_text(value) -> str | int:
+    # Amounts with two decimals and a point whatever the database returns ("75000.00").
+    return f"{value:.2f}" if isinstance(value, Decimal) else value
+
+
+def csv_rows_of(project: dict, labels: Labels) -> Iterator[list]:
+    for row in rows_of(project, labels):
+        yield [_csv_text(value) for value in row]
 
 
 def csv_stream(base_url: str | None = None) -> Iterator[str]:
@@ -156,16 +178,33 @@ def _number(value: Decimal) -> int | float:
 
 
 def grant_id(project: dict) -> str:
-    return f"360G-dk-kommune-{project['municipality']['code']}-{project['pk']}"
+    """The publisher's 360Giving prefix, the municipality's code and the project's id."""
+    return f"{settings.GIVING_PREFIX}-{project['municipality']['code']}-{project['pk']}"
 
 
-def _award_date(project: dict) -> str:
+def award_date(project: dict) -> datetime.date:
+    """When the committee decided: the meeting date the decision records. A decision made
+    in the portal without one was decided the day it was recorded. A project brought in
+    from an earlier source that gives no meeting date (the demo's eight projects: the
+    action plan names none) gets 1 January of its pool's year, the year the money was
+    committed for; never the day it was loaded (docs/decisions.md, "Open data")."""
     decision = next(iter(project["decision"]), None)  # there is at most one
-    if decision is None:
-        return timezone.localdate().isoformat()
-    if decision["meeting_date"]:
-        return decision["meeting_date"].isoformat()
-    return timezone.localtime(decision["recorded_at"]).date().isoformat()
+    if decision is not None and decision["meeting_date"]:
+        return decision["meeting_date"]
+    if decision is not None and not decision["source"]:
+        return timezone.localtime(decision["recorded_at"]).date()
+    return datetime.date(project["pool"]["year"], 1, 1)
+
+
+def planned_dates(allocations: list[dict]) -> dict:
+    """From the first day of the first year the project has money for to the last day of
+    the last: the grant years (a pool is one calendar year)."""
+    years = [a["pool__year"] for a in allocations]
+    return {
+        "startDate": f"{min(years)}-01-01",
+        "endDate": f"{max(years)}-12-31",
+        "duration": 12 * (max(years) - min(years) + 1),
+    }
 
 
 def grant(project: dict, labels: Labels) -> dict | None:
@@ -173,11 +212,10 @@ def grant(project: dict, labels: Labels) -> dict | None:
     allocations = project["allocations"]
     if not allocations:
         return None
-    award_date = _award_date(project)
+    decided = award_date(project).isoformat()
     municipality, pool = project["municipality"], project["pool"]
-    code, name = municipality["code"], municipality["name"]
+    name = municipality["name"]
     identifier = grant_id(project)
-    years = [a["pool__year"] for a in allocations]
     description = next(
         (
             text
@@ -186,7 +224,6 @@ def grant(project: dict, labels: Labels) -> dict | None:
         ),
         project["title"],
     )
-    committee = {"department": project["committee"]["name"]} if project["committee"] else {}
     return {
         "id": identifier,
         "title": project["title"],
@@ -196,17 +233,11 @@ def grant(project: dict, labels: Labels) -> dict | None:
             sum((r["amount"] for r in project["requested_amounts"]), Decimal(0))
         ),
         "amountAwarded": _number(sum((a["amount"] for a in allocations), Decimal(0))),
-        "awardDate": award_date,
+        "awardDate": decided,
         "url": labels.project_url(project["pk"]),
-        "plannedDates": [{"startDate": f"{min(years)}-01-01", "endDate": f"{max(years)}-12-31"}],
-        "recipientOrganization": [
-            {
-                "id": f"DK-KOMMUNE-{code}-AFD-{project['department_id']}",
-                "name": project["department"]["name"],
-                "addressCountry": "DK",
-            }
-        ],
-        "fundingOrganization": [{"id": f"DK-KOMMUNE-{code}", "name": name, **committee}],
+        "plannedDates": [planned_dates(allocations)],
+        "recipientOrganization": [recipient(municipality, project["department"])],
+        "fundingOrganization": [funder(municipality, project["committee"])],
         "grantProgramme": [
             {
                 "code": f"{municipality['slug']}-{pool['year']}",
@@ -233,14 +264,14 @@ def grant(project: dict, labels: Labels) -> dict | None:
         "commitmentTransaction": [
             {
                 "id": f"{identifier}-{allocation['pool__year']}",
-                "transactionDate": award_date,
+                "transactionDate": decided,
                 "value": _number(allocation["amount"]),
                 "currency": CURRENCY,
                 "description": f"{allocation['pool__title']}",
             }
             for allocation in allocations
         ],
-        "beneficiaryLocation": [{"name": name, "countryCode": "DK"}],
+        "beneficiaryLocation": locations(municipality),
         "dateModified": project["updated_at"].isoformat(),
         "dataSource": labels.data_url,
     }
@@ -259,7 +290,7 @@ def giving_stream(base_url: str | None = None) -> Iterator[str]:
         "title": "Integrationsportalen: bevillinger fra kommunernes integrationspuljer",
         "description": "Projekter finansieret af danske kommuners integrationspuljer.",
         "license": "https://creativecommons.org/licenses/by/4.0/",
-        "publisher": {"name": "Integrationsportalen"},
+        "publisher": {"name": settings.OPEN_DATA_PUBLISHER},
     }
     yield "{" + "".join(f"{_to_json(key)}: {_to_json(value)}, " for key, value in meta.items())
     yield '"grants": ['

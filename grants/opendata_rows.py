@@ -36,7 +36,8 @@ def _grouped(rows: Iterable[dict]) -> dict[int, list[dict]]:
 # project's rows (the model's or the former prefetch's ordering, a key breaking ties) and
 # which of their fields it reads.
 RELATIONS: dict[str, tuple[Manager, tuple[str, ...], tuple[str, ...]]] = {
-    "decision": (Decision.objects, ("pk",), ("meeting_date", "recorded_at")),  # at most one
+    # At most one per project.
+    "decision": (Decision.objects, ("pk",), ("meeting_date", "recorded_at", "source")),
     "co_committees": (
         Application.co_committees.through.objects,
         ("committee__municipality__name", "committee__abbreviation", "committee_id"),
@@ -105,7 +106,9 @@ def project_chunks(fields: Sequence[str], relations: Sequence[str]) -> Iterator[
     `relations` (a key of RELATIONS) the list of that project's related rows.
     """
     lookups = {
-        "municipality": Lookup(Municipality.objects, "municipality_id", "name", "code", "slug"),
+        "municipality": Lookup(
+            Municipality.objects, "municipality_id", "name", "code", "slug", "cvr"
+        ),
         "pool": Lookup(Pool.objects, "pool_id", "year", "title", "policy__title"),
         "department": Lookup(Department.objects, "department_id", "name"),
         "committee": Lookup(Committee.objects, "committee_id", "name", "abbreviation"),

@@ -20,7 +20,7 @@ class DepartmentInline(admin.TabularInline):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "website"]
+    list_display = ["name", "code", "cvr", "website"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CommitteeInline, DepartmentInline]

@@ -61,9 +61,13 @@ class RejectNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from django.http import JsonResponse
         from django.shortcuts import render
+        from django.utils.translation import gettext as _
 
         if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            if request.path.startswith("/api/"):  # programs get the API's JSON errors
+                return JsonResponse({"detail": _("Ugyldigt tegn i adressen.")}, status=400)
             return render(request, "400.html", status=400)
         return self.get_response(request)
 

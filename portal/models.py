@@ -5,6 +5,7 @@ and, as a caseworker, to one department (DESIGN.md, "Who uses it").
 """
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
@@ -21,6 +22,19 @@ class Municipality(models.Model):
         help_text=_("Danmarks Statistiks tre-cifrede kommunekode, fx 147 for Frederiksberg."),
     )
     website = models.URLField(_("hjemmeside"), blank=True)
+    # The legal entity's number in the Danish business register: open data identifies the
+    # municipality (and its departments, which are part of it) as DK-CVR-<cvr> from it, and
+    # only from what an administrator entered, never from a guess (grants/opendata_ids.py).
+    cvr = models.CharField(
+        _("CVR-nummer"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{8}$", _("Et CVR-nummer er otte cifre, fx 12345678."))],
+        help_text=_(
+            "Kommunens CVR-nummer fra Det Centrale Virksomhedsregister. Bruges som kommunens "
+            "id i de åbne data; står det tomt, bruges portalens eget id."
+        ),
+    )
     is_synthetic = models.BooleanField(
         _("syntetiske data"),
         default=False,

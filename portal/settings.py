@@ -7,6 +7,7 @@ balancer with the same image. See docs/deployment.md for every variable.
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "worker",
+    "rest_framework",  # the read API, /api/v1/
+    "drf_spectacular",  # its OpenAPI document
+    "drf_spectacular_sidecar",  # Swagger UI from our own static files (the CSP allows no CDN)
 ]
 # The demo and scale generators (the `demo` app) are development and benchmark tools: installed
 # when DEBUG or DEV_TOOLS is on (and in the tests and bench/ settings), never in production.
@@ -326,6 +330,53 @@ if PORTAL_BASE_URL and not re.fullmatch(r"https?://[^/?#\s]+", PORTAL_BASE_URL):
         "e.g. https://integration.kommune.dk (docs/deployment.md)."
     )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "integrationspulje@localhost")
+
+# Open data (docs/deployment.md, "Open data"). GIVING_PREFIX: the publisher prefix 360Giving
+# assigns (360G-…); grant ids and the fallback organisation ids start with it.
+GIVING_PREFIX = os.environ.get("GIVING_PREFIX", "360G-integrationsportalen").strip()
+if not re.fullmatch(r"360G-[A-Za-z0-9-]+", GIVING_PREFIX):
+    raise ImproperlyConfigured(
+        f"GIVING_PREFIX={GIVING_PREFIX!r}: 360Giving's prefixes look like 360G-name "
+        "(letters, digits and hyphens; docs/deployment.md)."
+    )
+# Where generated open-data files (projekter.xlsx) are kept until the public data changes.
+OPEN_DATA_FILES_DIR = os.environ.get(
+    "OPEN_DATA_FILES_DIR", str(Path(tempfile.gettempdir()) / "integrationsportal-opendata")
+)
+# Who publishes the open data and answers questions about it, for the catalogue record.
+OPEN_DATA_PUBLISHER = os.environ.get("OPEN_DATA_PUBLISHER", "Integrationsportalen").strip()
+OPEN_DATA_CONTACT_EMAIL = os.environ.get("OPEN_DATA_CONTACT_EMAIL", DEFAULT_FROM_EMAIL).strip()
+# The read API (/api/v1/): anonymous, read-only, rate-limited per client address in the
+# shared cache (Redis with REDIS_URL), so the limit holds across app servers.
+API_RATE = os.environ.get("API_RATE", "120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # The rate limit runs before the public cache, in web/api/limits.py, not in DRF.
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "web.api.schema.PublicAPISchema",
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Integrationsportalen API",
+    "DESCRIPTION": (
+        "Læseadgang til de offentlige data: bevilgede projekter, puljer, politikker og mål, "
+        "indikatorer og målinger. Kun det, der også står på portalens offentlige sider."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Its deploy check only repeats schema-generation hints (a filter whose type it cannot
+    # guess); the contract tests check the document against the answers instead.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+}
 
 # django-filter: an empty choice reads "Alle", never "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("Alle")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("grants.urls.public")),
     path("politikker/", include("policies.urls")),
     path("barometer/", include("indicators.urls.public")),
+    path("api/v1/", include("web.api.urls")),
     path("sekretariat/barometer/", include("indicators.urls.staff")),
     path("tilgaengelighed/", views.AccessibilityView.as_view(), name="accessibility"),
     path("mine/", include("grants.urls.caseworker")),

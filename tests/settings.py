@@ -4,6 +4,7 @@ The database still comes from DATABASE_URL (PostgreSQL in CI), SQLite otherwise.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -28,3 +29,5 @@ if "demo" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 # Absolute links take the test client's host (http://testserver) unless a test sets it.
 PORTAL_BASE_URL = ""
+# Generated open-data files of this test run only (the machine's temporary directory is shared).
+OPEN_DATA_FILES_DIR = tempfile.mkdtemp(prefix="opendata-files-")

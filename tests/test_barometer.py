@@ -1,6 +1,8 @@
 """The public barometer (an index of the policies, a page per policy, a page per indicator),
 staff indicator management and the CSV import."""
 
+import csv
+import io
 import re
 from decimal import Decimal
 from html import unescape
@@ -173,9 +175,17 @@ def test_indicator_page_has_chart_data_table_and_csv(client, kbh_goal_1):
     assert "<caption>Målinger</caption>" in html
     assert "13,1 %" in html and "Status: Bagud" in html
     csv_text = client.get(reverse("barometer:indicator-csv", args=[kbh_goal_1.pk])).content
-    lines = csv_text.decode().splitlines()
-    assert lines[0] == "aar,periode,vaerdi,sammenligning,kilde,eksempeldata"
-    assert lines[-1] == "2021,,13.1,,Eksempeldata,ja"
+    rows = list(csv.reader(io.StringIO(csv_text.decode())))
+    assert rows[0] == [
+        "type", "aar", "periode", "vaerdi", "sammenligning", "kilde", "eksempeldata", "tekst"
+    ]  # fmt: skip
+    # The baseline first and the target last, as numbers and in the source's own words.
+    baseline, *measurements, target = rows[1:]
+    assert baseline[:4] == ["baseline", "2018", "3. kvartal 2018", "15.3"]
+    assert baseline[7].startswith("15,3 pct. af de ikke-vestlige københavnere")
+    assert measurements[-1][:7] == ["maaling", "2021", "", "13.1", "", "Eksempeldata", "ja"]
+    assert target[:4] == ["maal", "2022", "", "12.24"]  # 20 pct. fewer than 15.3
+    assert target[7].startswith("I 2022 skal 20 pct. færre")
 
 
 def queries(client, url: str) -> int:

@@ -46,6 +46,7 @@ KINDS |= {"text/calendar": "ics"}
 # unchanged (here a PDF).
 DOWNLOADS = {
     "public:projects-csv": "csv",
+    "public:projects-xlsx": "xlsx",
     "public:giving-json": "json",
     "barometer:indicator-csv": "csv",
     "mine:pdf": "pdf",
@@ -64,6 +65,13 @@ DOWNLOADS = {
     # escaped by icalendar and parsed in tests/test_yearly_cycle.py).
     "sekretariat:calendar-feed": "ics",
 }
+
+# The read API answers JSON for programs, like the 360Giving file: text exactly as typed.
+# Its lists and rows print the planted text; its index, OpenAPI document and 404 have none.
+API_JSON = {f"api:{n}" for n in ("projects", "project", "pools", "pool", "policies", "policy")}
+API_JSON |= {"api:indicators", "api:indicator"}
+API_PLAIN = {"api:root"}  # the OpenAPI document is application/vnd.oai.openapi+json
+DOWNLOADS |= dict.fromkeys(API_JSON | API_PLAIN, "json")
 
 HOSTILE = ['=HYPERLINK("http://evil")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(1)", "\t=1", " =1+1"]
 SHORT_HOSTILE = ["=1+1", "+cmd", "-1+1", "@A1", "\t=1", " =1"]  # for short fields
@@ -190,6 +198,9 @@ def objects(demo, settings, tmp_path):
         "kommune": pool.municipality.slug,
         "aar": pool.year,
         "slug": pool.policy.slug,
+        "politikker": pool.policy_id,
+        "indikatorer": indicator.pk,
+        "rest": "findes-ikke/",
     }
 
 
@@ -282,6 +293,8 @@ def test_every_download_is_known_and_no_cell_runs(downloads):
             cells = [value for value, _own in spreadsheet_cells(kind, content)]
             assert any(planted(value) for value in cells), f"{name}: no planted text printed"
             assert dangerous_cells(kind, content) == [], name
+        elif name in API_PLAIN:
+            assert json.loads(content), name
         elif kind == "json":
             # Data for programs: the text exactly as typed, not escaped for spreadsheets.
             escaped = [json.dumps(text)[1:-1] for text in HOSTILE]
@@ -378,3 +391,4 @@ def test_spreadsheets_are_written_in_one_place_only():
     assert workbooks == {"grants/documents/excel.py"}
     excel = (root / "grants/documents/excel.py").read_text()
     assert excel.count(".cell(") == 1 and "sheet[" not in excel  # the one in put()
+    assert excel.count("WriteOnlyCell(") == 1  # the one in row_cells(), for streamed files

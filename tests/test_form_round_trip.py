@@ -209,6 +209,25 @@ EXTRA_PAGES = [
 ]
 
 NO_FORM_PAGE = {
+    "public:projects-xlsx": "a download",
+    "catalogue": "no form: the DCAT-AP record (JSON-LD)",
+    **{
+        f"api:{name}": "no form: the read API answers JSON (docs: Swagger UI, no form posts)"
+        for name in (
+            "root",
+            "projects",
+            "project",
+            "pools",
+            "pool",
+            "policies",
+            "policy",
+            "indicators",
+            "indicator",
+            "schema",
+            "docs",
+            "not-found",
+        )
+    },  # fmt: skip
     "mine:autosave": "POST only; the JSON twin of mine:edit (tested in test_caseworker_forms)",
     "mine:receipt": "no form: a receipt",
     "mine:pdf": "a download",

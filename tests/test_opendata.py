@@ -78,8 +78,10 @@ def test_data_page_documents_every_csv_column(client, demo):
     documented = re.findall(r"<tr><td><code>(\w+)</code></td><td>([^<]+)</td></tr>", html)
     assert [name for name, _meaning in documented] == header
     assert all(meaning.strip() for _name, meaning in documented)
-    assert 'href="/data/projekter.csv"' in html
-    assert 'href="/data/360giving.json"' in html
+    for url in ("/data/projekter.csv", "/data/projekter.xlsx", "/data/360giving.json"):
+        assert f'href="{url}"' in html
+    for url in ("/api/v1/", "/api/v1/docs/", "/api/v1/openapi.json", "/data/katalog.jsonld"):
+        assert f'href="{url}"' in html
     assert "CC BY 4.0" in html
 
 
@@ -240,7 +242,12 @@ def test_360giving_has_goals_as_classifications_and_the_pool_as_programme(client
     assert grant["currency"] == "DKK"
     assert grant["amountAwarded"] == 150000
     assert grant["fundingOrganization"][0]["name"] == "Frederiksberg Kommune"
-    assert grant["recipientOrganization"][0]["name"] == "Center for Integration"
+    # The department is part of its municipality's legal entity (grants/opendata_orgs.py).
+    recipient = grant["recipientOrganization"][0]
+    assert (recipient["name"], recipient["department"]) == (
+        "Frederiksberg Kommune",
+        "Center for Integration",
+    )
     assert grant["grantProgramme"] == [
         {
             "code": "frederiksberg-2021",
@@ -257,7 +264,9 @@ def test_360giving_has_goals_as_classifications_and_the_pool_as_programme(client
     ]
     assert goals[0]["vocabulary"] == "Integrationspolitik 2019-2022, Frederiksberg Kommune"
     two_years = grants["Dansk sproglig opkvalificering af unge"]
-    assert two_years["plannedDates"] == [{"startDate": "2021-01-01", "endDate": "2022-12-31"}]
+    assert two_years["plannedDates"] == [
+        {"startDate": "2021-01-01", "endDate": "2022-12-31", "duration": 24}
+    ]
     assert [t["value"] for t in two_years["commitmentTransaction"]] == [150000, 120000]
     assert unescape(grant["url"]).endswith(f"/projekter/{grant['id'].rsplit('-', 1)[1]}/")
 
@@ -390,3 +399,70 @@ def test_data_page_explains_the_columns_in_english(client, db):
     assert "The columns in projekter.csv" in html
     assert "Projektets titel" not in html
     assert "Kommunens navn" not in html
+
+
+# --- projekter.xlsx --------------------------------------------------------------------
+
+
+def xlsx(client):
+    from openpyxl import load_workbook
+
+    response = client.get("/data/projekter.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="projekter.xlsx"'
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_xlsx_has_the_csv_rows_with_numbers_as_numbers_and_dates_as_dates(client, demo):
+    import datetime
+
+    workbook = xlsx(client)
+    sheet = workbook["Projekter"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    csv_content = csv_rows(client)
+    assert list(header) == list(csv_content[0].keys())
+    assert len(body) == len(csv_content)
+    columns = {name: n for n, name in enumerate(header)}
+    row = next(r for r in body if r[columns["indsats"]] == "Åben Rådgivning")
+    assert row[columns["beloeb_kr"]] == 75000 and isinstance(row[columns["beloeb_kr"]], int)
+    assert isinstance(row[columns["aar"]], int) and isinstance(row[columns["projekt_id"]], int)
+    assert row[columns["afgoerelsesdato"]] == datetime.datetime(2021, 1, 1)
+    assert row[columns["kommune"]] == "Frederiksberg Kommune"
+    carried = [r for r in body if r[columns["type"]] == "restmidler"]
+    assert {r[columns["beloeb_kr"]] for r in carried} == {None}  # not stated: an empty cell
+    amount_cell = sheet.cell(row=2, column=columns["beloeb_kr"] + 1)
+    assert amount_cell.number_format == '#,##0.00 "kr."'
+    about = list(workbook["Kolonner"].iter_rows(values_only=True))
+    assert ("Licens", "CC BY 4.0") in about
+
+
+def test_xlsx_cells_cannot_start_a_formula(client, make_application):
+    fund(make_application(title='=HYPERLINK("http://example.com","Klik")'))
+    sheet = xlsx(client)["Projekter"]
+    titles = [r[8] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == ['\'=HYPERLINK("http://example.com","Klik")']
+
+
+def test_xlsx_is_built_once_per_version_of_the_public_data(client, demo, settings):
+    from pathlib import Path
+
+    directory = Path(settings.OPEN_DATA_FILES_DIR)
+    first = xlsx(client)
+    files = list(directory.glob("projekter-*.xlsx"))
+    assert len(files) == 1
+    built = files[0].stat().st_mtime_ns
+    xlsx(client)
+    assert files[0].stat().st_mtime_ns == built  # the same file, not built again
+    project = Application.objects.get(title="Åben Rådgivning")
+    project.title = "Åben Rådgivning for alle"
+    project.save()  # public data changed: a new version
+    titles = {row[8] for row in xlsx(client)["Projekter"].iter_rows(min_row=2, values_only=True)}
+    assert "Åben Rådgivning for alle" in titles
+    assert "Åben Rådgivning" not in titles
+    assert list(directory.glob("projekter-*.xlsx")) != files  # the old version is gone
+    assert len(list(directory.glob("projekter-*"))) == 1  # and no half-written file is left
+    assert first["Projekter"]

@@ -98,6 +98,7 @@ def test_csv_has_every_allocation_and_carry_over_of_a_project(client, rich_proje
         "maalgruppe": "",
         "status": "Igangværende",
         "url": url,
+        "afgoerelsesdato": "2026-03-05",  # the committee's meeting date
     }
     assert rows == [
         common
@@ -134,7 +135,17 @@ def test_csv_has_every_allocation_and_carry_over_of_a_project(client, rich_proje
 def test_360giving_has_every_allocation_goal_and_sdg_of_a_project(client, rich_project, validator):  # noqa: F811
     package = json.loads(download(client, "/data/360giving.json"))
     assert errors(validator, package) == []
-    identifier = f"360G-dk-kommune-999-{rich_project.pk}"
+    identifier = f"360G-integrationsportalen-999-{rich_project.pk}"
+    org_id = "360G-integrationsportalen-kommune-999"  # no CVR number entered
+    places = [
+        {
+            "id": "DK-KOMMUNEKODE-999",
+            "name": "Testrup Kommune",
+            "description": "Kommune (Danmarks Statistiks kommunekode)",
+            "geoCode": "999",
+            "countryCode": "DK",
+        }
+    ]  # 999 is no real municipality, so it has no region
     vocabulary = "Integrationspolitik 2025-2028, Testrup Kommune"
     assert package["grants"] == [
         {
@@ -146,16 +157,18 @@ def test_360giving_has_every_allocation_goal_and_sdg_of_a_project(client, rich_p
             "amountAwarded": 150000.5,
             "awardDate": "2026-03-05",
             "url": f"{BASE}/projekter/{rich_project.pk}/",
-            "plannedDates": [{"startDate": "2026-01-01", "endDate": "2027-12-31"}],
+            "plannedDates": [{"startDate": "2026-01-01", "endDate": "2027-12-31", "duration": 24}],
             "recipientOrganization": [
                 {
-                    "id": f"DK-KOMMUNE-999-AFD-{rich_project.department_id}",
-                    "name": "Center for Integration",
+                    "id": org_id,
+                    "name": "Testrup Kommune",
+                    "department": "Center for Integration",
                     "addressCountry": "DK",
+                    "location": places,
                 }
             ],
             "fundingOrganization": [
-                {"id": "DK-KOMMUNE-999", "name": "Testrup Kommune", "department": "Socialudvalget"}
+                {"id": org_id, "name": "Testrup Kommune", "department": "Socialudvalget"}
             ],
             "grantProgramme": [
                 {
@@ -195,7 +208,7 @@ def test_360giving_has_every_allocation_goal_and_sdg_of_a_project(client, rich_p
                     "description": "Integrationspuljen 2027",
                 },
             ],
-            "beneficiaryLocation": [{"name": "Testrup Kommune", "countryCode": "DK"}],
+            "beneficiaryLocation": places,
             "dateModified": rich_project.updated_at.isoformat(),
             "dataSource": f"{BASE}/data/",
         }
@@ -209,10 +222,17 @@ def test_a_project_without_committee_or_meeting_date(client, make_application):
     row = next(r for r in csv_rows(client) if r["indsats"] == "Uden udvalg")
     assert row["udvalg"] == ""
     grant = grants_by_title(client)["Uden udvalg"]
-    assert grant["fundingOrganization"] == [{"id": "DK-KOMMUNE-999", "name": "Testrup Kommune"}]
-    assert grant["awardDate"] == timezone.localtime(recorded_at).date().isoformat()
+    assert grant["fundingOrganization"] == [
+        {"id": "360G-integrationsportalen-kommune-999", "name": "Testrup Kommune"}
+    ]
+    # Imported from a source without a meeting date: 1 January of the pool's year.
+    assert grant["awardDate"] == f"{project.pool.year}-01-01"
     assert grant["description"] == "Beskrivelsen"
     assert grant["amountAppliedFor"] == grant["amountAwarded"] == 100000
+    # Decided in the portal without a meeting date: the day the decision was recorded.
+    Decision.objects.filter(application=project).update(source="")
+    grant = grants_by_title(client)["Uden udvalg"]
+    assert grant["awardDate"] == timezone.localtime(recorded_at).date().isoformat()
 
 
 def test_both_downloads_are_in_danish_whatever_language_the_visitor_chose(client, rich_project):
@@ -308,8 +328,8 @@ def test_a_project_funded_while_the_download_runs_gets_its_department(
 
 # Per download: the municipalities, pools, departments and committees once; per chunk: the
 # projects and one query per related table (CSV: co-committees, goals, allocations,
-# carry-overs; 360Giving: decisions, requested amounts, goals, SDGs, allocations).
-CSV_QUERIES = 4 + 1 + 4
+# carry-overs, decisions; 360Giving: decisions, requested amounts, goals, SDGs, allocations).
+CSV_QUERIES = 4 + 1 + 5
 GIVING_QUERIES = 4 + 1 + 5
 
 

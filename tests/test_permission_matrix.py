@@ -74,9 +74,12 @@ EXPECTED = {
         [f"public:{n}" for n in ("catalogue", "project", "pools", "pool", "data")]
         + ["public:projects-csv", "public:giving-json", "politikker:list", "politikker:goal"]
         + ["politikker:policy", "barometer:index", "barometer:policy", "barometer:indicator"]
-        + ["barometer:indicator-csv"],
+        + ["barometer:indicator-csv", "public:projects-xlsx", "catalogue"]
+        + [f"api:{n}" for n in ("root", "projects", "project", "pools", "pool", "policies")]
+        + [f"api:{n}" for n in ("policy", "indicators", "indicator", "schema", "docs")],
         (PUBLIC, None),
     ),
+    "api:not-found": (row(*[404] * 7), None),
     "mine:dashboard": (CW_LIST, None),
     # An open pool of the municipality: any of its caseworkers may start an application.
     "mine:start": (
@@ -143,6 +146,10 @@ OBJECT_FOR = [
     ("*:indicator*", "pk", "indicator"),
     ("indikatorer:*", "pk", "indicator"),
     ("public:project", "pk", "funded"),
+    ("api:project", "pk", "funded"),
+    ("api:pool", "pk", "pool"),
+    ("api:policy", "pk", "policy"),
+    ("api:not-found", "rest", "api_rest"),
     ("politikker:goal", "pk", "goal"),
     ("*:policy", "slug", "policy_slug"),
     ("sekretariat:calendar-feed", "token", "calendar_token"),
@@ -250,6 +257,8 @@ def frb(demo, media_root):
         "action_plan": ActionPlan.objects.filter(policy=policy).order_by("pk").first(),
         "goal": Goal.objects.filter(policy=policy).first(),
         "policy_slug": policy.slug,
+        "policy": policy,
+        "api_rest": "findes-ikke/",
         "municipality_slug": "frederiksberg",
         "provider_slug": unreachable_provider(owner.municipality).slug,
         "pool_year": 2021,

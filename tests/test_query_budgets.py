@@ -47,6 +47,13 @@ def pages(municipality: Municipality) -> dict[str, tuple[str, str | None]]:
         "results": (reverse("dokumenter:results") + f"?pulje={pool.pk}", "staff"),
         "indicators (staff)": (reverse("indikatorer:list"), "staff"),
         "dashboard": (reverse("mine:dashboard"), "caseworker"),
+        "open data catalogue record": (reverse("catalogue"), None),
+        "API projects": (reverse("api:projects"), None),
+        "API projects filtered": (reverse("api:projects") + f"?kommune={slug}&aar=2017", None),
+        "API project": (reverse("api:project", args=[project.pk]), None),
+        "API pools": (reverse("api:pools"), None),
+        "API policies": (reverse("api:policies"), None),
+        "API indicators": (reverse("api:indicators"), None),
     }
 
 

@@ -9,4 +9,5 @@ from .sitemaps import SITEMAPS
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("data/katalog.jsonld", views.catalogue_view, name="catalogue"),
 ]

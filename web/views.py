@@ -1,13 +1,19 @@
 """The front page: every municipality with its policies and pools (data of several apps)."""
 
+import json
+
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from grants.models import Pool, PoolStatus
 from policies.models import Policy
+from portal import site
 from portal.models import Municipality
 from portal.public_cache import public_page
+
+from .catalogue import catalogue_record
 
 
 @method_decorator(public_page, name="dispatch")
@@ -29,3 +35,15 @@ class HomeView(TemplateView):
             .order_by("application_deadline")
         )
         return context
+
+
+@public_page
+def catalogue_view(request):
+    """/data/katalog.jsonld: the DCAT-AP record a data portal harvests (web/catalogue.py)."""
+    record = catalogue_record(site.base_url(request))
+    response = HttpResponse(
+        json.dumps(record, ensure_ascii=False, indent=1),
+        content_type="application/ld+json; charset=utf-8",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

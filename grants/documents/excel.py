@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -41,6 +42,27 @@ def sheet_title(title) -> str:
 def put(sheet, row: int, column: int, value):
     """The one way a value gets into a cell."""
     return sheet.cell(row=row, column=column, value=cell_value(value))
+
+
+def write_only_workbook() -> Workbook:
+    """A workbook in openpyxl's write-only mode: each appended row goes to a temporary file at
+    once, so a national export never holds its sheet in memory. Rows go in through
+    `row_cells`."""
+    return Workbook(write_only=True)
+
+
+def row_cells(sheet, values: Sequence, formats: Sequence = (), header: bool = False) -> list:
+    """The one way values get into a write-only sheet's row: each through `cell_value`, with
+    its number format (None for none) or, for a header, the header's look."""
+    cells = []
+    for value, number_format in zip(values, list(formats) + [None] * len(values), strict=False):
+        cell = WriteOnlyCell(sheet, value=cell_value(value))
+        if number_format and value is not None:
+            cell.number_format = number_format
+        if header:
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cells.append(cell)
+    return cells
 
 
 def write_header(sheet, row: int, headers: Sequence[str]) -> None:

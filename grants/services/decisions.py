@@ -176,12 +176,18 @@ def do_record_decision(*, application_id: int, outcome: str, actor, **details) -
 
 
 def do_import_funded_application(
-    *, application_id: int, amounts: Mapping[int, Decimal], source: str, actor=None
+    *,
+    application_id: int,
+    amounts: Mapping[int, Decimal],
+    source: str,
+    actor=None,
+    meeting_date: datetime.date | None = None,
 ) -> Decision:
     """Bring in a project that was funded before the portal existed (e.g. from an action plan).
 
     The workflow is not replayed with invented dates: one status row says where it came
-    from, and the money still goes through `allocate`, so the budget rule holds.
+    from, and the money still goes through `allocate`, so the budget rule holds. The
+    committee's meeting date is recorded only when the source gives it.
     """
     with transaction.atomic():
         application = lock_application(application_id)
@@ -194,6 +200,7 @@ def do_import_funded_application(
                 actor=actor,
                 amounts=amounts,
                 committee=application.committee,
+                meeting_date=meeting_date,
                 source=source,
                 message=source,
             )
@@ -203,6 +210,7 @@ def do_import_funded_application(
                 application=application,
                 outcome=DecisionOutcome.APPROVED,
                 committee=application.committee,
+                meeting_date=meeting_date,
                 decided_by=actor,
                 source=source,
                 message=source,

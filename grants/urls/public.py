@@ -11,5 +11,6 @@ urlpatterns = [
     path("puljer/<slug:kommune>/<int:aar>/", public.PoolView.as_view(), name="pool"),
     path("data/", opendata.DataPageView.as_view(), name="data"),
     path("data/projekter.csv", opendata.ProjectsCsvView.as_view(), name="projects-csv"),
+    path("data/projekter.xlsx", opendata.ProjectsXlsxView.as_view(), name="projects-xlsx"),
     path("data/360giving.json", opendata.GivingJsonView.as_view(), name="giving-json"),
 ]

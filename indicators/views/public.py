@@ -83,22 +83,65 @@ class IndicatorView(TemplateView):
         )
 
 
+def _number(value):
+    return value.normalize() if value is not None else None
+
+
+def indicator_csv_rows(indicator: Indicator):
+    """The baseline, each measurement and the target, each a row saying which it is, so
+    a reader gets the whole line the barometer draws (baseline and target as numbers where
+    the source gave them, and always the source's own words)."""
+    yield [
+        "baseline",
+        indicator.baseline_year,
+        indicator.baseline_period,
+        _number(indicator.baseline_value),
+        None,
+        indicator.source,
+        "nej",
+        indicator.baseline_text,
+    ]
+    for m in indicator.measurements.order_by("year", "period"):
+        yield [
+            "maaling",
+            m.year,
+            m.period,
+            _number(m.value),
+            _number(m.comparison_value),
+            m.source,
+            "ja" if m.is_example else "nej",
+            m.note,
+        ]
+    yield [
+        "maal",
+        indicator.target_year,
+        "",
+        _number(indicator.absolute_target),
+        None,
+        indicator.source,
+        "nej",
+        indicator.target_text,
+    ]
+
+
+INDICATOR_CSV_HEADER = [
+    "type",
+    "aar",
+    "periode",
+    "vaerdi",
+    "sammenligning",
+    "kilde",
+    "eksempeldata",
+    "tekst",
+]
+
+
 class IndicatorCsvView(View):
     def get(self, request, pk: int):
         indicator = get_object_or_404(Indicator, pk=pk)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="indikator-{indicator.pk}.csv"'
         writer = csv_writer(response)
-        writer.writerow(["aar", "periode", "vaerdi", "sammenligning", "kilde", "eksempeldata"])
-        for m in indicator.measurements.order_by("year", "period"):
-            writer.writerow(
-                [
-                    m.year,
-                    m.period,
-                    m.value.normalize(),
-                    m.comparison_value.normalize() if m.comparison_value is not None else None,
-                    m.source,
-                    "ja" if m.is_example else "nej",
-                ]
-            )
+        writer.writerow(INDICATOR_CSV_HEADER)
+        writer.writerows(indicator_csv_rows(indicator))
         return response

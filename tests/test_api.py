@@ -1,0 +1,189 @@
+"""The read API, /api/v1/, as a program uses it: what it returns and what it never returns,
+its filters and keyset pages, its rate limit and cache, and its OpenAPI document, checked
+against the answers by schemathesis (tests/test_api_contract.py)."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from grants.models import Application, ApplicationStatus
+from grants.public import funded_projects
+from indicators.models import Indicator
+from policies.models import Policy
+
+
+def get(client, url: str, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    assert response["Content-Type"] == "application/json"
+    return json.loads(response.content)
+
+
+def every_page(client, url: str) -> list[dict]:
+    rows, seen = [], set()
+    while url:
+        page = get(client, url)
+        assert "count" not in page  # keyset pages: no count of the country
+        rows += page["results"]
+        url = page["next"]
+        assert url not in seen
+        seen.add(url)
+    return rows
+
+
+def test_root_names_every_list_and_the_docs(client, db):
+    root = get(client, "/api/v1/")
+    assert root["projekter"] == "http://testserver/api/v1/projekter/"
+    assert root["openapi"] == "http://testserver/api/v1/openapi.json"
+    assert root["dokumentation"] == "http://testserver/api/v1/docs/"
+
+
+def test_projects_are_the_funded_ones_in_keyset_pages(client, demo, make_application):
+    hidden = [make_application(title=f"Skjult {s}", status=s) for s in ("draft", "submitted")]
+    rows = every_page(client, "/api/v1/projekter/?antal=3")
+    assert [row["id"] for row in rows] == sorted(funded_projects().values_list("pk", flat=True))
+    assert not {a.pk for a in hidden} & {row["id"] for row in rows}
+    assert get(client, "/api/v1/projekter/?antal=3")["next"].startswith(
+        "http://testserver/api/v1/projekter/?antal=3&efter="
+    )
+
+
+def test_a_project_has_what_its_page_shows_and_nothing_private(client, demo):
+    project = Application.objects.get(title="Åben Rådgivning")
+    row = get(client, f"/api/v1/projekter/{project.pk}/")
+    assert row["titel"] == "Åben Rådgivning"
+    assert row["kommune"] == {
+        "slug": "frederiksberg",
+        "navn": "Frederiksberg Kommune",
+        "kode": "147",
+        "org_id": "360G-integrationsportalen-kommune-147",
+        "region": "DK-84",
+    }
+    assert row["udvalg"] == ["SU", "KFU"]
+    assert [(b["aar"], b["beloeb_kr"]) for b in row["bevillinger"]] == [
+        (2021, "75000.00"),
+        (2022, "75000.00"),
+    ]
+    assert row["restmidler"] == [{"fra_aar": 2020, "til_aar": 2021, "beloeb_kr": None}]
+    assert row["bevilget_i_alt_kr"] == "150000.00"
+    assert row["url"] == f"http://testserver/projekter/{project.pk}/"
+    text = json.dumps(row, ensure_ascii=False)
+    contacts = list(project.contacts.all())
+    assert contacts
+    for contact in contacts:  # the contact persons are not on the public page either
+        assert contact.name not in text
+        assert not contact.email or contact.email not in text
+    assert "@" not in text
+
+
+@pytest.mark.parametrize(
+    "status", [s for s in ApplicationStatus if s not in ("approved", "active", "closed")]
+)
+def test_an_unfunded_application_is_404(client, make_application, status):
+    application = make_application(title="Ikke offentlig", status=status)
+    assert client.get(f"/api/v1/projekter/{application.pk}/").status_code == 404
+
+
+def test_the_catalogues_filters_work_on_the_api(client, demo):
+    def titles(query):
+        return {row["titel"] for row in every_page(client, f"/api/v1/projekter/?{query}")}
+
+    everything = titles("")
+    assert titles("kommune=koebenhavn") == set()
+    assert titles("kommune=frederiksberg") == everything
+    assert titles("aar=2022") < everything
+    assert "Kvinder i job" not in titles("aar=2022")  # 2021 only
+    assert {t[:32] for t in titles("beloeb_min=300000")} == {"Farvel til farvede forventninger"}
+    assert titles("q=cricket") == {"Cricket for piger og kvinder"}
+    response = client.get("/api/v1/projekter/?kommune=ingen")
+    assert response.status_code == 400  # an unknown choice is said, not ignored
+    assert "kommune" in json.loads(response.content)
+
+
+def test_pools_policies_and_indicators(client, demo):
+    pools = every_page(client, "/api/v1/puljer/?kommune=frederiksberg")
+    pool_2021 = next(p for p in pools if p["aar"] == 2021)
+    assert (pool_2021["budget_kr"], pool_2021["bevilget_kr"], pool_2021["reserveret_kr"]) == (
+        "722000.00",
+        "682000.00",
+        "40000.00",
+    )
+    policies = every_page(client, "/api/v1/politikker/")
+    assert len(policies) == Policy.objects.count()
+    frb = next(p for p in policies if p["kommune"]["slug"] == "frederiksberg")
+    assert [g["navn"] for g in frb["maal"]][:2] == ["Mål 1", "Mål 2"]
+    indicators = every_page(client, "/api/v1/indikatorer/?kommune=koebenhavn")
+    assert len(indicators) == Indicator.objects.filter(municipality__slug="koebenhavn").count()
+    first = next(i for i in indicators if i["baseline_aar"] == 2018)
+    assert first["baseline"] is not None and first["maalinger"]
+    assert {m["eksempeldata"] for m in first["maalinger"]} == {True}
+
+
+def test_the_api_is_danish_whatever_the_visitors_language(client, demo):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    project = get(client, "/api/v1/projekter/")["results"][0]
+    assert project["status_tekst"] == "Igangværende"
+    assert project["maal"][0]["navn"].startswith("Mål")
+
+
+def test_read_only(client, demo):
+    for method in ("post", "put", "patch", "delete"):
+        response = getattr(client, method)(
+            "/api/v1/projekter/", data="{}", content_type="application/json"
+        )
+        assert response.status_code == 405, method
+
+
+@override_settings(API_RATE="3/min")
+def test_rate_limited_per_client_address_across_the_cache(client, db):
+    cache.clear()
+    for _ in range(3):
+        assert client.get("/api/v1/").status_code == 200  # the 2nd and 3rd from the cache
+    refused = client.get("/api/v1/")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "For mange forespørgsler" in json.loads(refused.content)["detail"]
+    other = client.get("/api/v1/", REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200
+
+
+def test_cached_like_the_public_pages_and_fresh_after_a_change(
+    client, demo, django_assert_num_queries
+):
+    cache.clear()
+    url = "/api/v1/projekter/"
+    first = get(client, url)
+    with django_assert_num_queries(0):
+        assert get(client, url) == first
+    project = Application.objects.get(pk=first["results"][0]["id"])
+    project.title = "Nyt navn"
+    project.save()
+    assert get(client, url)["results"][0]["titel"] == "Nyt navn"
+    assert not client.get(url).has_header("Cache-Control")  # as the public pages
+    # With a session, nothing is kept by a proxy or the browser (as on every page).
+    client.cookies["sessionid"] = "any"
+    assert client.get(url)["Cache-Control"] == "private, no-store"
+
+
+def test_openapi_document_and_docs_page(client, db):
+    document = get(client, "/api/v1/openapi.json", HTTP_ACCEPT="application/json")
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/projekter/" in document["paths"]
+    parameters = {p["name"] for p in document["paths"]["/api/v1/projekter/"]["get"]["parameters"]}
+    assert {"kommune", "aar", "maal", "udvalg", "q", "beloeb_min", "efter", "antal"} <= parameters
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "<script>" not in html and "<style>" not in html  # the CSP allows neither
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_errors_are_json_under_the_api(client, db):
+    for url in ("/api/v1/findes-ikke/", "/api/v1/projekter/x/", "/api/v1/?q=a%00b"):
+        response = client.get(url)
+        assert response.status_code in (400, 404), url
+        assert response["Content-Type"] == "application/json", url
+    assert client.get("/projekter/?q=a%00b")["Content-Type"].startswith("text/html")

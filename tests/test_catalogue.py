@@ -1,0 +1,99 @@
+"""The DCAT-AP catalogue record at /data/katalog.jsonld, as a data portal harvests it:
+valid against DCAT-AP 2.1.1's SHACL shapes (grants/schemas/dcat-ap/, pyshacl), with every
+open download and the API in it, and coverage worked out from the data."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from pyshacl import validate
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+SHAPES = Path(settings.BASE_DIR) / "grants" / "schemas" / "dcat-ap"
+
+
+@pytest.fixture(scope="module")
+def shapes():
+    graph = Graph()
+    for name in ("dcat-ap_2.1.1_shacl_shapes.ttl", "dcat-ap_2.1.1_shacl_range.ttl"):
+        graph.parse(SHAPES / name, format="turtle")
+    return graph
+
+
+def record(client) -> tuple[dict, Graph]:
+    response = client.get("/data/katalog.jsonld")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/ld+json; charset=utf-8"
+    data = json.loads(response.content)
+    return data, Graph().parse(data=response.content, format="json-ld")
+
+
+def violations(data_graph: Graph, shapes: Graph) -> str:
+    conforms, _graph, text = validate(
+        data_graph, shacl_graph=shapes, inference="none", allow_warnings=True
+    )
+    return "" if conforms else text
+
+
+def test_the_record_conforms_to_dcat_ap(client, demo, shapes):
+    _data, graph = record(client)
+    assert violations(graph, shapes) == ""
+
+
+def test_the_shapes_catch_a_broken_record(client, demo, shapes):
+    """Not a validation that passes anything: without the catalogue's title, and with a
+    licence that is no licence document, the shapes fail."""
+    _data, graph = record(client)
+    catalogue = next(graph.subjects(RDF.type, DCAT.Catalog))
+    graph.remove((catalogue, DCTERMS.title, None))
+    assert "title" in violations(graph, shapes)
+    _data, graph = record(client)
+    graph.remove((None, RDF.type, DCTERMS.LicenseDocument))
+    assert "LicenseDocument" in violations(graph, shapes)
+
+
+def test_every_download_and_the_api_are_in_it(client, demo):
+    _data, graph = record(client)
+    urls = {str(url) for url in graph.objects(None, DCAT.downloadURL)}
+    assert urls == {
+        "http://testserver/data/projekter.csv",
+        "http://testserver/data/projekter.xlsx",
+        "http://testserver/data/360giving.json",
+    }
+    assert {str(u) for u in graph.objects(None, DCAT.endpointURL)} == {"http://testserver/api/v1/"}
+    assert {str(u) for u in graph.objects(None, DCAT.endpointDescription)} == {
+        "http://testserver/api/v1/openapi.json"
+    }
+    for url in urls | {"http://testserver/api/v1/openapi.json"}:
+        assert client.get(url).status_code == 200, url
+
+
+def test_licence_frequency_contact_and_coverage(client, demo):
+    _data, graph = record(client)
+    projects = URIRef("http://testserver/data/#projekter")
+    assert (projects, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")) in (
+        graph
+    )
+    frequency = "http://publications.europa.eu/resource/authority/frequency/UPDATE_CONT"
+    assert (projects, DCTERMS.accrualPeriodicity, URIRef(frequency)) in graph
+    period = graph.value(projects, DCTERMS.temporal)
+    assert str(graph.value(period, DCAT.startDate)) == "2021-01-01"  # the first grant year
+    assert str(graph.value(period, DCAT.endDate)) == "2022-12-31"
+    spatial = set(graph.objects(projects, DCTERMS.spatial))
+    assert URIRef("http://publications.europa.eu/resource/authority/country/DNK") in spatial
+    vcard = Namespace("http://www.w3.org/2006/vcard/ns#")
+    contact = graph.value(projects, DCAT.contactPoint)
+    assert str(graph.value(contact, vcard.hasEmail)).startswith("mailto:")
+    assert (
+        None,
+        DCTERMS.title,
+        Literal("Bevillinger fra kommunernes integrationspuljer", "da"),
+    ) in (graph)
+
+
+def test_the_record_uses_the_configured_address(client, db, settings):
+    settings.PORTAL_BASE_URL = "https://integration.example.dk"
+    data, _graph = record(client)
+    assert data["@id"] == "https://integration.example.dk/data/#katalog"

@@ -1,0 +1,273 @@
+"""What the API returns: only fields the public pages show. Names are Danish, as in the CSV
+and the catalogue's filters; amounts are decimal strings in kroner ("150000.00")."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from grants.models import Allocation, Application, CarryOver, Pool
+from grants.opendata_orgs import org_id
+from indicators.models import Indicator, Measurement
+from policies.models import Goal, Policy
+from portal import site
+from portal.models import Municipality
+from portal.places import region_of
+
+
+def absolute(context: dict, path: str) -> str:
+    return site.absolute(path, context.get("request"))
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    navn = serializers.CharField(source="name")
+    kode = serializers.CharField(source="code", help_text="Danmarks Statistiks kommunekode")
+    org_id = serializers.SerializerMethodField(help_text="Id efter org-id.guide (DK-CVR-…)")
+    region = serializers.SerializerMethodField(help_text="Regionens ISO 3166-2-kode, fx DK-84")
+
+    class Meta:
+        model = Municipality
+        fields = ["slug", "navn", "kode", "org_id", "region"]
+
+    def get_org_id(self, municipality) -> str:
+        return org_id(municipality)
+
+    def get_region(self, municipality) -> str | None:
+        region = region_of(municipality.code)
+        return region[0] if region else None
+
+
+class GoalRefSerializer(serializers.ModelSerializer):
+    navn = serializers.CharField(source="label", help_text="Fx »Mål 1« eller »Ressource 2«")
+    titel = serializers.CharField(source="title")
+
+    class Meta:
+        model = Goal
+        fields = ["id", "navn", "titel"]
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    aar = serializers.IntegerField(source="pool.year")
+    pulje = serializers.CharField(source="pool.title")
+    beloeb_kr = serializers.DecimalField(source="amount", max_digits=14, decimal_places=2)
+
+    class Meta:
+        model = Allocation
+        fields = ["aar", "pulje", "beloeb_kr"]
+
+
+class CarryOverSerializer(serializers.ModelSerializer):
+    fra_aar = serializers.IntegerField(source="from_pool.year")
+    til_aar = serializers.IntegerField(source="to_pool.year")
+    beloeb_kr = serializers.DecimalField(
+        source="amount",
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Tomt, når kilden ikke oplyser beløbet",
+    )
+
+    class Meta:
+        model = CarryOver
+        fields = ["fra_aar", "til_aar", "beloeb_kr"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    titel = serializers.CharField(source="title")
+    nummer = serializers.IntegerField(source="number", allow_null=True)
+    status = serializers.CharField(help_text="approved, active eller closed")
+    status_tekst = serializers.CharField(source="get_status_display")
+    kommune = MunicipalitySerializer(source="municipality")
+    pulje_aar = serializers.IntegerField(source="pool.year")
+    pulje = serializers.CharField(source="pool.title")
+    udvalg = serializers.SerializerMethodField(help_text="Ansvarligt udvalg, så evt. øvrige")
+    afdeling = serializers.CharField(source="department.name")
+    maal = GoalRefSerializer(source="goals", many=True)
+    verdensmaal = serializers.PrimaryKeyRelatedField(source="sdgs", many=True, read_only=True)
+    maalgruppe = serializers.CharField(source="target_group")
+    udfordring = serializers.CharField(source="challenge")
+    formaal = serializers.CharField(source="purpose")
+    beskrivelse = serializers.CharField(source="description")
+    forankring = serializers.CharField(source="anchoring")
+    bevillinger = AllocationSerializer(source="allocations", many=True)
+    restmidler = CarryOverSerializer(source="carry_overs", many=True)
+    bevilget_i_alt_kr = serializers.DecimalField(
+        source="granted_total", max_digits=14, decimal_places=2
+    )
+    url = serializers.SerializerMethodField(help_text="Projektets side i portalen")
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "titel",
+            "nummer",
+            "status",
+            "status_tekst",
+            "kommune",
+            "pulje_aar",
+            "pulje",
+            "udvalg",
+            "afdeling",
+            "maal",
+            "verdensmaal",
+            "maalgruppe",
+            "udfordring",
+            "formaal",
+            "beskrivelse",
+            "forankring",
+            "bevillinger",
+            "restmidler",
+            "bevilget_i_alt_kr",
+            "url",
+        ]
+
+    def get_udvalg(self, project) -> list[str]:
+        first = [project.committee.abbreviation] if project.committee else []
+        return first + [c.abbreviation for c in project.co_committees.all()]
+
+    def get_url(self, project) -> str:
+        return absolute(self.context, reverse("public:project", args=[project.pk]))
+
+
+class PoolSerializer(serializers.ModelSerializer):
+    kommune = MunicipalitySerializer(source="municipality")
+    aar = serializers.IntegerField(source="year")
+    titel = serializers.CharField(source="title")
+    status = serializers.CharField(help_text="planned, open, closed …")
+    status_tekst = serializers.CharField(source="get_status_display")
+    budget_kr = serializers.DecimalField(
+        source="budget", max_digits=14, decimal_places=2, allow_null=True
+    )
+    bevilget_kr = serializers.DecimalField(source="api_allocated", max_digits=14, decimal_places=2)
+    reserveret_kr = serializers.DecimalField(source="api_reserved", max_digits=14, decimal_places=2)
+    eksempel = serializers.BooleanField(source="is_example", help_text="Opdigtet eksempeldata")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Pool
+        fields = [
+            "id",
+            "kommune",
+            "aar",
+            "titel",
+            "status",
+            "status_tekst",
+            "budget_kr",
+            "bevilget_kr",
+            "reserveret_kr",
+            "eksempel",
+            "url",
+        ]
+
+    def get_url(self, pool) -> str:
+        return absolute(
+            self.context, reverse("public:pool", args=[pool.municipality.slug, pool.year])
+        )
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    navn = serializers.CharField(source="label")
+    type = serializers.CharField(source="kind", help_text="objective (mål) eller resource")
+    nummer = serializers.IntegerField(source="number")
+    titel = serializers.CharField(source="title")
+    beskrivelse = serializers.CharField(source="description")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Goal
+        fields = ["id", "navn", "type", "nummer", "titel", "beskrivelse", "url"]
+
+    def get_url(self, goal) -> str:
+        return absolute(self.context, reverse("politikker:goal", args=[goal.pk]))
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    kommune = MunicipalitySerializer(source="municipality")
+    titel = serializers.CharField(source="title")
+    undertitel = serializers.CharField(source="subtitle")
+    periode_fra = serializers.IntegerField(source="period_start")
+    periode_til = serializers.IntegerField(source="period_end")
+    vedtaget = serializers.DateField(source="adopted_on", allow_null=True)
+    vedtaget_af = serializers.CharField(source="adopted_by")
+    maal = GoalSerializer(source="goals", many=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Policy
+        fields = [
+            "id",
+            "kommune",
+            "slug",
+            "titel",
+            "undertitel",
+            "periode_fra",
+            "periode_til",
+            "vedtaget",
+            "vedtaget_af",
+            "maal",
+            "url",
+        ]
+
+    def get_url(self, policy) -> str:
+        path = reverse("politikker:policy", args=[policy.municipality.slug, policy.slug])
+        return absolute(self.context, path)
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    aar = serializers.IntegerField(source="year")
+    periode = serializers.CharField(source="period")
+    vaerdi = serializers.DecimalField(source="value", max_digits=14, decimal_places=4)
+    sammenligning = serializers.DecimalField(
+        source="comparison_value", max_digits=14, decimal_places=4, allow_null=True
+    )
+    kilde = serializers.CharField(source="source")
+    eksempeldata = serializers.BooleanField(source="is_example")
+
+    class Meta:
+        model = Measurement
+        fields = ["aar", "periode", "vaerdi", "sammenligning", "kilde", "eksempeldata"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    kommune = serializers.CharField(source="municipality.slug")
+    maal_id = serializers.SerializerMethodField(help_text="Målet, indikatoren måler")
+    titel = serializers.CharField(source="title")
+    enhed = serializers.CharField(source="unit")
+    retning = serializers.CharField(source="direction", help_text="higher eller lower")
+    baseline = serializers.DecimalField(
+        source="baseline_value", max_digits=14, decimal_places=4, allow_null=True
+    )
+    baseline_aar = serializers.IntegerField(source="baseline_year", allow_null=True)
+    baseline_tekst = serializers.CharField(source="baseline_text")
+    maaltal = serializers.DecimalField(
+        source="absolute_target", max_digits=14, decimal_places=4, allow_null=True
+    )
+    maal_aar = serializers.IntegerField(source="target_year", allow_null=True)
+    maal_tekst = serializers.CharField(source="target_text")
+    maalinger = MeasurementSerializer(source="measurements", many=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "kommune",
+            "maal_id",
+            "titel",
+            "enhed",
+            "retning",
+            "baseline",
+            "baseline_aar",
+            "baseline_tekst",
+            "maaltal",
+            "maal_aar",
+            "maal_tekst",
+            "maalinger",
+            "url",
+        ]
+
+    def get_maal_id(self, indicator) -> int | None:
+        goal = indicator.resolved_goal
+        return goal.pk if goal else None
+
+    def get_url(self, indicator) -> str:
+        return absolute(self.context, reverse("barometer:indicator", args=[indicator.pk]))

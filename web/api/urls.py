@@ -1,0 +1,29 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
+
+from . import views
+from .limits import public_api
+
+app_name = "api"
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    # Our page around Swagger UI: no inline style (the CSP allows none), Danish title.
+    template_name = "web/api_docs.html"
+    title = "Integrationsportalen API"
+
+
+urlpatterns = [
+    path("", public_api(views.Root.as_view()), name="root"),
+    path("projekter/", public_api(views.ProjectList.as_view()), name="projects"),
+    path("projekter/<int:pk>/", public_api(views.ProjectDetail.as_view()), name="project"),
+    path("puljer/", public_api(views.PoolList.as_view()), name="pools"),
+    path("puljer/<int:pk>/", public_api(views.PoolDetail.as_view()), name="pool"),
+    path("politikker/", public_api(views.PolicyList.as_view()), name="policies"),
+    path("politikker/<int:pk>/", public_api(views.PolicyDetail.as_view()), name="policy"),
+    path("indikatorer/", public_api(views.IndicatorList.as_view()), name="indicators"),
+    path("indikatorer/<int:pk>/", public_api(views.IndicatorDetail.as_view()), name="indicator"),
+    path("openapi.json", public_api(SpectacularJSONAPIView.as_view()), name="schema"),
+    path("docs/", public_api(DocsView.as_view(url_name="api:schema")), name="docs"),
+    re_path(r"^(?P<rest>.*)$", public_api(views.not_found), name="not-found"),
+]

@@ -1,0 +1,270 @@
+"""The API's lists and single rows. Each list is keyset-paginated (pagination.py) and reads a
+fixed number of queries per page; every queryset starts from what the public pages show."""
+
+from django import forms
+from django.db.models import OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from grants.models import Allocation, CarryOver, Pool, ReservedLine
+from grants.public import ProjectFilter, funded_projects, with_totals
+from indicators.models import Indicator, Measurement
+from policies.models import Goal, Policy
+from portal.money import ZERO
+
+from . import serializers
+from .pagination import KeysetPagination
+
+
+def projects():
+    return (
+        with_totals(funded_projects())
+        .select_related("municipality", "pool", "committee", "department")
+        .prefetch_related(
+            "co_committees",
+            Prefetch("goals", queryset=Goal.objects.order_by("kind", "number")),
+            "sdgs",
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("pool").order_by("pool__year"),
+            ),
+            Prefetch(
+                "carry_overs",
+                queryset=CarryOver.objects.select_related("from_pool", "to_pool").order_by(
+                    "to_pool__year", "pk"
+                ),
+            ),
+        )
+    )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Bevilgede projekter"),
+        description=gettext_lazy(
+            "Alle projekter, som har fået penge fra en integrationspulje, med katalogets "
+            "filtre. Siderne fortsætter med »efter« fra »next«."
+        ),
+    )
+)
+class ProjectList(generics.ListAPIView):
+    """Funded projects (bevilgede projekter), with the catalogue's filters."""
+
+    serializer_class = serializers.ProjectSerializer
+    pagination_class = KeysetPagination
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = ProjectFilter
+
+    def get_queryset(self):
+        return projects()
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Et bevilget projekt"),
+        description=gettext_lazy(
+            "Et projekt med bevillinger pr. år, restmidler og mål. Et projekt, der ikke er "
+            "bevilget, findes ikke her."
+        ),
+    )
+)
+class ProjectDetail(generics.RetrieveAPIView):
+    serializer_class = serializers.ProjectSerializer
+
+    def get_queryset(self):
+        return projects()
+
+
+def _sum_of(rows, field: str):
+    return Coalesce(
+        Subquery(
+            rows.filter(pool=OuterRef("pk"))
+            .order_by()
+            .values("pool")
+            .annotate(total=Sum(field))
+            .values("total")
+        ),
+        Value(ZERO),
+    )
+
+
+def pools():
+    # What the pools page shows: allocated (to funded projects) and reserved, per pool.
+    return Pool.objects.select_related("municipality").annotate(
+        api_allocated=_sum_of(Allocation.objects.all(), "amount"),
+        api_reserved=_sum_of(ReservedLine.objects.all(), "amount"),
+    )
+
+
+class YearFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class PoolFilter(filters.FilterSet):
+    kommune = filters.CharFilter(field_name="municipality__slug", label="Kommunens kortnavn")
+    aar = YearFilter(field_name="year", label="År", min_value=2000, max_value=2100)
+
+    class Meta:
+        model = Pool
+        fields = []
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Puljer"),
+        description=gettext_lazy(
+            "Kommunernes integrationspuljer pr. år: budget, bevilget og reserveret."
+        ),
+    )
+)
+class PoolList(generics.ListAPIView):
+    """Every municipality's pools (puljer) per year: budget, allocated and reserved."""
+
+    serializer_class = serializers.PoolSerializer
+    pagination_class = KeysetPagination
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = PoolFilter
+
+    def get_queryset(self):
+        return pools()
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("En pulje"),
+        description=gettext_lazy("En pulje med budget, bevilget og reserveret."),
+    )
+)
+class PoolDetail(generics.RetrieveAPIView):
+    serializer_class = serializers.PoolSerializer
+
+    def get_queryset(self):
+        return pools()
+
+
+class MunicipalityFilter(filters.FilterSet):
+    kommune = filters.CharFilter(field_name="municipality__slug", label="Kommunens kortnavn")
+
+
+def policies():
+    return Policy.objects.select_related("municipality").prefetch_related(
+        Prefetch("goals", queryset=Goal.objects.order_by("kind", "number"))
+    )
+
+
+class PolicyFilter(MunicipalityFilter):
+    class Meta:
+        model = Policy
+        fields = []
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Integrationspolitikker"),
+        description=gettext_lazy("Kommunernes integrationspolitikker med deres mål og ressourcer."),
+    )
+)
+class PolicyList(generics.ListAPIView):
+    """Integration policies (integrationspolitikker) with their goals (mål)."""
+
+    serializer_class = serializers.PolicySerializer
+    pagination_class = KeysetPagination
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = PolicyFilter
+
+    def get_queryset(self):
+        return policies()
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("En integrationspolitik"),
+        description=gettext_lazy("En integrationspolitik med dens mål og ressourcer."),
+    )
+)
+class PolicyDetail(generics.RetrieveAPIView):
+    serializer_class = serializers.PolicySerializer
+
+    def get_queryset(self):
+        return policies()
+
+
+def indicators():
+    return Indicator.objects.select_related(
+        "municipality", "goal", "target__goal"
+    ).prefetch_related(
+        Prefetch("measurements", queryset=Measurement.objects.order_by("year", "period"))
+    )
+
+
+class IndicatorFilter(MunicipalityFilter):
+    class Meta:
+        model = Indicator
+        fields = []
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Indikatorer"),
+        description=gettext_lazy(
+            "Barometerets indikatorer med baseline, måltal og målinger. Opdigtede "
+            "eksempelværdier er markeret."
+        ),
+    )
+)
+class IndicatorList(generics.ListAPIView):
+    """The barometer's indicators (indikatorer) with baseline, target and measurements."""
+
+    serializer_class = serializers.IndicatorSerializer
+    pagination_class = KeysetPagination
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = IndicatorFilter
+
+    def get_queryset(self):
+        return indicators()
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("En indikator"),
+        description=gettext_lazy("En indikator med baseline, måltal og målinger."),
+    )
+)
+class IndicatorDetail(generics.RetrieveAPIView):
+    serializer_class = serializers.IndicatorSerializer
+
+    def get_queryset(self):
+        return indicators()
+
+
+class Root(APIView):
+    """Where the lists, the OpenAPI document and its documentation are."""
+
+    @extend_schema(
+        summary=gettext_lazy("Indgang"),
+        description=gettext_lazy("Adresserne på listerne, OpenAPI-dokumentet og dokumentationen."),
+        responses={200: dict[str, str]},
+    )
+    def get(self, request):
+        names = {
+            "projekter": "api:projects",
+            "puljer": "api:pools",
+            "politikker": "api:policies",
+            "indikatorer": "api:indicators",
+            "openapi": "api:schema",
+            "dokumentation": "api:docs",
+        }
+        return Response({key: reverse(name, request=request) for key, name in names.items()})
+
+
+def not_found(request, rest=""):
+    """Any other address under /api/v1/: a 404 in JSON, as the API's own 404s are."""
+    return JsonResponse({"detail": _("Findes ikke.")}, status=404)
