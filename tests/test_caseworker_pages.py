@@ -478,3 +478,29 @@ def test_complete_report_is_submitted_and_locked(frb, final_report):
     assert "Rapporten er indsendt og kan ikke ændres." in page_text(refused)
     final_report.refresh_from_db()
     assert final_report.summary == "Halvdelen af deltagerne er i job."
+
+
+def test_two_first_saves_from_one_new_application_page_make_one_draft(client, demo):
+    """Fresh eyes: the autosave and "Gem kladde" (or a double click) both posted the new
+    application page and made two identical drafts. The page carries its own token; the
+    second first-save saves onto the draft the first one made."""
+    from grants.models import Application, Pool
+    from tests.form_pages import main_form_data
+
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    client.force_login(caseworker)
+    url = reverse("mine:start", args=[pool.pk])
+    data = main_form_data(client.get(url).content.decode())
+    assert data.get("creation_token")
+    before = Application.objects.filter(created_by=caseworker).count()
+    first = client.post(url, {**data, "title": "Sprogcafé"}, headers={"X-Requested-With": "fetch"})
+    assert first.status_code == 200 and first.json()["saved"]
+    second = client.post(url, {**data, "title": "Sprogcafé for forældre", "save": ""})
+    assert second.status_code == 302
+    drafts = Application.objects.filter(created_by=caseworker)
+    assert drafts.count() == before + 1
+    assert drafts.order_by("-pk").first().title == "Sprogcafé for forældre"
+    # A new visit to the page is a new application.
+    fresh = main_form_data(client.get(url).content.decode())
+    assert fresh["creation_token"] != data["creation_token"]

@@ -72,6 +72,9 @@ class Application(models.Model):
         related_name="applications_created",
         verbose_name=_("oprettet af"),
     )
+    # The "new application" page's own token: a second first-save from that page (autosave
+    # and the button at once, a double click) saves the same draft instead of making another.
+    creation_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("senest gemt"), auto_now=True)
     submitted_at = models.DateTimeField(_("indsendt"), null=True, blank=True)
@@ -178,6 +181,11 @@ class Application(models.Model):
                 fields=["pool", "number"],
                 condition=Q(number__isnull=False),
                 name="application_unique_number_per_pool",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "creation_token"],
+                condition=Q(creation_token__isnull=False),
+                name="application_unique_creation_token",
             ),
         ]
         indexes = [models.Index(fields=["municipality", "status"])]

@@ -3,8 +3,9 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from uuid import UUID
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from grants.models import (
@@ -42,22 +43,44 @@ class DraftContent:
 
 
 def do_create_draft(
-    *, pool_id: int, actor: User, content: DraftContent | None = None
+    *,
+    pool_id: int,
+    actor: User,
+    content: DraftContent | None = None,
+    creation_token: UUID | None = None,
 ) -> Application:
     """A draft for the caseworker's department, with what the user typed on the unsaved
-    "new application" page (the draft is made on its first save, never empty on a click)."""
+    "new application" page (the draft is made on its first save, never empty on a click).
+
+    `creation_token` is that page's own token: when a draft was already made from it (the
+    autosave and the button at once, a double click), this saves onto that draft instead of
+    making a second one; what this request carries is the newer of the two."""
     with transaction.atomic():
+        if creation_token is not None:
+            made = _draft_made_from(creation_token, actor)
+            if made is not None:
+                return _save_onto(made, actor, content)
         pool = Pool.objects.select_related("municipality").get(pk=pool_id)
         if pool.municipality_id != actor.municipality_id or actor.department_id is None:
             raise DomainError(_("Du kan kun søge puljer i din egen kommune."))
         check(actor, "apply", pool)
-        application = Application.objects.create(
-            municipality=pool.municipality,
-            pool=pool,
-            department=actor.department,
-            created_by=actor,
-            title="",
-        )
+        try:
+            # A savepoint: a simultaneous first save from the same page wins the unique
+            # constraint, and this one saves onto its draft instead.
+            with transaction.atomic():
+                application = Application.objects.create(
+                    municipality=pool.municipality,
+                    pool=pool,
+                    department=actor.department,
+                    created_by=actor,
+                    creation_token=creation_token,
+                    title="",
+                )
+        except IntegrityError:
+            made = _draft_made_from(creation_token, actor) if creation_token else None
+            if made is None:
+                raise
+            return _save_onto(made, actor, content)
         StatusChange.objects.create(
             application=application,
             from_status="",
@@ -69,6 +92,25 @@ def do_create_draft(
         if content is not None:
             _apply_content(application, content)
         return application
+
+
+def _draft_made_from(creation_token: UUID, actor: User) -> Application | None:
+    return (
+        Application.objects.select_for_update()
+        .filter(created_by=actor, creation_token=creation_token)
+        .first()
+    )
+
+
+def _save_onto(application: Application, actor: User, content: DraftContent | None):
+    check(actor, "edit", application)
+    application.version += 1
+    application.saved_row_ids = {}
+    if content is not None:
+        _apply_content(application, content)
+    else:
+        application.save(update_fields=["version", "updated_at"])
+    return application
 
 
 def changed_headings(application: Application, content: DraftContent) -> list[str]:

@@ -3,6 +3,8 @@
 Opening the form saves nothing; the draft is created by the first "Gem kladde" (or the
 first autosave, which tells the page the draft's own address)."""
 
+import uuid
+
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -38,6 +40,16 @@ class StartApplicationView(ApplicationEditView):
             title="",
         )
 
+    def creation_token(self) -> uuid.UUID:
+        """The page's own token (see do_create_draft): new on every visit, posted back."""
+        try:
+            return uuid.UUID(self.request.POST.get("creation_token", ""))
+        except ValueError:
+            return uuid.uuid4()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(creation_token=self.creation_token(), **kwargs)
+
     def get(self, request, *args, **kwargs):
         application = self.unsaved_application()
         data = self.pop_rescued_post()
@@ -59,6 +71,7 @@ class StartApplicationView(ApplicationEditView):
                 pool_id=application.pool_id,
                 actor=request.user,
                 content=form.to_content(contacts, criteria),
+                creation_token=self.creation_token() if "creation_token" in request.POST else None,
             )
         except DomainError as error:
             if background:

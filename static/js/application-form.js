@@ -12,6 +12,7 @@
   let saving = false;
   let pending = false;
   let stopped = false;
+  let submitAfterSave = null; // the button pressed while a background save was on its way
 
   function say(text, isError) {
     status.textContent = text;
@@ -82,7 +83,13 @@
       say(form.dataset.msgOffline, true);
     } finally {
       saving = false;
-      if (pending) { pending = false; schedule(); }
+      if (submitAfterSave) {
+        // Now the form posts to the draft the background save made, with its version.
+        const button = submitAfterSave;
+        submitAfterSave = null;
+        stopped = true;
+        form.requestSubmit(button);
+      } else if (pending) { pending = false; schedule(); }
     }
   }
 
@@ -97,5 +104,15 @@
   form.addEventListener("change", function (event) {
     if (event.target.name !== "attachment") schedule();
   });
-  form.addEventListener("submit", function () { clearTimeout(timer); stopped = true; });
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (saving) {
+      // Wait for the background save: posting now would race it (a second new draft, or
+      // a conflict with our own save).
+      event.preventDefault();
+      submitAfterSave = event.submitter || form.querySelector("button[type=submit]");
+      return;
+    }
+    stopped = true;
+  });
 })();

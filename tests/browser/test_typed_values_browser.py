@@ -75,3 +75,35 @@ def test_two_tabs_editing_the_pool_keep_both_versions(
     page.get_by_role("button", name="Gem").click()
     assert page.get_by_text("Puljen er gemt.").is_visible()
     assert Pool.objects.get(pk=pool.pk).description == "Skrevet i den anden fane"
+
+
+def test_save_pressed_during_the_first_autosave_makes_one_draft(demo_server, page):
+    """Fresh eyes: typing, pausing (the autosave goes off) and pressing "Gem kladde" while it
+    was on its way made two drafts. The button now waits for the background save."""
+    log_in(page, demo_server, "frb-sagsbehandler")
+    page.get_by_role("link", name="Start en ny ansøgning").click()
+    start_url = page.url
+    held = []
+    # Hold the first autosave in flight until the button has been pressed.
+    page.route(
+        start_url,
+        lambda route: (
+            held.append(route)
+            if route.request.method == "POST"
+            and route.request.headers.get("x-requested-with") == "fetch"
+            and not held
+            else route.continue_()
+        ),
+    )
+    before = Application.objects.filter(title="Én kladde").count()
+    page.get_by_label("Indsats", exact=True).fill("Én kladde")
+    deadline = 50
+    while not held and deadline:
+        page.wait_for_timeout(200)
+        deadline -= 1
+    assert held, "the autosave did not start"
+    page.get_by_role("button", name="Gem kladde").click()
+    page.wait_for_timeout(300)
+    held[0].continue_()
+    page.get_by_text("Kladden er gemt.").wait_for()
+    assert Application.objects.filter(title="Én kladde").count() == before + 1
