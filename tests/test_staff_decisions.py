@@ -4,6 +4,7 @@ caseworker is told, with reasons and appeal guidance when the answer is not a fu
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from grants.models import (
@@ -238,4 +239,35 @@ def test_a_refused_decision_marks_the_field_it_is_about(
     assert response.status_code == 400
     assert "§ 22" in response.context["form"].errors["reasons"][0]
     assert 'href="#id_reasons"' in response.content.decode()  # the summary links to it
+    assert nothing_saved(application)
+
+
+@pytest.mark.parametrize(
+    ("meeting_date", "says"), [("2099-03-01", "fremtiden"), ("1900-01-01", "før ansøgningen")]
+)
+def test_the_meeting_date_is_a_date_the_meeting_can_have_had(
+    client, staff_user, make_recommended, django_capture_on_commit_callbacks, meeting_date, says
+):
+    """Attack round 4: a decision dated 1900-01-01 (or 2031) was saved and published as the
+    grant's award date in the open data."""
+    import datetime
+
+    from django.utils import timezone
+
+    application = make_recommended({2026: "40000"})
+    type(application).objects.filter(pk=application.pk).update(
+        submitted_at=timezone.make_aware(datetime.datetime(2026, 1, 10, 12))
+    )
+    client.force_login(staff_user)
+
+    response = decide(
+        client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2026="40.000",
+        meeting_date=meeting_date,
+    )
+
+    assert response.status_code == 400
+    assert says in response.context["form"].errors["meeting_date"][0]
     assert nothing_saved(application)

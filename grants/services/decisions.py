@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grants.models import (
@@ -59,6 +61,25 @@ def _validate_amounts(application: Application, amounts: Mapping[int, Decimal]) 
                 % {"year": year, "requested": format_kroner(requested.get(year, ZERO))},
                 field=f"amount_{year}",
             )
+
+
+def _check_meeting_date(application: Application, meeting_date: datetime.date | None) -> None:
+    """The meeting is the award date published in the open data: it has happened, and not
+    before the application reached the committee (a decision dated 1900 was published)."""
+    if meeting_date is None:
+        return
+    today = timezone.localdate()
+    if meeting_date > today:
+        raise DomainError(
+            _("Mødedatoen kan ikke ligge i fremtiden. Registrér afgørelsen efter mødet."),
+            field="meeting_date",
+        )
+    if application.submitted_at and meeting_date < timezone.localdate(application.submitted_at):
+        raise DomainError(
+            _("Mødedatoen ligger før ansøgningen blev indsendt (%(submitted)s).")
+            % {"submitted": date_format(timezone.localdate(application.submitted_at))},
+            field="meeting_date",
+        )
 
 
 def _grants_everything(application: Application, amounts: Mapping[int, Decimal]) -> bool:
@@ -127,6 +148,7 @@ def record_decision(
             )
     elif committee is None:
         raise DomainError(_("Angiv det udvalg, der har truffet afgørelsen."), field="committee")
+    _check_meeting_date(application, meeting_date)
 
     years_with_money = sorted(year for year, amount in amounts.items() if amount > 0)
     condition = condition_for(total=total, threshold=pool.evaluation_threshold)
