@@ -184,3 +184,33 @@ def test_unspent_money_cannot_exceed_what_was_not_spent(demo):
         spent={year: Decimal("100000")},
         unspent=Decimal("50000"),
     )
+
+
+def test_staff_cannot_raise_spending_above_what_was_reported_and_granted(client, final_report):
+    """Attack round 4: an acceptance with the acknowledgement box ticked raised the reported
+    figure to 99.999.999.999 kr. Staff correct downwards; more spending is the caseworker's to
+    report and explain."""
+    submit_overspent(client, final_report)  # 999.999 kr. reported, with an explanation
+    login(client, "frb-sekretariat")
+    page = reverse("sekretariat:report", args=[final_report.pk])
+
+    response = client.post(
+        page,
+        {
+            "accept": "",
+            "comment": "",
+            "amount_2021": "99.999.999.999",
+            "acknowledge_overspend": "on",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "kan højst rettes til 999.999 kr." in response.content.decode()
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.SUBMITTED
+    assert final_report.spent_amounts.get(year=2021).amount == Decimal("999999")
+    lowered = client.post(
+        page, {"accept": "", "comment": "", "amount_2021": "140.000", "acknowledge_overspend": ""}
+    )
+    assert lowered.status_code == 302
+    assert final_report.spent_amounts.get(year=2021).amount == Decimal("140000")

@@ -26,7 +26,7 @@ from portal.models import User
 from portal.money import ZERO, format_kroner, to_money
 
 from .errors import DomainError
-from .spending import check_overspend_acknowledged
+from .spending import check_overspend_acknowledged, granted_by_year
 from .workflow import change_status, lock_application
 
 
@@ -122,7 +122,21 @@ def do_accept_report(
     Spending above the grant is accepted only with `acknowledge_overspend=True`."""
     with transaction.atomic():
         report = _lock_report(report_id, actor=actor, action="accept")
+        reported = {row.year: row.amount for row in report.spent_amounts.all()}
+        granted = granted_by_year([report.application_id]).get(report.application_id, {})
         for year, amount in (spent or {}).items():
+            # Staff correct the figures; spending above the grant is the caseworker's to report
+            # and explain (an acceptance raised 80.000 kr. to 99.999.999.999 kr.).
+            limit = max(reported.get(year) or ZERO, granted.get(year, ZERO))
+            if amount is not None and amount > limit:
+                raise DomainError(
+                    _(
+                        "Forbruget for %(year)s kan højst rettes til %(limit)s (det bevilgede "
+                        "eller det oplyste). Er der brugt mere, så send rapporten retur."
+                    )
+                    % {"year": year, "limit": format_kroner(limit)},
+                    field=f"amount_{year}",
+                )
             if amount is not None:
                 SpentAmount.objects.update_or_create(
                     report=report, year=year, defaults={"amount": amount}
