@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.money import MAX_DIGITS, to_money
 
 # "150.000", "150.000,50", "150000", "150 000 kr.", "1.234.567"
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_PLAIN = re.compile(r"^\d+$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
+_PLAIN = re.compile(r"^[0-9]+$")
 
 
 def parse_kroner(text: str) -> Decimal:
@@ -22,7 +22,7 @@ def parse_kroner(text: str) -> Decimal:
     if value.startswith("-"):
         raise ValueError("negative")
     whole, comma, cents = value.partition(",")
-    if comma and not re.fullmatch(r"\d{1,2}", cents):
+    if comma and not re.fullmatch(r"[0-9]{1,2}", cents):
         raise ValueError("bad øre")
     if not (_PLAIN.match(whole) or _GROUPED.match(whole)):
         raise ValueError("bad grouping")
@@ -57,7 +57,7 @@ def parse_danish_number(text: str) -> Decimal:
     if value[:1] in "+-" and value:
         sign, value = ("-" if value[0] == "-" else ""), value[1:]
     whole, comma, fraction = value.partition(",")
-    if comma and not re.fullmatch(r"\d+", fraction):
+    if comma and not re.fullmatch(r"[0-9]+", fraction):
         raise ValueError("bad fraction")
     if not (_PLAIN.match(whole) or _GROUPED.match(whole)):
         raise ValueError("bad grouping")
@@ -160,7 +160,7 @@ class KronerFilterField(KronerField):
     """For filters in a URL: also accepts a plain number written by a program (150000.50)."""
 
     def to_python(self, value):
-        if isinstance(value, str) and re.fullmatch(r"\d+\.\d{1,2}", value.strip()):
+        if isinstance(value, str) and re.fullmatch(r"[0-9]+\.[0-9]{1,2}", value.strip()):
             return to_money(value.strip())
         return super().to_python(value)
 

@@ -26,3 +26,16 @@ def test_money_is_never_a_float():
     with pytest.raises(TypeError):
         to_money(0.1)
     assert to_money("0.10") + to_money("0.20") == Decimal("0.30")
+
+
+@pytest.mark.parametrize("typed", ["１２３", "١٢٣", "߁߂", "1.０００"])
+def test_only_western_digits_are_numbers(typed):
+    """Attack round 4: full-width and Arabic-Indic digits were saved as 123 without a word;
+    a number field takes 0-9 only and says so."""
+    from django.core.exceptions import ValidationError
+
+    from portal.forms import DanishDecimalField, KronerField
+
+    for field in (KronerField(), DanishDecimalField()):
+        with pytest.raises(ValidationError):
+            field.clean(typed)
