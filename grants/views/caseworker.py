@@ -161,7 +161,9 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             messages.success(request, _("Kladden er gemt."))
         if "submit" in request.POST and not anchor:
             return redirect("mine:submit", pk=application.pk)
-        return redirect(reverse("mine:edit", args=[application.pk]) + (anchor or "#gemt"))
+        # The top of the page, where "Kladden er gemt." is (fresh eyes: an anchor on the save
+        # bar landed mid-form with the message out of sight); the bar shows "Senest gemt".
+        return redirect(reverse("mine:edit", args=[application.pk]) + (anchor or ""))
 
     def handle_attachments(self, request, application) -> str | None:
         """After the draft is saved: attach the chosen file, or remove one. The text is
