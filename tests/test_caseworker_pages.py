@@ -504,3 +504,15 @@ def test_two_first_saves_from_one_new_application_page_make_one_draft(client, de
     # A new visit to the page is a new application.
     fresh = main_form_data(client.get(url).content.decode())
     assert fresh["creation_token"] != data["creation_token"]
+
+
+def test_without_javascript_the_new_form_promises_no_autosave(client, demo):
+    """Fresh eyes: without JavaScript the save bar said the draft saves itself as you type."""
+    from grants.models import Pool
+
+    client.force_login(User.objects.get(username="frb-sagsbehandler"))
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    html = client.get(reverse("mine:start", args=[pool.pk])).content.decode()
+    status = html[html.index("data-autosave-status") :]
+    status = status[status.index(">") + 1 : status.index("</span>")]
+    assert status.strip() == "Ikke gemt endnu: tryk »Gem kladde«."

@@ -14,6 +14,8 @@
   let stopped = false;
   let submitAfterSave = null; // the button pressed while a background save was on its way
 
+  if (status.dataset.msgUnsaved) status.textContent = status.dataset.msgUnsaved;
+
   function say(text, isError) {
     status.textContent = text;
     status.classList.toggle("text-danger", Boolean(isError));
