@@ -214,3 +214,29 @@ def test_staff_cannot_raise_spending_above_what_was_reported_and_granted(client,
     )
     assert lowered.status_code == 302
     assert final_report.spent_amounts.get(year=2021).amount == Decimal("140000")
+
+
+def test_staff_cannot_raise_spending_past_what_was_left_unspent(client, final_report):
+    """Fresh eyes (round 5): 140.000 kr. spent and 10.000 kr. unspent of 150.000 kr.; staff
+    raised spending to 150.000 kr. and the report said 160.000 kr. of a 150.000 kr. grant."""
+    login(client, "frb-sagsbehandler")
+    client.post(
+        reverse("mine:report", args=[final_report.pk]),
+        complete(final_report, spent_2021="140.000", unspent_amount="10.000", submit=""),
+    )
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.SUBMITTED
+    login(client, "frb-sekretariat")
+    page = reverse("sekretariat:report", args=[final_report.pk])
+
+    response = client.post(page, {"accept": "", "comment": "", "amount_2021": "150.000"})
+
+    assert response.status_code == 400
+    assert "bliver det mere end bevillingen" in response.content.decode()
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.SUBMITTED
+    assert final_report.spent_amounts.get(year=2021).amount == Decimal("140000")
+    assert (
+        client.post(page, {"accept": "", "comment": "", "amount_2021": "135.000"}).status_code
+        == 302
+    )

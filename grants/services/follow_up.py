@@ -26,7 +26,7 @@ from portal.models import User
 from portal.money import ZERO, format_kroner, to_money
 
 from .errors import DomainError
-from .spending import check_overspend_acknowledged, granted_by_year
+from .spending import check_overspend_acknowledged, check_unspent, granted_by_year
 from .workflow import change_status, lock_application
 
 
@@ -141,9 +141,31 @@ def do_accept_report(
                 SpentAmount.objects.update_or_create(
                     report=report, year=year, defaults={"amount": amount}
                 )
+        corrected = {row.year: row.amount for row in report.spent_amounts.all()}
+        try:
+            check_unspent(
+                application_id=report.application_id,
+                spent=corrected,
+                unspent=report.unspent_amount,
+            )
+        except DomainError:
+            # Raising spending while the report still says money was left over would make
+            # spent + unspent more than the grant (fresh eyes: 150.000 + 10.000 of 150.000).
+            raised = [
+                y for y, a in (spent or {}).items() if a is not None and a > reported.get(y, a)
+            ]
+            raise DomainError(
+                _(
+                    "Med det rettede forbrug og de %(unspent)s, som rapporten oplyser som ubrugt, "
+                    "bliver det mere end bevillingen. Ret forbruget ned, eller send rapporten "
+                    "retur, så ansøgeren kan rette de ubrugte midler."
+                )
+                % {"unspent": format_kroner(report.unspent_amount)},
+                field=f"amount_{raised[0]}" if raised else None,
+            ) from None
         check_overspend_acknowledged(
             application_id=report.application_id,
-            spent={row.year: row.amount for row in report.spent_amounts.all()},
+            spent=corrected,
             acknowledged=acknowledge_overspend,
         )
         report.status = ReportStatus.ACCEPTED
