@@ -516,3 +516,14 @@ def test_without_javascript_the_new_form_promises_no_autosave(client, demo):
     status = html[html.index("data-autosave-status") :]
     status = status[status.index(">") + 1 : status.index("</span>")]
     assert status.strip() == "Ikke gemt endnu: tryk »Gem kladde«."
+
+
+def test_the_application_form_names_goals_as_every_other_page(client, demo):
+    """Fresh eyes (round 5): the form said "Mål 1: Er aktive på arbejdsmarkedet" where the
+    receipt, staff pages and tags say "Mål 1: Aktive på arbejdsmarkedet"."""
+    from grants.models import Pool
+
+    client.force_login(User.objects.get(username="frb-sagsbehandler"))
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    html = client.get(reverse("mine:start", args=[pool.pk])).content.decode()
+    assert "Mål 1: Aktive på arbejdsmarkedet (Er aktive på arbejdsmarkedet)" in html

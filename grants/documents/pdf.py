@@ -288,7 +288,7 @@ def action_plan_pdf(doc: ActionPlanDocument) -> bytes:
                     + (f" ({format_kroner(carry.amount)})" if carry.amount else "")
                 ),
                 text(_("Målsætninger fra integrationspolitikken"), "label"),
-                text("\n".join(f"• {g.title}" for g in application.goals.all())),
+                text("\n".join(f"• {g.name}" for g in application.goals.all())),
                 text(_("Beskrivelse af indsatsen"), "label"),
                 text(application.description),
             ]
@@ -311,7 +311,7 @@ def project_section(number: int, project, *, reach: bool = False) -> list:
     )
     earlier = "\n".join(f"{e.title} ({e.pool.year})" for e in project.continues.all())
     criteria = "\n".join(f"• {criterion_line(c)}" for c in project.success_criteria.all())
-    goals = "\n".join(f"• {g.label}: {g.title}" for g in project.goals.all())
+    goals = "\n".join(f"• {g.name}" for g in project.goals.all())
     items = [
         text(f"{number}. {project.title}", "h1"),
         KeepTogether([text(_("Politisk udvalg"), "label"), text(", ".join(committees))]),

@@ -124,6 +124,12 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
         self.fields["co_committees"].queryset = committees
         self.fields["goals"].queryset = policy.goals.filter(kind=GoalKind.OBJECTIVE)
         self.fields["resources"].queryset = policy.goals.filter(kind=GoalKind.RESOURCE)
+        # The goal's one name (as on the receipt, the staff pages and the public tags), with the
+        # policy's full wording after it where that differs.
+        for name in ("goals", "resources"):
+            self.fields[name].label_from_instance = lambda goal: (
+                f"{goal.name} ({goal.title})" if goal.wording_differs else goal.name
+            )
         self.fields["continues"].queryset = (
             # Only earlier years' grants can be continued.
             Application.objects.filter(

@@ -42,7 +42,7 @@ def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot,
     page.get_by_label(f"Beløb {year}", exact=True).fill("75.000")
     page.get_by_label("Navn").first.fill("Demo Sagsbehandler")
     page.get_by_label("E-mail").first.fill("demo@example.org")
-    page.get_by_label("Mål 1: Er aktive på arbejdsmarkedet").check()
+    page.get_by_label("Mål 1: Aktive på arbejdsmarkedet").check()
     page.get_by_label("Hvem er målgruppen for indsatsen?").fill(
         "Nytilkomne kvinder under integrationsprogrammet."
     )
