@@ -76,13 +76,14 @@ class CatalogueView(TemplateView):
         facets = facet_counts(results, municipality_id=filterset.municipality_id)
         if filterset.municipality_id is None and facets["municipality_id"] is not None:
             filterset.offer_choices_of(facets["municipality_id"])
-        # Phones show the narrowing filters folded away; open when one is in use (or wrong).
+        # Phones show the narrowing filters folded away, also when in use (the fold says how
+        # many, and the results come first); open only when one is wrong.
         narrowing = [name for name in filterset.form.fields if name != "q"]
         filters_in_use = sum(1 for name in narrowing if self.request.GET.get(name, "").strip())
         return super().get_context_data(
             filter=filterset,
             filters_in_use=filters_in_use,
-            filters_open=bool(filters_in_use) or bool(filterset.is_bound and filterset.errors),
+            filters_open=bool(filterset.is_bound and filterset.errors),
             page=page,
             listed_by_year_not_rank=rankable and paginator.count > MAX_RANKED_MATCHES,
             query=query.urlencode(),
