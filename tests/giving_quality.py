@@ -12,6 +12,7 @@ QUALITY checks are what the tool reports as errors ("accuracy"); USEFULNESS chec
 notices ("usefulness"). Each returns the JSON paths of the grants it fails for.
 """
 
+import abc
 import datetime
 import json
 import re
@@ -228,14 +229,15 @@ def GeoCodePostcode(grant):  # noqa: N802
     ]
 
 
-class FileCheck:
-    """A check over the whole file (the tool keeps state across grants)."""
+class FileCheck(abc.ABC):
+    """A check over the whole file (the tool keeps state across grants); each kind of check
+    says what it looks at in `__call__`."""
 
     def __init__(self):
         self.seen = {}
 
-    def __call__(self, grant):
-        raise NotImplementedError
+    @abc.abstractmethod
+    def __call__(self, grant): ...
 
 
 class MoreThanOneFundingOrg(FileCheck):
