@@ -107,3 +107,32 @@ def test_save_pressed_during_the_first_autosave_makes_one_draft(demo_server, pag
     held[0].continue_()
     page.get_by_text("Kladden er gemt.").wait_for()
     assert Application.objects.filter(title="Én kladde").count() == before + 1
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_field_reached_by_tab_is_never_hidden_behind_the_save_bar(demo_server, browser, width):
+    """WCAG 2.4.11: the sticky save bar at the bottom must not cover the field with focus."""
+    # Reduced motion: Bootstrap scrolls smoothly otherwise, and the box is read mid-scroll.
+    context = browser.new_context(
+        locale="da-DK", viewport={"width": width, "height": 700}, reduced_motion="reduce"
+    )
+    page = context.new_page()
+    log_in(page, demo_server, "frb-sagsbehandler")
+    page.get_by_role("link", name="Start en ny ansøgning").click()
+    page.get_by_label("Indsats", exact=True).focus()
+    covered = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        box = page.evaluate(
+            """() => {
+              const el = document.activeElement, bar = document.querySelector('.sticky-bottom');
+              if (!el || bar.contains(el)) return null;
+              const r = el.getBoundingClientRect(), b = bar.getBoundingClientRect();
+              // Its first line at least: a tall text box cannot fit whole above the bar.
+              return {name: el.name || el.id, bottom: r.top + Math.min(r.height, 32), bar: b.top};
+            }"""
+        )
+        if box and box["bottom"] > box["bar"] + 1:
+            covered.append(box)
+    context.close()
+    assert covered == [], covered
