@@ -23,6 +23,7 @@ from grants.public import (
 )
 from grants.selectors import committees_label, funding_chain
 from indicators.models import Indicator
+from portal.filters import filter_fold
 from portal.models import Municipality
 from portal.money import ZERO
 from portal.public_cache import public_page
@@ -76,14 +77,9 @@ class CatalogueView(TemplateView):
         facets = facet_counts(results, municipality_id=filterset.municipality_id)
         if filterset.municipality_id is None and facets["municipality_id"] is not None:
             filterset.offer_choices_of(facets["municipality_id"])
-        # Phones show the narrowing filters folded away, also when in use (the fold says how
-        # many, and the results come first); open only when one is wrong.
-        narrowing = [name for name in filterset.form.fields if name != "q"]
-        filters_in_use = sum(1 for name in narrowing if self.request.GET.get(name, "").strip())
         return super().get_context_data(
             filter=filterset,
-            filters_in_use=filters_in_use,
-            filters_open=bool(filterset.is_bound and filterset.errors),
+            **filter_fold(self.request, filterset),
             page=page,
             listed_by_year_not_rank=rankable and paginator.count > MAX_RANKED_MATCHES,
             query=query.urlencode(),

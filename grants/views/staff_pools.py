@@ -27,6 +27,7 @@ from grants.selectors import missing_following_pools, pool_balance, pool_spendin
 from grants.services.errors import DomainError, EditConflict
 from grants.services.pools import PoolContent, do_create_pool, do_set_pool_status, do_update_pool
 from portal.conflicts import CONFLICT_STATUS, base_instance, rebase, saved_version, with_version
+from portal.filters import filter_fold
 from portal.money import format_kroner
 from portal.params import id_param
 
@@ -254,7 +255,12 @@ class ReviewQueueView(StaffRequiredMixin, TemplateView):
         query = self.request.GET.copy()
         query.pop("side", None)
         return super().get_context_data(
-            pool=pool, filter=filterset, page=page, query=query.urlencode(), **kwargs
+            pool=pool,
+            filter=filterset,
+            page=page,
+            query=query.urlencode(),
+            **filter_fold(self.request, filterset, search_fields=()),
+            **kwargs,
         )
 
 

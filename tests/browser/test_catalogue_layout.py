@@ -54,3 +54,25 @@ def test_wide_screen_shows_every_filter(demo_server, browser):
         assert not page.locator("summary", has_text="Filtre").is_visible()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_staff_application_list_folds_its_filters_on_a_phone(demo_server, browser, width):
+    """The same fold on committee staff's list of a pool's applications."""
+    from grants.models import Pool
+    from tests.browser.conftest import log_in
+
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    context, page = new_page(browser, width, True)
+    try:
+        log_in(page, demo_server, "frb-sekretariat", lands_on="/sekretariat/")
+        page.goto(f"{demo_server.url}/sekretariat/puljer/{pool.pk}/ansoegninger/")
+        status = page.get_by_label("Status", exact=True)
+        first_row = page.locator("main table tbody tr").first
+        if width == 390:
+            assert not status.is_visible()
+            assert first_row.bounding_box()["y"] < 844, "the first application is below the fold"
+            page.locator("summary", has_text="Filtre").click()
+        assert status.is_visible()
+    finally:
+        context.close()
