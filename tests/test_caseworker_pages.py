@@ -85,6 +85,34 @@ def test_dashboard_lists_the_departments_applications_with_amounts(
     assert "Skolernes hemmelige indsats" not in page_text(response)
 
 
+def test_dashboard_shows_what_was_granted_beside_what_was_asked_for(
+    cw, make_pool, make_application, staff_user
+):
+    from tests.test_money_rules import approve
+
+    pool_2026 = make_pool(year=2026, budget="300000")
+    make_pool(year=2027, budget="300000")
+    application = make_application(
+        title="Kvinder i job",
+        target_pool=pool_2026,
+        amounts={2026: "150000", 2027: "120000"},
+        status=ApplicationStatus.RECOMMENDED,
+    )
+    approve(
+        application,
+        staff_user,
+        {2026: Decimal("100000"), 2027: Decimal("90000")},
+        reasons="Puljen rakte ikke til hele beløbet.",
+        appeal_guidance="Afgørelsen kan ikke påklages.",
+    )
+
+    rows = page_text(cw.get(reverse("mine:dashboard"))).split('id="applications"', 1)[1]
+    assert "Bevilget pr. år" in rows
+    granted = rows.split("Kvinder i job", 1)[1]
+    assert granted.index("2026: 150.000 kr.") < granted.index("2026: 100.000 kr.")
+    assert "2027: 90.000 kr." in granted
+
+
 def test_dashboard_shows_open_pools_with_deadline_and_start_button(cw, pool, make_pool):
     make_pool(year=2025, status=PoolStatus.CLOSED)
 

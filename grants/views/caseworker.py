@@ -22,6 +22,7 @@ from grants.access import (
 from grants.documents.pdf import application_pdf
 from grants.forms.application import ApplicationForm, ContactFormSet, CriterionFormSet
 from grants.models import (
+    Allocation,
     Application,
     ApplicationStatus,
     Attachment,
@@ -65,7 +66,12 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
             caseworker_applications(user)
             .select_related("pool", "committee")
             .prefetch_related(
-                Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year"))
+                Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
+                # What was granted, year by year, beside what was asked for.
+                Prefetch(
+                    "allocations",
+                    queryset=Allocation.objects.select_related("pool").order_by("pool__year"),
+                ),
             )
             .order_by("-pool__year", "title")
         )
