@@ -300,6 +300,17 @@ def test_pool_2022_sums_to_700000(client, demo):
     assert "Bevilget til projekter 660.000 kr." in rows(html)
 
 
+def test_pool_page_says_what_is_committed_and_what_is_left(client, demo):
+    from grants.models import Pool
+
+    table = rows(page(client, "/puljer/frederiksberg/2021/"))
+    assert "Disponeret i alt 722.000 kr." in table
+    assert "Til rådighed 0 kr." in table
+    pool = Pool.objects.get(municipality__slug="frederiksberg", year=2021)
+    Pool.objects.filter(pk=pool.pk).update(budget=800000)
+    assert "Til rådighed 78.000 kr." in rows(page(client, "/puljer/frederiksberg/2021/?x=1"))
+
+
 @pytest.mark.parametrize(
     "url", ["/puljer/nowhere/2021/", "/puljer/frederiksberg/1999/", "/puljer/koebenhavn/2021/"]
 )

@@ -210,6 +210,8 @@ class PoolView(TemplateView):
             allocated=allocated,
             reserved_total=reserved_total,
             committed=allocated + reserved_total,
+            # What is left of the budget; never shown for a pool whose budget is unknown.
+            available=None if pool.budget is None else pool.budget - allocated - reserved_total,
             carry_overs=CarryOver.objects.filter(to_pool=pool).select_related(
                 "application", "from_pool"
             ),
