@@ -62,6 +62,16 @@ APPLICATION_ACTIONS: dict[str, Action] = {
         refusal=_("Ansøgningen er allerede indsendt."),
     ),
     "withdraw": action(BEFORE_DECISION, CASEWORKER, to=(A.WITHDRAWN,)),
+    # A draft nobody but the department has seen may be deleted outright (it leaves the
+    # department's list; django-simple-history keeps the deletion with its actor).
+    "delete": action(
+        (A.DRAFT,),
+        CASEWORKER,
+        refusal=_(
+            "Kun en kladde, der aldrig er indsendt, kan slettes; en indsendt ansøgning kan du "
+            "trække tilbage."
+        ),
+    ),
     # Committee staff of the municipality; a conflicted member takes no part.
     "start_review": action((A.SUBMITTED,), STAFF, to=(A.IN_REVIEW,), recusal=True),
     "review": action(

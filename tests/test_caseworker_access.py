@@ -32,6 +32,8 @@ ROUTES = [
     ("pdf", "draft", "get"),
     ("withdraw", "draft", "get"),
     ("withdraw", "submitted", "post"),
+    ("delete", "draft", "get"),
+    ("delete", "draft", "post"),
     ("attachment", "attachment", "get"),
     ("report", "report", "get"),
     ("report", "report", "post"),

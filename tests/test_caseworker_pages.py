@@ -3,6 +3,7 @@ withdrawal and reporting."""
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,7 @@ from grants.models import Application, ApplicationStatus, PoolStatus, Report, Re
 from grants.services.drafts import do_create_draft
 from grants.services.workflow import do_return_for_changes
 from portal.models import Department, User
+from tests.test_caseworker_access import media_root  # noqa: F401  (fixture)
 from tests.test_caseworker_forms import (
     COMPLETE_TEXTS,
     complete_post,
@@ -404,6 +406,46 @@ def test_submitted_application_is_withdrawn(cw, draft):
     assert "Ansøgningen er trukket tilbage." in page_text(detail)
     assert "Indsendt → Trukket tilbage" in history_section(detail)
     assert "Projektet er udskudt." in history_section(detail)
+
+
+@pytest.mark.usefixtures("media_root")
+def test_a_draft_is_deleted_with_its_attachments_and_leaves_the_list(
+    cw, draft, caseworker, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grants.services.attachments import do_add_attachment
+
+    fill_in_completely(cw, draft)
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    attachment = do_add_attachment(
+        application=draft, upload=SimpleUploadedFile("budget.pdf", pdf), actor=caseworker
+    )
+    stored = Path(attachment.file.path)
+    assert stored.exists()
+    edit = page_text(cw.get(url("edit", draft)))
+    assert f'href="{url("delete", draft)}"' in edit  # a draft is deleted, not withdrawn
+    assert url("withdraw", draft) not in edit
+    assert "Vil du slette kladden »Kvinder i job«?" in page_text(cw.get(url("delete", draft)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cw.post(url("delete", draft), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("mine:dashboard")
+    shown = page_text(response)
+    assert "Kladden »Kvinder i job« er slettet." in shown
+    assert not Application.objects.filter(pk=draft.pk).exists()
+    assert not stored.exists()
+    deleted = Application.history.filter(id=draft.pk, history_type="-").get()
+    assert deleted.history_user == caseworker
+
+
+def test_a_submitted_application_cannot_be_deleted(cw, draft):
+    submit(cw, draft)
+    assert url("delete", draft) not in page_text(cw.get(url("detail", draft)))
+    response = cw.post(url("delete", draft), follow=True)
+    assert "Kun en kladde, der aldrig er indsendt, kan slettes" in page_text(response)
+    assert Application.objects.filter(pk=draft.pk, status=SUBMITTED).exists()
 
 
 def test_funded_application_cannot_be_withdrawn(cw, make_application):

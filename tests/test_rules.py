@@ -44,6 +44,7 @@ APPLICATION_COLUMNS = [
     "edit",
     "submit",
     "withdraw",
+    "delete",
     "start_review",
     "review",
     "return",
@@ -58,16 +59,16 @@ APPLICATION_COLUMNS = [
     "close",
 ]
 APPLICATION_MATRIX = {
-    A.DRAFT: "x x x . . . . . . . . . . . .",
-    A.SUBMITTED: ". . x x x x . . . x . . . . .",
-    A.IN_REVIEW: ". . x . x x x . x x . . . . .",
-    A.RETURNED: "x x x . . . . . . . . . . . .",
-    A.RECOMMENDED: ". . x . . x . x x x . . . . .",
-    A.APPROVED: ". . . . . . . . . x x x x . .",
-    A.ACTIVE: ". . . . . . . . . x x . x x x",
-    A.REJECTED: ". . . . . . . . . . . . . . .",
-    A.CLOSED: ". . . . . . . . . . . . . . .",
-    A.WITHDRAWN: ". . . . . . . . . . . . . . .",
+    A.DRAFT: "x x x x . . . . . . . . . . . .",
+    A.SUBMITTED: ". . x . x x x . . . x . . . . .",
+    A.IN_REVIEW: ". . x . . x x x . x x . . . . .",
+    A.RETURNED: "x x x . . . . . . . . . . . . .",
+    A.RECOMMENDED: ". . x . . . x . x x x . . . . .",
+    A.APPROVED: ". . . . . . . . . . x x x x . .",
+    A.ACTIVE: ". . . . . . . . . . x x . x x x",
+    A.REJECTED: ". . . . . . . . . . . . . . . .",
+    A.CLOSED: ". . . . . . . . . . . . . . . .",
+    A.WITHDRAWN: ". . . . . . . . . . . . . . . .",
 }
 POOL_COLUMNS = ["edit", "open", "close", "apply"]
 POOL_MATRIX = {
@@ -92,7 +93,7 @@ EXPECTED_TRANSITIONS = {
     A.APPROVED: {A.ACTIVE},
     A.ACTIVE: {A.CLOSED},
 }
-CASEWORKER_ACTIONS = {"edit", "submit", "withdraw"}
+CASEWORKER_ACTIONS = {"edit", "submit", "withdraw", "delete"}
 
 
 def pairs(matrix, columns):
@@ -185,6 +186,7 @@ def call_application_service(action, application, user):
         ),
         "submit": lambda: submission.do_submit(application_id=pk, actor=user),
         "withdraw": lambda: workflow.do_withdraw(application_id=pk, actor=user),
+        "delete": lambda: drafts.do_delete_draft(application_id=pk, actor=user),
         "start_review": lambda: review.do_start_review(application_id=pk, actor=user),
         "review": lambda: review.do_save_review(
             application_id=pk,

@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -225,3 +226,20 @@ def _apply_content(application: Application, content: DraftContent) -> None:
         **_sync_children(ContactPerson, application, content.contacts, CONTACT_FIELDS),
         **_sync_children(SuccessCriterion, application, content.criteria, CRITERION_FIELDS),
     }
+
+
+def do_delete_draft(*, application_id: int, actor: User) -> str:
+    """The caseworker deletes a draft that was never submitted (the rules allow it only for
+    status draft) and gets its title back for the message. Nothing of it stays in the
+    department's list; django-simple-history keeps the deletion with its actor, and the
+    attachments' files are removed once the deletion is committed."""
+    with transaction.atomic():
+        application = lock_application(application_id)
+        check(actor, "delete", application)
+        files = [attachment.file for attachment in application.attachments.all()]
+        title = application.title
+        application._history_user = actor
+        application.delete()
+        for file in files:
+            transaction.on_commit(partial(file.storage.delete, file.name))
+    return title

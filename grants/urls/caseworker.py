@@ -15,6 +15,7 @@ urlpatterns = [
     path("ansoegninger/<int:pk>/kvittering/", views.ReceiptView.as_view(), name="receipt"),
     path("ansoegninger/<int:pk>/ansoegning.pdf", views.ApplicationPdfView.as_view(), name="pdf"),
     path("ansoegninger/<int:pk>/traek-tilbage/", views.WithdrawView.as_view(), name="withdraw"),
+    path("ansoegninger/<int:pk>/slet/", views.DeleteDraftView.as_view(), name="delete"),
     path("bilag/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
     path("afrapportering/<int:pk>/", reporting.ReportEditView.as_view(), name="report"),
 ]

@@ -33,7 +33,7 @@ from grants.models import (
 from grants.rules import may
 from grants.selectors import funding_chain
 from grants.services.attachments import do_add_attachment, do_remove_attachment
-from grants.services.drafts import do_save_draft
+from grants.services.drafts import do_delete_draft, do_save_draft
 from grants.services.errors import DomainError, EditConflict
 from grants.services.submission import (
     check_submission_window,
@@ -404,6 +404,28 @@ class WithdrawView(ApplicationMixin, TemplateView):
         else:
             messages.success(request, _("Ansøgningen er trukket tilbage."))
         return redirect("mine:detail", pk=application.pk)
+
+
+class DeleteDraftView(ApplicationMixin, TemplateView):
+    """Delete a draft that was never submitted (asks first; the button posts)."""
+
+    template_name = "grants/caseworker/delete_draft.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(application=self.get_application(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        try:
+            title = do_delete_draft(application_id=application.pk, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("mine:detail", pk=application.pk)
+        messages.success(
+            request,
+            _("Kladden »%(title)s« er slettet.") % {"title": title or _("(uden titel)")},
+        )
+        return redirect("mine:dashboard")
 
 
 def caseworker_attachment(request, pk: int) -> Attachment:
