@@ -87,7 +87,7 @@ EXPECTED = {
         row(LOGIN, OK, OK, 404, 403, 403, 403),
     ),
     "mine:autosave": (CW_ONLY_POST, CW_POST),
-    **{f"mine:{n}": (CW_PAGE, CW_POST) for n in ("edit", "submit", "withdraw", "report")},
+    **{f"mine:{n}": (CW_PAGE, CW_POST) for n in ("edit", "submit", "withdraw", "delete", "report")},
     **{f"mine:{n}": (CW_PAGE, None) for n in ("detail", "receipt", "pdf", "attachment")},
     **{f"sekretariat:{n}": (STAFF_LIST, None) for n in ("home", "reports", "personal-data")},
     "sekretariat:calendar": (STAFF_LIST, None),
