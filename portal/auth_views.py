@@ -10,6 +10,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -146,3 +147,15 @@ class LogoutEverywhereView(LoginRequiredMixin, View):
         auth_logout(request)
         messages.success(request, _("Du er logget ud på alle enheder."))
         return redirect("login")
+
+
+def admin_login(request):
+    """The Django admin has no login of its own: its door is the portal's, where the second
+    factor, the identity providers and the switch for local passwords apply. Django's admin
+    login form signed a user with an authenticator app straight in (found by an attacker)."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("admin:index")
+    return redirect_to_login(target, login_url=reverse("login"))

@@ -29,6 +29,8 @@ urlpatterns = [
     # Choosing a language changes nothing but a cookie; without CSRF the switch also works on
     # cached public pages, whose form cannot carry a per-visitor token.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # Before the admin's own URLs: its login is the portal's (password, second factor, SSO).
+    path("admin/login/", account.admin_login),
     path("admin/", admin.site.urls),
     path(
         "robots.txt",

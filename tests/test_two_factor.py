@@ -137,3 +137,41 @@ def test_two_factor_is_on_by_default_in_production():
         check=True,
     )
     assert result.stdout.strip() == "True"
+
+
+def argument_free_paths() -> list[str]:
+    """Every path of the URL configuration that takes no argument (admin's included)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    paths = []
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if "<" in route or "(?P" in route or "^" in route.lstrip("^") or "$" in route:
+                continue
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern):
+                paths.append("/" + route.lstrip("^"))
+
+    walk(get_resolver().url_patterns)
+    return sorted(set(paths))
+
+
+@pytest.mark.parametrize("require", [True, False])
+def test_no_door_signs_in_with_the_password_alone(client, staff, settings, require):
+    """A user with an authenticator app is never signed in by user name and password alone,
+    whatever address the form is posted to. Django's own admin login did it."""
+    settings.REQUIRE_STAFF_2FA = require
+    staff.is_staff = True
+    staff.save()
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    paths = argument_free_paths()
+    assert "/admin/login/" in paths and "/login/" in paths
+    for path in paths:
+        client.post(path, {"username": staff.username, "password": PASSWORD, "next": "/admin/"})
+        assert "_auth_user_id" not in client.session, path
+        client.cookies.clear()
+    admin_login = client.post("/admin/login/", {"username": staff.username, "password": PASSWORD})
+    assert admin_login["Location"] == "/login/?next=/admin/"
