@@ -7,6 +7,11 @@ proxy of our own, can be trusted; anything to their left was typed by the client
 `TRUSTED_PROXY_COUNT = n` the client is the n-th entry from the right; with 0 (no proxy)
 it is the connecting address, and `X-Forwarded-For` is ignored.
 
+`X-Forwarded-For` is read only from a connection that comes from our own network
+(`TRUSTED_PROXY_NETWORKS`, by default loopback and the private ranges): an app server that is
+reachable from the internet by mistake then still counts the connecting address, and a client
+cannot make up its own address by sending the header straight to it.
+
 django-axes uses this (`AXES_CLIENT_IP_CALLABLE`) for its lockouts, so behind the proxy
 five wrong passwords lock that client, not the proxy's address and with it everyone.
 """
@@ -24,10 +29,21 @@ def _address(value: str) -> str | None:
         return None
 
 
+def from_our_proxy(remote: str | None) -> bool:
+    try:
+        address = ipaddress.ip_address(remote or "")
+    except ValueError:
+        return False
+    return any(
+        address in ipaddress.ip_network(network, strict=False)
+        for network in settings.TRUSTED_PROXY_NETWORKS
+    )
+
+
 def client_ip(request) -> str | None:
     remote = request.META.get("REMOTE_ADDR")
     proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
+    if proxies <= 0 or not from_our_proxy(remote):
         return remote
     header = request.META.get("HTTP_X_FORWARDED_FOR", "")
     forwarded = [part.strip() for part in header.split(",") if part.strip()]

@@ -186,6 +186,12 @@ TRUSTED_PROXY_COUNT = env_int(
     "TRUSTED_PROXY_COUNT",
     env_int("PROXY_COUNT", 1) if env_bool("BEHIND_PROXY", not DEBUG) else 0,
 )
+# X-Forwarded-For is believed only on connections from these networks (the proxies' own):
+# a client that reaches an app server directly from outside cannot make up its address.
+TRUSTED_PROXY_NETWORKS = env_list(
+    "TRUSTED_PROXY_NETWORKS",
+    "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+)
 AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 
 # Two-factor login (TOTP app + backup codes) for committee staff and administrators.

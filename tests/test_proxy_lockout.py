@@ -92,6 +92,24 @@ def test_client_ip(settings, count, forwarded_for, expected):
     assert client_ip(RequestFactory().get("/", **meta)) == expected
 
 
+@pytest.mark.parametrize("remote", ["203.0.113.9", "2001:db8::9", "not-an-address"])
+def test_forwarded_for_from_outside_our_network_is_not_believed(settings, remote):
+    """An app server reached directly from the internet (not through our proxy): the header
+    is the client's own words, and the connecting address is the client."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=COLLEAGUE)
+    assert client_ip(request) == remote
+
+
+def test_a_client_outside_our_network_cannot_dodge_the_lockout(staff, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for attempt in range(4):
+        direct = Client(REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}")
+        assert log_in(direct, staff.username, "x").status_code == 200
+    direct = Client(REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR="192.0.2.99")
+    assert log_in(direct, staff.username, "x").status_code == 429
+
+
 def test_axes_asks_the_portal_for_the_client_address(settings):
     from axes.helpers import get_client_ip_address
 
