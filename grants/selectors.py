@@ -18,6 +18,7 @@ from .models import (
     RequestedAmount,
     ReservedLine,
     SpentAmount,
+    StatusChange,
 )
 from .models.applications import FUNDED_STATUSES
 
@@ -235,3 +236,19 @@ def funding_chain(application: Application, *, among=None) -> list[Application]:
         chain.extend(generation)
         frontier = [a.pk for a in generation]
     return sorted(chain, key=lambda a: a.pool.year, reverse=True)
+
+
+# Steps taken among committee staff: what they wrote there (the secretariat's assessment to
+# the committee, why a review was reopened) is not the applicant's to read (found by an
+# attacker: the recommendation's text showed in the caseworker's history).
+STAFF_INTERNAL_STEPS = frozenset({ApplicationStatus.IN_REVIEW, ApplicationStatus.RECOMMENDED})
+
+
+def applicant_history(application: Application) -> list[StatusChange]:
+    """The application's status changes as its applicant sees them: every step, with the
+    comments meant for them (returned, withdrawn, decided …), not staff's internal ones."""
+    changes = list(application.status_changes.select_related("actor"))
+    for change in changes:
+        if change.to_status in STAFF_INTERNAL_STEPS:
+            change.comment = ""
+    return changes

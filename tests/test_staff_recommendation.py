@@ -54,6 +54,29 @@ def test_recommending_sets_the_status_and_shows_the_recommendation(staff_client,
     assert "Indsatsen rammer målgruppen godt." in html
 
 
+def test_the_applicant_never_reads_staff_internal_comments(
+    staff_client, application, caseworker, staff_user
+):
+    """The secretariat's assessment to the committee (and why a review was reopened) stays
+    with staff: the applicant's history shows the step, not the text."""
+    from django.test import Client
+
+    from grants.services.review import do_reopen_review
+
+    application.created_by = caseworker
+    application.save()
+    recommend(staff_client, application, summary="Svag ledelse; 80.000 er nok.", amount_2026="1")
+    do_reopen_review(application_id=application.pk, actor=staff_user)
+    applicant = Client()
+    applicant.force_login(caseworker)
+    page = applicant.get(reverse("mine:detail", args=[application.pk])).content.decode()
+    history = page.split('id="history-heading"', 1)[1]
+    assert "Indstillet" in history
+    assert "Svag ledelse" not in page
+    staff_page = staff_client.get(reverse("sekretariat:application", args=[application.pk]))
+    assert "Svag ledelse; 80.000 er nok." in staff_page.content.decode()
+
+
 def test_the_form_is_prefilled_with_the_reviewers_average_proposal(
     staff_client, staff_user, application, municipality
 ):

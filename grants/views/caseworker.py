@@ -31,7 +31,7 @@ from grants.models import (
     StatusChange,
 )
 from grants.rules import may
-from grants.selectors import funding_chain
+from grants.selectors import applicant_history, funding_chain
 from grants.services.attachments import do_add_attachment, do_remove_attachment
 from grants.services.drafts import do_delete_draft, do_save_draft
 from grants.services.errors import DomainError, EditConflict
@@ -361,7 +361,7 @@ class ApplicationDetailView(ApplicationMixin, DetailView):
     def get_context_data(self, **kwargs):
         application = self.object
         return super().get_context_data(
-            history=application.status_changes.select_related("actor"),
+            history=applicant_history(application),
             requested=application.requested_amounts.all(),
             contacts=application.contacts.all(),
             criteria=application.success_criteria.all(),
