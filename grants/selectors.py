@@ -127,11 +127,12 @@ def pool_spent(pool: Pool) -> Decimal:
 
 
 def pool_spending(pool: Pool) -> PoolSpending:
-    """Money reported as spent in the pool's year, by the newest accepted report of each
-    project. Accepted reports only: a submitted one may still be returned. Spending above a
-    project's grant for the year (allocation plus carry-over into the year) is counted
-    apart: it did not come out of the pool (`grants.services.spending`)."""
-    from .services.spending import granted_by_year
+    """Money reported as spent in the pool's year, by each project's settled report (its
+    final report, else its newest accepted one: `settled_first`). Accepted reports only: a
+    submitted one may still be returned. Spending above a project's allowance for the year
+    (allocation plus carry-over into it, minus carry-over out of it) is counted apart: it did
+    not come out of the pool (`grants.services.spending`)."""
+    from .services.spending import granted_by_year, settled_first
 
     rows = (
         SpentAmount.objects.filter(
@@ -139,7 +140,7 @@ def pool_spending(pool: Pool) -> PoolSpending:
             report__status=ReportStatus.ACCEPTED,
             report__application__allocations__pool=pool,
         )
-        .order_by("report__application_id", "-report__accepted_at")
+        .order_by("report__application_id", *settled_first())
         .values_list("report__application_id", "amount")
     )
     newest = {}

@@ -259,6 +259,44 @@ def test_unspent_money_moves_to_next_years_pool_as_carry_over(staff_client, pool
     assert CarryOver.objects.get().amount == Decimal("30000")
 
 
+def test_money_carried_on_cannot_be_reported_spent_or_carried_on_again(staff_client, pools, fund):
+    """Attack round 6: 40.000 kr. carried on from a 100.000 kr. grant, then a new final report
+    said the whole 100.000 kr. was spent in the first year (unflagged), and a status report
+    accepted after it lowered the spending so that more could be carried on."""
+    _pool_2026, pool_2027 = pools
+    application = fund({2026: "100000"})
+    accept = {"accept": ""}
+    first = submitted_report(application, spent={2026: "60000"}, kind=ReportKind.FINAL)
+    staff_client.post(reverse("sekretariat:report", args=[first.pk]), accept, follow=True)
+    assert messages_of(carry_over(staff_client, application, "40.000")) == [
+        "Restmidlerne er overført til næste år."
+    ]
+
+    # The whole grant reported spent in 2026 after 40.000 kr. moved on: that is overspending.
+    second = submitted_report(application, spent={2026: "100000"}, kind=ReportKind.FINAL)
+    page = staff_client.post(reverse("sekretariat:report", args=[second.pk]), accept, follow=True)
+    assert "brugt 100.000 kr. af 60.000 kr." in page.content.decode()
+    second.refresh_from_db()
+    assert second.status == ReportStatus.SUBMITTED  # not accepted without acknowledging it
+    staff_client.post(
+        reverse("sekretariat:report", args=[second.pk]),
+        {**accept, "acknowledge_overspend": "on"},
+        follow=True,
+    )
+    second.refresh_from_db()
+    assert second.status == ReportStatus.ACCEPTED
+    balance = balance_of(staff_client, _pool_2026)
+    assert balance["Brugt ud over bevillingerne (ikke af puljen)"] == "40.000 kr."
+
+    # A status or evaluation report accepted later does not reopen the year's accounts.
+    for kind in (ReportKind.STATUS, ReportKind.EVALUATION):
+        later = submitted_report(application, spent={2026: "1"}, kind=kind)
+        staff_client.post(reverse("sekretariat:report", args=[later.pk]), accept, follow=True)
+        response = carry_over(staff_client, application, "10.000")
+        assert messages_of(response) == ["Der er kun -40.000 kr. ubrugt fra 2026."], kind
+    assert CarryOver.objects.get().amount == Decimal("40000")
+
+
 def test_closing_needs_every_report_accepted(staff_client, fund):
     application = fund({2026: "60000"})  # under the threshold: an evaluation is due
     evaluation = Report.objects.get(application=application)

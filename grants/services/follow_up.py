@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,12 @@ from portal.models import User
 from portal.money import ZERO, format_kroner, to_money
 
 from .errors import DomainError
-from .spending import check_overspend_acknowledged, check_unspent, granted_by_year
+from .spending import (
+    check_overspend_acknowledged,
+    check_unspent,
+    granted_by_year,
+    settled_first,
+)
 from .workflow import change_status, lock_application
 
 
@@ -191,12 +195,12 @@ def do_return_report(*, report_id: int, actor: User, comment: str) -> Report:
 
 
 def spent_in(application: Application, year: int) -> Decimal | None:
-    """Spent in a year according to the newest accepted report that states it."""
+    """Spent in a year according to the settled report that states it (`settled_first`)."""
     row = (
         SpentAmount.objects.filter(
             report__application=application, report__status=ReportStatus.ACCEPTED, year=year
         )
-        .order_by("-report__accepted_at")
+        .order_by(*settled_first())
         .first()
     )
     return row.amount if row else None
@@ -228,13 +232,9 @@ def do_carry_over(
                 )
                 % {"year": from_year}
             )
-        already = (
-            application.carry_overs.filter(from_pool=allocation.pool).aggregate(
-                total=Sum("amount")
-            )["total"]
-            or ZERO
-        )
-        unspent = allocation.amount - spent - already
+        # What the year may spend (its allocation, plus carry-over into it, minus what was
+        # already moved on) less what it spent.
+        unspent = granted_by_year([application.pk])[application.pk][from_year] - spent
         if amount > unspent:
             raise DomainError(
                 _("Der er kun %(unspent)s ubrugt fra %(year)s.")

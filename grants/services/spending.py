@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Case, F, Sum, Value, When
 from django.utils.translation import gettext as _
 
-from grants.models import Allocation, CarryOver, SpentAmount
+from grants.models import Allocation, CarryOver, ReportKind, SpentAmount
 from portal.money import ZERO, format_kroner
 
 from .errors import DomainError
@@ -40,7 +40,10 @@ class Overspend:
 
 
 def granted_by_year(application_ids: Iterable[int]) -> dict[int, dict[int, Decimal]]:
-    """application id → year → allocation for the year plus carry-over moved into it."""
+    """application id → year → what the project may spend in the year: the allocation plus
+    carry-over moved into it, minus carry-over moved out of it (money moved on cannot also be
+    spent in its first year: an attack carried 40.000 kr. on, then reported the whole grant
+    as spent in the first year, unflagged)."""
     granted: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     ids = list(application_ids)
     allocations = (
@@ -57,7 +60,25 @@ def granted_by_year(application_ids: Iterable[int]) -> dict[int, dict[int, Decim
     )
     for row in carry_overs:
         granted[row["application_id"]][row["to_pool__year"]] += row["total"]
+    moved_out = (
+        CarryOver.objects.filter(application_id__in=ids, amount__isnull=False)
+        .values("application_id", "from_pool__year")
+        .annotate(total=Sum("amount"))
+    )
+    for row in moved_out:
+        granted[row["application_id"]][row["from_pool__year"]] -= row["total"]
     return granted
+
+
+def settled_first():
+    """How reported spending is read: accepted reports only, a final report (slutrapport)
+    before status and evaluation reports, then the newest. A status or evaluation report
+    accepted after the final one does not reopen the accounts (an attack lowered a year's
+    spending that way and carried the difference on a second time)."""
+    return (
+        Case(When(report__kind=ReportKind.FINAL, then=Value(0)), default=Value(1)),
+        F("report__accepted_at").desc(),
+    )
 
 
 def overspending(
