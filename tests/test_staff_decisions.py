@@ -224,6 +224,10 @@ def test_a_second_decision_is_refused(
     assert Decision.objects.get().outcome == "approved"
     assert Allocation.objects.count() == 1
     assert mailoutbox == []
+    # It says what was decided, by whom and when (a colleague in another tab decided).
+    shown = response.content.decode()
+    assert "Ansøgningen er allerede afgjort: »Bevilget« (50.000 kr.), registreret af" in shown
+    assert "Din afgørelse er ikke gemt." in shown
 
 
 def test_a_refused_decision_marks_the_field_it_is_about(

@@ -176,10 +176,31 @@ def record_decision(
     return decision
 
 
+def already_decided(decision: Decision) -> DomainError:
+    """The refusal when a second decision is tried (two tabs, two colleagues): what was
+    decided, by whom and when, so the second person need not guess."""
+    granted = sum((a.amount for a in decision.allocations.all()), ZERO)
+    return DomainError(
+        _(
+            "Ansøgningen er allerede afgjort: »%(outcome)s«%(amount)s, registreret af %(who)s "
+            "den %(when)s. Din afgørelse er ikke gemt."
+        )
+        % {
+            "outcome": decision.get_outcome_display(),
+            "amount": f" ({format_kroner(granted)})" if granted else "",
+            "who": decision.decided_by.get_full_name() if decision.decided_by else _("systemet"),
+            "when": date_format(timezone.localtime(decision.recorded_at), "DATETIME_FORMAT"),
+        }
+    )
+
+
 def do_record_decision(*, application_id: int, outcome: str, actor, **details) -> Decision:
     """Record the committee's (or the delegated staff's) decision and move the status."""
     with transaction.atomic():
         application = lock_application(application_id)
+        decided = Decision.objects.filter(application=application).first()
+        if decided is not None:
+            raise already_decided(decided)
         to_status = (
             ApplicationStatus.APPROVED
             if outcome == DecisionOutcome.APPROVED
