@@ -251,6 +251,13 @@ class CriterionForm(LimitedTextMixin, forms.ModelForm):
         for field in self.fields.values():
             field.required = False
 
+    def clean(self):
+        data = super().clean()
+        error = SuccessCriterion.value_error(data.get("target_value"), data.get("unit") or "")
+        if error:
+            self.add_error("target_value", error)
+        return data
+
 
 class ContactRows(forms.BaseInlineFormSet):
     default_error_messages = {

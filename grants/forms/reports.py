@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Report
+from grants.models import Report, SuccessCriterion
 from grants.services.errors import DomainError
 from grants.services.reports import ReportContent
 from grants.services.spending import check_spending_explained, check_unspent
@@ -91,6 +91,11 @@ class ReportForm(LimitedTextMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        for criterion in self.criteria:
+            name = f"achieved_{criterion.pk}"
+            error = SuccessCriterion.value_error(data.get(name), criterion.unit)
+            if error:
+                self.add_error(name, error)
         spent = {year: data.get(f"spent_{year}") for year in self.years}
         try:
             check_spending_explained(

@@ -277,6 +277,22 @@ class SuccessCriterion(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    @staticmethod
+    def value_error(value, unit: str) -> str | None:
+        """Why `value` cannot be a target or a result in `unit`, or None. A share in per cent
+        lies between 0 and 100 (fresh eyes: a result of 1.000 % against a 40 % target was
+        accepted and shown to the committee unquestioned)."""
+        if value is None:
+            return None
+        if value < 0:
+            return _("Tallet kan ikke være negativt.")
+        if unit.strip().lower().rstrip(".") in PERCENT_UNITS and value > 100:
+            return _("En procentdel kan højst være 100 %.")
+        return None
+
+
+PERCENT_UNITS = frozenset({"%", "pct", "procent", "per cent", "percent"})
+
 
 class StatusNote(models.TextChoices):
     """What the system says about a change, stored as a code and shown in the reader's

@@ -222,6 +222,10 @@ def _apply_content(application: Application, content: DraftContent) -> None:
                 application=application, year=year, defaults={"amount": amount}
             )
     RequestedAmount.objects.filter(application=application).exclude(year__in=years).delete()
+    for row in content.criteria:
+        error = SuccessCriterion.value_error(row.get("target_value"), row.get("unit") or "")
+        if error:
+            raise DomainError(error)
     application.saved_row_ids = {
         **_sync_children(ContactPerson, application, content.contacts, CONTACT_FIELDS),
         **_sync_children(SuccessCriterion, application, content.criteria, CRITERION_FIELDS),

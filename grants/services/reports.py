@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grants.models import CriterionResult, Report, ReportStatus, SpentAmount
+from grants.models import CriterionResult, Report, ReportStatus, SpentAmount, SuccessCriterion
 from grants.rules import check
 from portal.models import User
 
@@ -60,10 +60,13 @@ def do_save_report(
         report.unspent_amount = content.unspent_amount
         report.version += 1
         report.save()
-        criteria = set(report.application.success_criteria.values_list("pk", flat=True))
+        criteria = dict(report.application.success_criteria.values_list("pk", "unit"))
         for criterion_id, (value, comment) in content.results.items():
             if criterion_id not in criteria:
                 raise DomainError(_("Succeskriteriet hører ikke til denne indsats."))
+            error = SuccessCriterion.value_error(value, criteria[criterion_id])
+            if error:
+                raise DomainError(error, field=f"achieved_{criterion_id}")
             if value is None and not comment:
                 # Nothing typed: no row (saving an untouched form stores nothing new).
                 CriterionResult.objects.filter(report=report, criterion_id=criterion_id).delete()
