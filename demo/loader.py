@@ -112,6 +112,8 @@ def _load_policy(municipality: Municipality, data: dict) -> Policy:
         purpose=data.get("purpose") or "",
         url=data.get("url") or "",
         source=data.get("source") or "",
+        # The årshjul: "1. kvartal: årlig opdatering af integrationsbarometeret".
+        barometer_update_month=data.get("barometer_update_month"),
     )
     for order, principle in enumerate(data.get("principles", []), start=1):
         Principle.objects.create(

@@ -4,6 +4,7 @@ Pools open, close for applications and go to the committee; the committee's deci
 their meeting dates; funded projects' reports fall due. `events()` gives them in date order
 for the staff page and for the calendar feed (grants.views.yearly)."""
 
+import calendar
 import datetime
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Decision, Pool, Report, ReportStatus
+from policies.models import Policy
 
 KINDS = {
     "pool_opens": _("Puljen åbner"),
@@ -20,6 +22,7 @@ KINDS = {
     "committee_meeting": _("Udvalgsmøde"),
     "decisions": _("Afgørelser"),
     "report_due": _("Afrapportering"),
+    "barometer": _("Barometeret opdateres"),
 }
 
 
@@ -94,6 +97,23 @@ def events(municipality_id: int, start: datetime.date, end: datetime.date) -> li
                 path=reverse("sekretariat:report", args=[report.pk]),
             )
         )
+    policies = Policy.objects.filter(
+        municipality_id=municipality_id, barometer_update_month__isnull=False
+    ).select_related("municipality")
+    for policy in policies:
+        for year in range(start.year, end.year + 1):
+            if not policy.period_start <= year <= policy.period_end + 1:
+                continue  # the barometer of a policy's last year is published the next
+            month = policy.barometer_update_month
+            found.append(
+                Event(
+                    uid=f"policy-{policy.pk}-barometer-{year}",
+                    kind="barometer",
+                    day=datetime.date(year, month, calendar.monthrange(year, month)[1]),
+                    title=str(_("Senest: %(policy)s") % {"policy": policy.title}),
+                    path=reverse("barometer:policy", args=[policy.municipality.slug, policy.slug]),
+                )
+            )
     found = [event for event in found if start <= event.day < end]
     return sorted(found, key=lambda e: (e.day, e.at.time() if e.at else datetime.time.min, e.uid))
 

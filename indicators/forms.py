@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from policies.models import Goal, Target
+from policies.models import Goal, Policy, Target
 from portal.forms import DanishDecimalField, LimitedTextMixin
 from portal.models import Committee
 
@@ -87,3 +87,18 @@ class ImportForm(forms.Form):
         label=_("CSV-fil med målinger"),
         help_text=_("Semikolon- eller kommasepareret, UTF-8. Se formatet herunder."),
     )
+
+
+class BarometerUpdateForm(forms.ModelForm):
+    """Which month the policy's barometer is updated each year ("—" for none)."""
+
+    class Meta:
+        model = Policy
+        fields = ["barometer_update_month"]
+        labels = {"barometer_update_month": _("Barometeret opdateres hvert år senest i")}
+        widgets = {"barometer_update_month": forms.Select(attrs={"class": "form-select"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["barometer_update_month"]
+        field.choices = [("", _("Ingen fast måned")), *list(field.choices)[1:]]

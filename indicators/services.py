@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from grants.services.errors import DomainError, EditConflict
+from policies.models import Policy
 
 from .models import Indicator, Measurement
 
@@ -66,3 +67,18 @@ def do_delete_measurement(*, measurement_id: int, actor, municipality_id: int) -
             raise DomainError(_("Indikatoren hører ikke til din kommune."))
         measurement._history_user = actor
         measurement.delete()
+
+
+def do_set_barometer_update_month(*, policy_id: int, actor, month: int | None) -> Policy:
+    """Committee staff set in which month their policy's barometer is updated each year
+    (shown on the yearly cycle and in the calendar feed); recorded with the actor."""
+    if month is not None and not 1 <= month <= 12:
+        raise DomainError(_("Vælg en måned."))
+    with transaction.atomic():
+        policy = Policy.objects.select_for_update().filter(pk=policy_id).first()
+        if policy is None or policy.municipality_id != actor.municipality_id:
+            raise DomainError(_("Politikken hører ikke til din kommune."))
+        policy.barometer_update_month = month
+        policy._history_user = actor
+        policy.save(update_fields=["barometer_update_month"])
+        return policy

@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +28,15 @@ class Policy(models.Model):
     purpose = models.TextField(_("formål"), blank=True)
     url = models.URLField(_("link til politikken"), blank=True)
     source = models.CharField(_("kilde"), max_length=200, blank=True)
+    # The barometer's yearly update (Copenhagen's årshjul: "1. kvartal"), the last day of this
+    # month on the staff's yearly cycle and in their calendar feed (grants.yearly).
+    barometer_update_month = models.PositiveSmallIntegerField(
+        _("barometeret opdateres senest i"),
+        null=True,
+        blank=True,
+        choices=list(MONTHS.items()),
+    )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("integrationspolitik")

@@ -147,3 +147,47 @@ def test_a_wrong_language_is_refused_and_nothing_saved(client, caseworker):
     assert response.status_code == 200
     assert "Marker en gyldig valgmulighed" in response.content.decode()
     assert not Preferences.objects.filter(user=caseworker).exists()
+
+
+def test_staff_set_the_barometers_month_and_it_reaches_the_page_and_the_feed(
+    client, staff_client, staff_user, policy
+):
+    """Copenhagen's årshjul: the barometer is updated yearly (1st quarter). Staff set the
+    month on the indicator page (the form as rendered), and the yearly cycle and the feed
+    show the month's last day."""
+    year = timezone.localdate().year
+    policy.period_start, policy.period_end = year - 1, year + 2
+    policy.save()
+    page = staff_client.get(reverse("indikatorer:list")).content.decode()
+    assert "Ingen fast måned" in page
+    action = reverse("indikatorer:barometer-update", args=[policy.pk])
+    [form] = [f for f in parse_forms(page) if f.action == action]
+    data = form.data()
+    data[f"policy{policy.pk}-barometer_update_month"] = "3"
+    staff_client.post(action, data)
+    policy.refresh_from_db()
+    assert policy.barometer_update_month == 3
+    assert policy.history.first().history_user == staff_user
+
+    page = staff_client.get(reverse("sekretariat:calendar")).content.decode()
+    assert "31. marts" in page and "Barometeret opdateres" in page
+    address = subscribe(staff_client)
+    client.logout()
+    calendar = icalendar.Calendar.from_ical(client.get(address[len("http://testserver") :]).content)
+    days = {
+        e.decoded("dtstart") for e in calendar.walk("VEVENT") if "Barometeret" in str(e["summary"])
+    }
+    assert datetime.date(year, 3, 31) in days  # the feed runs from last year to two ahead
+    assert datetime.date(year + 1, 3, 31) in days
+
+
+def test_another_municipalitys_policy_cannot_be_set(client, policy):
+    other = Municipality.objects.create(name="Andeby Kommune", slug="andeby", code="997")
+    stranger = User.objects.create_user(
+        username="andeby", role=Role.COMMITTEE_STAFF, municipality=other
+    )
+    client.force_login(stranger)
+    url = reverse("indikatorer:barometer-update", args=[policy.pk])
+    assert client.post(url, {f"policy{policy.pk}-barometer_update_month": "3"}).status_code == 404
+    policy.refresh_from_db()
+    assert policy.barometer_update_month is None

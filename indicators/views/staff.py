@@ -9,13 +9,19 @@ from django.views.generic.base import ContextMixin, TemplateResponseMixin
 
 from grants.access import StaffRequiredMixin
 from grants.services.errors import DomainError, EditConflict
+from policies.models import Policy
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 
-from ..forms import ImportForm, IndicatorForm, MeasurementForm
+from ..forms import BarometerUpdateForm, ImportForm, IndicatorForm, MeasurementForm
 from ..imports import COLUMNS, do_import_measurements
 from ..models import Indicator
 from ..selectors import assessed, with_measurements
-from ..services import do_add_measurement, do_delete_measurement, do_save_indicator
+from ..services import (
+    do_add_measurement,
+    do_delete_measurement,
+    do_save_indicator,
+    do_set_barometer_update_month,
+)
 
 
 def staff_indicators(user):
@@ -29,7 +35,39 @@ class IndicatorListView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         indicators = with_measurements(staff_indicators(self.request.user)).order_by("order", "pk")
-        return super().get_context_data(items=assessed(indicators), **kwargs)
+        policies = Policy.objects.filter(municipality_id=self.request.user.municipality_id)
+        return super().get_context_data(
+            items=assessed(indicators),
+            policy_forms=[
+                (policy, BarometerUpdateForm(prefix=f"policy{policy.pk}", instance=policy))
+                for policy in policies.order_by("-period_start")
+            ],
+            **kwargs,
+        )
+
+
+class BarometerUpdateView(StaffRequiredMixin, View):
+    """When the policy's barometer is updated each year (the yearly cycle shows it)."""
+
+    def post(self, request, pk: int):
+        policy = get_object_or_404(
+            Policy.objects.filter(municipality_id=request.user.municipality_id), pk=pk
+        )
+        form = BarometerUpdateForm(request.POST, prefix=f"policy{policy.pk}", instance=policy)
+        if not form.is_valid():
+            messages.error(request, _("Vælg en måned."))
+            return redirect("indikatorer:list")
+        try:
+            do_set_barometer_update_month(
+                policy_id=policy.pk,
+                actor=request.user,
+                month=form.cleaned_data["barometer_update_month"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Barometerets opdatering står nu i årshjulet."))
+        return redirect("indikatorer:list")
 
 
 class IndicatorPageMixin(StaffRequiredMixin, TemplateResponseMixin, ContextMixin):
