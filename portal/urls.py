@@ -30,7 +30,7 @@ urlpatterns = [
     # cached public pages, whose form cannot carry a per-visitor token.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # Before the admin's own URLs: its login is the portal's (password, second factor, SSO).
-    path("admin/login/", account.admin_login),
+    path("admin/login/", account.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path(
         "robots.txt",

@@ -195,3 +195,13 @@ def test_an_empty_year_is_a_bad_request(client, demo):
     assert client.get("/api/v1/puljer/?aar=").status_code == 400
     assert client.get("/api/v1/puljer/?aar=2021").status_code == 200
     assert client.get("/api/v1/puljer/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["projekter/abc/", "projekter/V%0A%F0%B1%AC%9B/", "x%0Ay"])
+def test_an_unknown_api_address_answers_json_also_with_a_line_break_in_it(client, path):
+    """schemathesis found an HTML 404 (an undocumented content type) for a path with a line
+    break: the API's catch-all did not match it."""
+    response = client.get(f"/api/v1/{path}")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")

@@ -199,6 +199,7 @@ def objects(demo, settings, tmp_path):
         "aar": pool.year,
         "slug": pool.policy.slug,
         "politikker": pool.policy_id,
+        "politik": pool.policy_id,
         "indikatorer": indicator.pk,
         "rest": "findes-ikke/",
     }

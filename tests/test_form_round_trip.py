@@ -254,6 +254,7 @@ NO_FORM_PAGE = {
     "sso-callback": "no form: the identity provider's answer (test_sign_in_browser)",
     "sekretariat:calendar-renew": "POST only: the button on sekretariat:calendar",
     "indikatorer:measurement-delete": "POST only: the delete buttons on indikatorer:edit",
+    "indikatorer:barometer-update": "POST only: the month forms on indikatorer:list",
 }
 
 # Form actions whose form shows stored data: posting it unchanged changes nothing.
@@ -292,6 +293,7 @@ ACT_ACTIONS = {
     "indikatorer:import": "imports a CSV file (a file is required)",
     "indikatorer:measurement-add": "adds a measurement (year and value are required)",
     "indikatorer:measurement-delete": "deletes a measurement",
+    "indikatorer:barometer-update": "sets the barometer's month (as shown: unchanged)",
     "sekretariat:calendar-renew": "makes a new private calendar address",
 }
 # In every page's header: they store nothing typed, and posting them would log the test out.

@@ -124,6 +124,7 @@ EXPECTED = {
         f"indikatorer:{n}": (STAFF_ONLY_POST, STAFF_POST)
         for n in ("measurement-add", "measurement-delete")
     },
+    "indikatorer:barometer-update": (STAFF_ONLY_POST, STAFF_POST),
 }
 
 # (url name pattern, kwarg) → which object's id; the first match wins.
@@ -143,6 +144,7 @@ OBJECT_FOR = [
     ("dokumenter:action-plan*", "pk", "action_plan"),
     ("dokumenter:*", "pk", "pool"),
     ("indikatorer:*", "measurement_pk", "measurement"),
+    ("indikatorer:barometer-update", "pk", "policy"),
     ("*:indicator*", "pk", "indicator"),
     ("indikatorer:*", "pk", "indicator"),
     ("public:project", "pk", "funded"),
@@ -160,7 +162,7 @@ OBJECT_FOR = [
 KEY_MODEL = {"draft": Application, "submitted": Application, "open_pool": Pool, "pool": Pool}
 KEY_MODEL |= {"in_review": Application}
 KEY_MODEL |= {"attachment": Attachment, "report": Report, "indicator": Indicator}
-KEY_MODEL |= {"measurement": Measurement, "action_plan": ActionPlan}
+KEY_MODEL |= {"measurement": Measurement, "action_plan": ActionPlan, "policy": Policy}
 
 
 def discover(patterns=None, prefix="", namespace="", kwargs=()):
@@ -423,6 +425,7 @@ CONTROLS = [
     ("dokumenter:action-plan", "staff_frb"),
     ("indikatorer:measurement-add", "staff_frb"),
     ("indikatorer:measurement-delete", "staff_frb"),
+    ("indikatorer:barometer-update", "staff_frb"),
 ]
 
 

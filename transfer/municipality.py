@@ -78,6 +78,7 @@ SCOPED_MODELS = [
     ("grants.HistoricalCarryOver", "application__municipality"),
     ("grants.HistoricalReport", "application__municipality"),
     ("policies.HistoricalActionPlan", "policy__municipality"),
+    ("policies.HistoricalPolicy", "municipality"),
     ("indicators.HistoricalMeasurement", "indicator__municipality"),
 ]
 
