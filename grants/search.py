@@ -4,10 +4,11 @@ PostgreSQL: the text search configuration `danish_unaccent` (migration 0011): ac
 ("sprogcafe" finds "Sprogcafé") and Danish stemming ("kvinder" finds "kvinde"). The search
 document is stored per application (`search_document`, kept current by a trigger, migrations
 0006 and 0011) with a GIN index; the title weighs most in the ranking. Every word of the query
-matches as a word beginning ("sprog" finds "sprogcafé" and "sprogundervisning"), and as a part
-of the compound words funded projects use (grants_searchword, a trigram index: "undervisning"
-finds "sprogundervisning"). All words must match. When nothing matches, `suggest` offers the
-nearest words funded projects use ("Mente du »sprog«?"), checked by the view to find something.
+matches as a word beginning ("sprog" finds "sprogcafé" and "sprogundervisning"), and as the
+last part of the compound words funded projects use (grants_searchword, a trigram index:
+"undervisning" finds "sprogundervisning"). All words must match. When nothing matches,
+`suggest` offers the nearest words funded projects use ("Mente du »sprog«?"), checked by the
+view to find something.
 
 SQLite (development): every word must occur in one of the fields, case- and accent-folded in
 Python (`fold`); no suggestions.
@@ -91,7 +92,10 @@ class Search:
 
 
 # One query per search: each word's stem as a word beginning, or'ed with the compound words
-# that contain it, all normalised by danish_unaccent (stop words come back empty).
+# that end in it (Danish compounds end in their head: "sprogundervisning" is a kind of
+# "undervisning"), give or take an inflection ("sprogcafeen"), all normalised by
+# danish_unaccent (stop words come back empty). Not any word that merely contains it:
+# "integrationsprogrammet" is no "sprog".
 TERM_QUERIES = """
 SELECT (
     to_tsquery('danish_unaccent', u.term || CASE WHEN length(u.term) >= %s THEN ':*' ELSE '' END)
@@ -99,8 +103,7 @@ SELECT (
         SELECT to_tsquery('danish_unaccent', string_agg(parts.plain, ' | '))
         FROM (
             SELECT plain FROM grants_searchword
-            WHERE length(u.term) >= %s AND plain LIKE '%%' || u.term || '%%'
-                AND plain NOT LIKE u.term || '%%'
+            WHERE length(u.term) >= %s AND plain ~ ('.' || u.term || '[[:alpha:]]{0,4}$')
             LIMIT %s
         ) parts
     ), ''::tsquery)
