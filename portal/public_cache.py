@@ -15,9 +15,10 @@ an anonymous public page gets `Cache-Control: public, max-age=PUBLIC_HTTP_MAX_AG
 `ETag` from the data version and the address, `Last-Modified` from when the data last changed,
 and `Vary: Cookie` (the language is chosen by a cookie). A matching `If-None-Match` (or
 `If-Modified-Since`) gets `304 Not Modified` before the page is looked up at all; the 304 has
-no CSP header, so the browser keeps the one whose nonce its stored page carries. Signed-in
-visitors never get these headers (portal.middleware.PrivatePagesMiddleware makes their pages
-`private, no-store`), nor do staff pages, which are not public pages.
+no CSP header, so the browser keeps the one whose nonce its stored page carries. Visitors
+with a session cookie (signed in, or about to be) never get these headers
+(portal.middleware.PrivatePagesMiddleware makes their pages `private, no-store`), nor do
+staff pages, which are not public pages.
 """
 
 import functools
@@ -197,7 +198,9 @@ def public_page(view):
         version, changed = _version_and_changed()
         # Weak: the same page at the same data version, up to its CSP nonce.
         etag = 'W/"{}"'.format(hashlib.sha256(f"{key}:{version}".encode()).hexdigest()[:32])
-        if settings.PUBLIC_HTTP_MAX_AGE <= 0:
+        # Not with a session cookie, as PrivatePagesMiddleware decides: whoever holds one
+        # may be signed in a moment later, and their pages are `private, no-store`.
+        if settings.PUBLIC_HTTP_MAX_AGE <= 0 or settings.SESSION_COOKIE_NAME in request.COOKIES:
             changed = None
         else:
             not_modified = get_conditional_response(request, etag=etag, last_modified=changed)

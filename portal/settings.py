@@ -239,7 +239,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1000 * 1000
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its client object (portal/redis_cache.py).
+            "BACKEND": "portal.redis_cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
