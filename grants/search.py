@@ -95,20 +95,33 @@ class Search:
 # that end in it (Danish compounds end in their head: "sprogundervisning" is a kind of
 # "undervisning"), give or take an inflection ("sprogcafeen"), all normalised by
 # danish_unaccent (stop words come back empty). Not any word that merely contains it:
-# "integrationsprogrammet" is no "sprog".
+# "integrationsprogrammet" is no "sprog". And the shortest words that begin with it: their
+# stems may be shorter than the beginning typed ("sprogl" is the beginning of "sproglig",
+# whose stem is "sprog").
 TERM_QUERIES = """
 SELECT (
-    to_tsquery('danish_unaccent', u.term || CASE WHEN length(u.term) >= %s THEN ':*' ELSE '' END)
+    to_tsquery('danish_unaccent',
+        u.term || CASE WHEN length(u.term) >= %(min_prefix)s THEN ':*' ELSE '' END)
     || coalesce((
         SELECT to_tsquery('danish_unaccent', string_agg(parts.plain, ' | '))
         FROM (
             SELECT plain FROM grants_searchword
-            WHERE length(u.term) >= %s AND plain ~ ('.' || u.term || '[[:alpha:]]{0,4}$')
-            LIMIT %s
+            WHERE length(u.term) >= %(min_part)s
+                AND plain ~ ('.' || u.term || '[[:alpha:]]{0,4}$')
+            LIMIT %(max_parts)s
         ) parts
     ), ''::tsquery)
+    || coalesce((
+        SELECT to_tsquery('danish_unaccent', string_agg(longer.plain, ' | '))
+        FROM (
+            SELECT plain FROM grants_searchword
+            WHERE length(u.term) >= %(min_prefix)s AND plain LIKE u.term || '%%'
+            ORDER BY length(plain), plain
+            LIMIT %(max_parts)s
+        ) longer
+    ), ''::tsquery)
 )::text
-FROM unnest(%s::text[]) WITH ORDINALITY AS u(term, i)
+FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS u(term, i)
 ORDER BY u.i
 """
 
@@ -121,7 +134,15 @@ def prepare(text: str) -> Search:
     if not terms:
         return Search(text, terms, tsquery="")
     with connection.cursor() as cursor:
-        cursor.execute(TERM_QUERIES, [MIN_PREFIX, MIN_PART, MAX_PARTS, list(terms)])
+        cursor.execute(
+            TERM_QUERIES,
+            {
+                "min_prefix": MIN_PREFIX,
+                "min_part": MIN_PART,
+                "max_parts": MAX_PARTS,
+                "terms": list(terms),
+            },
+        )
         queries = [row[0] for row in cursor.fetchall() if row[0]]
     stems = {stem.replace("''", "'") for query in queries for stem in LEXEME.findall(query)}
     return Search(

@@ -43,6 +43,8 @@ def suggestion(response) -> str | None:
         ("SPROGCAFÉ", {CAFE}),
         ("foraeldre", {CAFE}),  # æ as ae, as on a keyboard without it
         ("sprog", {CAFE, UNDERVISNING}),  # a word beginning: both compound words
+        ("sprogunder", {UNDERVISNING}),
+        ("skolebør", {CAFE}),  # the beginning of "skolebørn", with its ø
         ("undervisning", {UNDERVISNING}),  # the last part of a compound word
         ("cafe nyankomne", {CAFE}),  # every word must match
         ("cafe cykel", set()),
