@@ -94,12 +94,12 @@ class Search:
 # One query per search: each word's stem as a word beginning, or'ed with the compound words
 # that end in it (Danish compounds end in their head: "sprogundervisning" is a kind of
 # "undervisning"), give or take an inflection ("sprogcafeen"), all normalised by
-# danish_unaccent (stop words come back empty). Not any word that merely contains it:
-# "integrationsprogrammet" is no "sprog". And the shortest words that begin with it: their
-# stems may be shorter than the beginning typed ("sprogl" is the beginning of "sproglig",
-# whose stem is "sprog").
+# danish_unaccent. Not any word that merely contains it: "integrationsprogrammet" is no
+# "sprog". And the shortest words that begin with it: their stems may be shorter than the
+# beginning typed ("sprogl" is the beginning of "sproglig", whose stem is "sprog"). A stop
+# word ("for", "og") is left out, beginnings and all.
 TERM_QUERIES = """
-SELECT (
+SELECT CASE WHEN numnode(to_tsquery('danish_unaccent', u.term)) = 0 THEN '' ELSE (
     to_tsquery('danish_unaccent',
         u.term || CASE WHEN length(u.term) >= %(min_prefix)s THEN ':*' ELSE '' END)
     || coalesce((
@@ -120,7 +120,7 @@ SELECT (
             LIMIT %(max_parts)s
         ) longer
     ), ''::tsquery)
-)::text
+)::text END
 FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS u(term, i)
 ORDER BY u.i
 """
