@@ -103,6 +103,12 @@ def pages() -> list[dict]:
         ("bare view (reference)", "/bench/bare/", None),
         ("catalogue", "/projekter/", None),
         ("catalogue search ?q=sprog", "/projekter/?q=sprog", None),
+        # A search that forgives (grants.search): a rare word, a word beginning, a part of a
+        # compound word and a typo (nothing found: the suggestion's results are shown).
+        ("catalogue search rare ?q=cricketklubben", "/projekter/?q=cricketklubben", None),
+        ("catalogue search prefix ?q=brobyg", "/projekter/?q=brobyg", None),
+        ("catalogue search compound part ?q=klubben", "/projekter/?q=klubben", None),
+        ("catalogue search typo ?q=integrasion", "/projekter/?q=integrasion", None),
         ("catalogue filter ?kommune&aar", f"/projekter/?kommune={MUNICIPALITY}&aar={YEAR}", None),
         ("project page", f"/projekter/{project.pk}/", None),
         ("pool page", f"/puljer/{MUNICIPALITY}/{YEAR}/", None),

@@ -12,6 +12,10 @@ SIZES = ("1k", "50k")
 PUBLIC = (
     "catalogue",
     "catalogue search ?q=sprog",
+    "catalogue search rare ?q=cricketklubben",
+    "catalogue search prefix ?q=brobyg",
+    "catalogue search compound part ?q=klubben",
+    "catalogue search typo ?q=integrasion",
     "catalogue filter ?kommune&aar",
     "project page",
     "pool page",

@@ -66,6 +66,11 @@ WORDS = (
     "integration",
     "vejledning",
 )
+# One project per municipality has a rare word in its title, for the benchmark's searches
+# (bench/prepare.py): 2 of 1,000 applications, 100 of 50,000. Not drawn from the random
+# generator, so the other data stay as they were.
+RARE_WORD = "cricketklubben"
+RARE_AT = (7, 2020)
 COMMITTEES = [
     ("AUU", "Arbejdsmarkeds- og Uddannelsesudvalget"),
     ("BUU", "Børne- og Ungdomsudvalget"),
@@ -237,7 +242,8 @@ def _pool_year(
             number=n,
             status=rng.choice(statuses),
             submitted_at=now,
-            title=f"{rng.choice(WORDS).capitalize()} og {rng.choice(WORDS)} {year}-{n}",
+            title=f"{rng.choice(WORDS).capitalize()} og {rng.choice(WORDS)} {year}-{n}"
+            + (f" i {RARE_WORD}" if (n, year) == RARE_AT else ""),
             target_group=sentence(rng, 14),
             challenge=sentence(rng, 30),
             purpose=sentence(rng, 30),

@@ -11,13 +11,14 @@ class GrantsConfig(AppConfig):
     def ready(self):
         from worker.schedule import Job, register
 
-        from . import tasks
+        from . import search, tasks  # noqa: F401 - search registers SQLite's fold function
         from .public_pages import watch_public_rows
 
         watch_public_rows()
         # The pool's year runs by itself (worker.schedule; docs/operations.md).
         register(Job("anonymise-personal-data", tasks.anonymise_personal_data, at=_at(2)))
         register(Job("reminders", tasks.send_reminders, at=_at(7)))
+        register(Job("search-words", tasks.rebuild_search_words, at=_at(3)))
         register(
             Job(
                 "pool-dates",

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver
-from grants.search import search
+from grants.search import Search, prepare, search
 from policies.models import Goal
 from portal.filters import KronerFilter
 from portal.models import Committee, Municipality
@@ -157,8 +157,13 @@ class ProjectFilter(django_filters.FilterSet):
             field.queryset = choices(municipality_id)
             field.help_text = ""
 
+    # The prepared search (grants.search) once the results are asked for: its marks and
+    # suggestion.
+    search: Search | None = None
+
     def filter_search(self, queryset, name, value):
-        return search(queryset, value)
+        self.search = prepare(value)
+        return search(queryset, self.search)
 
     def filter_year(self, queryset, name, value):
         # Id sets, not correlated EXISTS: the database builds each set once (a year's few

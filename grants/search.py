@@ -1,36 +1,280 @@
-"""Full-text search of funded projects.
+"""Full-text search of funded projects: a search that forgives.
 
-PostgreSQL: the Danish text-search configuration, so "kvinder" finds "kvinde". The search
-document is stored per application (`search_document`, kept current by a trigger, migration
-0006) with a GIN index, so a search reads documents instead of computing them; the title
-weighs most in the ranking. SQLite (development): every word must occur in one of the fields,
-case-insensitively.
+PostgreSQL: the text search configuration `danish_unaccent` (migration 0011): accents folded
+("sprogcafe" finds "Sprogcafé") and Danish stemming ("kvinder" finds "kvinde"). The search
+document is stored per application (`search_document`, kept current by a trigger, migrations
+0006 and 0011) with a GIN index; the title weighs most in the ranking. Every word of the query
+matches as a word beginning ("sprog" finds "sprogcafé" and "sprogundervisning"), and as the
+last part of the compound words funded projects use (grants_searchword, a trigram index:
+"undervisning" finds "sprogundervisning"). All words must match. When nothing matches,
+`suggest` offers the nearest words funded projects use ("Mente du »sprog«?"), checked by the
+view to find something.
+
+SQLite (development): every word must occur in one of the fields, case- and accent-folded in
+Python (`fold`); no suggestions.
+
+`Marks` highlights the matched words in what a result card shows, escaped.
 """
+
+import re
+import unicodedata
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.backends.signals import connection_created
+from django.db.models import F, Func, Q, QuerySet, TextField
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
-# The fields the search document is built from (migration 0006 builds it in SQL).
+from grants.models import SearchWord
+
+# The fields the search document is built from (migrations 0006 and 0011 build it in SQL).
 SEARCH_FIELDS = ("title", "target_group", "purpose", "challenge", "description", "anchoring")
-SEARCH_CONFIG = "danish"
+SEARCH_CONFIG = "danish_unaccent"  # also named in TERM_QUERIES
 MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+MIN_PREFIX = 3  # shorter words match whole words only: "ny:*" would match half the country
+MIN_PART = 4  # the shortest word searched for inside compound words
+MAX_PARTS = 30  # compound words per query word
+SUGGESTION_CANDIDATES = 12
+
+WORD = re.compile(r"[^\W_]+")
+LEXEME = re.compile(r"'((?:[^']|'')+)'")
+# What PostgreSQL's unaccent makes of the letters Unicode does not decompose.
+FOLDED = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe"})
 
 
-def search(queryset: QuerySet, text: str) -> QuerySet:
+def fold(text: str) -> str:
+    """Lowercase, without accents, as unaccent does: "Sprogcafé" → "sprogcafe", "Ærø" →
+    "aero"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(FOLDED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def terms_of(text: str) -> list[str]:
+    """The query's words, folded, each once, in order (at most MAX_TERMS)."""
+    text = text[:MAX_QUERY_LENGTH]
+    return list(dict.fromkeys(fold(word) for word in WORD.findall(text)))[:MAX_TERMS]
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Highlights the matched words of a text: a word is marked when its folded form begins
+    with (PostgreSQL: a stem of the query) or contains (SQLite) one of `stems`."""
+
+    stems: tuple[str, ...] = ()
+    inside: bool = False
+
+    def matches(self, word: str) -> bool:
+        folded = fold(word)
+        if self.inside:
+            return any(stem in folded for stem in self.stems)
+        return folded.startswith(self.stems) if self.stems else False
+
+    def mark(self, text: str) -> SafeString:
+        parts, last = [], 0
+        for match in WORD.finditer(text):
+            if self.matches(match.group()):
+                parts.append(escape(text[last : match.start()]))
+                parts.append(f"<mark>{escape(match.group())}</mark>")
+                last = match.end()
+        parts.append(escape(text[last:]))
+        return mark_safe("".join(parts))  # noqa: S308 - every piece of text escaped above
+
+
+@dataclass(frozen=True)
+class Search:
+    text: str
+    terms: tuple[str, ...]
+    tsquery: str | None = None  # PostgreSQL: normalised, for to_tsquery('simple', …)
+    marks: Marks = Marks()
+
+
+# One query per search: each word's stem as a word beginning, or'ed with the compound words
+# that end in it (Danish compounds end in their head: "sprogundervisning" is a kind of
+# "undervisning"), give or take an inflection ("sprogcafeen"), all normalised by
+# danish_unaccent. Not any word that merely contains it: "integrationsprogrammet" is no
+# "sprog". And the shortest words that begin with it: their stems may be shorter than the
+# beginning typed ("sprogl" is the beginning of "sproglig", whose stem is "sprog"). A stop
+# word ("for", "og") is left out, beginnings and all.
+TERM_QUERIES = """
+SELECT CASE WHEN numnode(to_tsquery('danish_unaccent', u.term)) = 0 THEN '' ELSE (
+    to_tsquery('danish_unaccent',
+        u.term || CASE WHEN length(u.term) >= %(min_prefix)s THEN ':*' ELSE '' END)
+    || coalesce((
+        SELECT to_tsquery('danish_unaccent', string_agg(parts.plain, ' | '))
+        FROM (
+            SELECT plain FROM grants_searchword
+            WHERE length(u.term) >= %(min_part)s
+                AND plain ~ ('.' || u.term || '[[:alpha:]]{0,4}$')
+            LIMIT %(max_parts)s
+        ) parts
+    ), ''::tsquery)
+    || coalesce((
+        SELECT to_tsquery('danish_unaccent', string_agg(longer.plain, ' | '))
+        FROM (
+            SELECT plain FROM grants_searchword
+            WHERE length(u.term) >= %(min_prefix)s AND plain LIKE u.term || '%%'
+            ORDER BY length(plain), plain
+            LIMIT %(max_parts)s
+        ) longer
+    ), ''::tsquery)
+)::text END
+FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS u(term, i)
+ORDER BY u.i
+"""
+
+
+# SQLite: the Snowball Danish stop words PostgreSQL's danish configuration leaves out, folded.
+STOP_WORDS = frozenset(
+    fold(word)
+    for word in (  # noqa: SIM905 - one line of words reads better than 94 lines
+        "og i jeg det at en den til er som på de med han af for ikke der var mig sig men et har "
+        "om vi min havde ham hun nu over da fra du ud sin dem os op man hans hvor eller hvad "
+        "skal selv her alle vil blev kunne ind når være dog noget ville jo deres efter ned "
+        "skulle denne end dette mit også under have dig anden hende mine alt meget sit sine vor "
+        "mod disse hvis din nogle hos blive mange ad bliver hendes været thi jer sådan"
+    ).split(" ")
+)
+
+
+def prepare(text: str) -> Search:
+    text = " ".join(text.split())[:MAX_QUERY_LENGTH]
+    terms = tuple(terms_of(text))
+    if connection.vendor != "postgresql":
+        terms = tuple(term for term in terms if term not in STOP_WORDS) or terms
+        return Search(text, terms, marks=Marks(terms, inside=True))
+    if not terms:
+        return Search(text, terms, tsquery="")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            TERM_QUERIES,
+            {
+                "min_prefix": MIN_PREFIX,
+                "min_part": MIN_PART,
+                "max_parts": MAX_PARTS,
+                "terms": list(terms),
+            },
+        )
+        queries = [row[0] for row in cursor.fetchall() if row[0]]
+    stems = {stem.replace("''", "'") for query in queries for stem in LEXEME.findall(query)}
+    return Search(
+        text,
+        terms,
+        tsquery=" & ".join(f"({query})" for query in queries),
+        marks=Marks(tuple(sorted(stems))),
+    )
+
+
+def search(queryset: QuerySet, text: str | Search) -> QuerySet:
     """Only the matching rows; on PostgreSQL with a `rank` alias to order by (not selected,
     so the query neither returns nor groups by it)."""
-    text = " ".join(text.split())[:MAX_QUERY_LENGTH]
-    if not text:
+    prepared = text if isinstance(text, Search) else prepare(text)
+    if not prepared.text:
         return queryset
-    if connection.vendor == "postgresql":
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    if prepared.tsquery is not None:
+        if not prepared.tsquery:  # only stop words or signs
+            return queryset.none()
+        # Already normalised: the simple configuration takes the lexemes as they are.
+        query = SearchQuery(prepared.tsquery, config="simple", search_type="raw")
         return queryset.filter(search_document=query).alias(
             rank=SearchRank(F("search_document"), query)
         )
-    for word in text.split():
+    if not prepared.terms:
+        return queryset.none()
+    folded = {f"folded_{field}": Fold(F(field)) for field in SEARCH_FIELDS}
+    queryset = queryset.alias(**folded)
+    for term in prepared.terms:
         condition = Q()
-        for field in SEARCH_FIELDS:
-            condition |= Q(**{f"{field}__icontains": word})
+        for name in folded:
+            condition |= Q(**{f"{name}__contains": term})
         queryset = queryset.filter(condition)
     return queryset
+
+
+def suggest(prepared: Search) -> str | None:
+    """PostgreSQL: the query with each word no funded project's word begins with replaced by
+    the nearest word one (by trigrams, then edits), or None when there is nothing to offer."""
+    if prepared.tsquery is None or not prepared.terms:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT u.term,
+                EXISTS (SELECT 1 FROM grants_searchword WHERE plain LIKE u.term || '%%'),
+                ARRAY(SELECT word FROM grants_searchword ORDER BY plain <-> u.term LIMIT %s)
+            FROM unnest(%s::text[]) WITH ORDINALITY AS u(term, i)
+            ORDER BY u.i
+            """,
+            [SUGGESTION_CANDIDATES, list(prepared.terms)],
+        )
+        rows = cursor.fetchall()
+    words, changed = [], False
+    for term, known, candidates in rows:
+        best = None if known else nearest(term, candidates)
+        changed |= best is not None
+        words.append(best or term)
+    return " ".join(words) if changed else None
+
+
+def nearest(term: str, candidates: list[str]) -> str | None:
+    """The candidate fewest edits away, if it is close enough to be a typo."""
+    allowed = 1 if len(term) <= 4 else 2
+    scored = [(edits(term, fold(word)), i, word) for i, word in enumerate(candidates)]
+    scored = [row for row in scored if row[0] <= allowed]
+    return min(scored)[2] if scored else None
+
+
+def edits(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of
+    neighbours ("sporg" → "sprog" is one)."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def rebuild_words() -> int:
+    """PostgreSQL: the words table anew from the funded projects (the trigger only adds)."""
+    if connection.vendor != "postgresql":
+        return 0
+    from django.db import transaction
+
+    from grants.models import FUNDED_STATUSES
+
+    text = "concat_ws(' ', " + ", ".join(f"a.{field}" for field in SEARCH_FIELDS) + ")"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {SearchWord._meta.db_table}")  # noqa: S608
+        cursor.execute(
+            f"""
+            INSERT INTO {SearchWord._meta.db_table} (word, plain)
+            SELECT DISTINCT w, unaccent(w) FROM grants_application a,
+                grants_search_words({text}) w
+            WHERE a.status = ANY(%s) ORDER BY 1 ON CONFLICT (word) DO NOTHING
+            """,  # noqa: S608 - names from the code, values as parameters
+            [list(FUNDED_STATUSES)],
+        )
+        return cursor.rowcount
+
+
+class Fold(Func):
+    """SQLite: `fold` of a text column (the function is registered on every connection)."""
+
+    function = "PORTAL_FOLD"
+    output_field = TextField()
+
+
+def _register_fold(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "PORTAL_FOLD", 1, lambda text: fold(text) if text else "", deterministic=True
+        )
+
+
+connection_created.connect(_register_fold, dispatch_uid="grants-search-fold")

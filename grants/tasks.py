@@ -30,3 +30,12 @@ def open_and_close_pools() -> int:
     from grants.pool_dates import open_and_close_pools as act
 
     return act()
+
+
+@task()
+def rebuild_search_words() -> int:
+    """The catalogue search's words anew: words no funded project uses any more go (the
+    database's trigger only adds), nightly."""
+    from grants.search import rebuild_words
+
+    return rebuild_words()

@@ -9,11 +9,22 @@ share the cache and its version (docs/deployment.md; `check --deploy` warns with
 Staff and caseworker pages are never cached, so staff never see stale money.
 
 Each page carries a per-request CSP nonce; a cached page gets the new request's nonce.
+
+HTTP caching, so a municipality's proxy or CDN (and the browser) can carry citizens' traffic:
+an anonymous public page gets `Cache-Control: public, max-age=PUBLIC_HTTP_MAX_AGE`, a weak
+`ETag` from the data version and the address, `Last-Modified` from when the data last changed,
+and `Vary: Cookie` (the language is chosen by a cookie). A matching `If-None-Match` (or
+`If-Modified-Since`) gets `304 Not Modified` before the page is looked up at all; the 304 has
+no CSP header, so the browser keeps the one whose nonce its stored page carries. Visitors
+with a session cookie (signed in, or about to be) never get these headers
+(portal.middleware.PrivatePagesMiddleware makes their pages `private, no-store`), nor do
+staff pages, which are not public pages.
 """
 
 import functools
 import hashlib
 import time
+from email.utils import formatdate
 
 from django.apps import apps
 from django.conf import settings
@@ -23,10 +34,12 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from portal import site
 
 VERSION_KEY = "public-pages-version"
+CHANGED_KEY = "public-pages-changed-at"  # seconds since the epoch of the last change
 MAX_CACHED_PATH = 300
 
 
@@ -44,7 +57,18 @@ def current_version() -> int:
     return version
 
 
+def last_changed() -> int:
+    """When the public data last changed (for Last-Modified); set before the version moves, so
+    a page of the new version never claims an older time."""
+    changed = cache.get(CHANGED_KEY)
+    if changed is None:
+        cache.add(CHANGED_KEY, int(time.time()), timeout=None)
+        changed = cache.get(CHANGED_KEY) or int(time.time())
+    return changed
+
+
 def bump_version(**_kwargs) -> None:
+    cache.set(CHANGED_KEY, int(time.time()), timeout=None)
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # missing: any fresh value invalidates
@@ -126,6 +150,32 @@ def _local_copies():
     return caches["public_pages_local"]
 
 
+def _version_and_changed() -> tuple[int, int]:
+    """Both in one round trip to the shared cache when they are there."""
+    found = cache.get_many([VERSION_KEY, CHANGED_KEY])
+    version = found.get(VERSION_KEY)
+    changed = found.get(CHANGED_KEY)
+    return (
+        version if version is not None else current_version(),
+        changed if changed is not None else last_changed(),
+    )
+
+
+def _http_cacheable(response, etag: str, changed: int | None):
+    """The headers that let a shared cache keep an anonymous public page (PUBLIC_HTTP_MAX_AGE
+    0: none)."""
+    if changed is None:
+        return response
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = formatdate(changed, usegmt=True)
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_HTTP_MAX_AGE)
+    patch_vary_headers(response, ("Cookie",))
+    if response.status_code == 304:
+        # The browser keeps its stored CSP header, whose nonce its stored page carries.
+        response._csp_config = response._csp_ro_config = {}
+    return response
+
+
 def public_page(view):
     """Decorator for a public view function (use `method_decorator` on class views).
 
@@ -145,7 +195,17 @@ def public_page(view):
         digest = hashlib.sha256(f"{site.base_url(request)}{path}".encode()).hexdigest()
         key = f"public-page:{translation.get_language()}:{digest}"
         local = _local_copies()
-        version = current_version()
+        version, changed = _version_and_changed()
+        # Weak: the same page at the same data version, up to its CSP nonce.
+        etag = 'W/"{}"'.format(hashlib.sha256(f"{key}:{version}".encode()).hexdigest()[:32])
+        # Not with a session cookie, as PrivatePagesMiddleware decides: whoever holds one
+        # may be signed in a moment later, and their pages are `private, no-store`.
+        if settings.PUBLIC_HTTP_MAX_AGE <= 0 or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            changed = None
+        else:
+            not_modified = get_conditional_response(request, etag=etag, last_modified=changed)
+            if not_modified is not None:
+                return _http_cacheable(not_modified, etag, changed)
         cached = local.get(key) if local is not None else None
         if cached is None or cached["version"] != version:
             cached = cache.get(key)
@@ -156,11 +216,13 @@ def public_page(view):
             content = cached["content"]
             if cached["nonce"] and nonce:
                 content = content.replace(cached["nonce"].encode(), nonce.encode())
-            return HttpResponse(content, content_type=cached["content_type"])
+            response = HttpResponse(content, content_type=cached["content_type"])
+            return _http_cacheable(response, etag, changed)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
             if hasattr(response, "render") and callable(response.render):
                 response.render()
+            _http_cacheable(response, etag, changed)
             entry = {
                 "version": version,
                 "content": response.content,
@@ -172,4 +234,5 @@ def public_page(view):
                 local.set(key, entry, timeout=settings.PUBLIC_CACHE_SECONDS)
         return response
 
+    wrapper.public_page = True  # found by tests/test_http_caching.py in the URL configuration
     return wrapper

@@ -245,7 +245,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1000 * 1000
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its client object (portal/redis_cache.py).
+            "BACKEND": "portal.redis_cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
@@ -262,6 +263,10 @@ CACHES["public_pages_local"] = {
 
 # Public pages are cached for anonymous visitors and invalidated on every data change.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
+# How long a browser, proxy or CDN may keep an anonymous public page without asking again
+# (portal.public_cache; 0: no HTTP caching headers). After that it revalidates with its ETag
+# and gets a 304 while the data are unchanged.
+PUBLIC_HTTP_MAX_AGE = env_int("PUBLIC_HTTP_MAX_AGE", 60)
 
 # Sessions live in the database so any app server can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

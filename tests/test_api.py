@@ -161,7 +161,11 @@ def test_cached_like_the_public_pages_and_fresh_after_a_change(
     project.title = "Nyt navn"
     project.save()
     assert get(client, url)["results"][0]["titel"] == "Nyt navn"
-    assert not client.get(url).has_header("Cache-Control")  # as the public pages
+    answer = client.get(
+        url
+    )  # as the public pages: HTTP caching by the version (portal.public_cache)
+    assert answer["Cache-Control"] == "public, max-age=60"
+    assert client.get(url, headers={"If-None-Match": answer["ETag"]}).status_code == 304
     # With a session, nothing is kept by a proxy or the browser (as on every page).
     client.cookies["sessionid"] = "any"
     assert client.get(url)["Cache-Control"] == "private, no-store"

@@ -119,7 +119,7 @@ def test_with_redis_every_worker_sees_the_same_pages_and_invalidation(client, de
     from portal.public_cache import VERSION_KEY, current_version
 
     location = "redis://127.0.0.1:6379/14"
-    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
+    redis = {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": location}
     settings.CACHES = {**settings.CACHES, "default": redis}
     cache.clear()
     other_worker = RedisCache(location, {})
@@ -136,6 +136,7 @@ def test_with_redis_every_worker_sees_the_same_pages_and_invalidation(client, de
         assert other_worker.get(VERSION_KEY) == current_version()  # the bump is shared
         # This worker's own copy of the page is of the old version: not served.
         assert "149.000 kr." in client.get(url).content.decode()
+        assert cache._cache.get_client() is cache._cache.get_client()  # one client, reused
     finally:
         cache.clear()
 

@@ -19,9 +19,11 @@ from .review import (
     RecommendedAmount,
     Review,
 )
+from .search import SearchWord
 
 __all__ = [
     "FUNDED_STATUSES",
+    "SearchWord",
     "Allocation",
     "Application",
     "ApplicationStatus",

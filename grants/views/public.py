@@ -21,6 +21,7 @@ from grants.public import (
     with_public_relations,
     with_totals,
 )
+from grants.search import suggest
 from grants.selectors import committees_label, funding_chain
 from indicators.models import Indicator
 from portal.filters import filter_fold
@@ -60,16 +61,18 @@ class CatalogueView(TemplateView):
     def get_context_data(self, **kwargs):
         queryset = for_cards(with_totals(funded_projects()))
         filterset = ProjectFilter(self.request.GET or None, queryset=queryset)
-        results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-        if filterset.is_bound and not filterset.is_valid():
-            results = queryset.none()
-        by_year = results.order_by("-pool__year", "municipality__name", "number", "title")
-        paginator = Paginator(by_year, PAGE_SIZE)
-        # Ranking costs a computation per match; past a few thousand matches (a word most
-        # projects share) it no longer tells projects apart, so they are listed by year.
-        rankable = "rank" in results.query.annotations  # a search on PostgreSQL
-        if rankable and paginator.count <= MAX_RANKED_MATCHES:
-            paginator.object_list = results.order_by("-rank", "-pool__year", "title")
+        results, paginator, rankable = self.listing(filterset, queryset)
+        searched, suggestion = filterset.search, None
+        if searched is not None and paginator.count == 0 and not filterset.errors:
+            # Nothing found: perhaps a typo. Offer the nearest words funded projects use, and
+            # show what they find.
+            text = suggest(searched)
+            if text is not None:
+                alternative = ProjectFilter(self.with_query(text), queryset=queryset)
+                listing = self.listing(alternative, queryset)
+                if listing[1].count:
+                    results, paginator, rankable = listing
+                    searched, suggestion = alternative.search, text
         page = paginator.get_page(self.request.GET.get("side"))
         page.object_list = list(page.object_list)  # run the queries here, not in the template
         query = self.request.GET.copy()
@@ -84,8 +87,34 @@ class CatalogueView(TemplateView):
             listed_by_year_not_rank=rankable and paginator.count > MAX_RANKED_MATCHES,
             query=query.urlencode(),
             facets=facets,
+            marks=searched.marks if searched is not None else None,
+            searched_text=filterset.search.text if filterset.search is not None else "",
+            suggestion=suggestion,
+            suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
             **kwargs,
         )
+
+    def with_query(self, text):
+        data = self.request.GET.copy()
+        data["q"] = text
+        data.pop("side", None)
+        return data
+
+    @staticmethod
+    def listing(filterset, queryset):
+        """The matching projects, their paginator (by year, or by rank when a search has
+        few enough matches), and whether they could be ranked."""
+        results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        if filterset.is_bound and not filterset.is_valid():
+            results = queryset.none()
+        by_year = results.order_by("-pool__year", "municipality__name", "number", "title")
+        paginator = Paginator(by_year, PAGE_SIZE)
+        # Ranking costs a computation per match; past a few thousand matches (a word most
+        # projects share) it no longer tells projects apart, so they are listed by year.
+        rankable = "rank" in results.query.annotations  # a search on PostgreSQL
+        if rankable and paginator.count <= MAX_RANKED_MATCHES:
+            paginator.object_list = results.order_by("-rank", "-pool__year", "title")
+        return results, paginator, rankable
 
 
 @method_decorator(public_page, name="dispatch")

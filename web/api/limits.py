@@ -56,4 +56,5 @@ def public_api(view):
             return too_many(throttle.wait())
         return cached(request, *args, **kwargs)
 
+    limited.public_page = True  # a public page (tests/test_http_caching.py)
     return limited

@@ -1,0 +1,162 @@
+"""A search that forgives (grants.search): accents folded, word beginnings and the parts of
+compound words, a "Mente du …?" suggestion for a typo, the matched words highlighted, escaped.
+What a citizen sees on /projekter/."""
+
+import re
+from html import unescape
+
+import pytest
+from django.db import connection
+
+from grants.models import ApplicationStatus, SearchWord
+from grants.search import edits, fold, rebuild_words
+from tests.test_public_catalogue import CATALOGUE, fund, html_of, shown_count, titles
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the stemmer, the words table and the suggestions exist only on PostgreSQL",
+)
+
+CAFE = "Sprogcafé for nyankomne"
+UNDERVISNING = "Sprogundervisning for voksne"
+CYKEL = "Cykelskole"
+
+
+@pytest.fixture
+def projects(make_application):
+    return [
+        fund(make_application(title=CAFE, target_group="Forældre til skolebørn")),
+        fund(make_application(title=UNDERVISNING, target_group="Voksne på arbejdsmarkedet")),
+        fund(make_application(title=CYKEL, target_group="Kvinder, der aldrig har cyklet")),
+    ]
+
+
+def suggestion(response) -> str | None:
+    match = re.search(r'Mente du »<a href="\?([^"]*)">(.*?)</a>«\?', html_of(response))
+    return unescape(match.group(2)) if match else None
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("sprogcafe", {CAFE}),  # accent folded
+        ("SPROGCAFÉ", {CAFE}),
+        ("foraeldre", {CAFE}),  # æ as ae, as on a keyboard without it
+        ("sprog", {CAFE, UNDERVISNING}),  # a word beginning: both compound words
+        ("sprogunder", {UNDERVISNING}),
+        ("skolebør", {CAFE}),  # the beginning of "skolebørn", with its ø
+        ("undervisning", {UNDERVISNING}),  # the last part of a compound word
+        ("cafe nyankomne", {CAFE}),  # every word must match
+        ("cykelskole for kvinder", {CYKEL}),  # a stop word is left out, not a beginning
+        ("cafe cykel", set()),
+    ],
+)
+def test_search_forgives_accents_beginnings_and_compound_parts(client, projects, q, expected):
+    response = client.get(CATALOGUE, {"q": q})
+    assert titles(response) == expected
+    assert shown_count(response) == len(expected)
+
+
+def test_matched_words_are_highlighted(client, projects):
+    html = html_of(client.get(CATALOGUE, {"q": "sprogcafe skolebørn"}))
+    assert "<mark>Sprogcafé</mark> for nyankomne" in html
+    assert "Forældre til <mark>skolebørn</mark>" in html  # the target group too
+
+
+def test_highlighting_escapes_html_in_a_title(client, make_application):
+    fund(make_application(title='<script>alert("x")</script> Sprogcafé <img src=x onerror=1>'))
+    html = html_of(client.get(CATALOGUE, {"q": "sprogcafe"}))
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>Sprogcafé</mark> "
+        "&lt;img src=x onerror=1&gt;" in html
+    )
+
+
+def test_a_search_for_script_is_marked_escaped(client, make_application):
+    fund(make_application(title="Script & kode for unge"))
+    html = html_of(client.get(CATALOGUE, {"q": "<script>"}))
+    assert "<mark>Script</mark> &amp; kode for unge" in html
+    assert "<script>" not in html.split("<main", 1)[-1]
+
+
+@postgres_only
+def test_a_typo_gets_a_suggestion_and_its_results(client, projects):
+    response = client.get(CATALOGUE, {"q": "cykleskole", "aar": "2026"})
+    html = html_of(response)
+    assert "Ingen projekter matcher »cykleskole«." in html
+    assert suggestion(response) == "cykelskole"
+    assert titles(response) == {CYKEL}  # what the suggestion finds, shown at once
+    link = re.search(r'Mente du »<a href="\?([^"]*)"', html).group(1)
+    assert "q=cykelskole" in unescape(link) and "aar=2026" in unescape(link)  # filters kept
+    followed = client.get(f"{CATALOGUE}?{unescape(link)}")
+    assert titles(followed) == {CYKEL}
+    assert suggestion(followed) is None
+
+
+@postgres_only
+def test_a_word_that_merely_contains_the_search_is_no_compound_part(client, make_application):
+    fund(make_application(title="Integrationsprogrammet"))
+    fund(make_application(title="Sprogcaféen"))
+    assert titles(client.get(CATALOGUE, {"q": "sprog"})) == {"Sprogcaféen"}
+    assert titles(client.get(CATALOGUE, {"q": "programmet"})) == {"Integrationsprogrammet"}
+    assert titles(client.get(CATALOGUE, {"q": "cafe"})) == {"Sprogcaféen"}
+
+
+@postgres_only
+def test_swapped_letters_and_accents_are_forgiven_in_a_suggestion(client, projects):
+    assert suggestion(client.get(CATALOGUE, {"q": "sprgocafe"})) == "sprogcafé"
+
+
+@postgres_only
+def test_no_suggestion_when_something_matches_or_nothing_is_near(client, projects):
+    assert suggestion(client.get(CATALOGUE, {"q": "sprog"})) is None
+    response = client.get(CATALOGUE, {"q": "xylofon"})
+    assert suggestion(response) is None
+    assert shown_count(response) == 0
+    # Known words that no project has together: no typo to correct.
+    assert suggestion(client.get(CATALOGUE, {"q": "cafe cykel"})) is None
+
+
+@postgres_only
+def test_words_of_projects_that_were_not_funded_are_never_suggested(client, make_application):
+    fund(make_application(title="Cykelskole"))
+    make_application(title="Hemmelighedsfuldt projekt", status=ApplicationStatus.SUBMITTED)
+    make_application(title="Hemmelighedsfulde planer", status=ApplicationStatus.REJECTED)
+    assert not SearchWord.objects.filter(word__startswith="hemmelig").exists()
+    response = client.get(CATALOGUE, {"q": "hemmelighedsfult"})
+    assert suggestion(response) is None
+    assert "Hemmelig" not in html_of(response)
+
+
+@postgres_only
+def test_the_words_follow_the_funded_projects(make_application):
+    project = make_application(title="Svømmehold for kvinder")
+    assert not SearchWord.objects.filter(word="svømmehold").exists()
+    fund(project)
+    assert SearchWord.objects.get(word="svømmehold").plain == "svommehold"
+    project.status = ApplicationStatus.WITHDRAWN
+    project.save()
+    assert SearchWord.objects.filter(word="svømmehold").exists()  # until the nightly rebuild
+    rebuild_words()
+    assert not SearchWord.objects.filter(word="svømmehold").exists()
+
+
+@postgres_only
+def test_search_uses_the_trigram_index_for_compound_parts(projects):
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT 1 FROM grants_searchword WHERE plain ~ '.undervisning[a-z]{0,4}$'"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "searchword_plain_trgm" in plan
+
+
+def test_fold_and_edits():
+    assert fold("Sprogcafé Ærø Øresund Åben") == "sprogcafe aero oresund aben"
+    assert edits("sporg", "sprog") == 1  # a swap is one edit
+    assert edits("cykleskole", "cykelskole") == 1
+    assert edits("sprog", "sprogcafe") == 4
