@@ -26,6 +26,7 @@ from portal.models import User
 from portal.money import ZERO, format_kroner, to_money
 
 from .errors import DomainError
+from .rows import save_row
 from .spending import check_overspend_acknowledged, check_unspent, granted_by_year
 from .workflow import change_status, lock_application
 
@@ -138,8 +139,8 @@ def do_accept_report(
                     field=f"amount_{year}",
                 )
             if amount is not None:
-                SpentAmount.objects.update_or_create(
-                    report=report, year=year, defaults={"amount": amount}
+                save_row(
+                    SpentAmount, actor=actor, report=report, year=year, defaults={"amount": amount}
                 )
         corrected = {row.year: row.amount for row in report.spent_amounts.all()}
         try:
