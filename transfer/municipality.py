@@ -77,6 +77,9 @@ SCOPED_MODELS = [
     ("grants.HistoricalAllocation", "application__municipality"),
     ("grants.HistoricalCarryOver", "application__municipality"),
     ("grants.HistoricalReport", "application__municipality"),
+    ("grants.HistoricalSpentAmount", "report__application__municipality"),
+    ("grants.HistoricalCriterionResult", "report__application__municipality"),
+    ("grants.HistoricalConflictOfInterest", "application__municipality"),
     ("policies.HistoricalActionPlan", "policy__municipality"),
     ("indicators.HistoricalMeasurement", "indicator__municipality"),
 ]
