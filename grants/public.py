@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver
+from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver, Pool, PoolStatus
 from grants.search import search
 from policies.models import Goal
 from portal.filters import KronerFilter
@@ -23,6 +23,13 @@ from portal.params import id_param
 
 def funded_projects() -> QuerySet[Application]:
     return Application.objects.filter(status__in=FUNDED_STATUSES)
+
+
+def public_pools() -> QuerySet[Pool]:
+    """Pools citizens may see: every pool that has been opened. A planned pool (budget and
+    description still being prepared) stays internal until staff open it; a pool closed
+    after being open stays public (a pool never goes back to planned, grants/rules.py)."""
+    return Pool.objects.exclude(status=PoolStatus.PLANNED)
 
 
 def with_public_relations(queryset: QuerySet[Application]) -> QuerySet[Application]:

@@ -15,7 +15,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from grants.models import Allocation, CarryOver, Pool, ReservedLine
-from grants.public import ProjectFilter, funded_projects, with_totals
+from grants.public import ProjectFilter, funded_projects, public_pools, with_totals
 from indicators.models import Indicator, Measurement
 from policies.models import Goal, Policy
 from portal.money import ZERO
@@ -98,9 +98,13 @@ def _sum_of(rows, field: str):
 
 def pools():
     # What the pools page shows: allocated (to funded projects) and reserved, per pool.
-    return Pool.objects.select_related("municipality").annotate(
-        api_allocated=_sum_of(Allocation.objects.all(), "amount"),
-        api_reserved=_sum_of(ReservedLine.objects.all(), "amount"),
+    return (
+        public_pools()
+        .select_related("municipality")
+        .annotate(
+            api_allocated=_sum_of(Allocation.objects.all(), "amount"),
+            api_reserved=_sum_of(ReservedLine.objects.all(), "amount"),
+        )
     )
 
 
