@@ -308,7 +308,7 @@ class ReportRequestForm(forms.Form):
         return due
 
 
-class CarryOverForm(forms.Form):
+class CarryOverForm(LimitedTextMixin, forms.Form):
     from_year = forms.TypedChoiceField(label=_("Fra år"), coerce=int, choices=())
     amount = KronerField(label=_("Beløb"))
     note = forms.CharField(label=_("Bemærkning"), required=False, max_length=500)
