@@ -299,13 +299,8 @@ class AgreementForm(forms.Form):
 
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=ReportKind.choices)
+    # Which dates are allowed is the service's rule (grants.services.follow_up.check_report_due).
     due_date = forms.DateField(label=_("Frist"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError(_("Fristen kan ikke ligge før i dag."))
-        return due
 
 
 class CarryOverForm(LimitedTextMixin, forms.Form):
