@@ -131,7 +131,10 @@ def audit_entries(history_querysets) -> list[AuditEntry]:
             if record.history_type == "-":
                 continue
             shown_old = _show(old, f, related) if before else ""
-            changes.append((str(f.verbose_name), shown_old, _show(new, f, related)))
+            shown_new = _show(new, f, related)
+            if record.history_type == "~" and shown_old == shown_new:
+                continue  # no change anyone could see (e.g. seconds of a time in minutes)
+            changes.append((str(f.verbose_name), shown_old, shown_new))
         previous[key] = record
         if record.history_type == "~" and not changes:
             continue
