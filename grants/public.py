@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver, Pool, PoolStatus
 from grants.search import search
 from policies.models import Goal
-from portal.filters import KronerFilter
+from portal.filters import KronerFilter, YearFilter
 from portal.models import Committee, Municipality
 from portal.money import ZERO
 from portal.params import id_param
@@ -113,9 +113,7 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=Municipality.objects.order_by("name"),
         empty_label=_("Alle kommuner"),
     )
-    aar = django_filters.NumberFilter(
-        label=_("År"), method="filter_year", min_value=2000, max_value=2100
-    )
+    aar = YearFilter(label=_("År"), method="filter_year")
     maal = django_filters.ModelChoiceFilter(
         label=_("Mål"),
         field_name="goals",

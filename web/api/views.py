@@ -18,6 +18,7 @@ from grants.models import Allocation, CarryOver, Pool, ReservedLine
 from grants.public import ProjectFilter, funded_projects, public_pools, with_totals
 from indicators.models import Indicator, Measurement
 from policies.models import Goal, Policy
+from portal.filters import YearFilter
 from portal.money import ZERO
 
 from . import serializers
@@ -114,13 +115,13 @@ class PresentIntegerField(forms.IntegerField):
     empty_values = (None,)
 
 
-class YearFilter(filters.NumberFilter):
+class PresentYearFilter(YearFilter):
     field_class = PresentIntegerField
 
 
 class PoolFilter(filters.FilterSet):
     kommune = filters.CharFilter(field_name="municipality__slug", label="Kommunens kortnavn")
-    aar = YearFilter(field_name="year", label="År", min_value=2000, max_value=2100)
+    aar = PresentYearFilter(field_name="year", label="År")
 
     class Meta:
         model = Pool
