@@ -20,7 +20,9 @@ from .models import (
     Allocation,
     Application,
     CarryOver,
+    ConflictOfInterest,
     ContactPerson,
+    CriterionResult,
     Decision,
     Pool,
     Recommendation,
@@ -28,6 +30,7 @@ from .models import (
     RequestedAmount,
     ReservedLine,
     Review,
+    SpentAmount,
     SuccessCriterion,
 )
 
@@ -78,9 +81,15 @@ def _show(value, field: models.Field, related: dict) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
-def _label(record) -> str:
-    """Model name and a readable attribute, without touching related rows (no queries)."""
+def _label(record, related: dict) -> str:
+    """Model name and a readable attribute, from the record or its already loaded relations
+    (no queries)."""
     name = str(record.instance_type._meta.verbose_name)
+    if (
+        criterion := related.get((SuccessCriterion, getattr(record, "criterion_id", None)))
+    ) is not None:
+        text = criterion.text
+        return f"{name}: {text if len(text) <= 60 else text[:57] + '…'}"
     for attribute in ("title", "name", "year", "text"):
         value = getattr(record, attribute, None)
         if isinstance(value, str | int) and value != "":
@@ -122,7 +131,10 @@ def audit_entries(history_querysets) -> list[AuditEntry]:
             if record.history_type == "-":
                 continue
             shown_old = _show(old, f, related) if before else ""
-            changes.append((str(f.verbose_name), shown_old, _show(new, f, related)))
+            shown_new = _show(new, f, related)
+            if record.history_type == "~" and shown_old == shown_new:
+                continue  # no change anyone could see (e.g. seconds of a time in minutes)
+            changes.append((str(f.verbose_name), shown_old, shown_new))
         previous[key] = record
         if record.history_type == "~" and not changes:
             continue
@@ -130,7 +142,7 @@ def audit_entries(history_querysets) -> list[AuditEntry]:
             AuditEntry(
                 at=record.history_date,
                 user=record.history_user,
-                what=_label(record),
+                what=_label(record, related),
                 kind=record.history_type,
                 changes=changes,
             )
@@ -152,6 +164,9 @@ def application_audit(application: Application) -> list[AuditEntry]:
             Allocation.history.filter(application_id=pk),
             CarryOver.history.filter(application_id=pk),
             Report.history.filter(application_id=pk),
+            SpentAmount.history.filter(report__application_id=pk),
+            CriterionResult.history.filter(report__application_id=pk),
+            ConflictOfInterest.history.filter(application_id=pk),
         ]
     )
 

@@ -12,10 +12,10 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver
+from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver, Pool, PoolStatus
 from grants.search import Search, prepare, search
 from policies.models import Goal
-from portal.filters import KronerFilter
+from portal.filters import KronerFilter, YearFilter
 from portal.models import Committee, Municipality
 from portal.money import ZERO
 from portal.params import id_param
@@ -23,6 +23,13 @@ from portal.params import id_param
 
 def funded_projects() -> QuerySet[Application]:
     return Application.objects.filter(status__in=FUNDED_STATUSES)
+
+
+def public_pools() -> QuerySet[Pool]:
+    """Pools citizens may see: every pool that has been opened. A planned pool (budget and
+    description still being prepared) stays internal until staff open it; a pool closed
+    after being open stays public (a pool never goes back to planned, grants/rules.py)."""
+    return Pool.objects.exclude(status=PoolStatus.PLANNED)
 
 
 def with_public_relations(queryset: QuerySet[Application]) -> QuerySet[Application]:
@@ -106,9 +113,7 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=Municipality.objects.order_by("name"),
         empty_label=_("Alle kommuner"),
     )
-    aar = django_filters.NumberFilter(
-        label=_("År"), method="filter_year", min_value=2000, max_value=2100
-    )
+    aar = YearFilter(label=_("År"), method="filter_year")
     maal = django_filters.ModelChoiceFilter(
         label=_("Mål"),
         field_name="goals",

@@ -212,6 +212,11 @@ def refusal(user, name: str, obj) -> DomainError | None:
     if user is not None and not (user.is_authenticated and _belongs_to(user, act, obj)):
         return DomainError(_("Du har ikke adgang til at udføre denne handling."))
     if obj.status not in act.allowed_from:
+        if model is Application and obj.status == A.WITHDRAWN:
+            # Whatever the action (a forged "submit" said »allerede indsendt«): say why.
+            return DomainError(
+                _("Ansøgningen er trukket tilbage og kan ikke længere indsendes eller ændres.")
+            )
         if act.refusal:
             return DomainError(act.refusal % {"pool": getattr(obj, "title", "")})
         status = STATUS_ENUMS[model](obj.status)

@@ -6,6 +6,7 @@ from portal.forms import DanishDecimalField, LimitedTextMixin
 from portal.models import Committee
 
 from .models import Indicator, Measurement
+from .services import measurement_year_error
 
 
 class IndicatorForm(LimitedTextMixin, forms.ModelForm):
@@ -77,8 +78,8 @@ class MeasurementForm(LimitedTextMixin, forms.ModelForm):
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        if not 1990 <= year <= 2100:
-            raise forms.ValidationError(_("Angiv et årstal mellem 1990 og 2100."))
+        if error := measurement_year_error(year):
+            raise forms.ValidationError(error)
         return year
 
 

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from portal.params import id_param
 
 from .models import Indicator, Measurement
+from .services import measurement_year_error
 
 COLUMNS = ["indikator_id", "aar", "periode", "vaerdi", "sammenligning", "kilde", "note"]
 REQUIRED = ["indikator_id", "aar", "vaerdi"]
 MAX_ROWS = 5000
 MAX_BYTES = 2 * 1000 * 1000
-YEAR_RANGE = range(1990, 2101)
 
 
 @dataclass
@@ -106,8 +106,13 @@ def parse(data: bytes, *, municipality_id: int) -> ImportResult:
                 % {"value": indicator_id or "–"}
             )
         year = row.get("aar", "")
-        if id_param(year) not in YEAR_RANGE:
-            problems.append(_("»aar« skal være et årstal mellem 1990 og 2100"))
+        year_error = (
+            measurement_year_error(id_param(year))
+            if id_param(year) is not None
+            else _("skriv et årstal, fx 2024")
+        )
+        if year_error:
+            problems.append(_("»aar«: %(error)s") % {"error": year_error})
         values = {}
         for column in ("vaerdi", "sammenligning"):
             if row.get(column) or column == "vaerdi":

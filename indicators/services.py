@@ -1,12 +1,31 @@
 """Writes for indicators and measurements: municipality checks and optimistic locking."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.services.errors import DomainError, EditConflict
 from policies.models import Policy
 
 from .models import Indicator, Measurement
+
+FIRST_MEASUREMENT_YEAR = 1990
+
+
+def measurement_years() -> range:
+    """The years a measurement may be for: from 1990 up to the current year, never a year
+    that has not begun (2030 and 2031 were accepted as measured)."""
+    return range(FIRST_MEASUREMENT_YEAR, timezone.localdate().year + 1)
+
+
+def measurement_year_error(year: int) -> str | None:
+    years = measurement_years()
+    if year in years:
+        return None
+    return _(
+        "Angiv et årstal mellem %(first)s og %(last)s: en måling kan ikke være for et år, "
+        "der ikke er begyndt."
+    ) % {"first": years[0], "last": years[-1]}
 
 
 def _check_scope(indicator: Indicator, municipality_id: int) -> None:
@@ -40,6 +59,8 @@ def do_add_measurement(
     with transaction.atomic():
         measurement.indicator = indicator
         measurement._history_user = actor
+        if error := measurement_year_error(measurement.year):
+            raise DomainError(error, field="year")
         if Measurement.objects.filter(
             indicator=indicator, year=measurement.year, period=measurement.period
         ).exists():

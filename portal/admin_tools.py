@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db import models
 
-from portal.forms import TEXT_MAX_LENGTH, DanishDecimalField, KronerField
+from portal.forms import TEXT_MAX_LENGTH, DanishDecimalField, KronerField, single_line
 from portal.models import Municipality
 from portal.money import MoneyField, format_kroner
 
@@ -14,6 +14,8 @@ NUMBER_FORMFIELDS = {
     models.DecimalField: {"form_class": DanishDecimalField},
     # The same limit on free text as the portal's own forms (portal.forms.LimitedTextMixin).
     models.TextField: {"max_length": TEXT_MAX_LENGTH},
+    # One line in a one-line field, as in the portal's own forms (portal.forms.single_line).
+    models.CharField: {"validators": [single_line]},
 }
 
 

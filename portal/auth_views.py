@@ -20,6 +20,7 @@ from django.views import View
 from django_otp import login as otp_login
 
 from . import twofactor
+from .sessions import do_log_out_everywhere
 
 PENDING_KEY = "pending_2fa"
 PENDING_SECONDS = 5 * 60
@@ -141,11 +142,15 @@ class LogoutEverywhereView(LoginRequiredMixin, View):
     """Ends every session of the user on every device (e.g. after a lost phone)."""
 
     def post(self, request):
-        user = request.user
-        user.session_generation += 1
-        user.save(update_fields=["session_generation"])
+        do_log_out_everywhere(actor=request.user)
         auth_logout(request)
-        messages.success(request, _("Du er logget ud på alle enheder."))
+        messages.success(
+            request,
+            _(
+                "Du er logget ud på alle enheder. En privat kalenderadresse, du har lavet, "
+                "virker ikke længere."
+            ),
+        )
         return redirect("login")
 
 

@@ -21,6 +21,14 @@ class Formula(str):
     """A formula the code writes deliberately (e.g. `=SUM(C4:C9)`); never user text."""
 
 
+def column_sum(letter: str, first: int, last: int):
+    """The sum of rows `first`..`last` of a column: a `=SUM(…)` formula, or 0 when there are
+    no rows (=SUM(H4:H3) in the row below an empty table summed its own cell)."""
+    if last < first:
+        return 0
+    return Formula(f"=SUM({letter}{first}:{letter}{last})")
+
+
 def safe_text(value) -> str:
     """A string that no spreadsheet will evaluate: text that starts like a formula (also
     after leading whitespace) gets a leading apostrophe."""

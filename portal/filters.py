@@ -1,8 +1,24 @@
 """django-filter filters shared by the portal's lists."""
 
 import django_filters
+from django import forms
 
 from portal.forms import KronerFilterField
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year (`aar=`): a whole number from 2000 to 2100. Not django-filter's decimal with
+    its own 1e50 limit: `aar=2027.5` was accepted and `aar=1e999` got two messages."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        return None  # max_value says it, once
 
 
 class KronerFilter(django_filters.NumberFilter):

@@ -171,9 +171,42 @@ class KronerFilterField(KronerField):
 TEXT_MAX_LENGTH = 20_000
 
 
+# Line breaks and other control characters (C0, DEL, C1, the Unicode line separators).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def single_line(value: str) -> None:
+    """A single-line field holds one line: a title with "\r\nBcc: …" was saved and put into
+    an e-mail's subject. Refused, not silently changed, so the user sees what was wrong."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise ValidationError(
+            _("Feltet skal stå på én linje: fjern linjeskift og andre kontroltegn."),
+            code="single_line",
+        )
+
+
+def is_single_line(field: forms.Field) -> bool:
+    """A text field rendered as a one-line input (text, e-mail, search, hidden …)."""
+    return isinstance(field, forms.CharField) and isinstance(field.widget, forms.widgets.Input)
+
+
+def harden_text_fields(fields, limits=None) -> None:
+    """The rules every text field of a form keeps (LimitedTextMixin): free text of no limit
+    of its own gets `TEXT_MAX_LENGTH`; a single-line field refuses line breaks."""
+    for name, field in fields.items():
+        if isinstance(field, forms.CharField) and field.max_length is None:
+            limit = (limits or {}).get(name, TEXT_MAX_LENGTH)
+            field.max_length = limit
+            field.validators.append(validators.MaxLengthValidator(limit))
+            field.widget.attrs.setdefault("maxlength", str(limit))
+        if is_single_line(field) and single_line not in field.validators:
+            field.validators.append(single_line)
+
+
 class LimitedTextMixin:
     """Gives every text field of the form without a limit of its own `TEXT_MAX_LENGTH`,
-    checked on the server and announced to the browser (`maxlength`)."""
+    checked on the server and announced to the browser (`maxlength`), and makes every
+    single-line text field refuse line breaks and control characters."""
 
     # Shorter limits for named fields, e.g. {"text": 1000} for a success criterion.
     text_limits: dict[str, int] = {}
@@ -183,12 +216,7 @@ class LimitedTextMixin:
         self.limit_text_fields()
 
     def limit_text_fields(self):
-        for name, field in self.fields.items():
-            if isinstance(field, forms.CharField) and field.max_length is None:
-                limit = self.text_limits.get(name, TEXT_MAX_LENGTH)
-                field.max_length = limit
-                field.validators.append(validators.MaxLengthValidator(limit))
-                field.widget.attrs.setdefault("maxlength", str(limit))
+        harden_text_fields(self.fields, self.text_limits)
 
     def full_clean(self):
         # Fields a subclass adds after __init__ (e.g. one comment per success criterion)

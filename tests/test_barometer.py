@@ -244,7 +244,7 @@ def test_one_bad_row_imports_nothing_and_names_every_bad_row(staff_client, kbh_g
     html = response.content.decode()
     assert response.status_code == 400
     assert "intet er importeret" in html
-    assert "Linje 3: »aar« skal være et årstal mellem 1990 og 2100." in html
+    assert "Linje 3: »aar«: skriv et årstal, fx 2024." in html
     assert "Linje 4: »vaerdi« skal være et tal, fx 15,3." in html
     assert "Linje 5: »indikator_id« 999999 er ikke en af kommunens indikatorer." in html
     assert list(Measurement.objects.values_list("pk", "value")) == before

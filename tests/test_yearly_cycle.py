@@ -191,3 +191,24 @@ def test_another_municipalitys_policy_cannot_be_set(client, policy):
     assert client.post(url, {f"policy{policy.pk}-barometer_update_month": "3"}).status_code == 404
     policy.refresh_from_db()
     assert policy.barometer_update_month is None
+
+
+def test_log_out_everywhere_revokes_the_calendar_feed(client, staff_client, staff_user):
+    """Attack round 6 (E): the private feed still worked after »Log ud overalt«."""
+    address = subscribe(staff_client).removeprefix("http://testserver")
+    assert client.get(address).status_code == 200
+    page = staff_client.get(reverse("two-factor-setup")).content.decode()
+    assert "Din private kalenderadresse (årshjulet i Outlook) holder også op med at virke" in page
+    [form] = [f for f in parse_forms(page) if f.action == reverse("logout-everywhere")]
+    response = staff_client.post(form.action, form.data(), follow=True)
+    assert "En privat kalenderadresse, du har lavet, virker ikke længere." in (
+        response.content.decode()
+    )
+
+    assert client.get(address).status_code == 404
+    staff_user.refresh_from_db()
+    staff_client.force_login(staff_user)
+    new = subscribe(staff_client).removeprefix("http://testserver")
+    assert new != address
+    client.logout()
+    assert client.get(new).status_code == 200

@@ -3,8 +3,7 @@
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
-from grants.models import Pool
-from grants.public import funded_projects
+from grants.public import funded_projects, public_pools
 from indicators.selectors import policies_with_indicators
 from policies.models import Goal, Policy
 from portal import site as portal_site
@@ -54,7 +53,7 @@ class ProjectSitemap(Sitemap):
 
 class PoolSitemap(Sitemap):
     def items(self):
-        return Pool.objects.filter(is_example=False).select_related("municipality").order_by("pk")
+        return public_pools().filter(is_example=False).select_related("municipality").order_by("pk")
 
     def location(self, item):
         return reverse("public:pool", args=[item.municipality.slug, item.year])

@@ -7,7 +7,8 @@ from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from grants.models import Pool, PoolStatus
+from grants.models import PoolStatus
+from grants.public import public_pools
 from policies.models import Policy
 from portal import site
 from portal.models import Municipality
@@ -26,11 +27,12 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         municipalities = Municipality.objects.prefetch_related(
             Prefetch("policies", queryset=Policy.objects.order_by("-period_start")),
-            Prefetch("pools", queryset=Pool.objects.order_by("-year")),
+            Prefetch("pools", queryset=public_pools().order_by("-year")),
         )
         context["municipalities"] = municipalities
         context["open_pools"] = (
-            Pool.objects.filter(status=PoolStatus.OPEN)
+            public_pools()
+            .filter(status=PoolStatus.OPEN)
             .select_related("municipality")
             .order_by("application_deadline")
         )

@@ -9,7 +9,11 @@ class WorkerConfig(AppConfig):
     verbose_name = _("Baggrundsarbejde og påmindelser")
 
     def ready(self):
-        from . import tasks
+        from portal.sessions import sessions_ended
+
+        from . import services, tasks
+
+        sessions_ended.connect(services.revoke_calendar_feed, dispatch_uid="calendar-feed")
         from .schedule import Job, register
 
         register(

@@ -32,6 +32,12 @@ def language_of(user) -> str:
         return settings.LANGUAGE_CODE
 
 
+def one_line(subject: str) -> str:
+    """A mail subject is one line: any whitespace run (line breaks included) becomes one
+    space, so a title with "\r\n" can neither add a header nor make the mail unsendable."""
+    return " ".join(str(subject).split())
+
+
 def send_after_commit(
     *, to: Iterable[str], subject: str, body: str, kind: str, language: str = ""
 ) -> OutgoingMail | None:
@@ -43,7 +49,7 @@ def send_after_commit(
     mail = OutgoingMail.objects.create(
         kind=kind,
         to=addresses,
-        subject=subject[:300],
+        subject=one_line(subject)[:300],
         body=body,
         language=language or translation.get_language() or settings.LANGUAGE_CODE,
     )

@@ -37,6 +37,13 @@ def do_update_preferences(*, actor, values: dict) -> Preferences:
         return preferences
 
 
+def revoke_calendar_feed(sender, *, user, **kwargs) -> None:
+    """On »Log ud overalt« (portal.sessions.sessions_ended): the feed's old address stops
+    working; the user makes a new one on the yearly-cycle page."""
+    if Preferences.objects.filter(user=user).exists():
+        do_renew_calendar_token(actor=user)
+
+
 def do_renew_calendar_token(*, actor) -> Preferences:
     """A new private address for the calendar feed; the old one stops working at once."""
     with transaction.atomic():

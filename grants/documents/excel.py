@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from portal.exports import Formula, safe_cell
+from portal.exports import Formula, column_sum, safe_cell
 
 from .content import ActionPlanDocument, RecommendationDocument
 
@@ -121,7 +121,7 @@ def action_plan_xlsx(doc: ActionPlanDocument) -> bytes:
     put(sheet, sum_row, 1, _("SUM")).font = HEADER_FONT
     for column in money_columns:
         letter = get_column_letter(column)
-        cell = put(sheet, sum_row, column, Formula(f"=SUM({letter}4:{letter}{last})"))
+        cell = put(sheet, sum_row, column, column_sum(letter, 4, last))
         cell.number_format = KRONER_FORMAT
         cell.font = HEADER_FONT
     widths(sheet, [60, 10] + [8] * len(doc.goals) + [16] * len(years))
@@ -160,7 +160,7 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
     put(sheet, sum_row, 1, _("SUM")).font = HEADER_FONT
     for column in money_columns:
         letter = get_column_letter(column)
-        cell = put(sheet, sum_row, column, Formula(f"=SUM({letter}4:{letter}{max(last, 4)})"))
+        cell = put(sheet, sum_row, column, column_sum(letter, 4, last))
         cell.number_format = KRONER_FORMAT
         cell.font = HEADER_FONT
     row = sum_row + 2

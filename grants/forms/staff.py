@@ -299,16 +299,11 @@ class AgreementForm(forms.Form):
 
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=ReportKind.choices)
+    # Which dates are allowed is the service's rule (grants.services.follow_up.check_report_due).
     due_date = forms.DateField(label=_("Frist"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError(_("Fristen kan ikke ligge før i dag."))
-        return due
 
-
-class CarryOverForm(forms.Form):
+class CarryOverForm(LimitedTextMixin, forms.Form):
     from_year = forms.TypedChoiceField(label=_("Fra år"), coerce=int, choices=())
     amount = KronerField(label=_("Beløb"))
     note = forms.CharField(label=_("Bemærkning"), required=False, max_length=500)

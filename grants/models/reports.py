@@ -86,6 +86,7 @@ class SpentAmount(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("år"))
     amount = MoneyField(_("forbrugt"))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("forbrug")
@@ -116,6 +117,7 @@ class CriterionResult(models.Model):
         _("opnået værdi"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     comment = models.TextField(_("kommentar"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("resultat")

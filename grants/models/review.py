@@ -124,6 +124,7 @@ class ConflictOfInterest(models.Model):
     )
     reason = models.TextField(_("begrundelse"))
     declared_at = models.DateTimeField(_("erklæret"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("inhabilitetserklæring")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grants.models import (
@@ -25,6 +26,7 @@ from portal.models import User
 from portal.money import ZERO, format_kroner, to_money
 
 from .errors import DomainError
+from .rows import save_row
 from .spending import (
     check_overspend_acknowledged,
     check_unspent,
@@ -32,6 +34,39 @@ from .spending import (
     settled_first,
 )
 from .workflow import change_status, lock_application
+
+# A report's due date lies at most this many years ahead (9999-12-31 was accepted).
+REPORT_DUE_MAX_YEARS = 10
+
+
+def decision_date(decision: Decision) -> datetime.date:
+    """The day the grant was decided: the committee's meeting, else the day it was recorded
+    (a grant under delegation has no meeting)."""
+    return decision.meeting_date or timezone.localdate(decision.recorded_at)
+
+
+def check_report_due(application: Application, due_date: datetime.date) -> None:
+    """A report is due from today, not before the grant, and at most ten years ahead."""
+    today = timezone.localdate()
+    if due_date < today:
+        raise DomainError(_("Fristen kan ikke ligge før i dag."), field="due_date")
+    decision = Decision.objects.filter(application=application).first()
+    if decision is not None and due_date < decision_date(decision):
+        raise DomainError(
+            _("Fristen kan ikke ligge før afgørelsen (%(date)s).")
+            % {"date": date_format(decision_date(decision), "DATE_FORMAT")},
+            field="due_date",
+        )
+    try:
+        latest = today.replace(year=today.year + REPORT_DUE_MAX_YEARS)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + REPORT_DUE_MAX_YEARS, day=28)
+    if due_date > latest:
+        raise DomainError(
+            _("Fristen kan højst ligge %(years)s år frem (senest %(date)s).")
+            % {"years": REPORT_DUE_MAX_YEARS, "date": date_format(latest, "DATE_FORMAT")},
+            field="due_date",
+        )
 
 
 def do_record_agreement_signed(
@@ -44,7 +79,16 @@ def do_record_agreement_signed(
         if decision is None or decision.condition != GrantCondition.COOPERATION_AGREEMENT:
             raise DomainError(_("Bevillingen kræver ikke en samarbejdsaftale."))
         if signed_on > timezone.localdate():
-            raise DomainError(_("Datoen for underskrift kan ikke ligge i fremtiden."))
+            raise DomainError(
+                _("Datoen for underskrift kan ikke ligge i fremtiden."), field="signed_on"
+            )
+        if signed_on < decision_date(decision):
+            # 0001-01-01 and 1900-01-01 were accepted: an agreement follows the grant.
+            raise DomainError(
+                _("Samarbejdsaftalen kan ikke være underskrevet før afgørelsen (%(date)s).")
+                % {"date": date_format(decision_date(decision), "DATE_FORMAT")},
+                field="signed_on",
+            )
         decision.agreement_signed_on = signed_on
         decision.save(update_fields=["agreement_signed_on"])
         return decision
@@ -97,6 +141,7 @@ def do_request_report(
     with transaction.atomic():
         application = lock_application(application_id)
         check(actor, "request_report", application)
+        check_report_due(application, due_date)
         if application.reports.filter(kind=kind).exclude(status=ReportStatus.ACCEPTED).exists():
             raise DomainError(
                 _("Der er allerede bedt om en %(kind)s, som ikke er godkendt endnu.")
@@ -142,8 +187,8 @@ def do_accept_report(
                     field=f"amount_{year}",
                 )
             if amount is not None:
-                SpentAmount.objects.update_or_create(
-                    report=report, year=year, defaults={"amount": amount}
+                save_row(
+                    SpentAmount, actor=actor, report=report, year=year, defaults={"amount": amount}
                 )
         corrected = {row.year: row.amount for row in report.spent_amounts.all()}
         try:

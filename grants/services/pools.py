@@ -35,10 +35,27 @@ class PoolContent:
     reserved_lines: list[dict] = field(default_factory=list)  # {"id"?, "title", "amount"}
 
 
+# Times the pool form shows and takes in whole minutes (datetime-local without seconds).
+MINUTE_FIELDS = ("opens_at", "application_deadline")
+
+
+def _same_minute(old, new) -> bool:
+    return (
+        old is not None
+        and new is not None
+        and old.replace(second=0, microsecond=0) == new.replace(second=0, microsecond=0)
+    )
+
+
 def _apply(pool: Pool, content: PoolContent) -> None:
     for name in POOL_FIELDS:
         if name in content.fields:
-            setattr(pool, name, content.fields[name])
+            new = content.fields[name]
+            if name in MINUTE_FIELDS and _same_minute(getattr(pool, name), new):
+                # The form showed the stored time to the minute: saving it unchanged must not
+                # cut off its seconds (12:18:01 became 12:18:00, logged as a change).
+                continue
+            setattr(pool, name, new)
     if pool.policy.municipality_id != pool.municipality_id:
         raise DomainError(_("Politikken hører ikke til kommunen."))
 

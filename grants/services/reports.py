@@ -13,6 +13,7 @@ from grants.rules import check
 from portal.models import User
 
 from .errors import DomainError, EditConflict
+from .rows import delete_rows, save_row
 from .spending import check_spending_explained, check_unspent, overspending
 
 
@@ -69,19 +70,24 @@ def do_save_report(
                 raise DomainError(error, field=f"achieved_{criterion_id}")
             if value is None and not comment:
                 # Nothing typed: no row (saving an untouched form stores nothing new).
-                CriterionResult.objects.filter(report=report, criterion_id=criterion_id).delete()
+                delete_rows(
+                    CriterionResult.objects.filter(report=report, criterion_id=criterion_id),
+                    actor=actor,
+                )
                 continue
-            CriterionResult.objects.update_or_create(
+            save_row(
+                CriterionResult,
+                actor=actor,
                 report=report,
                 criterion_id=criterion_id,
                 defaults={"achieved_value": value, "comment": comment},
             )
         for year, amount in content.spent.items():
             if amount is None:
-                SpentAmount.objects.filter(report=report, year=year).delete()
+                delete_rows(SpentAmount.objects.filter(report=report, year=year), actor=actor)
             else:
-                SpentAmount.objects.update_or_create(
-                    report=report, year=year, defaults={"amount": amount}
+                save_row(
+                    SpentAmount, actor=actor, report=report, year=year, defaults={"amount": amount}
                 )
         return report
 

@@ -109,9 +109,9 @@ def do_declare_conflict(*, application_id: int, user: User, reason: str) -> Conf
     with transaction.atomic():
         application = lock_application(application_id)
         check(user, "declare_conflict", application)
-        declaration = ConflictOfInterest.objects.create(
-            application=application, user=user, reason=reason
-        )
+        declaration = ConflictOfInterest(application=application, user=user, reason=reason)
+        declaration._history_user = user
+        declaration.save()
         Review.objects.filter(application=application, reviewer=user).delete()
         return declaration
 

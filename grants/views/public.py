@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from grants.models import Allocation, CarryOver, CriterionResult, Pool, ReportStatus
+from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus
 from grants.public import (
     ProjectFilter,
     facet_counts,
     for_cards,
     funded_projects,
+    public_pools,
     with_public_relations,
     with_totals,
 )
@@ -165,13 +166,16 @@ class PoolsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         pools = (
-            Pool.objects.select_related("municipality")
+            public_pools()
+            .select_related("municipality")
             .annotate(allocated=Sum("allocations__amount"))
             .order_by("municipality__name", "-year")
         )
         reserved = defaultdict(lambda: ZERO)
-        for pool_id, amount in Pool.objects.filter(reserved_lines__isnull=False).values_list(
-            "pk", "reserved_lines__amount"
+        for pool_id, amount in (
+            public_pools()
+            .filter(reserved_lines__isnull=False)
+            .values_list("pk", "reserved_lines__amount")
         ):
             reserved[pool_id] += amount
         by_municipality = defaultdict(list)
@@ -191,7 +195,7 @@ class PoolView(TemplateView):
     def get_context_data(self, **kwargs):
         municipality = get_object_or_404(Municipality, slug=self.kwargs["kommune"])
         pool = get_object_or_404(
-            Pool.objects.select_related("policy", "action_plan"),
+            public_pools().select_related("policy", "action_plan"),
             municipality=municipality,
             year=self.kwargs["aar"],
         )

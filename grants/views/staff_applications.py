@@ -138,6 +138,8 @@ class ActionView(StaffRequiredMixin, View):
                 self.perform(application, form)
         except DomainError as error:
             messages.error(request, error.message)
+            if form is not None and error.field in form.fields:
+                form.add_error(error.field, error.message)  # next to the field as well
             if form is not None and self.form_name:
                 status = BUSY_STATUS if isinstance(error, Busy) else 400
                 return self.refused(pk, form, status=status)

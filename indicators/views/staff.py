@@ -162,6 +162,8 @@ class MeasurementAddView(IndicatorPageMixin, View):
             )
         except DomainError as error:
             messages.error(request, error.message)
+            if error.field in form.fields:
+                form.add_error(error.field, error.message)
             existing = indicator.measurements.filter(
                 year=form.cleaned_data["year"], period=form.cleaned_data["period"]
             ).first()

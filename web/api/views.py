@@ -15,9 +15,10 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from grants.models import Allocation, CarryOver, Pool, ReservedLine
-from grants.public import ProjectFilter, funded_projects, with_totals
+from grants.public import ProjectFilter, funded_projects, public_pools, with_totals
 from indicators.models import Indicator, Measurement
 from policies.models import Goal, Policy
+from portal.filters import YearFilter
 from portal.money import ZERO
 
 from . import serializers
@@ -98,9 +99,13 @@ def _sum_of(rows, field: str):
 
 def pools():
     # What the pools page shows: allocated (to funded projects) and reserved, per pool.
-    return Pool.objects.select_related("municipality").annotate(
-        api_allocated=_sum_of(Allocation.objects.all(), "amount"),
-        api_reserved=_sum_of(ReservedLine.objects.all(), "amount"),
+    return (
+        public_pools()
+        .select_related("municipality")
+        .annotate(
+            api_allocated=_sum_of(Allocation.objects.all(), "amount"),
+            api_reserved=_sum_of(ReservedLine.objects.all(), "amount"),
+        )
     )
 
 
@@ -110,13 +115,13 @@ class PresentIntegerField(forms.IntegerField):
     empty_values = (None,)
 
 
-class YearFilter(filters.NumberFilter):
+class PresentYearFilter(YearFilter):
     field_class = PresentIntegerField
 
 
 class PoolFilter(filters.FilterSet):
     kommune = filters.CharFilter(field_name="municipality__slug", label="Kommunens kortnavn")
-    aar = YearFilter(field_name="year", label="År", min_value=2000, max_value=2100)
+    aar = PresentYearFilter(field_name="year", label="År")
 
     class Meta:
         model = Pool

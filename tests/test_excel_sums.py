@@ -1,0 +1,63 @@
+"""Attack round 6 (G): the action plan's Excel file for an empty plan held the circular
+formula H4 = =SUM(H4:H3). Every SUM in the Excel documents sums a non-empty range that does
+not include its own cell; an empty table sums to 0."""
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
+
+from policies.models import ActionPlan
+
+SUM = re.compile(r"SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)")
+
+
+def bad_sums(content: bytes) -> list[str]:
+    problems = []
+    for sheet in load_workbook(io.BytesIO(content)).worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    continue
+                for c1, r1, c2, r2 in SUM.findall(cell.value):
+                    cols = column_index_from_string(c1), column_index_from_string(c2)
+                    rows = int(r1), int(r2)
+                    if cols[0] > cols[1] or rows[0] > rows[1]:
+                        problems.append(f"{cell.coordinate} = {cell.value}: empty range")
+                    elif cols[0] <= cell.column <= cols[1] and rows[0] <= cell.row <= rows[1]:
+                        problems.append(f"{cell.coordinate} = {cell.value}: its own cell")
+    return problems
+
+
+@pytest.mark.django_db
+def test_excel_sums_of_empty_documents_are_not_circular(client, staff_user, policy, make_pool):
+    plan = ActionPlan.objects.create(
+        policy=policy, title="Tom handleplan", year_start=2027, year_end=2027
+    )
+    pool = make_pool(year=2027, action_plan=plan)
+    client.force_login(staff_user)
+    for url in (
+        reverse("dokumenter:action-plan-xlsx", args=[plan.pk]),
+        reverse("dokumenter:recommendation-xlsx", args=[pool.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = b"".join(response) if response.streaming else response.content
+        assert bad_sums(content) == [], url
+        sheet = load_workbook(io.BytesIO(content)).active
+        totals = [r for r in sheet.iter_rows(values_only=True) if r and r[0] == "SUM"]
+        assert totals and all(v in (0, None) for v in totals[0][2:] if v != "X"), totals
+
+
+@pytest.mark.django_db
+def test_excel_sums_of_the_demo_plan_are_sound(client, demo):
+    from portal.models import User
+
+    client.force_login(User.objects.get(username="frb-sekretariat"))
+    plan = ActionPlan.objects.get(title="Integrationspolitikkens handleplan 2021-2022")
+    content = client.get(reverse("dokumenter:action-plan-xlsx", args=[plan.pk])).content
+    assert "=SUM(" in str([c.value for r in load_workbook(io.BytesIO(content)).active for c in r])
+    assert bad_sums(content) == []
