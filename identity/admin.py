@@ -1,9 +1,15 @@
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from portal import site
 from portal.admin_tools import MunicipalityScopedAdmin
 from portal.models import Department
 
+from . import health
 from .models import ExternalIdentity, IdentityProvider, RoleMapping, SignInEvent
 
 # What only the installation's superusers set: where the portal trusts sign-ins from. A
@@ -16,6 +22,12 @@ CONNECTION_FIELDS = [
     "client_id",
     "client_secret_name",
     "scopes",
+    # The claims decide who a person is: the CVR claim which organisation an applicant
+    # belongs to, the group claim which role anyone gets.
+    "groups_claim",
+    "name_claim",
+    "email_claim",
+    "cvr_claim",
     "tenant_claim",
     "tenant_value",
     "mfa_amr_values",
@@ -24,8 +36,26 @@ CONNECTION_FIELDS = [
 ]
 
 
+class DepartmentChoiceField(forms.ModelChoiceField):
+    """A department named with its municipality: two municipalities may both have a
+    "Jobcentret", and the add page lists every municipality's departments."""
+
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.municipality.name})"
+
+
+class RoleMappingFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The provider as the form above has it (its municipality may be chosen in the same
+        # submission), so RoleMapping.clean can compare the department's municipality.
+        form.instance.provider = self.instance
+        return form
+
+
 class RoleMappingInline(admin.TabularInline):
     model = RoleMapping
+    formset = RoleMappingFormSet
     extra = 1
     fields = ["group", "role", "department"]
 
@@ -35,10 +65,12 @@ class RoleMappingInline(admin.TabularInline):
             provider_id = request.resolver_match.kwargs.get("object_id")
             provider = IdentityProvider.objects.filter(pk=provider_id).first()
             municipality = provider.municipality_id if provider else request.user.municipality_id
+            departments = Department.objects.select_related("municipality", "parent")
             if provider is None and request.user.is_superuser:
-                kwargs["queryset"] = Department.objects.all()
+                kwargs["queryset"] = departments
             else:
-                kwargs["queryset"] = Department.objects.filter(municipality_id=municipality)
+                kwargs["queryset"] = departments.filter(municipality_id=municipality)
+            kwargs["form_class"] = DepartmentChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -52,7 +84,16 @@ class IdentityProviderAdmin(MunicipalityScopedAdmin):
         (None, {"fields": ["municipality", "kind", "label", "slug", "is_enabled"]}),
         (
             _("Forbindelse (registreret hos udbyderen)"),
-            {"fields": ["issuer", "client_id", "client_secret_name", "scopes"]},
+            {
+                "fields": [
+                    "redirect_uri",
+                    "connection_status",
+                    "issuer",
+                    "client_id",
+                    "client_secret_name",
+                    "scopes",
+                ]
+            },
         ),
         (
             _("Claims"),
@@ -71,8 +112,38 @@ class IdentityProviderAdmin(MunicipalityScopedAdmin):
         (_("Hjælp"), {"fields": ["support_contact"]}),
     ]
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # The host the administrator reached the admin on, when PORTAL_BASE_URL is unset.
+            obj.admin_base_url = site.base_url(request)
+        return obj
+
+    @admin.display(description=_("adresse til udbyderen (redirect URI)"))
+    def redirect_uri(self, obj):
+        path = reverse("sso-callback", args=[obj.slug]) if obj and obj.slug else ""
+        if not path:
+            return _("Vises, når udbyderen er gemt.")
+        base = getattr(obj, "admin_base_url", "") or site.base_url()
+        return format_html(
+            "<code>{}</code><br>{}",
+            base + path,
+            _("Denne adresse skal kommunens IT-afdeling registrere hos udbyderen."),
+        )
+
+    @admin.display(description=_("forbindelse"))
+    def connection_status(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Vises, når udbyderen er gemt.")
+        return format_html_join(
+            mark_safe("<br>"), "{} {}", ((mark, text) for mark, text in health.check(obj))
+        )
+
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = list(super().get_readonly_fields(request, obj)) + [
+            "redirect_uri",
+            "connection_status",
+        ]
         if not request.user.is_superuser:
             fields += [name for name in CONNECTION_FIELDS if name not in fields]
         return fields

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 
 from portal.models import Role
 
@@ -69,7 +70,12 @@ def mapped_role(provider: IdentityProvider, claims: dict) -> RoleMapping | None:
     groups = claim_values(claims, provider.groups_claim)
     if not groups:
         return None
-    mappings = provider.role_mappings.filter(group__in=groups).select_related("department")
+    # A mapping to another municipality's department is never used, whatever put it there.
+    mappings = (
+        provider.role_mappings.filter(group__in=groups)
+        .filter(Q(department__isnull=True) | Q(department__municipality=provider.municipality_id))
+        .select_related("department")
+    )
     return min(mappings, key=lambda m: (ROLE_RANK[m.role], m.pk), default=None)
 
 
@@ -171,3 +177,11 @@ def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
         identity.suspended_for_no_role = False
         identity.save(update_fields=["user", "suspended_for_no_role"])
         return _record(provider, identity, user, SignInOutcome.SIGNED_IN, mfa, mapping)
+
+
+def do_record_failure(*, provider: IdentityProvider, outcome: str, detail: str = "") -> None:
+    """Record a sign-in that failed before anyone was known: the provider's error or
+    cancellation, an answer that could not be verified (bad or replayed state, another
+    municipality's answer), or a provider that cannot be used (discovery, missing secret).
+    `detail` is for the administrator; callers never pass a secret, a code or a token."""
+    SignInEvent.objects.create(provider=provider, outcome=outcome, detail=detail[:500])

@@ -1,0 +1,155 @@
+"""The provider's admin pages as an administrator sees them: render the form, fill in what
+it shows, submit, and look at what comes back (docs/identity.md)."""
+
+import re
+
+import pytest
+import requests
+from django.urls import reverse
+
+from identity import services
+from identity.models import IdentityProvider, RoleMapping
+from portal.models import Department, Municipality, Role, User
+from tests.form_pages import main_form_data
+
+
+@pytest.fixture
+def two_towns(db):
+    kbh = Municipality.objects.create(name="Københavns Kommune", slug="koebenhavn", code="101")
+    frb = Municipality.objects.create(
+        name="Frederiksberg Kommune", slug="frederiksberg", code="147"
+    )
+    kbh_job = Department.objects.create(municipality=kbh, name="Jobcenter København")
+    frb_int = Department.objects.create(municipality=frb, name="Center for Integration")
+    return kbh, frb, kbh_job, frb_int
+
+
+@pytest.fixture
+def root(client, db):
+    user = User.objects.create_superuser(username="root", password="x" * 20, role="administrator")
+    client.force_login(user)
+    return client
+
+
+def option_value(html: str, label_part: str) -> str:
+    match = re.search(r'<option value="(\d+)"[^>]*>([^<]*' + re.escape(label_part) + ")", html)
+    assert match, label_part
+    return match.group(1)
+
+
+def filled_add_form(client, kbh, department_label):
+    page = client.get(reverse("admin:identity_identityprovider_add")).content.decode()
+    data = main_form_data(page)
+    data.update(
+        municipality=str(kbh.pk),
+        slug="kbh",
+        issuer="https://login.kbh.dk",
+        client_id="portal",
+        client_secret_name="OIDC_KBH_SECRET",
+    )
+    data["role_mappings-0-group"] = "sagsbehandlere"
+    data["role_mappings-0-role"] = Role.CASEWORKER
+    data["role_mappings-0-department"] = option_value(page, department_label)
+    return page, data
+
+
+def test_a_mapping_to_another_municipalitys_department_is_refused_on_the_add_page(root, two_towns):
+    kbh, _frb, _kbh_job, _frb_int = two_towns
+    page, data = filled_add_form(root, kbh, "Center for Integration")
+    # The department list names each department's municipality.
+    assert "Center for Integration (Frederiksberg Kommune)" in page
+    assert "Jobcenter København (Københavns Kommune)" in page
+    response = root.post(reverse("admin:identity_identityprovider_add"), data)
+    assert response.status_code == 200
+    assert "Afdelingen hører ikke til udbyderens kommune." in response.content.decode()
+    assert not IdentityProvider.objects.exists()
+
+    _page, data = filled_add_form(root, kbh, "Jobcenter København")
+    response = root.post(reverse("admin:identity_identityprovider_add"), data)
+    assert response.status_code == 302
+    mapping = RoleMapping.objects.get()
+    assert mapping.department.municipality == kbh
+
+
+def test_the_sign_in_never_uses_a_mapping_to_another_municipalitys_department(two_towns):
+    kbh, _frb, _kbh_job, frb_int = two_towns
+    provider = IdentityProvider.objects.create(
+        municipality=kbh,
+        slug="kbh",
+        issuer="https://login.kbh.dk",
+        client_id="portal",
+        client_secret_name="OIDC_KBH_SECRET",
+    )
+    # Put there past the validation (an old row, a script).
+    RoleMapping.objects.create(
+        provider=provider, group="g", role=Role.CASEWORKER, department=frb_int
+    )
+    result = services.do_sign_in(provider=provider, claims={"sub": "s", "groups": ["g"]})
+    assert result.outcome == "no_role" and result.user is None
+
+
+@pytest.fixture
+def kbh_provider(two_towns):
+    kbh, _frb, kbh_job, _frb_int = two_towns
+    provider = IdentityProvider.objects.create(
+        municipality=kbh,
+        slug="kbh",
+        issuer="https://login.kbh.dk/",
+        client_id="portal",
+        client_secret_name="OIDC_KBH_MISSING_SECRET",
+    )
+    RoleMapping.objects.create(
+        provider=provider, group="g", role=Role.CASEWORKER, department=kbh_job
+    )
+    return provider
+
+
+def visible_text(html: str) -> str:
+    """The page's text as the browser shows it: tags gone (and what looks like one)."""
+    return re.sub(r"<[^>]*>", "", html)
+
+
+def test_the_change_page_shows_the_placeholders_the_redirect_uri_and_the_connection(
+    root, kbh_provider, monkeypatch
+):
+    monkeypatch.delenv("OIDC_KBH_MISSING_SECRET", raising=False)
+
+    def unreachable(url, **kwargs):
+        assert url == "https://login.kbh.dk//.well-known/openid-configuration" or url.startswith(
+            "https://login.kbh.dk/"
+        )
+        raise requests.ConnectionError("no route")
+
+    monkeypatch.setattr(requests, "get", unreachable)
+    page = root.get(
+        reverse("admin:identity_identityprovider_change", args=[kbh_provider.pk])
+    ).content.decode()
+    text = visible_text(page)
+    assert "/login/sso/[kortnavn]/retur/" in text
+    assert "https://login.microsoftonline.com/[tenant-id]/v2.0" in text
+    assert "http://testserver/login/sso/kbh/retur/" in text
+    # The provider cannot be reached; the secret is missing.
+    assert "Udbyderens oplysninger kan ikke hentes" in text
+    assert "OIDC_KBH_MISSING_SECRET findes hverken som miljøvariabel eller fil" in text
+
+
+def test_a_municipal_administrator_cannot_change_the_claim_names(client, kbh_provider):
+    admin_user = User.objects.create_user(
+        username="kbh-admin",
+        role=Role.ADMINISTRATOR,
+        municipality=kbh_provider.municipality,
+        is_staff=True,
+    )
+    from django.contrib.auth.models import Permission
+
+    admin_user.user_permissions.set(Permission.objects.filter(content_type__app_label="identity"))
+    client.force_login(admin_user)
+    url = reverse("admin:identity_identityprovider_change", args=[kbh_provider.pk])
+    data = main_form_data(client.get(url).content.decode())
+    assert "cvr_claim" not in data and "groups_claim" not in data
+    data.update(cvr_claim="evil", groups_claim="evil", support_contact="IT, tlf. 1")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    kbh_provider.refresh_from_db()
+    assert (kbh_provider.cvr_claim, kbh_provider.groups_claim) == ("", "groups")
+    assert kbh_provider.support_contact == "IT, tlf. 1"
