@@ -1,15 +1,16 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal import site
 from portal.admin_tools import MunicipalityScopedAdmin
 from portal.models import Department
 
-from . import health
+from . import health, services
 from .models import ExternalIdentity, IdentityProvider, RoleMapping, SignInEvent
 
 # What only the installation's superusers set: where the portal trusts sign-ins from. A
@@ -150,6 +151,34 @@ class IdentityProviderAdmin(MunicipalityScopedAdmin):
 
     def has_add_permission(self, request):
         return request.user.is_superuser and super().has_add_permission(request)
+
+    def save_formset(self, request, form, formset, change):
+        # Role mappings as they were before this save: people who hold a changed or deleted
+        # mapping's role are signed out, so no session keeps a role the provider no longer
+        # gives (the next sign-in decides their role again).
+        changed = [
+            inline_form.instance.pk
+            for inline_form in formset.initial_forms
+            if inline_form.instance.pk
+            and (inline_form.has_changed() or inline_form in formset.deleted_forms)
+        ]
+        before = list(RoleMapping.objects.filter(pk__in=changed))
+        super().save_formset(request, form, formset, change)
+        if before:
+            ended = services.do_end_sessions_for_mappings(
+                actor=request.user, provider=form.instance, mappings=before
+            )
+            messages.info(
+                request,
+                ngettext(
+                    "%(n)s person med en ændret eller slettet rolle er logget ud og får sin "
+                    "rolle, når vedkommende logger ind igen.",
+                    "%(n)s personer med en ændret eller slettet rolle er logget ud og får deres "
+                    "rolle, når de logger ind igen.",
+                    ended,
+                )
+                % {"n": ended},
+            )
 
 
 @admin.register(ExternalIdentity)

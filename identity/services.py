@@ -185,3 +185,27 @@ def do_record_failure(*, provider: IdentityProvider, outcome: str, detail: str =
     municipality's answer), or a provider that cannot be used (discovery, missing secret).
     `detail` is for the administrator; callers never pass a secret, a code or a token."""
     SignInEvent.objects.create(provider=provider, outcome=outcome, detail=detail[:500])
+
+
+def do_end_sessions_for_mappings(
+    *, actor, provider: IdentityProvider, mappings: list[RoleMapping]
+) -> int:
+    """End the sessions of everyone signed in through `provider` who holds the role and
+    department one of `mappings` gave (as stored before an administrator changed or deleted
+    it): they get their new role, or are refused, at their next sign-in. The change itself
+    is in the admin's history with `actor`. Returns how many people were signed out."""
+    User = get_user_model()
+    selected = Q(pk__in=[])
+    for mapping in mappings:
+        selected |= Q(role=mapping.role, department_id=mapping.department_id)
+    with transaction.atomic():
+        users = list(
+            User.objects.select_for_update(of=("self",))
+            .filter(selected, external_identity__provider=provider)
+            .filter(municipality=provider.municipality_id)
+            .exclude(pk=getattr(actor, "pk", None))
+        )
+        for user in users:
+            user.session_generation += 1  # ends every session of theirs at once
+            user.save(update_fields=["session_generation"])
+    return len(users)

@@ -5,6 +5,8 @@ import re
 
 import pytest
 import requests
+from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 
 from identity import services
@@ -140,8 +142,6 @@ def test_a_municipal_administrator_cannot_change_the_claim_names(client, kbh_pro
         municipality=kbh_provider.municipality,
         is_staff=True,
     )
-    from django.contrib.auth.models import Permission
-
     admin_user.user_permissions.set(Permission.objects.filter(content_type__app_label="identity"))
     client.force_login(admin_user)
     url = reverse("admin:identity_identityprovider_change", args=[kbh_provider.pk])
@@ -153,3 +153,22 @@ def test_a_municipal_administrator_cannot_change_the_claim_names(client, kbh_pro
     kbh_provider.refresh_from_db()
     assert (kbh_provider.cvr_claim, kbh_provider.groups_claim) == ("", "groups")
     assert kbh_provider.support_contact == "IT, tlf. 1"
+
+
+def test_deleting_a_role_mapping_signs_out_the_people_who_hold_its_role(root, kbh_provider):
+    signed_in = services.do_sign_in(
+        provider=kbh_provider, claims={"sub": "mette", "name": "Mette Holm", "groups": ["g"]}
+    ).user
+    mette = Client()
+    mette.force_login(signed_in)
+    assert mette.get(reverse("start")).status_code in (200, 302)
+    assert "_auth_user_id" in mette.session
+
+    url = reverse("admin:identity_identityprovider_change", args=[kbh_provider.pk])
+    data = main_form_data(root.get(url).content.decode())
+    data["role_mappings-0-DELETE"] = "on"
+    response = root.post(url, data, follow=True)
+    assert "1 person med en ændret eller slettet rolle er logget ud" in response.content.decode()
+    assert not RoleMapping.objects.exists()
+    mette.get(reverse("start"))
+    assert "_auth_user_id" not in mette.session
