@@ -23,7 +23,7 @@ from django.db.models import Q
 
 from portal.models import Role
 
-from . import applicants
+from . import applicants, permissions
 from .models import ExternalIdentity, IdentityProvider, RoleMapping, SignInEvent, SignInOutcome
 
 # The strongest role wins when a person is in several mapped groups.
@@ -173,6 +173,12 @@ def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
         _set_person(user, name, email)
         user.full_clean(exclude=["password", "username"])
         user.save()
+        # Administrators get exactly what the administration needs for sign-in; the group
+        # goes again when the provider no longer makes them administrators.
+        if mapping.role == Role.ADMINISTRATOR:
+            user.groups.add(permissions.it_admin_group())
+        else:
+            user.groups.remove(*user.groups.filter(name=permissions.IT_ADMIN_GROUP))
         identity.user = user
         identity.suspended_for_no_role = False
         identity.save(update_fields=["user", "suspended_for_no_role"])

@@ -172,3 +172,27 @@ def test_deleting_a_role_mapping_signs_out_the_people_who_hold_its_role(root, kb
     assert not RoleMapping.objects.exists()
     mette.get(reverse("start"))
     assert "_auth_user_id" not in mette.session
+
+
+def test_an_administrator_mapped_from_a_group_can_manage_sign_in_in_the_administration(
+    client, kbh_provider
+):
+    RoleMapping.objects.create(provider=kbh_provider, group="it", role=Role.ADMINISTRATOR)
+    user = services.do_sign_in(
+        provider=kbh_provider, claims={"sub": "sofie", "name": "Sofie", "groups": ["it"]}
+    ).user
+    client.force_login(user)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Du har ikke rettigheder" not in index
+    assert reverse("admin:identity_identityprovider_changelist") in index
+    assert reverse("admin:identity_signinevent_changelist") in index
+    change = reverse("admin:identity_identityprovider_change", args=[kbh_provider.pk])
+    assert client.get(change).status_code == 200
+    assert reverse("admin:grants_pool_changelist") not in index
+
+    # Moved to another group at the provider: the permissions go with the role.
+    RoleMapping.objects.create(provider=kbh_provider, group="sek", role=Role.COMMITTEE_STAFF)
+    services.do_sign_in(
+        provider=kbh_provider, claims={"sub": "sofie", "name": "Sofie", "groups": ["sek"]}
+    )
+    assert not User.objects.get(pk=user.pk).groups.exists()
