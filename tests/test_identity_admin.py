@@ -196,3 +196,17 @@ def test_an_administrator_mapped_from_a_group_can_manage_sign_in_in_the_administ
         provider=kbh_provider, claims={"sub": "sofie", "name": "Sofie", "groups": ["sek"]}
     )
     assert not User.objects.get(pk=user.pk).groups.exists()
+
+
+def test_the_danish_administration_has_danish_headings_and_columns(root, kbh_provider):
+    index = root.get(reverse("admin:index")).content.decode()
+    assert "Integrationsportalen – administration" in index
+    assert "Django administration" not in index and "Django-administration" not in index
+    for heading in ("Adgangsforsøg (spærring)", "Log ind med kommunens login"):
+        assert heading in index
+    for english in ("Axes", "Otp_static", "Otp_totp", "Tasks Database Backend"):
+        assert f">{english}<" not in index
+    providers = root.get(reverse("admin:identity_identityprovider_changelist")).content.decode()
+    assert "Button text" not in providers and "Knap" in providers
+    users = root.get(reverse("admin:portal_user_changelist")).content.decode()
+    assert "Get full name" not in users and "Navn" in users
