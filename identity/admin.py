@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import site
-from portal.admin_tools import MunicipalityScopedAdmin
+from portal.admin_tools import NUMBER_FORMFIELDS, MunicipalityScopedAdmin
 from portal.models import Department
 
 from . import health, services
@@ -45,6 +47,26 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.municipality.name})"
 
 
+def without_related_links(formfield):
+    """No add/change/delete/view icons next to a municipality or department: a municipality
+    or department is never added or deleted from a provider's page."""
+    widget = getattr(formfield, "widget", None)
+    if isinstance(widget, RelatedFieldWidgetWrapper):
+        widget.can_add_related = widget.can_change_related = False
+        widget.can_delete_related = widget.can_view_related = False
+    return formfield
+
+
+class IdentityProviderForm(forms.ModelForm):
+    def full_clean(self):
+        super().full_clean()
+        # A refused secret name may be the secret itself, typed in the wrong field: never
+        # send it back in the page.
+        if self.is_bound and "client_secret_name" in self.errors:
+            self.data = self.data.copy()
+            self.data["client_secret_name"] = ""
+
+
 class RoleMappingFormSet(forms.BaseInlineFormSet):
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -74,9 +96,18 @@ class RoleMappingInline(admin.TabularInline):
             kwargs["form_class"] = DepartmentChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
+
 
 @admin.register(IdentityProvider)
 class IdentityProviderAdmin(MunicipalityScopedAdmin):
+    form = IdentityProviderForm
+    # A plain address field: the admin's URL widget shows "Nuværende:/Ændring:" after an error.
+    formfield_overrides = {
+        **NUMBER_FORMFIELDS,
+        models.URLField: {"widget": forms.URLInput(attrs={"class": "vURLField"})},
+    }
     list_display = ["button", "municipality", "kind", "is_enabled"]
     list_filter = ["kind", "is_enabled", "municipality"]
     search_fields = ["label", "municipality__name", "issuer", "slug"]
@@ -112,6 +143,9 @@ class IdentityProviderAdmin(MunicipalityScopedAdmin):
         (_("Totrinslogin"), {"fields": ["mfa_amr_values", "mfa_acr_values"]}),
         (_("Hjælp"), {"fields": ["support_contact"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     @admin.display(description=_("knap"), ordering="label")
     def button(self, obj):

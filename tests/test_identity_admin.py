@@ -210,3 +210,18 @@ def test_the_danish_administration_has_danish_headings_and_columns(root, kbh_pro
     assert "Button text" not in providers and "Knap" in providers
     users = root.get(reverse("admin:portal_user_changelist")).content.decode()
     assert "Get full name" not in users and "Navn" in users
+
+
+def test_a_refused_provider_form_comes_back_clean(root, two_towns):
+    kbh, _frb, _kbh_job, _frb_int = two_towns
+    page, data = filled_add_form(root, kbh, "Jobcenter København")
+    # No way to add or delete a municipality or department from here.
+    for link in ("add_id_municipality", "delete_id_municipality", "change_id_municipality"):
+        assert link not in page
+    assert "delete_id_role_mappings-0-department" not in page
+    data["client_secret_name"] = "s3cr3t-V@lue-from-entra"
+    response = root.post(reverse("admin:identity_identityprovider_add"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Skriv navnet med store bogstaver" in page
+    assert "s3cr3t-V@lue-from-entra" not in page
+    assert "Nuværende" not in page and 'value="https://login.kbh.dk"' in page
