@@ -204,7 +204,8 @@ def test_the_danish_administration_has_danish_headings_and_columns(root, kbh_pro
     assert "Django administration" not in index and "Django-administration" not in index
     for heading in ("Adgangsforsøg (spærring)", "Log ind med kommunens login"):
         assert heading in index
-    for english in ("Axes", "Otp_static", "Otp_totp", "Tasks Database Backend"):
+    assert "Opgaveresultater" in index
+    for english in ("Axes", "Otp_static", "Otp_totp", "Tasks Database Backend", "Task Results"):
         assert f">{english}<" not in index
     providers = root.get(reverse("admin:identity_identityprovider_changelist")).content.decode()
     assert "Button text" not in providers and "Knap" in providers

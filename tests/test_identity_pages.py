@@ -134,3 +134,14 @@ def test_the_login_page_does_not_focus_the_password_form_when_providers_are_offe
     town.is_enabled = False
     town.save()
     assert "autofocus" in client.get(reverse("login")).content.decode()
+
+
+def test_the_english_pages_say_log_in_throughout(client, town, monkeypatch):
+    client.cookies["django_language"] = "en"
+    answer(monkeypatch, refusal="OAuthError: mismatching_state")
+    page = callback(client, "?code=abc&state=old").content.decode()
+    login = client.get(reverse("login")).content.decode()
+    assert "Login failed" in page and "Testrup Kommune's answer could not be accepted" in page
+    assert "Log in with Testrup Kommune" in login
+    for text in (page, login):
+        assert "Sign in" not in text and "Sign-in" not in text and "sign in" not in text
