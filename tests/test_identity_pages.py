@@ -125,9 +125,7 @@ def test_a_person_without_a_role_is_offered_the_providers_logout(client, town, m
     assert "https://login.testrup.dk/logout" in page
 
 
-def test_the_login_page_does_not_focus_the_password_form_when_providers_are_offered(
-    client, town
-):
+def test_the_login_page_does_not_focus_the_password_form_when_providers_are_offered(client, town):
     page = client.get(reverse("login")).content.decode()
     assert "Log ind med Testrup Kommune" in page and 'name="username"' in page
     assert "autofocus" not in page
