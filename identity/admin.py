@@ -97,6 +97,9 @@ class RoleMappingInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "group":
+            # Narrower than the admin's default, so "Slet?" fits beside it at 1280 px.
+            kwargs["widget"] = forms.TextInput(attrs={"size": 22})
         return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 

@@ -16,7 +16,8 @@ def check(provider: IdentityProvider) -> list[tuple[str, str]]:
     try:
         oidc.discovery(provider)
     except oidc.SignInFailed as error:
-        results.append((FAILED, _("Udbyderens oplysninger kan ikke hentes: %s") % error.reason))
+        reason = error.reason if len(error.reason) <= 200 else error.reason[:200] + " …"
+        results.append((FAILED, _("Udbyderens oplysninger kan ikke hentes: %s") % reason))
     else:
         results.append((OK, _("Udbyderens oplysninger (discovery) kan hentes.")))
     try:
