@@ -1,3 +1,6 @@
+import json
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
@@ -5,8 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from portal import site
 from portal.admin_tools import NUMBER_FORMFIELDS, MunicipalityScopedAdmin
@@ -149,6 +152,15 @@ class IdentityProviderAdmin(MunicipalityScopedAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        wrapped = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in wrapped:
+            # Django writes "Tilføj endnu en Rolle fra gruppe" (capfirst of the name).
+            data = json.loads(inline_formset.inline_formset_data())
+            data["options"]["addText"] = gettext("Tilføj endnu en rolle fra gruppe")
+            inline_formset.inline_formset_data = partial(json.dumps, data)
+        return wrapped
 
     @admin.display(description=_("knap"), ordering="label")
     def button(self, obj):

@@ -226,3 +226,9 @@ def test_a_refused_provider_form_comes_back_clean(root, two_towns):
     assert response.status_code == 200 and "Skriv navnet med store bogstaver" in page
     assert "s3cr3t-V@lue-from-entra" not in page
     assert "Nuværende" not in page and 'value="https://login.kbh.dk"' in page
+
+
+def test_the_add_row_link_of_role_mappings_is_lower_case(root, kbh_provider):
+    url = reverse("admin:identity_identityprovider_change", args=[kbh_provider.pk])
+    page = root.get(url).content.decode()
+    assert "endnu en rolle fra gruppe" in page and "Rolle fra gruppe" not in page
