@@ -1,9 +1,21 @@
-from django.contrib import admin
+import json
+from functools import partial
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_tools import MunicipalityScopedAdmin
+from portal import site
+from portal.admin_tools import NUMBER_FORMFIELDS, MunicipalityScopedAdmin
 from portal.models import Department
 
+from . import health, services
 from .models import ExternalIdentity, IdentityProvider, RoleMapping, SignInEvent
 
 # What only the installation's superusers set: where the portal trusts sign-ins from. A
@@ -16,6 +28,12 @@ CONNECTION_FIELDS = [
     "client_id",
     "client_secret_name",
     "scopes",
+    # The claims decide who a person is: the CVR claim which organisation an applicant
+    # belongs to, the group claim which role anyone gets.
+    "groups_claim",
+    "name_claim",
+    "email_claim",
+    "cvr_claim",
     "tenant_claim",
     "tenant_value",
     "mfa_amr_values",
@@ -24,8 +42,46 @@ CONNECTION_FIELDS = [
 ]
 
 
+class DepartmentChoiceField(forms.ModelChoiceField):
+    """A department named with its municipality: two municipalities may both have a
+    "Jobcentret", and the add page lists every municipality's departments."""
+
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.municipality.name})"
+
+
+def without_related_links(formfield):
+    """No add/change/delete/view icons next to a municipality or department: a municipality
+    or department is never added or deleted from a provider's page."""
+    widget = getattr(formfield, "widget", None)
+    if isinstance(widget, RelatedFieldWidgetWrapper):
+        widget.can_add_related = widget.can_change_related = False
+        widget.can_delete_related = widget.can_view_related = False
+    return formfield
+
+
+class IdentityProviderForm(forms.ModelForm):
+    def full_clean(self):
+        super().full_clean()
+        # A refused secret name may be the secret itself, typed in the wrong field: never
+        # send it back in the page.
+        if self.is_bound and "client_secret_name" in self.errors:
+            self.data = self.data.copy()
+            self.data["client_secret_name"] = ""
+
+
+class RoleMappingFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The provider as the form above has it (its municipality may be chosen in the same
+        # submission), so RoleMapping.clean can compare the department's municipality.
+        form.instance.provider = self.instance
+        return form
+
+
 class RoleMappingInline(admin.TabularInline):
     model = RoleMapping
+    formset = RoleMappingFormSet
     extra = 1
     fields = ["group", "role", "department"]
 
@@ -35,16 +91,30 @@ class RoleMappingInline(admin.TabularInline):
             provider_id = request.resolver_match.kwargs.get("object_id")
             provider = IdentityProvider.objects.filter(pk=provider_id).first()
             municipality = provider.municipality_id if provider else request.user.municipality_id
+            departments = Department.objects.select_related("municipality", "parent")
             if provider is None and request.user.is_superuser:
-                kwargs["queryset"] = Department.objects.all()
+                kwargs["queryset"] = departments
             else:
-                kwargs["queryset"] = Department.objects.filter(municipality_id=municipality)
+                kwargs["queryset"] = departments.filter(municipality_id=municipality)
+            kwargs["form_class"] = DepartmentChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "group":
+            # Narrower than the admin's default, so "Slet?" fits beside it at 1280 px.
+            kwargs["widget"] = forms.TextInput(attrs={"size": 22})
+        return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 
 @admin.register(IdentityProvider)
 class IdentityProviderAdmin(MunicipalityScopedAdmin):
-    list_display = ["button_text", "municipality", "kind", "issuer", "is_enabled"]
+    form = IdentityProviderForm
+    # A plain address field: the admin's URL widget shows "Nuværende:/Ændring:" after an error.
+    formfield_overrides = {
+        **NUMBER_FORMFIELDS,
+        models.URLField: {"widget": forms.URLInput(attrs={"class": "vURLField"})},
+    }
+    list_display = ["button", "municipality", "kind", "is_enabled"]
     list_filter = ["kind", "is_enabled", "municipality"]
     search_fields = ["label", "municipality__name", "issuer", "slug"]
     inlines = [RoleMappingInline]
@@ -52,7 +122,16 @@ class IdentityProviderAdmin(MunicipalityScopedAdmin):
         (None, {"fields": ["municipality", "kind", "label", "slug", "is_enabled"]}),
         (
             _("Forbindelse (registreret hos udbyderen)"),
-            {"fields": ["issuer", "client_id", "client_secret_name", "scopes"]},
+            {
+                "fields": [
+                    "redirect_uri",
+                    "connection_status",
+                    "issuer",
+                    "client_id",
+                    "client_secret_name",
+                    "scopes",
+                ]
+            },
         ),
         (
             _("Claims"),
@@ -71,14 +150,88 @@ class IdentityProviderAdmin(MunicipalityScopedAdmin):
         (_("Hjælp"), {"fields": ["support_contact"]}),
     ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        wrapped = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in wrapped:
+            # Django writes "Tilføj endnu en Rolle fra gruppe" (capfirst of the name).
+            data = json.loads(inline_formset.inline_formset_data())
+            data["options"]["addText"] = gettext("Tilføj endnu en rolle fra gruppe")
+            inline_formset.inline_formset_data = partial(json.dumps, data)
+        return wrapped
+
+    @admin.display(description=_("knap"), ordering="label")
+    def button(self, obj):
+        return obj.button_text
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # The host the administrator reached the admin on, when PORTAL_BASE_URL is unset.
+            obj.admin_base_url = site.base_url(request)
+        return obj
+
+    @admin.display(description=_("adresse til udbyderen (redirect URI)"))
+    def redirect_uri(self, obj):
+        path = reverse("sso-callback", args=[obj.slug]) if obj and obj.slug else ""
+        if not path:
+            return _("Vises, når udbyderen er gemt.")
+        base = getattr(obj, "admin_base_url", "") or site.base_url()
+        return format_html(
+            "<code>{}</code><br>{}",
+            base + path,
+            _("Denne adresse skal kommunens IT-afdeling registrere hos udbyderen."),
+        )
+
+    @admin.display(description=_("forbindelse"))
+    def connection_status(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Vises, når udbyderen er gemt.")
+        return format_html_join(
+            mark_safe("<br>"), "{} {}", ((mark, text) for mark, text in health.check(obj))
+        )
+
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = list(super().get_readonly_fields(request, obj)) + [
+            "redirect_uri",
+            "connection_status",
+        ]
         if not request.user.is_superuser:
             fields += [name for name in CONNECTION_FIELDS if name not in fields]
         return fields
 
     def has_add_permission(self, request):
         return request.user.is_superuser and super().has_add_permission(request)
+
+    def save_formset(self, request, form, formset, change):
+        # Role mappings as they were before this save: people who hold a changed or deleted
+        # mapping's role are signed out, so no session keeps a role the provider no longer
+        # gives (the next sign-in decides their role again).
+        changed = [
+            inline_form.instance.pk
+            for inline_form in formset.initial_forms
+            if inline_form.instance.pk
+            and (inline_form.has_changed() or inline_form in formset.deleted_forms)
+        ]
+        before = list(RoleMapping.objects.filter(pk__in=changed))
+        super().save_formset(request, form, formset, change)
+        if before:
+            ended = services.do_end_sessions_for_mappings(
+                actor=request.user, provider=form.instance, mappings=before
+            )
+            messages.info(
+                request,
+                ngettext(
+                    "%(n)s person med en ændret eller slettet rolle er logget ud og får sin "
+                    "rolle, når vedkommende logger ind igen.",
+                    "%(n)s personer med en ændret eller slettet rolle er logget ud og får deres "
+                    "rolle, når de logger ind igen.",
+                    ended,
+                )
+                % {"n": ended},
+            )
 
 
 @admin.register(ExternalIdentity)
@@ -100,7 +253,8 @@ class ExternalIdentityAdmin(MunicipalityScopedAdmin):
 class SignInEventAdmin(MunicipalityScopedAdmin):
     municipality_path = "provider__municipality"
     audit_records = True
-    list_display = ["at", "identity", "provider", "outcome", "role", "mfa_by_provider"]
+    # Few, short columns: the table fits 1280 px; the reason is on the row's page.
+    list_display = ["at", "identity", "outcome", "role", "mfa_by_provider"]
     list_filter = ["outcome", "provider"]
     search_fields = ["identity__name", "identity__subject"]
 

@@ -42,7 +42,7 @@ class IdentityProvider(models.Model):
         _("kortnavn i adressen"),
         max_length=60,
         unique=True,
-        help_text=_("Indgår i adressen, som kommunen registrerer: /login/sso/<kortnavn>/retur/."),
+        help_text=_("Indgår i adressen, som kommunen registrerer: /login/sso/[kortnavn]/retur/."),
     )
     label = models.CharField(
         _("tekst på knappen"),
@@ -55,7 +55,7 @@ class IdentityProvider(models.Model):
         max_length=300,
         help_text=_(
             "Præcis som i udbyderens /.well-known/openid-configuration, "
-            "fx https://login.microsoftonline.com/<tenant-id>/v2.0"
+            "fx https://login.microsoftonline.com/[tenant-id]/v2.0"
         ),
     )
     client_id = models.CharField(_("klient-id"), max_length=300)
@@ -201,10 +201,14 @@ class RoleMapping(models.Model):
         super().clean()
         if self.role == Role.CASEWORKER and not self.department_id:
             raise ValidationError({"department": _("Vælg sagsbehandlernes afdeling.")})
+        # The provider may be unsaved (chosen in the same admin form as its mappings).
+        provider = self.provider if RoleMapping.provider.is_cached(self) else None
+        if provider is None and self.provider_id:
+            provider = IdentityProvider.objects.filter(pk=self.provider_id).first()
         if (
             self.department_id
-            and self.provider_id
-            and self.department.municipality_id != self.provider.municipality_id
+            and provider is not None
+            and self.department.municipality_id != provider.municipality_id
         ):
             raise ValidationError(
                 {"department": _("Afdelingen hører ikke til udbyderens kommune.")}
@@ -258,6 +262,10 @@ class SignInOutcome(models.TextChoices):
     WRONG_MUNICIPALITY = "wrong_municipality", _("Afvist: anden kommune")
     BLOCKED = "blocked", _("Afvist: spærret i portalen")
     NOT_LINKED = "not_linked", _("Afvist: ikke knyttet til en forening")
+    CANCELLED = "cancelled", _("Afbrudt hos udbyderen")
+    INVALID_ANSWER = "invalid_answer", _("Afvist: svaret kunne ikke godkendes")
+    UNAVAILABLE = "unavailable", _("Fejl: udbyderen kan ikke bruges")
+    DISABLED = "disabled", _("Afvist: udbyderen er slået fra")
 
 
 class SignInEvent(models.Model):
@@ -270,9 +278,12 @@ class SignInEvent(models.Model):
         related_name="sign_ins",
         verbose_name=_("login-udbyder"),
     )
+    # None for an answer refused before anyone was known (bad state, provider error).
     identity = models.ForeignKey(
         ExternalIdentity,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="sign_ins",
         verbose_name=_("ekstern identitet"),
     )
@@ -295,6 +306,8 @@ class SignInEvent(models.Model):
         verbose_name=_("afdeling"),
     )
     mfa_by_provider = models.BooleanField(_("totrin hos udbyderen"), default=False)
+    # Why a sign-in failed, for the administrator: never a secret, a code or a token.
+    detail = models.CharField(_("årsag"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("login")
@@ -302,4 +315,4 @@ class SignInEvent(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.identity} {self.get_outcome_display()}"
+        return f"{self.identity or self.provider} {self.get_outcome_display()}"

@@ -19,10 +19,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 
 from portal.models import Role
 
-from . import applicants
+from . import applicants, permissions
 from .models import ExternalIdentity, IdentityProvider, RoleMapping, SignInEvent, SignInOutcome
 
 # The strongest role wins when a person is in several mapped groups.
@@ -69,7 +70,12 @@ def mapped_role(provider: IdentityProvider, claims: dict) -> RoleMapping | None:
     groups = claim_values(claims, provider.groups_claim)
     if not groups:
         return None
-    mappings = provider.role_mappings.filter(group__in=groups).select_related("department")
+    # A mapping to another municipality's department is never used, whatever put it there.
+    mappings = (
+        provider.role_mappings.filter(group__in=groups)
+        .filter(Q(department__isnull=True) | Q(department__municipality=provider.municipality_id))
+        .select_related("department")
+    )
     return min(mappings, key=lambda m: (ROLE_RANK[m.role], m.pk), default=None)
 
 
@@ -167,7 +173,45 @@ def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
         _set_person(user, name, email)
         user.full_clean(exclude=["password", "username"])
         user.save()
+        # Administrators get exactly what the administration needs for sign-in; the group
+        # goes again when the provider no longer makes them administrators.
+        if mapping.role == Role.ADMINISTRATOR:
+            user.groups.add(permissions.it_admin_group())
+        else:
+            user.groups.remove(*user.groups.filter(name=permissions.IT_ADMIN_GROUP))
         identity.user = user
         identity.suspended_for_no_role = False
         identity.save(update_fields=["user", "suspended_for_no_role"])
         return _record(provider, identity, user, SignInOutcome.SIGNED_IN, mfa, mapping)
+
+
+def do_record_failure(*, provider: IdentityProvider, outcome: str, detail: str = "") -> None:
+    """Record a sign-in that failed before anyone was known: the provider's error or
+    cancellation, an answer that could not be verified (bad or replayed state, another
+    municipality's answer), or a provider that cannot be used (discovery, missing secret).
+    `detail` is for the administrator; callers never pass a secret, a code or a token."""
+    SignInEvent.objects.create(provider=provider, outcome=outcome, detail=detail[:500])
+
+
+def do_end_sessions_for_mappings(
+    *, actor, provider: IdentityProvider, mappings: list[RoleMapping]
+) -> int:
+    """End the sessions of everyone signed in through `provider` who holds the role and
+    department one of `mappings` gave (as stored before an administrator changed or deleted
+    it): they get their new role, or are refused, at their next sign-in. The change itself
+    is in the admin's history with `actor`. Returns how many people were signed out."""
+    User = get_user_model()
+    selected = Q(pk__in=[])
+    for mapping in mappings:
+        selected |= Q(role=mapping.role, department_id=mapping.department_id)
+    with transaction.atomic():
+        users = list(
+            User.objects.select_for_update(of=("self",))
+            .filter(selected, external_identity__provider=provider)
+            .filter(municipality=provider.municipality_id)
+            .exclude(pk=getattr(actor, "pk", None))
+        )
+        for user in users:
+            user.session_generation += 1  # ends every session of theirs at once
+            user.save(update_fields=["session_generation"])
+    return len(users)

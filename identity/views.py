@@ -2,14 +2,17 @@
 sign-out that also offers the provider's logout."""
 
 import logging
+import re
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 
 from portal import auth_views as account
@@ -43,24 +46,35 @@ class LoginView(account.LoginView):
         context["show_password_form"] = (
             settings.LOCAL_PASSWORD_LOGIN or context["break_glass"] or self.request.method == "POST"
         )
+        if context["providers"] and not context["break_glass"]:
+            # The municipality buttons are the way in: the cursor does not jump to the form.
+            context["form"].fields["username"].widget.attrs.pop("autofocus", None)
         return context
 
 
 def _provider(slug: str) -> IdentityProvider:
-    return get_object_or_404(
-        IdentityProvider.objects.select_related("municipality"), slug=slug, is_enabled=True
-    )
+    # A disabled provider is found too: its bookmark or a sign-in under way gets the
+    # "not available" page with whom to ask, not "page not found".
+    return get_object_or_404(IdentityProvider.objects.select_related("municipality"), slug=slug)
 
 
 def _refused(request, provider, template="identity/refused.html", status=403, **context):
     return render(request, template, {"provider": provider, **context}, status=status)
 
 
+def _unavailable(request, provider, outcome, detail):
+    services.do_record_failure(provider=provider, outcome=outcome, detail=detail)
+    return _refused(request, provider, "identity/unavailable.html", status=503)
+
+
 class StartView(View):
     """Sends the person to the provider's sign-in, remembering the provider (cookie)."""
 
     def get(self, request, slug):
-        return start(request, _provider(slug))
+        provider = _provider(slug)
+        if not provider.is_enabled:
+            return _refused(request, provider, "identity/unavailable.html", status=503)
+        return start(request, provider)
 
 
 class CallbackView(View):
@@ -68,7 +82,12 @@ class CallbackView(View):
     portal's second factor."""
 
     def get(self, request, slug):
-        return callback(request, _provider(slug))
+        provider = _provider(slug)
+        if not provider.is_enabled:
+            return _unavailable(
+                request, provider, SignInOutcome.DISABLED, "callback for a disabled provider"
+            )
+        return callback(request, provider)
 
 
 class LogoutView(View):
@@ -89,7 +108,7 @@ def start(request, provider):
         response = oidc.authorization_redirect(request, provider, redirect_uri)
     except (oidc.SignInFailed, ImproperlyConfigured) as error:
         log.error("Sign-in with %s cannot start: %s", provider.slug, error)
-        return _refused(request, provider, "identity/unavailable.html", status=503)
+        return _unavailable(request, provider, SignInOutcome.UNAVAILABLE, str(error))
     response.set_cookie(
         LAST_PROVIDER_COOKIE,
         provider.slug,
@@ -101,20 +120,60 @@ def start(request, provider):
     return response
 
 
+def _already_signed_in(request):
+    messages.info(request, _("Du er allerede logget ind."))
+    return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+def _provider_error(request, provider):
+    """The provider answered with an error instead of a code: cancelled or failed there."""
+    error = re.sub(r"[^a-z_]", "", request.GET.get("error", "").lower())[:60]
+    services.do_record_failure(
+        provider=provider, outcome=SignInOutcome.CANCELLED, detail=f"error={error}"
+    )
+    if request.user.is_authenticated:
+        return _already_signed_in(request)
+    return _refused(
+        request,
+        provider,
+        "identity/cancelled.html",
+        status=400,
+        cancelled=error in {"access_denied", "login_required", "interaction_required"},
+    )
+
+
 def callback(request, provider):
+    if request.GET.get("error"):
+        return _provider_error(request, provider)
     try:
         claims, id_token = oidc.verified_claims(request, provider)
         result = services.do_sign_in(provider=provider, claims=claims)
     except ImproperlyConfigured as error:
         log.error("Sign-in with %s failed: %s", provider.slug, error)
-        return _refused(request, provider, "identity/unavailable.html", status=503)
+        return _unavailable(request, provider, SignInOutcome.UNAVAILABLE, str(error))
     except (oidc.SignInFailed, services.WrongMunicipality) as error:
         log.warning("Sign-in with %s refused: %s", provider.slug, error)
+        detail = (
+            f"wrong municipality ({error})"
+            if isinstance(error, services.WrongMunicipality)
+            else error.reason
+        )
+        services.do_record_failure(
+            provider=provider, outcome=SignInOutcome.INVALID_ANSWER, detail=detail
+        )
+        if request.user.is_authenticated:
+            # A replayed or stale answer while signed in: the person is still signed in.
+            return _already_signed_in(request)
         return _refused(request, provider, status=400)
     if result.outcome == SignInOutcome.NO_ROLE:
-        return _refused(request, provider, "identity/no_role.html")
+        provider_logout = oidc.logout_url(
+            provider, id_token, site.absolute(reverse("home"), request)
+        )
+        return _refused(request, provider, "identity/no_role.html", provider_logout=provider_logout)
     if result.outcome == SignInOutcome.NOT_LINKED:
         return _refused(request, provider, "identity/not_linked.html", cvr=result.identity.cvr)
+    if result.outcome == SignInOutcome.BLOCKED:
+        return _refused(request, provider, "identity/blocked.html")
     if not result.signed_in:
         log.warning("Sign-in with %s refused: %s", provider.slug, result.outcome)
         return _refused(request, provider)

@@ -6,6 +6,10 @@ from portal.admin_tools import MunicipalityScopedAdmin
 
 from .models import Committee, Department, Municipality, User
 
+admin.site.site_header = _("Integrationsportalen – administration")
+admin.site.site_title = _("Integrationsportalen – administration")
+admin.site.index_title = _("Administration")
+
 
 class CommitteeInline(admin.TabularInline):
     model = Committee
@@ -43,8 +47,13 @@ class DepartmentAdmin(MunicipalityScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "role", "municipality", "department", "is_active"]
+    list_display = ["username", "full_name", "role", "municipality", "department", "is_active"]
     list_filter = ["role", "municipality", "is_active", "is_staff"]
+
+    @admin.display(description=_("navn"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.get_full_name()
+
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["department"]
     fieldsets = [

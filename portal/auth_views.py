@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django_otp import login as otp_login
 
@@ -33,6 +33,17 @@ class TokenForm(forms.Form):
         help_text=gettext_lazy(
             "Den 6-cifrede kode fra din godkendelsesapp eller en af dine 8-cifrede reservekoder."
         ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class SetupTokenForm(forms.Form):
+    """The first code from the app: no backup codes exist yet."""
+
+    token = forms.CharField(
+        label=gettext_lazy("Kode"),
+        max_length=20,
+        help_text=gettext_lazy("Den 6-cifrede kode, som godkendelsesappen viser."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -81,11 +92,27 @@ class VerifyView(View):
             messages.error(request, _("Log ind igen: der gik for lang tid."))
             return redirect("login")
         form = TokenForm(request.POST)
+        # While django-otp throttles after a wrong code, even the right one is refused: say
+        # so instead of "wrong code" (the code is not tried, so the wait does not grow).
+        wait = twofactor.throttled_seconds(user) if form.is_valid() else 0
         device = (
-            twofactor.match_token(user, form.data.get("token", "")) if form.is_valid() else None
+            twofactor.match_token(user, form.data.get("token", ""))
+            if form.is_valid() and not wait
+            else None
         )
         if device is None:
-            form.add_error("token", _("Koden er forkert eller udløbet. Prøv igen."))
+            if wait:
+                form.add_error(
+                    "token",
+                    ngettext(
+                        "For mange forkerte forsøg – vent %(n)s sekund og prøv igen.",
+                        "For mange forkerte forsøg – vent %(n)s sekunder og prøv igen.",
+                        wait,
+                    )
+                    % {"n": wait},
+                )
+            else:
+                form.add_error("token", _("Koden er forkert eller udløbet. Prøv igen."))
             return render(request, self.template_name, {"form": form}, status=400)
         del request.session[PENDING_KEY]
         auth_login(request, user, backend=pending["backend"])
@@ -116,16 +143,18 @@ class SetupView(LoginRequiredMixin, View):
             "has_two_factor": twofactor.has_two_factor(request.user),
             "remaining_codes": twofactor.remaining_backup_codes(request.user),
             "required": twofactor.requires_two_factor(request.user),
+            # Signed in through the municipality's login: no portal password to pair with.
+            "provider_user": not request.user.has_usable_password(),
         }
 
     def get(self, request):
-        return render(request, self.template_name, self.context(request, TokenForm()))
+        return render(request, self.template_name, self.context(request, SetupTokenForm()))
 
     def post(self, request):
         if "new_codes" in request.POST and request.user.is_verified():
             codes = twofactor.new_backup_codes(request.user)
             return render(request, "registration/otp_backup_codes.html", {"codes": codes})
-        form = TokenForm(request.POST)
+        form = SetupTokenForm(request.POST)
         if not form.is_valid() or not twofactor.confirm_app_device(
             request.user, form.cleaned_data["token"]
         ):

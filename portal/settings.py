@@ -65,13 +65,13 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # SearchVectorField (the search document); harmless on SQLite
     "django_filters",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "axes",
+    "portal.apps.OtpTotpConfig",
+    "portal.apps.OtpStaticConfig",
+    "portal.apps.AxesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
-    "django_tasks_db",
+    "portal.apps.TasksDatabaseConfig",
     "worker",
     "rest_framework",  # the read API, /api/v1/
     "drf_spectacular",  # its OpenAPI document

@@ -4,12 +4,14 @@ REQUIRE_STAFF_2FA setting is on (the default in production)."""
 
 import base64
 import io
+import math
 import secrets
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -57,6 +59,20 @@ def match_token(user, token: str):
             if locked.verify_is_allowed()[0] and locked.verify_token(token):
                 return locked
     return None
+
+
+def throttled_seconds(user) -> int:
+    """Seconds until the user's devices take a code again after failed attempts (django-otp's
+    throttling), 0 when one of them takes a code now."""
+    waits = []
+    for device in confirmed_devices(user):
+        allowed, info = device.verify_is_allowed()
+        if allowed:
+            return 0
+        locked_until = (info or {}).get("locked_until")
+        if locked_until is not None:
+            waits.append(math.ceil((locked_until - timezone.now()).total_seconds()))
+    return max(1, min(waits)) if waits else 0
 
 
 def pending_app_device(user) -> TOTPDevice:

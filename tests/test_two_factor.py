@@ -175,3 +175,30 @@ def test_no_door_signs_in_with_the_password_alone(client, staff, settings, requi
         client.cookies.clear()
     admin_login = client.post("/admin/login/", {"username": staff.username, "password": PASSWORD})
     assert admin_login["Location"] == "/login/?next=/admin/"
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_the_right_code_right_after_a_wrong_one_says_to_wait(client, staff):
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    log_in(client, staff.username)
+    bad = client.post(reverse("login-verify"), {"token": "123456"})
+    assert "Koden er forkert" in bad.content.decode()
+    right_away = client.post(reverse("login-verify"), {"token": current_code(device)})
+    page = right_away.content.decode()
+    assert right_away.status_code == 400
+    assert "For mange forkerte forsøg – vent 1 sekund og prøv igen." in page
+    assert "Koden er forkert" not in page
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_the_setup_page_says_who_needs_two_factors_and_fits_a_provider_sign_in(client, staff):
+    staff.set_unusable_password()  # signed in through the municipality's login
+    staff.save()
+    client.force_login(staff)
+    page = client.get(reverse("two-factor-setup")).content.decode()
+    assert "Totrinslogin er et krav for sekretariatet og administratorer." in page
+    assert "Sagsbehandlere kan slå det til, men portalen kræver det ikke af dem." in page
+    assert "Når din kommunes login ikke selv har krævet to trin" in page
+    assert "adgangskode plus" not in page
+    # No backup codes exist yet: the hint does not promise them.
+    assert "reservekoder" not in page.split('<form method="post" novalidate')[1].split("</form>")[0]

@@ -178,7 +178,15 @@ def test_a_replayed_state_is_refused(sso, live_server, page):
     sign_in(page, live_server, FRB, "anna", lands_on="/mine/")
     assert len(callbacks) == 1
     page.goto(callbacks[0])  # the same code and state again, in the same session
+    # Still signed in as before: said so, on the start page, not "Login mislykkedes".
+    page.get_by_text("Du er allerede logget ind").wait_for()
+    assert not refused(page) and signed_in(page, live_server)
+    log_out(page)
+    page.get_by_role("heading", name="Du er logget ud af portalen").wait_for()
+    page.goto(callbacks[0])  # and once signed out: refused, and recorded for the admin
     assert refused(page)
+    assert not signed_in(page, live_server)
+    assert SignInEvent.objects.filter(outcome="invalid_answer").count() == 2
 
 
 def test_municipality_a_cannot_sign_anyone_into_municipality_b(sso, live_server, page):

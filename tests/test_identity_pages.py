@@ -1,0 +1,145 @@
+"""The pages a person sees when a provider's answer comes back to the portal, from the
+browser's side: GET the callback as the provider's redirect would, read the page. The
+protocol checks themselves run against a real provider in tests/browser/; here the verified
+answer (or its refusal) is given, to see what the person and the administrator are shown."""
+
+import pytest
+from django.urls import reverse
+
+from identity import oidc
+from identity.models import IdentityProvider, RoleMapping, SignInEvent
+from portal.models import Department, Municipality, Role, User
+
+CONTACT = "IT-support, tlf. 38 21 00 00"
+
+
+@pytest.fixture
+def town(db):
+    municipality = Municipality.objects.create(name="Testrup Kommune", slug="testrup", code="998")
+    department = Department.objects.create(municipality=municipality, name="Jobcentret")
+    provider = IdentityProvider.objects.create(
+        municipality=municipality,
+        slug="testrup",
+        issuer="https://login.testrup.dk",
+        client_id="portal",
+        client_secret_name="OIDC_TESTRUP_SECRET",
+        support_contact=CONTACT,
+    )
+    RoleMapping.objects.create(
+        provider=provider, group="jobcenter", role=Role.CASEWORKER, department=department
+    )
+    return provider
+
+
+def answer(monkeypatch, claims=None, refusal=None):
+    """The provider's answer as oidc.verified_claims would return (or refuse) it."""
+
+    def verified(request, provider):
+        if refusal:
+            raise oidc.SignInFailed(refusal)
+        return claims, "id-token"
+
+    monkeypatch.setattr(oidc, "verified_claims", verified)
+    monkeypatch.setattr(oidc, "logout_url", lambda p, t, r: "https://login.testrup.dk/logout")
+
+
+def callback(client, query=""):
+    return client.get(reverse("sso-callback", args=["testrup"]) + query)
+
+
+def person(groups=("jobcenter",)):
+    return {"sub": "lars", "name": "Lars Berg", "groups": list(groups)}
+
+
+def test_a_person_blocked_in_the_portal_is_told_so_and_whom_to_ask(client, town, monkeypatch):
+    answer(monkeypatch, person())
+    assert callback(client).status_code == 302
+    client.logout()
+    User.objects.filter(external_identity__subject="lars").update(is_active=False)
+    response = callback(client)
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Din adgang er spærret" in page and CONTACT in page
+    assert "åbnet to gange" not in page
+    assert SignInEvent.objects.filter(outcome="blocked").count() == 1
+
+
+def test_a_refused_answer_is_recorded_and_the_page_names_the_contact(client, town, monkeypatch):
+    answer(monkeypatch, refusal="OAuthError: mismatching_state")
+    response = callback(client, "?code=abc&state=old")
+    assert response.status_code == 400
+    assert "Login mislykkedes" in response.content.decode()
+    assert CONTACT in response.content.decode()
+    event = SignInEvent.objects.get()
+    assert (event.outcome, event.identity) == ("invalid_answer", None)
+    assert "mismatching_state" in event.detail and "abc" not in event.detail
+
+
+def test_a_misconfigured_provider_is_recorded_for_the_administrator(client, town, monkeypatch):
+    monkeypatch.delenv("OIDC_TESTRUP_SECRET", raising=False)
+    response = client.get(reverse("sso-start", args=["testrup"]))
+    assert response.status_code == 503
+    event = SignInEvent.objects.get()
+    assert event.outcome == "unavailable" and "OIDC_TESTRUP_SECRET" in event.detail
+
+
+def test_a_replayed_answer_while_signed_in_sends_the_person_to_their_start_page(
+    client, town, monkeypatch
+):
+    answer(monkeypatch, person())
+    assert callback(client).status_code == 302
+    answer(monkeypatch, refusal="OAuthError: mismatching_state")
+    response = callback(client, "?code=abc&state=used")
+    assert response.status_code == 302 and response.url == reverse("start")
+    page = client.get(response.url, follow=True).content.decode()
+    assert "Du er allerede logget ind" in page and "Login mislykkedes" not in page
+
+
+def test_cancelling_at_the_provider_says_so_and_offers_to_try_again(client, town):
+    response = callback(client, "?error=access_denied&state=xyz")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Login blev afbrudt hos Testrup Kommune" in page
+    assert "åbnet to gange" not in page
+    assert reverse("sso-start", args=["testrup"]) in page
+    assert SignInEvent.objects.get().outcome == "cancelled"
+
+
+def test_a_disabled_providers_bookmark_and_callback_say_sign_in_is_unavailable(client, town):
+    town.is_enabled = False
+    town.save()
+    for url in (reverse("sso-start", args=["testrup"]), reverse("sso-callback", args=["testrup"])):
+        response = client.get(url)
+        assert response.status_code == 503
+        page = response.content.decode()
+        assert "Login er ikke tilgængeligt lige nu" in page and CONTACT in page
+    assert client.get(reverse("sso-start", args=["andeby"])).status_code == 404
+
+
+def test_a_person_without_a_role_is_offered_the_providers_logout(client, town, monkeypatch):
+    answer(monkeypatch, person(groups=["andet"]))
+    response = callback(client)
+    page = response.content.decode()
+    assert "Du har ikke adgang endnu" in page
+    assert "Log også ud hos Testrup Kommune" in page
+    assert "https://login.testrup.dk/logout" in page
+
+
+def test_the_login_page_does_not_focus_the_password_form_when_providers_are_offered(client, town):
+    page = client.get(reverse("login")).content.decode()
+    assert "Log ind med Testrup Kommune" in page and 'name="username"' in page
+    assert "autofocus" not in page
+    town.is_enabled = False
+    town.save()
+    assert "autofocus" in client.get(reverse("login")).content.decode()
+
+
+def test_the_english_pages_say_log_in_throughout(client, town, monkeypatch):
+    client.cookies["django_language"] = "en"
+    answer(monkeypatch, refusal="OAuthError: mismatching_state")
+    page = callback(client, "?code=abc&state=old").content.decode()
+    login = client.get(reverse("login")).content.decode()
+    assert "Login failed" in page and "Testrup Kommune's answer could not be accepted" in page
+    assert "Log in with Testrup Kommune" in login
+    for text in (page, login):
+        assert "Sign in" not in text and "Sign-in" not in text and "sign in" not in text
