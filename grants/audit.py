@@ -20,8 +20,10 @@ from .models import (
     Allocation,
     Application,
     CarryOver,
+    CaseMessage,
     ContactPerson,
     Decision,
+    InformationRequest,
     Pool,
     Recommendation,
     Report,
@@ -152,6 +154,8 @@ def application_audit(application: Application) -> list[AuditEntry]:
             Allocation.history.filter(application_id=pk),
             CarryOver.history.filter(application_id=pk),
             Report.history.filter(application_id=pk),
+            CaseMessage.history.filter(application_id=pk),
+            InformationRequest.history.filter(application_id=pk),
         ]
     )
 
