@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
@@ -22,7 +23,28 @@ from grants.models import Application, Decision, DecisionOutcome, GrantCondition
 from portal.money import ZERO, format_kroner
 
 from .content import criterion_line
-from .pdf import TABLE_STYLE, build, money, paragraphs, text
+from .pdf import PRIMARY, STYLES, TABLE_STYLE, build, money, paragraphs, text
+
+# A letter's own headings: no table of contents or bookmarks (those follow "h1" and "h2").
+STYLES.setdefault(
+    "letter_sender",
+    ParagraphStyle(
+        "letter_sender", fontName="Vera-Bold", fontSize=12, leading=15, textColor=PRIMARY
+    ),
+)
+STYLES.setdefault(
+    "letter_heading",
+    ParagraphStyle(
+        "letter_heading",
+        fontName="Vera-Bold",
+        fontSize=11,
+        leading=14,
+        spaceBefore=10,
+        spaceAfter=4,
+        textColor=PRIMARY,
+        keepWithNext=1,
+    ),
+)
 
 FULL, PARTLY, REFUSED = "full", "partly", "refused"
 
@@ -75,7 +97,7 @@ def applicant_name(application: Application) -> str:
 def _sender(application: Application) -> list:
     pool = application.pool
     return [
-        text(application.municipality.name, "h2"),
+        text(application.municipality.name, "letter_sender"),
         text(pool.title),
         Spacer(1, 6),
     ]
@@ -212,7 +234,7 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
             % {"title": application.title, "pool": pool.title},
             "subtitle",
         ),
-        text(_("Afgørelse: %(extent)s") % {"extent": extent_label(kind)}, "h1"),
+        text(_("Afgørelse: %(extent)s") % {"extent": extent_label(kind)}, "letter_heading"),
     ]
     if kind == REFUSED:
         summary = _("%(who)s og har besluttet ikke at give tilskud.")
@@ -221,11 +243,11 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
     story += paragraphs(
         summary % {"who": _who_decided(decision), "total": format_kroner(granted_total)}
     )
-    story += [text(_("Beløb pr. år"), "h2"), _amount_table(rows)]
+    story += [text(_("Beløb pr. år"), "letter_heading"), _amount_table(rows)]
     if decision.message:
-        story += [text(_("Meddelelse"), "h2"), *paragraphs(decision.message)]
+        story += [text(_("Meddelelse"), "letter_heading"), *paragraphs(decision.message)]
     if kind != REFUSED:
-        story.append(text(_("Vilkår"), "h2"))
+        story.append(text(_("Vilkår"), "letter_heading"))
         story += paragraphs(condition_text(decision) or _("Ingen særlige vilkår."))
         if decision.conditions_text:
             story += [text(_("Øvrige vilkår"), "label"), *paragraphs(decision.conditions_text)]
@@ -235,17 +257,17 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
                 text(_("Succeskriterier, som projektet skal afrapportere på"), "label"),
                 *paragraphs("\n".join(f"• {line}" for line in criteria)),
             ]
-        story += [text(_("Afrapportering"), "h2")]
+        story += [text(_("Afrapportering"), "letter_heading")]
         story += paragraphs(
             "\n".join(report_lines(decision))
             or _("Sekretariatet fortæller jer, hvornår der skal afrapporteres.")
         )
     story += [
-        text(_("Begrundelse"), "h2"),
+        text(_("Begrundelse"), "letter_heading"),
         *paragraphs(reasons_text(decision, kind)),
         text(_("Regler, afgørelsen bygger på"), "label"),
         *paragraphs(pool.legal_basis.strip() or default_legal_basis()),
-        text(_("Klagevejledning"), "h2"),
+        text(_("Klagevejledning"), "letter_heading"),
         *paragraphs(appeal_paragraphs(decision)),
         Spacer(1, 10),
         text(_("Med venlig hilsen")),
@@ -271,11 +293,11 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
             % {"title": application.title, "pool": application.pool.title},
             "subtitle",
         ),
-        text(_("1. Parterne"), "h2"),
+        text(_("1. Parterne"), "letter_heading"),
         *paragraphs(parties),
-        text(_("2. Projektet og formålet"), "h2"),
+        text(_("2. Projektet og formålet"), "letter_heading"),
         *paragraphs(application.purpose or application.description or application.title),
-        text(_("3. Tilskuddet"), "h2"),
+        text(_("3. Tilskuddet"), "letter_heading"),
         _amount_table(year_rows(decision)),
         Spacer(1, 4),
         *paragraphs(
@@ -285,12 +307,12 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
                 "date": date_format(timezone.localdate(decision.recorded_at), "DATE_FORMAT"),
             }
         ),
-        text(_("4. Succeskriterier"), "h2"),
+        text(_("4. Succeskriterier"), "letter_heading"),
         *paragraphs(
             "\n".join(f"• {criterion_line(c)}" for c in application.success_criteria.all())
             or _("Aftales mellem parterne.")
         ),
-        text(_("5. Afrapportering og opfølgning"), "h2"),
+        text(_("5. Afrapportering og opfølgning"), "letter_heading"),
         *paragraphs(
             "\n".join(report_lines(decision))
             or _("Sekretariatet fortæller jer, hvornår der skal afrapporteres.")
@@ -301,16 +323,16 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
                 "Ubrugte midler betales tilbage eller overføres efter aftale med forvaltningen."
             )
         ),
-        text(_("6. Øvrige vilkår"), "h2"),
+        text(_("6. Øvrige vilkår"), "letter_heading"),
         *paragraphs(decision.conditions_text or _("Ingen.")),
-        text(_("7. Ændringer"), "h2"),
+        text(_("7. Ændringer"), "letter_heading"),
         *paragraphs(
             _(
                 "Ændres projektet væsentligt, skal forvaltningen godkende det på forhånd. Skriv "
                 "til sekretariatet i sagen i portalen."
             )
         ),
-        text(_("8. Underskrifter"), "h2"),
+        text(_("8. Underskrifter"), "letter_heading"),
         _signatures(application, issued),
     ]
     return build(story, title=f"{title}: {application.title}")

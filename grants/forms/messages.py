@@ -13,22 +13,28 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files under one name; cleans to a list (empty when none were chosen)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.docx,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 FILES_HELP = _("Valgfrit. PDF, Word eller Excel, op til %(count)s filer.") % {"count": MAX_FILES}
 
 
 class MessageForm(LimitedTextMixin, forms.Form):
     text_limits = {"text": TEXT_LIMIT}
     text = forms.CharField(label=_("Besked"), widget=forms.Textarea(attrs={"rows": 5}))
-    files = forms.FileField(
-        label=_("Vedhæft filer"),
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": ".pdf,.docx,.xlsx"}),
-        help_text=FILES_HELP,
-    )
-
-    def clean_files(self):
-        # The service checks every file; here only the list is taken.
-        return self.files.getlist(self.add_prefix("files")) if self.files else []
+    # The service checks every file (grants.services.attachments.checked_kind).
+    files = MultipleFileField(label=_("Vedhæft filer"), required=False, help_text=FILES_HELP)
 
 
 class AnswerForm(MessageForm):
