@@ -18,8 +18,8 @@ from grants.models import (
     InformationRequest,
     MessageAttachment,
 )
-from grants.services.messages import do_send_message
 from grants.services.errors import DomainError
+from grants.services.messages import do_send_message
 
 from .page_crawl import visible_text
 
