@@ -106,29 +106,29 @@ class StaffMessagesView(StaffRequiredMixin, CaseMessagesMixin):
         return super().render(application, status, **forms)
 
 
-class RequestInformationView(StaffMessagesView):
-    """Staff ask for specific information (a form on the messages page)."""
-
-    http_method_names = ["post"]
+class RequestInformationView(StaffRequiredMixin, View):
+    """Staff ask for specific information (a form on the messages page; POST only)."""
 
     def post(self, request, *args, **kwargs):
-        application = self.get_application()
+        page = StaffMessagesView()
+        page.setup(request, *args, **kwargs)
+        application = page.get_application()
         form = InformationRequestForm(request.POST)
-        if form.is_valid():
-            try:
-                with lock_waits_as_busy():
-                    do_request_information(
-                        application_id=application.pk,
-                        actor=request.user,
-                        question=form.cleaned_data["question"],
-                        due_date=form.cleaned_data["due_date"],
-                    )
-            except DomainError as error:
-                status = _refused(form, error)
-                return self.render(application, status=status, request_form=form)
-            messages.success(request, _("Anmodningen er sendt til ansøgeren."))
-            return redirect(self.here(application) + "#seneste")
-        return self.render(application, status=400, request_form=form)
+        if not form.is_valid():
+            return page.render(application, status=400, request_form=form)
+        try:
+            with lock_waits_as_busy():
+                do_request_information(
+                    application_id=application.pk,
+                    actor=request.user,
+                    question=form.cleaned_data["question"],
+                    due_date=form.cleaned_data["due_date"],
+                )
+        except DomainError as error:
+            status = _refused(form, error)
+            return page.render(application, status=status, request_form=form)
+        messages.success(request, _("Anmodningen er sendt til ansøgeren."))
+        return redirect(page.here(application) + "#seneste")
 
 
 class AnswerRequestView(ApplicantRequiredMixin, TemplateView):
