@@ -24,7 +24,7 @@ def open_requests(applications: QuerySet[Application]) -> QuerySet[InformationRe
 def case_letters(application: Application) -> list[Letter]:
     """All letters of the case, newest first; `current` marks the newest of each kind (a
     later decision's letters replace earlier ones, which stay in the case)."""
-    letters = list(application.letters.order_by("-created_at", "-pk"))
+    letters = list(application.letters.order_by("-decision_id", "-kind", "-created_at", "-pk"))
     seen = set()
     for letter in letters:
         letter.current = letter.kind not in seen

@@ -84,7 +84,7 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     assert "2026 100.000 kr. 80.000 kr." in text
     assert "2027 100.000 kr. 70.000 kr." in text
     assert "I alt 200.000 kr. 150.000 kr." in text
-    assert "tilskud på i alt 150.000 kr." in text
+    assert "tilskud på 150.000 kr. i alt." in text
     assert "Øvrige vilkår" in text and CONDITIONS in text
     assert "samarbejdsaftale" in text
     assert "Slutrapport senest 31. marts 2028" in text  # the report requirement
@@ -99,6 +99,7 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     )
     assert "Samarbejdsaftale" in agreement and "Underskrift" in agreement
     assert "I alt 200.000 kr. 150.000 kr." in agreement
+    assert "Tilskuddet gives for 2026 og 2027" in agreement
 
     # The e-mail came through the worker: a notice with the link, no file attached.
     mail = [m for m in mailoutbox if owner.email in m.to]

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from grants.models import Application, Decision, DecisionOutcome, GrantCondition, Report
 from portal.money import ZERO, format_kroner
@@ -239,7 +239,7 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
     if kind == REFUSED:
         summary = _("%(who)s og har besluttet ikke at give tilskud.")
     else:
-        summary = _("%(who)s og har besluttet at give tilskud på i alt %(total)s.")
+        summary = _("%(who)s og har besluttet at give tilskud på %(total)s i alt.")
     story += paragraphs(
         summary % {"who": _who_decided(decision), "total": format_kroner(granted_total)}
     )
@@ -268,11 +268,12 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
         text(_("Regler, afgørelsen bygger på"), "label"),
         *paragraphs(pool.legal_basis.strip() or default_legal_basis()),
         text(_("Klagevejledning"), "letter_heading"),
-        *paragraphs(appeal_paragraphs(decision)),
-        Spacer(1, 10),
-        text(_("Med venlig hilsen")),
-        text(application.municipality.name),
     ]
+    appeal = paragraphs(appeal_paragraphs(decision))
+    # The greeting never stands alone on a page: it keeps the last paragraph with it.
+    story += appeal[:-1]
+    closing = [Spacer(1, 10), text(_("Med venlig hilsen")), text(application.municipality.name)]
+    story.append(KeepTogether([appeal[-1], *closing]))
     return build(story, title=f"{title}: {application.title}")
 
 
@@ -301,9 +302,9 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
         _amount_table(year_rows(decision)),
         Spacer(1, 4),
         *paragraphs(
-            _("Tilskuddet gives for årene %(years)s efter afgørelsen af %(date)s.")
+            _("Tilskuddet gives for %(years)s efter afgørelsen af %(date)s.")
             % {
-                "years": ", ".join(str(row.year) for row in rows),
+                "years": _(" og ").join(str(row.year) for row in rows),
                 "date": date_format(timezone.localdate(decision.recorded_at), "DATE_FORMAT"),
             }
         ),
