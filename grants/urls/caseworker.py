@@ -20,7 +20,7 @@ urlpatterns = [
     path("ansoegninger/<int:pk>/beskeder/", case.ApplicantMessagesView.as_view(), name="messages"),
     path("anmodninger/<int:pk>/", case.AnswerRequestView.as_view(), name="answer"),
     path(
-        "beskeder/bilag/<int:pk>/",
+        "beskedfiler/<int:pk>/",
         case.ApplicantMessageAttachmentView.as_view(),
         name="message-attachment",
     ),

@@ -60,7 +60,7 @@ urlpatterns = [
         name="request-information",
     ),
     path(
-        "beskeder/bilag/<int:pk>/",
+        "beskedfiler/<int:pk>/",
         case.StaffMessageAttachmentView.as_view(),
         name="message-attachment",
     ),
