@@ -20,6 +20,36 @@ def caseworker_applications(user) -> QuerySet[Application]:
     )
 
 
+def is_applicant_of(user, application: Application) -> bool:
+    """Is `user` on the applicant's side of this application? The one answer for every kind
+    of applicant (today a caseworker of the applying department; a new applicant role adds
+    its rule here and in `applicant_applications`, and gets messages and letters with it)."""
+    if not (user is not None and user.is_authenticated and user.municipality_id):
+        return False
+    if user.is_caseworker:
+        return (
+            user.department_id is not None
+            and application.municipality_id == user.municipality_id
+            and application.department_id == user.department_id
+        )
+    return False
+
+
+def applicant_applications(user) -> QuerySet[Application]:
+    """The applications `user` applies for, whatever kind of applicant they are; the same
+    rule as `is_applicant_of`, as a queryset."""
+    if user.is_authenticated and user.is_caseworker:
+        return caseworker_applications(user)
+    return Application.objects.none()
+
+
+def case_applications(user) -> QuerySet[Application]:
+    """Applications whose case `user` may read and write in: as applicant or as staff."""
+    if user.is_authenticated and user.is_committee_staff:
+        return staff_applications(user)
+    return applicant_applications(user)
+
+
 def caseworker_reports(user) -> QuerySet[Report]:
     return Report.objects.filter(application__in=caseworker_applications(user))
 
@@ -43,6 +73,22 @@ class RoleRequiredMixin(AccessMixin):
 
 class CaseworkerRequiredMixin(RoleRequiredMixin):
     required_role = Role.CASEWORKER
+
+
+# The roles that apply for grants. A new applicant role is added here and in
+# `is_applicant_of`/`applicant_applications`; the case's pages (messages, letters) follow.
+APPLICANT_ROLES = frozenset({Role.CASEWORKER})
+
+
+class ApplicantRequiredMixin(AccessMixin):
+    """Logged-in applicants of any kind; others are sent to log in or refused (403)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if request.user.role not in APPLICANT_ROLES:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 def staff_pools(user) -> QuerySet[Pool]:
@@ -78,6 +124,18 @@ def attachment_response(attachment: Attachment) -> FileResponse:
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def letter_response(letter) -> FileResponse:
+    """A stored letter as a download, exactly the bytes that were issued."""
+    response = FileResponse(
+        letter.file.open("rb"),
+        as_attachment=True,
+        filename=letter.filename,
+        content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -16,10 +16,14 @@ from .models import (
     Application,
     Attachment,
     CarryOver,
+    CaseMessage,
     ConflictOfInterest,
     ContactPerson,
     CriterionResult,
     Decision,
+    InformationRequest,
+    Letter,
+    MessageAttachment,
     Pool,
     ProposedAmount,
     Recommendation,
@@ -387,3 +391,39 @@ class RecommendedAmountAdmin(MunicipalityScopedAdmin):
     list_display = ["recommendation", "year", money_column("amount", _("beløb"))]
     list_filter = ["recommendation__application__municipality", "year"]
     search_fields = ["recommendation__application__title"]
+
+
+class CaseRecordAdmin(MunicipalityScopedAdmin):
+    """The case's messages, requests and letters: written only through the services
+    (grants.services.messages, grants.services.letters), shown here, never changed."""
+
+    municipality_path = "application__municipality"
+    money_rows = audit_records = made_by_services = True
+
+
+@admin.register(CaseMessage)
+class CaseMessageAdmin(CaseRecordAdmin, ScopedHistoryAdmin):
+    list_display = ["application", "side", "author", "sent_at"]
+    list_filter = ["application__municipality", "side"]
+    search_fields = ["application__title", "text"]
+
+
+@admin.register(InformationRequest)
+class InformationRequestAdmin(CaseRecordAdmin, ScopedHistoryAdmin):
+    list_display = ["application", "requested_by", "requested_at", "due_date", "answered_at"]
+    list_filter = ["application__municipality"]
+    search_fields = ["application__title", "question"]
+
+
+@admin.register(MessageAttachment)
+class MessageAttachmentAdmin(CaseRecordAdmin):
+    municipality_path = "message__application__municipality"
+    list_display = ["original_name", "message", "content_type", "size"]
+    list_filter = ["message__application__municipality"]
+
+
+@admin.register(Letter)
+class LetterAdmin(CaseRecordAdmin):
+    list_display = ["application", "kind", "created_at", "created_by", "sha256"]
+    list_filter = ["application__municipality", "kind"]
+    search_fields = ["application__title"]

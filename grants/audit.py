@@ -21,9 +21,11 @@ from .models import (
     Application,
     CarryOver,
     ConflictOfInterest,
+    CaseMessage,
     ContactPerson,
     CriterionResult,
     Decision,
+    InformationRequest,
     Pool,
     Recommendation,
     Report,
@@ -167,6 +169,8 @@ def application_audit(application: Application) -> list[AuditEntry]:
             SpentAmount.history.filter(report__application_id=pk),
             CriterionResult.history.filter(report__application_id=pk),
             ConflictOfInterest.history.filter(application_id=pk),
+            CaseMessage.history.filter(application_id=pk),
+            InformationRequest.history.filter(application_id=pk),
         ]
     )
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from grants.models import Application, Report
+from grants.models import Application, Letter, LetterKind, Report
 from portal import site
 from portal.money import format_kroner
 from worker.mail import language_of, send_in_languages
@@ -55,7 +55,23 @@ def notify_returned(application: Application, comment: str) -> None:
     _queue(application, "application_returned", render)
 
 
-def notify_decision(application: Application) -> None:
+def letter_links(letters: list[Letter]) -> list[str]:
+    """Where each new letter can be downloaded. Never the file itself: the applicant reads it
+    in the portal, after signing in."""
+    lines = []
+    for letter in letters:
+        link = site.absolute(reverse("mine:letter", args=[letter.pk]))
+        if letter.kind == LetterKind.DECISION:
+            lines.append(_("Hent afgørelsesbrevet (PDF) i portalen:") + f"\n{link}")
+        else:
+            lines.append(
+                _("Bevillingen kræver en samarbejdsaftale. Hent aftalen (PDF) i portalen:")
+                + f"\n{link}"
+            )
+    return lines
+
+
+def notify_decision(application: Application, letters: list[Letter] = ()) -> None:
     decision = application.decision
     allocations = list(decision.allocations.select_related("pool"))
 
@@ -77,6 +93,7 @@ def notify_decision(application: Application) -> None:
         ):
             if text:
                 lines.append(f"{label}:\n{text}")
+        lines += letter_links(letters)
         return _("Afgørelse: %(title)s") % {"title": application.title}, "\n\n".join(lines)
 
     _queue(application, "decision", render)

@@ -23,12 +23,16 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from grants.access import is_applicant_of
 from grants.models import Application, ApplicationStatus, Pool, PoolStatus, Report, ReportStatus
 from grants.services.errors import DomainError, TransitionNotAllowed
 from portal.models import Role
 
 A, P, R = ApplicationStatus, PoolStatus, ReportStatus
 CASEWORKER, STAFF = Role.CASEWORKER, Role.COMMITTEE_STAFF
+# Whoever is on the applicant's side of an application (grants.access.is_applicant_of): a
+# department's caseworker today, any applicant role added later.
+APPLICANT = "applicant"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,13 @@ def action(allowed_from, role, to=(), recusal=False, refusal="") -> Action:
 BEFORE_DECISION = (A.DRAFT, A.SUBMITTED, A.IN_REVIEW, A.RETURNED, A.RECOMMENDED)
 UNDER_REVIEW = (A.SUBMITTED, A.IN_REVIEW, A.RECOMMENDED)
 FUNDED = (A.APPROVED, A.ACTIVE)
+# The case is open for messages once staff can see it, and stays open after the decision
+# (questions about conditions, reports, a complaint); a withdrawn application's case is closed.
+IN_CASE = (A.SUBMITTED, A.IN_REVIEW, A.RETURNED, A.RECOMMENDED, A.APPROVED, A.REJECTED)
+IN_CASE += (A.ACTIVE, A.CLOSED)
+CASE_CLOSED = _(
+    "Der kan ikke skrives i sagen, før ansøgningen er indsendt, eller når den er trukket tilbage."
+)
 
 APPLICATION_ACTIONS: dict[str, Action] = {
     # The caseworker's department.
@@ -108,6 +119,11 @@ APPLICATION_ACTIONS: dict[str, Action] = {
         refusal=_("Kun en igangværende indsats kan få overført restmidler."),
     ),
     "close": action((A.ACTIVE,), STAFF, to=(A.CLOSED,), recusal=True),
+    # Messages in the case (grants.services.messages).
+    "write_to_staff": action(IN_CASE, APPLICANT, refusal=CASE_CLOSED),
+    "answer_request": action(IN_CASE, APPLICANT, refusal=CASE_CLOSED),
+    "write_to_applicant": action(IN_CASE, STAFF, recusal=True, refusal=CASE_CLOSED),
+    "request_information": action(IN_CASE, STAFF, recusal=True, refusal=CASE_CLOSED),
 }
 
 POOL_ACTIONS: dict[str, Action] = {
@@ -183,6 +199,9 @@ def _application_of(obj) -> Application | None:
 
 def _belongs_to(user, act: Action, obj) -> bool:
     """The user has the action's role and works where the object belongs."""
+    if act.role == APPLICANT:
+        application = _application_of(obj)
+        return application is not None and is_applicant_of(user, application)
     if user.role != act.role or not user.municipality_id:
         return False
     if isinstance(obj, Pool):

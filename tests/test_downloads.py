@@ -31,6 +31,8 @@ from django.utils import timezone
 from grants.models import Application, ApplicationStatus, Pool, Report
 from grants.services.attachments import do_add_attachment
 from grants.services.drafts import do_create_draft
+from grants.services.letters import issue_letters
+from grants.services.messages import do_request_information, do_send_message
 from indicators.models import Indicator
 from portal.exports import Formula, csv_value, safe_cell, safe_text
 from portal.models import User
@@ -52,6 +54,8 @@ DOWNLOADS = {
     "mine:pdf": "pdf",
     "mine:attachment": "pdf",
     "sekretariat:attachment": "pdf",
+    **dict.fromkeys(["mine:letter", "mine:message-attachment"], "pdf"),
+    **dict.fromkeys(["sekretariat:letter", "sekretariat:message-attachment"], "pdf"),
     "dokumenter:action-plan-pdf": "pdf",
     "dokumenter:action-plan-xlsx": "xlsx",
     "dokumenter:recommendation-pdf": "pdf",
@@ -172,6 +176,17 @@ def objects(demo, settings, tmp_path):
     Application.objects.filter(pk=with_attachment.pk).update(
         title="Med bilag", status=ApplicationStatus.SUBMITTED, submitted_at=timezone.now()
     )
+    staff = User.objects.get(username="frb-sekretariat")
+    info_request = do_request_information(
+        application_id=with_attachment.pk, actor=staff, question="Hvor mange deltagere?"
+    )
+    letter = issue_letters(decision=funded.decision, actor=staff)[0]
+    message = do_send_message(
+        application_id=with_attachment.pk,
+        actor=owner,
+        text="Tilbud",
+        uploads=[SimpleUploadedFile("tilbud.pdf", PDF)],
+    )
     indicator = (
         Indicator.objects.filter(municipality=owner.municipality, measurements__isnull=False)
         .order_by("pk")
@@ -191,6 +206,9 @@ def objects(demo, settings, tmp_path):
         "maalinger": indicator.pk,
         "measurement_pk": indicator.measurements.first().pk,
         "bilag": attachment.pk,
+        "anmodninger": info_request.pk,
+        "beskedfiler": message.attachments.get().pk,
+        "breve": letter.pk,
         "afrapportering": report.pk,
         "token": do_renew_calendar_token(
             actor=User.objects.get(username="frb-sekretariat")

@@ -234,6 +234,17 @@ NO_FORM_PAGE = {
     "mine:pdf": "a download",
     "mine:attachment": "a download",
     "sekretariat:attachment": "a download",
+    **dict.fromkeys(
+        ["mine:message-attachment", "mine:letter", "sekretariat:message-attachment"],
+        "a download",
+    ),
+    "sekretariat:letter": "a download",
+    # The case's forms post files and are tested from the user's side in
+    # tests/test_case_messages.py (and in a browser: tests/browser/test_case_browser.py).
+    "mine:messages": "tested in test_case_messages (a form with files)",
+    "mine:answer": "tested in test_case_messages (a form with files)",
+    "sekretariat:messages": "tested in test_case_messages (a form with files)",
+    "sekretariat:request-information": "POST only: a form on sekretariat:messages",
     **{
         f"sekretariat:{name}": "POST only: an action button on the application or pool page"
         for name in (

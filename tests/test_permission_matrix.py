@@ -14,9 +14,21 @@ from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from grants.models import Application, ApplicationStatus, Attachment, Pool, Report
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    Attachment,
+    CaseMessage,
+    InformationRequest,
+    Letter,
+    MessageAttachment,
+    Pool,
+    Report,
+)
 from grants.services.attachments import do_add_attachment
 from grants.services.drafts import do_create_draft
+from grants.services.letters import issue_letters
+from grants.services.messages import do_request_information, do_send_message
 from identity.models import IdentityProvider
 from indicators.models import Indicator, Measurement
 from policies.models import ActionPlan, Goal, Policy
@@ -90,6 +102,13 @@ EXPECTED = {
     "mine:autosave": (CW_ONLY_POST, CW_POST),
     **{f"mine:{n}": (CW_PAGE, CW_POST) for n in ("edit", "submit", "withdraw", "delete", "report")},
     **{f"mine:{n}": (CW_PAGE, None) for n in ("detail", "receipt", "pdf", "attachment")},
+    # The case (messages, requests for information, letters): the applicant's side.
+    **{f"mine:{n}": (CW_PAGE, CW_POST) for n in ("messages", "answer")},
+    **{f"mine:{n}": (CW_PAGE, None) for n in ("message-attachment", "letter")},
+    # ... and staff's side.
+    "sekretariat:messages": (STAFF_PAGE, STAFF_POST),
+    "sekretariat:request-information": (STAFF_ONLY_POST, STAFF_POST),
+    **{f"sekretariat:{n}": (STAFF_PAGE, None) for n in ("message-attachment", "letter")},
     **{f"sekretariat:{n}": (STAFF_LIST, None) for n in ("home", "reports", "personal-data")},
     "sekretariat:calendar": (STAFF_LIST, None),
     "sekretariat:calendar-renew": (STAFF_ONLY_POST, STAFF_LIST_POST),
@@ -132,6 +151,10 @@ EXPECTED = {
 OBJECT_FOR = [
     ("mine:start", "pool_id", "open_pool"),
     ("mine:receipt", "pk", "submitted"),
+    ("mine:messages", "pk", "submitted"),
+    ("mine:answer", "pk", "info_request"),
+    ("*:message-attachment", "pk", "message_attachment"),
+    ("*:letter", "pk", "letter"),
     ("*:attachment", "pk", "attachment"),
     ("*:report", "pk", "report"),
     ("mine:*", "pk", "draft"),
@@ -164,6 +187,8 @@ KEY_MODEL = {"draft": Application, "submitted": Application, "open_pool": Pool, 
 KEY_MODEL |= {"in_review": Application}
 KEY_MODEL |= {"attachment": Attachment, "report": Report, "indicator": Indicator}
 KEY_MODEL |= {"measurement": Measurement, "action_plan": ActionPlan, "policy": Policy}
+KEY_MODEL |= {"info_request": InformationRequest, "message_attachment": MessageAttachment}
+KEY_MODEL |= {"letter": Letter}
 
 
 def discover(patterns=None, prefix="", namespace="", kwargs=()):
@@ -241,6 +266,17 @@ def frb(demo, media_root):
         submitted_at=timezone.now(),
     )
     funded = Application.objects.get(title="Kvinder i job", municipality=owner.municipality)
+    staff = User.objects.get(username="frb-sekretariat")
+    message = do_send_message(
+        application_id=submitted.pk,
+        actor=owner,
+        text="Et spørgsmål",
+        uploads=[SimpleUploadedFile("tilbud.pdf", PDF)],
+    )
+    info_request = do_request_information(
+        application_id=submitted.pk, actor=staff, question="Hvor mange deltagere?"
+    )
+    letter = issue_letters(decision=funded.decision, actor=staff)[0]
     measurement = Measurement.objects.filter(indicator__municipality=owner.municipality).first()
     policy = Policy.objects.get(municipality=owner.municipality)
     return {
@@ -253,6 +289,9 @@ def frb(demo, media_root):
         "in_review": Application.objects.get(pk=in_review.pk),
         "attachment": attachment,
         "draft_attachment": hidden,
+        "message_attachment": message.attachments.get(),
+        "info_request": info_request,
+        "letter": letter,
         "funded": funded,
         "report": Report.objects.get(application=funded),
         "indicator": measurement.indicator,
@@ -327,6 +366,7 @@ def payload(objects, target) -> dict:
     data |= {"signed_on": timezone.localdate().isoformat(), "due_date": "2030-01-31"}
     data |= {"from_year": "2021", "amount": "1.000", f"amount_{year}": "50.000"}
     data |= {"outcome": "approved", "committee": str(objects["committee"].pk)}
+    data |= {"text": "Overtaget", "question": "Overtaget"}
     data |= {"score_goal_fit": "4", "year": "1995", "value": "12", "token": "123456"}
     data |= {"policy": str(pool.policy_id), "budget": "800.000", "evaluation_threshold": "0"}
     data["application_deadline"] = "2031-01-31T12:00"
@@ -367,6 +407,8 @@ STATE_VARIANTS = [
     ("mine:submit", "submitted", row(LOGIN, "/mine/ansoegninger/{pk}/", 404, 404, 403, 403, 403)),
     ("mine:receipt", "draft", row(LOGIN, 404, 404, 404, 403, 403, 403)),
     ("mine:attachment", "draft_attachment", CW_PAGE),
+    ("mine:messages", "draft", CW_PAGE),
+    ("sekretariat:messages", "draft", row(LOGIN, 403, 403, 403, 404, 404, 403)),
     # A caseworker's unsent draft is not staff's business, not even their own municipality's.
     *[
         (f"sekretariat:{name}", "draft", row(LOGIN, 403, 403, 403, 404, 404, 403))
@@ -422,6 +464,10 @@ CONTROLS = [
     ("mine:edit", "cw_own"),
     ("mine:start", "cw_dept"),
     ("sekretariat:return", "staff_frb"),
+    ("mine:messages", "cw_own"),
+    ("mine:answer", "cw_own"),
+    ("sekretariat:messages", "staff_frb"),
+    ("sekretariat:request-information", "staff_frb"),
     ("sekretariat:pool-status", "staff_frb"),
     ("dokumenter:action-plan", "staff_frb"),
     ("indikatorer:measurement-add", "staff_frb"),
@@ -458,7 +504,9 @@ def test_non_staff_are_sent_to_the_admin_login(frb, clients):
 
 def in_scope(user, key, obj) -> bool:
     """May this user work on this object at all (its municipality, its department)?"""
-    if isinstance(obj, Attachment | Report):
+    if isinstance(obj, MessageAttachment):
+        obj = obj.message
+    if isinstance(obj, Attachment | Report | InformationRequest | Letter | CaseMessage):
         obj = obj.application
     if isinstance(obj, Measurement):
         obj = obj.indicator

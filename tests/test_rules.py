@@ -15,9 +15,11 @@ from grants.models import (
     Application,
     ApplicationStatus,
     CarryOver,
+    CaseMessage,
     ConflictOfInterest,
     Decision,
     GrantCondition,
+    InformationRequest,
     Pool,
     PoolStatus,
     Report,
@@ -28,6 +30,7 @@ from grants.models import (
 )
 from grants.rules import APPLICATION_ACTIONS, POOL_ACTIONS, REPORT_ACTIONS, check, may
 from grants.services import decisions, drafts, follow_up, reports, review, submission, workflow
+from grants.services import messages as case_messages
 from grants.services import pools as pool_services
 from grants.services.errors import DomainError
 from indicators.models import Direction, Indicator, Measurement, Unit
@@ -57,18 +60,23 @@ APPLICATION_COLUMNS = [
     "request_report",
     "carry_over",
     "close",
+    # Messages in the case: the applicant writes and answers, staff write and ask.
+    "write_to_staff",
+    "answer_request",
+    "write_to_applicant",
+    "request_information",
 ]
 APPLICATION_MATRIX = {
-    A.DRAFT: "x x x x . . . . . . . . . . . .",
-    A.SUBMITTED: ". . x . x x x . . . x . . . . .",
-    A.IN_REVIEW: ". . x . . x x x . x x . . . . .",
-    A.RETURNED: "x x x . . . . . . . . . . . . .",
-    A.RECOMMENDED: ". . x . . . x . x x x . . . . .",
-    A.APPROVED: ". . . . . . . . . . x x x x . .",
-    A.ACTIVE: ". . . . . . . . . . x x . x x x",
-    A.REJECTED: ". . . . . . . . . . . . . . . .",
-    A.CLOSED: ". . . . . . . . . . . . . . . .",
-    A.WITHDRAWN: ". . . . . . . . . . . . . . . .",
+    A.DRAFT: "x x x x . . . . . . . . . . . . . . . .",
+    A.SUBMITTED: ". . x . x x x . . . x . . . . . x x x x",
+    A.IN_REVIEW: ". . x . . x x x . x x . . . . . x x x x",
+    A.RETURNED: "x x x . . . . . . . . . . . . . x x x x",
+    A.RECOMMENDED: ". . x . . . x . x x x . . . . . x x x x",
+    A.APPROVED: ". . . . . . . . . . x x x x . . x x x x",
+    A.ACTIVE: ". . . . . . . . . . x x . x x x x x x x",
+    A.REJECTED: ". . . . . . . . . . . . . . . . x x x x",
+    A.CLOSED: ". . . . . . . . . . . . . . . . x x x x",
+    A.WITHDRAWN: ". . . . . . . . . . . . . . . . . . . .",
 }
 POOL_COLUMNS = ["edit", "open", "close", "apply"]
 POOL_MATRIX = {
@@ -93,7 +101,7 @@ EXPECTED_TRANSITIONS = {
     A.APPROVED: {A.ACTIVE},
     A.ACTIVE: {A.CLOSED},
 }
-CASEWORKER_ACTIONS = {"edit", "submit", "withdraw", "delete"}
+CASEWORKER_ACTIONS = {"edit", "submit", "withdraw", "delete", "write_to_staff", "answer_request"}
 
 
 def pairs(matrix, columns):
@@ -225,8 +233,27 @@ def call_application_service(action, application, user):
             application_id=pk, actor=user, from_year=2026, amount=Decimal("1")
         ),
         "close": lambda: follow_up.do_close(application_id=pk, actor=user),
+        "write_to_staff": lambda: case_messages.do_send_message(
+            application_id=pk, actor=user, text="Et spørgsmål"
+        ),
+        "write_to_applicant": lambda: case_messages.do_send_message(
+            application_id=pk, actor=user, text="Et svar"
+        ),
+        "request_information": lambda: case_messages.do_request_information(
+            application_id=pk, actor=user, question="Hvor mange deltagere?"
+        ),
+        "answer_request": lambda: case_messages.do_answer_request(
+            request_id=open_request(application).pk, actor=user, text="12 deltagere"
+        ),
     }
     return calls[action]()
+
+
+def open_request(application) -> InformationRequest:
+    staff = User.objects.filter(role=Role.COMMITTEE_STAFF).first()
+    return InformationRequest.objects.create(
+        application=application, question="Hvor mange?", requested_by=staff
+    )
 
 
 def snapshot(application) -> tuple:
@@ -237,6 +264,10 @@ def snapshot(application) -> tuple:
         ConflictOfInterest.objects.filter(application=application).count(),
         Report.objects.filter(application=application).count(),
         Decision.objects.filter(application=application).count(),
+        CaseMessage.objects.filter(application=application).count(),
+        InformationRequest.objects.filter(
+            application=application, answered_at__isnull=False
+        ).count(),
     )
 
 

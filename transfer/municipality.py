@@ -56,6 +56,11 @@ SCOPED_MODELS = [
     ("grants.Report", "application__municipality"),
     ("grants.SpentAmount", "report__application__municipality"),
     ("grants.CriterionResult", "report__application__municipality"),
+    # The case: requests for information, messages with their files, the letters issued.
+    ("grants.InformationRequest", "application__municipality"),
+    ("grants.CaseMessage", "application__municipality"),
+    ("grants.MessageAttachment", "message__application__municipality"),
+    ("grants.Letter", "application__municipality"),
     ("indicators.Indicator", "municipality"),
     ("indicators.Measurement", "indicator__municipality"),
     # Sign-in with the municipality's identity provider: who each user is at the provider,
@@ -80,10 +85,16 @@ SCOPED_MODELS = [
     ("grants.HistoricalSpentAmount", "report__application__municipality"),
     ("grants.HistoricalCriterionResult", "report__application__municipality"),
     ("grants.HistoricalConflictOfInterest", "application__municipality"),
+    ("grants.HistoricalInformationRequest", "application__municipality"),
+    ("grants.HistoricalCaseMessage", "application__municipality"),
     ("policies.HistoricalActionPlan", "policy__municipality"),
     ("policies.HistoricalPolicy", "municipality"),
     ("indicators.HistoricalMeasurement", "indicator__municipality"),
 ]
+
+
+# Models whose rows carry a stored file, exported with the rows.
+FILE_MODELS = {"grants.Attachment", "grants.MessageAttachment", "grants.Letter"}
 
 
 class TransferError(Exception):
@@ -127,7 +138,7 @@ def export_municipality(code: str) -> dict:
     files = {}
     for model, queryset in scoped_querysets(municipality):
         objects.extend(serialize(queryset))
-        if model._meta.label == "grants.Attachment":
+        if model._meta.label in FILE_MODELS:
             for attachment in queryset:
                 with attachment.file.open("rb") as handle:
                     files[attachment.file.name] = base64.b64encode(handle.read()).decode()

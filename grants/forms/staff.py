@@ -67,6 +67,7 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
             "committee_meeting_on",
             "evaluation_threshold",
             "delegation_limit",
+            "legal_basis",
             "description",
         ]
         widgets = {
@@ -78,6 +79,7 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
             ),
             "committee_meeting_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "legal_basis": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, municipality, **kwargs):

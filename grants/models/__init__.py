@@ -10,6 +10,8 @@ from .applications import (
     SuccessCriterion,
 )
 from .decisions import Allocation, CarryOver, Decision, DecisionOutcome, GrantCondition
+from .letters import ImmutableLetterError, Letter, LetterKind
+from .messages import CaseMessage, InformationRequest, MessageAttachment, Side
 from .pools import Pool, PoolStatus, ReservedLine
 from .reports import CriterionResult, Report, ReportKind, ReportStatus, SpentAmount
 from .review import (
@@ -28,6 +30,7 @@ __all__ = [
     "Application",
     "ApplicationStatus",
     "Attachment",
+    "CaseMessage",
     "CarryOver",
     "ConflictOfInterest",
     "ContactPerson",
@@ -35,6 +38,11 @@ __all__ = [
     "Decision",
     "DecisionOutcome",
     "GrantCondition",
+    "ImmutableLetterError",
+    "InformationRequest",
+    "Letter",
+    "LetterKind",
+    "MessageAttachment",
     "Pool",
     "PoolStatus",
     "ProposedAmount",
@@ -46,6 +54,7 @@ __all__ = [
     "RequestedAmount",
     "ReservedLine",
     "Review",
+    "Side",
     "SpentAmount",
     "StatusChange",
     "StatusNote",

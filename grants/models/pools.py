@@ -82,6 +82,15 @@ class Pool(models.Model):
             "udvalgsbehandling. 0 betyder ingen delegation."
         ),
     )
+    legal_basis = models.TextField(
+        _("retsgrundlag"),
+        blank=True,
+        help_text=_(
+            "De regler, bevillingerne gives efter, som de nævnes i afgørelsesbrevet "
+            "(forvaltningsloven § 24), fx »Lov om social service § 18«. Tom: "
+            "kommunalfuldmagtsreglerne og puljens kriterier."
+        ),
+    )
     is_example = models.BooleanField(
         _("eksempeldata"),
         default=False,

@@ -60,9 +60,9 @@ def safe_name(name: str, kind: FileKind) -> str:
     return f"{stem}.{kind.extension}"
 
 
-def do_add_attachment(*, application: Application, upload: UploadedFile, actor: User) -> Attachment:
-    if not may(actor, "edit", application):
-        raise DomainError(_("Der kan kun tilføjes bilag, mens ansøgningen kan redigeres."))
+def checked_kind(upload: UploadedFile) -> FileKind:
+    """The upload's kind by its content, or the translated reason it is refused (too large,
+    or not a PDF, Word or Excel file). Every file the portal accepts passes here."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise DomainError(
@@ -75,6 +75,18 @@ def do_add_attachment(*, application: Application, upload: UploadedFile, actor: 
     kind = detect_kind(upload)
     if kind is None:
         raise DomainError(_("Kun PDF-, Word- (DOCX) og Excel-filer (XLSX) kan vedhæftes."))
+    return kind
+
+
+def stored_name(kind: FileKind) -> str:
+    """A random name for the stored file; the user's name is kept only as a label."""
+    return f"{uuid.uuid4().hex}.{kind.extension}"
+
+
+def do_add_attachment(*, application: Application, upload: UploadedFile, actor: User) -> Attachment:
+    if not may(actor, "edit", application):
+        raise DomainError(_("Der kan kun tilføjes bilag, mens ansøgningen kan redigeres."))
+    kind = checked_kind(upload)
     with transaction.atomic():
         attachment = Attachment(
             application=application,
@@ -83,7 +95,7 @@ def do_add_attachment(*, application: Application, upload: UploadedFile, actor: 
             size=upload.size,
             uploaded_by=actor,
         )
-        attachment.file.save(f"{uuid.uuid4().hex}.{kind.extension}", upload, save=False)
+        attachment.file.save(stored_name(kind), upload, save=False)
         attachment.save()
         return attachment
 

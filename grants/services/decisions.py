@@ -27,6 +27,7 @@ from portal.money import ZERO, format_kroner, to_money
 
 from .allocation import allocate
 from .errors import DomainError
+from .letters import issue_letters
 from .workflow import change_status, lock_application
 
 
@@ -214,7 +215,8 @@ def do_record_decision(*, application_id: int, outcome: str, actor, **details) -
             comment=details.get("message", ""),
         )
         decision = record_decision(application=application, outcome=outcome, actor=actor, **details)
-        notify_decision(application)
+        letters = issue_letters(decision=decision, actor=actor)
+        notify_decision(application, letters)
         return decision
 
 

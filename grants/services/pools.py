@@ -26,6 +26,7 @@ POOL_FIELDS = (
     "committee_meeting_on",
     "evaluation_threshold",
     "delegation_limit",
+    "legal_basis",
 )
 
 

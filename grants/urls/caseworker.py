@@ -1,7 +1,7 @@
 from django.urls import path
 
+from grants.views import case, new_application, reporting
 from grants.views import caseworker as views
-from grants.views import new_application, reporting
 
 app_name = "mine"
 
@@ -18,4 +18,12 @@ urlpatterns = [
     path("ansoegninger/<int:pk>/slet/", views.DeleteDraftView.as_view(), name="delete"),
     path("bilag/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
     path("afrapportering/<int:pk>/", reporting.ReportEditView.as_view(), name="report"),
+    path("ansoegninger/<int:pk>/beskeder/", case.ApplicantMessagesView.as_view(), name="messages"),
+    path("anmodninger/<int:pk>/", case.AnswerRequestView.as_view(), name="answer"),
+    path(
+        "beskedfiler/<int:pk>/",
+        case.ApplicantMessageAttachmentView.as_view(),
+        name="message-attachment",
+    ),
+    path("breve/<int:pk>/", case.ApplicantLetterView.as_view(), name="letter"),
 ]

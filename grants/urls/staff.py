@@ -1,9 +1,9 @@
 from django.urls import path
 
+from grants.views import case, yearly
 from grants.views import staff_applications as applications
 from grants.views import staff_pools as pools
 from grants.views import staff_reports as reports
-from grants.views import yearly
 
 app_name = "sekretariat"
 
@@ -53,6 +53,18 @@ urlpatterns = [
         "ansoegninger/<int:pk>/restmidler/", applications.CarryOverView.as_view(), name="carry-over"
     ),
     path("bilag/<int:pk>/", applications.StaffAttachmentView.as_view(), name="attachment"),
+    path("ansoegninger/<int:pk>/beskeder/", case.StaffMessagesView.as_view(), name="messages"),
+    path(
+        "ansoegninger/<int:pk>/anmod-om-oplysninger/",
+        case.RequestInformationView.as_view(),
+        name="request-information",
+    ),
+    path(
+        "beskedfiler/<int:pk>/",
+        case.StaffMessageAttachmentView.as_view(),
+        name="message-attachment",
+    ),
+    path("breve/<int:pk>/", case.StaffLetterView.as_view(), name="letter"),
     path("persondata/", pools.PersonalDataView.as_view(), name="personal-data"),
     path("aarshjul/", yearly.YearlyCycleView.as_view(), name="calendar"),
     path("aarshjul/ny-adresse/", yearly.RenewFeedView.as_view(), name="calendar-renew"),

@@ -14,11 +14,13 @@ from django.views.generic import DetailView, TemplateView
 
 from grants.access import (
     CaseworkerRequiredMixin,
+    applicant_applications,
     attachment_response,
     caseworker_applications,
     caseworker_reports,
     open_pools_for,
 )
+from grants.case_selectors import case_summary, open_requests
 from grants.documents.pdf import application_pdf
 from grants.forms.application import ApplicationForm, ContactFormSet, CriterionFormSet
 from grants.models import (
@@ -85,6 +87,7 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
         return super().get_context_data(
             applications=applications,
             returned=[a for a in applications if a.status == ApplicationStatus.RETURNED],
+            information_requests=open_requests(applicant_applications(user)),
             reports_due=reports_due,
             open_pools=pools,
             next_deadline=next(
@@ -371,6 +374,7 @@ class ApplicationDetailView(ApplicationMixin, DetailView):
             allocations=application.allocations.select_related("pool"),
             reports=application.reports.all(),
             funding_history=funding_chain(application),
+            **case_summary(application, side="applicant"),
             **kwargs,
         )
 

@@ -15,6 +15,7 @@ from grants.access import (
     staff_applications,
 )
 from grants.audit import application_audit
+from grants.case_selectors import case_summary
 from grants.forms.staff import (
     AgreementForm,
     CarryOverForm,
@@ -89,6 +90,7 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
             funding_history=funding_chain(application),
             audit=application_audit(application),
             needs_agreement=agreement_missing(decision),
+            **case_summary(application, side="staff"),
             **{
                 "return_form": CommentForm(),
                 "conflict_form": ConflictForm(),

@@ -1,0 +1,356 @@
+"""The letters of the case as PDF (issue 16, item 7): the decision letter (afgørelse) and the
+cooperation agreement (samarbejdsaftale). Built with the same ReportLab machinery as the
+application's PDF (grants.documents.pdf).
+
+The decision letter gives what forvaltningsloven asks of a written decision: the reasons
+(§ 22) with the rules the decision builds on and the main considerations (§ 24), and the
+appeal guidance (§ 25). A grant from a municipality's own pool is given under the
+municipality's own powers (kommunalfuldmagten, or e.g. serviceloven § 18 for voluntary social
+work) and cannot be appealed to another administrative authority; the letter says so and says
+where the applicant can still turn: the municipality itself, and Folketingets Ombudsmand."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+
+from grants.models import Application, Decision, DecisionOutcome, GrantCondition, Report
+from portal.money import ZERO, format_kroner
+
+from .content import criterion_line
+from .pdf import PRIMARY, STYLES, TABLE_STYLE, build, money, paragraphs, text
+
+# A letter's own headings: no table of contents or bookmarks (those follow "h1" and "h2").
+STYLES.setdefault(
+    "letter_sender",
+    ParagraphStyle(
+        "letter_sender", fontName="Vera-Bold", fontSize=12, leading=15, textColor=PRIMARY
+    ),
+)
+STYLES.setdefault(
+    "letter_heading",
+    ParagraphStyle(
+        "letter_heading",
+        fontName="Vera-Bold",
+        fontSize=11,
+        leading=14,
+        spaceBefore=10,
+        spaceAfter=4,
+        textColor=PRIMARY,
+        keepWithNext=1,
+    ),
+)
+
+FULL, PARTLY, REFUSED = "full", "partly", "refused"
+
+
+def default_legal_basis() -> str:
+    return _(
+        "Tilskud fra puljen gives efter kommunalfuldmagtsreglerne (de ulovbestemte regler om, "
+        "hvilke opgaver en kommune må varetage) og efter puljens formål og kriterier, som de er "
+        "beskrevet i opslaget af puljen."
+    )
+
+
+@dataclass
+class YearRow:
+    year: int
+    requested: Decimal
+    granted: Decimal
+
+
+def year_rows(decision: Decision) -> list[YearRow]:
+    application = decision.application
+    requested = {row.year: row.amount for row in application.requested_amounts.all()}
+    granted = {a.pool.year: a.amount for a in decision.allocations.select_related("pool")}
+    years = sorted(set(requested) | set(granted))
+    return [YearRow(y, requested.get(y, ZERO), granted.get(y, ZERO)) for y in years]
+
+
+def extent(decision: Decision, rows: list[YearRow]) -> str:
+    """Granted in full, in part, or refused: what the applicant must understand first."""
+    if decision.outcome != DecisionOutcome.APPROVED:
+        return REFUSED
+    if all(row.granted >= row.requested for row in rows):
+        return FULL
+    return PARTLY
+
+
+def extent_label(value: str) -> str:
+    return {
+        FULL: _("Bevilget som ansøgt"),
+        PARTLY: _("Delvis bevilget"),
+        REFUSED: _("Afslag"),
+    }[value]
+
+
+def applicant_name(application: Application) -> str:
+    """Who applied, as the letter is addressed."""
+    return str(application.department)
+
+
+def _sender(application: Application) -> list:
+    pool = application.pool
+    return [
+        text(application.municipality.name, "letter_sender"),
+        text(pool.title),
+        Spacer(1, 6),
+    ]
+
+
+def _recipient(application: Application, issued) -> list:
+    lines = [applicant_name(application)]
+    contact = application.contacts.first()
+    if contact is not None:
+        lines.append(_("Att.: %(name)s") % {"name": contact.name})
+    return [
+        text("\n".join(lines)),
+        Spacer(1, 4),
+        text(date_format(issued, "DATE_FORMAT")),
+        Spacer(1, 10),
+    ]
+
+
+def _amount_table(rows: list[YearRow]) -> Table:
+    data = [
+        [
+            text(_("År"), "cell_bold"),
+            text(_("Ansøgt"), "cell_bold"),
+            text(_("Bevilget"), "cell_bold"),
+        ]
+    ]
+    for row in rows:
+        data.append([text(str(row.year), "cell"), money(row.requested), money(row.granted)])
+    data.append(
+        [
+            text(_("I alt"), "cell_bold"),
+            money(sum((r.requested for r in rows), ZERO), bold=True),
+            money(sum((r.granted for r in rows), ZERO), bold=True),
+        ]
+    )
+    table = Table(data, colWidths=[30 * mm, 40 * mm, 40 * mm], hAlign="LEFT")
+    table.setStyle(TABLE_STYLE)
+    return table
+
+
+def _who_decided(decision: Decision) -> str:
+    if decision.under_delegation:
+        return _("Sekretariatet har truffet afgørelsen efter delegation fra udvalget")
+    committee = str(decision.committee or _("Udvalget"))
+    if decision.meeting_date:
+        return _("%(committee)s har behandlet ansøgningen på sit møde den %(date)s") % {
+            "committee": committee,
+            "date": date_format(decision.meeting_date, "DATE_FORMAT"),
+        }
+    return _("%(committee)s har behandlet ansøgningen") % {"committee": committee}
+
+
+def report_lines(decision: Decision) -> list[str]:
+    """What the grant asks the applicant to report, and when."""
+    if decision.outcome != DecisionOutcome.APPROVED:
+        return []
+    lines = []
+    for report in Report.objects.filter(application=decision.application).order_by("due_date"):
+        lines.append(
+            _("%(kind)s senest %(due)s")
+            % {
+                "kind": report.get_kind_display(),
+                "due": date_format(report.due_date, "DATE_FORMAT"),
+            }
+        )
+    if decision.condition == GrantCondition.EVALUATION and not lines and decision.evaluation_due:
+        lines.append(
+            _("Evaluering senest %(due)s")
+            % {"due": date_format(decision.evaluation_due, "DATE_FORMAT")}
+        )
+    return lines
+
+
+def condition_text(decision: Decision) -> str:
+    if decision.condition == GrantCondition.COOPERATION_AGREEMENT:
+        return _(
+            "Bevillingen er på %(threshold)s eller mere i alt. Derfor skal I indgå en "
+            "samarbejdsaftale med forvaltningen, før projektet går i gang. Aftalen ligger i sagen "
+            "i portalen; underskriv den og send den tilbage til sekretariatet."
+        ) % {"threshold": format_kroner(decision.application.pool.evaluation_threshold)}
+    if decision.condition == GrantCondition.EVALUATION:
+        return _(
+            "Bevillingen er under %(threshold)s i alt. I skal sende en evaluering af projektet "
+            "året efter."
+        ) % {"threshold": format_kroner(decision.application.pool.evaluation_threshold)}
+    return ""
+
+
+def appeal_paragraphs(decision: Decision) -> str:
+    guidance = decision.appeal_guidance.strip() or _(
+        "Afgørelsen kan ikke påklages til anden administrativ myndighed, fordi tilskud fra "
+        "puljen gives efter kommunens egne regler for puljen."
+    )
+    return "\n\n".join(
+        [
+            guidance,
+            _(
+                "Er du uenig i afgørelsen, kan du skrive til kommunen og bede om, at den "
+                "genovervejes. Skriv til sekretariatet i sagen i portalen."
+            ),
+            _(
+                "Du kan også klage til Folketingets Ombudsmand, når kommunen har taget stilling "
+                "til din henvendelse. Klagen skal være sendt inden 12 måneder efter afgørelsen "
+                "(ombudsmandsloven § 13). Læs mere på www.ombudsmanden.dk."
+            ),
+        ]
+    )
+
+
+def reasons_text(decision: Decision, kind: str) -> str:
+    if decision.reasons.strip():
+        return decision.reasons
+    if kind == FULL:
+        return _(
+            "I har fået fuldt medhold i ansøgningen. Afgørelsen har derfor ingen nærmere "
+            "begrundelse (forvaltningsloven § 22)."
+        )
+    return "–"
+
+
+def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
+    application = decision.application
+    pool = application.pool
+    issued = issued or timezone.localdate()
+    rows = year_rows(decision)
+    kind = extent(decision, rows)
+    granted_total = sum((row.granted for row in rows), ZERO)
+    title = _("Afgørelse om tilskud")
+    story = _sender(application) + _recipient(application, issued)
+    story += [
+        text(title, "title"),
+        text(
+            _("Vedrørende ansøgningen »%(title)s« til %(pool)s")
+            % {"title": application.title, "pool": pool.title},
+            "subtitle",
+        ),
+        text(_("Afgørelse: %(extent)s") % {"extent": extent_label(kind)}, "letter_heading"),
+    ]
+    if kind == REFUSED:
+        summary = _("%(who)s og har besluttet ikke at give tilskud.")
+    else:
+        summary = _("%(who)s og har besluttet at give tilskud på %(total)s i alt.")
+    story += paragraphs(
+        summary % {"who": _who_decided(decision), "total": format_kroner(granted_total)}
+    )
+    story += [text(_("Beløb pr. år"), "letter_heading"), _amount_table(rows)]
+    if decision.message:
+        story += [text(_("Meddelelse"), "letter_heading"), *paragraphs(decision.message)]
+    if kind != REFUSED:
+        story.append(text(_("Vilkår"), "letter_heading"))
+        story += paragraphs(condition_text(decision) or _("Ingen særlige vilkår."))
+        if decision.conditions_text:
+            story += [text(_("Øvrige vilkår"), "label"), *paragraphs(decision.conditions_text)]
+        criteria = [criterion_line(c) for c in application.success_criteria.all()]
+        if criteria:
+            story += [
+                text(_("Succeskriterier, som projektet skal afrapportere på"), "label"),
+                *paragraphs("\n".join(f"• {line}" for line in criteria)),
+            ]
+        story += [text(_("Afrapportering"), "letter_heading")]
+        story += paragraphs(
+            "\n".join(report_lines(decision))
+            or _("Sekretariatet fortæller jer, hvornår der skal afrapporteres.")
+        )
+    story += [
+        text(_("Begrundelse"), "letter_heading"),
+        *paragraphs(reasons_text(decision, kind)),
+        text(_("Regler, afgørelsen bygger på"), "label"),
+        *paragraphs(pool.legal_basis.strip() or default_legal_basis()),
+        text(_("Klagevejledning"), "letter_heading"),
+    ]
+    appeal = paragraphs(appeal_paragraphs(decision))
+    # The greeting never stands alone on a page: it keeps the last paragraph with it.
+    story += appeal[:-1]
+    closing = [Spacer(1, 10), text(_("Med venlig hilsen")), text(application.municipality.name)]
+    story.append(KeepTogether([appeal[-1], *closing]))
+    return build(story, title=f"{title}: {application.title}")
+
+
+def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
+    """The cooperation agreement between the municipality and the grantee, ready to sign."""
+    application = decision.application
+    issued = issued or timezone.localdate()
+    rows = [row for row in year_rows(decision) if row.granted > 0]
+    title = _("Samarbejdsaftale")
+    parties = _("Aftalen er indgået mellem %(municipality)s og %(applicant)s.") % {
+        "municipality": application.municipality.name,
+        "applicant": applicant_name(application),
+    }
+    story = _sender(application) + [
+        text(title, "title"),
+        text(
+            _("om projektet »%(title)s« med tilskud fra %(pool)s")
+            % {"title": application.title, "pool": application.pool.title},
+            "subtitle",
+        ),
+        text(_("1. Parterne"), "letter_heading"),
+        *paragraphs(parties),
+        text(_("2. Projektet og formålet"), "letter_heading"),
+        *paragraphs(application.purpose or application.description or application.title),
+        text(_("3. Tilskuddet"), "letter_heading"),
+        _amount_table(year_rows(decision)),
+        Spacer(1, 4),
+        *paragraphs(
+            _("Tilskuddet gives for %(years)s efter afgørelsen af %(date)s.")
+            % {
+                "years": _(" og ").join(str(row.year) for row in rows),
+                "date": date_format(timezone.localdate(decision.recorded_at), "DATE_FORMAT"),
+            }
+        ),
+        text(_("4. Succeskriterier"), "letter_heading"),
+        *paragraphs(
+            "\n".join(f"• {criterion_line(c)}" for c in application.success_criteria.all())
+            or _("Aftales mellem parterne.")
+        ),
+        text(_("5. Afrapportering og opfølgning"), "letter_heading"),
+        *paragraphs(
+            "\n".join(report_lines(decision))
+            or _("Sekretariatet fortæller jer, hvornår der skal afrapporteres.")
+        ),
+        *paragraphs(
+            _(
+                "Projektet mødes med forvaltningen mindst én gang om året om, hvordan det går. "
+                "Ubrugte midler betales tilbage eller overføres efter aftale med forvaltningen."
+            )
+        ),
+        text(_("6. Øvrige vilkår"), "letter_heading"),
+        *paragraphs(decision.conditions_text or _("Ingen.")),
+        text(_("7. Ændringer"), "letter_heading"),
+        *paragraphs(
+            _(
+                "Ændres projektet væsentligt, skal forvaltningen godkende det på forhånd. Skriv "
+                "til sekretariatet i sagen i portalen."
+            )
+        ),
+        text(_("8. Underskrifter"), "letter_heading"),
+        _signatures(application, issued),
+    ]
+    return build(story, title=f"{title}: {application.title}")
+
+
+def _signatures(application: Application, issued) -> Table:
+    line = "\n\n\n" + "_" * 34
+    data = [
+        [
+            text(_("For %(party)s") % {"party": application.municipality.name}, "cell_bold"),
+            text(_("For %(party)s") % {"party": applicant_name(application)}, "cell_bold"),
+        ],
+        [
+            text(_("Dato:") + line + "\n" + _("Underskrift"), "cell"),
+            text(_("Dato:") + line + "\n" + _("Underskrift"), "cell"),
+        ],
+    ]
+    table = Table(data, colWidths=[85 * mm, 85 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table

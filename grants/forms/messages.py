@@ -1,0 +1,61 @@
+"""Forms for messages in the case. Files are checked by the service (grants.services.messages,
+the same check as the application's attachments); the form only carries them."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants.services.messages import MAX_FILES, TEXT_LIMIT
+from portal.forms import LimitedTextMixin
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; cleans to a list (empty when none were chosen)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.docx,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+FILES_HELP = _("Valgfrit. PDF, Word eller Excel, op til %(count)s filer.") % {"count": MAX_FILES}
+
+
+class MessageForm(LimitedTextMixin, forms.Form):
+    text_limits = {"text": TEXT_LIMIT}
+    text = forms.CharField(label=_("Besked"), widget=forms.Textarea(attrs={"rows": 5}))
+    # The service checks every file (grants.services.attachments.checked_kind).
+    files = MultipleFileField(label=_("Vedhæft filer"), required=False, help_text=FILES_HELP)
+
+
+class AnswerForm(MessageForm):
+    text = forms.CharField(label=_("Dit svar"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class InformationRequestForm(LimitedTextMixin, forms.Form):
+    text_limits = {"question": TEXT_LIMIT}
+    question = forms.CharField(
+        label=_("Hvad skal ansøgeren svare på?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Skriv spørgsmålet, så ansøgeren kan svare uden at spørge igen."),
+    )
+    due_date = forms.DateField(
+        label=_("Svarfrist (valgfri)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due is not None and due < timezone.localdate():
+            raise forms.ValidationError(_("Svarfristen kan ikke ligge før i dag."))
+        return due

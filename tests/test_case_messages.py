@@ -1,0 +1,235 @@
+"""Messages in the case (issue 16, item 6), from the user's side: the applicant and staff write
+to each other on the application with files, staff ask for specific information, the
+applicant answers in the portal, and each side gets an e-mail from the worker. A recused
+staff member cannot write; a draft's case is not open."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from grants.models import (
+    ApplicationStatus,
+    CaseMessage,
+    ConflictOfInterest,
+    InformationRequest,
+    MessageAttachment,
+)
+from grants.services.errors import DomainError
+from grants.services.messages import do_send_message
+
+from .page_crawl import visible_text
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def media_root(tmp_path, settings):
+    default = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "media")},
+    }
+    with override_settings(STORAGES={**settings.STORAGES, "default": default}):
+        yield
+
+
+@pytest.fixture
+def case(make_application, owner, staff_user):
+    staff_user.email = "sekretariat@testrup.dk"
+    staff_user.first_name, staff_user.last_name = "Sara", "Sekretær"
+    staff_user.save()
+    return make_application(
+        status=ApplicationStatus.IN_REVIEW, created_by=owner, submitted_at=timezone.now()
+    )
+
+
+@pytest.fixture
+def applicant(owner):
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+def page(client, name, *args) -> str:
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200, name
+    return visible_text(response.content.decode())
+
+
+def test_applicant_writes_with_a_file_and_staff_read_it_and_get_mail(
+    case, applicant, staff_client, owner, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    url = reverse("mine:messages", args=[case.pk])
+    assert "Skriv til sekretariatet" in page(applicant, "mine:messages", case.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = applicant.post(
+            url,
+            {
+                "text": "Må vi bruge 5.000 kr. på tolk?",
+                "files": [SimpleUploadedFile("Tolk budget.pdf", PDF)],
+            },
+        )
+    assert response.status_code == 302
+    message = CaseMessage.objects.get(application=case)
+    assert (message.side, message.author) == ("applicant", owner)
+    assert message.history.get().history_user == owner  # the audit row has the actor
+
+    # Staff read it on the case's messages page and download the file.
+    text = page(staff_client, "sekretariat:messages", case.pk)
+    assert "Må vi bruge 5.000 kr. på tolk?" in text and "Tolk_budget.pdf" in text
+    attachment = MessageAttachment.objects.get(message=message)
+    download = staff_client.get(reverse("sekretariat:message-attachment", args=[attachment.pk]))
+    assert b"".join(download.streaming_content) == PDF
+    # ... and the case's history on the application page shows it.
+    assert "besked: Må vi bruge" in page(staff_client, "sekretariat:application", case.pk)
+
+    # The other side (staff) got an e-mail from the worker, with the text and the link.
+    assert [m.to for m in mailoutbox] == [["sekretariat@testrup.dk"]]
+    assert "Må vi bruge 5.000 kr. på tolk?" in mailoutbox[0].body
+    assert f"/sekretariat/ansoegninger/{case.pk}/beskeder/" in mailoutbox[0].body
+    assert mailoutbox[0].attachments == []
+
+    # Staff answer; the applicant is told by e-mail and reads it in the portal.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("sekretariat:messages", args=[case.pk]), {"text": "Ja, det er fint."}
+        )
+    assert [m.to for m in mailoutbox] == [[owner.email]]
+    assert f"/mine/ansoegninger/{case.pk}/beskeder/" in mailoutbox[0].body
+    assert "Ja, det er fint." in page(applicant, "mine:messages", case.pk)
+    assert "Beskeder (2)" in page(applicant, "mine:detail", case.pk)
+
+
+def test_staff_request_information_and_the_answer_closes_it(
+    case, applicant, staff_client, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    due = (timezone.localdate() + timezone.timedelta(days=14)).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("sekretariat:request-information", args=[case.pk]),
+            {"question": "Hvor mange deltagere forventer I?", "due_date": due},
+        )
+    assert response.status_code == 302
+    request = InformationRequest.objects.get(application=case)
+    assert request.is_open
+    assert [m.to for m in mailoutbox] == [[owner.email]]
+    assert "Hvor mange deltagere forventer I?" in mailoutbox[0].body
+
+    # Open on both sides: the applicant's dashboard and application page, staff's case page.
+    dashboard = page(applicant, "mine:dashboard")
+    assert "Sekretariatet beder om oplysninger:" in dashboard and case.title in dashboard
+    assert "Sekretariatet venter på dit svar" in page(applicant, "mine:detail", case.pk)
+    assert "Åbne anmodninger om oplysninger" in page(
+        staff_client, "sekretariat:application", case.pk
+    )
+
+    # The applicant follows the link and answers with a file.
+    answer_page = applicant.get(reverse("mine:dashboard")).content.decode()
+    answer_url = reverse("mine:answer", args=[request.pk])
+    assert f'href="{answer_url}"' in answer_page
+    assert "Hvor mange deltagere forventer I?" in page(applicant, "mine:answer", request.pk)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = applicant.post(
+            answer_url,
+            {"text": "Vi forventer 25 deltagere.", "files": [SimpleUploadedFile("liste.pdf", PDF)]},
+        )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert not request.is_open and request.answered_by == owner
+    answer = request.messages.get(side="applicant")
+    assert answer.attachments.count() == 1
+    assert "Vi forventer 25 deltagere." in mailoutbox[0].body
+    assert mailoutbox[0].to == ["sekretariat@testrup.dk"]
+
+    # Closed: gone from the dashboard and the staff page; a second answer is refused.
+    assert "Sekretariatet beder om oplysninger:" not in page(applicant, "mine:dashboard")
+    assert "Åbne anmodninger" not in page(staff_client, "sekretariat:application", case.pk)
+    assert "Besvaret" in page(staff_client, "sekretariat:messages", case.pk)
+    response = applicant.post(answer_url, {"text": "Igen"})
+    assert response.status_code == 400
+    assert "Anmodningen er allerede besvaret." in visible_text(response.content.decode())
+    assert request.messages.count() == 2
+
+
+def test_a_recused_staff_member_cannot_write_but_a_colleague_can(
+    case, staff_client, staff_user, municipality, django_capture_on_commit_callbacks
+):
+    ConflictOfInterest.objects.create(application=case, user=staff_user, reason="Min bror")
+    url = reverse("sekretariat:messages", args=[case.pk])
+    html = staff_client.get(url).content.decode()
+    assert "Send besked" not in html and "Send anmodning" not in html
+    response = staff_client.post(url, {"text": "Hej"})
+    assert response.status_code == 400 and "inhabil" in response.content.decode()
+    response = staff_client.post(
+        reverse("sekretariat:request-information", args=[case.pk]), {"question": "Hvorfor?"}
+    )
+    assert response.status_code == 400
+    assert not CaseMessage.objects.exists() and not InformationRequest.objects.exists()
+
+    colleague = type(staff_user).objects.create_user(
+        username="kollega", password="x", role=staff_user.role, municipality=municipality
+    )
+    other = Client()
+    other.force_login(colleague)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert other.post(url, {"text": "Hej"}).status_code == 302
+    # The recused member is not written to about the case either.
+    from grants.case_notifications import staff_recipients
+
+    assert staff_user.email not in [address for address, _lang in staff_recipients(case)]
+
+
+def test_a_file_that_is_not_a_document_is_refused_and_nothing_is_saved(case, applicant):
+    response = applicant.post(
+        reverse("mine:messages", args=[case.pk]),
+        {"text": "Se filen", "files": [SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf")]},
+    )
+    assert response.status_code == 400
+    assert "Kun PDF-, Word- (DOCX) og Excel-filer (XLSX) kan vedhæftes." in visible_text(
+        response.content.decode()
+    )
+    assert not CaseMessage.objects.exists()
+
+
+def test_an_empty_message_is_refused(case, applicant):
+    response = applicant.post(reverse("mine:messages", args=[case.pk]), {"text": "  "})
+    assert response.status_code == 400
+    assert not CaseMessage.objects.exists()
+
+
+def test_a_draft_has_no_case_to_write_in(make_application, owner, applicant):
+    draft = make_application(created_by=owner)
+    assert "Der kan ikke skrives i sagen" in page(applicant, "mine:messages", draft.pk)
+    with pytest.raises(DomainError):
+        do_send_message(application_id=draft.pk, actor=owner, text="Hej")
+    assert not CaseMessage.objects.exists()
+
+
+def test_another_department_cannot_write_in_the_case(case, municipality, owner):
+    from portal.models import Department, Role, User
+
+    other = User.objects.create_user(
+        username="anden",
+        password="x",
+        role=Role.CASEWORKER,
+        municipality=municipality,
+        department=Department.objects.create(municipality=municipality, name="Biblioteket"),
+    )
+    client = Client()
+    client.force_login(other)
+    assert client.get(reverse("mine:messages", args=[case.pk])).status_code == 404
+    assert client.post(reverse("mine:messages", args=[case.pk]), {"text": "x"}).status_code == 404
+    with pytest.raises(DomainError):
+        do_send_message(application_id=case.pk, actor=other, text="Hej")
+    assert not CaseMessage.objects.exists()
+
+
+def test_the_pages_work_without_javascript_forms_post_to_real_addresses(case, applicant):
+    html = applicant.get(reverse("mine:messages", args=[case.pk])).content.decode()
+    form = re.search(r'<form method="post" enctype="multipart/form-data" action="([^"]+)"', html)
+    assert form and form.group(1) == reverse("mine:messages", args=[case.pk])

@@ -1,0 +1,200 @@
+"""The decision letter and the cooperation agreement (issue 16, item 7), from the user's side:
+staff record the decision; the applicant downloads the letter from the application's page,
+its text has the amounts per year in Danish form, the conditions, the reasons and the appeal
+guidance (forvaltningsloven §§ 22-25); the e-mail from the worker links to it and attaches
+nothing. At or over the pool's threshold the agreement is produced too. Letters are records:
+made once and never changed."""
+
+import hashlib
+import io
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+from pypdf import PdfReader
+
+from grants.models import ImmutableLetterError, Letter, LetterKind
+
+from .page_crawl import visible_text
+from .staff_support import decide
+
+CONDITIONS = "Projektet deltager i kommunens netværksmøde for frivillige."
+REASONS = "Budgettet til transport er sat ned, fordi deltagerne bor tæt på."
+
+
+@pytest.fixture(autouse=True)
+def media_root(tmp_path, settings):
+    default = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "media")},
+    }
+    with override_settings(STORAGES={**settings.STORAGES, "default": default}):
+        yield
+
+
+def pdf_text(content: bytes) -> str:
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return " ".join(text.split())
+
+
+def download(client, url) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    return b"".join(response.streaming_content)
+
+
+@pytest.fixture
+def applicant(owner):
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
+    staff_client, applicant, owner, make_recommended, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = make_recommended({2026: "100000", 2027: "100000"})
+    decide(
+        staff_client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2026="80.000",
+        amount_2027="70.000",
+        reasons=REASONS,
+        conditions_text=CONDITIONS,
+    )
+    letters = {letter.kind: letter for letter in Letter.objects.filter(application=application)}
+    assert set(letters) == {LetterKind.DECISION, LetterKind.AGREEMENT}
+
+    # The applicant finds the letter on the application's page and downloads it.
+    html = applicant.get(reverse("mine:detail", args=[application.pk])).content.decode()
+    letter_url = reverse("mine:letter", args=[letters[LetterKind.DECISION].pk])
+    assert f'href="{letter_url}"' in html
+    page = visible_text(html)
+    assert "Hent afgørelsesbrevet (PDF)" in page and "Hent samarbejdsaftalen (PDF)" in page
+    assert "I skal indgå en samarbejdsaftale med forvaltningen" in page
+    content = download(applicant, letter_url)
+    assert hashlib.sha256(content).hexdigest() == letters[LetterKind.DECISION].sha256
+
+    text = pdf_text(content)
+    assert "Testrup Kommune" in text  # the sender
+    assert "Afgørelse: Delvis bevilget" in text
+    assert "2026 100.000 kr. 80.000 kr." in text
+    assert "2027 100.000 kr. 70.000 kr." in text
+    assert "I alt 200.000 kr. 150.000 kr." in text
+    assert "tilskud på 150.000 kr. i alt." in text
+    assert "Øvrige vilkår" in text and CONDITIONS in text
+    assert "samarbejdsaftale" in text
+    assert "Slutrapport senest 31. marts 2028" in text  # the report requirement
+    assert "Begrundelse" in text and REASONS in text
+    assert "Regler, afgørelsen bygger på" in text and "kommunalfuldmagtsreglerne" in text
+    assert "Klagevejledning" in text
+    assert "kan ikke påklages til anden administrativ myndighed" in text
+    assert "Folketingets Ombudsmand" in text and "12 måneder" in text
+
+    agreement = pdf_text(
+        download(applicant, reverse("mine:letter", args=[letters[LetterKind.AGREEMENT].pk]))
+    )
+    assert "Samarbejdsaftale" in agreement and "Underskrift" in agreement
+    assert "I alt 200.000 kr. 150.000 kr." in agreement
+    assert "Tilskuddet gives for 2026 og 2027" in agreement
+
+    # The e-mail came through the worker: a notice with the link, no file attached.
+    mail = [m for m in mailoutbox if owner.email in m.to]
+    assert len(mail) == 1
+    assert mail[0].attachments == []
+    assert f"{letter_url}\n" in mail[0].body
+    assert "samarbejdsaftale" in mail[0].body
+
+    # Staff see and download the same letters.
+    staff_html = staff_client.get(reverse("sekretariat:application", args=[application.pk]))
+    staff_url = reverse("sekretariat:letter", args=[letters[LetterKind.DECISION].pk])
+    assert f'href="{staff_url}"' in staff_html.content.decode()
+    assert download(staff_client, staff_url) == content
+
+
+def test_a_small_grant_in_full_has_a_letter_but_no_agreement(
+    staff_client, applicant, make_recommended, django_capture_on_commit_callbacks
+):
+    application = make_recommended({2026: "60000"})
+    decide(staff_client, application, django_capture_on_commit_callbacks, amount_2026="60.000")
+    letter = Letter.objects.get(application=application)
+    assert letter.kind == LetterKind.DECISION
+    text = pdf_text(download(applicant, reverse("mine:letter", args=[letter.pk])))
+    assert "Afgørelse: Bevilget som ansøgt" in text
+    assert "2026 60.000 kr. 60.000 kr." in text
+    assert "evaluering" in text.lower() and "Evaluering senest 31. december 2027" in text
+    assert "fuldt medhold" in text  # § 22: no further reasons needed when fully granted
+    assert "Folketingets Ombudsmand" in text
+
+
+def test_a_refusal_says_so_with_reasons_and_guidance(
+    staff_client, applicant, make_recommended, django_capture_on_commit_callbacks
+):
+    application = make_recommended({2026: "60000"})
+    decide(
+        staff_client,
+        application,
+        django_capture_on_commit_callbacks,
+        outcome="rejected",
+        reasons="Projektet ligger uden for puljens formål.",
+    )
+    letter = Letter.objects.get(application=application)
+    text = pdf_text(download(applicant, reverse("mine:letter", args=[letter.pk])))
+    assert "Afgørelse: Afslag" in text and "ikke at give tilskud" in text
+    assert "Projektet ligger uden for puljens formål." in text
+    assert "Klagevejledning" in text
+
+
+def test_the_pools_legal_basis_and_threshold_are_set_by_staff(
+    staff_client, applicant, make_recommended, pools, django_capture_on_commit_callbacks
+):
+    pool = pools[0]
+    pool.legal_basis = "Lov om social service § 18"
+    pool.evaluation_threshold = 50000
+    pool.save()
+    application = make_recommended({2026: "60000"})
+    decide(staff_client, application, django_capture_on_commit_callbacks, amount_2026="60.000")
+    kinds = set(Letter.objects.filter(application=application).values_list("kind", flat=True))
+    assert kinds == {LetterKind.DECISION, LetterKind.AGREEMENT}  # 60.000 ≥ 50.000
+    letter = Letter.objects.get(application=application, kind=LetterKind.DECISION)
+    text = pdf_text(download(applicant, reverse("mine:letter", args=[letter.pk])))
+    assert "Lov om social service § 18" in text
+
+
+def test_the_pool_form_edits_the_legal_basis(staff_client, pool):
+    html = staff_client.get(reverse("sekretariat:pool-edit", args=[pool.pk])).content.decode()
+    assert 'name="legal_basis"' in html and 'name="evaluation_threshold"' in html
+
+
+def test_a_letter_is_never_changed_or_deleted(
+    staff_client, make_recommended, django_capture_on_commit_callbacks
+):
+    application = make_recommended({2026: "60000"})
+    decide(staff_client, application, django_capture_on_commit_callbacks, amount_2026="60.000")
+    letter = Letter.objects.get(application=application)
+    letter.sha256 = "0" * 64
+    with pytest.raises(ImmutableLetterError):
+        letter.save()
+    with pytest.raises(ImmutableLetterError):
+        letter.delete()
+    assert Letter.objects.get(pk=letter.pk).sha256 != "0" * 64
+
+
+def test_a_later_decision_makes_new_letters_and_keeps_the_old(
+    staff_client, applicant, make_recommended, staff_user, django_capture_on_commit_callbacks
+):
+    from grants.services.letters import issue_letters
+
+    application = make_recommended({2026: "60000"})
+    decide(staff_client, application, django_capture_on_commit_callbacks, amount_2026="60.000")
+    first = Letter.objects.get(application=application)
+    issue_letters(decision=application.decision, actor=staff_user)
+    page = visible_text(
+        applicant.get(reverse("mine:detail", args=[application.pk])).content.decode()
+    )
+    assert Letter.objects.filter(application=application).count() == 2
+    assert Letter.objects.filter(pk=first.pk).exists()
+    assert "erstattet af en senere afgørelse" in page
