@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application
+from grants.models.schemes import pool_url_args
 from grants.opendata_orgs import funder, locations, recipient
 from grants.opendata_rows import project_chunks
 from policies.models import SDG, Goal
@@ -81,7 +82,7 @@ class Labels:
         self._project_prefix, self._project_suffix = project.rsplit(str(_PK_PLACEHOLDER), 1)
         self.data_url = base_url + reverse("public:data")
         self.pool_url = cache(
-            lambda slug, year: base_url + reverse("public:pool", args=[slug, year])
+            lambda *args: base_url + reverse("public:pool", args=pool_url_args(*args))
         )
         self.status = cache(lambda status: Application(status=status).get_status_display())
         self.goal_label = cache(lambda kind, number: Goal(kind=kind, number=number).label)
@@ -214,7 +215,7 @@ def grant(project: dict, labels: Labels) -> dict | None:
         return None
     decided = award_date(project).isoformat()
     municipality, pool = project["municipality"], project["pool"]
-    name = municipality["name"]
+    name, slug = municipality["name"], municipality["slug"]
     identifier = grant_id(project)
     description = next(
         (
@@ -240,9 +241,11 @@ def grant(project: dict, labels: Labels) -> dict | None:
         "fundingOrganization": [funder(municipality, project["committee"])],
         "grantProgramme": [
             {
-                "code": f"{municipality['slug']}-{pool['year']}",
+                "code": "-".join(
+                    map(str, pool_url_args(slug, pool["year"], pool["pk"], pool["scheme__name"]))
+                ),
                 "title": pool["title"],
-                "url": labels.pool_url(municipality["slug"], pool["year"]),
+                "url": labels.pool_url(slug, pool["year"], pool["pk"], pool["scheme__name"]),
             }
         ],
         "classifications": [

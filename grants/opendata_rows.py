@@ -109,7 +109,7 @@ def project_chunks(fields: Sequence[str], relations: Sequence[str]) -> Iterator[
         "municipality": Lookup(
             Municipality.objects, "municipality_id", "name", "code", "slug", "cvr"
         ),
-        "pool": Lookup(Pool.objects, "pool_id", "year", "title", "policy__title"),
+        "pool": Lookup(Pool.objects, "pool_id", "year", "title", "policy__title", "scheme__name"),
         "department": Lookup(Department.objects, "department_id", "name"),
         "committee": Lookup(Committee.objects, "committee_id", "name", "abbreviation"),
     }

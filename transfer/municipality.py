@@ -37,6 +37,7 @@ SCOPED_MODELS = [
     ("policies.Goal", "policy__municipality"),
     ("policies.Target", "goal__policy__municipality"),
     ("policies.ActionPlan", "policy__municipality"),
+    ("grants.Scheme", "municipality"),
     ("grants.Pool", "municipality"),
     ("grants.ReservedLine", "pool__municipality"),
     ("grants.Application", "municipality"),

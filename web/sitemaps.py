@@ -54,10 +54,14 @@ class ProjectSitemap(Sitemap):
 
 class PoolSitemap(Sitemap):
     def items(self):
-        return Pool.objects.filter(is_example=False).select_related("municipality").order_by("pk")
+        return (
+            Pool.objects.filter(is_example=False)
+            .select_related("municipality", "scheme")
+            .order_by("pk")
+        )
 
     def location(self, item):
-        return reverse("public:pool", args=[item.municipality.slug, item.year])
+        return reverse("public:pool", args=item.public_url_args)
 
 
 class PolicySitemap(Sitemap):

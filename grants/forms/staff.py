@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import DecisionOutcome, Pool, ReportKind, ReservedLine
+from grants.models import DecisionOutcome, Pool, ReportKind, ReservedLine, Scheme
 from grants.models.review import REVIEW_CRITERIA, Review
 from policies.models import ActionPlan, Policy
 from portal.forms import KronerField, LimitedTextMixin
@@ -52,11 +52,18 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         required=False,
         help_text=Pool._meta.get_field("delegation_limit").help_text,
     )
+    new_scheme_name = forms.CharField(
+        label=_("Eller en ny puljeordning"),
+        required=False,
+        max_length=200,
+        help_text=_("Fx »Puljen til frivilligt socialt arbejde«. Udfyldes kun for en ny ordning."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Pool
         fields = [
+            "scheme",
             "title",
             "year",
             "policy",
@@ -83,6 +90,9 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["policy"].queryset = Policy.objects.filter(municipality=municipality)
+        self.fields["scheme"].queryset = Scheme.objects.filter(municipality=municipality)
+        self.fields["scheme"].required = False
+        self.fields["scheme"].empty_label = _("Integrationspuljen (standard)")
         self.fields["action_plan"].queryset = ActionPlan.objects.filter(
             policy__municipality=municipality
         )
@@ -92,6 +102,9 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         self.fields["committee_meeting_on"].input_formats = ["%Y-%m-%d"]
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+
+    def validate_constraints(self):
+        """One round per scheme and year is the service's rule (grants.services.pools)."""
 
     def clean_delegation_limit(self):
         return self.cleaned_data["delegation_limit"] or 0

@@ -19,6 +19,7 @@ from .review import (
     RecommendedAmount,
     Review,
 )
+from .schemes import Scheme
 
 __all__ = [
     "FUNDED_STATUSES",
@@ -44,6 +45,7 @@ __all__ = [
     "RequestedAmount",
     "ReservedLine",
     "Review",
+    "Scheme",
     "SpentAmount",
     "StatusChange",
     "StatusNote",

@@ -4,12 +4,15 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from policies.models import ActionPlan, Policy
 from portal.models import Municipality
 from portal.money import ZERO, MoneyField
+
+from .schemes import Scheme, pool_url_args
 
 
 class PoolStatus(models.TextChoices):
@@ -19,7 +22,7 @@ class PoolStatus(models.TextChoices):
 
 
 class Pool(models.Model):
-    """One municipality's money for one year.
+    """One yearly round of a scheme: the scheme's money for one year.
 
     Allocations from the pool plus its reserved lines can never exceed `budget`; the
     services in `grants.services.allocation` enforce it under a row lock on this row.
@@ -29,6 +32,13 @@ class Pool(models.Model):
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="pools", verbose_name=_("kommune")
+    )
+    scheme = models.ForeignKey(
+        Scheme,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("puljeordning"),
+        help_text=_("Ordningen har én pulje om året; flerårige bevillinger tager fra dens puljer."),
     )
     policy = models.ForeignKey(
         Policy, on_delete=models.PROTECT, related_name="pools", verbose_name=_("politik")
@@ -95,7 +105,7 @@ class Pool(models.Model):
         verbose_name_plural = _("puljer")
         ordering = ["municipality__name", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "year"], name="pool_one_per_year"),
+            models.UniqueConstraint(fields=["scheme", "year"], name="pool_one_round_per_year"),
             models.CheckConstraint(
                 condition=Q(budget__isnull=True) | Q(budget__gte=0), name="pool_budget_not_negative"
             ),
@@ -109,6 +119,19 @@ class Pool(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.municipality})"
+
+    def save(self, *args, **kwargs):
+        if self.scheme_id is None and self.municipality_id is not None:
+            self.scheme = Scheme.default_for(self.municipality_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def public_url_args(self) -> list:
+        return pool_url_args(self.municipality.slug, self.year, self.pk, self.scheme.name)
+
+    @property
+    def public_url(self) -> str:
+        return reverse("public:pool", args=self.public_url_args)
 
     # Balance figures are always computed from rows, never stored (DESIGN.md, money rules).
     @property

@@ -9,6 +9,7 @@ urlpatterns = [
     path("projekter/<int:pk>/", public.ProjectView.as_view(), name="project"),
     path("puljer/", public.PoolsView.as_view(), name="pools"),
     path("puljer/<slug:kommune>/<int:aar>/", public.PoolView.as_view(), name="pool"),
+    path("puljer/<slug:kommune>/<int:aar>/<int:pk>/", public.PoolView.as_view(), name="pool"),
     path("data/", opendata.DataPageView.as_view(), name="data"),
     path("data/projekter.csv", opendata.ProjectsCsvView.as_view(), name="projects-csv"),
     path("data/projekter.xlsx", opendata.ProjectsXlsxView.as_view(), name="projects-xlsx"),

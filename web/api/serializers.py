@@ -159,9 +159,7 @@ class PoolSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, pool) -> str:
-        return absolute(
-            self.context, reverse("public:pool", args=[pool.municipality.slug, pool.year])
-        )
+        return absolute(self.context, reverse("public:pool", args=pool.public_url_args))
 
 
 class GoalSerializer(serializers.ModelSerializer):

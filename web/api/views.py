@@ -98,7 +98,7 @@ def _sum_of(rows, field: str):
 
 def pools():
     # What the pools page shows: allocated (to funded projects) and reserved, per pool.
-    return Pool.objects.select_related("municipality").annotate(
+    return Pool.objects.select_related("municipality", "scheme").annotate(
         api_allocated=_sum_of(Allocation.objects.all(), "amount"),
         api_reserved=_sum_of(ReservedLine.objects.all(), "amount"),
     )
