@@ -64,6 +64,18 @@ class PoolSitemap(Sitemap):
         return reverse("public:pool", args=item.public_url_args)
 
 
+class CallSitemap(Sitemap):
+    """The call for applications ("Søg puljen") of each open pool."""
+
+    def items(self):
+        from grants.views.call import open_pools
+
+        return open_pools().order_by("pk")
+
+    def location(self, item):
+        return reverse("public:call", args=[item.pk])
+
+
 class PolicySitemap(Sitemap):
     def items(self):
         return Policy.objects.select_related("municipality").order_by("pk")
@@ -95,6 +107,7 @@ class BarometerSitemap(Sitemap):
 SITEMAPS = {
     "static": StaticSitemap,
     "projects": ProjectSitemap,
+    "calls": CallSitemap,
     "pools": PoolSitemap,
     "policies": PolicySitemap,
     "goals": GoalSitemap,

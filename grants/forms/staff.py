@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import DecisionOutcome, Pool, ReportKind, ReservedLine, Scheme
+from grants.models import Applicants, DecisionOutcome, Pool, ReportKind, ReservedLine, Scheme
 from grants.models.review import REVIEW_CRITERIA, Review
 from policies.models import ActionPlan, Policy
 from portal.forms import KronerField, LimitedTextMixin
@@ -52,6 +52,16 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         required=False,
         help_text=Pool._meta.get_field("delegation_limit").help_text,
     )
+    max_amount = KronerField(
+        label=_("Højeste beløb pr. ansøgning"),
+        required=False,
+        help_text=Pool._meta.get_field("max_amount").help_text,
+    )
+    short_form_below = KronerField(
+        label=_("Kort ansøgning under"),
+        required=False,
+        help_text=Pool._meta.get_field("short_form_below").help_text,
+    )
     new_scheme_name = forms.CharField(
         label=_("Eller en ny puljeordning"),
         required=False,
@@ -74,7 +84,13 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
             "committee_meeting_on",
             "evaluation_threshold",
             "delegation_limit",
+            "applicants",
+            "max_grant_years",
+            "max_amount",
+            "short_form_below",
             "description",
+            "criteria",
+            "contact",
         ]
         widgets = {
             "opens_at": forms.DateTimeInput(
@@ -85,6 +101,8 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
             ),
             "committee_meeting_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "criteria": forms.Textarea(attrs={"rows": 3}),
+            "contact": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, municipality, **kwargs):
@@ -92,6 +110,8 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         self.fields["policy"].queryset = Policy.objects.filter(municipality=municipality)
         self.fields["scheme"].queryset = Scheme.objects.filter(municipality=municipality)
         self.fields["scheme"].required = False
+        self.fields["applicants"].required = False
+        self.fields["max_grant_years"].required = False
         self.fields["scheme"].empty_label = _("Integrationspuljen (standard)")
         self.fields["action_plan"].queryset = ActionPlan.objects.filter(
             policy__municipality=municipality
@@ -105,6 +125,23 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
 
     def validate_constraints(self):
         """One round per scheme and year is the service's rule (grants.services.pools)."""
+
+    def clean_applicants(self):
+        return self.cleaned_data["applicants"] or Applicants.DEPARTMENTS
+
+    def clean_max_grant_years(self):
+        years = self.cleaned_data["max_grant_years"]
+        if years is None:  # left out: the portal's usual two years
+            return 2
+        if not 1 <= years <= 10:
+            raise forms.ValidationError(_("Angiv mellem 1 og 10 år."))
+        return years
+
+    def clean_max_amount(self):
+        amount = self.cleaned_data["max_amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(_("Angiv et beløb over 0 kr., eller lad feltet stå tomt."))
+        return amount
 
     def clean_delegation_limit(self):
         return self.cleaned_data["delegation_limit"] or 0

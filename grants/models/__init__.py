@@ -10,7 +10,7 @@ from .applications import (
     SuccessCriterion,
 )
 from .decisions import Allocation, CarryOver, Decision, DecisionOutcome, GrantCondition
-from .pools import Pool, PoolStatus, ReservedLine
+from .pools import Applicants, Pool, PoolStatus, ReservedLine
 from .reports import CriterionResult, Report, ReportKind, ReportStatus, SpentAmount
 from .review import (
     ConflictOfInterest,
@@ -24,6 +24,7 @@ from .schemes import Scheme
 __all__ = [
     "FUNDED_STATUSES",
     "Allocation",
+    "Applicants",
     "Application",
     "ApplicationStatus",
     "Attachment",

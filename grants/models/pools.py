@@ -21,6 +21,14 @@ class PoolStatus(models.TextChoices):
     CLOSED = "closed", _("Lukket")
 
 
+class Applicants(models.TextChoices):
+    """Who may apply to a pool."""
+
+    DEPARTMENTS = "departments", _("Kommunens afdelinger")
+    ORGANISATIONS = "organisations", _("Foreninger og organisationer")
+    BOTH = "both", _("Både afdelinger og foreninger")
+
+
 class Pool(models.Model):
     """One yearly round of a scheme: the scheme's money for one year.
 
@@ -92,6 +100,42 @@ class Pool(models.Model):
             "udvalgsbehandling. 0 betyder ingen delegation."
         ),
     )
+    applicants = models.CharField(
+        _("hvem kan søge"),
+        max_length=15,
+        choices=Applicants.choices,
+        default=Applicants.DEPARTMENTS,
+    )
+    max_grant_years = models.PositiveSmallIntegerField(
+        _("længste bevillingsperiode (år)"),
+        default=2,
+        help_text=_("Hvor mange år en ansøgning højst kan søge penge for, fra puljens år."),
+    )
+    max_amount = MoneyField(
+        _("højeste beløb"),
+        null=True,
+        blank=True,
+        help_text=_("Det højeste samlede beløb, en ansøgning kan søge og få. Tom: intet loft."),
+    )
+    short_form_below = MoneyField(
+        _("kort ansøgning under"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Ansøgninger om mindre end beløbet i alt udfylder et kortere skema. "
+            "Tom: alle udfylder hele skemaet."
+        ),
+    )
+    criteria = models.TextField(
+        _("kriterier"),
+        blank=True,
+        help_text=_("Hvad ansøgningerne vurderes på; vises på puljens opslag."),
+    )
+    contact = models.TextField(
+        _("kontakt"),
+        blank=True,
+        help_text=_("Hvem ansøgere kan spørge, fx navn, e-mail og telefon; vises på opslaget."),
+    )
     is_example = models.BooleanField(
         _("eksempeldata"),
         default=False,
@@ -115,6 +159,14 @@ class Pool(models.Model):
             models.CheckConstraint(
                 condition=Q(delegation_limit__gte=0), name="pool_delegation_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(max_grant_years__gte=1) & Q(max_grant_years__lte=10),
+                name="pool_grant_years_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_amount__isnull=True) | Q(max_amount__gt=0),
+                name="pool_max_amount_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,6 +176,22 @@ class Pool(models.Model):
         if self.scheme_id is None and self.municipality_id is not None:
             self.scheme = Scheme.default_for(self.municipality_id)
         super().save(*args, **kwargs)
+
+    @property
+    def years(self) -> list[int]:
+        """The years an application to this pool may ask money for."""
+        return list(range(self.year, self.year + self.max_grant_years))
+
+    @property
+    def open_to_departments(self) -> bool:
+        return self.applicants in (Applicants.DEPARTMENTS, Applicants.BOTH)
+
+    @property
+    def open_to_organisations(self) -> bool:
+        return self.applicants in (Applicants.ORGANISATIONS, Applicants.BOTH)
+
+    def uses_short_form(self, total) -> bool:
+        return self.short_form_below is not None and total < self.short_form_below
 
     @property
     def public_url_args(self) -> list:

@@ -27,6 +27,12 @@ POOL_FIELDS = (
     "committee_meeting_on",
     "evaluation_threshold",
     "delegation_limit",
+    "applicants",
+    "max_grant_years",
+    "max_amount",
+    "short_form_below",
+    "criteria",
+    "contact",
 )
 
 
