@@ -107,5 +107,5 @@ def test_each_round_has_its_own_public_page(client, make_pool, section_18):
     for pool in (integration, other):
         assert f'href="{pool.public_url}"' in listing
         assert pool.title in client.get(pool.public_url).content.decode()
-    wrong = reverse("public:pool", args=[integration.municipality.slug, 2027, integration.pk])
+    wrong = reverse("public:pool-round", args=[integration.municipality.slug, 2027, integration.pk])
     assert client.get(wrong).status_code == 404

@@ -31,6 +31,7 @@ SCOPED_MODELS = [
     ("portal.Municipality", "pk"),
     ("portal.Committee", "municipality"),
     ("portal.Department", "municipality"),
+    ("portal.Organisation", "municipality"),
     ("portal.User", "municipality"),
     ("policies.Policy", "municipality"),
     ("policies.Principle", "policy__municipality"),

@@ -61,7 +61,7 @@ class PoolSitemap(Sitemap):
         )
 
     def location(self, item):
-        return reverse("public:pool", args=item.public_url_args)
+        return item.public_url
 
 
 class CallSitemap(Sitemap):

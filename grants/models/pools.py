@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q, Sum
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,7 +11,7 @@ from policies.models import ActionPlan, Policy
 from portal.models import Municipality
 from portal.money import ZERO, MoneyField
 
-from .schemes import Scheme, pool_url_args
+from .schemes import Scheme, pool_path
 
 
 class PoolStatus(models.TextChoices):
@@ -194,12 +193,8 @@ class Pool(models.Model):
         return self.short_form_below is not None and total < self.short_form_below
 
     @property
-    def public_url_args(self) -> list:
-        return pool_url_args(self.municipality.slug, self.year, self.pk, self.scheme.name)
-
-    @property
     def public_url(self) -> str:
-        return reverse("public:pool", args=self.public_url_args)
+        return pool_path(self.municipality.slug, self.year, self.pk, self.scheme.name)
 
     # Balance figures are always computed from rows, never stored (DESIGN.md, money rules).
     @property

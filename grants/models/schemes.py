@@ -12,11 +12,18 @@ DEFAULT_SCHEME_NAME = "Integrationspuljen"
 
 
 def pool_url_args(slug: str, year: int, pk: int, scheme_name: str) -> list:
-    """Arguments of the public pool page ("public:pool"): the stable /puljer/<kommune>/<år>/
-    is the integration pool's round; another scheme's round adds its id."""
+    """Arguments of the public pool page: the stable /puljer/<kommune>/<år>/ ("public:pool")
+    is the integration pool's round; another scheme's round adds its id ("public:pool-round")."""
     if scheme_name == DEFAULT_SCHEME_NAME:
         return [slug, year]
     return [slug, year, pk]
+
+
+def pool_path(slug: str, year: int, pk: int, scheme_name: str) -> str:
+    from django.urls import reverse
+
+    args = pool_url_args(slug, year, pk, scheme_name)
+    return reverse("public:pool" if len(args) == 2 else "public:pool-round", args=args)
 
 
 class Scheme(models.Model):

@@ -27,7 +27,7 @@ from .pagination import KeysetPagination
 def projects():
     return (
         with_totals(funded_projects())
-        .select_related("municipality", "pool", "committee", "department")
+        .select_related("municipality", "pool", "committee", "department", "organisation")
         .prefetch_related(
             "co_committees",
             Prefetch("goals", queryset=Goal.objects.order_by("kind", "number")),
