@@ -28,7 +28,9 @@ from grants.models import (
 from grants.services.decisions import do_import_funded_application
 from indicators.models import Indicator, Measurement
 from policies.models import SDG, ActionPlan, Goal, Policy, Principle, Target
-from portal.models import Committee, Department, Municipality, Role, User
+from portal.models import Committee, Department, Municipality, Organisation, Role, User
+
+from .section18 import DEMO_ORGANISATION, load_section_18
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_FILES = ["frederiksberg.json", "koebenhavn.json"]
@@ -49,6 +51,8 @@ DEMO_USERS = [
     ("kbh-sagsbehandler", "koebenhavn", Role.CASEWORKER, None, "Demo Sagsbehandler"),
     ("kbh-sekretariat", "koebenhavn", Role.COMMITTEE_STAFF, None, "Demo Sekretariat"),
     ("admin", None, Role.ADMINISTRATOR, None, "Demo Administrator"),
+    # An association's person (the organisation in the department's place).
+    ("kbh-forening", "koebenhavn", Role.ORGANISATION, DEMO_ORGANISATION, "Demo Frivillig"),
 ]
 
 
@@ -287,8 +291,12 @@ def _create_demo_users() -> list[tuple[str, str]]:
             department = (
                 departments.filter(name=department_name).first() if department_name else None
             ) or departments.order_by("name").first()
+        organisation = None
+        if role == Role.ORGANISATION:
+            organisation = Organisation.objects.get(municipality=municipality, name=department_name)
         first_name, last_name = full_name.split(" ", 1)
         user = User(
+            organisation=organisation,
             username=username,
             first_name=first_name,
             last_name=last_name,
@@ -315,6 +323,7 @@ def load_demo(directory: Path = DEMO_DIR) -> LoadResult:
         for name in DEMO_FILES:
             data = json.loads((directory / name).read_text(encoding="utf-8"))
             result.municipalities.append(load_municipality(data).name)
+        load_section_18()
         result.users = _create_demo_users()
         data = json.loads((directory / EXAMPLE_FILE).read_text(encoding="utf-8"))
         result.example_pools = load_example_pools(data)

@@ -7,12 +7,23 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
-from grants.models import Application, ApplicationStatus, Attachment, Pool, PoolStatus, Report
+from grants.models import (
+    Applicants,
+    Application,
+    ApplicationStatus,
+    Attachment,
+    Pool,
+    PoolStatus,
+    Report,
+)
 from portal.models import Role
 
 
 def caseworker_applications(user) -> QuerySet[Application]:
-    """A caseworker sees their own department's applications in their own municipality."""
+    """A caseworker sees their own department's applications in their own municipality; an
+    organisation's person (who uses the same pages) their own organisation's."""
+    if user.is_authenticated and user.is_organisation_person:
+        return organisation_applications(user)
     if not (user.is_authenticated and user.is_caseworker and user.department_id):
         return Application.objects.none()
     return Application.objects.filter(
@@ -32,13 +43,17 @@ def is_applicant_of(user, application: Application) -> bool:
             and application.municipality_id == user.municipality_id
             and application.department_id == user.department_id
         )
+    if user.is_organisation_person:
+        return (
+            user.organisation_id is not None and application.organisation_id == user.organisation_id
+        )
     return False
 
 
 def applicant_applications(user) -> QuerySet[Application]:
     """The applications `user` applies for, whatever kind of applicant they are; the same
     rule as `is_applicant_of`, as a queryset."""
-    if user.is_authenticated and user.is_caseworker:
+    if user.is_authenticated and (user.is_caseworker or user.is_organisation_person):
         return caseworker_applications(user)
     return Application.objects.none()
 
@@ -54,30 +69,46 @@ def caseworker_reports(user) -> QuerySet[Report]:
     return Report.objects.filter(application__in=caseworker_applications(user))
 
 
+def organisation_applications(user) -> QuerySet[Application]:
+    """An organisation's person sees their own organisation's applications: never another
+    organisation's, never a department's."""
+    if not (user.is_authenticated and user.is_organisation_person):
+        return Application.objects.none()
+    return Application.objects.filter(organisation_id=user.organisation_id)
+
+
 def open_pools_for(user) -> QuerySet[Pool]:
-    return Pool.objects.filter(municipality_id=user.municipality_id, status=PoolStatus.OPEN)
+    """The open pools a user may apply to: departments' or organisations' pools."""
+    pools = Pool.objects.filter(municipality_id=user.municipality_id, status=PoolStatus.OPEN)
+    if getattr(user, "is_organisation_person", False):
+        return pools.filter(applicants__in=[Applicants.ORGANISATIONS, Applicants.BOTH])
+    return pools.filter(applicants__in=[Applicants.DEPARTMENTS, Applicants.BOTH])
 
 
 class RoleRequiredMixin(AccessMixin):
     """Logged-in users of one role only; others are sent to log in or refused (403)."""
 
     required_role: str
+    also_role: str = ""  # a second role the pages serve too
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if request.user.role != self.required_role:
+        if request.user.role not in (self.required_role, self.also_role):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
 class CaseworkerRequiredMixin(RoleRequiredMixin):
+    """The applicant's pages: a department's caseworker or an organisation's person."""
+
     required_role = Role.CASEWORKER
+    also_role = Role.ORGANISATION
 
 
 # The roles that apply for grants. A new applicant role is added here and in
 # `is_applicant_of`/`applicant_applications`; the case's pages (messages, letters) follow.
-APPLICANT_ROLES = frozenset({Role.CASEWORKER})
+APPLICANT_ROLES = frozenset({Role.CASEWORKER, Role.ORGANISATION})
 
 
 class ApplicantRequiredMixin(AccessMixin):

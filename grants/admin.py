@@ -32,6 +32,7 @@ from .models import (
     RequestedAmount,
     ReservedLine,
     Review,
+    Scheme,
     SpentAmount,
     StatusChange,
     SuccessCriterion,
@@ -76,11 +77,19 @@ class ReservedLineInline(ReadOnlyInline):
     model = ReservedLine
 
 
+@admin.register(Scheme)
+class SchemeAdmin(MunicipalityScopedAdmin):
+    list_display = ["name", "municipality"]
+    list_filter = ["municipality"]
+    search_fields = ["name", "description"]
+
+
 @admin.register(Pool)
 class PoolAdmin(ScopedHistoryAdmin):
     where_to_change = POOLS
     list_display = [
         "title",
+        "scheme",
         "municipality",
         "year",
         "status",
@@ -98,7 +107,7 @@ class PoolAdmin(ScopedHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a pool to another year or municipality would move its allocations with it.
-        return [*super().get_readonly_fields(request, obj), "municipality", "year"]
+        return [*super().get_readonly_fields(request, obj), "municipality", "scheme", "year"]
 
     @admin.display(description=_("saldo"))
     def balance(self, pool: Pool) -> str:

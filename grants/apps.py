@@ -15,6 +15,12 @@ class GrantsConfig(AppConfig):
         from .public_pages import watch_public_rows
 
         watch_public_rows()
+        # MitID Erhverv sign-in: the CVR claim ties a person to their organisation.
+        from identity.applicants import register_resolver
+
+        from .organisations import person_of_organisation
+
+        register_resolver(person_of_organisation)
         # The pool's year runs by itself (worker.schedule; docs/operations.md).
         register(Job("anonymise-personal-data", tasks.anonymise_personal_data, at=_at(2)))
         register(Job("reminders", tasks.send_reminders, at=_at(7)))

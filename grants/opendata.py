@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application
+from grants.models.schemes import pool_path, pool_url_args
 from grants.opendata_orgs import funder, locations, recipient
 from grants.opendata_rows import project_chunks
 from policies.models import SDG, Goal
@@ -80,9 +81,7 @@ class Labels:
         project = base_url + reverse("public:project", args=[_PK_PLACEHOLDER])
         self._project_prefix, self._project_suffix = project.rsplit(str(_PK_PLACEHOLDER), 1)
         self.data_url = base_url + reverse("public:data")
-        self.pool_url = cache(
-            lambda slug, year: base_url + reverse("public:pool", args=[slug, year])
-        )
+        self.pool_url = cache(lambda *args: base_url + pool_path(*args))
         self.status = cache(lambda status: Application(status=status).get_status_display())
         self.goal_label = cache(lambda kind, number: Goal(kind=kind, number=number).label)
         self.sdg_title = cache(lambda number: SDG(number=number).title)
@@ -110,7 +109,7 @@ def rows_of(project: dict, labels: Labels) -> Iterator[list]:
         "politik": project["pool"]["policy__title"],
         "indsats": project["title"],
         "udvalg": _committees(project),
-        "afdeling": project["department"]["name"],
+        "afdeling": applicant_name(project),
         "maal": " | ".join(
             f"{labels.goal_label(g['goal__kind'], g['goal__number'])}: {g['goal__title']}"
             for g in project["goals"]
@@ -196,6 +195,12 @@ def award_date(project: dict) -> datetime.date:
     return datetime.date(project["pool"]["year"], 1, 1)
 
 
+def applicant_name(project: dict) -> str:
+    """Who applied: the municipal department, or the organisation."""
+    applicant = project["department"] or project["organisation"]
+    return applicant["name"] if applicant else ""
+
+
 def planned_dates(allocations: list[dict]) -> dict:
     """From the first day of the first year the project has money for to the last day of
     the last: the grant years (a pool is one calendar year)."""
@@ -214,7 +219,7 @@ def grant(project: dict, labels: Labels) -> dict | None:
         return None
     decided = award_date(project).isoformat()
     municipality, pool = project["municipality"], project["pool"]
-    name = municipality["name"]
+    name, slug = municipality["name"], municipality["slug"]
     identifier = grant_id(project)
     description = next(
         (
@@ -236,13 +241,17 @@ def grant(project: dict, labels: Labels) -> dict | None:
         "awardDate": decided,
         "url": labels.project_url(project["pk"]),
         "plannedDates": [planned_dates(allocations)],
-        "recipientOrganization": [recipient(municipality, project["department"])],
+        "recipientOrganization": [
+            recipient(municipality, project["department"], project["organisation"])
+        ],
         "fundingOrganization": [funder(municipality, project["committee"])],
         "grantProgramme": [
             {
-                "code": f"{municipality['slug']}-{pool['year']}",
+                "code": "-".join(
+                    map(str, pool_url_args(slug, pool["year"], pool["pk"], pool["scheme__name"]))
+                ),
                 "title": pool["title"],
-                "url": labels.pool_url(municipality["slug"], pool["year"]),
+                "url": labels.pool_url(slug, pool["year"], pool["pk"], pool["scheme__name"]),
             }
         ],
         "classifications": [

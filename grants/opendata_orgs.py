@@ -16,7 +16,8 @@ is identified by its number in the business register, prefix `DK-CVR`. Rules:
 
 `org_id` is the only place that says this: the 360Giving file, the API and the catalogue
 record all ask it. Organisations that apply themselves (associations with a CVR number)
-will be one more kind of party here.
+are one more kind of party here: `DK-CVR-<number>` where the CVR number is known (never
+guessed), else `360G-<publisher>-organisation-<id>`.
 """
 
 from collections.abc import Mapping
@@ -32,12 +33,16 @@ def _value(party, name: str):
     return party.get(name) if isinstance(party, Mapping) else getattr(party, name, None)
 
 
-def org_id(party) -> str:
+def org_id(party, *, organisation: bool = False) -> str:
     """The org-id of a funder or recipient: a municipality (a model instance, or its values
-    with `cvr` and `code`), or a department given as its municipality (see above)."""
+    with `cvr` and `code`), or a department given as its municipality (see above); with
+    `organisation`, an applicant organisation (values with `cvr` and `pk`), whose fallback
+    is the publisher's `360G-` prefix and the organisation's id in the portal."""
     cvr = (_value(party, "cvr") or "").strip()
     if cvr:
         return f"DK-CVR-{cvr}"
+    if organisation:
+        return f"{settings.GIVING_PREFIX}-organisation-{_value(party, 'pk')}"
     return f"{settings.GIVING_PREFIX}-kommune-{_value(party, 'code')}"
 
 
@@ -76,8 +81,16 @@ def funder(municipality, committee: Mapping | None = None) -> dict:
     return organisation
 
 
-def recipient(municipality, department: Mapping) -> dict:
-    """360Giving's recipientOrganization for a project a municipal department runs."""
+def recipient(municipality, department: Mapping | None, organisation: Mapping | None = None):
+    """360Giving's recipientOrganization for a project a municipal department runs, or an
+    organisation (an association …) that applied itself: then it is the recipient."""
+    if organisation is not None:
+        return {
+            "id": org_id(organisation, organisation=True),
+            "name": _value(organisation, "name"),
+            "addressCountry": COUNTRY,
+            "location": locations(municipality),
+        }
     # No companyNumber: 360Giving defines it as a UK company number, and its tools would look
     # a CVR number up at Companies House; the CVR number is in the identifier.
     return {

@@ -18,7 +18,7 @@ from django.db.models import Manager, QuerySet
 
 from grants.models import Allocation, Application, CarryOver, Decision, Pool, RequestedAmount
 from grants.public import funded_projects
-from portal.models import Committee, Department, Municipality
+from portal.models import Committee, Department, Municipality, Organisation
 
 # Projects per chunk: the memory a download holds at a time, and the queries it makes.
 CHUNK = 500
@@ -109,8 +109,9 @@ def project_chunks(fields: Sequence[str], relations: Sequence[str]) -> Iterator[
         "municipality": Lookup(
             Municipality.objects, "municipality_id", "name", "code", "slug", "cvr"
         ),
-        "pool": Lookup(Pool.objects, "pool_id", "year", "title", "policy__title"),
+        "pool": Lookup(Pool.objects, "pool_id", "year", "title", "policy__title", "scheme__name"),
         "department": Lookup(Department.objects, "department_id", "name"),
+        "organisation": Lookup(Organisation.objects, "organisation_id", "name", "cvr"),
         "committee": Lookup(Committee.objects, "committee_id", "name", "abbreviation"),
     }
     foreign_keys = [lookup.key for lookup in lookups.values()]

@@ -29,9 +29,9 @@ from grants.services.errors import DomainError, TransitionNotAllowed
 from portal.models import Role
 
 A, P, R = ApplicationStatus, PoolStatus, ReportStatus
-CASEWORKER, STAFF = Role.CASEWORKER, Role.COMMITTEE_STAFF
+CASEWORKER, STAFF, ORGANISATION = Role.CASEWORKER, Role.COMMITTEE_STAFF, Role.ORGANISATION
 # Whoever is on the applicant's side of an application (grants.access.is_applicant_of): a
-# department's caseworker today, any applicant role added later.
+# department's caseworker or an organisation's person.
 APPLICANT = "applicant"
 
 
@@ -198,20 +198,34 @@ def _application_of(obj) -> Application | None:
 
 
 def _belongs_to(user, act: Action, obj) -> bool:
-    """The user has the action's role and works where the object belongs."""
+    """The user has the action's role and works where the object belongs. An organisation's
+    person acts as the applicant (the caseworker's actions) for their own organisation."""
     if act.role == APPLICANT:
         application = _application_of(obj)
         return application is not None and is_applicant_of(user, application)
+    if user.role == ORGANISATION and act.role == CASEWORKER:
+        return _belongs_to_organisation(user, obj)
     if user.role != act.role or not user.municipality_id:
         return False
     if isinstance(obj, Pool):
         return obj.municipality_id == user.municipality_id and (
-            act.role != CASEWORKER or user.department_id is not None
+            act.role != CASEWORKER or (user.department_id is not None and obj.open_to_departments)
         )
     application = _application_of(obj)
     if application.municipality_id != user.municipality_id:
         return False
-    return act.role != CASEWORKER or application.department_id == user.department_id
+    return act.role != CASEWORKER or (
+        application.department_id is not None and application.department_id == user.department_id
+    )
+
+
+def _belongs_to_organisation(user, obj) -> bool:
+    if not (user.organisation_id and user.municipality_id):
+        return False
+    if isinstance(obj, Pool):
+        return obj.municipality_id == user.municipality_id and obj.open_to_organisations
+    application = _application_of(obj)
+    return application.organisation_id == user.organisation_id
 
 
 def is_conflicted(user, application: Application) -> bool:

@@ -163,12 +163,15 @@ class MissingPool:
     policy_id: int
     title: str
     action_plan_id: int | None = None  # the pool's plan, when it covers the year
+    scheme_id: int | None = None  # the round belongs to the same scheme
 
     @property
     def create_query(self) -> str:
         from django.utils.http import urlencode
 
         query = {"aar": self.year, "politik": self.policy_id, "titel": self.title}
+        if self.scheme_id:
+            query["ordning"] = self.scheme_id
         if self.action_plan_id:
             query["handleplan"] = self.action_plan_id
         return urlencode(query)
@@ -196,9 +199,7 @@ def missing_following_pools(
     if application is None and plan is not None and plan.year_end > pool.year:
         years.add(pool.year + 1)
     existing = set(
-        Pool.objects.filter(municipality_id=pool.municipality_id, year__in=years).values_list(
-            "year", flat=True
-        )
+        Pool.objects.filter(scheme_id=pool.scheme_id, year__in=years).values_list("year", flat=True)
     )
 
     def title_for(year: int) -> str:
@@ -217,6 +218,7 @@ def missing_following_pools(
             policy_id=pool.policy_id,
             title=title_for(year),
             action_plan_id=plan_for(year),
+            scheme_id=pool.scheme_id,
         )
         for year in sorted(years - existing)
     ]

@@ -201,6 +201,9 @@ class RoleMapping(models.Model):
         super().clean()
         if self.role == Role.CASEWORKER and not self.department_id:
             raise ValidationError({"department": _("Vælg sagsbehandlernes afdeling.")})
+        if self.role == Role.ORGANISATION:
+            # Organisations' people come with MitID Erhverv's CVR claim, never from a group.
+            raise ValidationError({"role": _("Foreningers folk kan ikke få rollen fra en gruppe.")})
         # The provider may be unsaved (chosen in the same admin form as its mappings).
         provider = self.provider if RoleMapping.provider.is_cached(self) else None
         if provider is None and self.provider_id:

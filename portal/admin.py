@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_tools import MunicipalityScopedAdmin
 
-from .models import Committee, Department, Municipality, User
+from .models import Committee, Department, Municipality, Organisation, User
 
 admin.site.site_header = _("Integrationsportalen – administration")
 admin.site.site_title = _("Integrationsportalen – administration")
@@ -45,6 +45,13 @@ class DepartmentAdmin(MunicipalityScopedAdmin):
     autocomplete_fields = ["parent"]
 
 
+@admin.register(Organisation)
+class OrganisationAdmin(MunicipalityScopedAdmin):
+    list_display = ["name", "cvr", "kind", "municipality"]
+    list_filter = ["municipality", "kind"]
+    search_fields = ["name", "cvr"]
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "role", "municipality", "department", "is_active"]
@@ -60,7 +67,16 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (
             _("Kommune og rolle"),
-            {"fields": ["role", "municipality", "department", "job_title", "phone"]},
+            {
+                "fields": [
+                    "role",
+                    "municipality",
+                    "department",
+                    "organisation",
+                    "job_title",
+                    "phone",
+                ]
+            },
         ),
     ]
     add_fieldsets = [

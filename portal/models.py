@@ -109,6 +109,7 @@ class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Sagsbehandler")
     COMMITTEE_STAFF = "committee_staff", _("Sekretariat")
     ADMINISTRATOR = "administrator", _("Administrator")
+    ORGANISATION = "organisation", _("Forening")
 
 
 class User(AbstractUser):
@@ -131,6 +132,14 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("afdeling"),
     )
+    organisation = models.ForeignKey(
+        "portal.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
     job_title = models.CharField(_("stillingsbetegnelse"), max_length=150, blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
     # Raised by "log ud overalt": every session made before it stops being valid.
@@ -152,6 +161,12 @@ class User(AbstractUser):
                 condition=Q(role="administrator") | Q(municipality__isnull=False),
                 name="user_non_admin_has_municipality",
             ),
+            # An organisation's person acts for that organisation and nothing else.
+            models.CheckConstraint(
+                condition=(Q(role="organisation") & Q(organisation__isnull=False))
+                | (~Q(role="organisation") & Q(organisation__isnull=True)),
+                name="user_organisation_role_has_organisation",
+            ),
         ]
 
     def _get_session_auth_hash(self, secret=None):
@@ -172,6 +187,10 @@ class User(AbstractUser):
         return self.role == Role.COMMITTEE_STAFF
 
     @property
+    def is_organisation_person(self) -> bool:
+        return self.role == Role.ORGANISATION and self.organisation_id is not None
+
+    @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR or self.is_superuser
 
@@ -185,3 +204,7 @@ class User(AbstractUser):
             and self.department.municipality_id != self.municipality_id
         ):
             raise ValidationError({"department": _("Afdelingen hører ikke til brugerens kommune.")})
+
+
+# Applicant organisations live in their own module; imported here so Django finds the model.
+from .organisations import Organisation, OrganisationKind  # noqa: E402, F401

@@ -8,7 +8,7 @@ from portal.public_cache import public_page
 def start_page(request):
     """Where login lands: each role's own start page."""
     user = request.user
-    if user.is_authenticated and user.is_caseworker:
+    if user.is_authenticated and (user.is_caseworker or user.is_organisation_person):
         return redirect("mine:dashboard")
     if user.is_authenticated and user.is_committee_staff:
         return redirect("sekretariat:home")

@@ -24,6 +24,7 @@ from grants.models import (
     MessageAttachment,
     Pool,
     Report,
+    Scheme,
 )
 from grants.services.attachments import do_add_attachment
 from grants.services.drafts import do_create_draft
@@ -32,16 +33,17 @@ from grants.services.messages import do_request_information, do_send_message
 from identity.models import IdentityProvider
 from indicators.models import Indicator, Measurement
 from policies.models import ActionPlan, Goal, Policy
-from portal.models import Committee, Department, Role, User
+from portal.models import Committee, Department, Organisation, Role, User
 from worker.services import do_renew_calendar_token
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 SKIPPED_PREFIXES = ("admin/", "static/", "i18n/")
-ROLES = ("anon", "cw_own", "cw_dept", "cw_kbh", "staff_kbh", "staff_frb", "admin")
-# cw_dept is made by the fixture: a caseworker of Ungecenter Frederiksberg.
+ROLES = ("anon", "cw_own", "cw_dept", "cw_kbh", "staff_kbh", "staff_frb", "admin", "org")
+# cw_dept is made by the fixture: a caseworker of Ungecenter Frederiksberg; org a person of
+# an association in Frederiksberg, with a draft of its own in a pool open to organisations.
 USERNAMES = {"cw_own": "frb-sagsbehandler", "cw_dept": "frb-ungecenter"}
 USERNAMES |= {"cw_kbh": "kbh-sagsbehandler", "staff_kbh": "kbh-sekretariat"}
-USERNAMES |= {"staff_frb": "frb-sekretariat", "admin": "admin"}
+USERNAMES |= {"staff_frb": "frb-sekretariat", "admin": "admin", "org": "frb-forening"}
 LOGIN = "login"  # 302 to /login/?next=<the url>
 OK = "ok"  # in a POST row: the role may post here (not tested as a wrong role)
 
@@ -51,40 +53,44 @@ def row(*values):
     return dict(zip(ROLES, values, strict=True))
 
 
-#               anon   own  dept  kbh  s-kbh s-frb admin
-PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
-CW_PAGE = row(LOGIN, 200, 404, 404, 403, 403, 403)
-CW_LIST = row(LOGIN, 200, 200, 200, 403, 403, 403)
-CW_ONLY_POST = row(LOGIN, 405, 405, 405, 403, 403, 403)
-CW_POST = row(LOGIN, OK, 404, 404, 403, 403, 403)
-STAFF_PAGE = row(LOGIN, 403, 403, 403, 404, 200, 403)
-STAFF_LIST = row(LOGIN, 403, 403, 403, 200, 200, 403)
-STAFF_ONLY_POST = row(LOGIN, 403, 403, 403, 405, 405, 403)
-STAFF_POST = row(LOGIN, 403, 403, 403, 404, OK, 403)
-STAFF_LIST_POST = row(LOGIN, 403, 403, 403, OK, OK, 403)
-ANY_USER = row(LOGIN, OK, OK, OK, OK, OK, OK)
-ANYONE = row(OK, OK, OK, OK, OK, OK, OK)
+#               anon   own  dept  kbh  s-kbh s-frb admin org
+PUBLIC = row(200, 200, 200, 200, 200, 200, 200, 200)
+CW_PAGE = row(LOGIN, 200, 404, 404, 403, 403, 403, 404)
+CW_LIST = row(LOGIN, 200, 200, 200, 403, 403, 403, 200)
+CW_ONLY_POST = row(LOGIN, 405, 405, 405, 403, 403, 403, 405)
+CW_POST = row(LOGIN, OK, 404, 404, 403, 403, 403, 404)
+STAFF_PAGE = row(LOGIN, 403, 403, 403, 404, 200, 403, 403)
+STAFF_LIST = row(LOGIN, 403, 403, 403, 200, 200, 403, 403)
+STAFF_ONLY_POST = row(LOGIN, 403, 403, 403, 405, 405, 403, 403)
+STAFF_POST = row(LOGIN, 403, 403, 403, 404, OK, 403, 403)
+STAFF_LIST_POST = row(LOGIN, 403, 403, 403, OK, OK, 403, 403)
+ANY_USER = row(LOGIN, OK, OK, OK, OK, OK, OK, OK)
+ANYONE = row(OK, OK, OK, OK, OK, OK, OK, OK)
 
 # url name → (GET expectation per role, POST expectation per role or None if GET only).
 EXPECTED = {
     "home": (PUBLIC, None),
-    "start": (row("/", "/mine/", "/mine/", "/mine/", *["/sekretariat/"] * 2, "/admin/"), None),
-    "login": (row(200, *["/start/"] * 6), ANYONE),
-    "login-verify": (row(*["/login/"] * 7), ANYONE),
-    "two-factor-setup": (row(LOGIN, *[200] * 6), ANY_USER),
-    "preferences": (row(LOGIN, *[200] * 6), ANY_USER),
-    "logout-everywhere": (row(LOGIN, *[405] * 6), ANY_USER),
-    "logout": (row(*[405] * 7), ANYONE),
+    "start": (
+        row("/", "/mine/", "/mine/", "/mine/", *["/sekretariat/"] * 2, "/admin/", "/mine/"),
+        None,
+    ),
+    "login": (row(200, *["/start/"] * 7), ANYONE),
+    "login-verify": (row(*["/login/"] * 8), ANYONE),
+    "two-factor-setup": (row(LOGIN, *[200] * 7), ANY_USER),
+    "preferences": (row(LOGIN, *[200] * 7), ANY_USER),
+    "logout-everywhere": (row(LOGIN, *[405] * 7), ANY_USER),
+    "logout": (row(*[405] * 8), ANYONE),
     # Frederiksberg's provider cannot be reached here: starting says so (503), an answer
     # cannot be checked (400). The sign-in itself: tests/browser/test_sign_in_browser.py.
-    "sso-start": (row(*[503] * 7), None),
+    "sso-start": (row(*[503] * 8), None),
     # A refused answer: "Login mislykkedes" (400), or to the start page when signed in.
-    "sso-callback": (row(400, *["/start/"] * 6), None),
+    "sso-callback": (row(400, *["/start/"] * 7), None),
     "accessibility": (PUBLIC, None),
     "sitemap": (PUBLIC, None),
     "robots": (PUBLIC, None),
     **dict.fromkeys(
         [f"public:{n}" for n in ("catalogue", "project", "pools", "pool", "data")]
+        + ["public:pool-round", "public:call"]
         + ["public:projects-csv", "public:giving-json", "politikker:list", "politikker:goal"]
         + ["politikker:policy", "barometer:index", "barometer:policy", "barometer:indicator"]
         + ["barometer:indicator-csv", "public:projects-xlsx", "catalogue"]
@@ -92,12 +98,13 @@ EXPECTED = {
         + [f"api:{n}" for n in ("policy", "indicators", "indicator", "schema", "docs")],
         (PUBLIC, None),
     ),
-    "api:not-found": (row(*[404] * 7), None),
+    "api:not-found": (row(*[404] * 8), None),
     "mine:dashboard": (CW_LIST, None),
-    # An open pool of the municipality: any of its caseworkers may start an application.
+    # An open pool of the municipality: any of its caseworkers may start an application;
+    # it is open to departments only, so an organisation finds no such pool.
     "mine:start": (
-        row(LOGIN, 200, 200, 404, 403, 403, 403),
-        row(LOGIN, OK, OK, 404, 403, 403, 403),
+        row(LOGIN, 200, 200, 404, 403, 403, 403, 404),
+        row(LOGIN, OK, OK, 404, 403, 403, 403, 404),
     ),
     "mine:autosave": (CW_ONLY_POST, CW_POST),
     **{f"mine:{n}": (CW_PAGE, CW_POST) for n in ("edit", "submit", "withdraw", "delete", "report")},
@@ -172,6 +179,8 @@ OBJECT_FOR = [
     ("*:indicator*", "pk", "indicator"),
     ("indikatorer:*", "pk", "indicator"),
     ("public:project", "pk", "funded"),
+    ("public:pool-round", "pk", "pool_round"),
+    ("public:call", "pk", "open_pool"),
     ("api:project", "pk", "funded"),
     ("api:pool", "pk", "pool"),
     ("api:policy", "pk", "policy"),
@@ -277,6 +286,28 @@ def frb(demo, media_root):
         application_id=submitted.pk, actor=staff, question="Hvor mange deltagere?"
     )
     letter = issue_letters(decision=funded.decision, actor=staff)[0]
+    association = Organisation.objects.create(
+        municipality=owner.municipality, name="Foreningen Matrix"
+    )
+    org_person = User.objects.create_user(
+        username="frb-forening",
+        password="x",
+        role=Role.ORGANISATION,
+        municipality=owner.municipality,
+        organisation=association,
+    )
+    pool_round = Pool.objects.create(
+        municipality=owner.municipality,
+        scheme=Scheme.objects.create(municipality=owner.municipality, name="Frivilligpuljen"),
+        policy=pool.policy,
+        year=2021,  # the year the URLs of the matrix name ("pool_year")
+        title="Frivilligpuljen 2021",
+        applicants="organisations",
+        status="open",
+        budget=100000,
+        application_deadline=pool.application_deadline,
+    )
+    org_draft = do_create_draft(pool_id=pool_round.pk, actor=org_person)
     measurement = Measurement.objects.filter(indicator__municipality=owner.municipality).first()
     policy = Policy.objects.get(municipality=owner.municipality)
     return {
@@ -285,6 +316,8 @@ def frb(demo, media_root):
         "open_pool": pool,
         "pool": pool,
         "draft": Application.objects.get(pk=draft.pk),
+        "org_draft": org_draft,
+        "pool_round": pool_round,
         "submitted": Application.objects.get(pk=submitted.pk),
         "in_review": Application.objects.get(pk=in_review.pk),
         "attachment": attachment,
@@ -403,24 +436,31 @@ def test_every_url_as_every_role(frb, clients):
 # The same URLs with an object in another state: (url name, object, expectation; {pk} is
 # the object's id).
 STATE_VARIANTS = [
-    ("mine:edit", "submitted", row(LOGIN, "/mine/ansoegninger/{pk}/", 404, 404, 403, 403, 403)),
-    ("mine:submit", "submitted", row(LOGIN, "/mine/ansoegninger/{pk}/", 404, 404, 403, 403, 403)),
-    ("mine:receipt", "draft", row(LOGIN, 404, 404, 404, 403, 403, 403)),
+    ("mine:edit", "submitted", row(LOGIN, "/mine/ansoegninger/{pk}/", *[404] * 2, *[403] * 3, 404)),
+    (
+        "mine:submit",
+        "submitted",
+        row(LOGIN, "/mine/ansoegninger/{pk}/", *[404] * 2, *[403] * 3, 404),
+    ),
+    ("mine:receipt", "draft", row(LOGIN, 404, 404, 404, 403, 403, 403, 404)),
+    # The association's own draft: its person's page only.
+    ("mine:edit", "org_draft", row(LOGIN, 404, 404, 404, 403, 403, 403, 200)),
+    ("mine:detail", "org_draft", row(LOGIN, 404, 404, 404, 403, 403, 403, 200)),
     ("mine:attachment", "draft_attachment", CW_PAGE),
     ("mine:messages", "draft", CW_PAGE),
     ("sekretariat:messages", "draft", row(LOGIN, 403, 403, 403, 404, 404, 403)),
     # A caseworker's unsent draft is not staff's business, not even their own municipality's.
     *[
-        (f"sekretariat:{name}", "draft", row(LOGIN, 403, 403, 403, 404, 404, 403))
+        (f"sekretariat:{name}", "draft", row(LOGIN, 403, 403, 403, 404, 404, 403, 403))
         for name in ("application", "review", "recommend", "decide")
     ],
-    ("sekretariat:attachment", "draft_attachment", row(LOGIN, 403, 403, 403, 404, 404, 403)),
+    ("sekretariat:attachment", "draft_attachment", row(LOGIN, *[403] * 3, 404, 404, 403, 403)),
     # A form the rules do not allow now sends staff back to the application, saying why.
     *[
         (
             f"sekretariat:{name}",
             "submitted",
-            row(LOGIN, 403, 403, 403, 404, "/sekretariat/ansoegninger/{pk}/", 403),
+            row(LOGIN, 403, 403, 403, 404, "/sekretariat/ansoegninger/{pk}/", 403, 403),
         )
         for name in ("recommend", "decide")
     ],
@@ -516,7 +556,11 @@ def in_scope(user, key, obj) -> bool:
     if municipality != user.municipality_id:
         return False
     if isinstance(obj, Application) and user.is_caseworker:
-        return obj.department_id == user.department_id
+        return obj.department_id is not None and obj.department_id == user.department_id
+    if isinstance(obj, Application) and user.is_organisation_person:
+        return obj.organisation_id == user.organisation_id
+    if isinstance(obj, Pool) and user.is_organisation_person:
+        return obj.status == "open" and obj.open_to_organisations
     if isinstance(obj, Application):
         return obj.status != ApplicationStatus.DRAFT
     if isinstance(obj, Pool) and user.is_caseworker:
@@ -525,14 +569,16 @@ def in_scope(user, key, obj) -> bool:
 
 
 @pytest.mark.parametrize(
-    "username", ["kbh-sekretariat", "frb-sekretariat", "frb-ungecenter", "kbh-sagsbehandler"]
+    "username",
+    ["kbh-sekretariat", "frb-sekretariat", "frb-ungecenter", "kbh-sagsbehandler", "frb-forening"],
 )
 def test_no_object_of_another_municipality_or_department_is_reachable(
     frb, username, client, mailoutbox
 ):
     user = User.objects.get(username=username)
     client.force_login(user)
-    own = ("mine",) if user.is_caseworker else ("sekretariat", "dokumenter", "indikatorer")
+    applicant = user.is_caseworker or user.is_organisation_person
+    own = ("mine",) if applicant else ("sekretariat", "dokumenter", "indikatorer")
     before = snapshot()
     tried = 0
     foreign_measurements = Measurement.objects.order_by("indicator__municipality_id", "pk")

@@ -53,10 +53,27 @@ class ProjectSitemap(Sitemap):
 
 class PoolSitemap(Sitemap):
     def items(self):
-        return public_pools().filter(is_example=False).select_related("municipality").order_by("pk")
+        return (
+            public_pools()
+            .filter(is_example=False)
+            .select_related("municipality", "scheme")
+            .order_by("pk")
+        )
 
     def location(self, item):
-        return reverse("public:pool", args=[item.municipality.slug, item.year])
+        return item.public_url
+
+
+class CallSitemap(Sitemap):
+    """The call for applications ("Søg puljen") of each open pool."""
+
+    def items(self):
+        from grants.views.call import open_pools
+
+        return open_pools().order_by("pk")
+
+    def location(self, item):
+        return reverse("public:call", args=[item.pk])
 
 
 class PolicySitemap(Sitemap):
@@ -90,6 +107,7 @@ class BarometerSitemap(Sitemap):
 SITEMAPS = {
     "static": StaticSitemap,
     "projects": ProjectSitemap,
+    "calls": CallSitemap,
     "pools": PoolSitemap,
     "policies": PolicySitemap,
     "goals": GoalSitemap,

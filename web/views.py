@@ -27,13 +27,16 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         municipalities = Municipality.objects.prefetch_related(
             Prefetch("policies", queryset=Policy.objects.order_by("-period_start")),
-            Prefetch("pools", queryset=public_pools().order_by("-year")),
+            Prefetch(
+                "pools",
+                queryset=public_pools().select_related("municipality", "scheme").order_by("-year"),
+            ),
         )
         context["municipalities"] = municipalities
         context["open_pools"] = (
             public_pools()
             .filter(status=PoolStatus.OPEN)
-            .select_related("municipality")
+            .select_related("municipality", "scheme")
             .order_by("application_deadline")
         )
         return context

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import DecisionOutcome, Pool, ReportKind, ReservedLine
+from grants.models import Applicants, DecisionOutcome, Pool, ReportKind, ReservedLine, Scheme
 from grants.models.review import REVIEW_CRITERIA, Review
 from policies.models import ActionPlan, Policy
 from portal.forms import KronerField, LimitedTextMixin
@@ -52,11 +52,28 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         required=False,
         help_text=Pool._meta.get_field("delegation_limit").help_text,
     )
+    max_amount = KronerField(
+        label=_("Højeste beløb pr. ansøgning"),
+        required=False,
+        help_text=Pool._meta.get_field("max_amount").help_text,
+    )
+    short_form_below = KronerField(
+        label=_("Kort ansøgning under"),
+        required=False,
+        help_text=Pool._meta.get_field("short_form_below").help_text,
+    )
+    new_scheme_name = forms.CharField(
+        label=_("Eller en ny puljeordning"),
+        required=False,
+        max_length=200,
+        help_text=_("Fx »Puljen til frivilligt socialt arbejde«. Udfyldes kun for en ny ordning."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Pool
         fields = [
+            "scheme",
             "title",
             "year",
             "policy",
@@ -68,7 +85,13 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
             "evaluation_threshold",
             "delegation_limit",
             "legal_basis",
+            "applicants",
+            "max_grant_years",
+            "max_amount",
+            "short_form_below",
             "description",
+            "criteria",
+            "contact",
         ]
         widgets = {
             "opens_at": forms.DateTimeInput(
@@ -80,11 +103,18 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
             "committee_meeting_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
             "legal_basis": forms.Textarea(attrs={"rows": 2}),
+            "criteria": forms.Textarea(attrs={"rows": 3}),
+            "contact": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["policy"].queryset = Policy.objects.filter(municipality=municipality)
+        self.fields["scheme"].queryset = Scheme.objects.filter(municipality=municipality)
+        self.fields["scheme"].required = False
+        self.fields["applicants"].required = False
+        self.fields["max_grant_years"].required = False
+        self.fields["scheme"].empty_label = _("Integrationspuljen (standard)")
         self.fields["action_plan"].queryset = ActionPlan.objects.filter(
             policy__municipality=municipality
         )
@@ -94,6 +124,26 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         self.fields["committee_meeting_on"].input_formats = ["%Y-%m-%d"]
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+
+    def validate_constraints(self):
+        """One round per scheme and year is the service's rule (grants.services.pools)."""
+
+    def clean_applicants(self):
+        return self.cleaned_data["applicants"] or Applicants.DEPARTMENTS
+
+    def clean_max_grant_years(self):
+        years = self.cleaned_data["max_grant_years"]
+        if years is None:  # left out: the portal's usual two years
+            return 2
+        if not 1 <= years <= 10:
+            raise forms.ValidationError(_("Angiv mellem 1 og 10 år."))
+        return years
+
+    def clean_max_amount(self):
+        amount = self.cleaned_data["max_amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(_("Angiv et beløb over 0 kr., eller lad feltet stå tomt."))
+        return amount
 
     def clean_delegation_limit(self):
         return self.cleaned_data["delegation_limit"] or 0

@@ -12,7 +12,7 @@ from .applications import (
 from .decisions import Allocation, CarryOver, Decision, DecisionOutcome, GrantCondition
 from .letters import ImmutableLetterError, Letter, LetterKind
 from .messages import CaseMessage, InformationRequest, MessageAttachment, Side
-from .pools import Pool, PoolStatus, ReservedLine
+from .pools import Applicants, Pool, PoolStatus, ReservedLine
 from .reports import CriterionResult, Report, ReportKind, ReportStatus, SpentAmount
 from .review import (
     ConflictOfInterest,
@@ -21,12 +21,14 @@ from .review import (
     RecommendedAmount,
     Review,
 )
+from .schemes import Scheme
 from .search import SearchWord
 
 __all__ = [
     "FUNDED_STATUSES",
     "SearchWord",
     "Allocation",
+    "Applicants",
     "Application",
     "ApplicationStatus",
     "Attachment",
@@ -54,6 +56,7 @@ __all__ = [
     "RequestedAmount",
     "ReservedLine",
     "Review",
+    "Scheme",
     "Side",
     "SpentAmount",
     "StatusChange",

@@ -48,8 +48,18 @@ class Application(models.Model):
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="applications",
         verbose_name=_("ansøgende afdeling"),
+    )
+    organisation = models.ForeignKey(
+        "portal.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("ansøgende organisation"),
     )
     number = models.PositiveSmallIntegerField(
         _("nummer i handleplanen"),
@@ -187,6 +197,12 @@ class Application(models.Model):
                 condition=Q(creation_token__isnull=False),
                 name="application_unique_creation_token",
             ),
+            # Either a municipal department applies or an organisation does: never both.
+            models.CheckConstraint(
+                condition=(Q(department__isnull=False) & Q(organisation__isnull=True))
+                | (Q(department__isnull=True) & Q(organisation__isnull=False)),
+                name="application_one_applicant",
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "status"])]
 
@@ -194,13 +210,20 @@ class Application(models.Model):
         return self.title
 
     @property
+    def applicant_name(self) -> str:
+        """The department or the organisation that applied."""
+        applicant = self.department or self.organisation
+        return applicant.name if applicant else ""
+
+    @property
     def is_funded(self) -> bool:
         return self.status in FUNDED_STATUSES
 
     @property
     def years(self) -> list[int]:
-        """The years an application may ask money for: its pool's year and the next."""
-        return [self.pool.year, self.pool.year + 1]
+        """The years an application may ask money for: its pool's year and the following
+        years of the pool's longest grant period (Frederiksberg: 2)."""
+        return self.pool.years
 
 
 class RequestedAmount(models.Model):

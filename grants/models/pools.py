@@ -11,6 +11,8 @@ from policies.models import ActionPlan, Policy
 from portal.models import Municipality
 from portal.money import ZERO, MoneyField
 
+from .schemes import Scheme, pool_path
+
 
 class PoolStatus(models.TextChoices):
     PLANNED = "planned", _("Planlagt")
@@ -18,8 +20,16 @@ class PoolStatus(models.TextChoices):
     CLOSED = "closed", _("Lukket")
 
 
+class Applicants(models.TextChoices):
+    """Who may apply to a pool."""
+
+    DEPARTMENTS = "departments", _("Kommunens afdelinger")
+    ORGANISATIONS = "organisations", _("Foreninger og organisationer")
+    BOTH = "both", _("Både afdelinger og foreninger")
+
+
 class Pool(models.Model):
-    """One municipality's money for one year.
+    """One yearly round of a scheme: the scheme's money for one year.
 
     Allocations from the pool plus its reserved lines can never exceed `budget`; the
     services in `grants.services.allocation` enforce it under a row lock on this row.
@@ -29,6 +39,13 @@ class Pool(models.Model):
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="pools", verbose_name=_("kommune")
+    )
+    scheme = models.ForeignKey(
+        Scheme,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("puljeordning"),
+        help_text=_("Ordningen har én pulje om året; flerårige bevillinger tager fra dens puljer."),
     )
     policy = models.ForeignKey(
         Policy, on_delete=models.PROTECT, related_name="pools", verbose_name=_("politik")
@@ -91,6 +108,43 @@ class Pool(models.Model):
             "kommunalfuldmagtsreglerne og puljens kriterier."
         ),
     )
+
+    applicants = models.CharField(
+        _("hvem kan søge"),
+        max_length=15,
+        choices=Applicants.choices,
+        default=Applicants.DEPARTMENTS,
+    )
+    max_grant_years = models.PositiveSmallIntegerField(
+        _("længste bevillingsperiode (år)"),
+        default=2,
+        help_text=_("Hvor mange år en ansøgning højst kan søge penge for, fra puljens år."),
+    )
+    max_amount = MoneyField(
+        _("højeste beløb"),
+        null=True,
+        blank=True,
+        help_text=_("Det højeste samlede beløb, en ansøgning kan søge og få. Tom: intet loft."),
+    )
+    short_form_below = MoneyField(
+        _("kort ansøgning under"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Ansøgninger om mindre end beløbet i alt udfylder et kortere skema. "
+            "Tom: alle udfylder hele skemaet."
+        ),
+    )
+    criteria = models.TextField(
+        _("kriterier"),
+        blank=True,
+        help_text=_("Hvad ansøgningerne vurderes på; vises på puljens opslag."),
+    )
+    contact = models.TextField(
+        _("kontakt"),
+        blank=True,
+        help_text=_("Hvem ansøgere kan spørge, fx navn, e-mail og telefon; vises på opslaget."),
+    )
     is_example = models.BooleanField(
         _("eksempeldata"),
         default=False,
@@ -104,7 +158,7 @@ class Pool(models.Model):
         verbose_name_plural = _("puljer")
         ordering = ["municipality__name", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "year"], name="pool_one_per_year"),
+            models.UniqueConstraint(fields=["scheme", "year"], name="pool_one_round_per_year"),
             models.CheckConstraint(
                 condition=Q(budget__isnull=True) | Q(budget__gte=0), name="pool_budget_not_negative"
             ),
@@ -114,10 +168,43 @@ class Pool(models.Model):
             models.CheckConstraint(
                 condition=Q(delegation_limit__gte=0), name="pool_delegation_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(max_grant_years__gte=1) & Q(max_grant_years__lte=10),
+                name="pool_grant_years_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_amount__isnull=True) | Q(max_amount__gt=0),
+                name="pool_max_amount_positive",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.municipality})"
+
+    def save(self, *args, **kwargs):
+        if self.scheme_id is None and self.municipality_id is not None:
+            self.scheme = Scheme.default_for(self.municipality_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def years(self) -> list[int]:
+        """The years an application to this pool may ask money for."""
+        return list(range(self.year, self.year + self.max_grant_years))
+
+    @property
+    def open_to_departments(self) -> bool:
+        return self.applicants in (Applicants.DEPARTMENTS, Applicants.BOTH)
+
+    @property
+    def open_to_organisations(self) -> bool:
+        return self.applicants in (Applicants.ORGANISATIONS, Applicants.BOTH)
+
+    def uses_short_form(self, total) -> bool:
+        return self.short_form_below is not None and total < self.short_form_below
+
+    @property
+    def public_url(self) -> str:
+        return pool_path(self.municipality.slug, self.year, self.pk, self.scheme.name)
 
     # Balance figures are always computed from rows, never stored (DESIGN.md, money rules).
     @property

@@ -19,13 +19,13 @@ from portal.money import format_kroner, to_money
 from .errors import Busy, DomainError, InsufficientFunds, is_lock_wait
 
 
-def lock_pools(*, municipality_id: int, years: list[int]) -> dict[int, Pool]:
-    """Lock the pools of the given years; call inside a transaction.
+def lock_pools(*, scheme_id: int, years: list[int]) -> dict[int, Pool]:
+    """Lock the scheme's rounds (pools) of the given years; call inside a transaction.
 
     Waits at most POOL_LOCK_TIMEOUT_MS (PostgreSQL) for another action holding a pool; then
     raises Busy, and the whole transaction is rolled back: nothing is half-saved."""
     set_lock_timeout()
-    pools = Pool.objects.select_for_update().filter(municipality_id=municipality_id, year__in=years)
+    pools = Pool.objects.select_for_update().filter(scheme_id=scheme_id, year__in=years)
     try:
         return {pool.year: pool for pool in pools.order_by("pk")}
     except OperationalError as error:
@@ -52,7 +52,9 @@ def allocate(
     wanted = {year: to_money(amount) for year, amount in amounts.items() if amount}
     if any(amount < 0 for amount in wanted.values()):
         raise DomainError(_("Et bevilget beløb kan ikke være negativt."))
-    pools = lock_pools(municipality_id=application.municipality_id, years=sorted(wanted))
+    # A multi-year grant draws each later year from the same scheme's round for that year.
+    scheme_id = Pool.objects.values_list("scheme_id", flat=True).get(pk=application.pool_id)
+    pools = lock_pools(scheme_id=scheme_id, years=sorted(wanted))
     allocations = []
     for year in sorted(wanted):
         amount = wanted[year]
@@ -60,7 +62,9 @@ def allocate(
         if pool is None:
             raise DomainError(
                 _("Der findes ingen pulje for %(year)s i %(municipality)s.")
-                % {"year": year, "municipality": application.municipality},
+                % {"year": year, "municipality": application.municipality}
+                + " "
+                + _("Puljen skal høre til samme ordning som ansøgningens pulje."),
                 field=f"amount_{year}",
             )
         if pool.budget is None:

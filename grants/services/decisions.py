@@ -28,6 +28,7 @@ from portal.money import ZERO, format_kroner, to_money
 from .allocation import allocate
 from .errors import DomainError
 from .letters import issue_letters
+from .submission import check_max_amount
 from .workflow import change_status, lock_application
 
 
@@ -129,6 +130,7 @@ def record_decision(
     else:
         amounts = {}
     total = sum(amounts.values(), ZERO)
+    check_max_amount(pool, total, field=f"amount_{pool.year}")
     if not _grants_everything(application, amounts) and (
         not reasons.strip() or not appeal_guidance.strip()
     ):

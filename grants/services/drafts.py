@@ -62,8 +62,14 @@ def do_create_draft(
             if made is not None:
                 return _save_onto(made, actor, content)
         pool = Pool.objects.select_related("municipality").get(pk=pool_id)
-        if pool.municipality_id != actor.municipality_id or actor.department_id is None:
+        if pool.municipality_id != actor.municipality_id or not (
+            actor.department_id or actor.organisation_id
+        ):
             raise DomainError(_("Du kan kun søge puljer i din egen kommune."))
+        if actor.organisation_id and not pool.open_to_organisations:
+            raise DomainError(_("Foreninger kan ikke søge denne pulje."))
+        if actor.department_id and not pool.open_to_departments:
+            raise DomainError(_("Puljen er kun for foreninger og organisationer."))
         check(actor, "apply", pool)
         try:
             # A savepoint: a simultaneous first save from the same page wins the unique
@@ -72,7 +78,9 @@ def do_create_draft(
                 application = Application.objects.create(
                     municipality=pool.municipality,
                     pool=pool,
-                    department=actor.department,
+                    # Either the caseworker's department or the person's organisation.
+                    department=actor.department if actor.department_id else None,
+                    organisation=actor.organisation if actor.organisation_id else None,
                     created_by=actor,
                     creation_token=creation_token,
                     title="",

@@ -286,7 +286,7 @@ def do_carry_over(
                 % {"unspent": format_kroner(unspent), "year": from_year}
             )
         to_pool = Pool.objects.filter(
-            municipality_id=application.municipality_id, year=from_year + 1
+            scheme_id=allocation.pool.scheme_id, year=from_year + 1
         ).first()
         if to_pool is None:
             raise DomainError(

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from grants.models import Pool, PoolStatus, ReservedLine
+from grants.models import Pool, PoolStatus, ReservedLine, Scheme
 from grants.rules import check
 from portal.models import User
 from portal.money import ZERO, format_kroner
@@ -15,6 +15,7 @@ from portal.money import ZERO, format_kroner
 from .errors import DomainError, EditConflict
 
 POOL_FIELDS = (
+    "scheme",
     "policy",
     "action_plan",
     "year",
@@ -27,6 +28,12 @@ POOL_FIELDS = (
     "evaluation_threshold",
     "delegation_limit",
     "legal_basis",
+    "applicants",
+    "max_grant_years",
+    "max_amount",
+    "short_form_below",
+    "criteria",
+    "contact",
 )
 
 
@@ -34,6 +41,7 @@ POOL_FIELDS = (
 class PoolContent:
     fields: dict = field(default_factory=dict)
     reserved_lines: list[dict] = field(default_factory=list)  # {"id"?, "title", "amount"}
+    new_scheme_name: str = ""  # a new scheme of the municipality, instead of fields["scheme"]
 
 
 # Times the pool form shows and takes in whole minutes (datetime-local without seconds).
@@ -48,7 +56,7 @@ def _same_minute(old, new) -> bool:
     )
 
 
-def _apply(pool: Pool, content: PoolContent) -> None:
+def _apply(pool: Pool, content: PoolContent, actor: User) -> None:
     for name in POOL_FIELDS:
         if name in content.fields:
             new = content.fields[name]
@@ -57,12 +65,20 @@ def _apply(pool: Pool, content: PoolContent) -> None:
                 # cut off its seconds (12:18:01 became 12:18:00, logged as a change).
                 continue
             setattr(pool, name, new)
+    if content.new_scheme_name.strip():
+        pool.scheme, _created = Scheme.objects.get_or_create(
+            municipality_id=actor.municipality_id, name=content.new_scheme_name.strip()
+        )
+    if pool.scheme_id is None:
+        pool.scheme = Scheme.default_for(pool.municipality_id)
+    if pool.scheme.municipality_id != pool.municipality_id:
+        raise DomainError(_("Puljeordningen hører ikke til kommunen."))
     if pool.policy.municipality_id != pool.municipality_id:
         raise DomainError(_("Politikken hører ikke til kommunen."))
 
 
 def _save(pool: Pool, actor: User) -> None:
-    """Save the pool, its history row naming the actor; one pool per municipality and year."""
+    """Save the pool, its history row naming the actor; one round per scheme and year."""
     pool._history_user = actor
     try:
         with transaction.atomic():
@@ -109,7 +125,7 @@ def do_create_pool(*, actor: User, content: PoolContent) -> Pool:
     with transaction.atomic():
         pool = Pool(municipality_id=actor.municipality_id, status=PoolStatus.PLANNED)
         check(actor, "edit", pool)
-        _apply(pool, content)
+        _apply(pool, content, actor)
         _save(pool, actor)
         _save_reserved_lines(pool, content.reserved_lines, actor)
         _check_budget(pool)
@@ -126,7 +142,11 @@ def do_update_pool(
             raise EditConflict()
         if pool.allocations.exists() and content.fields.get("year", pool.year) != pool.year:
             raise DomainError(_("Året kan ikke ændres, når der er bevilget penge fra puljen."))
-        _apply(pool, content)
+        scheme = content.fields.get("scheme")
+        moved = content.new_scheme_name.strip() or (scheme and scheme.pk != pool.scheme_id)
+        if moved and pool.allocations.exists():
+            raise DomainError(_("Ordningen kan ikke ændres, når der er bevilget penge fra puljen."))
+        _apply(pool, content, actor)
         pool.version += 1
         _save(pool, actor)
         _save_reserved_lines(pool, content.reserved_lines, actor)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from grants.models import Application, ApplicationStatus
 from grants.rules import check
+from portal.money import ZERO, format_kroner
 
 from .errors import DeadlinePassed, DomainError
 from .workflow import change_status, lock_application
@@ -21,6 +22,29 @@ REQUIRED_TEXT_FIELDS = [
     ("description", gettext_lazy("Beskrivelse af indsatsen")),
     ("anchoring", gettext_lazy("Hvad er forankringsperspektivet for indsatsen?")),
 ]
+# Headings a small application (below the pool's short-form threshold) may leave out.
+SHORT_FORM_OPTIONAL = {"challenge", "anchoring", "goals", "success_criteria"}
+
+
+def requested_total(application: Application):
+    return sum((row.amount for row in application.requested_amounts.all()), ZERO)
+
+
+def check_max_amount(pool, total, *, field: str = "") -> None:
+    """The pool's maximum amount per application (optional), asked or granted."""
+    if pool.max_amount is not None and total > pool.max_amount:
+        raise DomainError(
+            _(
+                "%(pool)s giver højst %(max)s til en ansøgning; her er det i alt %(total)s. "
+                "Sæt beløbet ned."
+            )
+            % {
+                "pool": pool.title,
+                "max": format_kroner(pool.max_amount),
+                "total": format_kroner(total),
+            },
+            field=field or None,
+        )
 
 
 class Missing(str):
@@ -38,6 +62,8 @@ class Missing(str):
 def missing_for_submission(application: Application) -> list[Missing]:
     """Plain-language list of what is still missing; empty when it can be submitted."""
     missing = []
+    short = application.pool.uses_short_form(requested_total(application))
+    optional = SHORT_FORM_OPTIONAL if short else set()
     if application.committee_id is None:
         missing.append(Missing(_("Vælg det politiske udvalg."), "committee"))
     if not any(row.amount > 0 for row in application.requested_amounts.all()):
@@ -47,14 +73,16 @@ def missing_for_submission(application: Application) -> list[Missing]:
         )
     if not application.contacts.exists():
         missing.append(Missing(_("Angiv mindst én kontaktperson/tovholder."), "contacts-0-name"))
-    if not application.goals.exists():
+    if "goals" not in optional and not application.goals.exists():
         missing.append(
             Missing(_("Vælg mindst én af integrationspolitikkens målsætninger."), "goals_0")
         )
     for field, label in REQUIRED_TEXT_FIELDS:
+        if field in optional:
+            continue
         if not str(getattr(application, field) or "").strip():
             missing.append(Missing(_("Udfyld »%(label)s«.") % {"label": label}, field))
-    if not application.success_criteria.exists():
+    if "success_criteria" not in optional and not application.success_criteria.exists():
         missing.append(Missing(_("Angiv mindst ét succeskriterium."), "criteria-0-text"))
     return missing
 
@@ -107,6 +135,7 @@ def do_submit(*, application_id: int, actor, comment: str = "") -> Application:
             raise DomainError(
                 _("Ansøgningen mangler: %(missing)s") % {"missing": " ".join(missing)}
             )
+        check_max_amount(application.pool, requested_total(application))
         return change_status(
             application=application,
             to_status=ApplicationStatus.SUBMITTED,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views import opendata, public
+from grants.views import call, opendata, public
 
 app_name = "public"
 
@@ -8,7 +8,9 @@ urlpatterns = [
     path("projekter/", public.CatalogueView.as_view(), name="catalogue"),
     path("projekter/<int:pk>/", public.ProjectView.as_view(), name="project"),
     path("puljer/", public.PoolsView.as_view(), name="pools"),
+    path("puljer/soeg/<int:pk>/", call.CallView.as_view(), name="call"),
     path("puljer/<slug:kommune>/<int:aar>/", public.PoolView.as_view(), name="pool"),
+    path("puljer/<slug:kommune>/<int:aar>/<int:pk>/", public.PoolView.as_view(), name="pool-round"),
     path("data/", opendata.DataPageView.as_view(), name="data"),
     path("data/projekter.csv", opendata.ProjectsCsvView.as_view(), name="projects-csv"),
     path("data/projekter.xlsx", opendata.ProjectsXlsxView.as_view(), name="projects-xlsx"),

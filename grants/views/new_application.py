@@ -35,7 +35,8 @@ class StartApplicationView(ApplicationEditView):
         return Application(
             municipality=pool.municipality,
             pool=pool,
-            department=user.department,
+            department=user.department if user.department_id else None,
+            organisation=user.organisation if user.organisation_id else None,
             created_by=user,
             title="",
         )

@@ -13,6 +13,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus
+from grants.models.schemes import DEFAULT_SCHEME_NAME
 from grants.public import (
     ProjectFilter,
     facet_counts,
@@ -144,7 +145,7 @@ class ProjectView(TemplateView):
             project=project,
             committees=committees_label(project),
             criteria=criteria,
-            allocations=project.allocations.all(),
+            allocations=project.allocations.select_related("pool__municipality", "pool__scheme"),
             carry_overs=CarryOver.objects.filter(application=project).select_related(
                 "from_pool", "to_pool"
             ),
@@ -167,7 +168,7 @@ class PoolsView(TemplateView):
     def get_context_data(self, **kwargs):
         pools = (
             public_pools()
-            .select_related("municipality")
+            .select_related("municipality", "scheme")
             .annotate(allocated=Sum("allocations__amount"))
             .order_by("municipality__name", "-year")
         )
@@ -186,6 +187,14 @@ class PoolsView(TemplateView):
         return super().get_context_data(municipalities=dict(by_municipality), **kwargs)
 
 
+def public_round(pools, pk: int | None):
+    """The round the address names: with an id, that round unless it is the integration
+    pool's (whose address is without one); without, the integration pool's round."""
+    if pk is None:
+        return pools.filter(scheme__name=DEFAULT_SCHEME_NAME)
+    return pools.filter(pk=pk).exclude(scheme__name=DEFAULT_SCHEME_NAME)
+
+
 @method_decorator(public_page, name="dispatch")
 class PoolView(TemplateView):
     """One pool: what was given to what (the action plan's table for that year)."""
@@ -194,11 +203,12 @@ class PoolView(TemplateView):
 
     def get_context_data(self, **kwargs):
         municipality = get_object_or_404(Municipality, slug=self.kwargs["kommune"])
-        pool = get_object_or_404(
-            public_pools().select_related("policy", "action_plan"),
-            municipality=municipality,
-            year=self.kwargs["aar"],
+        pools = (
+            public_pools()
+            .select_related("policy", "action_plan", "scheme")
+            .filter(municipality=municipality, year=self.kwargs["aar"])
         )
+        pool = get_object_or_404(public_round(pools, self.kwargs.get("pk")))
         allocations = (
             Allocation.objects.filter(pool=pool, application__in=funded_projects())
             .select_related("application__committee")

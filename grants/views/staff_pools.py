@@ -98,6 +98,7 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
             ("aar", "year"),
             ("politik", "policy"),
             ("handleplan", "action_plan"),
+            ("ordning", "scheme"),
         ):
             if (value := id_param(query.get(parameter))) is not None:
                 initial[name] = value
@@ -156,6 +157,7 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
         content = PoolContent(
             fields={name: form.cleaned_data[name] for name in form.Meta.fields},
             reserved_lines=reserved_rows(lines),
+            new_scheme_name=form.cleaned_data.get("new_scheme_name") or "",
         )
         try:
             if pool is None:

@@ -79,7 +79,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     pulje_aar = serializers.IntegerField(source="pool.year")
     pulje = serializers.CharField(source="pool.title")
     udvalg = serializers.SerializerMethodField(help_text="Ansvarligt udvalg, så evt. øvrige")
-    afdeling = serializers.CharField(source="department.name")
+    afdeling = serializers.CharField(source="applicant_name")
     maal = GoalRefSerializer(source="goals", many=True)
     verdensmaal = serializers.PrimaryKeyRelatedField(source="sdgs", many=True, read_only=True)
     maalgruppe = serializers.CharField(source="target_group")
@@ -159,9 +159,7 @@ class PoolSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, pool) -> str:
-        return absolute(
-            self.context, reverse("public:pool", args=[pool.municipality.slug, pool.year])
-        )
+        return absolute(self.context, pool.public_url)
 
 
 class GoalSerializer(serializers.ModelSerializer):

@@ -28,7 +28,7 @@ from .pagination import KeysetPagination
 def projects():
     return (
         with_totals(funded_projects())
-        .select_related("municipality", "pool", "committee", "department")
+        .select_related("municipality", "pool", "committee", "department", "organisation")
         .prefetch_related(
             "co_committees",
             Prefetch("goals", queryset=Goal.objects.order_by("kind", "number")),
@@ -101,7 +101,7 @@ def pools():
     # What the pools page shows: allocated (to funded projects) and reserved, per pool.
     return (
         public_pools()
-        .select_related("municipality")
+        .select_related("municipality", "scheme")
         .annotate(
             api_allocated=_sum_of(Allocation.objects.all(), "amount"),
             api_reserved=_sum_of(ReservedLine.objects.all(), "amount"),

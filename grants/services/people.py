@@ -1,0 +1,86 @@
+"""The people of applicant organisations, for development and the demo: sign-in with an
+e-mail address proven by a signed link, and inviting colleagues of the same organisation.
+(Production signs them in with MitID Erhverv: grants.organisations.person_of_organisation.)
+
+The URLs that use these services are not built yet; see docs/decisions.md."""
+
+from django.core import signing
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from grants.organisations import new_person
+from portal.models import Role, User
+from worker.mail import language_of, send_after_commit
+
+from .errors import DomainError
+
+SALT = "grants.people.sign-in"
+LINK_VALID_SECONDS = 60 * 60  # an hour
+
+
+def sign_in_token(user: User) -> str:
+    """Signed user id and e-mail address: a changed address makes old links worthless."""
+    return signing.dumps({"user": user.pk, "email": user.email.lower()}, salt=SALT)
+
+
+def user_from_token(token: str) -> User:
+    """The organisation person a sign-in link was sent to, or DomainError in plain Danish."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=LINK_VALID_SECONDS)
+    except signing.SignatureExpired:
+        raise DomainError(_("Linket er udløbet. Bed om et nyt link til at logge ind.")) from None
+    except signing.BadSignature:
+        raise DomainError(_("Linket virker ikke. Bed om et nyt link til at logge ind.")) from None
+    user = User.objects.filter(
+        pk=data["user"], role=Role.ORGANISATION, is_active=True, email__iexact=data["email"]
+    ).first()
+    if user is None:
+        raise DomainError(_("Linket virker ikke. Bed om et nyt link til at logge ind."))
+    return user
+
+
+def _send_link(user: User, link_for) -> None:
+    link = link_for(sign_in_token(user))
+    send_after_commit(
+        to=[user.email],
+        subject=_("Log ind på Integrationsportalen"),
+        body=_(
+            "Hej %(name)s\n\nKlik på linket for at logge ind for %(organisation)s. Linket "
+            "virker i en time.\n\n%(link)s\n\nHar du ikke bedt om det, kan du se bort fra "
+            "denne e-mail."
+        )
+        % {
+            "name": user.get_full_name() or user.email,
+            "organisation": user.organisation,
+            "link": link,
+        },
+        kind="organisation-sign-in",
+        language=language_of(user),
+    )
+
+
+def do_send_sign_in_link(*, email: str, link_for) -> None:
+    """Mail a sign-in link to the organisation person with this address, if there is one.
+    Says nothing either way: who is known to the portal is not told to strangers."""
+    with transaction.atomic():
+        user = User.objects.filter(
+            role=Role.ORGANISATION, is_active=True, email__iexact=email.strip()
+        ).first()
+        if user is not None and email.strip():
+            _send_link(user, link_for)
+
+
+def do_invite_colleague(*, actor: User, email: str, name: str, link_for) -> User:
+    """A person of the organisation invites a colleague of the same organisation, who gets
+    a sign-in link by e-mail."""
+    with transaction.atomic():
+        if not actor.is_organisation_person:
+            raise DomainError(_("Kun en forenings egne folk kan invitere kolleger."))
+        email = email.strip()
+        if not email or "@" not in email:
+            raise DomainError(_("Skriv kollegaens e-mailadresse."), field="email")
+        if User.objects.filter(email__iexact=email, role=Role.ORGANISATION).exists():
+            raise DomainError(_("Der er allerede en bruger med den e-mailadresse."), field="email")
+        colleague = new_person(organisation=actor.organisation, email=email, name=name)
+        _send_link(colleague, link_for)
+        return colleague

@@ -1,0 +1,202 @@
+"""Organisations apply: an association's person works on their own organisation's
+applications only, in pools open to organisations; MitID Erhverv's CVR claim ties a person
+to their organisation."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from grants.access import staff_applications
+from grants.models import Application, ApplicationStatus, Pool
+from grants.organisations import new_person, person_of_organisation
+from identity.models import ExternalIdentity, IdentityProvider, ProviderKind
+from portal.models import Municipality, Organisation, Role, User
+from portal.organisations import cvr_is_valid
+from tests.test_caseworker_pages import complete_post, start_post
+
+VALID_CVR, OTHER_VALID_CVR = "10000009", "10000017"  # pass modulus 11; made up for tests
+
+
+@pytest.fixture
+def association(municipality):
+    return Organisation.objects.create(
+        municipality=municipality, name="Foreningen Fællesskab", cvr=VALID_CVR
+    )
+
+
+@pytest.fixture
+def person(association):
+    return new_person(organisation=association, email="anna@example.dk", name="Anna Holm")
+
+
+@pytest.fixture
+def section_18_pool(make_pool):
+    pool = make_pool(year=2026)
+    Pool.objects.filter(pk=pool.pk).update(applicants="organisations", max_grant_years=3)
+    pool.refresh_from_db()
+    return pool
+
+
+def org_application(pool, organisation, status=ApplicationStatus.DRAFT) -> Application:
+    return Application.objects.create(
+        municipality=pool.municipality,
+        pool=pool,
+        organisation=organisation,
+        title=f"Ansøgning fra {organisation}",
+        status=status,
+    )
+
+
+def test_a_cvr_number_is_eight_digits_passing_the_modulus_11_check(municipality):
+    assert cvr_is_valid(VALID_CVR)
+    for wrong in ("10000008", "1234567", "123456789", "0000000O", "01000009"):
+        assert not cvr_is_valid(wrong), wrong
+    organisation = Organisation(municipality=municipality, name="Forkert", cvr="10000008")
+    with pytest.raises(ValidationError) as error:
+        organisation.full_clean()
+    assert "ikke et gyldigt CVR-nummer" in str(error.value)
+
+
+def test_a_person_applies_for_the_organisation_and_submits(
+    client, person, section_18_pool, committee
+):
+    client.force_login(person)
+    dashboard = client.get(reverse("mine:dashboard")).content.decode()
+    start = reverse("mine:start", args=[section_18_pool.pk])
+    assert start in dashboard
+
+    page = client.get(start)
+    client.post(start, start_post(page) | {"title": "Lektiecafé", "amount_2026": "75.000"})
+    application = Application.objects.get(created_by=person)
+    assert (application.organisation, application.department) == (person.organisation, None)
+    client.post(reverse("mine:edit", args=[application.pk]), complete_post(application))
+    response = client.post(reverse("mine:submit", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED, response.content.decode()[:3000]
+
+
+def test_an_organisation_sees_only_its_own_applications(
+    client, person, section_18_pool, make_application, caseworker, municipality
+):
+    own = org_application(section_18_pool, person.organisation)
+    other_org = Organisation.objects.create(municipality=municipality, name="Anden forening")
+    theirs = org_application(section_18_pool, other_org)
+    departments = make_application()
+
+    client.force_login(person)
+    assert client.get(reverse("mine:detail", args=[own.pk])).status_code == 200
+    for hidden in (theirs, departments):
+        assert client.get(reverse("mine:detail", args=[hidden.pk])).status_code == 404
+    # … and a department's caseworker never sees the organisation's application.
+    client.force_login(caseworker)
+    assert client.get(reverse("mine:detail", args=[own.pk])).status_code == 404
+
+
+def test_a_pool_only_for_departments_takes_no_organisation(client, person, pool):
+    client.force_login(person)
+    assert client.get(reverse("mine:start", args=[pool.pk])).status_code == 404
+
+
+def test_staff_see_organisations_applications_of_their_own_municipality_only(
+    person, section_18_pool, make_application
+):
+    application = org_application(section_18_pool, person.organisation, ApplicationStatus.SUBMITTED)
+    elsewhere = Municipality.objects.create(name="Andeby Kommune", slug="andeby", code="998")
+    home_staff = User.objects.create_user(
+        username="s1", role=Role.COMMITTEE_STAFF, municipality=application.municipality
+    )
+    other_staff = User.objects.create_user(
+        username="s2", role=Role.COMMITTEE_STAFF, municipality=elsewhere
+    )
+    assert application in staff_applications(home_staff)
+    assert application not in staff_applications(other_staff)
+
+
+def test_mitid_erhverv_ties_the_person_to_the_organisation_with_that_cvr(association, municipality):
+    provider = IdentityProvider.objects.create(
+        municipality=municipality,
+        kind=ProviderKind.APPLICANT,
+        slug="erhverv",
+        issuer="https://nemlog-in.dk",
+        client_id="portal",
+        client_secret_name="OIDC_ERHVERV_SECRET",
+        cvr_claim="cvr",
+    )
+    known = ExternalIdentity.objects.create(
+        provider=provider, subject="e-1", cvr=VALID_CVR, name="Per Hansen"
+    )
+    unknown = ExternalIdentity.objects.create(
+        provider=provider, subject="e-2", cvr=OTHER_VALID_CVR, name="Ole Ukendt"
+    )
+
+    user = person_of_organisation(known, {"email": "per@example.dk"})
+
+    assert (user.role, user.organisation, user.email) == (
+        Role.ORGANISATION,
+        association,
+        "per@example.dk",
+    )
+    assert not user.has_usable_password()
+    assert person_of_organisation(unknown, {}) is None
+
+
+def test_open_data_names_an_organisation_by_its_cvr_number_or_the_360g_fallback(
+    association, municipality, settings
+):
+    from grants.opendata_orgs import org_id, recipient
+
+    without = Organisation.objects.create(municipality=municipality, name="Mødestedet")
+    values = {"pk": without.pk, "name": without.name, "cvr": ""}
+
+    assert org_id({"pk": association.pk, "cvr": VALID_CVR}, organisation=True) == (
+        f"DK-CVR-{VALID_CVR}"
+    )
+    assert org_id(values, organisation=True) == (
+        f"{settings.GIVING_PREFIX}-organisation-{without.pk}"
+    )
+    received = recipient({"code": "101", "name": "København"}, None, values)
+    assert (received["name"], "department" not in received) == ("Mødestedet", True)
+
+
+def link_for(token: str) -> str:
+    return f"http://portal.test/forening/log-ind/{token}/"
+
+
+def test_a_person_signs_in_by_a_signed_link_sent_by_mail(
+    person, django_capture_on_commit_callbacks
+):
+    from grants.services.errors import DomainError
+    from grants.services.people import do_send_sign_in_link, user_from_token
+    from worker.models import OutgoingMail
+
+    with django_capture_on_commit_callbacks(execute=False):
+        do_send_sign_in_link(email="ANNA@example.dk", link_for=link_for)
+        do_send_sign_in_link(email="ukendt@example.dk", link_for=link_for)
+
+    mail = OutgoingMail.objects.get()  # the stranger's address got nothing
+    assert mail.to == ["anna@example.dk"] and "Foreningen Fællesskab" in mail.body
+    token = mail.body.split("/forening/log-ind/")[1].split("/")[0]
+    assert user_from_token(token) == person
+    with pytest.raises(DomainError, match="Linket virker ikke"):
+        user_from_token(token[:-2] + "xx")
+    person.email = "ny@example.dk"
+    person.save()
+    with pytest.raises(DomainError, match="Linket virker ikke"):
+        user_from_token(token)  # a changed address makes the old link worthless
+
+
+def test_a_person_invites_a_colleague_of_the_same_organisation(
+    person, caseworker, django_capture_on_commit_callbacks
+):
+    from grants.services.errors import DomainError
+    from grants.services.people import do_invite_colleague
+    from worker.models import OutgoingMail
+
+    with django_capture_on_commit_callbacks(execute=False):
+        colleague = do_invite_colleague(
+            actor=person, email="bo@example.dk", name="Bo Berg", link_for=link_for
+        )
+    assert (colleague.organisation, colleague.role) == (person.organisation, Role.ORGANISATION)
+    assert OutgoingMail.objects.get().to == ["bo@example.dk"]
+    with pytest.raises(DomainError):
+        do_invite_colleague(actor=caseworker, email="x@example.dk", name="X", link_for=link_for)

@@ -1,0 +1,117 @@
+"""A pool says who may apply, for how many years, how much at most, and when a short form
+is enough; staff set it on the pool's form, and the public call page says it plainly."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from grants.models import Allocation, ApplicationStatus, Pool
+from grants.services.errors import DomainError
+from grants.services.submission import do_submit, missing_for_submission
+from tests.staff_support import decide, messages_of
+from tests.test_missing_pools import make_recommended  # noqa: F401 (a fixture)
+from tests.test_staff_pools import form_values
+from tests.test_submission import complete_application  # noqa: F401 (a fixture)
+
+
+def test_staff_set_who_may_apply_and_the_limits_on_the_pool_form(staff_client, pool):
+    edit_url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    data = form_values(staff_client.get(edit_url)) | {
+        "applicants": "organisations",
+        "max_grant_years": "3",
+        "max_amount": "200.000",
+        "short_form_below": "50.000",
+        "criteria": "Frivillige bærer arbejdet.",
+    }
+
+    response = staff_client.post(edit_url, data, follow=True)
+
+    assert "Puljen er gemt." in messages_of(response)
+    pool.refresh_from_db()
+    assert (pool.applicants, pool.max_grant_years) == ("organisations", 3)
+    assert (pool.max_amount, pool.short_form_below) == (Decimal("200000"), Decimal("50000"))
+    assert pool.years == [2026, 2027, 2028]
+    page = response.content.decode()
+    assert "Foreninger og organisationer" in page and "200.000 kr." in page
+
+
+def test_a_frederiksberg_pool_keeps_two_years_for_departments(pool):
+    assert pool.applicants == "departments" and pool.years == [2026, 2027]
+
+
+def test_submitting_above_the_maximum_is_refused_in_danish(complete_application, caseworker):  # noqa: F811
+    Pool.objects.filter(pk=complete_application.pool_id).update(max_amount=Decimal("50000"))
+
+    with pytest.raises(DomainError) as refusal:
+        do_submit(application_id=complete_application.pk, actor=caseworker)
+
+    assert "giver højst 50.000 kr. til en ansøgning" in refusal.value.message
+    complete_application.refresh_from_db()
+    assert complete_application.status == ApplicationStatus.DRAFT
+
+
+def test_granting_above_the_maximum_is_refused(
+    staff_client,
+    make_pool,
+    make_recommended,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    pool = make_pool(year=2027, max_amount=Decimal("80000"))
+    make_pool(year=2028)
+    application = make_recommended({2027: "60000", 2028: "40000"}, target_pool=pool)
+
+    response = decide(
+        staff_client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2027="60.000",
+        amount_2028="40.000",
+    )
+
+    assert "giver højst 80.000 kr. til en ansøgning" in response.content.decode()
+    assert not Allocation.objects.filter(application=application).exists()
+
+
+def test_a_small_application_needs_only_the_short_form(make_application, pool):
+    Pool.objects.filter(pk=pool.pk).update(short_form_below=Decimal("50000"))
+    small = make_application(amounts={2026: "20000"})
+    large = make_application(amounts={2026: "60000"})
+
+    small_missing, large_missing = missing_for_submission(small), missing_for_submission(large)
+
+    assert "Angiv mindst ét succeskriterium." not in small_missing
+    assert "Udfyld »Formål/forandringsteori«." in small_missing
+    assert "Angiv mindst ét succeskriterium." in large_missing
+
+
+def test_the_call_page_tells_an_association_how_to_apply(client, pool):
+    Pool.objects.filter(pk=pool.pk).update(
+        applicants="organisations",
+        max_amount=Decimal("200000"),
+        criteria="Frivillige bærer arbejdet.",
+        contact="Puljesekretariatet, pulje@example.dk",
+        max_grant_years=3,
+    )
+
+    page = client.get(reverse("public:call", args=[pool.pk])).content.decode()
+
+    assert "Foreninger, selvejende institutioner" in page
+    assert "Frivillige bærer arbejdet." in page
+    assert "Du kan højst søge 200.000 kr." in page
+    assert "Du kan søge penge for op til 3 år." in page
+    assert "Får du under 100.000 kr. i alt, sender du en kort evaluering året efter." in page
+    assert "Får du 100.000 kr. eller mere over hele perioden, laver du en samarbejdsaftale" in page
+    assert "pulje@example.dk" in page
+    assert 'data-testid="apply-organisation"' in page
+    assert 'data-testid="apply-department"' not in page
+    # Linked from the front page and the pool's page, and listed in the sitemap.
+    call_url = reverse("public:call", args=[pool.pk])
+    assert f'href="{call_url}"' in client.get("/").content.decode()
+    assert f'href="{call_url}"' in client.get(pool.public_url).content.decode()
+    assert call_url in client.get("/sitemap.xml").content.decode()
+
+
+def test_a_closed_pool_has_no_call_page(client, pool):
+    Pool.objects.filter(pk=pool.pk).update(status="closed")
+    assert client.get(reverse("public:call", args=[pool.pk])).status_code == 404
