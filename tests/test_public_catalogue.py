@@ -37,6 +37,13 @@ ESPORT = "Esport for Mangfoldighed"
 FREDERIKSBERG = {
     KVINDER, FAST, DANSK, FARVEL, UDSTYR, CRICKET, BIBLIOTEK, AABEN, IDRAET, MOTION, ESPORT
 }  # fmt: skip
+# Copenhagen's § 18 pool (the demo's second shape of pool): amounts per year from its annex.
+FRIVILLIGHUSET = "Frivillighuset: frivilligt socialt arbejde"  # 100.000 (2019)
+MOEDESTEDET = "Mødestedet: frivilligt socialt arbejde"  # 100.000 × 3 (2019-2021)
+MUHABET = "Muhabet: frivilligt socialt arbejde"  # 160.000 × 3
+ROEDE_KORS = "Røde Kors Hovedstaden: frivilligt socialt arbejde"  # 800.000 × 2 (2019-2020)
+FISKEN = "Foreningen FISKEN: frivilligt socialt arbejde"  # 185.000 × 3
+KOEBENHAVN = {FRIVILLIGHUSET, MOEDESTEDET, MUHABET, ROEDE_KORS, FISKEN}
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -92,9 +99,9 @@ def committee(slug: str, abbreviation: str) -> Committee:
 def test_catalogue_lists_funded_projects_of_every_municipality(client, demo, make_application):
     fund(make_application(title="Sprogcafé i Testrup"))
     response = client.get(CATALOGUE)
-    assert titles(response) == FREDERIKSBERG | {"Sprogcafé i Testrup"}
-    assert shown_count(response) == 12
-    assert "<strong>12 projekter</strong>" in html_of(response)
+    assert titles(response) == FREDERIKSBERG | KOEBENHAVN | {"Sprogcafé i Testrup"}
+    assert shown_count(response) == 17
+    assert "<strong>17 projekter</strong>" in html_of(response)
     assert "Testrup Kommune · Integrationspuljen 2026" in html_of(response)
     assert "Frederiksberg Kommune · Integrationspuljen 2021" in html_of(response)
 
@@ -103,16 +110,20 @@ def test_catalogue_lists_funded_projects_of_every_municipality(client, demo, mak
     ("query", "expected"),
     [
         ({"kommune": "frederiksberg"}, FREDERIKSBERG),
-        ({"kommune": "koebenhavn"}, set()),
+        ({"kommune": "koebenhavn"}, KOEBENHAVN),
         ({"aar": "2022"}, {FAST, DANSK, FARVEL, UDSTYR, BIBLIOTEK, AABEN}),
         # 2021 money includes the carry-over ("restmidler fra 2020") into 2021.
         (
             {"aar": "2021"},
-            {KVINDER, DANSK, FARVEL, CRICKET, BIBLIOTEK, AABEN, UDSTYR, IDRAET, MOTION, ESPORT},
+            {KVINDER, DANSK, FARVEL, CRICKET, BIBLIOTEK, AABEN, UDSTYR, IDRAET, MOTION, ESPORT}
+            | {MOEDESTEDET, MUHABET, FISKEN},
         ),
         ({"maalgruppe": "kvinder"}, {KVINDER, CRICKET, MOTION}),
         ({"maalgruppe": "FLYGTNINGE"}, {KVINDER, FAST, AABEN}),
-        ({"beloeb_min": "200000"}, {DANSK, FARVEL, BIBLIOTEK, FAST}),
+        (
+            {"beloeb_min": "200000"},
+            {DANSK, FARVEL, BIBLIOTEK, FAST, MOEDESTEDET, MUHABET, ROEDE_KORS, FISKEN},
+        ),
         ({"beloeb_min": "1", "beloeb_max": "15000"}, {CRICKET, UDSTYR}),
         ({"beloeb_min": "150000", "beloeb_max": "200000"}, {KVINDER, FAST, BIBLIOTEK, AABEN}),
         # Amounts typed the Danish way.
@@ -177,8 +188,8 @@ def test_goal_and_committee_choices_are_those_of_one_municipality(client, demo, 
     every catalogue page huge: only the relevant municipality's are offered."""
     frb_goals = {str(g.pk) for g in Goal.objects.filter(policy__municipality__slug="frederiksberg")}
     kbh_goals = {str(g.pk) for g in Goal.objects.filter(policy__municipality__slug="koebenhavn")}
-    # All demo results are Frederiksberg's: its choices are offered without choosing it.
-    html = html_of(client.get(CATALOGUE))
+    # Results of one municipality: its choices are offered without choosing it.
+    html = html_of(client.get(CATALOGUE, {"aar": "2022"}))
     assert set(options(html, "maal")) == frb_goals
     assert committee("frederiksberg", "KFU").pk in map(int, options(html, "udvalg"))
     # The chosen municipality's, even with no results there.
@@ -189,7 +200,7 @@ def test_goal_and_committee_choices_are_those_of_one_municipality(client, demo, 
     response = client.get(CATALOGUE, {"maal": copenhagen_goal.pk})
     assert set(options(html_of(response), "maal")) == kbh_goals
     assert f'<option value="{copenhagen_goal.pk}" selected>' in html_of(response)
-    # Results from two municipalities and none chosen: no national list, but a hint.
+    # Results from several municipalities and none chosen: no national list, but a hint.
     fund(make_application(title="Sprogcafé i Testrup"))
     html = html_of(client.get(CATALOGUE))
     assert options(html, "maal") == [] and options(html, "udvalg") == []
@@ -221,7 +232,7 @@ def test_municipality_facet_count_is_what_the_link_gives(client, demo, make_appl
     fund(make_application(title="Sprogcafé i Testrup"))
     html = html_of(client.get(CATALOGUE))
     links = facet_links(html, "Kommune")
-    assert [n for _href, n in links] == [11, 1]
+    assert [n for _href, n in links] == [11, 5, 1]
     for href, n in links:
         assert shown_count(client.get(CATALOGUE + href)) == n
 
@@ -236,7 +247,7 @@ def test_year_facet_count_is_what_the_link_gives(client, demo):
 
 def test_committee_facet_count_is_what_the_link_gives(client, demo):
     """Co-committees (SU/KFU) count in the facet as they do in the udvalg filter."""
-    links = facet_links(html_of(client.get(CATALOGUE)), "Udvalg")
+    links = facet_links(html_of(client.get(CATALOGUE, {"kommune": "frederiksberg"})), "Udvalg")
     assert links
     for href, n in links:
         assert shown_count(client.get(CATALOGUE + href)) == n, href
@@ -260,16 +271,18 @@ def test_pagination_keeps_the_filters_in_the_address(client, demo, make_applicat
     assert '<option value="testrup" selected>' in html_2  # the form remembers the filter
     previous = unescape(re.search(r'href="([^"]*)">Forrige</a>', html_2).group(1))
     assert previous == "?kommune=testrup&side=1"
-    # Unfiltered, the demo's 11 come on top: 36 in two pages.
-    assert "Side 1 af 2" in html_of(client.get(CATALOGUE))
-    assert shown_count(client.get(CATALOGUE, {"side": "2"})) == 36
+    # Unfiltered, the demo's 16 come on top: 41 in three pages.
+    assert "Side 1 af 3" in html_of(client.get(CATALOGUE))
+    assert shown_count(client.get(CATALOGUE, {"side": "2"})) == 41
 
 
 def test_year_and_committee_facets_on_the_demo(client, demo):
     html = html_of(client.get(CATALOGUE))
-    assert [n for _href, n in facet_links(html, "År")] == [6, 10]  # 2022, 2021 incl. carry-over
+    # 2022, 2021 (incl. carry-over), 2020 and 2019 (Copenhagen's § 18 pool)
+    assert [n for _href, n in facet_links(html, "År")] == [6, 13, 4, 5]
+    html = html_of(client.get(CATALOGUE, {"kommune": "frederiksberg"}))
     kfu = committee("frederiksberg", "KFU")
-    assert (f"?&udvalg={kfu.pk}", 7) in facet_links(html, "Udvalg")  # incl. SU/KFU
+    assert (f"?kommune=frederiksberg&udvalg={kfu.pk}", 7) in facet_links(html, "Udvalg")
 
 
 @pytest.fixture
