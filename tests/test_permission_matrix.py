@@ -448,7 +448,7 @@ STATE_VARIANTS = [
     ("mine:detail", "org_draft", row(LOGIN, 404, 404, 404, 403, 403, 403, 200)),
     ("mine:attachment", "draft_attachment", CW_PAGE),
     ("mine:messages", "draft", CW_PAGE),
-    ("sekretariat:messages", "draft", row(LOGIN, 403, 403, 403, 404, 404, 403)),
+    ("sekretariat:messages", "draft", row(LOGIN, 403, 403, 403, 404, 404, 403, 403)),
     # A caseworker's unsent draft is not staff's business, not even their own municipality's.
     *[
         (f"sekretariat:{name}", "draft", row(LOGIN, 403, 403, 403, 404, 404, 403, 403))
