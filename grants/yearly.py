@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from grants.models import Decision, Pool, Report, ReportStatus
 from policies.models import Policy
@@ -75,7 +76,11 @@ def events(municipality_id: int, start: datetime.date, end: datetime.date) -> li
                 kind="decisions",
                 day=meeting["meeting_date"],
                 title=str(
-                    _("%(committee)s: %(count)s afgørelser")
+                    ngettext_lazy(
+                        "%(committee)s: %(count)s afgørelse",
+                        "%(committee)s: %(count)s afgørelser",
+                        "count",
+                    )
                     % {
                         "committee": meeting["committee__abbreviation"] or _("Udvalget"),
                         "count": meeting["count"],

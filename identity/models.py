@@ -14,9 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Department, Municipality, Role
 
+# Only names of the portal's own secrets: any environment variable (DATABASE_URL,
+# SECRET_KEY) would be sent to the provider as the client secret (fresh eyes).
 SECRET_NAME = RegexValidator(
-    r"^[A-Z][A-Z0-9_]{0,99}$",
-    _("Skriv navnet med store bogstaver, tal og _, fx OIDC_FREDERIKSBERG_SECRET."),
+    r"^OIDC_[A-Z0-9_]{1,95}$",
+    _(
+        "Skriv navnet med store bogstaver, tal og _, og begynd med OIDC_, "
+        "fx OIDC_FREDERIKSBERG_SECRET."
+    ),
 )
 
 

@@ -7,6 +7,7 @@ Nothing here decides who the person is in the portal; that is `identity.services
 
 import logging
 import os
+import re
 from pathlib import Path
 
 import requests
@@ -42,6 +43,9 @@ def client_secret(provider: IdentityProvider) -> str:
     """From the environment, or from a file of that name in OIDC_SECRETS_DIR (a mounted
     secret store such as Kubernetes or Docker secrets); never from the database."""
     name = provider.client_secret_name
+    if not re.fullmatch(r"OIDC_[A-Z0-9_]{1,95}", name or ""):
+        # Never another environment variable (a database password, the secret key).
+        raise ImproperlyConfigured(f"{name!r} is not the name of an OIDC client secret")
     value = os.environ.get(name, "")
     if not value and settings.OIDC_SECRETS_DIR:
         path = Path(settings.OIDC_SECRETS_DIR) / name

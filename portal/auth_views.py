@@ -11,6 +11,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -187,6 +188,10 @@ def admin_login(request):
     """The Django admin has no login of its own: its door is the portal's, where the second
     factor, the identity providers and the switch for local passwords apply. Django's admin
     login form signed a user with an authenticator app straight in (found by an attacker)."""
+    if request.user.is_authenticated:
+        # Signed in but not let into the admin (it sends such users here): the portal's login
+        # would send them straight back, round and round (fresh eyes: a redirect loop).
+        raise PermissionDenied
     target = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -232,3 +232,29 @@ def test_the_add_row_link_of_role_mappings_is_lower_case(root, kbh_provider):
     url = reverse("admin:identity_identityprovider_change", args=[kbh_provider.pk])
     page = root.get(url).content.decode()
     assert "endnu en rolle fra gruppe" in page and "Rolle fra gruppe" not in page
+
+
+@pytest.mark.parametrize("name", ["DATABASE_URL", "SECRET_KEY", "PATH", "OIDC_", "oidc_x"])
+def test_the_secret_name_is_only_ever_an_oidc_secret(name):
+    """Fresh eyes: any environment variable was accepted as the client secret's name, so the
+    database password could be sent to a provider the administrator set up."""
+    from django.core.exceptions import ValidationError
+
+    from identity.models import SECRET_NAME
+
+    with pytest.raises(ValidationError):
+        SECRET_NAME(name)
+    SECRET_NAME("OIDC_FREDERIKSBERG_SECRET")
+
+
+def test_a_signed_in_user_without_admin_access_gets_a_page_not_a_redirect_loop(client, db):
+    from portal.models import Municipality, Role, User
+
+    municipality = Municipality.objects.create(name="Testrup Kommune", slug="testrup", code="998")
+    user = User.objects.create_user(
+        username="sb", role=Role.COMMITTEE_STAFF, municipality=municipality
+    )
+    client.force_login(user)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1  # /admin/ → /admin/login/, then the 403 page

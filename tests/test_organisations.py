@@ -94,7 +94,10 @@ def test_an_organisation_sees_only_its_own_applications(
 
 def test_a_pool_only_for_departments_takes_no_organisation(client, person, pool):
     client.force_login(person)
-    assert client.get(reverse("mine:start", args=[pool.pk])).status_code == 404
+    response = client.get(reverse("mine:start", args=[pool.pk]))
+    assert response.status_code == 302 and response.url == reverse("mine:dashboard")
+    client.post(reverse("mine:start", args=[pool.pk]), {"title": "Foreningens forsøg"})
+    assert not Application.objects.filter(title="Foreningens forsøg").exists()
 
 
 def test_staff_see_organisations_applications_of_their_own_municipality_only(
@@ -200,3 +203,26 @@ def test_a_person_invites_a_colleague_of_the_same_organisation(
     assert OutgoingMail.objects.get().to == ["bo@example.dk"]
     with pytest.raises(DomainError):
         do_invite_colleague(actor=caseworker, email="x@example.dk", name="X", link_for=link_for)
+
+
+def test_an_association_is_told_a_departments_pool_is_not_for_it(client, demo):
+    """Fresh eyes: the call page's button led an association's person to "Siden findes
+    ikke"; and their dashboard named their department as "None"."""
+    from django.urls import reverse
+
+    from grants.models import Pool, PoolStatus
+    from portal.models import User
+
+    person = User.objects.get(username="kbh-forening")
+    client.force_login(person)
+    dashboard = client.get(reverse("mine:dashboard")).content.decode()
+    assert "None" not in dashboard and str(person.organisation) in dashboard
+    pool = Pool.objects.filter(
+        municipality=person.municipality, status=PoolStatus.OPEN, applicants="departments"
+    ).first()
+    if pool is None:
+        pool = Pool.objects.filter(municipality=person.municipality).first()
+        Pool.objects.filter(pk=pool.pk).update(status=PoolStatus.OPEN, applicants="departments")
+    response = client.get(reverse("mine:start", args=[pool.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mine:dashboard")
+    assert "kan kun søges af kommunens egne afdelinger" in response.content.decode()

@@ -102,9 +102,10 @@ EXPECTED = {
     "mine:dashboard": (CW_LIST, None),
     # An open pool of the municipality: any of its caseworkers may start an application;
     # it is open to departments only, so an organisation finds no such pool.
+    # An association's person is sent to their page, told the pool is for departments only.
     "mine:start": (
-        row(LOGIN, 200, 200, 404, 403, 403, 403, 404),
-        row(LOGIN, OK, OK, 404, 403, 403, 403, 404),
+        row(LOGIN, 200, 200, 404, 403, 403, 403, "/mine/"),
+        row(LOGIN, OK, OK, 404, 403, 403, 403, "/mine/"),
     ),
     "mine:autosave": (CW_ONLY_POST, CW_POST),
     **{f"mine:{n}": (CW_PAGE, CW_POST) for n in ("edit", "submit", "withdraw", "delete", "report")},
@@ -560,7 +561,8 @@ def in_scope(user, key, obj) -> bool:
     if isinstance(obj, Application) and user.is_organisation_person:
         return obj.organisation_id == user.organisation_id
     if isinstance(obj, Pool) and user.is_organisation_person:
-        return obj.status == "open" and obj.open_to_organisations
+        # An open pool of their municipality answers them (if only to say it is not for them).
+        return obj.status == "open"
     if isinstance(obj, Application):
         return obj.status != ApplicationStatus.DRAFT
     if isinstance(obj, Pool) and user.is_caseworker:

@@ -45,7 +45,7 @@ def test_the_page_shows_the_year_in_danish(staff_client, year_of_dates):
 
     assert "Februar 20" in page and "1. februar kl. 09:00" in page
     assert "15. marts kl. 12:00" in page and "Ansøgningsfrist" in page
-    assert "22. april" in page and "Udvalgsmøde" in page and "SU: 1 afgørelser" in page
+    assert "22. april" in page and "Udvalgsmøde" in page and "SU: 1 afgørelse" in page
     assert "1. oktober" in page and "Evaluering: Kvinder i job" in page
     # Last and next year are a click away; the municipality's other years are not mixed in.
     assert f"?aar={year_of_dates['year'] + 1}" in page

@@ -7,10 +7,11 @@ import uuid
 
 from django.contrib import messages
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 
 from grants.access import open_pools_for
-from grants.models import Application
+from grants.models import Application, Pool, PoolStatus
 from grants.services.drafts import do_create_draft
 from grants.services.errors import DomainError
 from grants.views.caseworker import (
@@ -21,6 +22,14 @@ from grants.views.caseworker import (
     autosaved,
     build_forms,
 )
+
+
+def not_for_you(pool: Pool) -> str:
+    if pool.open_to_departments and not pool.open_to_organisations:
+        return _("»%(pool)s« kan kun søges af kommunens egne afdelinger.") % {"pool": pool.title}
+    if pool.open_to_organisations and not pool.open_to_departments:
+        return _("»%(pool)s« kan kun søges af foreninger og organisationer.") % {"pool": pool.title}
+    return _("Du kan ikke søge »%(pool)s«.") % {"pool": pool.title}
 
 
 class StartApplicationView(ApplicationEditView):
@@ -50,6 +59,23 @@ class StartApplicationView(ApplicationEditView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(creation_token=self.creation_token(), **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        # A pool of the user's municipality that is open, but not to their kind of applicant
+        # (the call page's button, signed in as the other kind): say so instead of a 404.
+        user = request.user
+        if user.is_authenticated and user.municipality_id:
+            pool = Pool.objects.filter(
+                pk=kwargs.get("pool_id"), municipality_id=user.municipality_id
+            ).first()
+            if (
+                pool is not None
+                and pool.status == PoolStatus.OPEN
+                and not open_pools_for(user).filter(pk=pool.pk).exists()
+            ):
+                messages.error(request, not_for_you(pool))
+                return redirect("mine:dashboard")
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         application = self.unsaved_application()
