@@ -76,6 +76,12 @@ def load_section_18() -> Scheme:
             organisation=Organisation.objects.get(name=name),
             committee=committee,
             title=f"{name}: frivilligt socialt arbejde",
+            # What the annex says of these grants: voluntary social work with and for
+            # immigrants and refugees.
+            purpose=(
+                "Frivilligt socialt arbejde med og for københavnere med indvandrer- eller "
+                "flygtningebaggrund, støttet af Puljen til frivilligt socialt arbejde (§ 18)."
+            ),
             source=SOURCE,
         )
         for year, amount in amounts.items():

@@ -1,6 +1,8 @@
 """Organisations that apply to pools open to them (issue "Associations apply"): associations,
 self-governing institutions and other legal entities with a CVR number."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,7 +13,7 @@ CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 
 
 def cvr_is_valid(number: str) -> bool:
-    if len(number) != 8 or not number.isdigit() or number[0] == "0":
+    if not re.fullmatch(r"[1-9][0-9]{7}", number):
         return False
     return sum(int(d) * w for d, w in zip(number, CVR_WEIGHTS, strict=True)) % 11 == 0
 

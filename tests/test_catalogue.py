@@ -79,7 +79,9 @@ def test_licence_frequency_contact_and_coverage(client, demo):
     frequency = "http://publications.europa.eu/resource/authority/frequency/UPDATE_CONT"
     assert (projects, DCTERMS.accrualPeriodicity, URIRef(frequency)) in graph
     period = graph.value(projects, DCTERMS.temporal)
-    assert str(graph.value(period, DCAT.startDate)) == "2021-01-01"  # the first grant year
+    assert (
+        str(graph.value(period, DCAT.startDate)) == "2019-01-01"
+    )  # the first grant year (Copenhagen's § 18 pool)
     assert str(graph.value(period, DCAT.endDate)) == "2022-12-31"
     spatial = set(graph.objects(projects, DCTERMS.spatial))
     assert URIRef("http://publications.europa.eu/resource/authority/country/DNK") in spatial

@@ -218,6 +218,8 @@ def objects(demo, settings, tmp_path):
         "slug": pool.policy.slug,
         "politikker": pool.policy_id,
         "politik": pool.policy_id,
+        "soeg": pool.pk,
+        "": pool.pk,  # a round of another scheme: /puljer/<kommune>/<aar>/<pk>/
         "indikatorer": indicator.pk,
         "rest": "findes-ikke/",
     }

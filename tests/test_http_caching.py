@@ -32,6 +32,14 @@ def example_urls() -> dict[str, str]:
     policy = Policy.objects.select_related("municipality").first()
     goal = Goal.objects.first()
     indicator = Indicator.objects.first()
+    open_pool = Pool.objects.filter(status="open").first()
+    # A round of another scheme than the integration pool (Copenhagen's § 18 pool).
+    round_ = (
+        Pool.objects.select_related("municipality")
+        .exclude(scheme__name="Integrationspuljen")
+        .filter(allocations__isnull=False)
+        .first()
+    )
     return {
         "": "/",
         "data/katalog.jsonld": "/data/katalog.jsonld",
@@ -39,6 +47,11 @@ def example_urls() -> dict[str, str]:
         "projekter/<int:pk>/": reverse("public:project", args=[project.pk]),
         "puljer/": "/puljer/",
         "puljer/<slug:kommune>/<int:aar>/": f"/puljer/{pool.municipality.slug}/{pool.year}/",
+        "puljer/soeg/<int:pk>/": reverse("public:call", args=[open_pool.pk]),
+        "puljer/<slug:kommune>/<int:aar>/<int:pk>/": reverse(
+            "public:pool-round",
+            args=[round_.municipality.slug, round_.year, round_.pk],
+        ),
         "data/": "/data/",
         "politikker/": "/politikker/",
         "politikker/maal/<int:pk>/": f"/politikker/maal/{goal.pk}/",
@@ -62,7 +75,7 @@ def example_urls() -> dict[str, str]:
         "api/v1/indikatorer/<int:pk>/": f"/api/v1/indikatorer/{indicator.pk}/",
         "api/v1/openapi.json": "/api/v1/openapi.json",
         "api/v1/docs/": "/api/v1/docs/",
-        "api/v1/^(?P<rest>.*)$": None,  # the API's 404 answer: never cached
+        "api/v1/^(?P<rest>[\\s\\S]*)$": None,  # the API's 404 answer: never cached
         "projekter/?q=sprog": "/projekter/?q=sprog",
     }
 

@@ -94,7 +94,7 @@ def test_csv_is_utf8_text_with_danish_letters(client, demo):
     assert 'filename="projekter.csv"' in response["Content-Disposition"]
     content = b"".join(response.streaming_content)
     assert "Åben Rådgivning".encode() in content
-    assert "Københavns".encode() not in content  # Copenhagen has no funded projects
+    assert "Københavns".encode() in content  # Copenhagen's § 18 grantees
 
 
 def test_csv_amounts_are_the_allocations_in_the_database(client, demo):
@@ -182,7 +182,8 @@ def test_360giving_validates_against_the_package_schema(client, demo, make_appli
     package = giving(client)
     assert errors(validator, package) == []
     assert package["version"] == "1.4"
-    assert len(package["grants"]) == 9  # 8 Frederiksberg grants with amounts + Testrup
+    # 8 Frederiksberg grants with amounts, Copenhagen's 5 § 18 grants, Testrup's
+    assert len(package["grants"]) == 14
 
 
 @pytest.mark.parametrize(
@@ -232,7 +233,8 @@ def test_360giving_amounts_are_the_allocations(client, demo):
         for t in g["commitmentTransaction"]
         if t["id"].endswith("-2021")
     )
-    assert total_2021 == Decimal("682000")
+    # Frederiksberg 682.000 + Copenhagen's § 18 grants for 2021 (100.000 + 160.000 + 185.000)
+    assert total_2021 == Decimal("1127000")
 
 
 def test_360giving_has_goals_as_classifications_and_the_pool_as_programme(client, demo):

@@ -65,7 +65,7 @@ def test_staff_see_overspending_and_missing_pools(situation, page, screenshot, a
     assert axe_violations(page) == []
     screenshot(page, "money-3-pool-missing-year")
     link.click()
-    assert page.get_by_label("År").input_value() == str(missing)
+    assert page.get_by_label("År", exact=True).input_value() == str(missing)
     screenshot(page, "money-4-pool-create-prefilled")
 
     page.goto(server.url + "/sekretariat/handleplaner/")
