@@ -41,9 +41,11 @@ class CaseMessagesMixin(TemplateView):
     template_name = "grants/case/messages.html"
     side: str
     write_action: str
+    # Which applications the user may open on this side (a selector taking the user).
+    scope = None
 
     def applications(self):
-        raise NotImplementedError  # pragma: no cover
+        return type(self).scope(self.request.user)
 
     def get_application(self):
         queryset = self.applications().select_related("pool", "municipality", "department")
@@ -89,16 +91,12 @@ class CaseMessagesMixin(TemplateView):
 
 class ApplicantMessagesView(ApplicantRequiredMixin, CaseMessagesMixin):
     side, namespace, write_action = "applicant", "mine", "write_to_staff"
-
-    def applications(self):
-        return applicant_applications(self.request.user)
+    scope = applicant_applications
 
 
 class StaffMessagesView(StaffRequiredMixin, CaseMessagesMixin):
     side, namespace, write_action = "staff", "sekretariat", "write_to_applicant"
-
-    def applications(self):
-        return staff_applications(self.request.user)
+    scope = staff_applications
 
     def render(self, application, status=200, **forms):
         forms.setdefault("request_form", InformationRequestForm())
