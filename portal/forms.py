@@ -82,6 +82,7 @@ class DanishDecimalField(forms.DecimalField):
     widget = NumberTextInput
     default_error_messages = {
         "invalid": _("Skriv et tal med komma før decimalerne, fx 80 eller 80,5."),
+        "percent_sign": _("Skriv kun tallet, uden %-tegn, fx 40."),
     }
 
     def __init__(self, *args, **kwargs):
@@ -104,6 +105,9 @@ class DanishDecimalField(forms.DecimalField):
             return value
         if len(str(value)) > 40:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if str(value).strip().endswith("%"):
+            # Fresh eyes typed "40 %" and got the general message about commas.
+            raise ValidationError(self.error_messages["percent_sign"], code="percent_sign")
         try:
             number = parse_danish_number(str(value))
         except ValueError:

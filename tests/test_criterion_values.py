@@ -74,3 +74,19 @@ def test_a_result_above_100_per_cent_is_refused_in_the_form_and_the_service(clie
         )
     report.refresh_from_db()
     assert report.status == ReportStatus.REQUESTED
+
+
+def test_a_target_typed_with_a_per_cent_sign_gets_its_own_message(client, caseworker, pool):
+    """Fresh eyes typed "40 %" and were told to put a comma before the decimals."""
+    from grants.services.drafts import do_create_draft
+
+    draft = do_create_draft(pool_id=pool.pk, actor=caseworker)
+    client.force_login(caseworker)
+    data = edit_post(
+        draft, new_criteria=[{"text": "Andel i job", "target_value": "40 %", "unit": "%"}]
+    )
+    response = client.post(edit_url(draft), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Skriv kun tallet, uden %-tegn, fx 40." in html
+    assert 'value="40 %"' in html  # what was typed is kept

@@ -198,3 +198,28 @@ def test_a_later_decision_makes_new_letters_and_keeps_the_old(
     assert Letter.objects.filter(application=application).count() == 2
     assert Letter.objects.filter(pk=first.pk).exists()
     assert "erstattet af en senere afgørelse" in page
+
+
+def test_an_associations_letters_are_addressed_to_the_association(
+    staff_client, make_recommended, municipality, django_capture_on_commit_callbacks
+):
+    """The letter named the applicant by its department: an association's letter said
+    "None" where its name belongs, in the address and in the agreement's signature."""
+    from grants.models import Application
+    from portal.models import Organisation
+
+    association = Organisation.objects.create(municipality=municipality, name="Foreningen FISKEN")
+    application = make_recommended({2026: "100000", 2027: "100000"})
+    Application.objects.filter(pk=application.pk).update(department=None, organisation=association)
+    decide(
+        staff_client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2026="100.000",
+        amount_2027="100.000",
+    )
+    for letter in Letter.objects.filter(application=application):
+        url = reverse("sekretariat:letter", args=[letter.pk])
+        text = pdf_text(download(staff_client, url))
+        assert "Foreningen FISKEN" in text, letter.kind
+        assert "None" not in text, letter.kind

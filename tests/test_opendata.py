@@ -371,7 +371,7 @@ TRANSLATED = {
     "pools": ("Bevilget og reserveret", "Granted and reserved"),
     "data": ("Kolonnerne i projekter.csv", "The columns in projekter.csv"),
     "policies": ("Integrationspolitikker", "Integration policies"),
-    "project": ("Penge fra integrationspuljen", "Money from the integration pool"),
+    "project": ("Penge fra puljen", "Money from the pool"),
 }
 
 

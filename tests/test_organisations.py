@@ -226,3 +226,28 @@ def test_an_association_is_told_a_departments_pool_is_not_for_it(client, demo):
     response = client.get(reverse("mine:start", args=[pool.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("mine:dashboard")
     assert "kan kun søges af kommunens egne afdelinger" in response.content.decode()
+
+
+def test_the_call_page_offers_a_signed_in_applicant_the_way_in_without_logging_in_again(
+    client, demo
+):
+    """Fresh eyes: signed in as a caseworker, the call page still said "Log ind og søg"."""
+    from grants.models import Pool, PoolStatus
+    from portal.models import User
+
+    pool = Pool.objects.filter(status=PoolStatus.OPEN, applicants="departments").first()
+    call = reverse("public:call", args=[pool.pk])
+    anonymous = client.get(call).content.decode()
+    assert 'data-testid="apply-department"' in anonymous
+
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    assert caseworker.municipality_id == pool.municipality_id
+    client.force_login(caseworker)
+    page = client.get(call).content.decode()
+    assert 'data-testid="apply-signed-in"' in page
+    assert reverse("mine:start", args=[pool.pk]) in page
+    assert "Log ind og søg" not in page
+
+    client.force_login(User.objects.get(username="frb-sekretariat"))
+    page = client.get(call).content.decode()
+    assert 'data-testid="not-for-you"' in page and "Log ind og søg" not in page

@@ -240,3 +240,76 @@ def test_staff_cannot_raise_spending_past_what_was_left_unspent(client, final_re
         client.post(page, {"accept": "", "comment": "", "amount_2021": "135.000"}).status_code
         == 302
     )
+
+
+@pytest.fixture
+def grant_into_next_year(final_report):
+    """'Kvinder i job' also granted 50.000 kr. in a year that has not begun."""
+    from django.utils import timezone
+
+    from grants.models import Allocation
+
+    application = final_report.application
+    first = application.allocations.select_related("pool", "decision").first()
+    next_year = timezone.localdate().year + 1
+    pool = Pool.objects.filter(scheme=first.pool.scheme, year=next_year).first()
+    if pool is None:
+        pool = Pool.objects.create(
+            municipality=first.pool.municipality,
+            scheme=first.pool.scheme,
+            policy=first.pool.policy,
+            year=next_year,
+            title=f"Integrationspuljen {next_year}",
+            budget=Decimal("500000"),
+        )
+    Allocation.objects.create(
+        application=application,
+        pool=pool,
+        decision=first.decision,
+        amount=Decimal("50000"),
+        created_by=first.created_by,
+    )
+    return next_year
+
+
+def test_no_money_is_spent_in_a_year_that_has_not_begun(client, final_report, grant_into_next_year):
+    """Fresh eyes: the whole of next year's grant could be reported spent in December, and
+    the final report then settled next year too."""
+    year = grant_into_next_year
+    login(client, "frb-sagsbehandler")
+    page = reverse("mine:report", args=[final_report.pk])
+    assert f"Brugt i {year}" in client.get(page).content.decode()
+
+    response = client.post(page, complete(final_report, **{f"spent_{year}": "50.000"}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"{year} er ikke begyndt endnu, så der kan ikke være brugt penge i året." in html
+    assert 'value="50.000"' in html  # what was typed is kept
+    assert not final_report.spent_amounts.exists()
+
+    # Nothing spent yet in next year is fine to save, but the final report waits for it.
+    response = client.post(
+        page,
+        complete(final_report, spent_2021="150.000", **{f"spent_{year}": "0"}, submit=""),
+        follow=True,
+    )
+    html = response.content.decode()
+    assert f"En slutrapport kan først sendes, når projektets sidste år, {year}, er begyndt." in html
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.REQUESTED
+
+
+def test_the_service_refuses_spending_in_a_year_that_has_not_begun(
+    final_report, grant_into_next_year
+):
+    from grants.services.errors import DomainError
+    from grants.services.reports import ReportContent, do_save_report
+
+    with pytest.raises(DomainError) as refused:
+        do_save_report(
+            report_id=final_report.pk,
+            actor=User.objects.get(username="frb-sagsbehandler"),
+            expected_version=final_report.version,
+            content=ReportContent(spent={grant_into_next_year: Decimal("1")}),
+        )
+    assert refused.value.field == f"spent_{grant_into_next_year}"

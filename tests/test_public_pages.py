@@ -192,7 +192,7 @@ def test_project_page_shows_carry_over_with_unknown_amount(client, demo):
     assert "2021 beløb ikke oplyst restmidler fra 2020" in shown
     shown = main_text(page(client, project_url("Esport for Mangfoldighed")))
     assert "beløb ikke oplyst restmidler fra 2020" in shown
-    assert " kr." not in shown.split("Penge fra integrationspuljen", 1)[1].split("Indikator")[0]
+    assert " kr." not in shown.split("Penge fra puljen", 1)[1].split("Indikator")[0]
 
 
 def criteria_table(html: str) -> str:

@@ -89,11 +89,6 @@ def extent_label(value: str) -> str:
     }[value]
 
 
-def applicant_name(application: Application) -> str:
-    """Who applied, as the letter is addressed."""
-    return str(application.department)
-
-
 def _sender(application: Application) -> list:
     pool = application.pool
     return [
@@ -104,7 +99,7 @@ def _sender(application: Application) -> list:
 
 
 def _recipient(application: Application, issued) -> list:
-    lines = [applicant_name(application)]
+    lines = [application.applicant_name]
     contact = application.contacts.first()
     if contact is not None:
         lines.append(_("Att.: %(name)s") % {"name": contact.name})
@@ -285,7 +280,7 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
     title = _("Samarbejdsaftale")
     parties = _("Aftalen er indgået mellem %(municipality)s og %(applicant)s.") % {
         "municipality": application.municipality.name,
-        "applicant": applicant_name(application),
+        "applicant": application.applicant_name,
     }
     story = _sender(application) + [
         text(title, "title"),
@@ -344,7 +339,7 @@ def _signatures(application: Application, issued) -> Table:
     data = [
         [
             text(_("For %(party)s") % {"party": application.municipality.name}, "cell_bold"),
-            text(_("For %(party)s") % {"party": applicant_name(application)}, "cell_bold"),
+            text(_("For %(party)s") % {"party": application.applicant_name}, "cell_bold"),
         ],
         [
             text(_("Dato:") + line + "\n" + _("Underskrift"), "cell"),

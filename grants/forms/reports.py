@@ -6,7 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import Report, SuccessCriterion
 from grants.services.errors import DomainError
 from grants.services.reports import ReportContent
-from grants.services.spending import check_spending_explained, check_unspent
+from grants.services.spending import (
+    check_no_future_spending,
+    check_spending_explained,
+    check_unspent,
+)
 from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin
 from portal.numbers import format_number
 
@@ -97,6 +101,10 @@ class ReportForm(LimitedTextMixin, forms.Form):
             if error:
                 self.add_error(name, error)
         spent = {year: data.get(f"spent_{year}") for year in self.years}
+        try:
+            check_no_future_spending(spent=spent)
+        except DomainError as error:
+            self.add_error(error.field, error.message)
         try:
             check_spending_explained(
                 application_id=self.report.application_id,

@@ -8,13 +8,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grants.models import CriterionResult, Report, ReportStatus, SpentAmount, SuccessCriterion
+from grants.models import (
+    CriterionResult,
+    Report,
+    ReportKind,
+    ReportStatus,
+    SpentAmount,
+    SuccessCriterion,
+)
 from grants.rules import check
 from portal.models import User
 
 from .errors import DomainError, EditConflict
 from .rows import delete_rows, save_row
-from .spending import check_spending_explained, check_unspent, overspending
+from .spending import (
+    check_no_future_spending,
+    check_spending_explained,
+    check_unspent,
+    overspending,
+)
 
 
 @dataclass
@@ -45,6 +57,7 @@ def do_save_report(
                     "herunder; gem igen for at lade din udgave gælde."
                 )
             )
+        check_no_future_spending(spent=content.spent)
         check_spending_explained(
             application_id=report.application_id,
             spent=content.spent,
@@ -118,7 +131,25 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
         missing.append(_("Forklar, hvorfor forbruget er større end bevillingen."))
     if not (content.anchoring_status or "").strip():
         missing.append(_("Beskriv status for forankringen."))
+    last_year = final_report_from(report)
+    if last_year is not None:
+        missing.append(
+            _("En slutrapport kan først sendes, når projektets sidste år, %(year)s, er begyndt.")
+            % {"year": last_year}
+        )
     return missing
+
+
+def final_report_from(report: Report) -> int | None:
+    """The grant's last year, when a final report (which settles every year) comes before
+    it has begun; otherwise None."""
+    if report.kind != ReportKind.FINAL:
+        return None
+    years = report.application.allocations.values_list("pool__year", flat=True)
+    last_year = max(years, default=None)
+    if last_year is not None and last_year > timezone.localdate().year:
+        return last_year
+    return None
 
 
 def saved_content(report: Report) -> ReportContent:

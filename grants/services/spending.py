@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, F, Sum, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.models import Allocation, CarryOver, ReportKind, SpentAmount
@@ -111,6 +112,20 @@ def check_spending_explained(
             % {"years": "; ".join(str(o) for o in over)}
         )
     return over
+
+
+def check_no_future_spending(*, spent: Mapping[int, Decimal | None], today=None) -> None:
+    """Money cannot have been spent in a year that has not begun (fresh eyes reported 2028's
+    whole grant as spent in December 2026, and a final report then settled 2028)."""
+    this_year = (today or timezone.localdate()).year
+    for year in sorted(spent):
+        amount = spent[year]
+        if year > this_year and amount is not None and amount > 0:
+            raise DomainError(
+                _("%(year)s er ikke begyndt endnu, så der kan ikke være brugt penge i året.")
+                % {"year": year},
+                field=f"spent_{year}",
+            )
 
 
 def check_unspent(

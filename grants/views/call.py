@@ -2,9 +2,12 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from grants.access import open_pools_for
 from grants.models import Pool, PoolStatus
+from grants.views.new_application import not_for_you
 from portal.public_cache import public_page
 
 
@@ -26,4 +29,16 @@ class CallView(TemplateView):
             ),
             pk=self.kwargs["pk"],
         )
-        return super().get_context_data(pool=pool, **kwargs)
+        user = self.request.user
+        # Signed in (never a cached page): the way in is the user's own, not "log ind".
+        applicant = user.is_authenticated and (user.is_caseworker or user.is_organisation_person)
+        may_apply = applicant and open_pools_for(user).filter(pk=pool.pk).exists()
+        if not user.is_authenticated or may_apply:
+            refusal = ""
+        elif applicant:
+            refusal = not_for_you(pool)
+        else:
+            refusal = _("Du er logget ind som %(role)s; ansøgere søger med deres egen bruger.") % {
+                "role": user.get_role_display().lower()
+            }
+        return super().get_context_data(pool=pool, may_apply=may_apply, refusal=refusal, **kwargs)

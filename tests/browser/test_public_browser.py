@@ -63,7 +63,7 @@ def test_citizen_searches_filters_and_opens_a_project(demo_server, page, screens
     page.get_by_role("link", name="Kvinder i job", exact=True).click()
     page.wait_for_url(re.compile(r"/projekter/\d+/$"))
     assert page.locator("h1").inner_text() == "Kvinder i job"
-    money = page.get_by_role("region", name="Penge fra integrationspuljen")
+    money = page.get_by_role("region", name="Penge fra puljen")
     assert "150.000 kr." in money.inner_text()
     screenshot(page, "public-project-desktop")
     page.get_by_role("link", name="Mål 1: Aktive på arbejdsmarkedet").click()
