@@ -60,8 +60,11 @@ $(OIDC_NODE): tests/oidc/package-lock.json
 	else echo "npm not found: the sign-in tests need Node 20+ (apt-get install nodejs npm)"; fi
 
 # Whole test suite; PostgreSQL when DATABASE_URL is set, SQLite otherwise.
+# On every core (pytest-xdist; each worker has its own test database, demo snapshot, browser
+# and OpenID Connect provider); `make test JOBS=0` runs in one process.
+JOBS ?= auto
 test: $(STAMP) $(OIDC_NODE)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(filter 0,$(JOBS)),,-n $(JOBS) --dist loadfile) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
