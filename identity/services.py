@@ -156,8 +156,11 @@ def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
         if mapping is None:
             if user is not None and user.is_active:
                 user.is_active = False
+                # No admin access left behind should an administrator reactivate them.
+                user.is_staff = False
                 user.session_generation += 1  # ends every session of theirs at once
-                user.save(update_fields=["is_active", "session_generation"])
+                user.save(update_fields=["is_active", "is_staff", "session_generation"])
+                user.groups.remove(*user.groups.filter(name=permissions.IT_ADMIN_GROUP))
                 identity.suspended_for_no_role = True
                 identity.save(update_fields=["suspended_for_no_role"])
             return _record(provider, identity, None, SignInOutcome.NO_ROLE, mfa)

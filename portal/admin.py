@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_tools import MunicipalityScopedAdmin
@@ -52,8 +54,48 @@ class OrganisationAdmin(MunicipalityScopedAdmin):
     search_fields = ["name", "cvr"]
 
 
+# Django stores a permission's name in English ("Can add login-udbyder") and shows it so.
+PERMISSION_ACTIONS = {
+    "add": _("Kan tilføje"),
+    "change": _("Kan ændre"),
+    "delete": _("Kan slette"),
+    "view": _("Kan se"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "Log ind med kommunens login | login-udbyder | Kan tilføje", in the admin's language."""
+    action = permission.codename.split("_", 1)[0]
+    model = permission.content_type.model_class()
+    if action not in PERMISSION_ACTIONS or model is None:
+        return str(permission)
+    return " | ".join(
+        [
+            str(model._meta.app_config.verbose_name),
+            str(model._meta.verbose_name),
+            str(PERMISSION_ACTIONS[action]),
+        ]
+    )
+
+
+class TranslatedPermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions") and formfield is not None:
+            formfield.label_from_instance = permission_label
+        return formfield
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(TranslatedPermissionsMixin, BaseGroupAdmin):
+    pass
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin):
     list_display = ["username", "full_name", "role", "municipality", "department", "is_active"]
     list_filter = ["role", "municipality", "is_active", "is_staff"]
 

@@ -73,3 +73,18 @@ def test_staff_in_the_admin_see_only_their_own_municipality(client, demo):
     listing = client.get(reverse("admin:policies_policy_changelist")).content.decode()
     assert "Københavns Kommune" in listing
     assert "Frederiksberg Kommune" not in listing
+
+
+def test_permissions_are_named_in_the_admins_language(client, demo):
+    """Django stores a permission's name in English: a Danish administrator picked among
+    "Can add login-udbyder" and "Can delete bevilling" when making a group."""
+    from django.contrib.auth.models import Permission
+
+    client.force_login(User.objects.get(username="admin"))
+    html = client.get("/admin/auth/group/add/").content.decode()
+    assert "Can add" not in html and "Can view" not in html
+    assert "login-udbyder | Kan tilføje" in html
+    user = User.objects.get(username="frb-sekretariat")
+    html = client.get(f"/admin/portal/user/{user.pk}/change/").content.decode()
+    assert "Can change" not in html and "| Kan ændre" in html
+    assert Permission.objects.filter(name__startswith="Can add").exists()  # stored as before

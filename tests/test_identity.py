@@ -224,3 +224,14 @@ def test_a_provider_without_its_secret_says_sign_in_is_unavailable(client, town,
     response = client.get(reverse("sso-start", args=["testrup"]))
     assert response.status_code == 503
     assert "Login er ikke tilgængeligt lige nu" in response.content.decode()
+
+
+def test_an_administrator_who_loses_the_role_keeps_no_admin_access(town):
+    """Fresh eyes N4: deactivated for no role, the user kept is_staff and the IT group, so
+    an administrator's reactivation gave the Django admin back without the provider's say."""
+    RoleMapping.objects.create(provider=town, group="it", role=Role.ADMINISTRATOR)
+    user = services.do_sign_in(provider=town, claims=claims(groups=["it"])).user
+    assert user.is_staff and user.groups.exists()
+    assert services.do_sign_in(provider=town, claims=claims(groups=[])).outcome == "no_role"
+    user.refresh_from_db()
+    assert not user.is_active and not user.is_staff and not user.groups.exists()
