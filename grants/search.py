@@ -54,8 +54,10 @@ def fold(text: str) -> str:
 
 def terms_of(text: str) -> list[str]:
     """The query's words, folded, each once, in order (at most MAX_TERMS)."""
-    text = text[:MAX_QUERY_LENGTH]
-    return list(dict.fromkeys(fold(word) for word in WORD.findall(text)))[:MAX_TERMS]
+    # Folded before it is split: folding may make new separators ("⑴" is "(1)", "ͺ" a
+    # space), which reached to_tsquery inside a word and failed (attack round 7).
+    folded = fold(text[:MAX_QUERY_LENGTH])
+    return list(dict.fromkeys(WORD.findall(folded)))[:MAX_TERMS]
 
 
 @dataclass(frozen=True)

@@ -160,3 +160,32 @@ def test_fold_and_edits():
     assert edits("sporg", "sprog") == 1  # a swap is one edit
     assert edits("cykleskole", "cykelskole") == 1
     assert edits("sprog", "sprogcafe") == 4
+
+
+# Characters that fold into separators or tsquery syntax: "⑴" is "(1)", "ͺ" a space with a
+# combining mark, "＆" and "｜" are "&" and "|", "ℌ" is "H" (attack round 7: HTTP 500).
+ODD_QUERIES = ["⑴", "sprog ⑴", "sprogͺcafe", "＆", "a｜b", "！sprog", "ℌ", "'", "''", "\\", "(", ":*"]
+
+
+@pytest.mark.parametrize("q", ODD_QUERIES)
+def test_a_query_that_folds_into_syntax_is_only_words(client, projects, q):
+    response = client.get(CATALOGUE, {"q": q})
+    assert response.status_code == 200
+    api = client.get("/api/v1/projekter/", {"q": q})
+    assert api.status_code == 200 and api["Content-Type"].startswith("application/json")
+
+
+def test_any_text_prepares_and_runs(db):
+    """Every character class Unicode has, folded and searched: never a database error."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from grants.models import Application
+    from grants.search import prepare, search
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.text(max_size=40))
+    def run(text):
+        list(search(Application.objects.all(), prepare(text))[:1])
+
+    run()
