@@ -1,6 +1,6 @@
 """Open data: funded projects as CSV and as a 360Giving package. Both stream chunk by chunk,
 so a national export never has to fit in memory, and both take rows only from
-`grants.public.funded_projects()` (through `grants.opendata_rows`): no drafts, reviews or
+`grants.public.open_data_projects()` (through `grants.opendata_rows`): no drafts, reviews or
 personal contact data.
 
 They read plain values, not model instances, and work out each label and URL once per
@@ -23,6 +23,7 @@ from grants.models import Application
 from grants.models.schemes import pool_path, pool_url_args
 from grants.opendata_orgs import funder, locations, recipient
 from grants.opendata_rows import project_chunks
+from grants.public import public_pool_name
 from policies.models import SDG, Goal
 from portal import site
 from portal.exports import csv_writer
@@ -121,7 +122,7 @@ def rows_of(project: dict, labels: Labels) -> Iterator[list]:
     }
     for allocation in project["allocations"]:
         row = common | {
-            "pulje": allocation["pool__title"],
+            "pulje": allocation_pool_name(allocation),
             "aar": allocation["pool__year"],
             "type": "bevilling",
             "beloeb_kr": allocation["amount"],
@@ -135,6 +136,15 @@ def rows_of(project: dict, labels: Labels) -> Iterator[list]:
             "beloeb_kr": carry["amount"],
         }
         yield [row[name] for name in CSV_NAMES]
+
+
+def allocation_pool_name(allocation: dict) -> str:
+    return public_pool_name(
+        title=allocation["pool__title"],
+        status=allocation["pool__status"],
+        scheme=allocation["pool__scheme__name"],
+        year=allocation["pool__year"],
+    )
 
 
 def _csv_text(value) -> str | int:
@@ -276,7 +286,7 @@ def grant(project: dict, labels: Labels) -> dict | None:
                 "transactionDate": decided,
                 "value": _number(allocation["amount"]),
                 "currency": CURRENCY,
-                "description": f"{allocation['pool__title']}",
+                "description": allocation_pool_name(allocation),
             }
             for allocation in allocations
         ],

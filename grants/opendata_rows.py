@@ -7,7 +7,7 @@ table the export needs, grouped by project here; the few municipalities, pools, 
 and committees are read once per download. The number of queries grows with the number of
 chunks, never with the number of projects.
 
-Projects come only from `grants.public.funded_projects()`, and related rows only of those
+Projects come only from `grants.public.open_data_projects()`, and related rows only of those
 projects.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from django.db.models import Manager, QuerySet
 
 from grants.models import Allocation, Application, CarryOver, Decision, Pool, RequestedAmount
-from grants.public import funded_projects
+from grants.public import open_data_projects
 from portal.models import Committee, Department, Municipality, Organisation
 
 # Projects per chunk: the memory a download holds at a time, and the queries it makes.
@@ -53,7 +53,7 @@ RELATIONS: dict[str, tuple[Manager, tuple[str, ...], tuple[str, ...]]] = {
     "allocations": (
         Allocation.objects,
         ("pool__year", "pk"),
-        ("amount", "pool__year", "pool__title"),
+        ("amount", "pool__year", "pool__title", "pool__status", "pool__scheme__name"),
     ),
     "carry_overs": (
         CarryOver.objects,
@@ -71,7 +71,7 @@ def related_rows(name: str, first_pk: int, last_pk: int) -> QuerySet:
         rows.filter(
             application_id__gte=first_pk,
             application_id__lte=last_pk,
-            application__in=funded_projects(),
+            application__in=open_data_projects(),
         )
         .order_by(*order)
         .values("application_id", *fields)
@@ -86,7 +86,7 @@ class Lookup:
     def __init__(self, rows: Manager, key: str, *fields: str):
         self.key = key
         self.queryset = rows.order_by().values("pk", *fields)
-        used = self.queryset.filter(pk__in=funded_projects().values(key))
+        used = self.queryset.filter(pk__in=open_data_projects().values(key))
         self.rows: dict[int, dict] = {row["pk"]: row for row in used}
 
     def attach(self, chunk: list[dict], name: str) -> None:
@@ -115,7 +115,7 @@ def project_chunks(fields: Sequence[str], relations: Sequence[str]) -> Iterator[
         "committee": Lookup(Committee.objects, "committee_id", "name", "abbreviation"),
     }
     foreign_keys = [lookup.key for lookup in lookups.values()]
-    projects = funded_projects().order_by("pk").values("pk", *foreign_keys, *fields)
+    projects = open_data_projects().order_by("pk").values("pk", *foreign_keys, *fields)
     last_pk = None
     while True:
         size = CHUNK  # read on each chunk, so tests can make it small

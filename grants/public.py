@@ -25,11 +25,32 @@ def funded_projects() -> QuerySet[Application]:
     return Application.objects.filter(status__in=FUNDED_STATUSES)
 
 
+# A planned pool (budget and description still being prepared) stays internal until staff
+# open it; a pool closed after being open stays public (a pool never goes back to planned,
+# grants/rules.py).
+PRIVATE_POOL_STATUSES = (PoolStatus.PLANNED,)
+
+
 def public_pools() -> QuerySet[Pool]:
-    """Pools citizens may see: every pool that has been opened. A planned pool (budget and
-    description still being prepared) stays internal until staff open it; a pool closed
-    after being open stays public (a pool never goes back to planned, grants/rules.py)."""
-    return Pool.objects.exclude(status=PoolStatus.PLANNED)
+    """Pools citizens may see: every pool that has been opened."""
+    return Pool.objects.exclude(status__in=PRIVATE_POOL_STATUSES)
+
+
+def pool_is_public(status: str) -> bool:
+    return status not in PRIVATE_POOL_STATUSES
+
+
+def public_pool_name(*, title: str, status: str, scheme: str, year: int) -> str:
+    """How a pool is named where its money shows: a two-year grant draws its second year
+    from a round that may still be planned, and that round's title is not public yet
+    (attack round 7 read it in the API and the open data); its scheme and year are."""
+    return title if pool_is_public(status) else f"{scheme} {year}"
+
+
+def open_data_projects() -> QuerySet[Application]:
+    """The funded projects of the open-data files: not those of a pool of example data,
+    which a harvester would otherwise count as real grants."""
+    return funded_projects().exclude(pool__is_example=True)
 
 
 def with_public_relations(queryset: QuerySet[Application]) -> QuerySet[Application]:

@@ -73,3 +73,80 @@ def test_a_planned_pool_is_public_only_once_opened(client, make_pool):
     still = shown(client, pool)
     for address in (reverse("public:pools"), reverse("api:pools"), reverse("sitemap")):
         assert address in still
+
+
+def every_text(response) -> str:
+    """A public answer's text; an Excel file's cell values."""
+    import io
+
+    from openpyxl import load_workbook
+
+    body = b"".join(response) if response.streaming else response.content
+    if not response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    ):
+        return body.decode()
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    return " ".join(
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+
+
+@pytest.mark.django_db
+def test_a_grant_drawing_on_a_planned_round_does_not_name_it(client, make_pool, make_application):
+    """Attack round 7: a two-year grant's second year came from a round still planned, and
+    that round's title was in the API, the CSV, the Excel file and the 360Giving file."""
+    from tests.test_public_catalogue import fund
+
+    first = make_pool(year=2026)
+    planned = make_pool(year=2027, status=PoolStatus.PLANNED)
+    planned.title = SECRET_TITLE
+    planned.save()
+    project = fund(
+        make_application(
+            title="Toårig indsats", target_pool=first, amounts={2026: "1000", 2027: "2000"}
+        )
+    )
+    assert project.allocations.filter(pool=planned).exists()
+    planned_page = reverse("public:pool", args=[planned.municipality.slug, planned.year])
+    addresses = [
+        *public_addresses(planned),
+        reverse("public:project", args=[project.pk]),
+        reverse("api:project", args=[project.pk]),
+        reverse("api:projects"),
+    ]
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        text = every_text(response)
+        assert SECRET_TITLE not in text, address
+        assert planned_page not in text, address
+    # The year and the amount are public: the grant was decided.
+    api = client.get(reverse("api:project", args=[project.pk])).json()
+    assert [(row["aar"], row["pulje"]) for row in api["bevillinger"]] == [
+        (2026, first.title),
+        (2027, f"{planned.scheme.name} 2027"),
+    ]
+
+
+@pytest.mark.django_db
+def test_grants_of_example_data_stay_out_of_the_open_data_files(
+    client, make_pool, make_application
+):
+    """Attack round 7: the grants of a pool of example data were in the CSV, Excel and
+    360Giving files as real grants; a harvester cannot see the web page's badge."""
+    from tests.test_public_catalogue import fund
+
+    example = make_pool(year=2026, is_example=True)
+    fund(make_application(title="Eksempelprojekt", target_pool=example, amounts={2026: "1000"}))
+    for name in ("public:projects-csv", "public:projects-xlsx", "public:giving-json"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert "Eksempelprojekt" not in every_text(response), name
+    # The catalogue still shows it, marked as example data.
+    catalogue = client.get(reverse("public:catalogue")).content.decode()
+    assert "Eksempelprojekt" in catalogue and "Eksempeldata" in catalogue

@@ -164,7 +164,20 @@ def test_fold_and_edits():
 
 # Characters that fold into separators or tsquery syntax: "⑴" is "(1)", "ͺ" a space with a
 # combining mark, "＆" and "｜" are "&" and "|", "ℌ" is "H" (attack round 7: HTTP 500).
-ODD_QUERIES = ["⑴", "sprog ⑴", "sprogͺcafe", "＆", "a｜b", "！sprog", "ℌ", "'", "''", "\\", "(", ":*"]
+ODD_QUERIES = [
+    "⑴",
+    "sprog ⑴",
+    "sprogͺcafe",
+    "＆",
+    "a｜b",
+    "！sprog",
+    "ℌ",
+    "'",
+    "''",
+    "\\",
+    "(",
+    ":*",
+]
 
 
 @pytest.mark.parametrize("q", ODD_QUERIES)

@@ -19,6 +19,7 @@ from grants.public import (
     facet_counts,
     for_cards,
     funded_projects,
+    pool_is_public,
     public_pools,
     with_public_relations,
     with_totals,
@@ -141,11 +142,15 @@ class ProjectView(TemplateView):
         criteria = [(c, newest_result.get(c.pk)) for c in project.success_criteria.all()]
         goals = list(project.goals.all())
         indicators = Indicator.objects.filter(Q(goal__in=goals) | Q(target__goal__in=goals))
+        allocations = list(project.allocations.select_related("pool__municipality", "pool__scheme"))
+        for allocation in allocations:
+            # A round still planned has no public page to link to yet.
+            allocation.pool_is_public = pool_is_public(allocation.pool.status)
         return super().get_context_data(
             project=project,
             committees=committees_label(project),
             criteria=criteria,
-            allocations=project.allocations.select_related("pool__municipality", "pool__scheme"),
+            allocations=allocations,
             carry_overs=CarryOver.objects.filter(application=project).select_related(
                 "from_pool", "to_pool"
             ),

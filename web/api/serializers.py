@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from grants.models import Allocation, Application, CarryOver, Pool
 from grants.opendata_orgs import org_id
+from grants.public import public_pool_name
 from indicators.models import Indicator, Measurement
 from policies.models import Goal, Policy
 from portal import site
@@ -46,8 +47,14 @@ class GoalRefSerializer(serializers.ModelSerializer):
 
 class AllocationSerializer(serializers.ModelSerializer):
     aar = serializers.IntegerField(source="pool.year")
-    pulje = serializers.CharField(source="pool.title")
+    pulje = serializers.SerializerMethodField()
     beloeb_kr = serializers.DecimalField(source="amount", max_digits=14, decimal_places=2)
+
+    def get_pulje(self, allocation) -> str:
+        pool = allocation.pool
+        return public_pool_name(
+            title=pool.title, status=pool.status, scheme=pool.scheme.name, year=pool.year
+        )
 
     class Meta:
         model = Allocation

@@ -35,7 +35,7 @@ def projects():
             "sdgs",
             Prefetch(
                 "allocations",
-                queryset=Allocation.objects.select_related("pool").order_by("pool__year"),
+                queryset=Allocation.objects.select_related("pool__scheme").order_by("pool__year"),
             ),
             Prefetch(
                 "carry_overs",
