@@ -83,6 +83,22 @@ def _show(value, field: models.Field, related: dict) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
+def _around_change(old: str, new: str, width: int = 120) -> tuple[str, str]:
+    """Both texts shortened to the part around their first difference."""
+    same = 0
+    for a, b in zip(old, new, strict=False):
+        if a != b:
+            break
+        same += 1
+    start = max(0, same - 40)
+
+    def excerpt(text: str) -> str:
+        part = text[start : start + width - 2]
+        return ("…" if start else "") + part + ("…" if start + width - 2 < len(text) else "")
+
+    return excerpt(old), excerpt(new)
+
+
 def _label(record, related: dict) -> str:
     """Model name and a readable attribute, from the record or its already loaded relations
     (no queries)."""
@@ -134,6 +150,10 @@ def audit_entries(history_querysets) -> list[AuditEntry]:
                 continue
             shown_old = _show(old, f, related) if before else ""
             shown_new = _show(new, f, related)
+            if shown_old == shown_new and isinstance(old, str) and isinstance(new, str):
+                # A long text changed after its first 117 characters: show where it changed
+                # (fresh eyes: edits to a pool's description never reached the log).
+                shown_old, shown_new = _around_change(old, new)
             if record.history_type == "~" and shown_old == shown_new:
                 continue  # no change anyone could see (e.g. seconds of a time in minutes)
             changes.append((str(f.verbose_name), shown_old, shown_new))

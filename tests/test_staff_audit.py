@@ -140,3 +140,16 @@ def test_the_change_log_shows_yes_no_and_times_the_danish_way(
     assert "truffet under delegation: Nej" in decision["changes"]
     assert "False" not in decision["changes"]
     assert "+00:00" not in decision["changes"]
+
+
+def test_a_change_late_in_a_long_text_is_logged_where_it_changed(staff_client, make_pool):
+    """Fresh eyes: edits to a pool's description after its first 117 characters never
+    reached the change log (both sides were cut to the same first 117 characters)."""
+    pool = make_pool(year=2026, budget="500000")
+    opening = "Puljen støtter indsatser, der får flere i job og uddannelse. " * 3
+    edit_pool(staff_client, pool, description=opening + "Ansøg senest i januar.")
+    edit_pool(staff_client, pool, description=opening + "Ansøg senest i marts.")
+    rows = audit_rows(staff_client.get(reverse("sekretariat:pool", args=[pool.pk])))
+    assert "Ansøg senest i januar.… → " not in rows[0]["changes"]
+    assert "januar" in rows[0]["changes"] and "marts" in rows[0]["changes"]
+    assert rows[0]["changes"].startswith("beskrivelse:")
