@@ -14,7 +14,7 @@ from grants.models import (
     Report,
     ReportKind,
 )
-from tests.staff_support import decide, messages_of, nothing_saved, status_of
+from tests.staff_support import decide, messages_of, nothing_saved, refusals_of, status_of
 
 
 def test_delegation_within_the_limit_needs_no_committee(
@@ -52,9 +52,9 @@ def test_delegation_within_the_limit_needs_no_committee(
         under_delegation="on",
         amount_2026="60.000",
     )
-    assert messages_of(response) == [
-        "Sekretariatet kan kun bevilge op til 50.000 kr. under delegation."
-    ]
+    assert "Sekretariatet kan kun bevilge op til 50.000 kr. under delegation." in refusals_of(
+        response
+    )
     assert nothing_saved(big)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.models import Applicants, DecisionOutcome, Pool, ReportKind, ReservedLine, Scheme
 from grants.models.review import REVIEW_CRITERIA, Review
+from grants.services.decisions import decision_problems
 from policies.models import ActionPlan, Policy
 from portal.forms import KronerField, LimitedTextMixin
 from portal.models import Committee
@@ -326,6 +327,7 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
 
     def __init__(self, *args, application, suggested: dict, **kwargs):
         super().__init__(*args, **kwargs)
+        self.application = application
         self.years = application.years
         self.fields["committee"].queryset = Committee.objects.filter(
             municipality=application.municipality
@@ -336,9 +338,26 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
             del self.fields["under_delegation"]
 
     def clean(self):
+        """The decision service's rules, every one at once, beside the fields' own errors."""
         data = super().clean()
-        if not data.get("under_delegation") and not data.get("committee"):
-            self.add_error("committee", _("Angiv det udvalg, der har truffet afgørelsen."))
+        if "outcome" not in data:
+            return data
+        typed = {f"amount_{year}" for year in self.years} | {"meeting_date"}
+        amounts = {y: a for y, a in self.amounts().items() if a is not None}
+        problems = decision_problems(
+            application=self.application,
+            outcome=data["outcome"],
+            amounts=amounts if data["outcome"] == DecisionOutcome.APPROVED else {},
+            committee=data.get("committee"),
+            meeting_date=data.get("meeting_date"),
+            reasons=data.get("reasons", ""),
+            appeal_guidance=data.get("appeal_guidance", ""),
+            under_delegation=data.get("under_delegation", False),
+        )
+        for problem in problems:
+            if problem.field in typed and problem.field in self.errors:
+                continue  # mistyped: its own message is already there
+            self.add_error(problem.field if problem.field in self.fields else None, problem.message)
         return data
 
 

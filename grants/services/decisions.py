@@ -26,7 +26,7 @@ from portal.models import Committee
 from portal.money import ZERO, format_kroner, to_money
 
 from .allocation import allocate
-from .errors import DomainError
+from .errors import DomainError, DomainErrors
 from .letters import issue_letters
 from .submission import check_max_amount
 from .workflow import change_status, lock_application
@@ -45,43 +45,96 @@ def _requested_by_year(application: Application) -> dict[int, Decimal]:
     return {row.year: row.amount for row in application.requested_amounts.all()}
 
 
-def _validate_amounts(application: Application, amounts: Mapping[int, Decimal]) -> None:
+def _amount_problems(application: Application, amounts: Mapping[int, Decimal]):
     requested = _requested_by_year(application)
     for year, amount in amounts.items():
         if year not in application.years:
-            raise DomainError(
+            yield DomainError(
                 _("Der kan kun bevilges for %(years)s, ikke for %(year)s.")
                 % {"years": " og ".join(map(str, application.years)), "year": year}
             )
-        if amount < 0:
-            raise DomainError(
+        elif amount < 0:
+            yield DomainError(
                 _("Et bevilget beløb kan ikke være negativt."), field=f"amount_{year}"
             )
-        if amount > requested.get(year, ZERO):
-            raise DomainError(
+        elif amount > requested.get(year, ZERO):
+            yield DomainError(
                 _("Der kan ikke bevilges mere end ansøgt for %(year)s (%(requested)s).")
                 % {"year": year, "requested": format_kroner(requested.get(year, ZERO))},
                 field=f"amount_{year}",
             )
 
 
-def _check_meeting_date(application: Application, meeting_date: datetime.date | None) -> None:
+def _meeting_date_problems(application: Application, meeting_date: datetime.date | None):
     """The meeting is the award date published in the open data: it has happened, and not
     before the application reached the committee (a decision dated 1900 was published)."""
     if meeting_date is None:
         return
     today = timezone.localdate()
     if meeting_date > today:
-        raise DomainError(
+        yield DomainError(
             _("Mødedatoen kan ikke ligge i fremtiden. Registrér afgørelsen efter mødet."),
             field="meeting_date",
         )
-    if application.submitted_at and meeting_date < timezone.localdate(application.submitted_at):
-        raise DomainError(
+    elif application.submitted_at and meeting_date < timezone.localdate(application.submitted_at):
+        yield DomainError(
             _("Mødedatoen ligger før ansøgningen blev indsendt (%(submitted)s).")
             % {"submitted": date_format(timezone.localdate(application.submitted_at))},
             field="meeting_date",
         )
+
+
+def decision_problems(
+    *,
+    application: Application,
+    outcome: str,
+    amounts: Mapping[int, Decimal],
+    committee: Committee | None,
+    meeting_date: datetime.date | None,
+    reasons: str,
+    appeal_guidance: str,
+    under_delegation: bool,
+) -> list[DomainError]:
+    """Every rule a decision breaks, all at once (the pool's money is checked under its
+    lock when the money is allocated)."""
+    problems = []
+    pool = application.pool
+    if outcome == DecisionOutcome.APPROVED:
+        problems += _amount_problems(application, amounts)
+        if not problems and sum(amounts.values(), ZERO) <= 0:
+            problems.append(DomainError(_("En bevilling skal have et beløb større end 0 kr.")))
+    try:
+        check_max_amount(pool, sum(amounts.values(), ZERO), field=f"amount_{pool.year}")
+    except DomainError as error:
+        problems.append(error)
+    if not _grants_everything(application, amounts) and (
+        not reasons.strip() or not appeal_guidance.strip()
+    ):
+        problems.append(
+            DomainError(
+                _(
+                    "En afgørelse, der ikke giver fuldt ud medhold, skal have en begrundelse "
+                    "(forvaltningsloven § 22) og en klagevejledning."
+                ),
+                field="reasons" if not reasons.strip() else "appeal_guidance",
+            )
+        )
+    if under_delegation:
+        # Delegation covers small applications: what was asked for, not what is granted.
+        requested_total = sum(_requested_by_year(application).values(), ZERO)
+        if pool.delegation_limit <= 0 or requested_total > pool.delegation_limit:
+            problems.append(
+                DomainError(
+                    _("Sekretariatet kan kun bevilge op til %(limit)s under delegation.")
+                    % {"limit": format_kroner(pool.delegation_limit)}
+                )
+            )
+    elif committee is None:
+        problems.append(
+            DomainError(_("Angiv det udvalg, der har truffet afgørelsen."), field="committee")
+        )
+    problems += _meeting_date_problems(application, meeting_date)
+    return problems
 
 
 def _grants_everything(application: Application, amounts: Mapping[int, Decimal]) -> bool:
@@ -122,36 +175,22 @@ def record_decision(
     if hasattr(application, "decision"):
         raise DomainError(_("Der er allerede truffet afgørelse om denne ansøgning."))
     amounts = {year: to_money(amount) for year, amount in (amounts or {}).items()}
-    pool = application.pool
-    if outcome == DecisionOutcome.APPROVED:
-        _validate_amounts(application, amounts)
-        if sum(amounts.values(), ZERO) <= 0:
-            raise DomainError(_("En bevilling skal have et beløb større end 0 kr."))
-    else:
+    if outcome != DecisionOutcome.APPROVED:
         amounts = {}
+    problems = decision_problems(
+        application=application,
+        outcome=outcome,
+        amounts=amounts,
+        committee=committee,
+        meeting_date=meeting_date,
+        reasons=reasons,
+        appeal_guidance=appeal_guidance,
+        under_delegation=under_delegation,
+    )
+    if problems:
+        raise DomainErrors(problems)
+    pool = application.pool
     total = sum(amounts.values(), ZERO)
-    check_max_amount(pool, total, field=f"amount_{pool.year}")
-    if not _grants_everything(application, amounts) and (
-        not reasons.strip() or not appeal_guidance.strip()
-    ):
-        raise DomainError(
-            _(
-                "En afgørelse, der ikke giver fuldt ud medhold, skal have en begrundelse "
-                "(forvaltningsloven § 22) og en klagevejledning."
-            ),
-            field="reasons" if not reasons.strip() else "appeal_guidance",
-        )
-    if under_delegation:
-        # Delegation covers small applications: what was asked for, not what is granted.
-        requested_total = sum(_requested_by_year(application).values(), ZERO)
-        if pool.delegation_limit <= 0 or requested_total > pool.delegation_limit:
-            raise DomainError(
-                _("Sekretariatet kan kun bevilge op til %(limit)s under delegation.")
-                % {"limit": format_kroner(pool.delegation_limit)}
-            )
-    elif committee is None:
-        raise DomainError(_("Angiv det udvalg, der har truffet afgørelsen."), field="committee")
-    _check_meeting_date(application, meeting_date)
 
     years_with_money = sorted(year for year, amount in amounts.items() if amount > 0)
     condition = condition_for(total=total, threshold=pool.evaluation_threshold)

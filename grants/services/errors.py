@@ -15,6 +15,19 @@ class DomainError(Exception):
         super().__init__(str(self.message))
 
 
+class DomainErrors(DomainError):
+    """Several refusals found together, so a form can show them all at once (fresh eyes
+    needed four submits of the decision form to see four problems one by one)."""
+
+    def __init__(self, errors: list[DomainError]):
+        self.errors = errors
+        super().__init__(errors[0].message, field=errors[0].field)
+
+
+def each_error(error: DomainError) -> list[DomainError]:
+    return list(getattr(error, "errors", [error]))
+
+
 class TransitionNotAllowed(DomainError):
     default_message = _("Ansøgningen kan ikke skifte til den status fra sin nuværende status.")
 

@@ -31,7 +31,7 @@ from grants.models import ApplicationStatus, Attachment
 from grants.rules import APPLICATION_ACTIONS, is_conflicted, may, refusal
 from grants.selectors import funding_chain, missing_following_pools
 from grants.services.decisions import do_record_decision
-from grants.services.errors import Busy, DomainError, EditConflict
+from grants.services.errors import Busy, DomainError, EditConflict, each_error
 from grants.services.follow_up import (
     agreement_missing,
     do_activate,
@@ -304,13 +304,14 @@ class FormPageView(StaffRequiredMixin, TemplateView):
         except Busy as error:
             messages.error(request, error.message)
             return self.render(application, form, status=BUSY_STATUS)
-        except DomainError as error:
-            if error.field in form.fields:
-                # At its field and in the error summary, like the form's own errors (a banner
-                # as well would say the same thing twice).
-                form.add_error(error.field, error.message)
-            else:
-                messages.error(request, error.message)
+        except DomainError as refusal:
+            for error in each_error(refusal):
+                if error.field in form.fields:
+                    # At its field and in the error summary, like the form's own errors (a
+                    # banner as well would say the same thing twice).
+                    form.add_error(error.field, error.message)
+                else:
+                    messages.error(request, error.message)
             return self.render(application, form, status=400)
         messages.success(request, self.success_message)
         return redirect("sekretariat:application", pk=pk)
