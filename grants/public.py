@@ -25,6 +25,13 @@ def funded_projects() -> QuerySet[Application]:
     return Application.objects.filter(status__in=FUNDED_STATUSES)
 
 
+def publishing_municipalities() -> QuerySet[Municipality]:
+    """The municipalities with funded projects, in name order: each publishes its own
+    open-data files (/data/<kommune>/…, listed on /data/ and in the catalogue record)."""
+    funded = funded_projects().filter(municipality=OuterRef("pk"))
+    return Municipality.objects.filter(Exists(funded)).order_by("name")
+
+
 def public_pools() -> QuerySet[Pool]:
     """Pools citizens may see: every pool that has been opened. A planned pool (budget and
     description still being prepared) stays internal until staff open it; a pool closed
