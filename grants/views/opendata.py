@@ -25,10 +25,11 @@ class DataPageView(TemplateView):
 
 
 def _municipality(kwargs: dict) -> Municipality | None:
-    """The municipality of a municipality's own file (/data/<kommune>/…), else None."""
+    """The municipality of a municipality's own file (/data/<kommune>/…), else None. Only
+    a municipality with funded projects has files (360Giving has no empty package)."""
     if "kommune" not in kwargs:
         return None
-    return get_object_or_404(Municipality, slug=kwargs["kommune"])
+    return get_object_or_404(publishing_municipalities(), slug=kwargs["kommune"])
 
 
 class ProjectsCsvView(View):
