@@ -117,6 +117,14 @@ def pages() -> list[dict]:
         ("open data CSV (streamed)", "/data/projekter.csv", None),
         ("open data 360Giving JSON (streamed)", "/data/360giving.json", None),
         ("open data Excel (written to disk, sent in blocks)", "/data/projekter.xlsx", None),
+        # One municipality's own files (one funder each, as 360Giving harvests them): small
+        # enough for wrk, streamed chunk by chunk like the national ones.
+        ("open data CSV of one municipality", f"/data/{MUNICIPALITY}/projekter.csv", None),
+        (
+            "open data 360Giving JSON of one municipality",
+            f"/data/{MUNICIPALITY}/360giving.json",
+            None,
+        ),
         ("open data DCAT-AP catalogue record", "/data/katalog.jsonld", None),
         ("API projects, first page", "/api/v1/projekter/", None),
         ("API projects, a late keyset page", f"/api/v1/projekter/?efter={late_cursor()}", None),
