@@ -9,7 +9,9 @@ number of database queries:
   Django's test client, consumed chunk by chunk and thrown away, as a client downloading
   them would (the view streams grants.opendata.giving_stream() / csv_stream()),
 - json-whole / csv-whole: the same generators joined into one string, as a view that builds
-  the whole response before sending it would.
+  the whole response before sending it would,
+- json-municipality-stream / csv-municipality-stream: one municipality's own files
+  (/data/<kommune>/360giving.json and projekter.csv), streamed the same way.
 
     python -m bench.memory --out bench/results/memory-50k.json
 """
@@ -27,6 +29,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, setup_django
+from bench.prepare import MUNICIPALITY
 
 MODES = {
     "json-stream": "GET /data/360giving.json via the test client, consumed chunk by chunk",
@@ -35,11 +38,17 @@ MODES = {
     "csv-whole": "''.join(csv_stream()): the whole CSV in memory",
     "xlsx-stream": "GET /data/projekter.xlsx via the test client: written to a temporary file "
     "in openpyxl's write-only mode, then read in blocks",
+    "json-municipality-stream": f"GET /data/{MUNICIPALITY}/360giving.json via the test client, "
+    "consumed chunk by chunk",
+    "csv-municipality-stream": f"GET /data/{MUNICIPALITY}/projekter.csv via the test client, "
+    "consumed chunk by chunk",
 }
 PATHS = {
     "json-stream": "/data/360giving.json",
     "csv-stream": "/data/projekter.csv",
     "xlsx-stream": "/data/projekter.xlsx",
+    "json-municipality-stream": f"/data/{MUNICIPALITY}/360giving.json",
+    "csv-municipality-stream": f"/data/{MUNICIPALITY}/projekter.csv",
 }
 
 
@@ -131,10 +140,10 @@ def main() -> None:
         results = list(pool.map(run_child, args.modes))
     for result in results:
         if "error" in result:
-            print(f"  {result['mode']:12} FAILED\n{result['error']}")
+            print(f"  {result['mode']:24} FAILED\n{result['error']}")
             continue
         print(
-            f"  {result['mode']:12} {result['bytes'] / 1e6:8.1f} MB in {result['seconds']:6.1f} s, "
+            f"  {result['mode']:24} {result['bytes'] / 1e6:8.1f} MB in {result['seconds']:6.1f} s, "
             f"{result['queries']:4} queries, {result['chunks']:7} chunks; peak RSS "
             f"{result['peak_rss_mib']:7.1f} MiB (+{result['peak_increase_mib']:.1f} MiB "
             f"over {result['rss_before_mib']:.1f} MiB before the export)",

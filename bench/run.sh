@@ -10,7 +10,9 @@
 # Environment (optional): BENCH_DURATION (seconds per wrk run, default 6),
 # BENCH_CONNECTIONS (default 8), BENCH_THREADS (default 2), BENCH_OUT (results directory),
 # BENCH_DB (database name), BENCH_ONLY (comma-separated parts of page names, e.g. "API,open
-# data": measure only those pages; the 1,000 step is then skipped).
+# data": measure only those pages; the 1,000 step is then skipped), BENCH_SMALL=1 (only the
+# 1,000 step, with the downloads' memory there: proves the harness in a few minutes; its
+# figures say nothing about national scale).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -74,14 +76,24 @@ load() {
 }
 
 ONLY="${BENCH_ONLY:-}"
+SMALL="${BENCH_SMALL:-}"
 step "1,000 applications: 2 municipalities × 10 years × 50"
 $PY manage.py generate_scale_data --municipalities 2 --years 10 --per-year 50
-if [ -z "$ONLY" ]; then
+if [ -z "$ONLY" ] || [ -n "$SMALL" ]; then
   analyze
   step "Queries per request (test client), 1,000"
-  $PY -m bench.prepare --out "$OUT/pages-1k.json"
+  $PY -m bench.prepare --only "$ONLY" --out "$OUT/pages-1k.json"
   step "Load (gunicorn + wrk), 1,000"
   load 1k
+fi
+if [ -n "$SMALL" ]; then
+  status=0
+  step "Memory of the open-data downloads, 1,000"
+  $PY -m bench.memory --out "$OUT/memory-1k.json" || { echo "FAILED"; status=1; }
+  step "Report"
+  $PY -m bench.report --results "$OUT" >/dev/null
+  echo "Done in $((SECONDS - started)) s (BENCH_SMALL: 1,000 applications only): $OUT/report.md"
+  exit $status
 fi
 
 step "50,000 applications: 98 more municipalities × 10 years × 50"

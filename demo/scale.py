@@ -5,6 +5,7 @@ indicators with yearly measurements. Bulk inserts; marked synthetic; never loade
 The money rule holds here too: each pool's budget is larger than what is allocated from it.
 """
 
+import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -305,12 +306,15 @@ def _pool_year(
     StatusChange.objects.bulk_create(changes, batch_size=BATCH)
     Review.objects.bulk_create(reviews, batch_size=BATCH)
     funded = [a for a in applications if a.status in FUNDED]
+    # A synthetic committee meeting in the autumn before the pool's year (never ahead of
+    # today), so award dates in the open data are not the day the data was generated.
+    meeting = min(datetime.date(pool.year - 1, 11, 15), now.date())
     decisions = Decision.objects.bulk_create(
         Decision(
             application=a,
             outcome=DecisionOutcome.APPROVED,
             committee_id=a.committee_id,
-            meeting_date=now.date(),
+            meeting_date=meeting,
             condition=GrantCondition.COOPERATION_AGREEMENT,
         )
         for a in funded

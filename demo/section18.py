@@ -9,6 +9,7 @@ grants here, since their amounts are not carried over. The pool's total budget i
 source: each round's budget is the sum of the listed grants, and its description says so.
 """
 
+import datetime
 from decimal import Decimal
 
 from grants.models import Application, Pool, PoolStatus, RequestedAmount, Scheme
@@ -34,6 +35,9 @@ GRANTS = {
     "Røde Kors Hovedstaden": {2019: "800000", 2020: "800000"},
     "Foreningen FISKEN": {2019: "185000", 2020: "185000", 2021: "185000"},
 }
+# "En oversigt over uddelte midler i puljen for 2019 kan ses på Socialudvalgets mødemateriale
+# fra 14. november 2018": the committee meeting that decided the 2019 round's grants.
+DECIDED_ON = datetime.date(2018, 11, 14)
 WITHOUT_GRANTS = ["FAKTI", "Integrationshuset Kringlebakken", "Indvandrer Kvindecentret"]
 KINDS = {"Røde Kors Hovedstaden": OrganisationKind.OTHER}
 DEMO_ORGANISATION = "FAKTI"  # the demo organisation login's organisation
@@ -90,5 +94,6 @@ def load_section_18() -> Scheme:
             application_id=application.pk,
             amounts={year: Decimal(amount) for year, amount in amounts.items()},
             source=SOURCE,
+            meeting_date=DECIDED_ON,
         )
     return scheme

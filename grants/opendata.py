@@ -16,12 +16,13 @@ from functools import cache
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application
+from grants.models.decisions import decided_on
 from grants.models.schemes import pool_path, pool_url_args
-from grants.opendata_orgs import funder, locations, recipient
+from grants.opendata_orgs import funder, locations, org_id, recipient
 from grants.opendata_rows import project_chunks
 from grants.public import public_pool_name
 from policies.models import SDG, Goal
@@ -157,18 +158,20 @@ def csv_rows_of(project: dict, labels: Labels) -> Iterator[list]:
         yield [_csv_text(value) for value in row]
 
 
-def csv_stream(base_url: str | None = None) -> Iterator[str]:
+def csv_stream(base_url: str | None = None, municipality=None) -> Iterator[str]:
     """The CSV, one piece per chunk of projects, its links under `base_url` (by default
-    portal.site.base_url(), for callers without a request). Text cells that a spreadsheet
-    would run as a formula get a leading apostrophe (`portal.exports.csv_writer`)."""
+    portal.site.base_url(), for callers without a request): every municipality's projects,
+    or only those of `municipality` (its own file). Text cells that a spreadsheet would run
+    as a formula get a leading apostrophe (`portal.exports.csv_writer`)."""
     base_url = site.base_url() if base_url is None else base_url
+    municipality_id = municipality.pk if municipality is not None else None
     buffer = io.StringIO()
     writer = csv_writer(buffer)
     writer.writerow(CSV_NAMES)
     yield buffer.getvalue()
     with translation.override("da"):
         labels = Labels(base_url)
-    for projects in project_chunks(CSV_FIELDS, CSV_RELATIONS):
+    for projects in project_chunks(CSV_FIELDS, CSV_RELATIONS, municipality_id):
         buffer.seek(0)
         buffer.truncate()
         with translation.override("da"):
@@ -192,17 +195,18 @@ def grant_id(project: dict) -> str:
 
 
 def award_date(project: dict) -> datetime.date:
-    """When the committee decided: the meeting date the decision records. A decision made
-    in the portal without one was decided the day it was recorded. A project brought in
-    from an earlier source that gives no meeting date (the demo's eight projects: the
-    action plan names none) gets 1 January of its pool's year, the year the money was
-    committed for; never the day it was loaded (docs/decisions.md, "Open data")."""
+    """When the grant was decided: its decision's date (`grants.models.decided_on`, the
+    rule every page uses: the committee's meeting date, or for a project brought in from a
+    source naming none 1 January of its pool's year; never the day it was loaded)."""
     decision = next(iter(project["decision"]), None)  # there is at most one
-    if decision is not None and decision["meeting_date"]:
-        return decision["meeting_date"]
-    if decision is not None and not decision["source"]:
-        return timezone.localtime(decision["recorded_at"]).date()
-    return datetime.date(project["pool"]["year"], 1, 1)
+    if decision is None:  # not possible for a funded project; the same fallback
+        return datetime.date(project["pool"]["year"], 1, 1)
+    return decided_on(
+        meeting_date=decision["meeting_date"],
+        recorded_at=decision["recorded_at"],
+        source=decision["source"],
+        pool_year=project["pool"]["year"],
+    )
 
 
 def applicant_name(project: dict) -> str:
@@ -300,10 +304,10 @@ def grant(project: dict, labels: Labels) -> dict | None:
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def giving_stream(base_url: str | None = None) -> Iterator[str]:
-    """The 360Giving package, written one piece per chunk of projects, its links under
-    `base_url` (by default portal.site.base_url(), for callers without a request)."""
-    base_url = site.base_url() if base_url is None else base_url
+def giving_meta(municipality=None) -> dict:
+    """The package's own fields. A municipality's file is its publication as funder: it is
+    the publisher, under the identifier its grants give it; the national file is the
+    portal's (settings.OPEN_DATA_PUBLISHER)."""
     meta = {
         "version": GIVING_VERSION,
         "title": "Integrationsportalen: bevillinger fra kommunernes integrationspuljer",
@@ -311,12 +315,32 @@ def giving_stream(base_url: str | None = None) -> Iterator[str]:
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "publisher": {"name": settings.OPEN_DATA_PUBLISHER},
     }
+    if municipality is not None:
+        meta |= {
+            "title": f"{municipality.name}: bevillinger fra integrationspuljerne",
+            "description": (
+                f"Projekter finansieret af {municipality.name}s integrationspuljer, "
+                "offentliggjort gennem Integrationsportalen."
+            ),
+            "publisher": {"name": municipality.name, "identifier": org_id(municipality)},
+        }
+    return meta
+
+
+def giving_stream(base_url: str | None = None, municipality=None) -> Iterator[str]:
+    """The 360Giving package, written one piece per chunk of projects, its links under
+    `base_url` (by default portal.site.base_url(), for callers without a request): the
+    national file with every municipality's grants, or `municipality`'s own file, in which
+    it is the one funder (360Giving's tools expect one funder per publisher file)."""
+    base_url = site.base_url() if base_url is None else base_url
+    municipality_id = municipality.pk if municipality is not None else None
+    meta = giving_meta(municipality)
     yield "{" + "".join(f"{_to_json(key)}: {_to_json(value)}, " for key, value in meta.items())
     yield '"grants": ['
     with translation.override("da"):
         labels = Labels(base_url)
     separator = ""
-    for projects in project_chunks(GIVING_FIELDS, GIVING_RELATIONS):
+    for projects in project_chunks(GIVING_FIELDS, GIVING_RELATIONS, municipality_id):
         with translation.override("da"):
             grants = [grant(project, labels) for project in projects]
         pieces = [_to_json(data) for data in grants if data is not None]

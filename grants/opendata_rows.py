@@ -8,7 +8,8 @@ and committees are read once per download. The number of queries grows with the 
 chunks, never with the number of projects.
 
 Projects come only from `grants.public.open_data_projects()`, and related rows only of those
-projects.
+projects; a municipality's own files (`municipality_id`) read only its projects, with the
+same queries narrowed to it.
 """
 
 from collections import defaultdict
@@ -63,7 +64,18 @@ RELATIONS: dict[str, tuple[Manager, tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-def related_rows(name: str, first_pk: int, last_pk: int) -> QuerySet:
+def projects_of(municipality_id: int | None = None) -> QuerySet[Application]:
+    """The funded projects a download holds: all, or one municipality's (never example
+    data, grants.public.open_data_projects)."""
+    projects = open_data_projects()
+    if municipality_id is not None:
+        projects = projects.filter(municipality_id=municipality_id)
+    return projects
+
+
+def related_rows(
+    name: str, first_pk: int, last_pk: int, municipality_id: int | None = None
+) -> QuerySet:
     """The `name` rows of the funded projects with first_pk <= pk <= last_pk: a chunk's.
     (A range rather than a list of 500 primary keys: cheaper to send and to plan.)"""
     rows, order, fields = RELATIONS[name]
@@ -71,7 +83,7 @@ def related_rows(name: str, first_pk: int, last_pk: int) -> QuerySet:
         rows.filter(
             application_id__gte=first_pk,
             application_id__lte=last_pk,
-            application__in=open_data_projects(),
+            application__in=projects_of(municipality_id),
         )
         .order_by(*order)
         .values("application_id", *fields)
@@ -83,10 +95,10 @@ class Lookup:
     download: all that funded projects point to are read in one query at the start; a chunk
     reads any others it points to (a project funded while the download runs)."""
 
-    def __init__(self, rows: Manager, key: str, *fields: str):
+    def __init__(self, rows: Manager, key: str, *fields: str, projects: QuerySet):
         self.key = key
         self.queryset = rows.order_by().values("pk", *fields)
-        used = self.queryset.filter(pk__in=open_data_projects().values(key))
+        used = self.queryset.filter(pk__in=projects.values(key))
         self.rows: dict[int, dict] = {row["pk"]: row for row in used}
 
     def attach(self, chunk: list[dict], name: str) -> None:
@@ -98,24 +110,40 @@ class Lookup:
             project[name] = self.rows.get(project[self.key])
 
 
-def project_chunks(fields: Sequence[str], relations: Sequence[str]) -> Iterator[list[dict]]:
-    """Funded projects in order of primary key, as lists of at most CHUNK dicts.
+def project_chunks(
+    fields: Sequence[str], relations: Sequence[str], municipality_id: int | None = None
+) -> Iterator[list[dict]]:
+    """Funded projects in order of primary key, as lists of at most CHUNK dicts: all, or
+    only those of the municipality `municipality_id`.
 
     Each dict has `pk` and the project's own `fields`; `municipality`, `pool`, `department`
     and `committee` as dicts (committee None when there is none); and for each name in
     `relations` (a key of RELATIONS) the list of that project's related rows.
     """
+    funded = projects_of(municipality_id)
     lookups = {
         "municipality": Lookup(
-            Municipality.objects, "municipality_id", "name", "code", "slug", "cvr"
+            Municipality.objects,
+            "municipality_id",
+            *("name", "code", "slug", "cvr"),
+            projects=funded,
         ),
-        "pool": Lookup(Pool.objects, "pool_id", "year", "title", "policy__title", "scheme__name"),
-        "department": Lookup(Department.objects, "department_id", "name"),
-        "organisation": Lookup(Organisation.objects, "organisation_id", "name", "cvr"),
-        "committee": Lookup(Committee.objects, "committee_id", "name", "abbreviation"),
+        "pool": Lookup(
+            Pool.objects,
+            "pool_id",
+            *("year", "title", "policy__title", "scheme__name"),
+            projects=funded,
+        ),
+        "department": Lookup(Department.objects, "department_id", "name", projects=funded),
+        "organisation": Lookup(
+            Organisation.objects, "organisation_id", "name", "cvr", projects=funded
+        ),
+        "committee": Lookup(
+            Committee.objects, "committee_id", "name", "abbreviation", projects=funded
+        ),
     }
     foreign_keys = [lookup.key for lookup in lookups.values()]
-    projects = open_data_projects().order_by("pk").values("pk", *foreign_keys, *fields)
+    projects = funded.order_by("pk").values("pk", *foreign_keys, *fields)
     last_pk = None
     while True:
         size = CHUNK  # read on each chunk, so tests can make it small
@@ -127,7 +155,7 @@ def project_chunks(fields: Sequence[str], relations: Sequence[str]) -> Iterator[
             lookup.attach(chunk, name)
         first_pk, last_pk = chunk[0]["pk"], chunk[-1]["pk"]
         for name in relations:
-            grouped = _grouped(related_rows(name, first_pk, last_pk))
+            grouped = _grouped(related_rows(name, first_pk, last_pk, municipality_id))
             for project in chunk:
                 project[name] = grouped.get(project["pk"], [])
         yield chunk

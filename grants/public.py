@@ -31,6 +31,13 @@ def funded_projects() -> QuerySet[Application]:
 PRIVATE_POOL_STATUSES = (PoolStatus.PLANNED,)
 
 
+def publishing_municipalities() -> QuerySet[Municipality]:
+    """The municipalities with funded projects, in name order: each publishes its own
+    open-data files (/data/<kommune>/…, listed on /data/ and in the catalogue record)."""
+    funded = open_data_projects().filter(municipality=OuterRef("pk"))
+    return Municipality.objects.filter(Exists(funded)).order_by("name")
+
+
 def public_pools() -> QuerySet[Pool]:
     """Pools citizens may see: every pool that has been opened."""
     return Pool.objects.exclude(status__in=PRIVATE_POOL_STATUSES)

@@ -61,6 +61,11 @@ def test_every_download_and_the_api_are_in_it(client, demo):
         "http://testserver/data/projekter.csv",
         "http://testserver/data/projekter.xlsx",
         "http://testserver/data/360giving.json",
+        # Each municipality's own files, for harvesting one funder at a time.
+        "http://testserver/data/frederiksberg/360giving.json",
+        "http://testserver/data/frederiksberg/projekter.csv",
+        "http://testserver/data/koebenhavn/360giving.json",
+        "http://testserver/data/koebenhavn/projekter.csv",
     }
     assert {str(u) for u in graph.objects(None, DCAT.endpointURL)} == {"http://testserver/api/v1/"}
     assert {str(u) for u in graph.objects(None, DCAT.endpointDescription)} == {

@@ -100,6 +100,9 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     assert "Samarbejdsaftale" in agreement and "Underskrift" in agreement
     assert "I alt 200.000 kr. 150.000 kr." in agreement
     assert "Tilskuddet gives for 2026 og 2027" in agreement
+    # The decision's date is the committee's meeting (decide() enters 1 March 2026), not the
+    # day the staff typed the decision in.
+    assert "efter afgørelsen af 1. marts 2026." in agreement
 
     # The e-mail came through the worker: a notice with the link, no file attached.
     mail = [m for m in mailoutbox if owner.email in m.to]

@@ -50,6 +50,8 @@ DOWNLOADS = {
     "public:projects-csv": "csv",
     "public:projects-xlsx": "xlsx",
     "public:giving-json": "json",
+    "public:municipality-projects-csv": "csv",
+    "public:municipality-giving-json": "json",
     "barometer:indicator-csv": "csv",
     "mine:pdf": "pdf",
     "mine:attachment": "pdf",

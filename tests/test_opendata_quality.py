@@ -14,25 +14,41 @@ from portal.models import Department, Municipality
 from tests import giving_quality
 
 
-def giving(client) -> dict:
-    response = client.get("/data/360giving.json")
+def giving(client, path: str = "/data/360giving.json") -> dict:
+    response = client.get(path)
     assert response.status_code == 200
     return json.loads(b"".join(response.streaming_content))
 
 
-def test_the_demo_passes_every_quality_check(client, demo):
-    """Each funder's grants pass every check. The file is the national portal's, so it holds
-    several funders, which the tool notes for the file as a whole (MoreThanOneFundingOrg);
-    one file per municipality is still to come (docs/decisions.md)."""
-    package = giving(client)
-    assert len(package["grants"]) == 13  # Frederiksberg's 8 and Copenhagen's 5 § 18 grants
-    funders = {g["fundingOrganization"][0]["id"] for g in package["grants"]}
-    assert len(funders) == 2
-    for funder in funders:
-        own = [g for g in package["grants"] if g["fundingOrganization"][0]["id"] == funder]
-        assert giving_quality.run(giving_quality.QUALITY, {**package, "grants": own}) == {}
-    whole = giving_quality.run(giving_quality.QUALITY, package)
-    assert set(whole) == {"MoreThanOneFundingOrg"}
+# The demo's funders: Frederiksberg's 8 integration-pool grants, Copenhagen's 5 § 18 grants.
+FILES = {"frederiksberg": 8, "koebenhavn": 5}
+
+
+@pytest.mark.parametrize(("slug", "count"), FILES.items())
+def test_each_municipalitys_file_passes_every_quality_check(client, demo, slug, count):
+    """A municipality's own file, as 360Giving and a national portal harvest it: one funder,
+    zero errors, every check the tool runs (MoreThanOneFundingOrg included)."""
+    package = giving(client, f"/data/{slug}/360giving.json")
+    assert len(package["grants"]) == count
+    funders = {org["id"] for g in package["grants"] for org in g["fundingOrganization"]}
+    assert len(funders) == 1
+    assert package["publisher"]["identifier"] == funders.pop()
+    assert giving_quality.run(giving_quality.QUALITY, package) == {}
+
+
+def test_the_national_file_is_the_municipalities_files_together(client, demo):
+    """/data/360giving.json stays the portal's file with every funder (its grants are those
+    of the municipalities' files, nothing more); 360Giving's one-funder check is for the
+    municipalities' own files above."""
+    national = giving(client)["grants"]
+    own = [g for slug in FILES for g in giving(client, f"/data/{slug}/360giving.json")["grants"]]
+    assert sorted(national, key=lambda g: g["id"]) == sorted(own, key=lambda g: g["id"])
+
+
+def test_a_second_funder_in_a_municipalitys_file_is_an_error(client, demo):
+    package = giving(client, "/data/frederiksberg/360giving.json")
+    package["grants"][1]["fundingOrganization"][0]["id"] = "DK-CVR-87654321"
+    assert "MoreThanOneFundingOrg" in giving_quality.run(giving_quality.QUALITY, package)
 
 
 def test_the_demo_has_only_the_notices_an_unknown_cvr_number_explains(client, demo):
@@ -110,8 +126,9 @@ def test_a_second_funder_and_a_future_award_date_are_errors(client, demo):
 
 def test_award_dates_come_from_the_decision(client, demo):
     grants = {g["title"]: g for g in giving(client)["grants"]}
-    # The action plan gives no meeting dates: 1 January of the pool's year, not today.
-    assert {g["awardDate"] for g in grants.values()} == {"2019-01-01", "2021-01-01"}
+    # Copenhagen's § 18 grants: the Social Committee's meeting seed 001 names (14 November
+    # 2018). Frederiksberg's action plan names no meeting: 1 January of the pool's year.
+    assert {g["awardDate"] for g in grants.values()} == {"2018-11-14", "2021-01-01"}
     project = Application.objects.get(title="Kvinder i job")
     Decision.objects.filter(application=project).update(meeting_date=datetime.date(2020, 11, 26))
     grant = {g["title"]: g for g in giving(client)["grants"]}["Kvinder i job"]

@@ -92,6 +92,7 @@ EXPECTED = {
         [f"public:{n}" for n in ("catalogue", "project", "pools", "pool", "data")]
         + ["public:pool-round", "public:call"]
         + ["public:projects-csv", "public:giving-json", "politikker:list", "politikker:goal"]
+        + ["public:municipality-projects-csv", "public:municipality-giving-json"]
         + ["politikker:policy", "barometer:index", "barometer:policy", "barometer:indicator"]
         + ["barometer:indicator-csv", "public:projects-xlsx", "catalogue"]
         + [f"api:{n}" for n in ("root", "projects", "project", "pools", "pool", "policies")]

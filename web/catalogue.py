@@ -15,7 +15,7 @@ from django.db.models import Max, Min
 from django.urls import reverse
 
 from grants.models import Allocation
-from grants.public import funded_projects
+from grants.public import funded_projects, publishing_municipalities
 from indicators.models import Indicator, Measurement
 from portal.places import REGIONS
 
@@ -108,6 +108,35 @@ def _distribution(
     }
 
 
+def municipality_distributions(base: str) -> list[dict]:
+    """Each municipality's own files: its 360Giving file (one funder, as 360Giving's tools
+    expect of a publisher's file) and its CSV."""
+    distributions = []
+    for municipality in publishing_municipalities():
+        name, slug = municipality.name, municipality.slug
+        distributions += [
+            _distribution(
+                base,
+                reverse("public:municipality-giving-json", args=[slug]),
+                (
+                    f"{name}s projekter efter 360Giving Data Standard",
+                    f"{name}'s projects in 360Giving format",
+                ),
+                "JSON",
+                "application/json",
+                **{"dct:conformsTo": _ref(GIVING_STANDARD, "dct:Standard")},
+            ),
+            _distribution(
+                base,
+                reverse("public:municipality-projects-csv", args=[slug]),
+                (f"{name}s projekter som CSV", f"{name}'s projects as CSV"),
+                "CSV",
+                "text/csv",
+            ),
+        ]
+    return distributions
+
+
 def catalogue_record(base: str) -> dict:
     """The JSON-LD record; `base` is the portal's address (portal.site.base_url)."""
     data_page = base + reverse("public:data")
@@ -181,6 +210,7 @@ def catalogue_record(base: str) -> dict:
                 "application/json",
                 **{"dct:conformsTo": _ref(GIVING_STANDARD, "dct:Standard")},
             ),
+            *municipality_distributions(base),
         ],
         **common,
     }

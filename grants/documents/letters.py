@@ -300,7 +300,8 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
             _("Tilskuddet gives for %(years)s efter afgørelsen af %(date)s.")
             % {
                 "years": _(" og ").join(str(row.year) for row in rows),
-                "date": date_format(timezone.localdate(decision.recorded_at), "DATE_FORMAT"),
+                # The decision's date (the committee's meeting), not the day it was typed in.
+                "date": date_format(decision.decided_on, "DATE_FORMAT"),
             }
         ),
         text(_("4. Succeskriterier"), "letter_heading"),

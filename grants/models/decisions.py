@@ -1,8 +1,11 @@
 """The committee's decision and the money it moves: allocations and carry-over."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,6 +27,26 @@ class GrantCondition(models.TextChoices):
     EVALUATION = "evaluation", _("Evaluering året efter")
     COOPERATION_AGREEMENT = "cooperation_agreement", _("Samarbejdsaftale")
     NONE = "none", _("Ingen")
+
+
+def decided_on(
+    *,
+    meeting_date: datetime.date | None,
+    recorded_at: datetime.datetime,
+    source: str,
+    pool_year: int,
+) -> datetime.date:
+    """The day a grant was decided, the one rule for every page, letter and file: the
+    committee's meeting date the decision records. A decision made in the portal without
+    one (under delegation) was made the day it was recorded. A decision brought in from an
+    earlier source (`source` set) that names no meeting date gets 1 January of its pool's
+    year, the year the money was committed for: never the day it was loaded, which says
+    nothing about the grant (docs/decisions.md, "Open data")."""
+    if meeting_date is not None:
+        return meeting_date
+    if not source:
+        return timezone.localdate(recorded_at)
+    return datetime.date(pool_year, 1, 1)
 
 
 class Decision(models.Model):
@@ -79,6 +102,16 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.get_outcome_display()}"
+
+    @property
+    def decided_on(self) -> datetime.date:
+        """The day the grant was decided (`decided_on` above)."""
+        return decided_on(
+            meeting_date=self.meeting_date,
+            recorded_at=self.recorded_at,
+            source=self.source,
+            pool_year=self.application.pool.year,
+        )
 
 
 class Allocation(models.Model):

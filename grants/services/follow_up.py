@@ -40,9 +40,9 @@ REPORT_DUE_MAX_YEARS = 10
 
 
 def decision_date(decision: Decision) -> datetime.date:
-    """The day the grant was decided: the committee's meeting, else the day it was recorded
-    (a grant under delegation has no meeting)."""
-    return decision.meeting_date or timezone.localdate(decision.recorded_at)
+    """The day the grant was decided (`Decision.decided_on`: the committee's meeting, else
+    the day a decision under delegation was recorded)."""
+    return decision.decided_on
 
 
 def check_report_due(application: Application, due_date: datetime.date) -> None:

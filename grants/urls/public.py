@@ -15,4 +15,15 @@ urlpatterns = [
     path("data/projekter.csv", opendata.ProjectsCsvView.as_view(), name="projects-csv"),
     path("data/projekter.xlsx", opendata.ProjectsXlsxView.as_view(), name="projects-xlsx"),
     path("data/360giving.json", opendata.GivingJsonView.as_view(), name="giving-json"),
+    # Each municipality's own files, as the publisher of its grants.
+    path(
+        "data/<slug:kommune>/360giving.json",
+        opendata.GivingJsonView.as_view(),
+        name="municipality-giving-json",
+    ),
+    path(
+        "data/<slug:kommune>/projekter.csv",
+        opendata.ProjectsCsvView.as_view(),
+        name="municipality-projects-csv",
+    ),
 ]
