@@ -20,6 +20,16 @@ def test_all_17_sdgs_exist(db):
     assert str(SDG.objects.get(number=10)) == "10. Mindre ulighed"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_sdgs_survive_a_flush():
+    """A transactional test ends with a flush; the next test in that process (in another
+    order under pytest-xdist) found no SDGs."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert SDG.objects.count() == 17
+
+
 def test_goal_numbers_are_unique_within_a_policy_and_kind(policy):
     assert_refused(
         lambda: Goal.objects.create(policy=policy, kind=GoalKind.OBJECTIVE, number=1, title="x")
