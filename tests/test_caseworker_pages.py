@@ -345,10 +345,11 @@ def test_returned_application_is_corrected_and_resubmitted(cw, draft, staff_user
         application_id=draft.pk, actor=staff_user, comment="Uddyb målgruppen, tak."
     )
 
-    edit_page = page_text(cw.get(url("edit", draft)))
-
-    for shown in ("Sendt retur til ændringer", "Uddyb målgruppen, tak.", "Sofie Sekretær"):
-        assert shown in edit_page
+    # On the edit page and on the case's own page (fresh eyes looked for it there).
+    for page in ("edit", "detail"):
+        text = page_text(cw.get(url(page, draft)))
+        for shown in ("Sendt retur til ændringer", "Uddyb målgruppen, tak.", "Sofie Sekretær"):
+            assert shown in text, page
 
     changed = edit_post(draft, target_group="Kvinder under integrationsprogrammet, 25-50 år")
     assert cw.post(url("edit", draft), changed).status_code == 302

@@ -408,3 +408,35 @@ def test_a_goal_has_one_name_on_every_page(client, demo):
     for kind, url in pages.items():
         assert name in main_text(page(client, url)), kind
     assert f">{name}</option>" in page(client, pages["catalogue"])
+
+
+def test_the_form_says_which_texts_are_published_and_the_page_keeps_to_it(
+    client, caseworker, make_application
+):
+    """Fresh eyes found the amount note (a phone number, as typed) on the public project
+    page, with nothing on the form saying it would be. Which texts are published is fixed
+    here: a text field added to the page must be added to the form's notice too."""
+    from django.urls import reverse
+
+    from grants.models import Application, ContactPerson
+    from tests.test_public_catalogue import fund
+
+    texts = [
+        name
+        for name in Application.CONTENT_FIELDS
+        if not Application._meta.get_field(name).is_relation
+    ]
+    application = make_application(**{name: f"MARK-{name}" for name in texts})
+    ContactPerson.objects.create(
+        application=application, name="MARK-contact", email="mark@example.dk"
+    )
+    fund(application)
+    page = client.get(reverse("public:project", args=[application.pk])).content.decode()
+    hidden = {name for name in texts if f"MARK-{name}" not in page}
+    assert hidden == {"other_funding"}
+    assert "MARK-contact" not in page
+
+    client.force_login(caseworker)
+    form = client.get(reverse("mine:start", args=[application.pool_id])).content.decode()
+    assert 'data-testid="published-notice"' in form
+    assert "Kontaktpersoner, anden finansiering og bilag vises ikke." in form

@@ -374,6 +374,8 @@ class ApplicationDetailView(ApplicationMixin, DetailView):
             allocations=application.allocations.select_related("pool"),
             reports=application.reports.all(),
             funding_history=funding_chain(application),
+            # Why it came back, on the case's own page too (fresh eyes looked for it there).
+            returned_comment=returned_comment(application),
             **case_summary(application, side="applicant"),
             **kwargs,
         )
