@@ -50,6 +50,13 @@ def assert_error_summary(html: str, *, at_least: int):
         positions.append(field.start())
     assert positions == sorted(positions), f"not in the order of the page: {targets}"
     assert "<title>Fejl: " in html
+    # Every item says which field it is about: two rows' "Opnået værdi: …" could not be told
+    # apart (fresh eyes).
+    summary = html[start : html.index("</div>", start)]
+    items = [
+        re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", summary)
+    ]
+    assert len(items) == len(set(items)), items
 
 
 def post_shown_form(client, url, **breaking) -> str:
@@ -125,6 +132,7 @@ def report(make_application, owner, pools, staff_user):
         application_id=application.pk, amounts={2026: 100000}, source="test"
     )
     SuccessCriterion.objects.create(application=application, text="Deltagerne kommer i job")
+    SuccessCriterion.objects.create(application=application, text="Deltagerne taler dansk")
     return Report.objects.create(
         application=application, kind=ReportKind.EVALUATION, due_date="2027-12-31"
     )
@@ -149,6 +157,18 @@ def test_report_form_summary_and_current_missing_list(client, owner, report):
     assert "Skriv en kort sammenfatning" not in missing
     assert "Beskriv status for forankringen" not in missing
     assert "Angiv resultatet for succeskriteriet »Deltagerne kommer i job«" in missing
+
+
+@pytest.mark.django_db
+def test_each_criterions_result_is_named_in_the_summary(client, owner, report):
+    """Two criteria's results mistyped: "Opnået værdi: …" twice could not be told apart."""
+    client.force_login(owner)
+    url = f"/mine/afrapportering/{report.pk}/"
+    data = break_fields(main_form_data(client.get(url).content.decode()), numbers=["achieved"])
+    html = client.post(url, data).content.decode()
+    assert_error_summary(html, at_least=2)
+    assert "Opnået værdi for »Deltagerne kommer i job«" in html
+    assert "Opnået værdi for »Deltagerne taler dansk«" in html
 
 
 @pytest.mark.django_db

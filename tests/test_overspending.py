@@ -179,6 +179,13 @@ def test_unspent_money_cannot_exceed_what_was_not_spent(demo):
             unspent=Decimal("999999"),
         )
     assert refused.value.field == "unspent_amount"
+    assert "Der kan højst være 0 kr. ubrugt" in refused.value.message
+    # Nothing reported spent: the message does not say the rest was spent (fresh eyes).
+    with pytest.raises(DomainError) as refused:
+        check_unspent(application_id=report.application_id, spent={}, unspent=Decimal("999999"))
+    assert (
+        refused.value.message == "Der kan højst være 150.000 kr. ubrugt: det er hele bevillingen."
+    )
     check_unspent(
         application_id=report.application_id,
         spent={year: Decimal("100000")},

@@ -68,6 +68,12 @@ class ReportForm(LimitedTextMixin, forms.Form):
             self.fields[comment_name] = forms.CharField(
                 label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
+            short = criterion.text if len(criterion.text) <= 60 else criterion.text[:57] + "…"
+            for name, label in ((value_name, _("Opnået værdi")), (comment_name, _("Kommentar"))):
+                self.fields[name].summary_label = _("%(label)s for »%(criterion)s«") % {
+                    "label": label,
+                    "criterion": short,
+                }
             result = results.get(criterion.pk)
             if result:
                 self.initial[value_name] = result.achieved_value

@@ -141,14 +141,23 @@ def check_unspent(
         ]
         or ZERO
     )
-    left = max(allocated - sum((a for a in spent.values() if a is not None), ZERO), ZERO)
+    used = sum((a for a in spent.values() if a is not None), ZERO)
+    left = max(allocated - used, ZERO)
     if unspent > left:
-        raise DomainError(
-            _(
-                "Der kan højst være %(left)s ubrugt: bevillingen er %(allocated)s, og der er "
-                "brugt resten."
+        if used > 0:
+            message = _(
+                "Der kan højst være %(left)s ubrugt: bevillingen er %(allocated)s, og I har "
+                "brugt %(used)s."
             )
-            % {"left": format_kroner(left), "allocated": format_kroner(allocated)},
+        else:
+            message = _("Der kan højst være %(left)s ubrugt: det er hele bevillingen.")
+        raise DomainError(
+            message
+            % {
+                "left": format_kroner(left),
+                "allocated": format_kroner(allocated),
+                "used": format_kroner(used),
+            },
             field="unspent_amount",
         )
 

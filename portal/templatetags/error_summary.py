@@ -42,7 +42,12 @@ def _form_items(form: BaseForm) -> list[ErrorItem]:
             or ""
         )
         items += [
-            ErrorItem(message=str(error), label=str(bound.label or ""), field_id=field_id)
+            ErrorItem(
+                message=str(error),
+                # A field whose label is the same in every row says which row in the summary.
+                label=str(getattr(bound.field, "summary_label", "") or bound.label or ""),
+                field_id=field_id,
+            )
             for error in bound.errors
         ]
     return items
