@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from grants.models import Allocation, Pool, Scheme
-from tests.staff_support import decide, messages_of
+from tests.staff_support import decide, refusals_of
 from tests.test_missing_pools import (
     create_links,
     make_recommended,  # noqa: F401 (a fixture)
@@ -26,7 +26,7 @@ def test_two_schemes_run_a_pool_each_in_the_same_year(staff_client, policy, make
 
     response = staff_client.post(reverse("sekretariat:pool-create"), data, follow=True)
 
-    assert "Puljen er gemt." in messages_of(response)
+    assert "Puljen er gemt." in refusals_of(response)
     rounds = Pool.objects.filter(year=2027)
     assert {pool.scheme for pool in rounds} == {integration.scheme, section_18}
 
@@ -37,7 +37,7 @@ def test_a_new_scheme_can_be_named_on_the_pool_form(staff_client, policy, make_p
 
     response = staff_client.post(reverse("sekretariat:pool-create"), data, follow=True)
 
-    assert "Puljen er gemt." in messages_of(response)
+    assert "Puljen er gemt." in refusals_of(response)
     assert Pool.objects.get(title="Fritidspuljen 2027").scheme.name == "Fritidspuljen"
 
 
@@ -50,7 +50,7 @@ def test_a_second_round_of_the_same_scheme_in_a_year_is_refused(
     response = staff_client.post(reverse("sekretariat:pool-create"), data)
 
     assert response.status_code == 400
-    assert "Der findes allerede en pulje for 2027." in messages_of(response)
+    assert "Der findes allerede en pulje for 2027." in refusals_of(response)
 
 
 def test_a_two_year_grant_takes_its_second_year_from_its_own_scheme(

@@ -72,9 +72,9 @@ def _apply(pool: Pool, content: PoolContent, actor: User) -> None:
     if pool.scheme_id is None:
         pool.scheme = Scheme.default_for(pool.municipality_id)
     if pool.scheme.municipality_id != pool.municipality_id:
-        raise DomainError(_("Puljeordningen hører ikke til kommunen."))
+        raise DomainError(_("Puljeordningen hører ikke til kommunen."), field="scheme")
     if pool.policy.municipality_id != pool.municipality_id:
-        raise DomainError(_("Politikken hører ikke til kommunen."))
+        raise DomainError(_("Politikken hører ikke til kommunen."), field="policy")
 
 
 def _save(pool: Pool, actor: User) -> None:
@@ -85,7 +85,7 @@ def _save(pool: Pool, actor: User) -> None:
             pool.save()
     except IntegrityError:
         raise DomainError(
-            _("Der findes allerede en pulje for %(year)s.") % {"year": pool.year}
+            _("Der findes allerede en pulje for %(year)s.") % {"year": pool.year}, field="year"
         ) from None
 
 
@@ -117,7 +117,8 @@ def _check_budget(pool: Pool) -> None:
             % {
                 "budget": format_kroner(pool.budget),
                 "committed": format_kroner(allocated + reserved),
-            }
+            },
+            field="budget",
         )
 
 
@@ -141,11 +142,16 @@ def do_update_pool(
         if pool.version != expected_version:
             raise EditConflict()
         if pool.allocations.exists() and content.fields.get("year", pool.year) != pool.year:
-            raise DomainError(_("Året kan ikke ændres, når der er bevilget penge fra puljen."))
+            raise DomainError(
+                _("Året kan ikke ændres, når der er bevilget penge fra puljen."), field="year"
+            )
         scheme = content.fields.get("scheme")
         moved = content.new_scheme_name.strip() or (scheme and scheme.pk != pool.scheme_id)
         if moved and pool.allocations.exists():
-            raise DomainError(_("Ordningen kan ikke ændres, når der er bevilget penge fra puljen."))
+            raise DomainError(
+                _("Ordningen kan ikke ændres, når der er bevilget penge fra puljen."),
+                field="scheme",
+            )
         _apply(pool, content, actor)
         pool.version += 1
         _save(pool, actor)

@@ -179,7 +179,10 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
             )
             return self.render_conflict(pool)
         except DomainError as error:
-            messages.error(request, error.message)
+            if error.field in form.fields:
+                form.add_error(error.field, error.message)  # at its field and in the summary
+            else:
+                messages.error(request, error.message)
             return self.render(pool, form, lines, status=400)
         messages.success(request, _("Puljen er gemt."))
         return redirect(self.next_url() or reverse("sekretariat:pool", args=[pool.pk]))
