@@ -346,7 +346,7 @@ def load_example_measurements(data: dict) -> None:
                     year=point["year"],
                     value=Decimal(point["value"]),
                     comparison_value=_money(point.get("comparison")),
-                    source="Eksempeldata",
+                    source="Opdigtet til demonstration af barometeret",
                     note=note,
                     is_example=True,
                 )

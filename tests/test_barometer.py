@@ -183,7 +183,15 @@ def test_indicator_page_has_chart_data_table_and_csv(client, kbh_goal_1):
     baseline, *measurements, target = rows[1:]
     assert baseline[:4] == ["baseline", "2018", "3. kvartal 2018", "15.3"]
     assert baseline[7].startswith("15,3 pct. af de ikke-vestlige københavnere")
-    assert measurements[-1][:7] == ["maaling", "2021", "", "13.1", "", "Eksempeldata", "ja"]
+    assert measurements[-1][:7] == [
+        "maaling",
+        "2021",
+        "",
+        "13.1",
+        "",
+        "Opdigtet til demonstration af barometeret",
+        "ja",
+    ]
     assert target[:4] == ["maal", "2022", "", "12.24"]  # 20 pct. fewer than 15.3
     assert target[7].startswith("I 2022 skal 20 pct. færre")
 
