@@ -44,9 +44,7 @@ def ask_for_link(client, email, **extra):
     return client.post(reverse("email-sign-in"), {"email": email, **extra})
 
 
-def test_the_login_page_offers_e_mail_sign_in_only_while_local_sign_in_is_on(
-    client, settings, db
-):
+def test_the_login_page_offers_e_mail_sign_in_only_while_local_sign_in_is_on(client, settings, db):
     page = text_of(client.get(reverse("login") + "?next=/mine/puljer/1/ny/"))
     assert "For foreninger" in page and "Log ind med e-mail" in page
     assert 'href="/login/e-mail/?next=/mine/puljer/1/ny/"' in client.get(

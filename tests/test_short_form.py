@@ -2,8 +2,8 @@
 from the user's side: the headings the page shows, what submitting asks for."""
 
 import re
-from html.parser import HTMLParser
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -104,7 +104,9 @@ def test_a_small_application_shows_and_needs_only_the_short_form(
     edit = client.get(reverse("mine:edit", args=[application.pk])).content.decode()
     assert hidden_fields(edit) == optional_fields(edit) >= {"challenge", "anchoring"}
     # Only the short form's headings: submitting needs nothing more.
-    submit = visible_text(client.get(reverse("mine:submit", args=[application.pk])).content.decode())
+    submit = visible_text(
+        client.get(reverse("mine:submit", args=[application.pk])).content.decode()
+    )
     assert "Udfyld" not in submit and "succeskriterium" not in submit
     client.post(reverse("mine:submit", args=[application.pk]))
     application.refresh_from_db()
@@ -121,7 +123,9 @@ def test_asking_for_more_brings_the_headings_back_and_submission_needs_them(
     edit = client.get(reverse("mine:edit", args=[application.pk])).content.decode()
     assert hidden_fields(edit) == set()
     assert "8. Hvorfor er der brug for projektet?" in legends(edit)
-    submit = visible_text(client.get(reverse("mine:submit", args=[application.pk])).content.decode())
+    submit = visible_text(
+        client.get(reverse("mine:submit", args=[application.pk])).content.decode()
+    )
     assert "Angiv mindst ét succeskriterium." in submit
     client.post(reverse("mine:submit", args=[application.pk]))
     application.refresh_from_db()

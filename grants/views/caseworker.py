@@ -39,11 +39,11 @@ from grants.services.drafts import do_delete_draft, do_save_draft
 from grants.services.errors import DomainError, EditConflict
 from grants.services.submission import (
     SHORT_FORM_OPTIONAL,
-    uses_short_form,
     check_submission_window,
     deadline_passed,
     do_submit,
     missing_for_submission,
+    uses_short_form,
 )
 from grants.services.workflow import do_withdraw
 from grants.views.rescue import TypedContentRescueMixin

@@ -83,8 +83,12 @@ class SignInLinkRequestView(EmailOnlyMixin, View):
         if not form.is_valid():
             context = {"form": form, "next": target}
             return render(request, self.template_name, context, status=400)
-        if not _counted(f"sign-in-client:{client_ip(request)}", REQUESTS_PER_CLIENT, WINDOW_SECONDS):
-            form.add_error(None, _("Du har bedt om mange links på kort tid. Vent lidt, og prøv igen."))
+        if not _counted(
+            f"sign-in-client:{client_ip(request)}", REQUESTS_PER_CLIENT, WINDOW_SECONDS
+        ):
+            form.add_error(
+                None, _("Du har bedt om mange links på kort tid. Vent lidt, og prøv igen.")
+            )
             context = {"form": form, "next": target}
             return render(request, self.template_name, context, status=429)
         do_send_sign_in_link(email=form.cleaned_data["email"], link_for=_link_for(request, target))
