@@ -10,7 +10,6 @@ from grants.services.spending import check_spending_explained, check_unspent
 from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin
 from portal.numbers import format_number
 
-
 ORGANISATION_WORDS = {
     "summary": (
         _("Hvad er der sket i projektet?"),
