@@ -182,3 +182,21 @@ def test_an_association_goes_from_the_call_page_to_a_granted_and_reported_projec
     report = Report.objects.get(application=application, kind=ReportKind.STATUS)
     assert report.status == "submitted", page.content()[:2000]
     staff_context.close()
+
+
+def test_the_short_form_grows_as_the_amount_reaches_the_threshold(
+    section_18_round, live_server, page, screenshot
+):
+    pool, year = section_18_round, section_18_round.year
+    Pool.objects.filter(pk=pool.pk).update(short_form_below=Decimal("50000"))
+    log_in(page, live_server, "kbh-forening")
+    page.goto(f"{live_server.url}/mine/puljer/{pool.pk}/ny/")
+    challenge = page.get_by_label("Hvilket problem vil I hjælpe med?")
+    assert not challenge.is_visible()
+    assert page.get_by_text("5. Andre mål", exact=True).is_visible()
+    screenshot(page, "association-short-form")
+    page.get_by_label(f"Beløb {year}", exact=True).fill("60.000")
+    assert challenge.is_visible()
+    assert page.get_by_text("5. Kommunens mål", exact=True).is_visible()
+    page.get_by_label(f"Beløb {year}", exact=True).fill("10.000")
+    assert not challenge.is_visible()
