@@ -111,6 +111,9 @@ def test_a_small_application_shows_and_needs_only_the_short_form(
     client.post(reverse("mine:submit", args=[application.pk]))
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
+    # The copy of what was sent, in the same words; staff read the departments' headings.
+    copy = visible_text(client.get(reverse("mine:detail", args=[application.pk])).content.decode())
+    assert "1. Projektets navn" in copy and "Indsats" not in copy
 
 
 def test_asking_for_more_brings_the_headings_back_and_submission_needs_them(
