@@ -298,6 +298,9 @@ def _create_demo_users() -> list[tuple[str, str]]:
         user = User(
             organisation=organisation,
             username=username,
+            # The organisation's person can also sign in with an e-mail link (the link is
+            # printed by the worker's console mail in development); example.org is reserved.
+            email=f"{username}@example.org" if role == Role.ORGANISATION else "",
             first_name=first_name,
             last_name=last_name,
             role=role,

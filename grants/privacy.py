@@ -1,5 +1,6 @@
-"""Personal data (GDPR): what the portal holds, and anonymising contact persons of projects
-that ended more than the retention period ago."""
+"""Personal data (GDPR): what the portal holds, and anonymising the personal data of projects
+that ended more than the retention period ago: contact persons, and the case's messages,
+their files and the information requests (what applicant and staff wrote to each other)."""
 
 import datetime
 from dataclasses import dataclass
@@ -10,7 +11,14 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Application, ApplicationStatus, ContactPerson
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    CaseMessage,
+    ContactPerson,
+    InformationRequest,
+    MessageAttachment,
+)
 from portal.models import Municipality, User
 
 ENDED_STATUSES = (
@@ -19,6 +27,9 @@ ENDED_STATUSES = (
     ApplicationStatus.WITHDRAWN,
 )
 ANONYMISED_NAME = "Anonymiseret"
+# What a message or question says once anonymised: who wrote and when stay (the case's
+# history), what was written goes, with its files.
+ANONYMISED_TEXT = "(Anonymiseret)"
 
 
 @dataclass
@@ -61,6 +72,44 @@ def anonymise_contacts(years: int | None = None) -> int:
     return len(ids)
 
 
+def messages_due_for_anonymisation(years: int | None = None) -> QuerySet[CaseMessage]:
+    ended = ended_before(retention_cutoff(years)).values("pk")
+    return (
+        CaseMessage.objects.filter(application__in=ended)
+        .exclude(text=ANONYMISED_TEXT, attachments=None)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def anonymise_case_messages(years: int | None = None) -> int:
+    """Blank the messages and information requests of projects that ended more than `years`
+    ago, also in the audit history, and delete the messages' files (after the commit, so a
+    rollback never leaves rows pointing at deleted files). Returns how many messages and
+    requests were anonymised."""
+    ended = ended_before(retention_cutoff(years)).values("pk")
+    message_ids = list(
+        CaseMessage.objects.filter(application__in=ended)
+        .exclude(text=ANONYMISED_TEXT)
+        .values_list("pk", flat=True)
+    )
+    request_ids = list(
+        InformationRequest.objects.filter(application__in=ended)
+        .exclude(question=ANONYMISED_TEXT)
+        .values_list("pk", flat=True)
+    )
+    files = MessageAttachment.objects.filter(message__application__in=ended)
+    stored = [attachment.file for attachment in files if attachment.file]
+    files.delete()
+    for file in stored:
+        transaction.on_commit(lambda file=file: file.storage.delete(file.name))
+    CaseMessage.objects.filter(pk__in=message_ids).update(text=ANONYMISED_TEXT)
+    CaseMessage.history.filter(id__in=message_ids).update(text=ANONYMISED_TEXT)
+    InformationRequest.objects.filter(pk__in=request_ids).update(question=ANONYMISED_TEXT)
+    InformationRequest.history.filter(id__in=request_ids).update(question=ANONYMISED_TEXT)
+    return len(message_ids) + len(request_ids)
+
+
 def personal_data_overview(municipality: Municipality) -> list[Category]:
     contacts = ContactPerson.objects.filter(application__municipality=municipality)
     years = settings.PERSONAL_DATA_RETENTION_YEARS
@@ -95,6 +144,21 @@ def personal_data_overview(municipality: Municipality) -> list[Category]:
             ),
             retention=str(_("Som sagen; kontaktpersoner i loggen anonymiseres sammen med sagen.")),
             count=ContactPerson.history.filter(application__municipality=municipality).count(),
+        ),
+        Category(
+            title=str(_("Beskeder og anmodninger om oplysninger")),
+            fields=str(_("Hvad ansøger og sekretariat skriver i sagen, med vedhæftede filer")),
+            purpose=str(_("Sagens korrespondance. Vises kun for sagens parter.")),
+            retention=str(
+                _(
+                    "Teksten og filerne slettes %(years)s år efter, at projektet er afsluttet, "
+                    "afslået eller trukket tilbage; hvem der skrev og hvornår bliver stående."
+                )
+                % {"years": years}
+            ),
+            count=CaseMessage.objects.filter(application__municipality=municipality)
+            .exclude(text=ANONYMISED_TEXT)
+            .count(),
         ),
         Category(
             title=str(_("Bilag")),

@@ -10,12 +10,15 @@ logger = logging.getLogger(__name__)
 
 @task()
 def anonymise_personal_data() -> int:
-    """GDPR: contact persons of projects that ended long ago (grants.privacy), daily."""
-    from grants.privacy import anonymise_contacts
+    """GDPR: contact persons, case messages (with their files) and information requests of
+    projects that ended long ago (grants.privacy), daily."""
+    from grants.privacy import anonymise_case_messages, anonymise_contacts
 
     count = anonymise_contacts()
     logger.info("Anonymised %s contact persons", count)
-    return count
+    messages = anonymise_case_messages()
+    logger.info("Anonymised %s case messages and information requests", messages)
+    return count + messages
 
 
 @task()

@@ -17,6 +17,7 @@ from django.views import View
 
 from portal import auth_views as account
 from portal import site, twofactor
+from portal.backends import email_link_allowed
 
 from . import oidc, selectors, services
 from .models import IdentityProvider, SignInOutcome
@@ -43,6 +44,9 @@ class LoginView(account.LoginView):
         context["last_used"] = last_used
         context["local_login"] = settings.LOCAL_PASSWORD_LOGIN
         context["break_glass"] = "noedadgang" in self.request.GET
+        # Organisations' people: an e-mail link in development and the demo, exactly while
+        # local passwords are on; production has MitID Erhverv among the providers.
+        context["email_sign_in"] = email_link_allowed() and not context["break_glass"]
         context["show_password_form"] = (
             settings.LOCAL_PASSWORD_LOGIN or context["break_glass"] or self.request.method == "POST"
         )

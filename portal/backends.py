@@ -25,3 +25,26 @@ class ProviderSessionBackend(ModelBackend):
 
     def authenticate(self, request, **credentials):
         return None
+
+
+def email_link_allowed() -> bool:
+    """E-mail sign-in links for organisations' people belong to development and the demo,
+    like local passwords; production signs them in with MitID Erhverv (docs/identity.md)."""
+    return settings.LOCAL_PASSWORD_LOGIN
+
+
+class EmailLinkSessionBackend(ModelBackend):
+    """The backend recorded in the session of an organisation's person signed in by an e-mail
+    link (grants.views.people). It authenticates nobody by password; it reloads the user only
+    while e-mail sign-in is allowed, so turning local sign-in off ends those sessions too."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def get_user(self, user_id):
+        if not email_link_allowed():
+            return None
+        user = super().get_user(user_id)
+        if user is None or not user.is_organisation_person:
+            return None
+        return user

@@ -163,6 +163,8 @@ AUTHENTICATION_BACKENDS = [
     "portal.backends.LocalPasswordBackend",
     # Sessions of people signed in through their municipality's identity provider.
     "portal.backends.ProviderSessionBackend",
+    # Sessions of organisations' people signed in by an e-mail link (development and demo).
+    "portal.backends.EmailLinkSessionBackend",
 ]
 # Local user names and passwords: on in development and demo; off in production once the
 # municipalities sign in through their identity providers, leaving superusers a break-glass

@@ -13,6 +13,8 @@ urlpatterns = [
     path("start/", views.start_page, name="start"),
     # The login page, sign-in through each municipality's identity provider, and logout.
     path("", include("identity.urls")),
+    # E-mail sign-in links for organisations' people (development and demo only).
+    path("login/e-mail/", include("grants.urls.people")),
     path("login/bekraeft/", account.VerifyView.as_view(), name="login-verify"),
     path("konto/totrinslogin/", account.SetupView.as_view(), name="two-factor-setup"),
     path("konto/", include("worker.urls")),

@@ -26,10 +26,12 @@ from grants.models import (
     Report,
     Scheme,
 )
+from grants.organisations import new_person
 from grants.services.attachments import do_add_attachment
 from grants.services.drafts import do_create_draft
 from grants.services.letters import issue_letters
 from grants.services.messages import do_request_information, do_send_message
+from grants.services.people import sign_in_token
 from identity.models import IdentityProvider
 from indicators.models import Indicator, Measurement
 from policies.models import ActionPlan, Goal, Policy
@@ -76,6 +78,10 @@ EXPECTED = {
     ),
     "login": (row(200, *["/start/"] * 7), ANYONE),
     "login-verify": (row(*["/login/"] * 8), ANYONE),
+    # E-mail sign-in for organisations' people (development and demo): anyone may ask for
+    # a link (the answer is the same for every address); the link's page shows a button.
+    "email-sign-in": (PUBLIC, ANYONE),
+    "email-sign-in-link": (PUBLIC, ANYONE),
     "two-factor-setup": (row(LOGIN, *[200] * 7), ANY_USER),
     "preferences": (row(LOGIN, *[200] * 7), ANY_USER),
     "logout-everywhere": (row(LOGIN, *[405] * 7), ANY_USER),
@@ -101,6 +107,11 @@ EXPECTED = {
     ),
     "api:not-found": (row(*[404] * 8), None),
     "mine:dashboard": (CW_LIST, None),
+    # The association's own page (its people, inviting a colleague): its people only.
+    "mine:organisation": (
+        row(LOGIN, 403, 403, 403, 403, 403, 403, 200),
+        row(LOGIN, 403, 403, 403, 403, 403, 403, OK),
+    ),
     # An open pool of the municipality: any of its caseworkers may start an application;
     # it is open to departments only, so an organisation finds no such pool.
     # An association's person is sent to their page, told the pool is for departments only.
@@ -190,6 +201,7 @@ OBJECT_FOR = [
     ("politikker:goal", "pk", "goal"),
     ("*:policy", "slug", "policy_slug"),
     ("sekretariat:calendar-feed", "token", "calendar_token"),
+    ("email-sign-in-link", "token", "sign_in_token"),
     ("*", "kommune", "municipality_slug"),
     ("sso-*", "slug", "provider_slug"),
     ("*", "aar", "pool_year"),
@@ -339,6 +351,13 @@ def frb(demo, media_root):
         "municipality_slug": "frederiksberg",
         "provider_slug": unreachable_provider(owner.municipality).slug,
         "pool_year": 2021,
+        # A colleague who has never signed in: the clients' sign-ins do not use the link up.
+        "sign_in_token": sign_in_token(
+            new_person(
+                organisation=User.objects.get(username="frb-forening").organisation,
+                email="kollega@example.org",
+            )
+        ),
         "calendar_token": do_renew_calendar_token(
             actor=User.objects.get(username="frb-sekretariat")
         ).calendar_token,

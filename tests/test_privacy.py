@@ -60,7 +60,13 @@ def test_contacts_of_projects_ended_over_5_years_ago_are_anonymised(old_and_new,
 def test_staff_page_lists_the_personal_data_held(client, demo):
     client.force_login(User.objects.get(username="frb-sekretariat"))
     html = client.get(reverse("sekretariat:personal-data")).content.decode()
-    for category in ("Brugere", "Kontaktpersoner på ansøgninger", "Ændringslog", "Bilag"):
+    for category in (
+        "Brugere",
+        "Kontaktpersoner på ansøgninger",
+        "Ændringslog",
+        "Bilag",
+        "Beskeder og",
+    ):
         assert category in html
     assert "Anonymiseres 5 år efter" in html
 
@@ -86,3 +92,82 @@ def test_failed_mail_logs_no_addresses(
     assert "example.org" not in caplog.text
     application.refresh_from_db()
     assert application.status == ApplicationStatus.RETURNED  # a mail failure undoes nothing
+
+
+@override_settings(PERSONAL_DATA_RETENTION_YEARS=5)
+def test_messages_their_files_and_information_requests_of_old_cases_are_anonymised(
+    make_application, caseworker, staff_user, capsys, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grants.models import CaseMessage, InformationRequest, MessageAttachment
+    from grants.privacy import ANONYMISED_TEXT
+    from grants.services.messages import (
+        do_answer_request,
+        do_request_information,
+        do_send_message,
+    )
+
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    staff_user.municipality = caseworker.municipality
+    staff_user.save()
+    cases = {}
+    for title, years_ago in (("Gammel", 6), ("Ny", 1)):
+        case = make_application(
+            title=title, status=ApplicationStatus.IN_REVIEW, created_by=caseworker
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            do_send_message(
+                application_id=case.pk,
+                actor=caseworker,
+                text=f"Anne Hansen, tlf. 12345678 ({title})",
+                uploads=[SimpleUploadedFile("Anne Hansen CV.pdf", pdf)],
+            )
+            request = do_request_information(
+                application_id=case.pk, actor=staff_user, question="Hvem er Annes leder?"
+            )
+            do_answer_request(
+                request_id=request.pk,
+                actor=caseworker,
+                text="Bo Jensen",
+                uploads=[SimpleUploadedFile("Bo.pdf", pdf)],
+            )
+        end(case, ApplicationStatus.CLOSED, years_ago=years_ago)
+        cases[title] = case
+    old_files = [
+        a.file for a in MessageAttachment.objects.filter(message__application=cases["Gammel"])
+    ]
+    assert len(old_files) == 2 and all(f.storage.exists(f.name) for f in old_files)
+
+    call_command("anonymise_contacts", "--dry-run")
+    assert "3 case messages would be anonymised" in capsys.readouterr().out
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("anonymise_contacts")
+    assert "Anonymised 4 case messages and information requests" in capsys.readouterr().out
+
+    old_messages = CaseMessage.objects.filter(application=cases["Gammel"])
+    assert {m.text for m in old_messages} == {ANONYMISED_TEXT}
+    assert old_messages.count() == 3  # who wrote and when stay in the case's history
+    assert (
+        not CaseMessage.history.filter(id__in=old_messages.values("pk"))
+        .exclude(text=ANONYMISED_TEXT)
+        .exists()
+    )
+    old_request = InformationRequest.objects.get(application=cases["Gammel"])
+    assert old_request.question == ANONYMISED_TEXT
+    assert not old_request.history.exclude(question=ANONYMISED_TEXT).exists()
+    assert not MessageAttachment.objects.filter(message__application=cases["Gammel"]).exists()
+    assert not any(f.storage.exists(f.name) for f in old_files)
+
+    # The newer case keeps everything.
+    assert (
+        "Anne Hansen"
+        in CaseMessage.objects.filter(application=cases["Ny"]).order_by("pk").first().text
+    )
+    assert InformationRequest.objects.get(application=cases["Ny"]).question.startswith("Hvem")
+    assert MessageAttachment.objects.filter(message__application=cases["Ny"]).count() == 2
+
+    # The daily task does the same (nothing left to do now).
+    from grants.tasks import anonymise_personal_data
+
+    assert anonymise_personal_data.call() == 0

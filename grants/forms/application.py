@@ -53,6 +53,75 @@ HELP = {
 }
 
 
+# An association's volunteer reads the same form in plain words (issue 16, item 5): what the
+# question asks is the same, the civil servant's words ("indsats", "forankring") are not.
+ORGANISATION_WORDS = {
+    "title": (_("Projektets navn"), _("Et kort navn, fx »Lektiecafé for nye danskere«.")),
+    "committee": (
+        _("Hvilket udvalg i kommunen hører projektet under?"),
+        _("Er du i tvivl, så vælg det, der passer bedst. Kommunen retter det, hvis det skal."),
+    ),
+    "co_committees": (
+        _("Andre udvalg (kan springes over)"),
+        _("Kun hvis projektet også hører under et andet udvalg."),
+    ),
+    "continues": (
+        _("Fortsætter projektet et af jeres tidligere projekter?"),
+        _("Vælg det tidligere projekt, hvis I søger om at fortsætte det."),
+    ),
+    "previous_funding_text": (
+        _("Har foreningen fået penge fra puljen før?"),
+        _("Fx »Ja, 100.000 kr. i 2020 til lektiecaféen« – eller »Nej«."),
+    ),
+    "goals": (
+        _("Hvilke af kommunens mål hjælper projektet med?"),
+        _("Vælg et eller flere mål fra kommunens politik."),
+    ),
+    "resources": (
+        _("Hvad bygger projektet på? (kan springes over)"),
+        _("Vælg det, der passer – eller spring over."),
+    ),
+    "other_policy_goals": (
+        _("Andre mål, projektet hjælper med (kan springes over)"),
+        _("Fx mål fra andre planer i kommunen eller jeres egne mål."),
+    ),
+    "target_group": (
+        _("Hvem er projektet for?"),
+        _("Fx nyankomne familier i Nordvest eller unge kvinder, der vil lære dansk."),
+    ),
+    "challenge": (
+        _("Hvilket problem vil I hjælpe med?"),
+        _("Fortæl, hvad I ser i jeres arbejde, og hvorfor der er brug for projektet."),
+    ),
+    "purpose": (
+        _("Hvad vil I opnå?"),
+        _("Hvad bliver bedre for deltagerne, og hvorfor tror I, at projektet virker?"),
+    ),
+    "description": (
+        _("Hvad skal der ske i projektet?"),
+        _("Aktiviteter, hvor ofte, hvor mange deltagere og frivillige."),
+    ),
+    "continuation_learnings": (
+        _("Hvad har virket, og hvad gør I anderledes? (kun hvis projektet fortsætter)"),
+        "",
+    ),
+    "anchoring": (
+        _("Hvordan fortsætter arbejdet, når pengene er brugt?"),
+        _("Fx flere frivillige, andre fonde eller et samarbejde med en skole."),
+    ),
+    "partners": (
+        _("Hvem samarbejder I med?"),
+        _("Fx andre foreninger, skoler, biblioteker eller kommunen."),
+    ),
+    "other_funding": (
+        _("Får projektet penge fra andre steder?"),
+        _("Fx fonde, kontingenter eller andre puljer – og hvor meget."),
+    ),
+    "amount_note": (_("Bemærkning til beløbet"), _("Fx hvad pengene skal bruges til.")),
+    "sdgs": (_("FN's verdensmål"), _("Kan springes over: de verdensmål, projektet hjælper med.")),
+}
+
+
 class ApplicationForm(LimitedTextMixin, forms.ModelForm):
     co_committees = forms.ModelMultipleChoiceField(
         queryset=Committee.objects.none(),
@@ -130,14 +199,17 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
             self.fields[name].label_from_instance = lambda goal: (
                 f"{goal.name} ({goal.title})" if goal.wording_differs else goal.name
             )
+        earlier = Application.objects.filter(
+            municipality=municipality,
+            status__in=FUNDED_STATUSES,
+            pool__year__lt=application.pool.year,
+        )
+        if application.organisation_id:
+            # An association continues its own projects, not another's.
+            earlier = earlier.filter(organisation_id=application.organisation_id)
         self.fields["continues"].queryset = (
             # Only earlier years' grants can be continued.
-            Application.objects.filter(
-                municipality=municipality,
-                status__in=FUNDED_STATUSES,
-                pool__year__lt=application.pool.year,
-            )
-            .exclude(pk=application.pk)
+            earlier.exclude(pk=application.pk)
             .select_related("pool")
             .order_by("-pool__year", "title")
         )
@@ -146,6 +218,9 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
             field.required = False
             if name in HELP and not field.help_text:
                 field.help_text = HELP[name]
+        if application.organisation_id:
+            for name, (label, help_text) in ORGANISATION_WORDS.items():
+                self.fields[name].label, self.fields[name].help_text = label, help_text
         self.fields["version"].required = True
         # A new application is not saved until its first "Gem kladde" (no empty drafts).
         saved = application.pk is not None
@@ -158,7 +233,11 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
             self.fields[name] = KronerField(
                 label=_("Beløb %(year)s") % {"year": year},
                 required=False,
-                help_text=_("I kroner, fx 150.000. Skriv 0, hvis der ikke søges for året."),
+                help_text=(
+                    _("I kroner, fx 150.000. Skriv 0, hvis I ikke søger for det år.")
+                    if application.organisation_id
+                    else _("I kroner, fx 150.000. Skriv 0, hvis der ikke søges for året.")
+                ),
             )
             self.initial.setdefault(name, requested.get(year))
             self.amount_fields.append(name)

@@ -14,6 +14,25 @@ from grants.services.spending import (
 from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin
 from portal.numbers import format_number
 
+ORGANISATION_WORDS = {
+    "summary": (
+        _("Hvad er der sket i projektet?"),
+        _("Hvad har projektet givet deltagerne, og hvad har I lært?"),
+    ),
+    "anchoring_status": (
+        _("Fortsætter arbejdet?"),
+        _("Fortsætter arbejdet, når pengene er brugt, og hvem står for det?"),
+    ),
+    "unspent_amount": (
+        _("Penge, I ikke har brugt"),
+        _("Beløb, I ikke har brugt. Kommunen kan lade jer bruge dem næste år."),
+    ),
+    "overspend_explanation": (
+        _("Hvis I har brugt mere end bevilget"),
+        _("Hvorfor, og hvor kom de ekstra penge fra?"),
+    ),
+}
+
 
 class ReportForm(LimitedTextMixin, forms.Form):
     summary = forms.CharField(
@@ -48,6 +67,10 @@ class ReportForm(LimitedTextMixin, forms.Form):
     def __init__(self, *args, report: Report, **kwargs):
         super().__init__(*args, **kwargs)
         self.report = report
+        if report.application.organisation_id:
+            # A volunteer's words (issue 16, item 5); the questions are the same.
+            for name, (label, help_text) in ORGANISATION_WORDS.items():
+                self.fields[name].label, self.fields[name].help_text = label, help_text
         self.criteria = list(report.application.success_criteria.all())
         results = {r.criterion_id: r for r in report.results.all()}
         self.criterion_rows = []

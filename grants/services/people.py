@@ -2,9 +2,14 @@
 e-mail address proven by a signed link, and inviting colleagues of the same organisation.
 (Production signs them in with MitID Erhverv: grants.organisations.person_of_organisation.)
 
-The URLs that use these services are not built yet; see docs/decisions.md."""
+The pages are grants.views.people ("Log ind med e-mail", the link's landing page, "Din
+forening"). A link works for an hour and once: it carries the person's last sign-in, which
+signing in changes, so a used link (and every older one) stops working (docs/decisions.md)."""
+
+import hashlib
 
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,11 +21,20 @@ from .errors import DomainError
 
 SALT = "grants.people.sign-in"
 LINK_VALID_SECONDS = 60 * 60  # an hour
+# At most this many links to one address an hour: a stranger cannot flood someone's inbox.
+LINKS_PER_ADDRESS = 3
+
+
+def _last_seen(user: User) -> str:
+    return user.last_login.isoformat() if user.last_login else ""
 
 
 def sign_in_token(user: User) -> str:
-    """Signed user id and e-mail address: a changed address makes old links worthless."""
-    return signing.dumps({"user": user.pk, "email": user.email.lower()}, salt=SALT)
+    """Signed user id, e-mail address and last sign-in: a changed address makes old links
+    worthless, and so does signing in (the link is used up)."""
+    return signing.dumps(
+        {"user": user.pk, "email": user.email.lower(), "seen": _last_seen(user)}, salt=SALT
+    )
 
 
 def user_from_token(token: str) -> User:
@@ -36,7 +50,22 @@ def user_from_token(token: str) -> User:
     ).first()
     if user is None:
         raise DomainError(_("Linket virker ikke. Bed om et nyt link til at logge ind."))
+    if data.get("seen") != _last_seen(user):
+        raise DomainError(
+            _("Linket er allerede brugt. Bed om et nyt link, hvis du vil logge ind igen.")
+        )
     return user
+
+
+def _address_allowed(email: str) -> bool:
+    """Counts the links mailed to one address in the hour; False once there are enough."""
+    key = "sign-in-link:" + hashlib.sha256(email.lower().encode()).hexdigest()
+    cache.add(key, 0, LINK_VALID_SECONDS)
+    try:
+        return cache.incr(key) <= LINKS_PER_ADDRESS
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, LINK_VALID_SECONDS)
+        return True
 
 
 def _send_link(user: User, link_for) -> None:
@@ -61,12 +90,16 @@ def _send_link(user: User, link_for) -> None:
 
 def do_send_sign_in_link(*, email: str, link_for) -> None:
     """Mail a sign-in link to the organisation person with this address, if there is one.
-    Says nothing either way: who is known to the portal is not told to strangers."""
+    Says nothing either way: who is known to the portal is not told to strangers. More than
+    LINKS_PER_ADDRESS requests for one address in an hour send nothing."""
+    email = email.strip()
+    if not email or not _address_allowed(email):
+        return
     with transaction.atomic():
         user = User.objects.filter(
-            role=Role.ORGANISATION, is_active=True, email__iexact=email.strip()
+            role=Role.ORGANISATION, is_active=True, email__iexact=email
         ).first()
-        if user is not None and email.strip():
+        if user is not None and user.organisation_id is not None:
             _send_link(user, link_for)
 
 

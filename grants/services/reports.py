@@ -111,13 +111,22 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
     The report form passes what it holds now, so the list is current while the caseworker
     corrects the form; submission checks the saved report (missing_for_report)."""
     missing = []
+    volunteer = report.application.organisation_id is not None  # a volunteer's words
     if not (content.summary or "").strip():
-        missing.append(_("Skriv en kort sammenfatning af, hvad indsatsen har opnået."))
+        missing.append(
+            _("Skriv kort, hvad der er sket i projektet.")
+            if volunteer
+            else _("Skriv en kort sammenfatning af, hvad indsatsen har opnået.")
+        )
     for criterion in report.application.success_criteria.all():
         value, comment = content.results.get(criterion.pk, (None, ""))
         if value is None and not (comment or "").strip():
             missing.append(
-                _("Angiv resultatet for succeskriteriet »%(criterion)s«.")
+                (
+                    _("Skriv, hvordan det gik med »%(criterion)s«.")
+                    if volunteer
+                    else _("Angiv resultatet for succeskriteriet »%(criterion)s«.")
+                )
                 % {"criterion": criterion.text[:80]}
             )
     if all(amount is None for amount in content.spent.values()):
@@ -130,7 +139,11 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
     ):
         missing.append(_("Forklar, hvorfor forbruget er større end bevillingen."))
     if not (content.anchoring_status or "").strip():
-        missing.append(_("Beskriv status for forankringen."))
+        missing.append(
+            _("Skriv, om arbejdet fortsætter.")
+            if volunteer
+            else _("Beskriv status for forankringen.")
+        )
     last_year = final_report_from(report)
     if last_year is not None:
         missing.append(

@@ -30,6 +30,14 @@ def requested_total(application: Application):
     return sum((row.amount for row in application.requested_amounts.all()), ZERO)
 
 
+def uses_short_form(application: Application) -> bool:
+    """Below the pool's threshold the form leaves out SHORT_FORM_OPTIONAL's headings. A new,
+    unsaved application asks for nothing yet, so it starts short where the pool has a short
+    form; the headings come back when a saved amount reaches the threshold."""
+    total = requested_total(application) if application.pk else ZERO
+    return application.pool.uses_short_form(total)
+
+
 def check_max_amount(pool, total, *, field: str = "") -> None:
     """The pool's maximum amount per application (optional), asked or granted."""
     if pool.max_amount is not None and total > pool.max_amount:
@@ -62,8 +70,7 @@ class Missing(str):
 def missing_for_submission(application: Application) -> list[Missing]:
     """Plain-language list of what is still missing; empty when it can be submitted."""
     missing = []
-    short = application.pool.uses_short_form(requested_total(application))
-    optional = SHORT_FORM_OPTIONAL if short else set()
+    optional = SHORT_FORM_OPTIONAL if uses_short_form(application) else set()
     if application.committee_id is None:
         missing.append(Missing(_("Vælg det politiske udvalg."), "committee"))
     if not any(row.amount > 0 for row in application.requested_amounts.all()):

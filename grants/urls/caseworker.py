@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views import case, new_application, reporting
+from grants.views import case, new_application, people, reporting
 from grants.views import caseworker as views
 
 app_name = "mine"
@@ -25,5 +25,6 @@ urlpatterns = [
         case.ApplicantMessageAttachmentView.as_view(),
         name="message-attachment",
     ),
+    path("forening/", people.OrganisationPeopleView.as_view(), name="organisation"),
     path("breve/<int:pk>/", case.ApplicantLetterView.as_view(), name="letter"),
 ]

@@ -48,7 +48,9 @@ class CaseMessagesMixin(TemplateView):
         return type(self).scope(self.request.user)
 
     def get_application(self):
-        queryset = self.applications().select_related("pool", "municipality", "department")
+        queryset = self.applications().select_related(
+            "pool", "municipality", "department", "organisation"
+        )
         return get_object_or_404(queryset, pk=self.kwargs["pk"])
 
     def here(self, application) -> str:

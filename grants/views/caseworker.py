@@ -38,10 +38,12 @@ from grants.services.attachments import do_add_attachment, do_remove_attachment
 from grants.services.drafts import do_delete_draft, do_save_draft
 from grants.services.errors import DomainError, EditConflict
 from grants.services.submission import (
+    SHORT_FORM_OPTIONAL,
     check_submission_window,
     deadline_passed,
     do_submit,
     missing_for_submission,
+    uses_short_form,
 )
 from grants.services.workflow import do_withdraw
 from grants.views.rescue import TypedContentRescueMixin
@@ -108,10 +110,30 @@ class ApplicationMixin(CaseworkerRequiredMixin):
         )
 
 
+# The form's headings in order (templates/grants/caseworker/edit.html); the short form's
+# leave-outs are named as in grants.services.submission.SHORT_FORM_OPTIONAL.
+HEADINGS = [
+    "title", "amounts", "contacts", "previous", "goals", "other_goals", "target_group",
+    "challenge", "purpose", "description", "success_criteria", "anchoring", "partners",
+    "other_funding", "sdgs",
+]  # fmt: skip
+
+
+def heading_numbers(short: bool) -> dict[str, int]:
+    """Heading numbers without gaps: the short form numbers only what it shows."""
+    shown = [name for name in HEADINGS if not (short and name in SHORT_FORM_OPTIONAL)]
+    return {name: number for number, name in enumerate(shown, start=1)}
+
+
 def build_forms(application: Application, data=None):
     form = ApplicationForm(data, application=application)
     contacts = ContactFormSet(data, instance=application, prefix="contacts")
     criteria = CriterionFormSet(data, instance=application, prefix="criteria")
+    if application.organisation_id:
+        # A volunteer has a role in the association, not a department.
+        for contact in [*contacts.forms, contacts.empty_form]:
+            contact.fields["department"].label = _("Rolle i foreningen")
+            contact.fields["title"].label = _("Titel (kan springes over)")
     return form, contacts, criteria
 
 
@@ -258,6 +280,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
     def render_forms(
         self, application, form, contacts, criteria, status=200, conflict=None, **extra
     ):
+        short = uses_short_form(application)
         context = self.get_context_data(
             **extra,
             application=application,
@@ -269,6 +292,10 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             returned_comment=returned_comment(application),
             funding_history=funding_chain(application),
             deadline_passed=deadline_passed(application),
+            short_form=short,
+            short_form_optional=SHORT_FORM_OPTIONAL,
+            number=heading_numbers(short),
+            org=bool(application.organisation_id),
         )
         return self.render_to_response(context, status=status)
 

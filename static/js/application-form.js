@@ -38,6 +38,33 @@
     });
   });
 
+  // The short form (a pool's short_form_below): while the amounts asked for stay below the
+  // threshold, the headings a small grant does not need stay hidden; the numbers follow.
+  const shortBelow = form.dataset.shortFormBelow;
+  function kroner(text) {
+    const value = parseFloat(String(text).replace(/[\s.]/g, "").replace(",", "."));
+    return isNaN(value) ? 0 : value;
+  }
+  function showHeadings() {
+    let total = 0;
+    form.querySelectorAll('input[name^="amount_"]:not([name="amount_note"])').forEach(function (input) {
+      total += kroner(input.value);
+    });
+    const short = total < parseFloat(shortBelow);
+    form.querySelectorAll("[data-short-form-optional]").forEach(function (fieldset) {
+      fieldset.hidden = short;
+    });
+    let number = 0;
+    form.querySelectorAll("fieldset > legend > [data-heading-number]").forEach(function (span) {
+      if (!span.closest("fieldset").hidden) span.textContent = String(++number);
+    });
+  }
+  if (shortBelow) {
+    form.querySelectorAll('input[name^="amount_"]:not([name="amount_note"])').forEach(function (input) {
+      input.addEventListener("input", showHeadings);
+    });
+  }
+
   function applyRowIds(rowIds) {
     form.querySelectorAll('input[type=hidden][name$="-id"]').forEach(function (input) {
       const prefix = input.name.slice(0, -3);

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.loader import DEMO_PASSWORD, DEMO_USERS, demo_loaded, load_demo
+from portal.models import Role
 
 RUNSERVER_DEFAULT = "http://127.0.0.1:8000"  # what `manage.py runserver` serves without arguments
 
@@ -46,4 +47,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}) at {address}/login/")
         for username, slug, role, _department, _name in DEMO_USERS:
             self.stdout.write(f"  {username:<20} {role.label:<14} {slug or 'alle kommuner'}")
+            if role == Role.ORGANISATION:
+                # E-mail sign-in: the worker prints the link (console mail in development).
+                self.stdout.write(
+                    f"  {'':<20} or {address}/login/e-mail/ as {username}@example.org"
+                )
         self.stdout.write("")

@@ -1,0 +1,175 @@
+"""Organisations' people in development and the demo (issue 16, item 4): "Log ind med
+e-mail", the sign-in link's landing page, and "Din forening" with the organisation's people
+and "Inviter en kollega". Production signs them in with MitID Erhverv instead, so these pages
+exist only while local sign-in is on (portal.backends.email_link_allowed).
+
+The link's GET only shows a button: mail scanners that open links must not sign anyone in or
+use the link up. The POST signs in; that changes the person's last sign-in, which the link
+carries, so the link is used up (grants.services.people)."""
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views import View
+
+from grants.access import RoleRequiredMixin
+from grants.forms.people import InviteColleagueForm, SignInLinkForm
+from grants.services.errors import DomainError
+from grants.services.people import do_invite_colleague, do_send_sign_in_link, user_from_token
+from portal import site
+from portal.backends import email_link_allowed
+from portal.client_ip import client_ip
+from portal.models import Role, User
+
+BACKEND = "portal.backends.EmailLinkSessionBackend"
+# Requests from one client address in a quarter of an hour; then "wait a little".
+REQUESTS_PER_CLIENT = 10
+INVITES_PER_PERSON = 20  # a day
+WINDOW_SECONDS = 15 * 60
+
+
+def _counted(key: str, limit: int, seconds: int) -> bool:
+    """One more use of `key`; False once it is over `limit` within `seconds`."""
+    cache.add(key, 0, seconds)
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        return True
+
+
+def _safe_next(request, target: str) -> str:
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _link_for(request, target: str = ""):
+    def link_for(token: str) -> str:
+        path = reverse("email-sign-in-link", args=[token])
+        if target:
+            path += "?" + urlencode({"next": target})
+        return site.absolute(path, request)
+
+    return link_for
+
+
+class EmailOnlyMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not email_link_allowed():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SignInLinkRequestView(EmailOnlyMixin, View):
+    """Log ind med e-mail: the same answer whether the address is known or not."""
+
+    template_name = "registration/email_sign_in.html"
+
+    def get(self, request):
+        target = _safe_next(request, request.GET.get("next", ""))
+        return render(request, self.template_name, {"form": SignInLinkForm(), "next": target})
+
+    def post(self, request):
+        target = _safe_next(request, request.POST.get("next", ""))
+        form = SignInLinkForm(request.POST)
+        if not form.is_valid():
+            context = {"form": form, "next": target}
+            return render(request, self.template_name, context, status=400)
+        if not _counted(
+            f"sign-in-client:{client_ip(request)}", REQUESTS_PER_CLIENT, WINDOW_SECONDS
+        ):
+            form.add_error(
+                None, _("Du har bedt om mange links på kort tid. Vent lidt, og prøv igen.")
+            )
+            context = {"form": form, "next": target}
+            return render(request, self.template_name, context, status=429)
+        do_send_sign_in_link(email=form.cleaned_data["email"], link_for=_link_for(request, target))
+        return render(request, "registration/email_sign_in_sent.html", {"next": target})
+
+
+class SignInLinkView(EmailOnlyMixin, View):
+    """The link from the e-mail: a button that signs in (GET changes nothing)."""
+
+    template_name = "registration/email_sign_in_link.html"
+
+    def person(self, token):
+        try:
+            return user_from_token(token), ""
+        except DomainError as error:
+            return None, error.message
+
+    def get(self, request, token):
+        person, problem = self.person(token)
+        context = {"person": person, "problem": problem}
+        context["next"] = _safe_next(request, request.GET.get("next", ""))
+        return render(request, self.template_name, context, status=200 if person else 400)
+
+    def post(self, request, token):
+        person, problem = self.person(token)
+        target = _safe_next(request, request.POST.get("next", ""))
+        if person is None:
+            context = {"person": None, "problem": problem, "next": target}
+            return render(request, self.template_name, context, status=400)
+        # Updates last_login (Django's signal), which uses the link up.
+        auth_login(request, person, backend=BACKEND)
+        messages.success(request, _("Du er logget ind."))
+        return redirect(target or reverse("mine:dashboard"))
+
+
+class OrganisationPeopleView(RoleRequiredMixin, View):
+    """Din forening: the organisation, its people, and inviting a colleague."""
+
+    required_role = Role.ORGANISATION
+    template_name = "grants/caseworker/organisation.html"
+
+    def render(self, request, form, status=200):
+        organisation = request.user.organisation
+        people = User.objects.filter(
+            organisation=organisation, role=Role.ORGANISATION, is_active=True
+        ).order_by("first_name", "last_name", "email")
+        context = {
+            "organisation": organisation,
+            "people": people,
+            "form": form,
+            "can_invite": email_link_allowed(),
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        if not request.user.is_organisation_person:
+            raise Http404
+        return self.render(request, InviteColleagueForm())
+
+    def post(self, request):
+        if not request.user.is_organisation_person or not email_link_allowed():
+            raise Http404
+        form = InviteColleagueForm(request.POST)
+        if not form.is_valid():
+            return self.render(request, form, status=400)
+        if not _counted(f"invite:{request.user.pk}", INVITES_PER_PERSON, 24 * 60 * 60):
+            form.add_error(None, _("Du har inviteret mange i dag. Prøv igen i morgen."))
+            return self.render(request, form, status=429)
+        try:
+            colleague = do_invite_colleague(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                link_for=_link_for(request),
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.render(request, form, status=400)
+        messages.success(
+            request,
+            _("Vi har sendt et link til %(email)s. Med det kan %(name)s logge ind for foreningen.")
+            % {"email": colleague.email, "name": colleague.get_full_name() or colleague.email},
+        )
+        return redirect("mine:organisation")

@@ -1,0 +1,155 @@
+"""Organisations' people sign in with an e-mail link in development and the demo, and invite
+colleagues (issue 16, item 4), from the user's side: the pages, the mail, the link."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from grants.organisations import new_person
+from portal.models import Organisation, Role, User
+from tests.page_crawl import visible_text
+
+NEUTRAL = "Hvis adressen kendes, har vi sendt et link."
+
+
+@pytest.fixture(autouse=True)
+def mail_after_commit(django_capture_on_commit_callbacks, monkeypatch):
+    """The test's transaction never commits: run what waits for the commit at once."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda callback, *a, **k: callback())
+
+
+@pytest.fixture
+def association(municipality):
+    return Organisation.objects.create(municipality=municipality, name="Foreningen Fællesskab")
+
+
+@pytest.fixture
+def person(association):
+    return new_person(organisation=association, email="anna@example.dk", name="Anna Holm")
+
+
+def text_of(response) -> str:
+    return visible_text(response.content.decode())
+
+
+def link_in(mail) -> str:
+    [link] = re.findall(r"https?://\S+", mail.body)
+    return link.replace("http://testserver", "")
+
+
+def ask_for_link(client, email, **extra):
+    return client.post(reverse("email-sign-in"), {"email": email, **extra})
+
+
+def test_the_login_page_offers_e_mail_sign_in_only_while_local_sign_in_is_on(client, settings, db):
+    page = text_of(client.get(reverse("login") + "?next=/mine/puljer/1/ny/"))
+    assert "For foreninger" in page and "Log ind med e-mail" in page
+    assert 'href="/login/e-mail/?next=/mine/puljer/1/ny/"' in client.get(
+        reverse("login") + "?next=/mine/puljer/1/ny/"
+    ).content.decode().replace("%2F", "/")
+
+    settings.LOCAL_PASSWORD_LOGIN = False  # production: MitID Erhverv instead
+    assert "Log ind med e-mail" not in text_of(client.get(reverse("login")))
+    assert client.get(reverse("email-sign-in")).status_code == 404
+    assert ask_for_link(client, "anna@example.dk").status_code == 404
+
+
+def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mailoutbox):
+    form = client.get(reverse("email-sign-in"))
+    assert "Send mig et link" in text_of(form)
+
+    known = ask_for_link(client, "ANNA@example.dk")
+    unknown = ask_for_link(client, "ukendt@example.dk")
+    assert NEUTRAL in text_of(known)
+    assert text_of(known) == text_of(unknown)  # strangers learn nothing
+    [mail] = mailoutbox
+    assert mail.to == ["anna@example.dk"] and "Foreningen Fællesskab" in mail.body
+    link = link_in(mail)
+
+    # Opening the link (as a mail scanner does) signs nobody in and uses nothing up.
+    for _ in range(2):
+        landing = client.get(link)
+        assert landing.status_code == 200
+        assert "Du logger ind som Anna Holm for Foreningen Fællesskab." in text_of(landing)
+    assert client.get(reverse("mine:dashboard")).status_code == 302  # still signed out
+
+    signed_in = client.post(link)
+    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("mine:dashboard")
+    dashboard = client.get(reverse("mine:dashboard"))
+    assert dashboard.status_code == 200 and "Foreningen Fællesskab" in text_of(dashboard)
+
+    # The link is used up: signing in changed what it carries.
+    client.logout()
+    used = client.post(link)
+    assert used.status_code == 400 and "Linket er allerede brugt" in text_of(used)
+    assert client.get(reverse("mine:dashboard")).status_code == 302
+
+
+def test_the_link_leads_back_to_where_the_person_was_going(client, person, mailoutbox):
+    target = "/mine/"
+    ask_for_link(client, "anna@example.dk", next=target)
+    ask_for_link(client, "anna@example.dk", next="https://evil.example/")
+    first, second = mailoutbox
+    assert "?next=%2Fmine%2F" in first.body and "evil" not in second.body
+    link = link_in(first)
+    response = client.post(link.split("?")[0], {"next": target})
+    assert response["Location"] == target
+
+
+def test_asking_too_often_sends_no_more_mail_and_then_asks_to_wait(client, person, mailoutbox):
+    for _ in range(5):
+        assert NEUTRAL in text_of(ask_for_link(client, "anna@example.dk"))
+    assert len(mailoutbox) == 3  # at most three links to one address an hour
+    for _ in range(5):
+        ask_for_link(client, "someone@example.dk")
+    refused = ask_for_link(client, "anna@example.dk")
+    assert refused.status_code == 429 and "Vent lidt" in text_of(refused)
+
+
+def test_an_e_mail_session_ends_when_local_sign_in_is_turned_off(
+    client, person, mailoutbox, settings
+):
+    ask_for_link(client, "anna@example.dk")
+    client.post(link_in(mailoutbox[0]))
+    assert client.get(reverse("mine:dashboard")).status_code == 200
+    settings.LOCAL_PASSWORD_LOGIN = False
+    assert client.get(reverse("mine:dashboard")).status_code == 302
+
+
+def test_a_broken_link_asks_for_a_new_one(client, person):
+    response = client.get(reverse("email-sign-in-link", args=["nonsense"]))
+    assert response.status_code == 400 and "Bed om et nyt link" in text_of(response)
+
+
+def test_a_person_invites_a_colleague_who_signs_in_by_the_link(
+    client, person, caseworker, mailoutbox
+):
+    client.force_login(person, backend="portal.backends.EmailLinkSessionBackend")
+    assert "Din forening" in text_of(client.get(reverse("mine:dashboard")))
+    page = text_of(client.get(reverse("mine:organisation")))
+    assert "Anna Holm (dig)" in page and "Inviter en kollega" in page
+
+    response = client.post(
+        reverse("mine:organisation"), {"name": "Bo Berg", "email": "bo@example.dk"}
+    )
+    assert response.status_code == 302
+    page = text_of(client.get(reverse("mine:organisation")))
+    assert "Vi har sendt et link til bo@example.dk" in page
+    assert "Bo Berg" in page and "Har ikke logget ind endnu" in page
+    again = client.post(reverse("mine:organisation"), {"name": "Bo", "email": "BO@example.dk"})
+    assert again.status_code == 400 and "allerede en bruger" in text_of(again)
+
+    [mail] = mailoutbox
+    assert mail.to == ["bo@example.dk"]
+    client.logout()
+    client.post(link_in(mail))
+    bo = User.objects.get(email="bo@example.dk")
+    assert (bo.role, bo.organisation) == (Role.ORGANISATION, person.organisation)
+    assert "Foreningen Fællesskab" in text_of(client.get(reverse("mine:dashboard")))
+
+    # A department's caseworker has no organisation page.
+    client.force_login(caseworker)
+    assert client.get(reverse("mine:organisation")).status_code == 403

@@ -1,0 +1,180 @@
+"""The short form for small amounts (issue 16, item 2) and the volunteer's words (item 5),
+from the user's side: the headings the page shows, what submitting asks for."""
+
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from grants.models import Application, ApplicationStatus, Pool
+from grants.organisations import new_person
+from portal.models import Organisation
+from tests.form_pages import parse_forms
+from tests.page_crawl import visible_text
+from tests.test_caseworker_pages import start_post
+
+OPTIONAL_FIELDS = ("challenge", "anchoring", "goals", "criteria-0-text")
+
+
+@pytest.fixture
+def person(municipality):
+    organisation = Organisation.objects.create(municipality=municipality, name="Lektiecaféen")
+    return new_person(organisation=organisation, email="anna@example.dk", name="Anna Holm")
+
+
+@pytest.fixture
+def small_pool(make_pool):
+    pool = make_pool(year=2026)
+    Pool.objects.filter(pk=pool.pk).update(
+        applicants="organisations", short_form_below=Decimal("50000")
+    )
+    pool.refresh_from_db()
+    return pool
+
+
+def optional_fields(html: str) -> set[str]:
+    """The short form's leave-outs that this page has (a policy without goals has none)."""
+    return {name for name in OPTIONAL_FIELDS if f'name="{name}"' in html}
+
+
+def hidden_fields(html: str) -> set[str]:
+    """The form's fields inside a fieldset with the hidden attribute (at any depth)."""
+
+    class Walk(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack, self.hidden = [], set()
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "fieldset":
+                self.stack.append("hidden" in attrs)
+            elif attrs.get("name") in OPTIONAL_FIELDS and any(self.stack):
+                self.hidden.add(attrs["name"])
+
+        def handle_endtag(self, tag):
+            if tag == "fieldset":
+                self.stack.pop()
+
+    walk = Walk()
+    walk.feed(html)
+    return walk.hidden
+
+
+def legends(html: str) -> list[str]:
+    return [
+        " ".join(visible_text(part.split("</legend>")[0]).split()).replace(" .", ".")
+        for part in html.split('<legend class="h4">')[1:]
+    ]
+
+
+def fill_small(data: dict, amount: str, committee) -> dict:
+    return data | {
+        "title": "Lektiecafé",
+        "committee": str(committee.pk),
+        "amount_2026": amount,
+        "contacts-0-name": "Anna Holm",
+        "contacts-0-email": "anna@example.dk",
+        "target_group": "Børn i 4.-6. klasse",
+        "purpose": "Bedre karakterer og flere venner",
+        "description": "Lektiehjælp to gange om ugen med frivillige",
+    }
+
+
+def test_a_small_application_shows_and_needs_only_the_short_form(
+    client, person, small_pool, committee
+):
+    client.force_login(person)
+    start = reverse("mine:start", args=[small_pool.pk])
+    page = client.get(start)
+    html = page.content.decode()
+    assert hidden_fields(html) == optional_fields(html) >= {"challenge", "anchoring"}
+    shown = [text for text in legends(html) if text]
+    assert shown[:3] == [
+        "1. Projektet og udvalget i kommunen",
+        "2. Hvor mange penge søger I?",
+        "3. Hvem kan kommunen kontakte?",
+    ]
+    assert "Søger I under 50.000 kr. i alt, er skemaet kortere" in visible_text(html)
+
+    client.post(start, fill_small(start_post(page), "20.000", committee))
+    application = Application.objects.get(created_by=person)
+    edit = client.get(reverse("mine:edit", args=[application.pk])).content.decode()
+    assert hidden_fields(edit) == optional_fields(edit) >= {"challenge", "anchoring"}
+    # Only the short form's headings: submitting needs nothing more.
+    submit = visible_text(
+        client.get(reverse("mine:submit", args=[application.pk])).content.decode()
+    )
+    assert "Udfyld" not in submit and "succeskriterium" not in submit
+    client.post(reverse("mine:submit", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    # The copy of what was sent, in the same words; staff read the departments' headings.
+    copy = visible_text(client.get(reverse("mine:detail", args=[application.pk])).content.decode())
+    assert "1. Projektets navn" in copy and "Indsats" not in copy
+
+
+def test_asking_for_more_brings_the_headings_back_and_submission_needs_them(
+    client, person, small_pool, committee
+):
+    client.force_login(person)
+    start = reverse("mine:start", args=[small_pool.pk])
+    client.post(start, fill_small(start_post(client.get(start)), "60.000", committee))
+    application = Application.objects.get(created_by=person)
+    edit = client.get(reverse("mine:edit", args=[application.pk])).content.decode()
+    assert hidden_fields(edit) == set()
+    assert "8. Hvorfor er der brug for projektet?" in legends(edit)
+    submit = visible_text(
+        client.get(reverse("mine:submit", args=[application.pk])).content.decode()
+    )
+    assert "Angiv mindst ét succeskriterium." in submit
+    client.post(reverse("mine:submit", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+
+
+def test_hidden_headings_keep_what_was_written(client, person, small_pool, committee):
+    """A hidden heading is still sent: saving a small draft never empties it."""
+    client.force_login(person)
+    start = reverse("mine:start", args=[small_pool.pk])
+    client.post(start, fill_small(start_post(client.get(start)), "60.000", committee))
+    application = Application.objects.get(created_by=person)
+    edit_url = reverse("mine:edit", args=[application.pk])
+    data = start_post(client.get(edit_url)) | {"challenge": "For få har et sted at lave lektier"}
+    client.post(edit_url, data)
+    data = start_post(client.get(edit_url)) | {"amount_2026": "20.000"}
+    client.post(edit_url, data)
+    page = client.get(edit_url).content.decode()
+    assert hidden_fields(page) == optional_fields(page) >= {"challenge", "anchoring"}
+    data = start_post(client.get(edit_url))
+    client.post(edit_url, data)
+    application.refresh_from_db()
+    assert application.challenge == "For få har et sted at lave lektier"
+
+
+def test_a_volunteer_reads_plain_words_and_a_caseworker_the_departments(
+    client, person, small_pool, caseworker, make_pool
+):
+    client.force_login(person)
+    dashboard = visible_text(client.get(reverse("mine:dashboard")).content.decode())
+    assert "Foreningens ansøgninger" in dashboard and "Afdeling" not in dashboard
+    form = visible_text(client.get(reverse("mine:start", args=[small_pool.pk])).content.decode())
+    for internal in (r"\bindsats", r"\bafdeling", "forankring", "modtaget fra integrationspuljen"):
+        assert not re.search(internal, form, re.IGNORECASE), internal
+    assert "Projektets navn" in form and "Rolle i foreningen" in form
+
+    Pool.objects.filter(pk=small_pool.pk).update(applicants="both")
+    client.force_login(caseworker)
+    form = visible_text(client.get(reverse("mine:start", args=[small_pool.pk])).content.decode())
+    assert "Indsats og politisk udvalg" in form and "Afdeling" in form
+    assert "Afdelingens ansøgninger" in visible_text(
+        client.get(reverse("mine:dashboard")).content.decode()
+    )
+
+
+def test_the_form_parses(client, person, small_pool):
+    client.force_login(person)
+    html = client.get(reverse("mine:start", args=[small_pool.pk])).content.decode()
+    assert any(form.id == "application-form" for form in parse_forms(html))
