@@ -22,9 +22,11 @@ from collections.abc import Callable
 _resolver: Callable | None = None
 
 
-def register_resolver(resolver: Callable) -> None:
+def register_resolver(resolver: Callable | None) -> Callable | None:
+    """Set the resolver; returns the one it replaces (a test puts that back)."""
     global _resolver  # noqa: PLW0603 - one resolver for the whole process, set at start-up
-    _resolver = resolver
+    previous, _resolver = _resolver, resolver
+    return previous
 
 
 def unregister_resolver() -> None:

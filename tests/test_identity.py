@@ -136,11 +136,13 @@ def test_an_applicant_keeps_cvr_and_name_and_the_association_work_decides_the_us
         username="forening", role=Role.COMMITTEE_STAFF, municipality=town.municipality
     )
     seen = []
-    applicants.register_resolver(lambda identity, claims: seen.append(identity.cvr) or member)
+    previous = applicants.register_resolver(
+        lambda identity, claims: seen.append(identity.cvr) or member
+    )
     try:
         result = services.do_sign_in(provider=applicant, claims=claims(sub="e-1", cvr="12345678"))
     finally:
-        applicants.unregister_resolver()
+        applicants.register_resolver(previous)
     assert result.signed_in and result.user == member and seen == ["12345678"]
     assert ExternalIdentity.objects.get(subject="e-1").user == member
 
