@@ -25,6 +25,8 @@ from .sessions import do_log_out_everywhere
 
 PENDING_KEY = "pending_2fa"
 PENDING_SECONDS = 5 * 60
+# The backup-codes form shares the setup page with the app form: its own field names and ids.
+CODES_PREFIX = "codes"
 
 
 class TokenForm(forms.Form):
@@ -192,7 +194,7 @@ class SetupView(LoginRequiredMixin, View):
         device = twofactor.pending_app_device(request.user)
         return {
             "form": form or SetupTokenForm(request=request),
-            "codes_form": codes_form or ProofForm(request=request),
+            "codes_form": codes_form or ProofForm(request=request, prefix=CODES_PREFIX),
             "qr_code": twofactor.qr_code_data_uri(device),
             "secret": twofactor.secret_key(device),
             "has_two_factor": twofactor.has_two_factor(request.user),
@@ -226,7 +228,7 @@ class SetupView(LoginRequiredMixin, View):
         return render(request, "registration/otp_backup_codes.html", {"codes": codes})
 
     def new_codes(self, request):
-        form = ProofForm(request.POST, request=request)
+        form = ProofForm(request.POST, request=request, prefix=CODES_PREFIX)
         if form.is_valid():
             try:
                 codes = twofactor.do_new_backup_codes(

@@ -249,7 +249,10 @@ def test_a_verified_session_alone_cannot_replace_the_app_or_the_backup_codes(cli
         response = client.post(reverse("two-factor-setup"), data)
         assert response.status_code == 400, data
         unthrottle(staff)
-    for data in [{"new_codes": ""}, {"new_codes": "", "password": PASSWORD, "current_token": "9"}]:
+    for data in [
+        {"new_codes": ""},
+        {"new_codes": "", "codes-password": PASSWORD, "codes-current_token": "9"},
+    ]:
         response = client.post(reverse("two-factor-setup"), data)
         assert response.status_code == 400 and "codes" not in response.context, data
         unthrottle(staff)
@@ -285,7 +288,11 @@ def test_the_owner_replaces_the_phone_with_a_code_from_the_old_one_or_a_backup_c
     # New backup codes, proved with one of the codes just shown (the app's code is used).
     response = client.post(
         reverse("two-factor-setup"),
-        {"new_codes": "", "password": PASSWORD, "current_token": response.context["codes"][0]},
+        {
+            "new_codes": "",
+            "codes-password": PASSWORD,
+            "codes-current_token": response.context["codes"][0],
+        },
     )
     assert response.status_code == 200 and len(response.context["codes"]) == 10
 
@@ -297,13 +304,17 @@ def test_a_wrong_current_code_counts_against_the_device(client, staff):
     client.get(reverse("two-factor-setup"))
     client.post(
         reverse("two-factor-setup"),
-        {"new_codes": "", "password": PASSWORD, "current_token": "123456"},
+        {"new_codes": "", "codes-password": PASSWORD, "codes-current_token": "123456"},
     )
     owner_app.refresh_from_db()
     assert owner_app.throttling_failure_count == 1
     right_away = client.post(
         reverse("two-factor-setup"),
-        {"new_codes": "", "password": PASSWORD, "current_token": current_code(owner_app)},
+        {
+            "new_codes": "",
+            "codes-password": PASSWORD,
+            "codes-current_token": current_code(owner_app),
+        },
     )
     assert right_away.status_code == 400
     assert "For mange forkerte forsøg" in right_away.content.decode()
