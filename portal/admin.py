@@ -104,7 +104,7 @@ class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin):
         return obj.get_full_name()
 
     search_fields = ["username", "first_name", "last_name", "email"]
-    autocomplete_fields = ["department"]
+    autocomplete_fields = ["department", "organisation"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (
@@ -123,5 +123,10 @@ class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin):
     ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
-        (_("Kommune og rolle"), {"fields": ["role", "municipality", "department"]}),
+        # Every field User.clean() judges, so its errors have a field to stand at (without
+        # "organisation" the role »Forening« failed in the database: a 500).
+        (
+            _("Kommune og rolle"),
+            {"fields": ["role", "municipality", "department", "organisation"]},
+        ),
     ]

@@ -5,7 +5,7 @@ import time
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
@@ -25,6 +25,8 @@ from .sessions import do_log_out_everywhere
 
 PENDING_KEY = "pending_2fa"
 PENDING_SECONDS = 5 * 60
+# The backup-codes form shares the setup page with the app form: its own field names and ids.
+CODES_PREFIX = "codes"
 
 
 class TokenForm(forms.Form):
@@ -38,11 +40,64 @@ class TokenForm(forms.Form):
     )
 
 
-class SetupTokenForm(forms.Form):
-    """The first code from the app: no backup codes exist yet."""
+class ProofForm(forms.Form):
+    """Before the second factor changes (a new app, new backup codes): the password again, for
+    those who sign in with one, and a code from the app or backup codes the user has now. A
+    verified session alone is no proof: its holder could lock the owner out (attack round 7).
+    The code is checked by the service (portal.twofactor), the password here."""
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        user = request.user
+        if twofactor.has_second_factor(user):
+            self.fields["current_token"] = forms.CharField(
+                label=gettext_lazy("Kode fra din nuværende godkendelsesapp"),
+                max_length=20,
+                help_text=gettext_lazy(
+                    "Har du ikke den gamle telefon, så brug en af dine 8-cifrede reservekoder."
+                ),
+                widget=forms.TextInput(
+                    attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+                ),
+            )
+        if twofactor.password_needed(user):
+            self.fields["password"] = forms.CharField(
+                label=gettext_lazy("Din adgangskode"),
+                strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            )
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        # Through the backends, so django-axes counts a wrong one as a failed login: a session
+        # thief cannot guess the password here without being locked out.
+        user = authenticate(
+            self.request, username=self.request.user.get_username(), password=password
+        )
+        if user is None or user.pk != self.request.user.pk:
+            raise forms.ValidationError(_("Adgangskoden er forkert."))
+        return password
+
+    def refuse(self, refusal: twofactor.SecondFactorRefused) -> None:
+        if refusal.wait:
+            message = ngettext(
+                "For mange forkerte forsøg – vent %(n)s sekund og prøv igen.",
+                "For mange forkerte forsøg – vent %(n)s sekunder og prøv igen.",
+                refusal.wait,
+            ) % {"n": refusal.wait}
+        elif refusal.field == "token":
+            message = _("Koden passer ikke. Tjek uret på telefonen, og prøv igen.")
+        else:
+            message = _("Koden er forkert eller udløbet. Prøv igen.")
+        self.add_error(refusal.field if refusal.field in self.fields else None, message)
+
+
+class SetupTokenForm(ProofForm):
+    """The first code from the new app (and the proof, when it replaces a second factor)."""
 
     token = forms.CharField(
-        label=gettext_lazy("Kode"),
+        label=gettext_lazy("Kode fra den nye app"),
         max_length=20,
         help_text=gettext_lazy("Den 6-cifrede kode, som godkendelsesappen viser."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
@@ -135,10 +190,11 @@ class SetupView(LoginRequiredMixin, View):
 
     template_name = "registration/otp_setup.html"
 
-    def context(self, request, form):
+    def context(self, request, form=None, codes_form=None):
         device = twofactor.pending_app_device(request.user)
         return {
-            "form": form,
+            "form": form or SetupTokenForm(request=request),
+            "codes_form": codes_form or ProofForm(request=request, prefix=CODES_PREFIX),
             "qr_code": twofactor.qr_code_data_uri(device),
             "secret": twofactor.secret_key(device),
             "has_two_factor": twofactor.has_two_factor(request.user),
@@ -149,22 +205,40 @@ class SetupView(LoginRequiredMixin, View):
         }
 
     def get(self, request):
-        return render(request, self.template_name, self.context(request, SetupTokenForm()))
+        return render(request, self.template_name, self.context(request))
 
     def post(self, request):
-        if "new_codes" in request.POST and request.user.is_verified():
-            codes = twofactor.new_backup_codes(request.user)
-            return render(request, "registration/otp_backup_codes.html", {"codes": codes})
-        form = SetupTokenForm(request.POST)
-        if not form.is_valid() or not twofactor.confirm_app_device(
-            request.user, form.cleaned_data["token"]
-        ):
-            form.add_error(None, _("Koden passer ikke. Tjek uret på telefonen, og prøv igen."))
+        if "new_codes" in request.POST:
+            return self.new_codes(request)
+        form = SetupTokenForm(request.POST, request=request)
+        if form.is_valid():
+            try:
+                codes = twofactor.do_set_up_app(
+                    user=request.user,
+                    new_token=form.cleaned_data["token"],
+                    current_token=form.cleaned_data.get("current_token", ""),
+                )
+            except twofactor.SecondFactorRefused as refusal:
+                form.refuse(refusal)
+        if not form.is_valid():
             return render(request, self.template_name, self.context(request, form), status=400)
         device = twofactor.TOTPDevice.objects.get(user=request.user, confirmed=True)
         otp_login(request, device)
-        codes = twofactor.new_backup_codes(request.user)
         messages.success(request, _("Totrinslogin er slået til."))
+        return render(request, "registration/otp_backup_codes.html", {"codes": codes})
+
+    def new_codes(self, request):
+        form = ProofForm(request.POST, request=request, prefix=CODES_PREFIX)
+        if form.is_valid():
+            try:
+                codes = twofactor.do_new_backup_codes(
+                    user=request.user, current_token=form.cleaned_data.get("current_token", "")
+                )
+            except twofactor.SecondFactorRefused as refusal:
+                form.refuse(refusal)
+        if not form.is_valid():
+            context = self.context(request, codes_form=form)
+            return render(request, self.template_name, context, status=400)
         return render(request, "registration/otp_backup_codes.html", {"codes": codes})
 
 

@@ -195,15 +195,30 @@ class User(AbstractUser):
         return self.role == Role.ADMINISTRATOR or self.is_superuser
 
     def clean(self):
+        """Who the user works for must hang together, whichever door saves the user (the
+        admin's add and change forms, a service): the admin made a person of one municipality
+        a member of another's organisation, who then read its applications (attack round 7)."""
         from django.core.exceptions import ValidationError
 
         super().clean()
-        if (
-            self.department_id
-            and self.municipality_id
-            and self.department.municipality_id != self.municipality_id
-        ):
-            raise ValidationError({"department": _("Afdelingen hører ikke til brugerens kommune.")})
+        errors = {}
+        if self.department_id and self.department.municipality_id != self.municipality_id:
+            errors["department"] = _("Afdelingen hører ikke til brugerens kommune.")
+        elif self.role == Role.CASEWORKER and not self.department_id:
+            errors["department"] = _("En sagsbehandler skal have en afdeling.")
+        if self.role == Role.ORGANISATION:
+            if not self.organisation_id:
+                errors["organisation"] = _("Vælg den organisation, personen handler for.")
+            elif self.organisation.municipality_id != self.municipality_id:
+                errors["organisation"] = _("Organisationen hører ikke til brugerens kommune.")
+        elif self.organisation_id:
+            errors["organisation"] = _(
+                "Kun en bruger med rollen »Forening« hører til en organisation."
+            )
+        if self.role != Role.ADMINISTRATOR and not self.municipality_id:
+            errors["municipality"] = _("Vælg brugerens kommune.")
+        if errors:
+            raise ValidationError(errors)
 
 
 # Applicant organisations live in their own module; imported here so Django finds the model.

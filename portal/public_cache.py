@@ -14,7 +14,9 @@ HTTP caching, so a municipality's proxy or CDN (and the browser) can carry citiz
 an anonymous public page gets `Cache-Control: public, max-age=PUBLIC_HTTP_MAX_AGE`, a weak
 `ETag` from the data version and the address, `Last-Modified` from when the data last changed,
 and `Vary: Cookie` (the language is chosen by a cookie). A matching `If-None-Match` (or
-`If-Modified-Since`) gets `304 Not Modified` before the page is looked up at all; the 304 has
+`If-Modified-Since`, unless it lies in the future) gets `304 Not Modified`, but only for a page
+that is there: from the page cache, or after the view answered 200 (an address of nothing
+got a 304 for a future date or `If-None-Match: *` when this ran first); the 304 has
 no CSP header, so the browser keeps the one whose nonce its stored page carries. Visitors
 with a session cookie (signed in, or about to be) never get these headers
 (portal.middleware.PrivatePagesMiddleware makes their pages `private, no-store`), nor do
@@ -35,6 +37,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import parse_http_date_safe
 
 from portal import site
 
@@ -176,6 +179,18 @@ def _http_cacheable(response, etag: str, changed: int | None):
     return response
 
 
+def _not_modified(request, etag: str, changed: int | None):
+    """The 304 for a conditional request the page (a 200, looked up by the caller) matches,
+    or None. An If-Modified-Since in the future is no validator (RFC 9110 §13.1.3): it is
+    ignored, so "2100-01-01" gets the page, not a 304 for any address (attack round 7)."""
+    if changed is None:
+        return None
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    if since is not None and since > time.time():
+        del request.META["HTTP_IF_MODIFIED_SINCE"]
+    return get_conditional_response(request, etag=etag, last_modified=changed)
+
+
 def public_page(view):
     """Decorator for a public view function (use `method_decorator` on class views).
 
@@ -202,10 +217,6 @@ def public_page(view):
         # may be signed in a moment later, and their pages are `private, no-store`.
         if settings.PUBLIC_HTTP_MAX_AGE <= 0 or settings.SESSION_COOKIE_NAME in request.COOKIES:
             changed = None
-        else:
-            not_modified = get_conditional_response(request, etag=etag, last_modified=changed)
-            if not_modified is not None:
-                return _http_cacheable(not_modified, etag, changed)
         cached = local.get(key) if local is not None else None
         if cached is None or cached["version"] != version:
             cached = cache.get(key)
@@ -213,6 +224,10 @@ def public_page(view):
                 local.set(key, cached, timeout=settings.PUBLIC_CACHE_SECONDS)
         nonce = str(request._csp_nonce) if hasattr(request, "_csp_nonce") else ""
         if cached is not None and cached["version"] == version:
+            # Only 200 pages are stored, so this page exists: a 304 is true.
+            not_modified = _not_modified(request, etag, changed)
+            if not_modified is not None:
+                return _http_cacheable(not_modified, etag, changed)
             content = cached["content"]
             if cached["nonce"] and nonce:
                 content = content.replace(cached["nonce"].encode(), nonce.encode())
@@ -232,6 +247,9 @@ def public_page(view):
             cache.set(key, entry, timeout=settings.PUBLIC_CACHE_SECONDS)
             if local is not None:
                 local.set(key, entry, timeout=settings.PUBLIC_CACHE_SECONDS)
+            not_modified = _not_modified(request, etag, changed)
+            if not_modified is not None:
+                return _http_cacheable(not_modified, etag, changed)
         return response
 
     wrapper.public_page = True  # found by tests/test_http_caching.py in the URL configuration

@@ -95,20 +95,90 @@ def secret_key(device: TOTPDevice) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-@transaction.atomic
-def confirm_app_device(user, token: str) -> bool:
+def has_second_factor(user) -> bool:
+    """A confirmed app, or backup codes left (an administrator may have deleted a lost app):
+    then replacing the app or the codes needs a code from one of them."""
+    return has_two_factor(user) or remaining_backup_codes(user) > 0
+
+
+def password_needed(user) -> bool:
+    """Whether the user signs in with a password of the portal's, so can type it again before
+    the second factor changes (not a person signed in only through their municipality)."""
+    from .backends import local_password_allowed
+
+    return user.has_usable_password() and local_password_allowed(user)
+
+
+class SecondFactorRefused(Exception):
+    """Why the second factor was not changed; `field` is the form field it is about."""
+
+    def __init__(self, field: str, wait: int = 0):
+        self.field = field
+        self.wait = wait
+        super().__init__(field)
+
+
+class _NewCodeWrong(Exception):
+    pass
+
+
+def _refuse_without_proof(user, current_token: str) -> SecondFactorRefused | None:
+    """None when the token is the owner's proof: a code from the app (or a backup code) the
+    user has now. A wrong one is counted against the device by django-otp (throttling), so
+    the caller must not roll that back."""
+    wait = throttled_seconds(user)
+    if wait:
+        return SecondFactorRefused("current_token", wait)
+    if match_token(user, current_token or "") is None:
+        return SecondFactorRefused("current_token")
+    return None
+
+
+def do_set_up_app(*, user, new_token: str, current_token: str = "") -> list[str]:
+    """Confirm the app being set up (the first, or one replacing the phone) with a code from
+    it, and return fresh backup codes. A user who has a second factor must first prove it with
+    a code from it: a verified session alone (a stolen cookie, a borrowed computer) must not
+    swap in someone else's app and lock the owner out (attack round 7)."""
+    refusal = None
+    try:
+        with transaction.atomic():
+            if has_second_factor(user):
+                refusal = _refuse_without_proof(user, current_token)
+            if refusal is None:
+                codes = _confirm_pending_app(user, new_token)
+    except _NewCodeWrong:
+        # Rolled back with the proof: a backup code used for it stays usable for the retry.
+        raise SecondFactorRefused("token") from None
+    if refusal is not None:
+        # Raised after the commit: django-otp's count of wrong codes must stay.
+        raise refusal
+    return codes
+
+
+def _confirm_pending_app(user, new_token: str) -> list[str]:
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
-    if device is None or not device.verify_token("".join(token.split())):
-        return False
+    if device is None or not device.verify_token("".join((new_token or "").split())):
+        raise _NewCodeWrong
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    return True
+    return _issue_backup_codes(user)
+
+
+def do_new_backup_codes(*, user, current_token: str) -> list[str]:
+    """Replace the user's backup codes with fresh ones, after a code from the app or one of
+    the old backup codes (as do_set_up_app)."""
+    if not has_second_factor(user):
+        raise SecondFactorRefused("current_token")
+    refusal = _refuse_without_proof(user, current_token)
+    if refusal is not None:
+        raise refusal
+    return _issue_backup_codes(user)
 
 
 @transaction.atomic
-def new_backup_codes(user) -> list[str]:
-    """Replace the user's backup codes with fresh ones; shown once, stored as single-use."""
+def _issue_backup_codes(user) -> list[str]:
+    """Shown once, stored as single-use; only after the proof above (tests set up with it)."""
     device, _created = StaticDevice.objects.get_or_create(
         user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
     )

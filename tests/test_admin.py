@@ -88,3 +88,73 @@ def test_permissions_are_named_in_the_admins_language(client, demo):
     html = client.get(f"/admin/portal/user/{user.pk}/change/").content.decode()
     assert "Can change" not in html and "| Kan ændre" in html
     assert Permission.objects.filter(name__startswith="Can add").exists()  # stored as before
+
+
+def user_forms(client) -> list[tuple[str, dict]]:
+    """Every add and change form of the user model in the admin, as the browser would post
+    them (the change form of a Frederiksberg caseworker)."""
+    from django.contrib.auth import get_user_model
+
+    from tests.form_pages import parse_forms
+
+    model = get_user_model()
+    assert model in admin.site._registry
+    info = (model._meta.app_label, model._meta.model_name)
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    forms = []
+    for url in (
+        reverse("admin:{}_{}_add".format(*info)),
+        reverse("admin:{}_{}_change".format(*info), args=[caseworker.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        form = next(f for f in parse_forms(page.content.decode()) if f.id.endswith("_form"))
+        data = {k: v if len(v) > 1 else v[0] for k, v in form.data(("_save", "", "")).items()}
+        if "password1" in data:
+            data |= {"password1": "En-lang-adgangskode-1", "password2": "En-lang-adgangskode-1"}
+            data["usable_password"] = "true"
+        forms.append((url, data))
+    return forms
+
+
+def test_every_user_form_of_the_admin_keeps_organisation_and_department_in_the_municipality(
+    client, demo
+):
+    """Attack round 7: adding a user with the role »Forening« gave a 500 (the add form had no
+    organisation), and the change form made a Frederiksberg person a member of a Copenhagen
+    organisation, who then read its application, messages and attachments. The rule is
+    User.clean(), so every form of the user model obeys it."""
+    from portal.models import Department, Organisation
+
+    client.force_login(User.objects.get(username="admin"))
+    frb = Municipality.objects.get(slug="frederiksberg")
+    kbh_organisation = Organisation.objects.filter(municipality__slug="koebenhavn").first()
+    frb_organisation = Organisation.objects.create(municipality=frb, name="Frb Forening")
+    frb_department = Department.objects.filter(municipality=frb).first()
+    kbh_department = Department.objects.filter(municipality__slug="koebenhavn").first()
+    refused = [
+        ({"role": "organisation", "organisation": ""}, "Vælg den organisation"),
+        ({"role": "organisation", "organisation": kbh_organisation.pk}, "hører ikke til"),
+        ({"role": "caseworker", "department": kbh_department.pk}, "hører ikke til"),
+        ({"role": "caseworker", "department": ""}, "skal have en afdeling"),
+        ({"role": "caseworker", "organisation": frb_organisation.pk}, "Kun en bruger"),
+        ({"role": "committee_staff", "municipality": ""}, "Vælg brugerens kommune"),
+    ]
+    forms = user_forms(client)
+    assert len(forms) == 2
+    for n, (url, blank) in enumerate(forms):
+        base = blank | {"municipality": frb.pk, "department": "", "organisation": ""}
+        if "password1" in blank:
+            base["username"] = f"ny-bruger-{n}"
+        for change, message in refused:
+            before = list(User.objects.order_by("pk").values())
+            response = client.post(url, base | {"department": frb_department.pk} | change)
+            assert response.status_code == 200, (url, change)  # the form again, not a 500
+            assert message in response.content.decode(), (url, change)
+            assert list(User.objects.order_by("pk").values()) == before, (url, change)
+        accepted = client.post(
+            url, base | {"role": "organisation", "organisation": frb_organisation.pk}
+        )
+        assert accepted.status_code == 302, url
+    assert User.objects.filter(organisation=frb_organisation).count() == 2
+    assert not User.objects.filter(organisation=kbh_organisation, municipality=frb).exists()

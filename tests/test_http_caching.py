@@ -2,6 +2,7 @@
 ETag and Last-Modified from the data version, 304 Not Modified on a matching conditional
 request; never for signed-in visitors or staff pages."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -174,3 +175,44 @@ def test_no_http_caching_when_switched_off(client, demo, settings):
     response = client.get("/projekter/")
     assert not response.has_header("ETag")
     assert "public" not in response.get("Cache-Control", "")
+
+
+FUTURE = "Fri, 01 Jan 2100 00:00:00 GMT"
+
+
+def address_of_nothing(pattern: str) -> str:
+    """The pattern with ids and slugs that lead nowhere."""
+    if pattern.startswith("api/v1/^"):
+        return "/api/v1/findes-ikke/"
+    path = re.sub(r"<int:\w+>", "99999", pattern)
+    return "/" + re.sub(r"<slug:\w+>", "findes-ikke", path)
+
+
+def test_no_304_for_an_address_of_nothing_and_none_for_a_date_in_the_future(client, demo):
+    """Attack round 7: `If-Modified-Since: 2100-01-01` got 304 for every public address,
+    /projekter/99999/ too, as the check ran before the page was looked up. A 304 only where
+    the page would be a 200, and a validator dated in the future is ignored (RFC 9110)."""
+    urls = example_urls()
+    real = client.get("/projekter/")
+    conditions = [
+        {"If-Modified-Since": FUTURE},
+        {"If-Modified-Since": real["Last-Modified"]},
+        {"If-None-Match": "*"},
+        {"If-None-Match": real["ETag"], "If-Modified-Since": FUTURE},
+    ]
+    missing = {address_of_nothing(p) for p in public_patterns() if "<" in p or "^" in p}
+    assert "/projekter/99999/" in missing and "/api/v1/puljer/99999/" in missing
+    for url in sorted(missing):
+        plain = client.get(url)
+        assert plain.status_code == 404, url
+        for headers in conditions:
+            response = client.get(url, headers=headers)
+            assert response.status_code == 404, (url, headers)
+            assert not response.has_header("ETag"), url
+    for pattern in public_patterns():
+        url = urls[pattern]
+        if url is None:
+            continue
+        response = client.get(url, headers={"If-Modified-Since": FUTURE})
+        assert response.status_code == 200, url  # the date is ignored: the page
+        assert response.content, url

@@ -42,10 +42,16 @@ def test_setup_confirms_the_app_and_shows_backup_codes(client, staff):
     log_in(client, staff.username)
     client.get(reverse("two-factor-setup"))
     device = TOTPDevice.objects.get(user=staff, confirmed=False)
-    wrong = client.post(reverse("two-factor-setup"), {"token": "000000"})
+    # The password again, also for the first app: a session alone never sets the second factor.
+    no_password = client.post(reverse("two-factor-setup"), {"token": current_code(device)})
+    assert no_password.status_code == 400
+    assert "Dette felt er påkrævet" in no_password.content.decode()
+    wrong = client.post(reverse("two-factor-setup"), {"token": "000000", "password": PASSWORD})
     assert wrong.status_code == 400 and "Koden passer ikke" in wrong.content.decode()
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)  # no waiting
-    response = client.post(reverse("two-factor-setup"), {"token": current_code(device)})
+    response = client.post(
+        reverse("two-factor-setup"), {"token": current_code(device), "password": PASSWORD}
+    )
     codes = response.context["codes"]
     assert len(codes) == 10 and all(len(code) == 8 for code in codes)
     assert client.get("/sekretariat/").status_code == 200  # this session is now verified
@@ -71,7 +77,7 @@ def test_login_needs_the_code_from_the_app(client, staff):
 @override_settings(REQUIRE_STAFF_2FA=True)
 def test_a_backup_code_works_once(client, staff):
     TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
-    code = twofactor.new_backup_codes(staff)[0]
+    code = twofactor._issue_backup_codes(staff)[0]
     log_in(client, staff.username)
     client.post(reverse("login-verify"), {"token": code})
     assert client.get("/sekretariat/").status_code == 200
@@ -202,3 +208,113 @@ def test_the_setup_page_says_who_needs_two_factors_and_fits_a_provider_sign_in(c
     assert "adgangskode plus" not in page
     # No backup codes exist yet: the hint does not promise them.
     assert "reservekoder" not in page.split('<form method="post" novalidate')[1].split("</form>")[0]
+
+
+def unthrottle(user) -> None:
+    """A refused code throttles the devices (django-otp); the next step of a test need not wait."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        model.objects.filter(user=user).update(
+            throttling_failure_count=0, throttling_failure_timestamp=None
+        )
+
+
+def signed_in_with_app(client, staff):
+    """The owner's app and backup codes, and a verified session (signed in with a backup code,
+    so the app's current code is still unused)."""
+    owner_app = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    codes = twofactor._issue_backup_codes(staff)
+    log_in(client, staff.username)
+    client.post(reverse("login-verify"), {"token": codes[0]})
+    assert client.get("/sekretariat/").status_code == 200
+    return owner_app, codes[1:]
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_a_verified_session_alone_cannot_replace_the_app_or_the_backup_codes(client, staff):
+    """Attack round 7 (tfa_replace.py): whoever holds a verified session set up their own app
+    with one code from it; the owner's app was deleted and new backup codes issued."""
+    owner_app, owner_codes = signed_in_with_app(client, staff)
+    page = client.get(reverse("two-factor-setup")).content.decode()
+    attacker_app = TOTPDevice.objects.get(user=staff, confirmed=False)
+    attempts = [
+        {"token": current_code(attacker_app)},  # what the attacker did
+        {"token": current_code(attacker_app), "password": PASSWORD},
+        {"token": current_code(attacker_app), "password": PASSWORD, "current_token": "123456"},
+        {"token": current_code(attacker_app), "current_token": owner_codes[0]},  # no password
+        {"token": current_code(attacker_app), "password": "forkert", "current_token": "1"},
+    ]
+    for data in attempts:
+        response = client.post(reverse("two-factor-setup"), data)
+        assert response.status_code == 400, data
+        unthrottle(staff)
+    for data in [
+        {"new_codes": ""},
+        {"new_codes": "", "codes-password": PASSWORD, "codes-current_token": "9"},
+    ]:
+        response = client.post(reverse("two-factor-setup"), data)
+        assert response.status_code == 400 and "codes" not in response.context, data
+        unthrottle(staff)
+    assert list(TOTPDevice.objects.filter(user=staff, confirmed=True)) == [owner_app]
+    assert twofactor.remaining_backup_codes(staff) == len(owner_codes)
+    assert 'name="current_token"' in page and 'name="password"' in page  # what it asks for
+    # The owner still signs in with their own app.
+    client.post(reverse("logout"))
+    log_in(client, staff.username)
+    response = client.post(reverse("login-verify"), {"token": current_code(owner_app)})
+    assert response.status_code == 302
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_the_owner_replaces_the_phone_with_a_code_from_the_old_one_or_a_backup_code(client, staff):
+    owner_app, owner_codes = signed_in_with_app(client, staff)
+    client.get(reverse("two-factor-setup"))
+    new_app = TOTPDevice.objects.get(user=staff, confirmed=False)
+    wrong_new = client.post(
+        reverse("two-factor-setup"),
+        {"token": "000000", "password": PASSWORD, "current_token": owner_codes[0]},
+    )
+    assert wrong_new.status_code == 400 and "Koden passer ikke" in wrong_new.content.decode()
+    assert twofactor.remaining_backup_codes(staff) == len(owner_codes)  # not used up
+    unthrottle(staff)
+    response = client.post(
+        reverse("two-factor-setup"),
+        {"token": current_code(new_app), "password": PASSWORD, "current_token": owner_codes[0]},
+    )
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
+    assert list(TOTPDevice.objects.filter(user=staff, confirmed=True)) == [new_app]
+    assert not TOTPDevice.objects.filter(pk=owner_app.pk).exists()
+    # New backup codes, proved with one of the codes just shown (the app's code is used).
+    response = client.post(
+        reverse("two-factor-setup"),
+        {
+            "new_codes": "",
+            "codes-password": PASSWORD,
+            "codes-current_token": response.context["codes"][0],
+        },
+    )
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_a_wrong_current_code_counts_against_the_device(client, staff):
+    """The refusal is committed, so django-otp's throttling slows down guessing the code."""
+    owner_app, _codes = signed_in_with_app(client, staff)
+    client.get(reverse("two-factor-setup"))
+    client.post(
+        reverse("two-factor-setup"),
+        {"new_codes": "", "codes-password": PASSWORD, "codes-current_token": "123456"},
+    )
+    owner_app.refresh_from_db()
+    assert owner_app.throttling_failure_count == 1
+    right_away = client.post(
+        reverse("two-factor-setup"),
+        {
+            "new_codes": "",
+            "codes-password": PASSWORD,
+            "codes-current_token": current_code(owner_app),
+        },
+    )
+    assert right_away.status_code == 400
+    assert "For mange forkerte forsøg" in right_away.content.decode()

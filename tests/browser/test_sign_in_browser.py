@@ -2,10 +2,13 @@
 oidc-provider), the whole redirect dance in Chromium: the portal's login page, the
 provider's login page, the callback, and the page the person lands on."""
 
+import base64
 import re
 from urllib.parse import urljoin
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from identity.models import ExternalIdentity, SignInEvent
 from portal.models import Role, User
@@ -228,8 +231,15 @@ def test_municipality_a_cannot_sign_anyone_into_municipality_b(sso, live_server,
     assert [u.municipality.slug for u in users] == ["koebenhavn"]
 
 
+def code_on_page(page) -> str:
+    """The current code of the app whose key the setup page shows (as the phone computes it)."""
+    key = page.locator("code.fs-5").inner_text().replace(" ", "")
+    key_bytes = base64.b32decode(key + "=" * (-len(key) % 8))
+    return f"{totp(key_bytes):06d}"
+
+
 def test_the_portal_asks_for_its_own_second_factor_only_when_the_provider_did_not(
-    sso, live_server, page, settings
+    sso, live_server, page, settings, screenshot
 ):
     settings.REQUIRE_STAFF_2FA = True
     issuers = sso["issuers"]
@@ -251,6 +261,31 @@ def test_the_portal_asks_for_its_own_second_factor_only_when_the_provider_did_no
     assert page.get_by_text("Slå totrinslogin til, før du fortsætter.").count() == 1
     page.goto(live_server.url + "/sekretariat/")
     assert page.url == live_server.url + "/konto/totrinslogin/"
+
+    # Palle sets up the app; replacing it later needs a code from it or a backup code
+    # (attack round 7: a verified session alone swapped in another app).
+    app_form = page.locator("form", has=page.get_by_role("button", name="Slå totrinslogin til"))
+    app_form.get_by_label("Kode fra den nye app").fill(code_on_page(page))
+    app_form.get_by_role("button", name="Slå totrinslogin til").click()
+    page.get_by_role("heading", name="Dine reservekoder").wait_for()
+    backup_codes = page.locator("ul.font-monospace li").all_inner_texts()
+    assert len(backup_codes) == 10
+    page.goto(live_server.url + "/sekretariat/")
+    assert page.url == live_server.url + "/sekretariat/"
+    palles_app = TOTPDevice.objects.get(user__external_identity__subject="palle", confirmed=True)
+
+    page.goto(live_server.url + "/konto/totrinslogin/")
+    app_form.get_by_label("Kode fra den nye app").fill(code_on_page(page))  # another app
+    app_form.get_by_role("button", name="Slå totrinslogin til").click()
+    page.get_by_text("Dette felt er påkrævet.").first.wait_for()
+    assert list(TOTPDevice.objects.filter(confirmed=True, user=palles_app.user)) == [palles_app]
+    screenshot(page, "2fa-replace-refused-without-the-current-code")
+
+    app_form.get_by_label("Kode fra den nye app").fill(code_on_page(page))
+    app_form.get_by_label("Kode fra din nuværende godkendelsesapp").fill(backup_codes[0])
+    app_form.get_by_role("button", name="Slå totrinslogin til").click()
+    page.get_by_role("heading", name="Dine reservekoder").wait_for()
+    assert not TOTPDevice.objects.filter(pk=palles_app.pk).exists()
 
 
 def test_sign_in_works_without_javascript(sso, live_server, browser, screenshot):

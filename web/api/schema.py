@@ -1,12 +1,14 @@
 """The OpenAPI document says every answer the API can give: besides 200, a refused filter or
-page size (400, a reason per parameter), an id or cursor that leads nowhere (404) and the
-rate limit (429, with Retry-After)."""
+page size or a made-up cursor (400, a reason per parameter), an id that leads nowhere (404)
+and the rate limit (429, with Retry-After)."""
 
 from drf_spectacular.openapi import AutoSchema
 
 ERRORS = {
-    "400": "Et filter eller en sidestørrelse, der ikke kan bruges; årsagen pr. parameter",
-    "404": "Findes ikke (eller er ikke offentlig), eller en ugyldig »efter«",
+    "400": (
+        "Et filter, en sidestørrelse eller en »efter«, der ikke kan bruges; årsagen pr. parameter"
+    ),
+    "404": "Findes ikke (eller er ikke offentlig)",
     "429": "For mange forespørgsler fra samme adresse; se Retry-After",
 }
 
