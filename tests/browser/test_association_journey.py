@@ -32,7 +32,9 @@ def section_18_round(live_server, demo, settings, tmp_path):
         },
     }
     last = Pool.objects.filter(scheme__name=SCHEME).order_by("year").last()
-    year = timezone.localdate().year + 1
+    # This year's round: the report at the end states money spent, which can only be in a
+    # year that has begun (grants.services.spending.check_no_future_spending).
+    year = timezone.localdate().year
     common = {
         "municipality": last.municipality,
         "scheme": last.scheme,
