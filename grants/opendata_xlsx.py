@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from grants.documents.excel import row_cells, sheet_title, write_only_workbook
+from grants.documents.excel import MONEY, row_cells, sheet_title, write_only_workbook
 from grants.opendata import CSV_COLUMNS, CSV_FIELDS, CSV_NAMES, CSV_RELATIONS, Labels, rows_of
 from grants.opendata_rows import project_chunks
 from portal import site
@@ -32,7 +32,7 @@ WIDTHS |= {"kommune": 24, "afdeling": 28, "beloeb_kr": 16, "afgoerelsesdato": 16
 FORMATS = {
     "projekt_id": "0",
     "aar": "0",
-    "beloeb_kr": '#,##0.00 "kr."',
+    "beloeb_kr": MONEY,
     "afgoerelsesdato": "yyyy-mm-dd",
 }
 
