@@ -2,9 +2,11 @@
 the plan has (its queries are prefetches, never one per project; docs/performance.md,
 "The action plan PDF")."""
 
+from decimal import Decimal
 from io import BytesIO
 
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
@@ -28,6 +30,7 @@ def test_action_plan_pdf_queries_do_not_grow_with_its_projects(demo, make_applic
     pool = Pool.objects.filter(municipality__slug="frederiksberg", action_plan__isnull=False)
     pool = pool.exclude(budget=None).order_by("-year").first()
     before, _text = pdf(pool)
+    Pool.objects.filter(pk=pool.pk).update(budget=F("budget") + Decimal("1000000"))
     for number in range(3):
         fund(make_application(target_pool=pool, title=f"Nyt projekt {number}"))
     after, text = pdf(pool)
