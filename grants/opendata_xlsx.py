@@ -4,7 +4,7 @@ decision date as a date, æ, ø and å intact, whatever the reader's Excel expec
 
 openpyxl's write-only mode writes each row to a temporary file as it goes, so a national
 export (tens of thousands of rows) holds one chunk of projects in memory, never the sheet;
-the finished file is kept until the public data changes and sent from disk in blocks
+the finished file is kept until the rows change and sent from disk in blocks
 (grants/views/opendata.py). Every cell
 goes through `portal.exports.safe_cell` (grants.documents.excel.cell_value).
 """
@@ -20,11 +20,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from grants.documents.excel import row_cells, sheet_title, write_only_workbook
-from grants.opendata import CSV_COLUMNS, CSV_FIELDS, CSV_NAMES, CSV_RELATIONS, Labels, rows_of
+from grants.documents.excel import MONEY, row_cells, sheet_title, write_only_workbook
+from grants.opendata import (
+    CSV_COLUMNS,
+    CSV_FIELDS,
+    CSV_NAMES,
+    CSV_RELATIONS,
+    Labels,
+    csv_stream,
+    rows_of,
+)
 from grants.opendata_rows import project_chunks
 from portal import site
-from portal.public_cache import current_version
 
 # Column widths in characters, and the number formats of the typed columns.
 WIDTHS = {"indsats": 40, "maal": 50, "maalgruppe": 30, "url": 40, "politik": 28, "pulje": 26}
@@ -32,7 +39,7 @@ WIDTHS |= {"kommune": 24, "afdeling": 28, "beloeb_kr": 16, "afgoerelsesdato": 16
 FORMATS = {
     "projekt_id": "0",
     "aar": "0",
-    "beloeb_kr": '#,##0.00 "kr."',
+    "beloeb_kr": MONEY,
     "afgoerelsesdato": "yyyy-mm-dd",
 }
 
@@ -73,13 +80,20 @@ def projects_xlsx_file(base_url: str | None = None) -> IO[bytes]:
     """The workbook for the public data as it is now, opened for reading.
 
     Building it takes seconds at national scale (60,000 rows), so it is built once per
-    version of the public data (portal.public_cache: every change to what public pages show
-    makes a new version) and kept as a file in OPEN_DATA_FILES_DIR; every download until the
-    next change is read from that file. Each app server keeps its own file. It is written
-    under a temporary name and renamed, so a reader never sees half a file; older versions
-    are removed (a download still reading one keeps it open)."""
+    version of the data and kept as a file in OPEN_DATA_FILES_DIR; every download until the
+    next change is read from that file. The version is the digest of projekter.csv as it is
+    now (the same rows), not the public page cache's counter: that counter is per worker
+    without a shared cache, and moves only on the changes its signals see, so the workbook
+    lagged behind the CSV after a grant. Reading the rows costs what a CSV download costs
+    (docs/performance.md); building the workbook costs many times more. Each app server
+    keeps its own file. It is written under a temporary name and renamed, so a reader never
+    sees half a file; older versions are removed (a download still reading one keeps it
+    open)."""
     base_url = site.base_url() if base_url is None else base_url
-    key = hashlib.sha256(f"{base_url}|{current_version()}".encode()).hexdigest()[:20]
+    digest = hashlib.sha256(f"{base_url}|".encode())
+    for piece in csv_stream(base_url):
+        digest.update(piece.encode())
+    key = digest.hexdigest()[:20]
     directory = Path(settings.OPEN_DATA_FILES_DIR)
     path = directory / f"projekter-{key}.xlsx"
     try:

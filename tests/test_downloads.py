@@ -333,6 +333,29 @@ def test_every_download_is_known_and_no_cell_runs(downloads):
         assert any(str(value).startswith("=") for value in own), name
 
 
+# The one CSV convention (the /data/ page): for programs, RFC 4180 with a comma, a decimal
+# point and ÅÅÅÅ-MM-DD, UTF-8 without a byte-order mark. Danish Excel gets the .xlsx files.
+DANISH_NUMBER = re.compile(r"-?\d{1,3}(\.\d{3})*,\d+|-?\d+,\d+")
+DANISH_DATE = re.compile(r"\d{1,2}[.-]\d{1,2}[.-]\d{2,4}")
+
+
+def test_every_csv_follows_the_one_convention(downloads):
+    csvs = {name: response for name, (kind, response) in downloads.items() if kind == "csv"}
+    assert set(csvs) == {name for name, kind in DOWNLOADS.items() if kind == "csv"}
+    for name, response in csvs.items():
+        assert response["Content-Type"] == "text/csv; charset=utf-8", name
+        content = body(response)
+        assert not content.startswith(b"\xef\xbb\xbf"), f"{name}: a byte-order mark"
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8"), newline="")))
+        header = rows[0]
+        assert len(header) > 1 and not any(";" in column for column in header), name
+        assert all(len(row) == len(header) for row in rows), f"{name}: not comma-separated"
+        cells = [value for row in rows[1:] for value in row]
+        assert [v for v in cells if DANISH_NUMBER.fullmatch(v)] == [], f"{name}: decimal comma"
+        assert [v for v in cells if DANISH_DATE.fullmatch(v)] == [], f"{name}: a Danish date"
+        assert any(NUMBER.fullmatch(v) for v in cells), f"{name}: no number"
+
+
 def test_a_measurement_typed_by_staff_reaches_the_citizens_csv_as_text(demo):
     """The issue's case: the indicator CSV printed the measurement's source and period raw."""
     indicator = Indicator.objects.get(municipality__slug="koebenhavn", order=1)

@@ -20,7 +20,12 @@ from portal.exports import Formula, column_sum, safe_cell
 
 from .content import ActionPlanDocument, RecommendationDocument
 
+# Amounts show as the portal shows them (portal.money.format_kroner): øre only when there
+# are any. Excel has no format that shows decimals only when present, so each cell gets the
+# format its value needs, and a sum the one its column needs.
 KRONER_FORMAT = '#,##0 "kr."'
+KRONER_ORE_FORMAT = '#,##0.00 "kr."'
+MONEY = "money"  # a format in `row_cells`: the kroner format the value needs
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E7EEF2")
 
@@ -32,10 +37,29 @@ def cell_value(value):
     return value
 
 
+def has_ore(value) -> bool:
+    return isinstance(value, int | float | Decimal) and value != int(value)
+
+
+def kroner_format(*values) -> str:
+    """The number format that shows these amounts as the portal does."""
+    return KRONER_ORE_FORMAT if any(has_ore(v) for v in values) else KRONER_FORMAT
+
+
+SHEET_TITLE_LENGTH = 31  # Excel's limit
+
+
 def sheet_title(title) -> str:
     """A sheet name Excel accepts: a name, never a cell, so no formula; without the characters
-    Excel refuses there ([]:*?/\\) and without an apostrophe at either end."""
-    name = re.sub(r"[\[\]:*?/\\]", "-", str(title))[:31].strip("'")
+    Excel refuses there ([]:*?/\\) and without an apostrophe at either end; a longer title cut
+    after a whole word, with "…" ("Integrationspuljen 2027 …", not "… 2027 (eksemp")."""
+    name = re.sub(r"[\[\]:*?/\\]", "-", str(title)).strip()
+    if len(name) > SHEET_TITLE_LENGTH:
+        room = SHEET_TITLE_LENGTH - 2  # for " …"
+        space = name.rfind(" ", 0, room + 1)
+        cut = name[:space] if space > 0 else name[:room]
+        name = cut.rstrip(" ([{-–,;.") + " …"
+    name = name.strip("'")
     return name or _("Ark")
 
 
@@ -57,6 +81,8 @@ def row_cells(sheet, values: Sequence, formats: Sequence = (), header: bool = Fa
     cells = []
     for value, number_format in zip(values, list(formats) + [None] * len(values), strict=False):
         cell = WriteOnlyCell(sheet, value=cell_value(value))
+        if number_format == MONEY:
+            number_format = kroner_format(value)
         if number_format and value is not None:
             cell.number_format = number_format
         if header:
@@ -80,8 +106,13 @@ def write_rows(sheet, first_row: int, rows: Iterable[Sequence], money_columns=()
         for column, value in enumerate(row, start=1):
             cell = put(sheet, row_number, column, value)
             if column in money_columns:
-                cell.number_format = KRONER_FORMAT
+                cell.number_format = kroner_format(value)
     return row_number
+
+
+def column_format(rows: Sequence[Sequence], column: int) -> str:
+    """The format of a money column's sum (`column` counted from 1)."""
+    return kroner_format(*(row[column - 1] for row in rows if len(row) >= column))
 
 
 def widths(sheet, values: Sequence[int]) -> None:
@@ -98,7 +129,7 @@ def to_bytes(workbook: Workbook) -> bytes:
 def action_plan_xlsx(doc: ActionPlanDocument) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Integrationspuljen")[:31]
+    sheet.title = sheet_title(_("Integrationspuljen"))
     put(sheet, 1, 1, doc.plan.title).font = Font(bold=True, size=14)
     years = doc.table.years
     headers = [_("Indsats"), _("Udvalg")] + [g.label for g in doc.goals]
@@ -122,10 +153,10 @@ def action_plan_xlsx(doc: ActionPlanDocument) -> bytes:
     for column in money_columns:
         letter = get_column_letter(column)
         cell = put(sheet, sum_row, column, column_sum(letter, 4, last))
-        cell.number_format = KRONER_FORMAT
+        cell.number_format = column_format(rows, column)
         cell.font = HEADER_FONT
     widths(sheet, [60, 10] + [8] * len(doc.goals) + [16] * len(years))
-    legend = workbook.create_sheet(_("Målsætninger")[:31])
+    legend = workbook.create_sheet(sheet_title(_("Målsætninger")))
     write_header(legend, 1, [_("Kolonne"), _("Målsætning")])
     write_rows(legend, 2, [[g.label, g.title] for g in doc.goals])
     widths(legend, [12, 80])
@@ -135,7 +166,7 @@ def action_plan_xlsx(doc: ActionPlanDocument) -> bytes:
 def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Indstilling")[:31]
+    sheet.title = sheet_title(_("Indstilling"))
     put(sheet, 1, 1, doc.title).font = Font(bold=True, size=14)
     headers = [_("Indsats"), _("Udvalg")]
     for year in doc.years:
@@ -161,7 +192,7 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
     for column in money_columns:
         letter = get_column_letter(column)
         cell = put(sheet, sum_row, column, column_sum(letter, 4, last))
-        cell.number_format = KRONER_FORMAT
+        cell.number_format = column_format(rows, column)
         cell.font = HEADER_FONT
     row = sum_row + 2
     write_header(
@@ -171,9 +202,10 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
         recommended_column = get_column_letter(3 + 2 * (offset - 1) + 1)
         r = row + offset
         put(sheet, r, 1, total["year"])
-        put(sheet, r, 2, Formula(f"={recommended_column}{sum_row}")).number_format = KRONER_FORMAT
-        put(sheet, r, 3, total["available"]).number_format = KRONER_FORMAT
-        put(sheet, r, 4, Formula(f"=C{r}-B{r}")).number_format = KRONER_FORMAT
+        shown = kroner_format(total["recommended"], total["available"])
+        put(sheet, r, 2, Formula(f"={recommended_column}{sum_row}")).number_format = shown
+        put(sheet, r, 3, total["available"]).number_format = kroner_format(total["available"])
+        put(sheet, r, 4, Formula(f"=C{r}-B{r}")).number_format = shown
     widths(sheet, [50, 10] + [16] * (2 * len(doc.years)) + [60])
     return to_bytes(workbook)
 

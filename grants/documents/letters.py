@@ -23,20 +23,18 @@ from grants.models import Application, Decision, DecisionOutcome, GrantCondition
 from portal.money import ZERO, format_kroner
 
 from .content import criterion_line
-from .pdf import PRIMARY, STYLES, TABLE_STYLE, build, money, paragraphs, text
+from .pdf import FONT_BOLD, PRIMARY, STYLES, TABLE_STYLE, build, money, paragraphs, text
 
 # A letter's own headings: no table of contents or bookmarks (those follow "h1" and "h2").
 STYLES.setdefault(
     "letter_sender",
-    ParagraphStyle(
-        "letter_sender", fontName="Vera-Bold", fontSize=12, leading=15, textColor=PRIMARY
-    ),
+    ParagraphStyle("letter_sender", fontName=FONT_BOLD, fontSize=12, leading=15, textColor=PRIMARY),
 )
 STYLES.setdefault(
     "letter_heading",
     ParagraphStyle(
         "letter_heading",
-        fontName="Vera-Bold",
+        fontName=FONT_BOLD,
         fontSize=11,
         leading=14,
         spaceBefore=10,

@@ -1,16 +1,20 @@
 """PDF documents with ReportLab: pure Python, so no system library is needed on any machine.
 
-Print quality: embedded Bitstream Vera fonts (ReportLab ships them) for æ, ø and å, A4,
-a table of contents, "Side x af y" on every page, and all user text escaped.
+Print quality: embedded DejaVu Sans (kept in grants/documents/fonts/, docs/decisions.md
+"PDF fonts"), A4, a table of contents, "Side x af y" on every page, and all user text escaped.
+Every character a user can type comes out: DejaVu Sans covers Latin, Greek, Cyrillic, Arabic,
+Hebrew, arrows, dashes, quotes, currency signs and many symbols; what it lacks (most emoji,
+CJK) is printed as the visible replacement character � (`printable`), never as an empty
+glyph.
 """
 
 import io
+import unicodedata
 from pathlib import Path
 
 # bandit B406 is about parsing XML; this only escapes our output.
 from xml.sax.saxutils import escape  # nosec B406
 
-import reportlab
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -45,19 +49,47 @@ from .content import (
     decision_lines,
 )
 
-FONT_DIR = Path(reportlab.__file__).parent / "fonts"
-pdfmetrics.registerFont(TTFont("Vera", FONT_DIR / "Vera.ttf"))
-pdfmetrics.registerFont(TTFont("Vera-Bold", FONT_DIR / "VeraBd.ttf"))
-pdfmetrics.registerFont(TTFont("Vera-Italic", FONT_DIR / "VeraIt.ttf"))
-pdfmetrics.registerFontFamily("Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic")
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT, FONT_BOLD, FONT_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
+# Parsed once per process, at import: a font file is read on every request otherwise.
+COVERAGE: dict[str, frozenset[int]] = {}
+for _name in (FONT, FONT_BOLD, FONT_ITALIC):
+    _font = TTFont(_name, FONT_DIR / f"{_name}.ttf")
+    pdfmetrics.registerFont(_font)
+    # ReportLab's text extraction map (ToUnicode) of a subset holds only the Basic
+    # Multilingual Plane: an emoji beyond it would print but not copy or search.
+    COVERAGE[_name] = frozenset(code for code in _font.face.charToGlyph if code < 0x10000)
+pdfmetrics.registerFontFamily(
+    FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
+)
+# What a font has no glyph for: the replacement character (which DejaVu Sans has), so the
+# reader sees that something is missing. Invisible characters the font lacks (zero-width
+# joiners, variation selectors after an emoji, control characters) are left out.
+REPLACEMENT = "\ufffd"
+INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def _shown(character: str) -> str:
+    if unicodedata.category(character) in INVISIBLE or 0xFE00 <= ord(character) <= 0xFE0F:
+        return ""
+    return REPLACEMENT
+
+
+def printable(value: str, font: str = FONT) -> str:
+    """`value` with every character `font` has no glyph for replaced (see REPLACEMENT)."""
+    covered = COVERAGE[font]
+    if all(ord(character) in covered for character in value):
+        return value
+    return "".join(c if ord(c) in covered else _shown(c) for c in value)
+
 
 PRIMARY = colors.HexColor("#0b4f6c")
 STYLES = {
-    "title": ParagraphStyle("title", fontName="Vera-Bold", fontSize=20, leading=25, spaceAfter=8),
-    "subtitle": ParagraphStyle("subtitle", fontName="Vera", fontSize=11, leading=15, spaceAfter=16),
+    "title": ParagraphStyle("title", fontName=FONT_BOLD, fontSize=20, leading=25, spaceAfter=8),
+    "subtitle": ParagraphStyle("subtitle", fontName=FONT, fontSize=11, leading=15, spaceAfter=16),
     "h1": ParagraphStyle(
         "h1",
-        fontName="Vera-Bold",
+        fontName=FONT_BOLD,
         fontSize=15,
         leading=19,
         spaceBefore=10,
@@ -66,7 +98,7 @@ STYLES = {
     ),
     "h2": ParagraphStyle(
         "h2",
-        fontName="Vera-Bold",
+        fontName=FONT_BOLD,
         fontSize=12,
         leading=15,
         spaceBefore=10,
@@ -74,26 +106,26 @@ STYLES = {
         textColor=PRIMARY,
     ),
     "contents": ParagraphStyle(
-        "contents", fontName="Vera-Bold", fontSize=15, leading=19, spaceAfter=8, textColor=PRIMARY
+        "contents", fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=8, textColor=PRIMARY
     ),
     "label": ParagraphStyle(
-        "label", fontName="Vera-Bold", fontSize=9, leading=12, spaceBefore=6, keepWithNext=1
+        "label", fontName=FONT_BOLD, fontSize=9, leading=12, spaceBefore=6, keepWithNext=1
     ),
-    "body": ParagraphStyle("body", fontName="Vera", fontSize=9, leading=12.5, spaceAfter=4),
-    "cell": ParagraphStyle("cell", fontName="Vera", fontSize=8, leading=10),
-    "cell_bold": ParagraphStyle("cell_bold", fontName="Vera-Bold", fontSize=8, leading=10),
+    "body": ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12.5, spaceAfter=4),
+    "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10),
+    "cell_bold": ParagraphStyle("cell_bold", fontName=FONT_BOLD, fontSize=8, leading=10),
     "cell_right": ParagraphStyle(
-        "cell_right", fontName="Vera", fontSize=8, leading=10, alignment=TA_RIGHT
+        "cell_right", fontName=FONT, fontSize=8, leading=10, alignment=TA_RIGHT
     ),
     "cell_right_bold": ParagraphStyle(
-        "cell_right_bold", fontName="Vera-Bold", fontSize=8, leading=10, alignment=TA_RIGHT
+        "cell_right_bold", fontName=FONT_BOLD, fontSize=8, leading=10, alignment=TA_RIGHT
     ),
-    "toc1": ParagraphStyle("toc1", fontName="Vera-Bold", fontSize=10, leading=14),
-    "toc2": ParagraphStyle("toc2", fontName="Vera", fontSize=9, leading=12, leftIndent=12),
+    "toc1": ParagraphStyle("toc1", fontName=FONT_BOLD, fontSize=10, leading=14),
+    "toc2": ParagraphStyle("toc2", fontName=FONT, fontSize=9, leading=12, leftIndent=12),
 }
 TABLE_STYLE = TableStyle(
     [
-        ("FONT", (0, 0), (-1, -1), "Vera", 8),
+        ("FONT", (0, 0), (-1, -1), FONT, 8),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7eef2")),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa7b0")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -106,7 +138,8 @@ TABLE_STYLE = TableStyle(
 def text(value, style="body") -> Paragraph:
     """User text, escaped for ReportLab's mini-markup; line breaks kept. An empty answer
     under a heading shows a dash; an empty table cell stays empty."""
-    safe = escape(str(value or "")).replace("\n", "<br/>")
+    font = STYLES[style].fontName
+    safe = escape(printable(str(value or ""), font)).replace("\n", "<br/>")
     placeholder = "" if style.startswith("cell") else "–"
     return Paragraph(safe or placeholder, STYLES[style])
 
@@ -130,7 +163,10 @@ def paragraphs(value, style="body") -> list[Paragraph]:
         pieces.append(line)
     if not any(piece.strip() for piece in pieces):
         return [text("", style)]
-    return [Paragraph(escape(piece) or "&nbsp;", STYLES[style]) for piece in pieces]
+    font = STYLES[style].fontName
+    return [
+        Paragraph(escape(printable(piece, font)) or "&nbsp;", STYLES[style]) for piece in pieces
+    ]
 
 
 def money(value, bold=False) -> Paragraph:
@@ -156,9 +192,9 @@ class NumberedCanvas(canvas.Canvas):
         for state in self._pages:
             self.__dict__.update(state)
             width, _height = self._pagesize
-            self.setFont("Vera", 8)
+            self.setFont(FONT, 8)
             self.setFillColor(colors.HexColor("#444444"))
-            self.drawString(18 * mm, 10 * mm, self.footer)
+            self.drawString(18 * mm, 10 * mm, printable(self.footer))
             self.drawRightString(
                 width - 18 * mm,
                 10 * mm,
