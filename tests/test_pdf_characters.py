@@ -105,3 +105,20 @@ def check_pdfs(objects, *, only: set[str], label: str = "") -> set[str]:  # noqa
         assert missing == [], f"{label or name}: {missing}"
         checked.add(name)
     return checked
+
+
+def test_line_breaks_typed_stay_line_breaks(client, caseworker, make_application):
+    """The font check took a line break for a character without a glyph and dropped it:
+    every paragraph and list in every PDF ran together on one line."""
+    from grants.documents.pdf import printable
+
+    assert printable("Første linje\nAnden linje") == "Første linje\nAnden linje"
+    application = make_application(
+        created_by=caseworker, description="Første linje\nAnden linje\n\nTredje afsnit"
+    )
+    client.force_login(caseworker)
+    response = client.get(reverse("mine:pdf", args=[application.pk]))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    reader = PdfReader(BytesIO(content))
+    lines = [line.strip() for page in reader.pages for line in page.extract_text().splitlines()]
+    assert "Første linje" in lines and "Anden linje" in lines and "Tredje afsnit" in lines

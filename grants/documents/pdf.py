@@ -76,11 +76,12 @@ def _shown(character: str) -> str:
 
 
 def printable(value: str, font: str = FONT) -> str:
-    """`value` with every character `font` has no glyph for replaced (see REPLACEMENT)."""
+    """`value` with every character `font` has no glyph for replaced (see REPLACEMENT).
+    Line breaks stay: they are laid out (text() makes them <br/>), not printed."""
     covered = COVERAGE[font]
-    if all(ord(character) in covered for character in value):
+    if all(c == "\n" or ord(c) in covered for c in value):
         return value
-    return "".join(c if ord(c) in covered else _shown(c) for c in value)
+    return "".join(c if c == "\n" or ord(c) in covered else _shown(c) for c in value)
 
 
 PRIMARY = colors.HexColor("#0b4f6c")
