@@ -52,7 +52,7 @@ class ProofForm(forms.Form):
         user = request.user
         if twofactor.has_second_factor(user):
             self.fields["current_token"] = forms.CharField(
-                label=gettext_lazy("Kode fra din nuværende godkendelsesapp"),
+                label=gettext_lazy("Kode fra din nuværende app eller en reservekode"),
                 max_length=20,
                 help_text=gettext_lazy(
                     "Har du ikke den gamle telefon, så brug en af dine 8-cifrede reservekoder."

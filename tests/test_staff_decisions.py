@@ -305,3 +305,45 @@ def test_every_problem_of_a_decision_is_shown_at_once(
         assert f'href="#id_{field}"' in html
     assert 'value="900.000"' in html
     assert nothing_saved(application)
+
+
+def test_a_missing_following_year_pool_is_told_with_the_other_problems(
+    client, staff_user, make_recommended, django_capture_on_commit_callbacks
+):
+    """Round 8: "no pool for 2027" came only after every other problem was put right."""
+    application = make_recommended({2026: "100000", 2027: "100000"})
+    from grants.models import Pool
+
+    Pool.objects.filter(year=2027).delete()
+    client.force_login(staff_user)
+    response = decide(
+        client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2026="100.000",
+        amount_2027="100.000",
+        meeting_date="2099-12-31",
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "Der findes ingen pulje for 2027" in errors["amount_2027"][0]
+    assert "fremtiden" in errors["meeting_date"][0]
+    assert nothing_saved(application)
+
+
+def test_every_recommended_amount_problem_is_shown_at_once(staff_client, make_application):
+    """Round 8: the recommendation form told one year's problem, then the next."""
+    from grants.models import ApplicationStatus
+
+    application = make_application(
+        amounts={2026: "10000", 2027: "0"}, status=ApplicationStatus.IN_REVIEW
+    )
+    url = reverse("sekretariat:recommend", args=[application.pk])
+    response = staff_client.post(
+        url, {"summary": "", "amount_2026": "20.000", "amount_2027": "5.000"}
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "Der er søgt 10.000 kr. for 2026" in errors["amount_2026"][0]
+    assert "Der er søgt 0 kr. for 2027" in errors["amount_2027"][0]
+    assert "summary" in errors

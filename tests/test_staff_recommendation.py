@@ -111,7 +111,7 @@ def test_recommending_more_than_requested_is_refused(staff_client, application):
 
     assert response.status_code == 400
     message = "Der er søgt 100.000 kr. for 2026; der kan ikke foreslås eller indstilles mere."
-    assert messages_of(response) == []  # no banner saying it twice …
+    assert messages_of(response) == ["Intet er gemt. Ret de markerede felter."]  # not twice …
     assert response.context["form"].errors["amount_2026"] == [message]  # … it is at the field
     assert status_of(application) == ApplicationStatus.IN_REVIEW
     assert not Recommendation.objects.exists()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import Applicants, DecisionOutcome, Pool, ReportKind, ReservedLine, Scheme
 from grants.models.review import REVIEW_CRITERIA, Review
 from grants.services.decisions import decision_problems
+from grants.services.review import amount_problems
 from policies.models import ActionPlan, Policy
 from portal.forms import KronerField, LimitedTextMixin
 from portal.models import Committee
@@ -282,8 +283,20 @@ class RecommendForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
 
     def __init__(self, *args, application, suggested: dict, **kwargs):
         super().__init__(*args, **kwargs)
+        self.application = application
         self.years = application.years
         amount_fields(self, self.years, suggested, _("Indstillet beløb %(year)s"))
+
+    def clean(self):
+        """The service's amount rules for every year at once, beside the fields' own errors."""
+        data = super().clean()
+        amounts = {year: amount for year, amount in self.amounts().items() if amount is not None}
+        for problem in amount_problems(self.application, amounts):
+            if problem.field not in self.errors:
+                self.add_error(
+                    problem.field if problem.field in self.fields else None, problem.message
+                )
+        return data
 
 
 class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):

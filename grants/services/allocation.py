@@ -43,6 +43,28 @@ def set_lock_timeout() -> None:
             cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(timeout)}ms"])
 
 
+def no_pool_for(application, year: int) -> DomainError:
+    return DomainError(
+        _("Der findes ingen pulje for %(year)s i %(municipality)s.")
+        % {"year": year, "municipality": application.municipality}
+        + " "
+        + _("Puljen skal høre til samme ordning som ansøgningens pulje."),
+        field=f"amount_{year}",
+    )
+
+
+def missing_pool_problems(application, amounts) -> list[DomainError]:
+    """Years with money and no round of the scheme to take it from, told with the other
+    problems of a form (allocate() checks again under the pools' locks)."""
+    years = sorted(year for year, amount in amounts.items() if amount and amount > 0)
+    found = set(
+        Pool.objects.filter(scheme_id=application.pool.scheme_id, year__in=years).values_list(
+            "year", flat=True
+        )
+    )
+    return [no_pool_for(application, year) for year in years if year not in found]
+
+
 def allocate(
     *, application: Application, decision: Decision, amounts: Mapping[int, Decimal], actor
 ) -> list[Allocation]:
@@ -60,13 +82,7 @@ def allocate(
         amount = wanted[year]
         pool = pools.get(year)
         if pool is None:
-            raise DomainError(
-                _("Der findes ingen pulje for %(year)s i %(municipality)s.")
-                % {"year": year, "municipality": application.municipality}
-                + " "
-                + _("Puljen skal høre til samme ordning som ansøgningens pulje."),
-                field=f"amount_{year}",
-            )
+            raise no_pool_for(application, year)
         if pool.budget is None:
             raise DomainError(
                 _("%(pool)s har intet registreret budget, så der kan ikke bevilges fra den.")

@@ -25,7 +25,7 @@ from grants.rules import check
 from portal.models import Committee
 from portal.money import ZERO, format_kroner, to_money
 
-from .allocation import allocate
+from .allocation import allocate, missing_pool_problems
 from .errors import DomainError, DomainErrors
 from .letters import issue_letters
 from .submission import check_max_amount
@@ -134,6 +134,8 @@ def decision_problems(
             DomainError(_("Angiv det udvalg, der har truffet afgørelsen."), field="committee")
         )
     problems += _meeting_date_problems(application, meeting_date)
+    if not any(p.field and p.field.startswith("amount_") for p in problems):
+        problems += missing_pool_problems(application, amounts)
     return problems
 
 

@@ -21,35 +21,47 @@ from grants.rules import check
 from portal.models import User
 from portal.money import ZERO, format_kroner, to_money
 
-from .errors import DomainError, EditConflict
+from .errors import DomainError, DomainErrors, EditConflict
 from .workflow import change_status, lock_application
 
 
-def _check_amounts(application: Application, amounts: Mapping[int, Decimal | None]) -> dict:
+def amount_problems(
+    application: Application, amounts: Mapping[int, Decimal | None]
+) -> list[DomainError]:
     """Proposed or recommended amounts: the application's years, never negative and never
     more than was applied for (a proposal for a year with nothing applied for used to be
-    accepted and then block the recommendation it was copied into)."""
+    accepted and then block the recommendation it was copied into). Every year at once."""
     requested = {row.year: row.amount for row in application.requested_amounts.all()}
-    cleaned = {}
+    problems = []
     for year, amount in amounts.items():
         if amount is None:
             continue
         field = f"amount_{year}"
         if year not in application.years:
-            raise DomainError(_("Beløb kan kun angives for ansøgningens år."), field=field)
-        if amount < 0:
-            raise DomainError(_("Beløbet kan ikke være negativt."), field=field)
-        if amount > requested.get(year, ZERO):
-            raise DomainError(
-                _(
-                    "Der er søgt %(requested)s for %(year)s; der kan ikke foreslås eller "
-                    "indstilles mere."
-                )
-                % {"requested": format_kroner(requested.get(year, ZERO)), "year": year},
-                field=field,
+            problems.append(
+                DomainError(_("Beløb kan kun angives for ansøgningens år."), field=field)
             )
-        cleaned[year] = to_money(amount)
-    return cleaned
+        elif amount < 0:
+            problems.append(DomainError(_("Beløbet kan ikke være negativt."), field=field))
+        elif amount > requested.get(year, ZERO):
+            problems.append(
+                DomainError(
+                    _(
+                        "Der er søgt %(requested)s for %(year)s; der kan ikke foreslås eller "
+                        "indstilles mere."
+                    )
+                    % {"requested": format_kroner(requested.get(year, ZERO)), "year": year},
+                    field=field,
+                )
+            )
+    return problems
+
+
+def _check_amounts(application: Application, amounts: Mapping[int, Decimal | None]) -> dict:
+    problems = amount_problems(application, amounts)
+    if problems:
+        raise DomainErrors(problems)
+    return {year: to_money(amount) for year, amount in amounts.items() if amount is not None}
 
 
 def do_start_review(*, application_id: int, actor: User) -> Application:

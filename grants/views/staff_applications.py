@@ -27,10 +27,10 @@ from grants.forms.staff import (
     ReportRequestForm,
     ReviewForm,
 )
-from grants.models import ApplicationStatus, Attachment
+from grants.models import ApplicationStatus, Attachment, Decision
 from grants.rules import APPLICATION_ACTIONS, is_conflicted, may, refusal
 from grants.selectors import funding_chain, missing_following_pools
-from grants.services.decisions import do_record_decision
+from grants.services.decisions import already_decided, do_record_decision
 from grants.services.errors import Busy, DomainError, EditConflict, each_error
 from grants.services.follow_up import (
     agreement_missing,
@@ -283,15 +283,24 @@ class FormPageView(StaffRequiredMixin, TemplateView):
 
     def get(self, request, pk: int):
         application = get_staff_application(request, pk)
-        refused = refusal(request.user, self.action, application)
+        refused = self.refusal_of(application)
         if refused is not None:
             messages.error(request, refused.message)
             return redirect("sekretariat:application", pk=pk)
         return self.render(application, self.get_form(application))
 
+    def refusal_of(self, application):
+        return refusal(self.request.user, self.action, application)
+
     def post(self, request, pk: int):
         application = get_staff_application(request, pk)
         form = self.get_form(application, request.POST)
+        refused = self.refusal_of(application)
+        if refused is not None:
+            # Before the form's own rules (which now ask the services'): a recused or
+            # otherwise refused user hears why first.
+            messages.error(request, refused.message)
+            return self.render(application, form, status=400)
         if not form.is_valid():
             messages.error(request, _("Intet er gemt. Ret de markerede felter."))
             return self.render(application, form, status=400)
@@ -304,8 +313,8 @@ class FormPageView(StaffRequiredMixin, TemplateView):
         except Busy as error:
             messages.error(request, error.message)
             return self.render(application, form, status=BUSY_STATUS)
-        except DomainError as refusal:
-            for error in each_error(refusal):
+        except DomainError as refused_by_service:
+            for error in each_error(refused_by_service):
                 if error.field in form.fields:
                     # At its field and in the error summary, like the form's own errors (a
                     # banner as well would say the same thing twice).
@@ -369,6 +378,11 @@ class DecisionView(FormPageView):
         return super().get_context_data(
             missing_pools=missing_following_pools(application.pool, application), **kwargs
         )
+
+    def refusal_of(self, application):
+        # A second decision (two tabs, two colleagues) hears what was decided, by whom.
+        decided = Decision.objects.filter(application=application).first()
+        return already_decided(decided) if decided else super().refusal_of(application)
 
     def get_form(self, application, data=None):
         recommendation = getattr(application, "recommendation", None)

@@ -282,7 +282,7 @@ def test_the_portal_asks_for_its_own_second_factor_only_when_the_provider_did_no
     screenshot(page, "2fa-replace-refused-without-the-current-code")
 
     app_form.get_by_label("Kode fra den nye app").fill(code_on_page(page))
-    app_form.get_by_label("Kode fra din nuværende godkendelsesapp").fill(backup_codes[0])
+    app_form.get_by_label("Kode fra din nuværende app eller en reservekode").fill(backup_codes[0])
     app_form.get_by_role("button", name="Slå totrinslogin til").click()
     page.get_by_role("heading", name="Dine reservekoder").wait_for()
     assert not TOTPDevice.objects.filter(pk=palles_app.pk).exists()
