@@ -9,12 +9,12 @@ signing in changes, so a used link (and every older one) stops working (docs/dec
 import hashlib
 
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from grants.organisations import new_person
 from portal.models import Role, User
+from portal.rate_limits import counted
 from worker.mail import language_of, send_after_commit
 
 from .errors import DomainError
@@ -60,12 +60,7 @@ def user_from_token(token: str) -> User:
 def _address_allowed(email: str) -> bool:
     """Counts the links mailed to one address in the hour; False once there are enough."""
     key = "sign-in-link:" + hashlib.sha256(email.lower().encode()).hexdigest()
-    cache.add(key, 0, LINK_VALID_SECONDS)
-    try:
-        return cache.incr(key) <= LINKS_PER_ADDRESS
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, LINK_VALID_SECONDS)
-        return True
+    return counted(key, LINKS_PER_ADDRESS, LINK_VALID_SECONDS)
 
 
 def _send_link(user: User, link_for) -> None:

@@ -9,7 +9,6 @@ carries, so the link is used up (grants.services.people)."""
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,22 +24,13 @@ from portal import site
 from portal.backends import email_link_allowed
 from portal.client_ip import client_ip
 from portal.models import Role, User
+from portal.rate_limits import counted
 
 BACKEND = "portal.backends.EmailLinkSessionBackend"
 # Requests from one client address in a quarter of an hour; then "wait a little".
 REQUESTS_PER_CLIENT = 10
 INVITES_PER_PERSON = 20  # a day
 WINDOW_SECONDS = 15 * 60
-
-
-def _counted(key: str, limit: int, seconds: int) -> bool:
-    """One more use of `key`; False once it is over `limit` within `seconds`."""
-    cache.add(key, 0, seconds)
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        return True
 
 
 def _safe_next(request, target: str) -> str:
@@ -83,9 +73,7 @@ class SignInLinkRequestView(EmailOnlyMixin, View):
         if not form.is_valid():
             context = {"form": form, "next": target}
             return render(request, self.template_name, context, status=400)
-        if not _counted(
-            f"sign-in-client:{client_ip(request)}", REQUESTS_PER_CLIENT, WINDOW_SECONDS
-        ):
+        if not counted(f"sign-in-client:{client_ip(request)}", REQUESTS_PER_CLIENT, WINDOW_SECONDS):
             form.add_error(
                 None, _("Du har bedt om mange links på kort tid. Vent lidt, og prøv igen.")
             )
@@ -154,7 +142,7 @@ class OrganisationPeopleView(RoleRequiredMixin, View):
         form = InviteColleagueForm(request.POST)
         if not form.is_valid():
             return self.render(request, form, status=400)
-        if not _counted(f"invite:{request.user.pk}", INVITES_PER_PERSON, 24 * 60 * 60):
+        if not counted(f"invite:{request.user.pk}", INVITES_PER_PERSON, 24 * 60 * 60):
             form.add_error(None, _("Du har inviteret mange i dag. Prøv igen i morgen."))
             return self.render(request, form, status=429)
         try:
