@@ -118,6 +118,14 @@ def log_in(page, server, username, lands_on="/mine/"):
     page.wait_for_url(server.url + lands_on)
 
 
+def open_phone_menu(page, javascript: bool = True) -> None:
+    """Open the phone menu and wait until it has opened: with JavaScript, Bootstrap's
+    animation must end first, or a click meant for the menu can land while it still moves
+    (a flaky failure in CI under load)."""
+    page.get_by_role("button", name="Vis menu").click()
+    page.locator("#main-nav.collapse.show" if javascript else "#main-nav:target").wait_for()
+
+
 def wait_until(page, expression: str, timeout: float = 10.0) -> None:
     """Wait until a JavaScript expression is true. Not `page.wait_for_function`: when its
     first check fails it polls with `new Function`, which the portal's Content-Security-Policy

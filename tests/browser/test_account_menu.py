@@ -4,7 +4,7 @@ log out) opens and logs out with and without JavaScript, on a laptop and on a ph
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_phone_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,7 +63,7 @@ def test_log_out_through_the_account_menu(demo_server, browser, screenshot, java
         log_out = page.get_by_role("button", name="Log ud")
         assert not log_out.is_visible(), "the account menu should start closed"
         if width < 992:
-            page.get_by_role("button", name="Vis menu").click()
+            open_phone_menu(page, javascript)
         page.locator("summary", has_text="Demo Sekretariat").click()
         log_out.wait_for(state="visible")
         screenshot(page, f"account-menu-{width}-{'js' if javascript else 'nojs'}")

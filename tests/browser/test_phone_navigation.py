@@ -4,6 +4,8 @@ statement promises that every page works without JavaScript)."""
 
 import pytest
 
+from tests.browser.conftest import open_phone_menu
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
@@ -35,10 +37,7 @@ def test_every_main_link_is_reachable_on_a_phone(demo_server, browser, screensho
             page.goto(demo_server.url + "/")
             link = menu.get_by_role("link", name=name, exact=True)
             assert not link.is_visible(), f"{name}: the menu should start closed on a phone"
-            page.get_by_role("button", name="Vis menu").click()
-            link.wait_for(state="visible")
-            if javascript:  # Bootstrap's animation has ended
-                page.locator("#main-nav.collapse.show").wait_for()
+            open_phone_menu(page, javascript)
             if number == 0:
                 mode = "javascript" if javascript else "no-javascript"
                 screenshot(page, f"phone-menu-open-{mode}")

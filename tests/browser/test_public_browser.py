@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from tests.browser.conftest import open_phone_menu
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -82,7 +84,7 @@ def test_catalogue_and_project_on_a_phone(demo_server, phone_page, screenshot):
     assert width <= 390, f"the project page scrolls sideways on a phone ({width}px)"
     screenshot(phone_page, "public-project-phone")
     # The menu opens behind the toggle button.
-    phone_page.get_by_role("button", name="Vis menu").click()
+    open_phone_menu(phone_page)
     phone_page.get_by_role("link", name="Puljer").click()
     assert phone_page.locator("h1").inner_text() == "Integrationspuljer"
 
