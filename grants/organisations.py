@@ -10,8 +10,11 @@ from django.db import transaction
 from portal.models import Organisation, Role, User
 
 
-def new_person(*, organisation: Organisation, email: str, name: str = "") -> User:
-    """A person of the organisation, who signs in without a password of the portal's."""
+def new_person(
+    *, organisation: Organisation, email: str, name: str = "", invited_by: User | None = None
+) -> User:
+    """A person of the organisation, who signs in without a password of the portal's.
+    invited_by: the colleague who invited them (on record as the invitation's audit)."""
     first, _, last = name.strip().partition(" ")
     base = f"org-{organisation.pk}-{email.split('@')[0]}"[:140]
     username, n = base, 1
@@ -26,6 +29,7 @@ def new_person(*, organisation: Organisation, email: str, name: str = "") -> Use
         role=Role.ORGANISATION,
         organisation=organisation,
         municipality_id=organisation.municipality_id,
+        invited_by=invited_by,
     )
     user.set_unusable_password()
     user.save()

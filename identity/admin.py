@@ -256,12 +256,30 @@ class ExternalIdentityAdmin(MunicipalityScopedAdmin):
 
 @admin.register(SignInEvent)
 class SignInEventAdmin(MunicipalityScopedAdmin):
-    municipality_path = "provider__municipality"
     audit_records = True
     # Few, short columns: the table fits 1280 px; the reason is on the row's page.
-    list_display = ["at", "identity", "outcome", "role", "mfa_by_provider"]
-    list_filter = ["outcome", "provider"]
-    search_fields = ["identity__name", "identity__subject"]
+    list_display = ["at", "who", "method", "outcome", "role", "mfa_by_provider"]
+    list_filter = ["outcome", "method", "provider"]
+    search_fields = ["identity__name", "identity__subject", "user__email", "user__username"]
+    list_select_related = ["identity", "user"]
+
+    def get_queryset(self, request):
+        # A sign-in through a provider belongs to the provider's municipality; one with an
+        # e-mailed link to the municipality of the person's organisation.
+        queryset = super(MunicipalityScopedAdmin, self).get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        municipality = request.user.municipality_id
+        if municipality is None:
+            return queryset.none()
+        return queryset.filter(
+            models.Q(provider__municipality=municipality)
+            | models.Q(provider__isnull=True, user__municipality=municipality)
+        )
+
+    @admin.display(description=_("hvem"), ordering="identity__name")
+    def who(self, obj):
+        return obj.identity or obj.user or "–"
 
     def has_add_permission(self, request):
         return False

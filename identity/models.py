@@ -276,13 +276,25 @@ class SignInOutcome(models.TextChoices):
     DISABLED = "disabled", _("Afvist: udbyderen er slået fra")
 
 
+class SignInMethod(models.TextChoices):
+    PROVIDER = "provider", _("Login-udbyder")
+    EMAIL_LINK = "email_link", _("Link i e-mail")
+
+
 class SignInEvent(models.Model):
-    """The audit trail of sign-ins through a provider, refusals included."""
+    """The audit trail of sign-ins through a provider or an e-mailed link, refusals
+    included."""
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
+    method = models.CharField(
+        _("måde"), max_length=20, choices=SignInMethod.choices, default=SignInMethod.PROVIDER
+    )
+    # None for a sign-in with a link from an e-mail (development and the demo).
     provider = models.ForeignKey(
         IdentityProvider,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="sign_ins",
         verbose_name=_("login-udbyder"),
     )
@@ -323,4 +335,5 @@ class SignInEvent(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.identity or self.provider} {self.get_outcome_display()}"
+        who = self.identity or self.user or self.provider or self.get_method_display()
+        return f"{who} {self.get_outcome_display()}"

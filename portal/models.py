@@ -140,6 +140,16 @@ class User(AbstractUser):
         related_name="people",
         verbose_name=_("organisation"),
     )
+    # Who of the organisation invited this person (the audit of an invitation).
+    invited_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("inviteret af"),
+    )
     job_title = models.CharField(_("stillingsbetegnelse"), max_length=150, blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
     # Raised by "log ud overalt": every session made before it stops being valid.

@@ -4,9 +4,11 @@ colleagues (issue 16, item 4), from the user's side: the pages, the mail, the li
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from grants.organisations import new_person
+from identity.models import SignInEvent
 from portal.models import Organisation, Role, User
 from tests.page_crawl import visible_text
 
@@ -87,6 +89,13 @@ def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mai
     assert used.status_code == 400 and "Linket er allerede brugt" in text_of(used)
     assert client.get(reverse("mine:dashboard")).status_code == 302
 
+    # Both are on record for the administrator: who, how, and the refusal of the used link.
+    events = SignInEvent.objects.order_by("at", "pk")
+    assert [(e.method, e.user, e.outcome, e.role) for e in events] == [
+        ("email_link", person, "signed_in", "organisation"),
+        ("email_link", person, "invalid_answer", "organisation"),
+    ]
+
 
 def test_the_link_leads_back_to_where_the_person_was_going(client, person, mailoutbox):
     target = "/mine/"
@@ -139,6 +148,8 @@ def test_a_person_invites_a_colleague_who_signs_in_by_the_link(
     page = text_of(client.get(reverse("mine:organisation")))
     assert "Vi har sendt et link til bo@example.dk" in page
     assert "Bo Berg" in page and "Har ikke logget ind endnu" in page
+    assert "Inviteret af Anna Holm" in page  # the invitation is on record with its sender
+    assert User.objects.get(email="bo@example.dk").invited_by == person
     again = client.post(reverse("mine:organisation"), {"name": "Bo", "email": "BO@example.dk"})
     assert again.status_code == 400 and "allerede en bruger" in text_of(again)
 
@@ -153,3 +164,49 @@ def test_a_person_invites_a_colleague_who_signs_in_by_the_link(
     # A department's caseworker has no organisation page.
     client.force_login(caseworker)
     assert client.get(reverse("mine:organisation")).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks (SELECT … FOR UPDATE) are only real on PostgreSQL; CI runs this there",
+)
+def test_two_clicks_on_one_link_at_once_sign_in_once(association, mailoutbox, monkeypatch):
+    """The link is used up under the person's row lock: two requests racing with the same
+    link (a double click, a forwarded e-mail) cannot both sign in."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    from grants.services import people
+    from grants.services.errors import DomainError
+
+    anna = new_person(organisation=association, email="anna@example.dk", name="Anna Holm")
+    token = people.sign_in_token(anna)
+    record = people._record_link_sign_in
+
+    def slow_record(*args, **kwargs):
+        time.sleep(0.3)  # the first click is still inside its transaction when the others come
+        record(*args, **kwargs)
+
+    monkeypatch.setattr(people, "_record_link_sign_in", slow_record)
+    outcomes = []
+
+    def click(delay):
+        try:
+            time.sleep(delay)
+            people.do_sign_in_with_link(token=token)
+            outcomes.append("signed in")
+        except DomainError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click, args=(n * 0.05,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused"] * 3 + ["signed in"]
+    assert SignInEvent.objects.filter(user=anna, outcome="signed_in").count() == 1

@@ -10,9 +10,11 @@ import hashlib
 
 from django.core import signing
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.organisations import new_person
+from identity.models import SignInEvent, SignInMethod, SignInOutcome
 from portal.models import Role, User
 from portal.rate_limits import counted
 from worker.mail import language_of, send_after_commit
@@ -37,23 +39,53 @@ def sign_in_token(user: User) -> str:
     )
 
 
-def user_from_token(token: str) -> User:
-    """The organisation person a sign-in link was sent to, or DomainError in plain Danish."""
+def user_from_token(token: str, *, lock: bool = False) -> User:
+    """The organisation person a sign-in link was sent to, or DomainError in plain Danish.
+    lock: take the person's row lock first, so two clicks on one link cannot both use it."""
     try:
         data = signing.loads(token, salt=SALT, max_age=LINK_VALID_SECONDS)
     except signing.SignatureExpired:
         raise DomainError(_("Linket er udløbet. Bed om et nyt link til at logge ind.")) from None
     except signing.BadSignature:
         raise DomainError(_("Linket virker ikke. Bed om et nyt link til at logge ind.")) from None
-    user = User.objects.filter(
+    people = User.objects.filter(
         pk=data["user"], role=Role.ORGANISATION, is_active=True, email__iexact=data["email"]
-    ).first()
+    )
+    user = (people.select_for_update() if lock else people).first()
     if user is None:
         raise DomainError(_("Linket virker ikke. Bed om et nyt link til at logge ind."))
     if data.get("seen") != _last_seen(user):
+        if lock:
+            _record_link_sign_in(user, SignInOutcome.INVALID_ANSWER, "link already used")
         raise DomainError(
             _("Linket er allerede brugt. Bed om et nyt link, hvis du vil logge ind igen.")
         )
+    return user
+
+
+def _record_link_sign_in(user: User, outcome: str, detail: str = "") -> None:
+    SignInEvent.objects.create(
+        method=SignInMethod.EMAIL_LINK, user=user, outcome=outcome, role=user.role, detail=detail
+    )
+
+
+def do_sign_in_with_link(*, token: str) -> User:
+    """Use up a sign-in link: under the person's row lock the link is checked and its
+    last sign-in moved on (which makes this link and every older one worthless), with the
+    audit row in the same transaction. The caller then logs the person in. Refusals are
+    DomainError in plain Danish; a used link is on record too (a forwarded e-mail?)."""
+    with transaction.atomic():
+        try:
+            user = user_from_token(token, lock=True)
+        except DomainError as error:
+            refusal = error  # raised after the commit, which keeps its audit row
+        else:
+            refusal = None
+            user.last_login = timezone.now()
+            user.save(update_fields=["last_login"])
+            _record_link_sign_in(user, SignInOutcome.SIGNED_IN)
+    if refusal is not None:
+        raise refusal
     return user
 
 
@@ -109,6 +141,8 @@ def do_invite_colleague(*, actor: User, email: str, name: str, link_for) -> User
             raise DomainError(_("Skriv kollegaens e-mailadresse."), field="email")
         if User.objects.filter(email__iexact=email, role=Role.ORGANISATION).exists():
             raise DomainError(_("Der er allerede en bruger med den e-mailadresse."), field="email")
-        colleague = new_person(organisation=actor.organisation, email=email, name=name)
+        colleague = new_person(
+            organisation=actor.organisation, email=email, name=name, invited_by=actor
+        )
         _send_link(colleague, link_for)
         return colleague

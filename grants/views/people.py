@@ -19,7 +19,12 @@ from django.views import View
 from grants.access import RoleRequiredMixin
 from grants.forms.people import InviteColleagueForm, SignInLinkForm
 from grants.services.errors import DomainError
-from grants.services.people import do_invite_colleague, do_send_sign_in_link, user_from_token
+from grants.services.people import (
+    do_invite_colleague,
+    do_send_sign_in_link,
+    do_sign_in_with_link,
+    user_from_token,
+)
 from portal import site
 from portal.backends import email_link_allowed
 from portal.client_ip import client_ip
@@ -101,12 +106,12 @@ class SignInLinkView(EmailOnlyMixin, View):
         return render(request, self.template_name, context, status=200 if person else 400)
 
     def post(self, request, token):
-        person, problem = self.person(token)
         target = _safe_next(request, request.POST.get("next", ""))
-        if person is None:
-            context = {"person": None, "problem": problem, "next": target}
+        try:
+            person = do_sign_in_with_link(token=token)
+        except DomainError as error:
+            context = {"person": None, "problem": error.message, "next": target}
             return render(request, self.template_name, context, status=400)
-        # Updates last_login (Django's signal), which uses the link up.
         auth_login(request, person, backend=BACKEND)
         messages.success(request, _("Du er logget ind."))
         return redirect(target or reverse("mine:dashboard"))
@@ -120,9 +125,11 @@ class OrganisationPeopleView(RoleRequiredMixin, View):
 
     def render(self, request, form, status=200):
         organisation = request.user.organisation
-        people = User.objects.filter(
-            organisation=organisation, role=Role.ORGANISATION, is_active=True
-        ).order_by("first_name", "last_name", "email")
+        people = (
+            User.objects.filter(organisation=organisation, role=Role.ORGANISATION, is_active=True)
+            .select_related("invited_by")
+            .order_by("first_name", "last_name", "email")
+        )
         context = {
             "organisation": organisation,
             "people": people,
