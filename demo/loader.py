@@ -23,6 +23,7 @@ from grants.models import (
     PoolStatus,
     RequestedAmount,
     ReservedLine,
+    Scheme,
     SuccessCriterion,
 )
 from grants.services.decisions import do_import_funded_application
@@ -358,9 +359,10 @@ def load_example_measurements(data: dict) -> None:
 
 
 def example_deadline(year: int):
-    """31 January of the pool's year at noon, or 60 days ahead if that has passed."""
-    deadline = timezone.make_aware(datetime.datetime(year, 1, 31, 12, 0))
-    return max(deadline, timezone.now() + datetime.timedelta(days=60))
+    """31 January of the pool's year at noon, or noon 60 days ahead if that is sooner (a
+    deadline falls at a time a municipality would set, not at the minute of loading)."""
+    day = max(datetime.date(year, 1, 31), timezone.localdate() + datetime.timedelta(days=60))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
 def load_example_pools(data: dict) -> list[Pool]:
@@ -369,8 +371,23 @@ def load_example_pools(data: dict) -> list[Pool]:
     pools = []
     for item in data["pools"]:
         municipality = Municipality.objects.get(slug=item["municipality"])
+        # A round of a named scheme (an association pool); else the municipality's default.
+        scheme = (
+            Scheme.objects.get(municipality=municipality, name=item["scheme"])
+            if "scheme" in item
+            else None
+        )
+        optional = {
+            key: item[key]
+            for key in ("criteria", "contact", "legal_basis", "applicants", "max_grant_years")
+            if key in item
+        }
+        optional |= {
+            key: Decimal(item[key]) for key in ("max_amount", "short_form_below") if key in item
+        }
         pool = Pool.objects.create(
             municipality=municipality,
+            scheme=scheme,
             policy=Policy.objects.get(municipality=municipality, slug=item["policy"]),
             year=year,
             title=item["title"].format(year=year),
@@ -380,6 +397,7 @@ def load_example_pools(data: dict) -> list[Pool]:
             application_deadline=example_deadline(year),
             status=PoolStatus.OPEN,
             is_example=True,
+            **optional,
         )
         for line in item["reserved_lines"]:
             ReservedLine.objects.create(pool=pool, title=line["title"], amount=line["amount"])

@@ -20,7 +20,7 @@ from portal import site, twofactor
 from portal.backends import email_link_allowed
 
 from . import oidc, selectors, services
-from .models import IdentityProvider, SignInOutcome
+from .models import IdentityProvider, ProviderKind, SignInOutcome
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,11 @@ class LoginView(account.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         last_used = self.request.COOKIES.get(LAST_PROVIDER_COOKIE, "")
-        context["providers"] = selectors.offered_providers(last_used)
+        offered = selectors.offered_providers(last_used)
+        # Staff sign in with their municipality's login; associations with MitID Erhverv,
+        # offered under "For foreninger".
+        context["providers"] = [p for p in offered if p.kind != ProviderKind.APPLICANT]
+        context["applicant_providers"] = [p for p in offered if p.kind == ProviderKind.APPLICANT]
         context["last_used"] = last_used
         context["local_login"] = settings.LOCAL_PASSWORD_LOGIN
         context["break_glass"] = "noedadgang" in self.request.GET
@@ -150,7 +154,7 @@ def callback(request, provider):
     if request.GET.get("error"):
         return _provider_error(request, provider)
     try:
-        claims, id_token = oidc.verified_claims(request, provider)
+        claims, _id_token = oidc.verified_claims(request, provider)
         result = services.do_sign_in(provider=provider, claims=claims)
     except ImproperlyConfigured as error:
         log.error("Sign-in with %s failed: %s", provider.slug, error)
@@ -169,10 +173,12 @@ def callback(request, provider):
             # A replayed or stale answer while signed in: the person is still signed in.
             return _already_signed_in(request)
         return _refused(request, provider, status=400)
+    if not result.signed_in and request.user.is_authenticated:
+        # The provider has just said who is at this browser, and that person is refused:
+        # whoever was signed in before (a shared computer) must not stay signed in.
+        auth_logout(request)
     if result.outcome == SignInOutcome.NO_ROLE:
-        provider_logout = oidc.logout_url(
-            provider, id_token, site.absolute(reverse("home"), request)
-        )
+        provider_logout = oidc.logout_url(provider, site.absolute(reverse("home"), request))
         return _refused(request, provider, "identity/no_role.html", provider_logout=provider_logout)
     if result.outcome == SignInOutcome.NOT_LINKED:
         return _refused(request, provider, "identity/not_linked.html", cvr=result.identity.cvr)
@@ -184,7 +190,7 @@ def callback(request, provider):
 
     user = result.user
     target = request.session.pop(NEXT_KEY, "") or reverse(settings.LOGIN_REDIRECT_URL)
-    sso = {"provider": provider.pk, "id_token": id_token}
+    sso = {"provider": provider.pk}
     if (
         not result.mfa_by_provider
         and twofactor.requires_two_factor(user)
@@ -196,7 +202,13 @@ def callback(request, provider):
             user, SESSION_BACKEND, target
         )
         return redirect("login-verify")
+    switched = request.user.is_authenticated and request.user.pk != user.pk
     auth_login(request, user, backend=SESSION_BACKEND)
+    if switched:
+        messages.info(
+            request,
+            _("Du er nu logget ind som %(name)s.") % {"name": user.get_full_name() or user},
+        )
     request.session[SSO_KEY] = sso
     request.session[twofactor.PROVIDER_MFA_SESSION_KEY] = result.mfa_by_provider
     return redirect(target)
@@ -208,9 +220,7 @@ def logout(request):
     provider = IdentityProvider.objects.filter(pk=sso.get("provider")).first()
     if provider is None:
         return redirect(settings.LOGOUT_REDIRECT_URL)
-    provider_logout = oidc.logout_url(
-        provider, sso.get("id_token", ""), site.absolute(reverse("home"), request)
-    )
+    provider_logout = oidc.logout_url(provider, site.absolute(reverse("home"), request))
     return render(
         request,
         "identity/logged_out.html",

@@ -190,6 +190,13 @@ class SetupView(LoginRequiredMixin, View):
 
     template_name = "registration/otp_setup.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        # An association's people sign in with MitID Erhverv (or an e-mailed link): the
+        # portal has no password or second factor of theirs to manage.
+        if request.user.is_authenticated and request.user.is_organisation_person:
+            return redirect("mine:organisation")
+        return super().dispatch(request, *args, **kwargs)
+
     def context(self, request, form=None, codes_form=None):
         device = twofactor.pending_app_device(request.user)
         return {

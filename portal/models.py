@@ -150,6 +150,17 @@ class User(AbstractUser):
         related_name="+",
         verbose_name=_("inviteret af"),
     )
+    # Who of the organisation took this person's access away, and when (its audit).
+    removed_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("fjernet af"),
+    )
+    removed_at = models.DateTimeField(_("fjernet"), null=True, blank=True, editable=False)
     job_title = models.CharField(_("stillingsbetegnelse"), max_length=150, blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
     # Raised by "log ud overalt": every session made before it stops being valid.

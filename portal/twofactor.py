@@ -53,26 +53,34 @@ def match_token(user, token: str):
     token = "".join(token.split())
     if not token or len(token) > 20:
         return None
-    for device in confirmed_devices(user):
+    devices = confirmed_devices(user)
+    for device in devices:
         with transaction.atomic():
             locked = type(device).objects.select_for_update().get(pk=device.pk)
             if locked.verify_is_allowed()[0] and locked.verify_token(token):
+                # The code was the user's: the failures the other devices just counted for
+                # it (a backup code is no app code) must not make the next code wait.
+                for other in devices:
+                    if other.pk != locked.pk or type(other) is not type(locked):
+                        other.throttle_reset(commit=True)
                 return locked
     return None
 
 
 def throttled_seconds(user) -> int:
-    """Seconds until the user's devices take a code again after failed attempts (django-otp's
-    throttling), 0 when one of them takes a code now."""
+    """Seconds until every device of the user takes a code again after failed attempts
+    (django-otp's throttling), 0 when none is throttled. Every device, not just one: a
+    wrong code counts against each, and their waits end at slightly different moments; a
+    backup code tried while only the app was free again was refused as wrong."""
     waits = []
     for device in confirmed_devices(user):
         allowed, info = device.verify_is_allowed()
         if allowed:
-            return 0
+            continue
         locked_until = (info or {}).get("locked_until")
-        if locked_until is not None:
-            waits.append(math.ceil((locked_until - timezone.now()).total_seconds()))
-    return max(1, min(waits)) if waits else 0
+        seconds = math.ceil((locked_until - timezone.now()).total_seconds()) if locked_until else 1
+        waits.append(max(1, seconds))
+    return max(waits) if waits else 0
 
 
 def pending_app_device(user) -> TOTPDevice:

@@ -164,7 +164,11 @@ def test_demo_command_loads_once_and_prints_the_logins(db, capsys):
 
 def test_example_pools_are_open_marked_and_apart_from_the_seed_data(demo):
     examples = Pool.objects.filter(is_example=True)
-    assert examples.count() == 2
+    # Each municipality's integration pool, and a round of Copenhagen's § 18 pool that the
+    # demo association can apply to.
+    assert examples.count() == 3
+    section_18 = examples.get(scheme__name="Puljen til frivilligt socialt arbejde")
+    assert section_18.open_to_organisations and not section_18.open_to_departments
     for pool in examples:
         assert pool.status == "open"
         assert "(eksempel)" in pool.title

@@ -48,7 +48,7 @@ def test_a_test_may_change_the_demo(demo):
 
 
 def test_the_next_test_gets_the_demo_as_loaded(demo):
-    assert Pool.objects.filter(is_example=True).count() == 2
+    assert Pool.objects.filter(is_example=True).count() == 3
     assert Application.objects.filter(title="Kvinder i job").exists()
     assert not Application.objects.filter(title="Ændret").exists()
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from grants.organisations import new_person
@@ -86,7 +87,7 @@ def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mai
     # The link is used up: signing in changed what it carries.
     client.logout()
     used = client.post(link)
-    assert used.status_code == 400 and "Linket er allerede brugt" in text_of(used)
+    assert used.status_code == 400 and "Linket virker ikke længere" in text_of(used)
     assert client.get(reverse("mine:dashboard")).status_code == 302
 
     # Both are on record for the administrator: who, how, and the refusal of the used link.
@@ -151,7 +152,7 @@ def test_a_person_invites_a_colleague_who_signs_in_by_the_link(
     assert "Inviteret af Anna Holm" in page  # the invitation is on record with its sender
     assert User.objects.get(email="bo@example.dk").invited_by == person
     again = client.post(reverse("mine:organisation"), {"name": "Bo", "email": "BO@example.dk"})
-    assert again.status_code == 400 and "allerede en bruger" in text_of(again)
+    assert again.status_code == 400 and "Bo Berg er allerede med i foreningen" in text_of(again)
 
     [mail] = mailoutbox
     assert mail.to == ["bo@example.dk"]
@@ -210,3 +211,75 @@ def test_two_clicks_on_one_link_at_once_sign_in_once(association, mailoutbox, mo
         thread.join()
     assert sorted(outcomes) == ["refused"] * 3 + ["signed in"]
     assert SignInEvent.objects.filter(user=anna, outcome="signed_in").count() == 1
+
+
+def test_an_invitation_says_who_invites_and_lasts_a_week(client, person, mailoutbox, monkeypatch):
+    """Fresh eyes round 9: the invitation read like a sign-in the colleague had asked for
+    ("Har du ikke bedt om det…"), named nobody and expired within the hour."""
+    from grants.services import people
+
+    client.force_login(person, backend="portal.backends.EmailLinkSessionBackend")
+    client.post(reverse("mine:organisation"), {"name": "Bo Berg", "email": "bo@example.dk"})
+    [mail] = mailoutbox
+    assert (
+        mail.subject == "Anna Holm inviterer dig til Foreningen Fællesskab på Integrationsportalen"
+    )
+    assert "Anna Holm har givet dig adgang" in mail.body and "7 dage" in mail.body
+    assert "bedt om det" not in mail.body
+    client.logout()
+    # An hour has long passed for sign-in links; the invitation still works.
+    monkeypatch.setattr(people, "LINK_VALID_SECONDS", -1)
+    assert client.post(link_in(mail)).status_code == 302
+    assert text_of(client.get(reverse("mine:dashboard"))).count("Foreningen Fællesskab")
+
+
+def test_a_person_removes_a_colleague_who_left(client, person, association, mailoutbox):
+    bo = new_person(organisation=association, email="bo@example.dk", name="Bo Berg")
+    bo_browser = Client()
+    bo_browser.force_login(bo, backend="portal.backends.EmailLinkSessionBackend")
+    assert bo_browser.get(reverse("mine:dashboard")).status_code == 200
+
+    client.force_login(person, backend="portal.backends.EmailLinkSessionBackend")
+    page = text_of(client.get(reverse("mine:organisation")))
+    assert "Fjern Bo Berg" in page and "Fjern Anna Holm" not in page  # not oneself
+    response = client.post(reverse("mine:remove-colleague", args=[bo.pk]), follow=True)
+    assert "Bo Berg kan ikke længere logge ind for foreningen." in text_of(response)
+    assert "bo@example.dk" not in text_of(client.get(reverse("mine:organisation")))
+
+    bo.refresh_from_db()
+    assert (bo.is_active, bo.removed_by) == (False, person) and bo.removed_at
+    assert bo_browser.get(reverse("mine:dashboard")).status_code == 302  # session ended
+    ask_for_link(Client(), "bo@example.dk")
+    assert mailoutbox == []  # and no new link
+
+    # Oneself, someone of another organisation: refused, nothing changes.
+    refused = client.post(reverse("mine:remove-colleague", args=[person.pk]), follow=True)
+    assert "Du kan ikke fjerne dig selv" in text_of(refused)
+    other = Organisation.objects.create(municipality=association.municipality, name="Andre")
+    stranger = new_person(organisation=other, email="x@example.dk", name="Xenia Ø")
+    client.post(reverse("mine:remove-colleague", args=[stranger.pk]))
+    assert User.objects.get(pk=stranger.pk).is_active
+
+    # Invited again, Bo is back, and the invitation of another organisation's address
+    # says nothing about it.
+    client.post(reverse("mine:organisation"), {"name": "Bo Berg", "email": "bo@example.dk"})
+    bo.refresh_from_db()
+    assert bo.is_active and bo.invited_by == person and bo.removed_by is None
+    other_address = client.post(
+        reverse("mine:organisation"), {"name": "X", "email": "x@example.dk"}
+    )
+    assert other_address.status_code == 400
+    assert "kan ikke inviteres her" in text_of(other_address)
+    assert "Andre" not in text_of(other_address)
+
+
+def test_an_association_person_finds_the_way_back_and_no_staff_security_page(client, person):
+    """Fresh eyes round 9: no link led back to "Mine ansøgninger", and the account menu's
+    only entry was the staff's password-and-second-factor page."""
+    client.force_login(person, backend="portal.backends.EmailLinkSessionBackend")
+    page = client.get(reverse("public:pools")).content.decode()
+    assert f'href="{reverse("mine:dashboard")}">Mine ansøgninger' in page
+    assert f'href="{reverse("mine:organisation")}">Din forening' in page
+    assert reverse("two-factor-setup") not in page
+    setup = client.get(reverse("two-factor-setup"))
+    assert setup.status_code == 302 and setup["Location"] == reverse("mine:organisation")

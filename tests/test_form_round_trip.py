@@ -319,6 +319,7 @@ NOT_IN_SCOPE = {
     "email-sign-in": "login by e-mail link (tested in test_email_sign_in)",
     "email-sign-in-link": "one button, no fields (tested in test_email_sign_in)",
     "mine:organisation": "inviting a colleague (tested in test_email_sign_in)",
+    "mine:remove-colleague": "a button without fields (tested in test_email_sign_in)",
     "two-factor-setup": "login (tested in test_two_factor)",
     "logout-everywhere": "POST only",
     "logout": "POST only",

@@ -40,7 +40,7 @@ def answer(monkeypatch, claims=None, refusal=None):
         return claims, "id-token"
 
     monkeypatch.setattr(oidc, "verified_claims", verified)
-    monkeypatch.setattr(oidc, "logout_url", lambda p, t, r: "https://login.testrup.dk/logout")
+    monkeypatch.setattr(oidc, "logout_url", lambda p, r: "https://login.testrup.dk/logout")
 
 
 def callback(client, query=""):

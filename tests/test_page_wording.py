@@ -180,3 +180,20 @@ def test_a_target_typed_with_one_decimal_is_shown_as_typed(client, demo):
     client.force_login(User.objects.get(username="frb-sekretariat"))
     staff = client.get(reverse("sekretariat:application", args=[application.pk])).content.decode()
     assert "80,50" not in visible_text(staff)
+
+
+def test_no_public_project_page_shows_python_none(client, demo):
+    """Fresh eyes round 9: every § 18 project (an association's, no department) said
+    "Afdeling: None". The crawl visits two project pages; this class visits every one."""
+    from django.urls import reverse
+
+    from grants.public import funded_projects
+
+    found = []
+    projects = list(funded_projects().values_list("pk", flat=True))
+    assert len(projects) > 10
+    for pk in projects:
+        text = visible_text(client.get(reverse("public:project", args=[pk])).content.decode())
+        if PYTHON_NONE.search(text):
+            found.append(pk)
+    assert found == []

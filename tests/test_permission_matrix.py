@@ -82,7 +82,9 @@ EXPECTED = {
     # a link (the answer is the same for every address); the link's page shows a button.
     "email-sign-in": (PUBLIC, ANYONE),
     "email-sign-in-link": (PUBLIC, ANYONE),
-    "two-factor-setup": (row(LOGIN, *[200] * 7), ANY_USER),
+    # An association's people have no password or second factor of the portal's: their
+    # account page is the association's.
+    "two-factor-setup": (row(LOGIN, *[200] * 6, "/mine/forening/"), ANY_USER),
     "preferences": (row(LOGIN, *[200] * 7), ANY_USER),
     "logout-everywhere": (row(LOGIN, *[405] * 7), ANY_USER),
     "logout": (row(*[405] * 8), ANYONE),
@@ -110,6 +112,11 @@ EXPECTED = {
     # The association's own page (its people, inviting a colleague): its people only.
     "mine:organisation": (
         row(LOGIN, 403, 403, 403, 403, 403, 403, 200),
+        row(LOGIN, 403, 403, 403, 403, 403, 403, OK),
+    ),
+    # Taking a colleague's access away: a POST by the association's own people only.
+    "mine:remove-colleague": (
+        row(LOGIN, 403, 403, 403, 403, 403, 403, 405),
         row(LOGIN, 403, 403, 403, 403, 403, 403, OK),
     ),
     # An open pool of the municipality: any of its caseworkers may start an application;
@@ -169,6 +176,7 @@ EXPECTED = {
 
 # (url name pattern, kwarg) → which object's id; the first match wins.
 OBJECT_FOR = [
+    ("mine:remove-colleague", "person_id", "colleague"),
     ("mine:start", "pool_id", "open_pool"),
     ("mine:receipt", "pk", "submitted"),
     ("mine:messages", "pk", "submitted"),
@@ -211,7 +219,7 @@ KEY_MODEL |= {"in_review": Application}
 KEY_MODEL |= {"attachment": Attachment, "report": Report, "indicator": Indicator}
 KEY_MODEL |= {"measurement": Measurement, "action_plan": ActionPlan, "policy": Policy}
 KEY_MODEL |= {"info_request": InformationRequest, "message_attachment": MessageAttachment}
-KEY_MODEL |= {"letter": Letter}
+KEY_MODEL |= {"letter": Letter, "colleague": User}
 
 
 def discover(patterns=None, prefix="", namespace="", kwargs=()):
@@ -324,6 +332,7 @@ def frb(demo, media_root):
     org_draft = do_create_draft(pool_id=pool_round.pk, actor=org_person)
     measurement = Measurement.objects.filter(indicator__municipality=owner.municipality).first()
     policy = Policy.objects.get(municipality=owner.municipality)
+    colleague = new_person(organisation=association, email="kollega@example.org")
     return {
         "owner": owner,
         "committee": committee,
@@ -352,12 +361,8 @@ def frb(demo, media_root):
         "provider_slug": unreachable_provider(owner.municipality).slug,
         "pool_year": 2021,
         # A colleague who has never signed in: the clients' sign-ins do not use the link up.
-        "sign_in_token": sign_in_token(
-            new_person(
-                organisation=User.objects.get(username="frb-forening").organisation,
-                email="kollega@example.org",
-            )
-        ),
+        "sign_in_token": sign_in_token(colleague),
+        "colleague": colleague,
         "calendar_token": do_renew_calendar_token(
             actor=User.objects.get(username="frb-sekretariat")
         ).calendar_token,
@@ -571,6 +576,8 @@ def in_scope(user, key, obj) -> bool:
         obj = obj.application
     if isinstance(obj, Measurement):
         obj = obj.indicator
+    if isinstance(obj, User):  # a colleague: a person of one's own organisation
+        return user.is_organisation_person and obj.organisation_id == user.organisation_id
     municipality = getattr(obj, "municipality_id", None)
     if isinstance(obj, ActionPlan):
         municipality = obj.policy.municipality_id
@@ -609,6 +616,8 @@ def test_no_object_of_another_municipality_or_department_is_reachable(
             continue
         if name == "sekretariat:calendar-feed":
             continue  # no id: the address's token is the credential (tests/test_yearly_cycle.py)
+        if name == "mine:remove-colleague" and not user.is_organisation_person:
+            continue  # refused by role whatever the id (403, the URL matrix above)
         key = object_key(name, kwarg_names[0])
         for obj in KEY_MODEL[key].objects.all():
             overrides = {kwarg_names[0]: obj.pk}

@@ -197,6 +197,25 @@ def test_the_right_code_right_after_a_wrong_one_says_to_wait(client, staff):
 
 
 @override_settings(REQUIRE_STAFF_2FA=True)
+def test_a_backup_code_while_only_the_app_is_free_again_says_to_wait(client, staff):
+    """Fresh eyes round 9: a wrong code throttles the app and the backup codes; their waits
+    end moments apart, and a valid backup code tried in between was called wrong."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    backup = StaticDevice.objects.create(user=staff, name="backup", confirmed=True)
+    backup.token_set.create(token="87495849")
+    log_in(client, staff.username)
+    client.post(reverse("login-verify"), {"token": "123456"})
+    TOTPDevice.objects.filter(user=staff).update(  # the app's wait has ended, not the codes'
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    page = client.post(reverse("login-verify"), {"token": "8749 5849"}).content.decode()
+    assert "For mange forkerte forsøg – vent" in page and "Koden er forkert" not in page
+    assert backup.token_set.filter(token="87495849").exists()  # not used up, not crossed off
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
 def test_the_setup_page_says_who_needs_two_factors_and_fits_a_provider_sign_in(client, staff):
     staff.set_unusable_password()  # signed in through the municipality's login
     staff.save()

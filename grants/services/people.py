@@ -23,6 +23,10 @@ from .errors import DomainError
 
 SALT = "grants.people.sign-in"
 LINK_VALID_SECONDS = 60 * 60  # an hour
+# An invitation's link lasts longer: the colleague may not read mail within the hour.
+INVITATION_SALT = "grants.people.invitation"
+INVITATION_VALID_SECONDS = 7 * 24 * 60 * 60
+INVITATION_DAYS = INVITATION_VALID_SECONDS // (24 * 60 * 60)
 # At most this many links to one address an hour: a stranger cannot flood someone's inbox.
 LINKS_PER_ADDRESS = 3
 
@@ -31,23 +35,34 @@ def _last_seen(user: User) -> str:
     return user.last_login.isoformat() if user.last_login else ""
 
 
-def sign_in_token(user: User) -> str:
+def sign_in_token(user: User, *, invitation: bool = False) -> str:
     """Signed user id, e-mail address and last sign-in: a changed address makes old links
     worthless, and so does signing in (the link is used up)."""
     return signing.dumps(
-        {"user": user.pk, "email": user.email.lower(), "seen": _last_seen(user)}, salt=SALT
+        {"user": user.pk, "email": user.email.lower(), "seen": _last_seen(user)},
+        salt=INVITATION_SALT if invitation else SALT,
     )
+
+
+def _token_data(token: str) -> dict:
+    for salt, max_age in (
+        (SALT, LINK_VALID_SECONDS),
+        (INVITATION_SALT, INVITATION_VALID_SECONDS),
+    ):
+        try:
+            return signing.loads(token, salt=salt, max_age=max_age)
+        except signing.SignatureExpired:
+            expired = _("Linket er udløbet. Bed om et nyt link til at logge ind.")
+            raise DomainError(expired) from None
+        except signing.BadSignature:
+            continue
+    raise DomainError(_("Linket virker ikke. Bed om et nyt link til at logge ind."))
 
 
 def user_from_token(token: str, *, lock: bool = False) -> User:
     """The organisation person a sign-in link was sent to, or DomainError in plain Danish.
     lock: take the person's row lock first, so two clicks on one link cannot both use it."""
-    try:
-        data = signing.loads(token, salt=SALT, max_age=LINK_VALID_SECONDS)
-    except signing.SignatureExpired:
-        raise DomainError(_("Linket er udløbet. Bed om et nyt link til at logge ind.")) from None
-    except signing.BadSignature:
-        raise DomainError(_("Linket virker ikke. Bed om et nyt link til at logge ind.")) from None
+    data = _token_data(token)
     people = User.objects.filter(
         pk=data["user"], role=Role.ORGANISATION, is_active=True, email__iexact=data["email"]
     )
@@ -58,9 +73,17 @@ def user_from_token(token: str, *, lock: bool = False) -> User:
         if lock:
             _record_link_sign_in(user, SignInOutcome.INVALID_ANSWER, "link already used")
         raise DomainError(
-            _("Linket er allerede brugt. Bed om et nyt link, hvis du vil logge ind igen.")
+            _(
+                "Linket virker ikke længere: det er brugt, eller der er logget ind med et "
+                "nyere link. Bed om et nyt link, hvis du vil logge ind igen."
+            )
         )
     return user
+
+
+class NotAColleague(DomainError):
+    """No such person in the actor's organisation: the page answers 404, as for any id
+    outside one's own."""
 
 
 def _record_link_sign_in(user: User, outcome: str, detail: str = "") -> None:
@@ -101,9 +124,10 @@ def _send_link(user: User, link_for) -> None:
         to=[user.email],
         subject=_("Log ind på Integrationsportalen"),
         body=_(
-            "Hej %(name)s\n\nKlik på linket for at logge ind for %(organisation)s. Linket "
-            "virker i en time.\n\n%(link)s\n\nHar du ikke bedt om det, kan du se bort fra "
-            "denne e-mail."
+            "Hej %(name)s\n\nKlik på linket for at logge ind på Integrationsportalen som en "
+            "af %(organisation)s' folk. Linket virker i en time og kun én gang.\n\n"
+            "%(link)s\n\nHar du ikke bedt om det, kan du se bort fra denne e-mail.\n\n"
+            "Venlig hilsen\nIntegrationsportalen"
         )
         % {
             "name": user.get_full_name() or user.email,
@@ -112,6 +136,33 @@ def _send_link(user: User, link_for) -> None:
         },
         kind="organisation-sign-in",
         language=language_of(user),
+    )
+
+
+def _send_invitation(colleague: User, inviter: User, link_for) -> None:
+    organisation = colleague.organisation
+    names = {
+        "name": colleague.get_full_name() or colleague.email,
+        "inviter": inviter.get_full_name() or inviter.email,
+        "organisation": organisation,
+        "municipality": organisation.municipality,
+        "days": INVITATION_DAYS,
+    }
+    send_after_commit(
+        to=[colleague.email],
+        subject=_("%(inviter)s inviterer dig til %(organisation)s på Integrationsportalen") % names,
+        body=_(
+            "Hej %(name)s\n\n%(inviter)s har givet dig adgang til at skrive og følge "
+            "ansøgninger om tilskud fra %(municipality)s for %(organisation)s på "
+            "Integrationsportalen.\n\nKlik på linket for at logge ind første gang. Linket "
+            "virker i %(days)s dage og kun én gang:\n\n%(link)s\n\nSenere logger du ind med "
+            "din e-mailadresse under »Log ind med e-mail«.\n\nKender du ikke %(inviter)s "
+            "eller foreningen, kan du se bort fra denne e-mail.\n\nVenlig hilsen\n"
+            "Integrationsportalen"
+        )
+        % {**names, "link": link_for(sign_in_token(colleague, invitation=True))},
+        kind="organisation-invitation",
+        language=language_of(colleague),
     )
 
 
@@ -132,17 +183,72 @@ def do_send_sign_in_link(*, email: str, link_for) -> None:
 
 def do_invite_colleague(*, actor: User, email: str, name: str, link_for) -> User:
     """A person of the organisation invites a colleague of the same organisation, who gets
-    a sign-in link by e-mail."""
+    a sign-in link by e-mail. A colleague removed before gets access back."""
     with transaction.atomic():
         if not actor.is_organisation_person:
             raise DomainError(_("Kun en forenings egne folk kan invitere kolleger."))
         email = email.strip()
         if not email or "@" not in email:
             raise DomainError(_("Skriv kollegaens e-mailadresse."), field="email")
-        if User.objects.filter(email__iexact=email, role=Role.ORGANISATION).exists():
-            raise DomainError(_("Der er allerede en bruger med den e-mailadresse."), field="email")
-        colleague = new_person(
-            organisation=actor.organisation, email=email, name=name, invited_by=actor
+        known = (
+            User.objects.select_for_update()
+            .filter(email__iexact=email, role=Role.ORGANISATION)
+            .first()
         )
-        _send_link(colleague, link_for)
+        if known is not None and known.organisation_id != actor.organisation_id:
+            # Says nothing of the other organisation, nor that the address is known.
+            raise DomainError(
+                _(
+                    "Den e-mailadresse kan ikke inviteres her. Bed din kollega om en anden "
+                    "adresse, eller kontakt kommunen."
+                ),
+                field="email",
+            )
+        if known is not None and known.is_active:
+            raise DomainError(
+                _("%(name)s er allerede med i foreningen.")
+                % {"name": known.get_full_name() or known.email},
+                field="email",
+            )
+        if known is not None:
+            colleague = known
+            colleague.is_active = True
+            colleague.invited_by, colleague.removed_by, colleague.removed_at = actor, None, None
+            colleague.save(update_fields=["is_active", "invited_by", "removed_by", "removed_at"])
+        else:
+            colleague = new_person(
+                organisation=actor.organisation, email=email, name=name, invited_by=actor
+            )
+        _send_invitation(colleague, actor, link_for)
         return colleague
+
+
+def do_remove_colleague(*, actor: User, person_id: int) -> User:
+    """A person of the organisation takes a colleague's access away (a volunteer who left):
+    the colleague can no longer sign in for it, and their sessions end at once. Who did it
+    and when stays on the colleague's row."""
+    with transaction.atomic():
+        if not actor.is_organisation_person:
+            raise DomainError(_("Kun en forenings egne folk kan fjerne kolleger."))
+        person = (
+            User.objects.select_for_update()
+            .filter(
+                pk=person_id,
+                organisation_id=actor.organisation_id,
+                role=Role.ORGANISATION,
+                is_active=True,
+            )
+            .first()
+        )
+        if person is None:
+            raise NotAColleague(_("Personen er ikke med i foreningen."))
+        if person.pk == actor.pk:
+            raise DomainError(
+                _("Du kan ikke fjerne dig selv. Bed en kollega om det, eller kontakt kommunen.")
+            )
+        person.is_active = False
+        person.removed_by, person.removed_at = actor, timezone.now()
+        # Ends every session the person has (portal.models.User._get_session_auth_hash).
+        person.session_generation += 1
+        person.save(update_fields=["is_active", "removed_by", "removed_at", "session_generation"])
+        return person

@@ -26,5 +26,10 @@ urlpatterns = [
         name="message-attachment",
     ),
     path("forening/", people.OrganisationPeopleView.as_view(), name="organisation"),
+    path(
+        "forening/fjern/<int:person_id>/",
+        people.RemoveColleagueView.as_view(),
+        name="remove-colleague",
+    ),
     path("breve/<int:pk>/", case.ApplicantLetterView.as_view(), name="letter"),
 ]

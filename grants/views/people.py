@@ -20,7 +20,10 @@ from grants.access import RoleRequiredMixin
 from grants.forms.people import InviteColleagueForm, SignInLinkForm
 from grants.services.errors import DomainError
 from grants.services.people import (
+    LINKS_PER_ADDRESS,
+    NotAColleague,
     do_invite_colleague,
+    do_remove_colleague,
     do_send_sign_in_link,
     do_sign_in_with_link,
     user_from_token,
@@ -85,7 +88,8 @@ class SignInLinkRequestView(EmailOnlyMixin, View):
             context = {"form": form, "next": target}
             return render(request, self.template_name, context, status=429)
         do_send_sign_in_link(email=form.cleaned_data["email"], link_for=_link_for(request, target))
-        return render(request, "registration/email_sign_in_sent.html", {"next": target})
+        context = {"next": target, "links_per_hour": LINKS_PER_ADDRESS}
+        return render(request, "registration/email_sign_in_sent.html", context)
 
 
 class SignInLinkView(EmailOnlyMixin, View):
@@ -167,4 +171,28 @@ class OrganisationPeopleView(RoleRequiredMixin, View):
             _("Vi har sendt et link til %(email)s. Med det kan %(name)s logge ind for foreningen.")
             % {"email": colleague.email, "name": colleague.get_full_name() or colleague.email},
         )
+        return redirect("mine:organisation")
+
+
+class RemoveColleagueView(RoleRequiredMixin, View):
+    """Take a colleague's access away (POST from "Din forening")."""
+
+    required_role = Role.ORGANISATION
+    http_method_names = ["post"]
+
+    def post(self, request, person_id):
+        if not request.user.is_organisation_person:
+            raise Http404
+        try:
+            person = do_remove_colleague(actor=request.user, person_id=person_id)
+        except NotAColleague:
+            raise Http404 from None
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s kan ikke længere logge ind for foreningen.")
+                % {"name": person.get_full_name() or person.email},
+            )
         return redirect("mine:organisation")

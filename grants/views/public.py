@@ -126,7 +126,7 @@ class ProjectView(TemplateView):
 
     def get_context_data(self, **kwargs):
         project = get_object_or_404(
-            with_public_relations(funded_projects()).select_related("department"),
+            with_public_relations(funded_projects()).select_related("department", "organisation"),
             pk=self.kwargs["pk"],
         )
         results = (

@@ -12,6 +12,7 @@ ROLES = {
     "frb-sagsbehandler": "/mine/",
     "frb-sekretariat": "/sekretariat/",
     "admin": "/admin/",
+    "kbh-forening": "/mine/",
 }
 
 

@@ -50,9 +50,11 @@ def section_18_round(live_server, demo, settings, tmp_path):
         status=PoolStatus.OPEN,
         application_deadline=timezone.now() + datetime.timedelta(days=30),
     )
-    Pool.objects.create(
-        **common, year=year + 1, title=f"{SCHEME} {year + 1}", status=PoolStatus.PLANNED
-    )
+    # Next year's round: the demo's example round, when the demo has one.
+    if not Pool.objects.filter(scheme=last.scheme, year=year + 1).exists():
+        Pool.objects.create(
+            **common, year=year + 1, title=f"{SCHEME} {year + 1}", status=PoolStatus.PLANNED
+        )
     return this_round
 
 

@@ -131,6 +131,29 @@ def test_a_person_without_a_mapped_role_is_refused_and_a_removed_one_loses_acces
     other.close()
 
 
+def test_a_refused_person_on_a_shared_computer_does_not_inherit_the_last_session(
+    sso, live_server, page
+):
+    """Fresh eyes round 9: Mette signed in, then Ida (no role) signed in at the provider on
+    the same browser, was refused — and the portal still showed and served Mette."""
+    sso["issuers"].set_users(
+        "a",
+        {
+            "mette": person("Mette Holm", ["frb-integration"]),
+            "ida": person("Ida Juul", ["frb-kantine"]),
+        },
+    )
+    sign_in(page, live_server, FRB, "mette", lands_on="/mine/")
+    # Signed in, the login page sends her on; the provider's button address still works.
+    page.goto(live_server.url + "/login/sso/frederiksberg/")
+    page.get_by_label("Brugernavn").fill("ida")
+    page.get_by_role("button", name="Fortsæt").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Du har ikke adgang endnu").count() == 1
+    assert page.get_by_text("Mette Holm").count() == 0
+    assert not signed_in(page, live_server)
+
+
 def test_phone_width_no_role_page(sso, live_server, phone_page, screenshot):
     sso["issuers"].set_users("a", {"bo": person("Bo Berg", [])})
     phone_page.goto(live_server.url + "/login/")
