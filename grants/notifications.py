@@ -78,7 +78,7 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
     def render():
         lines = [
             _("Der er truffet afgørelse om »%(title)s«: %(outcome)s.")
-            % {"title": application.title, "outcome": decision.get_outcome_display()}
+            % {"title": application.title, "outcome": decision.extent_label}
         ]
         for allocation in allocations:
             lines.append(

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from policies.models import ActionPlan, Goal
-from portal.money import ZERO
+from portal.money import ZERO, format_kroner
 
 from .models import (
     Allocation,
@@ -255,3 +256,55 @@ def applicant_history(application: Application) -> list[StatusChange]:
         if change.to_status in STAFF_INTERNAL_STEPS:
             change.comment = ""
     return changes
+
+
+def money_notes(application: Application) -> list[str]:
+    """What an applicant should know before sending a request the pool cannot meet as it
+    stands (fresh eyes round 9: 1.250.000 kr. was sent to a pool of 700.000 kr., and money
+    for a year without a pool, with no word of either). Notes, not refusals: a budget can
+    be raised and next year's pool created before the decision."""
+    amounts = {row.year: row.amount for row in application.requested_amounts.all() if row.amount}
+    pools = {
+        pool.year: pool
+        for pool in Pool.objects.filter(
+            scheme_id=application.pool.scheme_id, year__in=list(amounts)
+        )
+    }
+    notes = []
+    for year, amount in sorted(amounts.items()):
+        pool = pools.get(year)
+        if pool is None:
+            notes.append(
+                _(
+                    "Der er endnu ingen pulje for %(year)s. Beløbet for %(year)s kan først "
+                    "bevilges, når kommunen har oprettet puljen for det år."
+                )
+                % {"year": year}
+            )
+            continue
+        available = pool_balance(pool)["available"]
+        if pool.budget is not None and amount > pool.budget:
+            notes.append(
+                _(
+                    "I søger %(amount)s for %(year)s. Det er mere end hele puljens budget for "
+                    "året, %(budget)s, så det kan ikke bevilges fuldt ud."
+                )
+                % {
+                    "amount": format_kroner(amount),
+                    "year": year,
+                    "budget": format_kroner(pool.budget),
+                }
+            )
+        elif available is not None and amount > available:
+            notes.append(
+                _(
+                    "I søger %(amount)s for %(year)s. Puljen har %(available)s tilbage til "
+                    "det år lige nu; udvalget kan bevilge mindre, end I søger."
+                )
+                % {
+                    "amount": format_kroner(amount),
+                    "year": year,
+                    "available": format_kroner(max(available, ZERO)),
+                }
+            )
+    return notes

@@ -219,6 +219,7 @@ def logout(request):
     auth_logout(request)
     provider = IdentityProvider.objects.filter(pk=sso.get("provider")).first()
     if provider is None:
+        messages.success(request, _("Du er logget ud."))
         return redirect(settings.LOGOUT_REDIRECT_URL)
     provider_logout = oidc.logout_url(provider, site.absolute(reverse("home"), request))
     return render(

@@ -112,7 +112,8 @@ def parse(data: bytes, *, municipality_id: int) -> ImportResult:
             else _("skriv et årstal, fx 2024")
         )
         if year_error:
-            problems.append(_("»aar«: %(error)s") % {"error": year_error})
+            # The problems are joined into one sentence with its own full stop.
+            problems.append(_("»aar«: %(error)s") % {"error": year_error.rstrip(".")})
         values = {}
         for column in ("vaerdi", "sammenligning"):
             if row.get(column) or column == "vaerdi":

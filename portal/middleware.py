@@ -46,7 +46,13 @@ class RequireStaffTwoFactorMiddleware:
         ):
             if twofactor.has_two_factor(user):
                 logout(request)
-                messages.info(request, _("Log ind med din kode fra godkendelsesappen."))
+                messages.info(
+                    request,
+                    _(
+                        "Log ind igen: først med dit brugernavn eller din kommunes login, "
+                        "derefter med koden fra godkendelsesappen."
+                    ),
+                )
                 return redirect_to_login(request.get_full_path())
             messages.info(request, _("Slå totrinslogin til, før du fortsætter."))
             return redirect("two-factor-setup")

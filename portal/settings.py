@@ -372,6 +372,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "web.api.schema.PublicAPISchema",
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_VERSIONING_CLASS": None,
+    "EXCEPTION_HANDLER": "web.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Integrationsportalen API",

@@ -87,6 +87,17 @@ def test_an_unfunded_application_is_404(client, make_application, status):
     assert client.get(f"/api/v1/projekter/{application.pk}/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/projekter/999999/", "/api/v1/puljer/999999/", "/api/v1/politikker/999999/"]
+    + ["/api/v1/projekter/999999/?format=api", "/api/v1/findes-ikke/"],
+)
+def test_every_api_404_says_the_same_without_internal_words(client, db, path):
+    """Attack round 8: "Ingen Application matcher den givne forespørgsel." named the model."""
+    response = client.get(path)
+    assert (response.status_code, response.json()) == (404, {"detail": "Findes ikke."})
+
+
 def test_the_catalogues_filters_work_on_the_api(client, demo):
     def titles(query):
         return {row["titel"] for row in every_page(client, f"/api/v1/projekter/?{query}")}

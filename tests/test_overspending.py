@@ -179,7 +179,9 @@ def test_unspent_money_cannot_exceed_what_was_not_spent(demo):
             unspent=Decimal("999999"),
         )
     assert refused.value.field == "unspent_amount"
-    assert "Der kan højst være 0 kr. ubrugt" in refused.value.message
+    assert refused.value.message == (
+        "I har brugt 150.000 kr. af bevillingen på 150.000 kr., så højst 0 kr. kan være ubrugt."
+    )
     # Nothing reported spent: the message does not say the rest was spent (fresh eyes).
     with pytest.raises(DomainError) as refused:
         check_unspent(application_id=report.application_id, spent={}, unspent=Decimal("999999"))

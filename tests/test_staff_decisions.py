@@ -63,7 +63,7 @@ def test_full_approval_allocates_and_tells_the_caseworker(
     [mail] = mailoutbox
     assert mail.to == ["sagsbehandler@testrup.dk"]
     assert mail.subject == "Afgørelse: Kvinder i job"
-    assert "Der er truffet afgørelse om »Kvinder i job«: Bevilget." in mail.body
+    assert "Der er truffet afgørelse om »Kvinder i job«: Bevilget som ansøgt." in mail.body
     assert "Bevilget for 2026: 100.000 kr." in mail.body
     assert "Bevilget for 2027: 50.000 kr." in mail.body
     assert "Klagevejledning:" in mail.body and "Ankestyrelsen" in mail.body
@@ -106,9 +106,14 @@ def test_granting_less_than_requested_needs_reasons(
     assert status_of(application) == ApplicationStatus.APPROVED
     [mail] = mailoutbox
     assert f"Begrundelse:\n{reasons}" in mail.body
+    # Less than asked is "Delvis bevilget" in the mail and on the pages, as in the letter
+    # (fresh eyes round 9: they said "Bevilget").
+    assert "Der er truffet afgørelse om »Kvinder i job«: Delvis bevilget." in mail.body
+    staff_page = client.get(reverse("sekretariat:application", args=[application.pk]))
+    assert "Afgørelse: Delvis bevilget" in staff_page.content.decode()
     client.force_login(owner)
     detail = client.get(reverse("mine:detail", args=[application.pk])).content.decode()
-    assert "Afgørelse: Bevilget" in detail
+    assert "Afgørelse: Delvis bevilget" in detail
     assert reasons in detail
     assert "Klagevejledning" in detail and "Ankestyrelsen" in detail
     assert '2026: <span class="money">60.000 kr.</span>' in detail
@@ -138,7 +143,7 @@ def test_a_rejection_needs_reasons(
     assert Decision.objects.get().outcome == "rejected"
     assert not Allocation.objects.exists()
     [mail] = mailoutbox
-    assert "Afslået" in mail.body and "uden for politikkens mål" in mail.body
+    assert ": Afslag." in mail.body and "uden for politikkens mål" in mail.body
 
 
 def test_approving_more_than_the_pool_has_is_refused_with_what_is_available(

@@ -71,3 +71,32 @@ def test_every_missing_item_links_to_a_field_on_the_form(client, caseworker, mak
     assert len(anchors) == len(missing_for_submission(application)) > 3
     for anchor in anchors:
         assert f'id="{anchor}"' in edit, anchor
+
+
+@pytest.mark.django_db
+def test_the_submit_page_says_what_the_pools_cannot_meet(client, caseworker, make_application):
+    """Fresh eyes round 9: 1.250.000 kr. for a year without a pool and more than the
+    pool's whole budget were sent without a word. The page says so (a note, not a refusal:
+    the budget may grow and next year's pool be created before the decision)."""
+    from django.urls import reverse
+
+    from tests.page_crawl import visible_text
+
+    application = make_application(amounts={2026: "750000", 2027: "100000"})  # budget 500.000
+    client.force_login(caseworker)
+    page = visible_text(client.get(reverse("mine:submit", args=[application.pk])).content.decode())
+    assert "I søger 750.000 kr. for 2026. Det er mere end hele puljens budget" in page
+    assert "Der er endnu ingen pulje for 2027." in page
+
+    application.requested_amounts.filter(year=2026).update(amount=400000)
+    application.requested_amounts.filter(year=2027).delete()
+    make_application(amounts={2026: "300000"}, status=ApplicationStatus.APPROVED)
+    from grants.models import Allocation, Decision, Pool
+
+    funded = application.pool.applications.exclude(pk=application.pk).get()
+    decision = Decision.objects.create(application=funded, outcome="approved")
+    Allocation.objects.create(
+        decision=decision, application=funded, pool=Pool.objects.get(year=2026), amount=300000
+    )
+    page = visible_text(client.get(reverse("mine:submit", args=[application.pk])).content.decode())
+    assert "Puljen har 200.000 kr. tilbage til det år lige nu" in page

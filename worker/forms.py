@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import Preferences
@@ -8,7 +9,12 @@ from .models import Preferences
 class PreferencesForm(forms.ModelForm):
     language = forms.ChoiceField(
         label=_("Sprog i e-mails"),
-        choices=settings.LANGUAGES,
+        # Each language in its own name, as the language switch shows them ("Dansk",
+        # "English"); translated, the list read "Dansk" and "engelsk".
+        choices=[
+            (code, get_language_info(code)["name_local"].capitalize())
+            for code, _n in settings.LANGUAGES
+        ],
         help_text=_("Påmindelser og beskeder fra portalen skrives på dette sprog."),
     )
 

@@ -52,7 +52,7 @@ def criterion_line(criterion) -> str:
 
 def decision_lines(decision) -> list[tuple[str, str]]:
     """The decision as the applicant reads it: (label, text) pairs without empty ones."""
-    lines = [(_("Afgørelse"), decision.get_outcome_display())]
+    lines = [(_("Afgørelse"), decision.extent_label)]
     if decision.meeting_date and not decision.under_delegation:
         committee = str(decision.committee or "")
         when = date_format(decision.meeting_date, "DATE_FORMAT")

@@ -9,9 +9,6 @@ municipality's own powers (kommunalfuldmagten, or e.g. serviceloven § 18 for vo
 work) and cannot be appealed to another administrative authority; the letter says so and says
 where the applicant can still turn: the municipality itself, and Folketingets Ombudsmand."""
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
+from grants.decision_extent import FULL, REFUSED, YearRow, extent, extent_label, year_rows
 from grants.models import Application, Decision, DecisionOutcome, GrantCondition, Report
 from portal.money import ZERO, format_kroner
 
@@ -44,8 +42,6 @@ STYLES.setdefault(
     ),
 )
 
-FULL, PARTLY, REFUSED = "full", "partly", "refused"
-
 
 def default_legal_basis() -> str:
     return _(
@@ -53,38 +49,6 @@ def default_legal_basis() -> str:
         "hvilke opgaver en kommune må varetage) og efter puljens formål og kriterier, som de er "
         "beskrevet i opslaget af puljen."
     )
-
-
-@dataclass
-class YearRow:
-    year: int
-    requested: Decimal
-    granted: Decimal
-
-
-def year_rows(decision: Decision) -> list[YearRow]:
-    application = decision.application
-    requested = {row.year: row.amount for row in application.requested_amounts.all()}
-    granted = {a.pool.year: a.amount for a in decision.allocations.select_related("pool")}
-    years = sorted(set(requested) | set(granted))
-    return [YearRow(y, requested.get(y, ZERO), granted.get(y, ZERO)) for y in years]
-
-
-def extent(decision: Decision, rows: list[YearRow]) -> str:
-    """Granted in full, in part, or refused: what the applicant must understand first."""
-    if decision.outcome != DecisionOutcome.APPROVED:
-        return REFUSED
-    if all(row.granted >= row.requested for row in rows):
-        return FULL
-    return PARTLY
-
-
-def extent_label(value: str) -> str:
-    return {
-        FULL: _("Bevilget som ansøgt"),
-        PARTLY: _("Delvis bevilget"),
-        REFUSED: _("Afslag"),
-    }[value]
 
 
 def _sender(application: Application) -> list:

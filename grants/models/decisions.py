@@ -104,6 +104,13 @@ class Decision(models.Model):
         return f"{self.application}: {self.get_outcome_display()}"
 
     @property
+    def extent_label(self) -> str:
+        """ "Bevilget som ansøgt", "Delvis bevilget" or "Afslag" (grants.decision_extent)."""
+        from grants.decision_extent import decision_extent_label
+
+        return decision_extent_label(self)
+
+    @property
     def decided_on(self) -> datetime.date:
         """The day the grant was decided (`decided_on` above)."""
         return decided_on(

@@ -145,9 +145,10 @@ def check_unspent(
     left = max(allocated - used, ZERO)
     if unspent > left:
         if used > 0:
+            # Amounts end in "kr.": one never ends the sentence (it would read "kr..").
             message = _(
-                "Der kan højst være %(left)s ubrugt: bevillingen er %(allocated)s, og I har "
-                "brugt %(used)s."
+                "I har brugt %(used)s af bevillingen på %(allocated)s, så højst %(left)s kan "
+                "være ubrugt."
             )
         else:
             message = _("Der kan højst være %(left)s ubrugt: det er hele bevillingen.")

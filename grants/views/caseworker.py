@@ -33,7 +33,7 @@ from grants.models import (
     StatusChange,
 )
 from grants.rules import may
-from grants.selectors import applicant_history, funding_chain
+from grants.selectors import applicant_history, funding_chain, money_notes
 from grants.services.attachments import do_add_attachment, do_remove_attachment
 from grants.services.drafts import do_delete_draft, do_save_draft
 from grants.services.errors import DomainError, EditConflict
@@ -360,6 +360,7 @@ class SubmitView(ApplicationMixin, TemplateView):
         return super().get_context_data(
             application=application,
             missing=missing_for_submission(application),
+            money_notes=money_notes(application),
             refusal=refusal,
             **kwargs,
         )
