@@ -8,6 +8,8 @@ person (not a user) in Danish."""
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grants.models import Application, Letter, LetterKind, Report
@@ -39,6 +41,38 @@ def _queue(application: Application, kind: str, render) -> None:
         return subject, f"{body}\n\n{_('Se ansøgningen i portalen')}: {link}\n"
 
     send_in_languages(recipients=recipients_for(application), render=message, kind=kind)
+
+
+def notify_submitted(application: Application) -> None:
+    """The receipt: what was received, when, and what happens next (fresh eyes round 9:
+    no mail came after submitting, only after a return or a decision)."""
+    pool = application.pool
+    submitted = timezone.localtime(application.submitted_at or timezone.now())
+
+    def render():
+        lines = [
+            _("Vi har modtaget ansøgningen »%(title)s« til %(pool)s %(when)s.")
+            % {
+                "title": application.title,
+                "pool": pool.title,
+                "when": date_format(submitted, "DATETIME_FORMAT"),
+            }
+        ]
+        if pool.application_deadline:
+            lines.append(
+                _(
+                    "Sekretariatet behandler ansøgningerne efter ansøgningsfristen %(deadline)s. "
+                    "Du får besked her, når der er nyt, eller hvis de har spørgsmål."
+                )
+                % {
+                    "deadline": date_format(
+                        timezone.localtime(pool.application_deadline), "DATETIME_FORMAT"
+                    )
+                }
+            )
+        return _("Ansøgning modtaget: %(title)s") % {"title": application.title}, "\n\n".join(lines)
+
+    _queue(application, "application_submitted", render)
 
 
 def notify_returned(application: Application, comment: str) -> None:

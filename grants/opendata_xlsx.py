@@ -20,7 +20,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from grants.documents.excel import MONEY, row_cells, sheet_title, write_only_workbook
+from grants.documents.excel import (
+    DANISH_DATE,
+    MONEY,
+    row_cells,
+    sheet_title,
+    write_only_workbook,
+)
 from grants.opendata import (
     CSV_COLUMNS,
     CSV_FIELDS,
@@ -40,7 +46,7 @@ FORMATS = {
     "projekt_id": "0",
     "aar": "0",
     "beloeb_kr": MONEY,
-    "afgoerelsesdato": "yyyy-mm-dd",
+    "afgoerelsesdato": DANISH_DATE,
 }
 
 

@@ -189,6 +189,23 @@ def single_line(value: str) -> None:
         )
 
 
+# Characters that reverse or re-embed the direction of the text that follows: "\u202egnp.exe"
+# was shown as "exe.png" to staff (attack round 8). Arabic and Hebrew need none of them:
+# their letters carry their own direction.
+_DIRECTION_OVERRIDES = re.compile("[\u202a-\u202e]")
+
+
+def no_direction_override(value: str) -> None:
+    if isinstance(value, str) and _DIRECTION_OVERRIDES.search(value):
+        raise ValidationError(
+            _(
+                "Teksten indeholder et usynligt tegn, der vender skriftretningen, så teksten "
+                "kan se ud som noget andet. Fjern det (fx ved at skrive teksten igen) og gem."
+            ),
+            code="direction_override",
+        )
+
+
 def is_single_line(field: forms.Field) -> bool:
     """A text field rendered as a one-line input (text, e-mail, search, hidden …)."""
     return isinstance(field, forms.CharField) and isinstance(field.widget, forms.widgets.Input)
@@ -205,6 +222,8 @@ def harden_text_fields(fields, limits=None) -> None:
             field.widget.attrs.setdefault("maxlength", str(limit))
         if is_single_line(field) and single_line not in field.validators:
             field.validators.append(single_line)
+        if isinstance(field, forms.CharField) and no_direction_override not in field.validators:
+            field.validators.append(no_direction_override)
 
 
 class LimitedTextMixin:

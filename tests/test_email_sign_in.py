@@ -283,3 +283,23 @@ def test_an_association_person_finds_the_way_back_and_no_staff_security_page(cli
     assert reverse("two-factor-setup") not in page
     setup = client.get(reverse("two-factor-setup"))
     assert setup.status_code == 302 and setup["Location"] == reverse("mine:organisation")
+
+
+def test_an_invitation_cannot_carry_a_message_in_the_name(client, person, mailoutbox):
+    """Attack round 8: the name field put the attacker's words and link into a mail sent in
+    the portal's name ("Hej Din konto lukkes – gå til http://evil.example/login")."""
+    client.force_login(person, backend="portal.backends.EmailLinkSessionBackend")
+    for name in (
+        "Din konto lukkes – gå til http://evil.example/login",
+        "Ring til os på support@evil.example",
+        "Se www.evil.dk",
+        "x" * 101,
+    ):
+        refused = client.post(reverse("mine:organisation"), {"name": name, "email": "b@x.dk"})
+        assert refused.status_code == 400, name
+        assert 'value="b@x.dk"' in refused.content.decode()  # what was typed stays
+    assert mailoutbox == [] and not User.objects.filter(email="b@x.dk").exists()
+    accepted = client.post(
+        reverse("mine:organisation"), {"name": "Anne-Marie Ø. Hansen", "email": "b@x.dk"}
+    )
+    assert accepted.status_code == 302

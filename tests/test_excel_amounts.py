@@ -8,6 +8,7 @@ Excel displays it.
 """
 
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -86,6 +87,15 @@ def test_every_excel_download_shows_amounts_as_the_portal_does(objects):  # noqa
         for sheet, cell in cells:
             if cell.data_type == "f" and (sheet.title, cell.column) in with_ore:
                 assert "0.00" in cell.number_format, f"{name} {sheet.title}!{cell.coordinate}"
+        # Dates are dates, shown the Danish way (fresh eyes round 9: "Indsendt" was the
+        # text 2026-12-02, and projekter.xlsx showed 2021-01-01).
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows(min_row=2):
+                for cell in row:
+                    where = f"{name} {sheet.title}!{cell.coordinate}"
+                    assert not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(cell.value or "")), where
+                    if cell.is_date:
+                        assert cell.number_format == "dd-mm-yyyy", where
         checked.add(name)
         if name == "dokumenter:pool-xlsx":
             assert workbook.sheetnames == ["Integrationspuljen 2027 …"]

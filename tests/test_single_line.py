@@ -82,3 +82,27 @@ def test_a_pool_title_with_a_line_break_is_refused(client, staff_user, pool):
 def test_a_mail_subject_is_always_one_line(django_capture_on_commit_callbacks):
     mail = send_after_commit(to=["a@example.dk"], subject=HOSTILE, body="x", kind="test")
     assert mail.subject == "CRLF test Bcc: victim@evil.example"
+
+
+def test_every_text_field_refuses_a_direction_override():
+    """Attack round 8: "\\u202egnp.exe" in a message showed as "exe.png" to staff, and in
+    a colleague's name. Every text field of every form of ours refuses it, with a reason."""
+    offenders = []
+    for module in [*MODULES, worker_forms]:
+        for _name, form in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(form, forms.BaseForm) or form.__module__ != module.__name__:
+                continue
+            for name, field in form.base_fields.items():
+                if not isinstance(field, forms.CharField) or isinstance(
+                    field, forms.ChoiceField | forms.EmailField
+                ):
+                    continue
+                hardened = {name: copy.deepcopy(field)}
+                harden_text_fields(hardened)
+                try:
+                    hardened[name].clean("billede\u202egnp.exe")
+                except ValidationError as error:
+                    if "skriftretningen" in " ".join(error.messages):
+                        continue
+                offenders.append(f"{form.__name__}.{name}")
+    assert offenders == []

@@ -100,3 +100,21 @@ def test_the_submit_page_says_what_the_pools_cannot_meet(client, caseworker, mak
     )
     page = visible_text(client.get(reverse("mine:submit", args=[application.pk])).content.decode())
     assert "Puljen har 200.000 kr. tilbage til det år lige nu" in page
+
+
+@pytest.mark.django_db
+def test_submitting_sends_a_receipt_after_the_commit(
+    complete_application, caseworker, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 9: nothing came by mail after submitting."""
+    ContactPerson.objects.filter(application=complete_application).update(email="linda@x.dk")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        do_submit(application_id=complete_application.pk, actor=caseworker)
+        assert mailoutbox == []  # not before the commit
+    for callback in callbacks:
+        callback()
+    from worker.models import OutgoingMail
+
+    mail = OutgoingMail.objects.get(kind="application_submitted", to=["linda@x.dk"])
+    assert mail.subject == f"Ansøgning modtaget: {complete_application.title}"
+    assert "Vi har modtaget ansøgningen" in mail.body and "ansøgningsfristen" in mail.body

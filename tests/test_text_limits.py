@@ -7,14 +7,14 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from grants.forms import application, reports, staff
+from grants.forms import application, messages, people, reports, staff
 from grants.views import documents
 from indicators import forms as indicator_forms
 from policies import forms as policy_forms
 from portal.forms import TEXT_MAX_LENGTH, LimitedTextMixin
 from portal.models import User
 
-MODULES = [application, reports, staff, indicator_forms, policy_forms, documents]
+MODULES = [application, messages, people, reports, staff, indicator_forms, policy_forms, documents]
 
 
 def test_every_form_with_free_text_limits_it():

@@ -5,6 +5,7 @@ would read as a formula is neutralised, so a project title can never run code in
 politician's Excel; the sums are `Formula`s, the only cells that may start with "=".
 """
 
+import datetime
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -63,6 +64,10 @@ def sheet_title(title) -> str:
     return name or _("Ark")
 
 
+# A date as Danish Excel shows it (02-12-2026), not the ISO form of the CSV files.
+DANISH_DATE = "dd-mm-yyyy"
+
+
 def put(sheet, row: int, column: int, value):
     """The one way a value gets into a cell."""
     return sheet.cell(row=row, column=column, value=cell_value(value))
@@ -100,13 +105,16 @@ def write_header(sheet, row: int, headers: Sequence[str]) -> None:
 
 
 def write_rows(sheet, first_row: int, rows: Iterable[Sequence], money_columns=()) -> int:
-    """Write rows; return the number of the last row written."""
+    """Write rows; return the number of the last row written. A date is a real date, shown
+    the Danish way (the CSV beside it keeps ÅÅÅÅ-MM-DD)."""
     row_number = first_row - 1
     for row_number, row in enumerate(rows, start=first_row):
         for column, value in enumerate(row, start=1):
             cell = put(sheet, row_number, column, value)
             if column in money_columns:
                 cell.number_format = kroner_format(value)
+            elif isinstance(value, datetime.date):
+                cell.number_format = DANISH_DATE
     return row_number
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grants.models import Application, ApplicationStatus
+from grants.notifications import notify_submitted
 from grants.rules import check
 from portal.money import ZERO, format_kroner
 
@@ -143,9 +144,11 @@ def do_submit(*, application_id: int, actor, comment: str = "") -> Application:
                 _("Ansøgningen mangler: %(missing)s") % {"missing": " ".join(missing)}
             )
         check_max_amount(application.pool, requested_total(application))
-        return change_status(
+        application = change_status(
             application=application,
             to_status=ApplicationStatus.SUBMITTED,
             actor=actor,
             comment=comment,
         )
+        notify_submitted(application)  # recorded now, sent by the worker after the commit
+        return application

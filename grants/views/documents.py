@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -184,7 +185,7 @@ class QueueExportView(StaffRequiredMixin, View):
                 a.department.name,
                 a.committee.abbreviation if a.committee else "",
                 a.get_status_display(),
-                a.submitted_at.date().isoformat() if a.submitted_at else "",
+                timezone.localtime(a.submitted_at).date() if a.submitted_at else "",
                 a.requested_total,
                 len(a.reviews.all()),
             ]
