@@ -393,3 +393,16 @@ def test_autosave_with_bad_amount_saves_nothing(cw, draft):
     assert response.json()["saved"] is False
     draft.refresh_from_db()
     assert (draft.title, draft.version) == ("", 1)
+
+
+@pytest.mark.django_db
+def test_saving_a_returned_application_says_to_send_it_again(cw, draft):
+    """Fresh eyes round 9: after a return, saving said "Kladden er gemt."."""
+    from grants.models import ApplicationStatus
+    from tests.form_pages import main_form_data
+
+    type(draft).objects.filter(pk=draft.pk).update(status=ApplicationStatus.RETURNED)
+    data = main_form_data(cw.get(edit_url(draft)).content.decode())
+    page = cw.post(edit_url(draft), data, follow=True).content.decode()
+    assert "Ændringerne er gemt. Husk at indsende ansøgningen igen." in page
+    assert "Kladden er gemt." not in page

@@ -220,3 +220,27 @@ def test_queries_do_not_grow_with_the_number_of_applications(
         response = staff_client.get(reverse("sekretariat:queue", args=[pool.pk]), params)
     assert "25 ansøgninger" in response.content.decode()
     assert queries_for_queue(staff_client, pool, params) == with_three
+
+
+def test_an_association_pools_queue_names_the_associations_in_page_and_files(client, demo):
+    """Fresh eyes round 9: the queue and its files named an application's department only
+    (an association's application has none: the export failed on it) and its first
+    committee only ("AUU" for "AUU/KFU")."""
+    from grants.models import Pool
+    from portal.models import User
+
+    client.force_login(User.objects.get(username="kbh-sekretariat"))
+    pool = Pool.objects.get(scheme__name="Puljen til frivilligt socialt arbejde", year=2019)
+    page = client.get(reverse("sekretariat:queue", args=[pool.pk])).content.decode()
+    assert "Muhabet" in page and ">Ansøger</th>" in page
+    csv = client.get(reverse("dokumenter:queue-csv", args=[pool.pk])).content.decode()
+    assert csv.splitlines()[0].split(",")[2] == "Ansøger" and "Muhabet" in csv
+    assert client.get(reverse("dokumenter:queue-xlsx", args=[pool.pk])).status_code == 200
+
+    application = Application.objects.filter(pool=pool).first()
+    other = Committee.objects.filter(municipality=pool.municipality).exclude(
+        pk=application.committee_id
+    )[0]
+    application.co_committees.add(other)
+    csv = client.get(reverse("dokumenter:queue-csv", args=[pool.pk])).content.decode()
+    assert f"{application.committee.abbreviation}/{other.abbreviation}" in csv

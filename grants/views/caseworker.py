@@ -189,7 +189,14 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
     def after_save(self, request, application):
         anchor = self.handle_attachments(request, application)
         if not self.attachment_refused:
-            messages.success(request, _("Kladden er gemt."))
+            # A returned application is no draft: "Kladden er gemt" read as if it had gone
+            # back to the start (fresh eyes round 9).
+            saved = (
+                _("Ændringerne er gemt. Husk at indsende ansøgningen igen.")
+                if application.status == ApplicationStatus.RETURNED
+                else _("Kladden er gemt.")
+            )
+            messages.success(request, saved)
         if "submit" in request.POST and not anchor:
             return redirect("mine:submit", pk=application.pk)
         # The top of the page, where "Kladden er gemt." is (fresh eyes: an anchor on the save

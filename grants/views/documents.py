@@ -17,7 +17,7 @@ from grants.documents.excel import action_plan_xlsx, recommendation_xlsx, table_
 from grants.documents.pdf import action_plan_pdf, recommendation_pdf
 from grants.filters import ReviewQueueFilter, with_requested_total
 from grants.results import project_results
-from grants.selectors import pool_balance, pool_spending
+from grants.selectors import committees_label, pool_balance, pool_spending
 from grants.services.errors import DomainError, EditConflict
 from policies.models import ActionPlan
 from policies.services import do_update_introduction
@@ -151,7 +151,7 @@ class RecommendationDownloadView(StaffRequiredMixin, View):
 QUEUE_HEADERS = [
     gettext_lazy("Id"),
     gettext_lazy("Indsats"),
-    gettext_lazy("Afdeling"),
+    gettext_lazy("Ansøger"),
     gettext_lazy("Udvalg"),
     gettext_lazy("Status"),
     gettext_lazy("Indsendt"),
@@ -171,9 +171,9 @@ class QueueExportView(StaffRequiredMixin, View):
             with_requested_total(
                 staff_applications(request.user)
                 .filter(pool=pool)
-                .select_related("committee", "department")
+                .select_related("committee", "department", "organisation")
             )
-            .prefetch_related("reviews")
+            .prefetch_related("reviews", "co_committees")
             .order_by("number", "title")
         )
         filterset = ReviewQueueFilter(request.GET or None, queryset=queryset, pool=pool)
@@ -182,8 +182,8 @@ class QueueExportView(StaffRequiredMixin, View):
             [
                 a.pk,
                 a.title,
-                a.department.name,
-                a.committee.abbreviation if a.committee else "",
+                a.applicant_name,
+                committees_label(a),
                 a.get_status_display(),
                 timezone.localtime(a.submitted_at).date() if a.submitted_at else "",
                 a.requested_total,

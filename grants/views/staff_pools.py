@@ -248,10 +248,11 @@ class ReviewQueueView(StaffRequiredMixin, TemplateView):
         queryset = with_requested_total(
             staff_applications(self.request.user)
             .filter(pool=pool)
-            .select_related("committee", "department")
+            .select_related("committee", "department", "organisation")
             .prefetch_related(
                 Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
                 "reviews",
+                "co_committees",
             )
         ).order_by("number", "title")
         filterset = ReviewQueueFilter(self.request.GET or None, queryset=queryset, pool=pool)
