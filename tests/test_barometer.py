@@ -348,3 +348,17 @@ def test_staff_of_another_municipality_get_404(client, kbh_goal_1):
         reverse("indikatorer:measurement-add", args=[kbh_goal_1.pk]), {"year": 2022, "value": 1}
     )
     assert response.status_code == 404
+
+
+def test_the_distance_to_the_comparison_is_in_the_indicators_unit(client, demo):
+    """Fresh eyes round 9: a gap between two percentages read "-16,2 point"."""
+    from indicators.models import Indicator
+
+    found = 0
+    for indicator in Indicator.objects.filter(unit="percent"):
+        html = client.get(reverse("barometer:indicator", args=[indicator.pk])).content.decode()
+        if "Afstand til" in html:
+            found += 1
+            assert re.search(r"Afstand til [^:<]+: -?[\d.,]+ procentpoint\.", html)
+            assert " point." not in html
+    assert found
