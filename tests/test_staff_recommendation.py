@@ -231,3 +231,22 @@ def test_a_review_cannot_propose_more_than_was_applied_for(staff_client, applica
     assert response.status_code == 400
     assert "amount_2026" in response.context["form"].errors
     assert not Review.objects.exists()
+
+
+def test_recommending_beyond_the_pool_says_so_at_once(staff_client, pools, make_application):
+    """Attack round 8: 400.000 kr. recommended with 260.000 kr. left was saved without a
+    word; only the pool's recommendation page showed "(overskredet)"."""
+    first = make_application(
+        title="Først", status=ApplicationStatus.IN_REVIEW, amounts={2026: "300000"}
+    )
+    second = make_application(
+        title="Anden", status=ApplicationStatus.IN_REVIEW, amounts={2026: "400000"}
+    )
+    within = recommend(staff_client, first, summary="God.", amount_2026="300.000")
+    assert not [m for m in messages_of(within) if m.startswith("Bemærk")]
+    beyond = recommend(staff_client, second, summary="God.", amount_2026="400.000")
+    assert status_of(second) == ApplicationStatus.RECOMMENDED  # allowed: the committee decides
+    assert (
+        "Bemærk: puljens indstillinger for 2026 er nu 200.000 kr. over det, puljen har til "
+        "rådighed. Udvalget kan ikke bevilge dem alle."
+    ) in messages_of(beyond)

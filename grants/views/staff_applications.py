@@ -16,6 +16,7 @@ from grants.access import (
 )
 from grants.audit import application_audit
 from grants.case_selectors import case_summary
+from grants.documents.content import recommendation_document
 from grants.forms.staff import (
     AgreementForm,
     CarryOverForm,
@@ -52,6 +53,7 @@ from grants.services.review import (
 from grants.services.workflow import do_return_for_changes
 from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
+from portal.money import format_kroner
 
 S = ApplicationStatus
 
@@ -366,6 +368,20 @@ class RecommendView(FormPageView):
             summary=form.cleaned_data["summary"],
             amounts=form.amounts(),
         )
+        # Recommending more than the pool has is allowed (the committee decides, and the
+        # decision is refused beyond the money), but said at once, not only on the pool's
+        # recommendation page (attack round 8).
+        doc = recommendation_document(application.pool, staff_applications(self.request.user))
+        for total in doc.totals:
+            if total["remaining"] is not None and total["remaining"] < 0:
+                messages.warning(
+                    self.request,
+                    _(
+                        "Bemærk: puljens indstillinger for %(year)s er nu %(over)s over det, "
+                        "puljen har til rådighed. Udvalget kan ikke bevilge dem alle."
+                    )
+                    % {"year": total["year"], "over": format_kroner(-total["remaining"])},
+                )
 
 
 class DecisionView(FormPageView):
