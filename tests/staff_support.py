@@ -2,13 +2,19 @@
 
 from django.urls import reverse
 
-from grants.forms.staff import DEFAULT_APPEAL_GUIDANCE
 from grants.models import (
     Allocation,
     Application,
     ApplicationStatus,
     Decision,
     StatusChange,
+)
+
+# What the decision form starts with for a pool without a legal basis of its own.
+DEFAULT_APPEAL_GUIDANCE = (
+    "Tilskud fra puljen gives efter kommunalfuldmagtsreglerne, og afgørelsen kan ikke påklages "
+    "til anden administrativ myndighed. Mener du, at afgørelsen er ulovlig, kan du rette "
+    "henvendelse til Ankestyrelsen, som fører tilsyn med kommunerne."
 )
 
 

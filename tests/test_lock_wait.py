@@ -10,9 +10,8 @@ import pytest
 from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 
-from grants.forms.staff import DEFAULT_APPEAL_GUIDANCE
 from grants.models import Allocation, ApplicationStatus, Decision, Pool
-from tests.staff_support import nothing_saved
+from tests.staff_support import DEFAULT_APPEAL_GUIDANCE, nothing_saved
 
 BUSY = "Puljen er optaget af en anden handling lige nu. Intet er gemt – prøv igen."
 TYPED = "Udvalget bevilger med glæde – vi følger indsatsen tæt."

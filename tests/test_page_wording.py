@@ -197,3 +197,24 @@ def test_no_public_project_page_shows_python_none(client, demo):
         if PYTHON_NONE.search(text):
             found.append(pk)
     assert found == []
+
+
+def test_no_staff_case_page_shows_python_none(client, demo):
+    """Fresh eyes round 10: an association's case read "None · Status: Indsendt" (it has no
+    department). Every case page of both municipalities, as their committee staff."""
+    from django.urls import reverse
+
+    from grants.models import Application
+    from portal.models import User
+
+    found = []
+    for username in ("frb-sekretariat", "kbh-sekretariat"):
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        cases = Application.objects.filter(municipality=user.municipality).exclude(status="draft")
+        assert cases.exists()
+        for pk in cases.values_list("pk", flat=True):
+            html = client.get(reverse("sekretariat:application", args=[pk])).content.decode()
+            if PYTHON_NONE.search(visible_text(html)):
+                found.append(pk)
+    assert found == []

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from grants.forms.staff import DEFAULT_APPEAL_GUIDANCE
 from grants.models import ApplicationStatus, ReservedLine
+from tests.staff_support import DEFAULT_APPEAL_GUIDANCE
 
 
 def audit_rows(response) -> list[dict]:

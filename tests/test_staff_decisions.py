@@ -352,3 +352,21 @@ def test_every_recommended_amount_problem_is_shown_at_once(staff_client, make_ap
     assert "Der er søgt 10.000 kr. for 2026" in errors["amount_2026"][0]
     assert "Der er søgt 0 kr. for 2027" in errors["amount_2027"][0]
     assert "summary" in errors
+
+
+def test_the_appeal_guidance_starts_from_the_pools_legal_basis(
+    staff_client, pools, make_recommended
+):
+    """Fresh eyes round 10: a § 18 pool's letter named "Lov om social service § 18" as its
+    rules and "kommunalfuldmagtsreglerne" in the appeal guidance the form had filled in."""
+    from tests.staff_support import DEFAULT_APPEAL_GUIDANCE
+
+    application = make_recommended({2026: "100000"})
+    url = reverse("sekretariat:decide", args=[application.pk])
+    assert DEFAULT_APPEAL_GUIDANCE in staff_client.get(url).content.decode()
+    pool = application.pool
+    pool.legal_basis = "Lov om social service § 18"
+    pool.save()
+    page = staff_client.get(url).content.decode()
+    assert "Tilskud fra puljen gives efter Lov om social service § 18, og afgørelsen" in page
+    assert "kommunalfuldmagtsreglerne" not in page.split('name="appeal_guidance"')[1][:600]

@@ -354,7 +354,11 @@ def project_section(number: int, project, *, reach: bool = False) -> list:
         KeepTogether([text(_("Politisk udvalg"), "label"), text(", ".join(committees))]),
         KeepTogether(
             [
-                text(_("Beløb fra integrationspuljen (op til to år)"), "label"),
+                text(
+                    _("Beløb fra puljen (op til %(years)s år)")
+                    % {"years": project.pool.max_grant_years},
+                    "label",
+                ),
                 text(amounts + (f"\n{project.amount_note}" if project.amount_note else "")),
             ]
         ),
@@ -462,7 +466,7 @@ def application_pdf(application) -> bytes:
             _("%(pool)s · %(department)s · status: %(status)s · indsendt: %(submitted)s")
             % {
                 "pool": pool.title,
-                "department": application.department,
+                "department": application.applicant_name,
                 "status": status,
                 "submitted": submitted,
             },

@@ -12,11 +12,17 @@ from policies.models import ActionPlan, Policy
 from portal.forms import KronerField, LimitedTextMixin
 from portal.models import Committee
 
-DEFAULT_APPEAL_GUIDANCE = _(
-    "Tilskud fra integrationspuljen gives efter kommunalfuldmagtsreglerne, og afgørelsen kan "
-    "ikke påklages til anden administrativ myndighed. Mener du, at afgørelsen er ulovlig, kan du "
-    "rette henvendelse til Ankestyrelsen, som fører tilsyn med kommunerne."
-)
+
+def default_appeal_guidance(pool) -> str:
+    """The appeal guidance the decision form starts with, on the pool's own legal basis
+    (fresh eyes round 10: a § 18 pool's letter said "Lov om social service § 18" under its
+    rules and "kommunalfuldmagtsreglerne" in its appeal guidance)."""
+    basis = pool.legal_basis.strip() or _("kommunalfuldmagtsreglerne")
+    return _(
+        "Tilskud fra puljen gives efter %(basis)s, og afgørelsen kan ikke påklages til anden "
+        "administrativ myndighed. Mener du, at afgørelsen er ulovlig, kan du rette henvendelse "
+        "til Ankestyrelsen, som fører tilsyn med kommunerne."
+    ) % {"basis": basis}
 
 
 def amount_fields(form: forms.Form, years: list[int], initial: dict, label) -> list[str]:
@@ -332,7 +338,6 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
         label=_("Klagevejledning"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        initial=DEFAULT_APPEAL_GUIDANCE,
     )
     conditions_text = forms.CharField(
         label=_("Øvrige vilkår"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -346,6 +351,7 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
             municipality=application.municipality
         )
         self.initial.setdefault("committee", application.committee_id)
+        self.initial.setdefault("appeal_guidance", default_appeal_guidance(application.pool))
         amount_fields(self, self.years, suggested, _("Bevilget beløb %(year)s"))
         if application.pool.delegation_limit <= 0:
             del self.fields["under_delegation"]

@@ -124,8 +124,8 @@ def _send_link(user: User, link_for) -> None:
         to=[user.email],
         subject=_("Log ind på Integrationsportalen"),
         body=_(
-            "Hej %(name)s\n\nKlik på linket for at logge ind på Integrationsportalen som en "
-            "af %(organisation)s' folk. Linket virker i en time og kun én gang.\n\n"
+            "Hej %(name)s\n\nKlik på linket for at logge ind på Integrationsportalen for "
+            "%(organisation)s. Linket virker i en time og kun én gang.\n\n"
             "%(link)s\n\nHar du ikke bedt om det, kan du se bort fra denne e-mail.\n\n"
             "Venlig hilsen\nIntegrationsportalen"
         )
