@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from grants.models import Application, Letter, LetterKind, Report
+from grants.decision_extent import year_rows
+from grants.models import Application, DecisionOutcome, Letter, LetterKind, Report
 from portal import site
 from portal.money import format_kroner
 from worker.mail import language_of, send_in_languages
@@ -119,6 +120,16 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
                 _("Bevilget for %(year)s: %(amount)s")
                 % {"year": allocation.pool.year, "amount": format_kroner(allocation.amount)}
             )
+        # A year asked for and given nothing is said too (fresh eyes round 10: only the
+        # granted year was listed, as if the other had not been asked for).
+        granted_years = {allocation.pool.year for allocation in allocations}
+        if decision.outcome == DecisionOutcome.APPROVED:
+            for row in year_rows(decision):
+                if row.year not in granted_years and row.requested > 0:
+                    lines.append(
+                        _("Ikke bevilget for %(year)s (søgt: %(amount)s)")
+                        % {"year": row.year, "amount": format_kroner(row.requested)}
+                    )
         for label, text in (
             (_("Meddelelse"), decision.message),
             (_("Begrundelse"), decision.reasons),

@@ -178,3 +178,24 @@ def test_the_form_parses(client, person, small_pool):
     client.force_login(person)
     html = client.get(reverse("mine:start", args=[small_pool.pk])).content.decode()
     assert any(form.id == "application-form" for form in parse_forms(html))
+
+
+def test_what_is_missing_uses_the_words_of_the_volunteers_form(
+    client, person, small_pool, committee
+):
+    """Fresh eyes round 10: the submit page asked a volunteer for »Formål/forandringsteori«
+    and »Hvad er forankringsperspektivet for indsatsen?«, words the form never showed."""
+    client.force_login(person)
+    start = reverse("mine:start", args=[small_pool.pk])
+    data = start_post(client.get(start))
+    data.update({"title": "Lektiecafé", "amount_2026": "60.000", "committee": committee.pk})
+    client.post(start, data)
+    application = Application.objects.get(created_by=person)
+    edit = visible_text(client.get(reverse("mine:edit", args=[application.pk])).content.decode())
+    submit = client.get(reverse("mine:submit", args=[application.pk])).content.decode()
+    missing = re.findall(r"»([^«]+)«", visible_text(submit.split("Før du kan indsende")[1]))
+    assert missing, "nothing quoted in the list of what is missing"
+    for label in missing:
+        assert label in edit, label
+    for internal in ("forandringsteori", "forankring", "integrationspolitikkens", "tovholder"):
+        assert internal not in visible_text(submit).lower(), internal

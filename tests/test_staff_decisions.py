@@ -370,3 +370,22 @@ def test_the_appeal_guidance_starts_from_the_pools_legal_basis(
     page = staff_client.get(url).content.decode()
     assert "Tilskud fra puljen gives efter Lov om social service § 18, og afgørelsen" in page
     assert "kommunalfuldmagtsreglerne" not in page.split('name="appeal_guidance"')[1][:600]
+
+
+def test_the_decision_mail_names_a_year_given_nothing(
+    staff_client, make_recommended, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 10: a grant for one of two years listed only the granted year."""
+    application = make_recommended({2026: "100000", 2027: "50000"})
+    decide(
+        staff_client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2026="100.000",
+        amount_2027="0",
+        reasons="Udvalget støtter første år.",
+    )
+    [mail] = mailoutbox
+    assert "Bevilget for 2026: 100.000 kr." in mail.body
+    assert "Ikke bevilget for 2027 (søgt: 50.000 kr.)" in mail.body
+    assert ": Delvis bevilget." in mail.body

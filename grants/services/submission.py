@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from grants.models import Application, ApplicationStatus
 from grants.notifications import notify_submitted
 from grants.rules import check
+from grants.wording import ORGANISATION_WORDS
 from portal.money import ZERO, format_kroner
 
 from .errors import DeadlinePassed, DomainError
@@ -72,6 +73,8 @@ def missing_for_submission(application: Application) -> list[Missing]:
     """Plain-language list of what is still missing; empty when it can be submitted."""
     missing = []
     optional = SHORT_FORM_OPTIONAL if uses_short_form(application) else set()
+    # An association reads the volunteer's words of its form, not the civil servant's.
+    volunteer = application.organisation_id is not None
     if application.committee_id is None:
         missing.append(Missing(_("Vælg det politiske udvalg."), "committee"))
     if not any(row.amount > 0 for row in application.requested_amounts.all()):
@@ -80,14 +83,22 @@ def missing_for_submission(application: Application) -> list[Missing]:
             Missing(_("Angiv det beløb, der søges om, for mindst ét år."), f"amount_{first_year}")
         )
     if not application.contacts.exists():
-        missing.append(Missing(_("Angiv mindst én kontaktperson/tovholder."), "contacts-0-name"))
-    if "goals" not in optional and not application.goals.exists():
+        contact = _("Angiv mindst én kontaktperson.") if volunteer else None
         missing.append(
-            Missing(_("Vælg mindst én af integrationspolitikkens målsætninger."), "goals_0")
+            Missing(contact or _("Angiv mindst én kontaktperson/tovholder."), "contacts-0-name")
         )
+    if "goals" not in optional and not application.goals.exists():
+        goals = (
+            _("Vælg mindst ét af kommunens mål.")
+            if volunteer
+            else _("Vælg mindst én af integrationspolitikkens målsætninger.")
+        )
+        missing.append(Missing(goals, "goals_0"))
     for field, label in REQUIRED_TEXT_FIELDS:
         if field in optional:
             continue
+        if volunteer and field in ORGANISATION_WORDS:
+            label = ORGANISATION_WORDS[field][0]
         if not str(getattr(application, field) or "").strip():
             missing.append(Missing(_("Udfyld »%(label)s«.") % {"label": label}, field))
     if "success_criteria" not in optional and not application.success_criteria.exists():

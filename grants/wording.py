@@ -1,0 +1,73 @@
+"""The words an association's volunteer reads for the application's headings (issue 16,
+item 5): the form's labels and the submit page's list of what is missing use the same ones,
+so a volunteer can match one with the other (fresh eyes round 10)."""
+
+from django.utils.translation import gettext_lazy as _
+
+# An association's volunteer reads the same form in plain words (issue 16, item 5): what the
+# question asks is the same, the civil servant's words ("indsats", "forankring") are not.
+ORGANISATION_WORDS = {
+    "title": (_("Projektets navn"), _("Et kort navn, fx »Lektiecafé for nye danskere«.")),
+    "committee": (
+        _("Hvilket udvalg i kommunen hører projektet under?"),
+        _("Er du i tvivl, så vælg det, der passer bedst. Kommunen retter det, hvis det skal."),
+    ),
+    "co_committees": (
+        _("Andre udvalg (kan springes over)"),
+        _("Kun hvis projektet også hører under et andet udvalg."),
+    ),
+    "continues": (
+        _("Fortsætter projektet et af jeres tidligere projekter?"),
+        _("Vælg det tidligere projekt, hvis I søger om at fortsætte det."),
+    ),
+    "previous_funding_text": (
+        _("Har foreningen fået penge fra puljen før?"),
+        _("Fx »Ja, 100.000 kr. i 2020 til lektiecaféen« – eller »Nej«."),
+    ),
+    "goals": (
+        _("Hvilke af kommunens mål hjælper projektet med?"),
+        _("Vælg et eller flere mål fra kommunens politik."),
+    ),
+    "resources": (
+        _("Hvad bygger projektet på? (kan springes over)"),
+        _("Vælg det, der passer – eller spring over."),
+    ),
+    "other_policy_goals": (
+        _("Andre mål, projektet hjælper med (kan springes over)"),
+        _("Fx mål fra andre planer i kommunen eller jeres egne mål."),
+    ),
+    "target_group": (
+        _("Hvem er projektet for?"),
+        _("Fx nyankomne familier i Nordvest eller unge kvinder, der vil lære dansk."),
+    ),
+    "challenge": (
+        _("Hvilket problem vil I hjælpe med?"),
+        _("Fortæl, hvad I ser i jeres arbejde, og hvorfor der er brug for projektet."),
+    ),
+    "purpose": (
+        _("Hvad vil I opnå?"),
+        _("Hvad bliver bedre for deltagerne, og hvorfor tror I, at projektet virker?"),
+    ),
+    "description": (
+        _("Hvad skal der ske i projektet?"),
+        _("Aktiviteter, hvor ofte, hvor mange deltagere og frivillige."),
+    ),
+    "continuation_learnings": (
+        _("Hvad har virket, og hvad gør I anderledes? (kun hvis projektet fortsætter)"),
+        "",
+    ),
+    "anchoring": (
+        _("Hvordan fortsætter arbejdet, når pengene er brugt?"),
+        _("Fx flere frivillige, andre fonde eller et samarbejde med en skole."),
+    ),
+    "partners": (
+        _("Hvem samarbejder I med?"),
+        _("Fx andre foreninger, skoler, biblioteker eller kommunen."),
+    ),
+    "other_funding": (
+        _("Får projektet penge fra andre steder?"),
+        _("Fx fonde, kontingenter eller andre puljer – og hvor meget."),
+    ),
+    "amount_note": (_("Bemærkning til beløbet"), _("Fx hvad pengene skal bruges til.")),
+    "sdgs": (_("FN's verdensmål"), _("Kan springes over: de verdensmål, projektet hjælper med.")),
+}
