@@ -59,6 +59,15 @@ def notify_submitted(application: Application) -> None:
                 "when": date_format(submitted, "DATETIME_FORMAT"),
             }
         ]
+        amounts = [r for r in application.requested_amounts.order_by("year") if r.amount]
+        if amounts:
+            lines.append(
+                "\n".join(
+                    _("Søgt for %(year)s: %(amount)s")
+                    % {"year": r.year, "amount": format_kroner(r.amount)}
+                    for r in amounts
+                )
+            )
         if pool.application_deadline:
             lines.append(
                 _(

@@ -118,3 +118,5 @@ def test_submitting_sends_a_receipt_after_the_commit(
     mail = OutgoingMail.objects.get(kind="application_submitted", to=["linda@x.dk"])
     assert mail.subject == f"Ansøgning modtaget: {complete_application.title}"
     assert "Vi har modtaget ansøgningen" in mail.body and "ansøgningsfristen" in mail.body
+    for row in complete_application.requested_amounts.all():
+        assert f"Søgt for {row.year}: 100.000 kr." in mail.body  # what was asked, per year
