@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from grants.decision_extent import year_rows
-from grants.models import Application, DecisionOutcome, Letter, LetterKind, Report
+from grants.decision_extent import REFUSED, extent, extent_label, year_rows
+from grants.models import Application, Letter, LetterKind, Report
 from portal import site
 from portal.money import format_kroner
 from worker.mail import language_of, send_in_languages
@@ -118,11 +118,14 @@ def letter_links(letters: list[Letter]) -> list[str]:
 def notify_decision(application: Application, letters: list[Letter] = ()) -> None:
     decision = application.decision
     allocations = list(decision.allocations.select_related("pool"))
+    # Once, not per recipient: the label is translated in each one's language below.
+    rows = year_rows(decision)
+    how_much = extent(decision, rows)
 
     def render():
         lines = [
             _("Der er truffet afgørelse om »%(title)s«: %(outcome)s.")
-            % {"title": application.title, "outcome": decision.extent_label}
+            % {"title": application.title, "outcome": extent_label(how_much)}
         ]
         for allocation in allocations:
             lines.append(
@@ -131,10 +134,9 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
             )
         # A year asked for and given nothing is said too (fresh eyes round 10: only the
         # granted year was listed, as if the other had not been asked for).
-        granted_years = {allocation.pool.year for allocation in allocations}
-        if decision.outcome == DecisionOutcome.APPROVED:
-            for row in year_rows(decision):
-                if row.year not in granted_years and row.requested > 0:
+        if how_much != REFUSED:
+            for row in rows:
+                if row.granted == 0 and row.requested > 0:
                     lines.append(
                         _("Ikke bevilget for %(year)s (søgt: %(amount)s)")
                         % {"year": row.year, "amount": format_kroner(row.requested)}

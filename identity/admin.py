@@ -263,18 +263,11 @@ class SignInEventAdmin(MunicipalityScopedAdmin):
     search_fields = ["identity__name", "identity__subject", "user__email", "user__username"]
     list_select_related = ["identity", "user"]
 
-    def get_queryset(self, request):
+    def of_municipality(self, municipality_id):
         # A sign-in through a provider belongs to the provider's municipality; one with an
         # e-mailed link to the municipality of the person's organisation.
-        queryset = super(MunicipalityScopedAdmin, self).get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        municipality = request.user.municipality_id
-        if municipality is None:
-            return queryset.none()
-        return queryset.filter(
-            models.Q(provider__municipality=municipality)
-            | models.Q(provider__isnull=True, user__municipality=municipality)
+        return models.Q(provider__municipality=municipality_id) | models.Q(
+            provider__isnull=True, user__municipality=municipality_id
         )
 
     @admin.display(description=_("hvem"), ordering="identity__name")

@@ -60,9 +60,13 @@ def match_token(user, token: str):
             if locked.verify_is_allowed()[0] and locked.verify_token(token):
                 # The code was the user's: the failures the other devices just counted for
                 # it (a backup code is no app code) must not make the next code wait.
+                # An update, not throttle_reset(): that saves the whole row as loaded before
+                # this verification, and could undo a concurrent change to it.
                 for other in devices:
-                    if other.pk != locked.pk or type(other) is not type(locked):
-                        other.throttle_reset(commit=True)
+                    if other is not device:
+                        type(other).objects.filter(pk=other.pk).update(
+                            throttling_failure_count=0, throttling_failure_timestamp=None
+                        )
                 return locked
     return None
 

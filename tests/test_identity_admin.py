@@ -258,3 +258,30 @@ def test_a_signed_in_user_without_admin_access_gets_a_page_not_a_redirect_loop(c
     response = client.get("/admin/", follow=True)
     assert response.status_code == 403
     assert len(response.redirect_chain) == 1  # /admin/ → /admin/login/, then the 403 page
+
+
+def test_a_municipal_administrator_sees_their_own_e_mail_link_sign_ins_only(client, two_towns):
+    """Sign-ins with an e-mailed link have no provider: they belong to the municipality of
+    the person's organisation, and another municipality's administrator never sees them."""
+    from grants.organisations import new_person
+    from identity.models import SignInEvent
+    from portal.models import Organisation
+
+    kbh, frb, _kbh_job, _frb_int = two_towns
+    people = {}
+    for town, email in ((kbh, "anna@kbh.dk"), (frb, "bo@frb.dk")):
+        person = new_person(
+            organisation=Organisation.objects.create(municipality=town, name=f"Forening {town}"),
+            email=email,
+            name=email.split("@")[0].title(),
+        )
+        SignInEvent.objects.create(method="email_link", user=person, outcome="signed_in")
+        people[town.slug] = person
+    admin_user = User.objects.create_user(
+        username="kbh-admin", role=Role.ADMINISTRATOR, municipality=kbh, is_staff=True
+    )
+    admin_user.user_permissions.set(Permission.objects.filter(content_type__app_label="identity"))
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:identity_signinevent_changelist")).content.decode()
+    assert people["koebenhavn"].username in page
+    assert people["frederiksberg"].username not in page
