@@ -4,8 +4,9 @@ another municipality or department is simply not found (404)."""
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.text import get_valid_filename
 
 from grants.models import (
     Applicants,
@@ -16,7 +17,7 @@ from grants.models import (
     PoolStatus,
     Report,
 )
-from portal.models import Role
+from portal.models import Organisation, Role
 
 
 def caseworker_applications(user) -> QuerySet[Application]:
@@ -143,7 +144,7 @@ def staff_applications(user) -> QuerySet[Application]:
 def get_staff_application(request, pk) -> Application:
     """One application of the staff user's municipality, with what its pages show, or 404."""
     queryset = staff_applications(request.user).select_related(
-        "pool__policy", "committee", "department", "municipality"
+        "pool__policy", "committee", "department", "organisation", "municipality"
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -170,6 +171,40 @@ def letter_response(letter) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+ORGANISATION_DOCUMENTS = {"vedtaegter": "statutes", "regnskab": "accounts"}
+
+
+def organisation_document_response(organisation, slug: str) -> FileResponse:
+    """An organisation's statutes or accounts as a download, named after the organisation;
+    404 when it has none."""
+    field = ORGANISATION_DOCUMENTS.get(slug)
+    file = getattr(organisation, field) if field else None
+    if not file:
+        raise Http404
+    from grants.services.attachments import DOCX, PDF, XLSX  # the services import this module
+
+    extension = file.name.rsplit(".", 1)[-1].lower()
+    kind = {k.extension: k for k in (PDF, DOCX, XLSX)}.get(extension)
+    if kind is None:
+        raise Http404
+    stem = get_valid_filename(f"{slug}-{organisation.name}")[:100] or slug
+    response = FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=f"{stem}.{extension}",
+        content_type=kind.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def staff_organisations(user) -> QuerySet[Organisation]:
+    """The applicant organisations of the staff user's municipality."""
+    if not (user.is_authenticated and user.is_committee_staff and user.municipality_id):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(municipality_id=user.municipality_id)
 
 
 def staff_reports(user) -> QuerySet[Report]:

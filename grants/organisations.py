@@ -54,3 +54,19 @@ def person_of_organisation(identity, claims: dict) -> User | None:
     with transaction.atomic():
         email = str(claims.get("email") or "")
         return new_person(organisation=organisation, email=email, name=identity.name)
+
+
+def organisation_people(organisation: Organisation):
+    """Who can sign in for the organisation now ("Din forening")."""
+    return (
+        User.objects.filter(organisation=organisation, role=Role.ORGANISATION, is_active=True)
+        .select_related("invited_by")
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+def colleague(actor: User, person_id: int) -> User | None:
+    """Another person of the actor's organisation who can still sign in, or None."""
+    return (
+        organisation_people(actor.organisation_id).exclude(pk=actor.pk).filter(pk=person_id).first()
+    )

@@ -52,6 +52,18 @@ class OrganisationAdmin(MunicipalityScopedAdmin):
     list_display = ["name", "cvr", "kind", "municipality"]
     list_filter = ["municipality", "kind"]
     search_fields = ["name", "cvr"]
+    # The statutes and accounts are uploaded by the organisation's people ("Din forening"),
+    # where every file is checked by its content; the admin only shows whether they exist.
+    exclude = ["statutes", "accounts"]
+    readonly_fields = ["statutes_sent", "accounts_sent"]
+
+    @admin.display(description=_("vedtægter"))
+    def statutes_sent(self, organisation):
+        return _("sendt") if organisation.statutes else _("ikke sendt")
+
+    @admin.display(description=_("seneste regnskab"))
+    def accounts_sent(self, organisation):
+        return _("sendt") if organisation.accounts else _("ikke sendt")
 
 
 # Django stores a permission's name in English ("Can add login-udbyder") and shows it so.

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # The business register's check: the digits times these weights sum to a multiple of 11.
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
@@ -54,6 +55,9 @@ class Organisation(models.Model):
     address = models.TextField(_("adresse"), blank=True)
     statutes = models.FileField(_("vedtægter"), upload_to="organisations/%Y/", blank=True)
     accounts = models.FileField(_("seneste regnskab"), upload_to="organisations/%Y/", blank=True)
+    # Who changed the address, the type or a document, and when (the organisation's own people
+    # through grants.services.organisations, or the municipality in the admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation")

@@ -127,6 +127,24 @@ def test_recommendation_pdf_and_excel(staff, recommended):
     assert '\'=HYPERLINK("x")' in titles  # neutralised, not a formula
 
 
+def test_recommendation_covers_the_pools_grant_period_and_says_when_empty(staff, demo):
+    """Fresh eyes: an empty recommendation was a table of headings only, and a pool granting
+    for three years showed two."""
+    pool = Pool.objects.filter(municipality__slug="frederiksberg").order_by("-year").first()
+    Pool.objects.filter(pk=pool.pk).update(max_grant_years=3)
+    Application.objects.filter(pool=pool).delete()
+    _reader, text = pdf_text(
+        staff.get(reverse("dokumenter:recommendation-pdf", args=[pool.pk])).content
+    )
+    assert "Ingen ansøgninger at indstille endnu" in text
+    assert f"\n{pool.year + 2}\n" in text  # the totals by year reach the third year
+    sheet = load_workbook(
+        io.BytesIO(staff.get(reverse("dokumenter:recommendation-xlsx", args=[pool.pk])).content)
+    ).active
+    header = next(sheet.iter_rows(min_row=3, max_row=3, values_only=True))
+    assert f"Indstillet {pool.year + 2}" in header
+
+
 def test_queue_export_respects_filters_and_neutralises_formulas(staff, recommended):
     pool = recommended
     url = reverse("dokumenter:queue-csv", args=[pool.pk])

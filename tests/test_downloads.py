@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 from django.apps import apps
 from django.core.cache import caches
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models.functions import Cast, Concat
@@ -35,7 +36,7 @@ from grants.services.letters import issue_letters
 from grants.services.messages import do_request_information, do_send_message
 from indicators.models import Indicator
 from portal.exports import Formula, csv_value, safe_cell, safe_text
-from portal.models import User
+from portal.models import Organisation, User
 from worker.services import do_renew_calendar_token
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,6 +57,9 @@ DOWNLOADS = {
     "mine:pdf": "pdf",
     "mine:attachment": "pdf",
     "sekretariat:attachment": "pdf",
+    # An association's statutes: for its own people and its municipality's staff.
+    "mine:organisation-document": "pdf",
+    "sekretariat:organisation-document": "pdf",
     **dict.fromkeys(["mine:letter", "mine:message-attachment"], "pdf"),
     **dict.fromkeys(["sekretariat:letter", "sekretariat:message-attachment"], "pdf"),
     "dokumenter:action-plan-pdf": "pdf",
@@ -196,6 +200,9 @@ def objects(demo, settings, tmp_path):
     )
     goal = indicator.resolved_goal
     report = Report.objects.filter(application__municipality=owner.municipality).first()
+    association = Organisation.objects.create(municipality=owner.municipality, name="Forening")
+    for organisation in (association, User.objects.get(username="kbh-forening").organisation):
+        organisation.statutes.save("vedtaegter.pdf", ContentFile(PDF))
     return {
         "projekter": funded.pk,
         "ansoegninger": funded.pk,
@@ -225,14 +232,16 @@ def objects(demo, settings, tmp_path):
         "indikatorer": indicator.pk,
         "rest": "findes-ikke/",
         "person_id": User.objects.get(username="kbh-forening").pk,  # a colleague (POST only)
+        "foreninger": association.pk,
+        "document": "vedtaegter",
     }
 
 
 def clients():
-    """A visitor, a caseworker and committee staff of Frederiksberg; each request gets a
-    fresh one (an address may log out)."""
+    """A visitor, a caseworker and committee staff of Frederiksberg, and an association's
+    person; each request gets a fresh one (an address may log out)."""
     yield Client()
-    for username in ("frb-sagsbehandler", "frb-sekretariat"):
+    for username in ("frb-sagsbehandler", "frb-sekretariat", "kbh-forening"):
         client = Client()
         client.force_login(User.objects.get(username=username))
         yield client

@@ -242,6 +242,13 @@ def test_a_person_removes_a_colleague_who_left(client, person, association, mail
     client.force_login(person, backend="portal.backends.EmailLinkSessionBackend")
     page = text_of(client.get(reverse("mine:organisation")))
     assert "Fjern Bo Berg" in page and "Fjern Anna Holm" not in page  # not oneself
+    # The button on the page asks first; what it asks is a form that removes.
+    confirm = client.get(reverse("mine:remove-colleague", args=[bo.pk]))
+    assert "Fjern Bo Berg?" in text_of(confirm) and "Nej, behold" in text_of(confirm)
+    assert User.objects.get(pk=bo.pk).is_active  # asking changed nothing
+    html = confirm.content.decode()
+    form = re.search(r'<form method="post"([^>]*)>(?:(?!</form>).)*Ja, fjern Bo Berg', html, re.S)
+    assert form and "action" not in form.group(1)  # posts back to the same address
     response = client.post(reverse("mine:remove-colleague", args=[bo.pk]), follow=True)
     assert "Bo Berg kan ikke længere logge ind for foreningen." in text_of(response)
     assert "bo@example.dk" not in text_of(client.get(reverse("mine:organisation")))
@@ -259,6 +266,8 @@ def test_a_person_removes_a_colleague_who_left(client, person, association, mail
     stranger = new_person(organisation=other, email="x@example.dk", name="Xenia Ø")
     client.post(reverse("mine:remove-colleague", args=[stranger.pk]))
     assert User.objects.get(pk=stranger.pk).is_active
+    assert client.get(reverse("mine:remove-colleague", args=[stranger.pk])).status_code == 404
+    assert client.get(reverse("mine:remove-colleague", args=[person.pk])).status_code == 404
 
     # Invited again, Bo is back, and the invitation of another organisation's address
     # says nothing about it.

@@ -9,6 +9,7 @@ from fnmatch import fnmatch
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
@@ -114,9 +115,18 @@ EXPECTED = {
         row(LOGIN, 403, 403, 403, 403, 403, 403, 200),
         row(LOGIN, 403, 403, 403, 403, 403, 403, OK),
     ),
-    # Taking a colleague's access away: a POST by the association's own people only.
+    # The association's own details and documents: its people only (the Matrix association
+    # has statutes); its municipality's staff download them with its applications.
+    "mine:organisation-details": (
+        row(LOGIN, 403, 403, 403, 403, 403, 403, 200),
+        row(LOGIN, 403, 403, 403, 403, 403, 403, OK),
+    ),
+    "mine:organisation-document": (row(LOGIN, 403, 403, 403, 403, 403, 403, 200), None),
+    "sekretariat:organisation-document": (STAFF_PAGE, None),
+    # Taking a colleague's access away: the association's own people only ("are you sure?",
+    # then the POST).
     "mine:remove-colleague": (
-        row(LOGIN, 403, 403, 403, 403, 403, 403, 405),
+        row(LOGIN, 403, 403, 403, 403, 403, 403, 200),
         row(LOGIN, 403, 403, 403, 403, 403, 403, OK),
     ),
     # An open pool of the municipality: any of its caseworkers may start an application;
@@ -176,6 +186,8 @@ EXPECTED = {
 
 # (url name pattern, kwarg) → which object's id; the first match wins.
 OBJECT_FOR = [
+    ("*:organisation-document", "document", "document_slug"),
+    ("sekretariat:organisation-document", "pk", "organisation"),
     ("mine:remove-colleague", "person_id", "colleague"),
     ("mine:start", "pool_id", "open_pool"),
     ("mine:receipt", "pk", "submitted"),
@@ -219,7 +231,7 @@ KEY_MODEL |= {"in_review": Application}
 KEY_MODEL |= {"attachment": Attachment, "report": Report, "indicator": Indicator}
 KEY_MODEL |= {"measurement": Measurement, "action_plan": ActionPlan, "policy": Policy}
 KEY_MODEL |= {"info_request": InformationRequest, "message_attachment": MessageAttachment}
-KEY_MODEL |= {"letter": Letter, "colleague": User}
+KEY_MODEL |= {"letter": Letter, "colleague": User, "organisation": Organisation}
 
 
 def discover(patterns=None, prefix="", namespace="", kwargs=()):
@@ -333,6 +345,7 @@ def frb(demo, media_root):
     measurement = Measurement.objects.filter(indicator__municipality=owner.municipality).first()
     policy = Policy.objects.get(municipality=owner.municipality)
     colleague = new_person(organisation=association, email="kollega@example.org")
+    association.statutes.save("vedtaegter.pdf", ContentFile(PDF))
     return {
         "owner": owner,
         "committee": committee,
@@ -363,6 +376,8 @@ def frb(demo, media_root):
         # A colleague who has never signed in: the clients' sign-ins do not use the link up.
         "sign_in_token": sign_in_token(colleague),
         "colleague": colleague,
+        "organisation": association,
+        "document_slug": "vedtaegter",
         "calendar_token": do_renew_calendar_token(
             actor=User.objects.get(username="frb-sekretariat")
         ).calendar_token,
@@ -616,6 +631,8 @@ def test_no_object_of_another_municipality_or_department_is_reachable(
             continue
         if name == "sekretariat:calendar-feed":
             continue  # no id: the address's token is the credential (tests/test_yearly_cycle.py)
+        if name == "mine:organisation-document":
+            continue  # no id: always one's own organisation's (tests/test_organisation_details.py)
         if name == "mine:remove-colleague" and not user.is_organisation_person:
             continue  # refused by role whatever the id (403, the URL matrix above)
         key = object_key(name, kwarg_names[0])

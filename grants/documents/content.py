@@ -184,7 +184,7 @@ RECOMMENDATION_STATUSES = [
 
 def recommendation_document(pool: Pool, applications) -> RecommendationDocument:
     """`applications`: the staff-visible applications of the pool (already scoped)."""
-    years = [pool.year, pool.year + 1]
+    years = pool.years  # the pool's longest grant period (Frederiksberg 2, § 18 up to 3)
     rows = []
     queryset = (
         applications.filter(pool=pool, status__in=RECOMMENDATION_STATUSES)

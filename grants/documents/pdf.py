@@ -443,7 +443,16 @@ def recommendation_pdf(doc: RecommendationDocument) -> bytes:
         text(doc.title, "title"),
         text(f"{doc.pool.municipality.name} · {doc.pool.policy.title}", "subtitle"),
         text(_("Ansøgninger og indstillede beløb"), "h1"),
-        table,
+        # An empty recommendation says why, instead of a table with only headings.
+        table
+        if doc.rows
+        else text(
+            _(
+                "Ingen ansøgninger at indstille endnu: kun indsendte ansøgninger, der ikke er "
+                "afgjort, kommer med her."
+            ),
+            "body",
+        ),
         Spacer(1, 10),
         text(_("Indstillet i alt mod puljernes rådighedsbeløb"), "h1"),
         totals_table,

@@ -1,11 +1,14 @@
-"""Forms for organisations' people: asking for a sign-in link, inviting a colleague."""
+"""Forms for organisations' people: asking for a sign-in link, inviting a colleague, the
+organisation's own details."""
 
 import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grants.services.organisations import ADDRESS_LIMIT
 from portal.forms import LimitedTextMixin
+from portal.organisations import OrganisationKind
 
 # A person's name has none of these; a name with a web address or an e-mail address in it
 # turns the portal's invitation into a phishing mail in the municipality's name (attack
@@ -41,3 +44,31 @@ class InviteColleagueForm(LimitedTextMixin, forms.Form):
                 code="not_a_name",
             )
         return name
+
+
+class OrganisationDetailsForm(LimitedTextMixin, forms.Form):
+    """The association's own details ("Foreningens oplysninger"). Files are checked by the
+    service (grants.services.organisations), as every upload is."""
+
+    text_limits = {"address": ADDRESS_LIMIT}
+    kind = forms.ChoiceField(label=_("Hvad slags organisation er I?"), choices=OrganisationKind)
+    address = forms.CharField(
+        label=_("Adresse"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        help_text=_("Foreningens postadresse, fx c/o formanden."),
+    )
+    statutes = forms.FileField(
+        label=_("Vedtægter"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.xlsx"}),
+        help_text=_("PDF eller Word. Vælg kun en fil, hvis I vil skifte den ud."),
+    )
+    accounts = forms.FileField(
+        label=_("Seneste regnskab"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.xlsx"}),
+        help_text=_("PDF, Word eller Excel. Vælg kun en fil, hvis I vil skifte den ud."),
+    )
+    remove_statutes = forms.BooleanField(label=_("Fjern vedtægterne"), required=False)
+    remove_accounts = forms.BooleanField(label=_("Fjern regnskabet"), required=False)

@@ -27,6 +27,16 @@ urlpatterns = [
     ),
     path("forening/", people.OrganisationPeopleView.as_view(), name="organisation"),
     path(
+        "forening/oplysninger/",
+        people.OrganisationDetailsView.as_view(),
+        name="organisation-details",
+    ),
+    path(
+        "forening/dokumenter/<slug:document>/",
+        people.OrganisationDocumentView.as_view(),
+        name="organisation-document",
+    ),
+    path(
         "forening/fjern/<int:person_id>/",
         people.RemoveColleagueView.as_view(),
         name="remove-colleague",

@@ -65,6 +65,11 @@ urlpatterns = [
         name="message-attachment",
     ),
     path("breve/<int:pk>/", case.StaffLetterView.as_view(), name="letter"),
+    path(
+        "foreninger/<int:pk>/<slug:document>/",
+        case.StaffOrganisationDocumentView.as_view(),
+        name="organisation-document",
+    ),
     path("persondata/", pools.PersonalDataView.as_view(), name="personal-data"),
     path("aarshjul/", yearly.YearlyCycleView.as_view(), name="calendar"),
     path("aarshjul/ny-adresse/", yearly.RenewFeedView.as_view(), name="calendar-renew"),

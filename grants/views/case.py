@@ -18,7 +18,9 @@ from grants.access import (
     applicant_applications,
     attachment_response,
     letter_response,
+    organisation_document_response,
     staff_applications,
+    staff_organisations,
 )
 from grants.case_selectors import case_thread, open_requests
 from grants.forms.messages import AnswerForm, InformationRequestForm, MessageForm
@@ -199,3 +201,11 @@ class StaffLetterView(StaffRequiredMixin, View):
     def get(self, request, pk: int):
         letters = Letter.objects.filter(application__in=staff_applications(request.user))
         return letter_response(get_object_or_404(letters, pk=pk))
+
+
+class StaffOrganisationDocumentView(StaffRequiredMixin, View):
+    """An applicant organisation's statutes or accounts, for its municipality's staff."""
+
+    def get(self, request, pk: int, document: str):
+        organisation = get_object_or_404(staff_organisations(request.user), pk=pk)
+        return organisation_document_response(organisation, document)

@@ -16,9 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
-from grants.access import RoleRequiredMixin
-from grants.forms.people import InviteColleagueForm, SignInLinkForm
-from grants.services.errors import DomainError
+from grants.access import RoleRequiredMixin, organisation_document_response
+from grants.forms.people import InviteColleagueForm, OrganisationDetailsForm, SignInLinkForm
+from grants.organisations import colleague, organisation_people
+from grants.services.errors import DomainError, each_error
+from grants.services.organisations import DOCUMENT_FIELDS, do_update_organisation
 from grants.services.people import (
     LINKS_PER_ADDRESS,
     NotAColleague,
@@ -31,7 +33,7 @@ from grants.services.people import (
 from portal import site
 from portal.backends import email_link_allowed
 from portal.client_ip import client_ip
-from portal.models import Role, User
+from portal.models import Role
 from portal.rate_limits import counted
 
 BACKEND = "portal.backends.EmailLinkSessionBackend"
@@ -129,11 +131,7 @@ class OrganisationPeopleView(RoleRequiredMixin, View):
 
     def render(self, request, form, status=200):
         organisation = request.user.organisation
-        people = (
-            User.objects.filter(organisation=organisation, role=Role.ORGANISATION, is_active=True)
-            .select_related("invited_by")
-            .order_by("first_name", "last_name", "email")
-        )
+        people = organisation_people(organisation)
         context = {
             "organisation": organisation,
             "people": people,
@@ -175,10 +173,19 @@ class OrganisationPeopleView(RoleRequiredMixin, View):
 
 
 class RemoveColleagueView(RoleRequiredMixin, View):
-    """Take a colleague's access away (POST from "Din forening")."""
+    """Take a colleague's access away: GET asks "are you sure?" (a page, so it works without
+    JavaScript), the POST from it removes."""
 
     required_role = Role.ORGANISATION
-    http_method_names = ["post"]
+    template_name = "grants/caseworker/remove_colleague.html"
+
+    def get(self, request, person_id):
+        if not request.user.is_organisation_person:
+            raise Http404
+        person = colleague(request.user, person_id)
+        if person is None:
+            raise Http404
+        return render(request, self.template_name, {"person": person})
 
     def post(self, request, person_id):
         if not request.user.is_organisation_person:
@@ -196,3 +203,57 @@ class RemoveColleagueView(RoleRequiredMixin, View):
                 % {"name": person.get_full_name() or person.email},
             )
         return redirect("mine:organisation")
+
+
+class OrganisationDetailsView(RoleRequiredMixin, View):
+    """Foreningens oplysninger: the association keeps its type, address, statutes and
+    accounts; the municipality sees them on the association's applications."""
+
+    required_role = Role.ORGANISATION
+    template_name = "grants/caseworker/organisation_details.html"
+
+    def render(self, request, form, status=200):
+        context = {"organisation": request.user.organisation, "form": form}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        if not request.user.is_organisation_person:
+            raise Http404
+        organisation = request.user.organisation
+        form = OrganisationDetailsForm(
+            initial={"kind": organisation.kind, "address": organisation.address}
+        )
+        return self.render(request, form)
+
+    def post(self, request):
+        if not request.user.is_organisation_person:
+            raise Http404
+        form = OrganisationDetailsForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, form, status=400)
+        data = form.cleaned_data
+        try:
+            do_update_organisation(
+                actor=request.user,
+                address=data["address"],
+                kind=data["kind"],
+                files={name: data[name] for name in DOCUMENT_FIELDS},
+                remove=frozenset(name for name in DOCUMENT_FIELDS if data[f"remove_{name}"]),
+            )
+        except DomainError as error:
+            for one in each_error(error):
+                form.add_error(one.field if one.field in form.fields else None, one.message)
+            return self.render(request, form, status=400)
+        messages.success(request, _("Foreningens oplysninger er gemt."))
+        return redirect("mine:organisation")
+
+
+class OrganisationDocumentView(RoleRequiredMixin, View):
+    """The association's own statutes or accounts."""
+
+    required_role = Role.ORGANISATION
+
+    def get(self, request, document):
+        if not request.user.is_organisation_person:
+            raise Http404
+        return organisation_document_response(request.user.organisation, document)
