@@ -171,14 +171,12 @@ class AttachmentInline(admin.TabularInline):
     readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
 
 
-class StatusChangeInline(admin.TabularInline):
-    model = StatusChange
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "actor", "at", "comment"]
+class StatusChangeInline(ReadOnlyInline):
+    """The case's record of what happened: shown, never rewritten (attack round 10 changed
+    a status change's note here)."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    model = StatusChange
+    fields = readonly_fields = ["from_status", "to_status", "actor", "at", "note", "comment"]
 
 
 @admin.register(Application)

@@ -45,6 +45,9 @@ def guarded_field_names(model) -> list[str]:
 OWNERS = {
     "portal.municipality",
     "portal.department",
+    # An application moved to another association gave it the first one's messages and
+    # attachments (attack round 10).
+    "portal.organisation",
     "portal.committee",
     "policies.policy",
     "policies.actionplan",

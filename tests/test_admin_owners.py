@@ -162,3 +162,48 @@ def test_a_decided_case_gets_no_new_rows_through_the_admin(demo):
     before = application.success_criteria.count()
     client.post(url, data)
     assert application.success_criteria.count() == before
+
+
+@pytest.mark.django_db
+def test_no_inline_rewrites_a_record_of_what_happened_or_money(demo):
+    """The class: an inline showing rows whose own admin keeps them unchanged (audit records,
+    money rows) is read-only too; the application's change form offers no field of them."""
+    request = type("R", (), {"user": User.objects.get(username="admin")})()
+    checked = []
+    for parent_admin in admin.site._registry.values():
+        for inline in parent_admin.get_inline_instances(request):
+            own = admin.site._registry.get(inline.model)
+            if own is None or not (
+                getattr(own, "audit_records", False) or getattr(own, "money_rows", False)
+            ):
+                continue
+            assert not inline.has_change_permission(request), inline
+            assert not inline.has_add_permission(request, None), inline
+            checked.append(inline.model.__name__)
+    assert "StatusChange" in checked
+
+    application = Application.objects.filter(status=ApplicationStatus.ACTIVE).first()
+    client = admin_client()
+    url, data = change_form(client, application)
+    row = [name for name in data if name.startswith("status_changes-0-")]
+    assert set(row) <= {"status_changes-0-id", "status_changes-0-application"}  # hidden keys
+    note = application.status_changes.first().note
+    data["status_changes-0-note"] = "Omskrevet"
+    client.post(url, data)
+    assert application.status_changes.first().note == note
+
+
+@pytest.mark.django_db
+def test_an_application_cannot_move_to_another_association(demo):
+    application = Application.objects.filter(organisation__isnull=False).first()
+    other = Application.objects.exclude(organisation=application.organisation).filter(
+        organisation__isnull=False
+    )
+    client = admin_client()
+    url, data = change_form(client, application)
+    assert "organisation" not in data
+    target = other.first().organisation_id if other.exists() else application.organisation_id
+    client.post(url, {**data, "organisation": str(target)})
+    assert Application.objects.get(pk=application.pk).organisation_id == (
+        application.organisation_id
+    )

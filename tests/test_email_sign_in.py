@@ -280,6 +280,15 @@ def test_a_person_removes_a_colleague_who_left(client, person, association, mail
     assert other_address.status_code == 400
     assert "kan ikke inviteres her" in text_of(other_address)
     assert "Andre" not in text_of(other_address)
+    # Nor a municipal account's address, whatever its case (attack round 10).
+    User.objects.create_user(
+        username="sekr", email="Sekretariat@Kommune.dk", role=Role.ADMINISTRATOR, password="x"
+    )
+    staff_address = client.post(
+        reverse("mine:organisation"), {"name": "S", "email": "sekretariat@kommune.DK"}
+    )
+    assert "kan ikke inviteres her" in text_of(staff_address)
+    assert User.objects.filter(email__iexact="sekretariat@kommune.dk").count() == 1
 
 
 def test_an_association_person_finds_the_way_back_and_no_staff_security_page(client, person):

@@ -115,3 +115,57 @@ def test_the_call_page_tells_an_association_how_to_apply(client, pool):
 def test_a_closed_pool_has_no_call_page(client, pool):
     Pool.objects.filter(pk=pool.pk).update(status="closed")
     assert client.get(reverse("public:call", args=[pool.pk])).status_code == 404
+
+
+def _edit(staff_client, pool, **changes):
+    edit_url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    return staff_client.post(edit_url, form_values(staff_client.get(edit_url)) | changes)
+
+
+def test_the_year_is_fixed_once_applications_or_carried_over_money_are_tied_to_it(
+    staff_client, make_pool, make_application, staff_user
+):
+    """Attack round 10: a pool's year could change while applications waited for a decision
+    (their years no longer matched) and while carried-over money was booked to it ("2022 →
+    2024")."""
+    from grants.models import CarryOver
+
+    pool = make_pool(year=2026)
+    assert _edit(staff_client, pool, year="2030").status_code == 302  # nothing tied yet
+    pool.refresh_from_db()
+    assert pool.year == 2030
+    draft = make_application(target_pool=pool, amounts={2030: "10000"})
+    response = _edit(staff_client, pool, year="2031")
+    assert response.status_code == 400
+    assert "Året kan ikke ændres, når der er ansøgninger til puljen" in response.content.decode()
+    pool.refresh_from_db()
+    assert pool.year == 2030
+
+    draft.delete()
+    earlier = make_pool(year=2029)
+    CarryOver.objects.create(
+        application=make_application(target_pool=earlier, amounts={2029: "10000"}),
+        from_pool=earlier,
+        to_pool=pool,
+        amount=Decimal("5000"),
+        approved_by=staff_user,
+    )
+    response = _edit(staff_client, pool, year="2031")
+    assert "der er overført restmidler til eller fra puljen" in response.content.decode()
+    pool.refresh_from_db()
+    assert pool.year == 2030
+
+
+def test_an_open_pool_gets_no_deadline_in_the_past(staff_client, pool, staff_user):
+    """Attack round 10: a past deadline was saved while the pool still said "Søg puljen"."""
+    response = _edit(staff_client, pool, application_deadline="2020-01-01T12:00")
+    assert response.status_code == 400
+    assert "Fristen ligger før nu, men puljen er åben" in response.content.decode()
+    pool.refresh_from_db()
+    assert pool.application_deadline.year != 2020
+
+    from grants.services.pools import do_set_pool_status
+
+    Pool.objects.filter(pk=pool.pk).update(status="planned", application_deadline="2020-01-01")
+    with pytest.raises(DomainError, match="Ansøgningsfristen er overskredet"):
+        do_set_pool_status(pool_id=pool.pk, actor=staff_user, status="open")

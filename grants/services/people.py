@@ -195,8 +195,13 @@ def do_invite_colleague(*, actor: User, email: str, name: str, link_for) -> User
             .filter(email__iexact=email, role=Role.ORGANISATION)
             .first()
         )
-        if known is not None and known.organisation_id != actor.organisation_id:
-            # Says nothing of the other organisation, nor that the address is known.
+        # A municipal account's address (staff, caseworkers, administrators) is not an
+        # association's to take: two accounts would share it (attack round 10).
+        taken = User.objects.filter(email__iexact=email).exclude(role=Role.ORGANISATION)
+        if (known is not None and known.organisation_id != actor.organisation_id) or (
+            taken.exists()
+        ):
+            # Says nothing of the other account, nor that the address is known.
             raise DomainError(
                 _(
                     "Den e-mailadresse kan ikke inviteres her. Bed din kollega om en anden "

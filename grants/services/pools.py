@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.models import Pool, PoolStatus, ReservedLine, Scheme
@@ -122,6 +123,37 @@ def _check_budget(pool: Pool) -> None:
         )
 
 
+def _what_ties_the_year(pool: Pool) -> str:
+    """Why the pool's year and scheme are fixed now, or "": applications ask money for
+    years counted from the pool's year, and grants and carried-over money are booked by
+    the pool's year (attack round 10 moved 80.000 kr. of carry-over from 2023 to 2024)."""
+    if pool.allocations.exists():
+        return _("der er bevilget penge fra puljen")
+    if pool.carry_overs_in.exists() or pool.carry_overs_out.exists():
+        return _("der er overført restmidler til eller fra puljen")
+    if pool.applications.exists():
+        return _("der er ansøgninger til puljen, også kladder")
+    return ""
+
+
+def _check_open_deadline(pool: Pool, *, changed: bool) -> None:
+    """An open pool's new deadline lies ahead: one in the past would leave the pool saying
+    "Søg puljen" to applicants who can no longer submit."""
+    if (
+        changed
+        and pool.status == PoolStatus.OPEN
+        and pool.application_deadline is not None
+        and pool.application_deadline <= timezone.now()
+    ):
+        raise DomainError(
+            _(
+                "Fristen ligger før nu, men puljen er åben for ansøgninger. Vælg en frist "
+                "senere end nu, eller luk puljen."
+            ),
+            field="application_deadline",
+        )
+
+
 def do_create_pool(*, actor: User, content: PoolContent) -> Pool:
     with transaction.atomic():
         pool = Pool(municipality_id=actor.municipality_id, status=PoolStatus.PLANNED)
@@ -141,18 +173,20 @@ def do_update_pool(
         check(actor, "edit", pool)
         if pool.version != expected_version:
             raise EditConflict()
-        if pool.allocations.exists() and content.fields.get("year", pool.year) != pool.year:
+        tied = _what_ties_the_year(pool)
+        if tied and content.fields.get("year", pool.year) != pool.year:
             raise DomainError(
-                _("Året kan ikke ændres, når der er bevilget penge fra puljen."), field="year"
+                _("Året kan ikke ændres, når %(what)s.") % {"what": tied}, field="year"
             )
         scheme = content.fields.get("scheme")
         moved = content.new_scheme_name.strip() or (scheme and scheme.pk != pool.scheme_id)
-        if moved and pool.allocations.exists():
+        if moved and tied:
             raise DomainError(
-                _("Ordningen kan ikke ændres, når der er bevilget penge fra puljen."),
-                field="scheme",
+                _("Ordningen kan ikke ændres, når %(what)s.") % {"what": tied}, field="scheme"
             )
+        deadline_before = pool.application_deadline
         _apply(pool, content, actor)
+        _check_open_deadline(pool, changed=pool.application_deadline != deadline_before)
         pool.version += 1
         _save(pool, actor)
         _save_reserved_lines(pool, content.reserved_lines, actor)
@@ -173,6 +207,10 @@ def do_set_pool_status(*, pool_id: int, actor: User, status: str) -> Pool:
         check(actor, ACTION_FOR_STATUS[status], pool)
         if status == PoolStatus.OPEN and (pool.budget is None or pool.application_deadline is None):
             raise DomainError(_("En pulje skal have budget og ansøgningsfrist, før den kan åbnes."))
+        if status == PoolStatus.OPEN and pool.application_deadline <= timezone.now():
+            raise DomainError(
+                _("Ansøgningsfristen er overskredet. Vælg en ny frist, før puljen åbnes.")
+            )
         pool.status = status
         pool.version += 1
         pool._history_user = actor
