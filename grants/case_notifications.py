@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grants.models import Application, CaseMessage, InformationRequest
 from grants.notifications import recipients_for
@@ -58,9 +59,11 @@ def _files(message: CaseMessage) -> str:
     count = message.attachments.count()
     if not count:
         return ""
-    return "\n\n" + _("Beskeden har %(count)s vedhæftede filer; de kan hentes i portalen.") % {
-        "count": count
-    }
+    return "\n\n" + ngettext(
+        "Beskeden har en vedhæftet fil; den kan hentes i portalen.",
+        "Beskeden har %(count)s vedhæftede filer; de kan hentes i portalen.",
+        count,
+    ) % {"count": count}
 
 
 def notify_message(message: CaseMessage) -> None:

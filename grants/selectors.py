@@ -276,8 +276,9 @@ def money_notes(application: Application) -> list[str]:
         if pool is None:
             notes.append(
                 _(
-                    "Der er endnu ingen pulje for %(year)s. Beløbet for %(year)s kan først "
-                    "bevilges, når kommunen har oprettet puljen for det år."
+                    "Kommunen har endnu ikke sat penge af til puljen for %(year)s; det sker "
+                    "normalt, når budgettet for %(year)s er vedtaget. Beløbet for %(year)s kan "
+                    "først bevilges derefter, så det kan blive bevilget senere end resten."
                 )
                 % {"year": year}
             )

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 ORGANISATION_WORDS = {
     "title": (_("Projektets navn"), _("Et kort navn, fx »Lektiecafé for nye danskere«.")),
     "committee": (
-        _("Hvilket udvalg i kommunen hører projektet under?"),
-        _("Er du i tvivl, så vælg det, der passer bedst. Kommunen retter det, hvis det skal."),
+        _("Hvilket udvalg i kommunen hører projektet under? (kan springes over)"),
+        _("Ved I det ikke, så spring over. Kommunen finder det rigtige udvalg."),
     ),
     "co_committees": (
         _("Andre udvalg (kan springes over)"),
@@ -70,4 +70,28 @@ ORGANISATION_WORDS = {
     ),
     "amount_note": (_("Bemærkning til beløbet"), _("Fx hvad pengene skal bruges til.")),
     "sdgs": (_("FN's verdensmål"), _("Kan springes over: de verdensmål, projektet hjælper med.")),
+}
+
+# The headings of an association's application where it is read back (its PDF copy): the
+# short forms of the form's questions, as the applicant's page shows them
+# (templates/grants/caseworker/_application_copy.html). Departments' copies keep the
+# headings of the municipality's form.
+ORGANISATION_COPY_HEADINGS = {
+    "committee": _("Hvilket udvalg i kommunen hører projektet under?"),
+    "amounts": _("Hvor mange penge søger I?"),
+    "contacts": _("Hvem kan kommunen kontakte?"),
+    "previous_funding_text": _("Har I fået penge fra puljen før?"),
+    "goals": _("Kommunens mål"),
+    "other_policy_goals": _("Andre mål"),
+    "target_group": _("Deltagerne"),
+    "challenge": _("Hvorfor er der brug for projektet?"),
+    "purpose": _("Hvad vil I opnå?"),
+    "description": _("Hvad skal der ske?"),
+    "continuation_learnings": _(
+        "Hvad har virket, og hvad gør I anderledes? (kun hvis projektet fortsætter)"
+    ),
+    "success_criteria": _("Hvordan ser I, at det lykkes?"),
+    "anchoring": _("Når pengene er brugt"),
+    "partners": _("Samarbejdspartnere"),
+    "other_funding": _("Andre penge til projektet"),
 }

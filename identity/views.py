@@ -51,6 +51,11 @@ class LoginView(account.LoginView):
         # Organisations' people: an e-mail link in development and the demo, exactly while
         # local passwords are on; production has MitID Erhverv among the providers.
         context["email_sign_in"] = email_link_allowed() and not context["break_glass"]
+        # Coming from a pool's call page as an association (?som=forening): its way in
+        # first, not below the staff's (fresh eyes round 10).
+        context["association_first"] = self.request.GET.get("som") == "forening" and bool(
+            context["email_sign_in"] or context["applicant_providers"]
+        )
         context["show_password_form"] = (
             settings.LOCAL_PASSWORD_LOGIN or context["break_glass"] or self.request.method == "POST"
         )

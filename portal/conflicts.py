@@ -25,6 +25,7 @@ class SavedVersion:
     date: str = ""
     time: str = ""
     rows: list[tuple[str, str]] = field(default_factory=list)  # (label, saved value as shown)
+    by_id: int | None = None  # the user who saved: oneself in another tab or window
 
 
 def with_version(data: QueryDict, version) -> QueryDict:
@@ -120,7 +121,7 @@ def rebase(data: QueryDict, mine, base, saved) -> tuple[QueryDict, list[tuple[st
 
 def saved_version(obj, mine=None, saved=None, *, extra_rows=()) -> SavedVersion:
     """Who saved `obj` last and when (from its history, if it has one), and what differs."""
-    by, at = "", getattr(obj, "updated_at", None)
+    by, by_id, at = "", None, getattr(obj, "updated_at", None)
     history = getattr(obj, "history", None)
     if history is not None:
         record = history.order_by("-history_date").select_related("history_user").first()
@@ -128,6 +129,7 @@ def saved_version(obj, mine=None, saved=None, *, extra_rows=()) -> SavedVersion:
             at = record.history_date
             if record.history_user is not None:
                 by = record.history_user.get_full_name() or record.history_user.get_username()
+                by_id = record.history_user_id
     rows = differing(mine, saved) if mine is not None and saved is not None else []
     local = timezone.localtime(at) if at else None
     return SavedVersion(
@@ -135,4 +137,5 @@ def saved_version(obj, mine=None, saved=None, *, extra_rows=()) -> SavedVersion:
         date=date_format(local, "DATE_FORMAT") if local else "",
         time=date_format(local, "TIME_FORMAT") if local else "",
         rows=[*rows, *extra_rows],
+        by_id=by_id,
     )

@@ -286,7 +286,7 @@ def test_second_tab_gets_a_conflict_and_can_then_save_on_top(cw, draft):
 
     assert response.status_code == 409
     text = page_text(response)
-    assert "En anden har gemt, mens du skrev" in text
+    assert "Du har gemt i et andet vindue, mens du skrev her" in text  # the same person
     # The colleague's saved title next to the form …
     assert '<dt>Indsats</dt>\n        <dd class="mb-1">Kvinder i job – første fane</dd>' in text
     assert "Beskrivelse fra anden fane</textarea>" in text  # … which keeps this user's text

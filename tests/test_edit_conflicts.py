@@ -17,9 +17,21 @@ from tests.form_pages import parse_forms
 pytestmark = pytest.mark.django_db
 
 
-def staff_tab() -> Client:
+def staff_tab(colleague: bool = False) -> Client:
+    """A browser tab of Frederiksberg's secretariat; `colleague`: another person's."""
+    user = User.objects.get(username="frb-sekretariat")
+    if colleague:
+        user, _ = User.objects.get_or_create(
+            username="frb-sekretariat-2",
+            defaults={
+                "first_name": "Anden",
+                "last_name": "Kollega",
+                "role": user.role,
+                "municipality": user.municipality,
+            },
+        )
     client = Client()
-    client.force_login(User.objects.get(username="frb-sekretariat"))
+    client.force_login(user)
     return client
 
 
@@ -44,7 +56,7 @@ def assert_conflict_shows_both(response, saved_text: str, typed_text: str):
 
 def two_tabs_conflict(url, action, field, first, second, stored):
     """A and B open `url`; A saves `first`, B saves `second`; B then saves again."""
-    a, b = staff_tab(), staff_tab()
+    a, b = staff_tab(), staff_tab(colleague=True)
     data_a = form_data(a.get(url), action, **{field: first})
     data_b = form_data(b.get(url), action, **{field: second})
     assert a.post(url, data_a).status_code == 302
@@ -102,7 +114,7 @@ def test_add_measurement_for_a_year_a_colleague_just_added(demo):
     url = reverse("indikatorer:edit", args=[indicator.pk])
     action = "indikatorer:measurement-add"
     add = reverse(action, args=[indicator.pk])
-    a, b = staff_tab(), staff_tab()
+    a, b = staff_tab(), staff_tab(colleague=True)
     typed = {"year": "1995", "period": "", "source": "DST"}
     data_a = form_data(a.get(url), action, **typed, value="12,5", note="Fra A")
     data_b = form_data(b.get(url), action, **typed, value="13", note="Fra B")
@@ -146,7 +158,7 @@ def test_saving_after_a_conflict_keeps_the_colleagues_other_changes(demo):
 
     pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
     url, action = reverse("sekretariat:pool-edit", args=[pool.pk]), "sekretariat:pool-edit"
-    a, b = staff_tab(), staff_tab()
+    a, b = staff_tab(), staff_tab(colleague=True)
     data_a = form_data(a.get(url), action, budget="950.000", description="Skrevet af A")
     data_b = form_data(b.get(url), action, description="Skrevet af B")
     assert a.post(url, data_a).status_code == 302
@@ -206,3 +218,16 @@ def test_only_earlier_years_grants_can_be_continued(demo):
     assert offered, "earlier grants are offered"
     assert all(int(year) < pool.year for _, year in offered)
     assert str(same_year.pk) not in {pk for pk, _ in offered}
+
+
+def test_the_same_person_in_two_tabs_is_told_it_was_their_own_other_window(demo):
+    """Fresh eyes round 10: saving one's own draft in two tabs said "En anden har gemt"."""
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    url, action = reverse("sekretariat:pool-edit", args=[pool.pk]), "sekretariat:pool-edit"
+    a, b = staff_tab(), staff_tab()
+    data_a = form_data(a.get(url), action, description="Fane 1")
+    data_b = form_data(b.get(url), action, description="Fane 2")
+    assert a.post(url, data_a).status_code == 302
+    html = b.post(url, data_b).content.decode()
+    assert "Du har gemt i et andet vindue, mens du skrev her" in html
+    assert "En anden har gemt" not in html

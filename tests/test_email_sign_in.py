@@ -53,6 +53,11 @@ def test_the_login_page_offers_e_mail_sign_in_only_while_local_sign_in_is_on(cli
     assert 'href="/login/e-mail/?next=/mine/puljer/1/ny/"' in client.get(
         reverse("login") + "?next=/mine/puljer/1/ny/"
     ).content.decode().replace("%2F", "/")
+    assert page.index("For sagsbehandlere") < page.index("For foreninger")
+    # From a pool's call page as an association: its way in comes first.
+    association = text_of(client.get(reverse("login") + "?som=forening&next=/mine/puljer/1/ny/"))
+    assert association.index("For foreninger") < association.index("For sagsbehandlere")
+    assert association.count("Log ind med e-mail") == 1
 
     settings.LOCAL_PASSWORD_LOGIN = False  # production: MitID Erhverv instead
     assert "Log ind med e-mail" not in text_of(client.get(reverse("login")))

@@ -75,6 +75,30 @@ def test_a_person_applies_for_the_organisation_and_submits(
     assert application.status == ApplicationStatus.SUBMITTED, response.content.decode()[:3000]
 
 
+def test_the_pdf_copy_reads_in_the_words_of_the_form_the_applicant_filled_in(
+    client, person, section_18_pool, make_application
+):
+    """Fresh eyes round 10: an association's PDF copy said "Formål/forandringsteori",
+    "forankringsperspektivet" and "integrationspuljen" in a § 18 pool."""
+    import io
+
+    from pypdf import PdfReader
+
+    from grants.documents.pdf import application_pdf
+
+    def text(application) -> str:
+        reader = PdfReader(io.BytesIO(application_pdf(application)))
+        return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+    association_copy = text(org_application(section_18_pool, person.organisation))
+    for heading in ("Hvad vil I opnå?", "Når pengene er brugt", "Har I fået penge fra puljen"):
+        assert heading in association_copy
+    for word in ("forandringsteori", "forankringsperspektiv", "integrationspuljen"):
+        assert word not in association_copy
+    department_copy = text(make_application(target_pool=section_18_pool))
+    assert "Formål/forandringsteori" in department_copy
+
+
 def test_an_organisation_sees_only_its_own_applications(
     client, person, section_18_pool, make_application, caseworker, municipality
 ):
@@ -251,3 +275,24 @@ def test_the_call_page_offers_a_signed_in_applicant_the_way_in_without_logging_i
     client.force_login(User.objects.get(username="frb-sekretariat"))
     page = client.get(call).content.decode()
     assert 'data-testid="not-for-you"' in page and "Log ind og søg" not in page
+
+
+def test_a_volunteer_may_leave_the_committee_and_is_not_shown_empty_lists(
+    client, person, section_18_pool, make_application
+):
+    """Fresh eyes round 10: the first required question was a list of political committees,
+    and two lists offered nothing to choose."""
+    from grants.services.submission import missing_for_submission
+
+    application = org_application(section_18_pool, person.organisation)
+    assert "committee" not in [m.field for m in missing_for_submission(application)]
+    department_draft = make_application(target_pool=section_18_pool)
+    Application.objects.filter(pk=department_draft.pk).update(committee=None)
+    department_draft.refresh_from_db()
+    assert "committee" in [m.field for m in missing_for_submission(department_draft)]
+
+    client.force_login(person)
+    form = client.get(reverse("mine:edit", args=[application.pk])).content.decode()
+    assert "(kan springes over)" in form
+    assert 'name="continues"' not in form  # no earlier grant of the association to continue
+    assert 'name="resources"' not in form  # the policy names no resources

@@ -13,6 +13,7 @@ from grants.models import (
     ApplicationStatus,
     Decision,
 )
+from tests.page_crawl import visible_text
 from tests.staff_support import decide, messages_of, nothing_saved, refusals_of, status_of
 
 
@@ -116,7 +117,28 @@ def test_granting_less_than_requested_needs_reasons(
     assert "Afgørelse: Delvis bevilget" in detail
     assert reasons in detail
     assert "Klagevejledning" in detail and "Ankestyrelsen" in detail
-    assert '2026: <span class="money">60.000 kr.</span>' in detail
+    rows = visible_text(detail)
+    assert "2026 100.000 kr. 60.000 kr." in rows and "2027 50.000 kr. 50.000 kr." in rows
+
+
+def test_the_applicant_sees_a_year_given_nothing(
+    client, staff_user, owner, make_recommended, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 10: the case page said only "Bevilget: 2027: 100.000 kr."; the mail
+    and the letter said 2028 got nothing."""
+    application = make_recommended({2026: "100000", 2027: "50000"})
+    client.force_login(staff_user)
+    decide(
+        client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2026="100.000",
+        amount_2027="0",
+        reasons="Kun det første år.",
+    )
+    client.force_login(owner)
+    rows = visible_text(client.get(reverse("mine:detail", args=[application.pk])).content.decode())
+    assert "2026 100.000 kr. 100.000 kr." in rows and "2027 50.000 kr. ikke bevilget" in rows
 
 
 def test_a_rejection_needs_reasons(

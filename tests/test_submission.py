@@ -86,7 +86,7 @@ def test_the_submit_page_says_what_the_pools_cannot_meet(client, caseworker, mak
     client.force_login(caseworker)
     page = visible_text(client.get(reverse("mine:submit", args=[application.pk])).content.decode())
     assert "I søger 750.000 kr. for 2026. Det er mere end hele puljens budget" in page
-    assert "Der er endnu ingen pulje for 2027." in page
+    assert "Kommunen har endnu ikke sat penge af til puljen for 2027" in page
 
     application.requested_amounts.filter(year=2026).update(amount=400000)
     application.requested_amounts.filter(year=2027).delete()

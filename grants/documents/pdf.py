@@ -39,6 +39,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from grants.wording import ORGANISATION_COPY_HEADINGS
 from portal.money import format_kroner
 
 from .content import (
@@ -334,7 +335,14 @@ def action_plan_pdf(doc: ActionPlanDocument) -> bytes:
 
 def project_section(number: int, project, *, reach: bool = False) -> list:
     """One project under the form's headings; `reach` adds the contacts' e-mail and phone
-    (the applicant's own copy, like the receipt; the action plan lists names only)."""
+    (the applicant's own copy, like the receipt; the action plan lists names only). An
+    association's project reads in the words of its form (fresh eyes round 10: its copy
+    said "forankringsperspektiv" and "integrationspuljen" in a § 18 pool)."""
+    volunteer = ORGANISATION_COPY_HEADINGS if project.organisation_id else {}
+
+    def heading(field: str, default) -> str:
+        return volunteer.get(field, default)
+
     committees = [project.committee.name] if project.committee else []
     committees += [c.name for c in project.co_committees.all()]
     amounts = "\n".join(
@@ -351,30 +359,43 @@ def project_section(number: int, project, *, reach: bool = False) -> list:
     goals = "\n".join(f"• {g.name}" for g in project.goals.all())
     items = [
         text(f"{number}. {project.title}", "h1"),
-        KeepTogether([text(_("Politisk udvalg"), "label"), text(", ".join(committees))]),
+        KeepTogether(
+            [text(heading("committee", _("Politisk udvalg")), "label"), text(", ".join(committees))]
+        ),
         KeepTogether(
             [
                 text(
-                    _("Beløb fra puljen (op til %(years)s år)")
-                    % {"years": project.pool.max_grant_years},
+                    heading(
+                        "amounts",
+                        _("Beløb fra puljen (op til %(years)s år)")
+                        % {"years": project.pool.max_grant_years},
+                    ),
                     "label",
                 ),
                 text(amounts + (f"\n{project.amount_note}" if project.amount_note else "")),
             ]
         ),
-        KeepTogether([text(_("Kontakt/tovholder"), "label"), text(contacts)]),
+        KeepTogether([text(heading("contacts", _("Kontakt/tovholder")), "label"), text(contacts)]),
         KeepTogether(
             [
-                text(_("Tidligere modtaget fra integrationspuljen"), "label"),
+                text(
+                    heading(
+                        "previous_funding_text", _("Tidligere modtaget fra integrationspuljen")
+                    ),
+                    "label",
+                ),
                 text("\n".join(filter(None, [earlier, project.previous_funding_text]))),
             ]
         ),
         KeepTogether(
             [
                 text(
-                    _(
-                        "Hvilke primære målsætninger fra integrationspolitikken knytter "
-                        "indsatsen sig til?"
+                    heading(
+                        "goals",
+                        _(
+                            "Hvilke primære målsætninger fra integrationspolitikken knytter "
+                            "indsatsen sig til?"
+                        ),
                     ),
                     "label",
                 ),
@@ -386,10 +407,13 @@ def project_section(number: int, project, *, reach: bool = False) -> list:
         value = getattr(project, attribute)
         if attribute == "continuation_learnings" and not value:
             continue
-        items += [text(label, "label"), *paragraphs(value)]
+        items += [text(heading(attribute, label), "label"), *paragraphs(value)]
         if attribute == "description":
             items += [
-                text(_("Succeskriterier og forventede resultater"), "label"),
+                text(
+                    heading("success_criteria", _("Succeskriterier og forventede resultater")),
+                    "label",
+                ),
                 *paragraphs(criteria),
             ]
     items.append(PageBreak())

@@ -146,13 +146,18 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
             .order_by("-pool__year", "title")
         )
         self.fields["continues"].label_from_instance = lambda a: f"{a.title} ({a.pool.year})"
+        # A list with nothing to choose is not asked (fresh eyes round 10: two empty lists).
+        for name in ("continues", "resources"):
+            if not self.fields[name].queryset.exists():
+                del self.fields[name]
         for name, field in self.fields.items():
             field.required = False
             if name in HELP and not field.help_text:
                 field.help_text = HELP[name]
         if application.organisation_id:
             for name, (label, help_text) in ORGANISATION_WORDS.items():
-                self.fields[name].label, self.fields[name].help_text = label, help_text
+                if name in self.fields:
+                    self.fields[name].label, self.fields[name].help_text = label, help_text
         self.fields["version"].required = True
         # A new application is not saved until its first "Gem kladde" (no empty drafts).
         saved = application.pk is not None

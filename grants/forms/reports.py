@@ -1,6 +1,7 @@
 """The report form: one row per success criterion, money spent per granted year."""
 
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Report, SuccessCriterion
@@ -91,7 +92,7 @@ class ReportForm(LimitedTextMixin, forms.Form):
             self.fields[comment_name] = forms.CharField(
                 label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
-            short = criterion.text if len(criterion.text) <= 60 else criterion.text[:57] + "…"
+            short = Truncator(criterion.text).chars(60)
             for name, label in ((value_name, _("Opnået værdi")), (comment_name, _("Kommentar"))):
                 self.fields[name].summary_label = _("%(label)s for »%(criterion)s«") % {
                     "label": label,

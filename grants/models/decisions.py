@@ -111,6 +111,13 @@ class Decision(models.Model):
         return decision_extent_label(self)
 
     @property
+    def year_rows(self):
+        """Asked for and given, per year, a year given nothing included."""
+        from grants.decision_extent import year_rows
+
+        return year_rows(self)
+
+    @property
     def decided_on(self) -> datetime.date:
         """The day the grant was decided (`decided_on` above)."""
         return decided_on(

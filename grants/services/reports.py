@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from grants.models import (
@@ -127,7 +128,7 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
                     if volunteer
                     else _("Angiv resultatet for succeskriteriet »%(criterion)s«.")
                 )
-                % {"criterion": criterion.text[:80]}
+                % {"criterion": Truncator(criterion.text).chars(80)}
             )
     if all(amount is None for amount in content.spent.values()):
         missing.append(_("Angiv, hvor mange penge der er brugt."))

@@ -75,7 +75,9 @@ def missing_for_submission(application: Application) -> list[Missing]:
     optional = SHORT_FORM_OPTIONAL if uses_short_form(application) else set()
     # An association reads the volunteer's words of its form, not the civil servant's.
     volunteer = application.organisation_id is not None
-    if application.committee_id is None:
+    # A volunteer cannot be expected to know the municipality's committees (fresh eyes
+    # round 10): an association may leave it to the municipality.
+    if application.committee_id is None and not volunteer:
         missing.append(Missing(_("Vælg det politiske udvalg."), "committee"))
     if not any(row.amount > 0 for row in application.requested_amounts.all()):
         first_year = min(application.years, default=application.pool.year)
