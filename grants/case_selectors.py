@@ -2,7 +2,15 @@
 
 from django.db.models import QuerySet
 
-from .models import Application, CaseMessage, InformationRequest, Letter
+from .models import (
+    Application,
+    ApplicationStatus,
+    CaseMessage,
+    Decision,
+    GrantCondition,
+    InformationRequest,
+    Letter,
+)
 
 
 def case_thread(application: Application) -> QuerySet[CaseMessage]:
@@ -18,6 +26,22 @@ def open_requests(applications: QuerySet[Application]) -> QuerySet[InformationRe
         InformationRequest.objects.filter(application__in=applications, answered_at__isnull=True)
         .select_related("application")
         .order_by("due_date", "requested_at")
+    )
+
+
+def agreements_to_sign(applications: QuerySet[Application]) -> QuerySet[Decision]:
+    """Grants of these applications whose cooperation agreement is not signed yet: the
+    applicant's next task after the decision (fresh eyes round 10: it was only a sentence on
+    the case page)."""
+    return (
+        Decision.objects.filter(
+            application__in=applications,
+            application__status__in=[ApplicationStatus.APPROVED, ApplicationStatus.ACTIVE],
+            condition=GrantCondition.COOPERATION_AGREEMENT,
+            agreement_signed_on__isnull=True,
+        )
+        .select_related("application")
+        .order_by("recorded_at", "pk")
     )
 
 

@@ -110,6 +110,13 @@ def pool_balance(pool: Pool) -> dict[str, Decimal | None]:
     }
 
 
+def available_by_year(application: Application) -> dict[int, Decimal | None]:
+    """What the scheme's pool of each of the application's years has left to grant; a year
+    without a pool is missing (the decision form says so beside the year's amount)."""
+    pools = Pool.objects.filter(scheme_id=application.pool.scheme_id, year__in=application.years)
+    return {pool.year: pool_balance(pool)["available"] for pool in pools}
+
+
 @dataclass(frozen=True)
 class PoolSpending:
     """Spent in a pool's year: within the grants, and above them (never the pool's money)."""

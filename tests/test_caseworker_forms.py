@@ -391,6 +391,9 @@ def test_autosave_with_bad_amount_saves_nothing(cw, draft):
     response = cw.post(reverse("mine:autosave", args=[draft.pk]), data)
     assert response.status_code == 400
     assert response.json()["saved"] is False
+    # The page can mark the field at once, and the message names it.
+    assert list(response.json()["errors"]) == ["amount_2026"]
+    assert "(Beløb 2026)" in response.json()["message"]
     draft.refresh_from_db()
     assert (draft.title, draft.version) == ("", 1)
 

@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
-from grants.models import ImmutableLetterError, Letter, LetterKind
+from grants.models import Decision, ImmutableLetterError, Letter, LetterKind
 
 from .page_crawl import visible_text
 from .staff_support import decide
@@ -75,6 +75,13 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     page = visible_text(html)
     assert "Hent afgørelsesbrevet (PDF)" in page and "Hent samarbejdsaftalen (PDF)" in page
     assert "I skal indgå en samarbejdsaftale med forvaltningen" in page
+    # It is the applicant's next task, on the dashboard too, until the agreement is signed.
+    dashboard = visible_text(applicant.get(reverse("mine:dashboard")).content.decode())
+    assert "Underskriv samarbejdsaftalen:" in dashboard and application.title in dashboard
+    Decision.objects.filter(application=application).update(agreement_signed_on="2026-03-01")
+    dashboard = visible_text(applicant.get(reverse("mine:dashboard")).content.decode())
+    assert "Underskriv samarbejdsaftalen:" not in dashboard
+    Decision.objects.filter(application=application).update(agreement_signed_on=None)
     content = download(applicant, letter_url)
     assert hashlib.sha256(content).hexdigest() == letters[LetterKind.DECISION].sha256
 

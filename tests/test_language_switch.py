@@ -63,3 +63,19 @@ def test_the_systems_notes_in_the_history_follow_the_readers_language(client, de
     use_language(client, "da")
     page = visible_text(client.get(reverse("mine:detail", args=[draft.pk])).content.decode())
     assert "Kladde oprettet" in page
+
+
+def test_numbers_are_written_the_danish_way_in_english_too():
+    """Fresh eyes round 10: English pages showed "100.000 kr." beside "12.5" and "58.3 %",
+    and the English form refused the "12.5" its pages showed (the forms read Danish numbers)."""
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+    from django.utils.formats import number_format
+
+    from portal.money import format_kroner
+
+    for language in ("da", "en"):
+        with translation.override(language):
+            assert floatformat(12.5, 1) == "12,5", language
+            assert number_format(1234567, force_grouping=True) == "1.234.567", language
+            assert format_kroner(150000) == "150.000 kr.", language

@@ -132,3 +132,22 @@ def test_a_year_asked_zero_kroner_is_not_missing(staff_client, make_recommended)
     application = make_recommended({2026: "100000", 2027: "0"})
     page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content.decode()
     assert "Opret pulje for 2027" not in page
+
+
+def test_the_decision_form_says_what_each_years_pool_has_left(staff_client, two_year_application):
+    """Fresh eyes round 10: the form was filled in with 50.000 kr. for 2028, which has no pool,
+    and refused it on saving; what the pool had left was only told after a refusal."""
+    from grants.models import Recommendation, RecommendedAmount
+
+    application = two_year_application
+    recommendation = Recommendation.objects.filter(application=application).first()
+    if recommendation is not None:
+        RecommendedAmount.objects.filter(recommendation=recommendation).delete()
+    page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content.decode()
+    data = form_data(page, form_id_suffix="")
+    assert data.get("amount_2028", "") == ""  # no pool for 2028: not filled in
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
+    assert "Søgt: 100.000 kr. – puljen for 2027 har 500.000 kr. til rådighed." in " ".join(
+        text.split()
+    )
+    assert "der er ingen pulje for 2028 endnu" in text

@@ -3,10 +3,12 @@ the values before and after, so staff can answer "who moved this money, and when
 
 import html as html_lib
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from grants.models import ApplicationStatus, ReservedLine
 from tests.staff_support import DEFAULT_APPEAL_GUIDANCE
@@ -36,7 +38,10 @@ def edit_pool(client, pool, **changes):
         "policy": pool.policy_id,
         "action_plan": "",
         "budget": "500.000",
-        "application_deadline": "2026-01-31T12:00",
+        # Ahead of now: an open pool takes no deadline in the past.
+        "application_deadline": (timezone.localtime() + timedelta(days=60)).strftime(
+            "%Y-%m-%dT12:00"
+        ),
         "evaluation_threshold": "100.000",
         "delegation_limit": "",
         "description": "",

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from policies.models import SDG
@@ -72,6 +72,7 @@ SCOPED_MODELS = [
     ("identity.ExternalIdentity", "provider__municipality"),
     ("identity.SignInEvent", "provider__municipality"),
     # The audit trail (django-simple-history): rows whose object belonged to the municipality.
+    ("portal.HistoricalOrganisation", "municipality"),
     ("grants.HistoricalPool", "municipality"),
     ("grants.HistoricalReservedLine", "pool__municipality"),
     ("grants.HistoricalApplication", "municipality"),
@@ -95,8 +96,13 @@ SCOPED_MODELS = [
 ]
 
 
-# Models whose rows carry a stored file, exported with the rows.
-FILE_MODELS = {"grants.Attachment", "grants.MessageAttachment", "grants.Letter"}
+# Models whose rows carry stored files (every file field of theirs), exported with the rows.
+FILE_MODELS = {
+    "grants.Attachment",
+    "grants.MessageAttachment",
+    "grants.Letter",
+    "portal.Organisation",  # its statutes and latest accounts
+}
 
 
 class TransferError(Exception):
@@ -141,9 +147,13 @@ def export_municipality(code: str) -> dict:
     for model, queryset in scoped_querysets(municipality):
         objects.extend(serialize(queryset))
         if model._meta.label in FILE_MODELS:
-            for attachment in queryset:
-                with attachment.file.open("rb") as handle:
-                    files[attachment.file.name] = base64.b64encode(handle.read()).decode()
+            file_fields = [f.name for f in model._meta.fields if isinstance(f, models.FileField)]
+            for row in queryset:
+                for name in file_fields:
+                    stored = getattr(row, name)
+                    if stored:
+                        with stored.open("rb") as handle:
+                            files[stored.name] = base64.b64encode(handle.read()).decode()
     return {
         "format": FORMAT,
         "version": VERSION,

@@ -11,6 +11,7 @@ from grants.services.review import amount_problems
 from policies.models import ActionPlan, Policy
 from portal.forms import KronerField, LimitedTextMixin
 from portal.models import Committee
+from portal.money import format_kroner
 
 
 def default_appeal_guidance(pool) -> str:
@@ -343,7 +344,10 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
         label=_("Øvrige vilkår"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, application, suggested: dict, **kwargs):
+    def __init__(self, *args, application, suggested: dict, available: dict, **kwargs):
+        """available: {year: what the year's pool has left, None without a budget}; a year
+        missing there has no pool: it is not filled in, and the field says why (fresh eyes
+        round 10: a suggested amount for a year without a pool, refused on saving)."""
         super().__init__(*args, **kwargs)
         self.application = application
         self.years = application.years
@@ -352,7 +356,30 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
         )
         self.initial.setdefault("committee", application.committee_id)
         self.initial.setdefault("appeal_guidance", default_appeal_guidance(application.pool))
+        suggested = {year: amount for year, amount in suggested.items() if year in available}
         amount_fields(self, self.years, suggested, _("Bevilget beløb %(year)s"))
+        requested = {row.year: row.amount for row in application.requested_amounts.all()}
+        for year in self.years:
+            asked = format_kroner(requested.get(year) or 0)
+            if year not in available:
+                help_text = _(
+                    "Søgt: %(asked)s – der er ingen pulje for %(year)s endnu, så der kan ikke "
+                    "bevilges for året nu."
+                ) % {"asked": asked, "year": year}
+            elif available[year] is None:
+                help_text = _("Søgt: %(asked)s – puljen for %(year)s har intet budget endnu.") % {
+                    "asked": asked,
+                    "year": year,
+                }
+            else:
+                help_text = _(
+                    "Søgt: %(asked)s – puljen for %(year)s har %(left)s til rådighed."
+                ) % {
+                    "asked": asked,
+                    "year": year,
+                    "left": format_kroner(available[year]),
+                }
+            self.fields[f"amount_{year}"].help_text = help_text
         if application.pool.delegation_limit <= 0:
             del self.fields["under_delegation"]
 

@@ -15,10 +15,10 @@ from grants.models import Application, Pool, PoolStatus
 from grants.services.drafts import do_create_draft
 from grants.services.errors import DomainError
 from grants.views.caseworker import (
-    NOT_AUTOSAVED,
     NOT_SAVED,
     RESCUED_MESSAGE,
     ApplicationEditView,
+    autosave_refused,
     autosaved,
     build_forms,
 )
@@ -90,7 +90,7 @@ class StartApplicationView(ApplicationEditView):
         form, contacts, criteria = build_forms(application, request.POST)
         if not (form.is_valid() and contacts.is_valid() and criteria.is_valid()):
             if background:
-                return JsonResponse({"saved": False, "message": NOT_AUTOSAVED}, status=400)
+                return autosave_refused(form, contacts, criteria)
             messages.error(request, NOT_SAVED)
             return self.render_forms(application, form, contacts, criteria, status=400)
         try:

@@ -30,7 +30,7 @@ from grants.forms.staff import (
 )
 from grants.models import ApplicationStatus, Attachment, Decision
 from grants.rules import APPLICATION_ACTIONS, is_conflicted, may, refusal
-from grants.selectors import funding_chain, missing_following_pools
+from grants.selectors import available_by_year, funding_chain, missing_following_pools
 from grants.services.decisions import already_decided, do_record_decision
 from grants.services.errors import Busy, DomainError, EditConflict, each_error
 from grants.services.follow_up import (
@@ -407,7 +407,12 @@ class DecisionView(FormPageView):
             if recommendation
             else suggested_amounts(application)
         )
-        return DecisionForm(data, application=application, suggested=suggested)
+        return DecisionForm(
+            data,
+            application=application,
+            suggested=suggested,
+            available=available_by_year(application),
+        )
 
     def save(self, application, form):
         data = form.cleaned_data

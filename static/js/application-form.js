@@ -73,6 +73,33 @@
     });
   }
 
+  // Fields the last background save refused: marked as the server would mark them, and
+  // unmarked when a later save goes through.
+  function markRefused(errors) {
+    form.querySelectorAll("[data-autosave-error]").forEach(function (node) { node.remove(); });
+    form.querySelectorAll(".is-invalid[data-autosave-invalid]").forEach(function (input) {
+      input.classList.remove("is-invalid");
+      input.removeAttribute("data-autosave-invalid");
+      input.removeAttribute("aria-invalid");
+    });
+    Object.keys(errors || {}).forEach(function (name) {
+      const input = form.querySelector('[name="' + CSS.escape(name) + '"]');
+      if (!input) return;
+      input.classList.add("is-invalid");
+      input.setAttribute("data-autosave-invalid", "");
+      input.setAttribute("aria-invalid", "true");
+      const feedback = document.createElement("div");
+      feedback.className = "invalid-feedback d-block";
+      feedback.id = "autosave-error-" + name;
+      feedback.setAttribute("data-autosave-error", "");
+      feedback.textContent = errors[name].join(" ");
+      const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (described.indexOf(feedback.id) === -1) described.push(feedback.id);
+      input.setAttribute("aria-describedby", described.join(" "));
+      input.insertAdjacentElement("afterend", feedback);
+    });
+  }
+
   async function save() {
     if (stopped) return;
     if (saving) { pending = true; return; }
@@ -103,9 +130,11 @@
         }
         versionInput.value = result.version;
         applyRowIds(result.row_ids || {});
+        markRefused({});
         say(result.message, false);
       } else {
         if (result.conflict) stopped = true;
+        if (result.errors) markRefused(result.errors);
         say(result.message + (result.changed && result.changed.length ? " (" + result.changed.join(", ") + ")" : ""), true);
       }
     } catch (error) {

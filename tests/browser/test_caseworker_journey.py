@@ -91,6 +91,26 @@ def test_autosave_keeps_typing_without_pressing_save(demo_server, page):
     assert page.get_by_text("Kladden er gemt.").is_visible()
 
 
+def test_a_refused_autosave_marks_the_field_at_once(demo_server, page):
+    """Fresh eyes round 10: "Ikke gemt automatisk: ret de markerede felter" while no field
+    was marked until "Gem kladde" was pressed."""
+    log_in(page, demo_server, "frb-sagsbehandler")
+    page.get_by_role("link", name="Start en ny ansøgning").click()
+    page.get_by_label("Indsats", exact=True).fill("Markeret felt")
+    amount = page.locator('input[name^="amount_"]:not([name="amount_note"])').first
+    amount.fill("8x.500")
+    status = page.locator("[data-autosave-status]")
+    status.filter(has_text="Ikke gemt automatisk").wait_for(timeout=10_000)
+    assert "is-invalid" in amount.get_attribute("class")
+    feedback = page.locator("[data-autosave-error]")
+    assert feedback.count() == 1 and feedback.first.is_visible()
+    assert amount.get_attribute("aria-describedby").endswith(feedback.first.get_attribute("id"))
+    amount.fill("85.500")
+    status.filter(has_text="Gemt automatisk kl.").wait_for(timeout=10_000)
+    assert page.locator("[data-autosave-error]").count() == 0
+    assert "is-invalid" not in (amount.get_attribute("class") or "")
+
+
 def test_success_criteria_rows_can_be_added_with_the_button(demo_server, page):
     log_in(page, demo_server, "frb-sagsbehandler")
     page.get_by_role("link", name="Start en ny ansøgning").click()
