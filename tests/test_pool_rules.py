@@ -9,6 +9,7 @@ from django.urls import reverse
 from grants.models import Allocation, ApplicationStatus, Pool
 from grants.services.errors import DomainError
 from grants.services.submission import do_submit, missing_for_submission
+from tests.page_crawl import visible_text
 from tests.staff_support import decide, messages_of
 from tests.test_missing_pools import make_recommended  # noqa: F401 (a fixture)
 from tests.test_staff_pools import form_values
@@ -108,7 +109,12 @@ def test_the_call_page_tells_an_association_how_to_apply(client, pool):
     # Linked from the front page and the pool's page, and listed in the sitemap.
     call_url = reverse("public:call", args=[pool.pk])
     assert f'href="{call_url}"' in client.get("/").content.decode()
+    pool_page = visible_text(client.get(pool.public_url).content.decode())
     assert f'href="{call_url}"' in client.get(pool.public_url).content.decode()
+    # The pool's own page says who may apply, by when and how much, before its money table.
+    assert "Puljen er åben for ansøgninger fra foreninger og organisationer. Frist:" in pool_page
+    assert "Højst 200.000 kr. pr. ansøgning." in pool_page
+    assert 'href="mailto:pulje@example.dk"' in page  # the contact is a link
     assert call_url in client.get("/sitemap.xml").content.decode()
 
 

@@ -136,7 +136,8 @@ def test_asking_for_more_brings_the_headings_back_and_submission_needs_them(
 
 
 def test_hidden_headings_keep_what_was_written(client, person, small_pool, committee):
-    """A hidden heading is still sent: saving a small draft never empties it."""
+    """A hidden heading keeps its answer while the draft is saved (asking for more brings it
+    back); submitting a small application leaves it out."""
     client.force_login(person)
     start = reverse("mine:start", args=[small_pool.pk])
     client.post(start, fill_small(start_post(client.get(start)), "60.000", committee))
@@ -152,6 +153,17 @@ def test_hidden_headings_keep_what_was_written(client, person, small_pool, commi
     client.post(edit_url, data)
     application.refresh_from_db()
     assert application.challenge == "For få har et sted at lave lektier"
+
+    # But it is not sent (fresh eyes round 10: hidden answers went with the application and
+    # could be published): the submit page names it, submitting empties it.
+    submit_url = reverse("mine:submit", args=[application.pk])
+    submit = visible_text(client.get(submit_url).content.decode())
+    assert "disse svar sendes ikke med og slettes, når du indsender: Hvilket problem" in submit
+    assert "For få har et sted at lave lektier" not in submit.split("Det, du sender", 1)[1]
+    client.post(submit_url)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED and application.challenge == ""
+    assert application.history.filter(challenge__startswith="For få").exists()  # on record
 
 
 def test_a_volunteer_reads_plain_words_and_a_caseworker_the_departments(

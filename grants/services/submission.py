@@ -40,6 +40,46 @@ def uses_short_form(application: Application) -> bool:
     return application.pool.uses_short_form(total)
 
 
+def left_out_by_short_form(application: Application) -> list[str]:
+    """The headings the short form hides that still hold answers from when the amount was
+    larger: they are not sent (do_submit empties them), and the submit page names them
+    (fresh eyes round 10: hidden answers were sent and could have been published)."""
+    if not uses_short_form(application):
+        return []
+    volunteer = application.organisation_id is not None
+    labels = {
+        "challenge": ORGANISATION_WORDS["challenge"][0] if volunteer else _("Udfordring"),
+        "anchoring": ORGANISATION_WORDS["anchoring"][0] if volunteer else _("Forankring"),
+        "goals": _("Kommunens mål") if volunteer else _("Målsætninger"),
+        "success_criteria": _("Hvordan ser I, at det lykkes?")
+        if volunteer
+        else _("Succeskriterier"),
+    }
+    held = {
+        "challenge": bool(application.challenge.strip()),
+        "anchoring": bool(application.anchoring.strip()),
+        "goals": application.goals.exists(),
+        "success_criteria": application.success_criteria.exists(),
+    }
+    return [
+        str(labels[name])
+        for name in ("challenge", "anchoring", "goals", "success_criteria")
+        if held[name]
+    ]
+
+
+def _empty_what_the_short_form_leaves_out(application: Application, actor) -> None:
+    """The answers the short form hides are not part of what is sent; they stay in the
+    application's history."""
+    for criterion in application.success_criteria.all():
+        criterion._history_user = actor
+        criterion.delete()
+    application.goals.clear()
+    application.challenge = application.anchoring = ""
+    application._history_user = actor
+    application.save(update_fields=["challenge", "anchoring"])
+
+
 def check_max_amount(pool, total, *, field: str = "") -> None:
     """The pool's maximum amount per application (optional), asked or granted."""
     if pool.max_amount is not None and total > pool.max_amount:
@@ -157,6 +197,8 @@ def do_submit(*, application_id: int, actor, comment: str = "") -> Application:
                 _("Ansøgningen mangler: %(missing)s") % {"missing": " ".join(missing)}
             )
         check_max_amount(application.pool, requested_total(application))
+        if left_out_by_short_form(application):
+            _empty_what_the_short_form_leaves_out(application, actor)
         application = change_status(
             application=application,
             to_status=ApplicationStatus.SUBMITTED,

@@ -42,6 +42,7 @@ from grants.services.submission import (
     check_submission_window,
     deadline_passed,
     do_submit,
+    left_out_by_short_form,
     missing_for_submission,
     uses_short_form,
 )
@@ -386,6 +387,8 @@ class SubmitView(ApplicationMixin, TemplateView):
             application=application,
             missing=missing_for_submission(application),
             money_notes=money_notes(application),
+            left_out=left_out_by_short_form(application),
+            short_form=uses_short_form(application),
             refusal=refusal,
             **kwargs,
         )
