@@ -59,7 +59,7 @@ class LoginView(account.LoginView):
         context["show_password_form"] = (
             settings.LOCAL_PASSWORD_LOGIN or context["break_glass"] or self.request.method == "POST"
         )
-        if context["providers"] and not context["break_glass"]:
+        if (context["providers"] or context["association_first"]) and not context["break_glass"]:
             # The municipality buttons are the way in: the cursor does not jump to the form.
             context["form"].fields["username"].widget.attrs.pop("autofocus", None)
         return context

@@ -224,8 +224,14 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
         *paragraphs(reasons_text(decision, kind)),
         text(_("Regler, afgørelsen bygger på"), "label"),
         *paragraphs(pool.legal_basis.strip() or default_legal_basis()),
-        text(_("Klagevejledning"), "letter_heading"),
     ]
+    if pool.contact.strip():
+        # Whom to ask (fresh eyes round 10: the letter named no one, only the municipality).
+        story += [
+            text(_("Spørgsmål til afgørelsen"), "letter_heading"),
+            *paragraphs(pool.contact.strip()),
+        ]
+    story += [text(_("Klagevejledning"), "letter_heading")]
     appeal = paragraphs(appeal_paragraphs(decision))
     # The greeting never stands alone on a page: it keeps the last paragraph with it.
     story += appeal[:-1]

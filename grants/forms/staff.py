@@ -31,7 +31,12 @@ def amount_fields(form: forms.Form, years: list[int], initial: dict, label) -> l
     names = []
     for year in years:
         name = f"amount_{year}"
-        form.fields[name] = KronerField(label=label % {"year": year}, required=False)
+        form.fields[name] = KronerField(
+            label=label % {"year": year},
+            required=False,
+            # As on the application form (fresh eyes round 10: the review form had no hint).
+            help_text=_("I kroner, fx 150.000."),
+        )
         if initial.get(year) is not None:
             form.initial.setdefault(name, initial[year])
         names.append(name)
