@@ -233,3 +233,15 @@ def test_an_associations_letters_are_addressed_to_the_association(
         text = pdf_text(download(staff_client, url))
         assert "Foreningen FISKEN" in text, letter.kind
         assert "None" not in text, letter.kind
+
+
+def test_the_letter_names_whom_to_ask(demo):
+    """Fresh eyes round 10: the letter was signed by the municipality and named no one."""
+    from grants.documents.letters import decision_letter_pdf
+    from grants.models import Application, Pool
+
+    application = Application.objects.filter(decision__isnull=False).first()
+    Pool.objects.filter(pk=application.pool_id).update(contact="Puljesekretariatet, tlf. 1234")
+    application.refresh_from_db()
+    text = pdf_text(decision_letter_pdf(application.decision))
+    assert "Spørgsmål til afgørelsen Puljesekretariatet, tlf. 1234" in text
