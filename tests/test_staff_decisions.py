@@ -411,3 +411,22 @@ def test_the_decision_mail_names_a_year_given_nothing(
     assert "Bevilget for 2026: 100.000 kr." in mail.body
     assert "Ikke bevilget for 2027 (søgt: 50.000 kr.)" in mail.body
     assert ": Delvis bevilget." in mail.body
+
+
+def test_one_mistyped_amount_gives_one_message(
+    staff_client, make_recommended, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 10: "hundrede" gave the format error and "En bevilling skal have et
+    beløb større end 0 kr." beside it."""
+    application = make_recommended({2026: "100000"})
+    response = decide(
+        staff_client, application, django_capture_on_commit_callbacks, amount_2026="hundrede"
+    )
+    text = visible_text(response.content.decode())
+    assert "større end 0 kr." not in text
+    assert nothing_saved(application)
+    # Nothing typed at all is still refused with the reason.
+    response = decide(staff_client, application, django_capture_on_commit_callbacks)
+    assert "En bevilling skal have et beløb større end 0 kr." in visible_text(
+        response.content.decode()
+    )

@@ -405,9 +405,14 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
             appeal_guidance=data.get("appeal_guidance", ""),
             under_delegation=data.get("under_delegation", False),
         )
+        # With an amount mistyped, the totals are judged without it: "must be above 0 kr."
+        # beside "write a number" told the user twice about one typo (fresh eyes round 10).
+        mistyped = any(f"amount_{year}" in self.errors for year in self.years)
         for problem in problems:
             if problem.field in typed and problem.field in self.errors:
                 continue  # mistyped: its own message is already there
+            if mistyped and problem.field not in self.fields:
+                continue
             self.add_error(problem.field if problem.field in self.fields else None, problem.message)
         return data
 
