@@ -181,3 +181,18 @@ def test_anonymous_public_page_sets_no_cookie_for_the_summary(db, client):
     # The summary looks at the page's context without evaluating lazy values (csrf_token).
     response = Client().get("/projekter/")
     assert "csrftoken" not in response.cookies
+
+
+@pytest.mark.django_db
+def test_each_success_criterion_row_is_named_in_the_summary(client, owner, make_application, pools):
+    """Fresh eyes round 10: with three criteria the summary said only "Måltal (valgfrit): …"."""
+    from tests.form_pages import main_form_data
+
+    application = make_application(created_by=owner, status=S.DRAFT)
+    client.force_login(owner)
+    url = f"/mine/ansoegninger/{application.pk}/rediger/"
+    data = main_form_data(client.get(url).content.decode())
+    data |= {"criteria-0-text": "Deltagerne kommer i job", "criteria-0-target_value": "tolv"}
+    html = client.post(url, data | {"save": ""}).content.decode()
+    summary = html[html.index("data-error-summary") : html.index("<h1")]
+    assert "Succeskriterium 1: Måltal (valgfrit)" in summary
