@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from portal.models import Role
 
@@ -98,7 +99,7 @@ def _set_person(user, name: str, email: str) -> None:
     user.email = email
 
 
-def _record(provider, identity, user, outcome, mfa, mapping=None) -> SignIn:
+def _record(provider, identity, user, outcome, mfa, mapping=None, detail="") -> SignIn:
     SignInEvent.objects.create(
         provider=provider,
         identity=identity,
@@ -107,6 +108,7 @@ def _record(provider, identity, user, outcome, mfa, mapping=None) -> SignIn:
         role=mapping.role if mapping else "",
         department=mapping.department if mapping else None,
         mfa_by_provider=mfa,
+        detail=detail[:500],
     )
     return SignIn(outcome, identity, user, mfa)
 
@@ -163,7 +165,17 @@ def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
                 user.groups.remove(*user.groups.filter(name=permissions.IT_ADMIN_GROUP))
                 identity.suspended_for_no_role = True
                 identity.save(update_fields=["suspended_for_no_role"])
-            return _record(provider, identity, None, SignInOutcome.NO_ROLE, mfa)
+            # The groups the provider sent: what the administrator needs to map a role
+            # (fresh eyes round 10: "Årsag: -", the groups only in the claims' JSON).
+            groups = ", ".join(claim_values(claims, provider.groups_claim)) or _("ingen")
+            return _record(
+                provider,
+                identity,
+                None,
+                SignInOutcome.NO_ROLE,
+                mfa,
+                detail=_("Grupper fra udbyderen: %(groups)s") % {"groups": groups},
+            )
 
         if user is None:
             user = User(username=username_for(provider, identity.subject))

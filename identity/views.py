@@ -103,6 +103,32 @@ class CallbackView(View):
         return callback(request, provider)
 
 
+REFUSAL_KEY = "sso_refusal"
+REFUSAL_PAGES = {
+    SignInOutcome.NO_ROLE: "identity/no_role.html",
+    SignInOutcome.NOT_LINKED: "identity/not_linked.html",
+    SignInOutcome.BLOCKED: "identity/blocked.html",
+}
+
+
+class RefusedView(View):
+    """Why the provider's person was refused (no role, no association, blocked), from the
+    session, so the page says the same on a reload."""
+
+    def get(self, request, slug):
+        provider = _provider(slug)
+        refusal = request.session.get(REFUSAL_KEY) or {}
+        template = REFUSAL_PAGES.get(refusal.get("outcome"))
+        if template is None or refusal.get("provider") != provider.pk:
+            return _refused(request, provider)
+        context = {"cvr": refusal.get("cvr", "")}
+        if refusal["outcome"] == SignInOutcome.NO_ROLE:
+            context["provider_logout"] = oidc.logout_url(
+                provider, site.absolute(reverse("home"), request)
+            )
+        return _refused(request, provider, template, **context)
+
+
 class LogoutView(View):
     """Ends the portal session; after a provider sign-in, offers the provider's logout."""
 
@@ -182,13 +208,15 @@ def callback(request, provider):
         # The provider has just said who is at this browser, and that person is refused:
         # whoever was signed in before (a shared computer) must not stay signed in.
         auth_logout(request)
-    if result.outcome == SignInOutcome.NO_ROLE:
-        provider_logout = oidc.logout_url(provider, site.absolute(reverse("home"), request))
-        return _refused(request, provider, "identity/no_role.html", provider_logout=provider_logout)
-    if result.outcome == SignInOutcome.NOT_LINKED:
-        return _refused(request, provider, "identity/not_linked.html", cvr=result.identity.cvr)
-    if result.outcome == SignInOutcome.BLOCKED:
-        return _refused(request, provider, "identity/blocked.html")
+    if result.outcome in REFUSAL_PAGES:
+        # Shown at an address of its own: reloading the callback (its code used up) said
+        # "Login mislykkedes – kontakt IT-support" instead (fresh eyes round 10).
+        request.session[REFUSAL_KEY] = {
+            "provider": provider.pk,
+            "outcome": result.outcome,
+            "cvr": result.identity.cvr if result.identity else "",
+        }
+        return redirect("sso-refused", slug=provider.slug)
     if not result.signed_in:
         log.warning("Sign-in with %s refused: %s", provider.slug, result.outcome)
         return _refused(request, provider)

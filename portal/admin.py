@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
+from portal import twofactor
 from portal.admin_tools import MunicipalityScopedAdmin
 
 from .models import Committee, Department, Municipality, Organisation, User
@@ -110,6 +111,27 @@ class GroupAdmin(TranslatedPermissionsMixin, BaseGroupAdmin):
 class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin):
     list_display = ["username", "full_name", "role", "municipality", "department", "is_active"]
     list_filter = ["role", "municipality", "is_active", "is_staff"]
+    actions = ["remove_two_factor"]
+    readonly_fields = ["two_factor"]
+
+    @admin.display(description=_("totrinslogin"))
+    def two_factor(self, obj):
+        if not twofactor.has_two_factor(obj):
+            return _("Ikke sat op")
+        return _(
+            "Sat op (app, %(codes)s reservekoder tilbage). Har personen mistet telefonen, så "
+            "vælg personen i listen over brugere og handlingen »Fjern totrinslogin«."
+        ) % {"codes": twofactor.remaining_backup_codes(obj)}
+
+    @admin.action(description=_("Fjern totrinslogin (mistet telefon)"), permissions=["change"])
+    def remove_two_factor(self, request, queryset):
+        for user in queryset:
+            twofactor.do_remove_two_factor(actor=request.user, user_id=user.pk)
+        self.message_user(
+            request,
+            _("Totrinslogin er fjernet for %(count)s. De sætter en ny app op ved næste login.")
+            % {"count": queryset.count()},
+        )
 
     @admin.display(description=_("navn"), ordering="last_name")
     def full_name(self, obj):
@@ -119,6 +141,7 @@ class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin):
     autocomplete_fields = ["department", "organisation"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
+        (_("Totrinslogin"), {"fields": ["two_factor"]}),
         (
             _("Kommune og rolle"),
             {

@@ -25,12 +25,33 @@ class AxesConfig(axes.apps.AppConfig):
     verbose_name = _("Adgangsforsøg (spærring)")
 
 
+def _without_admin(model_name: str) -> None:
+    """django-otp's admin showed every app's secret key, so an administrator could copy
+    anyone's codes (fresh eyes round 10): the devices are not in the admin; a lost phone is
+    handled on the person's row ("Fjern totrinslogin", portal.admin.UserAdmin). Runs after
+    the admin's autodiscovery, which registered them."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    model = apps.get_model(model_name)
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
 class OtpTotpConfig(django_otp.plugins.otp_totp.apps.DefaultConfig):
     verbose_name = _("Totrinslogin: godkendelsesapps")
+
+    def ready(self):
+        super().ready()
+        _without_admin("otp_totp.TOTPDevice")
 
 
 class OtpStaticConfig(django_otp.plugins.otp_static.apps.DefaultConfig):
     verbose_name = _("Totrinslogin: reservekoder")
+
+    def ready(self):
+        super().ready()
+        _without_admin("otp_static.StaticDevice")
 
 
 class TasksDatabaseConfig(django_tasks_db.apps.TasksAppConfig):

@@ -103,6 +103,14 @@ class SetupTokenForm(ProofForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
+    def clean_token(self):
+        # A code of the wrong shape is a typo, not a clock out of step (fresh eyes round 10:
+        # "12345" was answered "Tjek uret på telefonen").
+        token = "".join(self.cleaned_data["token"].split())
+        if not (token.isdigit() and len(token) == 6):
+            raise forms.ValidationError(_("Koden er de 6 cifre, som appen viser lige nu."))
+        return token
+
 
 def pending_sign_in(user, backend: str, target: str) -> dict:
     """The session's record of a sign-in that waits for the second step (VerifyView)."""
@@ -169,6 +177,7 @@ class VerifyView(View):
                 )
             else:
                 form.add_error("token", _("Koden er forkert eller udløbet. Prøv igen."))
+            twofactor.second_factor_failed.send(sender=VerifyView, user=user, request=request)
             return render(request, self.template_name, {"form": form}, status=400)
         del request.session[PENDING_KEY]
         auth_login(request, user, backend=pending["backend"])

@@ -11,9 +11,15 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+# Sent when a second-factor code is refused at sign-in (kwargs: user, request); the identity
+# app writes it to the sign-in log beside the other refusals.
+second_factor_failed = Signal()
 
 BACKUP_CODE_COUNT = 10
 BACKUP_DEVICE_NAME = "backup"
@@ -202,3 +208,25 @@ def _issue_backup_codes(user) -> list[str]:
 
 def remaining_backup_codes(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def do_remove_two_factor(*, actor, user_id: int):
+    """An administrator takes away a person's second factor (a lost phone): their app and
+    backup codes are deleted, and they set up a new app at their next sign-in. The change is
+    in the admin's log with the actor, in the same transaction."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    from portal.models import User
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user_id)
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        LogEntry.objects.log_actions(
+            user_id=actor.pk,
+            queryset=[user],
+            action_flag=CHANGE,
+            change_message=str(_("Totrinslogin fjernet (appen og reservekoderne).")),
+            single_object=True,
+        )
+        return user

@@ -118,10 +118,13 @@ def test_asking_too_often_sends_no_more_mail_and_then_asks_to_wait(client, perso
     for _ in range(5):
         assert NEUTRAL in text_of(ask_for_link(client, "anna@example.dk"))
     assert len(mailoutbox) == 3  # at most three links to one address an hour
-    for _ in range(5):
-        ask_for_link(client, "someone@example.dk")
+    # One machine asking for many addresses is stopped, well above an office's normal use.
+    from grants.views.people import REQUESTS_PER_CLIENT
+
+    for number in range(REQUESTS_PER_CLIENT - 5):
+        assert ask_for_link(client, f"someone{number}@example.dk").status_code == 200
     refused = ask_for_link(client, "anna@example.dk")
-    assert refused.status_code == 429 and "Vent lidt" in text_of(refused)
+    assert refused.status_code == 429 and "Vent et kvarter" in text_of(refused)
 
 
 def test_an_e_mail_session_ends_when_local_sign_in_is_turned_off(

@@ -263,6 +263,7 @@ NO_FORM_PAGE = {
     "indikatorer:measurement-add": "POST only: the form on indikatorer:edit",
     "sso-start": "no form: a redirect to the identity provider (test_sign_in_browser)",
     "sso-callback": "no form: the identity provider's answer (test_sign_in_browser)",
+    "sso-refused": "no form: why a sign-in was refused",
     "sekretariat:calendar-renew": "POST only: the button on sekretariat:calendar",
     "indikatorer:measurement-delete": "POST only: the delete buttons on indikatorer:edit",
     "indikatorer:barometer-update": "POST only: the month forms on indikatorer:list",

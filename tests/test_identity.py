@@ -237,3 +237,15 @@ def test_an_administrator_who_loses_the_role_keeps_no_admin_access(town):
     assert services.do_sign_in(provider=town, claims=claims(groups=[])).outcome == "no_role"
     user.refresh_from_db()
     assert not user.is_active and not user.is_staff and not user.groups.exists()
+
+
+def test_a_person_without_a_role_is_logged_with_the_groups_the_provider_sent(town):
+    """Fresh eyes round 10: the log said "Årsag: -"; the groups to map were only in JSON."""
+    from identity.models import SignInEvent
+
+    services.do_sign_in(provider=town, claims=claims(groups=["frb-andet", "alle"]))
+    event = SignInEvent.objects.latest("at")
+    assert event.outcome == "no_role"
+    assert event.detail == "Grupper fra udbyderen: frb-andet, alle"
+    services.do_sign_in(provider=town, claims=claims(groups=[]))
+    assert SignInEvent.objects.latest("at").detail == "Grupper fra udbyderen: ingen"

@@ -4,6 +4,7 @@ protocol checks themselves run against a real provider in tests/browser/; here t
 answer (or its refusal) is given, to see what the person and the administrator are shown."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from identity import oidc
@@ -43,8 +44,8 @@ def answer(monkeypatch, claims=None, refusal=None):
     monkeypatch.setattr(oidc, "logout_url", lambda p, r: "https://login.testrup.dk/logout")
 
 
-def callback(client, query=""):
-    return client.get(reverse("sso-callback", args=["testrup"]) + query)
+def callback(client, query="", follow=False):
+    return client.get(reverse("sso-callback", args=["testrup"]) + query, follow=follow)
 
 
 def person(groups=("jobcenter",)):
@@ -56,7 +57,7 @@ def test_a_person_blocked_in_the_portal_is_told_so_and_whom_to_ask(client, town,
     assert callback(client).status_code == 302
     client.logout()
     User.objects.filter(external_identity__subject="lars").update(is_active=False)
-    response = callback(client)
+    response = callback(client, follow=True)
     page = response.content.decode()
     assert response.status_code == 403
     assert "Din adgang er spærret" in page and CONTACT in page
@@ -118,11 +119,18 @@ def test_a_disabled_providers_bookmark_and_callback_say_sign_in_is_unavailable(c
 
 def test_a_person_without_a_role_is_offered_the_providers_logout(client, town, monkeypatch):
     answer(monkeypatch, person(groups=["andet"]))
-    response = callback(client)
+    response = callback(client, follow=True)
     page = response.content.decode()
     assert "Du har ikke adgang endnu" in page
     assert "Log også ud hos Testrup Kommune" in page
     assert "https://login.testrup.dk/logout" in page
+    # At its own address, so a reload says the same; without the session, the general page.
+    assert response.redirect_chain[-1][0] == reverse("sso-refused", args=["testrup"])
+    assert "Du har ikke adgang endnu" in client.get(response.redirect_chain[-1][0]).content.decode()
+    assert (
+        "Du har ikke adgang endnu"
+        not in Client().get(reverse("sso-refused", args=["testrup"])).content.decode()
+    )
 
 
 def test_the_login_page_does_not_focus_the_password_form_when_providers_are_offered(client, town):

@@ -94,6 +94,8 @@ EXPECTED = {
     "sso-start": (row(*[503] * 8), None),
     # A refused answer: "Login mislykkedes" (400), or to the start page when signed in.
     "sso-callback": (row(400, *["/start/"] * 7), None),
+    # Why a provider's person was refused, from the session: without one, the general page.
+    "sso-refused": (row(*[403] * 8), None),
     "accessibility": (PUBLIC, None),
     "sitemap": (PUBLIC, None),
     "robots": (PUBLIC, None),

@@ -337,3 +337,75 @@ def test_a_wrong_current_code_counts_against_the_device(client, staff):
     )
     assert right_away.status_code == 400
     assert "For mange forkerte forsøg" in right_away.content.decode()
+
+
+def test_an_administrator_removes_a_lost_phone_but_never_sees_the_key(client, demo):
+    """Fresh eyes round 10: the admin showed every authenticator app's secret key, and had no
+    way on the person's row to take a lost phone away."""
+    from django.contrib.admin.models import LogEntry
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal import twofactor
+    from portal.models import User
+
+    staff = User.objects.get(username="frb-sekretariat")
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    twofactor._issue_backup_codes(staff)
+    admin_user = User.objects.get(username="admin")
+    client.force_login(admin_user)
+    page = client.get(f"/admin/portal/user/{staff.pk}/change/").content.decode()
+    assert "Sat op (app, 10 reservekoder tilbage)" in page
+    assert device.key not in page
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").status_code == 404
+
+    response = client.post(
+        "/admin/portal/user/",
+        {"action": "remove_two_factor", "_selected_action": [staff.pk]},
+        follow=True,
+    )
+    assert "Totrinslogin er fjernet for 1." in response.content.decode()
+    assert not twofactor.has_two_factor(staff)
+    entry = LogEntry.objects.filter(object_id=str(staff.pk)).latest("action_time")
+    assert entry.user == admin_user and "Totrinslogin fjernet" in entry.change_message
+
+
+def test_password_sign_ins_are_in_the_one_sign_in_log(client, staff):
+    """Fresh eyes round 10: password sign-ins and wrong codes were only in django-axes' own
+    lists (or nowhere); the Logins list is now the one place."""
+    from identity.models import SignInEvent, SignInMethod, SignInOutcome
+
+    log_in(client, staff.username, "forkert")
+    log_in(client, "ingen-saadan", "forkert")
+    log_in(client, staff.username)
+    client.logout()
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    log_in(client, staff.username)
+    client.post(reverse("login-verify"), {"token": "000000"})
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+    client.post(reverse("login-verify"), {"token": current_code(device)})
+
+    events = list(SignInEvent.objects.order_by("at", "pk"))
+    assert [(e.method, e.outcome, e.user) for e in events] == [
+        (SignInMethod.PASSWORD, SignInOutcome.WRONG_PASSWORD, staff),
+        (SignInMethod.PASSWORD, SignInOutcome.WRONG_PASSWORD, None),
+        (SignInMethod.PASSWORD, SignInOutcome.SIGNED_IN, staff),
+        (SignInMethod.PASSWORD, SignInOutcome.WRONG_CODE, staff),
+        (SignInMethod.PASSWORD, SignInOutcome.SIGNED_IN, staff),
+    ]
+    assert events[1].detail == "Ukendt brugernavn"  # what was typed is not kept
+    assert "ingen-saadan" not in str(SignInEvent.objects.values_list("detail", flat=True))
+    assert events[-1].detail == "med totrinslogin" and events[2].detail == ""
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_a_code_of_the_wrong_shape_is_called_a_typo(client, staff):
+    """Fresh eyes round 10: "12345" on the setup page said "Tjek uret på telefonen"."""
+    log_in(client, staff.username)
+    client.get(reverse("two-factor-setup"))
+    for typo in ("12345", "abcdef", "1234567"):
+        page = client.post(reverse("two-factor-setup"), {"token": typo, "password": PASSWORD})
+        text = page.content.decode()
+        assert page.status_code == 400 and "Koden er de 6 cifre" in text
+        assert "Tjek uret" not in text
+    assert not TOTPDevice.objects.get(user=staff).throttling_failure_count  # not tried

@@ -114,6 +114,10 @@ def test_a_person_without_a_mapped_role_is_refused_and_a_removed_one_loses_acces
     sign_in(page, live_server, FRB, "bo")
     assert page.get_by_role("heading", name="Du har ikke adgang endnu").count() == 1
     assert page.get_by_text("IT-support i Frederiksberg Kommune").count() == 1
+    # A reload says the same (fresh eyes round 10: it became "Login mislykkedes").
+    assert "code=" not in page.url
+    page.reload()
+    assert page.get_by_role("heading", name="Du har ikke adgang endnu").count() == 1
     assert axe_violations(page) == []
     screenshot(page, "sso-4-no-role")
     assert not User.objects.filter(external_identity__subject="bo").exists()

@@ -1,0 +1,52 @@
+"""Password sign-ins in the one sign-in log (`SignInEvent`), beside the provider and e-mail
+link sign-ins the identity services record themselves: a signed-in password user, a refused
+password and a refused second-factor code."""
+
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+from portal.twofactor import has_two_factor, second_factor_failed
+
+from .models import SignInEvent, SignInMethod, SignInOutcome
+
+PASSWORD_BACKENDS = {"portal.backends.LocalPasswordBackend"}
+
+
+@receiver(user_logged_in, dispatch_uid="identity-password-sign-in")
+def password_sign_in(sender, request, user, **kwargs):
+    # The backend the session was opened with (a user loaded after the code step has no
+    # `backend` attribute; login() stores it in the session).
+    backend = request.session.get(BACKEND_SESSION_KEY, "") if request is not None else ""
+    if (backend or getattr(user, "backend", "")) not in PASSWORD_BACKENDS:
+        return  # providers and e-mail links are recorded by identity.services
+    # A password user with a second factor gets in only through its code (portal.auth_views).
+    verified = has_two_factor(user)
+    SignInEvent.objects.create(
+        method=SignInMethod.PASSWORD,
+        user=user,
+        outcome=SignInOutcome.SIGNED_IN,
+        role=user.role,
+        department_id=user.department_id,
+        detail=_("med totrinslogin") if verified else "",
+    )
+
+
+@receiver(user_login_failed, dispatch_uid="identity-password-refused")
+def password_refused(sender, credentials, request=None, **kwargs):
+    # What was typed as the user name is not kept unless it is one: people type passwords there.
+    user = get_user_model().objects.filter(username=credentials.get("username", "")).first()
+    SignInEvent.objects.create(
+        method=SignInMethod.PASSWORD,
+        user=user,
+        outcome=SignInOutcome.WRONG_PASSWORD,
+        detail="" if user else _("Ukendt brugernavn"),
+    )
+
+
+@receiver(second_factor_failed, dispatch_uid="identity-second-factor-refused")
+def second_factor_refused(sender, user, request=None, **kwargs):
+    SignInEvent.objects.create(
+        method=SignInMethod.PASSWORD, user=user, outcome=SignInOutcome.WRONG_CODE
+    )
