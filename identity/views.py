@@ -122,7 +122,7 @@ class RefusedView(View):
         if template is None or refusal.get("provider") != provider.pk:
             return _refused(request, provider)
         context = {"cvr": refusal.get("cvr", "")}
-        if refusal["outcome"] == SignInOutcome.NO_ROLE:
+        if refusal["outcome"] in (SignInOutcome.NO_ROLE, SignInOutcome.NOT_LINKED):
             context["provider_logout"] = oidc.logout_url(
                 provider, site.absolute(reverse("home"), request)
             )

@@ -58,6 +58,17 @@ class OrganisationAdmin(MunicipalityScopedAdmin):
     exclude = ["statutes", "accounts"]
     readonly_fields = ["statutes_sent", "accounts_sent"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "cvr" in form.base_fields:
+            # What the number does (fresh eyes round 10: nothing said MitID Erhverv uses it).
+            form.base_fields["cvr"].help_text = _(
+                "Otte cifre. Folk, der logger ind med MitID Erhverv for dette CVR-nummer, "
+                "kommer ind for organisationen. Står det tomt, kan ingen logge ind med "
+                "MitID Erhverv for den."
+            )
+        return form
+
     @admin.display(description=_("vedtægter"))
     def statutes_sent(self, organisation):
         return _("sendt") if organisation.statutes else _("ikke sendt")

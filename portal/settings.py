@@ -181,6 +181,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Successful sign-ins are in the portal's own sign-in log (identity.SignInEvent), which keeps
+# no address; django-axes' access log stored each e-mail link's address, token included.
+AXES_DISABLE_ACCESS_LOG = True
 # The client's address behind the proxies (portal/client_ip.py): how many proxies of our own
 # append to X-Forwarded-For. 0: the connecting address is the client, X-Forwarded-For is
 # ignored. Behind the deployment guide's nginx: 1. (PROXY_COUNT is the setting's old name.)

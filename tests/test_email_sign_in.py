@@ -83,6 +83,15 @@ def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mai
         assert landing.status_code == 200
         assert "Du logger ind som Anna Holm for Foreningen Fællesskab." in text_of(landing)
     assert client.get(reverse("mine:dashboard")).status_code == 302  # still signed out
+    # Someone else signed in in this browser is told they will be signed out.
+    other = Client()
+    other.force_login(
+        User.objects.create_user(username="anden", role=Role.ADMINISTRATOR, first_name="Ole"),
+        backend="portal.backends.ProviderSessionBackend",
+    )
+    warning = text_of(other.get(link))
+    assert "logget ind i denne browser. Trykker du »Log ind«, bliver" in warning
+    assert "logget ind i denne browser" not in text_of(client.get(link))
 
     signed_in = client.post(link)
     assert signed_in.status_code == 302 and signed_in["Location"] == reverse("mine:dashboard")
