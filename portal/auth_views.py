@@ -1,6 +1,7 @@
 """Login in two steps for staff with two-factor authentication, setup of the authenticator
 app and backup codes, and "log out everywhere"."""
 
+import re
 import time
 
 from django import forms
@@ -107,7 +108,7 @@ class SetupTokenForm(ProofForm):
         # A code of the wrong shape is a typo, not a clock out of step (fresh eyes round 10:
         # "12345" was answered "Tjek uret på telefonen").
         token = "".join(self.cleaned_data["token"].split())
-        if not (token.isdigit() and len(token) == 6):
+        if not re.fullmatch(r"[0-9]{6}", token):
             raise forms.ValidationError(_("Koden er de 6 cifre, som appen viser lige nu."))
         return token
 
