@@ -82,6 +82,10 @@ def test_save_pressed_during_the_first_autosave_makes_one_draft(demo_server, pag
     was on its way made two drafts. The button now waits for the background save."""
     log_in(page, demo_server, "frb-sagsbehandler")
     page.get_by_role("link", name="Start en ny ansøgning").click()
+    # The form's own address, not the dashboard's: under load the click's navigation had not
+    # finished when page.url was read, and the route never matched.
+    page.wait_for_url("**/ny/")
+    page.get_by_label("Indsats", exact=True).wait_for()
     start_url = page.url
     held = []
     # Hold the first autosave in flight until the button has been pressed.
