@@ -186,9 +186,20 @@ class ApplicationAdmin(ScopedHistoryAdmin):
     list_display = ["title", "number", "pool", "department", "committee", "status", "requested"]
     list_filter = ["municipality", "status", "pool__year", "committee", "department"]
     search_fields = ["title", "target_group", "description", "contacts__name"]
-    autocomplete_fields = ["department", "committee", "continues", "goals"]
-    filter_horizontal = ["co_committees", "sdgs"]
-    readonly_fields = ["created_at", "updated_at", "submitted_at", "created_by"]
+    autocomplete_fields = ["department", "committee"]
+    # What the application links to is written on the portal's pages, where the choices are
+    # the municipality's own: here another municipality's committees and projects could be
+    # linked in (attack round 11).
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "created_by",
+        "co_committees",
+        "continues",
+        "goals",
+        "sdgs",
+    ]
     inlines = [
         RequestedAmountInline,
         ContactPersonInline,

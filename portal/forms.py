@@ -189,10 +189,11 @@ def single_line(value: str) -> None:
         )
 
 
-# Characters that reverse or re-embed the direction of the text that follows: "\u202egnp.exe"
-# was shown as "exe.png" to staff (attack round 8). Arabic and Hebrew need none of them:
-# their letters carry their own direction.
-_DIRECTION_OVERRIDES = re.compile("[\u202a-\u202e]")
+# Characters that reverse, re-embed or isolate the direction of the text that follows:
+# "\u202egnp.exe" was shown as "exe.png" to staff (attack round 8), and an unclosed isolate
+# (U+2066-U+2069) turned an address around (attack round 11). Arabic and Hebrew need none of
+# them: their letters carry their own direction (the marks U+200E/U+200F/U+061C stay allowed).
+_DIRECTION_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def no_direction_override(value: str) -> None:

@@ -207,3 +207,21 @@ def test_an_application_cannot_move_to_another_association(demo):
     assert Application.objects.get(pk=application.pk).organisation_id == (
         application.organisation_id
     )
+
+
+@pytest.mark.django_db
+def test_the_admin_links_no_application_to_another_municipalitys_rows(demo):
+    """Attack round 11: the admin linked an application to another municipality's committees
+    and continued another municipality's project."""
+    kbh = Application.objects.filter(municipality__slug="koebenhavn").first()
+    frb = Application.objects.filter(municipality__slug="frederiksberg").first()
+    client = admin_client()
+    url, data = change_form(client, kbh)
+    assert not {"co_committees", "continues", "goals", "sdgs"} & set(data)
+    from portal.models import Committee
+
+    foreign = Committee.objects.filter(municipality=frb.municipality).first()
+    client.post(url, {**data, "co_committees": [str(foreign.pk)], "continues": [str(frb.pk)]})
+    kbh.refresh_from_db()
+    assert not kbh.co_committees.filter(pk=foreign.pk).exists()
+    assert not kbh.continues.filter(pk=frb.pk).exists()

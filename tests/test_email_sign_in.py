@@ -338,3 +338,22 @@ def test_an_invitation_cannot_carry_a_message_in_the_name(client, person, mailou
         reverse("mine:organisation"), {"name": "Anne-Marie Ø. Hansen", "email": "b@x.dk"}
     )
     assert accepted.status_code == 302
+
+
+def test_the_admin_never_shows_a_working_sign_in_link(client, person, mailoutbox, settings):
+    """Attack round 11: the admin's "Udgående e-mails" showed each sign-in and invitation
+    mail with its link, so an administrator could sign in as any association's person."""
+    from worker.models import OutgoingMail
+
+    ask_for_link(client, "anna@example.dk")
+    mail = OutgoingMail.objects.latest("created_at")
+    token = re.search(r"/login/e-mail/([^/\s]+)/", mail.body).group(1)
+    admin_client = Client()
+    admin_client.force_login(
+        User.objects.create_superuser(
+            username="root", password="x", email="r@example.dk", role=Role.ADMINISTRATOR
+        ),
+        backend="portal.backends.ProviderSessionBackend",
+    )
+    page = admin_client.get(f"/admin/worker/outgoingmail/{mail.pk}/change/").content.decode()
+    assert "/login/e-mail/[skjult]/" in page and token not in page

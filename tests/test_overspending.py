@@ -287,13 +287,20 @@ def test_no_money_is_spent_in_a_year_that_has_not_begun(client, final_report, gr
     year = grant_into_next_year
     login(client, "frb-sagsbehandler")
     page = reverse("mine:report", args=[final_report.pk])
-    assert f"Brugt i {year}" in client.get(page).content.decode()
+    form = client.get(page).content.decode()
+    assert f"Brugt i {year}" in form
+    # Said before, not refused after (fresh eyes round 11): the year's field is closed.
+    field = re.search(rf'<input[^>]*name="spent_{year}"[^>]*>', form).group(0)
+    assert "disabled" in field and f"Kan udfyldes fra 1. januar {year}." in form
 
-    response = client.post(page, complete(final_report, **{f"spent_{year}": "50.000"}))
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert f"{year} er ikke begyndt endnu, så der kan ikke være brugt penge i året." in html
-    assert 'value="50.000"' in html  # what was typed is kept
+    client.post(page, complete(final_report, **{f"spent_{year}": "50.000"}))
+    assert not final_report.spent_amounts.filter(year=year).exists()  # a forged value: ignored
+    # The service refuses it too, whatever door it comes through.
+    from grants.services.errors import DomainError
+    from grants.services.spending import check_no_future_spending
+
+    with pytest.raises(DomainError, match="er ikke begyndt endnu"):
+        check_no_future_spending(spent={year: Decimal("50000")})
     assert not final_report.spent_amounts.exists()
 
     # Nothing spent yet in next year is fine to save, but the final report waits for it.

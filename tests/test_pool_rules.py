@@ -175,3 +175,21 @@ def test_an_open_pool_gets_no_deadline_in_the_past(staff_client, pool, staff_use
     Pool.objects.filter(pk=pool.pk).update(status="planned", application_deadline="2020-01-01")
     with pytest.raises(DomainError, match="Ansøgningsfristen er overskredet"):
         do_set_pool_status(pool_id=pool.pk, actor=staff_user, status="open")
+
+
+def test_who_may_apply_and_the_period_cannot_shut_out_applications_the_pool_has(
+    staff_client, make_pool, make_application
+):
+    """Attack round 11: a pool was switched to departments only after associations applied,
+    and its longest period cut below a 3-year request."""
+    pool = make_pool(year=2026)
+    Pool.objects.filter(pk=pool.pk).update(applicants="both", max_grant_years=3)
+    pool.refresh_from_db()
+    make_application(target_pool=pool, amounts={2026: "1000", 2028: "1000"})
+    response = _edit(staff_client, pool, applicants="organisations")
+    assert "ansøgninger fra kommunens afdelinger" in response.content.decode()
+    response = _edit(staff_client, pool, max_grant_years="2")
+    assert "ikke være kortere end 3 år" in response.content.decode()
+    pool.refresh_from_db()
+    assert (pool.applicants, pool.max_grant_years) == ("both", 3)
+    assert _edit(staff_client, pool, applicants="departments").status_code == 302

@@ -139,6 +139,12 @@ def test_the_applicant_sees_a_year_given_nothing(
     client.force_login(owner)
     rows = visible_text(client.get(reverse("mine:detail", args=[application.pk])).content.decode())
     assert "2026 100.000 kr. 100.000 kr." in rows and "2027 50.000 kr. ikke bevilget" in rows
+    # The secretariat's case page shows the same table (fresh eyes round 11).
+    client.force_login(staff_user)
+    staff_rows = visible_text(
+        client.get(reverse("sekretariat:application", args=[application.pk])).content.decode()
+    )
+    assert "2027 50.000 kr. ikke bevilget" in staff_rows
 
 
 def test_a_rejection_needs_reasons(

@@ -409,3 +409,17 @@ def test_a_code_of_the_wrong_shape_is_called_a_typo(client, staff):
         assert page.status_code == 400 and "Koden er de 6 cifre" in text
         assert "Tjek uret" not in text
     assert not TOTPDevice.objects.get(user=staff).throttling_failure_count  # not tried
+
+
+def test_the_lockout_list_never_holds_a_typed_password(client, staff):
+    """Attack round 11: a password typed in the user-name field stood in django-axes' list."""
+    from axes.models import AccessAttempt
+
+    for _attempt in range(5):
+        log_in(client, "Hemmelig-Kodeord-2026!", "forkert")
+    names = list(AccessAttempt.objects.values_list("username", flat=True))
+    assert names and all(name.startswith("ukendt-") for name in names)
+    assert len(set(names)) == 1  # the same typed text counts together
+    assert log_in(client, "Hemmelig-Kodeord-2026!", "forkert").status_code == 429
+    log_in(client, staff.username, "forkert")
+    assert staff.username in AccessAttempt.objects.values_list("username", flat=True)

@@ -62,7 +62,7 @@ class OrganisationDetailsForm(LimitedTextMixin, forms.Form):
         label=_("Vedtægter"),
         required=False,
         widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.xlsx"}),
-        help_text=_("PDF eller Word. Vælg kun en fil, hvis I vil skifte den ud."),
+        help_text=_("PDF, Word eller Excel. Vælg kun en fil, hvis I vil skifte den ud."),
     )
     accounts = forms.FileField(
         label=_("Seneste regnskab"),

@@ -1,6 +1,7 @@
 """The report form: one row per success criterion, money spent per granted year."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -107,11 +108,19 @@ class ReportForm(LimitedTextMixin, forms.Form):
         spent = {s.year: s.amount for s in report.spent_amounts.all()}
         self.years = sorted(report.application.allocations.values_list("pool__year", flat=True))
         self.spent_fields = []
+        this_year = timezone.localdate().year
         for year in self.years:
             name = f"spent_{year}"
             self.fields[name] = KronerField(
                 label=_("Brugt i %(year)s") % {"year": year}, required=False
             )
+            if year > this_year:
+                # Nothing can be spent in a year not begun: said before, not refused after
+                # (fresh eyes round 11).
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Kan udfyldes fra 1. januar %(year)s.") % {
+                    "year": year
+                }
             self.initial[name] = spent.get(year)
             self.spent_fields.append(self[name])
         if not self.is_bound:

@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grants.models import Pool, PoolStatus, ReservedLine, Scheme
+from grants.models import Applicants, Pool, PoolStatus, RequestedAmount, ReservedLine, Scheme
 from grants.rules import check
 from portal.models import User
 from portal.money import ZERO, format_kroner
@@ -136,6 +136,48 @@ def _what_ties_the_year(pool: Pool) -> str:
     return ""
 
 
+def _check_existing_applications_fit(pool: Pool, fields: dict) -> None:
+    """Who may apply and the longest grant period cannot shut out applications the pool
+    already has (attack round 11: a pool with associations' grants was switched to
+    departments only, and a 3-year request was headed "op til 1 år")."""
+    applicants = fields.get("applicants", pool.applicants)
+    if applicants != pool.applicants:
+        applications = pool.applications.all()
+        if (
+            applicants == Applicants.DEPARTMENTS
+            and applications.filter(organisation__isnull=False).exists()
+        ):
+            raise DomainError(
+                _("Puljen har ansøgninger fra foreninger, så de kan ikke udelukkes nu."),
+                field="applicants",
+            )
+        if (
+            applicants == Applicants.ORGANISATIONS
+            and applications.filter(department__isnull=False).exists()
+        ):
+            raise DomainError(
+                _("Puljen har ansøgninger fra kommunens afdelinger, så de kan ikke udelukkes nu."),
+                field="applicants",
+            )
+    years = fields.get("max_grant_years", pool.max_grant_years)
+    if years is not None and years < pool.max_grant_years:
+        last = (
+            RequestedAmount.objects.filter(application__pool=pool, amount__gt=0)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        if last is not None and last >= pool.year + years:
+            raise DomainError(
+                _(
+                    "Puljen har ansøgninger om penge for %(last)s, så den længste periode kan "
+                    "ikke være kortere end %(years)s år."
+                )
+                % {"last": last, "years": last - pool.year + 1},
+                field="max_grant_years",
+            )
+
+
 def _check_open_deadline(pool: Pool, *, changed: bool) -> None:
     """An open pool's new deadline lies ahead: one in the past would leave the pool saying
     "Søg puljen" to applicants who can no longer submit."""
@@ -184,6 +226,7 @@ def do_update_pool(
             raise DomainError(
                 _("Ordningen kan ikke ændres, når %(what)s.") % {"what": tied}, field="scheme"
             )
+        _check_existing_applications_fit(pool, content.fields)
         deadline_before = pool.application_deadline
         _apply(pool, content, actor)
         _check_open_deadline(pool, changed=pool.application_deadline != deadline_before)

@@ -130,7 +130,8 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
                 )
                 % {"criterion": Truncator(criterion.text).chars(80)}
             )
-    if all(amount is None for amount in content.spent.values()):
+    begun = [year for year in content.spent if year <= timezone.localdate().year]
+    if begun and all(content.spent[year] is None for year in begun):
         missing.append(_("Angiv, hvor mange penge der er brugt."))
     # Only amounts that parsed count here; a mistyped one has its own error at the field.
     typed_spent = {y: a for y, a in content.spent.items() if isinstance(a, Decimal)}

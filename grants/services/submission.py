@@ -85,8 +85,8 @@ def check_max_amount(pool, total, *, field: str = "") -> None:
     if pool.max_amount is not None and total > pool.max_amount:
         raise DomainError(
             _(
-                "%(pool)s giver højst %(max)s til en ansøgning; her er det i alt %(total)s. "
-                "Sæt beløbet ned."
+                "%(pool)s giver højst %(max)s til en ansøgning; her er det i alt %(total)s – "
+                "sæt beløbet ned."
             )
             % {
                 "pool": pool.title,
