@@ -272,7 +272,12 @@ class SignInEventAdmin(MunicipalityScopedAdmin):
 
     @admin.display(description=_("hvem"), ordering="identity__name")
     def who(self, obj):
-        return obj.identity or obj.user or "–"
+        # Two people of one name told apart by their user name (fresh eyes round 11).
+        person = obj.identity or obj.user
+        if person is None:
+            return "–"
+        username = obj.user.get_username() if obj.user else ""
+        return f"{person} ({username})" if username and username != str(person) else str(person)
 
     def has_add_permission(self, request):
         return False

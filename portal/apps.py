@@ -24,6 +24,14 @@ class PortalConfig(AppConfig):
 class AxesConfig(axes.apps.AppConfig):
     verbose_name = _("Adgangsforsøg (spærring)")
 
+    def ready(self):
+        super().ready()
+        # The sign-in log (identity's "Logins") has every sign-in and refusal; axes' own
+        # access and failure lists were empty or partial beside it and led administrators
+        # to conclude no one had failed (fresh eyes round 11). Its lockouts stay.
+        _without_admin("axes.AccessLog")
+        _without_admin("axes.AccessFailureLog")
+
 
 def _without_admin(model_name: str) -> None:
     """django-otp's admin showed every app's secret key, so an administrator could copy

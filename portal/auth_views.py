@@ -123,6 +123,13 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get(self, request, *args, **kwargs):
+        # Back at the first step, a half-done sign-in (password given, code not yet) is
+        # dropped: "Afbryd og log ind som en anden" left it waiting for the next person at a
+        # shared computer (fresh eyes round 11).
+        request.session.pop(PENDING_KEY, None)
+        return super().get(request, *args, **kwargs)
+
     def form_valid(self, form):
         user = form.get_user()
         if not twofactor.has_two_factor(user):

@@ -151,3 +151,17 @@ def test_the_decision_form_says_what_each_years_pool_has_left(staff_client, two_
         text.split()
     )
     assert "der er ingen pulje for 2028 endnu" in text
+
+
+def test_the_next_round_starts_with_the_last_rounds_rules(staff_client, two_year_application):
+    """Fresh eyes round 11: "Opret pulje for 2028" from an associations' pool opened with
+    "Kommunens afdelinger"."""
+    application = two_year_application
+    Pool.objects.filter(pk=application.pool_id).update(
+        applicants="organisations", max_grant_years=3, contact="Puljekontoret"
+    )
+    page = staff_client.get(reverse("sekretariat:pool", args=[application.pool_id]))
+    link = create_links(page.content.decode())["Opret pulje for 2028"]
+    data = form_data(staff_client.get(link).content.decode(), form_id_suffix="")
+    assert (data["applicants"], data["max_grant_years"]) == ("organisations", "3")
+    assert data["contact"].strip() == "Puljekontoret"

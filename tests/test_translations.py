@@ -46,7 +46,6 @@ def test_admin_pages_of_libraries_speak_danish(client, demo):
     pages = {
         "history": f"/admin/grants/application/{application.pk}/history/",
         "attempts": "/admin/axes/accessattempt/",
-        "failures": "/admin/axes/accessfailurelog/",
     }
     # The two-factor devices are not in the admin at all: their keys are secrets.
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404

@@ -423,3 +423,15 @@ def test_the_lockout_list_never_holds_a_typed_password(client, staff):
     assert log_in(client, "Hemmelig-Kodeord-2026!", "forkert").status_code == 429
     log_in(client, staff.username, "forkert")
     assert staff.username in AccessAttempt.objects.values_list("username", flat=True)
+
+
+def test_cancelling_the_code_step_drops_the_half_done_sign_in(client, staff):
+    """Fresh eyes round 11: "Afbryd og log ind som en anden" went to the login page, and the
+    code page still took a code for the person who had typed their password."""
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    log_in(client, staff.username)
+    assert client.get(reverse("login-verify")).status_code == 200
+    client.get(reverse("login"))  # the cancel link
+    assert client.get(reverse("login-verify"))["Location"] == reverse("login")
+    client.post(reverse("login-verify"), {"token": current_code(device)})
+    assert "_auth_user_id" not in client.session

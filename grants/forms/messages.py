@@ -3,6 +3,8 @@ the same check as the application's attachments); the form only carries them."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from grants.services.messages import MAX_FILES, TEXT_LIMIT
@@ -27,7 +29,13 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-FILES_HELP = _("Valgfrit. PDF, Word eller Excel, op til %(count)s filer.") % {"count": MAX_FILES}
+# Translated when shown, not at import (fresh eyes round 11: it stayed Danish in English).
+FILES_HELP = lazy(
+    lambda: (
+        gettext("Valgfrit. PDF, Word eller Excel, op til %(count)s filer.") % {"count": MAX_FILES}
+    ),
+    str,
+)()
 
 
 class MessageForm(LimitedTextMixin, forms.Form):

@@ -19,6 +19,7 @@ from grants.forms.application import rows_from
 from grants.forms.staff import PoolForm, ReservedLineFormSet
 from grants.models import (
     ApplicationStatus,
+    Pool,
     PoolStatus,
     ReportStatus,
     RequestedAmount,
@@ -72,6 +73,20 @@ def reserved_rows(formset) -> list[dict]:
     ]
 
 
+# What a scheme's rounds share, copied into a new round's form from the last one.
+ROUND_RULES = (
+    "applicants",
+    "max_grant_years",
+    "max_amount",
+    "short_form_below",
+    "evaluation_threshold",
+    "delegation_limit",
+    "criteria",
+    "contact",
+    "legal_basis",
+)
+
+
 class PoolEditView(StaffRequiredMixin, TemplateView):
     """Create (no pk) or edit a pool with its reserved lines."""
 
@@ -104,6 +119,19 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
                 initial[name] = value
         if query.get("titel"):
             initial["title"] = query["titel"][:200]
+        if "scheme" in initial:
+            # The next round of a scheme starts with the last round's rules (fresh eyes round
+            # 11: the § 18 pool's next year opened as "Kommunens afdelinger").
+            last = (
+                Pool.objects.filter(
+                    scheme_id=initial["scheme"], municipality=self.request.user.municipality
+                )
+                .order_by("-year")
+                .first()
+            )
+            if last is not None:
+                for name in ROUND_RULES:
+                    initial.setdefault(name, getattr(last, name))
         return initial
 
     def get_context_data(self, **kwargs):
