@@ -212,7 +212,8 @@ def remaining_backup_codes(user) -> int:
 
 def do_remove_two_factor(*, actor, user_id: int):
     """An administrator takes away a person's second factor (a lost phone): their app and
-    backup codes are deleted, and they set up a new app at their next sign-in. The change is
+    backup codes are deleted, their sessions end, and they set up a new app at their next
+    sign-in. The change is
     in the admin's log with the actor, in the same transaction."""
     from django.contrib.admin.models import CHANGE, LogEntry
 
@@ -222,6 +223,9 @@ def do_remove_two_factor(*, actor, user_id: int):
         user = User.objects.select_for_update().get(pk=user_id)
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        # A lost phone may still hold a signed-in session: every session ends now.
+        user.session_generation += 1
+        user.save(update_fields=["session_generation"])
         LogEntry.objects.log_actions(
             user_id=actor.pk,
             queryset=[user],

@@ -366,6 +366,9 @@ def test_an_administrator_removes_a_lost_phone_but_never_sees_the_key(client, de
     )
     assert "Totrinslogin er fjernet for 1." in response.content.decode()
     assert not twofactor.has_two_factor(staff)
+    staff_session = staff.session_generation
+    staff.refresh_from_db()
+    assert staff.session_generation == staff_session + 1  # the lost phone's session ends
     entry = LogEntry.objects.filter(object_id=str(staff.pk)).latest("action_time")
     assert entry.user == admin_user and "Totrinslogin fjernet" in entry.change_message
 

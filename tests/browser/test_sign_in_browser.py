@@ -302,15 +302,17 @@ def test_the_portal_asks_for_its_own_second_factor_only_when_the_provider_did_no
     palles_app = TOTPDevice.objects.get(user__external_identity__subject="palle", confirmed=True)
 
     page.goto(live_server.url + "/konto/totrinslogin/")
+    # With an app already, the button says what it does (fresh eyes round 11).
+    app_form = page.locator("form", has=page.get_by_role("button", name="Skift til den nye app"))
     app_form.get_by_label("Kode fra den nye app").fill(code_on_page(page))  # another app
-    app_form.get_by_role("button", name="Slå totrinslogin til").click()
+    app_form.get_by_role("button", name="Skift til den nye app").click()
     page.get_by_text("Dette felt er påkrævet.").first.wait_for()
     assert list(TOTPDevice.objects.filter(confirmed=True, user=palles_app.user)) == [palles_app]
     screenshot(page, "2fa-replace-refused-without-the-current-code")
 
     app_form.get_by_label("Kode fra den nye app").fill(code_on_page(page))
     app_form.get_by_label("Kode fra din nuværende app eller en reservekode").fill(backup_codes[0])
-    app_form.get_by_role("button", name="Slå totrinslogin til").click()
+    app_form.get_by_role("button", name="Skift til den nye app").click()
     page.get_by_role("heading", name="Dine reservekoder").wait_for()
     assert not TOTPDevice.objects.filter(pk=palles_app.pk).exists()
 
