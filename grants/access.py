@@ -149,28 +149,27 @@ def get_staff_application(request, pk) -> Application:
     return get_object_or_404(queryset, pk=pk)
 
 
-def attachment_response(attachment: Attachment) -> FileResponse:
-    """Always a download (never rendered inline), with the checked type and a safe name."""
+def stored_file_response(file, *, filename: str, content_type: str) -> FileResponse:
+    """A stored file, always as a download (never rendered inline), with the type the portal
+    checked and a safe name: every file a user uploaded or the portal issued goes out here."""
     response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    return stored_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+    )
 
 
 def letter_response(letter) -> FileResponse:
-    """A stored letter as a download, exactly the bytes that were issued."""
-    response = FileResponse(
-        letter.file.open("rb"),
-        as_attachment=True,
-        filename=letter.filename,
-        content_type="application/pdf",
+    """A stored letter, exactly the bytes that were issued."""
+    return stored_file_response(
+        letter.file, filename=letter.filename, content_type="application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 ORGANISATION_DOCUMENTS = {"vedtaegter": "statutes", "regnskab": "accounts"}
@@ -183,21 +182,15 @@ def organisation_document_response(organisation, slug: str) -> FileResponse:
     file = getattr(organisation, field) if field else None
     if not file:
         raise Http404
-    from grants.services.attachments import DOCX, PDF, XLSX  # the services import this module
+    from grants.services.attachments import KINDS  # the services import this module
 
     extension = file.name.rsplit(".", 1)[-1].lower()
-    kind = {k.extension: k for k in (PDF, DOCX, XLSX)}.get(extension)
-    if kind is None:
+    if extension not in KINDS:
         raise Http404
     stem = get_valid_filename(f"{slug}-{organisation.name}")[:100] or slug
-    response = FileResponse(
-        file.open("rb"),
-        as_attachment=True,
-        filename=f"{stem}.{extension}",
-        content_type=kind.content_type,
+    return stored_file_response(
+        file, filename=f"{stem}.{extension}", content_type=KINDS[extension].content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def staff_organisations(user) -> QuerySet[Organisation]:

@@ -72,11 +72,11 @@ ORGANISATION_WORDS = {
     "sdgs": (_("FN's verdensmål"), _("Kan springes over: de verdensmål, projektet hjælper med.")),
 }
 
-# The headings of an association's application where it is read back (its PDF copy): the
-# short forms of the form's questions, as the applicant's page shows them
-# (templates/grants/caseworker/_application_copy.html). Departments' copies keep the
-# headings of the municipality's form.
+# The headings of an association's application where it is read back (its copy on the case
+# pages, the receipt and its PDF): the short forms of the questions its form asked, for
+# whoever reads it. Departments' copies keep the headings of the municipality's form.
 ORGANISATION_COPY_HEADINGS = {
+    "title": _("Projektets navn"),
     "committee": _("Hvilket udvalg i kommunen hører projektet under?"),
     "amounts": _("Hvor mange penge søger I?"),
     "contacts": _("Hvem kan kommunen kontakte?"),
@@ -95,3 +95,12 @@ ORGANISATION_COPY_HEADINGS = {
     "partners": _("Samarbejdspartnere"),
     "other_funding": _("Andre penge til projektet"),
 }
+
+
+def copy_heading(application, field: str, default: str) -> str:
+    """A heading of the application's copy: the association's words for an association's
+    application, `default` (the municipality's form) otherwise. One rule for the pages and
+    the PDF: the words follow the form that was filled in, not who reads it."""
+    if application.organisation_id and field in ORGANISATION_COPY_HEADINGS:
+        return str(ORGANISATION_COPY_HEADINGS[field])
+    return str(default)

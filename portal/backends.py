@@ -6,7 +6,10 @@ superusers can: the break-glass path when a provider is down or misconfigured
 the portal's login page and the Django admin's — and a password session of anyone else
 stops being valid at their next request."""
 
+import hashlib
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 
@@ -48,3 +51,26 @@ class EmailLinkSessionBackend(ModelBackend):
         if user is None or not user.is_organisation_person:
             return None
         return user
+
+
+def lockout_username(request, credentials=None) -> str | None:
+    """The user name django-axes counts failed sign-ins under and shows in its lists: a user's
+    own name, or for a name no user has a stand-in derived from it (attack round 11: a
+    password typed in the user-name field stood in the admin's list of attempts). The same
+    typed text gives the same stand-in, so its attempts still count together."""
+    if credentials:
+        typed = credentials.get("username")
+    else:
+        typed = getattr(request, "data", request.POST).get("username")
+    if not typed:
+        return typed
+    # django-axes asks several times per attempt: the user table once per request.
+    known = getattr(request, "_lockout_known_names", {}) if request is not None else {}
+    if typed not in known:
+        known[typed] = get_user_model().objects.filter(username=typed).exists()
+        if request is not None:
+            request._lockout_known_names = known
+    if known[typed]:
+        return typed
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{typed}".encode()).hexdigest()[:12]
+    return f"ukendt-{digest}"

@@ -52,24 +52,3 @@ def client_ip(request) -> str | None:
         # connecting address is the only one we know.
         return remote
     return _address(forwarded[-proxies]) or remote
-
-
-def lockout_username(request, credentials=None) -> str | None:
-    """The user name django-axes counts failed sign-ins under and shows in its lists: a user's
-    own name, or for a name no user has a stand-in derived from it (attack round 11: a
-    password typed in the user-name field stood in the admin's list of attempts). The same
-    typed text gives the same stand-in, so its attempts still count together."""
-    import hashlib
-
-    from django.contrib.auth import get_user_model
-
-    if credentials:
-        typed = credentials.get("username")
-    else:
-        typed = getattr(request, "data", request.POST).get("username")
-    if not typed:
-        return typed
-    if get_user_model().objects.filter(username=typed).exists():
-        return typed
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{typed}".encode()).hexdigest()[:12]
-    return f"ukendt-{digest}"

@@ -198,7 +198,7 @@ TRUSTED_PROXY_NETWORKS = env_list(
     "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
 )
 AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
-AXES_USERNAME_CALLABLE = "portal.client_ip.lockout_username"
+AXES_USERNAME_CALLABLE = "portal.backends.lockout_username"
 
 # Two-factor login (TOTP app + backup codes) for committee staff and administrators.
 REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", not DEBUG)

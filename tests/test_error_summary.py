@@ -79,6 +79,9 @@ def test_staff_pool_form(staff_client):
         staff_client, "/sekretariat/puljer/ny/", numbers=["budget", "amount"], blank=["title"]
     )
     assert_error_summary(html, at_least=2)
+    # Every formset's rows are named in the summary, not only the application's.
+    summary = html[html.index("data-error-summary") : html.index("<h1")]
+    assert "Reserveret beløb 1: Beløb" in summary
 
 
 @pytest.mark.django_db

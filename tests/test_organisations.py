@@ -296,3 +296,17 @@ def test_a_volunteer_may_leave_the_committee_and_is_not_shown_empty_lists(
     assert "(kan springes over)" in form
     assert 'name="continues"' not in form  # no earlier grant of the association to continue
     assert 'name="resources"' not in form  # the policy names no resources
+
+
+def test_staff_read_an_associations_application_in_the_words_it_was_asked(
+    client, person, section_18_pool
+):
+    """One rule for the copy on the pages and the PDF: the headings follow the form that was
+    filled in (the page used to follow who read it, the PDF the application)."""
+    application = org_application(section_18_pool, person.organisation, ApplicationStatus.SUBMITTED)
+    staff = User.objects.create_user(
+        username="s1", role=Role.COMMITTEE_STAFF, municipality=application.municipality
+    )
+    client.force_login(staff)
+    page = client.get(reverse("sekretariat:application", args=[application.pk])).content.decode()
+    assert "Hvad vil I opnå?" in page and "Formål/forandringsteori" not in page

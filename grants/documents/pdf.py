@@ -39,7 +39,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from grants.wording import ORGANISATION_COPY_HEADINGS
+from grants.wording import copy_heading
 from portal.money import format_kroner
 
 from .content import (
@@ -338,10 +338,9 @@ def project_section(number: int, project, *, reach: bool = False) -> list:
     (the applicant's own copy, like the receipt; the action plan lists names only). An
     association's project reads in the words of its form (fresh eyes round 10: its copy
     said "forankringsperspektiv" and "integrationspuljen" in a § 18 pool)."""
-    volunteer = ORGANISATION_COPY_HEADINGS if project.organisation_id else {}
 
     def heading(field: str, default) -> str:
-        return volunteer.get(field, default)
+        return copy_heading(project, field, default)
 
     committees = [project.committee.name] if project.committee else []
     committees += [c.name for c in project.co_committees.all()]

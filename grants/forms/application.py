@@ -278,27 +278,7 @@ class CriterionForm(LimitedTextMixin, forms.ModelForm):
         return data
 
 
-class RowsNamedInTheSummary(forms.BaseInlineFormSet):
-    """Each row's fields say which row they are in the error summary ("Succeskriterium 2:
-    Måltal"): the same label in every row left the reader guessing (fresh eyes round 10)."""
-
-    row_name = ""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        if index is None:
-            return
-        for field in form.fields.values():
-            if field.label:
-                field.summary_label = _("%(row)s %(number)s: %(label)s") % {
-                    "row": self.row_name,
-                    "number": index + 1,
-                    "label": field.label,
-                }
-
-
-class ContactRows(RowsNamedInTheSummary):
-    row_name = _("Kontaktperson")
+class ContactRows(forms.BaseInlineFormSet):
     default_error_messages = {
         "too_many_forms": ngettext_lazy(
             "Der kan højst være %(num)d kontaktperson.",
@@ -308,8 +288,7 @@ class ContactRows(RowsNamedInTheSummary):
     }
 
 
-class CriterionRows(RowsNamedInTheSummary):
-    row_name = _("Succeskriterium")
+class CriterionRows(forms.BaseInlineFormSet):
     default_error_messages = {
         "too_many_forms": ngettext_lazy(
             "Der kan højst være %(num)d succeskriterium.",

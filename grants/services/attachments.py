@@ -27,6 +27,7 @@ class FileKind:
 PDF = FileKind("pdf", "application/pdf")
 DOCX = FileKind("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 XLSX = FileKind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+KINDS = {kind.extension: kind for kind in (PDF, DOCX, XLSX)}  # by the stored name's ending
 
 
 def detect_kind(upload: UploadedFile) -> FileKind | None:

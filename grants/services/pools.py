@@ -178,15 +178,14 @@ def _check_existing_applications_fit(pool: Pool, fields: dict) -> None:
             )
 
 
+def _deadline_behind(pool: Pool) -> bool:
+    """An open pool's deadline lies ahead, or the pool would say "Søg puljen" to applicants
+    who can no longer submit: the rule for setting a deadline and for opening."""
+    return pool.application_deadline is not None and pool.application_deadline <= timezone.now()
+
+
 def _check_open_deadline(pool: Pool, *, changed: bool) -> None:
-    """An open pool's new deadline lies ahead: one in the past would leave the pool saying
-    "Søg puljen" to applicants who can no longer submit."""
-    if (
-        changed
-        and pool.status == PoolStatus.OPEN
-        and pool.application_deadline is not None
-        and pool.application_deadline <= timezone.now()
-    ):
+    if changed and pool.status == PoolStatus.OPEN and _deadline_behind(pool):
         raise DomainError(
             _(
                 "Fristen ligger før nu, men puljen er åben for ansøgninger. Vælg en frist "
@@ -215,14 +214,16 @@ def do_update_pool(
         check(actor, "edit", pool)
         if pool.version != expected_version:
             raise EditConflict()
-        tied = _what_ties_the_year(pool)
-        if tied and content.fields.get("year", pool.year) != pool.year:
+        scheme = content.fields.get("scheme")
+        moved = content.new_scheme_name.strip() or (scheme and scheme.pk != pool.scheme_id)
+        new_year = content.fields.get("year", pool.year) != pool.year
+        # Asked only when the year or scheme changes (up to four queries).
+        tied = _what_ties_the_year(pool) if new_year or moved else ""
+        if tied and new_year:
             raise DomainError(
                 _("Året kan ikke ændres, når %(what)s.") % {"what": tied}, field="year"
             )
-        scheme = content.fields.get("scheme")
-        moved = content.new_scheme_name.strip() or (scheme and scheme.pk != pool.scheme_id)
-        if moved and tied:
+        if tied and moved:
             raise DomainError(
                 _("Ordningen kan ikke ændres, når %(what)s.") % {"what": tied}, field="scheme"
             )
@@ -250,7 +251,7 @@ def do_set_pool_status(*, pool_id: int, actor: User, status: str) -> Pool:
         check(actor, ACTION_FOR_STATUS[status], pool)
         if status == PoolStatus.OPEN and (pool.budget is None or pool.application_deadline is None):
             raise DomainError(_("En pulje skal have budget og ansøgningsfrist, før den kan åbnes."))
-        if status == PoolStatus.OPEN and pool.application_deadline <= timezone.now():
+        if status == PoolStatus.OPEN and _deadline_behind(pool):
             raise DomainError(
                 _("Ansøgningsfristen er overskredet. Vælg en ny frist, før puljen åbnes.")
             )

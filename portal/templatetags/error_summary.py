@@ -5,12 +5,14 @@ field.
 base.html wraps the page's content in {% error_summary %}: it collects the errors of every
 bound form and formset the page was rendered with, so a form page needs nothing of its own."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django import template
 from django.forms import BaseForm
 from django.forms.formsets import BaseFormSet
 from django.template.loader import render_to_string
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -57,8 +59,21 @@ def _formset_items(formset: BaseFormSet) -> list[ErrorItem]:
     if not formset.is_bound:
         return []
     items = [ErrorItem(message=str(error)) for error in formset.non_form_errors()]
-    for form in formset.forms:
-        items += _form_items(form)
+    # Each row's fields say which row they are ("Succeskriterium 2: Måltal"): the same label
+    # in every row left the reader guessing (fresh eyes round 10).
+    model = getattr(formset, "model", None)
+    row = capfirst(str(model._meta.verbose_name)) if model is not None else _("Række")
+    for number, form in enumerate(formset.forms, start=1):
+        items += [
+            replace(
+                item,
+                label=_("%(row)s %(number)s: %(label)s")
+                % {"row": row, "number": number, "label": item.label},
+            )
+            if item.label and item.field_id
+            else item
+            for item in _form_items(form)
+        ]
     return items
 
 
