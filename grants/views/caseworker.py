@@ -427,7 +427,6 @@ class ApplicationDetailView(ApplicationMixin, DetailView):
             goals=application.goals.order_by("kind", "number"),
             attachments=application.attachments.all(),
             decision=getattr(application, "decision", None),
-            allocations=application.allocations.select_related("pool"),
             reports=application.reports.all(),
             funding_history=funding_chain(application),
             # Why it came back, on the case's own page too (fresh eyes looked for it there).

@@ -84,7 +84,6 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
             conflicts=application.conflicts.select_related("user"),
             recommendation=getattr(application, "recommendation", None),
             decision=decision,
-            allocations=application.allocations.select_related("pool"),
             carry_overs=application.carry_overs.select_related("from_pool", "to_pool"),
             reports=application.reports.all(),
             attachments=application.attachments.all(),
