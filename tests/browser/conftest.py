@@ -118,6 +118,14 @@ def log_in(page, server, username, lands_on="/mine/"):
     page.wait_for_url(server.url + lands_on)
 
 
+def follow(page, link) -> None:
+    """Click a link and wait until the new page has loaded. A bare click returns once the
+    navigation has started: a check right after it (count(), inner_text()) could read the old
+    page, and did in CI under load."""
+    with page.expect_navigation():
+        link.click()
+
+
 def open_phone_menu(page, javascript: bool = True) -> None:
     """Open the phone menu and wait until it has opened: with JavaScript, Bootstrap's
     animation must end first, or a click meant for the menu can land while it still moves

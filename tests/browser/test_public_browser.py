@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import open_phone_menu
+from tests.browser.conftest import follow, open_phone_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,7 +68,7 @@ def test_citizen_searches_filters_and_opens_a_project(demo_server, page, screens
     money = page.get_by_role("region", name="Penge fra puljen")
     assert "150.000 kr." in money.inner_text()
     screenshot(page, "public-project-desktop")
-    page.get_by_role("link", name="Mål 1: Aktive på arbejdsmarkedet").click()
+    follow(page, page.get_by_role("link", name="Mål 1: Aktive på arbejdsmarkedet"))
     assert page.locator("h1").inner_text() == "Mål 1: Aktive på arbejdsmarkedet"
 
 
@@ -78,14 +78,14 @@ def test_catalogue_and_project_on_a_phone(demo_server, phone_page, screenshot):
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the catalogue scrolls sideways on a phone ({width}px)"
     screenshot(phone_page, "public-catalogue-phone")
-    phone_page.get_by_role("link", name="Cricket for piger og kvinder").click()
+    follow(phone_page, phone_page.get_by_role("link", name="Cricket for piger og kvinder"))
     assert phone_page.locator("h1").inner_text() == "Cricket for piger og kvinder"
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the project page scrolls sideways on a phone ({width}px)"
     screenshot(phone_page, "public-project-phone")
     # The menu opens behind the toggle button.
     open_phone_menu(phone_page)
-    phone_page.get_by_role("link", name="Puljer").click()
+    follow(phone_page, phone_page.get_by_role("link", name="Puljer"))
     assert phone_page.locator("h1").inner_text() == "Integrationspuljer"
 
 
@@ -135,7 +135,7 @@ def test_catalogue_works_without_javascript(demo_server, browser, screenshot):
         page.get_by_role("button", name="Søg", exact=True).click()
         page.wait_for_url(re.compile(r"kommune=frederiksberg.*aar=2022"))
         assert result_count(page) == 6
-        page.get_by_role("link", name="Åben Rådgivning").click()
+        follow(page, page.get_by_role("link", name="Åben Rådgivning"))
         assert page.locator("h1").inner_text() == "Åben Rådgivning"
         page.go_back()
         page.get_by_role("link", name="Nulstil").click()

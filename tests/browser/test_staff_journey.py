@@ -9,6 +9,7 @@ from grants.models import Application, ApplicationStatus, ContactPerson, Pool, R
 from grants.services.submission import do_submit
 from policies.models import Goal
 from portal.models import User
+from tests.browser.conftest import follow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,12 +50,12 @@ def test_staff_review_decide_and_see_the_balance(submitted, page, screenshot, ax
     assert axe_violations(page) == []
     screenshot(page, "staff-1-home")
 
-    page.get_by_role("link", name=pool.title).click()
+    follow(page, page.get_by_role("link", name=pool.title))
     assert page.get_by_test_id("available").inner_text() == "660.000 kr."
     assert axe_violations(page) == []
 
-    page.get_by_role("link", name="Ansøgninger", exact=True).click()
-    page.get_by_role("link", name="Lektiecafé for unge").click()
+    follow(page, page.get_by_role("link", name="Ansøgninger", exact=True))
+    follow(page, page.get_by_role("link", name="Lektiecafé for unge"))
     assert axe_violations(page) == []
     page.get_by_role("link", name="Bedøm ansøgningen").click()
     for criterion in ("Sammenhæng med politikkens mål", "Målgruppe", "Gennemførlighed"):
@@ -82,8 +83,9 @@ def test_staff_review_decide_and_see_the_balance(submitted, page, screenshot, ax
     assert page.get_by_text("Afgørelsen er registreret").is_visible()
     screenshot(page, "staff-4-application-decided")
 
-    page.get_by_role("navigation", name="Brødkrumme").get_by_role("link", name=pool.title).click()
-    page.get_by_role("navigation", name="Brødkrumme").get_by_role("link", name=pool.title).click()
+    breadcrumb = page.get_by_role("navigation", name="Brødkrumme")
+    follow(page, breadcrumb.get_by_role("link", name=pool.title))
+    follow(page, breadcrumb.get_by_role("link", name=pool.title))
     assert page.get_by_test_id("available").inner_text() == "610.000 kr."
     screenshot(page, "staff-5-pool-balance")
     application.refresh_from_db()

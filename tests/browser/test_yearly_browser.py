@@ -3,7 +3,7 @@ calendar address and replace it; a caseworker turns a reminder off and chooses E
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import follow, log_in
 from worker.models import Preferences
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -13,14 +13,14 @@ def test_staff_get_and_replace_their_calendar_address(
     live_server, demo, page, screenshot, axe_violations
 ):
     log_in(page, live_server, "frb-sekretariat", lands_on="/sekretariat/")
-    page.get_by_role("link", name="Årshjul og kalender").click()
+    follow(page, page.get_by_role("link", name="Årshjul og kalender"))
     from django.utils import timezone, translation
     from django.utils.formats import date_format
 
     from grants.models import Pool
 
     pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
-    page.get_by_role("link", name=f"{pool.year} →").click()
+    follow(page, page.get_by_role("link", name=f"{pool.year} →"))
     # The demo's deadline: 31 January at noon, or 60 days ahead once that is nearer.
     with translation.override("da"):
         shown = date_format(timezone.localtime(pool.application_deadline), "j. F \\k\\l. H:i")
