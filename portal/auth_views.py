@@ -28,6 +28,7 @@ PENDING_KEY = "pending_2fa"
 PENDING_SECONDS = 5 * 60
 # The backup-codes form shares the setup page with the app form: its own field names and ids.
 CODES_PREFIX = "codes"
+OFF_PREFIX = "off"
 
 
 class TokenForm(forms.Form):
@@ -214,11 +215,12 @@ class SetupView(LoginRequiredMixin, View):
             return redirect("mine:organisation")
         return super().dispatch(request, *args, **kwargs)
 
-    def context(self, request, form=None, codes_form=None):
+    def context(self, request, form=None, codes_form=None, off_form=None):
         device = twofactor.pending_app_device(request.user)
         return {
             "form": form or SetupTokenForm(request=request),
             "codes_form": codes_form or ProofForm(request=request, prefix=CODES_PREFIX),
+            "off_form": off_form or ProofForm(request=request, prefix=OFF_PREFIX),
             "qr_code": twofactor.qr_code_data_uri(device),
             "secret": twofactor.secret_key(device),
             "has_two_factor": twofactor.has_two_factor(request.user),
@@ -234,6 +236,8 @@ class SetupView(LoginRequiredMixin, View):
     def post(self, request):
         if "new_codes" in request.POST:
             return self.new_codes(request)
+        if "turn_off" in request.POST:
+            return self.turn_off(request)
         form = SetupTokenForm(request.POST, request=request)
         if form.is_valid():
             try:
@@ -264,6 +268,21 @@ class SetupView(LoginRequiredMixin, View):
             context = self.context(request, codes_form=form)
             return render(request, self.template_name, context, status=400)
         return render(request, "registration/otp_backup_codes.html", {"codes": codes})
+
+    def turn_off(self, request):
+        form = ProofForm(request.POST, request=request, prefix=OFF_PREFIX)
+        if form.is_valid():
+            try:
+                twofactor.do_turn_off_two_factor(
+                    user=request.user, current_token=form.cleaned_data.get("current_token", "")
+                )
+            except twofactor.SecondFactorRefused as refusal:
+                form.refuse(refusal)
+        if not form.is_valid():
+            context = self.context(request, off_form=form)
+            return render(request, self.template_name, context, status=400)
+        messages.success(request, _("Totrinslogin er slået fra. Du kan slå det til igen her."))
+        return redirect("two-factor-setup")
 
 
 class LogoutEverywhereView(LoginRequiredMixin, View):

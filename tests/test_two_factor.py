@@ -1,6 +1,9 @@
 """Staff log in with a second factor; failed logins are throttled; sessions can be ended."""
 
+import re
+
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import totp
@@ -239,14 +242,14 @@ def unthrottle(user) -> None:
         )
 
 
-def signed_in_with_app(client, staff):
+def signed_in_with_app(client, staff, home="/sekretariat/"):
     """The owner's app and backup codes, and a verified session (signed in with a backup code,
     so the app's current code is still unused)."""
     owner_app = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
     codes = twofactor._issue_backup_codes(staff)
     log_in(client, staff.username)
     client.post(reverse("login-verify"), {"token": codes[0]})
-    assert client.get("/sekretariat/").status_code == 200
+    assert client.get(home).status_code == 200
     return owner_app, codes[1:]
 
 
@@ -359,11 +362,22 @@ def test_an_administrator_removes_a_lost_phone_but_never_sees_the_key(client, de
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
     assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").status_code == 404
 
-    response = client.post(
-        "/admin/portal/user/",
-        {"action": "remove_two_factor", "_selected_action": [staff.pk]},
-        follow=True,
+    # Asked first (fresh eyes round 11): the first post only shows who and what happens.
+    asked = client.post(
+        "/admin/portal/user/", {"action": "remove_two_factor", "_selected_action": [staff.pk]}
     )
+    question = asked.content.decode()
+    assert "Fjern totrinslogin for denne person?" in question and "frb-sekretariat" in question
+    assert twofactor.has_two_factor(staff)
+    # What the confirmation page's form sends.
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', question))
+    assert fields.pop("csrfmiddlewaretoken")
+    assert fields == {
+        "_selected_action": str(staff.pk),
+        "action": "remove_two_factor",
+        "post": "yes",
+    }
+    response = client.post("/admin/portal/user/", fields, follow=True)
     assert "Totrinslogin er fjernet for 1." in response.content.decode()
     assert not twofactor.has_two_factor(staff)
     staff_session = staff.session_generation
@@ -438,3 +452,56 @@ def test_cancelling_the_code_step_drops_the_half_done_sign_in(client, staff):
     assert client.get(reverse("login-verify"))["Location"] == reverse("login")
     client.post(reverse("login-verify"), {"token": current_code(device)})
     assert "_auth_user_id" not in client.session
+
+
+@pytest.fixture
+def caseworker(db, staff):
+    from portal.models import Department
+
+    department = Department.objects.create(municipality=staff.municipality, name="Jobcenter")
+    return User.objects.create_user(
+        department=department,
+        username="sagsbehandler",
+        password=PASSWORD,
+        role=Role.CASEWORKER,
+        municipality=staff.municipality,
+    )
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_a_caseworker_turns_voluntary_two_factor_off_with_a_code(client, caseworker):
+    """Fresh eyes round 11: a caseworker who had chosen two-factor login could not turn it off."""
+    app, codes = signed_in_with_app(client, caseworker, home="/mine/")
+    page = client.get(reverse("two-factor-setup")).content.decode()
+    assert "Slå totrinslogin fra" in page
+    assert 'name="off-current_token"' in page and 'name="off-password"' in page
+    wrong = client.post(
+        reverse("two-factor-setup"),
+        {"turn_off": "", "off-password": PASSWORD, "off-current_token": "12345678"},
+    )
+    assert wrong.status_code == 400 and "Koden er forkert" in wrong.content.decode()
+    assert twofactor.has_two_factor(caseworker)
+    unthrottle(caseworker)
+    done = client.post(
+        reverse("two-factor-setup"),
+        {"turn_off": "", "off-password": PASSWORD, "off-current_token": codes[0]},
+        follow=True,
+    )
+    assert "Totrinslogin er slået fra." in done.content.decode()
+    assert not twofactor.has_second_factor(caseworker)
+    assert LogEntry.objects.filter(object_id=str(caseworker.pk), user=caseworker).exists()
+    client.post(reverse("logout"))
+    assert log_in(client, caseworker.username)["Location"] == reverse("start")  # no code asked
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_staff_who_must_use_two_factor_cannot_turn_it_off(client, staff):
+    app, codes = signed_in_with_app(client, staff)
+    page = client.get(reverse("two-factor-setup")).content.decode()
+    assert "Slå totrinslogin fra" not in page
+    response = client.post(
+        reverse("two-factor-setup"),
+        {"turn_off": "", "off-password": PASSWORD, "off-current_token": codes[0]},
+    )
+    assert response.status_code == 403
+    assert twofactor.has_two_factor(staff) and twofactor.remaining_backup_codes(staff) == 9
