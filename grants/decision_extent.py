@@ -18,14 +18,53 @@ class YearRow:
     year: int
     requested: Decimal
     granted: Decimal
+    # Nothing granted because the municipality had no pool for the year when it decided:
+    # not a refusal of the year, and the applicant must be told so (fresh eyes round 12).
+    no_pool: bool = False
+
+    @property
+    def no_pool_note(self) -> str:
+        return no_pool_note(self.year) if self.no_pool else ""
 
 
 def year_rows(decision) -> list[YearRow]:
+    """Asked for and granted per year; a year neither asked for nor granted is left out."""
     application = decision.application
     requested = {row.year: row.amount for row in application.requested_amounts.all()}
     granted = {a.pool.year: a.amount for a in decision.allocations.select_related("pool")}
-    years = sorted(set(requested) | set(granted))
-    return [YearRow(y, requested.get(y, ZERO), granted.get(y, ZERO)) for y in years]
+    years = sorted(y for y in set(requested) | set(granted) if requested.get(y) or granted.get(y))
+    rows = [YearRow(y, requested.get(y, ZERO), granted.get(y, ZERO)) for y in years]
+    if decision.outcome == DecisionOutcome.APPROVED:
+        unmet = [row.year for row in rows if not row.granted]
+        without = _years_without_pool(decision, unmet) if unmet else set()
+        for row in rows:
+            row.no_pool = row.year in without
+    return rows
+
+
+def no_pool_note(year: int) -> str:
+    return _(
+        "Der var ingen pulje for %(year)s, da afgørelsen blev truffet, så beløbet for "
+        "%(year)s er ikke afgjort. Det kan søges i puljen for %(year)s, når kommunen slår "
+        "den op."
+    ) % {"year": year}
+
+
+def _years_without_pool(decision, years: list[int]) -> set[int]:
+    """The years among `years` for which the application's scheme had no pool when the
+    decision was recorded (a pool created afterwards did not exist for it)."""
+    from grants.models import Pool
+
+    pool = decision.application.pool
+    existed = set()
+    for later in Pool.objects.filter(
+        municipality_id=pool.municipality_id, scheme_id=pool.scheme_id, year__in=years
+    ):
+        created = later.history.order_by("history_date").values_list("history_date", flat=True)
+        first = created.first()
+        if first is None or decision.recorded_at is None or first <= decision.recorded_at:
+            existed.add(later.year)
+    return set(years) - existed
 
 
 def extent(decision, rows: list[YearRow]) -> str:

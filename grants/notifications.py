@@ -137,9 +137,12 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
         if how_much != REFUSED:
             for row in rows:
                 if row.granted == 0 and row.requested > 0:
+                    values = {"year": row.year, "amount": format_kroner(row.requested)}
                     lines.append(
-                        _("Ikke bevilget for %(year)s (søgt: %(amount)s)")
-                        % {"year": row.year, "amount": format_kroner(row.requested)}
+                        _("Ikke afgjort for %(year)s (søgt: %(amount)s): ") % values
+                        + row.no_pool_note
+                        if row.no_pool
+                        else _("Ikke bevilget for %(year)s (søgt: %(amount)s)") % values
                     )
         for label, text in (
             (_("Meddelelse"), decision.message),

@@ -285,7 +285,9 @@ def money_notes(application: Application) -> list[str]:
                 _(
                     "Kommunen har endnu ikke sat penge af til puljen for %(year)s; det sker "
                     "normalt, når budgettet for %(year)s er vedtaget. Beløbet for %(year)s kan "
-                    "først bevilges derefter, så det kan blive bevilget senere end resten."
+                    "kun bevilges, hvis puljen for %(year)s findes, når der træffes afgørelse. "
+                    "Ellers bliver kun de andre år afgjort, og beløbet for %(year)s må søges i "
+                    "puljen for %(year)s."
                 )
                 % {"year": year}
             )

@@ -436,3 +436,48 @@ def test_one_mistyped_amount_gives_one_message(
     assert "En bevilling skal have et beløb større end 0 kr." in visible_text(
         response.content.decode()
     )
+
+
+def test_a_year_without_a_pool_is_undecided_not_refused_everywhere(
+    client,
+    staff_user,
+    owner,
+    make_recommended,
+    make_pool,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """Fresh eyes round 12 (caseworker and association alike): money asked for a year with no
+    pool yet read "ikke bevilget" on the page, "Ikke bevilget" in the mail and 0 kr. in the
+    letter, though the submit page had said it could be granted later. Every place now says
+    the year was not decided, and where to ask for it; a year asked nothing is left out."""
+    from grants.documents.letters import decision_letter_pdf
+    from tests.test_decision_letter import pdf_text
+
+    application = make_recommended({2026: "100000", 2027: "0", 2028: "50000"})
+    client.force_login(staff_user)
+    decide(
+        client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2026="100.000",
+        reasons="Første år.",
+    )
+    application.refresh_from_db()
+    note = "Der var ingen pulje for 2028, da afgørelsen blev truffet"
+    for who, url in (
+        (owner, reverse("mine:detail", args=[application.pk])),
+        (staff_user, reverse("sekretariat:application", args=[application.pk])),
+    ):
+        client.force_login(who)
+        rows = visible_text(client.get(url).content.decode())
+        assert "2028 50.000 kr. ikke afgjort *" in rows and note in rows
+        assert "2027 0 kr." not in rows
+    [mail] = mailoutbox
+    assert "Ikke afgjort for 2028 (søgt: 50.000 kr.): " + note in mail.body
+    letter = " ".join(pdf_text(decision_letter_pdf(application.decision)).split())
+    assert note in letter
+    # A pool made afterwards does not rewrite what the decision was.
+    make_pool(year=2028, budget="500000")
+    application.decision.refresh_from_db()
+    assert [r.no_pool for r in application.decision.year_rows] == [False, True]

@@ -161,7 +161,7 @@ def test_overview_separates_submitted_overdue_and_upcoming(staff_client, fund):
 
 
 def test_staff_accept_a_submitted_report(staff_client, staff_user, fund):
-    report = submitted_report(fund({2026: "150000"}))
+    report = submitted_report(fund({2026: "150000"}), spent={2026: "150000"})
     url = reverse("sekretariat:report", args=[report.pk])
     assert "Godkend rapporten" in staff_client.get(url).content.decode()
 
@@ -313,7 +313,9 @@ def test_closing_needs_every_report_accepted(staff_client, fund):
         status=ReportStatus.SUBMITTED, submitted_at=timezone.now()
     )
     staff_client.post(
-        reverse("sekretariat:report", args=[evaluation.pk]), {"accept": ""}, follow=True
+        reverse("sekretariat:report", args=[evaluation.pk]),
+        {"accept": "", "amount_2026": "60.000"},
+        follow=True,
     )
     response = staff_client.post(url, {"comment": "Indsatsen er slut."}, follow=True)
 
@@ -422,3 +424,49 @@ def test_a_criterion_is_at_most_1000_characters():
 
     form = CriterionForm(data={"text": "x" * 1001, "unit": ""})
     assert not form.is_valid() and "text" in form.errors
+
+
+def test_a_report_without_spending_for_a_begun_year_is_not_accepted(staff_client, fund):
+    """Fresh eyes round 12: a report with no money spent was accepted, and the pool's "spent
+    according to accepted reports" stayed 0 kr. The page asks for the figure and keeps what
+    was typed."""
+    report = submitted_report(fund({2026: "150000"}))
+    url = reverse("sekretariat:report", args=[report.pk])
+    response = staff_client.post(url, {"accept": "", "comment": "Fint."})
+    assert response.status_code == 400
+    assert "Angiv forbruget for 2026, før rapporten godkendes" in response.content.decode()
+    assert 'value="Fint."' in response.content.decode() or "Fint." in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    accepted = staff_client.post(url, {"accept": "", "amount_2026": "0"}, follow=True)
+    assert messages_of(accepted) == ["Rapporten er godkendt."]
+
+
+@pytest.mark.parametrize("kind", [ReportKind.EVALUATION, ReportKind.STATUS, ReportKind.FINAL])
+def test_no_report_is_sent_before_the_grant_has_begun(client, owner, pools, make_pool, fund, kind):
+    """Fresh eyes round 12: an evaluation of a grant for next year was sent (and accepted)
+    before the project's first year. Every kind of report waits; the page says until when."""
+    from grants.models import Pool
+    from tests.form_pages import main_form_data
+
+    next_year = TODAY.year + 1
+    if not Pool.objects.filter(municipality=pools[0].municipality, year=next_year).exists():
+        make_pool(year=next_year, budget="500000")
+    application = fund({next_year: "60000"})
+    Report.objects.filter(application=application).delete()
+    report = Report.objects.create(
+        application=application,
+        kind=kind,
+        status=ReportStatus.REQUESTED,
+        due_date=TODAY,
+        summary="Vi er i gang.",
+        anchoring_status="Fortsætter.",
+    )
+    client.force_login(owner)
+    url = reverse("mine:report", args=[report.pk])
+    data = main_form_data(client.get(url).content.decode())
+    response = client.post(url, {**data, "submit": ""}, follow=True)
+    html = response.content.decode()
+    assert f"år, {next_year}, er begyndt." in html
+    report.refresh_from_db()
+    assert report.status == ReportStatus.REQUESTED

@@ -16,7 +16,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from grants.decision_extent import FULL, REFUSED, YearRow, extent, extent_label, year_rows
+from grants.decision_extent import (
+    FULL,
+    REFUSED,
+    YearRow,
+    extent,
+    extent_label,
+    no_pool_note,
+    year_rows,
+)
 from grants.models import Application, Decision, DecisionOutcome, GrantCondition, Report
 from portal.money import ZERO, format_kroner
 
@@ -201,6 +209,9 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
         summary % {"who": _who_decided(decision), "total": format_kroner(granted_total)}
     )
     story += [text(_("Beløb pr. år"), "letter_heading"), _amount_table(rows)]
+    for row in rows:
+        if row.no_pool:
+            story += [Spacer(1, 4), *paragraphs(no_pool_note(row.year))]
     if decision.message:
         story += [text(_("Meddelelse"), "letter_heading"), *paragraphs(decision.message)]
     if kind != REFUSED:

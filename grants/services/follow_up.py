@@ -191,6 +191,20 @@ def do_accept_report(
                     SpentAmount, actor=actor, report=report, year=year, defaults={"amount": amount}
                 )
         corrected = {row.year: row.amount for row in report.spent_amounts.all()}
+        # Every grant year that has begun has a figure before the report counts: the pool's
+        # "spent according to accepted reports" and the unspent money rest on it (fresh eyes
+        # round 12: a report with no spending was accepted).
+        this_year = timezone.localdate().year
+        lacking = [y for y in sorted(granted) if y <= this_year and corrected.get(y) is None]
+        if lacking:
+            raise DomainError(
+                _(
+                    "Angiv forbruget for %(year)s, før rapporten godkendes "
+                    "(0 kr., hvis intet er brugt)."
+                )
+                % {"year": lacking[0]},
+                field=f"amount_{lacking[0]}",
+            )
         try:
             check_unspent(
                 application_id=report.application_id,

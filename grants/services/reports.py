@@ -146,25 +146,34 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
             if volunteer
             else _("Beskriv status for forankringen.")
         )
-    last_year = final_report_from(report)
-    if last_year is not None:
+    from_year = sendable_from(report)
+    if from_year is not None:
         missing.append(
-            _("En slutrapport kan først sendes, når projektets sidste år, %(year)s, er begyndt.")
-            % {"year": last_year}
+            (
+                _(
+                    "En slutrapport kan først sendes, når projektets sidste år, %(year)s, "
+                    "er begyndt."
+                )
+                if report.kind == ReportKind.FINAL
+                else _(
+                    "Rapporten kan først sendes, når projektets første år, %(year)s, er begyndt."
+                )
+            )
+            % {"year": from_year}
         )
     return missing
 
 
-def final_report_from(report: Report) -> int | None:
-    """The grant's last year, when a final report (which settles every year) comes before
-    it has begun; otherwise None."""
-    if report.kind != ReportKind.FINAL:
+def sendable_from(report: Report) -> int | None:
+    """The grant year the report waits for, while it has not begun; otherwise None. A final
+    report settles every year, so it waits for the last; any other report for the first
+    (fresh eyes round 12: an evaluation was sent and accepted, with no money spent, before
+    the project's first year had begun)."""
+    years = list(report.application.allocations.values_list("pool__year", flat=True))
+    if not years:
         return None
-    years = report.application.allocations.values_list("pool__year", flat=True)
-    last_year = max(years, default=None)
-    if last_year is not None and last_year > timezone.localdate().year:
-        return last_year
-    return None
+    year = max(years) if report.kind == ReportKind.FINAL else min(years)
+    return year if year > timezone.localdate().year else None
 
 
 def saved_content(report: Report) -> ReportContent:
