@@ -276,6 +276,7 @@ class SignInOutcome(models.TextChoices):
     DISABLED = "disabled", _("Afvist: udbyderen er slået fra")
     WRONG_PASSWORD = "wrong_password", _("Afvist: forkert brugernavn eller adgangskode")
     WRONG_CODE = "wrong_code", _("Afvist: forkert kode til totrinslogin")
+    LOCKED_OUT = "locked_out", _("Afvist: spærret efter for mange forkerte forsøg")
 
 
 class SignInMethod(models.TextChoices):

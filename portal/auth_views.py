@@ -31,6 +31,16 @@ CODES_PREFIX = "codes"
 OFF_PREFIX = "off"
 
 
+def wait_message(seconds: int) -> str:
+    """django-otp makes each wrong code wait a little longer (1, 2, 4 … seconds): said
+    calmly, not as an alarm after one typo (fresh eyes round 12)."""
+    return ngettext(
+        "Efter en forkert kode skal du vente lidt: prøv igen om %(n)s sekund.",
+        "Efter forkerte koder skal du vente lidt: prøv igen om %(n)s sekunder.",
+        seconds,
+    ) % {"n": seconds}
+
+
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=gettext_lazy("Kode"),
@@ -83,11 +93,7 @@ class ProofForm(forms.Form):
 
     def refuse(self, refusal: twofactor.SecondFactorRefused) -> None:
         if refusal.wait:
-            message = ngettext(
-                "For mange forkerte forsøg – vent %(n)s sekund og prøv igen.",
-                "For mange forkerte forsøg – vent %(n)s sekunder og prøv igen.",
-                refusal.wait,
-            ) % {"n": refusal.wait}
+            message = wait_message(refusal.wait)
         elif refusal.field == "token":
             message = _("Koden passer ikke. Tjek uret på telefonen, og prøv igen.")
         else:
@@ -175,15 +181,7 @@ class VerifyView(View):
         )
         if device is None:
             if wait:
-                form.add_error(
-                    "token",
-                    ngettext(
-                        "For mange forkerte forsøg – vent %(n)s sekund og prøv igen.",
-                        "For mange forkerte forsøg – vent %(n)s sekunder og prøv igen.",
-                        wait,
-                    )
-                    % {"n": wait},
-                )
+                form.add_error("token", wait_message(wait))
             else:
                 form.add_error("token", _("Koden er forkert eller udløbet. Prøv igen."))
             twofactor.second_factor_failed.send(sender=VerifyView, user=user, request=request)
@@ -226,6 +224,8 @@ class SetupView(LoginRequiredMixin, View):
             "has_two_factor": twofactor.has_two_factor(request.user),
             "remaining_codes": twofactor.remaining_backup_codes(request.user),
             "required": twofactor.requires_two_factor(request.user),
+            # Whether this portal requires it of staff at all (REQUIRE_STAFF_2FA).
+            "staff_required": twofactor.required_for_staff(),
             # Signed in through the municipality's login: no portal password to pair with.
             "provider_user": not request.user.has_usable_password(),
         }

@@ -180,6 +180,10 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Our page says until when, and links back (fresh eyes round 12: a dead end).
+AXES_LOCKOUT_CALLABLE = "portal.lockouts.lockout_response"
+# The attempt list's request data: the form token is no use to support either.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 AXES_VERBOSE = False
 # Successful sign-ins are in the portal's own sign-in log (identity.SignInEvent), which keeps
 # no address; django-axes' access log stored each e-mail link's address, token included.

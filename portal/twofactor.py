@@ -35,8 +35,12 @@ def verified_by_provider(request) -> bool:
     return bool(request.session.get(PROVIDER_MFA_SESSION_KEY))
 
 
+def required_for_staff() -> bool:
+    return bool(getattr(settings, "REQUIRE_STAFF_2FA", False))
+
+
 def requires_two_factor(user) -> bool:
-    if not getattr(settings, "REQUIRE_STAFF_2FA", False) or not user.is_authenticated:
+    if not required_for_staff() or not user.is_authenticated:
         return False
     return user.is_committee_staff or user.is_administrator or user.is_staff
 

@@ -1,0 +1,63 @@
+"""Locked out after too many wrong passwords (django-axes): the page a person sees, whether
+a user is locked now, and an administrator lifting it (fresh eyes round 12: the page was a
+dead end and support had to find and delete rows in django-axes' own list)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+def cool_off() -> datetime.timedelta:
+    return datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """Every wrong attempt starts the wait again, so it ends a cool-off from now."""
+    until = timezone.localtime() + cool_off()
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"until": until, "minutes": int(cool_off().total_seconds() // 60)},
+        status=429,
+    )
+
+
+def locked_until(user) -> datetime.datetime | None:
+    """When the user's lockout ends (from any address), or None when they are not locked."""
+    from axes.models import AccessAttempt
+
+    attempt = (
+        AccessAttempt.objects.filter(
+            username=user.get_username(),
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gt=timezone.now() - cool_off(),
+        )
+        .order_by("-attempt_time")
+        .first()
+    )
+    return timezone.localtime(attempt.attempt_time + cool_off()) if attempt else None
+
+
+def do_lift_lockout(*, actor, user_id: int) -> int:
+    """An administrator lets a locked-out person try again at once; logged with the actor.
+    Returns the number of lockout records removed."""
+    from axes.models import AccessAttempt
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    from portal.models import User
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user_id)
+        removed, _details = AccessAttempt.objects.filter(username=user.get_username()).delete()
+        LogEntry.objects.log_actions(
+            user_id=actor.pk,
+            queryset=[user],
+            action_flag=CHANGE,
+            change_message=str(_("Spærring efter forkerte adgangskoder ophævet.")),
+            single_object=True,
+        )
+    return removed
