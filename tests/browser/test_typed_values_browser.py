@@ -140,3 +140,21 @@ def test_a_field_reached_by_tab_is_never_hidden_behind_the_save_bar(demo_server,
             covered.append(box)
     context.close()
     assert covered == [], covered
+
+
+def test_text_typed_just_before_leaving_is_kept(demo_server, page):
+    """Fresh eyes round 12: a sentence typed and then, within the autosave's pause, a click on
+    "Mine ansøgninger" was lost without a word. It now goes with the page as it leaves."""
+    log_in(page, demo_server, "frb-sagsbehandler")
+    page.get_by_role("link", name="Start en ny ansøgning").click()
+    page.get_by_label("Indsats", exact=True).fill("Sidste sætning")
+    page.get_by_role("button", name="Gem kladde").click()
+    page.get_by_text("Kladden er gemt.").wait_for()
+    edit_url = page.url
+    field = page.get_by_label("Indsats", exact=True)
+    field.fill("Sidste sætning – hver anden uge tager vi på tur")
+    page.get_by_role("link", name="Mine ansøgninger").first.click()
+    page.wait_for_url(demo_server.url + "/mine/")
+    page.goto(edit_url)
+    assert field.input_value() == "Sidste sætning – hver anden uge tager vi på tur"
+    assert Application.objects.filter(title__endswith="tager vi på tur").count() == 1
