@@ -48,7 +48,7 @@ def test_excel_sums_of_empty_documents_are_not_circular(client, staff_user, poli
         content = b"".join(response) if response.streaming else response.content
         assert bad_sums(content) == [], url
         sheet = load_workbook(io.BytesIO(content)).active
-        totals = [r for r in sheet.iter_rows(values_only=True) if r and r[0] == "SUM"]
+        totals = [r for r in sheet.iter_rows(values_only=True) if r and r[0] == "I alt"]
         assert totals and all(v in (0, None) for v in totals[0][2:] if v != "X"), totals
 
 
@@ -61,3 +61,21 @@ def test_excel_sums_of_the_demo_plan_are_sound(client, demo):
     content = client.get(reverse("dokumenter:action-plan-xlsx", args=[plan.pk])).content
     assert "=SUM(" in str([c.value for r in load_workbook(io.BytesIO(content)).active for c in r])
     assert bad_sums(content) == []
+
+
+@pytest.mark.django_db
+def test_the_recommendation_sheet_has_no_rest_for_a_year_without_a_pool(
+    client, staff_user, make_pool, make_application
+):
+    """Fresh eyes round 12: a year with no pool had an empty "Til rådighed" and a rest of
+    -1.250,50 kr. from the formula, where the page and the PDF say "–"."""
+    pool = make_pool(year=2027, budget="500000")
+    make_application(
+        status="recommended", amounts={2027: "10000", 2028: "1250.50"}, target_pool=pool
+    )
+    client.force_login(staff_user)
+    content = client.get(reverse("dokumenter:recommendation-xlsx", args=[pool.pk])).content
+    sheet = load_workbook(io.BytesIO(content)).active
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0] in (2027, 2028)}
+    assert rows[2028][2:4] == ("–", "–")
+    assert isinstance(rows[2027][2], (int, float)) and str(rows[2027][3]).startswith("=C")

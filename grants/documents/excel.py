@@ -157,7 +157,7 @@ def action_plan_xlsx(doc: ActionPlanDocument) -> bytes:
     ]
     last = write_rows(sheet, 4, rows, money_columns)
     sum_row = last + 1
-    put(sheet, sum_row, 1, _("SUM")).font = HEADER_FONT
+    put(sheet, sum_row, 1, _("I alt")).font = HEADER_FONT
     for column in money_columns:
         letter = get_column_letter(column)
         cell = put(sheet, sum_row, column, column_sum(letter, 4, last))
@@ -196,7 +196,7 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
         rows.append(values + [row.summary])
     last = write_rows(sheet, 4, rows, money_columns)
     sum_row = max(last, 3) + 1
-    put(sheet, sum_row, 1, _("SUM")).font = HEADER_FONT
+    put(sheet, sum_row, 1, _("I alt")).font = HEADER_FONT
     for column in money_columns:
         letter = get_column_letter(column)
         cell = put(sheet, sum_row, column, column_sum(letter, 4, last))
@@ -212,6 +212,12 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
         put(sheet, r, 1, total["year"])
         shown = kroner_format(total["recommended"], total["available"])
         put(sheet, r, 2, Formula(f"={recommended_column}{sum_row}")).number_format = shown
+        if total["available"] is None:
+            # No pool for the year: nothing to subtract from (fresh eyes round 12: an empty
+            # cell made the rest a negative amount, where the page and the PDF say "–").
+            put(sheet, r, 3, "–")
+            put(sheet, r, 4, "–")
+            continue
         put(sheet, r, 3, total["available"]).number_format = kroner_format(total["available"])
         put(sheet, r, 4, Formula(f"=C{r}-B{r}")).number_format = shown
     widths(sheet, [50, 10] + [16] * (2 * len(doc.years)) + [60])

@@ -276,7 +276,7 @@ def plan_table(doc: ActionPlanDocument) -> Table:
         )
     sums = doc.table.sums
     rows.append(
-        [text(_("SUM"), "cell_bold"), text("", "cell"), *[text("", "cell") for _g in doc.goals]]
+        [text(_("I alt"), "cell_bold"), text("", "cell"), *[text("", "cell") for _g in doc.goals]]
         + [money(sums[year], bold=True) for year in years]
     )
     goal_width = 11 * mm
