@@ -269,7 +269,7 @@ def test_submit_page_lists_what_is_missing_in_plain_danish(cw, draft):
         "Vælg det politiske udvalg.",
     ):
         assert missing in text
-    assert "Udfyld »Indsats (titel)«." not in text
+    assert "Udfyld »Indsats«." not in text
     assert "Indsend ansøgningen" not in text
 
     refused = cw.post(url("submit", draft), follow=True)

@@ -179,3 +179,26 @@ def test_name_and_cvr_are_not_the_associations_to_change(person, association):
     )
     association.refresh_from_db()
     assert association.cvr == "" and association.name != "Overtaget"
+
+
+def test_a_good_file_beside_a_refused_one_is_asked_for_again(person, association, settings):
+    """Fresh eyes round 12: statutes chosen beside accounts that were too large came back
+    empty with no word; the limit was not said before the upload either."""
+    settings.ATTACHMENT_MAX_BYTES = 1_500_000
+    page = text_of(person.get(reverse("mine:organisation-details")))
+    assert "PDF, Word eller Excel, højst 1,5 MB." in page
+    response = person.post(
+        reverse("mine:organisation-details"),
+        {
+            "kind": "association",
+            "address": "Blågårdsgade 5",
+            "statutes": SimpleUploadedFile("vedtaegter.pdf", PDF),
+            "accounts": SimpleUploadedFile("regnskab.pdf", PDF + b" " * 2_000_000),
+        },
+    )
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "Filen er for stor" in text
+    assert "Vælg filen »vedtaegter.pdf« igen: den er ikke gemt" in text
+    association.refresh_from_db()
+    assert not association.statutes

@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grants.services.attachments import size_limit_label
 from grants.services.organisations import ADDRESS_LIMIT
 from portal.forms import LimitedTextMixin
 from portal.organisations import OrganisationKind
@@ -62,13 +63,35 @@ class OrganisationDetailsForm(LimitedTextMixin, forms.Form):
         label=_("Vedtægter"),
         required=False,
         widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.xlsx"}),
-        help_text=_("PDF, Word eller Excel. Vælg kun en fil, hvis I vil skifte den ud."),
     )
     accounts = forms.FileField(
         label=_("Seneste regnskab"),
         required=False,
         widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.xlsx"}),
-        help_text=_("PDF, Word eller Excel. Vælg kun en fil, hvis I vil skifte den ud."),
     )
     remove_statutes = forms.BooleanField(label=_("Fjern vedtægterne"), required=False)
     remove_accounts = forms.BooleanField(label=_("Fjern regnskabet"), required=False)
+    file_fields = ("statutes", "accounts")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit said before the upload, not only in the refusal (fresh eyes round 12).
+        for name in self.file_fields:
+            self.fields[name].help_text = _(
+                "PDF, Word eller Excel, højst %(limit)s. Vælg kun en fil, hvis I vil skifte den ud."
+            ) % {"limit": size_limit_label()}
+
+    def ask_for_files_again(self) -> None:
+        """A browser cannot keep a chosen file across a refused form: say so at a file that
+        was fine, or it comes back empty without a word (fresh eyes round 12)."""
+        for name in self.file_fields:
+            upload = self.files.get(name)
+            if upload and name not in self.errors:
+                self.add_error(
+                    name,
+                    _(
+                        "Vælg filen »%(file)s« igen: den er ikke gemt, fordi noget andet i "
+                        "formularen skulle rettes."
+                    )
+                    % {"file": upload.name},
+                )

@@ -366,7 +366,10 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
         requested = {row.year: row.amount for row in application.requested_amounts.all()}
         for year in self.years:
             asked = format_kroner(requested.get(year) or 0)
-            if year not in available:
+            if year not in available and not requested.get(year):
+                # Nothing asked and no pool: nothing to say (fresh eyes round 12).
+                help_text = ""
+            elif year not in available:
                 help_text = _(
                     "Søgt: %(asked)s – der er ingen pulje for %(year)s endnu, så der kan ikke "
                     "bevilges for året nu."

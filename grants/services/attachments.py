@@ -61,6 +61,11 @@ def safe_name(name: str, kind: FileKind) -> str:
     return f"{stem}.{kind.extension}"
 
 
+def size_limit_label() -> str:
+    """ "10 MB": the largest file the portal takes (ATTACHMENT_MAX_BYTES), for help texts."""
+    return f"{floatformat(settings.ATTACHMENT_MAX_BYTES / 1_000_000, '-1')} MB"
+
+
 def checked_kind(upload: UploadedFile) -> FileKind:
     """The upload's kind by its content, or the translated reason it is refused (too large,
     or not a PDF, Word or Excel file). Every file the portal accepts passes here."""

@@ -17,7 +17,8 @@ from .workflow import change_status, lock_application
 
 # Form headings that must be answered before submission (DESIGN.md, the application form).
 REQUIRED_TEXT_FIELDS = [
-    ("title", gettext_lazy("Indsats (titel)")),
+    # The form's own label (fresh eyes round 12: "Indsats (titel)" matched no field).
+    ("title", gettext_lazy("Indsats")),
     ("target_group", gettext_lazy("Hvem er målgruppen for indsatsen?")),
     ("challenge", gettext_lazy("Hvilken udfordring søger indsatsen at håndtere?")),
     ("purpose", gettext_lazy("Formål/forandringsteori")),

@@ -237,6 +237,7 @@ class OrganisationDetailsView(RoleRequiredMixin, View):
             raise Http404
         form = OrganisationDetailsForm(request.POST, request.FILES)
         if not form.is_valid():
+            form.ask_for_files_again()
             return self.render(request, form, status=400)
         data = form.cleaned_data
         try:
@@ -250,6 +251,7 @@ class OrganisationDetailsView(RoleRequiredMixin, View):
         except DomainError as error:
             for one in each_error(error):
                 form.add_error(one.field if one.field in form.fields else None, one.message)
+            form.ask_for_files_again()
             return self.render(request, form, status=400)
         messages.success(request, _("Foreningens oplysninger er gemt."))
         return redirect("mine:organisation")
