@@ -13,7 +13,7 @@ from identity.models import SignInEvent
 from portal.models import Organisation, Role, User
 from tests.page_crawl import visible_text
 
-NEUTRAL = "Hvis adressen kendes, har vi sendt et link."
+NEUTRAL = "Hvis adressen kendes, har vi sendt et link til "
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +72,12 @@ def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mai
     known = ask_for_link(client, "ANNA@example.dk")
     unknown = ask_for_link(client, "ukendt@example.dk")
     assert NEUTRAL in text_of(known)
-    assert text_of(known) == text_of(unknown)  # strangers learn nothing
+    # Strangers learn nothing: the pages differ only by the address as typed (shown so a
+    # typo is seen, fresh eyes round 12).
+    assert "ukendt@example.dk" in text_of(unknown)
+    assert re.sub(r"\S+@example\.dk", "X", text_of(known)) == re.sub(
+        r"\S+@example\.dk", "X", text_of(unknown)
+    )
     [mail] = mailoutbox
     assert mail.to == ["anna@example.dk"] and "Foreningen Fællesskab" in mail.body
     link = link_in(mail)

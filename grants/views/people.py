@@ -97,7 +97,13 @@ class SignInLinkRequestView(EmailOnlyMixin, View):
             context = {"form": form, "next": target}
             return render(request, self.template_name, context, status=429)
         do_send_sign_in_link(email=form.cleaned_data["email"], link_for=_link_for(request, target))
-        context = {"next": target, "links_per_hour": LINKS_PER_ADDRESS}
+        # The address as typed, so a typo is seen (fresh eyes round 12); it says nothing of
+        # whether the address is known.
+        context = {
+            "next": target,
+            "links_per_hour": LINKS_PER_ADDRESS,
+            "email": form.cleaned_data["email"],
+        }
         return render(request, "registration/email_sign_in_sent.html", context)
 
 
