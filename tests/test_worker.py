@@ -392,3 +392,17 @@ def test_a_recused_staff_member_gets_no_reminder_about_that_case(
 
     assert run_reminders(django_capture_on_commit_callbacks) == 1
     assert [m.to for m in mailoutbox] == [["cw@example.dk"]]
+
+
+def test_a_long_danish_subject_keeps_its_spaces_on_the_wire(mailoutbox):
+    """Fresh eyes rounds 11 and 12: "lektiehjælp på" arrived as "lektiehjælppå" (CPython
+    folded the encoded subject into two encoded words at the space, which RFC 2047 drops)."""
+    import email
+    import email.policy
+
+    from worker.tasks import PortalMail
+
+    subject = "Afgørelse: Fællesspisning og lektiehjælp på Nørrebro – og så lidt længere endnu"
+    raw = PortalMail(subject, "Brød", "a@example.dk", ["b@example.dk"]).message().as_bytes()
+    assert email.message_from_bytes(raw, policy=email.policy.default)["subject"] == subject
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
