@@ -98,6 +98,14 @@ def test_the_feed_parses_and_holds_the_dates(client, staff_client, year_of_dates
         reverse("sekretariat:report", args=[year_of_dates["report"].pk])
     )
     assert len({str(e["uid"]) for e in calendar.walk("VEVENT")}) == len(events)
+    # Every time zone the times name is defined in the file (RFC 5545; fresh eyes round 12).
+    named = {
+        str(e["dtstart"].params["TZID"])
+        for e in calendar.walk("VEVENT")
+        if "TZID" in e["dtstart"].params
+    }
+    assert named == {"Europe/Copenhagen"}
+    assert {str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")} == named
 
 
 def test_a_new_address_revokes_the_old_one(client, staff_client, year_of_dates):

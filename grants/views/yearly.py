@@ -111,6 +111,9 @@ def _feed(request, preferences):
             item.add("dtend", event.day + datetime.timedelta(days=1))
         item.add("url", site.absolute(event.path, request))
         calendar.add_component(item)
+    # The times name Europe/Copenhagen: the standard wants its definition in the file, or a
+    # calendar program that does not know the name may show the wrong hour (fresh eyes 12).
+    calendar.add_missing_timezones()
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="aarshjul.ics"'
     response["Cache-Control"] = "private, no-store"
