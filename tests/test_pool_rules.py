@@ -193,3 +193,18 @@ def test_who_may_apply_and_the_period_cannot_shut_out_applications_the_pool_has(
     pool.refresh_from_db()
     assert (pool.applicants, pool.max_grant_years) == ("both", 3)
     assert _edit(staff_client, pool, applicants="departments").status_code == 302
+
+
+def test_a_planned_pool_opens_by_itself_only_ahead_of_now(staff_client, make_pool):
+    """Fresh eyes round 12: a planned pool saved with its opening in the past; the yearly
+    cycle showed an opening that never came."""
+    pool = make_pool(year=2026)
+    Pool.objects.filter(pk=pool.pk).update(status="planned")
+    past = _edit(staff_client, pool, opens_at="2020-10-01T09:00")
+    assert past.status_code == 400
+    assert "Tidspunktet for åbning ligger før nu" in past.content.decode()
+    assert 'value="2020-10-01T09:00"' in past.content.decode()  # what was typed is kept
+    pool.refresh_from_db()
+    assert pool.opens_at is None
+    # Without an opening time, a planned pool may record any deadline (an earlier round).
+    assert _edit(staff_client, pool, application_deadline="2020-11-01T12:00").status_code == 302

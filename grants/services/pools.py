@@ -184,7 +184,7 @@ def _deadline_behind(pool: Pool) -> bool:
     return pool.application_deadline is not None and pool.application_deadline <= timezone.now()
 
 
-def _check_open_deadline(pool: Pool, *, changed: bool) -> None:
+def _check_open_deadline(pool: Pool, *, changed: bool, opening_changed: bool = False) -> None:
     if changed and pool.status == PoolStatus.OPEN and _deadline_behind(pool):
         raise DomainError(
             _(
@@ -193,6 +193,22 @@ def _check_open_deadline(pool: Pool, *, changed: bool) -> None:
             ),
             field="application_deadline",
         )
+    # A planned pool set to open by itself opens at a time still ahead (fresh eyes round 12:
+    # an opening in the past was saved, and the yearly cycle showed an opening that never
+    # came). The form keeps the opening before the deadline.
+    if (
+        opening_changed
+        and pool.status == PoolStatus.PLANNED
+        and pool.opens_at is not None
+        and pool.opens_at <= timezone.now()
+    ):
+        raise DomainError(
+            _(
+                "Tidspunktet for åbning ligger før nu. Vælg et senere tidspunkt, eller lad "
+                "feltet være tomt og åbn puljen med knappen på puljens side."
+            ),
+            field="opens_at",
+        )
 
 
 def do_create_pool(*, actor: User, content: PoolContent) -> Pool:
@@ -200,6 +216,7 @@ def do_create_pool(*, actor: User, content: PoolContent) -> Pool:
         pool = Pool(municipality_id=actor.municipality_id, status=PoolStatus.PLANNED)
         check(actor, "edit", pool)
         _apply(pool, content, actor)
+        _check_open_deadline(pool, changed=True, opening_changed=True)
         _save(pool, actor)
         _save_reserved_lines(pool, content.reserved_lines, actor)
         _check_budget(pool)
@@ -228,9 +245,13 @@ def do_update_pool(
                 _("Ordningen kan ikke ændres, når %(what)s.") % {"what": tied}, field="scheme"
             )
         _check_existing_applications_fit(pool, content.fields)
-        deadline_before = pool.application_deadline
+        deadline_before, opening_before = pool.application_deadline, pool.opens_at
         _apply(pool, content, actor)
-        _check_open_deadline(pool, changed=pool.application_deadline != deadline_before)
+        _check_open_deadline(
+            pool,
+            changed=pool.application_deadline != deadline_before,
+            opening_changed=pool.opens_at != opening_before,
+        )
         pool.version += 1
         _save(pool, actor)
         _save_reserved_lines(pool, content.reserved_lines, actor)
