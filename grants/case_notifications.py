@@ -40,7 +40,8 @@ def _to_applicant(application: Application, kind: str, render, link_name="mine:m
 
     def message():
         subject, body = render()
-        return subject, f"{body}\n\n{_('Se sagen i portalen')}: {link}\n"
+        see = _("Se sagen i portalen")
+        return subject, f"{body}\n\n{see}: {link}\n"
 
     send_in_languages(recipients=recipients_for(application), render=message, kind=kind)
 
@@ -50,7 +51,8 @@ def _to_staff(application: Application, kind: str, render):
 
     def message():
         subject, body = render()
-        return subject, f"{body}\n\n{_('Se sagen i portalen')}: {link}\n"
+        see = _("Se sagen i portalen")
+        return subject, f"{body}\n\n{see}: {link}\n"
 
     send_in_languages(recipients=staff_recipients(application), render=message, kind=kind)
 

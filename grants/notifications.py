@@ -39,7 +39,8 @@ def _queue(application: Application, kind: str, render) -> None:
 
     def message():
         subject, body = render()
-        return subject, f"{body}\n\n{_('Se ansøgningen i portalen')}: {link}\n"
+        see = _("Se ansøgningen i portalen")
+        return subject, f"{body}\n\n{see}: {link}\n"
 
     send_in_languages(recipients=recipients_for(application), render=message, kind=kind)
 

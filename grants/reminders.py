@@ -115,7 +115,7 @@ def draft_deadline_reminders(now: datetime.datetime) -> int:
 
 def _line_for_application(application):
     link = site.absolute(reverse("mine:detail", args=[application.pk]))
-    return lambda: f"{application.title or _('(uden titel)')}: {link}"
+    return lambda: "{}: {}".format(application.title or _("(uden titel)"), link)
 
 
 def _line_for_report(report, user):

@@ -34,7 +34,8 @@ class RecordAdmin(admin.ModelAdmin):
 # (attack round 11). The link's secret part is never shown.
 def without_sign_in_links(text: str) -> str:
     prefix = reverse("email-sign-in")  # the links are this address plus the secret
-    return re.sub(re.escape(prefix) + r"[^/\s]+/", f"{prefix}[{_('skjult')}]/", text)
+    hidden = _("skjult")
+    return re.sub(re.escape(prefix) + r"[^/\s]+/", f"{prefix}[{hidden}]/", text)
 
 
 @admin.register(OutgoingMail)

@@ -30,6 +30,7 @@ class PortalMail(EmailMessage):
 def send_mail(subject: str, body: str, from_email: str, to: list[str]) -> int:
     return PortalMail(subject, body, from_email, to).send()
 
+
 # Minutes to wait before each new try: a mail server that is down for an hour or two loses
 # nothing. After the last try the message is marked failed and logged for the operator.
 RETRY_MINUTES = (1, 5, 30, 120)
