@@ -52,7 +52,27 @@ def _send(user, kind: str, items: list[tuple[str, str]], subject, intro) -> bool
             return False
 
         def render():
-            body = "\n".join([intro(), "", *[f"- {line()}" for line in lines]])
+            # Who it is for, why it came and where to stop it (fresh eyes round 12: a bare
+            # list, with no word of the setting that sends it).
+            settings_link = site.absolute(reverse("preferences"))
+            body = "\n".join(
+                [
+                    _("Hej %(name)s") % {"name": user.get_full_name() or user.username},
+                    "",
+                    intro(),
+                    "",
+                    *[f"- {line()}" for line in lines],
+                    "",
+                    _(
+                        "Du får denne påmindelse én gang pr. frist, fordi den er slået til i "
+                        "dine indstillinger. Du kan slå den fra her: %(link)s"
+                    )
+                    % {"link": settings_link},
+                    "",
+                    _("Venlig hilsen"),
+                    _("Integrationsportalen"),
+                ]
+            )
             return subject(), body
 
         send_in_languages(recipients=[(user.email, language_of(user))], render=render, kind=kind)

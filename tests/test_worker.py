@@ -230,6 +230,11 @@ def test_an_unsent_draft_is_reminded_once_14_days_before_the_deadline(
     assert "ansøgningsfristen for Integrationspuljen 2026" in mail.subject
     assert "Lektiecafé" in mail.body
     assert SentReminder.objects.filter(user=caseworker).count() == 1
+    # Why it came and where it is turned off (fresh eyes round 12).
+    assert "fordi den er slået til i dine indstillinger" in mail.body
+    assert (
+        "http://testserver/konto/paamindelser/" in mail.body or "/konto/paamindelser/" in mail.body
+    )
 
 
 def test_three_days_before_comes_a_second_reminder_then_none(
@@ -277,6 +282,7 @@ def test_a_reminder_turned_off_is_not_sent_and_one_turned_on_comes_in_english(
     [mail] = mailoutbox
     assert mail.subject == "Reminder: the application deadline for Integrationspuljen 2026 is near"
     assert "These applications have not been submitted yet" in mail.body
+    assert "Hej" not in mail.body and "Kind regards" in mail.body  # all of it in English
 
 
 def report_due_in(days, make_application, owner):
