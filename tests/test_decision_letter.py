@@ -245,3 +245,21 @@ def test_the_letter_names_whom_to_ask(demo):
     application.refresh_from_db()
     text = pdf_text(decision_letter_pdf(application.decision))
     assert "Spørgsmål til afgørelsen Puljesekretariatet, tlf. 1234" in text
+
+
+def test_a_letter_to_an_association_carries_its_postal_address(demo):
+    """Fresh eyes round 12: the letter named the association and its contact, but not the
+    address the association had given."""
+    from grants.documents.letters import decision_letter_pdf
+    from grants.models import Application
+    from portal.models import Organisation
+
+    application = Application.objects.filter(
+        decision__isnull=False, organisation__isnull=False
+    ).first()
+    Organisation.objects.filter(pk=application.organisation_id).update(
+        address="c/o Søren Østergård\nBlågårdsgade 5, 2. tv.\n2200 København N"
+    )
+    application.refresh_from_db()
+    text = pdf_text(decision_letter_pdf(application.decision))
+    assert "c/o Søren Østergård Blågårdsgade 5, 2. tv. 2200 København N" in " ".join(text.split())

@@ -73,6 +73,13 @@ def _recipient(application: Application, issued) -> list:
     contact = application.contacts.first()
     if contact is not None:
         lines.append(_("Att.: %(name)s") % {"name": contact.name})
+    # An association's postal address, as it gave it (fresh eyes round 12: a letter to a
+    # name only); a department is reached inside the municipality.
+    organisation = application.organisation
+    if organisation is not None and organisation.address.strip():
+        lines += [
+            line.strip() for line in organisation.address.strip().splitlines() if line.strip()
+        ]
     return [
         text("\n".join(lines)),
         Spacer(1, 4),
