@@ -53,6 +53,20 @@ class PlanTable:
         return totals
 
 
+def pools_open_to_associations(municipality_id: int) -> list[Pool]:
+    """The municipality's open and coming pools an association may apply to, with their
+    contact: whom a new association writes to (fresh eyes round 12: a dead end)."""
+    from .models import Applicants, PoolStatus
+
+    return list(
+        Pool.objects.filter(
+            municipality_id=municipality_id,
+            status__in=[PoolStatus.OPEN, PoolStatus.PLANNED],
+            applicants__in=[Applicants.ORGANISATIONS, Applicants.BOTH],
+        ).order_by("application_deadline", "title")
+    )
+
+
 def committees_label(application: Application) -> str:
     """ "SU/KFU": the responsible committee first, then the others."""
     abbreviations = [application.committee.abbreviation] if application.committee else []

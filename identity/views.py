@@ -122,6 +122,10 @@ class RefusedView(View):
         if template is None or refusal.get("provider") != provider.pk:
             return _refused(request, provider)
         context = {"cvr": refusal.get("cvr", "")}
+        if refusal["outcome"] == SignInOutcome.NOT_LINKED:
+            from grants.selectors import pools_open_to_associations
+
+            context["pools"] = pools_open_to_associations(provider.municipality_id)
         if refusal["outcome"] in (SignInOutcome.NO_ROLE, SignInOutcome.NOT_LINKED):
             context["provider_logout"] = oidc.logout_url(
                 provider, site.absolute(reverse("home"), request)

@@ -151,3 +151,41 @@ def test_the_english_pages_say_log_in_throughout(client, town, monkeypatch):
     assert "Log in with Testrup Kommune" in login
     for text in (page, login):
         assert "Sign in" not in text and "Sign-in" not in text and "sign in" not in text
+
+
+def test_an_unknown_association_is_told_whom_to_write_to(client, municipality, make_pool):
+    """Fresh eyes round 12: Aisha (MitID Erhverv, unknown CVR) was told to "send the name and
+    CVR number to the municipality" with no address, and not whether any pool was hers."""
+    from grants.models import Pool
+    from identity.models import ProviderKind, SignInOutcome
+    from identity.views import REFUSAL_KEY
+
+    applicant = IdentityProvider.objects.create(
+        municipality=municipality,
+        kind=ProviderKind.APPLICANT,
+        slug="erhverv",
+        issuer="https://nemlog-in.dk",
+        client_id="portal",
+        client_secret_name="OIDC_ERHVERV_SECRET",
+        cvr_claim="cvr",
+    )
+    session = client.session
+    session[REFUSAL_KEY] = {
+        "outcome": SignInOutcome.NOT_LINKED,
+        "provider": applicant.pk,
+        "cvr": "33445566",
+    }
+    session.save()
+    url = reverse("sso-refused", args=["erhverv"])
+    page = client.get(url).content.decode()
+    assert "har ingen puljer, som foreninger kan søge lige nu" in page
+
+    pool = make_pool(year=2027)
+    Pool.objects.filter(pk=pool.pk).update(
+        status="open",
+        applicants="both",
+        contact="Puljesekretariatet, puljer@testrup.dk",
+    )
+    page = client.get(url).content.decode()
+    assert "som foreninger kan søge" in page and "puljer@testrup.dk" in page
+    assert reverse("public:call", args=[pool.pk]) in page
