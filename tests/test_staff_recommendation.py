@@ -250,3 +250,34 @@ def test_recommending_beyond_the_pool_says_so_at_once(staff_client, pools, make_
         "Bemærk: puljens indstillinger for 2026 er nu 200.000 kr. over det, puljen har til "
         "rådighed. Udvalget kan ikke bevilge dem alle."
     ) in messages_of(beyond)
+
+
+def test_every_view_of_the_recommendation_names_all_the_committees(
+    staff_client, application, committee
+):
+    """Fresh eyes round 12: the application list said "AUU/UU", the recommendation page, its
+    PDF and its sheet only "AUU"."""
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from portal.models import Committee
+
+    other = Committee.objects.create(
+        municipality=committee.municipality, name="Beskæftigelsesudvalget", abbreviation="BU"
+    )
+    application.co_committees.add(other)
+    pool = application.pool
+    page = staff_client.get(reverse("sekretariat:recommendation", args=[pool.pk]))
+    assert "SU/BU" in page.content.decode()
+    queue = staff_client.get(reverse("sekretariat:queue", args=[pool.pk]))
+    assert "SU/BU" in queue.content.decode()
+    pdf = staff_client.get(reverse("dokumenter:recommendation-pdf", args=[pool.pk]))
+    content = b"".join(pdf) if pdf.streaming else pdf.content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    assert "SU/BU" in text
+    sheet = staff_client.get(reverse("dokumenter:recommendation-xlsx", args=[pool.pk]))
+    content = b"".join(sheet) if sheet.streaming else sheet.content
+    cells = [c.value for row in load_workbook(io.BytesIO(content)).active for c in row]
+    assert "SU/BU" in cells

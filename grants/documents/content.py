@@ -191,6 +191,7 @@ def recommendation_document(pool: Pool, applications) -> RecommendationDocument:
         .select_related("committee", "recommendation")
         .prefetch_related(
             "requested_amounts",
+            "co_committees",
             Prefetch(
                 "recommendation__amounts", queryset=RecommendedAmount.objects.order_by("year")
             ),

@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from grants.selectors import committees_label
 from portal.exports import Formula, column_sum, safe_cell
 
 from .content import ActionPlanDocument, RecommendationDocument
@@ -189,7 +190,7 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
     for row in doc.rows:
         values = [
             row.application.title,
-            row.application.committee.abbreviation if row.application.committee else "",
+            committees_label(row.application),
         ]
         for requested, recommended in zip(row.requested, row.recommended, strict=True):
             values += [requested, recommended]

@@ -39,6 +39,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from grants.selectors import committees_label
 from grants.wording import copy_heading
 from portal.money import format_kroner
 
@@ -432,9 +433,7 @@ def recommendation_pdf(doc: RecommendationDocument) -> bytes:
     for row in doc.rows:
         cells = [
             text(row.application.title, "cell"),
-            text(
-                row.application.committee.abbreviation if row.application.committee else "", "cell"
-            ),
+            text(committees_label(row.application), "cell"),
         ]
         for requested, recommended in zip(row.requested, row.recommended, strict=True):
             cells += [money(requested), money(recommended)]

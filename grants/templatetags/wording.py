@@ -9,3 +9,12 @@ register = template.Library()
 def copy_heading(application, field, default):
     """{% copy_heading application "purpose" _("Formål/forandringsteori") %}"""
     return wording.copy_heading(application, field, default)
+
+
+@register.filter
+def committees(application) -> str:
+    """ "AUU/UU": the responsible committee, then the co-committees; one way on every page,
+    PDF and sheet (fresh eyes round 12: the recommendation left the co-committees out)."""
+    from grants.selectors import committees_label
+
+    return committees_label(application) or "–"
