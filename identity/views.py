@@ -199,7 +199,7 @@ def callback(request, provider):
         detail = (
             f"wrong municipality ({error})"
             if isinstance(error, services.WrongMunicipality)
-            else error.reason
+            else error.explained
         )
         services.do_record_failure(
             provider=provider, outcome=SignInOutcome.INVALID_ANSWER, detail=detail

@@ -74,6 +74,8 @@ def test_a_refused_answer_is_recorded_and_the_page_names_the_contact(client, tow
     event = SignInEvent.objects.get()
     assert (event.outcome, event.identity) == ("invalid_answer", None)
     assert "mismatching_state" in event.detail and "abc" not in event.detail
+    # Said in words a supporter reads first (fresh eyes round 12).
+    assert event.detail.startswith("Svaret hørte ikke til et login, der var begyndt")
 
 
 def test_a_misconfigured_provider_is_recorded_for_the_administrator(client, town, monkeypatch):
