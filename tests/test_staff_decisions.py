@@ -477,6 +477,7 @@ def test_a_year_without_a_pool_is_undecided_not_refused_everywhere(
     assert "Ikke afgjort for 2028 (søgt: 50.000 kr.): " + note in mail.body
     letter = " ".join(pdf_text(decision_letter_pdf(application.decision)).split())
     assert note in letter
+    assert "2028 50.000 kr. ikke afgjort *" in letter  # not "0 kr." (fresh eyes round 13)
     # A pool made afterwards does not rewrite what the decision was.
     make_pool(year=2028, budget="500000")
     application.decision.refresh_from_db()

@@ -97,7 +97,9 @@ def _amount_table(rows: list[YearRow]) -> Table:
         ]
     ]
     for row in rows:
-        data.append([text(str(row.year), "cell"), money(row.requested), money(row.granted)])
+        # A year with no pool at the decision was not decided: not "0 kr." (fresh eyes 13).
+        granted = text(_("ikke afgjort *"), "cell") if row.no_pool else money(row.granted)
+        data.append([text(str(row.year), "cell"), money(row.requested), granted])
     data.append(
         [
             text(_("I alt"), "cell_bold"),
@@ -108,6 +110,15 @@ def _amount_table(rows: list[YearRow]) -> Table:
     table = Table(data, colWidths=[30 * mm, 40 * mm, 40 * mm], hAlign="LEFT")
     table.setStyle(TABLE_STYLE)
     return table
+
+
+def _amount_block(rows: list[YearRow]) -> list:
+    """The table, and under it why a year is "ikke afgjort *" (letter and agreement alike)."""
+    block = [_amount_table(rows)]
+    for row in rows:
+        if row.no_pool:
+            block += [Spacer(1, 4), *paragraphs(f"* {no_pool_note(row.year)}")]
+    return block
 
 
 def _who_decided(decision: Decision) -> str:
@@ -215,10 +226,7 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
     story += paragraphs(
         summary % {"who": _who_decided(decision), "total": format_kroner(granted_total)}
     )
-    story += [text(_("Beløb pr. år"), "letter_heading"), _amount_table(rows)]
-    for row in rows:
-        if row.no_pool:
-            story += [Spacer(1, 4), *paragraphs(no_pool_note(row.year))]
+    story += [text(_("Beløb pr. år"), "letter_heading"), *_amount_block(rows)]
     if decision.message:
         story += [text(_("Meddelelse"), "letter_heading"), *paragraphs(decision.message)]
     if kind != REFUSED:
@@ -280,7 +288,7 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
         text(_("2. Projektet og formålet"), "letter_heading"),
         *paragraphs(application.purpose or application.description or application.title),
         text(_("3. Tilskuddet"), "letter_heading"),
-        _amount_table(year_rows(decision)),
+        *_amount_block(year_rows(decision)),
         Spacer(1, 4),
         *paragraphs(
             _("Tilskuddet gives for %(years)s efter afgørelsen af %(date)s.")
