@@ -140,15 +140,25 @@ class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin):
 
     @admin.action(description=_("Ophæv spærring af login"), permissions=["change"])
     def lift_lockout(self, request, queryset):
-        names = []
+        lifted, unlocked = [], []
         for user in queryset.order_by("username"):
+            name = user.get_full_name() or user.username
+            if lockouts.locked_until(user) is None:
+                unlocked.append(name)  # nothing to lift: said so, not "lifted"
+                continue
             lockouts.do_lift_lockout(actor=request.user, user_id=user.pk)
-            names.append(user.get_full_name() or user.username)
-        self.message_user(
-            request,
-            _("Spærringen er ophævet for: %(names)s. De kan logge ind igen nu.")
-            % {"names": ", ".join(names)},
-        )
+            lifted.append(name)
+        lines = []
+        if lifted:
+            lines.append(
+                _("Spærringen er ophævet for: %(names)s. Personen kan logge ind igen nu.")
+                % {"names": ", ".join(lifted)}
+            )
+        if unlocked:
+            lines.append(
+                _("%(names)s var ikke spærret; intet er ændret.") % {"names": ", ".join(unlocked)}
+            )
+        self.message_user(request, " ".join(lines))
 
     @admin.display(description=_("totrinslogin"))
     def two_factor(self, obj):
@@ -167,6 +177,7 @@ class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin):
             people = list(queryset.order_by("username"))
             for person in people:
                 person.has_app = twofactor.has_second_factor(person)
+                person.asked_for_new_app = twofactor.requires_two_factor(person)
             return TemplateResponse(
                 request,
                 "admin/portal/user/remove_two_factor.html",
@@ -178,17 +189,27 @@ class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin):
                     "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 },
             )
-        asked, free = [], []
+        asked, free, without = [], [], []
         for user in queryset.order_by("username"):
-            user = twofactor.do_remove_two_factor(actor=request.user, user_id=user.pk)
             name = user.get_full_name() or user.username
+            if not twofactor.has_second_factor(user):
+                without.append(name)  # nothing to remove: said so, not "removed"
+                continue
+            user = twofactor.do_remove_two_factor(actor=request.user, user_id=user.pk)
             (asked if twofactor.requires_two_factor(user) else free).append(name)
         # Says what happens next for whom: only those the portal requires it of are asked
         # for a new app (fresh eyes round 12: a caseworker was promised one, and then not).
-        lines = [
-            _("Totrinslogin er fjernet for: %(names)s. Alle deres sessioner er afsluttet.")
-            % {"names": ", ".join(asked + free)}
-        ]
+        lines = []
+        if asked or free:
+            lines.append(
+                _("Totrinslogin er fjernet for: %(names)s. Alle deres sessioner er afsluttet.")
+                % {"names": ", ".join(asked + free)}
+            )
+        if without:
+            lines.append(
+                _("%(names)s havde ikke totrinslogin; intet er ændret.")
+                % {"names": ", ".join(without)}
+            )
         if asked:
             lines.append(
                 _("%(names)s sætter en ny app op ved næste login.") % {"names": ", ".join(asked)}

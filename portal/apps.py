@@ -28,9 +28,12 @@ class AxesConfig(axes.apps.AppConfig):
         super().ready()
         # The sign-in log (identity's "Logins") has every sign-in and refusal; axes' own
         # access and failure lists were empty or partial beside it and led administrators
-        # to conclude no one had failed (fresh eyes round 11). Its lockouts stay.
+        # to conclude no one had failed (fresh eyes round 11). Its lockout list went too:
+        # a record in technical English, editable, with UTC times (fresh eyes round 13);
+        # the person's row in the list of users shows a lockout and lifts it.
         _without_admin("axes.AccessLog")
         _without_admin("axes.AccessFailureLog")
+        _without_admin("axes.AccessAttempt")
 
 
 def _without_admin(model_name: str) -> None:

@@ -184,7 +184,9 @@ class VerifyView(View):
                 form.add_error("token", wait_message(wait))
             else:
                 form.add_error("token", _("Koden er forkert eller udløbet. Prøv igen."))
-            twofactor.second_factor_failed.send(sender=VerifyView, user=user, request=request)
+                # Only a code that was tried and wrong is logged as one (fresh eyes round
+                # 13: the right code typed during the wait was counted as wrong).
+                twofactor.second_factor_failed.send(sender=VerifyView, user=user, request=request)
             return render(request, self.template_name, {"form": form}, status=400)
         del request.session[PENDING_KEY]
         auth_login(request, user, backend=pending["backend"])

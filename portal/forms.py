@@ -7,6 +7,7 @@ from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.money import MAX_DIGITS, to_money
 
@@ -247,3 +248,33 @@ class LimitedTextMixin:
         # get their limit too (a 2 MB report comment was saved).
         self.limit_text_fields()
         super().full_clean()
+
+
+class FilesAskedAgainMixin:
+    """A browser cannot keep chosen files across a refused form: each file that was fine is
+    named at its field so the person chooses it again, instead of finding it gone without a
+    word (fresh eyes rounds 12 and 13). A file refused for itself is named by its own error."""
+
+    def ask_for_files_again(self) -> None:
+        for name, field in list(self.fields.items()):
+            if not isinstance(field, forms.FileField):
+                continue
+            getlist = getattr(self.files, "getlist", None)
+            uploads = [u for u in (getlist(name) if getlist else [self.files.get(name)]) if u]
+            said = " ".join(str(error) for error in self.errors.get(name, []))
+            if said and not any(upload.name in said for upload in uploads):
+                continue  # the field's own error covers every file (e.g. too many)
+            again = [upload.name for upload in uploads if upload.name not in said]
+            if again:
+                self.add_error(name, choose_again_message(again))
+
+
+def choose_again_message(file_names: list[str]) -> str:
+    """ "Vælg filen »x.pdf« igen: …" for files a refused form could not keep."""
+    return ngettext(
+        "Vælg filen %(names)s igen: den er ikke gemt, fordi noget andet i formularen skulle "
+        "rettes.",
+        "Vælg filerne %(names)s igen: de er ikke gemt, fordi noget andet i formularen skulle "
+        "rettes.",
+        len(file_names),
+    ) % {"names": ", ".join(f"»{name}«" for name in file_names)}

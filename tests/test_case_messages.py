@@ -233,3 +233,26 @@ def test_the_pages_work_without_javascript_forms_post_to_real_addresses(case, ap
     html = applicant.get(reverse("mine:messages", args=[case.pk])).content.decode()
     form = re.search(r'<form method="post" enctype="multipart/form-data" action="([^"]+)"', html)
     assert form and form.group(1) == reverse("mine:messages", args=[case.pk])
+
+
+def test_a_good_file_beside_a_refused_one_is_asked_for_again(case, applicant, settings):
+    """Fresh eyes round 13: a message with a good file and a too-large one kept the text but
+    dropped both files, saying nothing of the good one."""
+    settings.ATTACHMENT_MAX_BYTES = 1_500_000
+    response = applicant.post(
+        reverse("mine:messages", args=[case.pk]),
+        {
+            "text": "Her er vedtægter og regnskab.",
+            "files": [
+                SimpleUploadedFile("vedtaegter.pdf", PDF),
+                SimpleUploadedFile("regnskab.pdf", PDF + b" " * 2_000_000),
+            ],
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Filen er for stor" in html and "Her er vedtægter og regnskab." in html
+    assert "Vælg filen »vedtaegter.pdf« igen" in html
+    assert "Vælg filen »regnskab.pdf« igen" not in html
+    assert "op til 5 filer på højst 1,5 MB hver" in html
+    assert not CaseMessage.objects.exists()

@@ -197,6 +197,10 @@ def test_the_right_code_right_after_a_wrong_one_says_to_wait(client, staff):
     assert right_away.status_code == 400
     assert "Efter en forkert kode skal du vente lidt: prøv igen om 1 sekund." in page
     assert "Koden er forkert" not in page
+    # One code was wrong; the one refused for the wait was not tried (fresh eyes round 13).
+    from identity.models import SignInEvent, SignInOutcome
+
+    assert SignInEvent.objects.filter(user=staff, outcome=SignInOutcome.WRONG_CODE).count() == 1
 
 
 @override_settings(REQUIRE_STAFF_2FA=True)
@@ -550,3 +554,17 @@ def test_a_lockout_says_until_when_is_logged_as_such_and_an_admin_lifts_it(clien
     assert LogEntry.objects.filter(object_id=str(staff.pk), user=admin_user).exists()
     assert "Ikke spærret" in admin.get(f"/admin/portal/user/{staff.pk}/change/").content.decode()
     assert log_in(client, staff.username).status_code == 302  # in again at once
+    # Nothing to lift or remove is said so, not reported as done (fresh eyes round 13).
+    again = admin.post(
+        "/admin/portal/user/",
+        {"action": "lift_lockout", "_selected_action": [staff.pk]},
+        follow=True,
+    ).content.decode()
+    assert "var ikke spærret; intet er ændret." in again and "Spærringen er ophævet" not in again
+    removed = admin.post(
+        "/admin/portal/user/",
+        {"action": "remove_two_factor", "_selected_action": [staff.pk], "post": "yes"},
+        follow=True,
+    ).content.decode()
+    assert "havde ikke totrinslogin; intet er ændret." in removed
+    assert "Totrinslogin er fjernet" not in removed

@@ -7,8 +7,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from grants.services.attachments import size_limit_label
 from grants.services.messages import MAX_FILES, TEXT_LIMIT
-from portal.forms import LimitedTextMixin
+from portal.forms import FilesAskedAgainMixin, LimitedTextMixin
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -32,13 +33,14 @@ class MultipleFileField(forms.FileField):
 # Translated when shown, not at import (fresh eyes round 11: it stayed Danish in English).
 FILES_HELP = lazy(
     lambda: (
-        gettext("Valgfrit. PDF, Word eller Excel, op til %(count)s filer.") % {"count": MAX_FILES}
+        gettext("Valgfrit. PDF, Word eller Excel, op til %(count)s filer på højst %(limit)s hver.")
+        % {"count": MAX_FILES, "limit": size_limit_label()}
     ),
     str,
 )()
 
 
-class MessageForm(LimitedTextMixin, forms.Form):
+class MessageForm(FilesAskedAgainMixin, LimitedTextMixin, forms.Form):
     text_limits = {"text": TEXT_LIMIT}
     text = forms.CharField(label=_("Besked"), widget=forms.Textarea(attrs={"rows": 5}))
     # The service checks every file (grants.services.attachments.checked_kind).

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.services.attachments import size_limit_label
 from grants.services.organisations import ADDRESS_LIMIT
-from portal.forms import LimitedTextMixin
+from portal.forms import FilesAskedAgainMixin, LimitedTextMixin
 from portal.organisations import OrganisationKind
 
 # A person's name has none of these; a name with a web address or an e-mail address in it
@@ -47,7 +47,7 @@ class InviteColleagueForm(LimitedTextMixin, forms.Form):
         return name
 
 
-class OrganisationDetailsForm(LimitedTextMixin, forms.Form):
+class OrganisationDetailsForm(FilesAskedAgainMixin, LimitedTextMixin, forms.Form):
     """The association's own details ("Foreningens oplysninger"). Files are checked by the
     service (grants.services.organisations), as every upload is."""
 
@@ -80,18 +80,3 @@ class OrganisationDetailsForm(LimitedTextMixin, forms.Form):
             self.fields[name].help_text = _(
                 "PDF, Word eller Excel, højst %(limit)s. Vælg kun en fil, hvis I vil skifte den ud."
             ) % {"limit": size_limit_label()}
-
-    def ask_for_files_again(self) -> None:
-        """A browser cannot keep a chosen file across a refused form: say so at a file that
-        was fine, or it comes back empty without a word (fresh eyes round 12)."""
-        for name in self.file_fields:
-            upload = self.files.get(name)
-            if upload and name not in self.errors:
-                self.add_error(
-                    name,
-                    _(
-                        "Vælg filen »%(file)s« igen: den er ikke gemt, fordi noget andet i "
-                        "formularen skulle rettes."
-                    )
-                    % {"file": upload.name},
-                )

@@ -34,6 +34,8 @@ from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
 def _refused(form, error: DomainError) -> int:
     """Show the service's refusal at its field (or above the form); the response status."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
+    if hasattr(form, "ask_for_files_again"):
+        form.ask_for_files_again()
     return BUSY_STATUS if isinstance(error, Busy) else 400
 
 
@@ -78,6 +80,7 @@ class CaseMessagesMixin(TemplateView):
         application = self.get_application()
         form = MessageForm(request.POST, request.FILES)
         if not form.is_valid():
+            form.ask_for_files_again()
             return self.render(application, status=400, form=form)
         try:
             with lock_waits_as_busy():
@@ -160,6 +163,7 @@ class AnswerRequestView(ApplicantRequiredMixin, TemplateView):
         info_request = self.get_request()
         form = AnswerForm(request.POST, request.FILES)
         if not form.is_valid():
+            form.ask_for_files_again()
             return self.render(info_request, form, status=400)
         try:
             with lock_waits_as_busy():

@@ -49,7 +49,7 @@ from grants.services.submission import (
 from grants.services.workflow import do_withdraw
 from grants.views.rescue import TypedContentRescueMixin
 from portal.conflicts import CONFLICT_STATUS, base_instance, rebase, saved_version, with_version
-from portal.forms import format_danish_number
+from portal.forms import choose_again_message, format_danish_number
 from portal.params import id_param
 
 RESCUED_MESSAGE = gettext_lazy(
@@ -148,6 +148,15 @@ def save_from_forms(request, application, form, contacts, criteria) -> Applicati
     )
 
 
+def say_not_saved(request) -> None:
+    """Nothing was saved; a file chosen with it must be chosen again (a browser cannot keep
+    it across the refused form; fresh eyes round 13)."""
+    messages.error(request, NOT_SAVED)
+    upload = request.FILES.get("attachment")
+    if upload is not None:
+        messages.warning(request, choose_again_message([upload.name]))
+
+
 def last_saved_by(application: Application) -> str:
     record = application.history.order_by("-history_date").select_related("history_user").first()
     if record is None:
@@ -177,7 +186,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             return redirect("mine:detail", pk=application.pk)
         form, contacts, criteria = build_forms(application, request.POST)
         if not (form.is_valid() and contacts.is_valid() and criteria.is_valid()):
-            messages.error(request, NOT_SAVED)
+            say_not_saved(request)
             return self.render_forms(application, form, contacts, criteria, status=400)
         try:
             application = save_from_forms(request, application, form, contacts, criteria)

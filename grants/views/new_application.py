@@ -15,12 +15,12 @@ from grants.models import Application, Pool, PoolStatus
 from grants.services.drafts import do_create_draft
 from grants.services.errors import DomainError
 from grants.views.caseworker import (
-    NOT_SAVED,
     RESCUED_MESSAGE,
     ApplicationEditView,
     autosave_refused,
     autosaved,
     build_forms,
+    say_not_saved,
 )
 
 
@@ -91,7 +91,7 @@ class StartApplicationView(ApplicationEditView):
         if not (form.is_valid() and contacts.is_valid() and criteria.is_valid()):
             if background:
                 return autosave_refused(form, contacts, criteria)
-            messages.error(request, NOT_SAVED)
+            say_not_saved(request)
             return self.render_forms(application, form, contacts, criteria, status=400)
         try:
             application = do_create_draft(
