@@ -57,9 +57,7 @@ def _years_without_pool(decision, years: list[int]) -> set[int]:
 
     pool = decision.application.pool
     existed = set()
-    for later in Pool.objects.filter(
-        municipality_id=pool.municipality_id, scheme_id=pool.scheme_id, year__in=years
-    ):
+    for later in Pool.objects.rounds_of(pool).filter(year__in=years):
         created = later.history.order_by("history_date").values_list("history_date", flat=True)
         first = created.first()
         if first is None or decision.recorded_at is None or first <= decision.recorded_at:

@@ -127,7 +127,7 @@ def pool_balance(pool: Pool) -> dict[str, Decimal | None]:
 def available_by_year(application: Application) -> dict[int, Decimal | None]:
     """What the scheme's pool of each of the application's years has left to grant; a year
     without a pool is missing (the decision form says so beside the year's amount)."""
-    pools = Pool.objects.filter(scheme_id=application.pool.scheme_id, year__in=application.years)
+    pools = Pool.objects.rounds_of(application.pool).filter(year__in=application.years)
     return {pool.year: pool_balance(pool)["available"] for pool in pools}
 
 
@@ -287,9 +287,7 @@ def money_notes(application: Application) -> list[str]:
     amounts = {row.year: row.amount for row in application.requested_amounts.all() if row.amount}
     pools = {
         pool.year: pool
-        for pool in Pool.objects.filter(
-            scheme_id=application.pool.scheme_id, year__in=list(amounts)
-        )
+        for pool in Pool.objects.rounds_of(application.pool).filter(year__in=list(amounts))
     }
     notes = []
     for year, amount in sorted(amounts.items()):

@@ -3,6 +3,7 @@ its filters and keyset pages, its rate limit and cache, and its OpenAPI document
 against the answers by schemathesis (tests/test_api_contract.py)."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -224,3 +225,18 @@ def test_an_unknown_api_address_answers_json_also_with_a_line_break_in_it(client
     response = client.get(f"/api/v1/{path}")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_example_projects_are_in_no_open_data_the_api_included(client, make_pool, make_application):
+    """Attack round 12: the API listed the example pool's grants as ordinary projects, while
+    the CSV and the 360Giving file left them out."""
+    from grants.services.decisions import do_import_funded_application
+
+    example = make_pool(year=2030, is_example=True)
+    application = make_application(target_pool=example, amounts={2030: "1000"}, title="Eksempel")
+    do_import_funded_application(
+        application_id=application.pk, amounts={2030: Decimal("1000")}, source="test"
+    )
+    rows = every_page(client, "/api/v1/projekter/")
+    assert application.pk not in {row["id"] for row in rows}
+    assert client.get(f"/api/v1/projekter/{application.pk}/").status_code == 404

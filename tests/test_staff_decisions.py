@@ -482,3 +482,32 @@ def test_a_year_without_a_pool_is_undecided_not_refused_everywhere(
     make_pool(year=2028, budget="500000")
     application.decision.refresh_from_db()
     assert [r.no_pool for r in application.decision.year_rows] == [False, True]
+
+
+def test_an_example_application_never_draws_on_a_real_pool(
+    staff_client, make_pool, make_application, django_capture_on_commit_callbacks
+):
+    """Attack round 12: an application to the example pool was granted 300.000 kr. from a
+    real 2028 pool of the same scheme; example data now only meets example data."""
+    from grants.models import Allocation, Pool
+
+    example = make_pool(year=2030, is_example=True)
+    real = make_pool(year=2031)
+    application = make_application(
+        target_pool=example,
+        status=ApplicationStatus.RECOMMENDED,
+        amounts={2030: "1000", 2031: "1000"},
+    )
+    page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content
+    assert "har 500.000 kr. til rådighed" not in visible_text(page.decode()).split("2031")[-1]
+    response = decide(
+        staff_client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2030="1.000",
+        amount_2031="1.000",
+        reasons="Begge år.",
+    )
+    assert "Der findes ingen pulje for 2031" in response.content.decode()
+    assert not Allocation.objects.filter(pool=real).exists()
+    assert Pool.objects.get(pk=real.pk).committed_total == 0

@@ -212,7 +212,7 @@ def recommendation_document(pool: Pool, applications) -> RecommendationDocument:
                 summary=recommendation.summary if recommendation else "",
             )
         )
-    pools = {p.year: p for p in Pool.objects.filter(scheme=pool.scheme_id, year__in=years)}
+    pools = {p.year: p for p in Pool.objects.rounds_of(pool).filter(year__in=years)}
     available = {
         year: pool_balance(pools[year])["available"] if year in pools else None for year in years
     }

@@ -28,6 +28,14 @@ class Applicants(models.TextChoices):
     BOTH = "both", _("Både afdelinger og foreninger")
 
 
+class PoolQuerySet(models.QuerySet):
+    def rounds_of(self, pool: "Pool") -> "PoolQuerySet":
+        """The rounds a grant from `pool` may draw on in other years: its scheme's, and
+        example data only with example data (attack round 12: an application to the example
+        pool was granted a real 2028 pool's money)."""
+        return self.filter(scheme_id=pool.scheme_id, is_example=pool.is_example)
+
+
 class Pool(models.Model):
     """One yearly round of a scheme: the scheme's money for one year.
 
@@ -152,6 +160,8 @@ class Pool(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
+
+    objects = PoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pulje")

@@ -19,13 +19,14 @@ from portal.money import format_kroner, to_money
 from .errors import Busy, DomainError, InsufficientFunds, is_lock_wait
 
 
-def lock_pools(*, scheme_id: int, years: list[int]) -> dict[int, Pool]:
-    """Lock the scheme's rounds (pools) of the given years; call inside a transaction.
+def lock_pools(*, pool: Pool, years: list[int]) -> dict[int, Pool]:
+    """Lock the rounds of `pool`'s scheme (Pool.objects.rounds_of) of the given years; call
+    inside a transaction.
 
     Waits at most POOL_LOCK_TIMEOUT_MS (PostgreSQL) for another action holding a pool; then
     raises Busy, and the whole transaction is rolled back: nothing is half-saved."""
     set_lock_timeout()
-    pools = Pool.objects.select_for_update().filter(scheme_id=scheme_id, year__in=years)
+    pools = Pool.objects.select_for_update().rounds_of(pool).filter(year__in=years)
     try:
         return {pool.year: pool for pool in pools.order_by("pk")}
     except OperationalError as error:
@@ -58,9 +59,9 @@ def missing_pool_problems(application, amounts) -> list[DomainError]:
     problems of a form (allocate() checks again under the pools' locks)."""
     years = sorted(year for year, amount in amounts.items() if amount and amount > 0)
     found = set(
-        Pool.objects.filter(scheme_id=application.pool.scheme_id, year__in=years).values_list(
-            "year", flat=True
-        )
+        Pool.objects.rounds_of(application.pool)
+        .filter(year__in=years)
+        .values_list("year", flat=True)
     )
     return [no_pool_for(application, year) for year in years if year not in found]
 
@@ -75,8 +76,8 @@ def allocate(
     if any(amount < 0 for amount in wanted.values()):
         raise DomainError(_("Et bevilget beløb kan ikke være negativt."))
     # A multi-year grant draws each later year from the same scheme's round for that year.
-    scheme_id = Pool.objects.values_list("scheme_id", flat=True).get(pk=application.pool_id)
-    pools = lock_pools(scheme_id=scheme_id, years=sorted(wanted))
+    anchor = Pool.objects.only("scheme_id", "is_example").get(pk=application.pool_id)
+    pools = lock_pools(pool=anchor, years=sorted(wanted))
     allocations = []
     for year in sorted(wanted):
         amount = wanted[year]

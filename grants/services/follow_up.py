@@ -299,9 +299,7 @@ def do_carry_over(
                 _("Der er kun %(unspent)s ubrugt fra %(year)s.")
                 % {"unspent": format_kroner(unspent), "year": from_year}
             )
-        to_pool = Pool.objects.filter(
-            scheme_id=allocation.pool.scheme_id, year=from_year + 1
-        ).first()
+        to_pool = Pool.objects.rounds_of(allocation.pool).filter(year=from_year + 1).first()
         if to_pool is None:
             raise DomainError(
                 _("Der findes ingen pulje for %(year)s at overføre til.") % {"year": from_year + 1}
