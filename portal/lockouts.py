@@ -3,6 +3,7 @@ a user is locked now, and an administrator lifting it (fresh eyes round 12: the 
 dead end and support had to find and delete rows in django-axes' own list)."""
 
 import datetime
+import math
 
 from django.conf import settings
 from django.db import transaction
@@ -16,23 +17,24 @@ def cool_off() -> datetime.timedelta:
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """Every wrong attempt starts the wait again, so it ends a cool-off from now."""
-    until = timezone.localtime() + cool_off()
+    """The wait ends a cool-off after the attempt that locked (tries during the lockout do
+    not move it: AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT is off)."""
+    from axes.helpers import get_client_username
+
+    username = get_client_username(request, credentials or {})
+    until = _lock_ends(username) or timezone.localtime() + cool_off()
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
     return render(
-        request,
-        "registration/locked_out.html",
-        {"until": until, "minutes": int(cool_off().total_seconds() // 60)},
-        status=429,
+        request, "registration/locked_out.html", {"until": until, "minutes": minutes}, status=429
     )
 
 
-def locked_until(user) -> datetime.datetime | None:
-    """When the user's lockout ends (from any address), or None when they are not locked."""
+def _lock_ends(username: str) -> datetime.datetime | None:
     from axes.models import AccessAttempt
 
     attempt = (
         AccessAttempt.objects.filter(
-            username=user.get_username(),
+            username=username,
             failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
             attempt_time__gt=timezone.now() - cool_off(),
         )
@@ -40,6 +42,11 @@ def locked_until(user) -> datetime.datetime | None:
         .first()
     )
     return timezone.localtime(attempt.attempt_time + cool_off()) if attempt else None
+
+
+def locked_until(user) -> datetime.datetime | None:
+    """When the user's lockout ends (from any address), or None when they are not locked."""
+    return _lock_ends(user.get_username())
 
 
 def do_lift_lockout(*, actor, user_id: int) -> int:

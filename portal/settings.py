@@ -179,6 +179,9 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 # otherwise lock any staff account by typing five wrong passwords (docs/security.md).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout do not start the wait over: the person who tries their right
+# password early, or someone at the same address, cannot keep it locked (attack round 12).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Our page says until when, and links back (fresh eyes round 12: a dead end).
 AXES_LOCKOUT_CALLABLE = "portal.lockouts.lockout_response"

@@ -1,9 +1,11 @@
 """Staff log in with a second factor; failed logins are throttled; sessions can be ended."""
 
+import datetime
 import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import totp
@@ -532,6 +534,13 @@ def test_a_lockout_says_until_when_is_logged_as_such_and_an_admin_lifts_it(clien
     page = locked.content.decode()
     assert locked.status_code == 429
     assert "kan du først prøve igen kl. " in page and 'href="/login/"' in page
+    # Trying again during the lockout does not start the wait over (attack round 12).
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=10))
+    until = re.search(r"igen kl\. (\d\d:\d\d)", log_in(client, staff.username, "x").text)[1]
+    assert until == re.search(r"igen kl\. (\d\d:\d\d)", log_in(client, staff.username).text)[1]
+    assert "(om 20 minutter)" in log_in(client, staff.username).text
     outcomes = list(
         SignInEvent.objects.filter(user=staff)
         .order_by("at", "pk")
