@@ -71,7 +71,11 @@ ACTIONS = [
     ("close", "finished", {"comment": "Afsluttet."}),
     ("request-report", "active", {"kind": "status", "due_date": "2030-01-31"}),
     ("carry-over", "active", {"from_year": "2021", "amount": "1.000", "note": ""}),
-    ("report", "report", {"accept": "", "comment": "Godkendt."}),
+    (
+        "report",
+        "report",
+        {"accept": "", "comment": "Godkendt.", "amount_2021": "100.000"},
+    ),
 ]
 POOL_ACTIONS = {"pool-create", "pool-edit", "pool-status"}
 ACTION_ONLY = [name for name, _key, _data in ACTIONS if name not in dict(PAGES)]

@@ -194,8 +194,11 @@ def do_accept_report(
         # Every grant year that has begun has a figure before the report counts: the pool's
         # "spent according to accepted reports" and the unspent money rest on it (fresh eyes
         # round 12: a report with no spending was accepted).
+        # The years the report forms ask about: the grant's (carried-over money is reported
+        # under the year it was granted for).
         this_year = timezone.localdate().year
-        lacking = [y for y in sorted(granted) if y <= this_year and corrected.get(y) is None]
+        years = sorted(set(report.application.allocations.values_list("pool__year", flat=True)))
+        lacking = [y for y in years if y <= this_year and corrected.get(y) is None]
         if lacking:
             raise DomainError(
                 _(
