@@ -40,6 +40,9 @@ def agreements_to_sign(applications: QuerySet[Application]) -> QuerySet[Decision
             condition=GrantCondition.COOPERATION_AGREEMENT,
             agreement_signed_on__isnull=True,
         )
+        # A grant brought in from before the portal had its agreement made outside it: no
+        # agreement to fetch here, so no task (fresh eyes round 13).
+        .filter(source="")
         .select_related("application")
         .order_by("recorded_at", "pk")
     )

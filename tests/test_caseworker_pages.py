@@ -517,7 +517,11 @@ def test_incomplete_report_is_not_submitted_and_stays_editable(frb, final_report
 
     response = frb.post(url("report", final_report), data, follow=True)
 
-    for shown in ("Rapporten mangler", "Beskriv status for forankringen.", "Gem og indsend"):
+    for shown in (
+        "Rapporten er gemt, men kan ikke sendes endnu",
+        "Beskriv status for forankringen.",
+        "Gem og indsend",
+    ):
         assert shown in page_text(response)
     final_report.refresh_from_db()
     assert final_report.status == "requested"

@@ -263,3 +263,22 @@ def test_a_letter_to_an_association_carries_its_postal_address(demo):
     application.refresh_from_db()
     text = pdf_text(decision_letter_pdf(application.decision))
     assert "c/o Søren Østergård Blågårdsgade 5, 2. tv. 2200 København N" in " ".join(text.split())
+
+
+def test_a_grant_from_before_the_portal_sets_no_agreement_task(client, demo):
+    """Fresh eyes round 13: "Hent aftalen ovenfor" on an imported grant, with no agreement to
+    fetch, and a dashboard task the caseworker could not do."""
+    from grants.models import Application
+    from portal.models import User
+
+    application = Application.objects.filter(
+        decision__condition="cooperation_agreement",
+        decision__agreement_signed_on__isnull=True,
+        municipality__slug="frederiksberg",
+    ).exclude(decision__source="").first()
+    client.force_login(User.objects.get(username="frb-sagsbehandler"))
+    dashboard = client.get(reverse("mine:dashboard")).content.decode()
+    assert "Underskriv samarbejdsaftalen" not in dashboard  # the demo's are all imported
+    page = client.get(reverse("mine:detail", args=[application.pk])).content.decode()
+    assert "samarbejdsaftalen er lavet uden for portalen" in page
+    assert "Hent aftalen ovenfor" not in page

@@ -197,7 +197,12 @@ def do_submit_report(*, report_id: int, actor: User) -> Report:
         check(actor, "submit", report)
         missing = missing_for_report(report)
         if missing:
-            raise DomainError(_("Rapporten mangler: %(missing)s") % {"missing": " ".join(missing)})
+            # "Not yet" covers what is missing and a year not begun alike (fresh eyes round
+            # 13: "Rapporten mangler: Rapporten kan først sendes …").
+            raise DomainError(
+                _("Rapporten er gemt, men kan ikke sendes endnu: %(missing)s")
+                % {"missing": " ".join(missing)}
+            )
         report.status = ReportStatus.SUBMITTED
         report.submitted_at = timezone.now()
         report.submitted_by = actor
