@@ -312,10 +312,15 @@ def test_closing_needs_every_report_accepted(staff_client, fund):
     Report.objects.filter(pk=evaluation.pk).update(
         status=ReportStatus.SUBMITTED, submitted_at=timezone.now()
     )
-    staff_client.post(
+    accepted = staff_client.post(
         reverse("sekretariat:report", args=[evaluation.pk]),
         {"accept": "", "amount_2026": "60.000"},
         follow=True,
+    )
+    # The next step is said where staff are (fresh eyes round 13).
+    assert "Alle afrapporteringer for indsatsen er godkendt." in accepted.content.decode()
+    assert f"{reverse('sekretariat:application', args=[application.pk])}#afslut" in (
+        accepted.content.decode()
     )
     response = staff_client.post(url, {"comment": "Indsatsen er slut."}, follow=True)
 
