@@ -271,11 +271,15 @@ def test_a_grant_from_before_the_portal_sets_no_agreement_task(client, demo):
     from grants.models import Application
     from portal.models import User
 
-    application = Application.objects.filter(
-        decision__condition="cooperation_agreement",
-        decision__agreement_signed_on__isnull=True,
-        municipality__slug="frederiksberg",
-    ).exclude(decision__source="").first()
+    application = (
+        Application.objects.filter(
+            decision__condition="cooperation_agreement",
+            decision__agreement_signed_on__isnull=True,
+            municipality__slug="frederiksberg",
+        )
+        .exclude(decision__source="")
+        .first()
+    )
     client.force_login(User.objects.get(username="frb-sagsbehandler"))
     dashboard = client.get(reverse("mine:dashboard")).content.decode()
     assert "Underskriv samarbejdsaftalen" not in dashboard  # the demo's are all imported
