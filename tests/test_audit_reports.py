@@ -20,7 +20,7 @@ def test_report_money_results_and_recusals_are_in_the_change_log(client, demo):
     login(client, caseworker.username)
     response = client.post(
         reverse("mine:report", args=[report.pk]),
-        complete(report, spent_2021="77.777", submit=""),  # every result: 75
+        complete(report, spent_2021="77.777", unspent_amount="72.223", submit=""),  # results: 75
     )
     assert response.status_code == 302
     login(client, staff.username)

@@ -148,7 +148,7 @@ def test_staff_cannot_raise_spending_past_the_grant_unnoticed(client, final_repo
     login(client, "frb-sagsbehandler")
     client.post(
         reverse("mine:report", args=[final_report.pk]),
-        complete(final_report, spent_2021="100.000", submit=""),
+        complete(final_report, spent_2021="100.000", unspent_amount="50.000", submit=""),
     )
     login(client, "frb-sekretariat")
     page = reverse("sekretariat:report", args=[final_report.pk])
@@ -329,3 +329,26 @@ def test_the_service_refuses_spending_in_a_year_that_has_not_begun(
             content=ReportContent(spent={grant_into_next_year: Decimal("1")}),
         )
     assert refused.value.field == f"spent_{grant_into_next_year}"
+
+
+def test_a_final_report_accounts_for_the_whole_grant(client, final_report):
+    """Attack round 12: 100.000 kr. spent and 0 kr. unspent of a 150.000 kr. grant was sent
+    and accepted; 50.000 kr. was neither spent nor left over."""
+    login(client, "frb-sagsbehandler")
+    page = reverse("mine:report", args=[final_report.pk])
+    response = client.post(
+        page,
+        complete(final_report, spent_2021="100.000", unspent_amount="0", submit=""),
+        follow=True,
+    )
+    assert "Brugt og ubrugt skal tilsammen give bevillingen på 150.000 kr." in (
+        response.content.decode()
+    )
+    assert "så skriv 50.000 kr. som ubrugte midler" in response.content.decode()
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.REQUESTED
+    client.post(
+        page, complete(final_report, spent_2021="100.000", unspent_amount="50.000", submit="")
+    )
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.SUBMITTED

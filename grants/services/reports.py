@@ -19,6 +19,7 @@ from grants.models import (
 )
 from grants.rules import check
 from portal.models import User
+from portal.money import ZERO, format_kroner
 
 from .errors import DomainError, EditConflict
 from .rows import delete_rows, save_row
@@ -140,6 +141,7 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
         and not (content.overspend_explanation or "").strip()
     ):
         missing.append(_("Forklar, hvorfor forbruget er større end bevillingen."))
+    missing += _unaccounted(report, typed_spent, content.unspent_amount)
     if not (content.anchoring_status or "").strip():
         missing.append(
             _("Skriv, om arbejdet fortsætter.")
@@ -162,6 +164,36 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
             % {"year": from_year}
         )
     return missing
+
+
+def _unaccounted(report: Report, spent: dict, unspent) -> list[str]:
+    """A report that settles the grant (final, or the evaluation of a small grant, once all
+    its years have begun) accounts for all of it: spent plus unspent is the grant, unless
+    more was spent (attack round 12: 100.000 kr. spent and 0 kr. unspent of 150.000 kr. was
+    sent and accepted, leaving 50.000 kr. nowhere)."""
+    if report.kind not in (ReportKind.FINAL, ReportKind.EVALUATION):
+        return []
+    years = list(report.application.allocations.values_list("pool__year", flat=True))
+    if not years or max(years) > timezone.localdate().year:
+        return []
+    if any(spent.get(year) is None for year in set(years)):
+        return []  # a year without a figure has its own message
+    allocated = sum(report.application.allocations.values_list("amount", flat=True), ZERO)
+    used = sum(spent.values(), ZERO)
+    rest = allocated - used
+    if rest <= 0 or (unspent or ZERO) == rest:
+        return []
+    return [
+        _(
+            "Brugt og ubrugt skal tilsammen give bevillingen på %(allocated)s. I har brugt "
+            "%(used)s, så skriv %(rest)s som ubrugte midler – eller ret forbruget."
+        )
+        % {
+            "allocated": format_kroner(allocated),
+            "used": format_kroner(used),
+            "rest": format_kroner(rest),
+        }
+    ]
 
 
 def sendable_from(report: Report) -> int | None:
