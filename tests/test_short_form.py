@@ -211,3 +211,35 @@ def test_what_is_missing_uses_the_words_of_the_volunteers_form(
         assert label in edit, label
     for internal in ("forandringsteori", "forankring", "integrationspolitikkens", "tovholder"):
         assert internal not in visible_text(submit).lower(), internal
+
+
+def test_the_copies_number_the_answers_as_the_form_did(client, person, small_pool, committee):
+    """Fresh eyes round 13: the short form numbered its headings 1-11, the submit page 4, 6,
+    7, 9 …, the case page 1-15 with empty headings; "what did you write in 7?" had three
+    answers. Every copy now numbers what the form showed, the same way."""
+    client.force_login(person)
+    start = reverse("mine:start", args=[small_pool.pk])
+    client.post(start, fill_small(start_post(client.get(start)), "20.000", committee))
+    application = Application.objects.get(created_by=person)
+    edit = client.get(reverse("mine:edit", args=[application.pk])).content.decode()
+    form_numbers = {
+        " ".join(text.split(". ", 1)[1].split()): int(text.split(".")[0])
+        for text in legends(edit)
+        if text and text[0].isdigit()
+    }
+
+    def copy_numbers(html: str) -> dict[str, int]:
+        terms = re.findall(r"<dt>(\d+)\. (.*?)</dt>", html, re.S)
+        return {" ".join(visible_text(t).split()): int(n) for n, t in terms}
+
+    submit = copy_numbers(client.get(reverse("mine:submit", args=[application.pk])).text)
+    client.post(reverse("mine:submit", args=[application.pk]))
+    detail = copy_numbers(client.get(reverse("mine:detail", args=[application.pk])).text)
+    for copy in (submit, detail):
+        assert sorted(copy.values()) == list(range(1, len(copy) + 1))  # no gaps
+        assert len(copy) == max(form_numbers.values())
+        # A heading with the form's words has the form's number.
+        for heading, number in copy.items():
+            if heading in form_numbers:
+                assert form_numbers[heading] == number, heading
+    assert submit == detail

@@ -18,3 +18,11 @@ def committees(application) -> str:
     from grants.selectors import committees_label
 
     return committees_label(application) or "–"
+
+
+@register.simple_tag
+def copy_numbers(application) -> dict[str, int]:
+    """{% copy_numbers application as number %}: the numbers the application's form showed."""
+    from grants.services.submission import uses_short_form
+
+    return wording.heading_numbers(uses_short_form(application))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from grants import wording
 from grants.access import (
     CaseworkerRequiredMixin,
     applicant_applications,
@@ -110,21 +111,6 @@ class ApplicationMixin(CaseworkerRequiredMixin):
             ),
             pk=self.kwargs["pk"],
         )
-
-
-# The form's headings in order (templates/grants/caseworker/edit.html); the short form's
-# leave-outs are named as in grants.services.submission.SHORT_FORM_OPTIONAL.
-HEADINGS = [
-    "title", "amounts", "contacts", "previous", "goals", "other_goals", "target_group",
-    "challenge", "purpose", "description", "success_criteria", "anchoring", "partners",
-    "other_funding", "sdgs",
-]  # fmt: skip
-
-
-def heading_numbers(short: bool) -> dict[str, int]:
-    """Heading numbers without gaps: the short form numbers only what it shows."""
-    shown = [name for name in HEADINGS if not (short and name in SHORT_FORM_OPTIONAL)]
-    return {name: number for number, name in enumerate(shown, start=1)}
 
 
 def build_forms(application: Application, data=None):
@@ -312,7 +298,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             deadline_passed=deadline_passed(application),
             short_form=short,
             short_form_optional=SHORT_FORM_OPTIONAL,
-            number=heading_numbers(short),
+            number=wording.heading_numbers(short),
             org=bool(application.organisation_id),
         )
         return self.render_to_response(context, status=status)
