@@ -53,18 +53,14 @@ def do_lift_lockout(*, actor, user_id: int) -> int:
     """An administrator lets a locked-out person try again at once; logged with the actor.
     Returns the number of lockout records removed."""
     from axes.models import AccessAttempt
-    from django.contrib.admin.models import CHANGE, LogEntry
 
+    from portal.account_log import log_account_change
     from portal.models import User
 
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
         removed, _details = AccessAttempt.objects.filter(username=user.get_username()).delete()
-        LogEntry.objects.log_actions(
-            user_id=actor.pk,
-            queryset=[user],
-            action_flag=CHANGE,
-            change_message=str(_("Spærring efter forkerte adgangskoder ophævet.")),
-            single_object=True,
+        log_account_change(
+            actor=actor, user=user, message=_("Spærring efter forkerte adgangskoder ophævet.")
         )
     return removed

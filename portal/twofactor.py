@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.account_log import log_account_change
+
 # Sent when a second-factor code is refused at sign-in (kwargs: user, request); the identity
 # app writes it to the sign-in log beside the other refusals.
 second_factor_failed = Signal()
@@ -218,7 +220,6 @@ def do_turn_off_two_factor(*, user, current_token: str) -> None:
     """The user turns off a second factor the portal does not require of them (a caseworker
     who chose it), after a code from it, as for a new app: a borrowed session alone must not
     weaken the account. Logged in the admin's log with the user as actor."""
-    from django.contrib.admin.models import CHANGE, LogEntry
     from django.core.exceptions import PermissionDenied
 
     if requires_two_factor(user):
@@ -229,38 +230,30 @@ def do_turn_off_two_factor(*, user, current_token: str) -> None:
     if refusal is not None:
         raise refusal
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
-        LogEntry.objects.log_actions(
-            user_id=user.pk,
-            queryset=[user],
-            action_flag=CHANGE,
-            change_message=str(_("Totrinslogin slået fra af personen selv.")),
-            single_object=True,
+        _delete_devices(user)
+        log_account_change(
+            actor=user, user=user, message=_("Totrinslogin slået fra af personen selv.")
         )
 
 
 def do_remove_two_factor(*, actor, user_id: int):
     """An administrator takes away a person's second factor (a lost phone): their app and
     backup codes are deleted, their sessions end, and they set up a new app at their next
-    sign-in. The change is
-    in the admin's log with the actor, in the same transaction."""
-    from django.contrib.admin.models import CHANGE, LogEntry
-
+    sign-in. The change is in the admin's log with the actor, in the same transaction."""
     from portal.models import User
 
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        _delete_devices(user)
         # A lost phone may still hold a signed-in session: every session ends now.
         user.session_generation += 1
         user.save(update_fields=["session_generation"])
-        LogEntry.objects.log_actions(
-            user_id=actor.pk,
-            queryset=[user],
-            action_flag=CHANGE,
-            change_message=str(_("Totrinslogin fjernet (appen og reservekoderne).")),
-            single_object=True,
+        log_account_change(
+            actor=actor, user=user, message=_("Totrinslogin fjernet (appen og reservekoderne).")
         )
         return user
+
+
+def _delete_devices(user) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
