@@ -55,6 +55,9 @@ def section_18_round(live_server, demo, settings, tmp_path):
         Pool.objects.create(
             **common, year=year + 1, title=f"{SCHEME} {year + 1}", status=PoolStatus.PLANNED
         )
+    # A grant draws its second year only from a round of its own kind (example data only
+    # with example data): the demo's example round stands in as a real one here.
+    Pool.objects.filter(scheme=last.scheme, year=year + 1).update(is_example=False)
     return this_round
 
 
