@@ -341,7 +341,7 @@ def test_a_final_report_accounts_for_the_whole_grant(client, final_report):
         complete(final_report, spent_2021="100.000", unspent_amount="0", submit=""),
         follow=True,
     )
-    assert "Brugt og ubrugt skal tilsammen give bevillingen på 150.000 kr." in (
+    assert "Brugt og ubrugt skal tilsammen give hele bevillingen (150.000 kr.)." in (
         response.content.decode()
     )
     assert "så skriv 50.000 kr. som ubrugte midler" in response.content.decode()

@@ -185,8 +185,9 @@ def _unaccounted(report: Report, spent: dict, unspent) -> list[str]:
         return []
     return [
         _(
-            "Brugt og ubrugt skal tilsammen give bevillingen på %(allocated)s. I har brugt "
-            "%(used)s, så skriv %(rest)s som ubrugte midler – eller ret forbruget."
+            # An amount ends in "kr.", so it never ends a sentence ("kr..").
+            "Brugt og ubrugt skal tilsammen give hele bevillingen (%(allocated)s). I har "
+            "brugt %(used)s, så skriv %(rest)s som ubrugte midler – eller ret forbruget."
         )
         % {
             "allocated": format_kroner(allocated),
