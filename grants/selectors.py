@@ -279,6 +279,18 @@ def applicant_history(application: Application) -> list[StatusChange]:
     return changes
 
 
+def years_without_pool(application: Application) -> list[int]:
+    """The years the application may ask for that have no round yet: said on the form
+    before money is typed (fresh eyes round 14: only the submit page said it)."""
+    years = application.years
+    found = set(
+        Pool.objects.rounds_of(application.pool)
+        .filter(year__in=years)
+        .values_list("year", flat=True)
+    )
+    return [year for year in years if year not in found]
+
+
 def money_notes(application: Application) -> list[str]:
     """What an applicant should know before sending a request the pool cannot meet as it
     stands (fresh eyes round 9: 1.250.000 kr. was sent to a pool of 700.000 kr., and money

@@ -602,3 +602,16 @@ def test_the_application_form_names_goals_as_every_other_page(client, demo):
     pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
     html = client.get(reverse("mine:start", args=[pool.pk])).content.decode()
     assert "Mål 1: Aktive på arbejdsmarkedet (Er aktive på arbejdsmarkedet)" in html
+
+
+def test_the_form_says_which_years_have_no_pool_before_money_is_typed(frb):
+    """Fresh eyes round 14: only the submit page said that the second year had no pool; the
+    form, where the amount is typed, said nothing."""
+    from grants.models import Pool
+
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    page = page_text(frb.get(reverse("mine:start", args=[pool.pk])))
+    later = pool.year + 1
+    assert not Pool.objects.filter(scheme=pool.scheme, year=later).exists()
+    assert f"Kommunen har endnu ingen pulje for {later}." in page
+    assert f"Kommunen har endnu ingen pulje for {pool.year}." not in page

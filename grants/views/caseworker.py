@@ -34,7 +34,12 @@ from grants.models import (
     StatusChange,
 )
 from grants.rules import may
-from grants.selectors import applicant_history, funding_chain, money_notes
+from grants.selectors import (
+    applicant_history,
+    funding_chain,
+    money_notes,
+    years_without_pool,
+)
 from grants.services.attachments import do_add_attachment, do_remove_attachment
 from grants.services.drafts import do_delete_draft, do_save_draft
 from grants.services.errors import DomainError, EditConflict
@@ -300,6 +305,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             short_form_optional=SHORT_FORM_OPTIONAL,
             number=wording.heading_numbers(short),
             org=bool(application.organisation_id),
+            years_without_pool=years_without_pool(application),
         )
         return self.render_to_response(context, status=status)
 
