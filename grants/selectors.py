@@ -279,10 +279,11 @@ def applicant_history(application: Application) -> list[StatusChange]:
     return changes
 
 
-def years_without_pool(application: Application) -> list[int]:
-    """The years the application may ask for that have no round yet: said on the form
-    before money is typed (fresh eyes round 14: only the submit page said it)."""
-    years = application.years
+def years_without_pool(application: Application, years=None) -> list[int]:
+    """Of `years` (default: those the application may ask for), the ones its pool's scheme
+    has no round for (Pool.objects.rounds_of): said on the form before money is typed
+    (fresh eyes round 14) and refused when granted (grants.services.allocation)."""
+    years = sorted(application.years if years is None else years)
     found = set(
         Pool.objects.rounds_of(application.pool)
         .filter(year__in=years)

@@ -257,32 +257,37 @@ class SetupView(LoginRequiredMixin, View):
         messages.success(request, _("Totrinslogin er slået til."))
         return render(request, "registration/otp_backup_codes.html", {"codes": codes})
 
-    def new_codes(self, request):
-        form = ProofForm(request.POST, request=request, prefix=CODES_PREFIX)
+    def with_proof(self, request, prefix: str, form_key: str, service):
+        """A change of the second factor that needs the proof (ProofForm): the service's
+        result, or the page again with the form's errors (None)."""
+        form = ProofForm(request.POST, request=request, prefix=prefix)
+        result = None
         if form.is_valid():
             try:
-                codes = twofactor.do_new_backup_codes(
+                result = service(
                     user=request.user, current_token=form.cleaned_data.get("current_token", "")
                 )
             except twofactor.SecondFactorRefused as refusal:
                 form.refuse(refusal)
         if not form.is_valid():
-            context = self.context(request, codes_form=form)
-            return render(request, self.template_name, context, status=400)
+            context = self.context(request, **{form_key: form})
+            return None, render(request, self.template_name, context, status=400)
+        return result, None
+
+    def new_codes(self, request):
+        codes, refused = self.with_proof(
+            request, CODES_PREFIX, "codes_form", twofactor.do_new_backup_codes
+        )
+        if refused is not None:
+            return refused
         return render(request, "registration/otp_backup_codes.html", {"codes": codes})
 
     def turn_off(self, request):
-        form = ProofForm(request.POST, request=request, prefix=OFF_PREFIX)
-        if form.is_valid():
-            try:
-                twofactor.do_turn_off_two_factor(
-                    user=request.user, current_token=form.cleaned_data.get("current_token", "")
-                )
-            except twofactor.SecondFactorRefused as refusal:
-                form.refuse(refusal)
-        if not form.is_valid():
-            context = self.context(request, off_form=form)
-            return render(request, self.template_name, context, status=400)
+        _result, refused = self.with_proof(
+            request, OFF_PREFIX, "off_form", twofactor.do_turn_off_two_factor
+        )
+        if refused is not None:
+            return refused
         messages.success(request, _("Totrinslogin er slået fra. Du kan slå det til igen her."))
         return redirect("two-factor-setup")
 

@@ -106,7 +106,7 @@ class ReportForm(LimitedTextMixin, forms.Form):
             self.criterion_rows.append((criterion, self[value_name], self[comment_name]))
         self.limit_text_fields()  # the comment fields above, added after the mixin's __init__
         spent = {s.year: s.amount for s in report.spent_amounts.all()}
-        self.years = sorted(report.application.allocations.values_list("pool__year", flat=True))
+        self.years = report.application.grant_years
         self.spent_fields = []
         this_year = timezone.localdate().year
         for year in self.years:

@@ -464,6 +464,6 @@ class ReportDecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
-        self.years = sorted(report.application.allocations.values_list("pool__year", flat=True))
+        self.years = report.application.grant_years
         spent = {row.year: row.amount for row in report.spent_amounts.all()}
         amount_fields(self, self.years, spent, _("Brugt i %(year)s"))

@@ -220,6 +220,12 @@ class Application(models.Model):
         return self.status in FUNDED_STATUSES
 
     @property
+    def grant_years(self) -> list[int]:
+        """The years it was granted money for (its allocations' pools), in order: the years
+        its reports account for and carry-overs start from."""
+        return sorted(set(self.allocations.values_list("pool__year", flat=True)))
+
+    @property
     def years(self) -> list[int]:
         """The years an application may ask money for: its pool's year and the following
         years of the pool's longest grant period (Frederiksberg: 2)."""

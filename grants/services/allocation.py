@@ -57,13 +57,10 @@ def no_pool_for(application, year: int) -> DomainError:
 def missing_pool_problems(application, amounts) -> list[DomainError]:
     """Years with money and no round of the scheme to take it from, told with the other
     problems of a form (allocate() checks again under the pools' locks)."""
-    years = sorted(year for year, amount in amounts.items() if amount and amount > 0)
-    found = set(
-        Pool.objects.rounds_of(application.pool)
-        .filter(year__in=years)
-        .values_list("year", flat=True)
-    )
-    return [no_pool_for(application, year) for year in years if year not in found]
+    from grants.selectors import years_without_pool
+
+    years = [year for year, amount in amounts.items() if amount and amount > 0]
+    return [no_pool_for(application, year) for year in years_without_pool(application, years)]
 
 
 def allocate(

@@ -197,7 +197,7 @@ def do_accept_report(
         # The years the report forms ask about: the grant's (carried-over money is reported
         # under the year it was granted for).
         this_year = timezone.localdate().year
-        years = sorted(set(report.application.allocations.values_list("pool__year", flat=True)))
+        years = report.application.grant_years
         lacking = [y for y in years if y <= this_year and corrected.get(y) is None]
         if lacking:
             raise DomainError(

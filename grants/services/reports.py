@@ -173,10 +173,10 @@ def _unaccounted(report: Report, spent: dict, unspent) -> list[str]:
     sent and accepted, leaving 50.000 kr. nowhere)."""
     if report.kind not in (ReportKind.FINAL, ReportKind.EVALUATION):
         return []
-    years = list(report.application.allocations.values_list("pool__year", flat=True))
+    years = report.application.grant_years
     if not years or max(years) > timezone.localdate().year:
         return []
-    if any(spent.get(year) is None for year in set(years)):
+    if any(spent.get(year) is None for year in years):
         return []  # a year without a figure has its own message
     allocated = sum(report.application.allocations.values_list("amount", flat=True), ZERO)
     used = sum(spent.values(), ZERO)
@@ -202,7 +202,7 @@ def sendable_from(report: Report) -> int | None:
     report settles every year, so it waits for the last; any other report for the first
     (fresh eyes round 12: an evaluation was sent and accepted, with no money spent, before
     the project's first year had begun)."""
-    years = list(report.application.allocations.values_list("pool__year", flat=True))
+    years = report.application.grant_years
     if not years:
         return None
     year = max(years) if report.kind == ReportKind.FINAL else min(years)

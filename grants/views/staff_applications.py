@@ -73,7 +73,7 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
             "proposed_amounts"
         )
         decision = getattr(application, "decision", None)
-        allocation_years = list(application.allocations.values_list("pool__year", flat=True))
+        allocation_years = application.grant_years
         return super().get_context_data(
             application=application,
             conflicted=conflicted,
@@ -246,7 +246,7 @@ class CarryOverView(ActionView):
     success_message = gettext_lazy("Restmidlerne er overført til næste år.")
 
     def form_kwargs(self, application):
-        return {"years": list(application.allocations.values_list("pool__year", flat=True))}
+        return {"years": application.grant_years}
 
     def perform(self, application, form):
         do_carry_over(

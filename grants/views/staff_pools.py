@@ -228,8 +228,10 @@ class PoolDetailView(StaffRequiredMixin, TemplateView):
         spending = pool_spending(pool)
         balance["spent"] = spending.within
         balance["overspent"] = spending.above
-        allocations = pool.allocations.select_related("application__committee").order_by(
-            "application__number", "application__title"
+        allocations = (
+            pool.allocations.select_related("application__committee")
+            .prefetch_related("application__co_committees")
+            .order_by("application__number", "application__title")
         )
         return super().get_context_data(
             pool=pool,
