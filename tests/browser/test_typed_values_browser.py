@@ -3,6 +3,8 @@
 The success criterion's target "80,5" was rendered as `<input type="number" value="80,50">`,
 which Chromium shows as empty and submits as "" – the second "Gem kladde" erased it."""
 
+import time
+
 import pytest
 
 from grants.models import Application, Pool
@@ -155,6 +157,13 @@ def test_text_typed_just_before_leaving_is_kept(demo_server, page):
     field.fill("Sidste sætning – hver anden uge tager vi på tur")
     page.get_by_role("link", name="Mine ansøgninger").first.click()
     page.wait_for_url(demo_server.url + "/mine/")
+    # The text leaves with the page, beside the next page's request: under load in CI the
+    # form was opened again before that save had been written. Wait for it, as a person
+    # coming back a moment later does.
+    deadline = time.monotonic() + 10
+    while not Application.objects.filter(title__endswith="tager vi på tur").exists():
+        assert time.monotonic() < deadline, "the text typed before leaving was not saved"
+        time.sleep(0.1)
     page.goto(edit_url)
     assert field.input_value() == "Sidste sætning – hver anden uge tager vi på tur"
     assert Application.objects.filter(title__endswith="tager vi på tur").count() == 1
