@@ -183,3 +183,33 @@ def notify_report_returned(report: Report) -> None:
         )
 
     _queue(report.application, "report_returned", render)
+
+
+def notify_report_accepted(report: Report) -> None:
+    """The applicant hears that the report is accepted, and what follows for money left over
+    (fresh eyes round 13: an accepted report was not told, so the association kept waiting)."""
+    from grants.services.reports import settles_grant
+
+    repay = bool(report.unspent_amount) and settles_grant(report)
+
+    def render():
+        lines = [
+            _("Sekretariatet har godkendt %(kind)s for »%(title)s«.")
+            % {"kind": report.get_kind_display().lower(), "title": report.application.title}
+        ]
+        if report.staff_comment:
+            lines.append(
+                _("Sekretariatets bemærkning:\n%(comment)s") % {"comment": report.staff_comment}
+            )
+        if repay:
+            lines.append(
+                _(
+                    "Rapporten oplyser %(amount)s som ubrugte midler. Beløbet skal som regel "
+                    "betales tilbage; sekretariatet kontakter jer om det."
+                )
+                % {"amount": format_kroner(report.unspent_amount)}
+            )
+        subject = _("Afrapportering godkendt: %(title)s") % {"title": report.application.title}
+        return subject, "\n\n".join(lines)
+
+    _queue(report.application, "report_accepted", render)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from grants.models import Pool, Report, ReportKind, ReportStatus
 from grants.selectors import pool_spending
 from portal.models import User
+from tests.form_pages import parse_forms
 from tests.test_caseworker_forms import report_post
 
 EXPLAIN = "Forklaring på merforbrug"
@@ -352,3 +353,37 @@ def test_a_final_report_accounts_for_the_whole_grant(client, final_report):
     )
     final_report.refresh_from_db()
     assert final_report.status == ReportStatus.SUBMITTED
+
+
+def test_money_left_of_a_settled_grant_is_asked_back_and_the_applicant_hears_it(
+    client, final_report, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 13: a final report promised a carry-over that cannot happen, staff
+    saw nothing to follow up, and the applicant heard nothing when the report was accepted."""
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    # The demo's case came from the archive without a writer; here the caseworker wrote it.
+    type(final_report.application).objects.filter(pk=final_report.application_id).update(
+        created_by=caseworker
+    )
+    login(client, "frb-sagsbehandler")
+    page = reverse("mine:report", args=[final_report.pk])
+    form_page = client.get(page).content.decode()
+    assert "så beløbet skal som regel betales tilbage" in form_page
+    assert "overføre det til næste år" not in form_page
+    client.post(
+        page, complete(final_report, spent_2021="100.000", unspent_amount="50.000", submit="")
+    )
+    final_report.refresh_from_db()
+    assert final_report.status == ReportStatus.SUBMITTED
+
+    login(client, "frb-sekretariat")
+    staff_page = reverse("sekretariat:report", args=[final_report.pk])
+    shown = client.get(staff_page).content.decode()
+    assert "50.000 kr. af bevillingen er ikke brugt" in shown
+    [form] = [f for f in parse_forms(shown) if f.action in ("", staff_page)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(staff_page, form.data(("accept", "", "")), follow=True)
+    assert "Rapporten er godkendt, og ansøgeren har fået besked." in response.content.decode()
+    [mail] = [m for m in mailoutbox if m.subject.startswith("Afrapportering godkendt")]
+    assert "Rapporten oplyser 50.000 kr. som ubrugte midler" in mail.body
+    assert mail.to == [caseworker.email]

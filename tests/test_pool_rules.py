@@ -208,3 +208,26 @@ def test_a_planned_pool_opens_by_itself_only_ahead_of_now(staff_client, make_poo
     assert pool.opens_at is None
     # Without an opening time, a planned pool may record any deadline (an earlier round).
     assert _edit(staff_client, pool, application_deadline="2020-11-01T12:00").status_code == 302
+
+
+def test_every_date_error_of_the_pool_form_shows_in_one_round(staff_client, make_pool):
+    """Fresh eyes round 13: an opening in the past was told only after the form's own errors
+    were fixed, and then without "Puljen er ikke gemt"."""
+    pool = make_pool(year=2026)
+    Pool.objects.filter(pk=pool.pk).update(status="planned")
+    response = _edit(
+        staff_client,
+        pool,
+        opens_at="2020-10-01T09:00",
+        application_deadline="2099-11-01T12:00",
+        committee_meeting_on="2099-10-01",
+        budget="-5",
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Puljen er ikke gemt" in page
+    assert "Tidspunktet for åbning ligger før nu" in page
+    assert "Udvalgsmødet kan ikke ligge før ansøgningsfristen" in page
+    # Alone, the service's refusal is announced as unsaved too.
+    alone = _edit(staff_client, pool, opens_at="2020-10-01T09:00")
+    assert "Puljen er ikke gemt" in alone.content.decode()

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from grants.documents.pdf import application_pdf
 from grants.models import Application, ApplicationStatus, Pool
 from grants.organisations import new_person
 from portal.models import Organisation
@@ -213,6 +214,21 @@ def test_what_is_missing_uses_the_words_of_the_volunteers_form(
         assert internal not in visible_text(submit).lower(), internal
 
 
+def pdf_numbers(content: bytes) -> dict[str, int]:
+    """The numbered headings of a PDF copy: lines "N. heading"."""
+    import io
+
+    from pypdf import PdfReader
+
+    lines = [
+        line.strip()
+        for page in PdfReader(io.BytesIO(content)).pages
+        for line in page.extract_text().splitlines()
+    ]
+    found = [re.fullmatch(r"(\d+)\. (.+)", line) for line in lines]
+    return {" ".join(m[2].split()): int(m[1]) for m in found if m}
+
+
 def test_the_copies_number_the_answers_as_the_form_did(client, person, small_pool, committee):
     """Fresh eyes round 13: the short form numbered its headings 1-11, the submit page 4, 6,
     7, 9 …, the case page 1-15 with empty headings; "what did you write in 7?" had three
@@ -235,11 +251,12 @@ def test_the_copies_number_the_answers_as_the_form_did(client, person, small_poo
     submit = copy_numbers(client.get(reverse("mine:submit", args=[application.pk])).text)
     client.post(reverse("mine:submit", args=[application.pk]))
     detail = copy_numbers(client.get(reverse("mine:detail", args=[application.pk])).text)
-    for copy in (submit, detail):
+    pdf = pdf_numbers(application_pdf(application))
+    for copy in (submit, detail, pdf):
         assert sorted(copy.values()) == list(range(1, len(copy) + 1))  # no gaps
         assert len(copy) == max(form_numbers.values())
         # A heading with the form's words has the form's number.
         for heading, number in copy.items():
             if heading in form_numbers:
                 assert form_numbers[heading] == number, heading
-    assert submit == detail
+    assert submit == detail == pdf

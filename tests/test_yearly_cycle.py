@@ -63,11 +63,15 @@ def test_another_municipalitys_dates_are_not_shown(client, year_of_dates):
     assert "Kvinder i job" not in page and "Ansøgningsfrist" not in page
 
 
-def subscribe(staff_client) -> str:
-    """Press the button on the page; return the address the page then shows."""
+def subscribe(staff_client, confirm=True) -> str:
+    """Press the button on the page (ticking the box it asks for, if any); return the
+    address the page then shows."""
     page = staff_client.get(reverse("sekretariat:calendar")).content.decode()
     [form] = [f for f in parse_forms(page) if f.action == reverse("sekretariat:calendar-renew")]
-    staff_client.post(form.action, form.data())
+    data = form.data()
+    if confirm and 'name="confirm"' in page:
+        data["confirm"] = ["1"]
+    staff_client.post(form.action, data)
     page = staff_client.get(reverse("sekretariat:calendar")).content.decode()
     start = page.index('id="feed-url"')
     value = page[page.index('value="', start) + 7 :]
@@ -110,6 +114,8 @@ def test_the_feed_parses_and_holds_the_dates(client, staff_client, year_of_dates
 
 def test_a_new_address_revokes_the_old_one(client, staff_client, year_of_dates):
     old = subscribe(staff_client).removeprefix("http://testserver")
+    # Replacing it is asked first: without the box ticked nothing changes.
+    assert subscribe(staff_client, confirm=False).removeprefix("http://testserver") == old
     new = subscribe(staff_client).removeprefix("http://testserver")
     assert old != new
     client.logout()
@@ -220,3 +226,17 @@ def test_log_out_everywhere_revokes_the_calendar_feed(client, staff_client, staf
     assert new != address
     client.logout()
     assert client.get(new).status_code == 200
+
+
+def test_the_address_buttons_keep_the_year_shown(staff_client, year_of_dates):
+    """Fresh eyes round 13: making or replacing the address jumped back to this year."""
+    year = year_of_dates["year"] + 1
+    url = reverse("sekretariat:calendar")
+    for confirm in (False, True, False):
+        page = staff_client.get(url, {"aar": year}).content.decode()
+        [form] = [f for f in parse_forms(page) if f.action == reverse("sekretariat:calendar-renew")]
+        data = form.data() | ({"confirm": ["1"]} if confirm else {})
+        response = staff_client.post(form.action, data)
+        assert response.url == f"{url}?aar={year}"
+    refused = staff_client.get(response.url).content.decode()
+    assert "Adressen er ikke skiftet" in refused

@@ -40,7 +40,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from grants.selectors import committees_label
-from grants.wording import copy_heading
+from grants.wording import HEADINGS, copy_heading, heading_numbers
 from portal.money import format_kroner
 
 from .content import (
@@ -334,14 +334,29 @@ def action_plan_pdf(doc: ActionPlanDocument) -> bytes:
     return build(story, title=plan.title, pagesize=landscape(A4))
 
 
-def project_section(number: int, project, *, reach: bool = False) -> list:
+# The copy's fields under the form's heading names (grants.wording.HEADINGS).
+HEADING_OF_FIELD = {"previous_funding_text": "previous", "other_policy_goals": "other_goals"}
+
+
+def project_section(number: int, project, *, reach: bool = False, numbered: bool = False) -> list:
     """One project under the form's headings; `reach` adds the contacts' e-mail and phone
     (the applicant's own copy, like the receipt; the action plan lists names only). An
     association's project reads in the words of its form (fresh eyes round 10: its copy
-    said "forankringsperspektiv" and "integrationspuljen" in a § 18 pool)."""
+    said "forankringsperspektiv" and "integrationspuljen" in a § 18 pool). The headings the
+    short form left out are left out here too, and `numbered` numbers the rest as the form
+    did (fresh eyes round 13: the PDF had no numbers and empty short-form headings)."""
+    from grants.services.submission import uses_short_form
 
-    def heading(field: str, default) -> str:
-        return copy_heading(project, field, default)
+    numbers = heading_numbers(uses_short_form(project))
+
+    def shown(field: str) -> bool:
+        name = HEADING_OF_FIELD.get(field, field)
+        return name in numbers or name not in HEADINGS
+
+    def heading(field: str, default) -> Paragraph:
+        words = copy_heading(project, field, default)
+        number = numbers.get(HEADING_OF_FIELD.get(field, field)) if numbered else None
+        return text(f"{number}. {words}" if number else words, "label")
 
     committees = [project.committee.name] if project.committee else []
     committees += [c.name for c in project.co_committees.all()]
@@ -359,37 +374,29 @@ def project_section(number: int, project, *, reach: bool = False) -> list:
     goals = "\n".join(f"• {g.name}" for g in project.goals.all())
     items = [
         text(f"{number}. {project.title}", "h1"),
-        KeepTogether(
-            [text(heading("committee", _("Politisk udvalg")), "label"), text(", ".join(committees))]
-        ),
+        KeepTogether([heading("committee", _("Politisk udvalg")), text(", ".join(committees))]),
         KeepTogether(
             [
-                text(
-                    heading(
-                        "amounts",
-                        _("Beløb fra puljen (op til %(years)s år)")
-                        % {"years": project.pool.max_grant_years},
-                    ),
-                    "label",
+                heading(
+                    "amounts",
+                    _("Beløb fra puljen (op til %(years)s år)")
+                    % {"years": project.pool.max_grant_years},
                 ),
                 text(amounts + (f"\n{project.amount_note}" if project.amount_note else "")),
             ]
         ),
-        KeepTogether([text(heading("contacts", _("Kontakt/tovholder")), "label"), text(contacts)]),
+        KeepTogether([heading("contacts", _("Kontakt/tovholder")), text(contacts)]),
         KeepTogether(
             [
-                text(
-                    heading(
-                        "previous_funding_text", _("Tidligere modtaget fra integrationspuljen")
-                    ),
-                    "label",
-                ),
+                heading("previous_funding_text", _("Tidligere modtaget fra integrationspuljen")),
                 text("\n".join(filter(None, [earlier, project.previous_funding_text]))),
             ]
         ),
-        KeepTogether(
-            [
-                text(
+    ]
+    if shown("goals"):
+        items.append(
+            KeepTogether(
+                [
                     heading(
                         "goals",
                         _(
@@ -397,23 +404,18 @@ def project_section(number: int, project, *, reach: bool = False) -> list:
                             "indsatsen sig til?"
                         ),
                     ),
-                    "label",
-                ),
-                text(goals),
-            ]
-        ),
-    ]
+                    text(goals),
+                ]
+            )
+        )
     for label, attribute in SECTION_HEADINGS:
         value = getattr(project, attribute)
-        if attribute == "continuation_learnings" and not value:
+        if (attribute == "continuation_learnings" and not value) or not shown(attribute):
             continue
-        items += [text(heading(attribute, label), "label"), *paragraphs(value)]
-        if attribute == "description":
+        items += [heading(attribute, label), *paragraphs(value)]
+        if attribute == "description" and shown("success_criteria"):
             items += [
-                text(
-                    heading("success_criteria", _("Succeskriterier og forventede resultater")),
-                    "label",
-                ),
+                heading("success_criteria", _("Succeskriterier og forventede resultater")),
                 *paragraphs(criteria),
             ]
     items.append(PageBreak())
@@ -484,6 +486,10 @@ def recommendation_pdf(doc: RecommendationDocument) -> bytes:
 
 def application_pdf(application) -> bytes:
     """A copy of an application under the form's headings, e.g. as the submission receipt."""
+    from grants.services.submission import uses_short_form
+
+    numbers = heading_numbers(uses_short_form(application))
+    sdgs_heading = _("FN's verdensmål")
     pool = application.pool
     status = application.get_status_display()
     submitted = (
@@ -503,16 +509,16 @@ def application_pdf(application) -> bytes:
             },
             "subtitle",
         ),
-        # Without the numbered heading and page break.
-        *project_section(1, application, reach=True)[1:-1],
+        # The title under its number, as in the form; then the sections without the action
+        # plan's project heading and page break.
+        text(f"{numbers['title']}. {copy_heading(application, 'title', _('Indsats'))}", "label"),
+        text(application.title),
+        *project_section(1, application, reach=True, numbered=True)[1:-1],
+        text(f"{numbers['sdgs']}. {sdgs_heading}", "label"),
+        text(", ".join(map(str, application.sdgs.all()))),
     ]
     attachments = [a.original_name for a in application.attachments.all()]
     story += [text(_("Bilag"), "label"), text("\n".join(attachments) or "–")]
-    if application.sdgs.exists():
-        story += [
-            text(_("FN's verdensmål"), "label"),
-            text(", ".join(map(str, application.sdgs.all()))),
-        ]
     decision = getattr(application, "decision", None)
     if decision is not None:
         story.append(text(_("Afgørelse"), "h1"))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.models import Report, SuccessCriterion
 from grants.services.errors import DomainError
-from grants.services.reports import ReportContent
+from grants.services.reports import ReportContent, settles_grant
 from grants.services.spending import (
     check_no_future_spending,
     check_spending_explained,
@@ -69,10 +69,25 @@ class ReportForm(LimitedTextMixin, forms.Form):
     def __init__(self, *args, report: Report, **kwargs):
         super().__init__(*args, **kwargs)
         self.report = report
-        if report.application.organisation_id:
+        volunteers = bool(report.application.organisation_id)
+        if volunteers:
             # A volunteer's words (issue 16, item 5); the questions are the same.
             for name, (label, help_text) in ORGANISATION_WORDS.items():
                 self.fields[name].label, self.fields[name].help_text = label, help_text
+        if settles_grant(report):
+            # Nothing can move on to a next year once the grant is settled (fresh eyes round
+            # 13: a final report promised a carry-over that cannot happen).
+            self.fields["unspent_amount"].help_text = (
+                _(
+                    "Beløb, I ikke har brugt. Projektet slutter med denne rapport, så "
+                    "pengene skal som regel betales tilbage. Kommunen kontakter jer om det."
+                )
+                if volunteers
+                else _(
+                    "Beløb, der ikke er brugt. Indsatsen afsluttes med denne rapport, så "
+                    "beløbet skal som regel betales tilbage. Sekretariatet tager kontakt."
+                )
+            )
         self.criteria = list(report.application.success_criteria.all())
         results = {r.criterion_id: r for r in report.results.all()}
         self.criterion_rows = []

@@ -4,9 +4,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Applicants, DecisionOutcome, Pool, ReportKind, ReservedLine, Scheme
+from grants.models import (
+    Applicants,
+    DecisionOutcome,
+    Pool,
+    PoolStatus,
+    ReportKind,
+    ReservedLine,
+    Scheme,
+)
 from grants.models.review import REVIEW_CRITERIA, Review
 from grants.services.decisions import decision_problems
+from grants.services.pools import pool_date_problems
 from grants.services.review import amount_problems
 from policies.models import ActionPlan, Policy
 from portal.forms import KronerField, LimitedTextMixin
@@ -185,6 +194,17 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         opens_at, deadline = cleaned.get("opens_at"), cleaned.get("application_deadline")
         if opens_at and deadline and opens_at >= deadline:
             self.add_error("opens_at", _("Puljen skal åbne før ansøgningsfristen."))
+        # The service's date rules, asked here so every date error shows in one round.
+        instance = self.instance
+        for field, message in pool_date_problems(
+            status=instance.status if instance.pk else PoolStatus.PLANNED,
+            opens_at=opens_at,
+            deadline=deadline,
+            opening_changed=not instance.pk or opens_at != instance.opens_at,
+            deadline_changed=not instance.pk or deadline != instance.application_deadline,
+        ):
+            if field in cleaned and not self.has_error(field):
+                self.add_error(field, message)
         meeting = cleaned.get("committee_meeting_on")
         if meeting and deadline and meeting < timezone.localtime(deadline).date():
             self.add_error(

@@ -20,7 +20,11 @@ from grants.models import (
     ReportStatus,
     SpentAmount,
 )
-from grants.notifications import notify_report_requested, notify_report_returned
+from grants.notifications import (
+    notify_report_accepted,
+    notify_report_requested,
+    notify_report_returned,
+)
 from grants.rules import check
 from portal.models import User
 from portal.money import ZERO, format_kroner, to_money
@@ -240,6 +244,7 @@ def do_accept_report(
         report.staff_comment = comment
         report.version += 1
         report.save()
+        notify_report_accepted(report)
         return report
 
 

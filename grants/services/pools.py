@@ -181,34 +181,55 @@ def _check_existing_applications_fit(pool: Pool, fields: dict) -> None:
 def _deadline_behind(pool: Pool) -> bool:
     """An open pool's deadline lies ahead, or the pool would say "Søg puljen" to applicants
     who can no longer submit: the rule for setting a deadline and for opening."""
-    return pool.application_deadline is not None and pool.application_deadline <= timezone.now()
+    return _behind(pool.application_deadline)
 
 
-def _check_open_deadline(pool: Pool, *, changed: bool, opening_changed: bool = False) -> None:
-    if changed and pool.status == PoolStatus.OPEN and _deadline_behind(pool):
-        raise DomainError(
-            _(
-                "Fristen ligger før nu, men puljen er åben for ansøgninger. Vælg en frist "
-                "senere end nu, eller luk puljen."
-            ),
-            field="application_deadline",
+def _behind(moment) -> bool:
+    return moment is not None and moment <= timezone.now()
+
+
+def pool_date_problems(
+    *, status: str, opens_at, deadline, opening_changed: bool, deadline_changed: bool
+) -> list[tuple[str, str]]:
+    """The pool's date rules as (field, message) pairs, all at once: the pool form asks them
+    while validating, so staff see every date error in one round (fresh eyes round 13: the
+    opening in the past showed only after the form's own errors were fixed)."""
+    problems = []
+    if deadline_changed and status == PoolStatus.OPEN and _behind(deadline):
+        problems.append(
+            (
+                "application_deadline",
+                _(
+                    "Fristen ligger før nu, men puljen er åben for ansøgninger. Vælg en frist "
+                    "senere end nu, eller luk puljen."
+                ),
+            )
         )
     # A planned pool set to open by itself opens at a time still ahead (fresh eyes round 12:
     # an opening in the past was saved, and the yearly cycle showed an opening that never
     # came). The form keeps the opening before the deadline.
-    if (
-        opening_changed
-        and pool.status == PoolStatus.PLANNED
-        and pool.opens_at is not None
-        and pool.opens_at <= timezone.now()
-    ):
-        raise DomainError(
-            _(
-                "Tidspunktet for åbning ligger før nu. Vælg et senere tidspunkt, eller lad "
-                "feltet være tomt og åbn puljen med knappen på puljens side."
-            ),
-            field="opens_at",
+    if opening_changed and status == PoolStatus.PLANNED and _behind(opens_at):
+        problems.append(
+            (
+                "opens_at",
+                _(
+                    "Tidspunktet for åbning ligger før nu. Vælg et senere tidspunkt, eller lad "
+                    "feltet være tomt og åbn puljen med knappen på puljens side."
+                ),
+            )
         )
+    return problems
+
+
+def _check_open_deadline(pool: Pool, *, changed: bool, opening_changed: bool = False) -> None:
+    for name, message in pool_date_problems(
+        status=pool.status,
+        opens_at=pool.opens_at,
+        deadline=pool.application_deadline,
+        opening_changed=opening_changed,
+        deadline_changed=changed,
+    ):
+        raise DomainError(message, field=name)
 
 
 def do_create_pool(*, actor: User, content: PoolContent) -> Pool:

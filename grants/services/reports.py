@@ -166,16 +166,22 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
     return missing
 
 
-def _unaccounted(report: Report, spent: dict, unspent) -> list[str]:
-    """A report that settles the grant (final, or the evaluation of a small grant, once all
-    its years have begun) accounts for all of it: spent plus unspent is the grant, unless
-    more was spent (attack round 12: 100.000 kr. spent and 0 kr. unspent of 150.000 kr. was
-    sent and accepted, leaving 50.000 kr. nowhere)."""
+def settles_grant(report: Report) -> bool:
+    """A report that settles the grant: final, or the evaluation of a small grant, once all
+    its years have begun. Its unspent money cannot move on to a next year of the project."""
     if report.kind not in (ReportKind.FINAL, ReportKind.EVALUATION):
+        return False
+    years = report.application.grant_years
+    return bool(years) and max(years) <= timezone.localdate().year
+
+
+def _unaccounted(report: Report, spent: dict, unspent) -> list[str]:
+    """A report that settles the grant accounts for all of it: spent plus unspent is the
+    grant, unless more was spent (attack round 12: 100.000 kr. spent and 0 kr. unspent of
+    150.000 kr. was sent and accepted, leaving 50.000 kr. nowhere)."""
+    if not settles_grant(report):
         return []
     years = report.application.grant_years
-    if not years or max(years) > timezone.localdate().year:
-        return []
     if any(spent.get(year) is None for year in years):
         return []  # a year without a figure has its own message
     allocated = sum(report.application.allocations.values_list("amount", flat=True), ZERO)

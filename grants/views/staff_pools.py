@@ -209,6 +209,7 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
         except DomainError as error:
             if error.field in form.fields:
                 form.add_error(error.field, error.message)  # at its field and in the summary
+                messages.error(request, _("Puljen er ikke gemt. Ret de markerede felter."))
             else:
                 messages.error(request, error.message)
             return self.render(pool, form, lines, status=400)

@@ -12,6 +12,7 @@ from grants.models import ReportStatus
 from grants.rules import may
 from grants.services.errors import Busy, DomainError
 from grants.services.follow_up import do_accept_report, do_return_report
+from grants.services.reports import settles_grant
 from grants.services.spending import overspending, overspent_report_ids
 from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
 
@@ -58,6 +59,9 @@ class StaffReportView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(
             report=report,
             ready_to_close=ready_to_close,
+            # Money left of a settled grant cannot move on: staff are told to ask for it back
+            # (fresh eyes round 13: nothing followed the unspent money of a final report).
+            repay=bool(report.unspent_amount) and settles_grant(report),
             application=application,
             results=report.results.select_related("criterion"),
             spent=report.spent_amounts.all(),
@@ -85,7 +89,9 @@ class StaffReportView(StaffRequiredMixin, TemplateView):
                         spent=form.amounts(),
                         acknowledge_overspend=form.cleaned_data["acknowledge_overspend"],
                     )
-                    messages.success(request, _("Rapporten er godkendt."))
+                    messages.success(
+                        request, _("Rapporten er godkendt, og ansøgeren har fået besked.")
+                    )
                 else:
                     do_return_report(report_id=report.pk, actor=request.user, comment=comment)
                     messages.success(

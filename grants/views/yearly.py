@@ -19,6 +19,7 @@ from grants.access import StaffRequiredMixin
 from grants.yearly import events
 from portal import site
 from portal.models import Role
+from portal.params import id_param
 from worker.models import Preferences
 from worker.services import do_renew_calendar_token, preferences_for
 
@@ -60,6 +61,20 @@ class YearlyCycleView(StaffRequiredMixin, TemplateView):
 class RenewFeedView(StaffRequiredMixin, View):
     def post(self, request):
         had_feed = preferences_for(request.user).pk is not None
+        back = reverse("sekretariat:calendar")
+        if (year := id_param(request.POST.get("aar"))) is not None:
+            back += f"?aar={year}"  # the year the user was looking at (fresh eyes round 13)
+        # Replacing the address breaks every subscription to it: asked first, also without
+        # JavaScript (the box is required in the browser and checked here).
+        if had_feed and request.POST.get("confirm") != "1":
+            messages.error(
+                request,
+                _(
+                    "Adressen er ikke skiftet. Sæt flueben for at bekræfte, at den gamle "
+                    "adresse skal holde op med at virke."
+                ),
+            )
+            return redirect(back)
         do_renew_calendar_token(actor=request.user)
         messages.success(
             request,
@@ -67,7 +82,7 @@ class RenewFeedView(StaffRequiredMixin, View):
             if had_feed
             else _("Din private kalenderadresse er klar."),
         )
-        return redirect("sekretariat:calendar")
+        return redirect(back)
 
 
 def calendar_feed(request, token: str):
