@@ -490,6 +490,7 @@ def application_pdf(application) -> bytes:
 
     numbers = heading_numbers(uses_short_form(application))
     sdgs_heading = _("FN's verdensmål")
+    title_heading = copy_heading(application, "title", _("Indsats"))
     pool = application.pool
     status = application.get_status_display()
     submitted = (
@@ -511,7 +512,7 @@ def application_pdf(application) -> bytes:
         ),
         # The title under its number, as in the form; then the sections without the action
         # plan's project heading and page break.
-        text(f"{numbers['title']}. {copy_heading(application, 'title', _('Indsats'))}", "label"),
+        text(f"{numbers['title']}. {title_heading}", "label"),
         text(application.title),
         *project_section(1, application, reach=True, numbered=True)[1:-1],
         text(f"{numbers['sdgs']}. {sdgs_heading}", "label"),
