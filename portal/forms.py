@@ -278,3 +278,17 @@ def choose_again_message(file_names: list[str]) -> str:
         "rettes.",
         len(file_names),
     ) % {"names": ", ".join(f"»{name}«" for name in file_names)}
+
+
+def read_only(form: forms.Form) -> forms.Form:
+    """Show a form that can no longer be sent with what the user typed, to copy from: text
+    read-only (selectable), choices disabled. Used when the action was refused after typing
+    (fresh eyes round 13: a decision made meanwhile by a colleague showed the form again,
+    ready to be sent once more)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.Select, forms.CheckboxInput, forms.RadioSelect)):
+            widget.attrs["disabled"] = True
+        else:
+            widget.attrs["readonly"] = True
+    return form

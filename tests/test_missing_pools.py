@@ -126,12 +126,19 @@ def test_the_plans_second_year_is_offered_with_the_plan(staff_client, make_pool,
 
 
 @pytest.mark.django_db
-def test_a_year_asked_zero_kroner_is_not_missing(staff_client, make_recommended):
+def test_a_year_asked_zero_kroner_is_not_missing(staff_client, make_recommended, make_pool):
     """Round three: the decision page warned of a missing 2027 pool for an application that
     asked 0 kr. for 2027."""
     application = make_recommended({2026: "100000", 2027: "0"})
     page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content.decode()
     assert "Opret pulje for 2027" not in page
+
+    # A year not asked for that has a pool is "Ikke søgt", not "Søgt: 0 kr." (fresh eyes
+    # round 13).
+    make_pool(year=2027)
+    page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content.decode()
+    assert "Søgt: 0 kr." not in page
+    assert "Ikke søgt – puljen for 2027 har" in page
 
 
 def test_the_decision_form_says_what_each_years_pool_has_left(staff_client, two_year_application):

@@ -13,6 +13,7 @@ from grants.models import (
     ApplicationStatus,
     Decision,
 )
+from tests.form_pages import parse_forms
 from tests.page_crawl import visible_text
 from tests.staff_support import decide, messages_of, nothing_saved, refusals_of, status_of
 
@@ -260,6 +261,11 @@ def test_a_second_decision_is_refused(
     shown = response.content.decode()
     assert "Ansøgningen er allerede afgjort: »Bevilget« (50.000 kr.), registreret af" in shown
     assert "Din afgørelse er ikke gemt." in shown
+    # What was typed stays to copy, in a form that cannot be sent again (fresh eyes round 13).
+    [form] = [f for f in parse_forms(shown) if "reasons" in f.data()]
+    assert form.data()["reasons"] == ["Fortrudt."]
+    assert not [b for b in form.buttons if b[2] == "Registrér afgørelse"]
+    assert re.search(r'<textarea[^>]*name="reasons"[^>]*readonly', shown)
 
 
 def test_a_refused_decision_marks_the_field_it_is_about(

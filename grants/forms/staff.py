@@ -385,24 +385,27 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
         amount_fields(self, self.years, suggested, _("Bevilget beløb %(year)s"))
         requested = {row.year: row.amount for row in application.requested_amounts.all()}
         for year in self.years:
-            asked = format_kroner(requested.get(year) or 0)
+            # A year not asked for says so, not "Søgt: 0 kr." (fresh eyes round 13).
+            asked = (
+                _("Søgt: %(asked)s") % {"asked": format_kroner(requested[year])}
+                if requested.get(year)
+                else _("Ikke søgt")
+            )
             if year not in available and not requested.get(year):
                 # Nothing asked and no pool: nothing to say (fresh eyes round 12).
                 help_text = ""
             elif year not in available:
                 help_text = _(
-                    "Søgt: %(asked)s – der er ingen pulje for %(year)s endnu, så der kan ikke "
+                    "%(asked)s – der er ingen pulje for %(year)s endnu, så der kan ikke "
                     "bevilges for året nu."
                 ) % {"asked": asked, "year": year}
             elif available[year] is None:
-                help_text = _("Søgt: %(asked)s – puljen for %(year)s har intet budget endnu.") % {
+                help_text = _("%(asked)s – puljen for %(year)s har intet budget endnu.") % {
                     "asked": asked,
                     "year": year,
                 }
             else:
-                help_text = _(
-                    "Søgt: %(asked)s – puljen for %(year)s har %(left)s til rådighed."
-                ) % {
+                help_text = _("%(asked)s – puljen for %(year)s har %(left)s til rådighed.") % {
                     "asked": asked,
                     "year": year,
                     "left": format_kroner(available[year]),

@@ -53,6 +53,7 @@ from grants.services.review import (
 from grants.services.workflow import do_return_for_changes
 from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
+from portal.forms import read_only
 from portal.money import format_kroner
 
 S = ApplicationStatus
@@ -299,9 +300,10 @@ class FormPageView(StaffRequiredMixin, TemplateView):
         refused = self.refusal_of(application)
         if refused is not None:
             # Before the form's own rules (which now ask the services'): a recused or
-            # otherwise refused user hears why first.
+            # otherwise refused user hears why first, and sees what they typed to copy, in a
+            # form that cannot be sent again.
             messages.error(request, refused.message)
-            return self.render(application, form, status=400)
+            return self.render(application, read_only(form), status=400, refused=True)
         if not form.is_valid():
             messages.error(request, _("Intet er gemt. Ret de markerede felter."))
             return self.render(application, form, status=400)
