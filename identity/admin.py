@@ -16,7 +16,14 @@ from portal.admin_tools import NUMBER_FORMFIELDS, MunicipalityScopedAdmin
 from portal.models import Department
 
 from . import health, services
-from .models import ExternalIdentity, IdentityProvider, RoleMapping, SignInEvent
+from .models import (
+    ExternalIdentity,
+    IdentityProvider,
+    RoleMapping,
+    SignInEvent,
+    SignInMethod,
+    SignInOutcome,
+)
 
 # What only the installation's superusers set: where the portal trusts sign-ins from. A
 # municipality's administrators keep the role mapping, the button text and the contact.
@@ -258,7 +265,7 @@ class ExternalIdentityAdmin(MunicipalityScopedAdmin):
 class SignInEventAdmin(MunicipalityScopedAdmin):
     audit_records = True
     # Few, short columns: the table fits 1280 px; the reason is on the row's page.
-    list_display = ["at", "who", "method", "outcome", "role", "mfa_by_provider"]
+    list_display = ["at", "who", "method", "outcome", "role", "second_factor"]
     list_filter = ["outcome", "method", "provider"]
     search_fields = ["identity__name", "identity__subject", "user__email", "user__username"]
     list_select_related = ["identity", "user"]
@@ -272,12 +279,33 @@ class SignInEventAdmin(MunicipalityScopedAdmin):
 
     @admin.display(description=_("hvem"), ordering="identity__name")
     def who(self, obj):
-        # Two people of one name told apart by their user name (fresh eyes round 11).
+        # Two people of one name told apart by their user name (fresh eyes round 11), or for
+        # a provider's person, whose user name is an internal id, by the e-mail address
+        # (fresh eyes round 13: "Mette Madsen (frederiksberg.3f9a…)" widened the table).
         person = obj.identity or obj.user
         if person is None:
             return "–"
-        username = obj.user.get_username() if obj.user else ""
-        return f"{person} ({username})" if username and username != str(person) else str(person)
+        if obj.user is None:
+            return str(person)
+        tell_apart = obj.user.email if obj.identity else obj.user.get_username()
+        if tell_apart and tell_apart != str(person):
+            return f"{person} ({tell_apart})"
+        return str(person)
+
+    @admin.display(description=_("totrin"))
+    def second_factor(self, obj):
+        """Where the second factor was checked: at the provider, or by the portal's own code
+        step for a password sign-in (fresh eyes round 13: the column "totrin hos udbyderen"
+        said no for a password sign-in with the portal's code)."""
+        if obj.mfa_by_provider:
+            return _("hos udbyderen")
+        if (
+            obj.method == SignInMethod.PASSWORD
+            and obj.outcome == SignInOutcome.SIGNED_IN
+            and obj.detail
+        ):
+            return _("i portalen")
+        return "–"
 
     def has_add_permission(self, request):
         return False

@@ -137,6 +137,30 @@ class LoginView(auth_views.LoginView):
         request.session.pop(PENDING_KEY, None)
         return super().get(request, *args, **kwargs)
 
+    def form_invalid(self, form):
+        """Warn before the wrong password that locks (fresh eyes round 13: the lockout came
+        without warning and cut a caseworker off for half an hour)."""
+        from axes.handlers.proxy import AxesProxyHandler
+        from django.conf import settings
+
+        typed = form.data.get("username", "")
+        if typed:
+            failures = AxesProxyHandler.get_failures(self.request, {"username": typed})
+            left = settings.AXES_FAILURE_LIMIT - failures
+            if 0 < left <= 2:
+                form.add_error(
+                    None,
+                    ngettext(
+                        "Du har %(left)s forsøg tilbage. Derefter kan du ikke logge ind de "
+                        "næste %(minutes)s minutter.",
+                        "Du har %(left)s forsøg tilbage. Derefter kan du ikke logge ind de "
+                        "næste %(minutes)s minutter.",
+                        left,
+                    )
+                    % {"left": left, "minutes": round(settings.AXES_COOLOFF_TIME * 60)},
+                )
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         user = form.get_user()
         if not twofactor.has_two_factor(user):

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
@@ -100,9 +101,19 @@ def test_caseworkers_are_not_asked_for_a_second_factor(client, demo):
 
 
 def test_failed_logins_lock_the_account_for_a_while(client, staff):
+    warnings = []
     for _attempt in range(4):
         response = log_in(client, staff.username, "forkert")
         assert "Indtast venligst korrekt brugernavn og adgangskode" in response.content.decode()
+        # (once in the error summary, once in the form)
+        warnings += sorted(
+            set(re.findall(r"Du har \d forsøg tilbage[^<]*", response.content.decode()))
+        )
+    # The last tries are warned of (fresh eyes round 13).
+    assert warnings == [
+        "Du har 2 forsøg tilbage. Derefter kan du ikke logge ind de næste 30 minutter.",
+        "Du har 1 forsøg tilbage. Derefter kan du ikke logge ind de næste 30 minutter.",
+    ]
     assert log_in(client, staff.username, "forkert").status_code == 429  # the fifth
     response = log_in(client, staff.username)  # even the right password is refused now
     assert response.status_code == 429
@@ -426,6 +437,17 @@ def test_password_sign_ins_are_in_the_one_sign_in_log(client, staff):
     assert events[1].detail == "Ukendt brugernavn"  # what was typed is not kept
     assert "ingen-saadan" not in str(SignInEvent.objects.values_list("detail", flat=True))
     assert events[-1].detail == "med totrinslogin" and events[2].detail == ""
+
+    # The administrator's list says where the second factor was checked (fresh eyes round
+    # 13: "totrin hos udbyderen" said no for the portal's own code).
+    admin_user = get_user_model().objects.create_superuser(
+        "it-support", password="x" * 20, role="administrator"
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:identity_signinevent_changelist")).content.decode()
+    cells = re.findall(r'<td class="field-second_factor">([^<]*)</td>', page)
+    # (the administrator's own sign-in, without a second factor, is the sixth row)
+    assert sorted(cells) == ["i portalen", "–", "–", "–", "–", "–"]
 
 
 @override_settings(REQUIRE_STAFF_2FA=True)
