@@ -118,6 +118,25 @@ class DanishDecimalField(forms.DecimalField):
         return number
 
 
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time in Danish local time whose hour the clock change skips or repeats
+    gets a plain explanation instead of Django's time-zone wording (fresh eyes round 13)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+            raise ValidationError(
+                _(
+                    "Klokkeslættet findes ikke eller findes to gange den dag, fordi uret "
+                    "stilles om mellem sommertid og vintertid. Vælg et andet klokkeslæt."
+                ),
+                code="ambiguous_timezone",
+            ) from None
+
+
 class KronerField(forms.Field):
     """An amount in kroner, typed as `150.000` or `150.000,50`; cleaned to Decimal."""
 

@@ -231,3 +231,15 @@ def test_every_date_error_of_the_pool_form_shows_in_one_round(staff_client, make
     # Alone, the service's refusal is announced as unsaved too.
     alone = _edit(staff_client, pool, opens_at="2020-10-01T09:00")
     assert "Puljen er ikke gemt" in alone.content.decode()
+
+
+def test_an_hour_the_clock_change_skips_is_explained_in_plain_words(staff_client, make_pool):
+    """Fresh eyes round 13: 02:30 on the night summer time starts showed Django's time-zone
+    wording ("kunne ikke fortolkes i tidszonen Europe/Copenhagen")."""
+    pool = make_pool(year=2026)
+    response = _edit(staff_client, pool, application_deadline="2099-03-29T02:30")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "fordi uret stilles om mellem sommertid og vintertid" in page
+    assert "Europe/Copenhagen" not in page
+    assert 'value="2099-03-29T02:30"' in page  # what was typed is kept

@@ -18,7 +18,7 @@ from grants.services.decisions import decision_problems
 from grants.services.pools import pool_date_problems
 from grants.services.review import amount_problems
 from policies.models import ActionPlan, Policy
-from portal.forms import KronerField, LimitedTextMixin
+from portal.forms import KronerField, LimitedTextMixin, LocalDateTimeField
 from portal.models import Committee
 from portal.money import format_kroner
 
@@ -116,6 +116,7 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
             "criteria",
             "contact",
         ]
+        field_classes = {"opens_at": LocalDateTimeField, "application_deadline": LocalDateTimeField}
         widgets = {
             "opens_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
