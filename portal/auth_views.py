@@ -148,8 +148,9 @@ class LoginView(auth_views.LoginView):
             failures = AxesProxyHandler.get_failures(self.request, {"username": typed})
             left = settings.AXES_FAILURE_LIMIT - failures
             if 0 < left <= 2:
-                form.add_error(
-                    None,
+                # A warning beside the form's error, not a second error to "correct".
+                messages.warning(
+                    self.request,
                     ngettext(
                         "Du har %(left)s forsøg tilbage. Derefter kan du ikke logge ind de "
                         "næste %(minutes)s minutter.",
