@@ -20,17 +20,50 @@ from worker.mail import language_of, send_in_languages
 
 
 def recipients_for(application: Application) -> list[tuple[str, str]]:
-    """(address, language) of the caseworker who wrote it and of the contact persons."""
+    """(address, language) of the applicant's side: who wrote the application, and
+    - for a municipal department's application, its contact persons (colleagues, typed by a
+      signed-in caseworker);
+    - for an association's, its people who can sign in (their addresses are confirmed by the
+      e-mail link or their MitID Erhverv), not the contact persons it typed: those could not
+      use the mail's link, and any address could be typed there, so the portal would mail
+      strangers the association's text (attack round 13; fresh eyes round 13 found a
+      signed-in member who got nothing)."""
+    from portal.models import User
+
     recipients = []
-    if application.created_by and application.created_by.email:
+    if application.created_by and application.created_by.email and application.created_by.is_active:
         recipients.append((application.created_by.email, language_of(application.created_by)))
-    recipients += [(c.email, settings.LANGUAGE_CODE) for c in application.contacts.all() if c.email]
+    if application.organisation_id:
+        people = User.objects.filter(
+            organisation_id=application.organisation_id, is_active=True
+        ).exclude(email="")
+        recipients += [(person.email, language_of(person)) for person in people]
+    else:
+        recipients += [
+            (c.email, settings.LANGUAGE_CODE) for c in application.contacts.all() if c.email
+        ]
     seen, unique = set(), []
     for address, language in recipients:
-        if address not in seen:
-            seen.add(address)
+        if address.lower() not in seen:
+            seen.add(address.lower())
             unique.append((address, language))
     return unique
+
+
+def told_applicant(application: Application, done: str) -> tuple[str, bool]:
+    """What staff are told after an action the applicant hears of by mail: `done` and that
+    the applicant was told, or that nobody could be (fresh eyes round 13: "ansøgeren har
+    fået besked" was said of a case with no address). Returns (text, reached)."""
+    if recipients_for(application):
+        return _("%(done)s Ansøgeren har fået besked på e-mail.") % {"done": done}, True
+    return (
+        _(
+            "%(done)s Ansøgeren har ingen e-mailadresse i portalen og har ikke fået besked: "
+            "giv besked på anden måde."
+        )
+        % {"done": done},
+        False,
+    )
 
 
 def _queue(application: Application, kind: str, render) -> None:
@@ -167,7 +200,8 @@ def notify_report_requested(report: Report) -> None:
             % {
                 "kind": report.get_kind_display().lower(),
                 "title": report.application.title,
-                "due": report.due_date.strftime("%d-%m-%Y"),
+                # As everywhere else: "30. juni 2027" (fresh eyes round 13).
+                "due": date_format(report.due_date, "DATE_FORMAT"),
             },
         )
 

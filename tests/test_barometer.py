@@ -362,3 +362,30 @@ def test_the_distance_to_the_comparison_is_in_the_indicators_unit(client, demo):
             assert re.search(r"Afstand til [^:<]+: -?[\d.,]+ procentpoint\.", html)
             assert " point." not in html
     assert found
+
+
+@pytest.mark.parametrize(
+    "typed", ["1.000", "1.234,5", "12,9", "-3", "57000", "1e3", "-1e3", "１２", "1_0", "80.5.1"]
+)
+def test_the_import_reads_a_number_as_the_form_does(typed):
+    """Attack round 13: the import read "1.000" as 1 where the form reads 1000, and took
+    "1e3", "1_0" and full-width digits the form refuses. The one difference: a spreadsheet's
+    plain decimal point ("15.3") is read by the import."""
+    from indicators.imports import parse_number
+    from portal.forms import DanishDecimalField
+
+    try:
+        by_form = DanishDecimalField().clean(typed)
+    except Exception:  # noqa: BLE001 - any refusal
+        by_form = None
+    try:
+        by_import = parse_number(typed)
+    except ValueError:
+        by_import = None
+    assert by_import == by_form, typed
+
+
+def test_the_import_takes_a_spreadsheets_decimal_point():
+    from indicators.imports import parse_number
+
+    assert parse_number("15.3") == Decimal("15.3")

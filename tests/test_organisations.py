@@ -310,3 +310,46 @@ def test_staff_read_an_associations_application_in_the_words_it_was_asked(
     client.force_login(staff)
     page = client.get(reverse("sekretariat:application", args=[application.pk])).content.decode()
     assert "Hvad vil I opnå?" in page and "Formål/forandringsteori" not in page
+
+
+def test_an_associations_mail_goes_to_its_people_not_to_typed_addresses(
+    client, person, section_18_pool, staff_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Attack round 13: an association typed a stranger's address as contact person and the
+    portal mailed it the association's text; fresh eyes round 13: a signed-in member who had
+    not written the application got nothing, and the contact got links it could not use."""
+    from grants.models import ContactPerson
+
+    application = org_application(section_18_pool, person.organisation, ApplicationStatus.SUBMITTED)
+    ContactPerson.objects.create(application=application, name="Fremmed", email="stranger@x.org")
+    colleague = new_person(organisation=person.organisation, email="bo@example.dk", name="Bo")
+    gone = new_person(organisation=person.organisation, email="ex@example.dk", name="Ex")
+    User.objects.filter(pk=gone.pk).update(is_active=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("sekretariat:return", args=[application.pk]),
+            {"comment": "Uddyb budgettet."},
+            follow=True,
+        )
+    assert "Ansøgeren har fået besked på e-mail." in response.content.decode()
+    [mail] = list(mailoutbox)
+    assert sorted(mail.to) == sorted([person.email, colleague.email])
+
+
+def test_staff_are_told_when_nobody_could_be_told(
+    section_18_pool, municipality, staff_client, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 13: "ansøgeren har fået besked" was said of a case nobody could be
+    mailed about (an old case without addresses)."""
+    lonely = Organisation.objects.create(municipality=municipality, name="Uden folk")
+    application = org_application(section_18_pool, lonely, ApplicationStatus.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("sekretariat:return", args=[application.pk]),
+            {"comment": "Uddyb budgettet."},
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "har ikke fået besked: giv besked på anden måde" in page
+    assert "Ansøgeren har fået besked på e-mail." not in page

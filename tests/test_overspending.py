@@ -383,7 +383,9 @@ def test_money_left_of_a_settled_grant_is_asked_back_and_the_applicant_hears_it(
     [form] = [f for f in parse_forms(shown) if f.action in ("", staff_page)]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(staff_page, form.data(("accept", "", "")), follow=True)
-    assert "Rapporten er godkendt, og ansøgeren har fået besked." in response.content.decode()
+    assert (
+        "Rapporten er godkendt. Ansøgeren har fået besked på e-mail." in response.content.decode()
+    )
     [mail] = [m for m in mailoutbox if m.subject.startswith("Afrapportering godkendt")]
     assert "Rapporten oplyser 50.000 kr. som ubrugte midler" in mail.body
     assert mail.to == [caseworker.email]

@@ -35,7 +35,9 @@ def test_an_approval_locks_its_pools_before_it_counts_what_is_left(
             amount_2027="50.000",
         )
 
-    assert "Afgørelsen er registreret, og ansøgeren har fået besked." in messages_of(response)
+    assert "Afgørelsen er registreret. Ansøgeren har fået besked på e-mail." in messages_of(
+        response
+    )
     assert status_of(application) == ApplicationStatus.APPROVED
     assert Allocation.objects.filter(application=application).count() == 2
 

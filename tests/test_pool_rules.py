@@ -1,10 +1,13 @@
 """A pool says who may apply, for how many years, how much at most, and when a short form
 is enough; staff set it on the pool's form, and the public call page says it plainly."""
 
+import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from grants.models import Allocation, ApplicationStatus, Pool
 from grants.services.errors import DomainError
@@ -164,11 +167,12 @@ def test_the_year_is_fixed_once_applications_or_carried_over_money_are_tied_to_i
 
 def test_an_open_pool_gets_no_deadline_in_the_past(staff_client, pool, staff_user):
     """Attack round 10: a past deadline was saved while the pool still said "Søg puljen"."""
-    response = _edit(staff_client, pool, application_deadline="2020-01-01T12:00")
+    yesterday = timezone.localtime() - datetime.timedelta(days=1)
+    response = _edit(staff_client, pool, application_deadline=f"{yesterday:%Y-%m-%dT%H:%M}")
     assert response.status_code == 400
     assert "Fristen ligger før nu, men puljen er åben" in response.content.decode()
     pool.refresh_from_db()
-    assert pool.application_deadline.year != 2020
+    assert pool.application_deadline > timezone.now()
 
     from grants.services.pools import do_set_pool_status
 
@@ -206,8 +210,21 @@ def test_a_planned_pool_opens_by_itself_only_ahead_of_now(staff_client, make_poo
     assert 'value="2020-10-01T09:00"' in past.content.decode()  # what was typed is kept
     pool.refresh_from_db()
     assert pool.opens_at is None
-    # Without an opening time, a planned pool may record any deadline (an earlier round).
-    assert _edit(staff_client, pool, application_deadline="2020-11-01T12:00").status_code == 302
+    # An earlier year's round may record its past deadline; a round still to come may not
+    # (fresh eyes round 13), nor one years away from the pool's year.
+    earlier = make_pool(year=2021)
+    Pool.objects.filter(pk=earlier.pk).update(status="planned")
+    assert _edit(staff_client, earlier, application_deadline="2020-11-01T12:00").status_code == 302
+    this_year = timezone.localdate().year
+    current = Pool.objects.filter(year=this_year).first() or make_pool(year=this_year)
+    Pool.objects.filter(pk=current.pk).update(status="planned")
+    yesterday = timezone.localtime() - datetime.timedelta(days=1)
+    refused = _edit(staff_client, current, application_deadline=f"{yesterday:%Y-%m-%dT%H:%M}")
+    assert "Fristen ligger før nu. Vælg en frist senere end nu." in refused.content.decode()
+    far = _edit(staff_client, current, application_deadline=f"{this_year + 3}-01-05T12:00")
+    assert (
+        f"Fristen ligger i {this_year + 3}, men puljen er for {this_year}. Tjek årstallet."
+    ) in far.content.decode()
 
 
 def test_every_date_error_of_the_pool_form_shows_in_one_round(staff_client, make_pool):
@@ -243,3 +260,25 @@ def test_an_hour_the_clock_change_skips_is_explained_in_plain_words(staff_client
     assert "fordi uret stilles om mellem sommertid og vintertid" in page
     assert "Europe/Copenhagen" not in page
     assert 'value="2099-03-29T02:30"' in page  # what was typed is kept
+
+
+@pytest.mark.parametrize("amount", ["0", "-5"])
+def test_a_reserved_amount_not_above_zero_is_refused_at_its_field(staff_client, make_pool, amount):
+    """Attack round 13: 0 kr. showed "Begrænsning »reservedline_amount_positive« er
+    overtrådt" and marked no field."""
+    pool = make_pool(year=2026)
+    response = _edit(
+        staff_client, pool, **{"reserved-0-title": "Integrationspris", "reserved-0-amount": amount}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "reservedline_amount_positive" not in page
+    assert "Beløbet skal være større end 0 kr." in page or "kan ikke være negativt" in page
+    assert (
+        'is-invalid" id="id_reserved-0-amount"' in page
+        or re.search(
+            r'id="id_reserved-0-amount"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="id_reserved-0-amount"',
+            page,
+        )
+        or "id_reserved-0-amount_error" in page
+    )

@@ -54,7 +54,9 @@ def test_full_approval_allocates_and_tells_the_caseworker(
         amount_2027="50.000",
     )
 
-    assert "Afgørelsen er registreret, og ansøgeren har fået besked." in messages_of(response)
+    assert "Afgørelsen er registreret. Ansøgeren har fået besked på e-mail." in messages_of(
+        response
+    )
     assert status_of(application) == ApplicationStatus.APPROVED
     assert {(a.pool.year, a.amount) for a in Allocation.objects.all()} == {
         (2026, 100000),

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from grants.models import (
     Application,
@@ -98,11 +99,15 @@ def test_requested_report_waits_on_the_caseworkers_dashboard(
             follow=True,
         )
 
-    assert "Der er bedt om afrapportering, og ansøgeren har fået besked." in messages_of(response)
+    assert "Der er bedt om afrapportering. Ansøgeren har fået besked på e-mail." in messages_of(
+        response
+    )
     report = Report.objects.get(application=application, kind=ReportKind.STATUS)
     assert (report.status, report.due_date) == (ReportStatus.REQUESTED, due)
     [mail] = mailoutbox
-    assert f"statusrapport for »Kvinder i job« senest {due:%d-%m-%Y}" in mail.body
+    with translation.override("da"):
+        shown = date_format(due, "DATE_FORMAT")
+    assert f"statusrapport for »Kvinder i job« senest {shown}." in mail.body
     overview = client.get(reverse("sekretariat:reports")).content.decode()
     assert "Kvinder i job" in section(overview, "due-heading")
     assert "Statusrapport" in overview
@@ -112,6 +117,20 @@ def test_requested_report_waits_on_the_caseworkers_dashboard(
     waiting = dashboard[dashboard.index('id="waiting"') : dashboard.index("</section>")]
     assert "Statusrapport:" in waiting
     assert reverse("mine:report", args=[report.pk]) in waiting
+
+
+def test_a_report_is_not_due_before_it_can_be_sent(staff_client, fund):
+    """Fresh eyes round 13: a final report for a 2027 grant was asked for by 15 December
+    2026; the association could not send it before 2027 and it went overdue."""
+    year = TODAY.year + 1
+    application = fund({year: "150000"})
+    response = staff_client.post(
+        reverse("sekretariat:request-report", args=[application.pk]),
+        {"kind": "status", "due_date": (TODAY + datetime.timedelta(days=1)).isoformat()},
+        follow=True,
+    )
+    assert f"Statusrapport kan først sendes fra 1. januar {year}" in response.content.decode()
+    assert not Report.objects.filter(application=application, kind=ReportKind.STATUS).exists()
 
 
 def test_reports_cannot_be_requested_before_the_grant(staff_client, make_application, pools):
@@ -167,7 +186,7 @@ def test_staff_accept_a_submitted_report(staff_client, staff_user, fund):
 
     response = staff_client.post(url, {"accept": "", "comment": "Flot resultat."}, follow=True)
 
-    assert messages_of(response) == ["Rapporten er godkendt."]
+    assert messages_of(response) == ["Rapporten er godkendt. Ansøgeren har fået besked på e-mail."]
     report.refresh_from_db()
     assert (report.status, report.accepted_by) == (ReportStatus.ACCEPTED, staff_user)
     html = response.content.decode()
@@ -207,7 +226,9 @@ def test_returning_a_report_needs_a_comment_and_mails_it(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"return": "", "comment": comment}, follow=True)
 
-    assert messages_of(response) == ["Rapporten er sendt retur, og ansøgeren har fået besked."]
+    assert messages_of(response) == [
+        "Rapporten er sendt retur. Ansøgeren har fået besked på e-mail."
+    ]
     report.refresh_from_db()
     assert (report.status, report.staff_comment) == (ReportStatus.RETURNED, comment)
     [mail] = mailoutbox
@@ -444,7 +465,7 @@ def test_a_report_without_spending_for_a_begun_year_is_not_accepted(staff_client
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     accepted = staff_client.post(url, {"accept": "", "amount_2026": "0"}, follow=True)
-    assert messages_of(accepted) == ["Rapporten er godkendt."]
+    assert messages_of(accepted) == ["Rapporten er godkendt. Ansøgeren har fået besked på e-mail."]
 
 
 @pytest.mark.parametrize("kind", [ReportKind.EVALUATION, ReportKind.STATUS, ReportKind.FINAL])

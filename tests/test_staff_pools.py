@@ -145,7 +145,7 @@ def test_reserved_lines_above_the_budget_are_refused(staff_client, policy):
     response = staff_client.post(reverse("sekretariat:pool-create"), data)
 
     assert response.status_code == 400
-    assert any("mindre end det allerede bevilgede" in m for m in refusals_of(response))
+    assert any("mindre end de reserverede beløb" in m for m in refusals_of(response))
     assert not Pool.objects.exists()
 
 

@@ -334,7 +334,9 @@ def test_returning_mails_the_caseworker_the_comment(
 
     response = send_back(client, application, comment, django_capture_on_commit_callbacks)
 
-    assert "Ansøgningen er sendt retur, og ansøgeren har fået besked." in messages_of(response)
+    assert "Ansøgningen er sendt retur. Ansøgeren har fået besked på e-mail." in messages_of(
+        response
+    )
     assert status_of(application) == ApplicationStatus.RETURNED
     assert comment in response.content.decode()  # in the history on the staff page
     [mail] = mailoutbox
@@ -372,6 +374,8 @@ def test_a_recommended_application_can_still_be_returned(
 
     response = send_back(client, application, "Ret budgettet.", django_capture_on_commit_callbacks)
 
-    assert "Ansøgningen er sendt retur, og ansøgeren har fået besked." in messages_of(response)
+    assert "Ansøgningen er sendt retur. Ansøgeren har fået besked på e-mail." in messages_of(
+        response
+    )
     assert status_of(application) == ApplicationStatus.RETURNED
     assert len(mailoutbox) == 1

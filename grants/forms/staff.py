@@ -64,6 +64,14 @@ class YearAmountsMixin:
         return [self[f"amount_{year}"] for year in self.years]
 
 
+def same_minute(typed, saved) -> bool:
+    """The form shows times to the minute: a saved time with seconds is unchanged when the
+    same minute comes back."""
+    if typed is None or saved is None:
+        return typed is saved
+    return typed == saved.replace(second=0, microsecond=0)
+
+
 class PoolForm(LimitedTextMixin, forms.ModelForm):
     budget = KronerField(label=_("Budget"), help_text=_("Puljens samlede ramme for året."))
     evaluation_threshold = KronerField(
@@ -199,10 +207,12 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         instance = self.instance
         for field, message in pool_date_problems(
             status=instance.status if instance.pk else PoolStatus.PLANNED,
+            year=cleaned.get("year"),
             opens_at=opens_at,
             deadline=deadline,
-            opening_changed=not instance.pk or opens_at != instance.opens_at,
-            deadline_changed=not instance.pk or deadline != instance.application_deadline,
+            opening_changed=not instance.pk or not same_minute(opens_at, instance.opens_at),
+            deadline_changed=not instance.pk
+            or not same_minute(deadline, instance.application_deadline),
         ):
             if field in cleaned and not self.has_error(field):
                 self.add_error(field, message)
@@ -227,6 +237,13 @@ class ReservedLineForm(LimitedTextMixin, forms.ModelForm):
         model = ReservedLine
         fields = ["title", "amount"]
         labels = {"title": _("Formål")}
+
+    def clean_amount(self):
+        # At the field, in Danish (attack round 13: 0 kr. showed the database rule's name).
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(_("Beløbet skal være større end 0 kr."))
+        return amount
 
 
 ReservedLineFormSet = forms.inlineformset_factory(

@@ -49,11 +49,26 @@ def decision_date(decision: Decision) -> datetime.date:
     return decision.decided_on
 
 
-def check_report_due(application: Application, due_date: datetime.date) -> None:
-    """A report is due from today, not before the grant, and at most ten years ahead."""
+def check_report_due(application: Application, due_date: datetime.date, kind: str) -> None:
+    """A report is due from today, not before the grant, not before it can be sent, and at
+    most ten years ahead."""
+    from .reports import first_sendable_year
+
     today = timezone.localdate()
     if due_date < today:
         raise DomainError(_("Fristen kan ikke ligge før i dag."), field="due_date")
+    # Fresh eyes round 13: a final report was asked for by 15 December 2026 for a 2027
+    # grant; the applicant could not send it before 2027 and it went overdue.
+    year = first_sendable_year(application, kind)
+    if year is not None and due_date.year < year:
+        raise DomainError(
+            _(
+                "%(kind)s kan først sendes fra 1. januar %(year)s, så fristen skal ligge "
+                "efter den dato."
+            )
+            % {"kind": ReportKind(kind).label, "year": year},
+            field="due_date",
+        )
     decision = Decision.objects.filter(application=application).first()
     if decision is not None and due_date < decision_date(decision):
         raise DomainError(
@@ -145,7 +160,7 @@ def do_request_report(
     with transaction.atomic():
         application = lock_application(application_id)
         check(actor, "request_report", application)
-        check_report_due(application, due_date)
+        check_report_due(application, due_date, kind)
         if application.reports.filter(kind=kind).exclude(status=ReportStatus.ACCEPTED).exists():
             raise DomainError(
                 _("Der er allerede bedt om en %(kind)s, som ikke er godkendt endnu.")

@@ -104,23 +104,33 @@ def _save_reserved_lines(pool: Pool, rows: list[dict], actor: User) -> None:
         line.delete()
 
 
+def budget_problem(*, budget, allocated, reserved) -> str | None:
+    """The budget holds what is granted and reserved; the pool form asks it too, so the
+    error comes with the form's others (fresh eyes round 13)."""
+    if budget is None or allocated + reserved <= budget:
+        return None
+    if not allocated:
+        return _("Budgettet (%(budget)s) er mindre end de reserverede beløb (%(reserved)s).") % {
+            "budget": format_kroner(budget),
+            "reserved": format_kroner(reserved),
+        }
+    return _(
+        "Budgettet (%(budget)s) er mindre end det allerede bevilgede og reserverede "
+        "(%(committed)s)."
+    ) % {"budget": format_kroner(budget), "committed": format_kroner(allocated + reserved)}
+
+
+def allocated_in(pool: Pool | None):
+    if pool is None or pool.pk is None:
+        return ZERO
+    return pool.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
 def _check_budget(pool: Pool) -> None:
-    if pool.budget is None:
-        return
-    allocated = pool.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
     reserved = pool.reserved_lines.aggregate(total=Sum("amount"))["total"] or ZERO
-    if allocated + reserved > pool.budget:
-        raise DomainError(
-            _(
-                "Budgettet (%(budget)s) er mindre end det allerede bevilgede og reserverede "
-                "(%(committed)s)."
-            )
-            % {
-                "budget": format_kroner(pool.budget),
-                "committed": format_kroner(allocated + reserved),
-            },
-            field="budget",
-        )
+    problem = budget_problem(budget=pool.budget, allocated=allocated_in(pool), reserved=reserved)
+    if problem:
+        raise DomainError(problem, field="budget")
 
 
 def _what_ties_the_year(pool: Pool) -> str:
@@ -189,12 +199,47 @@ def _behind(moment) -> bool:
 
 
 def pool_date_problems(
-    *, status: str, opens_at, deadline, opening_changed: bool, deadline_changed: bool
+    *, status: str, year, opens_at, deadline, opening_changed: bool, deadline_changed: bool
 ) -> list[tuple[str, str]]:
     """The pool's date rules as (field, message) pairs, all at once: the pool form asks them
     while validating, so staff see every date error in one round (fresh eyes round 13: the
     opening in the past showed only after the form's own errors were fixed)."""
     problems = []
+    this_year = timezone.localdate().year
+    if (
+        deadline_changed
+        and deadline
+        and year
+        and timezone.localtime(deadline).year
+        not in (
+            year - 1,
+            year,
+        )
+    ):
+        # A typed year is the usual slip (fresh eyes round 13: a 2029 pool saved with a
+        # deadline in 2027 showed in the 2027 calendar).
+        problems.append(
+            (
+                "application_deadline",
+                _("Fristen ligger i %(deadline_year)s, men puljen er for %(year)s. Tjek årstallet.")
+                % {"deadline_year": timezone.localtime(deadline).year, "year": year},
+            )
+        )
+    elif (
+        deadline_changed
+        and status == PoolStatus.PLANNED
+        and year
+        and year >= this_year
+        and _behind(deadline)
+    ):
+        # A round still to come with its deadline already passed (an earlier year's round
+        # may record its past deadline).
+        problems.append(
+            (
+                "application_deadline",
+                _("Fristen ligger før nu. Vælg en frist senere end nu."),
+            )
+        )
     if deadline_changed and status == PoolStatus.OPEN and _behind(deadline):
         problems.append(
             (
@@ -224,6 +269,7 @@ def pool_date_problems(
 def _check_open_deadline(pool: Pool, *, changed: bool, opening_changed: bool = False) -> None:
     for name, message in pool_date_problems(
         status=pool.status,
+        year=pool.year,
         opens_at=pool.opens_at,
         deadline=pool.application_deadline,
         opening_changed=opening_changed,

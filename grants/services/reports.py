@@ -203,16 +203,21 @@ def _unaccounted(report: Report, spent: dict, unspent) -> list[str]:
     ]
 
 
-def sendable_from(report: Report) -> int | None:
-    """The grant year the report waits for, while it has not begun; otherwise None. A final
-    report settles every year, so it waits for the last; any other report for the first
-    (fresh eyes round 12: an evaluation was sent and accepted, with no money spent, before
-    the project's first year had begun)."""
-    years = report.application.grant_years
+def first_sendable_year(application, kind: str) -> int | None:
+    """The grant year from whose 1 January a report of `kind` can be sent: a final report
+    settles every year, so the last; any other report the first. None without a grant."""
+    years = application.grant_years
     if not years:
         return None
-    year = max(years) if report.kind == ReportKind.FINAL else min(years)
-    return year if year > timezone.localdate().year else None
+    return max(years) if kind == ReportKind.FINAL else min(years)
+
+
+def sendable_from(report: Report) -> int | None:
+    """The grant year the report waits for, while it has not begun; otherwise None (fresh
+    eyes round 12: an evaluation was sent and accepted, with no money spent, before the
+    project's first year had begun)."""
+    year = first_sendable_year(report.application, report.kind)
+    return year if year is not None and year > timezone.localdate().year else None
 
 
 def saved_content(report: Report) -> ReportContent:

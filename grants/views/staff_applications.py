@@ -29,6 +29,7 @@ from grants.forms.staff import (
     ReviewForm,
 )
 from grants.models import ApplicationStatus, Attachment, Decision
+from grants.notifications import told_applicant
 from grants.rules import APPLICATION_ACTIONS, is_conflicted, may, refusal
 from grants.selectors import available_by_year, funding_chain, missing_following_pools
 from grants.services.decisions import already_decided, do_record_decision
@@ -107,6 +108,16 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
         )
 
 
+def say_done(request, application, done, tells_applicant: bool) -> None:
+    """The success message; after an action mailed to the applicant, also whether anyone
+    could be told (a warning when not)."""
+    if not tells_applicant:
+        messages.success(request, done)
+        return
+    text, reached = told_applicant(application, str(done))
+    (messages.success if reached else messages.warning)(request, text)
+
+
 class ActionView(StaffRequiredMixin, View):
     """POST-only action on one application: validate a small form, call one service.
 
@@ -115,6 +126,7 @@ class ActionView(StaffRequiredMixin, View):
     form_class = None
     form_name = ""  # the form's name on the application page, to show it again when refused
     success_message = ""
+    tells_applicant = False  # the service mails the applicant: say whether anyone got it
 
     def form_kwargs(self, application) -> dict:
         return {}
@@ -148,7 +160,7 @@ class ActionView(StaffRequiredMixin, View):
                 status = BUSY_STATUS if isinstance(error, Busy) else 400
                 return self.refused(pk, form, status=status)
         else:
-            messages.success(request, self.success_message)
+            say_done(request, application, self.success_message, self.tells_applicant)
         return redirect("sekretariat:application", pk=pk)
 
 
@@ -162,7 +174,8 @@ class StartReviewView(ActionView):
 class ReturnView(ActionView):
     form_class = CommentForm
     form_name = "return_form"
-    success_message = gettext_lazy("Ansøgningen er sendt retur, og ansøgeren har fået besked.")
+    success_message = gettext_lazy("Ansøgningen er sendt retur.")
+    tells_applicant = True
 
     def perform(self, application, form):
         do_return_for_changes(
@@ -230,7 +243,8 @@ class CloseView(ActionView):
 class RequestReportView(ActionView):
     form_class = ReportRequestForm
     form_name = "report_request_form"
-    success_message = gettext_lazy("Der er bedt om afrapportering, og ansøgeren har fået besked.")
+    success_message = gettext_lazy("Der er bedt om afrapportering.")
+    tells_applicant = True
 
     def perform(self, application, form):
         do_request_report(
@@ -266,6 +280,7 @@ class FormPageView(StaffRequiredMixin, TemplateView):
     `save(application, form)`. A user who may not do the action now is sent back with why."""
 
     action: str
+    tells_applicant = False
 
     def render(self, application, form, status=200, **extra):
         context = self.get_context_data(application=application, form=form, **extra)
@@ -325,7 +340,7 @@ class FormPageView(StaffRequiredMixin, TemplateView):
                 else:
                     messages.error(request, error.message)
             return self.render(application, form, status=400)
-        messages.success(request, self.success_message)
+        say_done(request, application, self.success_message, self.tells_applicant)
         return redirect("sekretariat:application", pk=pk)
 
 
@@ -388,7 +403,8 @@ class RecommendView(FormPageView):
 class DecisionView(FormPageView):
     template_name = "grants/staff/decision_form.html"
     action = "decide"
-    success_message = gettext_lazy("Afgørelsen er registreret, og ansøgeren har fået besked.")
+    success_message = gettext_lazy("Afgørelsen er registreret.")
+    tells_applicant = True
 
     def get_context_data(self, **kwargs):
         application = kwargs["application"]

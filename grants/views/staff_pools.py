@@ -26,10 +26,17 @@ from grants.models import (
 )
 from grants.selectors import missing_following_pools, pool_balance, pool_spending
 from grants.services.errors import DomainError, EditConflict
-from grants.services.pools import PoolContent, do_create_pool, do_set_pool_status, do_update_pool
+from grants.services.pools import (
+    PoolContent,
+    allocated_in,
+    budget_problem,
+    do_create_pool,
+    do_set_pool_status,
+    do_update_pool,
+)
 from portal.conflicts import CONFLICT_STATUS, base_instance, rebase, saved_version, with_version
 from portal.filters import filter_fold
-from portal.money import format_kroner
+from portal.money import ZERO, format_kroner
 from portal.params import id_param
 
 OPEN_REPORT_STATUSES = [ReportStatus.REQUESTED, ReportStatus.SUBMITTED, ReportStatus.RETURNED]
@@ -179,7 +186,18 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         pool = self.get_pool()
         form, lines = self.build(pool, request.POST)
-        if not (form.is_valid() and lines.is_valid()):
+        form_valid, lines_valid = form.is_valid(), lines.is_valid()
+        if "budget" in form.cleaned_data and lines_valid:
+            # The service's budget rule, asked now so it comes with the form's other errors.
+            problem = budget_problem(
+                budget=form.cleaned_data["budget"],
+                allocated=allocated_in(pool),
+                reserved=sum((row["amount"] or ZERO for row in reserved_rows(lines)), ZERO),
+            )
+            if problem:
+                form.add_error("budget", problem)
+                form_valid = False
+        if not (form_valid and lines_valid):
             messages.error(request, _("Puljen er ikke gemt. Ret de markerede felter."))
             return self.render(pool, form, lines, status=400)
         content = PoolContent(

@@ -15,6 +15,7 @@ from grants.services.follow_up import do_accept_report, do_return_report
 from grants.services.reports import settles_grant
 from grants.services.spending import overspending, overspent_report_ids
 from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
+from grants.views.staff_applications import say_done
 
 
 class ReportsOverviewView(StaffRequiredMixin, TemplateView):
@@ -89,14 +90,10 @@ class StaffReportView(StaffRequiredMixin, TemplateView):
                         spent=form.amounts(),
                         acknowledge_overspend=form.cleaned_data["acknowledge_overspend"],
                     )
-                    messages.success(
-                        request, _("Rapporten er godkendt, og ansøgeren har fået besked.")
-                    )
+                    say_done(request, report.application, _("Rapporten er godkendt."), True)
                 else:
                     do_return_report(report_id=report.pk, actor=request.user, comment=comment)
-                    messages.success(
-                        request, _("Rapporten er sendt retur, og ansøgeren har fået besked.")
-                    )
+                    say_done(request, report.application, _("Rapporten er sendt retur."), True)
         except DomainError as error:
             messages.error(request, error.message)
             status = BUSY_STATUS if isinstance(error, Busy) else 400

@@ -7,6 +7,7 @@ import re
 from urllib.parse import urljoin
 
 import pytest
+from django.contrib.auth import get_user_model
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -315,6 +316,25 @@ def test_the_portal_asks_for_its_own_second_factor_only_when_the_provider_did_no
     app_form.get_by_role("button", name="Skift til den nye app").click()
     page.get_by_role("heading", name="Dine reservekoder").wait_for()
     assert not TOTPDevice.objects.filter(pk=palles_app.pk).exists()
+
+
+def test_a_second_factor_a_caseworker_chose_is_asked_after_the_provider(
+    sso, live_server, page, settings
+):
+    """Fresh eyes round 13: a caseworker who turned two-factor login on was never asked for
+    the code after signing in through the municipality's login (only required roles were)."""
+    settings.REQUIRE_STAFF_2FA = False
+    sso["issuers"].set_users("a", {"karen": person("Karen Kode", ["frb-integration"])})
+    sign_in(page, live_server, FRB, "karen", lands_on="/mine/")
+    log_out(page)
+    user = get_user_model().objects.get(external_identity__subject="karen")
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    sign_in(page, live_server, FRB, "karen")
+    page.wait_for_url(live_server.url + "/login/bekraeft/")
+    page.get_by_label("Kode").fill(f"{totp(device.bin_key):06d}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log ind").click()
+    assert page.url == live_server.url + "/mine/"
 
 
 def test_sign_in_works_without_javascript(sso, live_server, browser, screenshot):
