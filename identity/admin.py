@@ -261,6 +261,9 @@ class ExternalIdentityAdmin(MunicipalityScopedAdmin):
         return False
 
 
+PORTAL_CODE_DETAIL = "med totrinslogin"
+
+
 @admin.register(SignInEvent)
 class SignInEventAdmin(MunicipalityScopedAdmin):
     audit_records = True
@@ -302,7 +305,7 @@ class SignInEventAdmin(MunicipalityScopedAdmin):
         if (
             obj.method == SignInMethod.PASSWORD
             and obj.outcome == SignInOutcome.SIGNED_IN
-            and obj.detail
+            and obj.detail == PORTAL_CODE_DETAIL  # written in Danish (identity.signals)
         ):
             return _("i portalen")
         return "–"

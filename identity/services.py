@@ -15,11 +15,13 @@ updates, links and deactivates users from verified claims (docs/identity.md).
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.models import Role
@@ -167,15 +169,12 @@ def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
                 identity.save(update_fields=["suspended_for_no_role"])
             # The groups the provider sent: what the administrator needs to map a role
             # (fresh eyes round 10: "Årsag: -", the groups only in the claims' JSON).
-            groups = ", ".join(claim_values(claims, provider.groups_claim)) or _("ingen")
-            return _record(
-                provider,
-                identity,
-                None,
-                SignInOutcome.NO_ROLE,
-                mfa,
-                detail=_("Grupper fra udbyderen: %(groups)s") % {"groups": groups},
-            )
+            # In the portal's language, whatever the visitor's: the log is read by the
+            # municipality's administrators (fresh eyes round 13 found English in it).
+            with translation.override(settings.LANGUAGE_CODE):
+                groups = ", ".join(claim_values(claims, provider.groups_claim)) or _("ingen")
+                detail = _("Grupper fra udbyderen: %(groups)s") % {"groups": groups}
+            return _record(provider, identity, None, SignInOutcome.NO_ROLE, mfa, detail=detail)
 
         if user is None:
             user = User(username=username_for(provider, identity.subject))

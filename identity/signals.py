@@ -3,12 +3,14 @@ link sign-ins the identity services record themselves: a signed-in password user
 password and a refused second-factor code."""
 
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.twofactor import has_two_factor, second_factor_failed
+from portal.twofactor import has_two_factor, requires_two_factor, second_factor_failed
 
 from .models import SignInEvent, SignInMethod, SignInOutcome
 
@@ -24,13 +26,22 @@ def password_sign_in(sender, request, user, **kwargs):
         return  # providers and e-mail links are recorded by identity.services
     # A password user with a second factor gets in only through its code (portal.auth_views).
     verified = has_two_factor(user)
+    with translation.override(settings.LANGUAGE_CODE):  # the log is in the portal's language
+        if verified:
+            detail = _("med totrinslogin")
+        elif requires_two_factor(user):
+            # Signed in, but kept at the set-up page until it is done (fresh eyes round 13:
+            # "Logget ind" for someone who could not use the portal yet).
+            detail = _("skal først slå totrinslogin til")
+        else:
+            detail = ""
     SignInEvent.objects.create(
         method=SignInMethod.PASSWORD,
         user=user,
         outcome=SignInOutcome.SIGNED_IN,
         role=user.role,
         department_id=user.department_id,
-        detail=_("med totrinslogin") if verified else "",
+        detail=detail,
     )
 
 
@@ -46,11 +57,18 @@ def password_refused(sender, credentials, request=None, **kwargs):
         bool(getattr(request, "axes_locked_out", False))
         or AxesProxyHandler.is_locked(request, credentials)
     )
+    if locked:
+        outcome = SignInOutcome.LOCKED_OUT
+    elif user is not None and not user.is_active:
+        # Django refuses a deactivated user as a wrong password; support needs the real
+        # reason (fresh eyes round 13). The person still hears only "wrong password".
+        outcome = SignInOutcome.BLOCKED
+    else:
+        outcome = SignInOutcome.WRONG_PASSWORD
+    with translation.override(settings.LANGUAGE_CODE):
+        detail = "" if user else _("Ukendt brugernavn")
     SignInEvent.objects.create(
-        method=SignInMethod.PASSWORD,
-        user=user,
-        outcome=SignInOutcome.LOCKED_OUT if locked else SignInOutcome.WRONG_PASSWORD,
-        detail="" if user else _("Ukendt brugernavn"),
+        method=SignInMethod.PASSWORD, user=user, outcome=outcome, detail=detail
     )
 
 

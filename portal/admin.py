@@ -217,7 +217,7 @@ class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin):
         if free:
             lines.append(
                 _(
-                    "%(names)s logger ind med adgangskoden alene, indtil de selv slår "
+                    "%(names)s logger ind uden koden fra en app, indtil de selv slår "
                     "totrinslogin til igen."
                 )
                 % {"names": ", ".join(free)}

@@ -321,6 +321,7 @@ class LogoutEverywhereView(LoginRequiredMixin, View):
     """Ends every session of the user on every device (e.g. after a lost phone)."""
 
     def post(self, request):
+        had_calendar = request.user.is_committee_staff
         do_log_out_everywhere(actor=request.user)
         auth_logout(request)
         messages.success(
@@ -328,7 +329,9 @@ class LogoutEverywhereView(LoginRequiredMixin, View):
             _(
                 "Du er logget ud på alle enheder. En privat kalenderadresse, du har lavet, "
                 "virker ikke længere."
-            ),
+            )
+            if had_calendar  # only staff have the yearly calendar (fresh eyes round 13)
+            else _("Du er logget ud på alle enheder."),
         )
         return redirect("login")
 

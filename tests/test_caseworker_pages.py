@@ -615,3 +615,18 @@ def test_the_form_says_which_years_have_no_pool_before_money_is_typed(frb):
     assert not Pool.objects.filter(scheme=pool.scheme, year=later).exists()
     assert f"Kommunen har endnu ingen pulje for {later}." in page
     assert f"Kommunen har endnu ingen pulje for {pool.year}." not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("mine:delete", "approved"), ("mine:withdraw", "approved"), ("mine:delete", "submitted")],
+)
+def test_a_confirmation_is_not_asked_for_what_cannot_be_done(cw, draft, name, status):
+    """Attack round 13: "Vil du slette kladden?" was asked of a granted application and
+    refused only after the button was pressed."""
+    Application.objects.filter(pk=draft.pk).update(status=status, submitted_at=timezone.now())
+    response = cw.get(reverse(name, args=[draft.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mine:detail", args=[draft.pk])
+    page = response.content.decode()
+    assert "Det kan ikke fortrydes" not in page
+    assert 'class="alert alert-danger' in page or "alert-danger" in page

@@ -205,6 +205,8 @@ def test_only_a_submitted_report_can_be_accepted(staff_client, fund):
     assert messages_of(response) == ["Kun en indsendt rapport kan godkendes eller sendes retur."]
     report.refresh_from_db()
     assert report.status == ReportStatus.REQUESTED
+    # What staff can read of it is marked as the applicant's unsent draft (fresh eyes 13).
+    assert "Rapporten er ikke indsendt endnu" in response.content.decode()
 
 
 def test_returning_a_report_needs_a_comment_and_mails_it(
@@ -496,3 +498,8 @@ def test_no_report_is_sent_before_the_grant_has_begun(client, owner, pools, make
     assert f"år, {next_year}, er begyndt." in html
     report.refresh_from_db()
     assert report.status == ReportStatus.REQUESTED
+    # Nothing spent yet, so no unspent money can be typed either (fresh eyes round 13).
+    assert re.search(r'<input[^>]*name="unspent_amount"[^>]*disabled', html)
+    client.post(url, {**data, "unspent_amount": "10.000"})
+    report.refresh_from_db()
+    assert not report.unspent_amount

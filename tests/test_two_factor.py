@@ -402,7 +402,7 @@ def test_an_administrator_removes_a_lost_phone_but_never_sees_the_key(client, de
     if twofactor.requires_two_factor(staff):
         assert f"{name} sætter en ny app op ved næste login." in done
     else:
-        assert f"{name} logger ind med adgangskoden alene" in done
+        assert f"{name} logger ind uden koden fra en app" in done
     assert not twofactor.has_two_factor(staff)
     staff_session = staff.session_generation
     staff.refresh_from_db()
@@ -599,3 +599,28 @@ def test_a_lockout_says_until_when_is_logged_as_such_and_an_admin_lifts_it(clien
     ).content.decode()
     assert "havde ikke totrinslogin; intet er ændret." in removed
     assert "Totrinslogin er fjernet" not in removed
+
+
+def test_a_deactivated_user_is_logged_as_blocked_in_danish_whatever_the_language(client, staff):
+    """Fresh eyes round 13: a deactivated password user was logged as "forkert adgangskode"
+    (support reset the password, which did not help), and a visitor's English reached the
+    Danish log."""
+    from identity.models import SignInEvent, SignInOutcome
+
+    type(staff).objects.filter(pk=staff.pk).update(is_active=False)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    log_in(client, staff.username)
+    event = SignInEvent.objects.latest("pk")
+    assert (event.user, event.outcome) == (staff, SignInOutcome.BLOCKED)
+    log_in(client, "ingen-saadan", "forkert")
+    assert SignInEvent.objects.latest("pk").detail == "Ukendt brugernavn"
+
+
+def test_only_staff_are_told_of_the_calendar_address(client, caseworker, staff):
+    """Fresh eyes round 13: caseworkers read of an "Årshjul" page they cannot open."""
+    for user, shown in ((caseworker, False), (staff, True)):
+        client.force_login(user)
+        page = client.get(reverse("two-factor-setup")).content.decode()
+        assert ("årshjulet i Outlook" in page) is shown, user.username
+        response = client.post(reverse("logout-everywhere"), follow=True)
+        assert ("kalenderadresse" in response.content.decode()) is shown, user.username

@@ -138,6 +138,13 @@ class ReportForm(LimitedTextMixin, forms.Form):
                 }
             self.initial[name] = spent.get(year)
             self.spent_fields.append(self[name])
+        if self.years and min(self.years) > this_year:
+            # Nothing spent yet, so nothing left over either (fresh eyes round 13: 10.000 kr.
+            # unused was typed beside a locked "Brugt i 2027").
+            self.fields["unspent_amount"].disabled = True
+            self.fields["unspent_amount"].help_text = _("Kan udfyldes fra 1. januar %(year)s.") % {
+                "year": min(self.years)
+            }
         if not self.is_bound:
             self.initial.update(
                 summary=report.summary,

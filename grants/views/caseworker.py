@@ -33,7 +33,7 @@ from grants.models import (
     RequestedAmount,
     StatusChange,
 )
-from grants.rules import may
+from grants.rules import may, refusal
 from grants.selectors import (
     applicant_history,
     funding_chain,
@@ -447,8 +447,25 @@ class ReceiptView(ApplicationDetailView):
         return application
 
 
-class WithdrawView(ApplicationMixin, TemplateView):
+class AskFirstMixin:
+    """A confirmation page for an action the rules allow now; otherwise back to the case
+    with why, before anything is asked (attack round 13: "Slet kladden?" was asked of a
+    granted application, and refused only after the button)."""
+
+    rule_action: str
+
+    def get(self, request, *args, **kwargs):
+        application = self.get_application()
+        refused = refusal(request.user, self.rule_action, application)
+        if refused is not None:
+            messages.error(request, refused.message)
+            return redirect("mine:detail", pk=application.pk)
+        return super().get(request, *args, **kwargs)
+
+
+class WithdrawView(AskFirstMixin, ApplicationMixin, TemplateView):
     template_name = "grants/caseworker/withdraw.html"
+    rule_action = "withdraw"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(application=self.get_application(), **kwargs)
@@ -468,10 +485,11 @@ class WithdrawView(ApplicationMixin, TemplateView):
         return redirect("mine:detail", pk=application.pk)
 
 
-class DeleteDraftView(ApplicationMixin, TemplateView):
+class DeleteDraftView(AskFirstMixin, ApplicationMixin, TemplateView):
     """Delete a draft that was never submitted (asks first; the button posts)."""
 
     template_name = "grants/caseworker/delete_draft.html"
+    rule_action = "delete"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(application=self.get_application(), **kwargs)
