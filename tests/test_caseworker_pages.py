@@ -162,6 +162,21 @@ def test_dashboard_shows_what_waits_for_the_caseworker(cw, draft, staff_user, ma
     assert "Overskredet" in report_due
 
 
+def test_a_draft_whose_pool_closes_soon_waits_for_the_caseworker(cw, draft, pool):
+    """Fresh eyes round 13: a draft due in three days was not among "Venter på dig"."""
+    from grants.models import Pool
+
+    text = page_text(cw.get(reverse("mine:dashboard")))
+    assert 'id="waiting"' not in text  # a month to go: nothing waits yet
+    Pool.objects.filter(pk=pool.pk).update(
+        application_deadline=timezone.now() + datetime.timedelta(days=3)
+    )
+    text = page_text(cw.get(reverse("mine:dashboard")))
+    waiting = text.split('id="waiting"', 1)[1].split("</section>", 1)[0]
+    assert "Kladde, der ikke er sendt:" in waiting
+    assert f'href="{url("edit", draft)}"' in waiting
+
+
 def test_dashboard_queries_do_not_grow_with_the_number_of_applications(
     cw, make_application, django_assert_max_num_queries
 ):

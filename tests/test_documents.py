@@ -183,6 +183,14 @@ def test_results_overview_page_and_excel(staff, demo):
     assert any(
         row[0] == "Kvinder i job" and row[4].startswith("80 % af deltagerne") for row in rows
     )
+    # Filtered by a pool, the totals say they are the projects' own, every year (fresh eyes
+    # round 13 read a project's 347.000 kr. as the 2021 pool's 197.000 kr.).
+    pool = Pool.objects.get(municipality__slug="frederiksberg", year=2021)
+    filtered = staff.get(reverse("dokumenter:results"), {"pulje": pool.pk}).content.decode()
+    assert "Bevilget og brugt gælder hele projektet, alle dets år" in filtered
+    assert "Bevilget i alt" in filtered
+    header = next(workbook.active.iter_rows(max_row=1, values_only=True))
+    assert "Bevilget i alt, alle år (kr.)" in header
 
 
 def test_documents_are_scoped_to_the_staff_members_municipality(client, plan):

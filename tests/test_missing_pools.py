@@ -63,7 +63,7 @@ def test_pool_and_decision_pages_offer_the_missing_pool(
 
     data |= {
         "budget": "400.000",
-        "application_deadline": "2027-09-01T12:00",
+        "application_deadline": "2028-01-15T12:00",
         "evaluation_threshold": "100.000",
     }
     response = staff_client.post(link.split("?")[0], data)
@@ -102,7 +102,7 @@ def test_a_foreign_next_address_is_not_followed(staff_client, two_year_applicati
         "title": "Integrationspuljen 2028",
         "policy": str(two_year_application.pool.policy_id),
         "budget": "400.000",
-        "application_deadline": "2027-09-01T12:00",
+        "application_deadline": "2028-01-15T12:00",
         "evaluation_threshold": "100.000",
         "next": "https://example.com/",
     }

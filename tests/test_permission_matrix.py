@@ -442,7 +442,7 @@ def payload(objects, target) -> dict:
     data |= {"signed_on": timezone.localdate().isoformat(), "due_date": "2030-01-31"}
     data |= {"from_year": "2021", "amount": "1.000", f"amount_{year}": "50.000"}
     data |= {"outcome": "approved", "committee": str(objects["committee"].pk)}
-    data |= {"text": "Overtaget", "question": "Overtaget"}
+    data |= {"text": "Overtaget", "question": "Overtaget", "confirm": "1"}
     data |= {"score_goal_fit": "4", "year": "1995", "value": "12", "token": "123456"}
     data |= {"policy": str(pool.policy_id), "budget": "800.000", "evaluation_threshold": "0"}
     data["application_deadline"] = "2031-01-31T12:00"

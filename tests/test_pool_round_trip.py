@@ -15,9 +15,13 @@ from tests.test_staff_audit import audit_rows
 
 @pytest.mark.django_db
 def test_saving_the_pool_form_unchanged_changes_and_logs_nothing(client, staff_user, make_pool):
-    deadline = timezone.make_aware(datetime.datetime(2026, 12, 20, 12, 18, 1))
-    opens = timezone.make_aware(datetime.datetime(2026, 11, 1, 8, 30, 59))
-    pool = make_pool(year=2027, application_deadline=deadline, opens_at=opens)
+    # A month ahead, whenever the test runs (an open pool's deadline cannot be moved into
+    # the past).
+    ahead = timezone.localtime() + datetime.timedelta(days=30)
+    deadline = ahead.replace(hour=12, minute=18, second=1, microsecond=0)
+    opens = (ahead - datetime.timedelta(days=60)).replace(hour=8, minute=30, second=59)
+    opens = opens.replace(microsecond=0)
+    pool = make_pool(year=deadline.year, application_deadline=deadline, opens_at=opens)
     client.force_login(staff_user)
     page = reverse("sekretariat:pool", args=[pool.pk])
     before = audit_rows(client.get(page))
@@ -32,7 +36,7 @@ def test_saving_the_pool_form_unchanged_changes_and_logs_nothing(client, staff_u
     assert audit_rows(client.get(page)) == before
 
     data = main_form_data(client.get(url).content.decode())
-    data["application_deadline"] = "2026-12-20T12:19"
+    data["application_deadline"] = f"{deadline:%Y-%m-%d}T12:19"
     assert client.post(url, data).status_code == 302
     pool = Pool.objects.get(pk=pool.pk)
     assert pool.application_deadline == deadline.replace(minute=19, second=0)

@@ -59,7 +59,7 @@ PAGES = [
 ACTIONS = [
     ("pool-create", None, "new_pool_form"),
     ("pool-edit", "pool", "pool_form"),
-    ("pool-status", "pool", {"status": "closed"}),
+    ("pool-status", "pool", {"status": "closed", "confirm": "1"}),
     ("start-review", "submitted", {}),
     ("return", "to_return", {"comment": "Uddyb budgettet."}),
     ("review", "to_review", {"score_goal_fit": "4", "comment": "Fin."}),
@@ -170,17 +170,20 @@ def form_data(data, objects) -> dict:
     if data == "new_pool_form":
         return form_data("pool_form", objects) | {
             "year": "2031",
+            "application_deadline": "2031-01-31T12:00",
             "reserved-INITIAL_FORMS": "0",
             "reserved-0-id": "",
         }
     if data == "pool_form":
         line = pool.reserved_lines.get()
+        deadline = timezone.localtime(pool.application_deadline)
         return {
             "title": "Ny titel",
             "year": pool.year,
             "policy": pool.policy_id,
             "budget": "800.000",
-            "application_deadline": "2031-01-31T12:00",
+            # The pool's own deadline: one years away from its year is refused.
+            "application_deadline": f"{deadline:%Y-%m-%dT%H:%M}",
             "evaluation_threshold": "100.000",
             "version": Pool.objects.get(pk=pool.pk).version,
             "reserved-TOTAL_FORMS": "1",

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from grants.models import Pool, PoolStatus, ReservedLine
 from grants.services.decisions import do_record_decision
@@ -71,14 +72,18 @@ def balance_of(response) -> dict[str, str]:
     return dict(rows)
 
 
+# A round still to come: its deadline is ahead whenever the tests run.
+NEXT = timezone.localdate().year + 1
+
+
 def pool_data(policy, **overrides) -> dict:
     data = {
-        "title": "Integrationspuljen 2027",
-        "year": "2027",
+        "title": f"Integrationspuljen {NEXT}",
+        "year": str(NEXT),
         "policy": str(policy.pk),
         "action_plan": "",
         "budget": "500.000",
-        "application_deadline": "2027-01-31T12:00",
+        "application_deadline": f"{NEXT}-01-31T12:00",
         "evaluation_threshold": "100.000",
         "delegation_limit": "",
         "description": "Puljen for projekter, der styrker integrationen.",
@@ -104,7 +109,7 @@ def test_created_pool_shows_budget_reserved_allocated_and_available(staff_client
 
     assert response.status_code == 200
     assert "Puljen er gemt." in refusals_of(response)
-    pool = Pool.objects.get(year=2027)
+    pool = Pool.objects.get(year=NEXT)
     assert response.redirect_chain[-1][0] == reverse("sekretariat:pool", args=[pool.pk])
     assert pool.status == PoolStatus.PLANNED  # a new pool is not open before staff open it
     balance = balance_of(response)
@@ -129,13 +134,13 @@ def test_the_demo_example_pool_shows_its_reserved_line(demo, client):
 
 
 def test_a_second_pool_for_the_same_year_is_refused(staff_client, policy, make_pool):
-    make_pool(year=2027)
+    make_pool(year=NEXT)
 
     response = staff_client.post(reverse("sekretariat:pool-create"), pool_data(policy))
 
     assert response.status_code == 400
-    assert "Der findes allerede en pulje for 2027." in refusals_of(response)
-    assert Pool.objects.filter(year=2027).count() == 1
+    assert f"Der findes allerede en pulje for {NEXT}." in refusals_of(response)
+    assert Pool.objects.filter(year=NEXT).count() == 1
     assert not ReservedLine.objects.exists()  # the refused pool's line is not left behind
 
 
@@ -236,7 +241,13 @@ def test_staff_open_and_close_a_pool(staff_client, make_pool):
     pool.refresh_from_db()
     assert pool.status == PoolStatus.OPEN
 
+    # Before the deadline, closing is confirmed first (fresh eyes round 13).
     response = staff_client.post(url, {"status": "closed"}, follow=True)
+    assert "Puljen er ikke lukket. Fristen er ikke nået" in refusals_of(response)[0]
+    assert 'name="confirm"' in response.content.decode()
+    pool.refresh_from_db()
+    assert pool.status == PoolStatus.OPEN
+    response = staff_client.post(url, {"status": "closed", "confirm": "1"}, follow=True)
     assert "Puljens status er nu »Lukket«." in refusals_of(response)
     pool.refresh_from_db()
     assert pool.status == PoolStatus.CLOSED

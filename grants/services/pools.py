@@ -206,16 +206,7 @@ def pool_date_problems(
     opening in the past showed only after the form's own errors were fixed)."""
     problems = []
     this_year = timezone.localdate().year
-    if (
-        deadline_changed
-        and deadline
-        and year
-        and timezone.localtime(deadline).year
-        not in (
-            year - 1,
-            year,
-        )
-    ):
+    if deadline_changed and deadline and year and abs(timezone.localtime(deadline).year - year) > 1:
         # A typed year is the usual slip (fresh eyes round 13: a 2029 pool saved with a
         # deadline in 2027 showed in the 2027 calendar).
         problems.append(

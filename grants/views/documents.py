@@ -265,8 +265,8 @@ class ResultsView(StaffRequiredMixin, TemplateView):
 RESULT_HEADERS = [
     gettext_lazy("Indsats"),
     gettext_lazy("Pulje"),
-    gettext_lazy("Bevilget (kr.)"),
-    gettext_lazy("Brugt (kr.)"),
+    gettext_lazy("Bevilget i alt, alle år (kr.)"),
+    gettext_lazy("Brugt i alt, alle år (kr.)"),
     gettext_lazy("Succeskriterium"),
     gettext_lazy("Mål"),
     gettext_lazy("Opnået"),

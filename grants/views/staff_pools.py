@@ -265,6 +265,7 @@ class PoolDetailView(StaffRequiredMixin, TemplateView):
             .annotate(n=Count("pk"))
             .order_by("status"),
             audit=pool_audit(pool),
+            now=timezone.now(),
             **kwargs,
         )
 
@@ -275,6 +276,18 @@ class PoolStatusView(StaffRequiredMixin, View):
         status = request.POST.get("status")
         if status not in PoolStatus.values:
             messages.error(request, _("Ukendt status."))
+            return redirect("sekretariat:pool", pk=pool.pk)
+        early = pool.application_deadline and pool.application_deadline > timezone.now()
+        if status == PoolStatus.CLOSED and early and request.POST.get("confirm") != "1":
+            # Closing before the deadline shuts out drafts still being written: asked first,
+            # also without JavaScript (fresh eyes round 13).
+            messages.error(
+                request,
+                _(
+                    "Puljen er ikke lukket. Fristen er ikke nået: sæt flueben for at lukke "
+                    "den før fristen."
+                ),
+            )
             return redirect("sekretariat:pool", pk=pool.pk)
         try:
             do_set_pool_status(pool_id=pool.pk, actor=request.user, status=status)
