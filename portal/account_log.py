@@ -3,6 +3,8 @@ lifted): one row in Django's admin log, with who did it, in the caller's transac
 person's "Historik" in the administration lists them."""
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 
 def log_account_change(*, actor, user, message: str) -> None:
@@ -12,4 +14,47 @@ def log_account_change(*, actor, user, message: str) -> None:
         action_flag=CHANGE,
         change_message=str(message),
         single_object=True,
+    )
+
+
+# What the person is told by mail of a change to their second factor, in their language
+# (fresh eyes round 13: nobody heard when an administrator removed it, so a supporter
+# tricked into removing it would go unnoticed).
+SECOND_FACTOR_NOTICES = {
+    "set_up": gettext_lazy("Totrinslogin er slået til på din konto med en ny app."),
+    "turned_off": gettext_lazy("Totrinslogin er slået fra på din konto."),
+    "removed": gettext_lazy("En administrator har fjernet totrinslogin fra din konto."),
+}
+
+
+def notify_second_factor_change(*, user, what: str) -> None:
+    """Mail the person (after the commit, through the worker) that their second factor
+    changed, and what to do if it was not them."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from portal import site
+    from worker.mail import language_of, send_in_languages
+
+    if not user.email:
+        return
+    when = timezone.localtime()
+
+    def render():
+        subject = _("Sikkerhed: totrinslogin på din konto er ændret")
+        account = _("Din konto")
+        lines = [
+            _("Hej %(name)s") % {"name": user.get_full_name() or user.get_username()},
+            f"{SECOND_FACTOR_NOTICES[what]} ({date_format(when, 'DATETIME_FORMAT')})",
+            _(
+                "Var det ikke dig eller din kommunes IT-support, så kontakt IT-supporten med "
+                "det samme."
+            ),
+            f"{account}: {site.absolute(reverse('two-factor-setup'))}",
+        ]
+        return subject, "\n\n".join(lines) + "\n"
+
+    send_in_languages(
+        recipients=[(user.email, language_of(user))], render=render, kind="second_factor"
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.account_log import log_account_change
+from portal.account_log import log_account_change, notify_second_factor_change
 
 # Sent when a second-factor code is refused at sign-in (kwargs: user, request); the identity
 # app writes it to the sign-in log beside the other refusals.
@@ -176,6 +176,7 @@ def do_set_up_app(*, user, new_token: str, current_token: str = "") -> list[str]
     if refusal is not None:
         # Raised after the commit: django-otp's count of wrong codes must stay.
         raise refusal
+    notify_second_factor_change(user=user, what="set_up")
     return codes
 
 
@@ -234,6 +235,7 @@ def do_turn_off_two_factor(*, user, current_token: str) -> None:
         log_account_change(
             actor=user, user=user, message=_("Totrinslogin slået fra af personen selv.")
         )
+        notify_second_factor_change(user=user, what="turned_off")
 
 
 def do_remove_two_factor(*, actor, user_id: int):
@@ -251,6 +253,7 @@ def do_remove_two_factor(*, actor, user_id: int):
         log_account_change(
             actor=actor, user=user, message=_("Totrinslogin fjernet (appen og reservekoderne).")
         )
+        notify_second_factor_change(user=user, what="removed")
         return user
 
 

@@ -624,3 +624,24 @@ def test_only_staff_are_told_of_the_calendar_address(client, caseworker, staff):
         assert ("årshjulet i Outlook" in page) is shown, user.username
         response = client.post(reverse("logout-everywhere"), follow=True)
         assert ("kalenderadresse" in response.content.decode()) is shown, user.username
+
+
+def test_the_person_hears_by_mail_when_their_second_factor_changes(
+    caseworker, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 13: nobody was told when an administrator removed a person's second
+    factor (a supporter talked into it would go unnoticed), nor when it was turned on."""
+    from portal import twofactor
+
+    type(caseworker).objects.filter(pk=caseworker.pk).update(email="cw@example.dk")
+    caseworker.refresh_from_db()
+    device = TOTPDevice.objects.create(user=caseworker, name="app", confirmed=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        twofactor.do_set_up_app(user=caseworker, new_token=current_code(device))
+    with django_capture_on_commit_callbacks(execute=True):
+        twofactor.do_remove_two_factor(actor=staff, user_id=caseworker.pk)
+    mails = [m for m in mailoutbox if m.to == ["cw@example.dk"]]
+    assert [m.subject for m in mails] == ["Sikkerhed: totrinslogin på din konto er ændret"] * 2
+    assert "slået til på din konto med en ny app" in mails[0].body
+    assert "En administrator har fjernet totrinslogin fra din konto" in mails[1].body
+    assert "kontakt IT-supporten med det samme" in mails[1].body
