@@ -121,10 +121,69 @@ class GroupAdmin(TranslatedPermissionsMixin, BaseGroupAdmin):
     pass
 
 
+class YesNoFilter(admin.SimpleListFilter):
+    """A yes/no filter on an annotation of UserAdmin.get_queryset."""
+
+    field: str
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Ja")), ("nej", _("Nej"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("ja", "nej"):
+            return queryset.filter(**{self.field: self.value() == "ja"})
+        return queryset
+
+
+class LockedFilter(YesNoFilter):
+    title = _("spærret efter forkerte adgangskoder")
+    parameter_name = "spaerret"
+    field = "locked_now"
+
+
+class TwoFactorFilter(YesNoFilter):
+    title = _("totrinslogin")
+    parameter_name = "totrin"
+    field = "has_app"
+
+
 @admin.register(User)
 class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin):
-    list_display = ["username", "full_name", "role", "municipality", "department", "is_active"]
-    list_filter = ["role", "municipality", "is_active", "is_staff"]
+    # Support finds who is locked out or has two-factor login from the list (fresh eyes
+    # round 13: only each person's own page said so).
+    list_display = [
+        "username",
+        "full_name",
+        "role",
+        "municipality",
+        "department",
+        "is_active",
+        "two_factor_column",
+        "locked_column",
+    ]
+    list_filter = ["role", "municipality", "is_active", "is_staff", LockedFilter, TwoFactorFilter]
+
+    def get_queryset(self, request):
+        from django.db.models import Exists, OuterRef
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                locked_now=lockouts.locked_now(),
+                has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            )
+        )
+
+    @admin.display(description=_("totrinslogin"), boolean=True, ordering="has_app")
+    def two_factor_column(self, obj):
+        return obj.has_app
+
+    @admin.display(description=_("spærret"), boolean=True, ordering="locked_now")
+    def locked_column(self, obj):
+        return obj.locked_now
+
     actions = ["remove_two_factor", "lift_lockout"]
     readonly_fields = ["two_factor", "lockout"]
 

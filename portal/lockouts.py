@@ -64,3 +64,17 @@ def do_lift_lockout(*, actor, user_id: int) -> int:
             actor=actor, user=user, message=_("Spærring efter forkerte adgangskoder ophævet.")
         )
     return removed
+
+
+def locked_now():
+    """An expression for a user row: locked out now (the admin's list column and filter)."""
+    from axes.models import AccessAttempt
+    from django.db.models import Exists, OuterRef
+
+    return Exists(
+        AccessAttempt.objects.filter(
+            username=OuterRef("username"),
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gt=timezone.now() - cool_off(),
+        )
+    )

@@ -576,6 +576,10 @@ def test_a_lockout_says_until_when_is_logged_as_such_and_an_admin_lifts_it(clien
     admin.force_login(admin_user)
     change = admin.get(f"/admin/portal/user/{staff.pk}/change/").content.decode()
     assert "Spærret efter for mange forkerte adgangskoder indtil kl. " in change
+    # The list shows who is locked and finds them (fresh eyes round 13).
+    listed = admin.get("/admin/portal/user/", {"spaerret": "ja"}).content.decode()
+    assert f">{staff.username}</a>" in listed and ">frb-sagsbehandler</a>" not in listed
+    assert "field-locked_column" in listed
     done = admin.post(
         "/admin/portal/user/",
         {"action": "lift_lockout", "_selected_action": [staff.pk]},
