@@ -150,6 +150,8 @@ def letter_links(letters: list[Letter]) -> list[str]:
 
 
 def notify_decision(application: Application, letters: list[Letter] = ()) -> None:
+    from grants.documents.letters import condition_text, report_lines
+
     decision = application.decision
     allocations = list(decision.allocations.select_related("pool"))
     # Once, not per recipient: the label is translated in each one's language below.
@@ -178,10 +180,15 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
                         if row.no_pool
                         else _("Ikke bevilget for %(year)s (søgt: %(amount)s)") % values
                     )
+        # The grant's conditions and reports due, as the letter has them, and the free
+        # text under the letter's heading (fresh eyes round 13: the mail said nothing of the
+        # evaluation, and called the free text "Vilkår").
+        duties = "\n".join(filter(None, [condition_text(decision), *report_lines(decision)]))
         for label, text in (
             (_("Meddelelse"), decision.message),
             (_("Begrundelse"), decision.reasons),
-            (_("Vilkår"), decision.conditions_text),
+            (_("Vilkår"), duties),
+            (_("Øvrige vilkår"), decision.conditions_text),
             (_("Klagevejledning"), decision.appeal_guidance),
         ):
             if text:

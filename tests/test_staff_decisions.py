@@ -71,6 +71,9 @@ def test_full_approval_allocates_and_tells_the_caseworker(
     assert "Bevilget for 2026: 100.000 kr." in mail.body
     assert "Bevilget for 2027: 50.000 kr." in mail.body
     assert "Klagevejledning:" in mail.body and "Ankestyrelsen" in mail.body
+    # The grant's conditions and reports, as in the letter (fresh eyes round 13).
+    assert "Vilkår:\nBevillingen er på 100.000 kr. eller mere i alt" in mail.body
+    assert "Slutrapport senest" in mail.body
 
 
 def test_granting_less_than_requested_needs_reasons(
