@@ -187,7 +187,7 @@ def test_two_staff_editing_the_same_pool_cannot_overwrite_each_other(
 
     assert response.status_code == 409
     [message] = messages_of(response)
-    assert message.startswith("En kollega har ændret puljen")
+    assert message.startswith("Puljen er gemt et andet sted")
     pool.refresh_from_db()
     assert pool.budget == Decimal("600000")  # the colleague's budget stands
     assert pool.reserved_total == Decimal("40000")

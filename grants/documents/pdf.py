@@ -433,8 +433,10 @@ def recommendation_pdf(doc: RecommendationDocument) -> bytes:
     header.append(text(_("Sekretariatets vurdering"), "cell_bold"))
     rows = [header]
     for row in doc.rows:
+        # The status under the title, as on the page (fresh eyes round 13: an application not
+        # yet recommended stood in the committee's paper with empty cells and no word why).
         cells = [
-            text(row.application.title, "cell"),
+            text(f"{row.application.title}\n{row.application.get_status_display()}", "cell"),
             text(committees_label(row.application), "cell"),
         ]
         for requested, recommended in zip(row.requested, row.recommended, strict=True):

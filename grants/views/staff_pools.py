@@ -219,7 +219,7 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
             messages.error(
                 request,
                 _(
-                    "En kollega har ændret puljen, mens du redigerede. Intet er overskrevet: "
+                    "Puljen er gemt et andet sted, mens du redigerede. Intet er overskrevet: "
                     "se de gemte værdier og ret igen."
                 ),
             )
