@@ -8,7 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from grants.models import Allocation
-from grants.public import for_cards, funded_projects, with_totals
+from grants.public import for_cards, funded_projects, open_data_projects, with_totals
 from indicators.models import Indicator
 from indicators.selectors import policy_indicators
 from portal.money import ZERO
@@ -67,9 +67,13 @@ class GoalView(TemplateView):
             "-pool__year", "number", "title"
         )
         money = defaultdict(lambda: ZERO)
-        for year, amount in Allocation.objects.filter(
-            application__in=funded_projects().filter(goals=goal)
-        ).values_list("pool__year", "amount"):
+        # Real grants only, as the open data: an example pool's money is not the
+        # municipality's (fresh eyes round 13 found it in the goal's sums).
+        for year, amount in (
+            Allocation.objects.filter(application__in=open_data_projects().filter(goals=goal))
+            .exclude(pool__is_example=True)
+            .values_list("pool__year", "amount")
+        ):
             money[year] += amount
         indicators = Indicator.objects.filter(goal=goal) | Indicator.objects.filter(
             target__goal=goal

@@ -440,3 +440,20 @@ def test_the_form_says_which_texts_are_published_and_the_page_keeps_to_it(
     form = client.get(reverse("mine:start", args=[application.pool_id])).content.decode()
     assert 'data-testid="published-notice"' in form
     assert "Kontaktpersoner, anden finansiering og bilag vises ikke." in form
+
+
+def test_a_goals_money_counts_no_example_grants(client, make_application, make_pool, policy):
+    """Fresh eyes round 13: a goal's "Penge til projekter" summed an example pool's grant,
+    which open data leaves out."""
+    real = fund(make_application(title="Rigtigt projekt", amounts={2026: "10000"}))
+    real.goals.set(policy.goals.all())
+    example_pool = make_pool(year=2030, is_example=True)
+    example = fund(
+        make_application(title="Eksempelprojekt", target_pool=example_pool, amounts={2030: "20000"})
+    )
+    example.goals.set(policy.goals.all())
+    text = page(client, goal_url(policy.goals.get()))
+    money = text[text.index('id="money-heading"') :]
+    money = money[: money.index("</section>")]
+    assert "10.000 kr." in money
+    assert "20.000 kr." not in money and "2030" not in money
