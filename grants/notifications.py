@@ -106,7 +106,7 @@ def notify_submitted(application: Application) -> None:
             lines.append(
                 _(
                     "Sekretariatet behandler ansøgningerne efter ansøgningsfristen %(deadline)s. "
-                    "Du får besked her, når der er nyt, eller hvis de har spørgsmål."
+                    "Du får en e-mail, når der er nyt, eller hvis de har spørgsmål."
                 )
                 % {
                     "deadline": date_format(

@@ -128,6 +128,8 @@ def test_dashboard_shows_open_pools_with_deadline_and_start_button(cw, pool, mak
         assert shown in text
     assert "Start en ny ansøgning" in text
     assert "Integrationspuljen 2025" not in text
+    # The pool's name leads to its call: who may apply, how much (fresh eyes round 13).
+    assert f'href="{reverse("public:call", args=[pool.pk])}">Integrationspuljen 2026</a>' in text
 
 
 def test_empty_dashboard_says_there_is_nothing(cw, make_pool):
