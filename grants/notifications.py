@@ -254,3 +254,36 @@ def notify_report_accepted(report: Report) -> None:
         return subject, "\n\n".join(lines)
 
     _queue(report.application, "report_accepted", render)
+
+
+def notify_report_submitted(report: Report) -> None:
+    """A receipt to the applicant's side and a notice to the committee staff of the case, as
+    for messages (fresh eyes round 14: a report was sent and nobody heard of it)."""
+    from grants.case_notifications import staff_recipients
+
+    application = report.application
+
+    def receipt():
+        return (
+            _("Afrapportering modtaget: %(title)s") % {"title": application.title},
+            _(
+                "Sekretariatet har modtaget %(kind)s for »%(title)s«. Du får en e-mail, når "
+                "den er gennemgået."
+            )
+            % {"kind": report.get_kind_display().lower(), "title": application.title},
+        )
+
+    _queue(application, "report_submitted", receipt)
+    link = site.absolute(reverse("sekretariat:report", args=[report.pk]))
+
+    def notice():
+        return (
+            _("Afrapportering indsendt: %(title)s") % {"title": application.title},
+            _("%(kind)s for »%(title)s« er indsendt og venter på at blive gennemgået.")
+            % {"kind": report.get_kind_display(), "title": application.title}
+            + f"\n\n{link}\n",
+        )
+
+    send_in_languages(
+        recipients=staff_recipients(application), render=notice, kind="report_submitted"
+    )

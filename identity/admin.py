@@ -262,6 +262,7 @@ class ExternalIdentityAdmin(MunicipalityScopedAdmin):
 
 
 PORTAL_CODE_DETAIL = "med totrinslogin"
+SETUP_PENDING_DETAIL = "skal først slå totrinslogin til"
 
 
 @admin.register(SignInEvent)
@@ -302,6 +303,8 @@ class SignInEventAdmin(MunicipalityScopedAdmin):
         said no for a password sign-in with the portal's code)."""
         if obj.mfa_by_provider:
             return _("hos udbyderen")
+        if obj.outcome == SignInOutcome.SIGNED_IN and obj.detail == SETUP_PENDING_DETAIL:
+            return _("mangler opsætning")  # kept at the set-up page (fresh eyes round 14)
         if (
             obj.method == SignInMethod.PASSWORD
             and obj.outcome == SignInOutcome.SIGNED_IN

@@ -196,7 +196,17 @@ def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
         identity.user = user
         identity.suspended_for_no_role = False
         identity.save(update_fields=["user", "suspended_for_no_role"])
-        return _record(provider, identity, user, SignInOutcome.SIGNED_IN, mfa, mapping)
+        # Signed in, but kept at the set-up page until the portal's second factor is there
+        # (fresh eyes round 14: "Logget ind" for someone who could not use the portal yet).
+        from portal.twofactor import has_two_factor, requires_two_factor
+
+        detail = ""
+        if not mfa and requires_two_factor(user) and not has_two_factor(user):
+            with translation.override(settings.LANGUAGE_CODE):
+                detail = _("skal først slå totrinslogin til")
+        return _record(
+            provider, identity, user, SignInOutcome.SIGNED_IN, mfa, mapping, detail=detail
+        )
 
 
 def do_record_failure(*, provider: IdentityProvider, outcome: str, detail: str = "") -> None:

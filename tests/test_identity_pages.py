@@ -191,3 +191,9 @@ def test_an_unknown_association_is_told_whom_to_write_to(client, municipality, m
     page = client.get(url).content.decode()
     assert "som foreninger kan søge" in page and "puljer@testrup.dk" in page
     assert reverse("public:call", args=[pool.pk]) in page
+    # A coming pool is named without a link to a call not published yet (fresh eyes round
+    # 14: the link answered 404).
+    Pool.objects.filter(pk=pool.pk).update(status="planned")
+    page = client.get(url).content.decode()
+    assert "ikke åben endnu" in page
+    assert reverse("public:call", args=[pool.pk]) not in page

@@ -370,11 +370,17 @@ def test_money_left_of_a_settled_grant_is_asked_back_and_the_applicant_hears_it(
     form_page = client.get(page).content.decode()
     assert "så beløbet skal som regel betales tilbage" in form_page
     assert "overføre det til næste år" not in form_page
-    client.post(
-        page, complete(final_report, spent_2021="100.000", unspent_amount="50.000", submit="")
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            page, complete(final_report, spent_2021="100.000", unspent_amount="50.000", submit="")
+        )
     final_report.refresh_from_db()
     assert final_report.status == ReportStatus.SUBMITTED
+    # A receipt to the applicant, a notice to staff (fresh eyes round 14).
+    subjects = {m.subject: m.to for m in mailoutbox}
+    assert subjects["Afrapportering modtaget: Kvinder i job"] == [caseworker.email]
+    assert "Afrapportering indsendt: Kvinder i job" in subjects
+    mailoutbox.clear()
 
     login(client, "frb-sekretariat")
     staff_page = reverse("sekretariat:report", args=[final_report.pk])

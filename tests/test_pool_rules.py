@@ -53,6 +53,9 @@ def test_submitting_above_the_maximum_is_refused_in_danish(complete_application,
     assert "giver højst 50.000 kr. til en ansøgning" in refusal.value.message
     complete_application.refresh_from_db()
     assert complete_application.status == ApplicationStatus.DRAFT
+    # The submit page lists it with what is missing, before "Indsend" (fresh eyes round 14).
+    missing = missing_for_submission(complete_application)
+    assert any("giver højst 50.000 kr." in item for item in missing)
 
 
 def test_granting_above_the_maximum_is_refused(

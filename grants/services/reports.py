@@ -17,6 +17,7 @@ from grants.models import (
     SpentAmount,
     SuccessCriterion,
 )
+from grants.notifications import notify_report_submitted
 from grants.rules import check
 from portal.models import User
 from portal.money import ZERO, format_kroner
@@ -252,4 +253,5 @@ def do_submit_report(*, report_id: int, actor: User) -> Report:
         report.submitted_by = actor
         report.version += 1
         report.save()
+        notify_report_submitted(report)
         return report

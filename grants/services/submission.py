@@ -120,11 +120,17 @@ def missing_for_submission(application: Application) -> list[Missing]:
     # round 10): an association may leave it to the municipality.
     if application.committee_id is None and not volunteer:
         missing.append(Missing(_("Vælg det politiske udvalg."), "committee"))
+    first_year = min(application.years, default=application.pool.year)
     if not any(row.amount > 0 for row in application.requested_amounts.all()):
-        first_year = min(application.years, default=application.pool.year)
         missing.append(
             Missing(_("Angiv det beløb, der søges om, for mindst ét år."), f"amount_{first_year}")
         )
+    # The pool's maximum is listed with the rest, not told only after "Indsend" (fresh
+    # eyes round 14: the page said "klar til at blive sendt" above 500.000 kr.).
+    try:
+        check_max_amount(application.pool, requested_total(application))
+    except DomainError as error:
+        missing.append(Missing(error.message, f"amount_{first_year}"))
     if not application.contacts.exists():
         contact = _("Angiv mindst én kontaktperson.") if volunteer else None
         missing.append(

@@ -289,6 +289,11 @@ def test_the_portal_asks_for_its_own_second_factor_only_when_the_provider_did_no
     assert page.get_by_text("Slå totrinslogin til, før du fortsætter.").count() == 1
     page.goto(live_server.url + "/sekretariat/")
     assert page.url == live_server.url + "/konto/totrinslogin/"
+    # The sign-in log says the set-up is still due (fresh eyes round 14).
+    from identity.models import SignInEvent
+
+    event = SignInEvent.objects.filter(identity__subject="palle").latest("pk")
+    assert event.detail == "skal først slå totrinslogin til"
 
     # Palle sets up the app; replacing it later needs a code from it or a backup code
     # (attack round 7: a verified session alone swapped in another app).
