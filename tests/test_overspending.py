@@ -395,3 +395,8 @@ def test_money_left_of_a_settled_grant_is_asked_back_and_the_applicant_hears_it(
     [mail] = [m for m in mailoutbox if m.subject.startswith("Afrapportering godkendt")]
     assert "Rapporten oplyser 50.000 kr. som ubrugte midler" in mail.body
     assert mail.to == [caseworker.email]
+    # The applicant still reads everything it reported (fresh eyes round 14).
+    login(client, "frb-sagsbehandler")
+    sent = client.get(page).content.decode()
+    assert "Ubrugte midler: 50.000 kr." in sent
+    assert "Fortsætter i Center for Integration." in sent
