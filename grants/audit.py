@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from portal.money import format_kroner
+from portal.money import MoneyField, format_kroner
 
 from .models import (
     Allocation,
@@ -75,7 +75,8 @@ def _show(value, field: models.Field, related: dict) -> str:
         return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, date):
         return date_format(value, "DATE_FORMAT")
-    if field.name in MONEY_FIELDS:
+    # Every money field as kroner (fresh eyes round 14: "højeste beløb: 150000.00").
+    if isinstance(field, MoneyField) or field.name in MONEY_FIELDS:
         return format_kroner(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))

@@ -248,6 +248,19 @@ def test_every_date_error_of_the_pool_form_shows_in_one_round(staff_client, make
     assert "Puljen er ikke gemt" in page
     assert "Tidspunktet for åbning ligger før nu" in page
     assert "Udvalgsmødet kan ikke ligge før ansøgningsfristen" in page
+    # An opening in the past and after the deadline gets both errors, and a year the
+    # scheme already has is told in the same round (fresh eyes round 14).
+    make_pool(year=2099)
+    again = _edit(
+        staff_client,
+        pool,
+        year="2099",
+        opens_at="2020-10-01T09:00",
+        application_deadline="2019-11-01T12:00",
+    ).content.decode()
+    assert "Tidspunktet for åbning ligger før nu" in again
+    assert "Puljen skal åbne før ansøgningsfristen" in again
+    assert "Der findes allerede en pulje for 2099." in again
     # Alone, the service's refusal is announced as unsaved too.
     alone = _edit(staff_client, pool, opens_at="2020-10-01T09:00")
     assert "Puljen er ikke gemt" in alone.content.decode()

@@ -158,3 +158,21 @@ def test_a_change_late_in_a_long_text_is_logged_where_it_changed(staff_client, m
     assert "Ansøg senest i januar.… → " not in rows[0]["changes"]
     assert "januar" in rows[0]["changes"] and "marts" in rows[0]["changes"]
     assert rows[0]["changes"].startswith("beskrivelse:")
+
+
+def test_every_money_field_of_the_log_reads_as_kroner():
+    """Fresh eyes round 14: "højeste beløb: 150000.00" beside "budget: 800.000 kr."."""
+    from django.apps import apps
+
+    from grants.audit import _show
+    from portal.money import MoneyField
+
+    money = [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, MoneyField)
+    ]
+    assert money
+    for _model, field in money:
+        assert _show(Decimal("150000"), field, {}) == "150.000 kr.", field

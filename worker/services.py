@@ -37,11 +37,25 @@ def do_update_preferences(*, actor, values: dict) -> Preferences:
         return preferences
 
 
+# A revoked address: no feed answers it, and the yearly-cycle page offers to make a new one
+# (fresh eyes round 14: after »Log ud overalt« the page showed a new address unasked, so
+# nothing said that subscribed calendars had stopped).
+REVOKED_PREFIX = "revoked-"
+
+
+def has_calendar_feed(preferences) -> bool:
+    return bool(preferences.pk) and not preferences.calendar_token.startswith(REVOKED_PREFIX)
+
+
 def revoke_calendar_feed(sender, *, user, **kwargs) -> None:
     """On »Log ud overalt« (portal.sessions.sessions_ended): the feed's old address stops
     working; the user makes a new one on the yearly-cycle page."""
     if Preferences.objects.filter(user=user).exists():
-        do_renew_calendar_token(actor=user)
+        with transaction.atomic():
+            preferences = _locked(user)
+            preferences.calendar_token = (REVOKED_PREFIX + new_calendar_token())[:64]
+            preferences._history_user = user
+            preferences.save()
 
 
 def do_renew_calendar_token(*, actor) -> Preferences:

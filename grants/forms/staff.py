@@ -14,8 +14,9 @@ from grants.models import (
     Scheme,
 )
 from grants.models.review import REVIEW_CRITERIA, Review
+from grants.models.schemes import DEFAULT_SCHEME_NAME
 from grants.services.decisions import decision_problems
-from grants.services.pools import pool_date_problems
+from grants.services.pools import pool_date_problems, round_taken
 from grants.services.review import amount_problems
 from policies.models import ActionPlan, Policy
 from portal.forms import KronerField, LimitedTextMixin, LocalDateTimeField
@@ -146,7 +147,16 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         self.fields["scheme"].required = False
         self.fields["applicants"].required = False
         self.fields["max_grant_years"].required = False
-        self.fields["scheme"].empty_label = _("Integrationspuljen (standard)")
+        self.municipality = municipality
+        # The default scheme once, not as "(standard)" and again by its name (fresh eyes
+        # round 14): a new pool starts in it; before it exists the blank choice makes it.
+        default = Scheme.objects.filter(municipality=municipality, name=DEFAULT_SCHEME_NAME).first()
+        if default is None:
+            self.fields["scheme"].empty_label = _("Integrationspuljen (standard)")
+        else:
+            self.fields["scheme"].empty_label = None
+            if not self.instance.pk:
+                self.initial.setdefault("scheme", default.pk)
         self.fields["action_plan"].queryset = ActionPlan.objects.filter(
             policy__municipality=municipality
         )
@@ -214,8 +224,19 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
             deadline_changed=not instance.pk
             or not same_minute(deadline, instance.application_deadline),
         ):
-            if field in cleaned and not self.has_error(field):
+            # Beside the field's other errors (fresh eyes round 14: an opening in the past
+            # came a round after "Puljen skal åbne før ansøgningsfristen").
+            if message not in self.errors.get(field, []):
                 self.add_error(field, message)
+        taken = round_taken(
+            municipality_id=self.municipality.pk,
+            scheme=cleaned.get("scheme"),
+            year=cleaned.get("year"),
+            new_scheme_name=cleaned.get("new_scheme_name") or "",
+            exclude_pk=instance.pk,
+        )
+        if taken and not self.has_error("year"):
+            self.add_error("year", taken)
         meeting = cleaned.get("committee_meeting_on")
         if meeting and deadline and meeting < timezone.localtime(deadline).date():
             self.add_error(

@@ -21,7 +21,12 @@ from portal import site
 from portal.models import Role
 from portal.params import id_param
 from worker.models import Preferences
-from worker.services import do_renew_calendar_token, preferences_for
+from worker.services import (
+    REVOKED_PREFIX,
+    do_renew_calendar_token,
+    has_calendar_feed,
+    preferences_for,
+)
 
 
 class YearlyCycleView(StaffRequiredMixin, TemplateView):
@@ -44,7 +49,7 @@ class YearlyCycleView(StaffRequiredMixin, TemplateView):
             months.setdefault(event.day.month, []).append(event)
         preferences = preferences_for(self.request.user)
         feed_url = None
-        if preferences.pk:
+        if has_calendar_feed(preferences):
             feed_url = site.absolute(
                 reverse("sekretariat:calendar-feed", args=[preferences.calendar_token]),
                 self.request,
@@ -60,7 +65,7 @@ class YearlyCycleView(StaffRequiredMixin, TemplateView):
 
 class RenewFeedView(StaffRequiredMixin, View):
     def post(self, request):
-        had_feed = preferences_for(request.user).pk is not None
+        had_feed = has_calendar_feed(preferences_for(request.user))
         back = reverse("sekretariat:calendar")
         if (year := id_param(request.POST.get("aar"))) is not None:
             back += f"?aar={year}"  # the year the user was looking at (fresh eyes round 13)
@@ -92,6 +97,7 @@ def calendar_feed(request, token: str):
     preferences = (
         Preferences.objects.select_related("user__municipality")
         .filter(calendar_token=token, user__is_active=True, user__role=Role.COMMITTEE_STAFF)
+        .exclude(calendar_token__startswith=REVOKED_PREFIX)
         .first()
     )
     if preferences is None or not preferences.user.municipality_id:
