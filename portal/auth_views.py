@@ -7,6 +7,7 @@ import time
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
@@ -125,10 +126,22 @@ def pending_sign_in(user, backend: str, target: str) -> dict:
     return {"user": user.pk, "backend": backend, "next": target, "at": time.time()}
 
 
+class PortalAuthenticationForm(auth_forms.AuthenticationForm):
+    """Django's sign-in form in plain Danish (fresh eyes round 14: "versalfølsomme")."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "Brugernavnet eller adgangskoden er forkert. Store og små bogstaver tæller."
+        ),
+    }
+
+
 class LoginView(auth_views.LoginView):
     """Step 1: user name and password. Users with an authenticator app go on to step 2."""
 
     redirect_authenticated_user = True
+    authentication_form = PortalAuthenticationForm
 
     def get(self, request, *args, **kwargs):
         # Back at the first step, a half-done sign-in (password given, code not yet) is

@@ -39,7 +39,7 @@ def test_demo_users_log_in_with_password_demo(client, demo, username):
 def test_wrong_password_is_refused_with_a_danish_message(client, demo):
     response = client.post(reverse("login"), {"username": "admin", "password": "forkert"})
     assert response.status_code == 200
-    assert "Indtast venligst korrekt brugernavn og adgangskode" in response.content.decode()
+    assert "Brugernavnet eller adgangskoden er forkert" in response.content.decode()
 
 
 def test_browser_language_does_not_override_danish(client, db):

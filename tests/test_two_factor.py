@@ -110,7 +110,7 @@ def test_failed_logins_lock_the_account_for_a_while(client, staff):
     warnings = []
     for _attempt in range(4):
         response = log_in(client, staff.username, "forkert")
-        assert "Indtast venligst korrekt brugernavn og adgangskode" in response.content.decode()
+        assert "Brugernavnet eller adgangskoden er forkert" in response.content.decode()
         # (once in the error summary, once in the form)
         warnings += sorted(
             set(re.findall(r"Du har \d forsøg tilbage[^<]*", response.content.decode()))
