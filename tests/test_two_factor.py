@@ -247,8 +247,9 @@ def test_the_setup_page_says_who_needs_two_factors_and_fits_a_provider_sign_in(c
     staff.save()
     client.force_login(staff)
     page = client.get(reverse("two-factor-setup")).content.decode()
-    assert "Totrinslogin er et krav for sekretariatet og administratorer." in page
-    assert "Sagsbehandlere kan slå det til, men portalen kræver det ikke af dem." in page
+    # Said once, in the box (fresh eyes round 14 read it twice, with a caseworker sentence).
+    assert "Som medarbejder i sekretariatet eller administrator skal du bruge" in page
+    assert "Sagsbehandlere kan slå det til" not in page
     assert "Når din kommunes login ikke selv har krævet to trin" in page
     assert "adgangskode plus" not in page
     # No backup codes exist yet: the hint does not promise them.
@@ -624,6 +625,13 @@ def test_a_deactivated_user_is_logged_as_blocked_in_danish_whatever_the_language
     assert (event.user, event.outcome) == (staff, SignInOutcome.BLOCKED)
     log_in(client, "ingen-saadan", "forkert")
     assert SignInEvent.objects.latest("pk").detail == "Ukendt brugernavn"
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_a_caseworker_reads_that_two_factor_is_required_only_of_staff(client, caseworker):
+    client.force_login(caseworker)
+    page = client.get(reverse("two-factor-setup")).content.decode()
+    assert "Sagsbehandlere kan slå det til, men portalen kræver det ikke af dem." in page
 
 
 def test_only_staff_are_told_of_the_calendar_address(client, caseworker, staff):
