@@ -46,8 +46,9 @@ def _to_applicant(application: Application, kind: str, render, link_name="mine:m
     send_in_languages(recipients=recipients_for(application), render=message, kind=kind)
 
 
-def _to_staff(application: Application, kind: str, render):
-    link = site.absolute(reverse("sekretariat:messages", args=[application.pk]))
+def to_staff(application: Application, kind: str, render, link: str = ""):
+    """Mail the case's committee staff; `link` (a path) defaults to the case's messages."""
+    link = site.absolute(link or reverse("sekretariat:messages", args=[application.pk]))
 
     def message():
         subject, body = render()
@@ -83,7 +84,7 @@ def notify_message(message: CaseMessage) -> None:
     if message.side == "staff":
         _to_applicant(application, "case_message", render)
     else:
-        _to_staff(application, "case_message", render)
+        to_staff(application, "case_message", render)
 
 
 def notify_request(request: InformationRequest) -> None:
@@ -119,4 +120,4 @@ def notify_answer(request: InformationRequest, message: CaseMessage) -> None:
             + f"\n\n{message.text}{_files(message)}",
         )
 
-    _to_staff(application, "information_answered", render)
+    to_staff(application, "information_answered", render)

@@ -229,9 +229,9 @@ def notify_report_returned(report: Report) -> None:
 def notify_report_accepted(report: Report) -> None:
     """The applicant hears that the report is accepted, and what follows for money left over
     (fresh eyes round 13: an accepted report was not told, so the association kept waiting)."""
-    from grants.services.reports import settles_grant
+    from grants.services.reports import repayment_due
 
-    repay = bool(report.unspent_amount) and settles_grant(report)
+    repay = repayment_due(report)
 
     def render():
         lines = [
@@ -259,7 +259,7 @@ def notify_report_accepted(report: Report) -> None:
 def notify_report_submitted(report: Report) -> None:
     """A receipt to the applicant's side and a notice to the committee staff of the case, as
     for messages (fresh eyes round 14: a report was sent and nobody heard of it)."""
-    from grants.case_notifications import staff_recipients
+    from grants.case_notifications import to_staff
 
     application = report.application
 
@@ -274,16 +274,17 @@ def notify_report_submitted(report: Report) -> None:
         )
 
     _queue(application, "report_submitted", receipt)
-    link = site.absolute(reverse("sekretariat:report", args=[report.pk]))
 
     def notice():
         return (
             _("Afrapportering indsendt: %(title)s") % {"title": application.title},
             _("%(kind)s for »%(title)s« er indsendt og venter på at blive gennemgået.")
-            % {"kind": report.get_kind_display(), "title": application.title}
-            + f"\n\n{link}\n",
+            % {"kind": report.get_kind_display(), "title": application.title},
         )
 
-    send_in_languages(
-        recipients=staff_recipients(application), render=notice, kind="report_submitted"
+    to_staff(
+        application,
+        "report_submitted",
+        notice,
+        link=reverse("sekretariat:report", args=[report.pk]),
     )

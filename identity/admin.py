@@ -17,6 +17,8 @@ from portal.models import Department
 
 from . import health, services
 from .models import (
+    DETAIL_SETUP_PENDING,
+    DETAIL_WITH_PORTAL_CODE,
     ExternalIdentity,
     IdentityProvider,
     RoleMapping,
@@ -261,10 +263,6 @@ class ExternalIdentityAdmin(MunicipalityScopedAdmin):
         return False
 
 
-PORTAL_CODE_DETAIL = "med totrinslogin"
-SETUP_PENDING_DETAIL = "skal først slå totrinslogin til"
-
-
 @admin.register(SignInEvent)
 class SignInEventAdmin(MunicipalityScopedAdmin):
     audit_records = True
@@ -303,12 +301,12 @@ class SignInEventAdmin(MunicipalityScopedAdmin):
         said no for a password sign-in with the portal's code)."""
         if obj.mfa_by_provider:
             return _("hos udbyderen")
-        if obj.outcome == SignInOutcome.SIGNED_IN and obj.detail == SETUP_PENDING_DETAIL:
+        if obj.outcome == SignInOutcome.SIGNED_IN and obj.detail == DETAIL_SETUP_PENDING:
             return _("mangler opsætning")  # kept at the set-up page (fresh eyes round 14)
         if (
             obj.method == SignInMethod.PASSWORD
             and obj.outcome == SignInOutcome.SIGNED_IN
-            and obj.detail == PORTAL_CODE_DETAIL  # written in Danish (identity.signals)
+            and obj.detail == DETAIL_WITH_PORTAL_CODE
         ):
             return _("i portalen")
         return "–"

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from portal.models import Department, Municipality, Role
 
@@ -283,6 +284,13 @@ class SignInMethod(models.TextChoices):
     PROVIDER = "provider", _("Login-udbyder")
     EMAIL_LINK = "email_link", _("Link i e-mail")
     PASSWORD = "password", _("Brugernavn og adgangskode")
+
+
+# What the sign-in log's `detail` says of the second factor, written in the portal's language
+# (Danish, the msgids themselves) by identity.signals and identity.services and read back by
+# the admin's "totrin" column: one place for the words both sides compare.
+DETAIL_WITH_PORTAL_CODE = gettext_noop("med totrinslogin")
+DETAIL_SETUP_PENDING = gettext_noop("skal først slå totrinslogin til")
 
 
 class SignInEvent(models.Model):

@@ -27,7 +27,14 @@ from django.utils.translation import gettext as _
 from portal.models import Role
 
 from . import applicants, permissions
-from .models import ExternalIdentity, IdentityProvider, RoleMapping, SignInEvent, SignInOutcome
+from .models import (
+    DETAIL_SETUP_PENDING,
+    ExternalIdentity,
+    IdentityProvider,
+    RoleMapping,
+    SignInEvent,
+    SignInOutcome,
+)
 
 # The strongest role wins when a person is in several mapped groups.
 ROLE_RANK = {Role.ADMINISTRATOR: 0, Role.COMMITTEE_STAFF: 1, Role.CASEWORKER: 2}
@@ -202,8 +209,7 @@ def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
 
         detail = ""
         if not mfa and requires_two_factor(user) and not has_two_factor(user):
-            with translation.override(settings.LANGUAGE_CODE):
-                detail = _("skal først slå totrinslogin til")
+            detail = DETAIL_SETUP_PENDING
         return _record(
             provider, identity, user, SignInOutcome.SIGNED_IN, mfa, mapping, detail=detail
         )

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 
 from portal.twofactor import has_two_factor, requires_two_factor, second_factor_failed
 
-from .models import SignInEvent, SignInMethod, SignInOutcome
+from .models import (
+    DETAIL_SETUP_PENDING,
+    DETAIL_WITH_PORTAL_CODE,
+    SignInEvent,
+    SignInMethod,
+    SignInOutcome,
+)
 
 PASSWORD_BACKENDS = {"portal.backends.LocalPasswordBackend"}
 
@@ -26,15 +32,14 @@ def password_sign_in(sender, request, user, **kwargs):
         return  # providers and e-mail links are recorded by identity.services
     # A password user with a second factor gets in only through its code (portal.auth_views).
     verified = has_two_factor(user)
-    with translation.override(settings.LANGUAGE_CODE):  # the log is in the portal's language
-        if verified:
-            detail = _("med totrinslogin")
-        elif requires_two_factor(user):
-            # Signed in, but kept at the set-up page until it is done (fresh eyes round 13:
-            # "Logget ind" for someone who could not use the portal yet).
-            detail = _("skal først slå totrinslogin til")
-        else:
-            detail = ""
+    if verified:
+        detail = DETAIL_WITH_PORTAL_CODE
+    elif requires_two_factor(user):
+        # Signed in, but kept at the set-up page until it is done (fresh eyes round 13:
+        # "Logget ind" for someone who could not use the portal yet).
+        detail = DETAIL_SETUP_PENDING
+    else:
+        detail = ""
     SignInEvent.objects.create(
         method=SignInMethod.PASSWORD,
         user=user,

@@ -298,3 +298,17 @@ def test_a_reserved_amount_not_above_zero_is_refused_at_its_field(staff_client, 
         )
         or "id_reserved-0-amount_error" in page
     )
+
+
+def test_an_unchanged_deadline_saved_with_seconds_is_not_judged_again(staff_client, make_pool):
+    """The form and the service judge "changed" alike: a past deadline stored with seconds
+    (an earlier round's import) does not block saving the pool's other fields."""
+    pool = make_pool(year=2026)
+    past = timezone.now() - datetime.timedelta(days=400)
+    Pool.objects.filter(pk=pool.pk).update(
+        status="planned", application_deadline=past.replace(second=17)
+    )
+    response = _edit(staff_client, pool, title="Nyt navn")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    pool.refresh_from_db()
+    assert pool.title == "Nyt navn"

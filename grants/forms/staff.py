@@ -16,7 +16,7 @@ from grants.models import (
 from grants.models.review import REVIEW_CRITERIA, Review
 from grants.models.schemes import DEFAULT_SCHEME_NAME
 from grants.services.decisions import decision_problems
-from grants.services.pools import pool_date_problems, round_taken
+from grants.services.pools import pool_date_problems, round_taken, same_minute
 from grants.services.review import amount_problems
 from policies.models import ActionPlan, Policy
 from portal.forms import KronerField, LimitedTextMixin, LocalDateTimeField
@@ -63,14 +63,6 @@ class YearAmountsMixin:
 
     def amount_bound_fields(self):
         return [self[f"amount_{year}"] for year in self.years]
-
-
-def same_minute(typed, saved) -> bool:
-    """The form shows times to the minute: a saved time with seconds is unchanged when the
-    same minute comes back."""
-    if typed is None or saved is None:
-        return typed is saved
-    return typed == saved.replace(second=0, microsecond=0)
 
 
 class PoolForm(LimitedTextMixin, forms.ModelForm):

@@ -50,19 +50,19 @@ class PoolContent:
 MINUTE_FIELDS = ("opens_at", "application_deadline")
 
 
-def _same_minute(old, new) -> bool:
-    return (
-        old is not None
-        and new is not None
-        and old.replace(second=0, microsecond=0) == new.replace(second=0, microsecond=0)
-    )
+def same_minute(old, new) -> bool:
+    """The same time to the minute, or both empty: the form judges "changed" as `_apply`
+    keeps a stored time (one rule for both)."""
+    if old is None or new is None:
+        return old is new
+    return old.replace(second=0, microsecond=0) == new.replace(second=0, microsecond=0)
 
 
 def _apply(pool: Pool, content: PoolContent, actor: User) -> None:
     for name in POOL_FIELDS:
         if name in content.fields:
             new = content.fields[name]
-            if name in MINUTE_FIELDS and _same_minute(getattr(pool, name), new):
+            if name in MINUTE_FIELDS and same_minute(getattr(pool, name), new):
                 # The form showed the stored time to the minute: saving it unchanged must not
                 # cut off its seconds (12:18:01 became 12:18:00, logged as a change).
                 continue

@@ -176,6 +176,12 @@ def settles_grant(report: Report) -> bool:
     return bool(years) and max(years) <= timezone.localdate().year
 
 
+def repayment_due(report: Report) -> bool:
+    """Money left of a settled grant is asked back (it cannot move on to a next year): the
+    staff report page and the acceptance mail ask this."""
+    return bool(report.unspent_amount) and settles_grant(report)
+
+
 def _unaccounted(report: Report, spent: dict, unspent) -> list[str]:
     """A report that settles the grant accounts for all of it: spent plus unspent is the
     grant, unless more was spent (attack round 12: 100.000 kr. spent and 0 kr. unspent of

@@ -12,7 +12,7 @@ from grants.models import ReportStatus
 from grants.rules import may
 from grants.services.errors import Busy, DomainError
 from grants.services.follow_up import do_accept_report, do_return_report
-from grants.services.reports import settles_grant
+from grants.services.reports import repayment_due
 from grants.services.spending import overspending, overspent_report_ids
 from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
 from grants.views.staff_applications import say_done
@@ -62,7 +62,7 @@ class StaffReportView(StaffRequiredMixin, TemplateView):
             ready_to_close=ready_to_close,
             # Money left of a settled grant cannot move on: staff are told to ask for it back
             # (fresh eyes round 13: nothing followed the unspent money of a final report).
-            repay=bool(report.unspent_amount) and settles_grant(report),
+            repay=repayment_due(report),
             application=application,
             results=report.results.select_related("criterion"),
             spent=report.spent_amounts.all(),
