@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -53,18 +54,23 @@ class PlanTable:
         return totals
 
 
-def pools_open_to_associations(municipality_id: int) -> list[Pool]:
-    """The municipality's open and coming pools an association may apply to, with their
-    contact: whom a new association writes to (fresh eyes round 12: a dead end)."""
+def pools_open_to_associations(first_municipality_id: int) -> list[tuple]:
+    """Open and coming pools an association may apply to, with their contact, per
+    municipality: whom a new association writes to (fresh eyes round 12: a dead end). Every
+    municipality's, the one whose sign-in button was used first (round 15: an association
+    that chose another municipality's button saw none of the pools it came for)."""
     from .models import Applicants, PoolStatus
 
-    return list(
+    pools = (
         Pool.objects.filter(
-            municipality_id=municipality_id,
             status__in=[PoolStatus.OPEN, PoolStatus.PLANNED],
             applicants__in=[Applicants.ORGANISATIONS, Applicants.BOTH],
-        ).order_by("application_deadline", "title")
+        )
+        .select_related("municipality")
+        .order_by("municipality__name", "application_deadline", "title")
     )
+    grouped = [(m, list(p)) for m, p in groupby(pools, key=lambda pool: pool.municipality)]
+    return sorted(grouped, key=lambda group: group[0].pk != first_municipality_id)
 
 
 def committees_label(application: Application) -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from identity import oidc
 from identity.models import IdentityProvider, RoleMapping, SignInEvent
+from policies.models import Policy
 from portal.models import Department, Municipality, Role, User
 
 CONTACT = "IT-support, tlf. 38 21 00 00"
@@ -180,7 +181,7 @@ def test_an_unknown_association_is_told_whom_to_write_to(client, municipality, m
     session.save()
     url = reverse("sso-refused", args=["erhverv"])
     page = client.get(url).content.decode()
-    assert "har ingen puljer, som foreninger kan søge lige nu" in page
+    assert "Ingen puljer i portalen kan søges af foreninger lige nu" in page
 
     pool = make_pool(year=2027)
     Pool.objects.filter(pk=pool.pk).update(
@@ -197,3 +198,54 @@ def test_an_unknown_association_is_told_whom_to_write_to(client, municipality, m
     page = client.get(url).content.decode()
     assert "ikke åben endnu" in page
     assert reverse("public:call", args=[pool.pk]) not in page
+
+
+def test_an_unknown_association_sees_every_municipalitys_pools(client, municipality, make_pool):
+    """Fresh eyes round 15: an association that chose Testrup's MitID Erhverv button but
+    applies in another municipality saw only Testrup's pools, and the login's IT contact as
+    the only address. Every municipality's pools are listed, the button's municipality first,
+    and the IT contact is said to be for the login only."""
+    from grants.models import Pool
+    from identity.models import ProviderKind, SignInOutcome
+    from identity.views import REFUSAL_KEY
+
+    applicant = IdentityProvider.objects.create(
+        municipality=municipality,
+        kind=ProviderKind.APPLICANT,
+        slug="erhverv",
+        issuer="https://nemlog-in.dk",
+        client_id="portal",
+        client_secret_name="OIDC_ERHVERV_SECRET",
+        cvr_claim="cvr",
+        support_contact="IT-support, it@testrup.dk",
+    )
+    session = client.session
+    session[REFUSAL_KEY] = {
+        "outcome": SignInOutcome.NOT_LINKED,
+        "provider": applicant.pk,
+        "cvr": "33445566",
+    }
+    session.save()
+    own = make_pool(year=2027, applicants="both")
+    Pool.objects.filter(pk=own.pk).update(title="Testrups foreningspulje")
+    # "Aaby" sorts before "Testrup": the button's municipality still comes first.
+    other = Municipality.objects.create(name="Aaby Kommune", slug="aaby", code="998")
+    policy = Policy.objects.create(
+        municipality=other, title="Politik", slug="politik", period_start=2025, period_end=2028
+    )
+    Pool.objects.create(
+        municipality=other,
+        policy=policy,
+        year=2027,
+        title="Aabys § 18-pulje",
+        status="open",
+        applicants="organisations",
+        application_deadline=own.application_deadline,
+        contact="frivillig@aaby.dk",
+    )
+    page = client.get(reverse("sso-refused", args=["erhverv"])).content.decode()
+    assert "Puljer i Testrup Kommune, som foreninger kan søge" in page
+    assert "Puljer i Aaby Kommune, som foreninger kan søge" in page
+    assert page.index("Testrups foreningspulje") < page.index("Aabys § 18-pulje")
+    assert "frivillig@aaby.dk" in page
+    assert "Virker selve login med MitID Erhverv ikke, så kontakt IT-support" in page
