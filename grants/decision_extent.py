@@ -21,10 +21,16 @@ class YearRow:
     # Nothing granted because the municipality had no pool for the year when it decided:
     # not a refusal of the year, and the applicant must be told so (fresh eyes round 12).
     no_pool: bool = False
+    # The year's pool created after the decision, if any: the case page says it exists now
+    # (fresh eyes round 15: "no pool for 2028" beside a real planned 2028 pool). The letter
+    # keeps the words of the day it was decided.
+    pool_since: object = None
 
     @property
     def no_pool_note(self) -> str:
-        return no_pool_note(self.year) if self.no_pool else ""
+        if not self.no_pool:
+            return ""
+        return " ".join(filter(None, [no_pool_note(self.year), pool_since_note(self.pool_since)]))
 
 
 def year_rows(decision) -> list[YearRow]:
@@ -36,9 +42,10 @@ def year_rows(decision) -> list[YearRow]:
     rows = [YearRow(y, requested.get(y, ZERO), granted.get(y, ZERO)) for y in years]
     if decision.outcome == DecisionOutcome.APPROVED:
         unmet = [row.year for row in rows if not row.granted]
-        without = _years_without_pool(decision, unmet) if unmet else set()
+        without = _years_without_pool(decision, unmet) if unmet else {}
         for row in rows:
             row.no_pool = row.year in without
+            row.pool_since = without.get(row.year)
     return rows
 
 
@@ -50,19 +57,39 @@ def no_pool_note(year: int) -> str:
     ) % {"year": year}
 
 
-def _years_without_pool(decision, years: list[int]) -> set[int]:
+def pool_since_note(pool) -> str:
+    """What became of the year's pool created after the decision."""
+    from grants.models import PoolStatus
+
+    if pool is None:
+        return ""
+    if pool.status == PoolStatus.OPEN:
+        return _("Puljen for %(year)s er oprettet siden og er åben for ansøgninger nu.") % {
+            "year": pool.year
+        }
+    if pool.status == PoolStatus.PLANNED:
+        return _("Puljen for %(year)s er oprettet siden; beløbet kan søges, når den åbner.") % {
+            "year": pool.year
+        }
+    return _("Puljen for %(year)s er oprettet siden.") % {"year": pool.year}
+
+
+def _years_without_pool(decision, years: list[int]) -> dict:
     """The years among `years` for which the application's scheme had no pool when the
-    decision was recorded (a pool created afterwards did not exist for it)."""
+    decision was recorded (a pool created afterwards did not exist for it), each with the
+    pool created since, or None."""
     from grants.models import Pool
 
     pool = decision.application.pool
-    existed = set()
+    without = dict.fromkeys(years)
     for later in Pool.objects.rounds_of(pool).filter(year__in=years):
         created = later.history.order_by("history_date").values_list("history_date", flat=True)
         first = created.first()
         if first is None or decision.recorded_at is None or first <= decision.recorded_at:
-            existed.add(later.year)
-    return set(years) - existed
+            without.pop(later.year, None)
+        else:
+            without[later.year] = later
+    return without
 
 
 def extent(decision, rows: list[YearRow]) -> str:

@@ -18,15 +18,23 @@ TEXT_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 class Formula(str):
-    """A formula the code writes deliberately (e.g. `=SUM(C4:C9)`); never user text."""
+    """A formula the code writes deliberately (e.g. `=SUM(C4:C9)`); never user text. `value`
+    is what it comes to, stored beside it in the file: a spreadsheet recalculates, but a
+    preview (mail, phone, file browser) shows only the stored value (fresh eyes round 15: the
+    totals were blank there)."""
+
+    def __new__(cls, text: str, value=None):
+        formula = super().__new__(cls, text)
+        formula.value = value
+        return formula
 
 
-def column_sum(letter: str, first: int, last: int):
+def column_sum(letter: str, first: int, last: int, value=None):
     """The sum of rows `first`..`last` of a column: a `=SUM(…)` formula, or 0 when there are
     no rows (=SUM(H4:H3) in the row below an empty table summed its own cell)."""
     if last < first:
         return 0
-    return Formula(f"=SUM({letter}{first}:{letter}{last})")
+    return Formula(f"=SUM({letter}{first}:{letter}{last})", value)
 
 
 def safe_text(value) -> str:

@@ -489,10 +489,18 @@ def test_a_year_without_a_pool_is_undecided_not_refused_everywhere(
     letter = " ".join(pdf_text(decision_letter_pdf(application.decision)).split())
     assert note in letter
     assert "2028 50.000 kr. ikke afgjort *" in letter  # not "0 kr." (fresh eyes round 13)
-    # A pool made afterwards does not rewrite what the decision was.
-    make_pool(year=2028, budget="500000")
+    # A pool made afterwards does not rewrite what the decision was, but the case page says
+    # it exists now (fresh eyes round 15: "no pool for 2028" beside a planned 2028 pool); the
+    # letter keeps the words of the day.
+    make_pool(year=2028, budget="500000", status="planned")
     application.decision.refresh_from_db()
     assert [r.no_pool for r in application.decision.year_rows] == [False, True]
+    client.force_login(owner)
+    rows = visible_text(client.get(reverse("mine:detail", args=[application.pk])).content.decode())
+    assert note in rows
+    assert "Puljen for 2028 er oprettet siden; beløbet kan søges, når den åbner." in rows
+    letter = " ".join(pdf_text(decision_letter_pdf(application.decision)).split())
+    assert "oprettet siden" not in letter
 
 
 def test_an_example_application_never_draws_on_a_real_pool(

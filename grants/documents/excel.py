@@ -8,6 +8,7 @@ politician's Excel; the sums are `Formula`s, the only cells that may start with 
 import datetime
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -70,8 +71,15 @@ DANISH_DATE = "dd-mm-yyyy"
 
 
 def put(sheet, row: int, column: int, value):
-    """The one way a value gets into a cell."""
-    return sheet.cell(row=row, column=column, value=cell_value(value))
+    """The one way a value gets into a cell. A `Formula` must say what it comes to."""
+    cell = sheet.cell(row=row, column=column, value=cell_value(value))
+    if isinstance(value, Formula):
+        if value.value is None:
+            raise ValueError(f"{value} has no value to store beside it")
+        sheet.parent.__dict__.setdefault("formula_values", {})[sheet.title, cell.coordinate] = (
+            cell_value(value.value)
+        )
+    return cell
 
 
 def write_only_workbook() -> Workbook:
@@ -119,6 +127,21 @@ def write_rows(sheet, first_row: int, rows: Iterable[Sequence], money_columns=()
     return row_number
 
 
+def column_total(rows: Sequence[Sequence], column: int):
+    """What a money column sums to (`column` counted from 1): the value stored beside its
+    `=SUM`."""
+    return sum(
+        (
+            Decimal(str(v))
+            for row in rows
+            if len(row) >= column
+            for v in [row[column - 1]]
+            if isinstance(v, int | float | Decimal) and not isinstance(v, bool)
+        ),
+        Decimal(0),
+    )
+
+
 def column_format(rows: Sequence[Sequence], column: int) -> str:
     """The format of a money column's sum (`column` counted from 1)."""
     return kroner_format(*(row[column - 1] for row in rows if len(row) >= column))
@@ -130,9 +153,44 @@ def widths(sheet, values: Sequence[int]) -> None:
 
 
 def to_bytes(workbook: Workbook) -> bytes:
+    """The file, with each formula's value stored beside it (openpyxl writes an empty <v>),
+    and the workbook marked to be recalculated when a spreadsheet opens it."""
+    workbook.calculation.fullCalcOnLoad = True
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    values = workbook.__dict__.get("formula_values")
+    if not values:
+        return buffer.getvalue()
+    return _with_formula_values(buffer.getvalue(), workbook, values)
+
+
+# A formula cell as openpyxl writes it: <c r="C7" s="3"><f>SUM(C4:C6)</f><v></v></c>
+FORMULA_CELL = re.compile(r'(<c r="([A-Z]+[0-9]+)"[^>]*><f>[^<]*</f>)<v\s*/?>(?:</v>)?</c>')
+
+
+def _with_formula_values(content: bytes, workbook: Workbook, values: dict) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    # openpyxl names the sheets' parts in the workbook's order.
+    parts = {
+        f"xl/worksheets/sheet{n}.xml": sheet.title
+        for n, sheet in enumerate(workbook.worksheets, start=1)
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            title = parts.get(item.filename)
+            if title is not None:
+
+                def stored(match, title=title):
+                    value = values.get((title, match.group(2)))
+                    if value is None:
+                        return match.group(0)
+                    return f"{match.group(1)}<v>{value}</v></c>"
+
+                data = FORMULA_CELL.sub(stored, data.decode()).encode()
+            target.writestr(item, data)
+    return out.getvalue()
 
 
 def action_plan_xlsx(doc: ActionPlanDocument) -> bytes:
@@ -161,7 +219,7 @@ def action_plan_xlsx(doc: ActionPlanDocument) -> bytes:
     put(sheet, sum_row, 1, _("I alt")).font = HEADER_FONT
     for column in money_columns:
         letter = get_column_letter(column)
-        cell = put(sheet, sum_row, column, column_sum(letter, 4, last))
+        cell = put(sheet, sum_row, column, column_sum(letter, 4, last, column_total(rows, column)))
         cell.number_format = column_format(rows, column)
         cell.font = HEADER_FONT
     widths(sheet, [60, 10] + [8] * len(doc.goals) + [16] * len(years))
@@ -200,7 +258,7 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
     put(sheet, sum_row, 1, _("I alt")).font = HEADER_FONT
     for column in money_columns:
         letter = get_column_letter(column)
-        cell = put(sheet, sum_row, column, column_sum(letter, 4, last))
+        cell = put(sheet, sum_row, column, column_sum(letter, 4, last, column_total(rows, column)))
         cell.number_format = column_format(rows, column)
         cell.font = HEADER_FONT
     row = sum_row + 2
@@ -208,11 +266,13 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
         sheet, row, [_("År"), _("Indstillet"), _("Til rådighed"), _("Rest efter indstilling")]
     )
     for offset, total in enumerate(doc.totals, start=1):
-        recommended_column = get_column_letter(3 + 2 * (offset - 1) + 1)
+        recommended = 3 + 2 * (offset - 1) + 1
+        recommended_sum = column_total(rows, recommended)
         r = row + offset
         put(sheet, r, 1, total["year"])
         shown = kroner_format(total["recommended"], total["available"])
-        put(sheet, r, 2, Formula(f"={recommended_column}{sum_row}")).number_format = shown
+        formula = Formula(f"={get_column_letter(recommended)}{sum_row}", recommended_sum)
+        put(sheet, r, 2, formula).number_format = shown
         if total["available"] is None:
             # No pool for the year: nothing to subtract from (fresh eyes round 12: an empty
             # cell made the rest a negative amount, where the page and the PDF say "–").
@@ -220,7 +280,8 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
             put(sheet, r, 4, "–")
             continue
         put(sheet, r, 3, total["available"]).number_format = kroner_format(total["available"])
-        put(sheet, r, 4, Formula(f"=C{r}-B{r}")).number_format = shown
+        rest = Formula(f"=C{r}-B{r}", total["available"] - recommended_sum)
+        put(sheet, r, 4, rest).number_format = shown
     widths(sheet, [50, 10] + [16] * (2 * len(doc.years)) + [60])
     return to_bytes(workbook)
 
