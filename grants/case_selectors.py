@@ -1,11 +1,15 @@
 """Reads for the case: its messages, open requests for information and letters."""
 
-from django.db.models import QuerySet
+import datetime
+
+from django.db.models import DateTimeField, Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from .models import (
     Application,
     ApplicationStatus,
     CaseMessage,
+    CaseReadMark,
     Decision,
     GrantCondition,
     InformationRequest,
@@ -18,6 +22,56 @@ def case_thread(application: Application) -> QuerySet[CaseMessage]:
     return application.case_messages.select_related(
         "author", "information_request"
     ).prefetch_related("attachments")
+
+
+NEVER_READ = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def new_messages_for(side: str):
+    """An expression: the application has messages from the other side that `side` has not
+    read (sent after its read mark, or any when it has none)."""
+    from .models import Side
+
+    other = Side.APPLICANT if side == Side.STAFF else Side.STAFF
+    read_until = CaseReadMark.objects.filter(
+        application=OuterRef(OuterRef("pk")), side=side
+    ).values("read_at")[:1]
+    return Exists(
+        CaseMessage.objects.filter(
+            application=OuterRef("pk"),
+            side=other,
+            sent_at__gt=Coalesce(
+                Subquery(read_until), Value(NEVER_READ, output_field=DateTimeField())
+            ),
+        )
+    )
+
+
+def thread_with_new(application: Application, side: str) -> list[CaseMessage]:
+    """The thread, each message marked `is_new` when it is from the other side and `side`
+    has not read it yet."""
+    read_until = (
+        CaseReadMark.objects.filter(application=application, side=side)
+        .values_list("read_at", flat=True)
+        .first()
+    )
+    thread = list(case_thread(application))
+    for message in thread:
+        message.is_new = message.side != side and (
+            read_until is None or message.sent_at > read_until
+        )
+    return thread
+
+
+def with_new_messages(applications: QuerySet[Application], side: str) -> QuerySet[Application]:
+    """These applications that have messages new to `side`, the latest message first."""
+    from django.db.models import Max
+
+    return (
+        applications.filter(new_messages_for(side))
+        .annotate(last_message_at=Max("case_messages__sent_at"))
+        .order_by("-last_message_at")
+    )
 
 
 def open_requests(applications: QuerySet[Application]) -> QuerySet[InformationRequest]:
@@ -68,6 +122,9 @@ def case_summary(application: Application, *, side: str) -> dict:
             )
         ),
         "message_count": application.case_messages.count(),
+        "new_messages": Application.objects.filter(pk=application.pk)
+        .filter(new_messages_for(side))
+        .exists(),
         "letters": case_letters(application),
         "namespace": "sekretariat" if side == "staff" else "mine",
         "side": side,

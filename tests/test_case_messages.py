@@ -256,3 +256,40 @@ def test_a_good_file_beside_a_refused_one_is_asked_for_again(case, applicant, se
     assert "Vælg filen »regnskab.pdf« igen" not in html
     assert "op til 5 filer på højst 1,5 MB hver" in html
     assert not CaseMessage.objects.exists()
+
+
+def test_a_new_message_is_flagged_until_the_other_side_opens_it(
+    case, applicant, staff_client, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 15: a reply was flagged nowhere; staff and the caseworker had to open
+    every case to find it. A message from the other side is flagged on the front page, on
+    the case's page and in the thread until that side has opened the thread."""
+    with django_capture_on_commit_callbacks(execute=True):
+        applicant.post(reverse("mine:messages", args=[case.pk]), {"text": "Et spørgsmål om tolk"})
+    # Nothing of one's own message is new to oneself.
+    assert "Ny besked" not in page(applicant, "mine:dashboard")
+    assert "Ny besked" not in page(applicant, "mine:detail", case.pk)
+
+    home = page(staff_client, "sekretariat:home")
+    assert f"Nye beskeder fra ansøgere {case.title}" in home
+    assert "Ny besked" in page(staff_client, "sekretariat:application", case.pk)
+    thread = page(staff_client, "sekretariat:messages", case.pk)
+    assert re.search(r"Ny Et spørgsmål om tolk", thread), thread
+    # Opened: no longer new anywhere.
+    assert " Ny " not in page(staff_client, "sekretariat:messages", case.pk)
+    assert "Nye beskeder fra ansøgere" not in page(staff_client, "sekretariat:home")
+    assert "Ny besked" not in page(staff_client, "sekretariat:application", case.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("sekretariat:messages", args=[case.pk]), {"text": "Ja, gerne."})
+    assert "Nye beskeder fra ansøgere" not in page(staff_client, "sekretariat:home")
+    dashboard = page(applicant, "mine:dashboard")
+    assert f"Ny besked fra sekretariatet: {case.title}" in dashboard
+    assert "Ny besked" in page(applicant, "mine:detail", case.pk)
+    assert "Ny Ja, gerne." in page(applicant, "mine:messages", case.pk)
+    assert "Ny besked" not in page(applicant, "mine:dashboard")
+    # A second applicant message is new again to staff, the read one is not.
+    with django_capture_on_commit_callbacks(execute=True):
+        applicant.post(reverse("mine:messages", args=[case.pk]), {"text": "Tak for svaret"})
+    thread = page(staff_client, "sekretariat:messages", case.pk)
+    assert "Ny Tak for svaret" in thread and "Ny Et spørgsmål" not in thread

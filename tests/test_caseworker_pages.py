@@ -186,7 +186,7 @@ def test_a_draft_whose_pool_closes_soon_waits_for_the_caseworker(cw, draft, pool
 def test_dashboard_queries_do_not_grow_with_the_number_of_applications(
     cw, make_application, django_assert_max_num_queries
 ):
-    bound = 11  # session, user, applications, amounts, pools, reports, agreements to sign, …
+    bound = 12  # session, user, applications, amounts, pools, reports, agreements, new messages…
     for index in range(2):
         make_application(title=f"Indsats {index}", amounts={2026: "1000", 2027: "2000"})
     with django_assert_max_num_queries(bound) as few:

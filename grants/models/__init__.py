@@ -11,7 +11,7 @@ from .applications import (
 )
 from .decisions import Allocation, CarryOver, Decision, DecisionOutcome, GrantCondition
 from .letters import ImmutableLetterError, Letter, LetterKind
-from .messages import CaseMessage, InformationRequest, MessageAttachment, Side
+from .messages import CaseMessage, CaseReadMark, InformationRequest, MessageAttachment, Side
 from .pools import Applicants, Pool, PoolStatus, ReservedLine
 from .reports import CriterionResult, Report, ReportKind, ReportStatus, SpentAmount
 from .review import (
@@ -33,6 +33,7 @@ __all__ = [
     "ApplicationStatus",
     "Attachment",
     "CaseMessage",
+    "CaseReadMark",
     "CarryOver",
     "ConflictOfInterest",
     "ContactPerson",

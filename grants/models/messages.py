@@ -122,3 +122,37 @@ class MessageAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class CaseReadMark(models.Model):
+    """How far one side of the case has read its messages: the other side's messages sent
+    after `read_at` are new to it (fresh eyes round 15: a reply was not flagged anywhere).
+    One mark per side, not per person: the secretariat and an association's people share
+    their inbox, so one of them reading it is the side having read it."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="read_marks",
+        verbose_name=_("ansøgning"),
+    )
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    read_at = models.DateTimeField(_("læst til"))
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("læst af"),
+    )
+
+    class Meta:
+        verbose_name = _("læst til")
+        verbose_name_plural = _("læst til")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "side"], name="one_read_mark_per_side")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.side} {self.read_at:%Y-%m-%d %H:%M}"

@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.case_notifications import notify_answer, notify_message, notify_request
-from grants.models import Application, CaseMessage, InformationRequest, MessageAttachment, Side
+from grants.models import (
+    Application,
+    CaseMessage,
+    CaseReadMark,
+    InformationRequest,
+    MessageAttachment,
+    Side,
+)
 from grants.rules import check
 
 from .attachments import checked_kind, safe_name, stored_name
@@ -161,3 +168,33 @@ def do_answer_request(
         request.save(update_fields=["answered_at", "answered_by"])
         notify_answer(request, message)
         return message
+
+
+def do_mark_messages_read(*, application_id: int, actor) -> bool:
+    """The actor's side has read the case's messages up to now (they opened the thread).
+    Writes only when the other side has written since the last mark; True if it did. The
+    caller has already shown the actor the thread, so no rule beyond that is asked here."""
+    side = side_of(actor)
+    other = Side.APPLICANT if side == Side.STAFF else Side.STAFF
+    newest = (
+        CaseMessage.objects.filter(application_id=application_id, side=other)
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    if newest is None:
+        return False
+    with transaction.atomic():
+        mark = (
+            CaseReadMark.objects.select_for_update()
+            .filter(application_id=application_id, side=side)
+            .first()
+        )
+        if mark is not None and mark.read_at >= newest:
+            return False
+        CaseReadMark.objects.update_or_create(
+            application_id=application_id,
+            side=side,
+            defaults={"read_at": newest, "read_by": actor},
+        )
+        return True

@@ -22,12 +22,17 @@ from grants.access import (
     staff_applications,
     staff_organisations,
 )
-from grants.case_selectors import case_thread, open_requests
+from grants.case_selectors import open_requests, thread_with_new
 from grants.forms.messages import AnswerForm, InformationRequestForm, MessageForm
 from grants.models import InformationRequest, Letter, MessageAttachment
 from grants.rules import may
 from grants.services.errors import Busy, DomainError
-from grants.services.messages import do_answer_request, do_request_information, do_send_message
+from grants.services.messages import (
+    do_answer_request,
+    do_mark_messages_read,
+    do_request_information,
+    do_send_message,
+)
 from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
 
 
@@ -64,7 +69,7 @@ class CaseMessagesMixin(TemplateView):
         forms.setdefault("form", MessageForm())
         context = self.get_context_data(
             application=application,
-            thread=case_thread(application),
+            thread=thread_with_new(application, self.side),
             requests=open_requests(self.applications().filter(pk=application.pk)),
             can_write=may(self.request.user, self.write_action, application),
             side=self.side,
@@ -74,7 +79,11 @@ class CaseMessagesMixin(TemplateView):
         return self.render_to_response(context, status=status)
 
     def get(self, request, *args, **kwargs):
-        return self.render(self.get_application())
+        application = self.get_application()
+        # What is new is marked on this page, then the side has read it.
+        response = self.render(application)
+        do_mark_messages_read(application_id=application.pk, actor=request.user)
+        return response
 
     def post(self, request, *args, **kwargs):
         application = self.get_application()

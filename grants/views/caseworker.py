@@ -23,7 +23,12 @@ from grants.access import (
     caseworker_reports,
     open_pools_for,
 )
-from grants.case_selectors import agreements_to_sign, case_summary, open_requests
+from grants.case_selectors import (
+    agreements_to_sign,
+    case_summary,
+    open_requests,
+    with_new_messages,
+)
 from grants.documents.pdf import application_pdf
 from grants.forms.application import ApplicationForm, ContactFormSet, CriterionFormSet
 from grants.models import (
@@ -118,6 +123,7 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
                 key=lambda a: a.pool.application_deadline,
             ),
             agreements_to_sign=agreements_to_sign(applicant_applications(user)),
+            new_messages=with_new_messages(applicant_applications(user), "applicant"),
             information_requests=open_requests(applicant_applications(user)),
             reports_due=reports_due,
             open_pools=pools,

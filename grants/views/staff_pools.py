@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from grants.access import StaffRequiredMixin, staff_applications, staff_pools, staff_reports
 from grants.audit import pool_audit
+from grants.case_selectors import with_new_messages
 from grants.documents.content import recommendation_document
 from grants.filters import ReviewQueueFilter, with_requested_total
 from grants.forms.application import rows_from
@@ -65,6 +66,9 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
         today = timezone.localdate()
         return super().get_context_data(
             pools=pools,
+            new_messages=with_new_messages(staff_applications(user), "staff").select_related(
+                "department", "organisation"
+            ),
             reports_submitted=reports.filter(status=ReportStatus.SUBMITTED).count(),
             reports_overdue=reports.exclude(status=ReportStatus.SUBMITTED)
             .filter(due_date__lt=today)
