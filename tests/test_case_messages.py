@@ -293,3 +293,31 @@ def test_a_new_message_is_flagged_until_the_other_side_opens_it(
         applicant.post(reverse("mine:messages", args=[case.pk]), {"text": "Tak for svaret"})
     thread = page(staff_client, "sekretariat:messages", case.pk)
     assert "Ny Tak for svaret" in thread and "Ny Et spørgsmål" not in thread
+
+
+def test_an_imported_decision_names_its_source_not_as_a_message(
+    make_pool, make_application, owner, applicant, staff_client
+):
+    """Fresh eyes round 15: a grant brought in from before the portal showed its source
+    ("Handleplan 2021-2022") under "Meddelelse", as if the committee had written it to the
+    applicant."""
+    from decimal import Decimal
+
+    from grants.services.decisions import do_import_funded_application
+
+    pool = make_pool(year=2026)
+    application = make_application(
+        target_pool=pool, amounts={2026: "40000"}, title="Lektiecafé", created_by=owner
+    )
+    do_import_funded_application(
+        application_id=application.pk,
+        amounts={2026: Decimal("40000")},
+        source="Integrationspolitikkens handleplan 2021-2022",
+    )
+    for client, name in ((applicant, "mine:detail"), (staff_client, "sekretariat:application")):
+        text = page(client, name, application.pk)
+        assert (
+            "Afgjort, før portalen blev taget i brug. Kilde: Integrationspolitikkens handleplan"
+            in text
+        )
+        assert "Meddelelse" not in text

@@ -6,14 +6,23 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from grants.models import Application, ApplicationStatus, PoolStatus, Report, ReportKind
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    PoolStatus,
+    Report,
+    ReportKind,
+    ReportStatus,
+)
 from grants.services.drafts import do_create_draft
 from grants.services.workflow import do_return_for_changes
 from portal.models import Department, User
+from tests.page_crawl import visible_text
 from tests.test_caseworker_access import media_root  # noqa: F401  (fixture)
 from tests.test_caseworker_forms import (
     COMPLETE_TEXTS,
@@ -162,6 +171,19 @@ def test_dashboard_shows_what_waits_for_the_caseworker(cw, draft, staff_user, ma
     with translation.override("da"):
         assert f"frist {date_format(due, 'j. F Y')}" in report_due
     assert "Overskredet" in report_due
+    # The case pages say so too, on both sides (fresh eyes round 15: "Anmodet" there).
+    case_page = visible_text(page_text(cw.get(reverse("mine:detail", args=[funded.pk]))))
+    assert "Slutrapport – frist" in case_page and "Anmodet Overskredet" in case_page
+    staff = Client()
+    staff.force_login(staff_user)
+    staff_page = visible_text(
+        page_text(staff.get(reverse("sekretariat:application", args=[funded.pk])))
+    )
+    assert "Anmodet Overskredet" in staff_page
+    # Sent in: no longer the applicant's turn, so not overdue.
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED)
+    case_page = visible_text(page_text(cw.get(reverse("mine:detail", args=[funded.pk]))))
+    assert "Indsendt" in case_page and "Overskredet" not in case_page
 
 
 def test_a_draft_whose_pool_closes_soon_waits_for_the_caseworker(cw, draft, pool):

@@ -388,7 +388,7 @@ def project_section(number: int, project, *, reach: bool = False, numbered: bool
         KeepTogether([heading("contacts", _("Kontakt/tovholder")), text(contacts)]),
         KeepTogether(
             [
-                heading("previous_funding_text", _("Tidligere modtaget fra integrationspuljen")),
+                heading("previous_funding_text", _("Tidligere modtaget fra puljen")),
                 text("\n".join(filter(None, [earlier, project.previous_funding_text]))),
             ]
         ),

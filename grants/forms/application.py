@@ -101,7 +101,7 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
         labels = {
             "title": _("Indsats"),
             "committee": _("Politisk udvalg"),
-            "previous_funding_text": _("Tidligere modtaget fra integrationspuljen"),
+            "previous_funding_text": _("Tidligere modtaget fra puljen"),
             "other_policy_goals": _(
                 "Hvilke målsætninger fra andre politikker knytter indsatsen sig til?"
             ),

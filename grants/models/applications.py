@@ -116,7 +116,7 @@ class Application(models.Model):
         help_text=_("Fx 'Restmidler fra 2020'."),
     )
     # 3. Kontakt/tovholder: rows in ContactPerson.
-    # 4. Tidligere modtaget fra integrationspuljen
+    # 4. Tidligere modtaget fra puljen
     continues = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -125,7 +125,7 @@ class Application(models.Model):
         verbose_name=_("Viderefører ansøgning"),
     )
     previous_funding_text = models.TextField(
-        _("Tidligere modtaget fra integrationspuljen"), blank=True
+        _("Tidligere modtaget fra puljen"), blank=True
     )
     # 5. Primary goals (and resources) of the integration policy
     goals = models.ManyToManyField(

@@ -290,7 +290,6 @@ def do_import_funded_application(
                 committee=application.committee,
                 meeting_date=meeting_date,
                 source=source,
-                message=source,
             )
         else:
             # Funded from an earlier pool whose amounts the source does not state.
@@ -301,7 +300,6 @@ def do_import_funded_application(
                 meeting_date=meeting_date,
                 decided_by=actor,
                 source=source,
-                message=source,
             )
         application.status = ApplicationStatus.ACTIVE
         application.save(update_fields=["status", "updated_at"])
