@@ -124,9 +124,7 @@ class Application(models.Model):
         related_name="continued_by",
         verbose_name=_("Viderefører ansøgning"),
     )
-    previous_funding_text = models.TextField(
-        _("Tidligere modtaget fra puljen"), blank=True
-    )
+    previous_funding_text = models.TextField(_("Tidligere modtaget fra puljen"), blank=True)
     # 5. Primary goals (and resources) of the integration policy
     goals = models.ManyToManyField(
         Goal,
