@@ -17,14 +17,10 @@ from portal.models import Department
 
 from . import health, services
 from .models import (
-    DETAIL_SETUP_PENDING,
-    DETAIL_WITH_PORTAL_CODE,
     ExternalIdentity,
     IdentityProvider,
     RoleMapping,
     SignInEvent,
-    SignInMethod,
-    SignInOutcome,
 )
 
 # What only the installation's superusers set: where the portal trusts sign-ins from. A
@@ -296,20 +292,7 @@ class SignInEventAdmin(MunicipalityScopedAdmin):
 
     @admin.display(description=_("totrin"))
     def second_factor(self, obj):
-        """Where the second factor was checked: at the provider, or by the portal's own code
-        step for a password sign-in (fresh eyes round 13: the column "totrin hos udbyderen"
-        said no for a password sign-in with the portal's code)."""
-        if obj.mfa_by_provider:
-            return _("hos udbyderen")
-        if obj.outcome == SignInOutcome.SIGNED_IN and obj.detail == DETAIL_SETUP_PENDING:
-            return _("mangler opsætning")  # kept at the set-up page (fresh eyes round 14)
-        if (
-            obj.method == SignInMethod.PASSWORD
-            and obj.outcome == SignInOutcome.SIGNED_IN
-            and obj.detail == DETAIL_WITH_PORTAL_CODE
-        ):
-            return _("i portalen")
-        return "–"
+        return obj.second_factor()
 
     def has_add_permission(self, request):
         return False

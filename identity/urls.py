@@ -8,4 +8,5 @@ urlpatterns = [
     path("login/sso/<slug:slug>/retur/", views.CallbackView.as_view(), name="sso-callback"),
     path("login/sso/<slug:slug>/afvist/", views.RefusedView.as_view(), name="sso-refused"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("konto/log-ind/", views.OwnSignInsView.as_view(), name="own-sign-ins"),
 ]

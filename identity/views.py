@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -262,3 +263,14 @@ def logout(request):
         "identity/logged_out.html",
         {"provider": provider, "provider_logout": provider_logout},
     )
+
+
+class OwnSignInsView(LoginRequiredMixin, View):
+    """The signed-in person's own sign-in history."""
+
+    def get(self, request):
+        return render(
+            request,
+            "identity/own_sign_ins.html",
+            {"events": selectors.own_sign_ins(request.user)},
+        )

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.db.models import F
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -663,3 +663,23 @@ def test_the_person_hears_by_mail_when_their_second_factor_changes(
     assert "slået til på din konto med en ny app" in mails[0].body
     assert "En administrator har fjernet totrinslogin fra din konto" in mails[1].body
     assert "kontakt IT-supporten med det samme" in mails[1].body
+
+
+def test_a_person_sees_their_own_sign_ins_and_refused_attempts(client, caseworker, staff):
+    """Fresh eyes round 15: only an administrator could see when someone had signed in or
+    tried to; the person could not check their own account after a suspicious mail."""
+    from tests.page_crawl import visible_text
+
+    log_in(client, caseworker.username, "forkert")
+    log_in(client, caseworker.username)
+    log_in(Client(), staff.username)  # someone else's sign-in is not theirs to see
+    menu = client.get(reverse("mine:dashboard")).content.decode()
+    assert f'href="{reverse("own-sign-ins")}"' in menu
+    text = visible_text(client.get(reverse("own-sign-ins")).content.decode())
+    assert "Dine log ind" in text
+    signed_in, refused = text.split("Brugernavn og adgangskode")[1:3]
+    assert signed_in.strip().startswith("Logget ind")
+    assert refused.strip().startswith("Afvist: forkert brugernavn eller adgangskode")
+    assert text.count("Brugernavn og adgangskode") == 2
+    assert client.get(reverse("own-sign-ins")).status_code == 200
+    assert Client().get(reverse("own-sign-ins")).status_code == 302  # signed out: to login
