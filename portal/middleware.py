@@ -115,3 +115,60 @@ class PrivatePagesMiddleware:
         ):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+SIGNED_IN_COOKIE = "portal_signed_in"
+
+
+class SessionEndedNoticeMiddleware:
+    """Says so on the login page when a session was ended by something other than the
+    person's own "Log ud": expired, ended on every device, the second factor removed by an
+    administrator, access changed (fresh eyes round 15: they just landed on the login page).
+
+    A signed-in browser carries a small cookie beside the session's; the person's own
+    sign-out removes it with the session. A browser that comes to the login page signed out
+    but still carrying it lost its session some other way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib import messages
+        from django.urls import reverse
+        from django.utils.translation import gettext as _
+
+        was_signed_in = request.user.is_authenticated
+        if (
+            not was_signed_in
+            and request.COOKIES.get(SIGNED_IN_COOKIE)
+            and request.method == "GET"
+            and request.path == reverse("login")
+        ):
+            messages.info(
+                request,
+                _(
+                    "Du er blevet logget ud. Det sker, når du ikke har brugt portalen et stykke "
+                    "tid, når du eller en administrator har logget dig ud på alle enheder, eller "
+                    "når din adgang eller dit totrinslogin er ændret. Log ind igen."
+                ),
+            )
+            response = self.get_response(request)
+            response.delete_cookie(SIGNED_IN_COOKIE)
+            return response
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            response.set_cookie(
+                SIGNED_IN_COOKIE,
+                "1",
+                max_age=None
+                if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+                else settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif was_signed_in or request.path == reverse("logout"):
+            # Signed out by this request (the person's own "Log ud", or the portal saying
+            # why), or "Log ud" pressed after the session had already ended elsewhere.
+            response.delete_cookie(SIGNED_IN_COOKIE)
+        return response

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.SessionEndedNoticeMiddleware",
     # After the session and user are known, so its 400 page shows the portal's own layout.
     "portal.middleware.RejectNullCharactersMiddleware",
     "portal.middleware.MethodNotAllowedPageMiddleware",

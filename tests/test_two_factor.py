@@ -683,3 +683,25 @@ def test_a_person_sees_their_own_sign_ins_and_refused_attempts(client, caseworke
     assert text.count("Brugernavn og adgangskode") == 2
     assert client.get(reverse("own-sign-ins")).status_code == 200
     assert Client().get(reverse("own-sign-ins")).status_code == 302  # signed out: to login
+
+
+def test_a_session_ended_elsewhere_is_explained_on_the_login_page(client, caseworker):
+    """Fresh eyes round 15: after an administrator removed a person's second factor (which
+    ends their sessions) they just landed on the login page. A session ended by anything but
+    the person's own "Log ud" is explained there, once; their own "Log ud" is not."""
+    from portal.sessions import do_log_out_everywhere
+    from tests.page_crawl import visible_text
+
+    notice = "Du er blevet logget ud."
+    log_in(client, caseworker.username)
+    assert client.get(reverse("mine:dashboard")).status_code == 200
+    do_log_out_everywhere(actor=caseworker)  # from another device, or an administrator
+    response = client.get(reverse("mine:dashboard"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("login"))
+    assert notice in visible_text(response.content.decode())
+    assert notice not in visible_text(client.get(reverse("login")).content.decode())  # once
+
+    log_in(client, caseworker.username)
+    client.post(reverse("logout"))
+    page = visible_text(client.get(reverse("login")).content.decode())
+    assert notice not in page
