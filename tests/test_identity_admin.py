@@ -286,3 +286,30 @@ def test_a_municipal_administrator_sees_their_own_e_mail_link_sign_ins_only(clie
     page = client.get(reverse("admin:identity_signinevent_changelist")).content.decode()
     assert people["koebenhavn"].username in page
     assert people["frederiksberg"].username not in page
+
+
+def test_support_searching_users_for_a_refused_person_is_led_to_the_sign_in_log(root, two_towns):
+    """Fresh eyes round 15: "Ida has no access — why?" The administrator searched the user
+    list, found nothing (a refused person gets no user) and did not know where to look."""
+    from identity.models import ExternalIdentity, SignInEvent
+
+    kbh = two_towns[0]
+    provider = IdentityProvider.objects.create(
+        municipality=kbh,
+        slug="kbh",
+        issuer="https://login.kk.dk",
+        client_id="portal",
+        client_secret_name="OIDC_KBH_SECRET",
+    )
+    identity = ExternalIdentity.objects.create(
+        provider=provider, issuer=provider.issuer, subject="ida-1", name="Ida Holm"
+    )
+    SignInEvent.objects.create(provider=provider, identity=identity, outcome="no_role")
+    users = root.get(reverse("admin:portal_user_changelist"), {"q": "Ida Holm"}).content.decode()
+    link = reverse("admin:identity_signinevent_changelist") + "?q=Ida%20Holm"
+    assert 'data-testid="not-a-user"' in users and f'href="{link}"' in users
+    log = root.get(link).content.decode()
+    assert "Ida Holm" in log and "Afvist: ingen rolle" in log
+    # A search that finds users says nothing of the log.
+    found = root.get(reverse("admin:portal_user_changelist"), {"q": "root"})
+    assert 'data-testid="not-a-user"' not in found.content.decode()
