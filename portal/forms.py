@@ -18,8 +18,16 @@ _PLAIN = re.compile(r"^[0-9]+$")
 
 def parse_kroner(text: str) -> Decimal:
     """Parse an amount the way Danes write it; raise ValueError on anything else."""
-    value = text.strip().lower().removesuffix("kr.").removesuffix("kr").strip()
-    value = value.replace(" ", "").replace("\u00a0", "")
+    value = text.strip().lower().replace("\u00a0", " ").replace("\u2013", "-")
+    # "kr." before or after, and the ",-" Danes write after whole kroner ("12.000,- kr.";
+    # fresh eyes round 15: refused, and the draft with it not saved).
+    value = value.removeprefix("kr.").removeprefix("kr").strip()
+    value = value.removesuffix("kr.").removesuffix("kr").strip()
+    value = value.replace(" ", "")
+    for whole_kroner in (",-", ".-"):
+        if value.endswith(whole_kroner) and len(value) > len(whole_kroner):
+            value = value.removesuffix(whole_kroner)
+            break
     if value.startswith("-"):
         raise ValueError("negative")
     whole, comma, cents = value.partition(",")

@@ -39,3 +39,23 @@ def test_only_western_digits_are_numbers(typed):
     for field in (KronerField(), DanishDecimalField()):
         with pytest.raises(ValidationError):
             field.clean(typed)
+
+
+@pytest.mark.parametrize(
+    "typed", ["12.000,-", "12.000,- kr.", "kr. 12.000", "12000,-", "12.000 kr", "12.000,–"]
+)
+def test_amounts_as_danes_write_them_on_forms(typed):
+    """Fresh eyes round 15: "12.000,-" was refused, and the association's draft with it."""
+    from portal.forms import KronerField
+
+    assert KronerField().clean(typed) == Decimal("12000")
+
+
+@pytest.mark.parametrize("typed", [",-", "12,-5", "12.00,-", "-12.000,-", "12.000,-,-"])
+def test_odd_whole_kroner_marks_are_still_refused(typed):
+    from django.core.exceptions import ValidationError
+
+    from portal.forms import KronerField
+
+    with pytest.raises(ValidationError):
+        KronerField().clean(typed)
