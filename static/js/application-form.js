@@ -14,6 +14,8 @@
   let stopped = false;
   let submitAfterSave = null; // the button pressed while a background save was on its way
   let dirty = false; // typed since the last save began
+  let unsaved = false; // the last save was refused or failed
+  let submitting = false;
   let sentOnLeave = false;
   // Browsers send at most 64 KB with a request that outlives its page (keepalive).
   const KEEPALIVE_LIMIT = 60000;
@@ -122,6 +124,7 @@
       if (response.redirected || type.indexOf("application/json") === -1) {
         // Logged out: the button still works and keeps what was typed across the login.
         stopped = true;
+        unsaved = true;
         say(form.dataset.msgLoggedOut, true);
         return;
       }
@@ -136,13 +139,18 @@
         versionInput.value = result.version;
         applyRowIds(result.row_ids || {});
         markRefused({});
+        unsaved = false;
         say(result.message, false);
       } else {
+        // Nothing of this save was stored: leaving now would lose it (fresh eyes round 15
+        // lost a whole application to one amount written as "12.000,-").
+        unsaved = true;
         if (result.conflict) stopped = true;
         if (result.errors) markRefused(result.errors);
         say(result.message + (result.changed && result.changed.length ? " (" + result.changed.join(", ") + ")" : ""), true);
       }
     } catch (error) {
+      unsaved = true;
       say(form.dataset.msgOffline, true);
     } finally {
       saving = false;
@@ -199,6 +207,14 @@
   }
 
   window.addEventListener("beforeunload", function (event) {
+    if (submitting) return;
+    if (unsaved) {
+      // The last save was refused or failed: what is on the page is not stored, and sent
+      // again on leaving it could be refused again, so the browser asks first.
+      event.preventDefault();
+      event.returnValue = "";
+      return;
+    }
     if (stopped || !(dirty || saving)) return;
     if (sendOnLeave()) return;
     event.preventDefault();
@@ -227,5 +243,6 @@
       return;
     }
     stopped = true;
+    submitting = true;
   });
 })();

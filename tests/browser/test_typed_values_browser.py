@@ -167,3 +167,39 @@ def test_text_typed_just_before_leaving_is_kept(demo_server, page):
     page.goto(edit_url)
     assert field.input_value() == "Sidste sætning – hver anden uge tager vi på tur"
     assert Application.objects.filter(title__endswith="tager vi på tur").count() == 1
+
+
+def test_leaving_after_a_refused_autosave_asks_first(demo_server, page):
+    """Fresh eyes round 15: an amount written "tolv tusind" made the autosave refuse the whole
+    draft; a click on "Mine ansøgninger" then left without a word and everything typed was
+    gone. The browser asks before leaving; staying keeps the page as it was."""
+    log_in(page, demo_server, "frb-sagsbehandler")
+    page.get_by_role("link", name="Start en ny ansøgning").click()
+    page.get_by_label("Indsats", exact=True).fill("Lektiecafé for nye danskere")
+    amount = page.locator("input[name^=amount_]").first
+    amount.fill("tolv tusind")
+    page.get_by_text("Ikke gemt automatisk").wait_for()
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.get_by_role("link", name="Mine ansøgninger").first.click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert page.get_by_label("Indsats", exact=True).input_value() == "Lektiecafé for nye danskere"
+    assert not Application.objects.filter(title="Lektiecafé for nye danskere").exists()
+    # Corrected and saved: leaving is free again.
+    amount.fill("12.000,-")
+    page.wait_for_function("() => !document.body.innerText.includes('Ikke gemt automatisk')")
+    deadline = time.monotonic() + 10
+    while not Application.objects.filter(title="Lektiecafé for nye danskere").exists():
+        assert time.monotonic() < deadline, "the corrected draft was not saved"
+        time.sleep(0.1)
+    page.wait_for_timeout(300)  # the save's answer reaches the page
+    page.get_by_role("link", name="Mine ansøgninger").first.click()
+    page.wait_for_url(demo_server.url + "/mine/")
+    assert dialogs == ["beforeunload"]
+    assert Application.objects.filter(title="Lektiecafé for nye danskere").exists()
