@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grants.decision_extent import REFUSED, extent, extent_label, year_rows
-from grants.models import Application, Letter, LetterKind, Report
+from grants.models import Application, ApplicationStatus, Letter, LetterKind, Report
 from portal import site
 from portal.money import format_kroner
 from worker.mail import language_of, send_in_languages
@@ -288,3 +288,34 @@ def notify_report_submitted(report: Report) -> None:
         notice,
         link=reverse("sekretariat:report", args=[report.pk]),
     )
+
+
+def notify_pool_closed_early(pool, closed_at) -> None:
+    """Each draft's people: the pool was closed before its deadline, so the draft cannot be
+    sent (fresh eyes round 15: the draft just dropped out of "Venter på dig")."""
+    drafts = pool.applications.filter(status=ApplicationStatus.DRAFT).select_related(
+        "created_by", "pool"
+    )
+    for application in drafts:
+
+        def render(application=application):
+            lines = [
+                _(
+                    "%(pool)s blev lukket for ansøgninger %(when)s, før fristen %(deadline)s. "
+                    "Din kladde »%(title)s« blev ikke sendt og kan ikke længere sendes til "
+                    "puljen."
+                )
+                % {
+                    "pool": pool.title,
+                    "when": date_format(timezone.localtime(closed_at), "DATETIME_FORMAT"),
+                    "deadline": date_format(
+                        timezone.localtime(pool.application_deadline), "DATETIME_FORMAT"
+                    ),
+                    "title": application.title or _("(uden titel)"),
+                }
+            ]
+            if pool.contact:
+                lines.append(_("Spørgsmål: %(contact)s") % {"contact": pool.contact})
+            return _("Puljen er lukket: %(pool)s") % {"pool": pool.title}, "\n\n".join(lines)
+
+        _queue(application, "pool_closed_early", render)

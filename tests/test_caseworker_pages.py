@@ -673,3 +673,11 @@ def test_a_confirmation_is_not_asked_for_what_cannot_be_done(cw, draft, name, st
     page = response.content.decode()
     assert "Det kan ikke fortrydes" not in page
     assert 'class="alert alert-danger' in page or "alert-danger" in page
+
+
+def test_the_form_says_the_contact_persons_get_the_mails(cw, pool):
+    """Fresh eyes round 15: the receipt, messages and decision went to every contact person
+    typed in section 3, and nothing on the form said so."""
+    page = page_text(cw.get(reverse("mine:start", args=[pool.pk])))
+    assert 'data-testid="contacts-get-mail"' in page
+    assert "Kontaktpersonerne får portalens e-mails om ansøgningen" in page

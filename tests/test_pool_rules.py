@@ -312,3 +312,42 @@ def test_an_unchanged_deadline_saved_with_seconds_is_not_judged_again(staff_clie
     assert response.status_code == 302, response.content.decode()[:2000]
     pool.refresh_from_db()
     assert pool.title == "Nyt navn"
+
+
+def test_closing_a_pool_early_tells_the_drafts_people_and_their_form(
+    client,
+    pool,
+    make_application,
+    owner,
+    staff_user,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """Fresh eyes round 15: closed before its deadline, the pool's drafts just dropped out of
+    "Venter på dig"; their people got no word, and the form still looked sendable."""
+    from django.test import Client
+
+    from grants.models import ApplicationStatus
+
+    draft = make_application(
+        target_pool=pool, status=ApplicationStatus.DRAFT, created_by=owner, title="Lektiecafé"
+    )
+    pool.contact = "puljer@testrup.dk"
+    pool.save()
+    staff = Client()
+    staff.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(reverse("sekretariat:pool-status", args=[pool.pk]), {"status": "closed"})
+    assert mailoutbox == []  # not confirmed: not closed
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(
+            reverse("sekretariat:pool-status", args=[pool.pk]), {"status": "closed", "confirm": "1"}
+        )
+    [mail] = [m for m in mailoutbox if owner.email in m.to]
+    assert mail.subject == f"Puljen er lukket: {pool.title}"
+    assert "før fristen" in mail.body and "»Lektiecafé« blev ikke sendt" in mail.body
+    assert "puljer@testrup.dk" in mail.body
+    client.force_login(owner)
+    form = client.get(reverse("mine:edit", args=[draft.pk])).content.decode()
+    assert 'data-testid="window-refusal"' in form
+    assert "er lukket for ansøgninger, så kladden kan ikke sendes til den" in form

@@ -519,6 +519,8 @@ def test_an_example_application_never_draws_on_a_real_pool(
     )
     page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content
     assert "har 500.000 kr. til rådighed" not in visible_text(page.decode()).split("2031")[-1]
+    # Said as it is (fresh eyes round 15 read "no pool for 2028" beside the real 2028 pool).
+    assert "ingen pulje med eksempeldata for 2031" in visible_text(page.decode())
     response = decide(
         staff_client,
         application,
@@ -527,6 +529,35 @@ def test_an_example_application_never_draws_on_a_real_pool(
         amount_2031="1.000",
         reasons="Begge år.",
     )
-    assert "Der findes ingen pulje for 2031" in response.content.decode()
+    assert (
+        "Ansøgningen er i en pulje med eksempeldata, og der er ingen pulje med eksempeldata "
+        "for 2031. Eksempeldata får aldrig penge fra en rigtig pulje."
+    ) in visible_text(response.content.decode())
     assert not Allocation.objects.filter(pool=real).exists()
     assert Pool.objects.get(pk=real.pk).committed_total == 0
+
+
+def test_the_deciding_committee_becomes_the_projects_when_the_applicant_named_none(
+    staff_client, make_pool, make_application, committee, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 15: an association left the committee to the municipality; the letter
+    named Socialudvalget, while the public project page and statistics said "–"."""
+    pool = make_pool(year=2026, budget="500000")
+    application = make_application(
+        target_pool=pool, status=ApplicationStatus.RECOMMENDED, amounts={2026: "20000"}
+    )
+    Application.objects.filter(pk=application.pk).update(committee=None)
+    application.refresh_from_db()
+    decide(
+        staff_client,
+        application,
+        django_capture_on_commit_callbacks,
+        committee=committee.pk,
+        amount_2026="20.000",
+    )
+    application.refresh_from_db()
+    assert application.committee == committee
+    public = visible_text(
+        staff_client.get(reverse("public:project", args=[application.pk])).content.decode()
+    )
+    assert "Socialudvalget" in public

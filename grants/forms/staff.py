@@ -425,6 +425,11 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
             if year not in available and not requested.get(year):
                 # Nothing asked and no pool: nothing to say (fresh eyes round 12).
                 help_text = ""
+            elif year not in available and application.pool.is_example:
+                help_text = _(
+                    "%(asked)s – ansøgningen er i en pulje med eksempeldata, og der er ingen "
+                    "pulje med eksempeldata for %(year)s."
+                ) % {"asked": asked, "year": year}
             elif year not in available:
                 help_text = _(
                     "%(asked)s – der er ingen pulje for %(year)s endnu, så der kan ikke "

@@ -45,6 +45,17 @@ def set_lock_timeout() -> None:
 
 
 def no_pool_for(application, year: int) -> DomainError:
+    if application.pool.is_example:
+        # A real pool of the year may well exist: say why it is not used (fresh eyes round
+        # 15 read "no pool for 2028" beside the real 2028 pool).
+        return DomainError(
+            _(
+                "Ansøgningen er i en pulje med eksempeldata, og der er ingen pulje med "
+                "eksempeldata for %(year)s. Eksempeldata får aldrig penge fra en rigtig pulje."
+            )
+            % {"year": year},
+            field=f"amount_{year}",
+        )
     return DomainError(
         _("Der findes ingen pulje for %(year)s i %(municipality)s.")
         % {"year": year, "municipality": application.municipality}

@@ -214,6 +214,13 @@ def record_decision(
         decided_by=actor,
         source=source,
     )
+    if committee is not None and application.committee_id is None:
+        # An association may leave the committee to the municipality: the one that decided
+        # is then the project's, on its public page and in the statistics (fresh eyes round
+        # 15: the letter named the committee, the project page said "–").
+        application.committee = committee
+        application._history_user = actor
+        application.save(update_fields=["committee", "updated_at"])
     if outcome == DecisionOutcome.APPROVED:
         allocate(application=application, decision=decision, amounts=amounts, actor=actor)
         _create_follow_up(decision, application, years_with_money[-1])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from grants.models import Applicants, Pool, PoolStatus, RequestedAmount, ReservedLine, Scheme
 from grants.models.schemes import DEFAULT_SCHEME_NAME
+from grants.notifications import notify_pool_closed_early
 from grants.rules import check
 from portal.models import User
 from portal.money import ZERO, format_kroner
@@ -351,8 +352,16 @@ def do_set_pool_status(*, pool_id: int, actor: User, status: str) -> Pool:
             raise DomainError(
                 _("Ansøgningsfristen er overskredet. Vælg en ny frist, før puljen åbnes.")
             )
+        closed_early = (
+            status == PoolStatus.CLOSED
+            and pool.status == PoolStatus.OPEN
+            and pool.application_deadline is not None
+            and timezone.now() < pool.application_deadline
+        )
         pool.status = status
         pool.version += 1
         pool._history_user = actor
         pool.save(update_fields=["status", "version"])
+        if closed_early:
+            notify_pool_closed_early(pool, timezone.now())
         return pool

@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grants.models import Application, ApplicationStatus
+from grants.models import Application, ApplicationStatus, PoolStatus
 from grants.notifications import notify_submitted
 from grants.rules import check
 from grants.wording import ORGANISATION_WORDS
@@ -159,6 +159,18 @@ def check_pool_accepts(application: Application, *, now=None) -> None:
     """The pool is open and its deadline has not passed."""
     pool = application.pool
     now = now or timezone.now()
+    if pool.status == PoolStatus.CLOSED:
+        # Said with what to do (fresh eyes round 15: "… er ikke åben for ansøgninger" after
+        # the pool was closed before its deadline, no more).
+        raise DomainError(
+            _("%(pool)s er lukket for ansøgninger, så kladden kan ikke sendes til den.")
+            % {"pool": pool.title}
+            + (
+                " " + _("Spørgsmål: %(contact)s") % {"contact": pool.contact}
+                if pool.contact
+                else ""
+            )
+        )
     check(None, "apply", pool)
     if pool.application_deadline and now > pool.application_deadline:
         raise DeadlinePassed(
@@ -180,6 +192,18 @@ def check_submission_window(application: Application, *, now=None) -> None:
     after the deadline, and the corrected one may come back."""
     if application.status == ApplicationStatus.DRAFT:
         check_pool_accepts(application, now=now)
+
+
+def window_refusal(application: Application) -> str:
+    """Why this draft cannot be sent now, other than its deadline (the badge says that), for
+    the form: "" when it can."""
+    try:
+        check_submission_window(application)
+    except DeadlinePassed:
+        return ""
+    except DomainError as error:
+        return error.message
+    return ""
 
 
 def deadline_passed(application: Application, *, now=None) -> bool:

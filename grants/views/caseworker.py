@@ -59,6 +59,7 @@ from grants.services.submission import (
     left_out_by_short_form,
     missing_for_submission,
     uses_short_form,
+    window_refusal,
 )
 from grants.services.workflow import do_withdraw
 from grants.views.rescue import TypedContentRescueMixin
@@ -328,6 +329,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             returned_comment=returned_comment(application),
             funding_history=funding_chain(application),
             deadline_passed=deadline_passed(application),
+            window_refusal=window_refusal(application) if application.pk else "",
             short_form=short,
             short_form_optional=SHORT_FORM_OPTIONAL,
             number=wording.heading_numbers(short),
