@@ -27,9 +27,9 @@ def case_thread(application: Application) -> QuerySet[CaseMessage]:
 NEVER_READ = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-def new_messages_for(side: str):
+def new_messages_for(side: str, **only):
     """An expression: the application has messages from the other side that `side` has not
-    read (sent after its read mark, or any when it has none)."""
+    read (sent after its read mark, or any when it has none); `only` narrows which."""
     from .models import Side
 
     other = Side.APPLICANT if side == Side.STAFF else Side.STAFF
@@ -43,7 +43,11 @@ def new_messages_for(side: str):
             sent_at__gt=Coalesce(
                 Subquery(read_until), Value(NEVER_READ, output_field=DateTimeField())
             ),
+            **only,
         )
+        # An open request for information is its own task on the list (fresh eyes round 16:
+        # one request was listed twice, as a request and as a new message).
+        .exclude(information_request__isnull=False, information_request__answered_at__isnull=True)
     )
 
 
@@ -69,7 +73,11 @@ def with_new_messages(applications: QuerySet[Application], side: str) -> QuerySe
 
     return (
         applications.filter(new_messages_for(side))
-        .annotate(last_message_at=Max("case_messages__sent_at"))
+        .annotate(
+            last_message_at=Max("case_messages__sent_at"),
+            # An answer to a request for information among them: said on the list.
+            new_answer=new_messages_for(side, information_request__isnull=False),
+        )
         .order_by("-last_message_at")
     )
 

@@ -122,6 +122,8 @@ def test_staff_request_information_and_the_answer_closes_it(
     # Open on both sides: the applicant's dashboard and application page, staff's case page.
     dashboard = page(applicant, "mine:dashboard")
     assert "Sekretariatet beder om oplysninger:" in dashboard and case.title in dashboard
+    # Once, as the request: not again as a new message (fresh eyes round 16).
+    assert "Ny besked fra sekretariatet" not in dashboard
     assert "Sekretariatet venter på dit svar" in page(applicant, "mine:detail", case.pk)
     assert "Åbne anmodninger om oplysninger" in page(
         staff_client, "sekretariat:application", case.pk
@@ -141,6 +143,9 @@ def test_staff_request_information_and_the_answer_closes_it(
     assert response.status_code == 302
     request.refresh_from_db()
     assert not request.is_open and request.answered_by == owner
+    # The answer is new to staff, and said to be an answer.
+    home = page(staff_client, "sekretariat:home")
+    assert f"Nye beskeder fra ansøgere {case.title} (svar på anmodning)" in home
     answer = request.messages.get(side="applicant")
     assert answer.attachments.count() == 1
     assert "Vi forventer 25 deltagere." in mailoutbox[0].body

@@ -125,6 +125,9 @@ def test_granting_less_than_requested_needs_reasons(
     assert "Klagevejledning" in detail and "Ankestyrelsen" in detail
     rows = visible_text(detail)
     assert "2026 100.000 kr. 60.000 kr." in rows and "2027 50.000 kr. 50.000 kr." in rows
+    # And in the applicant's list (fresh eyes round 16: "Bevilget" there).
+    listed = visible_text(client.get(reverse("mine:dashboard")).content.decode())
+    assert "Kvinder i job" in listed and "Delvis bevilget" in listed
 
 
 def test_the_applicant_sees_a_year_given_nothing(
