@@ -267,6 +267,25 @@ class SignInEventAdmin(MunicipalityScopedAdmin):
     list_filter = ["outcome", "method", "provider"]
     search_fields = ["identity__name", "identity__subject", "user__email", "user__username"]
     list_select_related = ["identity", "user"]
+    # The row's page starts with when it happened (fresh eyes round 16: no time there).
+    fields = [
+        "at",
+        "method",
+        "provider",
+        "identity",
+        "user",
+        "outcome",
+        "role",
+        "department",
+        "mfa_by_provider",
+        "detail",
+    ]
+    readonly_fields = ["at"]
+
+    def changelist_view(self, request, extra_context=None):
+        # Not the admin's "Vælg login, der skal vises": what the list answers.
+        title = _("Login-loggen: hvem loggede ind hvornår og hvordan, og hvad blev afvist")
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def of_municipality(self, municipality_id):
         # A sign-in through a provider belongs to the provider's municipality; one with an

@@ -38,6 +38,26 @@ class LoginView(account.LoginView):
 
     template_name = "registration/login.html"
 
+    def form_invalid(self, form):
+        # Staff with the municipality's login have no portal password: after a wrong one,
+        # point them to their button (fresh eyes round 16: Lars tried his password).
+        staff_providers = [p for p in selectors.offered_providers() if p.kind == ProviderKind.STAFF]
+        if staff_providers:
+            messages.info(
+                self.request,
+                _(
+                    "Er du ansat i kommunen og har du ikke fået en adgangskode til portalen, så "
+                    "log ind med din kommunes login: %(buttons)s."
+                )
+                % {
+                    "buttons": ", ".join(
+                        "»" + _("Log ind med %(name)s") % {"name": p.button_text} + "«"
+                        for p in staff_providers
+                    )
+                },
+            )
+        return super().form_invalid(form)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         last_used = self.request.COOKIES.get(LAST_PROVIDER_COOKIE, "")

@@ -156,7 +156,8 @@ class SessionEndedNoticeMiddleware:
             response.delete_cookie(SIGNED_IN_COOKIE)
             return response
         response = self.get_response(request)
-        if request.user.is_authenticated:
+        # The read API (Django REST framework) leaves no user on the request.
+        if getattr(request.user, "is_authenticated", False):
             response.set_cookie(
                 SIGNED_IN_COOKIE,
                 "1",
@@ -171,4 +172,27 @@ class SessionEndedNoticeMiddleware:
             # Signed out by this request (the person's own "Log ud", or the portal saying
             # why), or "Log ud" pressed after the session had already ended elsewhere.
             response.delete_cookie(SIGNED_IN_COOKIE)
+        return response
+
+
+class PolicyHeadersMiddleware:
+    """Headers Django has no setting for (attack round 14):
+    - Permissions-Policy: the portal uses no camera, microphone, location, payment or USB,
+      so no page (nor anything injected into one) may ask for them;
+    - the open API may be read from any web page, as the open-data files already may: it
+      is public, read-only and never uses cookies (`*` does not send credentials)."""
+
+    PERMISSIONS = (
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+        "interest-cohort=(), browsing-topics=()"
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.PERMISSIONS)
+        if request.method in ("GET", "HEAD") and request.path.startswith("/api/"):
+            response.setdefault("Access-Control-Allow-Origin", "*")
         return response

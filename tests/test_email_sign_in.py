@@ -362,3 +362,31 @@ def test_the_admin_never_shows_a_working_sign_in_link(client, person, mailoutbox
     )
     page = admin_client.get(f"/admin/worker/outgoingmail/{mail.pk}/change/").content.decode()
     assert "/login/e-mail/[skjult]/" in page and token not in page
+
+
+def test_an_invitation_cannot_carry_a_phone_number_or_be_sent_in_bulk(
+    client, person, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Attack round 14: "Ring 70 20 30 40 straks" as the colleague's name went out in a mail
+    in the municipality's name to any address; and nothing limited how many."""
+    from django.core.cache import cache
+
+    from grants.services.people import INVITATIONS_PER_HOUR
+
+    cache.clear()
+    client.force_login(person, backend="portal.backends.EmailLinkSessionBackend")
+    url = reverse("mine:organisation")
+    refused = client.post(url, {"name": "Ring 70 20 30 40 straks", "email": "x@example.dk"})
+    assert refused.status_code == 400
+    assert "uden adresser, links eller telefonnumre" in text_of(refused)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(INVITATIONS_PER_HOUR):
+            assert (
+                client.post(url, {"name": "Bo Berg", "email": f"bo{n}@example.dk"}).status_code
+                == 302
+            )
+        over = client.post(url, {"name": "Bo Berg", "email": "bo-mere@example.dk"})
+    assert "Du har inviteret mange kolleger den seneste time" in text_of(over)
+    assert len(mailoutbox) == INVITATIONS_PER_HOUR
+    assert not User.objects.filter(email="bo-mere@example.dk").exists()
+    cache.clear()

@@ -310,6 +310,11 @@ def test_support_searching_users_for_a_refused_person_is_led_to_the_sign_in_log(
     assert 'data-testid="not-a-user"' in users and f'href="{link}"' in users
     log = root.get(link).content.decode()
     assert "Ida Holm" in log and "Afvist: ingen rolle" in log
+    assert "Login-loggen: hvem loggede ind hvornår og hvordan" in log
+    # The row's own page says when (fresh eyes round 16: no time there).
+    event = SignInEvent.objects.get(identity=identity)
+    row = root.get(reverse("admin:identity_signinevent_change", args=[event.pk])).content.decode()
+    assert "Tidspunkt" in row
     # A search that finds users says nothing of the log.
     found = root.get(reverse("admin:portal_user_changelist"), {"q": "root"})
     assert 'data-testid="not-a-user"' not in found.content.decode()

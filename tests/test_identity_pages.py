@@ -249,3 +249,19 @@ def test_an_unknown_association_sees_every_municipalitys_pools(client, municipal
     assert page.index("Testrups foreningspulje") < page.index("Aabys § 18-pulje")
     assert "frivillig@aaby.dk" in page
     assert "Virker selve login med MitID Erhverv ikke, så kontakt IT-support" in page
+
+
+def test_a_wrong_password_points_staff_to_their_municipalitys_login(client, town):
+    """Fresh eyes round 16: "Lars cannot get in" — he typed a password the portal never gave
+    him; the error did not say that staff log in with the municipality's button."""
+    from tests.page_crawl import visible_text
+
+    page = visible_text(
+        client.post(reverse("login"), {"username": "lars", "password": "demo"}).content.decode()
+    )
+    assert "Brugernavnet eller adgangskoden er forkert" in page
+    assert "så log ind med din kommunes login: »Log ind med Testrup Kommune«" in page
+    town.is_enabled = False
+    town.save()
+    page = client.post(reverse("login"), {"username": "lars", "password": "demo"})
+    assert "din kommunes login" not in page.content.decode()

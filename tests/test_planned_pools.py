@@ -150,3 +150,15 @@ def test_grants_of_example_data_stay_out_of_the_open_data_files(
     # The catalogue still shows it, marked as example data.
     catalogue = client.get(reverse("public:catalogue")).content.decode()
     assert "Eksempelprojekt" in catalogue and "Eksempeldata" in catalogue
+
+
+def test_an_open_round_does_not_speak_of_its_grants_in_the_past(client, make_pool):
+    """Fresh eyes round 16: "Hvad puljen gav penge til i 2027" above an empty table of a round
+    still open for applications."""
+    pool = make_pool(year=2027)
+    page = client.get(pool.public_url).content.decode()
+    assert "Hvad puljen for 2027 har givet penge til indtil nu" in page
+    pool.status = "closed"
+    pool.save()  # through the model: the public pages' cache hears of it
+    page = client.get(pool.public_url).content.decode()
+    assert "Hvad puljen gav penge til i 2027" in page

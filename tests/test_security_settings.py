@@ -64,6 +64,15 @@ def test_security_headers_on_every_page(client, db, path):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]  # attack round 14
+    assert "Access-Control-Allow-Origin" not in response  # only the open API and data
+
+
+def test_the_open_api_may_be_read_from_any_web_page(client, db):
+    """Attack round 14: the open-data files allowed it, the read API did not."""
+    response = client.get("/api/v1/")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
 
 
 def test_every_script_tag_carries_the_requests_nonce(client, db):

@@ -181,12 +181,21 @@ def do_send_sign_in_link(*, email: str, link_for) -> None:
             _send_link(user, link_for)
 
 
+INVITATIONS_PER_HOUR = 10
+
+
 def do_invite_colleague(*, actor: User, email: str, name: str, link_for) -> User:
     """A person of the organisation invites a colleague of the same organisation, who gets
     a sign-in link by e-mail. A colleague removed before gets access back."""
     with transaction.atomic():
         if not actor.is_organisation_person:
             raise DomainError(_("Kun en forenings egne folk kan invitere kolleger."))
+        # The portal's mail to addresses a member chooses: a few an hour, not a mailing list
+        # in the municipality's name (attack round 14).
+        if not counted(f"invite-colleague:{actor.pk}", INVITATIONS_PER_HOUR, 3600):
+            raise DomainError(
+                _("Du har inviteret mange kolleger den seneste time. Vent lidt, og prøv igen.")
+            )
         email = email.strip()
         if not email or "@" not in email:
             raise DomainError(_("Skriv kollegaens e-mailadresse."), field="email")
