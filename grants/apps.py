@@ -29,7 +29,9 @@ class GrantsConfig(AppConfig):
             Job(
                 "pool-dates",
                 tasks.open_and_close_pools,
-                every=datetime.timedelta(minutes=5),
+                # Every minute: a pool announced to open at 17:06 opens then, not at 17:10
+                # (fresh eyes round 16).
+                every=datetime.timedelta(minutes=1),
             )
         )
 

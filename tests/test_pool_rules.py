@@ -124,8 +124,18 @@ def test_the_call_page_tells_an_association_how_to_apply(client, pool):
     assert call_url in client.get("/sitemap.xml").content.decode()
 
 
-def test_a_closed_pool_has_no_call_page(client, pool):
-    Pool.objects.filter(pk=pool.pk).update(status="closed")
+def test_a_closed_pools_call_says_it_is_closed_and_a_planned_one_is_not_out(client, pool):
+    """Fresh eyes round 16: a call link shared earlier answered "Siden findes ikke" once the
+    pool closed. It says the pool is closed, with no way to apply."""
+    pool.status = "closed"
+    pool.save()
+    response = client.get(reverse("public:call", args=[pool.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="call-closed"' in page
+    assert "Puljen er lukket for ansøgninger. Fristen var" in page
+    assert reverse("mine:start", args=[pool.pk]) not in page
+    pool.status = "planned"
+    pool.save()
     assert client.get(reverse("public:call", args=[pool.pk])).status_code == 404
 
 
@@ -351,3 +361,17 @@ def test_closing_a_pool_early_tells_the_drafts_people_and_their_form(
     form = client.get(reverse("mine:edit", args=[draft.pk])).content.decode()
     assert 'data-testid="window-refusal"' in form
     assert "er lukket for ansøgninger, så kladden kan ikke sendes til den" in form
+
+
+def test_the_call_says_what_can_still_be_applied_for(client, pool):
+    """Fresh eyes round 16: the call said the whole budget was there to give, with 40.000 kr.
+    of it set aside already."""
+    from grants.models import ReservedLine
+
+    ReservedLine.objects.create(pool=pool, title="Prisuddeling", amount=40000)
+    pool.save()  # the public pages hear of it
+    page = client.get(reverse("public:call", args=[pool.pk])).content.decode()
+    assert (
+        "Puljen har 500.000 kr. i alt. 40.000 kr. er allerede givet eller sat af, så der kan "
+        "søges om 460.000 kr." in page
+    )

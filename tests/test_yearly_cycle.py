@@ -102,6 +102,12 @@ def test_the_feed_parses_and_holds_the_dates(client, staff_client, year_of_dates
         reverse("sekretariat:report", args=[year_of_dates["report"].pk])
     )
     assert len({str(e["uid"]) for e in calendar.walk("VEVENT")}) == len(events)
+    # RFC 5545 3.8.2.2: an end, where there is one, is later than the start (fresh eyes
+    # round 16: deadlines ended the moment they started).
+    for event in calendar.walk("VEVENT"):
+        if "dtend" in event:
+            assert event.decoded("dtend") > event.decoded("dtstart"), event["summary"]
+    assert "dtend" not in deadline
     # Every time zone the times name is defined in the file (RFC 5545; fresh eyes round 12).
     named = {
         str(e["dtstart"].params["TZID"])

@@ -23,12 +23,17 @@ class CallView(TemplateView):
     template_name = "grants/public/call.html"
 
     def get_context_data(self, **kwargs):
+        # A closed pool's call stays at its address and says it is closed (fresh eyes round
+        # 16: a link shared earlier answered "Siden findes ikke"); a planned one is not
+        # published yet.
         pool = get_object_or_404(
-            Pool.objects.filter(status=PoolStatus.OPEN).select_related(
+            Pool.objects.filter(status__in=[PoolStatus.OPEN, PoolStatus.CLOSED]).select_related(
                 "municipality", "scheme", "policy"
             ),
             pk=self.kwargs["pk"],
         )
+        if pool.status == PoolStatus.CLOSED:
+            return super().get_context_data(pool=pool, closed=True, **kwargs)
         user = self.request.user
         # Signed in (never a cached page): the way in is the user's own, not "log ind".
         applicant = user.is_authenticated and (user.is_caseworker or user.is_organisation_person)

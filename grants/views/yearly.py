@@ -125,8 +125,10 @@ def _feed(request, preferences):
         item.add("dtstamp", stamp)
         item.add("summary", f"{event.kind_label}: {event.title}")
         if event.at is not None:
+            # A moment (a deadline at 12:00): no DTEND, which RFC 5545 (3.6.1) reads as ending
+            # when it starts; a DTEND equal to DTSTART breaks its rule that the end is later
+            # (fresh eyes round 16).
             item.add("dtstart", event.at)
-            item.add("dtend", event.at)
         else:
             item.add("dtstart", event.day)
             item.add("dtend", event.day + datetime.timedelta(days=1))
