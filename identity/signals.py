@@ -3,6 +3,7 @@ link sign-ins the identity services record themselves: a signed-in password user
 password and a refused second-factor code."""
 
 from axes.handlers.proxy import AxesProxyHandler
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -10,6 +11,7 @@ from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portal.account_log import notify_locked_out
 from portal.twofactor import has_two_factor, requires_two_factor, second_factor_failed
 
 from .models import (
@@ -82,3 +84,12 @@ def second_factor_refused(sender, user, request=None, **kwargs):
     SignInEvent.objects.create(
         method=SignInMethod.PASSWORD, user=user, outcome=SignInOutcome.WRONG_CODE
     )
+
+
+@receiver(user_locked_out, dispatch_uid="identity-locked-out-mail")
+def tell_the_locked_out_person(sender, request=None, username=None, **kwargs):
+    """The person whose account was locked after wrong passwords hears of it: if it was not
+    them, someone is guessing their password (fresh eyes round 16: no mail)."""
+    user = get_user_model().objects.filter(username=username or "", is_active=True).first()
+    if user is not None:
+        notify_locked_out(user)

@@ -23,7 +23,14 @@ def log_account_change(*, actor, user, message: str) -> None:
 SECOND_FACTOR_NOTICES = {
     "set_up": gettext_lazy("Totrinslogin er slået til på din konto med en ny app."),
     "turned_off": gettext_lazy("Totrinslogin er slået fra på din konto."),
-    "removed": gettext_lazy("En administrator har fjernet totrinslogin fra din konto."),
+    "removed": gettext_lazy(
+        "En administrator har fjernet totrinslogin fra din konto. Næste gang du logger ind, "
+        "sætter du en ny app op."
+    ),
+    "new_codes": gettext_lazy(
+        "Der er lavet nye reservekoder til din konto. De gamle reservekoder virker ikke længere."
+    ),
+    "backup_code_used": gettext_lazy("Der er logget ind på din konto med en reservekode."),
 }
 
 
@@ -57,4 +64,38 @@ def notify_second_factor_change(*, user, what: str) -> None:
 
     send_in_languages(
         recipients=[(user.email, language_of(user))], render=render, kind="second_factor"
+    )
+
+
+def notify_locked_out(user) -> None:
+    """Mail the person that their account is locked after wrong passwords (through the
+    worker): if it was not them, someone is guessing their password."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from portal import site
+    from worker.mail import language_of, send_in_languages
+
+    if not user.email:
+        return
+
+    def render():
+        minutes = round(settings.AXES_COOLOFF_TIME * 60)
+        lines = [
+            _("Hej %(name)s") % {"name": user.get_full_name() or user.get_username()},
+            _(
+                "Din konto i Integrationsportalen er spærret i %(minutes)s minutter, fordi der "
+                "er skrevet forkert adgangskode for mange gange."
+            )
+            % {"minutes": minutes},
+            _(
+                "Var det ikke dig, prøver en anden måske at gætte din adgangskode: kontakt din "
+                "kommunes IT-support."
+            ),
+            f"{_('Dine log ind')}: {site.absolute(reverse('own-sign-ins'))}",
+        ]
+        return _("Sikkerhed: din konto er midlertidigt spærret"), "\n\n".join(lines) + "\n"
+
+    send_in_languages(
+        recipients=[(user.email, language_of(user))], render=render, kind="locked_out"
     )

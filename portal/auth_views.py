@@ -23,6 +23,7 @@ from django.views import View
 from django_otp import login as otp_login
 
 from . import twofactor
+from .account_log import notify_second_factor_change
 from .sessions import do_log_out_everywhere
 
 PENDING_KEY = "pending_2fa"
@@ -220,6 +221,12 @@ class VerifyView(View):
         if device is None:
             if wait:
                 form.add_error("token", wait_message(wait))
+            elif twofactor.code_already_used(user, form.data.get("token", "")):
+                form.add_error(
+                    "token",
+                    _("Koden er allerede brugt. Vent på den næste kode i appen, og skriv den."),
+                )
+                twofactor.second_factor_failed.send(sender=VerifyView, user=user, request=request)
             else:
                 form.add_error("token", _("Koden er forkert eller udløbet. Prøv igen."))
                 # Only a code that was tried and wrong is logged as one (fresh eyes round
@@ -230,6 +237,9 @@ class VerifyView(View):
         auth_login(request, user, backend=pending["backend"])
         otp_login(request, device)
         if device.persistent_id.startswith("otp_static"):
+            # A backup code is the way in of someone without the phone: its owner hears of
+            # it, in case it was not them (fresh eyes round 16).
+            notify_second_factor_change(user=user, what="backup_code_used")
             messages.warning(
                 request,
                 _("Du har brugt en reservekode. Du har %(n)s tilbage.")

@@ -83,6 +83,25 @@ def match_token(user, token: str):
     return None
 
 
+def code_already_used(user, token: str) -> bool:
+    """The app code is one of the current ones but was refused: it has been used (django-otp
+    takes each code once). Said as such, not as a wrong code (fresh eyes round 16: the
+    person typed the right code again and again)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    token = "".join(token.split())
+    if not token.isdigit() or len(token) > 10:
+        return False
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        totp.time = time.time()
+        if totp.verify(int(token), device.tolerance):
+            return True
+    return False
+
+
 def throttled_seconds(user) -> int:
     """Seconds until every device of the user takes a code again after failed attempts
     (django-otp's throttling), 0 when none is throttled. Every device, not just one: a
@@ -198,7 +217,11 @@ def do_new_backup_codes(*, user, current_token: str) -> list[str]:
     refusal = _refuse_without_proof(user, current_token)
     if refusal is not None:
         raise refusal
-    return _issue_backup_codes(user)
+    with transaction.atomic():
+        codes = _issue_backup_codes(user)
+        # New codes make the old ones useless: the person hears of it (fresh eyes round 16).
+        notify_second_factor_change(user=user, what="new_codes")
+    return codes
 
 
 @transaction.atomic

@@ -705,3 +705,55 @@ def test_a_session_ended_elsewhere_is_explained_on_the_login_page(client, casewo
     client.post(reverse("logout"))
     page = visible_text(client.get(reverse("login")).content.decode())
     assert notice not in page
+
+
+def test_security_events_are_mailed_and_a_used_code_is_called_used(
+    client, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 16: no mail when an account was locked, new backup codes made or a
+    backup code used — the events that show someone else has the password; and a code used
+    a moment before was called "forkert", so the person typed it again and again."""
+    staff.email = "sara@testrup.dk"
+    staff.save()
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    code = current_code(device)
+    log_in(client, staff.username)
+    assert client.post(reverse("login-verify"), {"token": code}).status_code == 302
+    client.post(reverse("logout"))
+    log_in(client, staff.username)
+    again = client.post(reverse("login-verify"), {"token": code})
+    assert again.status_code == 400
+    assert "Koden er allerede brugt. Vent på den næste kode i appen" in again.content.decode()
+    unthrottle(staff)
+
+    backup = twofactor._issue_backup_codes(staff)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("login-verify"), {"token": backup})
+    [used] = mailoutbox
+    assert used.to == ["sara@testrup.dk"]
+    assert "Der er logget ind på din konto med en reservekode." in used.body
+    mailoutbox.clear()
+    unthrottle(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        twofactor.do_new_backup_codes(user=staff, current_token=current_code_after(device))
+    [codes] = mailoutbox
+    assert "De gamle reservekoder virker ikke længere." in codes.body
+    mailoutbox.clear()
+
+    client.post(reverse("logout"))
+    with django_capture_on_commit_callbacks(execute=True):
+        for _attempt in range(5):
+            log_in(client, staff.username, "forkert")
+    [locked] = mailoutbox
+    assert locked.subject == "Sikkerhed: din konto er midlertidigt spærret"
+    assert "spærret i 30 minutter" in locked.body
+
+
+def current_code_after(device) -> str:
+    """The app's code of the next time step (the current one is used)."""
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp_ = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp_.time = totp_.time + device.step
+    return f"{totp_.token():06d}"
