@@ -311,6 +311,8 @@ def test_autosave_with_a_stale_version_reports_a_conflict(cw, draft):
     body = response.json()
     assert (body["conflict"], body["saved"]) == (True, False)
     assert "Indsats" in body["changed"]
+    # The same person saved in another tab: not "En anden har gemt" (fresh eyes round 16).
+    assert body["message"].startswith("Du har gemt ansøgningen i et andet vindue")
     draft.refresh_from_db()
     assert (draft.title, draft.challenge) == ("Gemt af kollega", "")
 

@@ -199,6 +199,7 @@ def test_a_draft_whose_pool_closes_soon_waits_for_the_caseworker(cw, draft, pool
     waiting = text.split('id="waiting"', 1)[1].split("</section>", 1)[0]
     assert "Kladde, der ikke er sendt:" in waiting
     assert f'href="{url("edit", draft)}"' in waiting
+    assert "(om 2\xa0dage, 23\xa0timer)" in waiting or "(om 3\xa0dage)" in waiting  # how soon
     # Two drafts of one title are told apart by when they were saved (fresh eyes round 14).
     with translation.override("da"):
         saved = date_format(timezone.localtime(draft.updated_at), "DATETIME_FORMAT")

@@ -290,6 +290,8 @@ def test_no_money_is_spent_in_a_year_that_has_not_begun(client, final_report, gr
     page = reverse("mine:report", args=[final_report.pk])
     form = client.get(page).content.decode()
     assert f"Brugt i {year}" in form
+    # No "Gem og indsend" that can only be refused (fresh eyes round 16); "Gem" stays.
+    assert 'name="submit"' not in form and 'name="save"' in form
     # Said before, not refused after (fresh eyes round 11): the year's field is closed.
     field = re.search(rf'<input[^>]*name="spent_{year}"[^>]*>', form).group(0)
     assert "disabled" in field and f"Kan udfyldes fra 1. januar {year}." in form

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from grants.models import (
     Allocation,
@@ -125,6 +126,7 @@ def test_granting_less_than_requested_needs_reasons(
     assert "Klagevejledning" in detail and "Ankestyrelsen" in detail
     rows = visible_text(detail)
     assert "2026 100.000 kr. 60.000 kr." in rows and "2027 50.000 kr. 50.000 kr." in rows
+    assert "I alt 150.000 kr. 110.000 kr." in rows  # as in the letter (fresh eyes round 16)
     # And in the applicant's list (fresh eyes round 16: "Bevilget" there).
     listed = visible_text(client.get(reverse("mine:dashboard")).content.decode())
     assert "Kvinder i job" in listed and "Delvis bevilget" in listed
@@ -564,3 +566,20 @@ def test_the_deciding_committee_becomes_the_projects_when_the_applicant_named_no
         staff_client.get(reverse("public:project", args=[application.pk])).content.decode()
     )
     assert "Socialudvalget" in public
+
+
+def test_deciding_before_the_deadline_is_said_on_the_form(
+    staff_client, make_pool, make_application
+):
+    """Fresh eyes round 16: a decision was registered two months before the deadline without
+    a word, while the receipt had told the applicant the pool is decided after it."""
+    pool = make_pool(year=2026, budget="500000")  # deadline in 30 days
+    application = make_application(
+        target_pool=pool, status=ApplicationStatus.RECOMMENDED, amounts={2026: "20000"}
+    )
+    page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content
+    assert 'data-testid="deadline-ahead"' in page.decode()
+    pool.application_deadline = timezone.now() - timezone.timedelta(days=1)
+    pool.save()
+    page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content
+    assert 'data-testid="deadline-ahead"' not in page.decode()

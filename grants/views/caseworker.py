@@ -350,11 +350,21 @@ class AutosaveView(ApplicationMixin, View):
         try:
             application = save_from_forms(request, application, form, contacts, criteria)
         except EditConflict as conflict:
+            last = application.history.order_by("-history_date").values("history_user").first()
+            by_me = last is not None and last["history_user"] == request.user.pk
             return JsonResponse(
                 {
                     "saved": False,
                     "conflict": True,
-                    "message": str(conflict.message),
+                    # The same person in another tab is not "en anden" (fresh eyes round 16).
+                    "message": str(
+                        _(
+                            "Du har gemt ansøgningen i et andet vindue, mens du skrev her. Det, "
+                            "du har skrevet her, er ikke gemt endnu."
+                        )
+                        if by_me
+                        else conflict.message
+                    ),
                     "changed": conflict.changed,
                 },
                 status=409,

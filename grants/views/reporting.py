@@ -14,6 +14,7 @@ from grants.services.reports import (
     do_submit_report,
     missing_for_content,
     missing_for_report,
+    sendable_from,
 )
 from grants.views.rescue import TypedContentRescueMixin
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
@@ -49,6 +50,9 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
                 form=form,
                 application=report.application,
                 editable=may(self.request.user, "edit", report),
+                # Not sendable before its year: no button that can only be refused (fresh
+                # eyes round 16); the list of what lacks says from when.
+                sendable_later=sendable_from(report) is not None,
                 # What still lacks, for what the form holds now (typed, maybe not saved).
                 missing=(
                     missing_for_content(report, form.typed_content())

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -408,8 +409,13 @@ class DecisionView(FormPageView):
 
     def get_context_data(self, **kwargs):
         application = kwargs["application"]
+        deadline = application.pool.application_deadline
         return super().get_context_data(
-            missing_pools=missing_following_pools(application.pool, application), **kwargs
+            missing_pools=missing_following_pools(application.pool, application),
+            # Deciding before the deadline is allowed (delegation, urgent cases) but said:
+            # the receipt told applicants the pool is decided after it (fresh eyes round 16).
+            deadline_ahead=deadline if deadline and timezone.now() < deadline else None,
+            **kwargs,
         )
 
     def refusal_of(self, application):

@@ -22,3 +22,11 @@ def number(value) -> str:
 def get_year(mapping, year):
     """`{{ amounts|get_year:2021 }}`: a per-year dict's value, or None."""
     return mapping.get(year) if mapping else None
+
+
+@register.filter
+def total_of(rows, attribute: str):
+    """`{{ rows|total_of:"granted"|kroner }}`: the sum of one amount over table rows."""
+    from portal.money import ZERO
+
+    return sum((getattr(row, attribute) or ZERO for row in rows), ZERO)
