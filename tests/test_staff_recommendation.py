@@ -281,3 +281,48 @@ def test_every_view_of_the_recommendation_names_all_the_committees(
     content = b"".join(sheet) if sheet.streaming else sheet.content
     cells = [c.value for row in load_workbook(io.BytesIO(content)).active for c in row]
     assert "SU/BU" in cells
+
+
+def test_the_recommendation_as_it_went_to_the_committee_can_be_fetched_after_the_decision(
+    staff_client, staff_user, pools, make_application
+):
+    """Fresh eyes round 16: once the committee had decided, the pool's recommendation (page,
+    PDF and Excel) said "no applications" — nothing left for the minutes. Asked for, it
+    shows the decided ones with their recommendation, and the money as before the grant."""
+    import io
+
+    from openpyxl import load_workbook
+
+    pool_2026, _pool_2027 = pools
+    women = make_application(
+        title="Kvinder i job", status=ApplicationStatus.IN_REVIEW, amounts={2026: "150000"}
+    )
+    do_recommend(
+        application_id=women.pk,
+        actor=staff_user,
+        summary="Indstilles.",
+        amounts={2026: Decimal("120000")},
+    )
+    do_record_decision(
+        application_id=women.pk,
+        outcome="approved",
+        actor=staff_user,
+        amounts={2026: Decimal("150000")},
+        committee=women.committee,
+        meeting_date=datetime.date(2026, 3, 1),
+    )
+    url = reverse("sekretariat:recommendation", args=[pool_2026.pk])
+    page = staff_client.get(url)
+    assert "Ingen ansøgninger er under behandling." in page.content.decode()
+    assert 'data-testid="with-decided"' in page.content.decode()
+
+    page = staff_client.get(url + "?afgjorte=1")
+    assert row_of(page, "Kvinder i job") == ["150.000 kr.", "120.000 kr.", "–", "–"]
+    # The 150.000 kr. granted since is counted back: 500.000 - 120.000 recommended.
+    assert totals_of(page)["2026"] == ["120.000 kr.", "500.000 kr.", "380.000 kr."]
+    xlsx = staff_client.get(
+        reverse("dokumenter:recommendation-xlsx", args=[pool_2026.pk]) + "?afgjorte=1"
+    )
+    content = b"".join(xlsx) if xlsx.streaming else xlsx.content
+    cells = [c.value for r in load_workbook(io.BytesIO(content)).active for c in r]
+    assert "Kvinder i job" in cells

@@ -6,12 +6,13 @@ The same content feeds the web page, the PDF and the Excel file, so the three al
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import (
     FUNDED_STATUSES,
+    Allocation,
     Application,
     ApplicationStatus,
     CarryOver,
@@ -147,6 +148,7 @@ class RecommendationDocument:
     years: list[int]
     rows: list[RecommendationRow]
     available: dict[int, Decimal | None]
+    include_decided: bool = False
 
     @property
     def title(self) -> str:
@@ -182,12 +184,29 @@ RECOMMENDATION_STATUSES = [
 ]
 
 
-def recommendation_document(pool: Pool, applications) -> RecommendationDocument:
-    """`applications`: the staff-visible applications of the pool (already scoped)."""
+# Decided since the recommendation: kept in the document when asked for, as it went to the
+# committee (fresh eyes round 16: after the meeting the recommendation could not be fetched).
+DECIDED_STATUSES = [
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.ACTIVE,
+    ApplicationStatus.CLOSED,
+    ApplicationStatus.REJECTED,
+]
+
+
+def recommendation_document(
+    pool: Pool, applications, include_decided: bool = False
+) -> RecommendationDocument:
+    """`applications`: the staff-visible applications of the pool (already scoped). With
+    `include_decided`, also those decided since they were recommended, each with the
+    recommendation it had; the money available is then counted as before their grants."""
     years = pool.years  # the pool's longest grant period (Frederiksberg 2, § 18 up to 3)
     rows = []
+    wanted = Q(status__in=RECOMMENDATION_STATUSES)
+    if include_decided:
+        wanted |= Q(status__in=DECIDED_STATUSES, recommendation__isnull=False)
     queryset = (
-        applications.filter(pool=pool, status__in=RECOMMENDATION_STATUSES)
+        applications.filter(wanted, pool=pool)
         .select_related("committee", "recommendation")
         .prefetch_related(
             "requested_amounts",
@@ -216,4 +235,18 @@ def recommendation_document(pool: Pool, applications) -> RecommendationDocument:
     available = {
         year: pool_balance(pools[year])["available"] if year in pools else None for year in years
     }
-    return RecommendationDocument(pool=pool, years=years, rows=rows, available=available)
+    decided = [row.application.pk for row in rows if row.application.status in DECIDED_STATUSES]
+    if decided:
+        # Their grants are in the balance already; the recommendation stands in for them.
+        granted = (
+            Allocation.objects.filter(application__in=decided, pool__in=pools.values())
+            .values("pool__year")
+            .annotate(total=Sum("amount"))
+        )
+        for item in granted:
+            year = item["pool__year"]
+            if available.get(year) is not None:
+                available[year] += item["total"]
+    return RecommendationDocument(
+        pool=pool, years=years, rows=rows, available=available, include_decided=include_decided
+    )

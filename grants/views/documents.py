@@ -141,7 +141,10 @@ class RecommendationDownloadView(StaffRequiredMixin, View):
 
     def get(self, request, pk: int):
         pool = get_object_or_404(staff_pools(request.user), pk=pk)
-        doc = recommendation_document(pool, staff_applications(request.user))
+        include_decided = request.GET.get("afgjorte") == "1"
+        doc = recommendation_document(
+            pool, staff_applications(request.user), include_decided=include_decided
+        )
         name = f"indstilling-{slugify(pool.title)}"
         if self.format == "pdf":
             return download(recommendation_pdf(doc), PDF, f"{name}.pdf")

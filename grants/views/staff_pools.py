@@ -344,7 +344,10 @@ class RecommendationOverviewView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         pool = get_object_or_404(staff_pools(self.request.user), pk=self.kwargs["pk"])
-        doc = recommendation_document(pool, staff_applications(self.request.user))
+        include_decided = self.request.GET.get("afgjorte") == "1"
+        doc = recommendation_document(
+            pool, staff_applications(self.request.user), include_decided=include_decided
+        )
         return super().get_context_data(pool=pool, doc=doc, **kwargs)
 
 
