@@ -7,6 +7,7 @@ again lets this user's version win – and next to it the saved values that diff
 
 from dataclasses import dataclass, field
 
+from django import forms
 from django.forms import BoundField, CheckboxInput
 from django.http import QueryDict
 from django.utils import timezone
@@ -26,6 +27,9 @@ class SavedVersion:
     time: str = ""
     rows: list[tuple[str, str]] = field(default_factory=list)  # (label, saved value as shown)
     by_id: int | None = None  # the user who saved: oneself in another tab or window
+    # Fields this user had not touched, now holding the saved value in the form (`rebase`):
+    # listed apart, as they no longer differ from the form (fresh eyes round 16).
+    taken: list[tuple[str, str]] = field(default_factory=list)
 
 
 def with_version(data: QueryDict, version) -> QueryDict:
@@ -66,8 +70,27 @@ def differing(mine, saved, names=None) -> list[tuple[str, str]]:
         if saved_text.strip().replace("\r\n", "\n") != shown(mine[name]).strip().replace(
             "\r\n", "\n"
         ):
-            rows.append((str(saved.fields[name].label or name), saved_text or _("(tomt)")))
+            rows.append((str(saved.fields[name].label or name), readable(saved[name], saved_text)))
     return rows
+
+
+def readable(bound: BoundField, text: str) -> str:
+    """A saved value as a person reads it: a date and time the Danish way, not the form's
+    `2027-11-15T12:00` (fresh eyes round 16)."""
+    import datetime
+
+    value = bound.value()
+    if isinstance(value, str) and isinstance(bound.field, forms.DateTimeField | forms.DateField):
+        try:
+            value = bound.field.to_python(value)
+        except forms.ValidationError:
+            return text or _("(tomt)")
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return date_format(local, "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    return text or _("(tomt)")
 
 
 def base_instance(obj, version):
@@ -115,11 +138,11 @@ def rebase(data: QueryDict, mine, base, saved) -> tuple[QueryDict, list[tuple[st
                 data.setlist(key, [str(item) for item in formatted])
             else:
                 data[key] = "" if formatted is None else str(formatted)
-        taken.append((str(saved.fields[name].label or name), saved_text or _("(tomt)")))
+        taken.append((str(saved.fields[name].label or name), readable(saved[name], saved_text)))
     return data, taken
 
 
-def saved_version(obj, mine=None, saved=None, *, extra_rows=()) -> SavedVersion:
+def saved_version(obj, mine=None, saved=None, *, extra_rows=(), taken=()) -> SavedVersion:
     """Who saved `obj` last and when (from its history, if it has one), and what differs."""
     by, by_id, at = "", None, getattr(obj, "updated_at", None)
     history = getattr(obj, "history", None)
@@ -138,4 +161,5 @@ def saved_version(obj, mine=None, saved=None, *, extra_rows=()) -> SavedVersion:
         time=date_format(local, "TIME_FORMAT") if local else "",
         rows=[*rows, *extra_rows],
         by_id=by_id,
+        taken=list(taken),
     )

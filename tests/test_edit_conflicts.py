@@ -231,3 +231,17 @@ def test_the_same_person_in_two_tabs_is_told_it_was_their_own_other_window(demo)
     html = b.post(url, data_b).content.decode()
     assert "Du har gemt i et andet vindue, mens du skrev her" in html
     assert "En anden har gemt" not in html
+
+
+def test_a_colleagues_saved_date_is_shown_the_danish_way(demo):
+    """Fresh eyes round 16: the conflict box showed the saved deadline as "2027-11-15T12:00"."""
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    action = "sekretariat:pool-edit"
+    a, b = staff_tab(), staff_tab(colleague=True)
+    data_a = form_data(a.get(url), action, application_deadline="2027-02-03T12:00")
+    data_b = form_data(b.get(url), action, description="Fra B")
+    assert a.post(url, data_a).status_code == 302
+    html = b.post(url, data_b).content.decode()
+    assert "3. februar 2027 kl. 12:00" in html
+    assert "2027-02-03T12:00</" not in html

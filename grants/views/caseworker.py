@@ -282,7 +282,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
         form.is_valid()
         contacts.is_valid()
         criteria.is_valid()
-        rows = list(taken)
+        rows = []
         criteria_heading, contacts_heading = _("Succeskriterier"), _("Kontakt/tovholder")
         if criteria_heading in conflict.changed:
             saved_rows = [
@@ -311,7 +311,9 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             criteria,
             status=CONFLICT_STATUS,
             conflict={"changed": conflict.changed, "by": last_saved_by(application)},
-            saved_version=saved_version(application, form, saved_form, extra_rows=rows),
+            saved_version=saved_version(
+                application, form, saved_form, extra_rows=rows, taken=taken
+            ),
         )
 
     def render_forms(

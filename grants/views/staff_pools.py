@@ -180,7 +180,7 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
         )
         if saved_text != mine_text:
             line_rows.append((str(_("Reserverede linjer")), saved_text or str(_("(ingen)"))))
-        version = saved_version(pool, form, saved_form, extra_rows=[*taken, *line_rows])
+        version = saved_version(pool, form, saved_form, extra_rows=line_rows, taken=taken)
         return self.render(pool, form, lines, status=CONFLICT_STATUS, saved_version=version)
 
     def get(self, request, *args, **kwargs):
