@@ -270,7 +270,7 @@ def test_every_date_error_of_the_pool_form_shows_in_one_round(staff_client, make
     ).content.decode()
     assert "Tidspunktet for åbning ligger før nu" in again
     assert "Puljen skal åbne før ansøgningsfristen" in again
-    assert "Der findes allerede en pulje for 2099." in again
+    assert "har allerede en pulje for 2099: »" in again
     # Alone, the service's refusal is announced as unsaved too.
     alone = _edit(staff_client, pool, opens_at="2020-10-01T09:00")
     assert "Puljen er ikke gemt" in alone.content.decode()

@@ -50,7 +50,7 @@ def test_a_second_round_of_the_same_scheme_in_a_year_is_refused(
     response = staff_client.post(reverse("sekretariat:pool-create"), data)
 
     assert response.status_code == 400
-    assert "Der findes allerede en pulje for 2027." in refusals_of(response)
+    assert "har allerede en pulje for 2027: »" in " ".join(refusals_of(response))
 
 
 def test_a_two_year_grant_takes_its_second_year_from_its_own_scheme(

@@ -139,7 +139,7 @@ def test_a_second_pool_for_the_same_year_is_refused(staff_client, policy, make_p
     response = staff_client.post(reverse("sekretariat:pool-create"), pool_data(policy))
 
     assert response.status_code == 400
-    assert f"Der findes allerede en pulje for {NEXT}." in refusals_of(response)
+    assert f"har allerede en pulje for {NEXT}: »" in " ".join(refusals_of(response))
     assert Pool.objects.filter(year=NEXT).count() == 1
     assert not ReservedLine.objects.exists()  # the refused pool's line is not left behind
 
@@ -307,7 +307,7 @@ def test_a_pools_year_cannot_be_moved_onto_another_pool(staff_client, make_pool)
     response = staff_client.post(edit_url, data)
 
     assert response.status_code == 400
-    assert "Der findes allerede en pulje for 2026." in refusals_of(response)
+    assert "har allerede en pulje for 2026: »" in " ".join(refusals_of(response))
     pool.refresh_from_db()
     assert (pool.year, pool.version) == (2027, 1)
 

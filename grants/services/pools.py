@@ -91,8 +91,14 @@ def round_taken(*, municipality_id, scheme, year, new_scheme_name="", exclude_pk
         rounds = rounds.filter(scheme=scheme)
     else:
         rounds = rounds.filter(scheme__name=DEFAULT_SCHEME_NAME)
-    if rounds.exclude(pk=exclude_pk).exists():
-        return _("Der findes allerede en pulje for %(year)s.") % {"year": year}
+    taken = rounds.exclude(pk=exclude_pk).select_related("scheme").first()
+    if taken is not None:
+        # Which one, so it can be found (fresh eyes round 16); a new scheme is the way to
+        # run a second pool the same year.
+        return _(
+            "Ordningen »%(scheme)s« har allerede en pulje for %(year)s: »%(title)s«. Vælg en "
+            "anden ordning, eller skriv navnet på en ny."
+        ) % {"scheme": taken.scheme.name, "year": year, "title": taken.title}
     return None
 
 
