@@ -17,6 +17,7 @@ from .models import (
     Attachment,
     CarryOver,
     CaseMessage,
+    CaseReadMark,
     ConflictOfInterest,
     ContactPerson,
     CriterionResult,
@@ -424,6 +425,15 @@ class CaseMessageAdmin(CaseRecordAdmin, ScopedHistoryAdmin):
     list_display = ["application", "side", "author", "sent_at"]
     list_filter = ["application__municipality", "side"]
     search_fields = ["application__title", "text"]
+
+
+@admin.register(CaseReadMark)
+class CaseReadMarkAdmin(CaseRecordAdmin):
+    """How far each side has read a case's messages (written by opening the thread)."""
+
+    list_display = ["application", "side", "read_at", "read_by"]
+    list_filter = ["application__municipality", "side"]
+    search_fields = ["application__title"]
 
 
 @admin.register(InformationRequest)

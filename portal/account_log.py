@@ -92,7 +92,7 @@ def notify_locked_out(user) -> None:
                 "Var det ikke dig, prøver en anden måske at gætte din adgangskode: kontakt din "
                 "kommunes IT-support."
             ),
-            f"{_('Dine log ind')}: {site.absolute(reverse('own-sign-ins'))}",
+            _("Dine log ind: %(address)s") % {"address": site.absolute(reverse("own-sign-ins"))},
         ]
         return _("Sikkerhed: din konto er midlertidigt spærret"), "\n\n".join(lines) + "\n"
 

@@ -5,6 +5,7 @@ REQUIRE_STAFF_2FA setting is on (the default in production)."""
 import base64
 import io
 import math
+import re
 import secrets
 
 import qrcode
@@ -92,7 +93,7 @@ def code_already_used(user, token: str) -> bool:
     from django_otp.oath import TOTP
 
     token = "".join(token.split())
-    if not token.isdigit() or len(token) > 10:
+    if not re.fullmatch(r"[0-9]{1,10}", token):
         return False
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)

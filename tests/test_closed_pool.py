@@ -25,7 +25,7 @@ def test_submitting_to_a_pool_that_closed_is_refused(client, caseworker, pool, c
 
     assert refused.redirect_chain == [(submit_url, 302)]
     html = refused.content.decode()
-    assert "Integrationspuljen 2026 er ikke åben for ansøgninger." in html
+    assert "Integrationspuljen 2026 er lukket for ansøgninger" in html
     assert "Indsend ansøgningen" not in html  # and no longer offers to submit
     draft = Application.objects.get(pk=draft.pk)
     assert draft.status == ApplicationStatus.DRAFT and draft.submitted_at is None

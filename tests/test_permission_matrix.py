@@ -87,6 +87,7 @@ EXPECTED = {
     # account page is the association's.
     "two-factor-setup": (row(LOGIN, *[200] * 6, "/mine/forening/"), ANY_USER),
     "preferences": (row(LOGIN, *[200] * 7), ANY_USER),
+    "own-sign-ins": (row(LOGIN, *[200] * 7), None),
     "logout-everywhere": (row(LOGIN, *[405] * 7), ANY_USER),
     "logout": (row(*[405] * 8), ANYONE),
     # Frederiksberg's provider cannot be reached here: starting says so (503), an answer

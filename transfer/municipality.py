@@ -61,6 +61,7 @@ SCOPED_MODELS = [
     # The case: requests for information, messages with their files, the letters issued.
     ("grants.InformationRequest", "application__municipality"),
     ("grants.CaseMessage", "application__municipality"),
+    ("grants.CaseReadMark", "application__municipality"),
     ("grants.MessageAttachment", "message__application__municipality"),
     ("grants.Letter", "application__municipality"),
     ("indicators.Indicator", "municipality"),
