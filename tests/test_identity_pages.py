@@ -156,10 +156,9 @@ def test_the_english_pages_say_log_in_throughout(client, town, monkeypatch):
         assert "Sign in" not in text and "Sign-in" not in text and "sign in" not in text
 
 
-def test_an_unknown_association_is_told_whom_to_write_to(client, municipality, make_pool):
-    """Fresh eyes round 12: Aisha (MitID Erhverv, unknown CVR) was told to "send the name and
-    CVR number to the municipality" with no address, and not whether any pool was hers."""
-    from grants.models import Pool
+def refused_as_unknown_association(client, municipality, **provider) -> str:
+    """The session of a person MitID Erhverv signed in for an unknown CVR number; returns
+    the address of the page that explains it."""
     from identity.models import ProviderKind, SignInOutcome
     from identity.views import REFUSAL_KEY
 
@@ -171,6 +170,7 @@ def test_an_unknown_association_is_told_whom_to_write_to(client, municipality, m
         client_id="portal",
         client_secret_name="OIDC_ERHVERV_SECRET",
         cvr_claim="cvr",
+        **provider,
     )
     session = client.session
     session[REFUSAL_KEY] = {
@@ -179,7 +179,15 @@ def test_an_unknown_association_is_told_whom_to_write_to(client, municipality, m
         "cvr": "33445566",
     }
     session.save()
-    url = reverse("sso-refused", args=["erhverv"])
+    return reverse("sso-refused", args=["erhverv"])
+
+
+def test_an_unknown_association_is_told_whom_to_write_to(client, municipality, make_pool):
+    """Fresh eyes round 12: Aisha (MitID Erhverv, unknown CVR) was told to "send the name and
+    CVR number to the municipality" with no address, and not whether any pool was hers."""
+    from grants.models import Pool
+
+    url = refused_as_unknown_association(client, municipality)
     page = client.get(url).content.decode()
     assert "Ingen puljer i portalen kan søges af foreninger lige nu" in page
 
@@ -206,26 +214,10 @@ def test_an_unknown_association_sees_every_municipalitys_pools(client, municipal
     the only address. Every municipality's pools are listed, the button's municipality first,
     and the IT contact is said to be for the login only."""
     from grants.models import Pool
-    from identity.models import ProviderKind, SignInOutcome
-    from identity.views import REFUSAL_KEY
 
-    applicant = IdentityProvider.objects.create(
-        municipality=municipality,
-        kind=ProviderKind.APPLICANT,
-        slug="erhverv",
-        issuer="https://nemlog-in.dk",
-        client_id="portal",
-        client_secret_name="OIDC_ERHVERV_SECRET",
-        cvr_claim="cvr",
-        support_contact="IT-support, it@testrup.dk",
+    url = refused_as_unknown_association(
+        client, municipality, support_contact="IT-support, it@testrup.dk"
     )
-    session = client.session
-    session[REFUSAL_KEY] = {
-        "outcome": SignInOutcome.NOT_LINKED,
-        "provider": applicant.pk,
-        "cvr": "33445566",
-    }
-    session.save()
     own = make_pool(year=2027, applicants="both")
     Pool.objects.filter(pk=own.pk).update(title="Testrups foreningspulje")
     # "Aaby" sorts before "Testrup": the button's municipality still comes first.
@@ -243,7 +235,7 @@ def test_an_unknown_association_sees_every_municipalitys_pools(client, municipal
         application_deadline=own.application_deadline,
         contact="frivillig@aaby.dk",
     )
-    page = client.get(reverse("sso-refused", args=["erhverv"])).content.decode()
+    page = client.get(url).content.decode()
     assert "Puljer i Testrup Kommune, som foreninger kan søge" in page
     assert "Puljer i Aaby Kommune, som foreninger kan søge" in page
     assert page.index("Testrups foreningspulje") < page.index("Aabys § 18-pulje")

@@ -27,18 +27,16 @@ import hmac
 import struct
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+# The browser tests' Chromium and flags: one list for both.
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo/loader.py's DEMO_PASSWORD, the demo users' password
 VERIFY_PATH = "/login/bekraeft/"  # the second step (portal/urls.py, "login-verify")
 SETUP_PATH = "/konto/totrinslogin/"  # where staff without an app are sent when it is required
