@@ -42,6 +42,7 @@ def notify_second_factor_change(*, user, what: str) -> None:
     from django.utils.translation import gettext as _
 
     from portal import site
+    from portal.twofactor import remaining_backup_codes
     from worker.mail import language_of, send_in_languages
 
     if not user.email:
@@ -49,11 +50,22 @@ def notify_second_factor_change(*, user, what: str) -> None:
     when = timezone.localtime()
 
     def render():
-        subject = _("Sikkerhed: totrinslogin på din konto er ændret")
+        # A sign-in with a backup code changes nothing: said as what it is, with the codes
+        # left (fresh eyes round 17).
+        subject = (
+            _("Sikkerhed: der er logget ind med en reservekode")
+            if what == "backup_code_used"
+            else _("Sikkerhed: totrinslogin på din konto er ændret")
+        )
         account = _("Din konto")
         lines = [
             _("Hej %(name)s") % {"name": user.get_full_name() or user.get_username()},
             f"{SECOND_FACTOR_NOTICES[what]} ({date_format(when, 'DATETIME_FORMAT')})",
+            *(
+                [_("Du har %(n)s reservekoder tilbage.") % {"n": remaining_backup_codes(user)}]
+                if what == "backup_code_used"
+                else []
+            ),
             _(
                 "Var det ikke dig eller din kommunes IT-support, så kontakt IT-supporten med "
                 "det samme."
@@ -70,24 +82,35 @@ def notify_second_factor_change(*, user, what: str) -> None:
 def notify_locked_out(user) -> None:
     """Mail the person that their account is locked after wrong passwords (through the
     worker): if it was not them, someone is guessing their password."""
+    import datetime
+
     from django.conf import settings
+    from django.utils import timezone
+    from django.utils.formats import time_format
     from django.utils.translation import gettext as _
 
     from portal import site
+    from portal.rate_limits import counted
     from worker.mail import language_of, send_in_languages
 
     if not user.email:
         return
+    seconds = round(settings.AXES_COOLOFF_TIME * 3600)
+    # django-axes reports the lockout again at every attempt while it lasts: one mail per
+    # lockout, not one per attempt (fresh eyes round 17: anyone knowing a user name could
+    # fill the inbox with alarms).
+    if not counted(f"locked-out-mail:{user.pk}", 1, seconds):
+        return
+    until = timezone.localtime() + datetime.timedelta(seconds=seconds)
 
     def render():
-        minutes = round(settings.AXES_COOLOFF_TIME * 60)
         lines = [
             _("Hej %(name)s") % {"name": user.get_full_name() or user.get_username()},
             _(
-                "Din konto i Integrationsportalen er spærret i %(minutes)s minutter, fordi der "
-                "er skrevet forkert adgangskode for mange gange."
+                "Din konto i Integrationsportalen er spærret til kl. %(until)s, fordi der er "
+                "skrevet forkert adgangskode for mange gange."
             )
-            % {"minutes": minutes},
+            % {"until": time_format(until, "TIME_FORMAT")},
             _(
                 "Var det ikke dig, prøver en anden måske at gætte din adgangskode: kontakt din "
                 "kommunes IT-support."
