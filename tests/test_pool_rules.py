@@ -132,6 +132,11 @@ def test_a_closed_pools_call_says_it_is_closed_and_a_planned_one_is_not_out(clie
     response = client.get(reverse("public:call", args=[pool.pk]))
     page = response.content.decode()
     assert response.status_code == 200 and 'data-testid="call-closed"' in page
+    # Closed before its deadline (a month ahead): not "Fristen var" (fresh eyes round 17).
+    assert "Puljen er lukket for ansøgninger før fristen." in page
+    pool.application_deadline = timezone.now() - timezone.timedelta(days=1)
+    pool.save()
+    page = client.get(reverse("public:call", args=[pool.pk])).content.decode()
     assert "Puljen er lukket for ansøgninger. Fristen var" in page
     assert reverse("mine:start", args=[pool.pk]) not in page
     pool.status = "planned"

@@ -130,6 +130,7 @@ def test_granting_less_than_requested_needs_reasons(
     # And in the applicant's list (fresh eyes round 16: "Bevilget" there).
     listed = visible_text(client.get(reverse("mine:dashboard")).content.decode())
     assert "Kvinder i job" in listed and "Delvis bevilget" in listed
+    assert "Status: Delvis bevilget" in rows  # the case page's status line too (round 17)
 
 
 def test_the_applicant_sees_a_year_given_nothing(
@@ -569,7 +570,7 @@ def test_the_deciding_committee_becomes_the_projects_when_the_applicant_named_no
 
 
 def test_deciding_before_the_deadline_is_said_on_the_form(
-    staff_client, make_pool, make_application
+    staff_client, staff_user, make_pool, make_application
 ):
     """Fresh eyes round 16: a decision was registered two months before the deadline without
     a word, while the receipt had told the applicant the pool is decided after it."""
@@ -579,6 +580,11 @@ def test_deciding_before_the_deadline_is_said_on_the_form(
     )
     page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content
     assert 'data-testid="deadline-ahead"' in page.decode()
+    assert 'data-testid="open-requests"' not in page.decode()
+    # An unanswered request is said too (fresh eyes round 17).
+    application.information_requests.create(question="Hvor mange?", requested_by=staff_user)
+    page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content
+    assert "Ansøgeren har ikke svaret på en anmodning om oplysninger endnu" in page.decode()
     pool.application_deadline = timezone.now() - timezone.timedelta(days=1)
     pool.save()
     page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content

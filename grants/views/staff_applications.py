@@ -415,6 +415,10 @@ class DecisionView(FormPageView):
             # Deciding before the deadline is allowed (delegation, urgent cases) but said:
             # the receipt told applicants the pool is decided after it (fresh eyes round 16).
             deadline_ahead=deadline if deadline and timezone.now() < deadline else None,
+            # A request still unanswered: the applicant may be writing the answer (round 17).
+            open_request_count=application.information_requests.filter(
+                answered_at__isnull=True
+            ).count(),
             **kwargs,
         )
 
