@@ -92,13 +92,20 @@ def _years_without_pool(decision, years: list[int]) -> dict:
     return without
 
 
+def less_than_asked(requested: dict[int, Decimal], granted: dict[int, Decimal]) -> bool:
+    """Some year was granted less than asked for: "Delvis bevilget". The one rule for the
+    letter, the mail, the case pages and the applicant's list."""
+    return any(amount > granted.get(year, ZERO) for year, amount in requested.items())
+
+
 def extent(decision, rows: list[YearRow]) -> str:
     """Granted in full, in part, or refused: what the applicant must understand first."""
     if decision.outcome != DecisionOutcome.APPROVED:
         return REFUSED
-    if all(row.granted >= row.requested for row in rows):
-        return FULL
-    return PARTLY
+    requested = {row.year: row.requested for row in rows}
+    if less_than_asked(requested, {row.year: row.granted for row in rows}):
+        return PARTLY
+    return FULL
 
 
 def extent_label(value: str) -> str:

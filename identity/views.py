@@ -51,7 +51,9 @@ class LoginView(account.LoginView):
                 )
                 % {
                     "buttons": ", ".join(
-                        "»" + _("Log ind med %(name)s") % {"name": p.button_text} + "«"
+                        # The quotation marks are the language's: »…« in Danish, “…” in English.
+                        _("»%(text)s«")
+                        % {"text": _("Log ind med %(name)s") % {"name": p.button_text}}
                         for p in staff_providers
                     )
                 },

@@ -186,12 +186,7 @@ RECOMMENDATION_STATUSES = [
 
 # Decided since the recommendation: kept in the document when asked for, as it went to the
 # committee (fresh eyes round 16: after the meeting the recommendation could not be fetched).
-DECIDED_STATUSES = [
-    ApplicationStatus.APPROVED,
-    ApplicationStatus.ACTIVE,
-    ApplicationStatus.CLOSED,
-    ApplicationStatus.REJECTED,
-]
+DECIDED_STATUSES = [*FUNDED_STATUSES, ApplicationStatus.REJECTED]
 
 
 def recommendation_document(

@@ -3,6 +3,8 @@
 The fields follow the application form of DESIGN.md, heading by heading and in order.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -12,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from policies.models import SDG, Goal
 from portal.models import Committee, Department, Municipality
-from portal.money import MoneyField
+from portal.money import ZERO, MoneyField
 
 from .pools import Pool
 
@@ -218,13 +220,16 @@ class Application(models.Model):
         """The status as a list shows it: a grant of less than asked says "Delvis bevilget",
         as its letter does (fresh eyes round 16: "Bevilget" in the applicant's list). Uses
         the prefetched requested amounts and allocations."""
+        from grants.decision_extent import PARTLY, extent_label, less_than_asked
+
         if self.status == ApplicationStatus.APPROVED:
-            granted: dict[int, object] = {}
+            granted: dict[int, Decimal] = {}
             for allocation in self.allocations.all():
                 year = allocation.pool.year
-                granted[year] = granted.get(year, 0) + allocation.amount
-            if any(row.amount > granted.get(row.year, 0) for row in self.requested_amounts.all()):
-                return str(_("Delvis bevilget"))
+                granted[year] = granted.get(year, ZERO) + allocation.amount
+            requested = {row.year: row.amount for row in self.requested_amounts.all()}
+            if less_than_asked(requested, granted):
+                return str(extent_label(PARTLY))
         return self.get_status_display()
 
     @property
