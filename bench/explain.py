@@ -26,18 +26,15 @@ INDEX = "application_search_document"
 
 
 def catalogue_queryset(text: str):
-    """The catalogue's result queryset for ?q=<text>, as CatalogueView builds it."""
+    """The ordered queryset of the catalogue's first page for ?q=<text>, as CatalogueView
+    builds it (grants.catalogue.listing)."""
+    from grants.catalogue import listing
     from grants.public import ProjectFilter, for_cards, funded_projects, with_totals
 
     queryset = for_cards(with_totals(funded_projects()))
     filterset = ProjectFilter({"q": text}, queryset=queryset)
     assert filterset.is_valid(), filterset.errors  # noqa: S101
-    from grants.views.public import MAX_RANKED_MATCHES
-
-    results = filterset.qs
-    if results.count() <= MAX_RANKED_MATCHES:
-        return results.order_by("-rank", "-pool__year", "title")
-    return results.order_by("-pool__year", "municipality__name", "number", "title")
+    return listing(filterset, queryset).paginator.object_list
 
 
 def explain_sql(sql: str) -> str:
@@ -59,6 +56,7 @@ def count_sql(queryset) -> str:
 
 
 def report(text: str, label: str) -> list[str]:
+    from grants.catalogue import MAX_COUNTED_MATCHES
     from grants.public import funded_projects
     from grants.search import search
 
@@ -70,11 +68,11 @@ def report(text: str, label: str) -> list[str]:
         "",
         f"Matches {matches} of {funded} funded projects ({100 * matches / funded:.1f} %).",
         "",
-        "### Paginator count (SELECT COUNT(*) ...)",
+        "### Counted matches (SELECT COUNT(*) of at most MAX_COUNTED_MATCHES + 1)",
         "",
-        explain_sql(count_sql(queryset)),
+        explain_sql(count_sql(queryset.order_by()[: MAX_COUNTED_MATCHES + 1])),
         "",
-        "### First page (20 rows; by rank up to MAX_RANKED_MATCHES matches, else by year)",
+        "### First page (20 rows; by rank up to MAX_COUNTED_MATCHES matches, else by year)",
         "",
         queryset[:20].explain(analyze=True, buffers=True),
         "",

@@ -22,8 +22,9 @@ from policies.models import SDG
 from portal.public_cache import invalidate_public_pages
 
 DEMO_APPS = ("portal", "policies", "grants", "indicators")
-# Written by PostgreSQL triggers from the rows above, as the search document is.
-DERIVED = {"grants.SearchWord"}
+# Written by PostgreSQL triggers from the rows above, as the search document is (the
+# catalogue counts: migration 0022).
+DERIVED = {"grants.SearchWord", "grants.CatalogueCount"}
 
 
 @dataclass

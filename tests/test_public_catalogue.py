@@ -400,19 +400,31 @@ def test_postgres_search_ranks_a_match_in_the_title_first(client, make_applicati
 
 @postgres_only
 def test_a_search_with_very_many_matches_is_listed_by_year(client, make_application, monkeypatch):
-    import grants.views.public as views
+    """Past MAX_COUNTED_MATCHES a search is neither counted to the end, ranked nor given
+    facets (each would test the words against every funded project): the first ones are
+    listed in catalogue order, and the page says so."""
+    import grants.catalogue as catalogue
 
     fund(make_application(title="Sprogcafé", description="Et mødested"))
     fund(make_application(title="Netværk for forældre", description="Sprogcafé og sprog"))
-    monkeypatch.setattr(views, "MAX_RANKED_MATCHES", 1)
+    fund(make_application(title="Lektiecafé", description="Sprogcafé om fredagen"))
+    monkeypatch.setattr(catalogue, "MAX_COUNTED_MATCHES", 2)
+    monkeypatch.setattr(catalogue, "PAGE_SIZE", 1)
     response = client.get(CATALOGUE, {"q": "sprogcafé"})
     html = html_of(response)
     in_order = re.findall(r'card-title"><a href="/projekter/\d+/">(.*?)</a>', html)
-    assert [unmarked(t) for t in in_order] == [
-        "Netværk for forældre",
-        "Sprogcafé",
-    ]  # same year: by number, title
-    assert "Mange projekter matcher søgningen" in html
+    assert len(in_order) == 1
+    assert "Mere end 2 projekter" in html
+    assert "kun de første 2 vises" in html
+    assert "Side 1 af 2" in html  # the first two only
+    assert "for mange projekter til at vise, hvordan de fordeler sig" in html
+    assert "Resultaterne fordelt" not in html
+    second = html_of(client.get(CATALOGUE, {"q": "sprogcafé", "side": 2}))
+    other = re.findall(r'card-title"><a href="/projekter/\d+/">(.*?)</a>', second)
+    assert len(other) == 1 and other != in_order
+    monkeypatch.setattr(catalogue, "MAX_COUNTED_MATCHES", 3)  # all counted: ranked, facets
+    html = html_of(client.get(CATALOGUE, {"q": "sprogcafé", "side": 1}))  # not the cached one
+    assert "3 projekter" in html and "Resultaterne fordelt" in html
 
 
 @postgres_only
@@ -421,7 +433,7 @@ def test_a_search_stopped_by_the_statement_timeout_gets_a_clear_answer(
 ):
     """With DATABASE_STATEMENT_TIMEOUT set, a query that runs too long ends in a readable
     503 page (never cached), not a worker killed by the web server's timeout."""
-    import grants.views.public as views
+    import grants.catalogue as views
 
     def too_slow(*args, **kwargs):
         with connection.cursor() as cursor:

@@ -22,11 +22,12 @@ from .review import (
     Review,
 )
 from .schemes import Scheme
-from .search import SearchWord
+from .search import CatalogueCount, SearchWord
 
 __all__ = [
     "FUNDED_STATUSES",
     "SearchWord",
+    "CatalogueCount",
     "Allocation",
     "Applicants",
     "Application",

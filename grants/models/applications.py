@@ -161,8 +161,15 @@ class Application(models.Model):
     # The full-text search document, kept current by a PostgreSQL trigger (migration 0006) and
     # indexed with GIN; unused (empty) on SQLite, where search falls back to icontains.
     search_document = SearchVectorField(null=True, editable=False)
+    # The catalogue's sort (newest year first, then municipality) on this table, so one
+    # index gives the first page without sorting every funded project in the country: the
+    # pool's year and the municipality's name, kept current by PostgreSQL triggers
+    # (migration 0022); empty on SQLite, where the catalogue sorts through the joins.
+    listed_year = models.PositiveSmallIntegerField(null=True, editable=False)
+    listed_municipality = models.CharField(max_length=100, blank=True, default="", editable=False)
     history = HistoricalRecords(
-        m2m_fields=[goals, co_committees, sdgs], excluded_fields=["search_document"]
+        m2m_fields=[goals, co_committees, sdgs],
+        excluded_fields=["search_document", "listed_year", "listed_municipality"],
     )
 
     # Content fields in form order; used for conflict reports and the printable copy.
@@ -204,7 +211,15 @@ class Application(models.Model):
                 name="application_one_applicant",
             ),
         ]
-        indexes = [models.Index(fields=["municipality", "status"])]
+        indexes = [
+            models.Index(fields=["municipality", "status"]),
+            # The public catalogue's order (grants.catalogue.CATALOGUE_ORDER), funded only.
+            models.Index(
+                fields=["-listed_year", "listed_municipality", "number", "title", "id"],
+                condition=Q(status__in=FUNDED_STATUSES),
+                name="application_catalogue_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

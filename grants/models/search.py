@@ -17,3 +17,31 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class CatalogueCount(models.Model):
+    """How many funded projects a municipality has in all (`year` 0) and with money in each
+    year (allocations and carry-over), for the public catalogue's total and facets without
+    counting every funded project in the country on each visit. PostgreSQL keeps the table
+    current by triggers (migration 0022) in the same transaction as the change; SQLite
+    leaves it empty and the catalogue counts live (grants.catalogue)."""
+
+    ALL_YEARS = 0
+
+    municipality = models.ForeignKey(
+        "portal.Municipality", on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    year = models.PositiveSmallIntegerField(editable=False)
+    projects = models.PositiveIntegerField(editable=False)
+
+    class Meta:
+        verbose_name = _("optælling til projektkataloget")
+        verbose_name_plural = _("optællinger til projektkataloget")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="cataloguecount_one_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality_id} {self.year}: {self.projects}"

@@ -5,18 +5,17 @@ from contextlib import nullcontext
 
 import psycopg
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import OperationalError, transaction
 from django.db.models import Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from grants.catalogue import MAX_COUNTED_MATCHES, listing
 from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus
 from grants.models.schemes import DEFAULT_SCHEME_NAME
 from grants.public import (
     ProjectFilter,
-    facet_counts,
     for_cards,
     funded_projects,
     pool_is_public,
@@ -31,9 +30,6 @@ from portal.filters import filter_fold
 from portal.models import Municipality
 from portal.money import ZERO
 from portal.public_cache import public_page
-
-PAGE_SIZE = 20
-MAX_RANKED_MATCHES = 2000
 
 
 def is_query_canceled(error: OperationalError) -> bool:
@@ -64,30 +60,30 @@ class CatalogueView(TemplateView):
     def get_context_data(self, **kwargs):
         queryset = for_cards(with_totals(funded_projects()))
         filterset = ProjectFilter(self.request.GET or None, queryset=queryset)
-        results, paginator, rankable = self.listing(filterset, queryset)
+        found = listing(filterset, queryset)
         searched, suggestion = filterset.search, None
-        if searched is not None and paginator.count == 0 and not filterset.errors:
+        if searched is not None and found.paginator.count == 0 and not filterset.errors:
             # Nothing found: perhaps a typo. Offer the nearest words funded projects use, and
             # show what they find.
             text = suggest(searched)
             if text is not None:
                 alternative = ProjectFilter(self.with_query(text), queryset=queryset)
-                listing = self.listing(alternative, queryset)
-                if listing[1].count:
-                    results, paginator, rankable = listing
-                    searched, suggestion = alternative.search, text
-        page = paginator.get_page(self.request.GET.get("side"))
+                other = listing(alternative, queryset)
+                if other.paginator.count:
+                    found, searched, suggestion = other, alternative.search, text
+        page = found.paginator.get_page(self.request.GET.get("side"))
         page.object_list = list(page.object_list)  # run the queries here, not in the template
         query = self.request.GET.copy()
         query.pop("side", None)
-        facets = facet_counts(results, municipality_id=filterset.municipality_id)
-        if filterset.municipality_id is None and facets["municipality_id"] is not None:
+        facets = found.facets(filterset)
+        if facets and filterset.municipality_id is None and facets["municipality_id"] is not None:
             filterset.offer_choices_of(facets["municipality_id"])
         return super().get_context_data(
             filter=filterset,
             **filter_fold(self.request, filterset),
             page=page,
-            listed_by_year_not_rank=rankable and paginator.count > MAX_RANKED_MATCHES,
+            more_than_counted=found.more_than_counted,
+            max_counted=MAX_COUNTED_MATCHES,
             query=query.urlencode(),
             facets=facets,
             marks=searched.marks if searched is not None else None,
@@ -102,22 +98,6 @@ class CatalogueView(TemplateView):
         data["q"] = text
         data.pop("side", None)
         return data
-
-    @staticmethod
-    def listing(filterset, queryset):
-        """The matching projects, their paginator (by year, or by rank when a search has
-        few enough matches), and whether they could be ranked."""
-        results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-        if filterset.is_bound and not filterset.is_valid():
-            results = queryset.none()
-        by_year = results.order_by("-pool__year", "municipality__name", "number", "title")
-        paginator = Paginator(by_year, PAGE_SIZE)
-        # Ranking costs a computation per match; past a few thousand matches (a word most
-        # projects share) it no longer tells projects apart, so they are listed by year.
-        rankable = "rank" in results.query.annotations  # a search on PostgreSQL
-        if rankable and paginator.count <= MAX_RANKED_MATCHES:
-            paginator.object_list = results.order_by("-rank", "-pool__year", "title")
-        return results, paginator, rankable
 
 
 @method_decorator(public_page, name="dispatch")
