@@ -27,7 +27,8 @@ def recipients_for(application: Application) -> list[tuple[str, str]]:
       e-mail link or their MitID Erhverv), not the contact persons it typed: those could not
       use the mail's link, and any address could be typed there, so the portal would mail
       strangers the association's text (attack round 13; fresh eyes round 13 found a
-      signed-in member who got nothing)."""
+      signed-in member who got nothing); and only once they have signed in: an invitation
+      someone ignored, or sent to a mistyped address, brings no case mail (attack round 15)."""
     from portal.models import User
 
     recipients = []
@@ -35,7 +36,7 @@ def recipients_for(application: Application) -> list[tuple[str, str]]:
         recipients.append((application.created_by.email, language_of(application.created_by)))
     if application.organisation_id:
         people = User.objects.filter(
-            organisation_id=application.organisation_id, is_active=True
+            organisation_id=application.organisation_id, is_active=True, last_login__isnull=False
         ).exclude(email="")
         recipients += [(person.email, language_of(person)) for person in people]
     else:

@@ -17,6 +17,7 @@ from grants.models import (
 from tests.form_pages import parse_forms
 from tests.page_crawl import visible_text
 from tests.staff_support import decide, messages_of, nothing_saved, refusals_of, status_of
+from tests.test_decision_letter import pdf_text
 
 
 def available_on_pool_page(client, pool) -> str:
@@ -131,6 +132,24 @@ def test_granting_less_than_requested_needs_reasons(
     listed = visible_text(client.get(reverse("mine:dashboard")).content.decode())
     assert "Kvinder i job" in listed and "Delvis bevilget" in listed
     assert "Status: Delvis bevilget" in rows  # the case page's status line too (round 17)
+    # Fresh eyes round 18: the history, the staff list, the recommendation, the application
+    # PDF and the public page still said "Bevilget". Every place that names the status:
+    assert "→ Delvis bevilget" in rows and "→ Bevilget" not in rows
+    pdf = client.get(reverse("mine:pdf", args=[application.pk]))
+    assert "Delvis bevilget" in pdf_text(pdf.content) and "status: Bevilget" not in pdf_text(
+        pdf.content
+    )
+    client.force_login(staff_user)
+    for url in (
+        reverse("sekretariat:application", args=[application.pk]),
+        reverse("sekretariat:queue", args=[application.pool_id]),
+        f"/projekter/{application.pk}/",
+    ):
+        html = client.get(url).content.decode()
+        assert "Delvis bevilget" in visible_text(html), url
+        # The status history ("Historik"); the audit trail below it shows stored values.
+        history = re.search(r'aria-labelledby="history-heading">(.*?)</section>', html, re.S)
+        assert history is None or "→ Bevilget" not in history.group(1), url
 
 
 def test_the_applicant_sees_a_year_given_nothing(

@@ -63,8 +63,9 @@ def send_in_languages(
     render: Callable[[], tuple[str, str]],
     kind: str,
 ) -> list[OutgoingMail]:
-    """One message per language: `recipients` are (address, language) pairs and `render()`
-    returns (subject, body), called under each language in turn."""
+    """One message per recipient, so no one learns the others' addresses (attack round 15:
+    an association's members all stood in one To: line): `recipients` are (address,
+    language) pairs and `render()` returns (subject, body), called once per language."""
     by_language: dict[str, list[str]] = {}
     for address, language in recipients:
         if address:
@@ -73,11 +74,12 @@ def send_in_languages(
     for language, addresses in by_language.items():
         with translation.override(language):
             subject, body = render()
-            mail = send_after_commit(
-                to=addresses, subject=subject, body=body, kind=kind, language=language
-            )
-        if mail is not None:
-            sent.append(mail)
+            for address in addresses:
+                mail = send_after_commit(
+                    to=[address], subject=subject, body=body, kind=kind, language=language
+                )
+                if mail is not None:
+                    sent.append(mail)
     return sent
 
 

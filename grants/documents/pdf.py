@@ -436,7 +436,7 @@ def recommendation_pdf(doc: RecommendationDocument) -> bytes:
         # The status under the title, as on the page (fresh eyes round 13: an application not
         # yet recommended stood in the committee's paper with empty cells and no word why).
         cells = [
-            text(f"{row.application.title}\n{row.application.get_status_display()}", "cell"),
+            text(f"{row.application.title}\n{row.application.status_label}", "cell"),
             text(committees_label(row.application), "cell"),
         ]
         for requested, recommended in zip(row.requested, row.recommended, strict=True):
@@ -494,7 +494,7 @@ def application_pdf(application) -> bytes:
     sdgs_heading = _("FN's verdensmål")
     title_heading = copy_heading(application, "title", _("Indsats"))
     pool = application.pool
-    status = application.get_status_display()
+    status = application.status_label
     submitted = (
         date_format(timezone.localtime(application.submitted_at), "DATETIME_FORMAT")
         if application.submitted_at

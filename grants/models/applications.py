@@ -232,20 +232,27 @@ class Application(models.Model):
 
     @property
     def status_label(self) -> str:
-        """The status as a list shows it: a grant of less than asked says "Delvis bevilget",
-        as its letter does (fresh eyes round 16: "Bevilget" in the applicant's list). Uses
-        the prefetched requested amounts and allocations."""
+        """The status as every page, list, letter and file shows it: a grant of less than
+        asked says "Delvis bevilget", as its letter does (fresh eyes rounds 16 and 18:
+        "Bevilget" in lists, the history, the PDF and the public page). Uses the prefetched
+        requested amounts and allocations."""
+        if self.status == ApplicationStatus.APPROVED:
+            return self.approved_label
+        return self.get_status_display()
+
+    @property
+    def approved_label(self) -> str:
+        """What its approval is called: "Delvis bevilget" for less than asked."""
         from grants.decision_extent import PARTLY, extent_label, less_than_asked
 
-        if self.status == ApplicationStatus.APPROVED:
-            granted: dict[int, Decimal] = {}
-            for allocation in self.allocations.all():
-                year = allocation.pool.year
-                granted[year] = granted.get(year, ZERO) + allocation.amount
-            requested = {row.year: row.amount for row in self.requested_amounts.all()}
-            if less_than_asked(requested, granted):
-                return str(extent_label(PARTLY))
-        return self.get_status_display()
+        granted: dict[int, Decimal] = {}
+        for allocation in self.allocations.all():
+            year = allocation.pool.year
+            granted[year] = granted.get(year, ZERO) + allocation.amount
+        requested = {row.year: row.amount for row in self.requested_amounts.all()}
+        if less_than_asked(requested, granted):
+            return str(extent_label(PARTLY))
+        return str(ApplicationStatus.APPROVED.label)
 
     @property
     def is_funded(self) -> bool:

@@ -187,7 +187,7 @@ class QueueExportView(StaffRequiredMixin, View):
                 a.title,
                 a.applicant_name,
                 committees_label(a),
-                a.get_status_display(),
+                a.status_label,
                 timezone.localtime(a.submitted_at).date() if a.submitted_at else "",
                 a.requested_total,
                 len(a.reviews.all()),
