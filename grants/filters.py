@@ -14,6 +14,12 @@ from portal.money import ZERO
 STAFF_STATUSES = [(value, label) for value, label in ApplicationStatus.choices if value != "draft"]
 
 
+class DanishOrderingFilter(django_filters.OrderingFilter):
+    # django-filter's own "%s (descending)" has no Danish translation (attack round 15 saw
+    # "Title (descending)" beside the Danish labels).
+    descending_fmt = _("%s (faldende)")
+
+
 class ReviewQueueFilter(django_filters.FilterSet):
     # The empty choice in plain Danish, never Django's "---------".
     status = django_filters.ChoiceFilter(
@@ -37,7 +43,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Søg i titel"), field_name="title", lookup_expr="icontains"
     )
-    sort = django_filters.OrderingFilter(
+    sort = DanishOrderingFilter(
         label=_("Sortér efter"),
         empty_label=_("Standard"),
         fields=(

@@ -213,8 +213,9 @@ def test_only_earlier_years_grants_can_be_continued(demo):
     Application.objects.filter(pk=same_year.pk).update(pool=pool)
     draft = do_create_draft(pool_id=pool.pk, actor=caseworker)
     html = caseworker_tab().get(reverse("mine:edit", args=[draft.pk])).content.decode()
-    select = html.split('name="continues"', 1)[1].split("</select>", 1)[0]
-    offered = re.findall(r'<option value="(\d+)"[^>]*>[^<]*\((\d{4})\)', select)
+    labels = dict(re.findall(r'<label for="(id_continues_\d+)"[^>]*>\s*([^<]*?)\s*</label>', html))
+    boxes = re.findall(r'name="continues" value="(\d+)"\s+id="(id_continues_\d+)"', html)
+    offered = [(pk, re.search(r"\((\d{4})\)", labels[box]).group(1)) for pk, box in boxes]
     assert offered, "earlier grants are offered"
     assert all(int(year) < pool.year for _, year in offered)
     assert str(same_year.pk) not in {pk for pk, _ in offered}

@@ -371,6 +371,7 @@ def test_an_invitation_cannot_carry_a_phone_number_or_be_sent_in_bulk(
     in the municipality's name to any address; and nothing limited how many."""
     from django.core.cache import cache
 
+    from grants.forms.people import InviteColleagueForm
     from grants.services.people import INVITATIONS_PER_HOUR
 
     cache.clear()
@@ -379,6 +380,13 @@ def test_an_invitation_cannot_carry_a_phone_number_or_be_sent_in_bulk(
     refused = client.post(url, {"name": "Ring 70 20 30 40 straks", "email": "x@example.dk"})
     assert refused.status_code == 400
     assert "uden adresser, links eller telefonnumre" in text_of(refused)
+    # Attack round 15: a domain with an ideographic full stop, other signs of a link.
+    for name in ("Vind ti tusind kroner gå til evil。example", "Bo <b>", "Bo_Berg", "Bo: se x"):
+        refused = client.post(url, {"name": name, "email": "x@example.dk"})
+        assert refused.status_code == 400, name
+    for name in ("Anne-Mette O'Neil", "J. Ørum Åberg", "Zeynep Yılmaz", "محمد علي"):
+        form = InviteColleagueForm({"name": name, "email": "x@example.dk"})
+        assert form.is_valid(), (name, form.errors)
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(INVITATIONS_PER_HOUR):
             assert (

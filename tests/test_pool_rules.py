@@ -366,6 +366,33 @@ def test_closing_a_pool_early_tells_the_drafts_people_and_their_form(
     form = client.get(reverse("mine:edit", args=[draft.pk])).content.decode()
     assert 'data-testid="window-refusal"' in form
     assert "er lukket for ansøgninger, så kladden kan ikke sendes til den" in form
+    # Fresh eyes round 18: the mail links to the case page, which said only "Kladde"; the
+    # list did too.
+    case = client.get(reverse("mine:detail", args=[draft.pk])).content.decode()
+    assert 'data-testid="send-refusal"' in case
+    assert "er lukket for ansøgninger, så kladden kan ikke sendes til den" in case
+    assert (
+        "kan ikke sendes: puljen er lukket"
+        in client.get(reverse("mine:dashboard")).content.decode()
+    )
+
+
+def test_starting_an_application_in_a_closed_pool_says_it_is_closed(client, pool, owner):
+    """Fresh eyes round 18: "Start en ny ansøgning" from an old link to a closed pool gave
+    "Siden findes ikke"."""
+    from grants.models import PoolStatus
+
+    pool.contact = "puljer@testrup.dk"
+    pool.save()
+    Pool.objects.filter(pk=pool.pk).update(status=PoolStatus.CLOSED)
+    client.force_login(owner)
+    response = client.get(reverse("mine:start", args=[pool.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mine:dashboard")
+    page = response.content.decode()
+    assert f"»{pool.title}« er lukket for ansøgninger. Fristen var" in page
+    assert "puljer@testrup.dk" in page
+    Pool.objects.filter(pk=pool.pk).update(status=PoolStatus.PLANNED)  # not public: not found
+    assert client.get(reverse("mine:start", args=[pool.pk])).status_code == 404
 
 
 def test_the_call_says_what_can_still_be_applied_for(client, pool):

@@ -91,7 +91,7 @@ def test_pool_page_logs_who_changed_the_budget_and_reserved_lines(staff_client, 
     assert budget_change["what"].startswith("pulje: Integrationspuljen 2026")
     assert "budget: 500.000 kr. → 600.000 kr." in budget_change["changes"]
     # Rows made outside a request (here: the test's setup) are marked as the system's.
-    assert rows[-1]["by"] == "system"
+    assert rows[-1]["by"] == "Portalen (automatisk)"
 
 
 def test_application_page_logs_the_decision_and_the_money(

@@ -70,7 +70,9 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
         required=False,
         label=_("Viderefører tidligere ansøgning(er)"),
         help_text=HELP["continues"],
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        # Boxes to tick, as the other lists: a five-row list box looked like an empty text
+        # field to a volunteer (fresh eyes round 18), and unchoosing took Ctrl-click.
+        widget=forms.CheckboxSelectMultiple,
     )
     goals = forms.ModelMultipleChoiceField(
         queryset=Goal.objects.none(),

@@ -40,7 +40,10 @@ class InviteColleagueForm(LimitedTextMixin, forms.Form):
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         # Nor a phone number: "Ring 70 20 30 40 straks" in the greeting (attack round 14).
-        if _NOT_IN_A_NAME.search(name) or len(re.findall(r"[0-9]", name)) > 2:
+        # Only what names are made of: letters, spaces, hyphens, apostrophes, dots (attack
+        # round 15 wrote a domain with an ideographic full stop, "evil。example").
+        odd = re.search(r"[^\w\s.'’-]|_", name)
+        if odd or _NOT_IN_A_NAME.search(name) or len(re.findall(r"[0-9]", name)) > 2:
             raise forms.ValidationError(
                 _(
                     "Skriv kun kollegaens navn, fx Karin Jensen – uden adresser, links eller "

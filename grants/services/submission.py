@@ -206,6 +206,17 @@ def window_refusal(application: Application) -> str:
     return ""
 
 
+def submission_refusal(application: Application) -> str:
+    """Why this draft cannot be sent now, its deadline included: "" when it can (the case
+    page and the list say so; fresh eyes round 18: a closed pool's mail linked to a page
+    that only said "Kladde")."""
+    try:
+        check_submission_window(application)
+    except DomainError as error:
+        return error.message
+    return ""
+
+
 def deadline_passed(application: Application, *, now=None) -> bool:
     """The deadline stops this application (the warning on the form); the same rule as above."""
     try:

@@ -58,6 +58,7 @@ from grants.services.submission import (
     do_submit,
     left_out_by_short_form,
     missing_for_submission,
+    submission_refusal,
     uses_short_form,
     window_refusal,
 )
@@ -107,6 +108,10 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
         pools = open_pools_for(user).order_by("application_deadline")
         now = timezone.now()
         soon = now + DRAFT_DEADLINE_WARNING
+        for application in applications:
+            application.cannot_be_sent = application.status == ApplicationStatus.DRAFT and bool(
+                submission_refusal(application)
+            )
         return super().get_context_data(
             applications=applications,
             returned=[a for a in applications if a.status == ApplicationStatus.RETURNED],
@@ -473,6 +478,9 @@ class ApplicationDetailView(ApplicationMixin, DetailView):
             funding_history=funding_chain(application),
             # Why it came back, on the case's own page too (fresh eyes looked for it there).
             returned_comment=returned_comment(application),
+            send_refusal=submission_refusal(application)
+            if application.status == ApplicationStatus.DRAFT
+            else "",
             **case_summary(application, side="applicant"),
             **kwargs,
         )

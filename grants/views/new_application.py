@@ -8,6 +8,8 @@ import uuid
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grants.access import open_pools_for
@@ -30,6 +32,16 @@ def not_for_you(pool: Pool) -> str:
     if pool.open_to_organisations and not pool.open_to_departments:
         return _("»%(pool)s« kan kun søges af foreninger og organisationer.") % {"pool": pool.title}
     return _("Du kan ikke søge »%(pool)s«.") % {"pool": pool.title}
+
+
+def closed_for_new(pool: Pool) -> str:
+    text = _("»%(pool)s« er lukket for ansøgninger.") % {"pool": pool.title}
+    if pool.application_deadline:
+        deadline = date_format(timezone.localtime(pool.application_deadline), "DATETIME_FORMAT")
+        text += " " + _("Fristen var %(deadline)s.") % {"deadline": deadline}
+    if pool.contact:
+        text += " " + _("Spørgsmål: %(contact)s") % {"contact": pool.contact}
+    return text
 
 
 class StartApplicationView(ApplicationEditView):
@@ -74,6 +86,11 @@ class StartApplicationView(ApplicationEditView):
                 and not open_pools_for(user).filter(pk=pool.pk).exists()
             ):
                 messages.error(request, not_for_you(pool))
+                return redirect("mine:dashboard")
+            if pool is not None and pool.status == PoolStatus.CLOSED:
+                # A bookmark or an old mail's link to a closed pool (fresh eyes round 18:
+                # "Siden findes ikke").
+                messages.error(request, closed_for_new(pool))
                 return redirect("mine:dashboard")
         return super().dispatch(request, *args, **kwargs)
 

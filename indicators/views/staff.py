@@ -66,7 +66,10 @@ class BarometerUpdateView(StaffRequiredMixin, View):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Barometerets opdatering står nu i årshjulet."))
+            if form.cleaned_data["barometer_update_month"]:
+                messages.success(request, _("Barometerets opdatering står nu i årshjulet."))
+            else:  # fresh eyes round 18: "står nu i årshjulet" after taking it out
+                messages.success(request, _("Barometerets opdatering er taget ud af årshjulet."))
         return redirect("indikatorer:list")
 
 
