@@ -139,6 +139,12 @@ def test_dashboard_shows_open_pools_with_deadline_and_start_button(cw, pool, mak
     assert "Integrationspuljen 2025" not in text
     # The pool's name leads to its call: who may apply, how much (fresh eyes round 13).
     assert f'href="{reverse("public:call", args=[pool.pk])}">Integrationspuljen 2026</a>' in text
+    # Still open the minute after its deadline, until the schedule closes it: not offered
+    # (fresh eyes round 18), nor its deadline as the next one.
+    make_pool(year=2024, application_deadline=timezone.now() - datetime.timedelta(seconds=5))
+    text = page_text(cw.get(reverse("mine:dashboard")))
+    assert "Integrationspuljen 2026" in text and "Integrationspuljen 2024" not in text
+    assert f"Næste ansøgningsfrist: <strong>{deadline}</strong>" in text
 
 
 def test_empty_dashboard_says_there_is_nothing(cw, make_pool):

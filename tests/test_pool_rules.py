@@ -395,6 +395,23 @@ def test_starting_an_application_in_a_closed_pool_says_it_is_closed(client, pool
     assert client.get(reverse("mine:start", args=[pool.pk])).status_code == 404
 
 
+def test_the_calls_criteria_typed_one_a_line_are_a_list(client, pool):
+    """Fresh eyes round 18: the criteria were bare lines between bulleted lists."""
+    pool.criteria = "- Frivillige bærer projektet\n• Nye naboer deltager\n\nLokal forankring"
+    pool.save()
+    page = client.get(reverse("public:call", args=[pool.pk])).content.decode()
+    assert (
+        "<ul><li>Frivillige bærer projektet</li><li>Nye naboer deltager</li>"
+        "<li>Lokal forankring</li></ul>" in page
+    )
+    pool.criteria = "Én sætning om det hele."
+    pool.save()
+    assert (
+        "<p>Én sætning om det hele.</p>"
+        in client.get(reverse("public:call", args=[pool.pk])).content.decode()
+    )
+
+
 def test_the_call_says_what_can_still_be_applied_for(client, pool):
     """Fresh eyes round 16: the call said the whole budget was there to give, with 40.000 kr.
     of it set aside already."""

@@ -26,3 +26,12 @@ def copy_numbers(application) -> dict[str, int]:
     from grants.services.submission import uses_short_form
 
     return wording.heading_numbers(uses_short_form(application))
+
+
+@register.filter
+def text_lines(text: str) -> list[str]:
+    """Staff's lines of a text typed one point a line, without the bullet signs they may
+    have typed ("- ", "• "), for a list as the page's other points (fresh eyes round 18:
+    the call's criteria were bare lines between bulleted lists)."""
+    lines = (line.strip() for line in (text or "").splitlines())
+    return [line.lstrip("-•*– ").strip() or line for line in lines if line]

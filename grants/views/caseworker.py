@@ -105,8 +105,14 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
             .select_related("application")
             .order_by("due_date")
         )
-        pools = open_pools_for(user).order_by("application_deadline")
         now = timezone.now()
+        # Not one whose deadline has just passed: the schedule closes it within a minute, and
+        # meanwhile it is no more to be applied to (fresh eyes round 18).
+        pools = (
+            open_pools_for(user)
+            .exclude(application_deadline__lte=now)
+            .order_by("application_deadline")
+        )
         soon = now + DRAFT_DEADLINE_WARNING
         for application in applications:
             application.cannot_be_sent = application.status == ApplicationStatus.DRAFT and bool(
