@@ -136,6 +136,9 @@ def test_granting_less_than_requested_needs_reasons(
     # PDF and the public page still said "Bevilget". Every place that names the status:
     assert "→ Delvis bevilget" in rows and "→ Bevilget" not in rows
     pdf = client.get(reverse("mine:pdf", args=[application.pk]))
+    # And the copy says what was granted, year by year (fresh eyes round 18: no amount).
+    copy = " ".join(pdf_text(pdf.content).split())
+    assert "Beløb pr. år" in copy and "2026 100.000 kr. 60.000 kr." in copy
     assert "Delvis bevilget" in pdf_text(pdf.content) and "status: Bevilget" not in pdf_text(
         pdf.content
     )

@@ -98,7 +98,8 @@ def _amount_table(rows: list[YearRow]) -> Table:
     ]
     for row in rows:
         # A year with no pool at the decision was not decided: not "0 kr." (fresh eyes 13).
-        granted = text(_("ikke afgjort *"), "cell") if row.no_pool else money(row.granted)
+        # Right-aligned as the amounts it stands among (fresh eyes rounds 17 and 18).
+        granted = text(_("ikke afgjort *"), "cell_right") if row.no_pool else money(row.granted)
         data.append([text(str(row.year), "cell"), money(row.requested), granted])
     data.append(
         [
@@ -112,7 +113,7 @@ def _amount_table(rows: list[YearRow]) -> Table:
     return table
 
 
-def _amount_block(rows: list[YearRow]) -> list:
+def amount_block(rows: list[YearRow]) -> list:
     """The table, and under it why a year is "ikke afgjort *" (letter and agreement alike)."""
     block = [_amount_table(rows)]
     for row in rows:
@@ -226,7 +227,7 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
     story += paragraphs(
         summary % {"who": _who_decided(decision), "total": format_kroner(granted_total)}
     )
-    story += [text(_("Beløb pr. år"), "letter_heading"), *_amount_block(rows)]
+    story += [text(_("Beløb pr. år"), "letter_heading"), *amount_block(rows)]
     if decision.message:
         story += [text(_("Meddelelse"), "letter_heading"), *paragraphs(decision.message)]
     if kind != REFUSED:
@@ -253,10 +254,16 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
     ]
     if pool.contact.strip():
         # Whom to ask (fresh eyes round 10: the letter named no one, only the municipality).
-        story += [
-            text(_("Spørgsmål til afgørelsen"), "letter_heading"),
-            *paragraphs(pool.contact.strip()),
-        ]
+        # Together: the name on one page and the address on the next read as two contacts
+        # (fresh eyes round 18).
+        story.append(
+            KeepTogether(
+                [
+                    text(_("Spørgsmål til afgørelsen"), "letter_heading"),
+                    *paragraphs(pool.contact.strip()),
+                ]
+            )
+        )
     story += [text(_("Klagevejledning"), "letter_heading")]
     appeal = paragraphs(appeal_paragraphs(decision))
     # The greeting never stands alone on a page: it keeps the last paragraph with it.
@@ -288,7 +295,7 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
         text(_("2. Projektet og formålet"), "letter_heading"),
         *paragraphs(application.purpose or application.description or application.title),
         text(_("3. Tilskuddet"), "letter_heading"),
-        *_amount_block(year_rows(decision)),
+        *amount_block(year_rows(decision)),
         Spacer(1, 4),
         *paragraphs(
             _("Tilskuddet gives for %(years)s efter afgørelsen af %(date)s.")

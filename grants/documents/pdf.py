@@ -524,7 +524,15 @@ def application_pdf(application) -> bytes:
     story += [text(_("Bilag"), "label"), text("\n".join(attachments) or "–")]
     decision = getattr(application, "decision", None)
     if decision is not None:
+        from grants.decision_extent import year_rows
+        from grants.documents.letters import amount_block
+
         story.append(text(_("Afgørelse"), "h1"))
         for label, value in decision_lines(decision):
             story += [text(label, "label"), text(value)]
+        # What was granted, year by year, as the letter and the case page show it (fresh
+        # eyes round 18: the copy named the outcome but no amount).
+        rows = year_rows(decision)
+        if rows:
+            story += [text(_("Beløb pr. år"), "label"), *amount_block(rows)]
     return build(story, title=application.title or _("Ansøgning"))
