@@ -320,3 +320,33 @@ def notify_pool_closed_early(pool, closed_at) -> None:
             return _("Puljen er lukket: %(pool)s") % {"pool": pool.title}, "\n\n".join(lines)
 
         _queue(application, "pool_closed_early", render)
+
+
+def notify_deadline_moved_earlier(pool, deadline_before) -> None:
+    """Each draft's people: the deadline they were told of is now earlier."""
+    drafts = pool.applications.filter(status=ApplicationStatus.DRAFT).select_related(
+        "created_by", "pool"
+    )
+    for application in drafts:
+
+        def render(application=application):
+            lines = [
+                _(
+                    "Ansøgningsfristen for %(pool)s er rykket frem fra %(before)s til "
+                    "%(deadline)s. Din kladde »%(title)s« skal sendes inden den nye frist."
+                )
+                % {
+                    "pool": pool.title,
+                    "before": date_format(timezone.localtime(deadline_before), "DATETIME_FORMAT"),
+                    "deadline": date_format(
+                        timezone.localtime(pool.application_deadline), "DATETIME_FORMAT"
+                    ),
+                    "title": application.title or _("(uden titel)"),
+                }
+            ]
+            if pool.contact:
+                lines.append(_("Spørgsmål: %(contact)s") % {"contact": pool.contact})
+            subject = _("Ny ansøgningsfrist: %(pool)s") % {"pool": pool.title}
+            return subject, "\n\n".join(lines)
+
+        _queue(application, "pool_deadline_moved", render)

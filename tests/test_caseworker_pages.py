@@ -179,13 +179,13 @@ def test_dashboard_shows_what_waits_for_the_caseworker(cw, draft, staff_user, ma
     assert "Overskredet" in report_due
     # The case pages say so too, on both sides (fresh eyes round 15: "Anmodet" there).
     case_page = visible_text(page_text(cw.get(reverse("mine:detail", args=[funded.pk]))))
-    assert "Slutrapport – frist" in case_page and "Anmodet Overskredet" in case_page
+    assert "Slutrapport – frist" in case_page and "Ikke sendt endnu Overskredet" in case_page
     staff = Client()
     staff.force_login(staff_user)
     staff_page = visible_text(
         page_text(staff.get(reverse("sekretariat:application", args=[funded.pk])))
     )
-    assert "Anmodet Overskredet" in staff_page
+    assert "Ikke sendt endnu Overskredet" in staff_page
     # Sent in: no longer the applicant's turn, so not overdue.
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED)
     case_page = visible_text(page_text(cw.get(reverse("mine:detail", args=[funded.pk]))))

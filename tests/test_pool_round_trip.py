@@ -43,3 +43,39 @@ def test_saving_the_pool_form_unchanged_changes_and_logs_nothing(client, staff_u
     rows = audit_rows(client.get(page))
     assert len(rows) == len(before) + 1
     assert "12:18" in rows[0]["changes"] and "12:19" in rows[0]["changes"]
+
+
+@pytest.mark.django_db
+def test_moving_the_deadline_earlier_tells_the_drafts_people(
+    client,
+    staff_user,
+    make_pool,
+    make_application,
+    caseworker,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """Fresh eyes round 18: the deadline moved 19 minutes earlier and the caseworker with a
+    draft heard nothing; the pool closed before the time she had been told."""
+    deadline = (timezone.localtime() + datetime.timedelta(days=10)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    pool = make_pool(year=deadline.year, application_deadline=deadline)
+    caseworker.email = "cw@testrup.dk"
+    caseworker.save()
+    make_application(target_pool=pool, status="draft", created_by=caseworker, title="Lektiecafé")
+    client.force_login(staff_user)
+    url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    data = main_form_data(client.get(url).content.decode())
+    data["application_deadline"] = f"{deadline + datetime.timedelta(days=2):%Y-%m-%dT%H:%M}"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    assert mailoutbox == []  # later: no one is rushed
+    data = main_form_data(client.get(url).content.decode())
+    data["application_deadline"] = f"{deadline - datetime.timedelta(days=5):%Y-%m-%dT%H:%M}"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    [mail] = mailoutbox
+    assert mail.to == [caseworker.email]
+    assert mail.subject == f"Ny ansøgningsfrist: {pool.title}"
+    assert "er rykket frem fra" in mail.body and "»Lektiecafé« skal sendes inden" in mail.body

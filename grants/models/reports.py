@@ -18,7 +18,8 @@ class ReportKind(models.TextChoices):
 
 
 class ReportStatus(models.TextChoices):
-    REQUESTED = "requested", _("Anmodet")
+    # Said from where the report is (fresh eyes round 18: "Anmodet" puzzled an association).
+    REQUESTED = "requested", _("Ikke sendt endnu")
     SUBMITTED = "submitted", _("Indsendt")
     RETURNED = "returned", _("Sendt retur")
     ACCEPTED = "accepted", _("Godkendt")

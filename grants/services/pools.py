@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from grants.models import Applicants, Pool, PoolStatus, RequestedAmount, ReservedLine, Scheme
 from grants.models.schemes import DEFAULT_SCHEME_NAME
-from grants.notifications import notify_pool_closed_early
+from grants.notifications import notify_deadline_moved_earlier, notify_pool_closed_early
 from grants.rules import check
 from portal.models import User
 from portal.money import ZERO, format_kroner
@@ -338,6 +338,15 @@ def do_update_pool(
         _save(pool, actor)
         _save_reserved_lines(pool, content.reserved_lines, actor)
         _check_budget(pool)
+        if (
+            pool.status == PoolStatus.OPEN
+            and deadline_before is not None
+            and pool.application_deadline is not None
+            and pool.application_deadline < deadline_before
+        ):
+            # An earlier deadline closes drafts out as closing early does: their people are
+            # told (fresh eyes round 18: nobody heard, the pool closed 19 minutes early).
+            notify_deadline_moved_earlier(pool, deadline_before)
         return pool
 
 
