@@ -1,14 +1,18 @@
 """Staff see which following-year pools the applications need, and create one from there."""
 
 import html as html_lib
+import io
 import re
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
 from grants.models import Allocation, Pool
+from tests.page_crawl import visible_text
 from tests.staff_support import decide
 from tests.test_admin_money import form_data
+from tests.test_decision_letter import pdf_text
 
 
 @pytest.fixture
@@ -46,6 +50,24 @@ def test_pool_and_decision_pages_offer_the_missing_pool(
     application = two_year_application
     pool_page = staff_client.get(reverse("sekretariat:pool", args=[application.pool_id]))
     assert list(create_links(pool_page.content.decode())) == ["Opret pulje for 2028"]
+
+    # The recommendation form says it first, and the recommendation's sums say "ingen pulje
+    # endnu" for the year in the page, the PDF and the Excel (fresh eyes round 18: "–").
+    from grants.models import Application, ApplicationStatus
+
+    in_review = Application.objects.filter(pk=application.pk)
+    in_review.update(status=ApplicationStatus.IN_REVIEW)
+    recommend = staff_client.get(reverse("sekretariat:recommend", args=[application.pk]))
+    assert list(create_links(recommend.content.decode())) == ["Opret pulje for 2028"]
+    in_review.update(status=ApplicationStatus.RECOMMENDED)
+    recommendation = reverse("sekretariat:recommendation", args=[application.pool_id])
+    sums = visible_text(staff_client.get(recommendation).content.decode())
+    assert "2028 0 kr. ingen pulje endnu ingen pulje endnu" in sums
+    pdf = staff_client.get(recommendation.rstrip("/") + ".pdf")
+    assert "ingen pulje endnu" in pdf_text(pdf.content)
+    xlsx = staff_client.get(recommendation.rstrip("/") + ".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert "ingen pulje endnu" in [cell.value for row in sheet.iter_rows() for cell in row]
 
     decision_url = reverse("sekretariat:decide", args=[application.pk])
     page = staff_client.get(decision_url).content.decode()

@@ -172,6 +172,9 @@ class RecommendationDocument:
                 "remaining": None
                 if self.available[year] is None
                 else self.available[year] - sums[year],
+                # Said in words where the amounts would be (fresh eyes round 18: "–" read as
+                # if the recommended amount could be granted).
+                "no_pool": str(_("ingen pulje endnu")) if self.available[year] is None else "",
             }
             for year in self.years
         ]

@@ -276,8 +276,8 @@ def recommendation_xlsx(doc: RecommendationDocument) -> bytes:
         if total["available"] is None:
             # No pool for the year: nothing to subtract from (fresh eyes round 12: an empty
             # cell made the rest a negative amount, where the page and the PDF say "–").
-            put(sheet, r, 3, "–")
-            put(sheet, r, 4, "–")
+            put(sheet, r, 3, total["no_pool"])
+            put(sheet, r, 4, total["no_pool"])
             continue
         put(sheet, r, 3, total["available"]).number_format = kroner_format(total["available"])
         rest = Formula(f"=C{r}-B{r}", total["available"] - recommended_sum)

@@ -459,8 +459,12 @@ def recommendation_pdf(doc: RecommendationDocument) -> bytes:
             [
                 text(str(total["year"]), "cell"),
                 money(total["recommended"]),
-                money(total["available"]),
-                money(total["remaining"], bold=True),
+                text(total["no_pool"], "cell_right")
+                if total["no_pool"]
+                else money(total["available"]),
+                text(total["no_pool"], "cell_right")
+                if total["no_pool"]
+                else money(total["remaining"], bold=True),
             ]
         )
     totals_table = Table(totals, colWidths=[20 * mm, 35 * mm, 35 * mm, 40 * mm])

@@ -378,6 +378,14 @@ class RecommendView(FormPageView):
             data, application=application, suggested=suggested_amounts(application)
         )
 
+    def get_context_data(self, **kwargs):
+        # Said here already, not first on the decision form (fresh eyes round 18: 2028 was
+        # recommended without a word, though no 2028 pool existed).
+        application = kwargs["application"]
+        return super().get_context_data(
+            missing_pools=missing_following_pools(application.pool, application), **kwargs
+        )
+
     def save(self, application, form):
         do_recommend(
             application_id=application.pk,
