@@ -77,7 +77,7 @@ def test_the_recommendation_sheet_has_no_rest_for_a_year_without_a_pool(
     content = client.get(reverse("dokumenter:recommendation-xlsx", args=[pool.pk])).content
     sheet = load_workbook(io.BytesIO(content)).active
     rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0] in (2027, 2028)}
-    assert rows[2028][2:4] == ("–", "–")
+    assert rows[2028][2:4] == ("ingen pulje endnu", "ingen pulje endnu")
     assert isinstance(rows[2027][2], (int, float)) and str(rows[2027][3]).startswith("=C")
 
 

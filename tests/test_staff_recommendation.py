@@ -205,7 +205,7 @@ def test_recommendation_page_without_a_pool_for_the_second_year(staff_client, ma
 
     totals = totals_of(response)
     assert totals["2026"] == ["0 kr.", "500.000 kr.", "500.000 kr."]
-    assert totals["2027"] == ["0 kr.", "–", "–"]
+    assert totals["2027"] == ["0 kr.", "ingen pulje endnu", "ingen pulje endnu"]
     assert "overskredet" not in response.content.decode()
     assert "Ingen ansøgninger er under behandling." in response.content.decode()
 
