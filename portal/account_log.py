@@ -101,7 +101,11 @@ def notify_locked_out(user) -> None:
     # fill the inbox with alarms).
     if not counted(f"locked-out-mail:{user.pk}", 1, seconds):
         return
-    until = timezone.localtime() + datetime.timedelta(seconds=seconds)
+    from portal.lockouts import locked_until, whole_minute_after
+
+    until = whole_minute_after(
+        locked_until(user) or timezone.localtime() + datetime.timedelta(seconds=seconds)
+    )
 
     def render():
         lines = [
@@ -121,4 +125,49 @@ def notify_locked_out(user) -> None:
 
     send_in_languages(
         recipients=[(user.email, language_of(user))], render=render, kind="locked_out"
+    )
+
+
+# Wrong second-factor codes after the right password, within an hour, before the person is
+# told: whoever typed them knows the password.
+WRONG_CODES_BEFORE_MAIL = 3
+
+
+def note_wrong_code(user) -> None:
+    """A wrong code after the right password. At the third within an hour the person is
+    mailed, once an hour (fresh eyes round 18: twenty wrong codes and no word, while five
+    wrong passwords send a mail)."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from portal import site
+    from portal.rate_limits import counted
+    from worker.mail import language_of, send_in_languages
+
+    if not user.email or counted(f"wrong-codes:{user.pk}", WRONG_CODES_BEFORE_MAIL - 1, 3600):
+        return
+    if not counted(f"wrong-codes-mail:{user.pk}", 1, 3600):
+        return
+    when = timezone.localtime()
+
+    def render():
+        lines = [
+            _("Hej %(name)s") % {"name": user.get_full_name() or user.get_username()},
+            _(
+                "Der er logget ind med din adgangskode, men derefter skrevet forkerte koder "
+                "fra totrinsloginet flere gange (senest %(when)s). Ingen er kommet ind."
+            )
+            % {"when": date_format(when, "DATETIME_FORMAT")},
+            _(
+                "Var det ikke dig, kender en anden måske din adgangskode: kontakt din "
+                "kommunes IT-support med det samme."
+            ),
+            _("Dine log ind: %(address)s") % {"address": site.absolute(reverse("own-sign-ins"))},
+        ]
+        subject = _("Sikkerhed: forkerte koder efter din adgangskode")
+        return subject, "\n\n".join(lines) + "\n"
+
+    send_in_languages(
+        recipients=[(user.email, language_of(user))], render=render, kind="wrong_codes"
     )

@@ -23,7 +23,7 @@ from django.views import View
 from django_otp import login as otp_login
 
 from . import twofactor
-from .account_log import notify_second_factor_change
+from .account_log import note_wrong_code, notify_second_factor_change
 from .sessions import do_log_out_everywhere
 
 PENDING_KEY = "pending_2fa"
@@ -232,6 +232,7 @@ class VerifyView(View):
                 # Only a code that was tried and wrong is logged as one (fresh eyes round
                 # 13: the right code typed during the wait was counted as wrong).
                 twofactor.second_factor_failed.send(sender=VerifyView, user=user, request=request)
+                note_wrong_code(user)
             return render(request, self.template_name, {"form": form}, status=400)
         del request.session[PENDING_KEY]
         auth_login(request, user, backend=pending["backend"])
@@ -278,6 +279,9 @@ class SetupView(LoginRequiredMixin, View):
             "staff_required": twofactor.required_for_staff(),
             # Signed in through the municipality's login: no portal password to pair with.
             "provider_user": not request.user.has_usable_password(),
+            # This sign-in's two steps were the provider's: nothing to set up now (fresh
+            # eyes round 18: lars-mfa was shown the set-up as if he had to).
+            "provider_mfa": twofactor.verified_by_provider(request),
         }
 
     def get(self, request):

@@ -22,11 +22,20 @@ def lockout_response(request, original_response=None, credentials=None):
     from axes.helpers import get_client_username
 
     username = get_client_username(request, credentials or {})
-    until = _lock_ends(username) or timezone.localtime() + cool_off()
+    until = whole_minute_after(_lock_ends(username) or timezone.localtime() + cool_off())
     minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
     return render(
         request, "registration/locked_out.html", {"until": until, "minutes": minutes}, status=429
     )
+
+
+def whole_minute_after(moment: datetime.datetime) -> datetime.datetime:
+    """The time said to the person: the lockout's end rounded up to the minute, so "kl.
+    20:01" is never a time they are still refused at (fresh eyes round 18: "kl. 20:00",
+    and refused at 20:00:26)."""
+    if moment.second or moment.microsecond:
+        moment += datetime.timedelta(minutes=1)
+    return moment.replace(second=0, microsecond=0)
 
 
 def _lock_ends(username: str) -> datetime.datetime | None:

@@ -270,7 +270,8 @@ def kind_of(response) -> str | None:
 
 
 def spreadsheet_cells(kind: str, content: bytes) -> list[tuple[object, bool]]:
-    """(value, is our formula?) of every cell."""
+    """(value, never run?) of every cell: our own formula, or an Excel text cell (stored as
+    a string, which no spreadsheet evaluates, whatever it starts with)."""
     if kind == "csv":
         text = content.decode("utf-8-sig")
         delimiter = ";" if ";" in text.split("\n", 1)[0] else ","
@@ -278,7 +279,12 @@ def spreadsheet_cells(kind: str, content: bytes) -> list[tuple[object, bool]]:
         return [(value, False) for row in rows for value in row]
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     return [
-        (cell.value, cell.data_type == "f" and bool(OWN_FORMULA.fullmatch(str(cell.value))))
+        (
+            cell.value,
+            cell.data_type == "s"
+            or cell.data_type == "f"
+            and bool(OWN_FORMULA.fullmatch(str(cell.value))),
+        )
         for sheet in workbook.worksheets
         for row in sheet.iter_rows()
         for cell in row

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -254,6 +255,43 @@ def test_the_setup_page_says_who_needs_two_factors_and_fits_a_provider_sign_in(c
     assert "adgangskode plus" not in page
     # No backup codes exist yet: the hint does not promise them.
     assert "reservekoder" not in page.split('<form method="post" novalidate')[1].split("</form>")[0]
+    assert 'data-testid="provider-mfa"' not in page
+    # Signed in with the provider's two steps: told nothing is needed now (fresh eyes 18).
+    from portal.twofactor import PROVIDER_MFA_SESSION_KEY
+
+    session = client.session
+    session[PROVIDER_MFA_SESSION_KEY] = True
+    session.save()
+    page = client.get(reverse("two-factor-setup")).content.decode()
+    assert "Du er logget ind med to trin hos din kommune" in page
+    assert "Som medarbejder i sekretariatet eller administrator skal du bruge" not in page
+
+
+def test_wrong_codes_after_the_right_password_are_mailed_once(
+    client, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 18: twenty wrong codes after the right password and no word to the
+    owner, whose password someone else then knows."""
+    from django.core.cache import cache
+
+    from portal.account_log import WRONG_CODES_BEFORE_MAIL
+
+    cache.clear()
+    staff.email = "sekretaer@testrup.dk"
+    staff.save()
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        for attempt in range(WRONG_CODES_BEFORE_MAIL + 3):
+            log_in(client, staff.username)
+            unthrottle(staff)
+            client.post(reverse("login-verify"), {"token": "123456"})
+            if attempt == WRONG_CODES_BEFORE_MAIL - 2:
+                assert mailoutbox == []  # one or two typos are no alarm
+    [mail] = mailoutbox  # once, not at every code after
+    assert mail.to == [staff.email]
+    assert mail.subject == "Sikkerhed: forkerte koder efter din adgangskode"
+    assert "kender en anden måske din adgangskode" in mail.body
+    cache.clear()
 
 
 def unthrottle(user) -> None:
@@ -569,7 +607,15 @@ def test_a_lockout_says_until_when_is_logged_as_such_and_an_admin_lifts_it(clien
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=10))
     until = re.search(r"igen kl\. (\d\d:\d\d)", log_in(client, staff.username, "x").text)[1]
     assert until == re.search(r"igen kl\. (\d\d:\d\d)", log_in(client, staff.username).text)[1]
-    assert "(om 20 minutter)" in log_in(client, staff.username).text
+    # Rounded up to the whole minute: never a time the person is still refused at (fresh
+    # eyes round 18: "kl. 20:00" and refused at 20:00:26).
+    from portal.lockouts import locked_until
+
+    assert re.search(r"\(om 2[01] minutter\)", log_in(client, staff.username).text)
+    real_end = timezone.localtime(locked_until(staff))
+    hour, minute = map(int, until.split(":"))
+    shown = real_end.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    assert datetime.timedelta(0) <= shown - real_end < datetime.timedelta(minutes=1)
     outcomes = list(
         SignInEvent.objects.filter(user=staff)
         .order_by("at", "pk")
@@ -755,7 +801,10 @@ def test_security_events_are_mailed_and_a_used_code_is_called_used(
         log_in(client, staff.username, "forkert")
     [locked] = mailoutbox
     assert locked.subject == "Sikkerhed: din konto er midlertidigt spærret"
-    assert "er spærret til kl. " in locked.body
+    from portal.lockouts import locked_until, whole_minute_after
+
+    shown = timezone.localtime(whole_minute_after(locked_until(staff))).strftime("%H:%M")
+    assert f"er spærret til kl. {shown}" in locked.body  # the page's time, rounded up
     cache.clear()
 
 

@@ -40,6 +40,19 @@ def cell_value(value):
     return value
 
 
+def store(cell, value):
+    """Put `value` in `cell`. Text is stored as a string cell, which no spreadsheet runs, so
+    it keeps exactly what was typed; the CSV files' leading apostrophe (portal.exports) would
+    show as part of the title here (attack round 15). Only our own `Formula` is a formula."""
+    stored = cell_value(value)
+    if isinstance(stored, str) and not isinstance(value, Formula):
+        cell.value = str(value)
+        cell.data_type = "s"
+    else:
+        cell.value = stored
+    return cell
+
+
 def has_ore(value) -> bool:
     return isinstance(value, int | float | Decimal) and value != int(value)
 
@@ -72,7 +85,7 @@ DANISH_DATE = "dd-mm-yyyy"
 
 def put(sheet, row: int, column: int, value):
     """The one way a value gets into a cell. A `Formula` must say what it comes to."""
-    cell = sheet.cell(row=row, column=column, value=cell_value(value))
+    cell = store(sheet.cell(row=row, column=column), value)
     if isinstance(value, Formula):
         if value.value is None:
             raise ValueError(f"{value} has no value to store beside it")
@@ -94,7 +107,7 @@ def row_cells(sheet, values: Sequence, formats: Sequence = (), header: bool = Fa
     its number format (None for none) or, for a header, the header's look."""
     cells = []
     for value, number_format in zip(values, list(formats) + [None] * len(values), strict=False):
-        cell = WriteOnlyCell(sheet, value=cell_value(value))
+        cell = store(WriteOnlyCell(sheet), value)
         if number_format == MONEY:
             number_format = kroner_format(value)
         if number_format and value is not None:
