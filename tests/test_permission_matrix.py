@@ -606,12 +606,13 @@ def in_scope(user, key, obj) -> bool:
     if isinstance(obj, Application) and user.is_organisation_person:
         return obj.organisation_id == user.organisation_id
     if isinstance(obj, Pool) and user.is_organisation_person:
-        # An open pool of their municipality answers them (if only to say it is not for them).
-        return obj.status == "open"
+        # An open pool of their municipality answers them (if only to say it is not for
+        # them), a closed one that it is closed (public anyway); a planned one is not there.
+        return obj.status in ("open", "closed")
     if isinstance(obj, Application):
         return obj.status != ApplicationStatus.DRAFT
     if isinstance(obj, Pool) and user.is_caseworker:
-        return obj.status == "open"
+        return obj.status in ("open", "closed")
     return True
 
 

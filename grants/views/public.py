@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from grants.catalogue import MAX_COUNTED_MATCHES, listing
+from grants.catalogue import listing
 from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus
 from grants.models.schemes import DEFAULT_SCHEME_NAME
 from grants.public import (
@@ -83,7 +83,7 @@ class CatalogueView(TemplateView):
             **filter_fold(self.request, filterset),
             page=page,
             more_than_counted=found.more_than_counted,
-            max_counted=MAX_COUNTED_MATCHES,
+            max_counted=found.paginator.count if found.more_than_counted else None,
             query=query.urlencode(),
             facets=facets,
             marks=searched.marks if searched is not None else None,

@@ -55,7 +55,7 @@ def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot,
     )
     page.get_by_label("Succeskriterium").first.fill("80 % deltager i mindst 10 caféer.")
     page.get_by_label("Måltal (valgfrit)").first.fill("80")
-    page.get_by_label("Enhed").first.fill("%")
+    page.get_by_label("Enhed", exact=True).first.fill("%")
     page.get_by_label("Hvad er forankringsperspektivet for indsatsen?").fill(
         "Biblioteket viderefører caféen med frivillige."
     )

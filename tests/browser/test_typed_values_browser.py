@@ -27,7 +27,7 @@ def test_numbers_survive_two_saves_and_reloads(demo_server, page, screenshot):
     page.get_by_label(f"Beløb {year}", exact=True).fill("150.000,50")
     page.get_by_label("Succeskriterium").first.fill("Andel i job")
     page.get_by_label("Måltal (valgfrit)").first.fill("80,5")
-    page.get_by_label("Enhed").first.fill("%")
+    page.get_by_label("Enhed", exact=True).first.fill("%")
     screenshot(page, "typing-1-filled")
     page.get_by_role("button", name="Gem kladde").click()
     assert page.get_by_text("Kladden er gemt.").is_visible()
