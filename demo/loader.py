@@ -358,6 +358,10 @@ def load_example_measurements(data: dict) -> None:
                 )
             )
     Measurement.objects.bulk_create(rows)
+    # bulk_create sends no signal: the stored statuses of the barometer's index now.
+    from indicators.stored_status import refresh_statuses
+
+    refresh_statuses({row.indicator_id for row in rows})
 
 
 def example_deadline(year: int):

@@ -216,6 +216,10 @@ def _indicators(rng, municipality, targets, first_year, years, result):
     ]
     Measurement.objects.bulk_create(rows, batch_size=BATCH)
     result.measurements += len(rows)
+    # bulk_create sends no signal: the stored statuses of the barometer's index now.
+    from indicators.stored_status import refresh_statuses
+
+    refresh_statuses([indicator.pk for indicator in indicators])
 
 
 def _pool_year(

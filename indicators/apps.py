@@ -10,6 +10,8 @@ class IndicatorsConfig(AppConfig):
         # Rows the public pages show: a change invalidates the public page cache.
         from portal.public_cache import watch
 
+        from . import stored_status  # noqa: F401 - connects its receivers
+
         watch(
             "indicators.Indicator",
             "indicators.Measurement",

@@ -84,6 +84,11 @@ class Indicator(models.Model):
     )
     source = models.CharField(_("kilde"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # What indicators.status.assess says of it, kept by indicators.stored_status whenever
+    # the indicator or one of its measurements is saved or deleted, so the barometer's index
+    # counts statuses in one query instead of assessing every indicator in the country.
+    stored_status = models.CharField(max_length=20, blank=True, default="", editable=False)
+    shows_example_data = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("indikator")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from policies.models import Goal, Policy
@@ -32,8 +32,8 @@ class StatusCounts:
     counts: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
     has_example_data: bool = False
 
-    def add(self, status: Status, has_example_data: bool) -> None:
-        self.counts[status] += 1
+    def add(self, status: Status, has_example_data: bool, n: int = 1) -> None:
+        self.counts[status] += n
         self.has_example_data = self.has_example_data or has_example_data
 
     @property
@@ -112,40 +112,24 @@ class Point(NamedTuple):
     is_example: bool
 
 
-# Everything `assess` reads of an indicator, directly or through absolute_target.
-ASSESSED_FIELDS = (
-    "direction",
-    "baseline_value",
-    "baseline_year",
-    "target_kind",
-    "target_value",
-    "target_year",
-)
-
-
 def barometer_index() -> list[PolicySummary]:
-    """Every policy with indicators and its status counts, in three queries at any scale.
+    """Every policy with indicators and its status counts, in two queries at any scale.
 
-    The status is still computed by `assess`, the one definition of it, for every indicator
-    (~1,000 with ~10,000 measurements at national scale). What makes that cheap is what is
-    loaded: indicators with only the fields `assess` reads and measurements as plain rows
-    (`values_list`, no model instances, no per-indicator prefetch) — building 10,000
-    Measurement instances would cost more than the statuses themselves.
+    Each indicator's status is `assess`'s, stored on it whenever it or a measurement changes
+    (indicators.stored_status): counting them is one grouped query, where assessing 1,000
+    indicators over 10,000 measurements on every visit cost most of the page (issue #17).
     """
     policies = list(Policy.objects.select_related("municipality"))
-    indicators = Indicator.objects.annotate(
-        policy_pk=Coalesce(F("goal__policy_id"), F("target__goal__policy_id"))
-    ).only(*ASSESSED_FIELDS)
-    points = defaultdict(list)
-    rows = Measurement.objects.order_by("indicator_id", "year", "period").values_list(
-        "indicator_id", "year", "value", "comparison_value", "is_example"
-    )
-    for indicator_id, *point in rows:
-        points[indicator_id].append(Point(*point))
-    totals = defaultdict(StatusCounts)
-    for indicator in indicators.order_by():
-        measured = points.get(indicator.pk, [])
-        totals[indicator.policy_pk].add(
-            assess(indicator, measured).status, any(p.is_example for p in measured)
+    counted = (
+        Indicator.objects.annotate(
+            policy_pk=Coalesce(F("goal__policy_id"), F("target__goal__policy_id"))
         )
+        .order_by()
+        .values("policy_pk", "stored_status", "shows_example_data")
+        .annotate(n=Count("pk"))
+    )
+    totals = defaultdict(StatusCounts)
+    for row in counted:
+        status = Status(row["stored_status"]) if row["stored_status"] else Status.NO_DATA
+        totals[row["policy_pk"]].add(status, row["shows_example_data"], row["n"])
     return [PolicySummary(policy, totals[policy.pk]) for policy in policies if policy.pk in totals]

@@ -174,6 +174,11 @@ def import_municipality(data: dict) -> Municipality:
     with transaction.atomic():
         SDG.objects.bulk_create([SDG(number=n) for n in range(1, 18)], ignore_conflicts=True)
         load_rows(data["objects"])
+        # Rows saved raw send no signal worth acting on: the barometer's stored statuses
+        # are assessed here (indicators.stored_status).
+        from indicators.stored_status import refresh_statuses
+
+        refresh_statuses()
         for name, content in data.get("files", {}).items():
             default_storage.save(name, ContentFile(base64.b64decode(content)))
         reset_sequences()
