@@ -5,6 +5,7 @@ caseworker is told, with reasons and appeal guidance when the answer is not a fu
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -589,6 +590,20 @@ def test_the_deciding_committee_becomes_the_projects_when_the_applicant_named_no
         staff_client.get(reverse("public:project", args=[application.pk])).content.decode()
     )
     assert "Socialudvalget" in public
+    # But the applicant's copy of what was sent still says none was chosen (fresh eyes
+    # round 19: it claimed the association had chosen Socialudvalget).
+    assert application.applied_committee is None
+    from grants.documents.pdf import application_pdf
+    from tests.test_decision_letter import pdf_text
+
+    copy = pdf_text(application_pdf(application))
+    sent = copy.split("Afgørelse", 1)[0]  # the decision below names the committee
+    assert "Socialudvalget" not in sent
+    html = render_to_string(
+        "grants/caseworker/_application_copy.html", {"application": application}
+    )
+    copy_row = re.search(r"Politisk udvalg</dt><dd>(.*?)</dd>", html, re.S)
+    assert copy_row is not None and "Socialudvalget" not in copy_row.group(1)
 
 
 def test_deciding_before_the_deadline_is_said_on_the_form(

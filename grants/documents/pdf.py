@@ -338,7 +338,9 @@ def action_plan_pdf(doc: ActionPlanDocument) -> bytes:
 HEADING_OF_FIELD = {"previous_funding_text": "previous", "other_policy_goals": "other_goals"}
 
 
-def project_section(number: int, project, *, reach: bool = False, numbered: bool = False) -> list:
+def project_section(
+    number: int, project, *, reach: bool = False, numbered: bool = False, as_sent: bool = False
+) -> list:
     """One project under the form's headings; `reach` adds the contacts' e-mail and phone
     (the applicant's own copy, like the receipt; the action plan lists names only). An
     association's project reads in the words of its form (fresh eyes round 10: its copy
@@ -358,7 +360,9 @@ def project_section(number: int, project, *, reach: bool = False, numbered: bool
         number = numbers.get(HEADING_OF_FIELD.get(field, field)) if numbered else None
         return text(f"{number}. {words}" if number else words, "label")
 
-    committees = [project.committee.name] if project.committee else []
+    # The applicant's copy shows the committee as sent; the action plan the project's.
+    committee = project.applied_committee if as_sent else project.committee
+    committees = [committee.name] if committee else []
     committees += [c.name for c in project.co_committees.all()]
     amounts = "\n".join(
         f"{row.year}: {format_kroner(row.amount)}" for row in project.requested_amounts.all()
@@ -520,7 +524,7 @@ def application_pdf(application) -> bytes:
         # plan's project heading and page break.
         text(f"{numbers['title']}. {title_heading}", "label"),
         text(application.title),
-        *project_section(1, application, reach=True, numbered=True)[1:-1],
+        *project_section(1, application, reach=True, numbered=True, as_sent=True)[1:-1],
         text(f"{numbers['sdgs']}. {sdgs_heading}", "label"),
         text(", ".join(map(str, application.sdgs.all()))),
     ]

@@ -28,10 +28,7 @@ HELP = {
     "committee": _("Det politiske udvalg, indsatsen hører under, fx AUU."),
     "co_committees": _("Kun hvis indsatsen også hører under andre udvalg, fx KFU i »SU/KFU«."),
     "amount_note": _("Fx »+ restmidler fra 2020« eller forudsætninger for beløbet."),
-    "continues": _(
-        "Vælg den eller de tidligere ansøgninger, indsatsen viderefører. Flere vælges ved at "
-        "holde Ctrl nede (Cmd på Mac), mens du klikker."
-    ),
+    "continues": _("Sæt kryds ved den eller de tidligere ansøgninger, indsatsen viderefører."),
     "previous_funding_text": _("Fx »Projektet fik også midler for 2020« – eller »Nej«."),
     "goals": _(
         "Vælg de målsætninger i integrationspolitikken, som indsatsen primært knytter sig til."

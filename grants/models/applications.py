@@ -103,6 +103,10 @@ class Application(models.Model):
         related_name="applications",
         verbose_name=_("Politisk udvalg"),
     )
+    # The applicant left the committee to the municipality and the deciding one was set
+    # (grants.services.decisions): the copy of what was sent still shows none chosen (fresh
+    # eyes round 19: the association's own copy claimed a committee it never chose).
+    committee_from_decision = models.BooleanField(default=False, editable=False)
     co_committees = models.ManyToManyField(
         Committee,
         blank=True,
@@ -239,6 +243,11 @@ class Application(models.Model):
         if self.status == ApplicationStatus.APPROVED:
             return self.approved_label
         return self.get_status_display()
+
+    @property
+    def applied_committee(self):
+        """The committee as the applicant sent it (None when left to the municipality)."""
+        return None if self.committee_from_decision else self.committee
 
     @property
     def approved_label(self) -> str:

@@ -219,8 +219,9 @@ def record_decision(
         # is then the project's, on its public page and in the statistics (fresh eyes round
         # 15: the letter named the committee, the project page said "–").
         application.committee = committee
+        application.committee_from_decision = True
         application._history_user = actor
-        application.save(update_fields=["committee", "updated_at"])
+        application.save(update_fields=["committee", "committee_from_decision", "updated_at"])
     if outcome == DecisionOutcome.APPROVED:
         allocate(application=application, decision=decision, amounts=amounts, actor=actor)
         _create_follow_up(decision, application, years_with_money[-1])
