@@ -155,8 +155,9 @@ def note_wrong_code(user) -> None:
         lines = [
             _("Hej %(name)s") % {"name": user.get_full_name() or user.get_username()},
             _(
-                "Der er logget ind med din adgangskode, men derefter skrevet forkerte koder "
-                "fra totrinsloginet flere gange (senest %(when)s). Ingen er kommet ind."
+                "Din adgangskode er skrevet rigtigt, men derefter er der skrevet forkerte koder "
+                "fra totrinsloginet flere gange (senest %(when)s). Se under »Dine log ind«, om "
+                "nogen er kommet ind bagefter."
             )
             % {"when": date_format(when, "DATETIME_FORMAT")},
             _(

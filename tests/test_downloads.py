@@ -87,7 +87,7 @@ HOSTILE = ['=HYPERLINK("http://evil")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(1)",
 SHORT_HOSTILE = ["=1+1", "+cmd", "-1+1", "@A1", "\t=1", " =1"]  # for short fields
 # Fields that are not free text: addresses, codes, secrets, the file's checked type.
 NOT_TEXT = {"slug", "code", "website", "url", "password", "username", "email", "content_type"}
-NOT_TEXT |= {"phone", "file"}
+NOT_TEXT |= {"phone", "file", "stored_status"}  # stored_status: a code the portal writes
 
 FORMULA_CHARACTERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")

@@ -253,6 +253,38 @@ def test_committee_facet_count_is_what_the_link_gives(client, demo):
         assert shown_count(client.get(CATALOGUE + href)) == n, href
 
 
+def test_every_facet_link_gives_its_count_and_each_setting_once(client, demo):
+    """Fresh eyes round 19: with Frederiksberg and 2021 chosen, "2022 (5)" led to
+    ?…&aar=2021&…&aar=2022, which gave 6 projects. A dimension already chosen is shown as
+    chosen, with a link to all of it; every other link adds one setting and gives its count."""
+    from urllib.parse import parse_qsl
+
+    kfu = committee("frederiksberg", "KFU")
+    for params in (
+        {"kommune": "frederiksberg", "aar": "2021"},
+        {"q": "sprog", "aar": "2022"},
+        {"kommune": "frederiksberg", "udvalg": kfu.pk},
+        {"aar": "2021"},
+    ):
+        html = html_of(client.get(CATALOGUE, params))
+        hrefs = [
+            unescape(h)
+            for h in re.findall(
+                r'href="(\?[^"]*)"', html.split("facets-heading", 1)[1].split("</section>", 1)[0]
+            )
+        ]
+        assert hrefs, params
+        for href in hrefs:
+            keys = [key for key, _value in parse_qsl(href[1:])]
+            assert len(keys) == len(set(keys)), href
+        for heading in ("Kommune", "År", "Udvalg"):
+            for href, n in facet_links(html, heading):
+                assert shown_count(client.get(CATALOGUE + href)) == n, (params, href)
+    chosen = html_of(client.get(CATALOGUE, {"kommune": "frederiksberg", "aar": "2021"}))
+    assert 'href="?kommune=frederiksberg">Alle år</a>' in chosen
+    assert 'href="?aar=2021">Alle kommuner</a>' in chosen
+
+
 def test_pagination_keeps_the_filters_in_the_address(client, demo, make_application):
     funded(make_application, 25)
     response = client.get(CATALOGUE, {"kommune": "testrup"})
@@ -552,3 +584,11 @@ def test_amount_filter_with_the_main_committee_of_a_project_with_two_co_committe
     """The committee filter must not repeat allocations (one row per co-committee)."""
     su, _kfu = three_committees
     assert titles(client.get(CATALOGUE, {**EXACTLY_100000, "udvalg": su.pk})) == {"Tre udvalg"}
+
+
+@postgres_only
+def test_a_search_of_only_common_words_says_so(client, demo):
+    """Fresh eyes round 19: "og" gave "Ingen projekter matcher søgningen" without a word why."""
+    html = html_of(client.get(CATALOGUE, {"q": "og"}))
+    assert "»og« er for almindeligt til at søge på" in html
+    assert "Ingen projekter matcher søgningen." not in html

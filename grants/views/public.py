@@ -75,6 +75,15 @@ class CatalogueView(TemplateView):
         page.object_list = list(page.object_list)  # run the queries here, not in the template
         query = self.request.GET.copy()
         query.pop("side", None)
+        # A facet of a dimension already chosen would add a second value to the address (and
+        # its counts are of the chosen value's results): it is shown as chosen, with the
+        # address without it (fresh eyes round 19: "2022 (5)" gave 6 projects).
+        chosen, without = {}, {}
+        for key in ("kommune", "aar", "udvalg"):
+            chosen[key] = bool(query.get(key))
+            other = query.copy()
+            other.pop(key, None)
+            without[key] = other.urlencode()
         facets = found.facets(filterset)
         if facets and filterset.municipality_id is None and facets["municipality_id"] is not None:
             filterset.offer_choices_of(facets["municipality_id"])
@@ -85,10 +94,17 @@ class CatalogueView(TemplateView):
             more_than_counted=found.more_than_counted,
             max_counted=found.paginator.count if found.more_than_counted else None,
             query=query.urlencode(),
+            facet_chosen=chosen,
+            facet_without=without,
             facets=facets,
             marks=searched.marks if searched is not None else None,
             searched_text=filterset.search.text if filterset.search is not None else "",
             suggestion=suggestion,
+            # Only words too common to search for ("og"): said, not "no projects match"
+            # (fresh eyes round 19).
+            only_common_words=searched is not None
+            and bool(searched.text)
+            and searched.tsquery == "",
             suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
             **kwargs,
         )

@@ -129,8 +129,12 @@ class ErrorSummaryNode(template.Node):
         items = form_error_items(context.flatten().values())
         if not items:
             return content
+        ordered = _in_page_order(items, content)
         summary = render_to_string(
-            "_error_summary.html", {"form_errors": _in_page_order(items, content)}
+            "_error_summary.html",
+            # Errors of the whole form only (a wrong password): shown here alone, with no
+            # "herunder" to look for (fresh eyes round 19).
+            {"form_errors": ordered, "only_form_errors": not any(i.field_id for i in ordered)},
         )
         return summary + content
 
