@@ -166,3 +166,17 @@ def test_the_stored_catalogue_shows_what_a_live_count_shows(client, demo, monkey
         assert pages[True, page] == pages[False, page]
     assert pages[True, 1][2]  # cards on the page
     assert "Frederiksberg" in pages[True, 1][1]
+
+
+def test_the_command_recounts_what_was_changed_by_hand(demo):
+    """`manage.py refresh_summaries`, for rows changed outside the portal (docs/operations.md)."""
+    from django.core.management import call_command
+
+    from indicators.models import Indicator
+    from tests.test_indicator_stored_status import assert_stored_as_assessed
+
+    CatalogueCount.objects.all().delete()
+    Indicator.objects.update(stored_status="")
+    call_command("refresh_summaries")
+    assert_current()
+    assert_stored_as_assessed()
