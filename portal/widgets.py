@@ -39,14 +39,14 @@ class QuickSelect(forms.Select):
             return format_html(
                 '<option value="{}"{}>{}</option>',
                 option_value,
-                mark_safe(" selected") if selected else "",  # noqa: S308  # nosec B308 B703
+                mark_safe(" selected") if selected else "",  # noqa: S308  # nosec B308
                 label,
             )
 
         for option_value, label in self.choices:
             if isinstance(label, list | tuple):
                 # Each option is built by format_html, so the joined options are safe.
-                inner = mark_safe("".join(option(v, sub) for v, sub in label))  # noqa: S308  # nosec B308 B703
+                inner = mark_safe("".join(option(v, sub) for v, sub in label))  # noqa: S308  # nosec B308
                 parts.append(format_html('<optgroup label="{}">{}</optgroup>', option_value, inner))
             else:
                 parts.append(option(option_value, label))
@@ -54,5 +54,5 @@ class QuickSelect(forms.Select):
             '<select name="{}"{}>{}</select>',
             name,
             _attrs(self.build_attrs(self.attrs, attrs)),
-            mark_safe("".join(parts)),  # noqa: S308  # nosec B308 B703 - built by format_html above
+            mark_safe("".join(parts)),  # noqa: S308  # nosec B308 - built by format_html above
         )
