@@ -46,7 +46,7 @@ class QuickSelect(forms.Select):
         for option_value, label in self.choices:
             if isinstance(label, list | tuple):
                 # Each option is built by format_html, so the joined options are safe.
-                inner = mark_safe("".join(option(v, sub) for v, sub in label))  # noqa: S308  # nosec B308
+                inner = mark_safe("".join(option(v, sub) for v, sub in label))  # noqa: S308  # nosec B308 B703
                 parts.append(format_html('<optgroup label="{}">{}</optgroup>', option_value, inner))
             else:
                 parts.append(option(option_value, label))
@@ -54,5 +54,5 @@ class QuickSelect(forms.Select):
             '<select name="{}"{}>{}</select>',
             name,
             _attrs(self.build_attrs(self.attrs, attrs)),
-            mark_safe("".join(parts)),  # noqa: S308  # nosec B308 - built by format_html above
+            mark_safe("".join(parts)),  # noqa: S308  # nosec B308 B703 - built by format_html above
         )
