@@ -72,6 +72,7 @@ def test_pool_and_decision_pages_offer_the_missing_pool(
     decision_url = reverse("sekretariat:decide", args=[application.pk])
     page = staff_client.get(decision_url).content.decode()
     assert "Der mangler puljer for de følgende år" in page
+    assert "Der er søgt penge for 2028, som kommunen endnu ikke har en pulje for." in page
     link = create_links(page)["Opret pulje for 2028"]
 
     # The create form is filled in with the year, policy and title.

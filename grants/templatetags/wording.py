@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from grants import wording
 
@@ -35,3 +36,11 @@ def text_lines(text: str) -> list[str]:
     the call's criteria were bare lines between bulleted lists)."""
     lines = (line.strip() for line in (text or "").splitlines())
     return [line.lstrip("-•*– ").strip() or line for line in lines if line]
+
+
+@register.filter
+def years_list(missing) -> str:
+    """ "2028", "2028 og 2029", "2028, 2029 og 2030": the years of missing pools."""
+    from django.utils.text import get_text_list
+
+    return get_text_list([str(m.year) for m in missing], _("og"))
