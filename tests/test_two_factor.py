@@ -816,3 +816,12 @@ def current_code_after(device) -> str:
     totp_ = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp_.time = totp_.time + device.step
     return f"{totp_.token():06d}"
+
+
+def test_no_backup_codes_left_is_said_as_something_to_do(client, staff):
+    """Fresh eyes round 19: "Du har 0 ubrugte reservekoder." and nothing more."""
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    client.force_login(staff)
+    page = client.get(reverse("two-factor-setup")).content.decode()
+    assert "Du har 0 ubrugte reservekoder." in page
+    assert 'data-testid="few-backup-codes"' in page
