@@ -78,3 +78,18 @@ class ReviewQueueFilter(django_filters.FilterSet):
 
 def with_requested_total(queryset):
     return queryset.annotate(requested_total=Coalesce(Sum("requested_amounts__amount"), ZERO))
+
+
+def review_queue(user, pool):
+    """The staff's list of a pool's applications, as the page and its exports show it: one
+    queryset, so the page and the files cannot drift apart (each prefetches what it shows)."""
+    from grants.access import staff_applications
+    from grants.selectors import with_status_parts
+
+    return with_status_parts(
+        with_requested_total(
+            staff_applications(user)
+            .filter(pool=pool)
+            .select_related("committee", "department", "organisation")
+        ).prefetch_related("reviews", "co_committees")
+    ).order_by("number", "title")

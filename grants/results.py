@@ -15,6 +15,7 @@ from grants.models import (
     CriterionResult,
     Report,
     ReportStatus,
+    RequestedAmount,
     SpentAmount,
     SuccessCriterion,
 )
@@ -53,6 +54,8 @@ def project_results(applications: QuerySet[Application]) -> list[ProjectResults]
         .select_related("pool", "committee")
         .prefetch_related(
             Prefetch("allocations", queryset=Allocation.objects.select_related("pool")),
+            # With the allocations, what the status ("Delvis bevilget") is told by.
+            Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
             "success_criteria",
             Prefetch(
                 "reports",

@@ -25,6 +25,18 @@ from .models import (
 from .models.applications import FUNDED_STATUSES
 
 
+def with_status_parts(queryset):
+    """What `Application.status_label` reads, prefetched: the requested amounts and the
+    allocations with their pools ("Delvis bevilget" is told by them). Every list that shows
+    the status uses this, so a pool full of grants costs two queries, not two per grant."""
+    return queryset.prefetch_related(
+        Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
+        Prefetch(
+            "allocations", queryset=Allocation.objects.select_related("pool").order_by("pool__year")
+        ),
+    )
+
+
 @dataclass
 class PlanRow:
     """One line of the action plan's table: a project, or a reserved line."""

@@ -21,7 +21,7 @@ from grants.models import (
     RequestedAmount,
 )
 from grants.models.review import RecommendedAmount
-from grants.selectors import PlanTable, action_plan_table, pool_balance
+from grants.selectors import PlanTable, action_plan_table, pool_balance, with_status_parts
 from policies.models import ActionPlan, Goal, GoalKind
 from portal.money import ZERO
 from portal.numbers import format_number
@@ -203,11 +203,10 @@ def recommendation_document(
     wanted = Q(status__in=RECOMMENDATION_STATUSES)
     if include_decided:
         wanted |= Q(status__in=DECIDED_STATUSES, recommendation__isnull=False)
-    queryset = (
+    queryset = with_status_parts(
         applications.filter(wanted, pool=pool)
         .select_related("committee", "recommendation")
         .prefetch_related(
-            "requested_amounts",
             "co_committees",
             Prefetch(
                 "recommendation__amounts", queryset=RecommendedAmount.objects.order_by("year")

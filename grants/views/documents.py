@@ -15,7 +15,7 @@ from grants.access import StaffRequiredMixin, staff_applications, staff_pools
 from grants.documents.content import action_plan_document, recommendation_document
 from grants.documents.excel import action_plan_xlsx, recommendation_xlsx, table_xlsx
 from grants.documents.pdf import action_plan_pdf, recommendation_pdf
-from grants.filters import ReviewQueueFilter, with_requested_total
+from grants.filters import ReviewQueueFilter, review_queue
 from grants.results import project_results
 from grants.selectors import committees_label, pool_balance, pool_spending
 from grants.services.errors import DomainError, EditConflict
@@ -170,15 +170,7 @@ class QueueExportView(StaffRequiredMixin, View):
 
     def get(self, request, pk: int):
         pool = get_object_or_404(staff_pools(request.user), pk=pk)
-        queryset = (
-            with_requested_total(
-                staff_applications(request.user)
-                .filter(pool=pool)
-                .select_related("committee", "department", "organisation")
-            )
-            .prefetch_related("reviews", "co_committees")
-            .order_by("number", "title")
-        )
+        queryset = review_queue(request.user, pool)
         filterset = ReviewQueueFilter(request.GET or None, queryset=queryset, pool=pool)
         applications = filterset.qs if filterset.is_bound else queryset
         rows = [

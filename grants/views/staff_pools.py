@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from grants.access import StaffRequiredMixin, staff_applications, staff_pools, s
 from grants.audit import pool_audit
 from grants.case_selectors import with_new_messages
 from grants.documents.content import recommendation_document
-from grants.filters import ReviewQueueFilter, with_requested_total
+from grants.filters import ReviewQueueFilter, review_queue
 from grants.forms.application import rows_from
 from grants.forms.staff import PoolForm, ReservedLineFormSet
 from grants.models import (
@@ -23,7 +23,6 @@ from grants.models import (
     Pool,
     PoolStatus,
     ReportStatus,
-    RequestedAmount,
 )
 from grants.selectors import missing_following_pools, pool_balance, pool_spending
 from grants.services.errors import DomainError, EditConflict
@@ -311,16 +310,7 @@ class ReviewQueueView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         pool = get_object_or_404(staff_pools(self.request.user), pk=self.kwargs["pk"])
-        queryset = with_requested_total(
-            staff_applications(self.request.user)
-            .filter(pool=pool)
-            .select_related("committee", "department", "organisation")
-            .prefetch_related(
-                Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
-                "reviews",
-                "co_committees",
-            )
-        ).order_by("number", "title")
+        queryset = review_queue(self.request.user, pool)
         filterset = ReviewQueueFilter(self.request.GET or None, queryset=queryset, pool=pool)
         applications = filterset.qs if filterset.is_bound else queryset
         page = Paginator(applications, self.paginate_by).get_page(self.request.GET.get("side"))
