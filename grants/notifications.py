@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from grants.decision_extent import REFUSED, extent, extent_label, year_rows
 from grants.models import Application, ApplicationStatus, Letter, LetterKind, Report
@@ -291,62 +292,56 @@ def notify_report_submitted(report: Report) -> None:
     )
 
 
-def notify_pool_closed_early(pool, closed_at) -> None:
-    """Each draft's people: the pool was closed before its deadline, so the draft cannot be
-    sent (fresh eyes round 15: the draft just dropped out of "Venter på dig")."""
+def _notify_drafts(pool, kind: str, subject: str, news: str, **moments) -> None:
+    """Each of the pool's drafts' people: `news` (a msgid with %(pool)s, %(title)s,
+    %(deadline)s and the `moments`' names), then whom to ask; rendered in each person's
+    language."""
     drafts = pool.applications.filter(status=ApplicationStatus.DRAFT).select_related(
         "created_by", "pool"
     )
     for application in drafts:
 
         def render(application=application):
+            shown = {
+                name: date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+                for name, moment in {**moments, "deadline": pool.application_deadline}.items()
+            }
             lines = [
-                _(
-                    "%(pool)s blev lukket for ansøgninger %(when)s, før fristen %(deadline)s. "
-                    "Din kladde »%(title)s« blev ikke sendt og kan ikke længere sendes til "
-                    "puljen."
-                )
-                % {
-                    "pool": pool.title,
-                    "when": date_format(timezone.localtime(closed_at), "DATETIME_FORMAT"),
-                    "deadline": date_format(
-                        timezone.localtime(pool.application_deadline), "DATETIME_FORMAT"
-                    ),
-                    "title": application.title or _("(uden titel)"),
-                }
+                _(news)
+                % {"pool": pool.title, "title": application.title or _("(uden titel)"), **shown}
             ]
             if pool.contact:
                 lines.append(_("Spørgsmål: %(contact)s") % {"contact": pool.contact})
-            return _("Puljen er lukket: %(pool)s") % {"pool": pool.title}, "\n\n".join(lines)
+            return _(subject) % {"pool": pool.title}, "\n\n".join(lines)
 
-        _queue(application, "pool_closed_early", render)
+        _queue(application, kind, render)
+
+
+def notify_pool_closed_early(pool, closed_at) -> None:
+    """The pool was closed before its deadline, so the drafts cannot be sent (fresh eyes
+    round 15: the draft just dropped out of "Venter på dig")."""
+    _notify_drafts(
+        pool,
+        "pool_closed_early",
+        gettext_noop("Puljen er lukket: %(pool)s"),
+        gettext_noop(
+            "%(pool)s blev lukket for ansøgninger %(when)s, før fristen %(deadline)s. "
+            "Din kladde »%(title)s« blev ikke sendt og kan ikke længere sendes til "
+            "puljen."
+        ),
+        when=closed_at,
+    )
 
 
 def notify_deadline_moved_earlier(pool, deadline_before) -> None:
-    """Each draft's people: the deadline they were told of is now earlier."""
-    drafts = pool.applications.filter(status=ApplicationStatus.DRAFT).select_related(
-        "created_by", "pool"
+    """The deadline the drafts' people were told of is now earlier (fresh eyes round 18)."""
+    _notify_drafts(
+        pool,
+        "pool_deadline_moved",
+        gettext_noop("Ny ansøgningsfrist: %(pool)s"),
+        gettext_noop(
+            "Ansøgningsfristen for %(pool)s er rykket frem fra %(before)s til "
+            "%(deadline)s. Din kladde »%(title)s« skal sendes inden den nye frist."
+        ),
+        before=deadline_before,
     )
-    for application in drafts:
-
-        def render(application=application):
-            lines = [
-                _(
-                    "Ansøgningsfristen for %(pool)s er rykket frem fra %(before)s til "
-                    "%(deadline)s. Din kladde »%(title)s« skal sendes inden den nye frist."
-                )
-                % {
-                    "pool": pool.title,
-                    "before": date_format(timezone.localtime(deadline_before), "DATETIME_FORMAT"),
-                    "deadline": date_format(
-                        timezone.localtime(pool.application_deadline), "DATETIME_FORMAT"
-                    ),
-                    "title": application.title or _("(uden titel)"),
-                }
-            ]
-            if pool.contact:
-                lines.append(_("Spørgsmål: %(contact)s") % {"contact": pool.contact})
-            subject = _("Ny ansøgningsfrist: %(pool)s") % {"pool": pool.title}
-            return subject, "\n\n".join(lines)
-
-        _queue(application, "pool_deadline_moved", render)
