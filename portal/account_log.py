@@ -17,6 +17,32 @@ def log_account_change(*, actor, user, message: str) -> None:
     )
 
 
+def _mail_owner(user, kind: str, render) -> None:
+    """A security mail to the account's owner, in their language, through the worker:
+    `render()` gives (subject, lines after the greeting); nothing without an address."""
+    from django.utils.translation import gettext as _
+
+    from worker.mail import language_of, send_in_languages
+
+    if not user.email:
+        return
+
+    def message():
+        subject, lines = render()
+        greeting = _("Hej %(name)s") % {"name": user.get_full_name() or user.get_username()}
+        return subject, "\n\n".join([greeting, *lines]) + "\n"
+
+    send_in_languages(recipients=[(user.email, language_of(user))], render=message, kind=kind)
+
+
+def _own_sign_ins_line() -> str:
+    from django.utils.translation import gettext as _
+
+    from portal import site
+
+    return _("Dine log ind: %(address)s") % {"address": site.absolute(reverse("own-sign-ins"))}
+
+
 # What the person is told by mail of a change to their second factor, in their language
 # (fresh eyes round 13: nobody heard when an administrator removed it, so a supporter
 # tricked into removing it would go unnoticed).
@@ -43,40 +69,30 @@ def notify_second_factor_change(*, user, what: str) -> None:
 
     from portal import site
     from portal.twofactor import remaining_backup_codes
-    from worker.mail import language_of, send_in_languages
 
-    if not user.email:
-        return
     when = timezone.localtime()
 
     def render():
         # A sign-in with a backup code changes nothing: said as what it is, with the codes
         # left (fresh eyes round 17).
+        used = what == "backup_code_used"
         subject = (
             _("Sikkerhed: der er logget ind med en reservekode")
-            if what == "backup_code_used"
+            if used
             else _("Sikkerhed: totrinslogin på din konto er ændret")
         )
-        account = _("Din konto")
-        lines = [
-            _("Hej %(name)s") % {"name": user.get_full_name() or user.get_username()},
+        left = _("Du har %(n)s reservekoder tilbage.") % {"n": remaining_backup_codes(user)}
+        return subject, [
             f"{SECOND_FACTOR_NOTICES[what]} ({date_format(when, 'DATETIME_FORMAT')})",
-            *(
-                [_("Du har %(n)s reservekoder tilbage.") % {"n": remaining_backup_codes(user)}]
-                if what == "backup_code_used"
-                else []
-            ),
+            *([left] if used else []),
             _(
                 "Var det ikke dig eller din kommunes IT-support, så kontakt IT-supporten med "
                 "det samme."
             ),
-            f"{account}: {site.absolute(reverse('two-factor-setup'))}",
+            f"{_('Din konto')}: {site.absolute(reverse('two-factor-setup'))}",
         ]
-        return subject, "\n\n".join(lines) + "\n"
 
-    send_in_languages(
-        recipients=[(user.email, language_of(user))], render=render, kind="second_factor"
-    )
+    _mail_owner(user, "second_factor", render)
 
 
 def notify_locked_out(user) -> None:
@@ -89,9 +105,8 @@ def notify_locked_out(user) -> None:
     from django.utils.formats import time_format
     from django.utils.translation import gettext as _
 
-    from portal import site
+    from portal.lockouts import locked_until, whole_minute_after
     from portal.rate_limits import counted
-    from worker.mail import language_of, send_in_languages
 
     if not user.email:
         return
@@ -101,15 +116,12 @@ def notify_locked_out(user) -> None:
     # fill the inbox with alarms).
     if not counted(f"locked-out-mail:{user.pk}", 1, seconds):
         return
-    from portal.lockouts import locked_until, whole_minute_after
-
     until = whole_minute_after(
         locked_until(user) or timezone.localtime() + datetime.timedelta(seconds=seconds)
     )
 
     def render():
-        lines = [
-            _("Hej %(name)s") % {"name": user.get_full_name() or user.get_username()},
+        return _("Sikkerhed: din konto er midlertidigt spærret"), [
             _(
                 "Din konto i Integrationsportalen er spærret til kl. %(until)s, fordi der er "
                 "skrevet forkert adgangskode for mange gange."
@@ -119,13 +131,10 @@ def notify_locked_out(user) -> None:
                 "Var det ikke dig, prøver en anden måske at gætte din adgangskode: kontakt din "
                 "kommunes IT-support."
             ),
-            _("Dine log ind: %(address)s") % {"address": site.absolute(reverse("own-sign-ins"))},
+            _own_sign_ins_line(),
         ]
-        return _("Sikkerhed: din konto er midlertidigt spærret"), "\n\n".join(lines) + "\n"
 
-    send_in_languages(
-        recipients=[(user.email, language_of(user))], render=render, kind="locked_out"
-    )
+    _mail_owner(user, "locked_out", render)
 
 
 # Wrong second-factor codes after the right password, within an hour, before the person is
@@ -141,9 +150,7 @@ def note_wrong_code(user) -> None:
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
-    from portal import site
     from portal.rate_limits import counted
-    from worker.mail import language_of, send_in_languages
 
     if not user.email or counted(f"wrong-codes:{user.pk}", WRONG_CODES_BEFORE_MAIL - 1, 3600):
         return
@@ -152,8 +159,7 @@ def note_wrong_code(user) -> None:
     when = timezone.localtime()
 
     def render():
-        lines = [
-            _("Hej %(name)s") % {"name": user.get_full_name() or user.get_username()},
+        return _("Sikkerhed: forkerte koder efter din adgangskode"), [
             _(
                 "Din adgangskode er skrevet rigtigt, men derefter er der skrevet forkerte koder "
                 "fra totrinsloginet flere gange (senest %(when)s). Se under »Dine log ind«, om "
@@ -164,11 +170,7 @@ def note_wrong_code(user) -> None:
                 "Var det ikke dig, kender en anden måske din adgangskode: kontakt din "
                 "kommunes IT-support med det samme."
             ),
-            _("Dine log ind: %(address)s") % {"address": site.absolute(reverse("own-sign-ins"))},
+            _own_sign_ins_line(),
         ]
-        subject = _("Sikkerhed: forkerte koder efter din adgangskode")
-        return subject, "\n\n".join(lines) + "\n"
 
-    send_in_languages(
-        recipients=[(user.email, language_of(user))], render=render, kind="wrong_codes"
-    )
+    _mail_owner(user, "wrong_codes", render)
