@@ -93,6 +93,11 @@ class Search:
     tsquery: str | None = None  # PostgreSQL: normalised, for to_tsquery('simple', …)
     marks: Marks = Marks()
 
+    @property
+    def only_common_words(self) -> bool:
+        """Words were typed, but all too common to search for ("og"): PostgreSQL only."""
+        return bool(self.text) and self.tsquery == ""
+
 
 # One query per search: each word's stem as a word beginning, or'ed with the compound words
 # that end in it (Danish compounds end in their head: "sprogundervisning" is a kind of

@@ -102,9 +102,7 @@ class CatalogueView(TemplateView):
             suggestion=suggestion,
             # Only words too common to search for ("og"): said, not "no projects match"
             # (fresh eyes round 19).
-            only_common_words=searched is not None
-            and bool(searched.text)
-            and searched.tsquery == "",
+            only_common_words=searched is not None and searched.only_common_words,
             suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
             **kwargs,
         )
