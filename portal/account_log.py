@@ -82,6 +82,7 @@ def notify_second_factor_change(*, user, what: str) -> None:
             else _("Sikkerhed: totrinslogin på din konto er ændret")
         )
         left = _("Du har %(n)s reservekoder tilbage.") % {"n": remaining_backup_codes(user)}
+        account = _("Din konto")
         return subject, [
             f"{SECOND_FACTOR_NOTICES[what]} ({date_format(when, 'DATETIME_FORMAT')})",
             *([left] if used else []),
@@ -89,7 +90,7 @@ def notify_second_factor_change(*, user, what: str) -> None:
                 "Var det ikke dig eller din kommunes IT-support, så kontakt IT-supporten med "
                 "det samme."
             ),
-            f"{_('Din konto')}: {site.absolute(reverse('two-factor-setup'))}",
+            f"{account}: {site.absolute(reverse('two-factor-setup'))}",
         ]
 
     _mail_owner(user, "second_factor", render)
