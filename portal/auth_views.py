@@ -96,6 +96,8 @@ class ProofForm(forms.Form):
     def refuse(self, refusal: twofactor.SecondFactorRefused) -> None:
         if refusal.wait:
             message = wait_message(refusal.wait)
+        elif refusal.used_backup_code:
+            message = USED_BACKUP_CODE
         elif refusal.field == "token":
             message = _("Koden passer ikke. Tjek uret på telefonen, og prøv igen.")
         else:
@@ -186,6 +188,13 @@ class LoginView(auth_views.LoginView):
         return redirect("login-verify")
 
 
+# A backup code works once; typed again it is not "wrong" (fresh eyes round 19).
+USED_BACKUP_CODE = gettext_lazy(
+    "Den reservekode er allerede brugt: hver reservekode virker kun én gang. Brug en af dine "
+    "andre reservekoder eller koden fra appen."
+)
+
+
 class VerifyView(View):
     """Step 2: the code from the app (or a backup code)."""
 
@@ -221,6 +230,9 @@ class VerifyView(View):
         if device is None:
             if wait:
                 form.add_error("token", wait_message(wait))
+            elif twofactor.backup_code_already_used(user, form.data.get("token", "")):
+                form.add_error("token", USED_BACKUP_CODE)
+                twofactor.second_factor_failed.send(sender=VerifyView, user=user, request=request)
             elif twofactor.code_already_used(user, form.data.get("token", "")):
                 form.add_error(
                     "token",

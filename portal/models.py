@@ -242,5 +242,23 @@ class User(AbstractUser):
             raise ValidationError(errors)
 
 
+class UsedBackupCode(models.Model):
+    """A backup code that has been used (django-otp deletes it then), kept only as a keyed
+    digest, so that typing it again is answered "already used" rather than "wrong" (fresh
+    eyes round 19). Forgotten when new codes are made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="used_backup_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.used_at:%Y-%m-%d %H:%M}"
+
+
 # Applicant organisations live in their own module; imported here so Django finds the model.
 from .organisations import Organisation, OrganisationKind  # noqa: E402, F401

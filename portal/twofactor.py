@@ -14,11 +14,13 @@ from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.account_log import log_account_change, notify_second_factor_change
+from portal.models import UsedBackupCode
 
 # Sent when a second-factor code is refused at sign-in (kwargs: user, request); the identity
 # app writes it to the sign-in log beside the other refusals.
@@ -80,8 +82,28 @@ def match_token(user, token: str):
                         type(other).objects.filter(pk=other.pk).update(
                             throttling_failure_count=0, throttling_failure_timestamp=None
                         )
+                if isinstance(locked, StaticDevice):
+                    UsedBackupCode.objects.get_or_create(
+                        user=user, digest=_backup_code_digest(user, token)
+                    )
                 return locked
     return None
+
+
+def _backup_code_digest(user, token: str) -> str:
+    return salted_hmac(
+        "portal.twofactor.used-backup-code", f"{user.pk}:{token}", algorithm="sha256"
+    ).hexdigest()
+
+
+def backup_code_already_used(user, token: str) -> bool:
+    """The token is one of the user's current backup codes that has been used once."""
+    token = "".join(token.split())
+    if not re.fullmatch(r"[0-9]{8}", token):
+        return False
+    return UsedBackupCode.objects.filter(
+        user=user, digest=_backup_code_digest(user, token)
+    ).exists()
 
 
 def code_already_used(user, token: str) -> bool:
@@ -156,9 +178,10 @@ def password_needed(user) -> bool:
 class SecondFactorRefused(Exception):
     """Why the second factor was not changed; `field` is the form field it is about."""
 
-    def __init__(self, field: str, wait: int = 0):
+    def __init__(self, field: str, wait: int = 0, used_backup_code: bool = False):
         self.field = field
         self.wait = wait
+        self.used_backup_code = used_backup_code
         super().__init__(field)
 
 
@@ -174,7 +197,8 @@ def _refuse_without_proof(user, current_token: str) -> SecondFactorRefused | Non
     if wait:
         return SecondFactorRefused("current_token", wait)
     if match_token(user, current_token or "") is None:
-        return SecondFactorRefused("current_token")
+        used = backup_code_already_used(user, current_token or "")
+        return SecondFactorRefused("current_token", used_backup_code=used)
     return None
 
 
@@ -232,6 +256,7 @@ def _issue_backup_codes(user) -> list[str]:
         user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
     )
     device.token_set.all().delete()
+    UsedBackupCode.objects.filter(user=user).delete()
     codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes

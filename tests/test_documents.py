@@ -119,6 +119,8 @@ def test_recommendation_pdf_and_excel(staff, recommended):
     assert "Lektiecafé" in text and "50.000 kr." in text and "80.000 kr." in text
     assert "660.000 kr." in text  # available in the pool: 700.000 - 40.000 reserved
     assert "Indstillet" in text.split("Lektiecafé", 1)[1][:40]  # its status, as on the page
+    # The "I alt" row under the table, as on the page and in the Excel file.
+    assert re.search(r"I alt\s+100\.000 kr\.\s+80\.000 kr\.", text)
     workbook = load_workbook(
         io.BytesIO(staff.get(reverse("dokumenter:recommendation-xlsx", args=[pool.pk])).content)
     )

@@ -193,6 +193,15 @@ def test_recommendation_page_sums_per_year_against_what_is_available(
     assert row_of(response, "Cricket for piger") == ["60.000 kr.", "60.000 kr.", "–", "–"]
     assert row_of(response, "Ikke vurderet endnu") == ["10.000 kr.", "–", "–", "–"]
     assert "Allerede bevilget" not in response.content.decode()
+    # The table's own "I alt" row, as in its Excel file (fresh eyes round 19).
+    html = response.content.decode()
+    footer = html[html.index("<tfoot>") : html.index("</tfoot>")]
+    assert re.findall(r'<td class="money fw-bold">(.*?)</td>', footer) == [
+        "220.000 kr.",
+        "180.000 kr.",
+        "50.000 kr.",
+        "50.000 kr.",
+    ]
     totals = totals_of(response)
     assert totals["2026"] == ["180.000 kr.", "160.000 kr.", "-20.000 kr. (overskredet)"]
     assert totals["2027"] == ["50.000 kr.", "500.000 kr.", "450.000 kr."]

@@ -98,6 +98,38 @@ def test_a_backup_code_works_once(client, staff):
     log_in(client, staff.username)
     response = client.post(reverse("login-verify"), {"token": code})
     assert response.status_code == 400
+    # Said as used, not as wrong (fresh eyes round 19); another code is still plain wrong.
+    page = response.content.decode()
+    assert "Den reservekode er allerede brugt" in page and "forkert" not in page
+    other = client.post(reverse("login-verify"), {"token": "12345678"})
+    assert "Den reservekode er allerede brugt" not in other.content.decode()
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_a_used_backup_code_is_said_as_used_as_the_proof_too_until_new_codes_are_made(
+    client, staff
+):
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    first, second, *_rest = twofactor._issue_backup_codes(staff)
+    log_in(client, staff.username)
+    client.post(reverse("login-verify"), {"token": first})
+    url = reverse("two-factor-setup")
+    again = client.post(
+        url, {"new_codes": "1", "codes-current_token": first, "codes-password": PASSWORD}
+    )
+    assert "Den reservekode er allerede brugt" in again.content.decode()
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    StaticDevice.objects.filter(user=staff).update(throttling_failure_count=0)
+    new = client.post(
+        url, {"new_codes": "1", "codes-current_token": second, "codes-password": PASSWORD}
+    )
+    assert len(new.context["codes"]) == 10
+    # New codes: the old used ones are forgotten (no record of them stays).
+    from portal.models import UsedBackupCode
+
+    assert not UsedBackupCode.objects.filter(user=staff).exists()
 
 
 def test_caseworkers_are_not_asked_for_a_second_factor(client, demo):

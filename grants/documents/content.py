@@ -155,6 +155,18 @@ class RecommendationDocument:
         return str(_("Indstilling: %(pool)s") % {"pool": self.pool.title})
 
     @property
+    def column_sums(self) -> list[tuple[Decimal, Decimal]]:
+        """Asked and recommended per year over all rows: the table's "I alt" row, on the page
+        and in the PDF as in the Excel file (fresh eyes round 19: only the Excel had it)."""
+        return [
+            (
+                sum((row.requested[i] or ZERO for row in self.rows), ZERO),
+                sum((row.recommended[i] or ZERO for row in self.rows), ZERO),
+            )
+            for i in range(len(self.years))
+        ]
+
+    @property
     def sums(self) -> dict[int, Decimal]:
         return {
             year: sum((row.recommended[i] or ZERO for row in self.rows), ZERO)

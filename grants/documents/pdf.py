@@ -447,6 +447,11 @@ def recommendation_pdf(doc: RecommendationDocument) -> bytes:
             cells += [money(requested), money(recommended)]
         cells.append(text(row.summary, "cell"))
         rows.append(cells)
+    if len(doc.rows) > 1:
+        sums = [text(_("I alt"), "cell_bold"), text("", "cell")]
+        for requested, recommended in doc.column_sums:
+            sums += [money(requested, bold=True), money(recommended, bold=True)]
+        rows.append([*sums, text("", "cell")])
     widths = [55 * mm, 15 * mm] + [22 * mm] * (2 * len(years)) + [None]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TABLE_STYLE)
