@@ -69,6 +69,15 @@ def _files(message: CaseMessage) -> str:
     ) % {"count": count}
 
 
+def _quoted(message: CaseMessage) -> str:
+    """The message's text for the mail, or, when someone outside the municipality wrote it,
+    a pointer to the portal: the portal's own mail must not carry an outsider's words and
+    links into staff's inbox, where they read as the municipality's (attack round 15)."""
+    if message.author.is_organisation_person:
+        return _("Læs beskeden i portalen.") + _files(message)
+    return f"{message.text}{_files(message)}"
+
+
 def notify_message(message: CaseMessage) -> None:
     application = message.application
     author = message.author.get_full_name() or message.author.username
@@ -78,7 +87,7 @@ def notify_message(message: CaseMessage) -> None:
             _("Ny besked om »%(title)s«") % {"title": application.title},
             _("%(author)s har skrevet om »%(title)s«:")
             % {"author": author, "title": application.title}
-            + f"\n\n{message.text}{_files(message)}",
+            + f"\n\n{_quoted(message)}",
         )
 
     if message.side == "staff":
@@ -117,7 +126,7 @@ def notify_answer(request: InformationRequest, message: CaseMessage) -> None:
             _("Ansøgeren har svaret på spørgsmålet:")
             + f"\n\n{request.question}\n\n"
             + _("Svar:")
-            + f"\n\n{message.text}{_files(message)}",
+            + f"\n\n{_quoted(message)}",
         )
 
     to_staff(application, "information_answered", render)

@@ -358,3 +358,39 @@ def test_staff_are_told_when_nobody_could_be_told(
     page = response.content.decode()
     assert "har ikke fået besked: giv besked på anden måde" in page
     assert "Ansøgeren har fået besked på e-mail." not in page
+
+
+def test_an_outsiders_words_and_links_reach_staff_only_inside_the_portal(
+    person, section_18_pool, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Attack round 15: an association's message, links and all, was quoted in the portal's
+    own mail to staff, where it reads as the municipality's. Staff's words to the association
+    are still quoted to it."""
+    from grants.services.messages import (
+        do_answer_request,
+        do_request_information,
+        do_send_message,
+    )
+
+    User.objects.filter(pk=staff_user.pk).update(email="sekretariat@testrup.dk")
+    User.objects.filter(pk=person.pk).update(last_login=timezone.now())
+    application = org_application(section_18_pool, person.organisation, ApplicationStatus.SUBMITTED)
+    bait = "Bekræft jeres adgang her: https://evil.example/login"
+    with django_capture_on_commit_callbacks(execute=True):
+        do_send_message(application_id=application.pk, actor=person, text=bait)
+    [to_staff] = mailoutbox
+    assert to_staff.to == ["sekretariat@testrup.dk"]
+    assert "evil.example" not in to_staff.body and "Læs beskeden i portalen." in to_staff.body
+    assert f"/sekretariat/ansoegninger/{application.pk}/beskeder/" in to_staff.body
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = do_request_information(
+            application_id=application.pk, actor=staff_user, question="Hvor mange deltagere?"
+        )
+    assert "Hvor mange deltagere?" in mailoutbox[0].body  # staff's own words are quoted
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_answer_request(request_id=request.pk, actor=person, text=bait)
+    [answer] = mailoutbox
+    assert "Hvor mange deltagere?" in answer.body and "evil.example" not in answer.body
