@@ -152,7 +152,7 @@ def letter_links(letters: list[Letter]) -> list[str]:
 
 
 def notify_decision(application: Application, letters: list[Letter] = ()) -> None:
-    from grants.documents.letters import condition_text, report_lines
+    from grants.documents.letters import appeal_heading, condition_text, report_lines
 
     decision = application.decision
     allocations = list(decision.allocations.select_related("pool"))
@@ -191,7 +191,7 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
             (_("Begrundelse"), decision.reasons),
             (_("Vilkår"), duties),
             (_("Øvrige vilkår"), decision.conditions_text),
-            (_("Klagevejledning"), decision.appeal_guidance),
+            (appeal_heading(application), decision.appeal_guidance),
         ):
             if text:
                 lines.append(f"{label}:\n{text}")

@@ -35,14 +35,17 @@ def status_of(application) -> str:
 
 
 def decide(client, application, capture, **fields):
-    """Post the decision form as staff fill it in: committee chosen, guidance kept."""
+    """Post the decision form as staff fill it in: committee chosen, guidance kept as the
+    form starts it."""
+    from grants.documents.letters import default_appeal_guidance
+
     data = {
         "outcome": "approved",
         "committee": application.committee_id,
         "meeting_date": "2026-03-01",
         "message": "Udvalget har behandlet ansøgningen.",
         "reasons": "",
-        "appeal_guidance": str(DEFAULT_APPEAL_GUIDANCE),
+        "appeal_guidance": str(default_appeal_guidance(application.pool, application)),
         "conditions_text": "",
     } | fields
     with capture(execute=True):

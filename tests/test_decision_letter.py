@@ -74,7 +74,8 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     assert f'href="{letter_url}"' in html
     page = visible_text(html)
     assert "Hent afgørelsesbrevet (PDF)" in page and "Hent samarbejdsaftalen (PDF)" in page
-    assert "I skal indgå en samarbejdsaftale med forvaltningen" in page
+    # A department is part of the administration: its agreement is with the secretariat.
+    assert "I skal indgå en samarbejdsaftale med puljens sekretariat" in page
     # It is the applicant's next task, on the dashboard too, until the agreement is signed.
     dashboard = visible_text(applicant.get(reverse("mine:dashboard")).content.decode())
     assert "Underskriv samarbejdsaftalen:" in dashboard and application.title in dashboard
@@ -97,9 +98,12 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     assert "Slutrapport senest 31. marts 2028" in text  # the report requirement
     assert "Begrundelse" in text and REASONS in text
     assert "Regler, afgørelsen bygger på" in text and "kommunalfuldmagtsreglerne" in text
-    assert "Klagevejledning" in text
-    assert "kan ikke påklages til anden administrativ myndighed" in text
-    assert "Folketingets Ombudsmand" in text and "12 måneder" in text
+    # A department's grant shares the pool out inside the municipality: not a citizen's
+    # appeal guidance (fresh eyes round 18), but why it cannot be appealed.
+    assert "Klageadgang" in text and "Klagevejledning" not in text
+    assert "fordeler puljens midler mellem kommunens egne enheder" in text
+    assert "Ombudsmand" not in text and "Ankestyrelsen" not in text
+    assert "samarbejdsaftale med puljens sekretariat" in text
 
     agreement = pdf_text(
         download(applicant, reverse("mine:letter", args=[letters[LetterKind.AGREEMENT].pk]))
@@ -125,14 +129,27 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     assert download(staff_client, staff_url) == content
 
 
+def from_association(application):
+    """The application as an association's (the tests of a citizen's rights in the letter)."""
+    from grants.models import Application
+    from portal.models import Organisation
+
+    association = Organisation.objects.create(
+        municipality=application.municipality, name="Foreningen FISKEN"
+    )
+    Application.objects.filter(pk=application.pk).update(department=None, organisation=association)
+    application.refresh_from_db()
+    return application
+
+
 def test_a_small_grant_in_full_has_a_letter_but_no_agreement(
-    staff_client, applicant, make_recommended, django_capture_on_commit_callbacks
+    staff_client, make_recommended, django_capture_on_commit_callbacks
 ):
-    application = make_recommended({2026: "60000"})
+    application = from_association(make_recommended({2026: "60000"}))
     decide(staff_client, application, django_capture_on_commit_callbacks, amount_2026="60.000")
     letter = Letter.objects.get(application=application)
     assert letter.kind == LetterKind.DECISION
-    text = pdf_text(download(applicant, reverse("mine:letter", args=[letter.pk])))
+    text = pdf_text(download(staff_client, reverse("sekretariat:letter", args=[letter.pk])))
     assert "Afgørelse: Bevilget som ansøgt" in text
     assert "2026 60.000 kr. 60.000 kr." in text
     assert "evaluering" in text.lower() and "Evaluering senest 31. december 2027" in text
@@ -141,9 +158,9 @@ def test_a_small_grant_in_full_has_a_letter_but_no_agreement(
 
 
 def test_a_refusal_says_so_with_reasons_and_guidance(
-    staff_client, applicant, make_recommended, django_capture_on_commit_callbacks
+    staff_client, make_recommended, django_capture_on_commit_callbacks
 ):
-    application = make_recommended({2026: "60000"})
+    application = from_association(make_recommended({2026: "60000"}))
     decide(
         staff_client,
         application,
@@ -152,7 +169,7 @@ def test_a_refusal_says_so_with_reasons_and_guidance(
         reasons="Projektet ligger uden for puljens formål.",
     )
     letter = Letter.objects.get(application=application)
-    text = pdf_text(download(applicant, reverse("mine:letter", args=[letter.pk])))
+    text = pdf_text(download(staff_client, reverse("sekretariat:letter", args=[letter.pk])))
     assert "Afgørelse: Afslag" in text and "ikke at give tilskud" in text
     assert "Projektet ligger uden for puljens formål." in text
     assert "Klagevejledning" in text
@@ -221,6 +238,7 @@ def test_an_associations_letters_are_addressed_to_the_association(
     association = Organisation.objects.create(municipality=municipality, name="Foreningen FISKEN")
     application = make_recommended({2026: "100000", 2027: "100000"})
     Application.objects.filter(pk=application.pk).update(department=None, organisation=association)
+    application.refresh_from_db()
     decide(
         staff_client,
         application,
@@ -233,6 +251,12 @@ def test_an_associations_letters_are_addressed_to_the_association(
         text = pdf_text(download(staff_client, url))
         assert "Foreningen FISKEN" in text, letter.kind
         assert "None" not in text, letter.kind
+        if letter.kind == LetterKind.DECISION:
+            # An association is told where to turn (forvaltningsloven § 25).
+            assert "Klagevejledning" in text
+            assert "kan ikke påklages til anden administrativ myndighed" in text
+            assert "Folketingets Ombudsmand" in text and "12 måneder" in text
+            assert "samarbejdsaftale med forvaltningen" in text
 
 
 def test_the_letter_names_whom_to_ask(demo):

@@ -34,7 +34,9 @@ def test_the_decision_form_is_prefilled_with_the_requested_amounts(staff_client,
 
     assert 'name="amount_2026" value="100.000"' in html
     assert 'name="amount_2027" value="50.000"' in html
-    assert "Ankestyrelsen" in html  # the default appeal guidance
+    # A department's grant cannot be appealed, and the form starts by saying so (fresh eyes
+    # round 18: it started with a citizen's guidance).
+    assert "fordeler puljens midler mellem kommunens egne enheder" in html
     assert 'name="under_delegation"' not in html  # the pool has no delegation
 
 
@@ -73,7 +75,8 @@ def test_full_approval_allocates_and_tells_the_caseworker(
     assert "Der er truffet afgørelse om »Kvinder i job«: Bevilget som ansøgt." in mail.body
     assert "Bevilget for 2026: 100.000 kr." in mail.body
     assert "Bevilget for 2027: 50.000 kr." in mail.body
-    assert "Klagevejledning:" in mail.body and "Ankestyrelsen" in mail.body
+    assert "Klageadgang:" in mail.body and "kommunens egne enheder" in mail.body
+    assert "Ankestyrelsen" not in mail.body  # a department's grant (fresh eyes round 18)
     # The grant's conditions and reports, as in the letter (fresh eyes round 13).
     assert "Vilkår:\nBevillingen er på 100.000 kr. eller mere i alt" in mail.body
     assert "Slutrapport senest" in mail.body
@@ -125,7 +128,8 @@ def test_granting_less_than_requested_needs_reasons(
     detail = client.get(reverse("mine:detail", args=[application.pk])).content.decode()
     assert "Afgørelse: Delvis bevilget" in detail
     assert reasons in detail
-    assert "Klagevejledning" in detail and "Ankestyrelsen" in detail
+    assert "Klageadgang" in detail and "Klagevejledning" not in detail
+    assert "kommunens egne enheder" in detail
     rows = visible_text(detail)
     assert "2026 100.000 kr. 60.000 kr." in rows and "2027 50.000 kr. 50.000 kr." in rows
     assert "I alt 150.000 kr. 110.000 kr." in rows  # as in the letter (fresh eyes round 16)
@@ -427,9 +431,15 @@ def test_the_appeal_guidance_starts_from_the_pools_legal_basis(
 ):
     """Fresh eyes round 10: a § 18 pool's letter named "Lov om social service § 18" as its
     rules and "kommunalfuldmagtsreglerne" in the appeal guidance the form had filled in."""
+    from grants.models import Application
+    from portal.models import Organisation
     from tests.staff_support import DEFAULT_APPEAL_GUIDANCE
 
     application = make_recommended({2026: "100000"})
+    association = Organisation.objects.create(
+        municipality=application.municipality, name="Foreningen FISKEN"
+    )
+    Application.objects.filter(pk=application.pk).update(department=None, organisation=association)
     url = reverse("sekretariat:decide", args=[application.pk])
     assert DEFAULT_APPEAL_GUIDANCE in staff_client.get(url).content.decode()
     pool = application.pool

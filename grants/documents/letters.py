@@ -122,6 +122,25 @@ def amount_block(rows: list[YearRow]) -> list:
     return block
 
 
+def default_appeal_guidance(pool, application=None) -> str:
+    """The appeal guidance the decision form starts with, on the pool's own legal basis
+    (fresh eyes round 10: a § 18 pool's letter said "Lov om social service § 18" under its
+    rules and "kommunalfuldmagtsreglerne" in its appeal guidance). A department of the
+    municipality is told that its grant cannot be appealed, and why (fresh eyes round 18: it
+    was sent to Ankestyrelsen)."""
+    if application is not None and application.from_own_department:
+        return _(
+            "Bevillingen fordeler puljens midler mellem kommunens egne enheder. Den er ikke en "
+            "afgørelse over for en borger eller en forening og kan ikke påklages."
+        )
+    basis = pool.legal_basis.strip() or _("kommunalfuldmagtsreglerne")
+    return _(
+        "Tilskud fra puljen gives efter %(basis)s, og afgørelsen kan ikke påklages til anden "
+        "administrativ myndighed. Mener du, at afgørelsen er ulovlig, kan du rette henvendelse "
+        "til Ankestyrelsen, som fører tilsyn med kommunerne."
+    ) % {"basis": basis}
+
+
 def _who_decided(decision: Decision) -> str:
     if decision.under_delegation:
         return _("Sekretariatet har truffet afgørelsen efter delegation fra udvalget")
@@ -156,6 +175,17 @@ def report_lines(decision: Decision) -> list[str]:
 
 
 def condition_text(decision: Decision) -> str:
+    if (
+        decision.condition == GrantCondition.COOPERATION_AGREEMENT
+        and decision.application.from_own_department
+    ):
+        # A department is part of the administration: its agreement is with the pool's
+        # secretariat (fresh eyes round 18).
+        return _(
+            "Bevillingen er på %(threshold)s eller mere i alt. Derfor skal I indgå en "
+            "samarbejdsaftale med puljens sekretariat, før projektet går i gang. Aftalen ligger "
+            "i sagen i portalen; underskriv den og send den tilbage til sekretariatet."
+        ) % {"threshold": format_kroner(decision.application.pool.evaluation_threshold)}
     if decision.condition == GrantCondition.COOPERATION_AGREEMENT:
         return _(
             "Bevillingen er på %(threshold)s eller mere i alt. Derfor skal I indgå en "
@@ -170,7 +200,19 @@ def condition_text(decision: Decision) -> str:
     return ""
 
 
+def appeal_heading(application: Application) -> str:
+    return _("Klageadgang") if application.from_own_department else _("Klagevejledning")
+
+
 def appeal_paragraphs(decision: Decision) -> str:
+    if decision.application.from_own_department:
+        # Inside the municipality: no Ombudsman, no reconsideration as of a decision; a word
+        # to the secretariat (fresh eyes round 18: a department got a citizen's guidance).
+        guidance = decision.appeal_guidance.strip() or default_appeal_guidance(
+            decision.application.pool, decision.application
+        )
+        disagree = _("Er I uenige i bevillingen, så skriv til sekretariatet i sagen i portalen.")
+        return f"{guidance}\n\n{disagree}"
     guidance = decision.appeal_guidance.strip() or _(
         "Afgørelsen kan ikke påklages til anden administrativ myndighed, fordi tilskud fra "
         "puljen gives efter kommunens egne regler for puljen."
@@ -194,6 +236,8 @@ def appeal_paragraphs(decision: Decision) -> str:
 def reasons_text(decision: Decision, kind: str) -> str:
     if decision.reasons.strip():
         return decision.reasons
+    if kind == FULL and decision.application.from_own_department:
+        return _("I har fået det, I søgte om.")
     if kind == FULL:
         return _(
             "I har fået fuldt medhold i ansøgningen. Afgørelsen har derfor ingen nærmere "
@@ -264,7 +308,7 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
                 ]
             )
         )
-    story += [text(_("Klagevejledning"), "letter_heading")]
+    story += [text(appeal_heading(application), "letter_heading")]
     appeal = paragraphs(appeal_paragraphs(decision))
     # The greeting never stands alone on a page: it keeps the last paragraph with it.
     story += appeal[:-1]

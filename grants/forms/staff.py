@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grants.documents.letters import default_appeal_guidance
 from grants.models import (
     Applicants,
     DecisionOutcome,
@@ -22,18 +23,6 @@ from policies.models import ActionPlan, Policy
 from portal.forms import KronerField, LimitedTextMixin, LocalDateTimeField
 from portal.models import Committee
 from portal.money import format_kroner
-
-
-def default_appeal_guidance(pool) -> str:
-    """The appeal guidance the decision form starts with, on the pool's own legal basis
-    (fresh eyes round 10: a § 18 pool's letter said "Lov om social service § 18" under its
-    rules and "kommunalfuldmagtsreglerne" in its appeal guidance)."""
-    basis = pool.legal_basis.strip() or _("kommunalfuldmagtsreglerne")
-    return _(
-        "Tilskud fra puljen gives efter %(basis)s, og afgørelsen kan ikke påklages til anden "
-        "administrativ myndighed. Mener du, at afgørelsen er ulovlig, kan du rette henvendelse "
-        "til Ankestyrelsen, som fører tilsyn med kommunerne."
-    ) % {"basis": basis}
 
 
 def amount_fields(form: forms.Form, years: list[int], initial: dict, label) -> list[str]:
@@ -411,7 +400,9 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
             municipality=application.municipality
         )
         self.initial.setdefault("committee", application.committee_id)
-        self.initial.setdefault("appeal_guidance", default_appeal_guidance(application.pool))
+        self.initial.setdefault(
+            "appeal_guidance", default_appeal_guidance(application.pool, application)
+        )
         suggested = {year: amount for year, amount in suggested.items() if year in available}
         amount_fields(self, self.years, suggested, _("Bevilget beløb %(year)s"))
         requested = {row.year: row.amount for row in application.requested_amounts.all()}

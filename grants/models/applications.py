@@ -235,6 +235,13 @@ class Application(models.Model):
         return applicant.name if applicant else ""
 
     @property
+    def from_own_department(self) -> bool:
+        """Applied for by one of the municipality's own departments: its grant shares the
+        pool out inside the municipality, not a decision towards a citizen or an association
+        (no appeal guidance, no agreement "with the administration" it is part of)."""
+        return self.department_id is not None and self.organisation_id is None
+
+    @property
     def status_label(self) -> str:
         """The status as every page, list, letter and file shows it: a grant of less than
         asked says "Delvis bevilget", as its letter does (fresh eyes rounds 16 and 18:
