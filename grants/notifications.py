@@ -20,7 +20,7 @@ from portal.money import format_kroner
 from worker.mail import language_of, send_in_languages
 
 
-def recipients_for(application: Application) -> list[tuple[str, str]]:
+def recipients_for(application: Application, people=()) -> list[tuple[str, str]]:
     """(address, language) of the applicant's side: who wrote the application, and
     - for a municipal department's application, its contact persons (colleagues, typed by a
       signed-in caseworker);
@@ -29,12 +29,18 @@ def recipients_for(application: Application) -> list[tuple[str, str]]:
       use the mail's link, and any address could be typed there, so the portal would mail
       strangers the association's text (attack round 13; fresh eyes round 13 found a
       signed-in member who got nothing); and only once they have signed in: an invitation
-      someone ignored, or sent to a mistyped address, brings no case mail (attack round 15)."""
+      someone ignored, or sent to a mistyped address, brings no case mail (attack round 15).
+    `people`: who else acted for the applicant in what the mail is about, e.g. the report's
+    sender (fresh eyes round 20: a colleague who sent the report heard nothing of it)."""
     from portal.models import User
 
     recipients = []
-    if application.created_by and application.created_by.email and application.created_by.is_active:
-        recipients.append((application.created_by.email, language_of(application.created_by)))
+    for person in (application.created_by, *people):
+        if person is None or not person.email or not person.is_active:
+            continue
+        if person.organisation_id != application.organisation_id:
+            continue  # someone of another side: never mailed the applicant's case
+        recipients.append((person.email, language_of(person)))
     if application.organisation_id:
         people = User.objects.filter(
             organisation_id=application.organisation_id, is_active=True, last_login__isnull=False
@@ -52,11 +58,11 @@ def recipients_for(application: Application) -> list[tuple[str, str]]:
     return unique
 
 
-def told_applicant(application: Application, done: str) -> tuple[str, bool]:
+def told_applicant(application: Application, done: str, people=()) -> tuple[str, bool]:
     """What staff are told after an action the applicant hears of by mail: `done` and that
     the applicant was told, or that nobody could be (fresh eyes round 13: "ansøgeren har
     fået besked" was said of a case with no address). Returns (text, reached)."""
-    if recipients_for(application):
+    if recipients_for(application, people):
         return _("%(done)s Ansøgeren har fået besked på e-mail.") % {"done": done}, True
     return (
         _(
@@ -68,7 +74,7 @@ def told_applicant(application: Application, done: str) -> tuple[str, bool]:
     )
 
 
-def _queue(application: Application, kind: str, render) -> None:
+def _queue(application: Application, kind: str, render, people=()) -> None:
     """`render()` returns (subject, body); it is called under each recipient's language."""
     link = site.absolute(reverse("mine:detail", args=[application.pk]))
 
@@ -77,7 +83,7 @@ def _queue(application: Application, kind: str, render) -> None:
         see = _("Se ansøgningen i portalen")
         return subject, f"{body}\n\n{see}: {link}\n"
 
-    send_in_languages(recipients=recipients_for(application), render=message, kind=kind)
+    send_in_languages(recipients=recipients_for(application, people), render=message, kind=kind)
 
 
 def notify_submitted(application: Application) -> None:
@@ -201,6 +207,11 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
     _queue(application, "decision", render)
 
 
+def report_people(report: Report) -> list:
+    """Who sent the report, beside the application's own recipients."""
+    return [report.submitted_by] if report.submitted_by_id else []
+
+
 def notify_report_requested(report: Report) -> None:
     def render():
         return (
@@ -225,7 +236,7 @@ def notify_report_returned(report: Report) -> None:
             % {"comment": report.staff_comment},
         )
 
-    _queue(report.application, "report_returned", render)
+    _queue(report.application, "report_returned", render, report_people(report))
 
 
 def notify_report_accepted(report: Report) -> None:
@@ -255,7 +266,7 @@ def notify_report_accepted(report: Report) -> None:
         subject = _("Afrapportering godkendt: %(title)s") % {"title": report.application.title}
         return subject, "\n\n".join(lines)
 
-    _queue(report.application, "report_accepted", render)
+    _queue(report.application, "report_accepted", render, report_people(report))
 
 
 def notify_report_submitted(report: Report) -> None:

@@ -503,3 +503,38 @@ def test_no_report_is_sent_before_the_grant_has_begun(client, owner, pools, make
     client.post(url, {**data, "unspent_amount": "10.000"})
     report.refresh_from_db()
     assert not report.unspent_amount
+
+
+def test_the_colleague_who_sent_the_report_hears_it_was_accepted_or_returned(
+    client, staff_user, department, fund, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 20: a report sent by a caseworker who had not written the application
+    (one from before the portal has no writer) was accepted, and staff were told "Ansøgeren
+    har ingen e-mailadresse" while its sender had one; nobody was told."""
+    from portal.models import Role, User
+
+    application = fund({2026: "150000"})
+    Application.objects.filter(pk=application.pk).update(created_by=None)
+    colleague = User.objects.create_user(
+        username="kollega",
+        email="kollega@testrup.dk",
+        role=Role.CASEWORKER,
+        municipality=department.municipality,
+        department=department,
+    )
+    report = submitted_report(application, spent={2026: "150000"})
+    Report.objects.filter(pk=report.pk).update(submitted_by=colleague)
+    client.force_login(staff_user)
+    url = reverse("sekretariat:report", args=[report.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"return": "", "comment": "Uddyb resultaterne."}, follow=True)
+    assert messages_of(response) == [
+        "Rapporten er sendt retur. Ansøgeren har fået besked på e-mail."
+    ]
+    assert [mail.to for mail in mailoutbox] == [["kollega@testrup.dk"]]
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"accept": "", "comment": ""}, follow=True)
+    assert messages_of(response) == ["Rapporten er godkendt. Ansøgeren har fået besked på e-mail."]
+    assert [mail.to for mail in mailoutbox] == [["kollega@testrup.dk"]]

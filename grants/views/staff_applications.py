@@ -109,13 +109,13 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
         )
 
 
-def say_done(request, application, done, tells_applicant: bool) -> None:
+def say_done(request, application, done, tells_applicant: bool, people=()) -> None:
     """The success message; after an action mailed to the applicant, also whether anyone
     could be told (a warning when not)."""
     if not tells_applicant:
         messages.success(request, done)
         return
-    text, reached = told_applicant(application, str(done))
+    text, reached = told_applicant(application, str(done), people)
     (messages.success if reached else messages.warning)(request, text)
 
 

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 from grants.access import StaffRequiredMixin, staff_reports
 from grants.forms.staff import ReportDecisionForm
 from grants.models import ReportStatus
+from grants.notifications import report_people
 from grants.rules import may
 from grants.services.errors import Busy, DomainError
 from grants.services.follow_up import do_accept_report, do_return_report
@@ -90,10 +91,22 @@ class StaffReportView(StaffRequiredMixin, TemplateView):
                         spent=form.amounts(),
                         acknowledge_overspend=form.cleaned_data["acknowledge_overspend"],
                     )
-                    say_done(request, report.application, _("Rapporten er godkendt."), True)
+                    say_done(
+                        request,
+                        report.application,
+                        _("Rapporten er godkendt."),
+                        True,
+                        report_people(report),
+                    )
                 else:
                     do_return_report(report_id=report.pk, actor=request.user, comment=comment)
-                    say_done(request, report.application, _("Rapporten er sendt retur."), True)
+                    say_done(
+                        request,
+                        report.application,
+                        _("Rapporten er sendt retur."),
+                        True,
+                        report_people(report),
+                    )
         except DomainError as error:
             messages.error(request, error.message)
             status = BUSY_STATUS if isinstance(error, Busy) else 400
