@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from grants.models import Application, CaseMessage, InformationRequest
-from grants.notifications import recipients_for
+from grants.notifications import applicant_link, recipients_for
 from portal import site
 from portal.models import Role, User
 from worker.mail import language_of, send_in_languages
@@ -36,7 +36,7 @@ def staff_recipients(application: Application) -> list[tuple[str, str]]:
 
 
 def _to_applicant(application: Application, kind: str, render, link_name="mine:messages"):
-    link = site.absolute(reverse(link_name, args=[application.pk]))
+    link = applicant_link(application, reverse(link_name, args=[application.pk]))
 
     def message():
         subject, body = render()

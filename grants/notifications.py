@@ -74,9 +74,16 @@ def told_applicant(application: Application, done: str, people=()) -> tuple[str,
     )
 
 
+def applicant_link(application: Application, path: str) -> str:
+    """A link in a mail to the applicant's side. An association's people, signed out, come
+    through the sign-in page: `som=forening` puts their way in first there, not the
+    municipal staff's (fresh eyes round 20)."""
+    return site.absolute(path) + ("?som=forening" if application.organisation_id else "")
+
+
 def _queue(application: Application, kind: str, render, people=()) -> None:
     """`render()` returns (subject, body); it is called under each recipient's language."""
-    link = site.absolute(reverse("mine:detail", args=[application.pk]))
+    link = applicant_link(application, reverse("mine:detail", args=[application.pk]))
 
     def message():
         subject, body = render()
@@ -142,18 +149,23 @@ def notify_returned(application: Application, comment: str) -> None:
 
 
 def letter_links(letters: list[Letter]) -> list[str]:
-    """Where each new letter can be downloaded. Never the file itself: the applicant reads it
-    in the portal, after signing in."""
-    lines = []
-    for letter in letters:
-        link = site.absolute(reverse("mine:letter", args=[letter.pk]))
-        if letter.kind == LetterKind.DECISION:
-            lines.append(_("Hent afgørelsesbrevet (PDF) i portalen:") + f"\n{link}")
-        else:
-            lines.append(
-                _("Bevillingen kræver en samarbejdsaftale. Hent aftalen (PDF) i portalen:")
-                + f"\n{link}"
+    """Where the new letters are: the application's page, where each can be downloaded.
+    Never the file itself, nor its download address: signed out, that address led through
+    the sign-in to a download, and the browser stayed on the sign-in page as if nothing had
+    happened (fresh eyes round 20)."""
+    if not letters:
+        return []
+    application = letters[0].application
+    link = applicant_link(application, reverse("mine:detail", args=[application.pk]))
+    link += "#decision-heading"
+    lines = [_("Hent afgørelsesbrevet (PDF) på ansøgningens side i portalen:") + f"\n{link}"]
+    if any(letter.kind == LetterKind.AGREEMENT for letter in letters):
+        lines.append(
+            _(
+                "Bevillingen kræver en samarbejdsaftale. Hent aftalen (PDF) samme sted, "
+                "underskriv den og send den til sekretariatet."
             )
+        )
     return lines
 
 

@@ -252,14 +252,16 @@ def refusal(user, name: str, obj) -> DomainError | None:
             )
         if act.refusal:
             return DomainError(act.refusal % {"pool": getattr(obj, "title", "")})
-        status = STATUS_ENUMS[model](obj.status)
+        # An application's status as every page names it ("Delvis bevilget", fresh eyes
+        # round 20: the refusal said "Bevilget").
+        label = obj.status_label if model is Application else STATUS_ENUMS[model](obj.status).label
         if model is Application and len(act.to) == 1:
             return TransitionNotAllowed(
                 _("En ansøgning med status »%(from)s« kan ikke ændres til »%(to)s«.")
-                % {"from": status.label, "to": A(next(iter(act.to))).label}
+                % {"from": label, "to": A(next(iter(act.to))).label}
             )
         return TransitionNotAllowed(
-            _("Handlingen kan ikke udføres, når status er »%(status)s«.") % {"status": status.label}
+            _("Handlingen kan ikke udføres, når status er »%(status)s«.") % {"status": label}
         )
     application = _application_of(obj)
     if act.recusal and application is not None and is_conflicted(user, application):

@@ -3,6 +3,7 @@ sign-out that also offers the provider's logout."""
 
 import logging
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -76,7 +77,11 @@ class LoginView(account.LoginView):
         context["email_sign_in"] = email_link_allowed() and not context["break_glass"]
         # Coming from a pool's call page as an association (?som=forening): its way in
         # first, not below the staff's (fresh eyes round 10).
-        context["association_first"] = self.request.GET.get("som") == "forening" and bool(
+        # So does a link from the portal's mail to an association (its `next` says so).
+        wanted = self.request.GET.get("som") == "forening" or "som=forening" in urlsplit(
+            self.request.GET.get("next", "")
+        ).query.split("&")
+        context["association_first"] = wanted and bool(
             context["email_sign_in"] or context["applicant_providers"]
         )
         context["show_password_form"] = (

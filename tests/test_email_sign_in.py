@@ -398,3 +398,35 @@ def test_an_invitation_cannot_carry_a_phone_number_or_be_sent_in_bulk(
     assert len(mailoutbox) == INVITATIONS_PER_HOUR
     assert not User.objects.filter(email="bo-mere@example.dk").exists()
     cache.clear()
+
+
+def test_a_mail_link_to_an_association_puts_its_way_in_first_when_signed_out(
+    client, person, make_pool, staff_user, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 20: a volunteer following the portal's mail, signed out, came to a
+    sign-in page with the municipal staff's way in first (below the fold on a phone)."""
+    from grants.models import Application, ApplicationStatus
+    from grants.services.messages import do_send_message
+
+    User.objects.filter(pk=person.pk).update(last_login="2026-01-01T10:00Z")
+    pool = make_pool(year=2026)
+    application = Application.objects.create(
+        municipality=pool.municipality,
+        pool=pool,
+        organisation=person.organisation,
+        title="Lektiecafé",
+        status=ApplicationStatus.SUBMITTED,
+        created_by=person,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        do_send_message(
+            application_id=application.pk, actor=staff_user, text="Tak for ansøgningen."
+        )
+    from worker.models import OutgoingMail
+
+    [mail] = OutgoingMail.objects.filter(kind="case_message")
+    [link] = re.findall(r"\S*/mine/\S+", mail.body)
+    assert link.endswith("?som=forening")
+    login = client.get(link, follow=True)
+    page = text_of(login)
+    assert page.index("For foreninger") < page.index("For sagsbehandlere")

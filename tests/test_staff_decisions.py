@@ -3,6 +3,7 @@ caseworker is told, with reasons and appeal guidance when the answer is not a fu
 (forvaltningsloven § 22). Delegation and conditions: test_staff_conditions.py."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
@@ -304,6 +305,34 @@ def test_a_second_decision_is_refused(
     assert form.data()["reasons"] == ["Fortrudt."]
     assert not [b for b in form.buttons if b[2] == "Registrér afgørelse"]
     assert re.search(r'<textarea[^>]*name="reasons"[^>]*readonly', shown)
+
+
+def test_a_refusal_names_a_partial_grant_as_the_pages_do(
+    staff_client, staff_user, make_recommended, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 20: a second decision or a new recommendation of a partly granted
+    application was refused with "»Bevilget«", where every page says "Delvis bevilget"."""
+    from grants.services.errors import DomainError
+    from grants.services.review import do_recommend
+
+    application = make_recommended({2026: "50000"})
+    decide(
+        staff_client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2026="40.000",
+        reasons="Budgettet er sat ned.",
+    )
+    again = decide(staff_client, application, django_capture_on_commit_callbacks, reasons="x")
+    assert "allerede afgjort: »Delvis bevilget« (40.000 kr.)" in again.content.decode()
+    with pytest.raises(DomainError) as refused:
+        do_recommend(
+            application_id=application.pk,
+            actor=staff_user,
+            summary="Igen",
+            amounts={2026: Decimal("1")},
+        )
+    assert "status »Delvis bevilget«" in refused.value.message
 
 
 def test_a_refused_decision_marks_the_field_it_is_about(

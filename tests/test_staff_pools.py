@@ -324,3 +324,28 @@ def test_removing_a_reserved_line_frees_its_money(staff_client, make_pool):
     assert balance_of(response)["Reserveret"] == "0 kr."
     assert balance_of(response)["Til rådighed"] == "500.000 kr."
     assert not ReservedLine.objects.exists()
+
+
+def test_a_line_of_another_pool_planted_in_the_form_is_refused_and_nothing_changes(
+    staff_client, make_pool
+):
+    """Attack round 16: the id of another pool's reserved line, posted as a new row, deleted
+    this pool's own line and made it again."""
+    pool = make_pool(year=2026, budget="500000")
+    other = make_pool(year=2027, budget="500000")
+    own = ReservedLine.objects.create(pool=pool, title="Priser", amount=Decimal("40000"))
+    foreign = ReservedLine.objects.create(pool=other, title="Andet", amount=Decimal("10000"))
+    edit_url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    data = form_values(staff_client.get(edit_url)) | {
+        "reserved-INITIAL_FORMS": "0",
+        "reserved-TOTAL_FORMS": "1",
+        "reserved-0-id": str(foreign.pk),
+        "reserved-0-title": "Priser",
+        "reserved-0-amount": "1",
+    }
+
+    response = staff_client.post(edit_url, data)
+
+    assert "hører ikke til puljen" in response.content.decode()
+    assert list(pool.reserved_lines.values_list("pk", "amount")) == [(own.pk, Decimal("40000"))]
+    assert list(other.reserved_lines.values_list("pk", "amount")) == [(foreign.pk, 10000)]

@@ -238,7 +238,10 @@ def already_decided(decision: Decision) -> DomainError:
             "den %(when)s. Din afgørelse er ikke gemt."
         )
         % {
-            "outcome": decision.get_outcome_display(),
+            # As the pages name it: "Delvis bevilget" for less than asked (fresh eyes round 20).
+            "outcome": decision.application.approved_label
+            if decision.outcome == DecisionOutcome.APPROVED
+            else decision.get_outcome_display(),
             "amount": f" ({format_kroner(granted)})" if granted else "",
             "who": decision.decided_by.get_full_name() if decision.decided_by else _("systemet"),
             "when": date_format(timezone.localtime(decision.recorded_at), "DATETIME_FORMAT"),

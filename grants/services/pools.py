@@ -116,6 +116,15 @@ def _save(pool: Pool, actor: User) -> None:
 
 def _save_reserved_lines(pool: Pool, rows: list[dict], actor: User) -> None:
     existing = {line.pk: line for line in pool.reserved_lines.all()}
+    if any(row.get("id") is not None and row["id"] not in existing for row in rows):
+        # A line of another pool, or one deleted meanwhile: a made-up or stale form, not
+        # a new line (attack round 16: this pool's own line was deleted and made again).
+        raise DomainError(
+            _(
+                "En af de reserverede linjer hører ikke til puljen, eller den er slettet i "
+                "mellemtiden. Hent siden igen. Intet er gemt."
+            )
+        )
     kept = set()
     for row in rows:
         line = existing.get(row.get("id")) or ReservedLine(pool=pool)

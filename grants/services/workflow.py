@@ -33,7 +33,7 @@ def change_status(
     if not can_transition(from_status=from_status, to_status=to_status):
         raise TransitionNotAllowed(
             _("En ansøgning med status »%(from)s« kan ikke ændres til »%(to)s«.")
-            % {"from": S(from_status).label, "to": S(to_status).label}
+            % {"from": application.status_label, "to": S(to_status).label}
         )
     application.status = to_status
     application.version += 1
