@@ -327,7 +327,7 @@ def _notify_drafts(pool, kind: str, subject: str, news: str, **moments) -> None:
         def render(application=application):
             shown = {
                 name: date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-                for name, moment in {**moments, "deadline": pool.application_deadline}.items()
+                for name, moment in {"deadline": pool.application_deadline, **moments}.items()
             }
             lines = [
                 _(news)
@@ -340,7 +340,7 @@ def _notify_drafts(pool, kind: str, subject: str, news: str, **moments) -> None:
         _queue(application, kind, render)
 
 
-def notify_pool_closed_early(pool, closed_at) -> None:
+def notify_pool_closed_early(pool, closed_at, deadline) -> None:
     """The pool was closed before its deadline, so the drafts cannot be sent (fresh eyes
     round 15: the draft just dropped out of "Venter på dig")."""
     _notify_drafts(
@@ -353,6 +353,21 @@ def notify_pool_closed_early(pool, closed_at) -> None:
             "puljen."
         ),
         when=closed_at,
+        deadline=deadline,
+    )
+
+
+def notify_pool_reopened(pool) -> None:
+    """Opened again after it was closed: the drafts' people were told their draft could no
+    longer be sent (fresh eyes round 20: nobody heard that it could again)."""
+    _notify_drafts(
+        pool,
+        "pool_reopened",
+        gettext_noop("Puljen er åbnet igen: %(pool)s"),
+        gettext_noop(
+            "%(pool)s er åbnet for ansøgninger igen. Din kladde »%(title)s« kan nu sendes "
+            "igen, senest %(deadline)s."
+        ),
     )
 
 

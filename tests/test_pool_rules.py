@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from grants.models import Allocation, ApplicationStatus, Pool
 from grants.services.errors import DomainError
@@ -375,6 +376,56 @@ def test_closing_a_pool_early_tells_the_drafts_people_and_their_form(
         "kan ikke sendes: puljen er lukket"
         in client.get(reverse("mine:dashboard")).content.decode()
     )
+
+
+def test_the_dates_say_when_a_pool_opened_and_closed_by_hand_and_a_reopening_is_told(
+    make_pool, make_application, owner, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 20: opened by hand, a pool kept its planned opening (the yearly cycle
+    showed it still to come, the form measured the deadline against it); closed early, it
+    kept its deadline as if it had run to it; reopened, nobody who was told "kan ikke længere
+    sendes" heard that it could again."""
+    from grants import yearly
+    from grants.models import ApplicationStatus, PoolStatus
+    from grants.services.pools import do_set_pool_status
+
+    planned_opening = timezone.now() + datetime.timedelta(days=200)
+    deadline = timezone.now() + datetime.timedelta(days=300)
+    pool = make_pool(year=timezone.localdate().year + 1)
+    Pool.objects.filter(pk=pool.pk).update(
+        status=PoolStatus.PLANNED, opens_at=planned_opening, application_deadline=deadline
+    )
+    before = timezone.now()
+    do_set_pool_status(pool_id=pool.pk, actor=staff_user, status=PoolStatus.OPEN)
+    pool.refresh_from_db()
+    assert before <= pool.opens_at <= timezone.now()
+    make_application(target_pool=pool, status=ApplicationStatus.DRAFT, created_by=owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        do_set_pool_status(pool_id=pool.pk, actor=staff_user, status=PoolStatus.CLOSED)
+    pool.refresh_from_db()
+    assert pool.application_deadline <= timezone.now()
+    [closed] = mailoutbox
+    # The deadline it was closed before, not the closing moment.
+    shown = date_format(timezone.localtime(deadline), "DATETIME_FORMAT")
+    assert f"før fristen {shown}" in closed.body
+    days = [
+        event.day
+        for event in yearly.events(
+            pool.municipality_id, datetime.date(2000, 1, 1), datetime.date(2100, 1, 1)
+        )
+        if event.uid.startswith(f"pool-{pool.pk}-")
+    ]
+    assert days == [timezone.localdate(), timezone.localdate()]  # opened and closed today
+
+    # Reopening needs a deadline ahead; then the drafts' people hear of it.
+    Pool.objects.filter(pk=pool.pk).update(application_deadline=deadline)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_set_pool_status(pool_id=pool.pk, actor=staff_user, status=PoolStatus.OPEN)
+    [reopened] = mailoutbox
+    assert reopened.subject == f"Puljen er åbnet igen: {pool.title}"
+    assert "kan nu sendes igen, senest" in reopened.body
 
 
 def test_starting_an_application_in_a_closed_pool_says_it_is_closed(client, pool, owner):

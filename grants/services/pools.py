@@ -10,7 +10,11 @@ from django.utils.translation import gettext as _
 
 from grants.models import Applicants, Pool, PoolStatus, RequestedAmount, ReservedLine, Scheme
 from grants.models.schemes import DEFAULT_SCHEME_NAME
-from grants.notifications import notify_deadline_moved_earlier, notify_pool_closed_early
+from grants.notifications import (
+    notify_deadline_moved_earlier,
+    notify_pool_closed_early,
+    notify_pool_reopened,
+)
 from grants.rules import check
 from portal.models import User
 from portal.money import ZERO, format_kroner
@@ -376,16 +380,34 @@ def do_set_pool_status(*, pool_id: int, actor: User, status: str) -> Pool:
             raise DomainError(
                 _("Ansøgningsfristen er overskredet. Vælg en ny frist, før puljen åbnes.")
             )
+        now = timezone.now()
+        # Early is a person's doing; the schedule closes a pool at its deadline.
         closed_early = (
-            status == PoolStatus.CLOSED
+            actor is not None
+            and status == PoolStatus.CLOSED
             and pool.status == PoolStatus.OPEN
             and pool.application_deadline is not None
-            and timezone.now() < pool.application_deadline
+            and now < pool.application_deadline
         )
+        reopened = status == PoolStatus.OPEN and pool.status == PoolStatus.CLOSED
+        fields = ["status", "version"]
+        # The dates say what happened, for the yearly cycle, its feed and the pool form
+        # (fresh eyes round 20: a pool opened by hand kept its planned opening, shown as
+        # still to come, and the form held the deadline to it; one closed early kept its
+        # deadline as if it had run to it). The history keeps the dates as planned.
+        if status == PoolStatus.OPEN and (pool.opens_at is None or pool.opens_at > now or reopened):
+            pool.opens_at = now
+            fields.append("opens_at")
+        deadline_before = pool.application_deadline
+        if closed_early:
+            pool.application_deadline = now
+            fields.append("application_deadline")
         pool.status = status
         pool.version += 1
         pool._history_user = actor
-        pool.save(update_fields=["status", "version"])
+        pool.save(update_fields=fields)
         if closed_early:
-            notify_pool_closed_early(pool, timezone.now())
+            notify_pool_closed_early(pool, now, deadline_before)
+        if reopened:
+            notify_pool_reopened(pool)
         return pool
