@@ -65,28 +65,35 @@ def events(municipality_id: int, start: datetime.date, end: datetime.date) -> li
             meeting_date__gte=start,
             meeting_date__lt=end,
         )
-        .values("meeting_date", "committee__abbreviation", "committee_id")
+        .values(
+            "meeting_date",
+            "committee__name",
+            "committee_id",
+            "application__pool_id",
+            "application__pool__title",
+        )
         .annotate(count=Count("pk"))
         .order_by("meeting_date")
     )
     for meeting in meetings:
+        # The committee by name and the pool's applications as the link (fresh eyes round
+        # 20: "AUU: 3 afgørelser" linked to the staff's front page).
+        decided = ngettext_lazy(
+            "%(committee)s: %(count)s afgørelse",
+            "%(committee)s: %(count)s afgørelser",
+            "count",
+        ) % {
+            "committee": meeting["committee__name"] or _("Udvalget"),
+            "count": meeting["count"],
+        }
+        pool_id = meeting["application__pool_id"]
         found.append(
             Event(
-                uid=f"decisions-{meeting['committee_id']}-{meeting['meeting_date']:%Y%m%d}",
+                uid=f"decisions-{meeting['committee_id']}-{pool_id}-{meeting['meeting_date']:%Y%m%d}",
                 kind="decisions",
                 day=meeting["meeting_date"],
-                title=str(
-                    ngettext_lazy(
-                        "%(committee)s: %(count)s afgørelse",
-                        "%(committee)s: %(count)s afgørelser",
-                        "count",
-                    )
-                    % {
-                        "committee": meeting["committee__abbreviation"] or _("Udvalget"),
-                        "count": meeting["count"],
-                    }
-                ),
-                path=reverse("sekretariat:home"),
+                title=f"{decided} ({meeting['application__pool__title']})",
+                path=reverse("sekretariat:queue", args=[pool_id]),
             )
         )
     reports = Report.objects.filter(
@@ -105,17 +112,28 @@ def events(municipality_id: int, start: datetime.date, end: datetime.date) -> li
     policies = Policy.objects.filter(
         municipality_id=municipality_id, barometer_update_month__isnull=False
     ).select_related("municipality")
+    newest = (
+        Policy.objects.filter(municipality_id=municipality_id)
+        .order_by("-period_start", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     for policy in policies:
+        # The barometer of a policy's last year is published the next; the municipality's
+        # newest policy is measured on until a new one replaces it (fresh eyes round 20:
+        # set for the only policy, the update was in the cycle of its years only, not the
+        # coming ones).
+        last = end.year if policy.pk == newest else policy.period_end + 1
         for year in range(start.year, end.year + 1):
-            if not policy.period_start <= year <= policy.period_end + 1:
-                continue  # the barometer of a policy's last year is published the next
+            if not policy.period_start <= year <= last:
+                continue
             month = policy.barometer_update_month
             found.append(
                 Event(
                     uid=f"policy-{policy.pk}-barometer-{year}",
                     kind="barometer",
                     day=datetime.date(year, month, calendar.monthrange(year, month)[1]),
-                    title=str(_("Senest: %(policy)s") % {"policy": policy.title}),
+                    title=str(policy.title),
                     path=reverse("barometer:policy", args=[policy.municipality.slug, policy.slug]),
                 )
             )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import ApplicationStatus, Decision, DecisionOutcome, Report, ReportKind
+from policies.models import Policy
 from portal.models import Municipality, Role, User
 from tests.form_pages import main_form_data, parse_forms
 from worker.models import Preferences
@@ -45,7 +46,11 @@ def test_the_page_shows_the_year_in_danish(staff_client, year_of_dates):
 
     assert "Februar 20" in page and "1. februar kl. 09:00" in page
     assert "15. marts kl. 12:00" in page and "Ansøgningsfrist" in page
-    assert "22. april" in page and "Udvalgsmøde" in page and "SU: 1 afgørelse" in page
+    assert "22. april" in page and "Udvalgsmøde" in page
+    # The committee by name, linked to the pool's applications (fresh eyes round 20).
+    pool = year_of_dates["pool"]
+    assert f"Socialudvalget: 1 afgørelse ({pool.title})" in page
+    assert reverse("sekretariat:queue", args=[pool.pk]) in page
     assert "1. oktober" in page and "Evaluering: Kvinder i job" in page
     # Last and next year are a click away; the municipality's other years are not mixed in.
     assert f"?aar={year_of_dates['year'] + 1}" in page
@@ -199,6 +204,23 @@ def test_staff_set_the_barometers_month_and_it_reaches_the_page_and_the_feed(
     }
     assert datetime.date(year, 3, 31) in days  # the feed runs from last year to two ahead
     assert datetime.date(year + 1, 3, 31) in days
+
+    # The newest policy is measured on after its period until a new one replaces it
+    # (fresh eyes round 20: a past policy's update never reached the coming years).
+    policy.period_start, policy.period_end = year - 6, year - 3
+    policy.save()
+    staff_client.force_login(staff_user)  # the same client left the feed signed out
+    page = staff_client.get(reverse("sekretariat:calendar"), {"aar": year + 1}).content.decode()
+    assert "Barometeret opdateres" in page and policy.title in page
+    Policy.objects.create(
+        municipality=policy.municipality,
+        title="Ny politik",
+        slug="ny-politik",
+        period_start=year - 2,
+        period_end=year + 2,
+    )
+    page = staff_client.get(reverse("sekretariat:calendar"), {"aar": year + 1}).content.decode()
+    assert "Barometeret opdateres" not in page  # the old one is replaced; the new has no month
 
 
 def test_another_municipalitys_policy_cannot_be_set(client, policy):
