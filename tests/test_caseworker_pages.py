@@ -124,6 +124,33 @@ def test_dashboard_shows_what_was_granted_beside_what_was_asked_for(
     assert "2027: 90.000 kr." in granted
 
 
+def test_dashboard_says_a_year_asked_for_is_undecided_or_refused_not_just_missing(
+    cw, make_pool, make_application, staff_user
+):
+    """Fresh eyes round 20: granted for 2026 only, as there was no pool for 2027, the list
+    said "2026: 100.000 kr." and nothing of 2027, as if it was refused."""
+    from tests.test_money_rules import approve
+
+    pool_2026 = make_pool(year=2026, budget="300000")
+    application = make_application(
+        title="Kvinder i job",
+        target_pool=pool_2026,
+        amounts={2026: "100000", 2027: "120000"},
+        status=ApplicationStatus.RECOMMENDED,
+    )
+    approve(
+        application,
+        staff_user,
+        {2026: Decimal("100000")},
+        reasons="Der er ingen pulje for 2027 endnu.",
+        appeal_guidance="Afgørelsen kan ikke påklages.",
+    )
+    rows = page_text(cw.get(reverse("mine:dashboard"))).split('id="applications"', 1)[1]
+    granted = rows.split("Kvinder i job", 1)[1]
+    assert "2026: 100.000 kr." in granted
+    assert "2027: ikke afgjort (ingen pulje endnu)" in granted
+
+
 def test_dashboard_shows_open_pools_with_deadline_and_start_button(cw, pool, make_pool):
     make_pool(year=2025, status=PoolStatus.CLOSED)
 

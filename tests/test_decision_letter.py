@@ -14,6 +14,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from grants.models import Decision, ImmutableLetterError, Letter, LetterKind
+from grants.organisations import new_person
 
 from .page_crawl import visible_text
 from .staff_support import decide
@@ -256,6 +257,15 @@ def test_an_associations_letters_are_addressed_to_the_association(
         assert "Foreningen FISKEN" in text, letter.kind
         assert "None" not in text, letter.kind
         if letter.kind == LetterKind.DECISION:
+            # The page gives the same guidance as the letter, in full (fresh eyes round 20).
+            person = new_person(organisation=association, email="a@example.dk", name="Anna")
+            reader = Client()
+            reader.force_login(person)
+            page = visible_text(
+                reader.get(reverse("mine:detail", args=[application.pk])).content.decode()
+            )
+            assert "Klagevejledning" in page and "Folketingets Ombudsmand" in page
+            assert "12 måneder" in page and "genovervejes" in page
             # An association is told where to turn (forvaltningsloven § 25).
             assert "Klagevejledning" in text
             assert "kan ikke påklages til anden administrativ myndighed" in text

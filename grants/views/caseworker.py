@@ -79,6 +79,36 @@ NOT_AUTOSAVED = gettext_lazy("Ikke gemt automatisk: ret de markerede felter.")
 DRAFT_DEADLINE_WARNING = datetime.timedelta(days=14)
 
 
+def granted_lines(application) -> list[str]:
+    """ "2027: 100.000 kr." per year granted, and for a funded application a year asked for
+    without a grant, whether it was refused or not decided for want of a pool (fresh eyes
+    round 20: the list showed only the granted year, as if the others were refused). The
+    decision's years are read only for such an application, from the prefetched rows."""
+    from grants.decision_extent import year_rows
+    from grants.models import FUNDED_STATUSES, Decision
+    from portal.money import format_kroner
+
+    granted = {a.pool.year: a.amount for a in application.allocations.all()}
+    lines = [f"{year}: {format_kroner(amount)}" for year, amount in sorted(granted.items())]
+    asked = {row.year for row in application.requested_amounts.all() if row.amount}
+    decision = (
+        Decision.objects.filter(application=application).first()
+        if application.status in FUNDED_STATUSES and not asked <= set(granted)
+        else None
+    )
+    if decision is None:
+        return lines
+    lines = []
+    for row in year_rows(decision):
+        if row.granted:
+            lines.append(f"{row.year}: {format_kroner(row.granted)}")
+        elif row.no_pool:
+            lines.append(_("%(year)s: ikke afgjort (ingen pulje endnu)") % {"year": row.year})
+        else:
+            lines.append(_("%(year)s: ikke bevilget") % {"year": row.year})
+    return lines
+
+
 class DashboardView(CaseworkerRequiredMixin, TemplateView):
     """Mine ansøgninger: the department's applications and what waits for the caseworker."""
 
@@ -118,6 +148,7 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
             application.cannot_be_sent = application.status == ApplicationStatus.DRAFT and bool(
                 submission_refusal(application)
             )
+            application.granted_lines = granted_lines(application)
         return super().get_context_data(
             applications=applications,
             returned=[a for a in applications if a.status == ApplicationStatus.RETURNED],
