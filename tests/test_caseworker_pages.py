@@ -718,3 +718,30 @@ def test_the_form_says_the_contact_persons_get_the_mails(cw, pool):
     page = page_text(cw.get(reverse("mine:start", args=[pool.pk])))
     assert 'data-testid="contacts-get-mail"' in page
     assert "Kontaktpersonerne får portalens e-mails om ansøgningen" in page
+
+
+@pytest.mark.usefixtures("media_root")
+def test_save_and_go_to_submit_with_a_file_chosen_attaches_it_and_goes_on(cw, draft):
+    """Fresh eyes round 20: with a file chosen, "Gem og gå til indsendelse" attached it and
+    came back to the attachments; the user had to press the button again. A refused file
+    keeps the user on the form."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.form_pages import main_form_data
+
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    data = main_form_data(cw.get(url("edit", draft)).content.decode())
+    data = {key: value for key, value in data.items() if key != "remove_attachment"}
+    response = cw.post(
+        url("edit", draft),
+        data | {"submit": "", "attachment": SimpleUploadedFile("budget.pdf", pdf)},
+    )
+    assert response.url == url("submit", draft)
+    assert draft.attachments.count() == 1
+    data = main_form_data(cw.get(url("edit", draft)).content.decode())
+    data = {key: value for key, value in data.items() if key != "remove_attachment"}
+    refused = cw.post(
+        url("edit", draft),
+        data | {"submit": "", "attachment": SimpleUploadedFile("virus.exe", b"MZ...")},
+    )
+    assert refused.url == url("edit", draft) + "#bilag"

@@ -269,7 +269,9 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
                 else _("Kladden er gemt.")
             )
             messages.success(request, saved)
-        if "submit" in request.POST and not anchor:
+        # A file chosen with "Gem og gå til indsendelse" is attached on the way (fresh eyes
+        # round 20: the page came back to the attachments instead); a refused one stays.
+        if "submit" in request.POST and not self.attachment_refused:
             return redirect("mine:submit", pk=application.pk)
         # The top of the page, where "Kladden er gemt." is (fresh eyes: an anchor on the save
         # bar landed mid-form with the message out of sight); the bar shows "Senest gemt".
