@@ -59,6 +59,14 @@ class LoginView(account.LoginView):
                     )
                 },
             )
+        # And an association's people to theirs (attack round 16: after a lockout they
+        # were pointed only to the municipality's login).
+        if email_link_allowed():
+            messages.info(
+                self.request,
+                _("Er du med i en forening, kan du også logge ind med et link på e-mail: %(link)s.")
+                % {"link": _("»%(text)s«") % {"text": _("Log ind med e-mail")}},
+            )
         return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):

@@ -122,10 +122,15 @@ def notify_locked_out(user) -> None:
     )
 
     def render():
-        return _("Sikkerhed: din konto er midlertidigt spærret"), [
+        return _("Sikkerhed: mange forkerte adgangskoder til din konto"), [
+            # Said as it is: the lock is on the place the tries came from, so nobody can
+            # lock the owner out from elsewhere (attack round 16: "din konto er spærret"
+            # while it opened from another address).
             _(
-                "Din konto i Integrationsportalen er spærret til kl. %(until)s, fordi der er "
-                "skrevet forkert adgangskode for mange gange."
+                "Der er skrevet forkert adgangskode til din konto i Integrationsportalen for "
+                "mange gange. Fra det sted (den netværksadresse), forsøgene kom fra, kan der "
+                "ikke logges ind med adgangskode før kl. %(until)s. Andre steder fra kan du "
+                "logge ind som sædvanligt."
             )
             % {"until": time_format(until, "TIME_FORMAT")},
             _(

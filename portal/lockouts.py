@@ -22,8 +22,11 @@ def lockout_response(request, original_response=None, credentials=None):
     from axes.helpers import get_client_username
 
     username = get_client_username(request, credentials or {})
-    until = whole_minute_after(_lock_ends(username) or timezone.localtime() + cool_off())
-    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    ends = _lock_ends(username) or timezone.localtime() + cool_off()
+    until = whole_minute_after(ends)
+    # The minutes from the lockout's real end, so the page says the 30 minutes the last
+    # warning promised (fresh eyes round 20: "om 31 minutter"); the clock time is rounded up.
+    minutes = max(1, math.ceil((ends - timezone.now()).total_seconds() / 60))
     return render(
         request, "registration/locked_out.html", {"until": until, "minutes": minutes}, status=429
     )

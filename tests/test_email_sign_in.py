@@ -430,3 +430,12 @@ def test_a_mail_link_to_an_association_puts_its_way_in_first_when_signed_out(
     login = client.get(link, follow=True)
     page = text_of(login)
     assert page.index("For foreninger") < page.index("For sagsbehandlere")
+
+
+def test_a_wrong_password_points_an_associations_people_to_their_way_in(client, db):
+    """Attack round 16: after wrong passwords (and on the lockout page) only the
+    municipality's login was pointed to."""
+    response = client.post(reverse("login"), {"username": "anna", "password": "forkert"})
+    assert "Er du med i en forening, kan du også logge ind med et link på e-mail" in text_of(
+        response
+    )
