@@ -225,3 +225,21 @@ def test_caseworker_downloads_a_pdf_copy_of_the_application(client, demo):
     assert "80 % af deltagerne gennemfører det fulde forløb" in text
     client.force_login(User.objects.get(username="kbh-sagsbehandler"))
     assert client.get(reverse("mine:pdf", args=[application.pk])).status_code == 404
+
+
+def test_a_long_title_in_the_footer_is_shortened_before_the_page_number():
+    """Fresh eyes round 20: a long title in the footer ran into "Side 1 af 2"."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from grants.documents.pdf import FONT, build, text
+
+    title = "Sprogcafé og jobmentorer for kvinder " * 6 + "ved Åboulevarden & Søndermarken"
+    _reader, content = pdf_text(build([text(title, "title")], title=title))
+    lines = content.splitlines()
+    shown = lines[lines.index("Side 1 af 1") - 1]  # the footer, just before the number
+    today = date_format(timezone.localdate(), "DATE_FORMAT")
+    assert shown.endswith(f"… · {today}") and title.startswith(shown.split("…")[0])
+    # It fits between the margin and the page number, with room to spare.
+    assert stringWidth(shown, FONT, 8) < (210 - 36) * 72 / 25.4 - 40

@@ -24,6 +24,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
@@ -177,6 +178,21 @@ def money(value, bold=False) -> Paragraph:
     return Paragraph(escape(shown), STYLES["cell_right_bold" if bold else "cell_right"])
 
 
+def fitted(text: str, room: float, font: str, size: float) -> str:
+    """The text, shortened with "…" to fit `room` points (fresh eyes round 20: a long title
+    in the footer ran into "Side 1 af 2")."""
+    if stringWidth(text, font, size) <= room:
+        return text
+    # The title gives way; what follows its last " · " (the date) stays.
+    head, dot, tail = text.rpartition(" · ")
+    if not dot:
+        head, tail = text, ""
+    tail = dot + tail
+    while head and stringWidth(head + "…" + tail, font, size) > room:
+        head = head[:-1]
+    return head.rstrip() + "…" + tail
+
+
 class NumberedCanvas(canvas.Canvas):
     """Writes "Side x af y" once the number of pages is known."""
 
@@ -197,12 +213,10 @@ class NumberedCanvas(canvas.Canvas):
             width, _height = self._pagesize
             self.setFont(FONT, 8)
             self.setFillColor(colors.HexColor("#444444"))
-            self.drawString(18 * mm, 10 * mm, printable(self.footer))
-            self.drawRightString(
-                width - 18 * mm,
-                10 * mm,
-                _("Side %(page)s af %(total)s") % {"page": self._pageNumber, "total": total},
-            )
+            number = _("Side %(page)s af %(total)s") % {"page": self._pageNumber, "total": total}
+            room = width - 36 * mm - self.stringWidth(number, FONT, 8) - 6 * mm
+            self.drawString(18 * mm, 10 * mm, fitted(printable(self.footer), room, FONT, 8))
+            self.drawRightString(width - 18 * mm, 10 * mm, number)
             super().showPage()
         super().save()
 
