@@ -32,6 +32,19 @@ def test_barometer_pages_are_accessible_and_draw_the_chart(
     assert axe_violations(phone_page) == []
     screenshot(phone_page, "barometer-phone")
 
+    # On a phone every indicator's latest value and status are on screen, not off to the
+    # side of a scrolling table (fresh eyes round 20).
+    phone_page.goto(demo_server.url + "/barometer/koebenhavn/integrationspolitik-2019-2022/")
+    statuses = phone_page.locator("td[data-label='Status'] .badge")
+    assert statuses.count() > 10
+    right_edges = phone_page.evaluate(
+        "Array.from(document.querySelectorAll(\"td[data-label='Status'] .badge, "
+        "td[data-label='Seneste']\")).map(e => e.getBoundingClientRect().right)"
+    )
+    assert max(right_edges) <= 390
+    assert axe_violations(phone_page) == []
+    screenshot(phone_page, "barometer-policy-phone")
+
     indicator = Indicator.objects.get(municipality__slug="koebenhavn", order=1)
     page.goto(demo_server.url + f"/barometer/indikator/{indicator.pk}/")
     wait_until(page, "window.Chart && Chart.getChart('indicator-chart') !== undefined")
