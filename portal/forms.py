@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.money import MAX_DIGITS, to_money
+from portal.money import MAX_DIGITS, format_kroner, to_money
 
 # "150.000", "150.000,50", "150000", "150 000 kr.", "1.234.567"
 _GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
@@ -156,7 +156,8 @@ class KronerField(forms.Field):
             "fx 150.000 eller 150.000,50."
         ),
         "negative": _("Beløbet kan ikke være negativt."),
-        "too_large": _("Beløbet er for stort."),
+        # With the limit (fresh eyes round 20: "for stort" said not how large may be).
+        "too_large": _("Beløbet er for stort: højst %(max)s"),
     }
 
     def __init__(self, *args, **kwargs):
@@ -176,7 +177,7 @@ class KronerField(forms.Field):
             return None
         value = str(value)
         if len(value) > 30:
-            raise ValidationError(self.error_messages["too_large"], code="too_large")
+            raise self.too_large()
         if value.strip().startswith("-"):
             raise ValidationError(self.error_messages["negative"], code="negative")
         try:
@@ -184,8 +185,16 @@ class KronerField(forms.Field):
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         if len(str(int(amount))) > MAX_DIGITS - 2:
-            raise ValidationError(self.error_messages["too_large"], code="too_large")
+            raise self.too_large()
         return amount
+
+    def too_large(self) -> ValidationError:
+        largest = Decimal(10 ** (MAX_DIGITS - 2) - 1)
+        return ValidationError(
+            self.error_messages["too_large"],
+            code="too_large",
+            params={"max": format_kroner(largest)},
+        )
 
 
 class KronerFilterField(KronerField):

@@ -67,6 +67,9 @@ INTERNAL_WORDS = re.compile(
 # Python's None shown as text (on English pages "None." is the translation of "Ingen.").
 PYTHON_NONE = re.compile(r"\bNone\b")
 EMPTY_CHOICE_DASHES = "---------"
+# Two full stops where a sentence ends in "kr." or a typed text ends in one (fresh eyes round
+# 20: "søges om 660.000 kr..", "praktik.: 78,5 %"); not an ellipsis.
+DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)|\w\.:\s")
 
 
 def _findings(pages: dict[str, str], language: str) -> list[str]:
@@ -82,6 +85,9 @@ def _findings(pages: dict[str, str], language: str) -> list[str]:
             for match in PYTHON_NONE.finditer(text):
                 start = max(match.start() - 40, 0)
                 findings.append(f"{url}: Python's None: {text[start : match.end() + 40]!r}")
+        for match in DOUBLE_STOP.finditer(text):
+            start = max(match.start() - 40, 0)
+            findings.append(f"{url}: two stops: {text[start : match.end() + 20]!r}")
         if EMPTY_CHOICE_DASHES in html:
             findings.append(f"{url}: a select shows {EMPTY_CHOICE_DASHES!r}")
     return findings

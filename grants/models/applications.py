@@ -119,7 +119,7 @@ class Application(models.Model):
         _("Bemærkning til beløb"),
         max_length=300,
         blank=True,
-        help_text=_("Fx 'Restmidler fra 2020'."),
+        help_text=_("Fx »Restmidler fra 2020«."),
     )
     # 3. Kontakt/tovholder: rows in ContactPerson.
     # 4. Tidligere modtaget fra puljen
