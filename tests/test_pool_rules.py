@@ -110,6 +110,9 @@ def test_the_call_page_tells_an_association_how_to_apply(client, pool):
     assert "Du kan søge penge for op til 3 år." in page
     assert "Får du under 100.000 kr. i alt, sender du en kort evaluering året efter." in page
     assert "Får du 100.000 kr. eller mere over hele perioden, laver du en samarbejdsaftale" in page
+    # Every duty a large grant's letter names, and when the answer comes (fresh eyes 20).
+    assert "sender en slutrapport senest 31. marts året efter, at projektet slutter" in page
+    assert "Datoen for udvalgets møde er ikke fastsat endnu." in page
     assert "pulje@example.dk" in page
     assert 'data-testid="apply-organisation"' in page
     assert 'data-testid="apply-department"' not in page
