@@ -475,6 +475,6 @@ def test_the_call_says_what_can_still_be_applied_for(client, pool):
     pool.save()  # the public pages hear of it
     page = client.get(reverse("public:call", args=[pool.pk])).content.decode()
     assert (
-        "Puljen har 500.000 kr. i alt. 40.000 kr. er allerede givet eller sat af, så der kan "
-        "søges om 460.000 kr." in page
+        "Puljen har 500.000 kr. i alt. 40.000 kr. er allerede givet eller sat af, så "
+        "460.000 kr. kan stadig søges." in page
     )
