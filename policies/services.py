@@ -79,9 +79,15 @@ def _attach_pools(plan: ActionPlan, actor: User, pool_ids: list[int]) -> None:
     for pool in pools:
         if pool.pk in wanted:
             if not plan.year_start <= pool.year <= plan.year_end:
+                # One year is said as one (fresh eyes round 20: "(2028-2028)").
+                years = (
+                    str(plan.year_start)
+                    if plan.year_start == plan.year_end
+                    else f"{plan.year_start}–{plan.year_end}"
+                )
                 raise DomainError(
-                    _("Puljen for %(year)s ligger uden for handleplanens år (%(start)s-%(end)s).")
-                    % {"year": pool.year, "start": plan.year_start, "end": plan.year_end}
+                    _("Puljen for %(year)s ligger uden for handleplanens år (%(years)s).")
+                    % {"year": pool.year, "years": years}
                 )
             if pool.action_plan_id not in (None, plan.pk):
                 raise DomainError(

@@ -88,7 +88,7 @@ def test_staff_edit_a_plan_and_bad_input_keeps_what_was_typed(
     response = staff_client.post(edit_url, bad)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Puljen for 2030 ligger uden for handleplanens år (2027-2027)." in html
+    assert "Puljen for 2030 ligger uden for handleplanens år (2027)." in html
     assert 'value="Handleplan 2027 (ny)"' in html
     plan.refresh_from_db()
     assert plan.title == "Handleplan 2027"

@@ -349,3 +349,12 @@ def test_a_line_of_another_pool_planted_in_the_form_is_refused_and_nothing_chang
     assert "hører ikke til puljen" in response.content.decode()
     assert list(pool.reserved_lines.values_list("pk", "amount")) == [(own.pk, Decimal("40000"))]
     assert list(other.reserved_lines.values_list("pk", "amount")) == [(foreign.pk, 10000)]
+
+
+def test_a_blank_new_pool_starts_from_next_year_and_the_pool_rules_defaults(staff_client, policy):
+    """Fresh eyes round 20: "Opret pulje" showed the required threshold empty, so the first
+    save failed with "Dette felt er påkrævet."; the year was empty too."""
+    values = form_values(staff_client.get(reverse("sekretariat:pool-create")))
+    assert values["year"] == str(NEXT)
+    assert values["evaluation_threshold"] == "100.000"
+    assert values["max_grant_years"] == "2"

@@ -142,6 +142,13 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
             if last is not None:
                 for name in ROUND_RULES:
                     initial.setdefault(name, getattr(last, name))
+        # A blank pool starts from next year and the model's defaults (fresh eyes round 20:
+        # the required threshold was empty on "Opret pulje", so the first save failed).
+        initial.setdefault("year", timezone.localdate().year + 1)
+        for name in ("evaluation_threshold", "max_grant_years", "delegation_limit"):
+            default = Pool._meta.get_field(name).get_default()
+            if default is not None:
+                initial.setdefault(name, default)
         return initial
 
     def get_context_data(self, **kwargs):
