@@ -365,6 +365,9 @@ class SignInEvent(models.Model):
             and self.detail == DETAIL_WITH_PORTAL_CODE
         ):
             return _("i portalen")
+        if self.outcome == SignInOutcome.WRONG_CODE:
+            # Refused at this step (fresh eyes round 20: "–" beside a refused code).
+            return _("i portalen: afvist")
         return "–"
 
     def how(self) -> str:

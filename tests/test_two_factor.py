@@ -78,6 +78,11 @@ def test_login_needs_the_code_from_the_app(client, staff):
     assert client.get("/sekretariat/").status_code == 302  # not logged in yet
     bad = client.post(reverse("login-verify"), {"token": "123456"})
     assert bad.status_code == 400 and "Koden er forkert" in bad.content.decode()
+    # The sign-in log says where it was refused (fresh eyes round 20: "Totrin: –").
+    from identity.models import SignInEvent, SignInOutcome
+
+    refused = SignInEvent.objects.filter(user=staff, outcome=SignInOutcome.WRONG_CODE).get()
+    assert refused.second_factor() == "i portalen: afvist"
     device.refresh_from_db()
     device.throttling_failure_count = 0  # the failed try above throttles the device
     device.throttling_failure_timestamp = None
