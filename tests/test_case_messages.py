@@ -79,7 +79,7 @@ def test_applicant_writes_with_a_file_and_staff_read_it_and_get_mail(
 
     # Staff read it on the case's messages page and download the file.
     text = page(staff_client, "sekretariat:messages", case.pk)
-    assert "Må vi bruge 5.000 kr. på tolk?" in text and "Tolk_budget.pdf" in text
+    assert "Må vi bruge 5.000 kr. på tolk?" in text and "Tolk budget.pdf" in text
     attachment = MessageAttachment.objects.get(message=message)
     download = staff_client.get(reverse("sekretariat:message-attachment", args=[attachment.pk]))
     assert b"".join(download.streaming_content) == PDF

@@ -367,11 +367,21 @@ def test_file_name_with_path_is_stored_under_a_safe_name(cw, draft, media_root):
 def test_odd_characters_are_removed_from_the_file_name(cw, draft, media_root):
     upload(cw, draft, "Referat <møde> 2026.pdf", PDF)
     attachment = Attachment.objects.get(application=draft)
-    assert attachment.original_name == "Referat_møde_2026.pdf"
+    # The odd characters go; spaces and Danish letters stay as typed (fresh eyes round 20).
+    assert attachment.original_name == "Referat møde 2026.pdf"
     download = cw.get(reverse("mine:attachment", args=[attachment.pk]))
     assert download["Content-Disposition"].startswith("attachment; filename")
     assert "<" not in download["Content-Disposition"]
+    assert "Referat%20m%C3%B8de%202026.pdf" in download["Content-Disposition"]
     download.close()
+    for typed, stored in (
+        ('a"b\r\nX-Evil: 1.pdf', "abX-Evil 1.pdf"),
+        ("   .pdf", "bilag.pdf"),
+        ("..\\..\\win.ini.pdf", "win.ini.pdf"),
+    ):
+        from grants.services.attachments import FileKind, safe_name
+
+        assert safe_name(typed, FileKind("pdf", "application/pdf")) == stored, typed
 
 
 def test_attachment_is_removed_from_the_list_and_the_disk(
