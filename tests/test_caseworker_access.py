@@ -277,7 +277,7 @@ def stored_files(root: Path) -> list[Path]:
 def test_pdf_is_attached_listed_and_downloadable(cw, draft, media_root):
     response = upload(cw, draft, "Budget 2026.pdf", PDF, title="Med bilag")
 
-    assert "Budget_2026.pdf er vedhæftet." in page_text(response)
+    assert "Budget 2026.pdf er vedhæftet." in page_text(response)
     attachment = Attachment.objects.get(application=draft)
     assert attachment.content_type == "application/pdf"
     assert f'href="{reverse("mine:attachment", args=[attachment.pk])}"' in page_text(response)
@@ -288,7 +288,7 @@ def test_pdf_is_attached_listed_and_downloadable(cw, draft, media_root):
     download = cw.get(reverse("mine:attachment", args=[attachment.pk]))
 
     assert download.status_code == 200
-    assert download["Content-Disposition"] == 'attachment; filename="Budget_2026.pdf"'
+    assert download["Content-Disposition"] == 'attachment; filename="Budget 2026.pdf"'
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content) == PDF
     download.close()
