@@ -92,6 +92,57 @@ def _years_without_pool(decision, years: list[int]) -> dict:
     return without
 
 
+def years_without_pool_for(applications) -> dict[int, set[int]]:
+    """For many approved applications at once (a list page): {application id: the years
+    asked for and not granted that had no pool of the scheme when the decision was recorded}
+    — `_years_without_pool`'s rule in three queries, whatever the number of applications.
+    Uses the prefetched requested amounts and allocations."""
+    from django.db.models import Min
+
+    from grants.models import Decision, Pool
+
+    unmet = {}
+    for application in applications:
+        granted = {a.pool.year for a in application.allocations.all()}
+        years = {r.year for r in application.requested_amounts.all() if r.amount} - granted
+        if years:
+            unmet[application.pk] = (application, years)
+    if not unmet:
+        return {}
+    recorded = dict(
+        Decision.objects.filter(
+            application_id__in=unmet, outcome=DecisionOutcome.APPROVED
+        ).values_list("application_id", "recorded_at")
+    )
+    wanted = {
+        (app.pool.scheme_id, app.pool.is_example, y) for app, ys in unmet.values() for y in ys
+    }
+    pools = Pool.objects.filter(
+        scheme_id__in={scheme for scheme, _example, _year in wanted},
+        year__in={year for _scheme, _example, year in wanted},
+    ).values_list("pk", "scheme_id", "is_example", "year")
+    by_round = {(scheme, example, year): pk for pk, scheme, example, year in pools}
+    created = dict(
+        Pool.history.filter(id__in=by_round.values())
+        .values("id")
+        .annotate(first=Min("history_date"))
+        .values_list("id", "first")
+    )
+    result = {}
+    for pk, (application, years) in unmet.items():
+        if pk not in recorded:
+            continue  # no approval recorded (imported): nothing to say beyond the grants
+        when = recorded[pk]
+        without = set()
+        for year in years:
+            pool = by_round.get((application.pool.scheme_id, application.pool.is_example, year))
+            first = created.get(pool) if pool is not None else None
+            if pool is None or (first is not None and when is not None and first > when):
+                without.add(year)
+        result[pk] = without
+    return result
+
+
 def less_than_asked(requested: dict[int, Decimal], granted: dict[int, Decimal]) -> bool:
     """Some year was granted less than asked for: "Delvis bevilget". The one rule for the
     letter, the mail, the case pages and the applicant's list."""

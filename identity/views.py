@@ -41,11 +41,13 @@ class LoginView(account.LoginView):
 
     def form_invalid(self, form):
         # Staff with the municipality's login have no portal password: after a wrong one,
-        # point them to their button (fresh eyes round 16: Lars tried his password).
+        # point them to their button (fresh eyes round 16: Lars tried his password); and an
+        # association's people to theirs (attack round 16). Beside the form, not as messages
+        # above the error summary, which comes first in the page (issue 13).
+        hints = []
         staff_providers = [p for p in selectors.offered_providers() if p.kind == ProviderKind.STAFF]
         if staff_providers:
-            messages.info(
-                self.request,
+            hints.append(
                 _(
                     "Er du ansat i kommunen og har du ikke fået en adgangskode til portalen, så "
                     "log ind med din kommunes login: %(buttons)s."
@@ -57,16 +59,14 @@ class LoginView(account.LoginView):
                         % {"text": _("Log ind med %(name)s") % {"name": p.button_text}}
                         for p in staff_providers
                     )
-                },
+                }
             )
-        # And an association's people to theirs (attack round 16: after a lockout they
-        # were pointed only to the municipality's login).
         if email_link_allowed():
-            messages.info(
-                self.request,
+            hints.append(
                 _("Er du med i en forening, kan du også logge ind med et link på e-mail: %(link)s.")
-                % {"link": _("»%(text)s«") % {"text": _("Log ind med e-mail")}},
+                % {"link": _("»%(text)s«") % {"text": _("Log ind med e-mail")}}
             )
+        self.failed_hints = hints
         return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
@@ -78,6 +78,7 @@ class LoginView(account.LoginView):
         context["providers"] = [p for p in offered if p.kind != ProviderKind.APPLICANT]
         context["applicant_providers"] = [p for p in offered if p.kind == ProviderKind.APPLICANT]
         context["last_used"] = last_used
+        context["failed_hints"] = getattr(self, "failed_hints", [])
         context["local_login"] = settings.LOCAL_PASSWORD_LOGIN
         context["break_glass"] = "noedadgang" in self.request.GET
         # Organisations' people: an e-mail link in development and the demo, exactly while

@@ -27,9 +27,10 @@ def lockout_response(request, original_response=None, credentials=None):
     # The minutes from the lockout's real end, so the page says the 30 minutes the last
     # warning promised (fresh eyes round 20: "om 31 minutter"); the clock time is rounded up.
     minutes = max(1, math.ceil((ends - timezone.now()).total_seconds() / 60))
-    return render(
-        request, "registration/locked_out.html", {"until": until, "minutes": minutes}, status=429
-    )
+    from portal.backends import email_link_allowed
+
+    context = {"until": until, "minutes": minutes, "email_sign_in": email_link_allowed()}
+    return render(request, "registration/locked_out.html", context, status=429)
 
 
 def whole_minute_after(moment: datetime.datetime) -> datetime.datetime:

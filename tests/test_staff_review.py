@@ -2,11 +2,13 @@
 interest (forvaltningsloven § 3); returning an application to the caseworker for changes."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from grants.models import (
+    Allocation,
     Application,
     ApplicationStatus,
     ConflictOfInterest,
@@ -354,6 +356,11 @@ def test_a_refused_return_sends_no_mail(
     client, staff, make_application, owner, mailoutbox, django_capture_on_commit_callbacks
 ):
     approved = make_application(status=ApplicationStatus.APPROVED, created_by=owner)
+    # Granted as asked (an approval has its allocation), so its status reads "Bevilget".
+    decision = Decision.objects.create(application=approved, outcome="approved")
+    Allocation.objects.create(
+        application=approved, pool=approved.pool, decision=decision, amount=Decimal("100000")
+    )
     client.force_login(staff)
 
     response = send_back(client, approved, "For sent.", django_capture_on_commit_callbacks)

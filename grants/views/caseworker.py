@@ -29,9 +29,11 @@ from grants.case_selectors import (
     open_requests,
     with_new_messages,
 )
+from grants.decision_extent import years_without_pool_for
 from grants.documents.pdf import application_pdf
 from grants.forms.application import ApplicationForm, ContactFormSet, CriterionFormSet
 from grants.models import (
+    FUNDED_STATUSES,
     Allocation,
     Application,
     ApplicationStatus,
@@ -79,34 +81,24 @@ NOT_AUTOSAVED = gettext_lazy("Ikke gemt automatisk: ret de markerede felter.")
 DRAFT_DEADLINE_WARNING = datetime.timedelta(days=14)
 
 
-def granted_lines(application) -> list[str]:
-    """ "2027: 100.000 kr." per year granted, and for a funded application a year asked for
-    without a grant, whether it was refused or not decided for want of a pool (fresh eyes
-    round 20: the list showed only the granted year, as if the others were refused). The
-    decision's years are read only for such an application, from the prefetched rows."""
-    from grants.decision_extent import year_rows
-    from grants.models import FUNDED_STATUSES, Decision
+def granted_lines(application, without_pool: dict[int, set[int]]) -> list[str]:
+    """ "2027: 100.000 kr." per year granted, and for an approved application a year asked for
+    without a grant: not decided for want of a pool, or refused (fresh eyes round 20: the
+    list showed only the granted year, as if the others were refused). `without_pool`:
+    `years_without_pool_for` of the listed applications."""
     from portal.money import format_kroner
 
-    granted = {a.pool.year: a.amount for a in application.allocations.all()}
-    lines = [f"{year}: {format_kroner(amount)}" for year, amount in sorted(granted.items())]
-    asked = {row.year for row in application.requested_amounts.all() if row.amount}
-    decision = (
-        Decision.objects.filter(application=application).first()
-        if application.status in FUNDED_STATUSES and not asked <= set(granted)
-        else None
-    )
-    if decision is None:
-        return lines
-    lines = []
-    for row in year_rows(decision):
-        if row.granted:
-            lines.append(f"{row.year}: {format_kroner(row.granted)}")
-        elif row.no_pool:
-            lines.append(_("%(year)s: ikke afgjort (ingen pulje endnu)") % {"year": row.year})
-        else:
-            lines.append(_("%(year)s: ikke bevilget") % {"year": row.year})
-    return lines
+    lines = {a.pool.year: format_kroner(a.amount) for a in application.allocations.all()}
+    if application.status in FUNDED_STATUSES and application.pk in without_pool:
+        undecided = without_pool[application.pk]
+        for row in application.requested_amounts.all():
+            if row.amount and row.year not in lines:
+                lines[row.year] = (
+                    _("ikke afgjort (ingen pulje endnu)")
+                    if row.year in undecided
+                    else _("ikke bevilget")
+                )
+    return [f"{year}: {shown}" for year, shown in sorted(lines.items())]
 
 
 class DashboardView(CaseworkerRequiredMixin, TemplateView):
@@ -144,11 +136,14 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
             .order_by("application_deadline")
         )
         soon = now + DRAFT_DEADLINE_WARNING
+        without_pool = years_without_pool_for(
+            [a for a in applications if a.status in FUNDED_STATUSES]
+        )
         for application in applications:
             application.cannot_be_sent = application.status == ApplicationStatus.DRAFT and bool(
                 submission_refusal(application)
             )
-            application.granted_lines = granted_lines(application)
+            application.granted_lines = granted_lines(application, without_pool)
         return super().get_context_data(
             applications=applications,
             returned=[a for a in applications if a.status == ApplicationStatus.RETURNED],
