@@ -44,3 +44,10 @@ def years_list(missing) -> str:
     from django.utils.text import get_text_list
 
     return get_text_list([str(m.year) for m in missing], _("og"))
+
+
+@register.filter
+def asked_years(requested_amounts) -> list:
+    """The years asked for: a year left at 0 kr. on the form was not asked for (fresh eyes
+    round 20: the list said "2028: 0 kr." for a one-year project)."""
+    return [row for row in requested_amounts if row.amount]
