@@ -170,7 +170,12 @@ def letter_links(letters: list[Letter]) -> list[str]:
 
 
 def notify_decision(application: Application, letters: list[Letter] = ()) -> None:
-    from grants.documents.letters import appeal_heading, condition_text, report_lines
+    from grants.documents.letters import (
+        appeal_heading,
+        appeal_paragraphs,
+        condition_text,
+        report_lines,
+    )
 
     decision = application.decision
     allocations = list(decision.allocations.select_related("pool"))
@@ -209,7 +214,8 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
             (_("Begrundelse"), decision.reasons),
             (_("Vilkår"), duties),
             (_("Øvrige vilkår"), decision.conditions_text),
-            (appeal_heading(application), decision.appeal_guidance),
+            # The guidance in full, as the letter and the page give it (fresh eyes round 21).
+            (appeal_heading(application), appeal_paragraphs(decision)),
         ):
             if text:
                 lines.append(f"{label}:\n{text}")

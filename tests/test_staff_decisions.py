@@ -78,6 +78,8 @@ def test_full_approval_allocates_and_tells_the_caseworker(
     assert "Bevilget for 2027: 50.000 kr." in mail.body
     assert "Klageadgang:" in mail.body and "kommunens egne enheder" in mail.body
     assert "Ankestyrelsen" not in mail.body  # a department's grant (fresh eyes round 18)
+    # In full, as in the letter (fresh eyes round 21: only the first paragraph).
+    assert "skriv til sekretariatet i sagen i portalen" in mail.body
     # The grant's conditions and reports, as in the letter (fresh eyes round 13).
     assert "Vilkår:\nBevillingen er på 100.000 kr. eller mere i alt" in mail.body
     assert "Slutrapport senest" in mail.body
