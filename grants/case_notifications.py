@@ -69,30 +69,40 @@ def _files(message: CaseMessage) -> str:
     ) % {"count": count}
 
 
-def _quoted(message: CaseMessage) -> str:
-    """The message's text for the mail, or, when someone outside the municipality wrote it,
-    a pointer to the portal: the portal's own mail must not carry an outsider's words and
-    links into staff's inbox, where they read as the municipality's (attack round 15)."""
-    if message.author.is_organisation_person:
-        return _("Læs beskeden i portalen.") + _files(message)
-    return f"{message.text}{_files(message)}"
+def _pointer(message: CaseMessage) -> str:
+    """What a mail to staff says of an applicant's message: where to read it, never its words.
+    Applicants' text is not copied into staff's inboxes: an association's words and links read
+    there as the municipality's (attack round 15), and a department's message may carry a
+    citizen's CPR number, which belongs in the case, not in every staff member's mailbox
+    (attack round 21)."""
+    return _("Læs beskeden i portalen.") + _files(message)
 
 
 def notify_message(message: CaseMessage) -> None:
     application = message.application
     author = message.author.get_full_name() or message.author.username
 
-    def render():
-        return (
-            _("Ny besked om »%(title)s«") % {"title": application.title},
-            _("%(author)s har skrevet om »%(title)s«:")
-            % {"author": author, "title": application.title}
-            + f"\n\n{_quoted(message)}",
-        )
-
     if message.side == "staff":
+
+        def render():
+            return (
+                _("Ny besked om »%(title)s«") % {"title": application.title},
+                _("%(author)s har skrevet om »%(title)s«:")
+                % {"author": author, "title": application.title}
+                + f"\n\n{message.text}{_files(message)}",
+            )
+
         _to_applicant(application, "case_message", render)
     else:
+
+        def render():
+            return (
+                _("Ny besked om »%(title)s«") % {"title": application.title},
+                _("%(author)s har skrevet en ny besked om »%(title)s«.")
+                % {"author": author, "title": application.title}
+                + f"\n\n{_pointer(message)}",
+            )
+
         to_staff(application, "case_message", render)
 
 
@@ -125,8 +135,8 @@ def notify_answer(request: InformationRequest, message: CaseMessage) -> None:
             _("Svar på anmodning om oplysninger: %(title)s") % {"title": application.title},
             _("Ansøgeren har svaret på spørgsmålet:")
             + f"\n\n{request.question}\n\n"
-            + _("Svar:")
-            + f"\n\n{_quoted(message)}",
+            + _("Læs svaret i portalen.")
+            + _files(message),
         )
 
     to_staff(application, "information_answered", render)

@@ -244,6 +244,25 @@ def no_direction_override(value: str) -> None:
         )
 
 
+# A web or e-mail address: "http://", "www.", "navn@…", or a domain such as "evil.example"
+# (also written with a look-alike dot, "evil。example").
+_WEB_ADDRESS = re.compile(
+    r"https?:|www[.。．]|@|\b[\w-]+[.。．](dk|com|net|org|eu|info|io|nu|se|no|de|example)\b",
+    re.IGNORECASE,
+)
+
+
+def no_web_address(value: str) -> None:
+    """A title the portal puts into mail subjects and letters to others holds no web or
+    e-mail address: "Vigtigt – log ind på evil.example" in the subject of the municipality's
+    own mail reads as the municipality's instruction (attack round 21)."""
+    if isinstance(value, str) and _WEB_ADDRESS.search(value):
+        raise ValidationError(
+            _("Skriv navnet uden web- eller e-mailadresser. Links kan stå i beskrivelsen."),
+            code="web_address",
+        )
+
+
 def is_single_line(field: forms.Field) -> bool:
     """A text field rendered as a one-line input (text, e-mail, search, hidden …)."""
     return isinstance(field, forms.CharField) and isinstance(field.widget, forms.widgets.Input)

@@ -246,3 +246,34 @@ def test_a_colleagues_saved_date_is_shown_the_danish_way(demo):
     html = b.post(url, data_b).content.decode()
     assert "3. februar 2027 kl. 12:00" in html
     assert "2027-02-03T12:00</" not in html
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Log ind på https://evil.example/login",
+        "Vigtigt: gå til www.evil.dk",
+        "Skriv til kontakt@evil.dk",
+        "Bekræft på evil。example",
+    ],
+)
+def test_an_application_title_holds_no_web_address(demo, title):
+    """Attack round 21: a title is put into the subject of the portal's mails to staff and
+    the association's colleagues; a link there reads as the municipality's own. Refused with
+    a plain error, and what was typed stays in the form."""
+    from grants.services.drafts import do_create_draft
+
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    draft = do_create_draft(pool_id=pool.pk, actor=caseworker)
+    url = reverse("mine:edit", args=[draft.pk])
+    tab = caseworker_tab()
+    data = form_data(tab.get(url), "mine:edit", title=title, challenge="Min tekst", save="")
+
+    response = tab.post(url, data)
+
+    assert response.status_code == 400
+    assert "Skriv navnet uden web- eller e-mailadresser." in response.content.decode()
+    assert form_data(response, "mine:edit")["challenge"] == "Min tekst"
+    draft.refresh_from_db()
+    assert draft.title != title and draft.challenge != "Min tekst"

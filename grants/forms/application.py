@@ -14,7 +14,7 @@ from grants.models import FUNDED_STATUSES, Application, ContactPerson, SuccessCr
 from grants.services.drafts import CONTACT_FIELDS, CRITERION_FIELDS, DraftContent
 from grants.wording import ORGANISATION_WORDS
 from policies.models import SDG, Goal, GoalKind
-from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin
+from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin, no_web_address
 from portal.models import Committee
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -161,6 +161,7 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
                 if name in self.fields:
                     self.fields[name].label, self.fields[name].help_text = label, help_text
         self.fields["version"].required = True
+        self.fields["title"].validators.append(no_web_address)
         # A new application is not saved until its first "Gem kladde" (no empty drafts).
         saved = application.pk is not None
         requested = (
