@@ -20,6 +20,7 @@ from policies.models import Policy
 KINDS = {
     "pool_opens": _("Puljen åbner"),
     "deadline": _("Ansøgningsfrist"),
+    "pool_closed": _("Lukket før fristen"),
     "committee_meeting": _("Udvalgsmøde"),
     "decisions": _("Afgørelser"),
     "report_due": _("Afrapportering"),
@@ -48,7 +49,11 @@ def events(municipality_id: int, start: datetime.date, end: datetime.date) -> li
     for pool in pools.exclude(opens_at=None):
         found.append(_timed("pool_opens", pool, pool.opens_at))
     for pool in pools.exclude(application_deadline=None):
-        found.append(_timed("deadline", pool, pool.application_deadline))
+        # A pool closed early shows when it closed, not a deadline that no longer holds.
+        if pool.closed_early:
+            found.append(_timed("pool_closed", pool, pool.closed_at))
+        else:
+            found.append(_timed("deadline", pool, pool.application_deadline))
     for pool in pools.filter(committee_meeting_on__gte=start, committee_meeting_on__lt=end):
         found.append(
             Event(

@@ -132,12 +132,16 @@ def test_a_closed_pools_call_says_it_is_closed_and_a_planned_one_is_not_out(clie
     """Fresh eyes round 16: a call link shared earlier answered "Siden findes ikke" once the
     pool closed. It says the pool is closed, with no way to apply."""
     pool.status = "closed"
+    pool.closed_at = timezone.now()
     pool.save()
     response = client.get(reverse("public:call", args=[pool.pk]))
     page = response.content.decode()
     assert response.status_code == 200 and 'data-testid="call-closed"' in page
-    # Closed before its deadline (a month ahead): not "Fristen var" (fresh eyes round 17).
-    assert "Puljen er lukket for ansøgninger før fristen." in page
+    # Closed before its deadline (a month ahead): not "Fristen var" (fresh eyes round 17),
+    # and not "Frist:" a time ahead either, but when it closed.
+    closed = date_format(timezone.localtime(pool.closed_at), "DATETIME_FORMAT")
+    assert f"Puljen blev lukket for ansøgninger før fristen, den {closed}." in page
+    assert 'data-testid="deadline"' not in page
     pool.application_deadline = timezone.now() - timezone.timedelta(days=1)
     pool.save()
     page = client.get(reverse("public:call", args=[pool.pk])).content.decode()
@@ -386,8 +390,9 @@ def test_the_dates_say_when_a_pool_opened_and_closed_by_hand_and_a_reopening_is_
 ):
     """Fresh eyes round 20: opened by hand, a pool kept its planned opening (the yearly cycle
     showed it still to come, the form measured the deadline against it); closed early, it
-    kept its deadline as if it had run to it; reopened, nobody who was told "kan ikke længere
-    sendes" heard that it could again."""
+    showed its deadline as if it had run to it; reopened, nobody who was told "kan ikke
+    længere sendes" heard that it could again. Round 21: closing early overwrote the deadline,
+    so reopening needed it typed again."""
     from grants import yearly
     from grants.models import ApplicationStatus, PoolStatus
     from grants.services.pools import do_set_pool_status
@@ -407,28 +412,32 @@ def test_the_dates_say_when_a_pool_opened_and_closed_by_hand_and_a_reopening_is_
     with django_capture_on_commit_callbacks(execute=True):
         do_set_pool_status(pool_id=pool.pk, actor=staff_user, status=PoolStatus.CLOSED)
     pool.refresh_from_db()
-    assert pool.application_deadline <= timezone.now()
+    assert pool.application_deadline == deadline  # kept as chosen
+    assert before <= pool.closed_at <= timezone.now() and pool.closed_early
     [closed] = mailoutbox
     # The deadline it was closed before, not the closing moment.
     shown = date_format(timezone.localtime(deadline), "DATETIME_FORMAT")
     assert f"før fristen {shown}" in closed.body
-    days = [
-        event.day
+    shown = [
+        (event.kind, event.day)
         for event in yearly.events(
             pool.municipality_id, datetime.date(2000, 1, 1), datetime.date(2100, 1, 1)
         )
         if event.uid.startswith(f"pool-{pool.pk}-")
     ]
-    assert days == [timezone.localdate(), timezone.localdate()]  # opened and closed today
+    # Opened and closed today; the deadline it no longer holds is not in the cycle.
+    today = timezone.localdate()
+    assert shown == [("pool_opens", today), ("pool_closed", today)]
 
-    # Reopening needs a deadline ahead; then the drafts' people hear of it.
-    Pool.objects.filter(pk=pool.pk).update(application_deadline=deadline)
+    # Reopened with the deadline it had; the drafts' people hear of it.
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         do_set_pool_status(pool_id=pool.pk, actor=staff_user, status=PoolStatus.OPEN)
     [reopened] = mailoutbox
     assert reopened.subject == f"Puljen er åbnet igen: {pool.title}"
     assert "kan nu sendes igen, senest" in reopened.body
+    pool.refresh_from_db()
+    assert pool.closed_at is None and pool.application_deadline == deadline
 
 
 def test_starting_an_application_in_a_closed_pool_says_it_is_closed(client, pool, owner):

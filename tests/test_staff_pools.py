@@ -251,6 +251,18 @@ def test_staff_open_and_close_a_pool(staff_client, make_pool):
     assert "Puljens status er nu »Lukket«." in refusals_of(response)
     pool.refresh_from_db()
     assert pool.status == PoolStatus.CLOSED
+    # Closed early: the page says when, and it can open again with the deadline it had
+    # (fresh eyes round 21).
+    page = response.content.decode()
+    assert 'data-testid="closed-at"' in page and 'value="open"' in page
+
+    # Past its deadline, it is not offered to open, and the page says what to do instead.
+    Pool.objects.filter(pk=pool.pk).update(
+        application_deadline=timezone.now() - timezone.timedelta(hours=1)
+    )
+    page = staff_client.get(reverse("sekretariat:pool", args=[pool.pk])).content.decode()
+    assert 'value="open"' not in page and 'data-testid="closed-at"' not in page
+    assert "Vælg en ny frist under »Rediger pulje«" in page
 
 
 @pytest.mark.parametrize(
@@ -268,6 +280,9 @@ def test_a_pool_without_budget_or_deadline_cannot_be_opened(staff_client, make_p
     ]
     pool.refresh_from_db()
     assert pool.status == PoolStatus.PLANNED
+    # The page says so in place of the button.
+    page = response.content.decode()
+    assert 'value="open"' not in page and 'data-testid="open-problem"' in page
 
 
 def test_an_unknown_status_is_refused(staff_client, make_pool):

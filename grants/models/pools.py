@@ -82,6 +82,12 @@ class Pool(models.Model):
         help_text=_("Puljen åbner af sig selv på dette tidspunkt. Tom: åbnes med knappen."),
     )
     application_deadline = models.DateTimeField(_("ansøgningsfrist"), null=True, blank=True)
+    # When the pool last closed for applications, set by the service: a pool closed before
+    # its deadline keeps the deadline staff chose, so reopening it needs no retyping (fresh
+    # eyes round 21), and the pages say when it closed.
+    closed_at = models.DateTimeField(
+        _("lukket for ansøgninger"), null=True, blank=True, editable=False
+    )
     committee_meeting_on = models.DateField(
         _("udvalgsmøde"),
         null=True,
@@ -195,6 +201,16 @@ class Pool(models.Model):
         if self.scheme_id is None and self.municipality_id is not None:
             self.scheme = Scheme.default_for(self.municipality_id)
         super().save(*args, **kwargs)
+
+    @property
+    def closed_early(self) -> bool:
+        """Closed by a person before the deadline it had."""
+        return (
+            self.status == PoolStatus.CLOSED
+            and self.closed_at is not None
+            and self.application_deadline is not None
+            and self.closed_at < self.application_deadline
+        )
 
     @property
     def years(self) -> list[int]:

@@ -368,18 +368,28 @@ def do_update_pool(
 ACTION_FOR_STATUS = {PoolStatus.OPEN: "open", PoolStatus.CLOSED: "close"}
 
 
+def open_problem(pool: Pool) -> str | None:
+    """Why the pool cannot open now, or None. The pool page asks it too, and offers the
+    button only when there is nothing (fresh eyes round 21: "Åbn" on a closed pool past its
+    deadline answered with an error)."""
+    if pool.budget is None or pool.application_deadline is None:
+        return _("En pulje skal have budget og ansøgningsfrist, før den kan åbnes.")
+    if _deadline_behind(pool):
+        return _(
+            "Ansøgningsfristen er overskredet. Vælg en ny frist under »Rediger pulje«, før "
+            "puljen åbnes."
+        )
+    return None
+
+
 def do_set_pool_status(*, pool_id: int, actor: User, status: str) -> Pool:
     with transaction.atomic():
         pool = Pool.objects.select_for_update().get(pk=pool_id)
         if status not in ACTION_FOR_STATUS:
             raise DomainError(_("En pulje kan ikke sættes tilbage til »Planlagt«."))
         check(actor, ACTION_FOR_STATUS[status], pool)
-        if status == PoolStatus.OPEN and (pool.budget is None or pool.application_deadline is None):
-            raise DomainError(_("En pulje skal have budget og ansøgningsfrist, før den kan åbnes."))
-        if status == PoolStatus.OPEN and _deadline_behind(pool):
-            raise DomainError(
-                _("Ansøgningsfristen er overskredet. Vælg en ny frist, før puljen åbnes.")
-            )
+        if status == PoolStatus.OPEN and (problem := open_problem(pool)):
+            raise DomainError(problem)
         now = timezone.now()
         # Early is a person's doing; the schedule closes a pool at its deadline.
         closed_early = (
@@ -390,24 +400,22 @@ def do_set_pool_status(*, pool_id: int, actor: User, status: str) -> Pool:
             and now < pool.application_deadline
         )
         reopened = status == PoolStatus.OPEN and pool.status == PoolStatus.CLOSED
-        fields = ["status", "version"]
+        fields = ["status", "version", "closed_at"]
         # The dates say what happened, for the yearly cycle, its feed and the pool form
         # (fresh eyes round 20: a pool opened by hand kept its planned opening, shown as
-        # still to come, and the form held the deadline to it; one closed early kept its
-        # deadline as if it had run to it). The history keeps the dates as planned.
+        # still to come, and the form held the deadline to it). Closing records when; the
+        # deadline stays as chosen, so a pool closed early reopens without retyping it
+        # (fresh eyes round 21). The history keeps the dates as planned.
         if status == PoolStatus.OPEN and (pool.opens_at is None or pool.opens_at > now or reopened):
             pool.opens_at = now
             fields.append("opens_at")
-        deadline_before = pool.application_deadline
-        if closed_early:
-            pool.application_deadline = now
-            fields.append("application_deadline")
+        pool.closed_at = now if status == PoolStatus.CLOSED else None
         pool.status = status
         pool.version += 1
         pool._history_user = actor
         pool.save(update_fields=fields)
         if closed_early:
-            notify_pool_closed_early(pool, now, deadline_before)
+            notify_pool_closed_early(pool, now, pool.application_deadline)
         if reopened:
             notify_pool_reopened(pool)
         return pool

@@ -1,7 +1,6 @@
 """The public call for applications of an open pool ("Søg puljen")."""
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -34,14 +33,8 @@ class CallView(TemplateView):
             pk=self.kwargs["pk"],
         )
         if pool.status == PoolStatus.CLOSED:
-            deadline = pool.application_deadline
-            return super().get_context_data(
-                pool=pool,
-                closed=True,
-                # Closed before its deadline: not "Fristen var" a time still ahead (round 17).
-                closed_early=deadline is not None and timezone.now() < deadline,
-                **kwargs,
-            )
+            # Closed before its deadline: not "Fristen var" a time still ahead (round 17).
+            return super().get_context_data(pool=pool, closed=True, **kwargs)
         user = self.request.user
         # Signed in (never a cached page): the way in is the user's own, not "log ind".
         applicant = user.is_authenticated and (user.is_caseworker or user.is_organisation_person)

@@ -33,6 +33,7 @@ from grants.services.pools import (
     do_create_pool,
     do_set_pool_status,
     do_update_pool,
+    open_problem,
 )
 from portal.conflicts import CONFLICT_STATUS, base_instance, rebase, saved_version, with_version
 from portal.filters import filter_fold
@@ -275,6 +276,7 @@ class PoolDetailView(StaffRequiredMixin, TemplateView):
             .annotate(n=Count("pk"))
             .order_by("status"),
             audit=pool_audit(pool),
+            open_problem=open_problem(pool),
             now=timezone.now(),
             **kwargs,
         )
