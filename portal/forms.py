@@ -331,6 +331,39 @@ class LimitedTextMixin:
         super().full_clean()
 
 
+class CompleteRows(forms.BaseInlineFormSet):
+    """An inline formset whose post holds every saved row once: the services save the rows
+    posted and delete the rest, so a post that leaves rows out (a negative or short
+    TOTAL_FORMS) or names one twice would delete or overwrite rows nobody chose to (attack
+    round 21). Removing a row is the row's own "Slet" box."""
+
+    incomplete_message = _(
+        "Formularen blev ikke sendt hel: nogle rækker mangler eller står to gange. Hent "
+        "siden igen. Intet er gemt."
+    )
+
+    def clean(self):
+        super().clean()
+        management = self.management_form.cleaned_data
+        total, initial = management.get("TOTAL_FORMS", 0), management.get("INITIAL_FORMS", 0)
+        # A background save gives new rows their ids, so any row may carry one.
+        posted = [
+            form.cleaned_data["id"].pk
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and form.cleaned_data.get("id")
+        ]
+        if initial < 0 or total < initial or len(posted) != len(set(posted)):
+            raise ValidationError(self.incomplete_message, code="incomplete")
+        # Every saved row is in a post made from the current version. A page from before a
+        # colleague's save lacks their new rows; the service answers that with the conflict
+        # page, which shows both versions.
+        current = str(getattr(self.instance, "version", "")) == str(self.data.get("version"))
+        if self.instance.pk and current:
+            saved = set(self.get_queryset().values_list("pk", flat=True))
+            if not saved <= set(posted):
+                raise ValidationError(self.incomplete_message, code="incomplete")
+
+
 class FilesAskedAgainMixin:
     """A browser cannot keep chosen files across a refused form: each file that was fine is
     named at its field so the person chooses it again, instead of finding it gone without a

@@ -277,3 +277,28 @@ def test_an_application_title_holds_no_web_address(demo, title):
     assert form_data(response, "mine:edit")["challenge"] == "Min tekst"
     draft.refresh_from_db()
     assert draft.title != title and draft.challenge != "Min tekst"
+
+
+@pytest.mark.parametrize("prefix", ["contacts", "criteria"])
+def test_a_draft_post_that_leaves_out_its_rows_is_refused(demo, prefix):
+    """Attack round 21: a negative row count deleted the draft's contact persons and
+    success criteria without a word. Refused; nothing changes; the page as rendered saves."""
+    from grants.models import ContactPerson, SuccessCriterion
+    from grants.services.drafts import do_create_draft
+
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    draft = do_create_draft(pool_id=pool.pk, actor=caseworker)
+    ContactPerson.objects.create(application=draft, name="Karin Jensen", order=1)
+    SuccessCriterion.objects.create(application=draft, text="20 deltagere", order=1)
+    url = reverse("mine:edit", args=[draft.pk])
+    tab = caseworker_tab()
+    rendered = form_data(tab.get(url), "mine:edit", save="")
+
+    response = tab.post(url, rendered | {f"{prefix}-TOTAL_FORMS": "-1"})
+
+    assert response.status_code == 400
+    assert "Formularen blev ikke sendt hel" in response.content.decode()
+    assert draft.contacts.count() == 1 and draft.success_criteria.count() == 1
+    assert tab.post(url, rendered).status_code == 302
+    assert draft.contacts.count() == 1 and draft.success_criteria.count() == 1

@@ -361,7 +361,10 @@ def test_a_line_of_another_pool_planted_in_the_form_is_refused_and_nothing_chang
 
     response = staff_client.post(edit_url, data)
 
-    assert "hører ikke til puljen" in response.content.decode()
+    # Refused as a line of another pool, or as a form without this pool's own line.
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "hører ikke til puljen" in page or "Formularen blev ikke sendt hel" in page
     assert list(pool.reserved_lines.values_list("pk", "amount")) == [(own.pk, Decimal("40000"))]
     assert list(other.reserved_lines.values_list("pk", "amount")) == [(foreign.pk, 10000)]
 
@@ -373,3 +376,37 @@ def test_a_blank_new_pool_starts_from_next_year_and_the_pool_rules_defaults(staf
     assert values["year"] == str(NEXT)
     assert values["evaluation_threshold"] == "100.000"
     assert values["max_grant_years"] == "2"
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"reserved-TOTAL_FORMS": "-1"},
+        {"reserved-TOTAL_FORMS": "0", "reserved-INITIAL_FORMS": "0"},
+        {"reserved-INITIAL_FORMS": "-2"},
+        {"reserved-TOTAL_FORMS": "2", "reserved-1-id": "{own}", "reserved-1-title": "Andet"},
+    ],
+    ids=["negative-total", "rows-left-out", "negative-initial", "same-row-twice"],
+)
+def test_a_reserved_lines_post_that_leaves_out_or_repeats_rows_is_refused(
+    staff_client, make_pool, forged
+):
+    """Attack round 21: the service saves the rows posted and deletes the rest, so a post
+    with a negative or short row count deleted the pool's lines, and one naming a row twice
+    overwrote it. Refused with a plain message; nothing changes."""
+    pool = make_pool(year=2026, budget="500000")
+    own = ReservedLine.objects.create(pool=pool, title="Priser", amount=Decimal("40000"))
+    edit_url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    values = form_values(staff_client.get(edit_url))
+    data = values | {k: v.format(own=own.pk) for k, v in forged.items()}
+    data.setdefault("reserved-1-amount", "1")
+
+    response = staff_client.post(edit_url, data)
+
+    assert response.status_code == 400
+    assert "Formularen blev ikke sendt hel" in response.content.decode()
+    assert list(pool.reserved_lines.values_list("pk", "title", "amount")) == [
+        (own.pk, "Priser", Decimal("40000"))
+    ]
+    # The page as rendered still saves.
+    assert staff_client.post(edit_url, values).status_code == 302

@@ -14,7 +14,13 @@ from grants.models import FUNDED_STATUSES, Application, ContactPerson, SuccessCr
 from grants.services.drafts import CONTACT_FIELDS, CRITERION_FIELDS, DraftContent
 from grants.wording import ORGANISATION_WORDS
 from policies.models import SDG, Goal, GoalKind
-from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin, no_web_address
+from portal.forms import (
+    CompleteRows,
+    DanishDecimalField,
+    KronerField,
+    LimitedTextMixin,
+    no_web_address,
+)
 from portal.models import Committee
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -278,7 +284,7 @@ class CriterionForm(LimitedTextMixin, forms.ModelForm):
         return data
 
 
-class ContactRows(forms.BaseInlineFormSet):
+class ContactRows(CompleteRows):
     default_error_messages = {
         "too_many_forms": ngettext_lazy(
             "Der kan højst være %(num)d kontaktperson.",
@@ -288,7 +294,7 @@ class ContactRows(forms.BaseInlineFormSet):
     }
 
 
-class CriterionRows(forms.BaseInlineFormSet):
+class CriterionRows(CompleteRows):
     default_error_messages = {
         "too_many_forms": ngettext_lazy(
             "Der kan højst være %(num)d succeskriterium.",

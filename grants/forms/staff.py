@@ -20,7 +20,7 @@ from grants.services.decisions import decision_problems
 from grants.services.pools import pool_date_problems, round_taken, same_minute
 from grants.services.review import amount_problems
 from policies.models import ActionPlan, Policy
-from portal.forms import KronerField, LimitedTextMixin, LocalDateTimeField
+from portal.forms import CompleteRows, KronerField, LimitedTextMixin, LocalDateTimeField
 from portal.models import Committee
 from portal.money import format_kroner
 
@@ -252,6 +252,7 @@ ReservedLineFormSet = forms.inlineformset_factory(
     Pool,
     ReservedLine,
     form=ReservedLineForm,
+    formset=CompleteRows,
     extra=1,
     can_delete=True,
     max_num=20,
