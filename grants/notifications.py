@@ -213,7 +213,7 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
             (_("Meddelelse"), decision.message),
             (_("Begrundelse"), decision.reasons),
             (_("Vilkår"), duties),
-            (_("Øvrige vilkår"), decision.conditions_text),
+            (_("Øvrige vilkår"), decision.other_conditions),
             # The guidance in full, as the letter and the page give it (fresh eyes round 21).
             (appeal_heading(application), appeal_paragraphs(decision)),
         ):

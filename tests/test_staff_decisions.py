@@ -201,6 +201,18 @@ def test_a_rejection_needs_reasons(
     assert any("§ 22" in m for m in refusals_of(response))
     assert nothing_saved(application)
 
+    # A refusal has no conditions (fresh eyes round 21: they were saved and shown).
+    response = decide(
+        staff_client,
+        application,
+        django_capture_on_commit_callbacks,
+        outcome="rejected",
+        reasons="Indsatsen ligger uden for politikkens mål.",
+        conditions_text="Projektet skal have en styregruppe.",
+    )
+    assert "Et afslag har ingen vilkår." in " ".join(refusals_of(response))
+    assert nothing_saved(application)
+
     response = decide(
         staff_client,
         application,

@@ -68,8 +68,8 @@ def decision_lines(decision) -> list[tuple[str, str]]:
             condition += " – " + str(_("senest")) + " "
             condition += date_format(decision.evaluation_due, "DATE_FORMAT")
         lines.append((_("Vilkår"), condition))
-    if decision.conditions_text:
-        lines.append((_("Øvrige vilkår"), decision.conditions_text))
+    if decision.other_conditions:
+        lines.append((_("Øvrige vilkår"), decision.other_conditions))
     if decision.appeal_guidance:
         lines.append((_("Klagevejledning"), decision.appeal_guidance))
     return [(str(label), str(value)) for label, value in lines]

@@ -130,8 +130,10 @@ def default_appeal_guidance(pool, application=None) -> str:
     was sent to Ankestyrelsen)."""
     if application is not None and application.from_own_department:
         return _(
-            "Bevillingen fordeler puljens midler mellem kommunens egne enheder. Den er ikke en "
-            "afgørelse over for en borger eller en forening og kan ikke påklages."
+            # Said of the decision either way: the form starts with it before the outcome is
+            # chosen, and a refusal has no "bevilling" (fresh eyes round 21).
+            "Beslutningen fordeler puljens midler mellem kommunens egne enheder. Den er ikke "
+            "en afgørelse over for en borger eller en forening og kan ikke påklages."
         )
     basis = pool.legal_basis.strip() or _("kommunalfuldmagtsreglerne")
     return _(

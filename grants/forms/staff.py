@@ -387,7 +387,10 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     conditions_text = forms.CharField(
-        label=_("Øvrige vilkår"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Øvrige vilkår"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kun ved bevilling: vilkår ud over puljens egne."),
     )
 
     def __init__(self, *args, application, suggested: dict, available: dict, **kwargs):
@@ -458,6 +461,7 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
             reasons=data.get("reasons", ""),
             appeal_guidance=data.get("appeal_guidance", ""),
             under_delegation=data.get("under_delegation", False),
+            conditions_text=data.get("conditions_text", ""),
         )
         # With an amount mistyped, the totals are judged without it: "must be above 0 kr."
         # beside "write a number" told the user twice about one typo (fresh eyes round 10).

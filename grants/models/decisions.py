@@ -104,6 +104,12 @@ class Decision(models.Model):
         return f"{self.application}: {self.get_outcome_display()}"
 
     @property
+    def other_conditions(self) -> str:
+        """The typed conditions, which belong to a grant: a refusal shows none (fresh eyes
+        round 21), also one recorded before the decision rules refused them."""
+        return self.conditions_text if self.outcome == DecisionOutcome.APPROVED else ""
+
+    @property
     def extent_label(self) -> str:
         """ "Bevilget som ansøgt", "Delvis bevilget" or "Afslag" (grants.decision_extent)."""
         from grants.decision_extent import decision_extent_label

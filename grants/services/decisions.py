@@ -94,11 +94,21 @@ def decision_problems(
     reasons: str,
     appeal_guidance: str,
     under_delegation: bool,
+    conditions_text: str = "",
 ) -> list[DomainError]:
     """Every rule a decision breaks, all at once (the pool's money is checked under its
     lock when the money is allocated)."""
     problems = []
     pool = application.pool
+    if outcome != DecisionOutcome.APPROVED and conditions_text.strip():
+        # Conditions belong to a grant; on a refusal they were printed in the letter as if
+        # something were granted (fresh eyes round 21).
+        problems.append(
+            DomainError(
+                _("Et afslag har ingen vilkår. Fjern teksten under »Øvrige vilkår«."),
+                field="conditions_text",
+            )
+        )
     if outcome == DecisionOutcome.APPROVED:
         problems += _amount_problems(application, amounts)
         if not problems and sum(amounts.values(), ZERO) <= 0:
@@ -188,6 +198,7 @@ def record_decision(
         reasons=reasons,
         appeal_guidance=appeal_guidance,
         under_delegation=under_delegation,
+        conditions_text=conditions_text,
     )
     if problems:
         raise DomainErrors(problems)

@@ -25,7 +25,7 @@ def _store(*, decision: Decision, kind: str, content: bytes, actor) -> Letter:
         created_by=actor,
     )
     stem = "afgoerelse" if kind == LetterKind.DECISION else "samarbejdsaftale"
-    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")  # as the reader's clock says
     letter.file.save(f"{stem}-{stamp}.pdf", ContentFile(content), save=False)
     letter.save()
     return letter

@@ -1,15 +1,18 @@
-// A refusal grants nothing: the amounts are hidden while "Afslag" is chosen (fresh eyes
-// round 20: the refusal form still showed the amount asked for as granted). The server
-// ignores amounts on a refusal, so without JavaScript the form only says so.
+// A refusal grants nothing: the amounts and the grant's other conditions are hidden while
+// "Afslag" is chosen (fresh eyes rounds 20 and 21: the refusal form still showed the amount
+// asked for as granted, and took conditions). The server ignores amounts on a refusal and
+// refuses conditions, so without JavaScript the form only says so.
 (function () {
   "use strict";
   function update() {
-    var fieldset = document.getElementById("decision-amounts");
     var chosen = document.querySelector('input[name="outcome"]:checked');
-    if (!fieldset) {
-      return;
-    }
-    fieldset.hidden = Boolean(chosen && chosen.value === "rejected");
+    var refused = Boolean(chosen && chosen.value === "rejected");
+    ["decision-amounts", "decision-conditions"].forEach(function (id) {
+      var part = document.getElementById(id);
+      if (part) {
+        part.hidden = refused;
+      }
+    });
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll('input[name="outcome"]').forEach(function (input) {

@@ -76,10 +76,11 @@ def test_staff_review_decide_and_see_the_balance(submitted, page, screenshot, ax
     # A refusal grants nothing: its amounts are out of sight while it is chosen (fresh eyes
     # round 20: the refusal showed the amount asked for as granted).
     amounts = page.locator("#decision-amounts")
+    conditions = page.get_by_label("Øvrige vilkår")  # a grant's, not a refusal's (round 21)
     page.get_by_label("Afslået", exact=True).check()
-    assert not amounts.is_visible()
+    assert not amounts.is_visible() and not conditions.is_visible()
     page.get_by_label("Bevilget", exact=True).check()
-    assert amounts.is_visible()
+    assert amounts.is_visible() and conditions.is_visible()
     # The meeting has happened, after the submission (today): a future date is refused.
     page.get_by_label("Mødedato").fill(timezone.localdate().isoformat())
     page.get_by_label("Begrundelse").fill("Udvalget bevilger det indstillede beløb.")
