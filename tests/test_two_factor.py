@@ -638,15 +638,18 @@ def test_a_lockout_says_until_when_is_logged_as_such_and_an_admin_lifts_it(clien
     locked = log_in(client, staff.username)  # the right password, while locked
     page = locked.content.decode()
     assert locked.status_code == 429
-    assert "kan du først prøve igen kl. " in page and 'href="/login/"' in page
+    assert "kan du først prøve igen herfra kl. " in page and 'href="/login/"' in page
     # The 30 minutes the last warning promised, not 31 (fresh eyes round 20).
     assert "(om 30 minutter)" in page
+    # Said as the mail says it: the lock is on this place, not on the account (round 21).
+    assert "Fra et andet sted (en anden netværksadresse) kan du logge ind" in page
     # Trying again during the lockout does not start the wait over (attack round 12).
     from axes.models import AccessAttempt
 
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=10))
-    until = re.search(r"igen kl\. (\d\d:\d\d)", log_in(client, staff.username, "x").text)[1]
-    assert until == re.search(r"igen kl\. (\d\d:\d\d)", log_in(client, staff.username).text)[1]
+    said = re.compile(r"igen herfra kl\. (\d\d:\d\d)")
+    until = said.search(log_in(client, staff.username, "x").text)[1]
+    assert until == said.search(log_in(client, staff.username).text)[1]
     # Rounded up to the whole minute: never a time the person is still refused at (fresh
     # eyes round 18: "kl. 20:00" and refused at 20:00:26).
     from portal.lockouts import locked_until
@@ -668,7 +671,9 @@ def test_a_lockout_says_until_when_is_logged_as_such_and_an_admin_lifts_it(clien
     admin_user = User.objects.get(username="admin")
     admin.force_login(admin_user)
     change = admin.get(f"/admin/portal/user/{staff.pk}/change/").content.decode()
-    assert "Spærret efter for mange forkerte adgangskoder indtil kl. " in change
+    # The same minute as the person's page (fresh eyes round 21: the admin's was a minute
+    # earlier).
+    assert f"Spærret efter for mange forkerte adgangskoder indtil kl. {until}." in change
     # The list shows who is locked and finds them (fresh eyes round 13).
     listed = admin.get("/admin/portal/user/", {"spaerret": "ja"}).content.decode()
     assert f">{staff.username}</a>" in listed and ">frb-sagsbehandler</a>" not in listed
