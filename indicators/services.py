@@ -64,9 +64,11 @@ def do_add_measurement(
         if Measurement.objects.filter(
             indicator=indicator, year=measurement.year, period=measurement.period
         ).exists():
+            when = " ".join(filter(None, [str(measurement.year), measurement.period]))
             raise DomainError(
-                _("Der er allerede en måling for %(year)s %(period)s; slet den først.")
-                % {"year": measurement.year, "period": measurement.period}
+                _("Der er allerede en måling for %(when)s. Slet den i tabellen først.")
+                % {"when": when},
+                field="year",
             )
         measurement.is_example = False
         measurement.save()

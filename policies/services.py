@@ -85,14 +85,18 @@ def _attach_pools(plan: ActionPlan, actor: User, pool_ids: list[int]) -> None:
                     if plan.year_start == plan.year_end
                     else f"{plan.year_start}–{plan.year_end}"
                 )
+                # The pool by name: a year may have several (fresh eyes round 21).
                 raise DomainError(
-                    _("Puljen for %(year)s ligger uden for handleplanens år (%(years)s).")
-                    % {"year": pool.year, "years": years}
+                    _(
+                        "Puljen »%(pool)s« er for %(year)s og ligger uden for handleplanens år "
+                        "(%(years)s)."
+                    )
+                    % {"pool": pool.title, "year": pool.year, "years": years}
                 )
             if pool.action_plan_id not in (None, plan.pk):
                 raise DomainError(
-                    _("Puljen for %(year)s hører allerede til handleplanen »%(plan)s«.")
-                    % {"year": pool.year, "plan": pool.action_plan}
+                    _("Puljen »%(pool)s« hører allerede til handleplanen »%(plan)s«.")
+                    % {"pool": pool.title, "plan": pool.action_plan}
                 )
             new = plan.pk
         else:

@@ -128,6 +128,27 @@ def test_add_measurement_for_a_year_a_colleague_just_added(demo):
     assert Measurement.objects.get(indicator=indicator, year=1995).value == 12.5
 
 
+def test_a_year_already_listed_is_no_conflict_but_a_plain_refusal(demo):
+    """Fresh eyes round 21: adding a measurement for a year the table already showed said
+    "En anden har gemt, mens du skrev" with a colleague's box, and "for 2020 ;"."""
+    indicator = Indicator.objects.filter(municipality__slug="frederiksberg").first()
+    listed = Measurement.objects.create(indicator=indicator, year=1996, period="", value=10)
+    url = reverse("indikatorer:edit", args=[indicator.pk])
+    action = "indikatorer:measurement-add"
+    client = staff_tab()
+    data = form_data(client.get(url), action, year="1996", period="", value="11", note="Min")
+
+    response = client.post(reverse(action, args=[indicator.pk]), data)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "En anden har gemt" not in html and 'id="conflict"' not in html
+    assert "Der er allerede en måling for 1996. Slet den i tabellen først." in html
+    assert 'value="11"' in html and "Min" in html
+    listed.refresh_from_db()
+    assert listed.value == 10
+
+
 def test_refused_measurement_keeps_what_was_typed(demo):
     indicator = Indicator.objects.filter(municipality__slug="frederiksberg").first()
     url = reverse("indikatorer:edit", args=[indicator.pk])

@@ -71,6 +71,27 @@ def test_staff_page_lists_the_personal_data_held(client, demo):
     assert "Anonymiseres 5 år efter" in html
 
 
+def test_the_files_are_counted_not_the_applications_that_have_them(client, demo):
+    """Fresh eyes round 21: "Bilag: 1" for one application with three files."""
+    from django.core.files.base import ContentFile
+
+    from grants.models import Application, Attachment
+    from grants.privacy import personal_data_overview
+
+    application = Application.objects.filter(municipality__slug="frederiksberg").first()
+    before = {c.title: c.count for c in personal_data_overview(application.municipality)}
+    for n in range(3):
+        Attachment.objects.create(
+            application=application,
+            file=ContentFile(b"%PDF-1.4", name=f"bilag{n}.pdf"),
+            original_name=f"bilag{n}.pdf",
+            content_type="application/pdf",
+            size=8,
+        )
+    after = {c.title: c.count for c in personal_data_overview(application.municipality)}
+    assert after["Bilag"] == before["Bilag"] + 3
+
+
 def test_failed_mail_logs_no_addresses(
     make_application, staff_user, caseworker, caplog, django_capture_on_commit_callbacks
 ):

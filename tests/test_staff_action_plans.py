@@ -88,7 +88,7 @@ def test_staff_edit_a_plan_and_bad_input_keeps_what_was_typed(
     response = staff_client.post(edit_url, bad)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Puljen for 2030 ligger uden for handleplanens år (2027)." in html
+    assert "er for 2030 og ligger uden for handleplanens år (2027)." in html
     assert 'value="Handleplan 2027 (ny)"' in html
     plan.refresh_from_db()
     assert plan.title == "Handleplan 2027"
@@ -116,3 +116,23 @@ def test_other_municipalities_plans_are_not_editable(staff_client, demo):
     other = ActionPlan.objects.exclude(policy__municipality__slug="testrup").first()
     response = staff_client.get(reverse("dokumenter:action-plan-edit", args=[other.pk]))
     assert response.status_code == 404
+
+
+def test_the_plan_is_headed_by_its_pools_scheme(staff_client, make_pool):
+    """Fresh eyes round 21: a plan for the § 18 pool was headed "… – Integrationspuljen"
+    on the page, in the PDF and on the spreadsheet's sheet."""
+    from grants.models import Scheme
+
+    pool = make_pool(year=2027)
+    scheme = Scheme.objects.create(
+        municipality=pool.municipality, name="Puljen til frivilligt socialt arbejde"
+    )
+    plan = ActionPlan.objects.create(
+        policy=pool.policy, title="Handleplan § 18", year_start=2027, year_end=2027
+    )
+    Pool.objects.filter(pk=pool.pk).update(scheme=scheme, action_plan=plan)
+
+    page = staff_client.get(reverse("dokumenter:action-plan", args=[plan.pk])).content.decode()
+
+    assert "Oversigt over projekter/indsatser – Puljen til frivilligt socialt arbejde" in page
+    assert "Integrationspuljen" not in page

@@ -378,6 +378,16 @@ def test_a_blank_new_pool_starts_from_next_year_and_the_pool_rules_defaults(staf
     assert values["max_grant_years"] == "2"
 
 
+def test_a_blank_new_pool_starts_from_a_year_its_scheme_has_no_round_for(staff_client, make_pool):
+    """Fresh eyes round 21: next year was taken by the scheme, and the first save refused
+    the year the form had chosen. The page as rendered saves."""
+    make_pool(year=NEXT)
+    make_pool(year=NEXT + 1)
+    create = reverse("sekretariat:pool-create")
+    values = form_values(staff_client.get(create))
+    assert values["year"] == str(NEXT + 2)
+
+
 @pytest.mark.parametrize(
     "forged",
     [

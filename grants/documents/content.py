@@ -82,6 +82,9 @@ class ActionPlanDocument:
     goals: list[Goal]  # the columns of goal marks (the policy's objectives)
     projects: list[Application]  # one section each, in table order
     continuing: list[CarryOver] = field(default_factory=list)
+    # The schemes of the plan's pools, by name, for the headings (fresh eyes round 21: a
+    # § 18 plan was headed "Integrationspuljen").
+    schemes: str = ""
 
     @property
     def title(self) -> str:
@@ -121,12 +124,19 @@ def action_plan_document(plan: ActionPlan) -> ActionPlanDocument:
         .prefetch_related(Prefetch("application__goals", queryset=Goal.objects.order_by("number")))
         .order_by("application__title")
     )
+    schemes = (
+        Pool.objects.filter(action_plan=plan)
+        .order_by("scheme__name")
+        .values_list("scheme__name", flat=True)
+        .distinct()
+    )
     return ActionPlanDocument(
         plan=plan,
         table=table,
         goals=goals,
         projects=[projects[i] for i in ids],
         continuing=continuing,
+        schemes=", ".join(schemes) or str(_("Puljen")),
     )
 
 

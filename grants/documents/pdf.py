@@ -315,7 +315,7 @@ def action_plan_pdf(doc: ActionPlanDocument) -> bytes:
         text(_("Indledning"), "h1"),
         text(plan.introduction or _("(Ingen indledning endnu.)")),
         PageBreak(),
-        text(_("Oversigt over projekter/indsatser – Integrationspuljen"), "h1"),
+        text(_("Oversigt over projekter/indsatser – %(schemes)s") % {"schemes": doc.schemes}, "h1"),
         text(
             _("Målsætningerne i kolonnerne: %(goals)s.")
             % {"goals": "; ".join(f"{g.label}: {g.title}" for g in doc.goals)}
@@ -334,7 +334,7 @@ def action_plan_pdf(doc: ActionPlanDocument) -> bytes:
                 text(application.title, "h2"),
                 text(_("Politisk udvalg"), "label"),
                 text(application.committee.name if application.committee else "–"),
-                text(_("Integrationspuljen"), "label"),
+                text(doc.schemes, "label"),
                 text(
                     _("%(year)s: restmidler fra %(from)s")
                     % {"year": carry.to_pool.year, "from": carry.from_pool.year}

@@ -11,6 +11,7 @@ from grants.access import StaffRequiredMixin
 from grants.services.errors import DomainError, EditConflict
 from policies.models import Policy
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
+from portal.params import id_param
 
 from ..forms import BarometerUpdateForm, ImportForm, IndicatorForm, MeasurementForm
 from ..imports import COLUMNS, do_import_measurements
@@ -164,18 +165,22 @@ class MeasurementAddView(IndicatorPageMixin, View):
                 indicator=indicator, measurement=form.save(commit=False), actor=request.user
             )
         except DomainError as error:
-            messages.error(request, error.message)
-            if error.field in form.fields:
-                form.add_error(error.field, error.message)
             existing = indicator.measurements.filter(
                 year=form.cleaned_data["year"], period=form.cleaned_data["period"]
             ).first()
+            messages.error(request, error.message)
+            if error.field in form.fields:
+                form.add_error(error.field, error.message)
+            # A measurement the page already listed is no edit conflict, only a year taken
+            # (fresh eyes round 21: "En anden har gemt" for a row shown all along).
+            seen = {id_param(pk) for pk in request.POST.get("seen", "").split(",")}
+            added_meanwhile = existing is not None and existing.pk not in seen
             extra = {}
-            if existing is not None:
+            if added_meanwhile:
                 extra["saved_version"] = saved_version(
                     existing, MeasurementForm(request.POST), MeasurementForm(instance=existing)
                 )
-            status = CONFLICT_STATUS if existing is not None else 400
+            status = CONFLICT_STATUS if added_meanwhile else 400
             return self.render(indicator, indicator_form, form, status=status, **extra)
         messages.success(request, _("Målingen er tilføjet."))
         return redirect("indikatorer:edit", pk=pk)

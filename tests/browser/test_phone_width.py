@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from grants.models import Application, ApplicationStatus, Pool, Report
+from indicators.models import Indicator
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,6 +18,11 @@ def pages(role):
     ).first()
     pool = Pool.objects.filter(municipality__slug="frederiksberg").order_by("year").first()
     report = Report.objects.filter(application__municipality__slug="frederiksberg").first()
+    indicator = (
+        Indicator.objects.filter(municipality__slug="frederiksberg")
+        .exclude(measurements=None)
+        .first()
+    )
     if role == "staff":
         return [
             reverse("sekretariat:home"),
@@ -28,6 +34,9 @@ def pages(role):
             reverse("sekretariat:report", args=[report.pk]),
             reverse("sekretariat:calendar") + "?aar=2027",
             reverse("preferences"),
+            reverse("sekretariat:pool-edit", args=[pool.pk]),
+            # The measurements table with its hidden "Handlinger" column (round 21).
+            reverse("indikatorer:edit", args=[indicator.pk]),
         ]
     open_pool = Pool.objects.filter(municipality__slug="frederiksberg", status="open").first()
     return [
