@@ -195,6 +195,10 @@ def test_results_overview_page_and_excel(staff, demo):
     filtered = staff.get(reverse("dokumenter:results"), {"pulje": pool.pk}).content.decode()
     assert "Bevilget og brugt gælder hele projektet, alle dets år" in filtered
     assert "Bevilget i alt" in filtered
+    # A made-up pool is not found, not every year quietly (fresh eyes round 21).
+    for name in ("dokumenter:results", "dokumenter:results-xlsx"):
+        assert staff.get(reverse(name), {"pulje": "abc"}).status_code == 404
+        assert staff.get(reverse(name), {"pulje": ""}).status_code == 200
     header = next(workbook.active.iter_rows(max_row=1, values_only=True))
     assert "Bevilget i alt, alle år (kr.)" in header
 
@@ -223,6 +227,20 @@ def test_caseworker_downloads_a_pdf_copy_of_the_application(client, demo):
     _reader, text = pdf_text(response.content)
     assert "Kvinder i job" in text and "2021: 150.000 kr." in text
     assert "80 % af deltagerne gennemfører det fulde forløb" in text
+    # The headings in the page's order: what has worked comes with the description, before
+    # the criteria (fresh eyes round 21).
+    Application.objects.filter(pk=application.pk).update(
+        continuation_learnings="Mentorordningen virkede."
+    )
+    _reader, text = pdf_text(client.get(reverse("mine:pdf", args=[application.pk])).content)
+    order = [
+        "Beskrivelse af indsatsen",
+        "Hvad har virket, og hvad justeres?",
+        "Succeskriterier og forventede resultater",
+        "Hvad er forankringsperspektivet",
+    ]
+    positions = [text.index(heading) for heading in order]
+    assert positions == sorted(positions), positions
     client.force_login(User.objects.get(username="kbh-sagsbehandler"))
     assert client.get(reverse("mine:pdf", args=[application.pk])).status_code == 404
 

@@ -379,7 +379,9 @@ def project_section(
     committees = [committee.name] if committee else []
     committees += [c.name for c in project.co_committees.all()]
     amounts = "\n".join(
-        f"{row.year}: {format_kroner(row.amount)}" for row in project.requested_amounts.all()
+        f"{row.year}: {format_kroner(row.amount)}"
+        for row in project.requested_amounts.all()
+        if row.amount
     )
     contacts = "\n".join(
         ", ".join(
@@ -428,10 +430,11 @@ def project_section(
         )
     for label, attribute in SECTION_HEADINGS:
         value = getattr(project, attribute)
-        if (attribute == "continuation_learnings" and not value) or not shown(attribute):
-            continue
-        items += [heading(attribute, label), *paragraphs(value)]
-        if attribute == "description" and shown("success_criteria"):
+        if shown(attribute) and (value or attribute != "continuation_learnings"):
+            items += [heading(attribute, label), *paragraphs(value)]
+        # The criteria follow the description and what has worked, as on the page (fresh
+        # eyes round 21: "Hvad har virket" came after the criteria in the PDF).
+        if attribute == "continuation_learnings" and shown("success_criteria"):
             items += [
                 heading("success_criteria", _("Succeskriterier og forventede resultater")),
                 *paragraphs(criteria),

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.text import slugify
@@ -240,8 +240,13 @@ class ResultsView(StaffRequiredMixin, TemplateView):
 
     def get_entries(self):
         applications = staff_applications(self.request.user)
-        pool_id = id_param(self.request.GET.get("pulje"))
+        raw = self.request.GET.get("pulje", "")
+        pool_id = id_param(raw)
         pool = None
+        if raw.strip() and pool_id is None:
+            # A made-up pool is not found, rather than every year quietly in its place
+            # (fresh eyes round 21: ?pulje=abc downloaded all years as "one pool").
+            raise Http404
         if pool_id is not None:
             pool = get_object_or_404(staff_pools(self.request.user), pk=pool_id)
             applications = applications.filter(pool=pool)
