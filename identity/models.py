@@ -277,6 +277,7 @@ class SignInOutcome(models.TextChoices):
     DISABLED = "disabled", _("Afvist: udbyderen er slået fra")
     WRONG_PASSWORD = "wrong_password", _("Afvist: forkert brugernavn eller adgangskode")
     WRONG_CODE = "wrong_code", _("Afvist: forkert kode til totrinslogin")
+    USED_CODE = "used_code", _("Afvist: koden til totrinslogin var allerede brugt")
     LOCKED_OUT = "locked_out", _("Afvist: spærret efter for mange forkerte forsøg")
 
 
@@ -365,7 +366,7 @@ class SignInEvent(models.Model):
             and self.detail == DETAIL_WITH_PORTAL_CODE
         ):
             return _("i portalen")
-        if self.outcome == SignInOutcome.WRONG_CODE:
+        if self.outcome in (SignInOutcome.WRONG_CODE, SignInOutcome.USED_CODE):
             # Refused at this step (fresh eyes round 20: "–" beside a refused code).
             return _("i portalen: afvist")
         return "–"

@@ -80,10 +80,11 @@ def password_refused(sender, credentials, request=None, **kwargs):
 
 
 @receiver(second_factor_failed, dispatch_uid="identity-second-factor-refused")
-def second_factor_refused(sender, user, request=None, **kwargs):
-    SignInEvent.objects.create(
-        method=SignInMethod.PASSWORD, user=user, outcome=SignInOutcome.WRONG_CODE
-    )
+def second_factor_refused(sender, user, request=None, used=False, **kwargs):
+    # A code used before is no wrong code: the person's own sign-in log says which it was
+    # (fresh eyes round 21: a reused backup code was logged as a wrong one).
+    outcome = SignInOutcome.USED_CODE if used else SignInOutcome.WRONG_CODE
+    SignInEvent.objects.create(method=SignInMethod.PASSWORD, user=user, outcome=outcome)
 
 
 @receiver(user_locked_out, dispatch_uid="identity-locked-out-mail")

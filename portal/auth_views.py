@@ -232,13 +232,17 @@ class VerifyView(View):
                 form.add_error("token", wait_message(wait))
             elif twofactor.backup_code_already_used(user, form.data.get("token", "")):
                 form.add_error("token", USED_BACKUP_CODE)
-                twofactor.second_factor_failed.send(sender=VerifyView, user=user, request=request)
+                twofactor.second_factor_failed.send(
+                    sender=VerifyView, user=user, request=request, used=True
+                )
             elif twofactor.code_already_used(user, form.data.get("token", "")):
                 form.add_error(
                     "token",
                     _("Koden er allerede brugt. Vent på den næste kode i appen, og skriv den."),
                 )
-                twofactor.second_factor_failed.send(sender=VerifyView, user=user, request=request)
+                twofactor.second_factor_failed.send(
+                    sender=VerifyView, user=user, request=request, used=True
+                )
             else:
                 form.add_error("token", _("Koden er forkert eller udløbet. Prøv igen."))
                 # Only a code that was tried and wrong is logged as one (fresh eyes round

@@ -118,7 +118,10 @@ def test_the_call_page_tells_an_association_how_to_apply(client, pool):
     assert 'data-testid="apply-department"' not in page
     # Linked from the front page and the pool's page, and listed in the sitemap.
     call_url = reverse("public:call", args=[pool.pk])
-    assert f'href="{call_url}"' in client.get("/").content.decode()
+    front = client.get("/").content.decode()
+    assert f'href="{call_url}"' in front
+    # ... saying whom the pool is for (fresh eyes round 21).
+    assert "(for foreninger og organisationer)" in visible_text(front)
     pool_page = visible_text(client.get(pool.public_url).content.decode())
     assert f'href="{call_url}"' in client.get(pool.public_url).content.decode()
     # The pool's own page says who may apply, by when and how much, before its money table.
@@ -487,3 +490,25 @@ def test_the_call_says_what_can_still_be_applied_for(client, pool):
         "Puljen har 500.000 kr. i alt. 40.000 kr. er allerede givet eller sat af, så "
         "460.000 kr. kan stadig søges." in page
     )
+
+
+def test_the_highest_amount_cannot_drop_below_a_grant_the_pool_has_made(
+    staff_client, make_pool, make_application
+):
+    """Fresh eyes round 21: the highest amount per application was lowered to 50.000 kr.
+    beside a grant of 150.000 kr., and the pool's page then promised what it had broken."""
+    from grants.services.decisions import do_import_funded_application
+
+    pool = make_pool(year=2026, budget="500000")
+    application = make_application(target_pool=pool, amounts={2026: "150000"})
+    do_import_funded_application(
+        application_id=application.pk, amounts={2026: Decimal("150000")}, source="test"
+    )
+
+    response = _edit(staff_client, pool, max_amount="50.000")
+
+    assert response.status_code == 400
+    assert "Puljen har givet 150.000 kr. til én ansøgning" in response.content.decode()
+    pool.refresh_from_db()
+    assert pool.max_amount is None
+    assert _edit(staff_client, pool, max_amount="150.000").status_code == 302

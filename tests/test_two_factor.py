@@ -137,6 +137,26 @@ def test_a_used_backup_code_is_said_as_used_as_the_proof_too_until_new_codes_are
     assert not UsedBackupCode.objects.filter(user=staff).exists()
 
 
+def test_a_reused_backup_code_at_sign_in_is_logged_as_used_not_wrong(client, staff):
+    """Fresh eyes round 21: the person's sign-in log called a reused backup code a wrong
+    code, and the mail about wrong codes could follow."""
+    from identity.models import SignInEvent, SignInOutcome
+
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    first, *_rest = twofactor._issue_backup_codes(staff)
+    log_in(client, staff.username)
+    client.post(reverse("login-verify"), {"token": first})
+    client.logout()
+    log_in(client, staff.username)
+
+    refused = client.post(reverse("login-verify"), {"token": first})
+
+    assert "Den reservekode er allerede brugt" in refused.content.decode()
+    last = SignInEvent.objects.filter(user=staff).latest("at", "pk")
+    assert last.outcome == SignInOutcome.USED_CODE
+    assert not SignInEvent.objects.filter(user=staff, outcome=SignInOutcome.WRONG_CODE).exists()
+
+
 def test_caseworkers_are_not_asked_for_a_second_factor(client, demo):
     with override_settings(REQUIRE_STAFF_2FA=True):
         response = log_in(client, "frb-sagsbehandler", "demo")

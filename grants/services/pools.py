@@ -8,7 +8,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grants.models import Applicants, Pool, PoolStatus, RequestedAmount, ReservedLine, Scheme
+from grants.models import (
+    Allocation,
+    Applicants,
+    Pool,
+    PoolStatus,
+    RequestedAmount,
+    ReservedLine,
+    Scheme,
+)
 from grants.models.schemes import DEFAULT_SCHEME_NAME
 from grants.notifications import (
     notify_deadline_moved_earlier,
@@ -205,6 +213,27 @@ def _check_existing_applications_fit(pool: Pool, fields: dict) -> None:
             raise DomainError(
                 _("Puljen har ansøgninger fra kommunens afdelinger, så de kan ikke udelukkes nu."),
                 field="applicants",
+            )
+    most = fields.get("max_amount", pool.max_amount)
+    if most is not None and most != pool.max_amount:
+        # Nor can the highest amount drop below a grant the pool has made (fresh eyes round
+        # 21: lowered to 50.000 kr. beside a grant of 150.000 kr.).
+        largest = (
+            Allocation.objects.filter(application__pool=pool)
+            .values("application")
+            .annotate(total=Sum("amount"))
+            .order_by("-total")
+            .values_list("total", flat=True)
+            .first()
+        )
+        if largest is not None and largest > most:
+            raise DomainError(
+                _(
+                    "Puljen har givet %(largest)s til én ansøgning, så det højeste beløb pr. "
+                    "ansøgning kan ikke være lavere."
+                )
+                % {"largest": format_kroner(largest)},
+                field="max_amount",
             )
     years = fields.get("max_grant_years", pool.max_grant_years)
     if years is not None and years < pool.max_grant_years:

@@ -34,6 +34,13 @@
     const template = document.getElementById(prefix + "-empty");
     const list = form.querySelector('[data-formset="' + prefix + '"]');
     button.classList.remove("d-none");
+    // The hint for a form without script ("gem for at få en mere") is not true beside the
+    // button (fresh eyes round 21): its script wording, or nothing.
+    const hint = button.nextElementSibling;
+    if (hint && hint.hasAttribute("data-without-script")) {
+      if (hint.dataset.withScript) hint.textContent = hint.dataset.withScript;
+      else hint.hidden = true;
+    }
     button.addEventListener("click", function () {
       const index = parseInt(total.value, 10);
       const html = template.innerHTML.replace(/__prefix__/g, String(index));

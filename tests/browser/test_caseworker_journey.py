@@ -116,6 +116,9 @@ def test_success_criteria_rows_can_be_added_with_the_button(demo_server, page):
     page.get_by_role("link", name="Start en ny ansøgning").click()
     page.get_by_label("Indsats", exact=True).fill("Flere rækker")
     page.get_by_label("Succeskriterium").first.fill("Første kriterium")
+    # Beside the button, not the hint for a form without script (fresh eyes round 21).
+    assert not page.get_by_text("gem for at få en mere").is_visible()
+    assert page.get_by_text("Sæt kryds i »Slet« for at fjerne et succeskriterium.").is_visible()
     page.get_by_role("button", name="Tilføj succeskriterium").click()
     page.get_by_label("Succeskriterium").nth(1).fill("Andet kriterium")
     page.get_by_role("button", name="Gem kladde").click()
