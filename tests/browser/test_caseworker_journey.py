@@ -127,3 +127,22 @@ def test_success_criteria_rows_can_be_added_with_the_button(demo_server, page):
         "Første kriterium",
         "Andet kriterium",
     ]
+
+
+def test_a_mail_link_to_a_place_on_a_page_lands_there_after_signing_in(demo_server, page):
+    """Fresh eyes round 21: the decision mail links to "…#decision-heading"; signing in on
+    the way lost the "#…", and the page opened at its top."""
+    from portal.models import User
+
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    decided = Application.objects.filter(
+        department_id=caseworker.department_id, decision__isnull=False
+    ).first()
+    path = f"/mine/ansoegninger/{decided.pk}/"
+    page.goto(demo_server.url + path + "#decision-heading")
+    assert "/login/" in page.url
+    page.get_by_label("Brugernavn").fill("frb-sagsbehandler")
+    page.get_by_label("Adgangskode").fill("demo")
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(demo_server.url + path + "#decision-heading")
+    assert page.locator("#decision-heading").is_visible()
