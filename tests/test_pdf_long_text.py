@@ -32,3 +32,15 @@ def test_no_long_paragraph_in_an_application_copy(make_application, word):
     story = project_section(1, application, reach=True)
     lengths = [len(item.text) for item in story if isinstance(item, Paragraph)]
     assert max(lengths) <= CHUNK + 200  # a criterion's target may follow its last piece
+
+
+@pytest.mark.parametrize("amount", ["150000", "1250000.50", "12345678.75"])
+def test_an_amount_in_a_table_stays_on_one_line(amount):
+    """Fresh eyes round 21: "1.250.000,50 kr." broke before "kr." in the committee's paper."""
+    from decimal import Decimal
+
+    from grants.documents.pdf import MONEY_ROOM, money
+
+    cell = money(Decimal(amount))
+    cell.wrap(MONEY_ROOM, 1000)
+    assert len(cell.blPara.lines) == 1
