@@ -74,6 +74,13 @@ def pool_since_note(pool) -> str:
     return _("Puljen for %(year)s er oprettet siden.") % {"year": pool.year}
 
 
+def _existed_when_decided(created_at, decided_at) -> bool:
+    """The one rule of both functions below: a year's pool counts as there for the decision
+    unless it was made after it (one without a history, or a decision without a time, counts
+    as there)."""
+    return created_at is None or decided_at is None or created_at <= decided_at
+
+
 def _years_without_pool(decision, years: list[int]) -> dict:
     """The years among `years` for which the application's scheme had no pool when the
     decision was recorded (a pool created afterwards did not exist for it), each with the
@@ -84,8 +91,7 @@ def _years_without_pool(decision, years: list[int]) -> dict:
     without = dict.fromkeys(years)
     for later in Pool.objects.rounds_of(pool).filter(year__in=years):
         created = later.history.order_by("history_date").values_list("history_date", flat=True)
-        first = created.first()
-        if first is None or decision.recorded_at is None or first <= decision.recorded_at:
+        if _existed_when_decided(created.first(), decision.recorded_at):
             without.pop(later.year, None)
         else:
             without[later.year] = later
@@ -136,8 +142,7 @@ def years_without_pool_for(applications) -> dict[int, set[int]]:
         without = set()
         for year in years:
             pool = by_round.get((application.pool.scheme_id, application.pool.is_example, year))
-            first = created.get(pool) if pool is not None else None
-            if pool is None or (first is not None and when is not None and first > when):
+            if pool is None or not _existed_when_decided(created.get(pool), when):
                 without.add(year)
         result[pk] = without
     return result
