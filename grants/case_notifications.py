@@ -81,28 +81,21 @@ def _pointer(message: CaseMessage) -> str:
 def notify_message(message: CaseMessage) -> None:
     application = message.application
     author = message.author.get_full_name() or message.author.username
+    to_applicant = message.side == "staff"
 
-    if message.side == "staff":
+    def render():
+        values = {"author": author, "title": application.title}
+        if to_applicant:
+            body = _("%(author)s har skrevet om »%(title)s«:") % values
+            body += f"\n\n{message.text}{_files(message)}"
+        else:
+            body = _("%(author)s har skrevet en ny besked om »%(title)s«.") % values
+            body += f"\n\n{_pointer(message)}"
+        return _("Ny besked om »%(title)s«") % values, body
 
-        def render():
-            return (
-                _("Ny besked om »%(title)s«") % {"title": application.title},
-                _("%(author)s har skrevet om »%(title)s«:")
-                % {"author": author, "title": application.title}
-                + f"\n\n{message.text}{_files(message)}",
-            )
-
+    if to_applicant:
         _to_applicant(application, "case_message", render)
     else:
-
-        def render():
-            return (
-                _("Ny besked om »%(title)s«") % {"title": application.title},
-                _("%(author)s har skrevet en ny besked om »%(title)s«.")
-                % {"author": author, "title": application.title}
-                + f"\n\n{_pointer(message)}",
-            )
-
         to_staff(application, "case_message", render)
 
 
