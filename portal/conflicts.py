@@ -163,3 +163,76 @@ def saved_version(obj, mine=None, saved=None, *, extra_rows=(), taken=()) -> Sav
         by_id=by_id,
         taken=list(taken),
     )
+
+
+def shown_row(form_class, instance, fields) -> dict[str, str]:
+    """A saved row's fields as its form writes them into the page ("40.000", "80,5")."""
+    form = form_class(instance=instance)
+    return {
+        name: ""
+        if (text := form[name].field.widget.format_value(form[name].value())) is None
+        else str(text)
+        for name in fields
+    }
+
+
+def rebase_rows(
+    data: QueryDict, *, prefix: str, form_class, rows, fields
+) -> tuple[QueryDict, bool]:
+    """This user's POST of a row formset (`prefix`), made from a page older than the saved
+    version, brought onto the rows saved now (`rows`, the model's queryset):
+
+    - a row a colleague added is put into the form, as saved;
+    - a row a colleague deleted is left out if this user left it as it was (compared with its
+      last historical values), and kept as a new row with what they typed if they changed it;
+    - rows this user edited keep their text; a row named twice is kept once.
+
+    The formsets (portal.forms.CompleteRows) require every saved row in a post made from the
+    current version, so without this a conflict page could not be saved again (fresh eyes
+    round 21: "Formularen blev ikke sendt hel" at every save). Returns the data and whether
+    a row was taken from the colleague (added or left out), for the conflict box to say."""
+    from portal.params import id_param
+
+    data = data.copy()
+    saved = {row.pk: shown_row(form_class, row, fields) for row in rows}
+    total = min(id_param(data.get(f"{prefix}-TOTAL_FORMS")) or 0, 100)
+    posted = []
+    for index in range(total):
+        row = {name: data.get(f"{prefix}-{index}-{name}", "") for name in fields}
+        row["id"] = data.get(f"{prefix}-{index}-id", "")
+        row["DELETE"] = data.get(f"{prefix}-{index}-DELETE", "")
+        posted.append(row)
+    gone = {}
+    missing = {id_param(row["id"]) for row in posted} - set(saved) - {None}
+    if missing:
+        model = rows.model
+        for record in model.history.filter(id__in=missing, history_type="-"):
+            gone[record.id] = shown_row(form_class, record.instance, fields)
+    kept, new, seen, taken = [], [], set(), False
+    for row in posted:
+        pk = id_param(row["id"])
+        if pk in saved:
+            if pk not in seen:
+                seen.add(pk)
+                kept.append(row)
+            continue
+        if pk is not None:
+            was = gone.get(pk)
+            if row["DELETE"] or (was and all(_same(row[n], was[n]) for n in fields)):
+                taken = True
+                continue
+            row["id"] = ""
+        if not row["DELETE"] and any(row[name].strip() for name in fields):
+            new.append(row)
+    added = [{"id": str(pk), "DELETE": "", **v} for pk, v in saved.items() if pk not in seen]
+    kept += added
+    for key in [k for k in data if k.startswith(f"{prefix}-") and k.split("-")[1].isdigit()]:
+        del data[key]
+    blank = {"id": "", "DELETE": "", **dict.fromkeys(fields, "")}
+    for index, row in enumerate([*kept, *new, blank]):
+        for name, value in row.items():
+            if value != "" or name in fields:
+                data[f"{prefix}-{index}-{name}"] = value
+    data[f"{prefix}-INITIAL_FORMS"] = str(len(kept))
+    data[f"{prefix}-TOTAL_FORMS"] = str(len(kept) + len(new) + 1)
+    return data, taken or bool(added)

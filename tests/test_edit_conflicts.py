@@ -323,3 +323,67 @@ def test_a_draft_post_that_leaves_out_its_rows_is_refused(demo, prefix):
     assert draft.contacts.count() == 1 and draft.success_criteria.count() == 1
     assert tab.post(url, rendered).status_code == 302
     assert draft.contacts.count() == 1 and draft.success_criteria.count() == 1
+
+
+def _reserved(pool) -> list[tuple[str, int]]:
+    return sorted((line.title, int(line.amount)) for line in pool.reserved_lines.all())
+
+
+def test_reserved_lines_a_colleague_added_or_deleted_meet_a_conflict_that_saves_again(demo):
+    """Fresh eyes round 21: after a colleague added a reserved line, the conflict page said
+    "Formularen blev ikke sendt hel" at every save; after one deleted a line, "Marker en
+    gyldig valgmulighed" with nothing marked. Now the colleague's lines are in the form, a
+    line they deleted stays deleted unless this user changed it, and saving again works."""
+    from grants.models import ReservedLine
+
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    ReservedLine.objects.filter(pool=pool).delete()
+    keep = ReservedLine.objects.create(pool=pool, title="Konference", amount=20000)
+    drop = ReservedLine.objects.create(pool=pool, title="Evaluering", amount=10000)
+    url, action = reverse("sekretariat:pool-edit", args=[pool.pk]), "sekretariat:pool-edit"
+    a, b = staff_tab(), staff_tab(colleague=True)
+    page_b = form_data(b.get(url), action)
+    data_a = form_data(a.get(url), action)
+    # A adds a line and deletes "Evaluering".
+    index = next(i for i in range(5) if data_a.get(f"reserved-{i}-id") == str(drop.pk))
+    data_a[f"reserved-{index}-DELETE"] = "on"
+    blank = int(data_a["reserved-TOTAL_FORMS"]) - 1
+    data_a |= {f"reserved-{blank}-title": "Temadag", f"reserved-{blank}-amount": "5.000"}
+    assert a.post(url, data_a).status_code == 302
+    assert _reserved(pool) == [("Konference", 20000), ("Temadag", 5000)]
+
+    # B, on the older page, changes "Konference" and the description.
+    index = next(i for i in range(5) if page_b.get(f"reserved-{i}-id") == str(keep.pk))
+    page_b |= {f"reserved-{index}-amount": "25.000", "description": "Fra B"}
+    conflict = b.post(url, page_b)
+
+    assert conflict.status_code == 409
+    assert "Formularen blev ikke sendt hel" not in conflict.content.decode()
+    again = form_data(conflict, action)
+    assert b.post(url, again).status_code == 302
+    assert _reserved(pool) == [("Konference", 25000), ("Temadag", 5000)]
+    assert Pool.objects.get(pk=pool.pk).description == "Fra B"
+
+
+def test_a_contact_a_colleague_added_stays_through_a_draft_conflict(demo):
+    from grants.models import ContactPerson
+    from grants.services.drafts import do_create_draft
+
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    draft = do_create_draft(pool_id=pool.pk, actor=caseworker)
+    url, action = reverse("mine:edit", args=[draft.pk]), "mine:edit"
+    a, b = caseworker_tab(), caseworker_tab()
+    data_a = form_data(a.get(url), action, save="", **{"contacts-0-name": "Karin Jensen"})
+    data_b = form_data(b.get(url), action, save="", challenge="Udfordring af B")
+    assert a.post(url, data_a).status_code == 302
+
+    conflict = b.post(url, data_b)
+
+    assert conflict.status_code == 409
+    again = form_data(conflict, action, save="")
+    assert b.post(url, again).status_code == 302
+    names = list(ContactPerson.objects.filter(application=draft).values_list("name", flat=True))
+    assert names == ["Karin Jensen"]
+    draft.refresh_from_db()
+    assert draft.challenge == "Udfordring af B"

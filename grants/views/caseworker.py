@@ -31,7 +31,13 @@ from grants.case_selectors import (
 )
 from grants.decision_extent import years_without_pool_for
 from grants.documents.pdf import application_pdf
-from grants.forms.application import ApplicationForm, ContactFormSet, CriterionFormSet
+from grants.forms.application import (
+    ApplicationForm,
+    ContactForm,
+    ContactFormSet,
+    CriterionForm,
+    CriterionFormSet,
+)
 from grants.models import (
     FUNDED_STATUSES,
     Allocation,
@@ -51,7 +57,12 @@ from grants.selectors import (
     years_without_pool,
 )
 from grants.services.attachments import do_add_attachment, do_remove_attachment
-from grants.services.drafts import do_delete_draft, do_save_draft
+from grants.services.drafts import (
+    CONTACT_FIELDS,
+    CRITERION_FIELDS,
+    do_delete_draft,
+    do_save_draft,
+)
 from grants.services.errors import DomainError, EditConflict
 from grants.services.submission import (
     SHORT_FORM_OPTIONAL,
@@ -66,7 +77,14 @@ from grants.services.submission import (
 )
 from grants.services.workflow import do_withdraw
 from grants.views.rescue import TypedContentRescueMixin
-from portal.conflicts import CONFLICT_STATUS, base_instance, rebase, saved_version, with_version
+from portal.conflicts import (
+    CONFLICT_STATUS,
+    base_instance,
+    rebase,
+    rebase_rows,
+    saved_version,
+    with_version,
+)
 from portal.forms import choose_again_message, format_danish_number
 from portal.params import id_param
 
@@ -195,6 +213,26 @@ def build_forms(application: Application, data=None):
     return form, contacts, criteria
 
 
+def rows_onto_saved(application: Application, data) -> tuple:
+    """A post from a page older than the saved draft, with its contact persons and success
+    criteria brought onto the saved ones (portal.conflicts.rebase_rows), so the conflict page
+    keeps a colleague's new rows and can be saved again (fresh eyes round 21). Returns the
+    data and the prefixes whose rows were taken from the colleague."""
+    if application.pk is None or data.get("version", "") in ("", str(application.version)):
+        return data, set()
+    taken = set()
+    for prefix, form_class, rows, fields in (
+        ("contacts", ContactForm, application.contacts.all(), CONTACT_FIELDS),
+        ("criteria", CriterionForm, application.success_criteria.all(), CRITERION_FIELDS),
+    ):
+        data, changed = rebase_rows(
+            data, prefix=prefix, form_class=form_class, rows=rows, fields=fields
+        )
+        if changed:
+            taken.add(prefix)
+    return data, taken
+
+
 def save_from_forms(request, application, form, contacts, criteria) -> Application:
     return do_save_draft(
         application_id=application.pk,
@@ -240,7 +278,8 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
         if not may(request.user, "edit", application):
             messages.error(request, _("Ansøgningen er indsendt og kan ikke længere ændres."))
             return redirect("mine:detail", pk=application.pk)
-        form, contacts, criteria = build_forms(application, request.POST)
+        self.posted, self.rows_taken = rows_onto_saved(application, request.POST)
+        form, contacts, criteria = build_forms(application, self.posted)
         if not (form.is_valid() and contacts.is_valid() and criteria.is_valid()):
             say_not_saved(request)
             return self.render_forms(application, form, contacts, criteria, status=400)
@@ -313,7 +352,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
         saved_form = build_forms(application)[0]
         # Keep what the user typed, but let the next save go on top of the newer version;
         # fields this user did not touch take the colleague's values (no silent revert).
-        data, taken = with_version(self.request.POST, application.version), []
+        data, taken = with_version(self.posted, application.version), []
         if base is not None:
             mine_form = build_forms(application, data)[0]
             data, taken = rebase(data, mine_form, build_forms(base)[0], saved_form)
@@ -323,7 +362,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
         criteria.is_valid()
         rows = []
         criteria_heading, contacts_heading = _("Succeskriterier"), _("Kontakt/tovholder")
-        if criteria_heading in conflict.changed:
+        if criteria_heading in conflict.changed or "criteria" in self.rows_taken:
             saved_rows = [
                 " ".join(
                     part
@@ -337,7 +376,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
                 for c in application.success_criteria.all()
             ]
             rows.append((criteria_heading, "\n".join(saved_rows) or _("(tomt)")))
-        if contacts_heading in conflict.changed:
+        if contacts_heading in conflict.changed or "contacts" in self.rows_taken:
             saved_rows = [
                 ", ".join(part for part in (c.name, c.email, c.phone) if part)
                 for c in application.contacts.all()

@@ -17,7 +17,7 @@ from grants.case_selectors import with_new_messages
 from grants.documents.content import recommendation_document
 from grants.filters import ReviewQueueFilter, review_queue
 from grants.forms.application import rows_from
-from grants.forms.staff import PoolForm, ReservedLineFormSet
+from grants.forms.staff import PoolForm, ReservedLineForm, ReservedLineFormSet
 from grants.models import (
     ApplicationStatus,
     Pool,
@@ -37,7 +37,14 @@ from grants.services.pools import (
     do_update_pool,
     open_problem,
 )
-from portal.conflicts import CONFLICT_STATUS, base_instance, rebase, saved_version, with_version
+from portal.conflicts import (
+    CONFLICT_STATUS,
+    base_instance,
+    rebase,
+    rebase_rows,
+    saved_version,
+    with_version,
+)
 from portal.filters import filter_fold
 from portal.money import ZERO, format_kroner
 from portal.params import id_param
@@ -190,7 +197,7 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
         base = base_instance(pool, self.request.POST.get("version"))
         pool.refresh_from_db()
         saved_form, saved_lines = self.build(pool)
-        data, taken = with_version(self.request.POST, pool.version), []
+        data, taken = with_version(self.posted, pool.version), []
         if base is not None:
             # Fields this user did not touch take the colleague's values (no silent revert).
             data, taken = rebase(data, self.build(pool, data)[0], self.build(base)[0], saved_form)
@@ -204,7 +211,7 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
         mine_text = "\n".join(
             f"{row['title']}: {format_kroner(row['amount'])}" for row in reserved_rows(lines)
         )
-        if saved_text != mine_text:
+        if saved_text != mine_text or self.lines_taken:
             line_rows.append((str(_("Reserverede linjer")), saved_text or str(_("(ingen)"))))
         version = saved_version(pool, form, saved_form, extra_rows=line_rows, taken=taken)
         return self.render(pool, form, lines, status=CONFLICT_STATUS, saved_version=version)
@@ -215,7 +222,19 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         pool = self.get_pool()
-        form, lines = self.build(pool, request.POST)
+        self.posted, self.lines_taken = request.POST, False
+        if pool is not None and request.POST.get("version", "") not in ("", str(pool.version)):
+            # A page older than the saved pool: its reserved lines brought onto the saved ones
+            # first (a colleague's new line into the form, a deleted one out), so the conflict
+            # page can be saved again (fresh eyes round 21).
+            self.posted, self.lines_taken = rebase_rows(
+                request.POST,
+                prefix="reserved",
+                form_class=ReservedLineForm,
+                rows=pool.reserved_lines.all(),
+                fields=("title", "amount"),
+            )
+        form, lines = self.build(pool, self.posted)
         form_valid, lines_valid = form.is_valid(), lines.is_valid()
         if "budget" in form.cleaned_data and lines_valid:
             # The service's budget rule, asked now so it comes with the form's other errors.
