@@ -371,8 +371,8 @@ def notify_pool_reopened(pool) -> None:
         "pool_reopened",
         gettext_noop("Puljen er åbnet igen: %(pool)s"),
         gettext_noop(
-            "%(pool)s er åbnet for ansøgninger igen. Din kladde »%(title)s« kan nu sendes "
-            "igen, senest %(deadline)s."
+            "%(pool)s er åbnet for ansøgninger igen. Din kladde »%(title)s« kan nu sendes, "
+            "senest %(deadline)s."
         ),
     )
 

@@ -71,6 +71,12 @@ class IndicatorForm(LimitedTextMixin, forms.ModelForm):
 
 
 class MeasurementForm(LimitedTextMixin, forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        # Its own ids: it stands on the indicator's page beside the indicator's form, whose
+        # "Kilde" had the same id (fresh eyes round 21: its label led to the other field).
+        kwargs.setdefault("auto_id", "id_maaling_%s")
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = Measurement
         fields = ["year", "period", "value", "comparison_value", "source", "note"]

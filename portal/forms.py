@@ -342,6 +342,20 @@ class CompleteRows(forms.BaseInlineFormSet):
         "siden igen. Intet er gemt."
     )
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        pk = self.model._meta.pk.name
+        # A saved row whose id the page's background save took away (it was deleted or
+        # emptied) is a new row if it comes back: "Dette felt er påkrævet" on the hidden id
+        # blocked every save after "Slet" was ticked and unticked (fresh eyes round 21).
+        if (
+            self.is_bound
+            and i < self.initial_form_count()
+            and not self.data.get(f"{self.add_prefix(i)}-{pk}")
+        ):
+            form.fields[pk].required = False
+        return form
+
     def clean(self):
         super().clean()
         management = self.management_form.cleaned_data

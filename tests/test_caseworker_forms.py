@@ -411,3 +411,34 @@ def test_saving_a_returned_application_says_to_send_it_again(cw, draft):
     page = cw.post(edit_url(draft), data, follow=True).content.decode()
     assert "Ændringerne er gemt. Husk at indsende ansøgningen igen." in page
     assert "Kladden er gemt." not in page
+
+
+def test_a_row_marked_deleted_and_unmarked_after_a_background_save_is_kept(cw, draft):
+    """Fresh eyes round 21: "Slet" ticked, the background save deleted the contact and took
+    its id from the page; unticked, every save failed with "Dette felt er påkrævet" on the
+    hidden id, and what was typed after it was lost. Now the row comes back as a new one."""
+    url = reverse("mine:autosave", args=[draft.pk])
+    first = cw.post(url, edit_post(draft, button=None, new_contacts=[{"name": "Linda Bjerg"}]))
+    contact_id = first.json()["row_ids"]["contacts-0"]
+    data = edit_post(draft, button=None) | {"contacts-0-DELETE": "on"}
+    marked = cw.post(url, data)
+    assert marked.json()["saved"] and "contacts-0" not in marked.json()["row_ids"]
+    assert not draft.contacts.exists()
+
+    # The page clears the row's id; the person unticks "Slet" and goes on typing.
+    data |= {
+        "version": str(marked.json()["version"]),
+        "contacts-0-id": "",
+        "contacts-0-name": "Linda Bjerg",
+        "description": "Skrevet bagefter",
+    }
+    del data["contacts-0-DELETE"]
+    again = cw.post(url, data)
+
+    assert again.status_code == 200 and again.json()["saved"], again.content
+    assert [c.name for c in draft.contacts.all()] == ["Linda Bjerg"]
+    assert draft.contacts.get().pk != contact_id
+    draft.refresh_from_db()
+    assert draft.description == "Skrevet bagefter"
+    saved = cw.post(edit_url(draft), edit_post(draft))
+    assert saved.status_code == 302

@@ -90,6 +90,11 @@ def _findings(pages: dict[str, str], language: str) -> list[str]:
             findings.append(f"{url}: two stops: {text[start : match.end() + 20]!r}")
         if EMPTY_CHOICE_DASHES in html:
             findings.append(f"{url}: a select shows {EMPTY_CHOICE_DASHES!r}")
+        # One element per id: a label's "for" leads to the first (fresh eyes round 21: the
+        # measurement's "Kilde" put the cursor in the indicator's).
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        for twice in sorted({i for i in ids if ids.count(i) > 1}):
+            findings.append(f"{url}: id used twice: {twice!r}")
     return findings
 
 

@@ -438,7 +438,8 @@ def test_the_dates_say_when_a_pool_opened_and_closed_by_hand_and_a_reopening_is_
         do_set_pool_status(pool_id=pool.pk, actor=staff_user, status=PoolStatus.OPEN)
     [reopened] = mailoutbox
     assert reopened.subject == f"Puljen er åbnet igen: {pool.title}"
-    assert "kan nu sendes igen, senest" in reopened.body
+    # "sendes", not "sendes igen": the draft was never sent (fresh eyes round 21).
+    assert "kan nu sendes, senest" in reopened.body
     pool.refresh_from_db()
     assert pool.closed_at is None and pool.application_deadline == deadline
 

@@ -1,10 +1,12 @@
 """Committee staff create and edit their action plans; a new year reaches the generated plan."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from grants.models import ApplicationStatus, Pool
 from grants.services.decisions import do_record_decision
@@ -136,3 +138,67 @@ def test_the_plan_is_headed_by_its_pools_scheme(staff_client, make_pool):
 
     assert "Oversigt over projekter/indsatser – Puljen til frivilligt socialt arbejde" in page
     assert "Integrationspuljen" not in page
+
+
+def test_a_project_in_the_plan_shows_what_was_granted_above_what_was_asked(
+    staff_client, make_pool, make_application, owner, staff_user
+):
+    """Fresh eyes round 21: each project's section showed the amounts asked for under
+    "Beløb fra puljen", read as the grant."""
+    pool = make_pool(year=2027, budget="500000")
+    application = make_application(
+        title="Jobmentor",
+        status=ApplicationStatus.RECOMMENDED,
+        amounts={2027: "200000"},
+        created_by=owner,
+        target_pool=pool,
+    )
+    do_record_decision(
+        application_id=application.pk,
+        outcome="approved",
+        actor=staff_user,
+        amounts={2027: Decimal("150000")},
+        committee=application.committee,
+        meeting_date=datetime.date(2026, 12, 1),
+        reasons="Delvis.",
+        appeal_guidance="Vejledning.",
+    )
+    plan = ActionPlan.objects.create(
+        policy=pool.policy, title="Handleplan 2027", year_start=2027, year_end=2027
+    )
+    Pool.objects.filter(pk=pool.pk).update(action_plan=plan)
+
+    page = staff_client.get(reverse("dokumenter:action-plan", args=[plan.pk])).content.decode()
+
+    granted = page.split('data-testid="plan-granted">', 1)[1].split("</p>", 1)[0]
+    assert "150.000 kr." in granted and "200.000" not in granted
+    assert "Søgt fra puljen (op til" in page and "Beløb fra puljen (op til" not in page
+    pdf = staff_client.get(reverse("dokumenter:action-plan-pdf", args=[plan.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Bevilget fra puljen: 2027: 150.000 kr." in " ".join(text.split())
+
+
+def test_the_results_of_a_pool_include_the_grants_whose_later_year_it_pays(
+    staff_client, make_pool, make_application, owner, staff_user
+):
+    """Fresh eyes round 21: the 2028 pool's results said "Ingen bevilgede indsatser" while
+    its balance showed 100.000 kr. granted to a 2027 application's second year."""
+    pool = make_pool(year=2027, budget="500000")
+    later = make_pool(year=2028, budget="500000")
+    application = make_application(
+        title="Toårig indsats",
+        status=ApplicationStatus.RECOMMENDED,
+        amounts={2027: "100000", 2028: "100000"},
+        created_by=owner,
+        target_pool=pool,
+    )
+    do_record_decision(
+        application_id=application.pk,
+        outcome="approved",
+        actor=staff_user,
+        amounts={2027: Decimal("100000"), 2028: Decimal("100000")},
+        committee=application.committee,
+        meeting_date=datetime.date(2026, 12, 1),
+    )
+    page = staff_client.get(reverse("dokumenter:results"), {"pulje": later.pk})
+    assert "Toårig indsats" in page.content.decode()

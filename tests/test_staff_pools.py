@@ -420,3 +420,11 @@ def test_a_reserved_lines_post_that_leaves_out_or_repeats_rows_is_refused(
     ]
     # The page as rendered still saves.
     assert staff_client.post(edit_url, values).status_code == 302
+
+
+def test_download_names_write_danish_letters_out(staff_client, make_pool):
+    """Fresh eyes round 21: "Fællesskabspuljen" became "fllesskabspuljen" in file names."""
+    pool = make_pool(year=2027)
+    Pool.objects.filter(pk=pool.pk).update(title="Fællesskabspuljen for Østerbro å 2027")
+    response = staff_client.get(reverse("dokumenter:pool-xlsx", args=[pool.pk]))
+    assert "status-faellesskabspuljen-for-oesterbro-aa-2027.xlsx" in response["Content-Disposition"]

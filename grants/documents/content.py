@@ -130,6 +130,12 @@ def action_plan_document(plan: ActionPlan) -> ActionPlanDocument:
         .values_list("scheme__name", flat=True)
         .distinct()
     )
+    for row in table.rows:
+        # What the plan's pools granted, shown above the project's own text, whose amounts
+        # are what was asked (fresh eyes round 21: read as the grant).
+        projects[row.application.pk].plan_granted = sorted(
+            (year, amount) for year, amount in row.amounts.items() if amount
+        )
     return ActionPlanDocument(
         plan=plan,
         table=table,

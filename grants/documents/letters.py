@@ -213,7 +213,8 @@ def appeal_paragraphs(decision: Decision) -> str:
         guidance = decision.appeal_guidance.strip() or default_appeal_guidance(
             decision.application.pool, decision.application
         )
-        disagree = _("Er I uenige i bevillingen, så skriv til sekretariatet i sagen i portalen.")
+        # Of the decision, granted or refused (fresh eyes round 21: "bevillingen" on a refusal).
+        disagree = _("Er I uenige i afgørelsen, så skriv til sekretariatet i sagen i portalen.")
         return f"{guidance}\n\n{disagree}"
     guidance = decision.appeal_guidance.strip() or _(
         "Afgørelsen kan ikke påklages til anden administrativ myndighed, fordi tilskud fra "

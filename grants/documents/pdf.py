@@ -339,7 +339,7 @@ def action_plan_pdf(doc: ActionPlanDocument) -> bytes:
         PageBreak(),
     ]
     for number, project in enumerate(doc.projects, start=1):
-        story += project_section(number, project)
+        story += project_section(number, project, granted=project.plan_granted)
     if doc.continuing:
         story.append(text(_("Indsatser, der fortsætter for tidligere fordelte midler"), "h1"))
         for carry in doc.continuing:
@@ -367,14 +367,22 @@ HEADING_OF_FIELD = {"previous_funding_text": "previous", "other_policy_goals": "
 
 
 def project_section(
-    number: int, project, *, reach: bool = False, numbered: bool = False, as_sent: bool = False
+    number: int,
+    project,
+    *,
+    reach: bool = False,
+    numbered: bool = False,
+    as_sent: bool = False,
+    granted=None,
 ) -> list:
     """One project under the form's headings; `reach` adds the contacts' e-mail and phone
     (the applicant's own copy, like the receipt; the action plan lists names only). An
     association's project reads in the words of its form (fresh eyes round 10: its copy
     said "forankringsperspektiv" and "integrationspuljen" in a § 18 pool). The headings the
     short form left out are left out here too, and `numbered` numbers the rest as the form
-    did (fresh eyes round 13: the PDF had no numbers and empty short-form headings)."""
+    did (fresh eyes round 13: the PDF had no numbers and empty short-form headings).
+    `granted` ([(year, amount)], the action plan's): what was granted, above what was asked
+    (fresh eyes round 21: the asked amounts read as the grant)."""
     from grants.services.submission import uses_short_form
 
     numbers = heading_numbers(uses_short_form(project))
@@ -406,15 +414,21 @@ def project_section(
     earlier = "\n".join(f"{e.title} ({e.pool.year})" for e in project.continues.all())
     criteria = "\n".join(f"• {criterion_line(c)}" for c in project.success_criteria.all())
     goals = "\n".join(f"• {g.name}" for g in project.goals.all())
-    items = [
-        text(f"{number}. {project.title}", "h1"),
+    items = [text(f"{number}. {project.title}", "h1")]
+    if granted is not None:
+        listed = " · ".join(f"{year}: {format_kroner(amount)}" for year, amount in granted)
+        items.append(
+            text(_("Bevilget fra puljen: %(amounts)s") % {"amounts": listed or "–"}, "label")
+        )
+    years = {"years": project.pool.max_grant_years}
+    items += [
         KeepTogether([heading("committee", _("Politisk udvalg")), text(", ".join(committees))]),
         KeepTogether(
             [
-                heading(
-                    "amounts",
-                    _("Beløb fra puljen (op til %(years)s år)")
-                    % {"years": project.pool.max_grant_years},
+                (
+                    text(_("Søgt fra puljen (op til %(years)s år)") % years, "label")
+                    if granted is not None
+                    else heading("amounts", _("Beløb fra puljen (op til %(years)s år)") % years)
                 ),
                 text(amounts + (f"\n{project.amount_note}" if project.amount_note else "")),
             ]

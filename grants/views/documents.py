@@ -2,10 +2,10 @@
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -28,6 +28,17 @@ from portal.params import id_param
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# Danish letters written out in file names, not dropped: "fllesskabspuljen" was the slug of
+# "Fællesskabspuljen" (fresh eyes round 21).
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def slugify(text: str) -> str:
+    from django.utils.text import slugify as django_slugify
+
+    return django_slugify(str(text).translate(_DANISH))
 
 
 def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -249,7 +260,9 @@ class ResultsView(StaffRequiredMixin, TemplateView):
             raise Http404
         if pool_id is not None:
             pool = get_object_or_404(staff_pools(self.request.user), pk=pool_id)
-            applications = applications.filter(pool=pool)
+            # Also the grants whose later year this pool pays (fresh eyes round 21: the
+            # 2028 pool said "Ingen bevilgede indsatser" beside its 100.000 kr. granted).
+            applications = applications.filter(Q(pool=pool) | Q(allocations__pool=pool)).distinct()
         return pool, project_results(applications)
 
     def get_context_data(self, **kwargs):

@@ -91,7 +91,8 @@ class RenewFeedView(StaffRequiredMixin, View):
 
 
 def calendar_feed(request, token: str):
-    """The ICS feed: last year to two years ahead. The token is the only credential
+    """The ICS feed: from last year to five years ahead, so a multi-year grant's final report
+    is in it (fresh eyes round 21: one due in 2029 was missing). The token is the only credential
     (calendar programs send no cookies), so an unknown token, or one of a user who is no
     longer active committee staff, is simply not found."""
     preferences = (
@@ -109,7 +110,7 @@ def calendar_feed(request, token: str):
 
 def _feed(request, preferences):
     year = timezone.localdate().year
-    start, end = datetime.date(year - 1, 1, 1), datetime.date(year + 3, 1, 1)
+    start, end = datetime.date(year - 1, 1, 1), datetime.date(year + 6, 1, 1)
     calendar = Calendar()
     calendar.add("prodid", "-//Integrationsportalen//aarshjul//DA")
     calendar.add("version", "2.0")
