@@ -297,6 +297,12 @@ def harden_text_fields(fields, limits=None) -> None:
             field.max_length = limit
             field.validators.append(ReadableMaxLength(limit))
             field.widget.attrs.setdefault("maxlength", str(limit))
+        if isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
+            # Not announced to the browser for free text: a browser cuts a pasted text at
+            # "maxlength" without a word (fresh eyes round 21: 24.500 characters became
+            # 20.000, mid-word, and were saved). The server refuses it with how much to cut,
+            # and the text stays in the form.
+            field.widget.attrs.pop("maxlength", None)
         if isinstance(field, forms.CharField):
             # Every limit said the same plain way, the model's own included.
             field.validators = [

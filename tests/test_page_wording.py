@@ -95,6 +95,9 @@ def _findings(pages: dict[str, str], language: str) -> list[str]:
         ids = re.findall(r'\sid="([^"]+)"', html)
         for twice in sorted({i for i in ids if ids.count(i) > 1}):
             findings.append(f"{url}: id used twice: {twice!r}")
+        # A browser cuts a pasted text at a textarea's maxlength without a word (round 21).
+        if re.search(r"<textarea[^>]*\smaxlength=", html):
+            findings.append(f"{url}: a textarea has maxlength")
     return findings
 
 

@@ -120,3 +120,19 @@ def test_submitting_sends_a_receipt_after_the_commit(
     assert "Vi har modtaget ansøgningen" in mail.body and "ansøgningsfristen" in mail.body
     for row in complete_application.requested_amounts.all():
         assert f"Søgt for {row.year}: 100.000 kr." in mail.body  # what was asked, per year
+
+
+@pytest.mark.django_db
+def test_the_form_says_the_pools_maximum_beside_the_amounts(client, caseworker, make_application):
+    """Fresh eyes round 21: the maximum per application was first told at "Indsend"."""
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from grants.models import Pool
+
+    application = make_application()
+    Pool.objects.filter(pk=application.pool_id).update(max_amount=Decimal("100000"))
+    client.force_login(caseworker)
+    edit = client.get(reverse("mine:edit", args=[application.pk])).content.decode()
+    assert "Puljen giver højst 100.000 kr. pr. ansøgning, alle år i alt." in edit

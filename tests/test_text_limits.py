@@ -80,7 +80,9 @@ def test_fields_added_after_init_are_limited_too(demo):
     assert comments
     for name in comments:
         assert form.fields[name].max_length == TEXT_MAX_LENGTH
-        assert f'maxlength="{TEXT_MAX_LENGTH}"' in str(form[name])
+        # Free text is limited on the server only: a browser cuts a pasted text at
+        # maxlength without a word (fresh eyes round 21).
+        assert "maxlength" not in str(form[name])
 
 
 @pytest.mark.django_db

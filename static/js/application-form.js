@@ -113,6 +113,14 @@
     });
   }
 
+  // A chosen file is attached by "Gem kladde" only, never by the background save: until
+  // then the page says so and asks before it is left (fresh eyes round 21: "Gemt
+  // automatisk" beside a chosen file, which was gone after leaving).
+  function fileWaiting() {
+    const input = form.querySelector('input[type=file][name="attachment"]');
+    return Boolean(input && input.files && input.files.length);
+  }
+
   async function save() {
     if (stopped) return;
     if (saving) { pending = true; return; }
@@ -147,7 +155,7 @@
         applyRowIds(result.row_ids || {});
         markRefused({});
         unsaved = false;
-        say(result.message, false);
+        say(fileWaiting() ? result.message + ". " + form.dataset.msgFileWaiting : result.message, false);
       } else {
         // Nothing of this save was stored: leaving now would lose it (fresh eyes round 15
         // lost a whole application to one amount written as "12.000,-").
@@ -181,6 +189,7 @@
   });
   form.addEventListener("change", function (event) {
     if (event.target.name !== "attachment") { dirty = true; schedule(); }
+    else if (fileWaiting()) say(form.dataset.msgFileWaiting, false);
   });
 
   // Leaving the page during the autosave's pause: what was typed goes with the page as it
@@ -215,7 +224,7 @@
 
   window.addEventListener("beforeunload", function (event) {
     if (submitting) return;
-    if (unsaved) {
+    if (unsaved || fileWaiting()) {
       // The last save was refused or failed: what is on the page is not stored, and sent
       // again on leaving it could be refused again, so the browser asks first.
       event.preventDefault();

@@ -146,3 +146,23 @@ def test_a_mail_link_to_a_place_on_a_page_lands_there_after_signing_in(demo_serv
     page.get_by_role("button", name="Log ind").click()
     page.wait_for_url(demo_server.url + path + "#decision-heading")
     assert page.locator("#decision-heading").is_visible()
+
+
+def test_a_chosen_file_is_said_to_wait_for_gem_kladde_and_leaving_asks_first(demo_server, page):
+    """Fresh eyes round 21: "Gemt automatisk" stood beside a chosen file, which the
+    background save does not attach; leaving lost it without a word."""
+    log_in(page, demo_server, "frb-sagsbehandler")
+    page.get_by_role("link", name="Start en ny ansøgning").click()
+    page.get_by_label("Vedhæft fil").set_input_files(
+        files=[{"name": "tidsplan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"}]
+    )
+    status = page.locator("[data-autosave-status]")
+    assert "ikke vedhæftet endnu" in status.inner_text()
+    page.get_by_label("Indsats", exact=True).fill("Fil venter")
+    status.filter(has_text="Gemt automatisk").wait_for(timeout=10_000)
+    assert "ikke vedhæftet endnu" in status.inner_text()
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="Mine ansøgninger").first.click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
