@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import Goal, Policy, Target
@@ -6,7 +7,7 @@ from portal.forms import DanishDecimalField, LimitedTextMixin
 from portal.models import Committee
 
 from .models import Indicator, Measurement
-from .services import measurement_year_error
+from .services import measurement_year_error, target_problem
 
 
 class IndicatorForm(LimitedTextMixin, forms.ModelForm):
@@ -46,6 +47,10 @@ class IndicatorForm(LimitedTextMixin, forms.ModelForm):
         self.fields["target"].queryset = Target.objects.filter(
             goal__policy__municipality=municipality
         ).select_related("goal")
+        # Each sub-goal with its goal: the list repeated "1., 2., 1., …" (fresh eyes round 21).
+        self.fields["target"].label_from_instance = lambda target: (
+            f"{target.goal.name} · {target.number}. {Truncator(target.text).words(14)}"
+        )
         self.fields["responsible_committees"].queryset = Committee.objects.filter(
             municipality=municipality
         )
@@ -56,6 +61,8 @@ class IndicatorForm(LimitedTextMixin, forms.ModelForm):
         data = super().clean()
         if not data.get("goal") and not data.get("target"):
             raise forms.ValidationError(_("Knyt indikatoren til et mål eller et sigtepunkt."))
+        if problem := target_problem(data.get("goal"), data.get("target")):
+            self.add_error("target", problem)
         kind = data.get("target_kind")
         if kind != "direction_only" and data.get("target_value") is None:
             self.add_error("target_value", _("Angiv måltallet, eller vælg »Kun retning«."))

@@ -14,7 +14,7 @@ from portal.forms import parse_danish_number
 from portal.params import id_param
 
 from .models import Indicator, Measurement
-from .services import measurement_year_error
+from .services import measurement_value_error, measurement_year_error
 
 COLUMNS = ["indikator_id", "aar", "periode", "vaerdi", "sammenligning", "kilde", "note"]
 REQUIRED = ["indikator_id", "aar", "vaerdi"]
@@ -87,8 +87,8 @@ def parse(data: bytes, *, municipality_id: int) -> ImportResult:
         )
         return result
     reader.fieldnames = header
-    indicators = set(
-        Indicator.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True)
+    indicators = dict(
+        Indicator.objects.filter(municipality_id=municipality_id).values_list("pk", "unit")
     )
     seen = {}
     try:
@@ -127,6 +127,13 @@ def parse(data: bytes, *, municipality_id: int) -> ImportResult:
                 except ValueError:
                     problems.append(
                         _("»%(column)s« skal være et tal, fx 15,3") % {"column": column}
+                    )
+                    continue
+                unit = indicators.get(id_param(indicator_id))
+                if unit and (error := measurement_value_error(unit, values[column])):
+                    problems.append(
+                        _("»%(column)s«: %(error)s")
+                        % {"column": column, "error": error.rstrip(".")}
                     )
         period = row.get("periode", "")[:60]
         if not problems:

@@ -28,6 +28,32 @@ def measurement_year_error(year: int) -> str | None:
     ) % {"first": years[0], "last": years[-1]}
 
 
+def measurement_value_error(unit: str, value) -> str | None:
+    """A value the indicator's unit cannot hold: a share outside 0-100 %, a negative count
+    (fresh eyes round 21: 150 % and -5 % were published and charted). The one rule for the
+    form and the CSV import."""
+    from .models import Unit
+
+    if value is None:
+        return None
+    if unit == Unit.PERCENT and not 0 <= value <= 100:
+        return _("En procentdel ligger mellem 0 og 100.")
+    if unit == Unit.COUNT and value < 0:
+        return _("Et antal kan ikke være negativt.")
+    return None
+
+
+def target_problem(goal, target) -> str | None:
+    """A sub-goal ("sigtepunkt") under another goal than the one chosen (fresh eyes round
+    21: "Mål 4" was published with a sub-goal of "Mål 1")."""
+    if goal is not None and target is not None and target.goal_id != goal.pk:
+        return _(
+            "Sigtepunktet hører til »%(goal)s«, ikke til det valgte mål. Vælg et sigtepunkt "
+            "under målet, eller lad målet stå tomt."
+        ) % {"goal": target.goal}
+    return None
+
+
 def _check_scope(indicator: Indicator, municipality_id: int) -> None:
     goal = indicator.goal or (indicator.target.goal if indicator.target_id else None)
     if goal is None or goal.policy.municipality_id != municipality_id:
@@ -41,6 +67,8 @@ def do_save_indicator(
     with transaction.atomic():
         indicator.municipality_id = municipality_id
         _check_scope(indicator, municipality_id)
+        if problem := target_problem(indicator.goal, indicator.target):
+            raise DomainError(problem, field="target")
         if indicator.pk:
             current = Indicator.objects.select_for_update().get(pk=indicator.pk)
             if current.municipality_id != municipality_id:
@@ -61,6 +89,9 @@ def do_add_measurement(
         measurement._history_user = actor
         if error := measurement_year_error(measurement.year):
             raise DomainError(error, field="year")
+        for name in ("value", "comparison_value"):
+            if error := measurement_value_error(indicator.unit, getattr(measurement, name)):
+                raise DomainError(error, field=name)
         if Measurement.objects.filter(
             indicator=indicator, year=measurement.year, period=measurement.period
         ).exists():

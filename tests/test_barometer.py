@@ -392,3 +392,48 @@ def test_the_import_takes_a_spreadsheets_decimal_point():
     from indicators.imports import parse_number
 
     assert parse_number("15.3") == Decimal("15.3")
+
+
+@pytest.mark.django_db
+def test_a_share_outside_0_to_100_percent_is_refused_by_the_form_and_the_import(client, demo):
+    """Fresh eyes round 21: 150 % and -5 % were saved, published and charted."""
+    indicator = Indicator.objects.filter(municipality__slug="frederiksberg", unit="percent").first()
+    client.force_login(User.objects.get(username="frb-sekretariat"))
+    add = reverse("indikatorer:measurement-add", args=[indicator.pk])
+    for typed in ("150", "-5"):
+        response = client.post(add, {"year": "1997", "period": "", "value": typed})
+        assert response.status_code == 400
+        assert "En procentdel ligger mellem 0 og 100." in response.content.decode()
+    assert not Measurement.objects.filter(indicator=indicator, year=1997).exists()
+    assert client.post(add, {"year": "1997", "period": "", "value": "55,5"}).status_code == 302
+    result = do_import_measurements(
+        data=f"indikator_id;aar;vaerdi\n{indicator.pk};1998;150\n".encode(),
+        municipality_id=indicator.municipality_id,
+    )
+    assert any("En procentdel ligger mellem 0 og 100" in e for e in result.errors), result.errors
+
+
+@pytest.mark.django_db
+def test_a_sub_goal_must_belong_to_the_chosen_goal(client, demo):
+    """Fresh eyes round 21: "Mål 4" was saved and published with a sub-goal of "Mål 1"."""
+    from policies.models import Goal
+    from tests.test_edit_conflicts import form_data
+
+    indicator = Indicator.objects.filter(
+        municipality__slug="frederiksberg", target__isnull=False
+    ).first()
+    other_goal = (
+        Goal.objects.filter(policy=indicator.target.goal.policy)
+        .exclude(pk=indicator.target.goal_id)
+        .first()
+    )
+    client.force_login(User.objects.get(username="frb-sekretariat"))
+    url = reverse("indikatorer:edit", args=[indicator.pk])
+    data = form_data(client.get(url), "indikatorer:edit", goal=str(other_goal.pk))
+
+    response = client.post(url, data)
+
+    assert response.status_code == 400
+    assert "Sigtepunktet hører til" in response.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.goal_id != other_goal.pk
