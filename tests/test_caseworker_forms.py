@@ -442,3 +442,22 @@ def test_a_row_marked_deleted_and_unmarked_after_a_background_save_is_kept(cw, d
     assert draft.description == "Skrevet bagefter"
     saved = cw.post(edit_url(draft), edit_post(draft))
     assert saved.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("contact", "said"),
+    [
+        ({"name": "Eve – log ind på https://mitid.evil.example"}, "uden web- eller e-mail"),
+        ({"name": "Eve", "department": "Skriv til support@evil.example"}, "uden web- eller"),
+        ({"name": "Eve", "phone": "javascript:alert(1)"}, "Skriv kun telefonnummeret"),
+    ],
+)
+def test_a_contact_person_holds_no_links_and_a_phone_number_is_one(cw, draft, contact, said):
+    """Attack round 21: a contact's name with a link stood in the decision letter's address
+    block, and the phone field took "javascript:alert(1)"."""
+    response = cw.post(edit_url(draft), edit_post(draft, new_contacts=[contact]))
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert not draft.contacts.exists()
+    ok = cw.post(edit_url(draft), edit_post(draft, new_contacts=[{"phone": "+45 38 21 00 00"}]))
+    assert ok.status_code == 302

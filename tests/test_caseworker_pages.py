@@ -749,3 +749,29 @@ def test_save_and_go_to_submit_with_a_file_chosen_attaches_it_and_goes_on(cw, dr
         data | {"submit": "", "attachment": SimpleUploadedFile("virus.exe", b"MZ...")},
     )
     assert refused.url == url("edit", draft) + "#bilag"
+
+
+def test_withdrawing_is_told_to_both_sides_and_its_reason_keeps_the_text_rules(
+    cw, draft, caseworker, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 21: a withdrawal reached nobody; attack round 21: its reason took
+    a direction override that reversed it in staff's history."""
+    User.objects.filter(pk=staff_user.pk).update(email="sekretariat@testrup.dk")
+    User.objects.filter(pk=caseworker.pk).update(email="sagsbehandler@testrup.dk")
+    Application.objects.filter(pk=draft.pk).update(
+        status=ApplicationStatus.SUBMITTED, submitted_at=timezone.now(), title="Sprogcafé"
+    )
+    url = reverse("mine:withdraw", args=[draft.pk])
+    refused = cw.post(url, {"comment": "Vi søger \u202eigen"})
+    assert refused.status_code == 400 and "skriftretningen" in refused.content.decode()
+    assert Application.objects.get(pk=draft.pk).status == ApplicationStatus.SUBMITTED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cw.post(url, {"comment": "Vi søger næste år med CPR 010190-1234"})
+
+    assert response.status_code == 302
+    assert Application.objects.get(pk=draft.pk).status == ApplicationStatus.WITHDRAWN
+    to = {tuple(m.to): m for m in mailoutbox}
+    assert set(to) == {("sagsbehandler@testrup.dk",), ("sekretariat@testrup.dk",)}
+    staff_mail = to[("sekretariat@testrup.dk",)]
+    assert "Sprogcafé" in staff_mail.subject and "010190" not in staff_mail.body

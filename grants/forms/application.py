@@ -4,6 +4,7 @@ Every field is optional here, because a draft may be saved at any stage; what su
 needs is checked by `grants.services.submission.missing_for_submission`.
 """
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -250,12 +251,30 @@ class ContactForm(LimitedTextMixin, forms.ModelForm):
             "phone": _("Telefon"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, volunteer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        # A name, title and department go into letters' address blocks and mails: no web or
+        # e-mail address there (attack round 21: "Att.: Eve – log ind på https://…").
+        for name in ("name", "title", "department"):
+            self.fields[name].validators.append(no_web_address)
+        if volunteer:
+            # A volunteer has a role in the association, not a department; every row, the
+            # one the button adds included (attack round 21: it said "Stilling").
+            self.fields["department"].label = _("Rolle i foreningen")
+            self.fields["title"].label = _("Titel (kan springes over)")
+
+    def clean_phone(self):
+        phone = " ".join(self.cleaned_data.get("phone", "").split())
+        if phone and not re.fullmatch(r"\+?[0-9 ()./-]{4,25}", phone):
+            raise forms.ValidationError(
+                _("Skriv kun telefonnummeret, fx 38 21 00 00 eller +45 38 21 00 00."),
+                code="not_a_phone",
+            )
+        return phone
 
 
 class CriterionForm(LimitedTextMixin, forms.ModelForm):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.models import Application, ApplicationStatus, StatusChange
-from grants.notifications import notify_returned
+from grants.notifications import notify_returned, notify_withdrawn
 from grants.rules import APPLICATION_ACTIONS, check, transitions
 
 from .errors import DomainError, TransitionNotAllowed
@@ -58,9 +58,12 @@ def do_withdraw(*, application_id: int, actor, comment: str = "") -> Application
     with transaction.atomic():
         application = lock_application(application_id)
         check(actor, "withdraw", application)
-        return change_status(
-            application=application, to_status=S.WITHDRAWN, actor=actor, comment=comment
-        )
+        was_draft = application.status == S.DRAFT
+        change_status(application=application, to_status=S.WITHDRAWN, actor=actor, comment=comment)
+        if not was_draft:
+            # A draft nobody else has seen is withdrawn quietly.
+            notify_withdrawn(application, actor)
+        return application
 
 
 def do_return_for_changes(*, application_id: int, actor, comment: str) -> Application:

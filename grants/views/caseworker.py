@@ -38,6 +38,7 @@ from grants.forms.application import (
     CriterionForm,
     CriterionFormSet,
 )
+from grants.forms.messages import WithdrawForm
 from grants.models import (
     FUNDED_STATUSES,
     Allocation,
@@ -203,13 +204,13 @@ class ApplicationMixin(CaseworkerRequiredMixin):
 
 def build_forms(application: Application, data=None):
     form = ApplicationForm(data, application=application)
-    contacts = ContactFormSet(data, instance=application, prefix="contacts")
+    contacts = ContactFormSet(
+        data,
+        instance=application,
+        prefix="contacts",
+        form_kwargs={"volunteer": application.organisation_id is not None},
+    )
     criteria = CriterionFormSet(data, instance=application, prefix="criteria")
-    if application.organisation_id:
-        # A volunteer has a role in the association, not a department.
-        for contact in [*contacts.forms, contacts.empty_form]:
-            contact.fields["department"].label = _("Rolle i foreningen")
-            contact.fields["title"].label = _("Titel (kan springes over)")
     return form, contacts, criteria
 
 
@@ -590,15 +591,19 @@ class WithdrawView(AskFirstMixin, ApplicationMixin, TemplateView):
     rule_action = "withdraw"
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", WithdrawForm())
         return super().get_context_data(application=self.get_application(), **kwargs)
 
     def post(self, request, *args, **kwargs):
         application = self.get_application()
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
             do_withdraw(
                 application_id=application.pk,
                 actor=request.user,
-                comment=request.POST.get("comment", "")[:2000],
+                comment=form.cleaned_data["comment"],
             )
         except DomainError as error:
             messages.error(request, error.message)
