@@ -263,6 +263,31 @@ def no_web_address(value: str) -> None:
         )
 
 
+# What identifies a person in a text that is published: a CPR number (ddmmyy-xxxx), an
+# e-mail address, a phone number written as one (+45 …, or dd dd dd dd).
+_PERSONAL_DATA = re.compile(
+    r"\b\d{6}-?\d{4}\b"
+    r"|[\w.+-]+@[\w-]+\.[\w.-]+"
+    r"|\+45[\s.-]?\d{2}"
+    r"|\b\d{2}[ .]\d{2}[ .]\d{2}[ .]\d{2}\b"
+)
+
+
+def no_personal_data(value: str) -> None:
+    """An application's texts are published with its grant (the project page, the API,
+    the open data): no CPR number, e-mail address or phone number in them (attack round
+    21: a target group with a CPR number and a phone number was published)."""
+    if isinstance(value, str) and _PERSONAL_DATA.search(value):
+        raise ValidationError(
+            _(
+                "Skriv ikke CPR-numre, e-mailadresser eller telefonnumre her: teksten bliver "
+                "offentlig, hvis indsatsen får støtte. Kontaktpersoner skrives under "
+                "»Kontakt/tovholder«."
+            ),
+            code="personal_data",
+        )
+
+
 def is_single_line(field: forms.Field) -> bool:
     """A text field rendered as a one-line input (text, e-mail, search, hidden …)."""
     return isinstance(field, forms.CharField) and isinstance(field.widget, forms.widgets.Input)

@@ -461,3 +461,26 @@ def test_a_contact_person_holds_no_links_and_a_phone_number_is_one(cw, draft, co
     assert not draft.contacts.exists()
     ok = cw.post(edit_url(draft), edit_post(draft, new_contacts=[{"phone": "+45 38 21 00 00"}]))
     assert ok.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Unge, ring 70 12 34 56",
+        "Kontakt hans.hansen@example.org",
+        "Borgeren med CPR 010190-1234",
+        "Ring +45 38210000",
+    ],
+)
+def test_texts_that_are_published_hold_no_personal_data(cw, draft, typed):
+    """Attack round 21: a target group with a phone number, an e-mail address and a CPR
+    number was published on the project page, in the API and the open data."""
+    response = cw.post(edit_url(draft), edit_post(draft, target_group=typed))
+    assert response.status_code == 400
+    assert "Skriv ikke CPR-numre, e-mailadresser eller telefonnumre her" in (
+        response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert draft.target_group != typed
+    ok = cw.post(edit_url(draft), edit_post(draft, target_group="Unge 18-25 år i 2027 2028"))
+    assert ok.status_code == 302

@@ -381,10 +381,19 @@ def test_an_invitation_cannot_carry_a_phone_number_or_be_sent_in_bulk(
     assert refused.status_code == 400
     assert "uden adresser, links eller telefonnumre" in text_of(refused)
     # Attack round 15: a domain with an ideographic full stop, other signs of a link.
-    for name in ("Vind ti tusind kroner gå til evil。example", "Bo <b>", "Bo_Berg", "Bo: se x"):
+    # Attack round 21: a sentence, or an office as the sender of the portal's mails.
+    for name in (
+        "Vind ti tusind kroner gå til evil。example",
+        "Bo <b>",
+        "Bo_Berg",
+        "Bo: se x",
+        "Karin. Din konto lukkes i dag medmindre du svarer",
+        "Københavns Kommune",
+        "Integrationsportalen Support",
+    ):
         refused = client.post(url, {"name": name, "email": "x@example.dk"})
         assert refused.status_code == 400, name
-    for name in ("Anne-Mette O'Neil", "J. Ørum Åberg", "Zeynep Yılmaz", "محمد علي"):
+    for name in ("Anne-Mette O'Neil", "J. Ørum Åberg", "Zeynep Yılmaz", "محمد علي", "Dr. Bo Berg"):
         form = InviteColleagueForm({"name": name, "email": "x@example.dk"})
         assert form.is_valid(), (name, form.errors)
     with django_capture_on_commit_callbacks(execute=True):

@@ -20,6 +20,7 @@ from portal.forms import (
     DanishDecimalField,
     KronerField,
     LimitedTextMixin,
+    no_personal_data,
     no_web_address,
 )
 from portal.models import Committee
@@ -170,6 +171,10 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
                     self.fields[name].label, self.fields[name].help_text = label, help_text
         self.fields["version"].required = True
         self.fields["title"].validators.append(no_web_address)
+        for name in Application.CONTENT_FIELDS:
+            field = self.fields.get(name)
+            if isinstance(field, forms.CharField):
+                field.validators.append(no_personal_data)
         # A new application is not saved until its first "Gem kladde" (no empty drafts).
         saved = application.pk is not None
         requested = (

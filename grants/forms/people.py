@@ -17,6 +17,14 @@ from portal.organisations import OrganisationKind
 _NOT_IN_A_NAME = re.compile(r"[@/\\<>]|www\.|\.(dk|com|net|org|example)\b", re.IGNORECASE)
 
 
+# Words of an office, not of a person's name.
+_NOT_A_PERSON = re.compile(
+    r"\b(kommune\w*|support|portal\w*|integrationsportal\w*|sekretariat\w*|admin\w*|"
+    r"mitid|nemid|cpr\w*|konto\w*)\b",
+    re.IGNORECASE,
+)
+
+
 class SignInLinkForm(LimitedTextMixin, forms.Form):
     email = forms.EmailField(
         label=_("Din e-mailadresse"),
@@ -43,7 +51,18 @@ class InviteColleagueForm(LimitedTextMixin, forms.Form):
         # Only what names are made of: letters, spaces, hyphens, apostrophes, dots (attack
         # round 15 wrote a domain with an ideographic full stop, "evil。example").
         odd = re.search(r"[^\w\s.'’-]|_", name)
-        if odd or _NOT_IN_A_NAME.search(name) or len(re.findall(r"[0-9]", name)) > 2:
+        # Nor a sentence or an office: "Karin. Din konto lukkes i dag …" and "Københavns
+        # Kommune" or "Integrationsportalen Support" as the sender of the portal's mails
+        # (attack round 21).
+        sentence = len(name.split()) > 5 or re.search(r"\w{3,}\.\s+\w", name)
+        office = _NOT_A_PERSON.search(name)
+        if (
+            odd
+            or sentence
+            or office
+            or _NOT_IN_A_NAME.search(name)
+            or len(re.findall(r"[0-9]", name)) > 2
+        ):
             raise forms.ValidationError(
                 _(
                     "Skriv kun kollegaens navn, fx Karin Jensen – uden adresser, links eller "

@@ -59,6 +59,9 @@ def safe_name(name: str, kind: FileKind) -> str:
     """The name the file is shown and downloaded under: no folders, no characters a file
     system or a header refuses, the extension of what it is. Spaces and Danish letters stay
     as typed (fresh eyes round 20: "Budget for sprogcafé.pdf" became "Budget_for_…")."""
+    # What Chromium sends for a quote and a line break in a file name (attack round 21:
+    # "Rapport %22endelig%22.pdf").
+    name = name.replace("%22", '"').replace("%0D", " ").replace("%0A", " ")
     base = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     stem = base.rsplit(".", 1)[0] if "." in base else base
     stem = re.sub(r'[\x00-\x1f\x7f<>:"|?*]', "", stem)
@@ -85,6 +88,17 @@ def checked_kind(upload: UploadedFile) -> FileKind:
         )
     kind = detect_kind(upload)
     if kind is None:
+        # Named as one of them but not one inside: said so (fresh eyes round 21: a broken
+        # ".pdf" was told only PDF files can be attached).
+        named = (upload.name or "").rsplit(".", 1)[-1].lower()
+        if named in {"pdf", "docx", "xlsx"}:
+            raise DomainError(
+                _(
+                    "Filen hedder .%(extension)s, men er ikke en gyldig %(kind)s-fil. Den er "
+                    "måske beskadiget: gem eller eksportér den igen, og vedhæft den så."
+                )
+                % {"extension": named, "kind": named.upper()}
+            )
         raise DomainError(_("Kun PDF-, Word- (DOCX) og Excel-filer (XLSX) kan vedhæftes."))
     return kind
 
