@@ -120,7 +120,10 @@ class IdentityProvider(models.Model):
         _("hvem man spørger om adgang"),
         max_length=300,
         blank=True,
-        help_text=_("Vises til en medarbejder uden rolle, fx »IT-support, tlf. 38 21 00 00«."),
+        help_text=_(
+            "Vises til en, der ikke kan logge ind, fx »IT-support, tlf. 38 21 00 00«; for "
+            "foreningernes login fx puljesekretariatet."
+        ),
     )
     is_enabled = models.BooleanField(_("slået til"), default=True)
 

@@ -484,3 +484,13 @@ def test_texts_that_are_published_hold_no_personal_data(cw, draft, typed):
     assert draft.target_group != typed
     ok = cw.post(edit_url(draft), edit_post(draft, target_group="Unge 18-25 år i 2027 2028"))
     assert ok.status_code == 302
+
+
+def test_the_committee_is_not_also_one_of_the_other_committees(cw, draft, committee):
+    """Fresh eyes round 21: AUU as the committee and among the other committees read
+    "AUU, AUU" on the submit page."""
+    data = edit_post(draft, committee=str(committee.pk), co_committees=[str(committee.pk)])
+    response = cw.post(edit_url(draft), data)
+    assert response.status_code == 400
+    assert "er allerede valgt som politisk udvalg" in response.content.decode()
+    assert cw.post(edit_url(draft), data | {"co_committees": []}).status_code == 302

@@ -394,3 +394,12 @@ def test_an_outsiders_words_and_links_reach_staff_only_inside_the_portal(
         do_answer_request(request_id=request.pk, actor=person, text=bait)
     [answer] = mailoutbox
     assert "Hvor mange deltagere?" in answer.body and "evil.example" not in answer.body
+
+
+def test_a_volunteers_sign_in_log_speaks_to_a_volunteer(client, person):
+    """Fresh eyes round 21: a volunteer was told to ask "kommunens IT-support" and shown a
+    second-factor column of a step volunteers never take."""
+    client.force_login(person)
+    page = client.get(reverse("own-sign-ins")).content.decode()
+    assert "sig det til kommunen, der giver puljen" in page
+    assert "IT-support" not in page and "Totrin" not in page

@@ -428,3 +428,9 @@ def test_download_names_write_danish_letters_out(staff_client, make_pool):
     Pool.objects.filter(pk=pool.pk).update(title="Fællesskabspuljen for Østerbro å 2027")
     response = staff_client.get(reverse("dokumenter:pool-xlsx", args=[pool.pk]))
     assert "status-faellesskabspuljen-for-oesterbro-aa-2027.xlsx" in response["Content-Disposition"]
+
+
+def test_a_new_pool_offers_three_reserved_lines(staff_client, policy):
+    """Fresh eyes round 21: a new pool could get one reserved line, the rest only after."""
+    values = form_values(staff_client.get(reverse("sekretariat:pool-create")))
+    assert values["reserved-TOTAL_FORMS"] == "3"

@@ -211,6 +211,18 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
             self.initial["sdgs"] = list(application.sdgs.all())
             self.initial["continues"] = list(application.continues.all())
 
+    def clean(self):
+        data = super().clean()
+        committee = data.get("committee")
+        if committee is not None and committee in (data.get("co_committees") or []):
+            # Named once (fresh eyes round 21: "AUU, AUU" on the submit page).
+            self.add_error(
+                "co_committees",
+                _("%(committee)s er allerede valgt som politisk udvalg; vælg kun andre udvalg her.")
+                % {"committee": committee.abbreviation or committee.name},
+            )
+        return data
+
     def amounts(self) -> dict[int, Decimal | None]:
         return {year: self.cleaned_data.get(f"amount_{year}") for year in self.application.years}
 

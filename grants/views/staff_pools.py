@@ -186,6 +186,10 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
         initial = self.prefill() if pool is None and data is None else None
         form = PoolForm(data, instance=pool, municipality=municipality, initial=initial)
         lines = ReservedLineFormSet(data, instance=pool, prefix="reserved")
+        if pool is None:
+            # A new pool's lines are typed at once, without script: three rows, not one
+            # (fresh eyes round 21).
+            lines.extra = 3
         return form, lines
 
     def render(self, pool, form, lines, status=200, **extra):

@@ -156,7 +156,13 @@ def configure() -> None:
                     "scopes": "openid profile email groups" + (" cvr" if name == "e" else ""),
                     "cvr_claim": CVR_CLAIM if name == "e" else "",
                     "mfa_acr_values": MFA_ACR,
-                    "support_contact": f"IT-support i {frb.name}",
+                    # Associations ask the pool's secretariat, not the municipality's IT
+                    # support (attack round 21).
+                    "support_contact": (
+                        f"puljesekretariatet i {frb.name}"
+                        if kind == ProviderKind.APPLICANT
+                        else f"IT-support i {frb.name}"
+                    ),
                 },
             )
         center = Department.objects.get(municipality=frb, name="Center for Integration")
