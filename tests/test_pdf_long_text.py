@@ -36,7 +36,9 @@ def test_no_long_paragraph_in_an_application_copy(make_application, word):
 
 @pytest.mark.parametrize("amount", ["150000", "1250000.50", "12345678.75"])
 def test_an_amount_in_a_table_stays_on_one_line(amount):
-    """Fresh eyes round 21: "1.250.000,50 kr." broke before "kr." in the committee's paper."""
+    """Fresh eyes round 21: "1.250.000,50 kr." broke before "kr." in the committee's paper;
+    then seven-digit amounts were set much smaller: up to "9.999.999 kr." in bold keeps the
+    tables' size."""
     from decimal import Decimal
 
     from grants.documents.pdf import MONEY_ROOM, money
@@ -44,3 +46,4 @@ def test_an_amount_in_a_table_stays_on_one_line(amount):
     cell = money(Decimal(amount))
     cell.wrap(MONEY_ROOM, 1000)
     assert len(cell.blPara.lines) == 1
+    assert money(Decimal("9999999"), bold=True).style.fontSize == 8

@@ -173,19 +173,23 @@ def paragraphs(value, style="body") -> list[Paragraph]:
     ]
 
 
-# The narrowest amount column's room for its text (22 mm less the cell's padding).
-MONEY_ROOM = 22 * mm - 12
+# The amount columns: wide enough for "1.250.000 kr." in bold at the tables' size (fresh
+# eyes round 21: seven-digit amounts were set much smaller in 22 mm).
+MONEY_WIDTH = 26 * mm
+CELL_PADDING = 12  # left and right, points
+MONEY_ROOM = MONEY_WIDTH - CELL_PADDING
 
 
-def money(value, bold=False) -> Paragraph:
+def money(value, bold=False, width=MONEY_WIDTH) -> Paragraph:
     """An amount on one line: its spaces do not break ("1.250.000,50 kr." wrapped before
-    "kr." in the committee's paper, fresh eyes round 21), and one too wide for the column is
-    set a little smaller rather than broken."""
+    "kr." in the committee's paper, fresh eyes round 21), and one too wide for its column
+    (`width`) is set a little smaller rather than broken."""
     shown = (format_kroner(value) if value is not None else "").replace(" ", "\u00a0")
     style = STYLES["cell_right_bold" if bold else "cell_right"]
-    width = stringWidth(shown, style.fontName, style.fontSize)
-    if width > MONEY_ROOM:
-        size = max(5, style.fontSize * MONEY_ROOM / width * 0.97)
+    room = width - CELL_PADDING
+    needed = stringWidth(shown, style.fontName, style.fontSize)
+    if needed > room:
+        size = max(5, style.fontSize * room / needed * 0.97)
         style = ParagraphStyle(
             f"{style.name}_{size:.1f}", parent=style, fontSize=size, leading=size + 2
         )
@@ -309,7 +313,7 @@ def plan_table(doc: ActionPlanDocument) -> Table:
         + [money(sums[year], bold=True) for year in years]
     )
     goal_width = 11 * mm
-    money_width = 24 * mm
+    money_width = MONEY_WIDTH
     first = 297 * mm - 36 * mm - 18 * mm - goal_width * len(doc.goals) - money_width * len(years)
     widths = [first, 18 * mm, *[goal_width] * len(doc.goals), *[money_width] * len(years)]
     table = Table(rows, colWidths=widths, repeatRows=1)
@@ -497,7 +501,7 @@ def recommendation_pdf(doc: RecommendationDocument) -> bytes:
         for requested, recommended in doc.column_sums:
             sums += [money(requested, bold=True), money(recommended, bold=True)]
         rows.append([*sums, text("", "cell")])
-    widths = [55 * mm, 15 * mm] + [22 * mm] * (2 * len(years)) + [None]
+    widths = [55 * mm, 15 * mm] + [MONEY_WIDTH] * (2 * len(years)) + [None]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TABLE_STYLE)
     totals = [
@@ -512,13 +516,13 @@ def recommendation_pdf(doc: RecommendationDocument) -> bytes:
         totals.append(
             [
                 text(str(total["year"]), "cell"),
-                money(total["recommended"]),
+                money(total["recommended"], width=35 * mm),
                 text(total["no_pool"], "cell_right")
                 if total["no_pool"]
-                else money(total["available"]),
+                else money(total["available"], width=35 * mm),
                 text(total["no_pool"], "cell_right")
                 if total["no_pool"]
-                else money(total["remaining"], bold=True),
+                else money(total["remaining"], bold=True, width=40 * mm),
             ]
         )
     # Left, as every other block of the page (fresh eyes round 19: centred).
