@@ -226,7 +226,12 @@ def rebase_rows(
             new.append(row)
     added = [{"id": str(pk), "DELETE": "", **v} for pk, v in saved.items() if pk not in seen]
     kept += added
-    for key in [k for k in data if k.startswith(f"{prefix}-") and k.split("-")[1].isdigit()]:
+    row_keys = [
+        key
+        for key in data
+        if key.startswith(f"{prefix}-") and id_param(key.split("-")[1]) is not None
+    ]
+    for key in row_keys:
         del data[key]
     blank = {"id": "", "DELETE": "", **dict.fromkeys(fields, "")}
     for index, row in enumerate([*kept, *new, blank]):

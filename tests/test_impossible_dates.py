@@ -77,7 +77,7 @@ def test_a_measurement_cannot_be_for_a_year_not_yet_begun(client, demo, offset):
     assert response.status_code == 400
     html = response.content.decode()
     assert "en måling kan ikke være for et år, der ikke er begyndt" in html
-    assert field_error(html, "year", "ikke er begyndt"), html
+    assert field_error(html, "maaling_year", "ikke er begyndt"), html  # its own ids
     assert f'value="{year}"' in html
     assert not indicator.measurements.filter(year=year).exists()
 
