@@ -15,24 +15,37 @@ from tests.test_admin_money import form_data
 
 
 @pytest.fixture
-def funded_2027(make_pool, make_application, owner, staff_user):
+def grant(make_application, owner, staff_user):
+    """grant(pool, title, asked, granted): an application asking `asked` ({year: kroner}),
+    granted `granted` at the committee's meeting of 1 December 2026."""
+
+    def make(pool, title, asked, granted):
+        application = make_application(
+            title=title,
+            status=ApplicationStatus.RECOMMENDED,
+            amounts={year: str(amount) for year, amount in asked.items()},
+            created_by=owner,
+            target_pool=pool,
+        )
+        do_record_decision(
+            application_id=application.pk,
+            outcome="approved",
+            actor=staff_user,
+            amounts={year: Decimal(amount) for year, amount in granted.items()},
+            committee=application.committee,
+            meeting_date=datetime.date(2026, 12, 1),
+            reasons="Delvis." if granted != asked else "",
+            appeal_guidance="Vejledning.",
+        )
+        return application
+
+    return make
+
+
+@pytest.fixture
+def funded_2027(make_pool, grant):
     pool = make_pool(year=2027, budget="500000")
-    application = make_application(
-        title="Sprogmakkere 2027",
-        status=ApplicationStatus.RECOMMENDED,
-        amounts={2027: "120000"},
-        created_by=owner,
-        target_pool=pool,
-    )
-    do_record_decision(
-        application_id=application.pk,
-        outcome="approved",
-        actor=staff_user,
-        amounts={2027: Decimal("120000")},
-        committee=application.committee,
-        meeting_date=datetime.date(2026, 12, 1),
-    )
-    return application
+    return grant(pool, "Sprogmakkere 2027", {2027: 120000}, {2027: 120000})
 
 
 def plan_form(client, url) -> dict:
@@ -141,28 +154,12 @@ def test_the_plan_is_headed_by_its_pools_scheme(staff_client, make_pool):
 
 
 def test_a_project_in_the_plan_shows_what_was_granted_above_what_was_asked(
-    staff_client, make_pool, make_application, owner, staff_user
+    staff_client, make_pool, grant
 ):
     """Fresh eyes round 21: each project's section showed the amounts asked for under
     "Beløb fra puljen", read as the grant."""
     pool = make_pool(year=2027, budget="500000")
-    application = make_application(
-        title="Jobmentor",
-        status=ApplicationStatus.RECOMMENDED,
-        amounts={2027: "200000"},
-        created_by=owner,
-        target_pool=pool,
-    )
-    do_record_decision(
-        application_id=application.pk,
-        outcome="approved",
-        actor=staff_user,
-        amounts={2027: Decimal("150000")},
-        committee=application.committee,
-        meeting_date=datetime.date(2026, 12, 1),
-        reasons="Delvis.",
-        appeal_guidance="Vejledning.",
-    )
+    grant(pool, "Jobmentor", {2027: 200000}, {2027: 150000})
     plan = ActionPlan.objects.create(
         policy=pool.policy, title="Handleplan 2027", year_start=2027, year_end=2027
     )
@@ -179,26 +176,13 @@ def test_a_project_in_the_plan_shows_what_was_granted_above_what_was_asked(
 
 
 def test_the_results_of_a_pool_include_the_grants_whose_later_year_it_pays(
-    staff_client, make_pool, make_application, owner, staff_user
+    staff_client, make_pool, grant
 ):
     """Fresh eyes round 21: the 2028 pool's results said "Ingen bevilgede indsatser" while
     its balance showed 100.000 kr. granted to a 2027 application's second year."""
     pool = make_pool(year=2027, budget="500000")
     later = make_pool(year=2028, budget="500000")
-    application = make_application(
-        title="Toårig indsats",
-        status=ApplicationStatus.RECOMMENDED,
-        amounts={2027: "100000", 2028: "100000"},
-        created_by=owner,
-        target_pool=pool,
-    )
-    do_record_decision(
-        application_id=application.pk,
-        outcome="approved",
-        actor=staff_user,
-        amounts={2027: Decimal("100000"), 2028: Decimal("100000")},
-        committee=application.committee,
-        meeting_date=datetime.date(2026, 12, 1),
-    )
+    both = {2027: 100000, 2028: 100000}
+    grant(pool, "Toårig indsats", both, both)
     page = staff_client.get(reverse("dokumenter:results"), {"pulje": later.pk})
     assert "Toårig indsats" in page.content.decode()
