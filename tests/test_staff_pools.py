@@ -434,3 +434,16 @@ def test_a_new_pool_offers_three_reserved_lines(staff_client, policy):
     """Fresh eyes round 21: a new pool could get one reserved line, the rest only after."""
     values = form_values(staff_client.get(reverse("sekretariat:pool-create")))
     assert values["reserved-TOTAL_FORMS"] == "3"
+
+
+def test_the_delegation_limit_is_not_above_the_budget(staff_client, make_pool):
+    """Fresh eyes round 21: 500.000 kr. delegated in a pool of 100.000 kr. was accepted."""
+    pool = make_pool(year=2027, budget="100000")
+    url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    values = form_values(staff_client.get(url))
+    response = staff_client.post(url, values | {"delegation_limit": "500.000"})
+    assert response.status_code == 400
+    assert "Grænsen kan ikke være højere end puljens budget (100.000 kr.)" in (
+        response.content.decode()
+    )
+    assert staff_client.post(url, values | {"delegation_limit": "50.000"}).status_code == 302

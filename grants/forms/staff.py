@@ -194,6 +194,15 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         opens_at, deadline = cleaned.get("opens_at"), cleaned.get("application_deadline")
         if opens_at and deadline and opens_at >= deadline:
             self.add_error("opens_at", _("Puljen skal åbne før ansøgningsfristen."))
+        budget, delegated = cleaned.get("budget"), cleaned.get("delegation_limit")
+        if budget is not None and delegated and delegated > budget:
+            # A limit the pool could never pay (fresh eyes round 21: 500.000 kr. delegated in
+            # a pool of 100.000 kr.).
+            self.add_error(
+                "delegation_limit",
+                _("Grænsen kan ikke være højere end puljens budget (%(budget)s).")
+                % {"budget": format_kroner(budget)},
+            )
         # The service's date rules, asked here so every date error shows in one round.
         instance = self.instance
         for field, message in pool_date_problems(
