@@ -26,7 +26,12 @@ def test_submitting_to_a_pool_that_closed_is_refused(client, caseworker, pool, c
     assert refused.redirect_chain == [(submit_url, 302)]
     html = refused.content.decode()
     assert "Integrationspuljen 2026 er lukket for ansøgninger" in html
+    # Once, on the page, not again as a message above it (attack round 21).
+    assert html.count("Integrationspuljen 2026 er lukket for ansøgninger") == 1
     assert "Indsend ansøgningen" not in html  # and no longer offers to submit
+    # Nor does the form offer "Gem og gå til indsendelse" (fresh eyes round 21).
+    form = client.get(reverse("mine:edit", args=[draft.pk])).content.decode()
+    assert 'data-testid="window-refusal"' in form and 'name="submit"' not in form
     draft = Application.objects.get(pk=draft.pk)
     assert draft.status == ApplicationStatus.DRAFT and draft.submitted_at is None
     assert not StatusChange.objects.filter(

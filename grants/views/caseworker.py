@@ -524,7 +524,15 @@ class SubmitView(ApplicationMixin, TemplateView):
         try:
             do_submit(application_id=application.pk, actor=request.user)
         except DomainError as error:
-            messages.error(request, error.message)
+            # Once: the submit page itself says why the pool takes nothing now (attack round
+            # 21: the passed deadline stood twice, as a message and on the page).
+            try:
+                check_submission_window(application)
+                on_the_page = None
+            except DomainError as window:
+                on_the_page = window.message
+            if error.message != on_the_page:
+                messages.error(request, error.message)
             return redirect("mine:submit", pk=application.pk)
         return redirect("mine:receipt", pk=application.pk)
 
