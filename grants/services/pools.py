@@ -92,17 +92,31 @@ def _apply(pool: Pool, content: PoolContent, actor: User) -> None:
         raise DomainError(_("Politikken hører ikke til kommunen."), field="policy")
 
 
+def _rounds_of_scheme(municipality_id, scheme):
+    """The scheme's rounds; no scheme chosen is the default one, as a new pool's is."""
+    rounds = Pool.objects.filter(municipality_id=municipality_id)
+    if scheme is not None:
+        return rounds.filter(scheme=scheme)
+    return rounds.filter(scheme__name=DEFAULT_SCHEME_NAME)
+
+
+def first_free_year(*, municipality_id, scheme=None) -> int:
+    """From next year on, the first year the scheme has no round for: a blank new pool's
+    year (fresh eyes round 21: the default year was taken, and the first save refused it)."""
+    taken = set(_rounds_of_scheme(municipality_id, scheme).values_list("year", flat=True))
+    year = timezone.localdate().year + 1
+    while year in taken:
+        year += 1
+    return year
+
+
 def round_taken(*, municipality_id, scheme, year, new_scheme_name="", exclude_pk=None):
     """The message when the scheme already has a round for the year, else None: the pool
     form asks it with its other checks (fresh eyes round 14 met it only on a third save).
     The database's unique constraint stays the rule when two save at once (`_save`)."""
     if new_scheme_name.strip() or not year:
         return None
-    rounds = Pool.objects.filter(municipality_id=municipality_id, year=year)
-    if scheme is not None:
-        rounds = rounds.filter(scheme=scheme)
-    else:
-        rounds = rounds.filter(scheme__name=DEFAULT_SCHEME_NAME)
+    rounds = _rounds_of_scheme(municipality_id, scheme).filter(year=year)
     taken = rounds.exclude(pk=exclude_pk).select_related("scheme").first()
     if taken is not None:
         # Which one, so it can be found (fresh eyes round 16); a new scheme is the way to

@@ -23,9 +23,7 @@ from grants.models import (
     Pool,
     PoolStatus,
     ReportStatus,
-    Scheme,
 )
-from grants.models.schemes import DEFAULT_SCHEME_NAME
 from grants.selectors import missing_following_pools, pool_balance, pool_spending
 from grants.services.errors import DomainError, EditConflict
 from grants.services.pools import (
@@ -35,6 +33,7 @@ from grants.services.pools import (
     do_create_pool,
     do_set_pool_status,
     do_update_pool,
+    first_free_year,
     open_problem,
 )
 from portal.conflicts import (
@@ -155,23 +154,9 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
         # A blank pool starts from next year and the model's defaults (fresh eyes round 20:
         # the required threshold was empty on "Opret pulje", so the first save failed).
         if "year" not in initial:
-            # ... the first year from next year on that its scheme has no round for (fresh
-            # eyes round 21: the default year was taken, and the save refused it).
-            municipality = self.request.user.municipality
-            scheme = initial.get("scheme") or (
-                Scheme.objects.filter(municipality=municipality, name=DEFAULT_SCHEME_NAME)
-                .values_list("pk", flat=True)
-                .first()
+            initial["year"] = first_free_year(
+                municipality_id=self.request.user.municipality_id, scheme=initial.get("scheme")
             )
-            taken = set(
-                Pool.objects.filter(municipality=municipality, scheme_id=scheme).values_list(
-                    "year", flat=True
-                )
-            )
-            year = timezone.localdate().year + 1
-            while year in taken:
-                year += 1
-            initial["year"] = year
         for name in ("evaluation_threshold", "max_grant_years", "delegation_limit"):
             default = Pool._meta.get_field(name).get_default()
             if default is not None:
