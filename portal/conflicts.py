@@ -32,6 +32,13 @@ class SavedVersion:
     taken: list[tuple[str, str]] = field(default_factory=list)
 
 
+def posted_before(data: QueryDict, obj) -> bool:
+    """The post was made from a page older than `obj`'s saved version (a new object, or a
+    form without a version, is not)."""
+    posted = data.get("version", "")
+    return obj.pk is not None and posted != "" and posted != str(obj.version)
+
+
 def with_version(data: QueryDict, version) -> QueryDict:
     """This user's POST, with the version the next save must be on top of."""
     data = data.copy()

@@ -402,8 +402,9 @@ class CompleteRows(forms.BaseInlineFormSet):
         # Every saved row is in a post made from the current version. A page from before a
         # colleague's save lacks their new rows; the service answers that with the conflict
         # page, which shows both versions.
-        current = str(getattr(self.instance, "version", "")) == str(self.data.get("version"))
-        if self.instance.pk and current:
+        from portal.conflicts import posted_before
+
+        if self.instance.pk and not posted_before(self.data, self.instance):
             saved = set(self.get_queryset().values_list("pk", flat=True))
             if not saved <= set(posted):
                 raise ValidationError(self.incomplete_message, code="incomplete")

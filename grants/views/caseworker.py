@@ -81,6 +81,7 @@ from grants.views.rescue import TypedContentRescueMixin
 from portal.conflicts import (
     CONFLICT_STATUS,
     base_instance,
+    posted_before,
     rebase,
     rebase_rows,
     saved_version,
@@ -219,7 +220,7 @@ def rows_onto_saved(application: Application, data) -> tuple:
     criteria brought onto the saved ones (portal.conflicts.rebase_rows), so the conflict page
     keeps a colleague's new rows and can be saved again (fresh eyes round 21). Returns the
     data and the prefixes whose rows were taken from the colleague."""
-    if application.pk is None or data.get("version", "") in ("", str(application.version)):
+    if not posted_before(data, application):
         return data, set()
     taken = set()
     for prefix, form_class, rows, fields in (

@@ -39,6 +39,7 @@ from grants.services.pools import (
 from portal.conflicts import (
     CONFLICT_STATUS,
     base_instance,
+    posted_before,
     rebase,
     rebase_rows,
     saved_version,
@@ -212,7 +213,7 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         pool = self.get_pool()
         self.posted, self.lines_taken = request.POST, False
-        if pool is not None and request.POST.get("version", "") not in ("", str(pool.version)):
+        if pool is not None and posted_before(request.POST, pool):
             # A page older than the saved pool: its reserved lines brought onto the saved ones
             # first (a colleague's new line into the form, a deleted one out), so the conflict
             # page can be saved again (fresh eyes round 21).
