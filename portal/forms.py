@@ -252,11 +252,15 @@ _WEB_ADDRESS = re.compile(
 )
 
 
+def has_web_address(value: str) -> bool:
+    return isinstance(value, str) and _WEB_ADDRESS.search(value) is not None
+
+
 def no_web_address(value: str) -> None:
     """A title the portal puts into mail subjects and letters to others holds no web or
     e-mail address: "Vigtigt – log ind på evil.example" in the subject of the municipality's
     own mail reads as the municipality's instruction (attack round 21)."""
-    if isinstance(value, str) and _WEB_ADDRESS.search(value):
+    if has_web_address(value):
         raise ValidationError(
             _("Skriv navnet uden web- eller e-mailadresser. Links kan stå i beskrivelsen."),
             code="web_address",

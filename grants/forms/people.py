@@ -8,14 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.services.attachments import size_limit_label
 from grants.services.organisations import ADDRESS_LIMIT
-from portal.forms import FilesAskedAgainMixin, LimitedTextMixin
+from portal.forms import FilesAskedAgainMixin, LimitedTextMixin, has_web_address
 from portal.organisations import OrganisationKind
-
-# A person's name has none of these; a name with a web address or an e-mail address in it
-# turns the portal's invitation into a phishing mail in the municipality's name (attack
-# round 8: "Din konto lukkes – gå til http://evil.example/login").
-_NOT_IN_A_NAME = re.compile(r"[@/\\<>]|www\.|\.(dk|com|net|org|example)\b", re.IGNORECASE)
-
 
 # Words of an office, not of a person's name.
 _NOT_A_PERSON = re.compile(
@@ -47,7 +41,10 @@ class InviteColleagueForm(LimitedTextMixin, forms.Form):
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        # Nor a phone number: "Ring 70 20 30 40 straks" in the greeting (attack round 14).
+        # No web or e-mail address: it turns the portal's invitation into a phishing mail in
+        # the municipality's name (attack round 8: "Din konto lukkes – gå til
+        # http://evil.example/login"). Nor a phone number: "Ring 70 20 30 40 straks" in the
+        # greeting (attack round 14).
         # Only what names are made of: letters, spaces, hyphens, apostrophes, dots (attack
         # round 15 wrote a domain with an ideographic full stop, "evil。example").
         odd = re.search(r"[^\w\s.'’-]|_", name)
@@ -60,7 +57,7 @@ class InviteColleagueForm(LimitedTextMixin, forms.Form):
             odd
             or sentence
             or office
-            or _NOT_IN_A_NAME.search(name)
+            or has_web_address(name)
             or len(re.findall(r"[0-9]", name)) > 2
         ):
             raise forms.ValidationError(
