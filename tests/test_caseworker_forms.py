@@ -494,3 +494,24 @@ def test_the_committee_is_not_also_one_of_the_other_committees(cw, draft, commit
     assert response.status_code == 400
     assert "er allerede valgt som politisk udvalg" in response.content.decode()
     assert cw.post(edit_url(draft), data | {"co_committees": []}).status_code == 302
+
+
+def test_a_success_criterion_is_published_too_and_holds_no_personal_data(cw, draft):
+    """Attack round 21's class: every published text, the criteria included."""
+    response = cw.post(
+        edit_url(draft), edit_post(draft, new_criteria=[{"text": "Ring Anna på 70 12 34 56"}])
+    )
+    assert response.status_code == 400
+    assert "Skriv ikke CPR-numre, e-mailadresser eller telefonnumre her" in (
+        response.content.decode()
+    )
+    assert not draft.success_criteria.exists()
+
+
+def test_a_reports_comment_on_a_criterion_holds_no_personal_data(frb, final_report):
+    """Shown beside the criterion on the public project page (attack round 21's class)."""
+    criterion = final_report.application.success_criteria.first()
+    data = report_post(final_report, **{f"comment_{criterion.pk}": "Borger 010190-1234 nåede det"})
+    response = frb.post(reverse("mine:report", args=[final_report.pk]), data)
+    assert response.status_code == 400
+    assert "Skriv ikke CPR-numre" in response.content.decode()

@@ -319,6 +319,8 @@ class CriterionForm(LimitedTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+        # Published on the project page with the application's texts.
+        self.fields["text"].validators.append(no_personal_data)
 
     def clean(self):
         data = super().clean()

@@ -13,7 +13,7 @@ from grants.services.spending import (
     check_spending_explained,
     check_unspent,
 )
-from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin
+from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin, no_personal_data
 from portal.numbers import format_number
 
 ORGANISATION_WORDS = {
@@ -105,8 +105,12 @@ class ReportForm(LimitedTextMixin, forms.Form):
                     else ""
                 ),
             )
+            # Shown beside the criterion on the public project page: no personal data.
             self.fields[comment_name] = forms.CharField(
-                label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=_("Kommentar"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                validators=[no_personal_data],
             )
             short = Truncator(criterion.text).chars(60)
             for name, label in ((value_name, _("Opnået værdi")), (comment_name, _("Kommentar"))):
