@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from grants.models import Pool, PoolStatus, ReservedLine
 from grants.services.decisions import do_record_decision
+from grants.services.errors import DomainError
 from portal.models import Role, User
 from tests.staff_support import messages_of, refusals_of
 
@@ -447,3 +448,20 @@ def test_the_delegation_limit_is_not_above_the_budget(staff_client, make_pool):
         response.content.decode()
     )
     assert staff_client.post(url, values | {"delegation_limit": "50.000"}).status_code == 302
+
+
+def test_the_pool_service_refuses_a_delegation_limit_above_the_budget(make_pool, staff_user):
+    """The rule in its service, for every door (the admin and commands too)."""
+    from grants.services.pools import PoolContent, do_update_pool
+
+    pool = make_pool(year=2027, budget="100000")
+    fields = {name: getattr(pool, name) for name in ("budget", "delegation_limit")}
+    with pytest.raises(DomainError, match="højere end puljens budget"):
+        do_update_pool(
+            pool_id=pool.pk,
+            actor=staff_user,
+            expected_version=pool.version,
+            content=PoolContent(fields=fields | {"delegation_limit": Decimal("500000")}),
+        )
+    pool.refresh_from_db()
+    assert pool.delegation_limit != Decimal("500000")

@@ -17,7 +17,12 @@ from grants.models import (
 from grants.models.review import REVIEW_CRITERIA, Review
 from grants.models.schemes import DEFAULT_SCHEME_NAME
 from grants.services.decisions import decision_problems
-from grants.services.pools import pool_date_problems, round_taken, same_minute
+from grants.services.pools import (
+    delegation_problem,
+    pool_date_problems,
+    round_taken,
+    same_minute,
+)
 from grants.services.review import amount_problems
 from policies.models import ActionPlan, Policy
 from portal.forms import CompleteRows, KronerField, LimitedTextMixin, LocalDateTimeField
@@ -194,15 +199,11 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         opens_at, deadline = cleaned.get("opens_at"), cleaned.get("application_deadline")
         if opens_at and deadline and opens_at >= deadline:
             self.add_error("opens_at", _("Puljen skal åbne før ansøgningsfristen."))
-        budget, delegated = cleaned.get("budget"), cleaned.get("delegation_limit")
-        if budget is not None and delegated and delegated > budget:
-            # A limit the pool could never pay (fresh eyes round 21: 500.000 kr. delegated in
-            # a pool of 100.000 kr.).
-            self.add_error(
-                "delegation_limit",
-                _("Grænsen kan ikke være højere end puljens budget (%(budget)s).")
-                % {"budget": format_kroner(budget)},
-            )
+        # The service's rule, asked here with the form's other errors.
+        if problem := delegation_problem(
+            budget=cleaned.get("budget"), limit=cleaned.get("delegation_limit")
+        ):
+            self.add_error("delegation_limit", problem)
         # The service's date rules, asked here so every date error shows in one round.
         instance = self.instance
         for field, message in pool_date_problems(

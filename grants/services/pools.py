@@ -185,11 +185,23 @@ def allocated_in(pool: Pool | None):
     return pool.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
 
 
+def delegation_problem(*, budget, limit) -> str | None:
+    """A delegation limit the pool could never pay (fresh eyes round 21: 500.000 kr.
+    delegated in a pool of 100.000 kr.); the pool form asks it too."""
+    if budget is not None and limit and limit > budget:
+        return _("Grænsen kan ikke være højere end puljens budget (%(budget)s).") % {
+            "budget": format_kroner(budget)
+        }
+    return None
+
+
 def _check_budget(pool: Pool) -> None:
     reserved = pool.reserved_lines.aggregate(total=Sum("amount"))["total"] or ZERO
     problem = budget_problem(budget=pool.budget, allocated=allocated_in(pool), reserved=reserved)
     if problem:
         raise DomainError(problem, field="budget")
+    if problem := delegation_problem(budget=pool.budget, limit=pool.delegation_limit):
+        raise DomainError(problem, field="delegation_limit")
 
 
 def _what_ties_the_year(pool: Pool) -> str:
