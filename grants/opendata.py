@@ -10,6 +10,7 @@ app server's worker timeout."""
 import datetime
 import io
 import json
+from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
@@ -19,7 +20,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Application
+from grants.decision_extent import PARTLY, extent_label, less_than_asked
+from grants.models import Application, ApplicationStatus
 from grants.models.decisions import decided_on
 from grants.models.schemes import pool_path, pool_url_args
 from grants.opendata_orgs import funder, locations, org_id, recipient
@@ -50,7 +52,7 @@ CSV_COLUMNS = [
     ("afdeling", _("Den kommunale afdeling, der driver indsatsen")),
     ("maal", _("Integrationspolitikkens mål og ressourcer, indsatsen tjener, adskilt af |")),
     ("maalgruppe", _("Indsatsens målgruppe")),
-    ("status", _("Bevilget, igangværende eller afsluttet")),
+    ("status", _("Bevilget, delvis bevilget (mindre end søgt), igangværende eller afsluttet")),
     ("url", _("Projektets side i portalen")),
     (
         "afgoerelsesdato",
@@ -65,7 +67,14 @@ CSV_NAMES = [name for name, _meaning in CSV_COLUMNS]
 # What each download reads of a project besides its municipality, pool, department and
 # committee: its own columns and which related rows (grants.opendata_rows.RELATIONS).
 CSV_FIELDS = ("title", "status", "target_group")
-CSV_RELATIONS = ("co_committees", "goals", "allocations", "carry_overs", "decision")
+CSV_RELATIONS = (
+    "co_committees",
+    "goals",
+    "allocations",
+    "carry_overs",
+    "decision",
+    "requested_amounts",  # the status "Delvis bevilget" is told by them
+)
 GIVING_FIELDS = ("title", "purpose", "description", "target_group", "updated_at")
 GIVING_RELATIONS = ("decision", "requested_amounts", "goals", "sdgs", "allocations")
 
@@ -84,9 +93,22 @@ class Labels:
         self._project_prefix, self._project_suffix = project.rsplit(str(_PK_PLACEHOLDER), 1)
         self.data_url = base_url + reverse("public:data")
         self.pool_url = cache(lambda *args: base_url + pool_path(*args))
-        self.status = cache(lambda status: Application(status=status).get_status_display())
+        self.status_display = cache(lambda status: Application(status=status).get_status_display())
         self.goal_label = cache(lambda kind, number: Goal(kind=kind, number=number).label)
         self.sdg_title = cache(lambda number: SDG(number=number).title)
+
+    def status(self, project: dict) -> str:
+        """The status as the project's page names it (Application.status_label): an approval
+        of less than asked is "Delvis bevilget" (fresh eyes round 22: the files said
+        "Bevilget")."""
+        if project["status"] == ApplicationStatus.APPROVED:
+            granted: dict[int, Decimal] = defaultdict(Decimal)
+            for allocation in project["allocations"]:
+                granted[allocation["pool__year"]] += allocation["amount"]
+            requested = {row["year"]: row["amount"] for row in project["requested_amounts"]}
+            if less_than_asked(requested, granted):
+                return str(extent_label(PARTLY))
+        return self.status_display(project["status"])
 
     def project_url(self, pk: int) -> str:
         return f"{self._project_prefix}{pk}{self._project_suffix}"
@@ -117,7 +139,7 @@ def rows_of(project: dict, labels: Labels) -> Iterator[list]:
             for g in project["goals"]
         ),
         "maalgruppe": project["target_group"],
-        "status": labels.status(project["status"]),
+        "status": labels.status(project),
         "url": labels.project_url(project["pk"]),
         "afgoerelsesdato": award_date(project),
     }

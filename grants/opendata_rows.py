@@ -50,7 +50,7 @@ RELATIONS: dict[str, tuple[Manager, tuple[str, ...], tuple[str, ...]]] = {
         ("goal__kind", "goal__number", "goal__title", "goal__policy__title"),
     ),
     "sdgs": (Application.sdgs.through.objects, ("sdg_id",), ("sdg_id",)),
-    "requested_amounts": (RequestedAmount.objects, ("year", "pk"), ("amount",)),
+    "requested_amounts": (RequestedAmount.objects, ("year", "pk"), ("year", "amount")),
     "allocations": (
         Allocation.objects,
         ("pool__year", "pk"),

@@ -81,7 +81,10 @@ class ProjectSerializer(serializers.ModelSerializer):
     titel = serializers.CharField(source="title")
     nummer = serializers.IntegerField(source="number", allow_null=True)
     status = serializers.CharField(help_text="approved, active eller closed")
-    status_tekst = serializers.CharField(source="get_status_display")
+    status_tekst = serializers.CharField(
+        source="status_label",
+        help_text="Som på projektets side: »Delvis bevilget«, når der er bevilget mindre end søgt",
+    )
     kommune = MunicipalitySerializer(source="municipality")
     pulje_aar = serializers.IntegerField(source="pool.year")
     pulje = serializers.CharField(source="pool.title")

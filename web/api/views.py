@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from grants.models import Allocation, CarryOver, Pool, ReservedLine
+from grants.models import Allocation, CarryOver, Pool, RequestedAmount, ReservedLine
 from grants.public import (
     ProjectFilter,
     open_data_projects,
@@ -40,6 +40,8 @@ def projects():
             "co_committees",
             Prefetch("goals", queryset=Goal.objects.order_by("kind", "number")),
             "sdgs",
+            # The requested amounts tell "Delvis bevilget" (Application.status_label).
+            Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
             Prefetch(
                 "allocations",
                 queryset=Allocation.objects.select_related("pool__scheme").order_by("pool__year"),
