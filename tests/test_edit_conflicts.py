@@ -85,6 +85,20 @@ def test_action_plan_introduction(demo):
     assert '<details class="d-print-none" open>' in conflict.content.decode()
 
 
+def test_action_plan_edit(demo):
+    """Fresh eyes round 22: the plan's own edit page said someone else had saved, but not
+    what they saved."""
+    plan = ActionPlan.objects.filter(policy__municipality__slug="frederiksberg").first()
+    two_tabs_conflict(
+        reverse("dokumenter:action-plan-edit", args=[plan.pk]),
+        "dokumenter:action-plan-edit",
+        "title",
+        "Handleplan med titel fra A",
+        "Handleplan med titel fra B",
+        lambda: ActionPlan.objects.get(pk=plan.pk).title,
+    )
+
+
 def test_pool_edit(demo):
     pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
     two_tabs_conflict(

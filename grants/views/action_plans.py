@@ -10,6 +10,7 @@ from grants.services.errors import DomainError, EditConflict
 from policies.forms import ActionPlanForm
 from policies.models import ActionPlan
 from policies.services import do_create_action_plan, do_update_action_plan
+from portal.conflicts import CONFLICT_STATUS, base_instance, rebase, saved_version, with_version
 
 
 class ActionPlanEditView(StaffRequiredMixin, TemplateView):
@@ -30,6 +31,23 @@ class ActionPlanEditView(StaffRequiredMixin, TemplateView):
 
     def render(self, plan, form, status=200):
         return self.render_to_response(self.get_context_data(plan=plan, form=form), status=status)
+
+    def render_conflict(self, plan):
+        """Keep what this user typed; show the colleague's saved plan next to it (fresh eyes
+        round 22: only the message said someone else had saved)."""
+        base = base_instance(plan, self.request.POST.get("version"))
+        plan.refresh_from_db()
+        saved = self.build(plan)
+        data, taken = with_version(self.request.POST, plan.version), []
+        if base is not None:
+            # Fields this user did not touch take the colleague's values (no silent revert).
+            data, taken = rebase(data, self.build(plan, data), self.build(base), saved)
+        form = self.build(plan, data)
+        form.is_valid()
+        context = self.get_context_data(
+            plan=plan, form=form, saved_version=saved_version(plan, form, saved, taken=taken)
+        )
+        return self.render_to_response(context, status=CONFLICT_STATUS)
 
     def get(self, request, *args, **kwargs):
         plan = self.get_plan()
@@ -53,10 +71,7 @@ class ActionPlanEditView(StaffRequiredMixin, TemplateView):
                 )
         except EditConflict as conflict:
             messages.error(request, conflict.message)
-            plan.refresh_from_db()
-            data = request.POST.copy()
-            data["version"] = str(plan.version)
-            return self.render(plan, self.build(plan, data), status=409)
+            return self.render_conflict(plan)
         except DomainError as error:
             messages.error(request, error.message)
             return self.render(plan, form, status=400)
