@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver, Pool, PoolStatus
 from grants.search import Search, prepare, search
 from policies.models import Goal
-from portal.filters import KronerFilter, YearFilter
+from portal.filters import KnownChoiceFilter, KronerFilter, YearFilter
 from portal.models import Committee, Municipality
 from portal.money import ZERO
 from portal.params import id_param
@@ -113,7 +113,11 @@ def relevant_municipality_id(data) -> int | None:
     if not data:
         return None
     if slug := data.get("kommune"):
-        return Municipality.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        return (
+            Municipality.objects.filter(slug__iexact=slug.strip())
+            .values_list("pk", flat=True)
+            .first()
+        )
     if (pk := id_param(data.get("maal"))) is not None:
         return Goal.objects.filter(pk=pk).values_list("policy__municipality", flat=True).first()
     if (pk := id_param(data.get("udvalg"))) is not None:
@@ -135,7 +139,7 @@ class ProjectFilter(django_filters.FilterSet):
     """The catalogue's filters, with the stable Danish parameter names of DESIGN.md."""
 
     q = django_filters.CharFilter(label=_("Søg"), method="filter_search")
-    kommune = django_filters.ModelChoiceFilter(
+    kommune = KnownChoiceFilter(
         label=_("Kommune"),
         field_name="municipality",
         to_field_name="slug",

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from portal.forms import KronerFilterField
 
@@ -19,6 +20,31 @@ class YearFilter(django_filters.NumberFilter):
 
     def get_max_validator(self):
         return None  # max_value says it, once
+
+
+class KnownChoiceField(forms.ModelChoiceField):
+    """A choice by a readable key (a municipality's short name, a committee's abbreviation),
+    in any letter case; an unknown one is refused with the keys that exist (fresh eyes round
+    22: `kommune=Frederiksberg` gave nothing and `udvalg=AUU` a bare "not one of the
+    choices")."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name
+        match = self.queryset.filter(**{f"{key}__iexact": str(value).strip()}).first()
+        if match is None:
+            known = sorted({str(k) for k in self.queryset.values_list(key, flat=True)})
+            raise forms.ValidationError(
+                _("»%(value)s« findes ikke. Brug en af: %(known)s."),
+                code="invalid_choice",
+                params={"value": value, "known": ", ".join(known) or _("(ingen)")},
+            )
+        return match
+
+
+class KnownChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = KnownChoiceField
 
 
 class KronerFilter(django_filters.NumberFilter):

@@ -2,7 +2,7 @@
 fixed number of queries per page; every queryset starts from what the public pages show."""
 
 from django import forms
-from django.db.models import OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -14,16 +14,25 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from grants.models import Allocation, CarryOver, Pool, RequestedAmount, ReservedLine
+from grants.models import (
+    Allocation,
+    Application,
+    CarryOver,
+    Pool,
+    RequestedAmount,
+    ReservedLine,
+)
 from grants.public import (
     ProjectFilter,
+    committees_of,
     open_data_projects,
     public_pools,
     with_totals,
 )
 from indicators.models import Indicator, Measurement
 from policies.models import Goal, Policy
-from portal.filters import YearFilter
+from portal.filters import KnownChoiceFilter, YearFilter
+from portal.models import Committee, Municipality
 from portal.money import ZERO
 
 from . import serializers
@@ -56,6 +65,39 @@ def projects():
     )
 
 
+def in_committee_named(abbreviation: str) -> Q:
+    """The project's committee or a co-committee has this abbreviation (any municipality's:
+    `kommune` narrows it)."""
+    co_committee = Application.co_committees.through.objects.filter(
+        application=OuterRef("pk"), committee__abbreviation__iexact=abbreviation
+    )
+    return Q(committee__abbreviation__iexact=abbreviation) | Q(Exists(co_committee))
+
+
+class ApiProjectFilter(ProjectFilter):
+    """The catalogue's filters, with the committee by its abbreviation, as the projects'
+    `udvalg` shows it (fresh eyes round 22: the API asked for an id it never shows)."""
+
+    udvalg = KnownChoiceFilter(
+        label="Udvalgets forkortelse, som i projekternes »udvalg«, fx AUU",
+        method="filter_committee",
+        to_field_name="abbreviation",
+        queryset=Committee.objects.all(),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        committees = (
+            committees_of(self.municipality_id)
+            if self.municipality_id is not None
+            else Committee.objects.all()
+        )
+        self.filters["udvalg"].queryset = committees
+
+    def filter_committee(self, queryset, name, value):
+        return queryset.filter(in_committee_named(value.abbreviation))
+
+
 @extend_schema_view(
     get=extend_schema(
         summary=gettext_lazy("Bevilgede projekter"),
@@ -71,7 +113,7 @@ class ProjectList(generics.ListAPIView):
     serializer_class = serializers.ProjectSerializer
     pagination_class = KeysetPagination
     filter_backends = [filters.DjangoFilterBackend]
-    filterset_class = ProjectFilter
+    filterset_class = ApiProjectFilter
 
     def get_queryset(self):
         return projects()
@@ -128,8 +170,19 @@ class PresentYearFilter(YearFilter):
     field_class = PresentIntegerField
 
 
+def municipality_filter() -> KnownChoiceFilter:
+    # As the projects' `kommune`: an unknown short name is refused with the known ones, not
+    # answered with an empty list (fresh eyes round 22).
+    return KnownChoiceFilter(
+        field_name="municipality",
+        to_field_name="slug",
+        queryset=Municipality.objects.order_by("slug"),
+        label="Kommunens kortnavn",
+    )
+
+
 class PoolFilter(filters.FilterSet):
-    kommune = filters.CharFilter(field_name="municipality__slug", label="Kommunens kortnavn")
+    kommune = municipality_filter()
     aar = PresentYearFilter(field_name="year", label="År")
 
     class Meta:
@@ -171,7 +224,7 @@ class PoolDetail(generics.RetrieveAPIView):
 
 
 class MunicipalityFilter(filters.FilterSet):
-    kommune = filters.CharFilter(field_name="municipality__slug", label="Kommunens kortnavn")
+    kommune = municipality_filter()
 
 
 def policies():
