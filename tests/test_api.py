@@ -161,8 +161,12 @@ def test_rate_limited_per_client_address_across_the_cache(client, db):
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     assert "For mange forespørgsler" in json.loads(refused.content)["detail"]
+    assert "forespørgsler".encode() in refused.content  # readable, not \u00f8
     other = client.get("/api/v1/", REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 200
+    # A person reading the documentation is not refused for a program's quota.
+    for url in ("/api/v1/docs/", "/api/v1/openapi.json"):
+        assert client.get(url).status_code == 200, url
 
 
 def test_cached_like_the_public_pages_and_fresh_after_a_change(

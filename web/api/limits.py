@@ -33,14 +33,19 @@ class ClientAddressThrottle(SimpleRateThrottle):
 
 def too_many(wait: float | None) -> JsonResponse:
     response = JsonResponse(
-        {"detail": _("For mange forespørgsler. Vent lidt, og prøv igen.")}, status=429
+        {"detail": _("For mange forespørgsler. Vent lidt, og prøv igen.")},
+        status=429,
+        json_dumps_params={"ensure_ascii": False},  # "forespørgsler", as DRF writes its JSON
     )
     response["Retry-After"] = str(math.ceil(wait or 1))
     return response
 
 
-def public_api(view):
-    """Wrap an API view: the rate limit, then the public cache, then the view in Danish."""
+def public_api(view, *, limit: bool = True):
+    """Wrap an API view: the rate limit, then the public cache, then the view in Danish.
+    `limit=False` for the documentation and its OpenAPI document: a person reading the docs
+    must not see a bare 429 because a program at the same address used its quota (fresh
+    eyes round 22); they are cached pages that read no data per request."""
 
     @functools.wraps(view)
     def danish(request, *args, **kwargs):
@@ -56,5 +61,8 @@ def public_api(view):
             return too_many(throttle.wait())
         return cached(request, *args, **kwargs)
 
+    if not limit:
+        cached.public_page = True
+        return cached
     limited.public_page = True  # a public page (tests/test_http_caching.py)
     return limited
