@@ -10,6 +10,8 @@ languages), as DCAT-AP asks. It is validated against DCAT-AP 2.1.1's SHACL shape
 (grants/schemas/dcat-ap/, tests/test_catalogue.py).
 """
 
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.db.models import Max, Min
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.urls import reverse
 from grants.models import Allocation
 from grants.public import funded_projects, publishing_municipalities
 from indicators.models import Indicator, Measurement
-from portal.places import REGIONS
+from portal.places import region_of
 
 EU = "http://publications.europa.eu/resource/authority/"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
@@ -78,15 +80,18 @@ def _period(first_year: int | None, last_year: int | None) -> list[dict]:
     ]
 
 
-def _places() -> list[dict]:
-    """Denmark and its regions (EU country table; ISO 3166-2 for the regions)."""
+def _places(municipality_codes) -> list[dict]:
+    """Denmark and the regions the data covers: those of the municipalities with
+    `municipality_codes` (EU country table; ISO 3166-2 for the regions). Not all five
+    regions when only one has data (fresh eyes round 22)."""
+    covered = {region_of(code) for code in municipality_codes} - {None}
     regions = [
         {
             "@id": f"https://www.iso.org/obp/ui/#iso:code:3166:{code}",
             "@type": "dct:Location",
             "skos:prefLabel": name,
         }
-        for code, (name, _codes) in REGIONS.items()
+        for code, name in sorted(covered)
     ]
     return [_ref(f"{EU}country/DNK", "dct:Location"), *regions]
 
@@ -149,14 +154,15 @@ def catalogue_record(base: str) -> dict:
     contact = {
         "@type": ["vcard:Kind", "vcard:Organization"],
         "vcard:fn": settings.OPEN_DATA_PUBLISHER,
-        "vcard:hasEmail": {"@id": f"mailto:{settings.OPEN_DATA_CONTACT_EMAIL}"},
+        # The address alone: the setting may hold "Name <address>" (DEFAULT_FROM_EMAIL's
+        # form), which is no mailto: IRI (fresh eyes round 22).
+        "vcard:hasEmail": {"@id": f"mailto:{parseaddr(settings.OPEN_DATA_CONTACT_EMAIL)[1]}"},
     }
     common = {
         "dct:publisher": publisher,
         "dcat:contactPoint": contact,
         "dct:license": _ref(CC_BY, "dct:LicenseDocument"),
         "dct:language": _ref(f"{EU}language/DAN", "dct:LinguisticSystem"),
-        "dct:spatial": _places(),
         # Changes whenever a committee's decision is recorded, not on a schedule.
         "dct:accrualPeriodicity": _ref(f"{EU}frequency/UPDATE_CONT", "dct:Frequency"),
         "dcat:landingPage": _ref(data_page, "foaf:Document"),
@@ -217,7 +223,12 @@ def catalogue_record(base: str) -> dict:
     if projects_modified:
         projects["dct:modified"] = _datetime(projects_modified)
 
-    measured = Measurement.objects.aggregate(first=Min("year"), last=Max("year"))
+    projects["dct:spatial"] = _places(funded.values_list("municipality__code", flat=True))
+
+    # The period real measurements cover: invented example values do not extend it.
+    measured = Measurement.objects.filter(is_example=False).aggregate(
+        first=Min("year"), last=Max("year")
+    )
     indicators = {
         "@id": f"{data_page}#indikatorer",
         "@type": "dcat:Dataset",
@@ -228,9 +239,11 @@ def catalogue_record(base: str) -> dict:
         ),
         "dct:description": _text(
             "Integrationspolitikkernes indikatorer med baseline, måltal og årlige målinger. "
-            "Opdigtede eksempelværdier er markeret som eksempeldata.",
+            "Opdigtede eksempelværdier er markeret som eksempeldata (feltet eksempeldata) og "
+            "tæller ikke med i datasættets periode.",
             "The integration policies' indicators with baseline, target and yearly "
-            "measurements. Invented example values are marked as example data.",
+            "measurements. Invented example values are marked as example data (the field "
+            "eksempeldata) and do not count towards the dataset's period.",
         ),
         "dcat:keyword": [
             {"@value": word, "@language": "da"} for word in ("integration", "indikatorer")
@@ -252,7 +265,9 @@ def catalogue_record(base: str) -> dict:
         **common,
     }
     if Indicator.objects.exists():
-        indicators["dct:spatial"] = common["dct:spatial"]
+        indicators["dct:spatial"] = _places(
+            Indicator.objects.values_list("municipality__code", flat=True)
+        )
 
     service = {
         "@id": f"{api}#tjeneste",
