@@ -139,6 +139,13 @@ def verified_claims(request, provider: IdentityProvider) -> tuple[dict, str]:
     verifier), and an ID token with a bad signature, another issuer or audience, expired,
     or with another nonce than this sign-in's."""
     app = client(provider)
+    # RFC 9207: the answer names the provider that sent it. A provider that says it does so
+    # must, and its name must be this one's: a mix-up (another provider's answer brought
+    # here) is refused before the code is used (attack round 22: any iss was accepted).
+    answered_by = request.GET.get("iss")
+    promised = discovery(provider).get("authorization_response_iss_parameter_supported")
+    if (answered_by is not None or promised) and answered_by != provider.issuer:
+        raise SignInFailed(f"InvalidClaim: authorization response iss {answered_by!r}")
     try:
         token = app.authorize_access_token(
             request,

@@ -11,7 +11,9 @@ from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.account_log import notify_locked_out
+from portal.account_log import notify_locked_out, notify_password_guessing
+from portal.backends import lockout_username
+from portal.lockouts import note_wrong_password
 from portal.twofactor import has_two_factor, requires_two_factor, second_factor_failed
 
 from .models import (
@@ -72,6 +74,9 @@ def password_refused(sender, credentials, request=None, **kwargs):
         outcome = SignInOutcome.BLOCKED
     else:
         outcome = SignInOutcome.WRONG_PASSWORD
+        # Counted over all addresses too: guesses spread over many pause password sign-in.
+        if note_wrong_password(lockout_username(request, credentials)) and user is not None:
+            notify_password_guessing(user)
     with translation.override(settings.LANGUAGE_CODE):
         detail = "" if user else _("Ukendt brugernavn")
     SignInEvent.objects.create(

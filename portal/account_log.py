@@ -143,6 +143,34 @@ def notify_locked_out(user) -> None:
     _mail_owner(user, "locked_out", render)
 
 
+def notify_password_guessing(user) -> None:
+    """Mail the person that password sign-in to their account is paused after wrong
+    passwords from many places (portal.lockouts.note_wrong_password: once per pause)."""
+    from django.utils.formats import time_format
+    from django.utils.translation import gettext as _
+
+    from portal.lockouts import locked_until, whole_minute_after
+
+    until = locked_until(user)
+
+    def render():
+        return _("Sikkerhed: nogen prøver at gætte din adgangskode"), [
+            _(
+                "Der er skrevet forkert adgangskode til din konto i Integrationsportalen mange "
+                "gange fra flere forskellige steder. For en sikkerheds skyld kan der ikke logges "
+                "ind på din konto med adgangskode før kl. %(until)s, heller ikke med den rigtige."
+            )
+            % {"until": time_format(whole_minute_after(until), "TIME_FORMAT") if until else "–"},
+            _(
+                "Var det ikke dig, prøver en anden at gætte din adgangskode: kontakt din "
+                "kommunes IT-support, og skift adgangskoden, når du er logget ind igen."
+            ),
+            _own_sign_ins_line(),
+        ]
+
+    _mail_owner(user, "password_guessing", render)
+
+
 # Wrong second-factor codes after the right password, within an hour, before the person is
 # told: whoever typed them knows the password.
 WRONG_CODES_BEFORE_MAIL = 3

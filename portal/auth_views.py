@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import time_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -138,6 +139,29 @@ class PortalAuthenticationForm(auth_forms.AuthenticationForm):
             "Brugernavnet eller adgangskoden er forkert. Store og små bogstaver tæller."
         ),
     }
+
+    def clean(self):
+        # Guessed at from many addresses (portal.lockouts): the password is not even tried,
+        # the right one neither, until the pause ends. Said for a name no user has too, so
+        # the answer tells nobody which names exist.
+        from portal.backends import lockout_username
+        from portal.lockouts import password_paused_until, whole_minute_after
+
+        typed = self.cleaned_data.get("username")
+        if typed and (
+            ends := password_paused_until(lockout_username(self.request, {"username": typed}))
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Der er skrevet forkert adgangskode til dette brugernavn for mange gange fra "
+                    "flere steder. For en sikkerheds skyld kan der ikke logges ind med "
+                    "adgangskode før kl. %(until)s. Kan din kommune logge dig ind, så brug den "
+                    "knap; ellers kan en administrator ophæve spærringen."
+                )
+                % {"until": time_format(whole_minute_after(ends), "TIME_FORMAT")},
+                code="paused",
+            )
+        return super().clean()
 
 
 class LoginView(auth_views.LoginView):

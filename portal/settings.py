@@ -177,6 +177,9 @@ LOCAL_PASSWORD_LOGIN = env_bool("LOCAL_PASSWORD_LOGIN", True)
 OIDC_SECRETS_DIR = os.environ.get("OIDC_SECRETS_DIR", "")
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
+# Wrong passwords for one user name from all addresses together within the cool-off before
+# password sign-in for it pauses everywhere (portal/lockouts.py; docs/security.md).
+PASSWORD_ACCOUNT_FAILURE_LIMIT = env_int("PASSWORD_ACCOUNT_FAILURE_LIMIT", 20)
 # Lock a user name from one client address, never a user name for everyone: anyone could
 # otherwise lock any staff account by typing five wrong passwords (docs/security.md).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

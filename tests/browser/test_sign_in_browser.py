@@ -4,7 +4,7 @@ provider's login page, the callback, and the page the person lands on."""
 
 import base64
 import re
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -257,6 +257,37 @@ def test_municipality_a_cannot_sign_anyone_into_municipality_b(sso, live_server,
     sign_in(page, live_server, "Københavns Kommune", "anna", lands_on="/sekretariat/")
     users = User.objects.filter(external_identity__subject="anna")
     assert [u.municipality.slug for u in users] == ["koebenhavn"]
+
+
+@pytest.mark.parametrize("answered_by", ["b", "evil", None])
+def test_an_answer_naming_another_provider_is_refused(sso, live_server, page, answered_by):
+    """RFC 9207 (attack round 22: a changed or missing `iss` in the answer was accepted):
+    the provider says it names itself, so an answer naming another or none is a mix-up."""
+    issuers = sso["issuers"]
+    issuers.set_users("a", {"anna": person("Anna Andersen", ["frb-integration"])})
+    other = {"b": issuers.urls["b"], "evil": "https://evil.example", None: None}[answered_by]
+    login_post = re.compile(re.escape(issuers.urls["a"]) + r"/interaction/[\w-]+$")
+
+    def bend_iss(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        response = route.fetch(max_redirects=0)
+        while "/retur/" not in response.headers["location"]:
+            location = urljoin(issuers.urls["a"], response.headers["location"])
+            response = page.request.get(location, max_redirects=0)
+        callback, query = response.headers["location"].split("?", 1)
+        params = dict(parse_qsl(query))
+        assert params["iss"] == issuers.urls["a"]  # the provider names itself
+        params.pop("iss")
+        if other is not None:
+            params["iss"] = other
+        return route.fulfill(status=303, headers={"Location": f"{callback}?{urlencode(params)}"})
+
+    page.route(login_post, bend_iss)
+    sign_in(page, live_server, FRB, "anna")
+    assert refused(page)
+    page.unroute(login_post)
+    assert not signed_in(page, live_server)
 
 
 def code_on_page(page) -> str:
