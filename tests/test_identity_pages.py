@@ -241,6 +241,17 @@ def test_an_unknown_association_sees_every_municipalitys_pools(client, municipal
     assert page.index("Testrups foreningspulje") < page.index("Aabys § 18-pulje")
     assert "frivillig@aaby.dk" in page
     assert "Virker selve login med MitID Erhverv ikke, så kontakt IT-support" in page
+    assert "har ingen puljer i portalen, som foreninger kan søge" not in page
+
+    # Fresh eyes round 22: with none of its own, another municipality's pools under the
+    # button's municipality read as a mix-up: said so first.
+    Pool.objects.filter(pk=own.pk).delete()
+    page = " ".join(client.get(url).content.decode().split())
+    assert (
+        "Testrup Kommune har ingen puljer i portalen, som foreninger kan søge lige nu. "
+        "Andre kommuner har:"
+    ) in page
+    assert "Aabys § 18-pulje" in page
 
 
 def test_a_wrong_password_points_staff_to_their_municipalitys_login(client, town):

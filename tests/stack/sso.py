@@ -159,9 +159,11 @@ def configure() -> None:
                     # Associations ask the pool's secretariat, not the municipality's IT
                     # support (attack round 21).
                     "support_contact": (
-                        f"puljesekretariatet i {frb.name}"
+                        # As a municipality types it: a name and a number or an address,
+                        # read alike on the Danish and English pages (fresh eyes round 22).
+                        "puljesekretariatet, puljer@frederiksberg.example"
                         if kind == ProviderKind.APPLICANT
-                        else f"IT-support i {frb.name}"
+                        else "IT-support, tlf. 38 21 00 00"
                     ),
                 },
             )
