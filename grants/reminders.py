@@ -1,9 +1,9 @@
 """The reminders the worker sends each morning (grants.tasks.send_reminders):
 
-- caseworkers with unsent drafts (draft or returned) in an open pool, 14 and 3 days before
-  its deadline;
-- the caseworker responsible for a project (who wrote the application) and the committee
-  staff of the municipality: reports due within 30 days, and reports past their due date.
+- whoever wrote an unsent draft (draft or returned) in an open pool, a caseworker or an
+  association's person, 14 and 3 days before its deadline;
+- the applicant's side of a project (`reminded_applicants`) and the committee staff of the
+  municipality: reports due within 30 days, and reports past their due date.
 
 Each goes once per user and occasion (`worker.reminders.claim`), one mail per user listing
 the items, in the user's language, and only if the user has that reminder on."""
@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from grants.models import Application, ApplicationStatus, Pool, PoolStatus, Report, ReportStatus
+from grants.notifications import applicant_link
 from grants.rules import is_conflicted
 from portal import site
 from portal.models import Role, User
@@ -98,7 +99,7 @@ def draft_deadline_reminders(now: datetime.datetime) -> int:
         ).select_related("created_by__preferences"):
             drafts[application.created_by].append(application)
         for user, applications in drafts.items():
-            if user.role != Role.CASEWORKER or not wants(user, "remind_draft_deadline"):
+            if user.role not in APPLICANT_ROLES or not wants(user, "remind_draft_deadline"):
                 continue
             # The nearest occasion is the one mailed; the earlier ones are recorded with it,
             # so a pool opened 5 days before its deadline gets one mail, not two.
@@ -133,8 +134,62 @@ def draft_deadline_reminders(now: datetime.datetime) -> int:
     return sent
 
 
+APPLICANT_ROLES = (Role.CASEWORKER, Role.ORGANISATION)
+
+
+class ApplicantSide:
+    """Who answers for a project's reports, as "Venter på dig" shows them: who wrote the
+    application; for an association, its people who have signed in; and for a department's
+    project with no writer left (imported from an action plan, or the writer has gone) the
+    department's caseworkers (fresh eyes round 22: the demo's overdue reports, all imported,
+    reminded no caseworker and no association). The department's and the association's
+    people are read once per run."""
+
+    def __init__(self):
+        self._department: dict[int, list[User]] = {}
+        self._organisation: dict[int, list[User]] = {}
+
+    def people(self, application: Application) -> list[User]:
+        people = []
+        writer = application.created_by
+        if (
+            writer is not None
+            and writer.is_active
+            and writer.role in APPLICANT_ROLES
+            and writer.organisation_id == application.organisation_id
+        ):
+            people.append(writer)
+        if application.organisation_id:
+            people += self._of_organisation(application.organisation_id)
+        elif not people and application.department_id:
+            people += self._of_department(application.department_id)
+        unique = {person.pk: person for person in people}
+        return list(unique.values())
+
+    def _of_department(self, department_id: int) -> list[User]:
+        if department_id not in self._department:
+            self._department[department_id] = list(
+                User.objects.filter(
+                    department_id=department_id, role=Role.CASEWORKER, is_active=True
+                ).select_related("preferences")
+            )
+        return self._department[department_id]
+
+    def _of_organisation(self, organisation_id: int) -> list[User]:
+        if organisation_id not in self._organisation:
+            self._organisation[organisation_id] = list(
+                User.objects.filter(
+                    organisation_id=organisation_id,
+                    role=Role.ORGANISATION,
+                    is_active=True,
+                    last_login__isnull=False,  # as the case mail (grants.notifications)
+                ).select_related("preferences")
+            )
+        return self._organisation[organisation_id]
+
+
 def _line_for_application(application):
-    link = site.absolute(reverse("mine:detail", args=[application.pk]))
+    link = applicant_link(application, reverse("mine:detail", args=[application.pk]))
     return lambda: "{}: {}".format(application.title or _("(uden titel)"), link)
 
 
@@ -142,7 +197,9 @@ def _line_for_report(report, user):
     if user.role == Role.COMMITTEE_STAFF:
         link = site.absolute(reverse("sekretariat:report", args=[report.pk]))
     else:
-        link = site.absolute(reverse("mine:detail", args=[report.application_id]))
+        link = applicant_link(
+            report.application, reverse("mine:detail", args=[report.application_id])
+        )
     return lambda: (
         _("%(kind)s for »%(title)s«, frist %(due)s: %(link)s")
         % {
@@ -165,6 +222,7 @@ def report_reminders(now: datetime.datetime) -> int:
         .order_by("due_date", "pk")
     )
     staff_by_municipality: dict[int, list[User]] = {}
+    applicant_side = ApplicantSide()
     pending: dict[tuple[User, str], list] = defaultdict(list)
     for report in reports:
         overdue = report.due_date < today
@@ -178,9 +236,7 @@ def report_reminders(now: datetime.datetime) -> int:
                     municipality_id=municipality_id, role=Role.COMMITTEE_STAFF
                 ).select_related("preferences")
             )
-        people = list(staff_by_municipality[municipality_id])
-        if application.created_by and application.created_by.role == Role.CASEWORKER:
-            people.append(application.created_by)
+        people = [*staff_by_municipality[municipality_id], *applicant_side.people(application)]
         for user in people:
             if not wants(user, kind):
                 continue

@@ -327,6 +327,45 @@ def test_an_overdue_report_reminds_again_as_overdue(
     assert [m.to for m in overdue] == [["cw@example.dk"]]
 
 
+def test_a_report_of_a_project_nobody_wrote_here_reminds_the_departments_caseworkers(
+    people, make_application, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 22: the demo's overdue reports are of projects imported from action
+    plans (no writer); "Venter på dig" lists them for the department's caseworkers, and no
+    reminder reached any of them."""
+    caseworker, staff = people
+    report_due_in(-3, make_application, None)
+    do_update_preferences(actor=staff, values={"remind_report_overdue": False})
+
+    assert run_reminders(django_capture_on_commit_callbacks) == 1
+    [mail] = mailoutbox
+    assert mail.to == ["cw@example.dk"] and "over fristen" in mail.subject
+
+
+def test_an_associations_report_reminds_its_people_who_have_signed_in(
+    people, make_application, municipality, mailoutbox, django_capture_on_commit_callbacks
+):
+    from portal.models import Organisation, Role, User
+
+    _caseworker, staff = people
+    association = Organisation.objects.create(municipality=municipality, name="Foreningen")
+    common = {"role": Role.ORGANISATION, "organisation": association, "municipality": municipality}
+    signed_in = User.objects.create_user(
+        "anna", email="anna@example.dk", last_login=timezone.now(), **common
+    )
+    User.objects.create_user("aldrig", email="aldrig@example.dk", **common)  # never signed in
+    report = report_due_in(-3, make_application, signed_in)
+    Application.objects.filter(pk=report.application_id).update(
+        organisation=association, department=None
+    )
+    do_update_preferences(actor=staff, values={"remind_report_overdue": False})
+
+    assert run_reminders(django_capture_on_commit_callbacks) == 1
+    [mail] = mailoutbox
+    assert mail.to == ["anna@example.dk"]
+    assert "?som=forening" in mail.body
+
+
 # --- Pools at their dates ------------------------------------------------------------------
 
 
