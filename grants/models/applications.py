@@ -32,6 +32,11 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Trukket tilbage")
 
 
+# What the applicant's side reads for a status, where the staff's word would mislead: to a
+# volunteer "Indstillet" reads as "called off" ("toget er indstillet"), and the
+# recommendation is not theirs to know before the decision (fresh eyes round 22).
+APPLICANT_STATUS_WORDS = {ApplicationStatus.RECOMMENDED: _("Afventer afgørelse")}
+
 # Statuses the public may see: the project was funded (DESIGN.md, public pages).
 FUNDED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.ACTIVE, ApplicationStatus.CLOSED)
 # Statuses in which the caseworker may edit the content.
@@ -250,6 +255,11 @@ class Application(models.Model):
         if self.status == ApplicationStatus.APPROVED:
             return self.approved_label
         return self.get_status_display()
+
+    @property
+    def applicant_status_label(self) -> str:
+        """The status as the applicant's own pages say it (APPLICANT_STATUS_WORDS)."""
+        return str(APPLICANT_STATUS_WORDS.get(self.status, self.status_label))
 
     @property
     def applied_committee(self):

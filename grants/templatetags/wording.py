@@ -51,3 +51,18 @@ def asked_years(requested_amounts) -> list:
     """The years asked for: a year left at 0 kr. on the form was not asked for (fresh eyes
     round 20: the list said "2028: 0 kr." for a one-year project)."""
     return [row for row in requested_amounts if row.amount]
+
+
+@register.simple_tag
+def status_word(status: str, application, applicant: bool = False) -> str:
+    """{% status_word change.to_status application for_applicant %}: a status of the case's
+    history as the page's reader names it: "Delvis bevilget" for less than asked, and the
+    applicant's words (APPLICANT_STATUS_WORDS) on the applicant's pages."""
+    from grants.models import ApplicationStatus
+    from grants.models.applications import APPLICANT_STATUS_WORDS
+
+    if status == ApplicationStatus.APPROVED:
+        return application.approved_label
+    if applicant and status in APPLICANT_STATUS_WORDS:
+        return str(APPLICANT_STATUS_WORDS[status])
+    return str(ApplicationStatus(status).label)
