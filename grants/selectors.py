@@ -204,6 +204,7 @@ class MissingPool:
     title: str
     action_plan_id: int | None = None  # the pool's plan, when it covers the year
     scheme_id: int | None = None  # the round belongs to the same scheme
+    is_example: bool = False  # an example pool's following year is an example pool too
 
     @property
     def create_query(self) -> str:
@@ -214,6 +215,8 @@ class MissingPool:
             query["ordning"] = self.scheme_id
         if self.action_plan_id:
             query["handleplan"] = self.action_plan_id
+        if self.is_example:
+            query["eksempel"] = 1
         return urlencode(query)
 
 
@@ -259,6 +262,7 @@ def missing_following_pools(
             title=title_for(year),
             action_plan_id=plan_for(year),
             scheme_id=pool.scheme_id,
+            is_example=pool.is_example,
         )
         for year in sorted(years - existing)
     ]

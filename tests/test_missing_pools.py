@@ -108,6 +108,39 @@ def test_pool_and_decision_pages_offer_the_missing_pool(
     assert Allocation.objects.filter(application=application, pool=new_pool).exists()
 
 
+def test_an_example_pools_following_year_is_made_an_example_pool(
+    staff_client, two_year_application, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 22: from an example pool, "Opret pulje for 2028" made a real pool,
+    and the decision was refused: "der er ingen pulje med eksempeldata for 2028"."""
+    application = two_year_application
+    Pool.objects.filter(pk=application.pool_id).update(is_example=True)
+    decision_url = reverse("sekretariat:decide", args=[application.pk])
+    link = create_links(staff_client.get(decision_url).content.decode())["Opret pulje for 2028"]
+    form_page = staff_client.get(link)
+    data = form_data(form_page.content.decode(), form_id_suffix="")
+    assert data["is_example"] == "on"  # as rendered: ticked
+    data |= {
+        "budget": "400.000",
+        "application_deadline": "2028-01-15T12:00",
+        "evaluation_threshold": "100.000",
+    }
+    assert staff_client.post(link.split("?")[0], data).status_code == 302
+    new_pool = Pool.objects.get(municipality=application.municipality, year=2028, is_example=True)
+    response = decide(
+        staff_client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2027="100.000",
+        amount_2028="50.000",
+    )
+    assert "Afgørelsen er registreret" in response.content.decode()
+    assert Allocation.objects.filter(application=application, pool=new_pool).exists()
+    # Editing it offers no way to make it real (its grants would enter the open data).
+    edit = staff_client.get(reverse("sekretariat:pool-edit", args=[new_pool.pk]))
+    assert 'name="is_example"' not in edit.content.decode()
+
+
 def test_nothing_is_offered_when_every_year_has_a_pool(staff_client, make_pool, make_recommended):
     make_pool(year=2028, budget="500000")
     application = make_recommended(

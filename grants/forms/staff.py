@@ -86,6 +86,16 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         max_length=200,
         help_text=_("Fx »Puljen til frivilligt socialt arbejde«. Udfyldes kun for en ny ordning."),
     )
+    # Only on a new pool (PoolContent.is_example): kept out of Meta.fields, so an edit never
+    # touches it.
+    is_example = forms.BooleanField(
+        label=_("Eksempelpulje til at afprøve portalen"),
+        required=False,
+        help_text=_(
+            "Vises mærket som eksempeldata og kommer ikke med i de åbne data. Kan ikke ændres "
+            "bagefter."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -129,6 +139,8 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["policy"].queryset = Policy.objects.filter(municipality=municipality)
+        if self.instance.pk is not None:
+            del self.fields["is_example"]
         self.fields["scheme"].queryset = Scheme.objects.filter(municipality=municipality)
         self.fields["scheme"].required = False
         self.fields["applicants"].required = False

@@ -57,6 +57,10 @@ class PoolContent:
     fields: dict = field(default_factory=dict)
     reserved_lines: list[dict] = field(default_factory=list)  # {"id"?, "title", "amount"}
     new_scheme_name: str = ""  # a new scheme of the municipality, instead of fields["scheme"]
+    # Only when a pool is made: an example pool for trying the portal (kept out of open data),
+    # e.g. the following year of an example pool; never changed after (its grants would move
+    # in or out of the open data).
+    is_example: bool = False
 
 
 # Times the pool form shows and takes in whole minutes (datetime-local without seconds).
@@ -363,7 +367,11 @@ def _check_open_deadline(pool: Pool, *, changed: bool, opening_changed: bool = F
 
 def do_create_pool(*, actor: User, content: PoolContent) -> Pool:
     with transaction.atomic():
-        pool = Pool(municipality_id=actor.municipality_id, status=PoolStatus.PLANNED)
+        pool = Pool(
+            municipality_id=actor.municipality_id,
+            status=PoolStatus.PLANNED,
+            is_example=content.is_example,
+        )
         check(actor, "edit", pool)
         _apply(pool, content, actor)
         _check_open_deadline(pool, changed=True, opening_changed=True)

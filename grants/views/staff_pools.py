@@ -139,6 +139,8 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
                 initial[name] = value
         if query.get("titel"):
             initial["title"] = query["titel"][:200]
+        if query.get("eksempel") == "1":
+            initial["is_example"] = True
         if "scheme" in initial:
             # The next round of a scheme starts with the last round's rules (fresh eyes round
             # 11: the § 18 pool's next year opened as "Kommunens afdelinger").
@@ -243,6 +245,7 @@ class PoolEditView(StaffRequiredMixin, TemplateView):
             fields={name: form.cleaned_data[name] for name in form.Meta.fields},
             reserved_lines=reserved_rows(lines),
             new_scheme_name=form.cleaned_data.get("new_scheme_name") or "",
+            is_example=bool(form.cleaned_data.get("is_example")),
         )
         try:
             if pool is None:
