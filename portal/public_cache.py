@@ -254,3 +254,38 @@ def public_page(view):
 
     wrapper.public_page = True  # found by tests/test_http_caching.py in the URL configuration
     return wrapper
+
+
+def public_download(view=None, *, exists=None):
+    """Decorator for an open-data download (a file streamed or sent, never kept in the page
+    cache): the same HTTP validators as a public page, so a harvester that polls the file
+    gets `304 Not Modified` until the data changes, without the file being built or sent
+    (fresh eyes round 22: every poll downloaded everything). `exists(**kwargs)` raises
+    Http404 for an address of nothing before any 304 is given."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if (
+                settings.PUBLIC_HTTP_MAX_AGE <= 0
+                or not _cacheable(request)
+                or settings.SESSION_COOKIE_NAME in request.COOKIES
+            ):
+                return view(request, *args, **kwargs)
+            if exists is not None:
+                exists(**kwargs)
+            version, changed = _version_and_changed()
+            address = f"{site.base_url(request)}{request.get_full_path()}:{version}"
+            etag = f'W/"{hashlib.sha256(address.encode()).hexdigest()[:32]}"'
+            not_modified = _not_modified(request, etag, changed)
+            if not_modified is not None:
+                return _http_cacheable(not_modified, etag, changed)
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                _http_cacheable(response, etag, changed)
+            return response
+
+        wrapper.public_page = True  # tests/test_http_caching.py checks it like a page
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

@@ -14,16 +14,21 @@ from policies.models import Goal, Policy
 from portal.models import User
 
 
-def public_patterns(patterns=None, prefix=""):
-    """Every URL pattern whose view is a cached public page (@public_page)."""
+def all_patterns(patterns=None, prefix=""):
+    """(pattern, view) of every URL pattern."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
-            yield from public_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
-            continue
-        callback = pattern.callback
+            yield from all_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def public_patterns():
+    """Every URL pattern whose view is a cached public page (@public_page)."""
+    for pattern, callback in all_patterns():
         dispatch = getattr(getattr(callback, "view_class", None), "dispatch", None)
         if getattr(callback, "public_page", False) or getattr(dispatch, "public_page", False):
-            yield prefix + str(pattern.pattern)
+            yield pattern
 
 
 def example_urls() -> dict[str, str]:
@@ -54,6 +59,12 @@ def example_urls() -> dict[str, str]:
             args=[round_.municipality.slug, round_.year, round_.pk],
         ),
         "data/": "/data/",
+        # The downloads (fresh eyes round 22: no validators, every poll got everything).
+        "data/projekter.csv": "/data/projekter.csv",
+        "data/projekter.xlsx": "/data/projekter.xlsx",
+        "data/360giving.json": "/data/360giving.json",
+        "data/<slug:kommune>/360giving.json": f"/data/{project.municipality.slug}/360giving.json",
+        "data/<slug:kommune>/projekter.csv": f"/data/{project.municipality.slug}/projekter.csv",
         "politikker/": "/politikker/",
         "politikker/maal/<int:pk>/": f"/politikker/maal/{goal.pk}/",
         "politikker/<slug:kommune>/<slug:slug>/": (
@@ -83,6 +94,14 @@ def example_urls() -> dict[str, str]:
 
 def test_every_public_page_is_covered_here(demo):
     assert set(public_patterns()) <= set(example_urls())
+
+
+def test_every_open_data_address_is_a_public_page(demo):
+    """Every address under /data/ (the downloads too) carries the validators, so harvesters
+    can poll them (fresh eyes round 22)."""
+    data = {pattern for pattern, _callback in all_patterns() if pattern.startswith("data/")}
+    assert len(data) >= 7
+    assert data <= set(public_patterns())
 
 
 @pytest.mark.django_db
@@ -215,4 +234,4 @@ def test_no_304_for_an_address_of_nothing_and_none_for_a_date_in_the_future(clie
             continue
         response = client.get(url, headers={"If-Modified-Since": FUTURE})
         assert response.status_code == 200, url  # the date is ignored: the page
-        assert response.content, url
+        assert response.getvalue(), url

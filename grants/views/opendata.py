@@ -11,7 +11,7 @@ from grants.opendata_xlsx import projects_xlsx_file
 from grants.public import publishing_municipalities
 from portal import site
 from portal.models import Municipality
-from portal.public_cache import public_page
+from portal.public_cache import public_download, public_page
 
 
 @method_decorator(public_page, name="dispatch")
@@ -32,6 +32,11 @@ def _municipality(kwargs: dict) -> Municipality | None:
     return get_object_or_404(publishing_municipalities(), slug=kwargs["kommune"])
 
 
+def _check_municipality(**kwargs) -> None:
+    _municipality(kwargs)
+
+
+@method_decorator(public_download(exists=_check_municipality), name="dispatch")
 class ProjectsCsvView(View):
     """/data/projekter.csv, and one municipality's projects at /data/<kommune>/projekter.csv."""
 
@@ -49,6 +54,7 @@ class ProjectsCsvView(View):
         return response
 
 
+@method_decorator(public_download(exists=_check_municipality), name="dispatch")
 class GivingJsonView(View):
     """/data/360giving.json (every funder), and a municipality's own 360Giving file at
     /data/<kommune>/360giving.json, with the municipality as its one funder."""
@@ -65,6 +71,7 @@ class GivingJsonView(View):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@method_decorator(public_download, name="dispatch")
 class ProjectsXlsxView(View):
     def get(self, request):
         # Sent from the temporary file in blocks; FileResponse closes (and so deletes) it.
