@@ -49,7 +49,7 @@ CSV_COLUMNS = [
     ),
     ("indsats", _("Projektets titel")),
     ("udvalg", _("Ansvarligt politisk udvalg (forkortelse) og evt. øvrige udvalg")),
-    ("afdeling", _("Den kommunale afdeling, der driver indsatsen")),
+    ("afdeling", _("Den kommunale afdeling eller den forening, der har søgt og driver indsatsen")),
     ("maal", _("Integrationspolitikkens mål og ressourcer, indsatsen tjener, adskilt af |")),
     ("maalgruppe", _("Indsatsens målgruppe")),
     ("status", _("Bevilget, delvis bevilget (mindre end søgt), igangværende eller afsluttet")),

@@ -89,7 +89,10 @@ class ProjectSerializer(serializers.ModelSerializer):
     pulje_aar = serializers.IntegerField(source="pool.year")
     pulje = serializers.CharField(source="pool.title")
     udvalg = serializers.SerializerMethodField(help_text="Ansvarligt udvalg, så evt. øvrige")
-    afdeling = serializers.CharField(source="applicant_name")
+    afdeling = serializers.CharField(
+        source="applicant_name",
+        help_text="Den kommunale afdeling eller den forening, der har søgt og driver indsatsen",
+    )
     maal = GoalRefSerializer(source="goals", many=True)
     verdensmaal = serializers.PrimaryKeyRelatedField(source="sdgs", many=True, read_only=True)
     maalgruppe = serializers.CharField(source="target_group")
