@@ -76,7 +76,7 @@ CSV_RELATIONS = (
     "requested_amounts",  # the status "Delvis bevilget" is told by them
 )
 GIVING_FIELDS = ("title", "purpose", "description", "target_group", "updated_at")
-GIVING_RELATIONS = ("decision", "requested_amounts", "goals", "sdgs", "allocations")
+GIVING_RELATIONS = ("decision", "requested_amounts", "goals", "sdgs", "allocations", "carry_overs")
 
 # Any number reverse() accepts; the project URL is built around it.
 _PK_PLACEHOLDER = 987654321
@@ -237,10 +237,11 @@ def applicant_name(project: dict) -> str:
     return applicant["name"] if applicant else ""
 
 
-def planned_dates(allocations: list[dict]) -> dict:
+def planned_dates(allocations: list[dict], carry_overs: list[dict] = ()) -> dict:
     """From the first day of the first year the project has money for to the last day of
-    the last: the grant years (a pool is one calendar year)."""
-    years = [a["pool__year"] for a in allocations]
+    the last: the grant years and the years it runs on carried-over money (a pool is one
+    calendar year; fresh eyes round 22: a year on carried-over money was left out)."""
+    years = [a["pool__year"] for a in allocations] + [c["to_pool__year"] for c in carry_overs]
     return {
         "startDate": f"{min(years)}-01-01",
         "endDate": f"{max(years)}-12-31",
@@ -276,7 +277,7 @@ def grant(project: dict, labels: Labels) -> dict | None:
         "amountAwarded": _number(sum((a["amount"] for a in allocations), Decimal(0))),
         "awardDate": decided,
         "url": labels.project_url(project["pk"]),
-        "plannedDates": [planned_dates(allocations)],
+        "plannedDates": [planned_dates(allocations, project["carry_overs"])],
         "recipientOrganization": [
             recipient(municipality, project["department"], project["organisation"])
         ],

@@ -273,6 +273,25 @@ def test_360giving_has_goals_as_classifications_and_the_pool_as_programme(client
     assert unescape(grant["url"]).endswith(f"/projekter/{grant['id'].rsplit('-', 1)[1]}/")
 
 
+def test_360giving_planned_dates_cover_the_years_on_carried_over_money(client, demo):
+    """Fresh eyes round 22: a project granted for 2022 that ran in 2021 on money carried
+    over from 2020 was planned for 2022 only."""
+    carried = {
+        c.application_id: c.to_pool.year for c in CarryOver.objects.select_related("to_pool")
+    }
+    grants = {g["id"].rsplit("-", 1)[1]: g for g in giving(client)["grants"]}
+    checked = 0
+    for application_id, year in carried.items():
+        grant = grants.get(str(application_id))
+        if grant is None:
+            continue  # only carried-over money of unknown amount: not in the file
+        planned = grant["plannedDates"][0]
+        assert planned["startDate"] <= f"{year}-01-01", application_id
+        assert planned["endDate"] >= f"{year}-12-31", application_id
+        checked += 1
+    assert checked >= 3
+
+
 def test_360giving_carries_no_private_data(client, demo):
     content = download(client, "/data/360giving.json").decode()
     assert "@" not in content.replace("@context", "")
