@@ -70,6 +70,14 @@ def with_public_relations(queryset: QuerySet[Application]) -> QuerySet[Applicati
             "allocations",
             queryset=Allocation.objects.select_related("pool").order_by("pool__year"),
         ),
+        # The years it ran on carried-over money, as its page lists them (fresh eyes round
+        # 22: the card showed only the granted years).
+        Prefetch(
+            "carry_overs",
+            queryset=CarryOver.objects.select_related("from_pool", "to_pool").order_by(
+                "to_pool__year", "pk"
+            ),
+        ),
     )
 
 

@@ -594,3 +594,13 @@ def test_a_search_of_only_common_words_says_so(client, demo):
     html = html_of(client.get(CATALOGUE, {"q": "og"}))
     assert "»og« er for almindeligt til at søge på" in html
     assert "Ingen projekter matcher søgningen." not in html
+
+
+def test_a_card_shows_the_years_on_carried_over_money_as_the_project_page_does(client, demo):
+    """Fresh eyes round 22: "Åben Rådgivning" ran in 2021 on money carried over from 2020;
+    its page said so, its card in the catalogue showed only the granted years."""
+    from tests.page_crawl import visible_text
+
+    page = visible_text(client.get("/projekter/?q=Åben Rådgivning").content.decode())
+    card = page[page.index("Åben Rådgivning") :][:400]
+    assert "2021: 75.000 kr. · 2022: 75.000 kr. · 2021: restmidler fra 2020" in card
