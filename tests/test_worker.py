@@ -451,3 +451,29 @@ def test_a_long_danish_subject_keeps_its_spaces_on_the_wire(mailoutbox):
     raw = PortalMail(subject, "Brød", "a@example.dk", ["b@example.dk"]).message().as_bytes()
     assert email.message_from_bytes(raw, policy=email.policy.default)["subject"] == subject
     assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+
+
+def test_the_admin_finds_the_mail_sent_to_a_person_and_names_each_kind(client, demo):
+    """Fresh eyes round 22: searching "did she get the mail?" by her address found nothing,
+    the list had no recipients, and the kind filter showed codes."""
+    from portal.models import User
+
+    admin_client = client
+    admin_client.force_login(User.objects.get(username="admin"))
+    OutgoingMail.objects.create(
+        kind="reminder_report_overdue",
+        to=["sofie@example.org"],
+        subject="Påmindelse: afrapportering over fristen",
+        body="…",
+    )
+    OutgoingMail.objects.create(
+        kind="decision", to=["ole@example.org"], subject="Afgørelse", body="…"
+    )
+    page = admin_client.get("/admin/worker/outgoingmail/", {"q": "sofie@example"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "sofie@example.org" in html and "ole@example.org" not in html
+    listing = admin_client.get("/admin/worker/outgoingmail/").content.decode()
+    assert "Påmindelse: afrapportering over fristen" in listing
+    assert "reminder_report_overdue</a>" not in listing  # the filter's choices are named
+    assert ">Afgørelse</a>" in listing

@@ -6,6 +6,7 @@ import re
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import OutgoingMail, Preferences, ScheduledRun, SentReminder
 
@@ -38,16 +39,80 @@ def without_sign_in_links(text: str) -> str:
     return re.sub(re.escape(prefix) + r"[^/\s]+/", f"{prefix}[{hidden}]/", text)
 
 
+# What each kind of mail is, for the list and its filter (fresh eyes round 22: the filter
+# showed codes like `reminder_report_overdue`). A kind not named here shows its code.
+MAIL_KINDS = {
+    "application_submitted": gettext_lazy("Kvittering for indsendt ansøgning"),
+    "application_returned": gettext_lazy("Ansøgning sendt retur"),
+    "application_withdrawn": gettext_lazy("Ansøgning trukket tilbage"),
+    "decision": gettext_lazy("Afgørelse"),
+    "case_message": gettext_lazy("Besked i sagen"),
+    "information_request": gettext_lazy("Anmodning om oplysninger"),
+    "information_answered": gettext_lazy("Svar på anmodning om oplysninger"),
+    "report_requested": gettext_lazy("Afrapportering ønskes"),
+    "report_submitted": gettext_lazy("Afrapportering indsendt"),
+    "report_returned": gettext_lazy("Afrapportering sendt retur"),
+    "report_accepted": gettext_lazy("Afrapportering godkendt"),
+    "pool_closed_early": gettext_lazy("Puljen lukket før fristen"),
+    "pool_reopened": gettext_lazy("Puljen åbnet igen"),
+    "pool_deadline_moved": gettext_lazy("Ansøgningsfristen flyttet"),
+    "reminder_draft_deadline": gettext_lazy("Påmindelse: ansøgningsfrist"),
+    "reminder_report_due": gettext_lazy("Påmindelse: afrapportering snart"),
+    "reminder_report_overdue": gettext_lazy("Påmindelse: afrapportering over fristen"),
+    "locked_out": gettext_lazy("Sikkerhed: spærret efter forkerte adgangskoder"),
+    "password_guessing": gettext_lazy("Sikkerhed: adgangskoden gættes fra flere steder"),
+    "wrong_codes": gettext_lazy("Sikkerhed: forkerte koder"),
+    "second_factor": gettext_lazy("Sikkerhed: totrinslogin ændret"),
+    "organisation-invitation": gettext_lazy("Invitation til forening"),
+    "organisation-sign-in": gettext_lazy("Login-link til forening"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(MAIL_KINDS.get(kind, kind))
+
+
+class MailKindFilter(admin.SimpleListFilter):
+    title = gettext_lazy("slags")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = model_admin.get_queryset(request).order_by().values_list("kind", flat=True)
+        return sorted(((kind, kind_label(kind)) for kind in set(kinds)), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(RecordAdmin):
-    list_display = ("created_at", "kind", "subject", "status", "attempts", "last_error", "sent_at")
-    list_filter = ("status", "kind")
-    search_fields = ("subject",)
+    list_display = (
+        "created_at",
+        "kind_shown",
+        "recipients",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+    )
+    list_filter = ("status", MailKindFilter)
+    # By recipient too: "did she get the mail?" (fresh eyes round 22: only the subject).
+    search_fields = ("subject", "to")
+    search_help_text = gettext_lazy("Søg i emne og modtagernes adresser.")
     date_hierarchy = "created_at"
     exclude = ("body",)
     readonly_fields = ("text_shown",)
 
-    @admin.display(description=_("tekst"))
+    @admin.display(description=gettext_lazy("slags"), ordering="kind")
+    def kind_shown(self, mail):
+        return kind_label(mail.kind)
+
+    @admin.display(description=gettext_lazy("modtagere"))
+    def recipients(self, mail):
+        return ", ".join(mail.to)
+
+    @admin.display(description=gettext_lazy("tekst"))
     def text_shown(self, mail):
         return without_sign_in_links(mail.body)
 
