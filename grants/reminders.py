@@ -2,8 +2,10 @@
 
 - whoever wrote an unsent draft (draft or returned) in an open pool, a caseworker or an
   association's person, 14 and 3 days before its deadline;
-- the applicant's side of a project (`reminded_applicants`) and the committee staff of the
-  municipality: reports due within 30 days, and reports past their due date.
+- the applicant's side of a project (`ApplicantSide`) and the committee staff of the
+  municipality: reports due within 30 days, and reports past their due date;
+- the applicant's side: an unanswered question of the municipality 3 days before its reply
+  date, and once more when the date has passed.
 
 Each goes once per user and occasion (`worker.reminders.claim`), one mail per user listing
 the items, in the user's language, and only if the user has that reminder on."""
@@ -255,7 +257,57 @@ def report_reminders(now: datetime.datetime) -> int:
     return sent
 
 
+INFORMATION_DAYS = 3
+
+
+def information_reminders(now: datetime.datetime) -> int:
+    """The applicant's side, for each unanswered question of the municipality with a reply
+    date: 3 days before it, and once more when it has passed (fresh eyes round 22: the
+    settings page promised reminders of deadlines, and this one had none)."""
+    from grants.models import InformationRequest
+
+    today = timezone.localdate(now)
+    requests = (
+        InformationRequest.objects.filter(
+            answered_at__isnull=True,
+            due_date__isnull=False,
+            due_date__lte=today + datetime.timedelta(days=INFORMATION_DAYS),
+        )
+        .exclude(application__status=ApplicationStatus.WITHDRAWN)
+        .select_related("application__created_by__preferences", "application")
+        .order_by("due_date", "pk")
+    )
+    applicant_side = ApplicantSide()
+    pending: dict[tuple[User, bool], list] = defaultdict(list)
+    for request in requests:
+        overdue = request.due_date < today
+        key = f"information-{'overdue' if overdue else 'due'}:{request.pk}:{request.due_date}"
+        application = request.application
+        link = applicant_link(application, reverse("mine:messages", args=[application.pk]))
+
+        def line(application=application, request=request, link=link):
+            return _("»%(title)s«, svarfrist %(due)s: %(link)s") % {
+                "title": application.title or _("(uden titel)"),
+                "due": _day(request.due_date),
+                "link": link,
+            }
+
+        for user in applicant_side.people(application):
+            if wants(user, "remind_information_due"):
+                pending[(user, overdue)].append((key, line))
+    sent = 0
+    for (user, overdue), items in pending.items():
+        if overdue:
+            subject = lambda: _("Påmindelse: kommunen venter stadig på dit svar")  # noqa: E731
+            intro = lambda: _("Svarfristen er gået for disse spørgsmål fra kommunen:")  # noqa: E731
+        else:
+            subject = lambda: _("Påmindelse: kommunen venter på dit svar")  # noqa: E731
+            intro = lambda: _("Kommunen har spurgt om noget, og svarfristen nærmer sig:")  # noqa: E731
+        sent += _send(user, "reminder_information_due", items, subject, intro)
+    return sent
+
+
 def send_reminders(now: datetime.datetime | None = None) -> int:
     """Every reminder that is due now and was not sent before; returns how many mails."""
     now = now or timezone.now()
-    return draft_deadline_reminders(now) + report_reminders(now)
+    return draft_deadline_reminders(now) + report_reminders(now) + information_reminders(now)

@@ -477,3 +477,41 @@ def test_the_admin_finds_the_mail_sent_to_a_person_and_names_each_kind(client, d
     assert "Påmindelse: afrapportering over fristen" in listing
     assert "reminder_report_overdue</a>" not in listing  # the filter's choices are named
     assert ">Afgørelse</a>" in listing
+
+
+def test_an_unanswered_question_is_reminded_before_its_reply_date_and_once_after(
+    people, make_application, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 22: a question with a reply date had no reminder, though the
+    settings page promised mail "når en frist nærmer sig eller er overskredet"."""
+    from grants.models import InformationRequest
+
+    caseworker, staff = people
+    application = make_application(status=ApplicationStatus.IN_REVIEW, created_by=caseworker)
+    request = InformationRequest.objects.create(
+        application=application,
+        question="Hvor mange deltagere?",
+        requested_by=staff,
+        due_date=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    assert run_reminders(django_capture_on_commit_callbacks) == 0  # not yet
+    InformationRequest.objects.filter(pk=request.pk).update(
+        due_date=timezone.localdate() + datetime.timedelta(days=2)
+    )
+    assert run_reminders(django_capture_on_commit_callbacks) == 1
+    assert run_reminders(django_capture_on_commit_callbacks) == 0
+    [soon] = mailoutbox
+    assert soon.to == ["cw@example.dk"]
+    assert soon.subject == "Påmindelse: kommunen venter på dit svar"
+    assert f"/mine/ansoegninger/{application.pk}/beskeder/" in soon.body
+
+    InformationRequest.objects.filter(pk=request.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert run_reminders(django_capture_on_commit_callbacks) == 1
+    assert mailoutbox[-1].subject == "Påmindelse: kommunen venter stadig på dit svar"
+    InformationRequest.objects.filter(pk=request.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=2), answered_at=timezone.now()
+    )
+    do_update_preferences(actor=caseworker, values={"remind_information_due": True})
+    assert run_reminders(django_capture_on_commit_callbacks) == 0  # answered: nothing more

@@ -59,6 +59,7 @@ MAIL_KINDS = {
     "reminder_draft_deadline": gettext_lazy("Påmindelse: ansøgningsfrist"),
     "reminder_report_due": gettext_lazy("Påmindelse: afrapportering snart"),
     "reminder_report_overdue": gettext_lazy("Påmindelse: afrapportering over fristen"),
+    "reminder_information_due": gettext_lazy("Påmindelse: svarfrist"),
     "locked_out": gettext_lazy("Sikkerhed: spærret efter forkerte adgangskoder"),
     "password_guessing": gettext_lazy("Sikkerhed: adgangskoden gættes fra flere steder"),
     "wrong_codes": gettext_lazy("Sikkerhed: forkerte koder"),
@@ -137,6 +138,7 @@ class PreferencesAdmin(RecordAdmin):
         "remind_draft_deadline",
         "remind_report_due",
         "remind_report_overdue",
+        "remind_information_due",
     )
     # The calendar token is the user's private address: not shown to anyone else.
     exclude = ("calendar_token",)

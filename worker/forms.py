@@ -20,11 +20,19 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = Preferences
-        fields = ["language", "remind_draft_deadline", "remind_report_due", "remind_report_overdue"]
+        fields = [
+            "language",
+            "remind_draft_deadline",
+            "remind_report_due",
+            "remind_report_overdue",
+            "remind_information_due",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Caseworkers write drafts; committee staff do not: show only the reminders that
-        # can reach this user.
-        if not user.is_caseworker:
+        # The applicant's side (caseworkers, associations' people) writes drafts and answers
+        # the municipality's questions; committee staff do neither: show only the reminders
+        # that can reach this user.
+        if not (user.is_caseworker or user.is_organisation_person):
             del self.fields["remind_draft_deadline"]
+            del self.fields["remind_information_due"]

@@ -120,6 +120,14 @@ class Preferences(models.Model):
         default=True,
         help_text=_("Når en afrapportering ikke er indsendt til tiden."),
     )
+    remind_information_due = models.BooleanField(
+        _("svar til kommunen"),
+        default=True,
+        help_text=_(
+            "3 dage før svarfristen, når kommunen har spurgt om noget i en af dine ansøgninger, "
+            "og igen, hvis fristen går uden svar."
+        ),
+    )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     updated_at = models.DateTimeField(auto_now=True)
     # Who changed what, without the token itself: the history must not hold a live secret.

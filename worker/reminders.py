@@ -5,7 +5,12 @@ from django.db import IntegrityError, transaction
 from .models import Preferences, SentReminder
 
 # The reminder kinds a user can turn on or off (worker.models.Preferences fields).
-KINDS = ("remind_draft_deadline", "remind_report_due", "remind_report_overdue")
+KINDS = (
+    "remind_draft_deadline",
+    "remind_report_due",
+    "remind_report_overdue",
+    "remind_information_due",
+)
 
 
 def wants(user, kind: str) -> bool:

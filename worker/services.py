@@ -10,6 +10,7 @@ SETTINGS_FIELDS = (
     "remind_draft_deadline",
     "remind_report_due",
     "remind_report_overdue",
+    "remind_information_due",
 )
 
 
