@@ -304,7 +304,7 @@ def test_pool_page_says_what_is_committed_and_what_is_left(client, demo):
     from grants.models import Pool
 
     table = rows(page(client, "/puljer/frederiksberg/2021/"))
-    assert "Disponeret i alt 722.000 kr." in table
+    assert "Bevilget og reserveret i alt 722.000 kr." in table
     assert "Til rådighed 0 kr." in table
     pool = Pool.objects.get(municipality__slug="frederiksberg", year=2021)
     Pool.objects.filter(pk=pool.pk).update(budget=800000)
