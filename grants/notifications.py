@@ -81,13 +81,22 @@ def applicant_link(application: Application, path: str) -> str:
     return site.absolute(path) + ("?som=forening" if application.organisation_id else "")
 
 
-def _queue(application: Application, kind: str, render, people=()) -> None:
-    """`render()` returns (subject, body); it is called under each recipient's language."""
-    link = applicant_link(application, reverse("mine:detail", args=[application.pk]))
+def _queue(application: Application, kind: str, render, people=(), report=None) -> None:
+    """`render()` returns (subject, body); it is called under each recipient's language.
+    The link leads to the application, or to `report` when the mail is about one to write
+    (fresh eyes round 22: "Afrapportering ønskes" led to the application page)."""
+    if report is not None:
+        link = applicant_link(application, reverse("mine:report", args=[report.pk]))
+    else:
+        link = applicant_link(application, reverse("mine:detail", args=[application.pk]))
 
     def message():
         subject, body = render()
-        see = _("Se ansøgningen i portalen")
+        see = (
+            _("Skriv rapporten i portalen")
+            if report is not None
+            else _("Se ansøgningen i portalen")
+        )
         return subject, f"{body}\n\n{see}: {link}\n"
 
     send_in_languages(recipients=recipients_for(application, people), render=message, kind=kind)
@@ -264,19 +273,26 @@ def report_people(report: Report) -> list:
 
 
 def notify_report_requested(report: Report) -> None:
-    def render():
-        return (
-            _("Afrapportering ønskes: %(title)s") % {"title": report.application.title},
-            _("Sekretariatet beder om %(kind)s for »%(title)s« senest %(due)s.")
-            % {
-                "kind": report.get_kind_display().lower(),
-                "title": report.application.title,
-                # As everywhere else: "30. juni 2027" (fresh eyes round 13).
-                "due": date_format(report.due_date, "DATE_FORMAT"),
-            },
-        )
+    from grants.services.reports import sendable_from
 
-    _queue(report.application, "report_requested", render)
+    # A report on a year that has not begun can be written now, but sent only from its
+    # first day: said in the mail, not found out at "Send" (fresh eyes round 22).
+    from_year = sendable_from(report)
+
+    def render():
+        body = _("Sekretariatet beder om %(kind)s for »%(title)s« senest %(due)s.") % {
+            "kind": report.get_kind_display().lower(),
+            "title": report.application.title,
+            # As everywhere else: "30. juni 2027" (fresh eyes round 13).
+            "due": date_format(report.due_date, "DATE_FORMAT"),
+        }
+        if from_year is not None:
+            body += " " + _(
+                "Du kan skrive den allerede nu, men den kan først sendes fra 1. januar %(year)s."
+            ) % {"year": from_year}
+        return _("Afrapportering ønskes: %(title)s") % {"title": report.application.title}, body
+
+    _queue(report.application, "report_requested", render, report=report)
 
 
 def notify_report_returned(report: Report) -> None:
