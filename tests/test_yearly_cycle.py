@@ -6,6 +6,7 @@ import datetime
 
 import icalendar
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,7 +84,7 @@ def subscribe(staff_client, confirm=True) -> str:
     return value[: value.index('"')]
 
 
-def test_the_feed_parses_and_holds_the_dates(client, staff_client, year_of_dates):
+def test_the_feed_parses_and_holds_the_dates(client, staff_client, staff_user, year_of_dates):
     address = subscribe(staff_client)
     assert address.startswith("http://testserver/sekretariat/kalender/")
 
@@ -101,6 +102,11 @@ def test_the_feed_parses_and_holds_the_dates(client, staff_client, year_of_dates
     assert events[f"Puljen åbner: Integrationspuljen {year}"].decoded("dtstart").day == 1
     meeting = events[f"Udvalgsmøde: Integrationspuljen {year}"]
     assert meeting.decoded("dtstart") == datetime.date(year, 4, 22)
+    # Where it leads says the date (fresh eyes round 22: the page never mentioned it).
+    staff = Client()
+    staff.force_login(staff_user)
+    meeting_page = staff.get(str(meeting["url"]).removeprefix("http://testserver"))
+    assert f"Udvalgsmøde: 22. april {year}" in meeting_page.content.decode()
     report = events["Afrapportering: Evaluering: Kvinder i job"]
     assert report.decoded("dtstart") == datetime.date(year, 10, 1)
     assert str(report["url"]).endswith(
@@ -121,6 +127,8 @@ def test_the_feed_parses_and_holds_the_dates(client, staff_client, year_of_dates
     }
     assert named == {"Europe/Copenhagen"}
     assert {str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")} == named
+    # No English note in a Danish feed (fresh eyes round 22: "This timezone only works …").
+    assert b"COMMENT" not in response.content
 
 
 def test_a_new_address_revokes_the_old_one(client, staff_client, year_of_dates):
@@ -163,6 +171,7 @@ def test_the_settings_page_round_trips_and_turns_a_reminder_off(client, casework
 def test_staff_are_not_offered_draft_reminders(staff_client):
     page = staff_client.get(reverse("preferences")).content.decode()
     assert "remind_draft_deadline" not in page
+    assert "remind_information_due" not in page  # staff ask, they do not answer
     assert "remind_report_due" in page
 
 
@@ -271,3 +280,12 @@ def test_the_address_buttons_keep_the_year_shown(staff_client, year_of_dates):
         assert response.url == f"{url}?aar={year}"
     refused = staff_client.get(response.url).content.decode()
     assert "Adressen er ikke skiftet" in refused
+
+
+def test_a_past_year_without_dates_is_not_said_to_have_none_yet(staff_client):
+    """Fresh eyes round 22: "Der er ingen datoer i 2021 endnu" for a year long gone."""
+    page = staff_client.get(reverse("sekretariat:calendar"), {"aar": "2005"}).content.decode()
+    assert "Der var ingen datoer i 2005." in page and "endnu" not in page.split("<main", 1)[1]
+    coming = timezone.localdate().year + 5
+    page = staff_client.get(reverse("sekretariat:calendar"), {"aar": str(coming)}).content.decode()
+    assert f"Der er ingen datoer i {coming} endnu." in page

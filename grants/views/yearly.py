@@ -138,6 +138,10 @@ def _feed(request, preferences):
     # The times name Europe/Copenhagen: the standard wants its definition in the file, or a
     # calendar program that does not know the name may show the wrong hour (fresh eyes 12).
     calendar.add_missing_timezones()
+    # icalendar's definition carries an English COMMENT on its validity; the feed is read in
+    # the user's calendar, in Danish (fresh eyes round 22).
+    for zone in calendar.walk("VTIMEZONE"):
+        zone.pop("COMMENT", None)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="aarshjul.ics"'
     response["Cache-Control"] = "private, no-store"
