@@ -198,7 +198,16 @@ class KronerField(forms.Field):
 
 
 class KronerFilterField(KronerField):
-    """For filters in a URL: also accepts a plain number written by a program (150000.50)."""
+    """For filters in a URL: also accepts a plain number written by a program (150000.50),
+    and says so when refusing (fresh eyes round 22: the API writes "150000.00", and its
+    error asked only for "150.000,50")."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Skriv beløbet i kroner, fx 150.000 eller 150.000,50 – eller som tal med punktum "
+            "før øre, fx 150000.50."
+        ),
+    }
 
     def to_python(self, value):
         if isinstance(value, str) and re.fullmatch(r"[0-9]+\.[0-9]{1,2}", value.strip()):

@@ -45,3 +45,13 @@ def test_an_unknown_committee_is_refused_with_the_known_ones(client, demo):
     message = response.json()["udvalg"][0]
     assert "»XYZ« findes ikke" in message and "AUU" in message
     assert open_data_projects().exists()
+
+
+def test_an_amount_as_the_api_writes_it_and_an_error_that_says_so(client, demo):
+    everything = client.get("/api/v1/projekter/?antal=500").json()["results"]
+    written = everything[0]["bevilget_i_alt_kr"]  # "150000.00"
+    found = ids(client, f"/api/v1/projekter/?beloeb_min={written}&beloeb_max={written}&antal=500")
+    assert everything[0]["id"] in found
+    refused = client.get("/api/v1/projekter/?beloeb_min=mange")
+    assert refused.status_code == 400
+    assert "150000.50" in refused.json()["beloeb_min"][0]
