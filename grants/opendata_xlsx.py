@@ -18,6 +18,7 @@ from typing import IO
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
 from grants.documents.excel import (
@@ -50,6 +51,20 @@ FORMATS = {
 }
 
 
+# What a column holds where the workbook shows it otherwise than the CSV writes it (fresh
+# eyes round 22: the sheet said "punktum som decimaltegn" and "ÅÅÅÅ-MM-DD" beside amounts
+# in kroner and Danish dates).
+XLSX_MEANINGS = {
+    "beloeb_kr": gettext_lazy("Beløb i kroner (et tal); tomt hvis kilden ikke oplyser det"),
+    "afgoerelsesdato": gettext_lazy(
+        "Datoen for udvalgets afgørelse (en dato); for projekter indlæst fra en handleplan uden "
+        "mødedato 1. januar i puljens år"
+    ),
+    "url": gettext_lazy("Projektets side i portalen (et link)"),
+}
+URL_COLUMN = CSV_NAMES.index("url")
+
+
 def write_projects_xlsx(target: IO[bytes], base_url: str | None = None) -> None:
     """Write the workbook to `target`: the projects, then a sheet on what the columns mean."""
     base_url = site.base_url() if base_url is None else base_url
@@ -69,13 +84,17 @@ def write_projects_xlsx(target: IO[bytes], base_url: str | None = None) -> None:
         for projects in project_chunks(CSV_FIELDS, CSV_RELATIONS):
             for project in projects:
                 for row in rows_of(project, labels):
-                    sheet.append(row_cells(sheet, row, formats))
+                    cells = row_cells(sheet, row, formats)
+                    # A link to click, as the web page's (fresh eyes round 22: plain text).
+                    cells[URL_COLUMN].hyperlink = row[URL_COLUMN]
+                    cells[URL_COLUMN].style = "Hyperlink"
+                    sheet.append(cells)
         about = workbook.create_sheet(sheet_title(_("Kolonner")))
         about.column_dimensions["A"].width = 18
         about.column_dimensions["B"].width = 100
         about.append(row_cells(about, [_("Kolonne"), _("Indhold")], header=True))
         for name, meaning in CSV_COLUMNS:
-            about.append(row_cells(about, [name, str(meaning)]))
+            about.append(row_cells(about, [name, str(XLSX_MEANINGS.get(name, meaning))]))
         about.append([])
         about.append(row_cells(about, [_("Licens"), "CC BY 4.0"]))
         about.append(row_cells(about, [_("Kilde"), labels.data_url]))
