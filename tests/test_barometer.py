@@ -180,8 +180,11 @@ def test_indicator_page_has_chart_data_table_and_csv(client, kbh_goal_1):
     csv_text = client.get(reverse("barometer:indicator-csv", args=[kbh_goal_1.pk])).content
     rows = list(csv.reader(io.StringIO(csv_text.decode())))
     assert rows[0] == [
-        "type", "aar", "periode", "vaerdi", "sammenligning", "kilde", "eksempeldata", "tekst"
+        "type", "aar", "periode", "vaerdi", "sammenligning", "kilde", "eksempeldata", "tekst",
+        "indikator", "enhed",
     ]  # fmt: skip
+    assert {row[9] for row in rows[1:]} == {"procent"}  # what "13.1" is, on every row
+    assert {row[8] for row in rows[1:]} == {kbh_goal_1.title}
     # The baseline first and the target last, as numbers and in the source's own words.
     baseline, *measurements, target = rows[1:]
     assert baseline[:4] == ["baseline", "2018", "3. kvartal 2018", "15.3"]
