@@ -440,3 +440,21 @@ def test_a_sub_goal_must_belong_to_the_chosen_goal(client, demo):
     assert "Sigtepunktet hører til" in response.content.decode()
     indicator.refresh_from_db()
     assert indicator.goal_id != other_goal.pk
+
+
+def test_the_chart_gives_each_year_its_place_and_a_missing_one_a_gap():
+    """Fresh eyes rounds 21-22: 2019, 2021 and 2024 were drawn evenly spaced."""
+    from types import SimpleNamespace as Row
+
+    from indicators.views.public import chart_points
+
+    indicator = Row(baseline_year=2018, target_year=2025)
+    measured = [Row(year=y, period="", value=v) for y, v in ((2019, 1), (2021, 2), (2024, 3))]
+    points = chart_points(indicator, measured)
+    assert [label for label, _m in points] == [str(y) for y in range(2018, 2026)]
+    assert [m.value if m else None for _l, m in points] == [None, 1, None, 2, None, None, 3, None]
+    quarters = [Row(year=2019, period=f"{q}. kvartal 2019", value=q) for q in (1, 2)]
+    assert [label for label, _m in chart_points(indicator, quarters)] == [
+        "1. kvartal 2019",
+        "2. kvartal 2019",
+    ]

@@ -47,6 +47,29 @@ class PolicyBarometerView(TemplateView):
         return super().get_context_data(barometer=policy_barometer(policy), policy=policy, **kwargs)
 
 
+# The longest run of years a chart spreads out; more and it falls back to one point each.
+CHART_YEARS = 40
+
+
+def chart_points(indicator: Indicator, measurements) -> list[tuple[str, object]]:
+    """(label, measurement or None) along the chart's axis. With one measurement a year, every
+    year from the baseline's to the target's has its place, a year without a measurement a
+    gap: 2019, 2021 and 2024 were drawn evenly spaced as if a year apart (fresh eyes rounds
+    21-22). Measurements of periods within a year keep one point each."""
+    yearly = all(not m.period for m in measurements) and len({m.year for m in measurements}) == len(
+        measurements
+    )
+    if not measurements or not yearly:
+        return [(m.period or str(m.year), m) for m in measurements]
+    years = [m.year for m in measurements]
+    years += [y for y in (indicator.baseline_year, indicator.target_year) if y]
+    first, last = min(years), max(years)
+    if last - first >= CHART_YEARS:
+        return [(str(m.year), m) for m in measurements]
+    by_year = {m.year: m for m in measurements}
+    return [(str(year), by_year.get(year)) for year in range(first, last + 1)]
+
+
 @method_decorator(public_page, name="dispatch")
 class IndicatorView(TemplateView):
     template_name = "indicators/indicator.html"
@@ -59,13 +82,14 @@ class IndicatorView(TemplateView):
             pk=self.kwargs["pk"],
         )
         [item] = assessed([indicator])
+        points = chart_points(indicator, item.measurements)
         chart = {
             "unit": indicator.unit,
-            "labels": [m.period or str(m.year) for m in item.measurements],
-            "values": [float(m.value) for m in item.measurements],
+            "labels": [label for label, _m in points],
+            "values": [float(m.value) if m else None for _label, m in points],
             "comparison": [
-                float(m.comparison_value) if m.comparison_value is not None else None
-                for m in item.measurements
+                float(m.comparison_value) if m and m.comparison_value is not None else None
+                for _label, m in points
             ],
             "comparisonLabel": indicator.comparison_label,
             "baseline": float(indicator.baseline_value)

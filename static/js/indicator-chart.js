@@ -9,10 +9,11 @@
   const names = document.getElementById("chart-labels").dataset;
   const flat = (value) => data.labels.map(() => value);
   const datasets = [
-    { label: names.value, data: data.values, borderColor: "#0b4f6c", backgroundColor: "#0b4f6c", tension: 0 },
+    // A year without a measurement is a gap the line spans, in its place on the axis.
+    { label: names.value, data: data.values, borderColor: "#0b4f6c", backgroundColor: "#0b4f6c", tension: 0, spanGaps: true },
   ];
   if (data.comparison.some((v) => v !== null)) {
-    datasets.push({ label: names.comparison, data: data.comparison, borderColor: "#6c4a00", backgroundColor: "#6c4a00", borderDash: [6, 4] });
+    datasets.push({ label: names.comparison, data: data.comparison, borderColor: "#6c4a00", backgroundColor: "#6c4a00", borderDash: [6, 4], spanGaps: true });
   }
   if (data.baseline !== null) {
     datasets.push({ label: names.baseline, data: flat(data.baseline), borderColor: "#6c757d", pointRadius: 0, borderDash: [2, 3] });
