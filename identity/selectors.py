@@ -1,5 +1,7 @@
 """Which providers the login page offers."""
 
+from dataclasses import dataclass
+
 from . import applicants
 from .models import IdentityProvider, ProviderKind
 
@@ -14,9 +16,40 @@ def offered_providers(last_used: str = "") -> list[IdentityProvider]:
     return ordered
 
 
-def own_sign_ins(user, limit: int = 30):
-    """The person's latest sign-ins and refused attempts on their account, newest first: what
-    they check when something looks wrong (fresh eyes round 15: only an administrator could)."""
-    from .models import SignInEvent
+@dataclass
+class SignInRow:
+    """One line of the person's own list: a sign-in, or a run of the same refusal in a row
+    with how many and since when (attack round 22: 120 wrong passwords filled the list with
+    identical lines and pushed every real sign-in off it)."""
 
-    return SignInEvent.objects.filter(user=user).select_related("provider").order_by("-at")[:limit]
+    event: object  # the newest SignInEvent of the run
+    count: int = 1
+    first_at: object = None  # the oldest attempt of the run
+
+    def __getattr__(self, name):
+        return getattr(self.event, name)
+
+
+def own_sign_ins(user, limit: int = 30, scanned: int = 1000) -> list[SignInRow]:
+    """The person's latest sign-ins and refused attempts on their account, newest first: what
+    they check when something looks wrong (fresh eyes round 15: only an administrator could).
+    The same refusal in a row is one line; the last `scanned` events are read."""
+    from .models import SignInEvent, SignInOutcome
+
+    rows: list[SignInRow] = []
+    events = SignInEvent.objects.filter(user=user).select_related("provider").order_by("-at")
+    for event in events[:scanned]:
+        last = rows[-1] if rows else None
+        if (
+            last is not None
+            and event.outcome != SignInOutcome.SIGNED_IN
+            and (last.outcome, last.method, last.provider_id)
+            == (event.outcome, event.method, event.provider_id)
+        ):
+            last.count += 1
+            last.first_at = event.at
+            continue
+        if len(rows) == limit:
+            break
+        rows.append(SignInRow(event=event, first_at=event.at))
+    return rows

@@ -796,6 +796,23 @@ def test_a_person_sees_their_own_sign_ins_and_refused_attempts(client, caseworke
     assert Client().get(reverse("own-sign-ins")).status_code == 302  # signed out: to login
 
 
+def test_a_run_of_the_same_refusal_is_one_line_and_a_real_sign_in_stays_in_view(client, caseworker):
+    """Attack round 22: 120 wrong passwords filled the person's list with identical lines and
+    pushed every real sign-in off it."""
+    from identity.models import SignInEvent, SignInMethod, SignInOutcome
+    from tests.page_crawl import visible_text
+
+    log_in(client, caseworker.username)
+    for _attempt in range(40):
+        SignInEvent.objects.create(
+            method=SignInMethod.PASSWORD, user=caseworker, outcome=SignInOutcome.WRONG_PASSWORD
+        )
+    text = visible_text(client.get(reverse("own-sign-ins")).content.decode())
+    assert text.count("Afvist: forkert brugernavn eller adgangskode") == 1
+    assert "40 gange i træk, den første" in text
+    assert "Logget ind" in text
+
+
 def test_a_session_ended_elsewhere_is_explained_on_the_login_page(client, caseworker):
     """Fresh eyes round 15: after an administrator removed a person's second factor (which
     ends their sessions) they just landed on the login page. A session ended by anything but
