@@ -221,6 +221,28 @@ def test_a_replayed_state_is_refused(sso, live_server, page):
     assert SignInEvent.objects.filter(outcome="invalid_answer").count() == 2
 
 
+def bend_answer(page, issuer: str, bend):
+    """Route the provider's answer through `bend(callback, params) -> (callback, params)`
+    before the browser takes it to the portal; returns the route's pattern (to unroute).
+    Chromium does not route the requests of a redirect chain, so this follows the provider's
+    redirects itself from the login form's POST (with the browser's cookies)."""
+    login_post = re.compile(re.escape(issuer) + r"/interaction/[\w-]+$")
+
+    def answer(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        response = route.fetch(max_redirects=0)
+        while "/retur/" not in response.headers["location"]:
+            location = urljoin(issuer, response.headers["location"])
+            response = page.request.get(location, max_redirects=0)
+        callback, query = response.headers["location"].split("?", 1)
+        callback, params = bend(callback, dict(parse_qsl(query)))
+        return route.fulfill(status=303, headers={"Location": f"{callback}?{urlencode(params)}"})
+
+    page.route(login_post, answer)
+    return login_post
+
+
 def test_municipality_a_cannot_sign_anyone_into_municipality_b(sso, live_server, page):
     issuers = sso["issuers"]
     issuers.set_users("a", {"anna": person("Anna Andersen", ["kbh-sekretariat"])})
@@ -231,23 +253,12 @@ def test_municipality_a_cannot_sign_anyone_into_municipality_b(sso, live_server,
 
     # A's answer delivered to B's callback: B never started this sign-in (state) and the
     # code is not B's.
-    # The provider's answer is bent to København's callback. Chromium does not route the
-    # requests of a redirect chain, so the test follows the provider's redirects itself from
-    # the login form's POST (with the browser's cookies) and sends the browser to København.
     koebenhavn_callback = f"{live_server.url}/login/sso/koebenhavn/retur/"
-    login_post = re.compile(re.escape(issuers.urls["a"]) + r"/interaction/[\w-]+$")
 
-    def to_koebenhavn(route):
-        if route.request.method != "POST":
-            return route.continue_()
-        response = route.fetch(max_redirects=0)
-        while "/retur/" not in response.headers["location"]:
-            location = urljoin(issuers.urls["a"], response.headers["location"])
-            response = page.request.get(location, max_redirects=0)
-        query = response.headers["location"].split("?", 1)[1]
-        return route.fulfill(status=303, headers={"Location": f"{koebenhavn_callback}?{query}"})
+    def to_koebenhavn(_callback, params):
+        return koebenhavn_callback, params
 
-    page.route(login_post, to_koebenhavn)
+    login_post = bend_answer(page, issuers.urls["a"], to_koebenhavn)
     sign_in(page, live_server, FRB, "anna")
     assert page.url.startswith(koebenhavn_callback)
     assert refused(page)
@@ -266,24 +277,15 @@ def test_an_answer_naming_another_provider_is_refused(sso, live_server, page, an
     issuers = sso["issuers"]
     issuers.set_users("a", {"anna": person("Anna Andersen", ["frb-integration"])})
     other = {"b": issuers.urls["b"], "evil": "https://evil.example", None: None}[answered_by]
-    login_post = re.compile(re.escape(issuers.urls["a"]) + r"/interaction/[\w-]+$")
 
-    def bend_iss(route):
-        if route.request.method != "POST":
-            return route.continue_()
-        response = route.fetch(max_redirects=0)
-        while "/retur/" not in response.headers["location"]:
-            location = urljoin(issuers.urls["a"], response.headers["location"])
-            response = page.request.get(location, max_redirects=0)
-        callback, query = response.headers["location"].split("?", 1)
-        params = dict(parse_qsl(query))
+    def bend_iss(callback, params):
         assert params["iss"] == issuers.urls["a"]  # the provider names itself
         params.pop("iss")
         if other is not None:
             params["iss"] = other
-        return route.fulfill(status=303, headers={"Location": f"{callback}?{urlencode(params)}"})
+        return callback, params
 
-    page.route(login_post, bend_iss)
+    login_post = bend_answer(page, issuers.urls["a"], bend_iss)
     sign_in(page, live_server, FRB, "anna")
     assert refused(page)
     page.unroute(login_post)
