@@ -34,6 +34,14 @@ def make_recommended(make_application, owner):
     return make
 
 
+# What staff type into the prefilled form of a missing year's pool.
+NEW_POOL = {
+    "budget": "400.000",
+    "application_deadline": "2028-01-15T12:00",
+    "evaluation_threshold": "100.000",
+}
+
+
 def create_links(html: str) -> dict[str, str]:
     """ "Opret pulje for 2028" → its address."""
     return {
@@ -84,12 +92,7 @@ def test_pool_and_decision_pages_offer_the_missing_pool(
     assert data["policy"] == str(application.pool.policy_id)
     assert data["next"] == decision_url
 
-    data |= {
-        "budget": "400.000",
-        "application_deadline": "2028-01-15T12:00",
-        "evaluation_threshold": "100.000",
-    }
-    response = staff_client.post(link.split("?")[0], data)
+    response = staff_client.post(link.split("?")[0], data | NEW_POOL)
     assert response.status_code == 302
     assert response.url == decision_url  # back where the user came from
     new_pool = Pool.objects.get(municipality=application.municipality, year=2028)
@@ -120,12 +123,7 @@ def test_an_example_pools_following_year_is_made_an_example_pool(
     form_page = staff_client.get(link)
     data = form_data(form_page.content.decode(), form_id_suffix="")
     assert data["is_example"] == "on"  # as rendered: ticked
-    data |= {
-        "budget": "400.000",
-        "application_deadline": "2028-01-15T12:00",
-        "evaluation_threshold": "100.000",
-    }
-    assert staff_client.post(link.split("?")[0], data).status_code == 302
+    assert staff_client.post(link.split("?")[0], data | NEW_POOL).status_code == 302
     new_pool = Pool.objects.get(municipality=application.municipality, year=2028, is_example=True)
     response = decide(
         staff_client,
