@@ -226,6 +226,19 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
     def amounts(self) -> dict[int, Decimal | None]:
         return {year: self.cleaned_data.get(f"amount_{year}") for year in self.application.years}
 
+    def amount_total(self) -> Decimal | None:
+        """The amounts as the page shows them, added up ("I alt" under several years; fresh
+        eyes rounds 21-22): None while one of them is not an amount."""
+        total = Decimal(0)
+        for name in self.amount_fields:
+            bound = self[name]
+            try:
+                value = bound.field.to_python(bound.value())
+            except forms.ValidationError:
+                return None
+            total += value or 0
+        return total
+
     def to_content(self, contacts: "forms.BaseFormSet", criteria: "forms.BaseFormSet"):
         data = self.cleaned_data
         return DraftContent(

@@ -261,4 +261,37 @@
     stopped = true;
     submitting = true;
   });
+
+  // "I alt" under the amounts, while typing: the Danish way ("150.000", "75.000,50"); a
+  // field that is not an amount yet shows "–", as the server does.
+  const total = form.querySelector("[data-amount-total] span");
+  const amounts = Array.from(form.querySelectorAll("input[name^=amount_]"));
+  function kroner(text) {
+    const plain = text.replace(/kr\.?/i, "").replace(/\s/g, "");
+    if (plain === "") return 0;
+    if (!/^\d{1,3}(\.\d{3})*(,\d{1,2})?$|^\d+(,\d{1,2})?$/.test(plain)) return null;
+    return Number(plain.replace(/\./g, "").replace(",", "."));
+  }
+  function addUp() {
+    let sum = 0;
+    for (const input of amounts) {
+      const value = kroner(input.value);
+      if (value === null) {
+        total.textContent = "–";
+        return;
+      }
+      sum += value;
+    }
+    const whole = Number.isInteger(sum);
+    total.textContent =
+      sum.toLocaleString("da-DK", {
+        minimumFractionDigits: whole ? 0 : 2,
+        maximumFractionDigits: 2,
+      }) + " kr.";
+  }
+  if (total && amounts.length) {
+    amounts.forEach(function (input) {
+      input.addEventListener("input", addUp);
+    });
+  }
 })();

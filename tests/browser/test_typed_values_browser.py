@@ -49,6 +49,27 @@ def test_numbers_survive_two_saves_and_reloads(demo_server, page, screenshot):
     assert Application.objects.filter(title="Tal der bliver").count() == 1
 
 
+def test_the_amounts_are_added_up_while_typing_and_as_saved(demo_server, page, screenshot):
+    """Fresh eyes rounds 21-22: two years' amounts and no sum of them."""
+    log_in(page, demo_server, "frb-sagsbehandler")
+    page.get_by_role("link", name="Start en ny ansøgning").click()
+    amounts = page.locator("input[name^=amount_]")
+    assert amounts.count() >= 2
+    total = page.locator("[data-amount-total]")
+    page.get_by_label("Indsats", exact=True).fill("Summen")
+    amounts.nth(0).fill("150.000")
+    amounts.nth(1).fill("75.000,50")
+    assert total.inner_text() == "I alt: 225.000,50 kr."
+    amounts.nth(1).fill("mange")
+    assert total.inner_text() == "I alt: –"
+    amounts.nth(1).fill("75.000")
+    screenshot(page, "amounts-total")
+    page.get_by_role("button", name="Gem kladde").click()
+    assert page.get_by_text("Kladden er gemt.").is_visible()
+    page.reload()
+    assert total.inner_text() == "I alt: 225.000 kr."  # as saved, by the server
+
+
 def test_two_tabs_editing_the_pool_keep_both_versions(
     demo_server, page, screenshot, axe_violations
 ):
