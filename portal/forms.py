@@ -385,6 +385,12 @@ class CompleteRows(forms.BaseInlineFormSet):
         "Formularen blev ikke sendt hel: nogle rækker mangler eller står to gange. Hent "
         "siden igen. Intet er gemt."
     )
+    # A count that is no number (TOTAL_FORMS=abc) is the same broken post, said the same
+    # way, not Django's "ManagementForm data … tampered with" (attack rounds 21-22).
+    default_error_messages = {
+        **forms.BaseInlineFormSet.default_error_messages,
+        "missing_management_form": incomplete_message,
+    }
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)

@@ -396,8 +396,9 @@ def test_a_blank_new_pool_starts_from_a_year_its_scheme_has_no_round_for(staff_c
         {"reserved-TOTAL_FORMS": "0", "reserved-INITIAL_FORMS": "0"},
         {"reserved-INITIAL_FORMS": "-2"},
         {"reserved-TOTAL_FORMS": "2", "reserved-1-id": "{own}", "reserved-1-title": "Andet"},
+        {"reserved-TOTAL_FORMS": "abc"},
     ],
-    ids=["negative-total", "rows-left-out", "negative-initial", "same-row-twice"],
+    ids=["negative-total", "rows-left-out", "negative-initial", "same-row-twice", "not-a-count"],
 )
 def test_a_reserved_lines_post_that_leaves_out_or_repeats_rows_is_refused(
     staff_client, make_pool, forged
@@ -416,6 +417,7 @@ def test_a_reserved_lines_post_that_leaves_out_or_repeats_rows_is_refused(
 
     assert response.status_code == 400
     assert "Formularen blev ikke sendt hel" in response.content.decode()
+    assert "ManagementForm" not in response.content.decode()
     assert list(pool.reserved_lines.values_list("pk", "title", "amount")) == [
         (own.pk, "Priser", Decimal("40000"))
     ]
