@@ -161,7 +161,13 @@ def notify_password_guessing(user) -> None:
                 "ind på din konto med adgangskode før kl. %(until)s, heller ikke med den rigtige."
             )
             % {"until": time_format(whole_minute_after(until), "TIME_FORMAT") if until else "–"},
+            # A volunteer has no IT support of the municipality's (fresh eyes round 22).
             _(
+                "Var det ikke dig, prøver en anden at gætte din adgangskode: sig det til "
+                "kommunen, der giver puljen, og skift adgangskoden, når du er logget ind igen."
+            )
+            if user.is_organisation_person
+            else _(
                 "Var det ikke dig, prøver en anden at gætte din adgangskode: kontakt din "
                 "kommunes IT-support, og skift adgangskoden, når du er logget ind igen."
             ),

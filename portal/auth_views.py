@@ -148,15 +148,24 @@ class PortalAuthenticationForm(auth_forms.AuthenticationForm):
         from portal.lockouts import password_paused_until, whole_minute_after
 
         typed = self.cleaned_data.get("username")
-        if typed and (
-            ends := password_paused_until(lockout_username(self.request, {"username": typed}))
-        ):
+        name = lockout_username(self.request, {"username": typed}) if typed else None
+        if name and (ends := password_paused_until(name)):
+            # In the person's own sign-in log, so they see the guessing went on (fresh eyes
+            # round 22: tries during the pause were not listed).
+            from identity.models import SignInEvent, SignInMethod, SignInOutcome
+
+            user = get_user_model().objects.filter(username=typed).first()
+            if user is not None:
+                SignInEvent.objects.create(
+                    method=SignInMethod.PASSWORD, user=user, outcome=SignInOutcome.LOCKED_OUT
+                )
             raise forms.ValidationError(
                 _(
                     "Der er skrevet forkert adgangskode til dette brugernavn for mange gange fra "
                     "flere steder. For en sikkerheds skyld kan der ikke logges ind med "
-                    "adgangskode før kl. %(until)s. Kan din kommune logge dig ind, så brug den "
-                    "knap; ellers kan en administrator ophæve spærringen."
+                    "adgangskode før kl. %(until)s. Har du en anden måde at logge ind på – din "
+                    "kommunes login eller et link pr. e-mail – så brug den; ellers kan en "
+                    "administrator ophæve spærringen."
                 )
                 % {"until": time_format(whole_minute_after(ends), "TIME_FORMAT")},
                 code="paused",

@@ -42,8 +42,9 @@ def to_money(value) -> Decimal:
 
 
 def format_kroner(value) -> str:
-    """`Decimal('150000')` → `150.000 kr.`; øre are shown only when there are any."""
-    if value is None:
+    """`Decimal('150000')` → `150.000 kr.`; øre are shown only when there are any. Nothing
+    (None, or a template's missing value "") is "–", never a server error."""
+    if value is None or value == "":
         return "–"
     amount = to_money(value)
     sign = "-" if amount < 0 else ""

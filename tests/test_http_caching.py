@@ -72,6 +72,7 @@ def example_urls() -> dict[str, str]:
         ),
         "barometer/": "/barometer/",
         "barometer/indikator/<int:pk>/": f"/barometer/indikator/{indicator.pk}/",
+        "barometer/indikator/<int:pk>.csv": f"/barometer/indikator/{indicator.pk}.csv",
         "barometer/<slug:kommune>/<slug:slug>/": (
             f"/barometer/{policy.municipality.slug}/{policy.slug}/"
         ),
@@ -99,8 +100,13 @@ def test_every_public_page_is_covered_here(demo):
 def test_every_open_data_address_is_a_public_page(demo):
     """Every address under /data/ (the downloads too) carries the validators, so harvesters
     can poll them (fresh eyes round 22)."""
-    data = {pattern for pattern, _callback in all_patterns() if pattern.startswith("data/")}
-    assert len(data) >= 7
+    data = {
+        pattern
+        for pattern, _callback in all_patterns()
+        if pattern.startswith("data/")
+        or (pattern.startswith("barometer/") and pattern.endswith(".csv"))
+    }
+    assert len(data) >= 8
     assert data <= set(public_patterns())
 
 

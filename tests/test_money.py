@@ -15,6 +15,7 @@ from portal.money import format_kroner, to_money
         (0, "0 kr."),
         (Decimal("-40000"), "-40.000 kr."),
         (None, "–"),
+        ("", "–"),  # a template's missing value: no server error (fresh eyes round 22)
     ],
 )
 def test_amounts_are_shown_the_danish_way(value, shown):

@@ -72,6 +72,10 @@ def test_guesses_from_many_addresses_pause_password_sign_in_everywhere(
     with django_capture_on_commit_callbacks(execute=True):
         guess_from_many(staff.username, 4)
     assert len(mailoutbox) == 1  # once per pause, not per try
+    # The tries during the pause are in the owner's own log (fresh eyes round 22).
+    from identity.models import SignInEvent
+
+    assert SignInEvent.objects.filter(user=staff, outcome="locked_out").count() == 5
 
     admin = User.objects.create_user(
         "admin", role=Role.ADMINISTRATOR, municipality=staff.municipality, is_staff=True

@@ -66,6 +66,12 @@ def test_the_applicant_never_reads_staff_internal_comments(
     application.created_by = caseworker
     application.save()
     recommend(staff_client, application, summary="Svag ledelse; 80.000 er nok.", amount_2026="1")
+    from tests.test_decision_letter import pdf_text
+
+    reader = Client()
+    reader.force_login(caseworker)
+    copy = pdf_text(reader.get(reverse("mine:pdf", args=[application.pk])).content)
+    assert "status: Afventer afgørelse" in " ".join(copy.split())  # the PDF copy too
     do_reopen_review(application_id=application.pk, actor=staff_user)
     applicant = Client()
     applicant.force_login(caseworker)
@@ -75,6 +81,7 @@ def test_the_applicant_never_reads_staff_internal_comments(
     # eyes round 22); the staff page keeps the office word.
     assert "Afventer afgørelse" in history and "Indstillet" not in history
     assert "Svag ledelse" not in page
+
     staff_page = staff_client.get(reverse("sekretariat:application", args=[application.pk]))
     assert "Svag ledelse; 80.000 er nok." in staff_page.content.decode()
     assert "Indstillet" in staff_page.content.decode().split('id="history-heading"', 1)[1]

@@ -515,3 +515,15 @@ def test_an_unanswered_question_is_reminded_before_its_reply_date_and_once_after
     )
     do_update_preferences(actor=caseworker, values={"remind_information_due": True})
     assert run_reminders(django_capture_on_commit_callbacks) == 0  # answered: nothing more
+
+
+def test_the_admin_shows_a_mails_kind_and_recipients_as_the_list_does(client, demo):
+    from portal.models import User
+
+    client.force_login(User.objects.get(username="admin"))
+    mail = OutgoingMail.objects.create(
+        kind="decision", to=["sofie@example.org"], subject="Afgørelse", body="…"
+    )
+    page = client.get(f"/admin/worker/outgoingmail/{mail.pk}/change/").content.decode()
+    assert "sofie@example.org" in page and "[&quot;sofie" not in page
+    assert "Afgørelse" in page and ">decision<" not in page

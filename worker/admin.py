@@ -102,8 +102,10 @@ class OutgoingMailAdmin(RecordAdmin):
     search_fields = ("subject", "to")
     search_help_text = gettext_lazy("Søg i emne og modtagernes adresser.")
     date_hierarchy = "created_at"
-    exclude = ("body",)
-    readonly_fields = ("text_shown",)
+    # As the list shows them: the kind by its name, the recipients as addresses (fresh eyes
+    # round 22: the detail page showed "decision" and ["…"]).
+    exclude = ("body", "kind", "to")
+    readonly_fields = ("kind_shown", "recipients", "text_shown")
 
     @admin.display(description=gettext_lazy("slags"), ordering="kind")
     def kind_shown(self, mail):

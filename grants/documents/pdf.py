@@ -557,7 +557,8 @@ def application_pdf(application) -> bytes:
     sdgs_heading = _("FN's verdensmål")
     title_heading = copy_heading(application, "title", _("Indsats"))
     pool = application.pool
-    status = application.status_label
+    # The applicant's copy, in the applicant's words ("Afventer afgørelse", fresh eyes 22).
+    status = application.applicant_status_label
     submitted = (
         date_format(timezone.localtime(application.submitted_at), "DATETIME_FORMAT")
         if application.submitted_at
