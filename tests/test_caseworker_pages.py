@@ -749,6 +749,11 @@ def test_save_and_go_to_submit_with_a_file_chosen_attaches_it_and_goes_on(cw, dr
         data | {"submit": "", "attachment": SimpleUploadedFile("virus.exe", b"MZ...")},
     )
     assert refused.url == url("edit", draft) + "#bilag"
+    # Said at the attachments, where the page lands, not only at its top (fresh eyes 22).
+    page = cw.get(url("edit", draft)).content.decode()
+    attachments = page.split('id="bilag"', 1)[1].split("</fieldset>", 1)[0]
+    assert "filen er ikke vedhæftet" in attachments
+    assert "filen er ikke vedhæftet" not in page.split('id="bilag"', 1)[0]
 
 
 def test_withdrawing_is_told_to_both_sides_and_its_reason_keeps_the_text_rules(

@@ -24,7 +24,6 @@ from portal.forms import (
     no_web_address,
 )
 from portal.models import Committee
-from portal.money import format_kroner
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 LONG_TEXT_FIELDS = [
@@ -194,13 +193,6 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
             )
             self.initial.setdefault(name, requested.get(year))
             self.amount_fields.append(name)
-        if self.amount_fields and application.pool.max_amount is not None:
-            # The pool's maximum said where the amounts are typed, not first at "Indsend"
-            # (fresh eyes round 21).
-            last = self.fields[self.amount_fields[-1]]
-            last.help_text = f"{last.help_text} " + _(
-                "Puljen giver højst %(max)s pr. ansøgning, alle år i alt."
-            ) % {"max": format_kroner(application.pool.max_amount)}
         if not self.is_bound:
             self.initial["version"] = application.version
         if not self.is_bound and saved:

@@ -262,6 +262,12 @@ def last_saved_by(application: Application) -> str:
     return _("%(who)s kl. %(when)s") % {"who": who, "when": when}
 
 
+# What came of a file is said at the attachments, where the save lands (#bilag), not at the
+# page's top, out of sight (fresh eyes round 22: "No file chosen" and no word beside it).
+# templates/base.html leaves these to the edit page (`attachment_messages_here`).
+AT_ATTACHMENTS = "bilag"
+
+
 class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateView):
     template_name = "grants/caseworker/edit.html"
 
@@ -331,10 +337,13 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
                     request,
                     _("Kladden er gemt, men filen er ikke vedhæftet: %(reason)s")
                     % {"reason": error.message},
+                    extra_tags=AT_ATTACHMENTS,
                 )
             else:
                 messages.success(
-                    request, _("%(name)s er vedhæftet.") % {"name": attachment.original_name}
+                    request,
+                    _("%(name)s er vedhæftet.") % {"name": attachment.original_name},
+                    extra_tags=AT_ATTACHMENTS,
                 )
         remove_id = id_param(request.POST.get("remove_attachment"))
         if remove_id is not None:
@@ -343,9 +352,9 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             try:
                 do_remove_attachment(attachment=attachment, actor=request.user)
             except DomainError as error:
-                messages.error(request, error.message)
+                messages.error(request, error.message, extra_tags=AT_ATTACHMENTS)
             else:
-                messages.success(request, _("Bilaget er fjernet."))
+                messages.success(request, _("Bilaget er fjernet."), extra_tags=AT_ATTACHMENTS)
         return anchor
 
     def render_conflict(self, application, form, contacts, criteria, conflict):
@@ -417,6 +426,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             number=wording.heading_numbers(short),
             org=bool(application.organisation_id),
             years_without_pool=years_without_pool(application),
+            attachment_messages_here=True,
         )
         return self.render_to_response(context, status=status)
 
