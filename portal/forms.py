@@ -156,6 +156,8 @@ class KronerField(forms.Field):
             "fx 150.000 eller 150.000,50."
         ),
         "negative": _("Beløbet kan ikke være negativt."),
+        # Said as what it is (fresh eyes round 22: "1,2345" got the general message).
+        "too_many_decimals": _("Øre skrives med højst to cifre efter kommaet, fx 150.000,50."),
         # With the limit (fresh eyes round 20: "for stort" said not how large may be).
         "too_large": _("Beløbet er for stort: højst %(max)s"),
     }
@@ -183,6 +185,10 @@ class KronerField(forms.Field):
         try:
             amount = parse_kroner(value)
         except ValueError:
+            if re.fullmatch(r"\s*[0-9.]*[0-9],[0-9]{3,}\s*(kr\.?)?\s*", value):
+                raise ValidationError(
+                    self.error_messages["too_many_decimals"], code="too_many_decimals"
+                ) from None
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         if len(str(int(amount))) > MAX_DIGITS - 2:
             raise self.too_large()

@@ -60,3 +60,17 @@ def test_odd_whole_kroner_marks_are_still_refused(typed):
 
     with pytest.raises(ValidationError):
         KronerField().clean(typed)
+
+
+@pytest.mark.parametrize("typed", ["1,2345", "150.000,505", "75000,999 kr."])
+def test_too_many_ore_digits_are_said_as_such(typed):
+    """Fresh eyes round 22: "1,2345" got the general "Skriv beløbet i kroner …"."""
+    from django.core.exceptions import ValidationError
+
+    from portal.forms import KronerField
+
+    with translation.override("da"), pytest.raises(ValidationError) as refused:
+        KronerField().clean(typed)
+    assert refused.value.messages == [
+        "Øre skrives med højst to cifre efter kommaet, fx 150.000,50."
+    ]
