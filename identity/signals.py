@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.account_log import notify_locked_out, notify_password_guessing
 from portal.backends import lockout_username
-from portal.lockouts import note_wrong_password
+from portal.lockouts import note_wrong_password, password_paused
 from portal.twofactor import has_two_factor, requires_two_factor, second_factor_failed
 
 from .models import (
@@ -90,6 +90,14 @@ def second_factor_refused(sender, user, request=None, used=False, **kwargs):
     # (fresh eyes round 21: a reused backup code was logged as a wrong one).
     outcome = SignInOutcome.USED_CODE if used else SignInOutcome.WRONG_CODE
     SignInEvent.objects.create(method=SignInMethod.PASSWORD, user=user, outcome=outcome)
+
+
+@receiver(password_paused, dispatch_uid="identity-password-paused")
+def password_tried_during_a_pause(sender, user, **kwargs):
+    # Not tried at all (portal.lockouts): "spærret", as during a lockout, in the person's log.
+    SignInEvent.objects.create(
+        method=SignInMethod.PASSWORD, user=user, outcome=SignInOutcome.LOCKED_OUT
+    )
 
 
 @receiver(user_locked_out, dispatch_uid="identity-locked-out-mail")

@@ -145,20 +145,14 @@ class PortalAuthenticationForm(auth_forms.AuthenticationForm):
         # the right one neither, until the pause ends. Said for a name no user has too, so
         # the answer tells nobody which names exist.
         from portal.backends import lockout_username
-        from portal.lockouts import password_paused_until, whole_minute_after
+        from portal.lockouts import password_paused, password_paused_until, whole_minute_after
 
         typed = self.cleaned_data.get("username")
         name = lockout_username(self.request, {"username": typed}) if typed else None
         if name and (ends := password_paused_until(name)):
-            # In the person's own sign-in log, so they see the guessing went on (fresh eyes
-            # round 22: tries during the pause were not listed).
-            from identity.models import SignInEvent, SignInMethod, SignInOutcome
-
             user = get_user_model().objects.filter(username=typed).first()
             if user is not None:
-                SignInEvent.objects.create(
-                    method=SignInMethod.PASSWORD, user=user, outcome=SignInOutcome.LOCKED_OUT
-                )
+                password_paused.send(sender=type(self), user=user)
             raise forms.ValidationError(
                 _(
                     "Der er skrevet forkert adgangskode til dette brugernavn for mange gange fra "

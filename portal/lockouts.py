@@ -8,6 +8,7 @@ import math
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,6 +107,11 @@ def locked_now():
 # the owner is mailed, sign-in through the municipality's provider is untouched, and an
 # administrator can lift it. Counted in the cache (Redis across app servers) under the name
 # django-axes uses, a stand-in for names no user has, so the answer is the same for both.
+
+
+# Sent with `user` when a password sign-in is refused during a pause: the sign-in log (a
+# layer above) records it, so the owner sees the guessing went on (fresh eyes round 22).
+password_paused = Signal()
 
 
 def _guess_keys(name: str) -> tuple[str, str]:

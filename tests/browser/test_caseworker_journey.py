@@ -157,7 +157,9 @@ def test_a_chosen_file_is_said_to_wait_for_gem_kladde_and_leaving_asks_first(dem
         files=[{"name": "tidsplan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"}]
     )
     status = page.locator("[data-autosave-status]")
-    assert "ikke vedhæftet endnu" in status.inner_text()
+    # Said on the file's "change" event: waited for, not read at once (a loaded CI machine
+    # read the text before the event had run).
+    status.filter(has_text="ikke vedhæftet endnu").wait_for(timeout=10_000)
     page.get_by_label("Indsats", exact=True).fill("Fil venter")
     status.filter(has_text="Gemt automatisk").wait_for(timeout=10_000)
     assert "ikke vedhæftet endnu" in status.inner_text()
