@@ -108,7 +108,9 @@ class PoolAdmin(ScopedHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a pool to another year or municipality would move its allocations with it.
-        return [*super().get_readonly_fields(request, obj), "municipality", "scheme", "year"]
+        # Each once (fresh eyes round 22: "Kommune" stood twice, once from the owner guard).
+        fields = [*super().get_readonly_fields(request, obj), "municipality", "scheme", "year"]
+        return list(dict.fromkeys(fields))
 
     @admin.display(description=_("saldo"))
     def balance(self, pool: Pool) -> str:
