@@ -60,9 +60,7 @@ XLSX_MEANINGS = {
         "Datoen for udvalgets afgørelse (en dato); for projekter indlæst fra en handleplan uden "
         "mødedato 1. januar i puljens år"
     ),
-    "url": gettext_lazy("Projektets side i portalen (et link)"),
 }
-URL_COLUMN = CSV_NAMES.index("url")
 
 
 def write_projects_xlsx(target: IO[bytes], base_url: str | None = None) -> None:
@@ -84,11 +82,10 @@ def write_projects_xlsx(target: IO[bytes], base_url: str | None = None) -> None:
         for projects in project_chunks(CSV_FIELDS, CSV_RELATIONS):
             for project in projects:
                 for row in rows_of(project, labels):
-                    cells = row_cells(sheet, row, formats)
-                    # A link to click, as the web page's (fresh eyes round 22: plain text).
-                    cells[URL_COLUMN].hyperlink = row[URL_COLUMN]
-                    cells[URL_COLUMN].style = "Hyperlink"
-                    sheet.append(cells)
+                    # The address as text, not a hyperlink: openpyxl keeps every hyperlink of
+                    # a write-only sheet in memory until the end (+60 MiB at 50,000 projects,
+                    # bench/memory.py), and the download must stay flat.
+                    sheet.append(row_cells(sheet, row, formats))
         about = workbook.create_sheet(sheet_title(_("Kolonner")))
         about.column_dimensions["A"].width = 18
         about.column_dimensions["B"].width = 100
