@@ -39,3 +39,26 @@ def test_the_request_links_to_the_report_and_says_from_when_it_can_be_sent(
     assert f"/mine/afrapportering/{report.pk}/" in body
     assert "Skriv rapporten i portalen" in body
     assert f"den kan først sendes fra 1. januar {next_year}" in body
+
+
+def test_a_volunteers_status_report_asks_about_the_middle_not_the_end(
+    make_application, municipality
+):
+    """Fresh eyes round 22: the status report a year into the project asked "når pengene er
+    brugt" and "Penge, I ikke har brugt" as the final report does."""
+    from grants.forms.reports import ReportForm
+    from grants.models import Application, Report
+    from portal.models import Organisation
+
+    association = Organisation.objects.create(municipality=municipality, name="Foreningen")
+    application = make_application()
+    Application.objects.filter(pk=application.pk).update(organisation=association, department=None)
+    application.refresh_from_db()
+    today = datetime.date.today()
+    status = Report.objects.create(application=application, kind=ReportKind.STATUS, due_date=today)
+    final = Report.objects.create(application=application, kind=ReportKind.FINAL, due_date=today)
+    mid = ReportForm(report=status)
+    assert mid.fields["unspent_amount"].label == "Penge, I ikke har brugt indtil nu"
+    assert "Skriv det, I ved nu" in mid.fields["anchoring_status"].help_text
+    end = ReportForm(report=final)
+    assert end.fields["unspent_amount"].label == "Penge, I ikke har brugt"

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Report, SuccessCriterion
+from grants.models import Report, ReportKind, SuccessCriterion
 from grants.services.errors import DomainError
 from grants.services.reports import ReportContent, settles_grant
 from grants.services.spending import (
@@ -74,6 +74,14 @@ class ReportForm(LimitedTextMixin, forms.Form):
             # A volunteer's words (issue 16, item 5); the questions are the same.
             for name, (label, help_text) in ORGANISATION_WORDS.items():
                 self.fields[name].label, self.fields[name].help_text = label, help_text
+        if volunteers and report.kind == ReportKind.STATUS:
+            # A status report comes in the middle of the project: asked as such, not as the
+            # end's questions (fresh eyes round 22: "når pengene er brugt" a year early).
+            self.fields["anchoring_status"].help_text = _(
+                "Hvordan ser det ud til, at arbejdet kan fortsætte, når pengene er brugt? Skriv "
+                "det, I ved nu."
+            )
+            self.fields["unspent_amount"].label = _("Penge, I ikke har brugt indtil nu")
         if settles_grant(report):
             # Nothing can move on to a next year once the grant is settled (fresh eyes round
             # 13: a final report promised a carry-over that cannot happen).
