@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from grants.models import DecisionOutcome
+from grants.models import ApplicationStatus, DecisionOutcome
 from portal.money import ZERO
 
 FULL, PARTLY, REFUSED = "full", "partly", "refused"
@@ -152,6 +152,18 @@ def less_than_asked(requested: dict[int, Decimal], granted: dict[int, Decimal]) 
     """Some year was granted less than asked for: "Delvis bevilget". The one rule for the
     letter, the mail, the case pages and the applicant's list."""
     return any(amount > granted.get(year, ZERO) for year, amount in requested.items())
+
+
+def approval_label(requested: dict[int, Decimal], granted_rows) -> str:
+    """What an approval is called, from the amounts asked per year and the (year, amount)
+    granted: "Delvis bevilget" for less than asked, else "Bevilget". One rule for the pages
+    (Application.approved_label) and the open data's plain rows (grants.opendata)."""
+    granted: dict[int, Decimal] = {}
+    for year, amount in granted_rows:
+        granted[year] = granted.get(year, ZERO) + amount
+    if less_than_asked(requested, granted):
+        return str(extent_label(PARTLY))
+    return str(ApplicationStatus.APPROVED.label)
 
 
 def extent(decision, rows: list[YearRow]) -> str:

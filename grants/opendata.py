@@ -10,7 +10,6 @@ app server's worker timeout."""
 import datetime
 import io
 import json
-from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
@@ -20,7 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from grants.decision_extent import PARTLY, extent_label, less_than_asked
+from grants.decision_extent import approval_label
 from grants.models import Application, ApplicationStatus
 from grants.models.decisions import decided_on
 from grants.models.schemes import pool_path, pool_url_args
@@ -102,12 +101,10 @@ class Labels:
         of less than asked is "Delvis bevilget" (fresh eyes round 22: the files said
         "Bevilget")."""
         if project["status"] == ApplicationStatus.APPROVED:
-            granted: dict[int, Decimal] = defaultdict(Decimal)
-            for allocation in project["allocations"]:
-                granted[allocation["pool__year"]] += allocation["amount"]
-            requested = {row["year"]: row["amount"] for row in project["requested_amounts"]}
-            if less_than_asked(requested, granted):
-                return str(extent_label(PARTLY))
+            return approval_label(
+                {row["year"]: row["amount"] for row in project["requested_amounts"]},
+                ((a["pool__year"], a["amount"]) for a in project["allocations"]),
+            )
         return self.status_display(project["status"])
 
     def project_url(self, pk: int) -> str:

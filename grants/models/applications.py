@@ -3,8 +3,6 @@
 The fields follow the application form of DESIGN.md, heading by heading and in order.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -14,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from policies.models import SDG, Goal
 from portal.models import Committee, Department, Municipality
-from portal.money import ZERO, MoneyField
+from portal.money import MoneyField
 
 from .pools import Pool
 
@@ -252,14 +250,22 @@ class Application(models.Model):
         asked says "Delvis bevilget", as its letter does (fresh eyes rounds 16 and 18:
         "Bevilget" in lists, the history, the PDF and the public page). Uses the prefetched
         requested amounts and allocations."""
-        if self.status == ApplicationStatus.APPROVED:
-            return self.approved_label
-        return self.get_status_display()
+        return self.label_of(self.status)
 
     @property
     def applicant_status_label(self) -> str:
         """The status as the applicant's own pages say it (APPLICANT_STATUS_WORDS)."""
-        return str(APPLICANT_STATUS_WORDS.get(self.status, self.status_label))
+        return self.label_of(self.status, applicant=True)
+
+    def label_of(self, status: str, *, applicant: bool = False) -> str:
+        """A status of this application (its own, or one of its history) as the reader
+        names it: "Delvis bevilget" for less than asked, and on the applicant's pages the
+        applicant's words (APPLICANT_STATUS_WORDS)."""
+        if status == ApplicationStatus.APPROVED:
+            return self.approved_label
+        if applicant and status in APPLICANT_STATUS_WORDS:
+            return str(APPLICANT_STATUS_WORDS[status])
+        return str(ApplicationStatus(status).label)
 
     @property
     def applied_committee(self):
@@ -269,16 +275,12 @@ class Application(models.Model):
     @property
     def approved_label(self) -> str:
         """What its approval is called: "Delvis bevilget" for less than asked."""
-        from grants.decision_extent import PARTLY, extent_label, less_than_asked
+        from grants.decision_extent import approval_label
 
-        granted: dict[int, Decimal] = {}
-        for allocation in self.allocations.all():
-            year = allocation.pool.year
-            granted[year] = granted.get(year, ZERO) + allocation.amount
-        requested = {row.year: row.amount for row in self.requested_amounts.all()}
-        if less_than_asked(requested, granted):
-            return str(extent_label(PARTLY))
-        return str(ApplicationStatus.APPROVED.label)
+        return approval_label(
+            {row.year: row.amount for row in self.requested_amounts.all()},
+            ((allocation.pool.year, allocation.amount) for allocation in self.allocations.all()),
+        )
 
     @property
     def is_funded(self) -> bool:

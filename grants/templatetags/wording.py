@@ -56,13 +56,5 @@ def asked_years(requested_amounts) -> list:
 @register.simple_tag
 def status_word(status: str, application, applicant: bool = False) -> str:
     """{% status_word change.to_status application for_applicant %}: a status of the case's
-    history as the page's reader names it: "Delvis bevilget" for less than asked, and the
-    applicant's words (APPLICANT_STATUS_WORDS) on the applicant's pages."""
-    from grants.models import ApplicationStatus
-    from grants.models.applications import APPLICANT_STATUS_WORDS
-
-    if status == ApplicationStatus.APPROVED:
-        return application.approved_label
-    if applicant and status in APPLICANT_STATUS_WORDS:
-        return str(APPLICANT_STATUS_WORDS[status])
-    return str(ApplicationStatus(status).label)
+    history as the page's reader names it (Application.label_of)."""
+    return application.label_of(status, applicant=bool(applicant))
