@@ -32,7 +32,7 @@ def recipients_for(application: Application, people=()) -> list[tuple[str, str]]
       someone ignored, or sent to a mistyped address, brings no case mail (attack round 15).
     `people`: who else acted for the applicant in what the mail is about, e.g. the report's
     sender (fresh eyes round 20: a colleague who sent the report heard nothing of it)."""
-    from portal.models import User
+    from grants.organisations import people_in_the_case
 
     recipients = []
     for person in (application.created_by, *people):
@@ -42,9 +42,7 @@ def recipients_for(application: Application, people=()) -> list[tuple[str, str]]
             continue  # someone of another side: never mailed the applicant's case
         recipients.append((person.email, language_of(person)))
     if application.organisation_id:
-        people = User.objects.filter(
-            organisation_id=application.organisation_id, is_active=True, last_login__isnull=False
-        ).exclude(email="")
+        people = people_in_the_case(application.organisation_id).exclude(email="")
         recipients += [(person.email, language_of(person)) for person in people]
     else:
         recipients += [

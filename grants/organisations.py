@@ -65,6 +65,18 @@ def organisation_people(organisation: Organisation):
     )
 
 
+def people_in_the_case(organisation_id: int):
+    """The organisation's people who hear of its cases (mail, reminders): those who can sign
+    in and have, so an invitation someone ignored or sent to a mistyped address brings no
+    case mail (attack round 15)."""
+    return User.objects.filter(
+        organisation_id=organisation_id,
+        role=Role.ORGANISATION,
+        is_active=True,
+        last_login__isnull=False,
+    )
+
+
 def colleague(actor: User, person_id: int) -> User | None:
     """Another person of the actor's organisation who can still sign in, or None."""
     return (

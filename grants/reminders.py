@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from grants.models import Application, ApplicationStatus, Pool, PoolStatus, Report, ReportStatus
 from grants.notifications import applicant_link
+from grants.organisations import people_in_the_case
 from grants.rules import is_conflicted
 from portal import site
 from portal.models import Role, User
@@ -180,12 +181,7 @@ class ApplicantSide:
     def _of_organisation(self, organisation_id: int) -> list[User]:
         if organisation_id not in self._organisation:
             self._organisation[organisation_id] = list(
-                User.objects.filter(
-                    organisation_id=organisation_id,
-                    role=Role.ORGANISATION,
-                    is_active=True,
-                    last_login__isnull=False,  # as the case mail (grants.notifications)
-                ).select_related("preferences")
+                people_in_the_case(organisation_id).select_related("preferences")
             )
         return self._organisation[organisation_id]
 
