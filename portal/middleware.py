@@ -175,12 +175,21 @@ class SessionEndedNoticeMiddleware:
         return response
 
 
+def open_data(path: str) -> bool:
+    """The addresses of the open data (PolicyHeadersMiddleware)."""
+    return path.startswith(("/api/", "/data/")) or (
+        path.startswith("/barometer/indikator/") and path.endswith(".csv")
+    )
+
+
 class PolicyHeadersMiddleware:
     """Headers Django has no setting for (attack round 14):
     - Permissions-Policy: the portal uses no camera, microphone, location, payment or USB,
       so no page (nor anything injected into one) may ask for them;
-    - the open API may be read from any web page, as the open-data files already may: it
-      is public, read-only and never uses cookies (`*` does not send credentials)."""
+    - the open data may be read from any web page: the API, the files under /data/ and the
+      indicators' CSV files (`open_data`), public, read-only and never using cookies (`*`
+      does not send credentials). One place, so a new download is open too (fresh eyes
+      round 22: the indicator CSVs were not)."""
 
     PERMISSIONS = (
         "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
@@ -193,6 +202,6 @@ class PolicyHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.PERMISSIONS)
-        if request.method in ("GET", "HEAD") and request.path.startswith("/api/"):
+        if request.method in ("GET", "HEAD") and open_data(request.path):
             response.setdefault("Access-Control-Allow-Origin", "*")
         return response

@@ -179,6 +179,11 @@ def _http_cacheable(response, etag: str, changed: int | None):
     return response
 
 
+def _weak_etag(text: str) -> str:
+    """Weak: the same page or file at the same data version, up to a page's CSP nonce."""
+    return f'W/"{hashlib.sha256(text.encode()).hexdigest()[:32]}"'
+
+
 def _not_modified(request, etag: str, changed: int | None):
     """The 304 for a conditional request the page (a 200, looked up by the caller) matches,
     or None. An If-Modified-Since in the future is no validator (RFC 9110 §13.1.3): it is
@@ -211,8 +216,7 @@ def public_page(view):
         key = f"public-page:{translation.get_language()}:{digest}"
         local = _local_copies()
         version, changed = _version_and_changed()
-        # Weak: the same page at the same data version, up to its CSP nonce.
-        etag = 'W/"{}"'.format(hashlib.sha256(f"{key}:{version}".encode()).hexdigest()[:32])
+        etag = _weak_etag(f"{key}:{version}")
         # Not with a session cookie, as PrivatePagesMiddleware decides: whoever holds one
         # may be signed in a moment later, and their pages are `private, no-store`.
         if settings.PUBLIC_HTTP_MAX_AGE <= 0 or settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -275,8 +279,7 @@ def public_download(view=None, *, exists=None):
             if exists is not None:
                 exists(**kwargs)
             version, changed = _version_and_changed()
-            address = f"{site.base_url(request)}{request.get_full_path()}:{version}"
-            etag = f'W/"{hashlib.sha256(address.encode()).hexdigest()[:32]}"'
+            etag = _weak_etag(f"{site.base_url(request)}{request.get_full_path()}:{version}")
             not_modified = _not_modified(request, etag, changed)
             if not_modified is not None:
                 return _http_cacheable(not_modified, etag, changed)

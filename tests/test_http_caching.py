@@ -97,7 +97,7 @@ def test_every_public_page_is_covered_here(demo):
     assert set(public_patterns()) <= set(example_urls())
 
 
-def test_every_open_data_address_is_a_public_page(demo):
+def test_every_open_data_address_is_a_public_page(client, demo):
     """Every address under /data/ (the downloads too) carries the validators, so harvesters
     can poll them (fresh eyes round 22)."""
     data = {
@@ -108,6 +108,11 @@ def test_every_open_data_address_is_a_public_page(demo):
     }
     assert len(data) >= 8
     assert data <= set(public_patterns())
+    # And any web page may read it (portal.middleware.open_data).
+    urls = example_urls()
+    for pattern in data:
+        response = client.get(urls[pattern])
+        assert response["Access-Control-Allow-Origin"] == "*", pattern
 
 
 @pytest.mark.django_db

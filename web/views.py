@@ -50,5 +50,4 @@ def catalogue_view(request):
         json.dumps(record, ensure_ascii=False, indent=1),
         content_type="application/ld+json; charset=utf-8",
     )
-    response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -50,7 +50,6 @@ class ProjectsCsvView(View):
         # in the first column's name in most parsers; people get projekter.xlsx instead.
         name = f"projekter-{municipality.slug}.csv" if municipality else "projekter.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response["Access-Control-Allow-Origin"] = "*"
         return response
 
 
@@ -64,7 +63,6 @@ class GivingJsonView(View):
             giving_stream(site.base_url(request), _municipality(kwargs)),
             content_type="application/json",
         )
-        response["Access-Control-Allow-Origin"] = "*"
         return response
 
 
@@ -81,5 +79,4 @@ class ProjectsXlsxView(View):
             filename="projekter.xlsx",
             content_type=XLSX,
         )
-        response["Access-Control-Allow-Origin"] = "*"
         return response
