@@ -186,8 +186,16 @@ class LoginView(auth_views.LoginView):
         from axes.handlers.proxy import AxesProxyHandler
         from django.conf import settings
 
+        from portal.backends import lockout_username
+        from portal.lockouts import password_paused_until
+
         typed = form.data.get("username", "")
-        if typed:
+        # Paused after guesses from many places: the form says so, and "N forsøg tilbage"
+        # from this address beside it would contradict it (fresh eyes round 23).
+        paused = typed and password_paused_until(
+            lockout_username(self.request, {"username": typed})
+        )
+        if typed and not paused:
             failures = AxesProxyHandler.get_failures(self.request, {"username": typed})
             left = settings.AXES_FAILURE_LIMIT - failures
             if 0 < left <= 2:

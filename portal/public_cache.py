@@ -138,8 +138,10 @@ def connect_signals() -> None:
 
 
 def _cacheable(request) -> bool:
+    # HEAD too: a harvester asks for the validators without the body (fresh eyes round 23);
+    # the server leaves out the body of a HEAD answer.
     return (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
         and len(messages.get_messages(request)) == 0
     )
