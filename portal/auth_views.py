@@ -13,7 +13,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import time_format
@@ -130,6 +130,23 @@ def pending_sign_in(user, backend: str, target: str) -> dict:
     return {"user": user.pk, "backend": backend, "next": target, "at": time.time()}
 
 
+def paused_error(ends) -> forms.ValidationError:
+    """Password sign-in for the name is paused until `ends` (portal.lockouts)."""
+    from portal.lockouts import whole_minute_after
+
+    return forms.ValidationError(
+        _(
+            "Der er skrevet forkert adgangskode til dette brugernavn for mange gange fra "
+            "flere steder. For en sikkerheds skyld kan der ikke logges ind med "
+            "adgangskode før kl. %(until)s. Har du en anden måde at logge ind på – din "
+            "kommunes login eller et link pr. e-mail – så brug den; ellers kan en "
+            "administrator ophæve spærringen."
+        )
+        % {"until": time_format(whole_minute_after(ends), "TIME_FORMAT")},
+        code="paused",
+    )
+
+
 class PortalAuthenticationForm(auth_forms.AuthenticationForm):
     """Django's sign-in form in plain Danish (fresh eyes round 14: "versalfølsomme")."""
 
@@ -145,7 +162,7 @@ class PortalAuthenticationForm(auth_forms.AuthenticationForm):
         # the right one neither, until the pause ends. Said for a name no user has too, so
         # the answer tells nobody which names exist.
         from portal.backends import lockout_username
-        from portal.lockouts import password_paused, password_paused_until, whole_minute_after
+        from portal.lockouts import password_paused, password_paused_until
 
         typed = self.cleaned_data.get("username")
         name = lockout_username(self.request, {"username": typed}) if typed else None
@@ -153,17 +170,7 @@ class PortalAuthenticationForm(auth_forms.AuthenticationForm):
             user = get_user_model().objects.filter(username=typed).first()
             if user is not None:
                 password_paused.send(sender=type(self), user=user)
-            raise forms.ValidationError(
-                _(
-                    "Der er skrevet forkert adgangskode til dette brugernavn for mange gange fra "
-                    "flere steder. For en sikkerheds skyld kan der ikke logges ind med "
-                    "adgangskode før kl. %(until)s. Har du en anden måde at logge ind på – din "
-                    "kommunes login eller et link pr. e-mail – så brug den; ellers kan en "
-                    "administrator ophæve spærringen."
-                )
-                % {"until": time_format(whole_minute_after(ends), "TIME_FORMAT")},
-                code="paused",
-            )
+            raise paused_error(ends)
         return super().clean()
 
 
@@ -195,6 +202,10 @@ class LoginView(auth_views.LoginView):
         paused = typed and password_paused_until(
             lockout_username(self.request, {"username": typed})
         )
+        if paused and not form.has_error(NON_FIELD_ERRORS, "paused"):
+            # This wrong password started the pause: said now, not at the next try (last
+            # check, round 23: it was answered as an ordinary wrong password).
+            form.add_error(None, paused_error(paused))
         if typed and not paused:
             failures = AxesProxyHandler.get_failures(self.request, {"username": typed})
             left = settings.AXES_FAILURE_LIMIT - failures

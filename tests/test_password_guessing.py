@@ -92,3 +92,11 @@ def test_a_name_no_user_has_gets_the_same_answer(db):
     guess_from_many("ingen-saadan", 7)
     refused = log_in(from_address(99), "ingen-saadan", "hvad-som-helst")
     assert PAUSED in " ".join(refused.content.decode().split())
+
+
+def test_the_wrong_password_that_starts_the_pause_says_so(staff):
+    """Last check, round 23: it was answered as an ordinary wrong password, and the pause
+    was first told at the next try."""
+    guess_from_many(staff.username, 6)
+    started = log_in(from_address(40), staff.username, "forkert")
+    assert PAUSED in " ".join(started.content.decode().split())
