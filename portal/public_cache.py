@@ -33,7 +33,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache, caches
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -135,6 +135,14 @@ def connect_signals() -> None:
     """The portal's own public rows, and many-to-many changes of every watched model."""
     watch("portal.Municipality", "portal.Committee", "portal.Department")
     m2m_changed.connect(_on_m2m_change, dispatch_uid="cache-m2m")
+    # A release runs `migrate` once (docs/deployment.md): pages cached by the old code name
+    # the old code's static files, which the new release no longer has, so they go.
+    post_migrate.connect(_after_migrate, dispatch_uid="cache-migrate")
+
+
+def _after_migrate(sender, **_kwargs) -> None:
+    if sender.name == "portal":  # post_migrate is sent once per app
+        bump_version()
 
 
 def _cacheable(request) -> bool:

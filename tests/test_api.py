@@ -203,6 +203,16 @@ def test_openapi_document_and_docs_page(client, db):
     assert "<script>" not in html and "<style>" not in html  # the CSP allows neither
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+    assert 'href="/data/"' in html  # the way back to the portal (fresh eyes round 22)
+
+
+def test_every_operation_is_under_a_described_heading(client, db):
+    """Swagger UI heads the operations by tag; an untagged one sat under "default"."""
+    document = get(client, "/api/v1/openapi.json", HTTP_ACCEPT="application/json")
+    described = {tag["name"] for tag in document["tags"] if tag.get("description")}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert set(operation.get("tags", [])) & described, (method, path)
 
 
 def test_errors_are_json_under_the_api(client, db):

@@ -181,3 +181,15 @@ def test_a_lost_version_number_never_reuses_one_pages_carry(client, demo):
     Allocation.objects.filter(application__title="Kvinder i job").update(amount=Decimal(2))
     assert current_version() > old
     assert "2 kr." in client.get(url).content.decode()
+
+
+def test_a_release_does_not_serve_the_old_codes_pages(client, demo):
+    """A cached page names the release's static files by their hashed names; after the next
+    release's `migrate` it must be rendered again, not served with names that are gone."""
+    from django.core.management import call_command
+
+    url = reverse("public:project", args=[Application.objects.get(title="Kvinder i job").pk])
+    client.get(url)
+    Allocation.objects.filter(application__title="Kvinder i job").update(amount=Decimal(3))
+    call_command("migrate", verbosity=0)  # nothing to apply: as a release with no migrations
+    assert "3 kr." in client.get(url).content.decode()

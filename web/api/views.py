@@ -324,6 +324,7 @@ class Root(APIView):
     @extend_schema(
         summary=gettext_lazy("Indgang"),
         description=gettext_lazy("Adresserne på listerne, OpenAPI-dokumentet og dokumentationen."),
+        tags=["indgang"],
         responses={200: dict[str, str]},
     )
     def get(self, request):
