@@ -136,3 +136,24 @@ def test_the_form_says_the_pools_maximum_beside_the_amounts(client, caseworker, 
     client.force_login(caseworker)
     edit = client.get(reverse("mine:edit", args=[application.pk])).content.decode()
     assert "Puljen giver højst 100.000 kr. pr. ansøgning, alle år i alt." in edit
+
+
+@pytest.mark.django_db
+def test_a_criterion_or_contact_row_without_its_text_blocks_submission(
+    client, caseworker, complete_application
+):
+    """Fresh eyes round 24: a target of 12,5 with no criterion was listed as ready and sent."""
+    from django.urls import reverse
+
+    SuccessCriterion.objects.create(application=complete_application, target_value=12.5)
+    ContactPerson.objects.create(application=complete_application, phone="12345678")
+    client.force_login(caseworker)
+
+    page = client.get(reverse("mine:submit", args=[complete_application.pk])).content.decode()
+
+    assert "Skriv succeskriterium nr. 2, eller slet rækken." in page
+    assert "#id_criteria-1-text" in page
+    assert "Skriv navnet på kontaktperson nr. 2, eller slet rækken." in page
+    assert "#id_contacts-1-name" in page
+    with pytest.raises(DomainError, match="mangler"):
+        do_submit(application_id=complete_application.pk, actor=caseworker)

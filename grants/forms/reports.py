@@ -10,7 +10,6 @@ from grants.services.errors import DomainError
 from grants.services.reports import ReportContent, settles_grant
 from grants.services.spending import (
     check_no_future_spending,
-    check_spending_explained,
     check_unspent,
 )
 from portal.forms import DanishDecimalField, KronerField, LimitedTextMixin, no_personal_data
@@ -178,14 +177,6 @@ class ReportForm(LimitedTextMixin, forms.Form):
             check_no_future_spending(spent=spent)
         except DomainError as error:
             self.add_error(error.field, error.message)
-        try:
-            check_spending_explained(
-                application_id=self.report.application_id,
-                spent=spent,
-                explanation=data.get("overspend_explanation") or "",
-            )
-        except DomainError as error:
-            self.add_error("overspend_explanation", error.message)
         try:
             check_unspent(
                 application_id=self.report.application_id,

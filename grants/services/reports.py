@@ -28,7 +28,6 @@ from .spending import (
     check_no_future_spending,
     check_spending_explained,
     check_unspent,
-    overspending,
 )
 
 
@@ -61,11 +60,9 @@ def do_save_report(
                 )
             )
         check_no_future_spending(spent=content.spent)
-        check_spending_explained(
-            application_id=report.application_id,
-            spent=content.spent,
-            explanation=content.overspend_explanation,
-        )
+        # Spending above the grant without its explanation is saved as typed and keeps the
+        # report from being sent (missing_for_content): refusing the save lost the whole
+        # report on a reload (fresh eyes round 24).
         check_unspent(
             application_id=report.application_id,
             spent=content.spent,
@@ -137,11 +134,14 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
         missing.append(_("Angiv, hvor mange penge der er brugt."))
     # Only amounts that parsed count here; a mistyped one has its own error at the field.
     typed_spent = {y: a for y, a in content.spent.items() if isinstance(a, Decimal)}
-    if (
-        overspending(report.application_id, typed_spent)
-        and not (content.overspend_explanation or "").strip()
-    ):
-        missing.append(_("Forklar, hvorfor forbruget er større end bevillingen."))
+    try:
+        check_spending_explained(
+            application_id=report.application_id,
+            spent=typed_spent,
+            explanation=content.overspend_explanation or "",
+        )
+    except DomainError as error:
+        missing.append(error.message)
     missing += _unaccounted(report, typed_spent, content.unspent_amount)
     if not (content.anchoring_status or "").strip():
         missing.append(

@@ -32,7 +32,7 @@ class Overspend:
         return self.spent - self.granted
 
     def __str__(self) -> str:
-        return _("%(year)s: brugt %(spent)s af %(granted)s (%(excess)s for meget)") % {
+        return _("%(year)s: brugt %(spent)s af %(granted)s, %(excess)s for meget") % {
             "year": self.year,
             "spent": format_kroner(self.spent),
             "granted": format_kroner(self.granted),

@@ -152,6 +152,26 @@ def missing_for_submission(application: Application) -> list[Missing]:
             missing.append(Missing(_("Udfyld »%(label)s«.") % {"label": label}, field))
     if "success_criteria" not in optional and not application.success_criteria.exists():
         missing.append(Missing(_("Angiv mindst ét succeskriterium."), "criteria-0-text"))
+    # A draft keeps a half-typed row; a submitted one must say what it promises (fresh eyes
+    # round 24: a target of 12,5 with no criterion was sent and later reported on).
+    for index, criterion in enumerate(application.success_criteria.all()):
+        if not criterion.text.strip():
+            missing.append(
+                Missing(
+                    _("Skriv succeskriterium nr. %(number)s, eller slet rækken.")
+                    % {"number": index + 1},
+                    f"criteria-{index}-text",
+                )
+            )
+    for index, contact in enumerate(application.contacts.all()):
+        if not contact.name.strip():
+            missing.append(
+                Missing(
+                    _("Skriv navnet på kontaktperson nr. %(number)s, eller slet rækken.")
+                    % {"number": index + 1},
+                    f"contacts-{index}-name",
+                )
+            )
     return missing
 
 
