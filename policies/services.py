@@ -144,7 +144,7 @@ def do_update_action_plan(
             action_plan_id,
             expected_version,
             conflict=_(
-                "En kollega har ændret handleplanen, mens du redigerede. Det, du skrev, "
+                "Handleplanen er gemt et andet sted, mens du redigerede. Det, du skrev, "
                 "står herunder; gem igen for at lade din udgave gælde."
             ),
         )
@@ -167,7 +167,7 @@ def do_update_introduction(
             action_plan_id,
             expected_version,
             conflict=_(
-                "En kollega har ændret indledningen, mens du skrev. Intet er "
+                "Indledningen er gemt et andet sted, mens du skrev. Intet er "
                 "overskrevet: se den gemte tekst og ret igen."
             ),
         )

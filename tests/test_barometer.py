@@ -342,7 +342,7 @@ def test_stale_edit_of_an_indicator_is_refused(staff_client, kbh_goal_1):
     response = staff_client.post(
         reverse("indikatorer:edit", args=[kbh_goal_1.pk]), data, follow=True
     )
-    assert "En kollega har ændret indikatoren" in response.content.decode()
+    assert "Indikatoren er gemt et andet sted" in response.content.decode()
     kbh_goal_1.refresh_from_db()
     assert kbh_goal_1.title.startswith("I 2022 skal 20 pct.")
 

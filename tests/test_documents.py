@@ -78,7 +78,7 @@ def test_web_page_of_the_action_plan_and_editable_introduction(staff, plan):
     plan.refresh_from_db()
     assert plan.introduction == "Ny indledning til udvalget."
     stale = staff.post(url, {"introduction": "Gammel kladde", "version": 1}, follow=True)
-    assert "En kollega har ændret indledningen" in stale.content.decode()
+    assert "Indledningen er gemt et andet sted" in stale.content.decode()
     plan.refresh_from_db()
     assert plan.introduction == "Ny indledning til udvalget."
     _reader, text = pdf_text(

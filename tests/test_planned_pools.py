@@ -2,10 +2,12 @@
 prepared) is on no public page, sitemap, open-data file or API answer until it is opened;
 a pool that has been open stays public when it is closed."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
-from grants.models import PoolStatus
+from grants.models import Pool, PoolStatus
 
 SECRET_TITLE = "Hemmelig planlagt pulje"
 SECRET_BUDGET = "12.345.678"
@@ -125,6 +127,9 @@ def test_a_grant_drawing_on_a_planned_round_does_not_name_it(client, make_pool, 
         text = every_text(response)
         assert SECRET_TITLE not in text, address
         assert planned_page not in text, address
+    # The page says why the year has no pool to follow (fresh eyes round 24).
+    page = client.get(reverse("public:project", args=[project.pk])).content.decode()
+    assert "fra puljen for 2027, som ikke er åbnet endnu" in page
     # The year and the amount are public: the grant was decided.
     api = client.get(reverse("api:project", args=[project.pk])).json()
     assert [(row["aar"], row["pulje"]) for row in api["bevillinger"]] == [
@@ -162,3 +167,27 @@ def test_an_open_round_does_not_speak_of_its_grants_in_the_past(client, make_poo
     pool.save()  # through the model: the public pages' cache hears of it
     page = client.get(pool.public_url).content.decode()
     assert "Hvad puljen gav penge til i 2027" in page
+
+
+@pytest.mark.django_db
+def test_a_short_applications_public_page_has_no_unanswered_headings(
+    client, make_pool, make_application
+):
+    """Fresh eyes round 24: a small grant's page showed "Hvorfor er der brug for projektet? –"
+    and the like for every heading the short form leaves out."""
+    from tests.test_public_catalogue import fund
+
+    pool = make_pool(year=2026)
+    Pool.objects.filter(pk=pool.pk).update(short_form_below=Decimal("50000"))
+    project = fund(
+        make_application(
+            title="Lektiecafé", amounts={2026: "20000"}, purpose="Bedre lektier", target_pool=pool
+        )
+    )
+
+    page = client.get(reverse("public:project", args=[project.pk])).content.decode()
+
+    assert "Bedre lektier" in page
+    assert "puljens korte ansøgning" in page
+    for heading in ("Hvorfor er der brug for projektet?", "Succeskriterier og resultater"):
+        assert heading not in page

@@ -491,7 +491,7 @@ def test_the_action_plan_introduction_is_saved_with_its_author(policy, staff_cli
 
     # A stale version is refused and nothing is overwritten.
     response = staff_client.post(url, {"introduction": "Gammel", "version": "1"}, follow=True)
-    assert "En kollega har ændret indledningen" in " ".join(messages_of(response))
+    assert "Indledningen er gemt et andet sted" in " ".join(messages_of(response))
     plan.refresh_from_db()
     assert (plan.introduction, plan.version) == ("Vi vil ...", 2)
 

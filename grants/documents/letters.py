@@ -132,8 +132,10 @@ def default_appeal_guidance(pool, application=None) -> str:
         return _(
             # Said of the decision either way: the form starts with it before the outcome is
             # chosen, and a refusal has no "bevilling" (fresh eyes round 21).
-            "Beslutningen fordeler puljens midler mellem kommunens egne enheder. Den er ikke "
-            "en afgørelse over for en borger eller en forening og kan ikke påklages."
+            # "i forvaltningslovens forstand": the letter is headed "Afgørelse", and a bare "not
+            # an afgørelse" read as a contradiction (fresh eyes round 24).
+            "Beslutningen fordeler puljens midler mellem kommunens egne enheder. Den er derfor "
+            "ikke en afgørelse i forvaltningslovens forstand og kan ikke påklages."
         )
     basis = pool.legal_basis.strip() or _("kommunalfuldmagtsreglerne")
     return _(

@@ -44,7 +44,7 @@ class EditConflict(DomainError):
     """Someone saved a newer version meanwhile; `changed` names the headings that differ."""
 
     default_message = _(
-        "En anden har gemt ansøgningen, mens du redigerede. Dine ændringer er ikke gemt endnu."
+        "Ansøgningen er gemt et andet sted, mens du redigerede. Dine ændringer er ikke gemt endnu."
     )
 
     def __init__(self, changed: list[str] | None = None, message=None):

@@ -55,7 +55,7 @@ def do_save_report(
         if report.version != expected_version:
             raise EditConflict(
                 message=_(
-                    "En anden har gemt rapporten, mens du redigerede. Det, du skrev, står "
+                    "Rapporten er gemt et andet sted, mens du redigerede. Det, du skrev, står "
                     "herunder; gem igen for at lade din udgave gælde."
                 )
             )

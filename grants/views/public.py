@@ -25,6 +25,7 @@ from grants.public import (
 )
 from grants.search import suggest
 from grants.selectors import committees_label, funding_chain
+from grants.services.submission import uses_short_form
 from indicators.models import Indicator
 from portal.filters import filter_fold
 from portal.models import Municipality
@@ -153,6 +154,8 @@ class ProjectView(TemplateView):
                 pk__in=funded_projects().values("pk")
             ).select_related("pool"),
             goals=goals,
+            # Asked only of a pool with a short form (no query for the others).
+            short_form=project.pool.short_form_below is not None and uses_short_form(project),
             indicators=indicators.distinct().select_related("target", "goal")[:20],
             **kwargs,
         )

@@ -138,7 +138,7 @@ class IndicatorEditView(IndicatorPageMixin, View):
         except EditConflict:
             messages.error(
                 request,
-                _("En kollega har ændret indikatoren, mens du redigerede. Intet er overskrevet."),
+                _("Indikatoren er gemt et andet sted, mens du redigerede. Intet er overskrevet."),
             )
             return self.render_conflict()
         except DomainError as error:
