@@ -167,7 +167,12 @@ class RefusedView(View):
             context["provider_logout"] = oidc.logout_url(
                 provider, site.absolute(reverse("home"), request)
             )
-        return _refused(request, provider, template, **context)
+        response = _refused(request, provider, template, **context)
+        # The login page offers "Sidst brugt" for a way in that worked, not one that was just
+        # refused (fresh eyes round 24).
+        if request.COOKIES.get(LAST_PROVIDER_COOKIE) == provider.slug:
+            response.delete_cookie(LAST_PROVIDER_COOKIE, samesite="Lax")
+        return response
 
 
 class LogoutView(View):

@@ -35,6 +35,34 @@ def _mail_owner(user, kind: str, render) -> None:
     send_in_languages(recipients=[(user.email, language_of(user))], render=message, kind=kind)
 
 
+def _when(moment) -> str:
+    """A pause's end with its date: a mail is often read the next day (fresh eyes round 24)."""
+    from django.utils import timezone
+    from django.utils.formats import date_format, time_format
+    from django.utils.translation import gettext as _
+
+    moment = timezone.localtime(moment)
+    return _("%(date)s kl. %(time)s") % {
+        "date": date_format(moment, "j. F Y"),
+        "time": time_format(moment, "TIME_FORMAT"),
+    }
+
+
+def _if_it_was_you(user) -> str:
+    """What the owner can do now, if the wrong passwords were their own."""
+    from django.utils.translation import gettext as _
+
+    if user.is_organisation_person:
+        return _(
+            "Var det dig, kan du vente til da eller logge ind med et link på e-mail: vælg »Log "
+            "ind med e-mail« på login-siden."
+        )
+    return _(
+        "Var det dig, kan du vente til da eller bede kommunens IT-support eller portalens "
+        "administrator om at ophæve spærringen med det samme."
+    )
+
+
 def _own_sign_ins_line() -> str:
     from django.utils.translation import gettext as _
 
@@ -103,7 +131,6 @@ def notify_locked_out(user) -> None:
 
     from django.conf import settings
     from django.utils import timezone
-    from django.utils.formats import time_format
     from django.utils.translation import gettext as _
 
     from portal.lockouts import locked_until, whole_minute_after
@@ -129,10 +156,11 @@ def notify_locked_out(user) -> None:
             _(
                 "Der er skrevet forkert adgangskode til din konto i Integrationsportalen for "
                 "mange gange. Fra det sted (den netværksadresse), forsøgene kom fra, kan der "
-                "ikke logges ind med adgangskode før kl. %(until)s. Andre steder fra kan du "
+                "ikke logges ind med adgangskode før %(until)s. Andre steder fra kan du "
                 "logge ind som sædvanligt."
             )
-            % {"until": time_format(until, "TIME_FORMAT")},
+            % {"until": _when(until)},
+            _if_it_was_you(user),
             _(
                 "Var det ikke dig, prøver en anden måske at gætte din adgangskode: kontakt din "
                 "kommunes IT-support."
@@ -146,7 +174,6 @@ def notify_locked_out(user) -> None:
 def notify_password_guessing(user) -> None:
     """Mail the person that password sign-in to their account is paused after wrong
     passwords from many places (portal.lockouts.note_wrong_password: once per pause)."""
-    from django.utils.formats import time_format
     from django.utils.translation import gettext as _
 
     from portal.lockouts import locked_until, whole_minute_after
@@ -158,9 +185,10 @@ def notify_password_guessing(user) -> None:
             _(
                 "Der er skrevet forkert adgangskode til din konto i Integrationsportalen mange "
                 "gange fra flere forskellige steder. For en sikkerheds skyld kan der ikke logges "
-                "ind på din konto med adgangskode før kl. %(until)s, heller ikke med den rigtige."
+                "ind på din konto med adgangskode før %(until)s, heller ikke med den rigtige."
             )
-            % {"until": time_format(whole_minute_after(until), "TIME_FORMAT") if until else "–"},
+            % {"until": _when(whole_minute_after(until)) if until else "–"},
+            _if_it_was_you(user),
             # A volunteer has no IT support of the municipality's (fresh eyes round 22).
             _(
                 "Var det ikke dig, prøver en anden at gætte din adgangskode: sig det til "

@@ -268,3 +268,19 @@ def test_a_wrong_password_points_staff_to_their_municipalitys_login(client, town
     town.save()
     page = client.post(reverse("login"), {"username": "lars", "password": "demo"})
     assert "din kommunes login" not in page.content.decode()
+
+
+def test_a_refused_association_is_not_offered_its_way_in_as_last_used(client, municipality):
+    """Fresh eyes round 24: after the refusal the login page marked MitID Erhverv "Sidst
+    brugt"."""
+    from identity.views import LAST_PROVIDER_COOKIE
+
+    url = refused_as_unknown_association(client, municipality)
+    client.cookies[LAST_PROVIDER_COOKIE] = "erhverv"
+
+    response = client.get(url)
+
+    assert "MitID Erhverv har bekræftet, at du logger ind for CVR-nummer 33445566" in (
+        response.content.decode()
+    )
+    assert response.cookies[LAST_PROVIDER_COOKIE].value == ""  # deleted

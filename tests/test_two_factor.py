@@ -10,6 +10,7 @@ from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -42,6 +43,16 @@ def test_staff_without_a_device_must_set_one_up_first(client, staff):
     assert response.redirect_chain[-1][0] == reverse("two-factor-setup")
     assert "Slå totrinslogin til, før du fortsætter." in response.content.decode()
     assert client.get("/sekretariat/").status_code == 302
+    # No link on the page leads straight back to it (fresh eyes round 24: the menu and
+    # "Påmindelser og sprog i e-mails" did); only the logo, as on every page.
+    import re
+
+    page = response.content.decode()
+    for href in set(re.findall(r'href="(/[^"#]*)"', page)) - {"/"}:
+        if href.startswith(("/static/", "/login/", "/logout/", reverse("two-factor-setup"))):
+            continue
+        followed = client.get(href)
+        assert followed.get("Location") != reverse("two-factor-setup"), href
     # The sign-in log says the set-up is still due (fresh eyes rounds 13 and 14).
     from identity.admin import SignInEventAdmin
     from identity.models import SignInEvent
@@ -658,16 +669,17 @@ def test_a_lockout_says_until_when_is_logged_as_such_and_an_admin_lifts_it(clien
     locked = log_in(client, staff.username)  # the right password, while locked
     page = locked.content.decode()
     assert locked.status_code == 429
-    assert "kan du først prøve igen herfra kl. " in page and 'href="/login/"' in page
+    assert "kan du først prøve igen kl. " in page and 'href="/login/"' in page
     # The 30 minutes the last warning promised, not 31 (fresh eyes round 20).
     assert "(om 30 minutter)" in page
-    # Said as the mail says it: the lock is on this place, not on the account (round 21).
-    assert "Fra et andet sted (en anden netværksadresse) kan du logge ind" in page
+    # The way round the lock is the owner's to read in the mail, not a guesser's here
+    # (fresh eyes round 24).
+    assert "netværksadresse" not in page
     # Trying again during the lockout does not start the wait over (attack round 12).
     from axes.models import AccessAttempt
 
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=10))
-    said = re.compile(r"igen herfra kl\. (\d\d:\d\d)")
+    said = re.compile(r"igen kl\. (\d\d:\d\d)")
     until = said.search(log_in(client, staff.username, "x").text)[1]
     assert until == said.search(log_in(client, staff.username).text)[1]
     # Rounded up to the whole minute: never a time the person is still refused at (fresh
@@ -693,16 +705,16 @@ def test_a_lockout_says_until_when_is_logged_as_such_and_an_admin_lifts_it(clien
     change = admin.get(f"/admin/portal/user/{staff.pk}/change/").content.decode()
     # The same minute as the person's page (fresh eyes round 21: the admin's was a minute
     # earlier).
-    assert f"Spærret efter for mange forkerte adgangskoder indtil kl. {until}." in change
+    day = date_format(real_end, "j. F Y")
+    assert f"Spærret efter for mange forkerte adgangskoder indtil {day} kl. {until}." in change
+    lift_url = f"/admin/portal/user/{staff.pk}/ophaev-spaerring/"
+    assert f'href="{lift_url}"' in change  # lifted from the person's own page (round 24)
     # The list shows who is locked and finds them (fresh eyes round 13).
     listed = admin.get("/admin/portal/user/", {"spaerret": "ja"}).content.decode()
     assert f">{staff.username}</a>" in listed and ">frb-sagsbehandler</a>" not in listed
     assert "field-locked_column" in listed
-    done = admin.post(
-        "/admin/portal/user/",
-        {"action": "lift_lockout", "_selected_action": [staff.pk]},
-        follow=True,
-    ).content.decode()
+    assert "Ja, ophæv spærringen" in admin.get(lift_url).content.decode()  # asked first
+    done = admin.post(lift_url, follow=True).content.decode()
     assert "Spærringen er ophævet for: " in done
     assert LogEntry.objects.filter(object_id=str(staff.pk), user=admin_user).exists()
     assert "Ikke spærret" in admin.get(f"/admin/portal/user/{staff.pk}/change/").content.decode()
@@ -888,7 +900,10 @@ def test_security_events_are_mailed_and_a_used_code_is_called_used(
     shown = timezone.localtime(whole_minute_after(locked_until(staff))).strftime("%H:%M")
     # The page's time, rounded up; and what is locked: the place the tries came from, not
     # the account everywhere (attack round 16).
-    assert f"ikke logges ind med adgangskode før kl. {shown}" in " ".join(locked.body.split())
+    body = " ".join(locked.body.split())
+    day = date_format(timezone.localtime(locked_until(staff)), "j. F Y")
+    assert f"ikke logges ind med adgangskode før {day} kl. {shown}" in body
+    assert "Var det dig, kan du vente til da eller bede kommunens IT-support" in body
     assert "Andre steder fra kan du logge ind som sædvanligt." in " ".join(locked.body.split())
     cache.clear()
 
