@@ -38,6 +38,7 @@ from .models import (
     StatusChange,
     SuccessCriterion,
 )
+from .services.pools import POOL_FIELDS
 
 
 class ScopedHistoryAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
@@ -65,7 +66,8 @@ class ScopedHistoryAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
 
 
 POOLS = _(
-    "Beløb og status ændres under Sekretariat → Puljer, hvor reglerne for puljens saldo håndhæves."
+    "Puljen ændres under Sekretariat → Puljer, hvor reglerne for puljens saldo, datoer og "
+    "ansøgere håndhæves."
 )
 APPLICATIONS = _(
     "Beløb, status og afgørelser ændres i Sekretariatets sagsbehandling af ansøgningen, "
@@ -109,7 +111,13 @@ class PoolAdmin(ScopedHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Moving a pool to another year or municipality would move its allocations with it.
         # Each once (fresh eyes round 22: "Kommune" stood twice, once from the owner guard).
-        fields = [*super().get_readonly_fields(request, obj), "municipality", "scheme", "year"]
+        # Every field the pool form has is changed there, by the service that checks its
+        # rules (attack round 24: a deadline before the opening and 0 years were saved here).
+        fields = [
+            *super().get_readonly_fields(request, obj),
+            "municipality",
+            *POOL_FIELDS,
+        ]
         return list(dict.fromkeys(fields))
 
     @admin.display(description=_("saldo"))

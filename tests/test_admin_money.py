@@ -229,6 +229,12 @@ def test_the_pool_admin_says_where_the_budget_is_changed(superuser_client):
     assert "Sekretariat → Puljer" in html
     assert 'name="budget"' not in html
     assert 'name="reserved_lines-0-amount"' not in html
+    # Nor any field the pool form's service checks (attack round 24: a deadline before the
+    # opening, 0 years, saved here past the rules).
+    from grants.services.pools import POOL_FIELDS
+
+    for name in POOL_FIELDS:
+        assert f'name="{name}"' not in html and f'name="{name}_0"' not in html, name
 
 
 def test_the_snapshot_sees_a_changed_budget(demo):

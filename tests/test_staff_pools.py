@@ -145,6 +145,18 @@ def test_a_second_pool_for_the_same_year_is_refused(staff_client, policy, make_p
     assert not ReservedLine.objects.exists()  # the refused pool's line is not left behind
 
 
+@pytest.mark.parametrize("year", ["-1", "0", "1999", "2101"])
+def test_a_year_outside_the_range_is_said_as_the_range(staff_client, policy, year):
+    """Attack round 24: -1 got Django's "større end eller lig 0" for a rule of 2000–2100."""
+    response = staff_client.post(
+        reverse("sekretariat:pool-create"), pool_data(policy) | {"year": year}
+    )
+
+    assert response.status_code == 400
+    assert "Angiv et år mellem 2000 og 2100." in response.content.decode()
+    assert not Pool.objects.exists()
+
+
 def test_reserved_lines_above_the_budget_are_refused(staff_client, policy):
     data = pool_data(policy, budget="30.000")
 

@@ -158,6 +158,10 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         self.fields["action_plan"].queryset = ActionPlan.objects.filter(
             policy__municipality=municipality
         )
+        # The range is clean_year's, said as such (attack round 24: -1 got Django's "større
+        # end eller lig 0" for a rule of 2000–2100).
+        self.fields["year"].validators = []
+        self.fields["year"].widget.attrs.update(min=2000, max=2100)
         self.fields["application_deadline"].required = True
         self.fields["application_deadline"].input_formats = ["%Y-%m-%dT%H:%M"]
         self.fields["opens_at"].input_formats = ["%Y-%m-%dT%H:%M"]
