@@ -157,3 +157,17 @@ def test_a_criterion_or_contact_row_without_its_text_blocks_submission(
     assert "#id_contacts-1-name" in page
     with pytest.raises(DomainError, match="mangler"):
         do_submit(application_id=complete_application.pk, actor=caseworker)
+
+
+@pytest.mark.django_db
+def test_the_form_points_to_slet_only_where_a_row_has_it(client, caseworker, make_application):
+    """Fresh eyes round 24: "Sæt kryds i »Slet«" stood under new rows, which have no Slet."""
+    from django.urls import reverse
+
+    application = make_application()
+    client.force_login(caseworker)
+    url = reverse("mine:edit", args=[application.pk])
+    assert "»Slet«" not in client.get(url).content.decode()
+    SuccessCriterion.objects.create(application=application, text="80 % gennemfører")
+    page = client.get(url).content.decode()
+    assert "Sæt kryds i »Slet« for at fjerne et." in page and 'name="criteria-0-DELETE"' in page
