@@ -154,24 +154,24 @@ def missing_for_submission(application: Application) -> list[Missing]:
         missing.append(Missing(_("Angiv mindst ét succeskriterium."), "criteria-0-text"))
     # A draft keeps a half-typed row; a submitted one must say what it promises (fresh eyes
     # round 24: a target of 12,5 with no criterion was sent and later reported on).
-    for index, criterion in enumerate(application.success_criteria.all()):
-        if not criterion.text.strip():
-            missing.append(
-                Missing(
-                    _("Skriv succeskriterium nr. %(number)s, eller slet rækken.")
-                    % {"number": index + 1},
-                    f"criteria-{index}-text",
-                )
-            )
-    for index, contact in enumerate(application.contacts.all()):
-        if not contact.name.strip():
-            missing.append(
-                Missing(
-                    _("Skriv navnet på kontaktperson nr. %(number)s, eller slet rækken.")
-                    % {"number": index + 1},
-                    f"contacts-{index}-name",
-                )
-            )
+    rows = (
+        (
+            application.success_criteria.all(),
+            "text",
+            "criteria-{}-text",
+            _("Skriv succeskriterium nr. %(number)s, eller slet rækken."),
+        ),
+        (
+            application.contacts.all(),
+            "name",
+            "contacts-{}-name",
+            _("Skriv navnet på kontaktperson nr. %(number)s, eller slet rækken."),
+        ),
+    )
+    for saved, attribute, field, message in rows:
+        for index, row in enumerate(saved):
+            if not getattr(row, attribute).strip():
+                missing.append(Missing(message % {"number": index + 1}, field.format(index)))
     return missing
 
 
