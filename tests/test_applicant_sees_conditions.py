@@ -58,6 +58,13 @@ def test_applicant_sees_other_conditions_and_targets_on_the_page_and_in_the_pdf(
     assert "Evaluering året efter – senest 31. december 2027" in text
     assert "Deltagerne kommer i job (mål: 25 deltagere)" in text
     assert "Forløbet evalueres (mål: 12,5 %)" in text
+    # The outcome once, its amounts before the rest, the whole way to complain (fresh eyes
+    # round 24: "Afgørelse" twice, amounts after the guidance, no reconsideration).
+    decision = text[text.index("Afgørelse") :]
+    assert "Afgørelse Afgørelse" not in decision
+    assert decision.index("Beløb pr. år") < decision.index("Vilkår")
+    assert "60.000 kr." in decision
+    assert "Klageadgang" in decision or "genovervejes" in decision
 
     # Staff see what they recorded, too.
     staff_page = visible_text(

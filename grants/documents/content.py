@@ -52,8 +52,9 @@ def criterion_line(criterion) -> str:
 
 
 def decision_lines(decision) -> list[tuple[str, str]]:
-    """The decision as the applicant reads it: (label, text) pairs without empty ones."""
-    lines = [(_("Afgørelse"), decision.extent_label)]
+    """The decision as the applicant reads it, after its outcome and amounts: (label, text)
+    pairs without empty ones. The way to complain is the letter's (appeal_paragraphs)."""
+    lines = []
     if decision.meeting_date and not decision.under_delegation:
         committee = str(decision.committee or "")
         when = date_format(decision.meeting_date, "DATE_FORMAT")
@@ -70,8 +71,6 @@ def decision_lines(decision) -> list[tuple[str, str]]:
         lines.append((_("Vilkår"), condition))
     if decision.other_conditions:
         lines.append((_("Øvrige vilkår"), decision.other_conditions))
-    if decision.appeal_guidance:
-        lines.append((_("Klagevejledning"), decision.appeal_guidance))
     return [(str(label), str(value)) for label, value in lines]
 
 

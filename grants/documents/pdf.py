@@ -589,14 +589,19 @@ def application_pdf(application) -> bytes:
     decision = getattr(application, "decision", None)
     if decision is not None:
         from grants.decision_extent import year_rows
-        from grants.documents.letters import amount_block
+        from grants.documents.letters import amount_block, appeal_heading, appeal_paragraphs
 
-        story.append(text(_("Afgørelse"), "h1"))
-        for label, value in decision_lines(decision):
-            story += [text(label, "label"), text(value)]
-        # What was granted, year by year, as the letter and the case page show it (fresh
-        # eyes round 18: the copy named the outcome but no amount).
+        # The outcome under the heading, then the amounts (fresh eyes round 18: no amount;
+        # round 24: "Afgørelse" twice and the amounts last, after the complaint guidance).
+        story += [text(_("Afgørelse"), "h1"), text(decision.extent_label, "label")]
         rows = year_rows(decision)
         if rows:
             story += [text(_("Beløb pr. år"), "label"), *amount_block(rows)]
+        for label, value in decision_lines(decision):
+            story += [text(label, "label"), text(value)]
+        # The whole way to complain, as the letter says it (round 24: only its first part).
+        story += [
+            text(appeal_heading(application), "label"),
+            *paragraphs(appeal_paragraphs(decision)),
+        ]
     return build(story, title=application.title or _("Ansøgning"))
