@@ -24,8 +24,8 @@ SOURCE = (
 )
 PURPOSE = (
     "Støtte til frivilligt socialt arbejde efter servicelovens § 18. Foreninger, selvejende "
-    "institutioner og andre organisationer kan søge til projekter for en eller flere år. I 2018 "
-    "fik 43 projekter rettet mod indvandrere og flygtninge støtte, i 2019 30 projekter."
+    "institutioner og andre organisationer kan søge til projekter for en eller flere år, fx "
+    "projekter for og med indvandrere og flygtninge."
 )
 # organisation → {year: kroner}; mio. kr. in the annex (0,1 = 100.000 kr.).
 GRANTS = {

@@ -515,3 +515,18 @@ def test_the_highest_amount_cannot_drop_below_a_grant_the_pool_has_made(
     pool.refresh_from_db()
     assert pool.max_amount is None
     assert _edit(staff_client, pool, max_amount="150.000").status_code == 302
+
+
+def test_the_call_page_says_grants_are_made_when_some_are(client, pool, make_application):
+    """Fresh eyes round 24: grants decided before the deadline were on the pool's page while
+    its call said the committee's meeting was not set yet."""
+    from tests.test_public_catalogue import fund
+
+    call = reverse("public:call", args=[pool.pk])
+    fund(make_application(title="Tidligt projekt", target_pool=pool, amounts={pool.year: "1000"}))
+
+    page = client.get(call).content.decode()
+
+    assert "Udvalget har allerede givet penge til de første projekter" in page
+    assert f'href="{pool.public_url}"' in page
+    assert "Datoen for udvalgets møde er ikke fastsat endnu." not in page

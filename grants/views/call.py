@@ -47,4 +47,9 @@ class CallView(TemplateView):
             refusal = _("Du er logget ind som %(role)s; ansøgere søger med deres egen bruger.") % {
                 "role": user.get_role_display().lower()
             }
-        return super().get_context_data(pool=pool, may_apply=may_apply, refusal=refusal, **kwargs)
+        # Grants already made from the pool (decided before the deadline) are public on its
+        # page: the call must not say no meeting is set (fresh eyes round 24).
+        decided = pool.committee_meeting_on is None and pool.allocations.exists()
+        return super().get_context_data(
+            pool=pool, may_apply=may_apply, refusal=refusal, decided=decided, **kwargs
+        )

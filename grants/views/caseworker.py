@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -409,6 +410,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
         self, application, form, contacts, criteria, status=200, conflict=None, **extra
     ):
         short = uses_short_form(application)
+        missing_years = [str(year) for year in years_without_pool(application)]
         context = self.get_context_data(
             **extra,
             application=application,
@@ -425,7 +427,8 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             short_form_optional=SHORT_FORM_OPTIONAL,
             number=wording.heading_numbers(short),
             org=bool(application.organisation_id),
-            years_without_pool=years_without_pool(application),
+            years_without_pool=missing_years,
+            years_without_pool_text=get_text_list(missing_years, _("og")),  # "2028 og 2029"
             attachment_messages_here=True,
         )
         return self.render_to_response(context, status=status)
