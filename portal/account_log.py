@@ -68,7 +68,7 @@ def _own_sign_ins_line() -> str:
 
     from portal import site
 
-    return _("Dine log ind: %(address)s") % {"address": site.absolute(reverse("own-sign-ins"))}
+    return _("Dine logins: %(address)s") % {"address": site.absolute(reverse("own-sign-ins"))}
 
 
 # What the person is told by mail of a change to their second factor, in their language
@@ -230,7 +230,7 @@ def note_wrong_code(user) -> None:
         return _("Sikkerhed: forkerte koder efter din adgangskode"), [
             _(
                 "Din adgangskode er skrevet rigtigt, men derefter er der skrevet forkerte koder "
-                "fra totrinsloginet flere gange (senest %(when)s). Se under »Dine log ind«, om "
+                "fra totrinsloginet flere gange (senest %(when)s). Se under »Dine logins«, om "
                 "nogen er kommet ind bagefter."
             )
             % {"when": date_format(when, "DATETIME_FORMAT")},

@@ -246,7 +246,8 @@ def test_a_draft_whose_pool_closes_soon_waits_for_the_caseworker(cw, draft, pool
 def test_dashboard_queries_do_not_grow_with_the_number_of_applications(
     cw, make_application, django_assert_max_num_queries
 ):
-    bound = 12  # session, user, applications, amounts, pools, reports, agreements, new messages…
+    bound = 13  # session, user, applications, amounts, pools, reports, agreements, new messages,
+    # the count of earlier finished ones…
     for index in range(2):
         make_application(title=f"Indsats {index}", amounts={2026: "1000", 2027: "2000"})
     with django_assert_max_num_queries(bound) as few:
@@ -258,6 +259,46 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_applications(
         response = cw.get(reverse("mine:dashboard"))
     assert page_text(response).count("2027: 2.000 kr.") == 20
     assert len(many) == len(few)
+
+
+def test_finished_applications_of_earlier_years_are_listed_apart(cw, make_pool, make_application):
+    """Issue #17: the dashboard listed the department's whole history (96 rows at 1,000
+    applications); the finished ones of pools before last year are on a page of their own,
+    this year's and last year's and everything unfinished stay."""
+    from grants.views.caseworker import ARCHIVE_PAGE_SIZE, archived_before
+
+    this_year = timezone.localdate().year
+    old_pool = make_pool(year=archived_before() - 1)
+    last_year = make_pool(year=archived_before())
+    make_application(title="Gammel afsluttet", target_pool=old_pool, status="closed")
+    make_application(title="Gammelt afslag", target_pool=old_pool, status="rejected")
+    make_application(title="Gammel, stadig i gang", target_pool=old_pool, status="active")
+    make_application(title="Sidste års afslag", target_pool=last_year, status="rejected")
+    for index in range(ARCHIVE_PAGE_SIZE):
+        make_application(title=f"Arkiv {index:02d}", target_pool=old_pool, status="withdrawn")
+
+    dashboard = page_text(cw.get(reverse("mine:dashboard")))
+    for shown in ("Gammel, stadig i gang", "Sidste års afslag"):
+        assert shown in dashboard
+    for archived in ("Gammel afsluttet", "Gammelt afslag", "Arkiv 00"):
+        assert archived not in dashboard
+    archive_url = reverse("mine:archive")
+    count = ARCHIVE_PAGE_SIZE + 2
+    assert f"Afsluttede ansøgninger fra før {this_year - 1} ({count})" in dashboard
+    assert f'href="{archive_url}"' in cw.get(reverse("mine:dashboard")).content.decode()
+
+    first = page_text(cw.get(archive_url))
+    second = page_text(cw.get(archive_url, {"side": 2}))
+    assert "Side 1 af 2" in first and "Side 2 af 2" in second
+    listed = first + second
+    for archived in (
+        "Gammel afsluttet",
+        "Gammelt afslag",
+        "Arkiv 00",
+        f"Arkiv {ARCHIVE_PAGE_SIZE - 1}",
+    ):
+        assert archived in listed
+    assert "Gammel, stadig i gang" not in listed
 
 
 # --- Starting an application -------------------------------------------------------------

@@ -171,6 +171,7 @@ def funded_year(application) -> int:
 # url name → (who, the object whose id goes in the URL)
 PAGES = {
     "mine:dashboard": ("caseworker", None),
+    "mine:archive": ("caseworker", None),
     "mine:start": ("caseworker", "pool"),
     "mine:edit": ("caseworker", "draft"),
     "mine:submit": ("caseworker", "draft"),

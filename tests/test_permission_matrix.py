@@ -113,6 +113,7 @@ EXPECTED = {
     ),
     "api:not-found": (row(*[404] * 8), None),
     "mine:dashboard": (CW_LIST, None),
+    "mine:archive": (CW_LIST, None),
     # The association's own page (its people, inviting a colleague): its people only.
     "mine:organisation": (
         row(LOGIN, 403, 403, 403, 403, 403, 403, 200),

@@ -47,6 +47,7 @@ def pages(municipality: Municipality) -> dict[str, tuple[str, str | None]]:
         "results": (reverse("dokumenter:results") + f"?pulje={pool.pk}", "staff"),
         "indicators (staff)": (reverse("indikatorer:list"), "staff"),
         "dashboard": (reverse("mine:dashboard"), "caseworker"),
+        "archive": (reverse("mine:archive"), "caseworker"),
         "open data catalogue record": (reverse("catalogue"), None),
         "API projects": (reverse("api:projects"), None),
         "API projects filtered": (reverse("api:projects") + f"?kommune={slug}&aar=2017", None),

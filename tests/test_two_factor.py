@@ -44,11 +44,11 @@ def test_staff_without_a_device_must_set_one_up_first(client, staff):
     assert "Slå totrinslogin til, før du fortsætter." in response.content.decode()
     assert client.get("/sekretariat/").status_code == 302
     # No link on the page leads straight back to it (fresh eyes round 24: the menu and
-    # "Påmindelser og sprog i e-mails" did); only the logo, as on every page.
+    # "Påmindelser og sprog i e-mails" did; round 25: the logo).
     import re
 
     page = response.content.decode()
-    for href in set(re.findall(r'href="(/[^"#]*)"', page)) - {"/"}:
+    for href in set(re.findall(r'href="(/[^"#]*)"', page)):
         if href.startswith(("/static/", "/login/", "/logout/", reverse("two-factor-setup"))):
             continue
         followed = client.get(href)
@@ -799,7 +799,7 @@ def test_a_person_sees_their_own_sign_ins_and_refused_attempts(client, caseworke
     menu = client.get(reverse("mine:dashboard")).content.decode()
     assert f'href="{reverse("own-sign-ins")}"' in menu
     text = visible_text(client.get(reverse("own-sign-ins")).content.decode())
-    assert "Dine log ind" in text
+    assert "Dine logins" in text
     signed_in, refused = text.split("Brugernavn og adgangskode")[1:3]
     assert signed_in.strip().startswith("Logget ind")
     assert refused.strip().startswith("Afvist: forkert brugernavn eller adgangskode")

@@ -7,6 +7,7 @@ app_name = "mine"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
+    path("tidligere/", views.ArchiveView.as_view(), name="archive"),
     path("puljer/<int:pool_id>/ny/", new_application.StartApplicationView.as_view(), name="start"),
     path("ansoegninger/<int:pk>/", views.ApplicationDetailView.as_view(), name="detail"),
     path("ansoegninger/<int:pk>/rediger/", views.ApplicationEditView.as_view(), name="edit"),

@@ -122,6 +122,48 @@ def granted_lines(application, without_pool: dict[int, set[int]]) -> list[str]:
     return [f"{year}: {shown}" for year, shown in sorted(lines.items())]
 
 
+FINISHED_STATUSES = (
+    ApplicationStatus.CLOSED,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.WITHDRAWN,
+)
+ARCHIVE_PAGE_SIZE = 50
+
+
+def archived_before() -> int:
+    """Finished applications of pools before last year are listed apart (Tidligere): the
+    dashboard grew with every year's history (issue #17); this year's and last year's stay."""
+    return timezone.localdate().year - 1
+
+
+def archived(queryset):
+    return queryset.filter(status__in=FINISHED_STATUSES, pool__year__lt=archived_before())
+
+
+def with_rows(applications):
+    """The list's rows: what was asked and granted per year, in a fixed number of queries;
+    `applications` evaluated, each with `cannot_be_sent` and `granted_lines`."""
+    applications = list(
+        applications.select_related("pool", "committee")
+        .prefetch_related(
+            Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
+            # What was granted, year by year, beside what was asked for.
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("pool").order_by("pool__year"),
+            ),
+        )
+        .order_by("-pool__year", "title")
+    )
+    without_pool = years_without_pool_for([a for a in applications if a.status in FUNDED_STATUSES])
+    for application in applications:
+        application.cannot_be_sent = application.status == ApplicationStatus.DRAFT and bool(
+            submission_refusal(application)
+        )
+        application.granted_lines = granted_lines(application, without_pool)
+    return applications
+
+
 class DashboardView(CaseworkerRequiredMixin, TemplateView):
     """Mine ansøgninger: the department's applications and what waits for the caseworker."""
 
@@ -129,19 +171,9 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        applications = (
-            caseworker_applications(user)
-            .select_related("pool", "committee")
-            .prefetch_related(
-                Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
-                # What was granted, year by year, beside what was asked for.
-                Prefetch(
-                    "allocations",
-                    queryset=Allocation.objects.select_related("pool").order_by("pool__year"),
-                ),
-            )
-            .order_by("-pool__year", "title")
-        )
+        mine = caseworker_applications(user)
+        old = archived(mine)
+        applications = with_rows(mine.exclude(pk__in=old.values("pk")))
         reports_due = (
             caseworker_reports(user)
             .filter(status__in=[ReportStatus.REQUESTED, ReportStatus.RETURNED])
@@ -157,16 +189,10 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
             .order_by("application_deadline")
         )
         soon = now + DRAFT_DEADLINE_WARNING
-        without_pool = years_without_pool_for(
-            [a for a in applications if a.status in FUNDED_STATUSES]
-        )
-        for application in applications:
-            application.cannot_be_sent = application.status == ApplicationStatus.DRAFT and bool(
-                submission_refusal(application)
-            )
-            application.granted_lines = granted_lines(application, without_pool)
         return super().get_context_data(
             applications=applications,
+            archived_count=old.count(),
+            archived_before=archived_before(),
             returned=[a for a in applications if a.status == ApplicationStatus.RETURNED],
             # Drafts whose pool closes within two weeks, as the reminder mails (fresh eyes
             # round 13: a draft due in three days was not among "Venter på dig").
@@ -191,6 +217,24 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
             ),
             today=timezone.localdate(),
             **kwargs,
+        )
+
+
+class ArchiveView(CaseworkerRequiredMixin, TemplateView):
+    """Tidligere: the finished applications of earlier years, newest first, a page at a time."""
+
+    template_name = "grants/caseworker/archive.html"
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        old = archived(caseworker_applications(self.request.user)).order_by("-pool__year", "title")
+        page = Paginator(old.values_list("pk", flat=True), ARCHIVE_PAGE_SIZE).get_page(
+            self.request.GET.get("side")
+        )
+        rows = with_rows(Application.objects.filter(pk__in=list(page.object_list)))
+        return super().get_context_data(
+            applications=rows, page=page, archived_before=archived_before(), **kwargs
         )
 
 
