@@ -117,6 +117,9 @@ class PoolAdmin(ScopedHistoryAdmin):
             *super().get_readonly_fields(request, obj),
             "municipality",
             *POOL_FIELDS,
+            # Set when the pool is made, never after: it moves the pool's grants in or out
+            # of the open data (fresh eyes round 25).
+            "is_example",
         ]
         return list(dict.fromkeys(fields))
 

@@ -224,8 +224,13 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
     how_much = extent(decision, rows)
 
     def render():
+        internal = application.from_own_department  # a "beslutning", as its letter
         lines = [
-            _("Der er truffet afgørelse om »%(title)s«: %(outcome)s.")
+            (
+                _("Der er truffet beslutning om »%(title)s«: %(outcome)s.")
+                if internal
+                else _("Der er truffet afgørelse om »%(title)s«: %(outcome)s.")
+            )
             % {"title": application.title, "outcome": extent_label(how_much)}
         ]
         for allocation in allocations:
@@ -260,7 +265,8 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
             if text:
                 lines.append(f"{label}:\n{text}")
         lines += letter_links(letters)
-        return _("Afgørelse: %(title)s") % {"title": application.title}, "\n\n".join(lines)
+        subject = _("Beslutning: %(title)s") if internal else _("Afgørelse: %(title)s")
+        return subject % {"title": application.title}, "\n\n".join(lines)
 
     _queue(application, "decision", render)
 

@@ -148,7 +148,7 @@ def test_dashboard_says_a_year_asked_for_is_undecided_or_refused_not_just_missin
     rows = page_text(cw.get(reverse("mine:dashboard"))).split('id="applications"', 1)[1]
     granted = rows.split("Kvinder i job", 1)[1]
     assert "2026: 100.000 kr." in granted
-    assert "2027: ikke afgjort (ingen pulje endnu)" in granted
+    assert "2027: ikke afgjort (ingen pulje ved afgørelsen)" in granted
     # A year left at 0 kr. on the form was not asked for, and is not listed as asked.
     application.requested_amounts.create(year=2028, amount=Decimal("0"))
     rows = page_text(cw.get(reverse("mine:dashboard"))).split('id="applications"', 1)[1]

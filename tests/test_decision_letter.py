@@ -89,7 +89,9 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
 
     text = pdf_text(content)
     assert "Testrup Kommune" in text  # the sender
-    assert "Afgørelse: Delvis bevilget" in text
+    # A department's is a "beslutning" (fresh eyes round 25), not an afgørelse.
+    assert "Beslutning om tilskud" in text and "Beslutning: Delvis bevilget" in text
+    assert "Afgørelse" not in text
     assert "2026 100.000 kr. 80.000 kr." in text
     assert "2027 100.000 kr. 70.000 kr." in text
     assert "I alt 200.000 kr. 150.000 kr." in text
@@ -98,7 +100,7 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     assert "samarbejdsaftale" in text
     assert "Slutrapport senest 31. marts 2028" in text  # the report requirement
     assert "Begrundelse" in text and REASONS in text
-    assert "Regler, afgørelsen bygger på" in text and "kommunalfuldmagtsreglerne" in text
+    assert "Regler, beslutningen bygger på" in text and "kommunalfuldmagtsreglerne" in text
     # A department's grant shares the pool out inside the municipality: not a citizen's
     # appeal guidance (fresh eyes round 18), but why it cannot be appealed.
     assert "Klageadgang" in text and "Klagevejledning" not in text
@@ -282,7 +284,7 @@ def test_the_letter_names_whom_to_ask(demo):
     Pool.objects.filter(pk=application.pool_id).update(contact="Puljesekretariatet, tlf. 1234")
     application.refresh_from_db()
     text = pdf_text(decision_letter_pdf(application.decision))
-    assert "Spørgsmål til afgørelsen Puljesekretariatet, tlf. 1234" in text
+    assert "Spørgsmål til beslutningen Puljesekretariatet, tlf. 1234" in text
 
 
 def test_a_letter_to_an_association_carries_its_postal_address(demo):

@@ -261,3 +261,23 @@ def test_a_long_title_in_the_footer_is_shortened_before_the_page_number():
     assert shown.endswith(f"… · {today}") and title.startswith(shown.split("…")[0])
     # It fits between the margin and the page number, with room to spare.
     assert stringWidth(shown, FONT, 8) < (210 - 36) * 72 / 25.4 - 40
+
+
+def test_an_action_plan_without_pools_says_so_in_every_form(staff, plan):
+    """Fresh eyes round 25: a new plan with no pool was headed "… – Puljen" above an empty
+    table summing to 0 kr."""
+    empty = ActionPlan.objects.create(
+        policy=plan.policy, title="Handleplan uden puljer", year_start=2030, year_end=2030
+    )
+    said = "Ingen puljer er knyttet til handleplanen endnu"
+
+    page = staff.get(reverse("dokumenter:action-plan", args=[empty.pk])).content.decode()
+    assert said in page and "– Puljen" not in page and "I alt" not in page
+    _reader, text = pdf_text(
+        staff.get(reverse("dokumenter:action-plan-pdf", args=[empty.pk])).content
+    )
+    assert said in " ".join(text.split()) and "Puljen" not in text
+    workbook = load_workbook(
+        io.BytesIO(staff.get(reverse("dokumenter:action-plan-xlsx", args=[empty.pk])).content)
+    )
+    assert workbook.active.title == "Oversigt"

@@ -72,8 +72,8 @@ def test_full_approval_allocates_and_tells_the_caseworker(
     assert available_on_pool_page(staff_client, pool_2027) == "450.000 kr."
     [mail] = mailoutbox
     assert mail.to == ["sagsbehandler@testrup.dk"]
-    assert mail.subject == "Afgørelse: Kvinder i job"
-    assert "Der er truffet afgørelse om »Kvinder i job«: Bevilget som ansøgt." in mail.body
+    assert mail.subject == "Beslutning: Kvinder i job"  # a department's (fresh eyes round 25)
+    assert "Der er truffet beslutning om »Kvinder i job«: Bevilget som ansøgt." in mail.body
     assert "Bevilget for 2026: 100.000 kr." in mail.body
     assert "Bevilget for 2027: 50.000 kr." in mail.body
     assert "Klageadgang:" in mail.body and "kommunens egne enheder" in mail.body
@@ -124,12 +124,12 @@ def test_granting_less_than_requested_needs_reasons(
     assert f"Begrundelse:\n{reasons}" in mail.body
     # Less than asked is "Delvis bevilget" in the mail and on the pages, as in the letter
     # (fresh eyes round 9: they said "Bevilget").
-    assert "Der er truffet afgørelse om »Kvinder i job«: Delvis bevilget." in mail.body
+    assert "Der er truffet beslutning om »Kvinder i job«: Delvis bevilget." in mail.body
     staff_page = client.get(reverse("sekretariat:application", args=[application.pk]))
     assert "Afgørelse: Delvis bevilget" in staff_page.content.decode()
     client.force_login(owner)
     detail = client.get(reverse("mine:detail", args=[application.pk])).content.decode()
-    assert "Afgørelse: Delvis bevilget" in detail
+    assert "Beslutning: Delvis bevilget" in detail
     assert reasons in detail
     assert "Klageadgang" in detail and "Klagevejledning" not in detail
     assert "kommunens egne enheder" in detail
@@ -650,7 +650,7 @@ def test_the_deciding_committee_becomes_the_projects_when_the_applicant_named_no
     from tests.test_decision_letter import pdf_text
 
     copy = pdf_text(application_pdf(application))
-    sent = copy.split("Afgørelse", 1)[0]  # the decision below names the committee
+    sent = copy.split("Beslutning", 1)[0]  # the decision below names the committee
     assert "Socialudvalget" not in sent
     html = render_to_string(
         "grants/caseworker/_application_copy.html", {"application": application}

@@ -141,7 +141,7 @@ def action_plan_document(plan: ActionPlan) -> ActionPlanDocument:
         goals=goals,
         projects=[projects[i] for i in ids],
         continuing=continuing,
-        schemes=", ".join(schemes) or str(_("Puljen")),
+        schemes=", ".join(schemes),
     )
 
 

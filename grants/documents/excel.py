@@ -209,7 +209,7 @@ def _with_formula_values(content: bytes, workbook: Workbook, values: dict) -> by
 def action_plan_xlsx(doc: ActionPlanDocument) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = sheet_title(doc.schemes)
+    sheet.title = sheet_title(doc.schemes or _("Oversigt"))
     put(sheet, 1, 1, doc.plan.title).font = Font(bold=True, size=14)
     years = doc.table.years
     headers = [_("Indsats"), _("Udvalg")] + [g.label for g in doc.goals]

@@ -147,6 +147,8 @@ def default_appeal_guidance(pool, application=None) -> str:
 
 def _who_decided(decision: Decision) -> str:
     if decision.under_delegation:
+        if decision.application.from_own_department:
+            return _("Sekretariatet har truffet beslutningen efter delegation fra udvalget")
         return _("Sekretariatet har truffet afgørelsen efter delegation fra udvalget")
     committee = str(decision.committee or _("Udvalget"))
     if decision.meeting_date:
@@ -216,7 +218,7 @@ def appeal_paragraphs(decision: Decision) -> str:
             decision.application.pool, decision.application
         )
         # Of the decision, granted or refused (fresh eyes round 21: "bevillingen" on a refusal).
-        disagree = _("Er I uenige i afgørelsen, så skriv til sekretariatet i sagen i portalen.")
+        disagree = _("Er I uenige i beslutningen, så skriv til sekretariatet i sagen i portalen.")
         return f"{guidance}\n\n{disagree}"
     guidance = decision.appeal_guidance.strip() or _(
         "Afgørelsen kan ikke påklages til anden administrativ myndighed, fordi tilskud fra "
@@ -258,7 +260,11 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
     rows = year_rows(decision)
     kind = extent(decision, rows)
     granted_total = sum((row.granted for row in rows), ZERO)
-    title = _("Afgørelse om tilskud")
+    # A department gets a "beslutning": it is no afgørelse in the law's sense, which its
+    # appeal part says (fresh eyes rounds 24-25: "Afgørelse" above "not an afgørelse").
+    internal = application.from_own_department
+    title = _("Beslutning om tilskud") if internal else _("Afgørelse om tilskud")
+    outcome = _("Beslutning: %(extent)s") if internal else _("Afgørelse: %(extent)s")
     story = _sender(application) + _recipient(application, issued)
     story += [
         text(title, "title"),
@@ -267,7 +273,7 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
             % {"title": application.title, "pool": pool.title},
             "subtitle",
         ),
-        text(_("Afgørelse: %(extent)s") % {"extent": extent_label(kind)}, "letter_heading"),
+        text(outcome % {"extent": extent_label(kind)}, "letter_heading"),
     ]
     if kind == REFUSED:
         summary = _("%(who)s og har besluttet ikke at give tilskud.")
@@ -298,7 +304,10 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
     story += [
         text(_("Begrundelse"), "letter_heading"),
         *paragraphs(reasons_text(decision, kind)),
-        text(_("Regler, afgørelsen bygger på"), "label"),
+        text(
+            _("Regler, beslutningen bygger på") if internal else _("Regler, afgørelsen bygger på"),
+            "label",
+        ),
         *paragraphs(pool.legal_basis.strip() or default_legal_basis()),
     ]
     if pool.contact.strip():
@@ -308,7 +317,12 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
         story.append(
             KeepTogether(
                 [
-                    text(_("Spørgsmål til afgørelsen"), "letter_heading"),
+                    text(
+                        _("Spørgsmål til beslutningen")
+                        if internal
+                        else _("Spørgsmål til afgørelsen"),
+                        "letter_heading",
+                    ),
                     *paragraphs(pool.contact.strip()),
                 ]
             )

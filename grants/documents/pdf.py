@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape  # nosec B406
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -322,6 +323,11 @@ def plan_table(doc: ActionPlanDocument) -> Table:
     return table
 
 
+NO_POOLS_IN_PLAN = gettext_lazy(
+    "Ingen puljer er knyttet til handleplanen endnu, så der er ingen projekter at vise."
+)
+
+
 def action_plan_pdf(doc: ActionPlanDocument) -> bytes:
     plan = doc.plan
     story = [
@@ -333,15 +339,26 @@ def action_plan_pdf(doc: ActionPlanDocument) -> bytes:
         text(_("Indledning"), "h1"),
         text(plan.introduction or _("(Ingen indledning endnu.)")),
         PageBreak(),
-        text(_("Oversigt over projekter/indsatser – %(schemes)s") % {"schemes": doc.schemes}, "h1"),
-        text(
-            _("Målsætningerne i kolonnerne: %(goals)s.")
-            % {"goals": "; ".join(f"{g.label}: {g.title}" for g in doc.goals)}
-        ),
-        Spacer(1, 4),
-        plan_table(doc),
-        PageBreak(),
     ]
+    if doc.schemes:
+        story += [
+            text(
+                _("Oversigt over projekter/indsatser – %(schemes)s") % {"schemes": doc.schemes},
+                "h1",
+            ),
+            text(
+                _("Målsætningerne i kolonnerne: %(goals)s.")
+                % {"goals": "; ".join(f"{g.label}: {g.title}" for g in doc.goals)}
+            ),
+            Spacer(1, 4),
+            plan_table(doc),
+        ]
+    else:  # no placeholder name, no empty table (fresh eyes round 25)
+        story += [
+            text(_("Oversigt over projekter/indsatser"), "h1"),
+            text(NO_POOLS_IN_PLAN),
+        ]
+    story.append(PageBreak())
     for number, project in enumerate(doc.projects, start=1):
         story += project_section(number, project, granted=project.plan_granted)
     if doc.continuing:
@@ -352,7 +369,7 @@ def action_plan_pdf(doc: ActionPlanDocument) -> bytes:
                 text(application.title, "h2"),
                 text(_("Politisk udvalg"), "label"),
                 text(application.committee.name if application.committee else "–"),
-                text(doc.schemes, "label"),
+                text(doc.schemes or _("Restmidler"), "label"),
                 text(
                     _("%(year)s: restmidler fra %(from)s")
                     % {"year": carry.to_pool.year, "from": carry.from_pool.year}
@@ -593,7 +610,8 @@ def application_pdf(application) -> bytes:
 
         # The outcome under the heading, then the amounts (fresh eyes round 18: no amount;
         # round 24: "Afgørelse" twice and the amounts last, after the complaint guidance).
-        story += [text(_("Afgørelse"), "h1"), text(decision.extent_label, "label")]
+        heading = _("Beslutning") if application.from_own_department else _("Afgørelse")
+        story += [text(heading, "h1"), text(decision.extent_label, "label")]
         rows = year_rows(decision)
         if rows:
             story += [text(_("Beløb pr. år"), "label"), *amount_block(rows)]

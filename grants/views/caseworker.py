@@ -115,7 +115,7 @@ def granted_lines(application, without_pool: dict[int, set[int]]) -> list[str]:
         for row in application.requested_amounts.all():
             if row.amount and row.year not in lines:
                 lines[row.year] = (
-                    _("ikke afgjort (ingen pulje endnu)")
+                    _("ikke afgjort (ingen pulje ved afgørelsen)")
                     if row.year in undecided
                     else _("ikke bevilget")
                 )
