@@ -37,9 +37,11 @@ OFF_PREFIX = "off"
 def wait_message(seconds: int) -> str:
     """django-otp makes each wrong code wait a little longer (1, 2, 4 … seconds): said
     calmly, not as an alarm after one typo (fresh eyes round 12)."""
+    # The number is of seconds, not of codes (fresh eyes round 25 read "en forkert kode"
+    # after six): one wording for any number of codes.
     return ngettext(
-        "Efter en forkert kode skal du vente lidt: prøv igen om %(n)s sekund.",
-        "Efter forkerte koder skal du vente lidt: prøv igen om %(n)s sekunder.",
+        "Koden var forkert, så du skal vente lidt: prøv igen om %(n)s sekund.",
+        "Koden var forkert, så du skal vente lidt: prøv igen om %(n)s sekunder.",
         seconds,
     ) % {"n": seconds}
 

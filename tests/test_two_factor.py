@@ -283,7 +283,7 @@ def test_the_right_code_right_after_a_wrong_one_says_to_wait(client, staff):
     right_away = client.post(reverse("login-verify"), {"token": current_code(device)})
     page = right_away.content.decode()
     assert right_away.status_code == 400
-    assert "Efter en forkert kode skal du vente lidt: prøv igen om 1 sekund." in page
+    assert "Koden var forkert, så du skal vente lidt: prøv igen om 1 sekund." in page
     assert "Koden er forkert" not in page
     # One code was wrong; the one refused for the wait was not tried (fresh eyes round 13).
     from identity.models import SignInEvent, SignInOutcome
