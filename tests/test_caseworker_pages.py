@@ -826,3 +826,30 @@ def test_withdrawing_is_told_to_both_sides_and_its_reason_keeps_the_text_rules(
     assert set(to) == {("sagsbehandler@testrup.dk",), ("sekretariat@testrup.dk",)}
     staff_mail = to[("sekretariat@testrup.dk",)]
     assert "Sprogcafé" in staff_mail.subject and "010190" not in staff_mail.body
+
+
+def test_a_report_that_cannot_be_sent_yet_does_not_wait_for_the_caseworker(
+    cw, make_pool, make_application
+):
+    """Fresh eyes round 25: "Venter på dig" listed evaluations of grants for next year,
+    which cannot be sent before that year begins."""
+    from tests.test_public_catalogue import fund
+
+    next_year = timezone.localdate().year + 1
+    later = fund(
+        make_application(
+            title="Næste års projekt",
+            target_pool=make_pool(year=next_year),
+            amounts={next_year: "1000"},
+        )
+    )
+    report = Report.objects.create(
+        application=later, kind=ReportKind.EVALUATION, due_date=datetime.date(next_year + 1, 12, 31)
+    )
+
+    page = page_text(cw.get(reverse("mine:dashboard")))
+
+    assert f'href="{url("report", report)}"' not in page.split('id="pools"')[0]
+    Report.objects.filter(pk=report.pk).update(kind=ReportKind.STATUS)
+    later.allocations.update(pool=make_pool(year=timezone.localdate().year))
+    assert f'href="{url("report", report)}"' in page_text(cw.get(reverse("mine:dashboard")))

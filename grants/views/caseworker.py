@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Max, Min, Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -47,6 +47,7 @@ from grants.models import (
     ApplicationStatus,
     Attachment,
     PoolStatus,
+    ReportKind,
     ReportStatus,
     RequestedAmount,
     StatusChange,
@@ -174,9 +175,22 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
         mine = caseworker_applications(user)
         old = archived(mine)
         applications = with_rows(mine.exclude(pk__in=old.values("pk")))
+        this_year = timezone.localdate().year
         reports_due = (
             caseworker_reports(user)
             .filter(status__in=[ReportStatus.REQUESTED, ReportStatus.RETURNED])
+            # Only what can be sent now (grants.services.reports.sendable_from's rule, in the
+            # query): an evaluation due in 2028 that opens in 2027 is not yet waiting on
+            # anyone (fresh eyes round 25).
+            .annotate(
+                first_year=Min("application__allocations__pool__year"),
+                last_year=Max("application__allocations__pool__year"),
+            )
+            .filter(
+                Q(first_year__isnull=True)  # no grant to wait for
+                | Q(kind=ReportKind.FINAL, last_year__lte=this_year)
+                | (~Q(kind=ReportKind.FINAL) & Q(first_year__lte=this_year))
+            )
             .select_related("application")
             .order_by("due_date")
         )
