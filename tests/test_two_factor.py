@@ -306,7 +306,7 @@ def test_a_backup_code_while_only_the_app_is_free_again_says_to_wait(client, sta
         throttling_failure_count=0, throttling_failure_timestamp=None
     )
     page = client.post(reverse("login-verify"), {"token": "8749 5849"}).content.decode()
-    assert "skal du vente lidt: prøv igen om" in page and "Koden er forkert" not in page
+    assert "du skal vente lidt: prøv igen om" in page and "Koden er forkert" not in page
     assert backup.token_set.filter(token="87495849").exists()  # not used up, not crossed off
 
 
@@ -469,7 +469,7 @@ def test_a_wrong_current_code_counts_against_the_device(client, staff):
         },
     )
     assert right_away.status_code == 400
-    assert "skal du vente lidt" in right_away.content.decode()
+    assert "du skal vente lidt" in right_away.content.decode()
 
 
 def test_an_administrator_removes_a_lost_phone_but_never_sees_the_key(client, demo):
