@@ -611,10 +611,12 @@ def application_pdf(application) -> bytes:
         # The outcome under the heading, then the amounts (fresh eyes round 18: no amount;
         # round 24: "Afgørelse" twice and the amounts last, after the complaint guidance).
         heading = _("Beslutning") if application.from_own_department else _("Afgørelse")
-        story += [text(heading, "h1"), text(decision.extent_label, "label")]
+        opening = [text(heading, "h1"), text(decision.extent_label, "label")]
         rows = year_rows(decision)
         if rows:
-            story += [text(_("Beløb pr. år"), "label"), *amount_block(rows)]
+            opening += [text(_("Beløb pr. år"), "label"), *amount_block(rows)]
+        # The heading never alone at a page's foot (fresh eyes round 25).
+        story.append(KeepTogether(opening))
         for label, value in decision_lines(decision):
             story += [text(label, "label"), text(value)]
         # The whole way to complain, as the letter says it (round 24: only its first part).

@@ -447,9 +447,12 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
                 # Nothing asked and no pool: nothing to say (fresh eyes round 12).
                 help_text = ""
             elif year not in available and application.pool.is_example:
+                # Said like the real case, with why a real pool does not count (fresh eyes
+                # round 25 found the old words clumsy).
                 help_text = _(
-                    "%(asked)s – ansøgningen er i en pulje med eksempeldata, og der er ingen "
-                    "pulje med eksempeldata for %(year)s."
+                    "%(asked)s – der er ingen eksempelpulje for %(year)s endnu, så der kan ikke "
+                    "bevilges for året nu (en ansøgning i en eksempelpulje får kun penge fra "
+                    "eksempelpuljer)."
                 ) % {"asked": asked, "year": year}
             elif year not in available:
                 help_text = _(
