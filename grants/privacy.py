@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import (
+    ENDED_STATUSES,
     Application,
-    ApplicationStatus,
     Attachment,
     CaseMessage,
     ContactPerson,
@@ -22,11 +22,6 @@ from grants.models import (
 )
 from portal.models import Municipality, User
 
-ENDED_STATUSES = (
-    ApplicationStatus.CLOSED,
-    ApplicationStatus.REJECTED,
-    ApplicationStatus.WITHDRAWN,
-)
 ANONYMISED_NAME = "Anonymiseret"
 # What a message or question says once anonymised: who wrote and when stay (the case's
 # history), what was written goes, with its files.

@@ -268,20 +268,11 @@ def missing_following_pools(
     ]
 
 
-# What a list of applications never shows: its long answers and its search document.
+# What a list of applications never shows: its answers (the form's content but the title
+# and committee) and its search document.
 LONG_TEXTS = (
     "search_document",
-    "target_group",
-    "challenge",
-    "purpose",
-    "description",
-    "continuation_learnings",
-    "anchoring",
-    "partners",
-    "other_funding",
-    "other_policy_goals",
-    "previous_funding_text",
-    "amount_note",
+    *(name for name in Application.CONTENT_FIELDS if name not in ("title", "committee")),
 )
 
 

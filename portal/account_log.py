@@ -35,19 +35,6 @@ def _mail_owner(user, kind: str, render) -> None:
     send_in_languages(recipients=[(user.email, language_of(user))], render=message, kind=kind)
 
 
-def _when(moment) -> str:
-    """A pause's end with its date: a mail is often read the next day (fresh eyes round 24)."""
-    from django.utils import timezone
-    from django.utils.formats import date_format, time_format
-    from django.utils.translation import gettext as _
-
-    moment = timezone.localtime(moment)
-    return _("%(date)s kl. %(time)s") % {
-        "date": date_format(moment, "j. F Y"),
-        "time": time_format(moment, "TIME_FORMAT"),
-    }
-
-
 def _if_it_was_you(user) -> str:
     """What the owner can do now, if the wrong passwords were their own."""
     from django.utils.translation import gettext as _
@@ -133,7 +120,7 @@ def notify_locked_out(user) -> None:
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    from portal.lockouts import locked_until, whole_minute_after
+    from portal.lockouts import locked_until, said_until, whole_minute_after
     from portal.rate_limits import counted
 
     if not user.email:
@@ -159,7 +146,7 @@ def notify_locked_out(user) -> None:
                 "ikke logges ind med adgangskode før %(until)s. Andre steder fra kan du "
                 "logge ind som sædvanligt."
             )
-            % {"until": _when(until)},
+            % {"until": said_until(until)},
             _if_it_was_you(user),
             _(
                 "Var det ikke dig, prøver en anden måske at gætte din adgangskode: kontakt din "
@@ -176,7 +163,7 @@ def notify_password_guessing(user) -> None:
     passwords from many places (portal.lockouts.note_wrong_password: once per pause)."""
     from django.utils.translation import gettext as _
 
-    from portal.lockouts import locked_until, whole_minute_after
+    from portal.lockouts import locked_until, said_until
 
     until = locked_until(user)
 
@@ -187,7 +174,7 @@ def notify_password_guessing(user) -> None:
                 "gange fra flere forskellige steder. For en sikkerheds skyld kan der ikke logges "
                 "ind på din konto med adgangskode før %(until)s, heller ikke med den rigtige."
             )
-            % {"until": _when(whole_minute_after(until)) if until else "–"},
+            % {"until": said_until(until) if until else "–"},
             _if_it_was_you(user),
             # A volunteer has no IT support of the municipality's (fresh eyes round 22).
             _(

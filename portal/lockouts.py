@@ -44,6 +44,19 @@ def whole_minute_after(moment: datetime.datetime) -> datetime.datetime:
     return moment.replace(second=0, microsecond=0)
 
 
+def said_until(moment: datetime.datetime) -> str:
+    """A lockout's end as a mail or the administration says it: "4. december 2026 kl. 16:28",
+    rounded up as the person's page says it (a mail is often read the next day: fresh eyes
+    round 24)."""
+    from django.utils.formats import date_format, time_format
+
+    moment = timezone.localtime(whole_minute_after(moment))
+    return _("%(date)s kl. %(time)s") % {
+        "date": date_format(moment, "j. F Y"),
+        "time": time_format(moment, "TIME_FORMAT"),
+    }
+
+
 def _lock_ends(username: str) -> datetime.datetime | None:
     from axes.models import AccessAttempt
 

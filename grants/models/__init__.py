@@ -1,4 +1,5 @@
 from .applications import (
+    ENDED_STATUSES,
     FUNDED_STATUSES,
     Application,
     ApplicationStatus,
@@ -25,6 +26,7 @@ from .schemes import Scheme
 from .search import CatalogueCount, SearchWord
 
 __all__ = [
+    "ENDED_STATUSES",
     "FUNDED_STATUSES",
     "SearchWord",
     "CatalogueCount",

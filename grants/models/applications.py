@@ -37,6 +37,12 @@ APPLICANT_STATUS_WORDS = {ApplicationStatus.RECOMMENDED: _("Afventer afgørelse"
 
 # Statuses the public may see: the project was funded (DESIGN.md, public pages).
 FUNDED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.ACTIVE, ApplicationStatus.CLOSED)
+# Nothing more happens in these: closed after its reports, refused, or withdrawn.
+ENDED_STATUSES = (
+    ApplicationStatus.CLOSED,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.WITHDRAWN,
+)
 # Statuses in which the caseworker may edit the content.
 
 

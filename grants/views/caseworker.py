@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib import messages
-from django.db.models import Max, Min, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -41,13 +41,13 @@ from grants.forms.application import (
 )
 from grants.forms.messages import WithdrawForm
 from grants.models import (
+    ENDED_STATUSES,
     FUNDED_STATUSES,
     Allocation,
     Application,
     ApplicationStatus,
     Attachment,
     PoolStatus,
-    ReportKind,
     ReportStatus,
     RequestedAmount,
     StatusChange,
@@ -67,6 +67,7 @@ from grants.services.drafts import (
     do_save_draft,
 )
 from grants.services.errors import DomainError, EditConflict
+from grants.services.reports import sendable_now
 from grants.services.submission import (
     SHORT_FORM_OPTIONAL,
     check_submission_window,
@@ -123,11 +124,6 @@ def granted_lines(application, without_pool: dict[int, set[int]]) -> list[str]:
     return [f"{year}: {shown}" for year, shown in sorted(lines.items())]
 
 
-FINISHED_STATUSES = (
-    ApplicationStatus.CLOSED,
-    ApplicationStatus.REJECTED,
-    ApplicationStatus.WITHDRAWN,
-)
 ARCHIVE_PAGE_SIZE = 50
 
 
@@ -138,7 +134,7 @@ def archived_before() -> int:
 
 
 def archived(queryset):
-    return queryset.filter(status__in=FINISHED_STATUSES, pool__year__lt=archived_before())
+    return queryset.filter(status__in=ENDED_STATUSES, pool__year__lt=archived_before())
 
 
 def with_rows(applications):
@@ -175,21 +171,12 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
         mine = caseworker_applications(user)
         old = archived(mine)
         applications = with_rows(mine.exclude(pk__in=old.values("pk")))
-        this_year = timezone.localdate().year
+        # Only what can be sent now: an evaluation that opens next year is not yet waiting.
         reports_due = (
-            caseworker_reports(user)
-            .filter(status__in=[ReportStatus.REQUESTED, ReportStatus.RETURNED])
-            # Only what can be sent now (grants.services.reports.sendable_from's rule, in the
-            # query): an evaluation due in 2028 that opens in 2027 is not yet waiting on
-            # anyone (fresh eyes round 25).
-            .annotate(
-                first_year=Min("application__allocations__pool__year"),
-                last_year=Max("application__allocations__pool__year"),
-            )
-            .filter(
-                Q(first_year__isnull=True)  # no grant to wait for
-                | Q(kind=ReportKind.FINAL, last_year__lte=this_year)
-                | (~Q(kind=ReportKind.FINAL) & Q(first_year__lte=this_year))
+            sendable_now(
+                caseworker_reports(user).filter(
+                    status__in=[ReportStatus.REQUESTED, ReportStatus.RETURNED]
+                )
             )
             .select_related("application")
             .order_by("due_date")
