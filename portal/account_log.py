@@ -142,7 +142,7 @@ def notify_locked_out(user) -> None:
             # while it opened from another address).
             _(
                 "Der er skrevet forkert adgangskode til din konto i Integrationsportalen for "
-                "mange gange. Fra det sted (den netværksadresse), forsøgene kom fra, kan der "
+                "mange gange. Fra den computer eller det netværk, forsøgene kom fra, kan der "
                 "ikke logges ind med adgangskode før %(until)s. Andre steder fra kan du "
                 "logge ind som sædvanligt."
             )
