@@ -193,3 +193,22 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def show_money_in_kroner() -> None:
+    """Django's admin shows a read-only DecimalField as `722000,00` (no grouping, øre always):
+    money reads `722.000 kr.` there, as everywhere else (the list columns and the portal).
+    Django has no hook for how a read-only model field is shown, so its one function for it
+    is wrapped where the change form and the list import it; other fields are untouched."""
+    from django.contrib.admin import helpers, utils
+    from django.contrib.admin.templatetags import admin_list
+
+    original = utils.display_for_field
+
+    def display_for_field(value, field, empty_value_display, avoid_link=False):
+        if isinstance(field, MoneyField) and value is not None:
+            return format_kroner(value)
+        return original(value, field, empty_value_display, avoid_link)
+
+    helpers.display_for_field = display_for_field
+    admin_list.display_for_field = display_for_field

@@ -13,9 +13,11 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 (registers the deploy checks)
+        from .admin_tools import show_money_in_kroner
         from .public_cache import connect_signals
 
         connect_signals()
+        show_money_in_kroner()
 
 
 # Danish names in the administration for the apps we install from others (their own have

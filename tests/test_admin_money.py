@@ -229,6 +229,8 @@ def test_the_pool_admin_says_where_the_budget_is_changed(superuser_client):
     assert "Sekretariat → Puljer" in html
     assert 'name="budget"' not in html
     assert 'name="reserved_lines-0-amount"' not in html
+    # Nothing on the page can be changed, so no "Gem" that saves nothing (round 28).
+    assert 'name="_save"' not in html
     # Nor any field the pool form's service checks (attack round 24: a deadline before the
     # opening, 0 years, saved here past the rules).
     from grants.services.pools import POOL_FIELDS
@@ -245,3 +247,27 @@ def test_the_snapshot_sees_a_changed_budget(demo):
     assert money_snapshot() != before
     with pytest.raises(AssertionError):
         assert_pools_balance()
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"), GUARDED_ADMINS, ids=[m._meta.label for m, _ in GUARDED_ADMINS]
+)
+def test_the_admin_shows_money_in_kroner(superuser_client, model, model_admin):
+    """Every money field the admin shows read-only reads `100.000 kr.`, as in the portal,
+    never Django's `100000,00` (fresh eyes round 28, on the pool's page)."""
+    import re
+
+    from portal.money import MoneyField, format_kroner
+
+    obj = _object_of(model)
+    info = (model._meta.app_label, model._meta.model_name)
+    html = superuser_client.get(
+        reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+    ).content.decode()
+    readonly = " ".join(re.findall(r'<div class="readonly">(.*?)</div>', html, re.S))
+    readonly += " ".join(re.findall(r'<td class="field-\w+">\s*<p>(.*?)</p>', html, re.S))
+    assert not re.search(r"\b\d{4,},\d\d\b", readonly), readonly
+    for field in model._meta.concrete_fields:
+        value = getattr(obj, field.name)
+        if isinstance(field, MoneyField) and value is not None:
+            assert format_kroner(value) in html, field.name
