@@ -62,9 +62,17 @@ def password_refused(sender, credentials, request=None, **kwargs):
     # log must not say it was wrong (fresh eyes round 12: the right one was logged as wrong).
     # Asked of django-axes itself: its own flag is set by its receiver, which may run after
     # this one.
-    locked = request is not None and (
-        bool(getattr(request, "axes_locked_out", False))
-        or AxesProxyHandler.is_locked(request, credentials)
+    # The wrong password that locks the account was tried and counted by django-axes (it
+    # sets `axes_failures_since_start` only then): the owner's log says it was wrong, and
+    # "spærret" from the next try on (fresh eyes round 27: the fifth said "spærret").
+    counted = getattr(request, "axes_failures_since_start", None) is not None
+    locked = (
+        request is not None
+        and not counted
+        and (
+            bool(getattr(request, "axes_locked_out", False))
+            or AxesProxyHandler.is_locked(request, credentials)
+        )
     )
     if locked:
         outcome = SignInOutcome.LOCKED_OUT
