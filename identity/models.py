@@ -282,6 +282,9 @@ class SignInOutcome(models.TextChoices):
     WRONG_CODE = "wrong_code", _("Afvist: forkert kode til totrinslogin")
     USED_CODE = "used_code", _("Afvist: koden til totrinslogin var allerede brugt")
     LOCKED_OUT = "locked_out", _("Afvist: spærret efter for mange forkerte forsøg")
+    # The first step passed, the portal's code not (yet) given: becomes SIGNED_IN when it
+    # is; stays so when the person gave up (fresh eyes round 28: "Logget ind" either way).
+    CODE_PENDING = "code_pending", _("Ikke logget ind: koden til totrinslogin mangler")
 
 
 class SignInMethod(models.TextChoices):
@@ -363,12 +366,10 @@ class SignInEvent(models.Model):
             return _("hos udbyderen")
         if self.outcome == SignInOutcome.SIGNED_IN and self.detail == DETAIL_SETUP_PENDING:
             return _("mangler opsætning")  # kept at the set-up page (fresh eyes round 14)
-        if (
-            self.method == SignInMethod.PASSWORD
-            and self.outcome == SignInOutcome.SIGNED_IN
-            and self.detail == DETAIL_WITH_PORTAL_CODE
-        ):
-            return _("i portalen")
+        if self.outcome == SignInOutcome.SIGNED_IN and self.detail == DETAIL_WITH_PORTAL_CODE:
+            return _("i portalen")  # after a password or a provider without its own
+        if self.outcome == SignInOutcome.CODE_PENDING:
+            return _("i portalen: ikke givet")
         if self.outcome in (SignInOutcome.WRONG_CODE, SignInOutcome.USED_CODE):
             # Refused at this step (fresh eyes round 20: "–" beside a refused code).
             return _("i portalen: afvist")

@@ -52,10 +52,16 @@ class SignIn:
     identity: ExternalIdentity
     user: object | None
     mfa_by_provider: bool
+    event_id: int | None = None
 
     @property
     def signed_in(self) -> bool:
-        return self.outcome == SignInOutcome.SIGNED_IN
+        return self.outcome in (SignInOutcome.SIGNED_IN, SignInOutcome.CODE_PENDING)
+
+    @property
+    def needs_portal_code(self) -> bool:
+        """Signed in only after the portal's own code step (portal.auth_views.VerifyView)."""
+        return self.outcome == SignInOutcome.CODE_PENDING
 
 
 def claim_values(claims: dict, name: str) -> list[str]:
@@ -109,7 +115,7 @@ def _set_person(user, name: str, email: str) -> None:
 
 
 def _record(provider, identity, user, outcome, mfa, mapping=None, detail="") -> SignIn:
-    SignInEvent.objects.create(
+    event = SignInEvent.objects.create(
         provider=provider,
         identity=identity,
         user=user,
@@ -119,7 +125,7 @@ def _record(provider, identity, user, outcome, mfa, mapping=None, detail="") -> 
         mfa_by_provider=mfa,
         detail=detail[:500],
     )
-    return SignIn(outcome, identity, user, mfa)
+    return SignIn(outcome, identity, user, mfa, event.pk)
 
 
 def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
@@ -205,14 +211,16 @@ def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
         identity.save(update_fields=["user", "suspended_for_no_role"])
         # Signed in, but kept at the set-up page until the portal's second factor is there
         # (fresh eyes round 14: "Logget ind" for someone who could not use the portal yet).
-        from portal.twofactor import has_two_factor, requires_two_factor
+        from portal.twofactor import has_two_factor, portal_code_needed, requires_two_factor
 
         detail = ""
-        if not mfa and requires_two_factor(user) and not has_two_factor(user):
+        outcome = SignInOutcome.SIGNED_IN
+        if portal_code_needed(user, mfa_by_provider=mfa):
+            # Signed in once the portal's code is given (identity.signals, fresh eyes 28).
+            outcome = SignInOutcome.CODE_PENDING
+        elif not mfa and requires_two_factor(user) and not has_two_factor(user):
             detail = DETAIL_SETUP_PENDING
-        return _record(
-            provider, identity, user, SignInOutcome.SIGNED_IN, mfa, mapping, detail=detail
-        )
+        return _record(provider, identity, user, outcome, mfa, mapping, detail=detail)
 
 
 def do_record_failure(*, provider: IdentityProvider, outcome: str, detail: str = "") -> None:

@@ -8,13 +8,19 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.account_log import notify_locked_out, notify_password_guessing
 from portal.backends import lockout_username
 from portal.lockouts import note_wrong_password, password_paused
-from portal.twofactor import has_two_factor, requires_two_factor, second_factor_failed
+from portal.twofactor import (
+    has_two_factor,
+    requires_two_factor,
+    second_factor_asked,
+    second_factor_failed,
+    second_factor_passed,
+)
 
 from .models import (
     DETAIL_SETUP_PENDING,
@@ -34,6 +40,8 @@ def password_sign_in(sender, request, user, **kwargs):
     backend = request.session.get(BACKEND_SESSION_KEY, "") if request is not None else ""
     if (backend or getattr(user, "backend", "")) not in PASSWORD_BACKENDS:
         return  # providers and e-mail links are recorded by identity.services
+    if getattr(request, "sign_in_recorded", False):
+        return  # through the code step: its row was made "Logget ind" (code_given below)
     # A password user with a second factor gets in only through its code (portal.auth_views).
     verified = has_two_factor(user)
     if verified:
@@ -92,12 +100,55 @@ def password_refused(sender, credentials, request=None, **kwargs):
     )
 
 
+@receiver(second_factor_asked, dispatch_uid="identity-code-asked")
+def password_passed_code_asked(sender, user, request=None, pending=None, **kwargs):
+    # A right password is no sign-in yet: recorded as waiting for the code, and made
+    # "Logget ind" when it is given; one who knows the password but not the code shows.
+    event = SignInEvent.objects.create(
+        method=SignInMethod.PASSWORD,
+        user=user,
+        outcome=SignInOutcome.CODE_PENDING,
+        role=user.role,
+        department_id=user.department_id,
+    )
+    if pending is not None:
+        pending["event"] = event.pk
+
+
+def _first_step(user, pending) -> SignInEvent | None:
+    """The half-done sign-in's row: a password's (above) or a provider's (services)."""
+    event_id = (pending or {}).get("event")
+    return SignInEvent.objects.filter(pk=event_id, user=user).first() if event_id else None
+
+
 @receiver(second_factor_failed, dispatch_uid="identity-second-factor-refused")
-def second_factor_refused(sender, user, request=None, used=False, **kwargs):
+def second_factor_refused(sender, user, request=None, pending=None, used=False, **kwargs):
     # A code used before is no wrong code: the person's own sign-in log says which it was
     # (fresh eyes round 21: a reused backup code was logged as a wrong one).
     outcome = SignInOutcome.USED_CODE if used else SignInOutcome.WRONG_CODE
-    SignInEvent.objects.create(method=SignInMethod.PASSWORD, user=user, outcome=outcome)
+    # Refused the way the person came: after a provider's sign-in, not as a password (fresh
+    # eyes round 28: "Brugernavn og adgangskode" for someone who has none).
+    first = _first_step(user, pending)
+    SignInEvent.objects.create(
+        method=first.method if first else SignInMethod.PASSWORD,
+        provider=first.provider if first else None,
+        identity=first.identity if first else None,
+        user=user,
+        outcome=outcome,
+    )
+
+
+@receiver(second_factor_passed, dispatch_uid="identity-code-given")
+def code_given(sender, user, request=None, pending=None, **kwargs):
+    first = _first_step(user, pending)
+    if first is None or first.outcome != SignInOutcome.CODE_PENDING:
+        return  # a sign-in begun before this was recorded: logged at the login itself
+    first.outcome = SignInOutcome.SIGNED_IN
+    first.detail = DETAIL_WITH_PORTAL_CODE
+    first.at = timezone.now()  # signed in now, after any wrong codes
+    first.save(update_fields=["outcome", "detail", "at"])
+    if request is not None:
+        request.sign_in_recorded = True
 
 
 @receiver(password_paused, dispatch_uid="identity-password-paused")

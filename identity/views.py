@@ -270,14 +270,12 @@ def callback(request, provider):
     user = result.user
     target = request.session.pop(NEXT_KEY, "") or reverse(settings.LOGIN_REDIRECT_URL)
     sso = {"provider": provider.pk}
-    if not result.mfa_by_provider and twofactor.has_two_factor(user):
-        # The provider did not assert a second factor: the portal's own, as for passwords,
-        # whenever the person has one, required or chosen (fresh eyes round 13: a caseworker
-        # who turned it on was never asked for the code).
+    if result.needs_portal_code:
+        # The provider did not assert a second factor: the portal's own, as for passwords.
         request.session[SSO_KEY] = sso
-        request.session[account.PENDING_KEY] = account.pending_sign_in(
-            user, SESSION_BACKEND, target
-        )
+        pending = account.pending_sign_in(user, SESSION_BACKEND, target)
+        pending["event"] = result.event_id  # made "Logget ind" when the code is given
+        request.session[account.PENDING_KEY] = pending
         return redirect("login-verify")
     switched = request.user.is_authenticated and request.user.pk != user.pk
     auth_login(request, user, backend=SESSION_BACKEND)

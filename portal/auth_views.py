@@ -40,8 +40,8 @@ def wait_message(seconds: int) -> str:
     # The number is of seconds, not of codes (fresh eyes round 25 read "en forkert kode"
     # after six): one wording for any number of codes.
     return ngettext(
-        "Koden var forkert, så du skal vente lidt: prøv igen om %(n)s sekund.",
-        "Koden var forkert, så du skal vente lidt: prøv igen om %(n)s sekunder.",
+        "Efter en forkert kode skal du vente lidt: prøv igen om %(n)s sekund.",
+        "Efter en forkert kode skal du vente lidt: prøv igen om %(n)s sekunder.",
         seconds,
     ) % {"n": seconds}
 
@@ -230,9 +230,12 @@ class LoginView(auth_views.LoginView):
         user = form.get_user()
         if not twofactor.has_two_factor(user):
             return super().form_valid(form)
-        self.request.session[PENDING_KEY] = pending_sign_in(
-            user, user.backend, self.get_success_url()
+        pending = pending_sign_in(user, user.backend, self.get_success_url())
+        # The sign-in log records the half-done sign-in (and keeps its id in `pending`).
+        twofactor.second_factor_asked.send(
+            sender=LoginView, user=user, request=self.request, pending=pending
         )
+        self.request.session[PENDING_KEY] = pending
         return redirect("login-verify")
 
 
@@ -255,11 +258,18 @@ class VerifyView(View):
             return None, None
         return get_user_model().objects.filter(pk=pending["user"], is_active=True).first(), pending
 
+    def context(self, pending, form) -> dict:
+        # After the municipality's login, giving up here ends the session there too (its
+        # logout is offered), or the next person at a shared computer comes back in as this
+        # one (fresh eyes round 28); after a password, the login page is enough.
+        via_provider = pending["backend"] == "portal.backends.ProviderSessionBackend"
+        return {"form": form, "via_provider": via_provider}
+
     def get(self, request):
-        user, _pending = self.pending_user(request)
+        user, pending = self.pending_user(request)
         if user is None:
             return redirect("login")
-        return render(request, self.template_name, {"form": TokenForm()})
+        return render(request, self.template_name, self.context(pending, TokenForm()))
 
     def post(self, request):
         user, pending = self.pending_user(request)
@@ -281,7 +291,7 @@ class VerifyView(View):
             elif twofactor.backup_code_already_used(user, form.data.get("token", "")):
                 form.add_error("token", USED_BACKUP_CODE)
                 twofactor.second_factor_failed.send(
-                    sender=VerifyView, user=user, request=request, used=True
+                    sender=VerifyView, user=user, request=request, pending=pending, used=True
                 )
             elif twofactor.code_already_used(user, form.data.get("token", "")):
                 form.add_error(
@@ -289,16 +299,21 @@ class VerifyView(View):
                     _("Koden er allerede brugt. Vent på den næste kode i appen, og skriv den."),
                 )
                 twofactor.second_factor_failed.send(
-                    sender=VerifyView, user=user, request=request, used=True
+                    sender=VerifyView, user=user, request=request, pending=pending, used=True
                 )
             else:
                 form.add_error("token", _("Koden er forkert eller udløbet. Prøv igen."))
                 # Only a code that was tried and wrong is logged as one (fresh eyes round
                 # 13: the right code typed during the wait was counted as wrong).
-                twofactor.second_factor_failed.send(sender=VerifyView, user=user, request=request)
+                twofactor.second_factor_failed.send(
+                    sender=VerifyView, user=user, request=request, pending=pending
+                )
                 note_wrong_code(user)
-            return render(request, self.template_name, {"form": form}, status=400)
+            return render(request, self.template_name, self.context(pending, form), status=400)
         del request.session[PENDING_KEY]
+        twofactor.second_factor_passed.send(
+            sender=VerifyView, user=user, request=request, pending=pending
+        )
         auth_login(request, user, backend=pending["backend"])
         otp_login(request, device)
         if device.persistent_id.startswith("otp_static"):

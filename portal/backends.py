@@ -67,7 +67,11 @@ def lockout_username(request, credentials=None) -> str | None:
     # django-axes asks several times per attempt: the user table once per request.
     known = getattr(request, "_lockout_known_names", {}) if request is not None else {}
     if typed not in known:
-        known[typed] = get_user_model().objects.filter(username=typed).exists()
+        # No user name holds a NUL, and PostgreSQL refuses one in a query (attack round 28:
+        # a 500 for anyone who posted one to the login form).
+        known[typed] = "\x00" not in typed and (
+            get_user_model().objects.filter(username=typed).exists()
+        )
         if request is not None:
             request._lockout_known_names = known
     if known[typed]:

@@ -25,6 +25,12 @@ from portal.models import UsedBackupCode
 # Sent when a second-factor code is refused at sign-in (kwargs: user, request); the identity
 # app writes it to the sign-in log beside the other refusals.
 second_factor_failed = Signal()
+# Sent when a sign-in's first step (a password) is passed and the code is asked for, and when
+# the code is accepted (kwargs: user, request, pending: the session's record of the half-done
+# sign-in; a receiver may add its own keys to it while it is asked for): the sign-in log
+# records a sign-in only once it is done, and a half-done one as such (fresh eyes round 28).
+second_factor_asked = Signal()
+second_factor_passed = Signal()
 
 BACKUP_CODE_COUNT = 10
 BACKUP_DEVICE_NAME = "backup"
@@ -34,6 +40,13 @@ APP_DEVICE_NAME = "app"
 # Set in the session when the identity provider asserted multi-factor sign-in (amr/acr):
 # the portal then does not ask for its own code (identity.views).
 PROVIDER_MFA_SESSION_KEY = "mfa_by_provider"
+
+
+def portal_code_needed(user, *, mfa_by_provider: bool) -> bool:
+    """Whether a sign-in goes on to the portal's own code step: whenever the person has the
+    portal's second factor, required or chosen, and no provider asserted one (fresh eyes
+    round 13: a caseworker who turned it on was never asked for the code)."""
+    return not mfa_by_provider and has_two_factor(user)
 
 
 def verified_by_provider(request) -> bool:

@@ -126,3 +126,23 @@ def test_400_and_405_in_the_portal_layout(client, staff_user, language):
     if language == "da":
         assert "Forespørgslen kunne ikke bruges" in visible_text(nul.content.decode())
         assert "Siden kan ikke åbnes sådan" in visible_text(get_on_post.content.decode())
+
+
+@pytest.mark.parametrize("path", ["/login/", "/login/e-mail/"])
+def test_a_nul_in_any_field_of_a_sign_in_form_is_no_server_error(client, demo, path):
+    """Attack round 28: a NUL in the login's user name was a 500 (PostgreSQL refuses it in a
+    query) for anyone, signed in or not. Every field of every form on the sign-in pages,
+    one at a time, as the browser would post it."""
+    from .form_pages import parse_forms
+
+    client.raise_request_exception = False
+    forms = parse_forms(client.get(path).content.decode())
+    assert forms
+    for form in forms:
+        for item in form.fields:
+            if item.kind in ("hidden", "checkbox", "radio", "select"):
+                continue
+            data = form.data()
+            data[item.name] = ["x\x00y"]
+            response = client.post(form.action or path, data)
+            assert response.status_code < 500, (path, item.name)

@@ -101,6 +101,25 @@ def test_login_needs_the_code_from_the_app(client, staff):
     response = client.post(reverse("login-verify"), {"token": current_code(device)})
     assert response.status_code == 302
     assert client.get("/sekretariat/").status_code == 200
+    # One row for the sign-in, made "Logget ind" by the code; the refused code beside it.
+    events = SignInEvent.objects.filter(user=staff).order_by("-at")
+    assert [e.outcome for e in events] == [SignInOutcome.SIGNED_IN, SignInOutcome.WRONG_CODE]
+    assert events[0].second_factor() == "i portalen"
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_a_sign_in_left_at_the_code_step_is_not_logged_as_signed_in(client, staff):
+    """Fresh eyes round 28: a sign-in given up at the code page looked like one that was
+    done; someone who knows the password but not the code must show in the owner's log."""
+    from identity.models import SignInEvent, SignInOutcome
+
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    assert log_in(client, staff.username)["Location"] == reverse("login-verify")
+    client.get(reverse("login"))  # "Afbryd og log ind som en anden"
+    event = SignInEvent.objects.get(user=staff)
+    assert event.outcome == SignInOutcome.CODE_PENDING
+    assert event.second_factor() == "i portalen: ikke givet"
+    assert event.get_outcome_display() == "Ikke logget ind: koden til totrinslogin mangler"
 
 
 @override_settings(REQUIRE_STAFF_2FA=True)
@@ -283,7 +302,7 @@ def test_the_right_code_right_after_a_wrong_one_says_to_wait(client, staff):
     right_away = client.post(reverse("login-verify"), {"token": current_code(device)})
     page = right_away.content.decode()
     assert right_away.status_code == 400
-    assert "Koden var forkert, så du skal vente lidt: prøv igen om 1 sekund." in page
+    assert "Efter en forkert kode skal du vente lidt: prøv igen om 1 sekund." in page
     assert "Koden er forkert" not in page
     # One code was wrong; the one refused for the wait was not tried (fresh eyes round 13).
     from identity.models import SignInEvent, SignInOutcome
@@ -306,7 +325,7 @@ def test_a_backup_code_while_only_the_app_is_free_again_says_to_wait(client, sta
         throttling_failure_count=0, throttling_failure_timestamp=None
     )
     page = client.post(reverse("login-verify"), {"token": "8749 5849"}).content.decode()
-    assert "du skal vente lidt: prøv igen om" in page and "Koden er forkert" not in page
+    assert "skal du vente lidt: prøv igen om" in page and "Koden er forkert" not in page
     assert backup.token_set.filter(token="87495849").exists()  # not used up, not crossed off
 
 
@@ -469,7 +488,7 @@ def test_a_wrong_current_code_counts_against_the_device(client, staff):
         },
     )
     assert right_away.status_code == 400
-    assert "du skal vente lidt" in right_away.content.decode()
+    assert "skal du vente lidt" in right_away.content.decode()
 
 
 def test_an_administrator_removes_a_lost_phone_but_never_sees_the_key(client, demo):

@@ -369,10 +369,32 @@ def test_a_second_factor_a_caseworker_chose_is_asked_after_the_provider(
     device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     sign_in(page, live_server, FRB, "karen")
     page.wait_for_url(live_server.url + "/login/bekraeft/")
+    # Given up here: the municipality's logout is offered, and the log does not say
+    # "Logget ind" (fresh eyes round 28).
+    page.get_by_role("button", name="Afbryd og log ud").click()
+    page.get_by_role("heading", name="Du er logget ud af portalen").wait_for()
+    assert page.get_by_role("link", name="Log også ud hos Frederiksberg Kommune").count() == 1
+
+    sign_in(page, live_server, FRB, "karen")
+    page.wait_for_url(live_server.url + "/login/bekraeft/")
+    wrong = "111111" if f"{totp(device.bin_key):06d}" == "000000" else "000000"
+    page.get_by_label("Kode").fill(wrong)
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_text("Koden er forkert eller udløbet").first.wait_for()
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)  # no wait
     page.get_by_label("Kode").fill(f"{totp(device.bin_key):06d}")
     with page.expect_navigation():
         page.get_by_role("button", name="Log ind").click()
     assert page.url == live_server.url + "/mine/"
+
+    # The log says how she came: her municipality's login, never a password she has not
+    # got (fresh eyes round 28: the refused code said "Brugernavn og adgangskode").
+    page.goto(live_server.url + "/konto/log-ind/")
+    rows = page.locator("tbody tr").all_inner_texts()
+    assert "Brugernavn og adgangskode" not in " ".join(rows)
+    assert "Logget ind" in rows[0] and "i portalen" in rows[0]
+    assert "forkert kode" in rows[1] and "Frederiksberg" in rows[1]
+    assert "koden til totrinslogin mangler" in " ".join(rows[2:])
 
 
 def test_sign_in_works_without_javascript(sso, live_server, browser, screenshot):
