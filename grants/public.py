@@ -55,6 +55,12 @@ def public_pool_name(*, title: str, status: str, scheme: str, year: int) -> str:
     return title if pool_is_public(status) else f"{scheme} {year}"
 
 
+def open_data_pools() -> QuerySet[Pool]:
+    """The pools of the open data: public ones, not those of example data (attack round 28:
+    the API listed their made-up budgets beside the real ones)."""
+    return public_pools().exclude(is_example=True)
+
+
 def open_data_projects() -> QuerySet[Application]:
     """The funded projects of the open-data files: not those of a pool of example data,
     which a harvester would otherwise count as real grants."""

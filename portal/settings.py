@@ -257,6 +257,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1000 * 1000)
+# A Word or Excel file is a zip container: what it may fill when opened (grants.services.
+# attachments); real documents of 10 MB are far below, a "zip bomb" far above.
+ATTACHMENT_MAX_UNPACKED_BYTES = env_int("ATTACHMENT_MAX_UNPACKED_BYTES", 200 * 1000 * 1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1000 * 1000
 
 # Shared cache for several app servers: REDIS_URL=redis://…; local memory otherwise.

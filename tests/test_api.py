@@ -254,3 +254,6 @@ def test_example_projects_are_in_no_open_data_the_api_included(client, make_pool
     rows = every_page(client, "/api/v1/projekter/")
     assert application.pk not in {row["id"] for row in rows}
     assert client.get(f"/api/v1/projekter/{application.pk}/").status_code == 404
+    # Nor the example pool's made-up budget (attack round 28).
+    assert example.pk not in {row["id"] for row in every_page(client, "/api/v1/puljer/")}
+    assert client.get(f"/api/v1/puljer/{example.pk}/").status_code == 404

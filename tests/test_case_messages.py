@@ -202,9 +202,7 @@ def test_a_file_that_is_not_a_document_is_refused_and_nothing_is_saved(case, app
         {"text": "Se filen", "files": [SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf")]},
     )
     assert response.status_code == 400
-    assert "Filen hedder .pdf, men er ikke en gyldig PDF-fil." in visible_text(
-        response.content.decode()
-    )
+    assert "Filen »virus.pdf« er ikke en gyldig PDF-fil." in visible_text(response.content.decode())
     assert not CaseMessage.objects.exists()
 
 

@@ -329,7 +329,7 @@ def test_file_that_is_not_really_pdf_word_or_excel_is_refused(cw, draft, media_r
 
     # Named as a document but not one: said so (fresh eyes round 21).
     extension = name.rsplit(".", 1)[-1]
-    assert f"Filen hedder .{extension}, men er ikke en gyldig" in page_text(response)
+    assert f"Filen »{name}« er ikke en gyldig {extension.upper()}-fil" in page_text(response)
     assert not Attachment.objects.exists()
     assert stored_files(media_root) == []
     draft.refresh_from_db()
@@ -403,5 +403,21 @@ def test_attachment_is_removed_from_the_list_and_the_disk(
         )
 
     assert "Bilaget er fjernet." in page_text(response)
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_a_zip_bomb_dressed_as_excel_is_refused(cw, draft, media_root, settings):
+    """Attack round 28: an XLSX of 1.5 MB that fills 1.5 GB when opened was stored and
+    handed to staff. The limit is read from the container's directory (nothing unpacked)."""
+    settings.ATTACHMENT_MAX_UNPACKED_BYTES = 1_000_000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<?xml version='1.0'?><x/>")
+        archive.writestr("xl/workbook.xml", "<?xml version='1.0'?><x/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 2_000_000)
+    assert len(buffer.getvalue()) < 50_000
+    response = upload(cw, draft, "tal.xlsx", buffer.getvalue(), title="Teksten gemmes alligevel")
+    assert "Filen fylder 2 MB, når den åbnes, og det er for meget." in page_text(response)
     assert not Attachment.objects.exists()
     assert stored_files(media_root) == []

@@ -129,7 +129,7 @@ def test_a_file_that_is_not_what_it_says_is_refused_and_the_typed_text_kept(pers
         },
     )
     assert response.status_code == 400
-    assert "Filen hedder .pdf, men er ikke en gyldig PDF-fil." in text_of(response)
+    assert "Filen »vedtaegter.pdf« er ikke en gyldig PDF-fil." in text_of(response)
     assert "Blågårdsgade 5</textarea>" in response.text
     association.refresh_from_db()
     assert not association.statutes and association.address != "Blågårdsgade 5"  # nothing saved

@@ -30,8 +30,18 @@ XLSX = FileKind("xlsx", "application/vnd.openxmlformats-officedocument.spreadshe
 KINDS = {kind.extension: kind for kind in (PDF, DOCX, XLSX)}  # by the stored name's ending
 
 
+class TooLargeUnpacked(Exception):
+    """A zip container (DOCX/XLSX) that would fill more than the limit when opened."""
+
+    def __init__(self, unpacked: int):
+        self.unpacked = unpacked
+
+
 def detect_kind(upload: UploadedFile) -> FileKind | None:
-    """PDF by its header; DOCX/XLSX by the parts inside their zip container."""
+    """PDF by its header; DOCX/XLSX by the parts inside their zip container. Raises
+    TooLargeUnpacked for a container that unpacks to more than ATTACHMENT_MAX_UNPACKED_BYTES:
+    a "zip bomb" of 1.5 MB that is 1.5 GB opened froze the program of whoever opened it
+    (attack round 28). The sizes are read from the container's directory, not unpacked."""
     upload.seek(0)
     head = upload.read(5)
     upload.seek(0)
@@ -41,11 +51,15 @@ def detect_kind(upload: UploadedFile) -> FileKind | None:
         return None
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
+            members = archive.infolist()
     except zipfile.BadZipFile:
         return None
     finally:
         upload.seek(0)
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > settings.ATTACHMENT_MAX_UNPACKED_BYTES:
+        raise TooLargeUnpacked(unpacked)
+    names = {member.filename for member in members}
     if "[Content_Types].xml" not in names:
         return None
     if "word/document.xml" in names:
@@ -86,7 +100,16 @@ def checked_kind(upload: UploadedFile) -> FileKind:
                 "limit": floatformat(limit / 1_000_000, "-1"),
             }
         )
-    kind = detect_kind(upload)
+    try:
+        kind = detect_kind(upload)
+    except TooLargeUnpacked as error:
+        raise DomainError(
+            _(
+                "Filen fylder %(size)s MB, når den åbnes, og det er for meget. Gem den igen "
+                "uden store billeder, eller del den i flere filer."
+            )
+            % {"size": floatformat(error.unpacked / 1_000_000, "0")}
+        ) from None
     if kind is None:
         # Named as one of them but not one inside: said so (fresh eyes round 21: a broken
         # ".pdf" was told only PDF files can be attached).
@@ -94,10 +117,11 @@ def checked_kind(upload: UploadedFile) -> FileKind:
         if named in {"pdf", "docx", "xlsx"}:
             raise DomainError(
                 _(
-                    "Filen hedder .%(extension)s, men er ikke en gyldig %(kind)s-fil. Den er "
-                    "måske beskadiget: gem eller eksportér den igen, og vedhæft den så."
+                    "Filen »%(name)s« er ikke en gyldig %(kind)s-fil. Den er måske "
+                    "beskadiget: gem eller eksportér den igen, og vedhæft den så."
                 )
-                % {"extension": named, "kind": named.upper()}
+                # Its own name, not ".pdf" alone (fresh eyes round 28: "Filen hedder .pdf").
+                % {"name": safe_name(upload.name, KINDS[named]), "kind": named.upper()}
             )
         raise DomainError(_("Kun PDF-, Word- (DOCX) og Excel-filer (XLSX) kan vedhæftes."))
     return kind

@@ -152,7 +152,6 @@ class PoolSerializer(serializers.ModelSerializer):
     )
     bevilget_kr = serializers.DecimalField(source="api_allocated", max_digits=14, decimal_places=2)
     reserveret_kr = serializers.DecimalField(source="api_reserved", max_digits=14, decimal_places=2)
-    eksempel = serializers.BooleanField(source="is_example", help_text="Opdigtet eksempeldata")
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -167,7 +166,6 @@ class PoolSerializer(serializers.ModelSerializer):
             "budget_kr",
             "bevilget_kr",
             "reserveret_kr",
-            "eksempel",
             "url",
         ]
 

@@ -25,8 +25,8 @@ from grants.models import (
 from grants.public import (
     ProjectFilter,
     committees_of,
+    open_data_pools,
     open_data_projects,
-    public_pools,
     with_totals,
 )
 from indicators.models import Indicator, Measurement
@@ -151,7 +151,7 @@ def _sum_of(rows, field: str):
 def pools():
     # What the pools page shows: allocated (to funded projects) and reserved, per pool.
     return (
-        public_pools()
+        open_data_pools()
         .select_related("municipality", "scheme")
         .annotate(
             api_allocated=_sum_of(Allocation.objects.all(), "amount"),
