@@ -51,7 +51,8 @@ def year_rows(decision) -> list[YearRow]:
 
 def no_pool_note(year: int) -> str:
     return _(
-        "Der var ingen pulje for %(year)s, da afgørelsen blev truffet, så beløbet for "
+        # Said without "afgørelse": a department's is a "beslutning" (fresh eyes round 28).
+        "Der var ingen pulje for %(year)s, da ansøgningen blev behandlet, så beløbet for "
         "%(year)s er ikke afgjort. Det kan søges i puljen for %(year)s, når kommunen slår "
         "den op."
     ) % {"year": year}

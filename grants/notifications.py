@@ -198,7 +198,12 @@ def letter_links(letters: list[Letter]) -> list[str]:
     application = letters[0].application
     link = applicant_link(application, reverse("mine:detail", args=[application.pk]))
     link += "#decision-heading"
-    lines = [_("Hent afgørelsesbrevet (PDF) på ansøgningens side i portalen:") + f"\n{link}"]
+    fetch = (
+        _("Hent brevet med beslutningen (PDF) på ansøgningens side i portalen:")
+        if application.from_own_department  # as the letter calls it (Letter.title)
+        else _("Hent afgørelsesbrevet (PDF) på ansøgningens side i portalen:")
+    )
+    lines = [fetch + f"\n{link}"]
     if any(letter.kind == LetterKind.AGREEMENT for letter in letters):
         lines.append(
             _(

@@ -7,6 +7,7 @@ made once and never changed."""
 
 import hashlib
 import io
+import re
 
 import pytest
 from django.test import Client, override_settings
@@ -74,7 +75,7 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     letter_url = reverse("mine:letter", args=[letters[LetterKind.DECISION].pk])
     assert f'href="{letter_url}"' in html
     page = visible_text(html)
-    assert "Hent afgørelsesbrevet (PDF)" in page and "Hent samarbejdsaftalen (PDF)" in page
+    assert "Hent brevet med beslutningen (PDF)" in page and "Hent samarbejdsaftalen (PDF)" in page
     # A department is part of the administration: its agreement is with the secretariat.
     assert "I skal indgå en samarbejdsaftale med puljens sekretariat" in page
     # It is the applicant's next task, on the dashboard too, until the agreement is signed.
@@ -116,7 +117,7 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     assert "Tilskuddet gives for 2026 og 2027" in agreement
     # The decision's date is the committee's meeting (decide() enters 1 March 2026), not the
     # day the staff typed the decision in.
-    assert "efter afgørelsen af 1. marts 2026." in agreement
+    assert "efter beslutningen af 1. marts 2026." in agreement
 
     # The e-mail came through the worker: a notice with the link, no file attached.
     mail = [m for m in mailoutbox if owner.email in m.to]
@@ -134,6 +135,23 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     staff_url = reverse("sekretariat:letter", args=[letters[LetterKind.DECISION].pk])
     assert f'href="{staff_url}"' in staff_html.content.decode()
     assert download(staff_client, staff_url) == content
+
+    # The class: a department's decision is a "beslutning" wherever it is named, for the
+    # applicant and for staff (fresh eyes round 28 found "Afgørelse (PDF)", the footnote, the
+    # file name and the staff page), except where it says it is none in the law's sense.
+    said = {
+        "the application's page": page,
+        "the mail": mail[0].body,
+        "the letter": text,
+        "the agreement": agreement,
+        "the file names": " ".join(letter.filename for letter in letters.values()),
+    }
+    for where, words in said.items():
+        words = words.replace("ikke en afgørelse i forvaltningslovens forstand", "")
+        found = re.findall(r".{0,60}(?:fgørelse|afgoerelse).{0,30}", words)
+        assert not found, (where, found)
+    staff_page = visible_text(staff_html.content.decode())
+    assert "Beslutning: Delvis bevilget" in staff_page and "Afgørelse: Delvis" not in staff_page
 
 
 def from_association(application):

@@ -126,7 +126,7 @@ def test_granting_less_than_requested_needs_reasons(
     # (fresh eyes round 9: they said "Bevilget").
     assert "Der er truffet beslutning om »Kvinder i job«: Delvis bevilget." in mail.body
     staff_page = client.get(reverse("sekretariat:application", args=[application.pk]))
-    assert "Afgørelse: Delvis bevilget" in staff_page.content.decode()
+    assert "Beslutning: Delvis bevilget" in staff_page.content.decode()  # a department's
     client.force_login(owner)
     detail = client.get(reverse("mine:detail", args=[application.pk])).content.decode()
     assert "Beslutning: Delvis bevilget" in detail
@@ -557,7 +557,7 @@ def test_a_year_without_a_pool_is_undecided_not_refused_everywhere(
         reasons="Første år.",
     )
     application.refresh_from_db()
-    note = "Der var ingen pulje for 2028, da afgørelsen blev truffet"
+    note = "Der var ingen pulje for 2028, da ansøgningen blev behandlet"
     for who, url in (
         (owner, reverse("mine:detail", args=[application.pk])),
         (staff_user, reverse("sekretariat:application", args=[application.pk])),

@@ -71,7 +71,7 @@ def test_the_applicant_never_reads_staff_internal_comments(
     reader = Client()
     reader.force_login(caseworker)
     copy = pdf_text(reader.get(reverse("mine:pdf", args=[application.pk])).content)
-    assert "status: Afventer afgørelse" in " ".join(copy.split())  # the PDF copy too
+    assert "status: Afventer beslutning" in " ".join(copy.split())  # the PDF copy too
     do_reopen_review(application_id=application.pk, actor=staff_user)
     applicant = Client()
     applicant.force_login(caseworker)
@@ -79,7 +79,7 @@ def test_the_applicant_never_reads_staff_internal_comments(
     history = page.split('id="history-heading"', 1)[1]
     # In the applicant's words: "Indstillet" reads as "called off" to a volunteer (fresh
     # eyes round 22); the staff page keeps the office word.
-    assert "Afventer afgørelse" in history and "Indstillet" not in history
+    assert "Afventer beslutning" in history and "Indstillet" not in history
     assert "Svag ledelse" not in page
 
     staff_page = staff_client.get(reverse("sekretariat:application", args=[application.pk]))

@@ -361,7 +361,11 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
         *amount_block(year_rows(decision)),
         Spacer(1, 4),
         *paragraphs(
-            _("Tilskuddet gives for %(years)s efter afgørelsen af %(date)s.")
+            (
+                _("Tilskuddet gives for %(years)s efter beslutningen af %(date)s.")
+                if application.from_own_department  # as its letter calls it
+                else _("Tilskuddet gives for %(years)s efter afgørelsen af %(date)s.")
+            )
             % {
                 "years": _(" og ").join(str(row.year) for row in rows),
                 # The decision's date (the committee's meeting), not the day it was typed in.

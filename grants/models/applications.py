@@ -34,6 +34,8 @@ class ApplicationStatus(models.TextChoices):
 # volunteer "Indstillet" reads as "called off" ("toget er indstillet"), and the
 # recommendation is not theirs to know before the decision (fresh eyes round 22).
 APPLICANT_STATUS_WORDS = {ApplicationStatus.RECOMMENDED: _("Afventer afgørelse")}
+# A department's decision is a "beslutning" (grants.documents.letters; fresh eyes round 28).
+DEPARTMENT_STATUS_WORDS = {ApplicationStatus.RECOMMENDED: _("Afventer beslutning")}
 
 # Statuses the public may see: the project was funded (DESIGN.md, public pages).
 FUNDED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.ACTIVE, ApplicationStatus.CLOSED)
@@ -270,7 +272,8 @@ class Application(models.Model):
         if status == ApplicationStatus.APPROVED:
             return self.approved_label
         if applicant and status in APPLICANT_STATUS_WORDS:
-            return str(APPLICANT_STATUS_WORDS[status])
+            words = DEPARTMENT_STATUS_WORDS if self.from_own_department else APPLICANT_STATUS_WORDS
+            return str(words[status])
         return str(ApplicationStatus(status).label)
 
     @property

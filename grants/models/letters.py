@@ -57,7 +57,7 @@ class Letter(models.Model):
         ordering = ["application", "-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.application}"
+        return f"{self.title}: {self.application}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
@@ -68,6 +68,21 @@ class Letter(models.Model):
         raise ImmutableLetterError("A letter is a record: it is never deleted.")
 
     @property
+    def title(self) -> str:
+        """What the letter is called where it is listed: a department's decision is a
+        "Beslutning", as the letter itself says (fresh eyes round 28: "Afgørelse (PDF)")."""
+        if self.kind == LetterKind.DECISION and self.application.from_own_department:
+            return _("Beslutning")
+        return self.get_kind_display()
+
+    @property
     def filename(self) -> str:
-        stem = "afgoerelse" if self.kind == LetterKind.DECISION else "samarbejdsaftale"
+        stem = file_stem(self.kind, self.application)
         return f"{stem}-{self.application_id}-{self.created_at:%Y%m%d}.pdf"
+
+
+def file_stem(kind: str, application: Application) -> str:
+    """The start of a letter's file name, as its title says (`Letter.title`)."""
+    if kind == LetterKind.AGREEMENT:
+        return "samarbejdsaftale"
+    return "beslutning" if application.from_own_department else "afgoerelse"

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from grants.documents.letters import agreement_pdf, decision_letter_pdf
 from grants.models import Decision, GrantCondition, Letter, LetterKind
+from grants.models.letters import file_stem
 
 
 def _store(*, decision: Decision, kind: str, content: bytes, actor) -> Letter:
@@ -24,7 +25,7 @@ def _store(*, decision: Decision, kind: str, content: bytes, actor) -> Letter:
         size=len(content),
         created_by=actor,
     )
-    stem = "afgoerelse" if kind == LetterKind.DECISION else "samarbejdsaftale"
+    stem = file_stem(kind, decision.application)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")  # as the reader's clock says
     letter.file.save(f"{stem}-{stamp}.pdf", ContentFile(content), save=False)
     letter.save()

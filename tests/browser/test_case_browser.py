@@ -98,7 +98,7 @@ def test_applicant_answers_on_a_phone_without_javascript_and_gets_the_letter(
     )
     phone.goto(f"{live_server.url}/mine/ansoegninger/{case.pk}/")
     with phone.expect_download() as info:
-        phone.get_by_role("link", name="Hent afgørelsesbrevet (PDF)").click()
+        phone.get_by_role("link", name="Hent brevet med beslutningen (PDF)").click()
     content = Path(info.value.path()).read_bytes()
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "60.000 kr." in " ".join(text.split())
