@@ -59,6 +59,12 @@ def test_spending_above_the_grant_needs_an_explanation(client, final_report):
     assert "Rapporten er gemt, men kan ikke sendes endnu" in html
     assert "Forbruget er større end bevillingen" in html
     assert "brugt 999.999 kr. af 150.000 kr., 849.999 kr. for meget" in html
+    # Marked at the field to fill in, and linked from the summary (fresh eyes round 28).
+    import re
+
+    field = re.search(r"<textarea[^>]*id=\"id_overspend_explanation\"[^>]*>", html)[0]
+    assert "is-invalid" in field
+    assert 'href="#id_overspend_explanation"' in html
     # Saved as typed, not sent (fresh eyes round 24: a reload lost the whole report).
     reloaded = client.get(page).content.decode()
     assert 'value="999.999"' in reloaded

@@ -219,7 +219,7 @@ OBJECT_FOR = [
     ("public:pool-round", "pk", "pool_round"),
     ("public:call", "pk", "open_pool"),
     ("api:project", "pk", "funded"),
-    ("api:pool", "pk", "pool"),
+    ("api:pool", "pk", "pool_round"),  # the open demo pool is example data: not in the API
     ("api:policy", "pk", "policy"),
     ("api:not-found", "rest", "api_rest"),
     ("politikker:goal", "pk", "goal"),

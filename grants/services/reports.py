@@ -23,13 +23,14 @@ from grants.rules import check
 from portal.models import User
 from portal.money import ZERO, format_kroner
 
-from .errors import DomainError, EditConflict
+from .errors import DomainError, DomainErrors, EditConflict
 from .rows import delete_rows, save_row
 from .spending import (
     check_no_future_spending,
     check_spending_explained,
     check_unspent,
 )
+from .submission import Missing
 
 
 @dataclass
@@ -106,8 +107,10 @@ def do_save_report(
         return report
 
 
-def missing_for_content(report: Report, content: ReportContent) -> list[str]:
-    """What a report with `content` still lacks before it can be submitted.
+def missing_for_content(report: Report, content: ReportContent) -> list[Missing]:
+    """What a report with `content` still lacks before it can be submitted, each with the
+    report form's field where it is given (the page links it and marks the field when
+    "Gem og indsend" is refused; fresh eyes round 28: the overspend's field was unmarked).
 
     The report form passes what it holds now, so the list is current while the caseworker
     corrects the form; submission checks the saved report (missing_for_report)."""
@@ -115,24 +118,30 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
     volunteer = report.application.organisation_id is not None  # a volunteer's words
     if not (content.summary or "").strip():
         missing.append(
-            _("Skriv kort, hvad der er sket i projektet.")
-            if volunteer
-            else _("Skriv en kort sammenfatning af, hvad indsatsen har opnået.")
+            Missing(
+                _("Skriv kort, hvad der er sket i projektet.")
+                if volunteer
+                else _("Skriv en kort sammenfatning af, hvad indsatsen har opnået."),
+                "summary",
+            )
         )
     for criterion in report.application.success_criteria.all():
         value, comment = content.results.get(criterion.pk, (None, ""))
         if value is None and not (comment or "").strip():
             missing.append(
-                (
-                    _("Skriv, hvordan det gik med »%(criterion)s«.")
-                    if volunteer
-                    else _("Angiv resultatet for succeskriteriet »%(criterion)s«.")
+                Missing(
+                    (
+                        _("Skriv, hvordan det gik med »%(criterion)s«.")
+                        if volunteer
+                        else _("Angiv resultatet for succeskriteriet »%(criterion)s«.")
+                    )
+                    % {"criterion": Truncator(criterion.text).chars(80)},
+                    f"achieved_{criterion.pk}",
                 )
-                % {"criterion": Truncator(criterion.text).chars(80)}
             )
     begun = [year for year in content.spent if year <= timezone.localdate().year]
     if begun and all(content.spent[year] is None for year in begun):
-        missing.append(_("Angiv, hvor mange penge der er brugt."))
+        missing.append(Missing(_("Angiv, hvor mange penge der er brugt."), f"spent_{begun[0]}"))
     # Only amounts that parsed count here; a mistyped one has its own error at the field.
     typed_spent = {y: a for y, a in content.spent.items() if isinstance(a, Decimal)}
     try:
@@ -142,29 +151,25 @@ def missing_for_content(report: Report, content: ReportContent) -> list[str]:
             explanation=content.overspend_explanation or "",
         )
     except DomainError as error:
-        missing.append(error.message)
+        missing.append(Missing(error.message, "overspend_explanation"))
     missing += _unaccounted(report, typed_spent, content.unspent_amount)
     if not (content.anchoring_status or "").strip():
         missing.append(
-            _("Skriv, om arbejdet fortsætter.")
-            if volunteer
-            else _("Beskriv status for forankringen.")
+            Missing(
+                _("Skriv, om arbejdet fortsætter.")
+                if volunteer
+                else _("Beskriv status for forankringen."),
+                "anchoring_status",
+            )
         )
     from_year = sendable_from(report)
     if from_year is not None:
-        missing.append(
-            (
-                _(
-                    "En slutrapport kan først sendes, når projektets sidste år, %(year)s, "
-                    "er begyndt."
-                )
-                if report.kind == ReportKind.FINAL
-                else _(
-                    "Rapporten kan først sendes, når projektets første år, %(year)s, er begyndt."
-                )
-            )
-            % {"year": from_year}
+        waits = (
+            _("En slutrapport kan først sendes, når projektets sidste år, %(year)s, er begyndt.")
+            if report.kind == ReportKind.FINAL
+            else _("Rapporten kan først sendes, når projektets første år, %(year)s, er begyndt.")
         )
+        missing.append(Missing(waits % {"year": from_year}, ""))  # no field: the year begins
     return missing
 
 
@@ -183,7 +188,7 @@ def repayment_due(report: Report) -> bool:
     return bool(report.unspent_amount) and settles_grant(report)
 
 
-def _unaccounted(report: Report, spent: dict, unspent) -> list[str]:
+def _unaccounted(report: Report, spent: dict, unspent) -> list[Missing]:
     """A report that settles the grant accounts for all of it: spent plus unspent is the
     grant, unless more was spent (attack round 12: 100.000 kr. spent and 0 kr. unspent of
     150.000 kr. was sent and accepted, leaving 50.000 kr. nowhere)."""
@@ -198,16 +203,19 @@ def _unaccounted(report: Report, spent: dict, unspent) -> list[str]:
     if rest <= 0 or (unspent or ZERO) == rest:
         return []
     return [
-        _(
-            # An amount ends in "kr.", so it never ends a sentence ("kr..").
-            "Brugt og ubrugt skal tilsammen give hele bevillingen (%(allocated)s). I har "
-            "brugt %(used)s, så skriv %(rest)s som ubrugte midler – eller ret forbruget."
+        Missing(
+            _(
+                # An amount ends in "kr.", so it never ends a sentence ("kr..").
+                "Brugt og ubrugt skal tilsammen give hele bevillingen (%(allocated)s). I har "
+                "brugt %(used)s, så skriv %(rest)s som ubrugte midler – eller ret forbruget."
+            )
+            % {
+                "allocated": format_kroner(allocated),
+                "used": format_kroner(used),
+                "rest": format_kroner(rest),
+            },
+            "unspent_amount",
         )
-        % {
-            "allocated": format_kroner(allocated),
-            "used": format_kroner(used),
-            "rest": format_kroner(rest),
-        }
     ]
 
 
@@ -265,10 +273,16 @@ def do_submit_report(*, report_id: int, actor: User) -> Report:
         missing = missing_for_report(report)
         if missing:
             # "Not yet" covers what is missing and a year not begun alike (fresh eyes round
-            # 13: "Rapporten mangler: Rapporten kan først sendes …").
-            raise DomainError(
-                _("Rapporten er gemt, men kan ikke sendes endnu: %(missing)s")
-                % {"missing": " ".join(missing)}
+            # 13: "Rapporten mangler: Rapporten kan først sendes …"); each item also at its
+            # field, for the form to mark (fresh eyes round 28).
+            raise DomainErrors(
+                [
+                    DomainError(
+                        _("Rapporten er gemt, men kan ikke sendes endnu: %(missing)s")
+                        % {"missing": " ".join(missing)}
+                    ),
+                    *(DomainError(item, field=item.field) for item in missing if item.field),
+                ]
             )
         report.status = ReportStatus.SUBMITTED
         report.submitted_at = timezone.now()

@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from grants.access import CaseworkerRequiredMixin, caseworker_reports
 from grants.forms.reports import ReportForm
 from grants.rules import may
-from grants.services.errors import DomainError, EditConflict
+from grants.services.errors import DomainError, EditConflict, each_error
 from grants.services.reports import (
     do_save_report,
     do_submit_report,
@@ -89,7 +89,18 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
             version = saved_version(report, mine, ReportForm(report=report))
             return self.render(report, mine, status=CONFLICT_STATUS, saved_version=version)
         except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("mine:report", pk=report.pk)
+            errors = each_error(error)
+            messages.error(request, errors[0].message)
+            marked = [e for e in errors[1:] if e.field and e.field in form.fields]
+            if not marked:
+                return redirect("mine:report", pk=report.pk)
+            # Saved, not sent: the saved report again, each field that stopped it marked
+            # beside it (fresh eyes round 28: the overspend's explanation was not).
+            report.refresh_from_db()
+            saved = ReportForm(with_version(request.POST, report.version), report=report)
+            saved.is_valid()
+            for refusal in marked:
+                saved.add_error(refusal.field, refusal.message)
+            return self.render(report, saved, status=400)
         messages.success(request, _("Rapporten er gemt."))
         return redirect("mine:report", pk=report.pk)
