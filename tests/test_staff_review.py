@@ -386,3 +386,45 @@ def test_a_recommended_application_can_still_be_returned(
     )
     assert status_of(application) == ApplicationStatus.RETURNED
     assert len(mailoutbox) == 1
+
+
+def test_a_recommendation_made_before_the_changes_says_so_and_prefills_no_more_than_asked(
+    client, staff, application, owner
+):
+    """Fresh eyes round 28: recommended, returned, changed to ask less and sent again, the
+    old recommendation stood on the staff page and in the decision form as if current."""
+    import datetime
+    from decimal import Decimal
+
+    from grants.models import Recommendation
+    from grants.services.review import do_recommend, do_start_review
+    from grants.services.workflow import do_return_for_changes
+
+    do_start_review(application_id=application.pk, actor=staff)
+    do_recommend(
+        application_id=application.pk,
+        actor=staff,
+        summary="Godt projekt.",
+        amounts={2026: Decimal("90000"), 2027: Decimal("50000")},
+    )
+    client.force_login(staff)
+    assert "recommendation-predates-changes" not in page(client, application)
+
+    do_return_for_changes(application_id=application.pk, actor=staff, comment="Lavere beløb.")
+    application.requested_amounts.filter(year=2026).update(amount=Decimal("60000"))
+    # Sent again (as do_submit does, on a complete application) a little later.
+    Application.objects.filter(pk=application.pk).update(
+        status=ApplicationStatus.SUBMITTED,
+        submitted_at=Recommendation.objects.get().created_at + datetime.timedelta(minutes=5),
+    )
+
+    shown = page(client, application)
+    assert 'data-testid="recommendation-predates-changes"' in shown
+    import re
+
+    words = " ".join(re.sub(r"<[^>]+>", "", shown).split())
+    assert "ansøgningen søger nu: 2026: 60.000 kr. · 2027: 50.000 kr." in words
+    do_start_review(application_id=application.pk, actor=staff)  # deciding needs a review
+    form = client.get(reverse("sekretariat:decide", args=[application.pk])).content.decode()
+    assert 'data-testid="recommendation-predates-changes"' in form
+    assert 'name="amount_2026" value="60.000"' in form  # not the 90.000 recommended

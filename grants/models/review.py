@@ -168,6 +168,13 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         return str(self.application)
 
+    @property
+    def predates_changes(self) -> bool:
+        """Made before the application was returned, changed and sent again: its amounts
+        are for what was asked then (fresh eyes round 28: shown and pre-filled as if not)."""
+        sent = self.application.submitted_at
+        return sent is not None and self.created_at < sent
+
 
 class RecommendedAmount(models.Model):
     recommendation = models.ForeignKey(

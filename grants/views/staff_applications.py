@@ -56,7 +56,7 @@ from grants.services.workflow import do_return_for_changes
 from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 from portal.forms import read_only
-from portal.money import format_kroner
+from portal.money import ZERO, format_kroner
 
 S = ApplicationStatus
 
@@ -423,6 +423,7 @@ class DecisionView(FormPageView):
             # Deciding before the deadline is allowed (delegation, urgent cases) but said:
             # the receipt told applicants the pool is decided after it (fresh eyes round 16).
             deadline_ahead=deadline if deadline and timezone.now() < deadline else None,
+            recommendation=getattr(application, "recommendation", None),
             # A request still unanswered: the applicant may be writing the answer (round 17).
             open_request_count=application.information_requests.filter(
                 answered_at__isnull=True
@@ -442,6 +443,10 @@ class DecisionView(FormPageView):
             if recommendation
             else suggested_amounts(application)
         )
+        if recommendation and recommendation.predates_changes:
+            # Never more than is asked now, after the changes (fresh eyes round 28).
+            requested = {row.year: row.amount for row in application.requested_amounts.all()}
+            suggested = {y: min(a, requested.get(y, ZERO)) for y, a in suggested.items()}
         return DecisionForm(
             data,
             application=application,
