@@ -54,14 +54,20 @@
   // The short form (a pool's short_form_below): while the amounts asked for stay below the
   // threshold, the headings a small grant does not need stay hidden; the numbers follow.
   const shortBelow = form.dataset.shortFormBelow;
+  // The yearly amounts, not the note about them ("amount_note"): its words made the sum
+  // "–" as soon as it had any (fresh eyes round 28).
+  const amounts = Array.from(form.querySelectorAll('input[name^="amount_"]:not([name="amount_note"])'));
+  // A Danish amount ("150.000", "75.000,50", "150000 kr."); null when it is not one yet.
   function kroner(text) {
-    const value = parseFloat(String(text).replace(/[\s.]/g, "").replace(",", "."));
-    return isNaN(value) ? 0 : value;
+    const plain = text.replace(/kr\.?/i, "").replace(/\s/g, "");
+    if (plain === "") return 0;
+    if (!/^\d{1,3}(\.\d{3})*(,\d{1,2})?$|^\d+(,\d{1,2})?$/.test(plain)) return null;
+    return Number(plain.replace(/\./g, "").replace(",", "."));
   }
   function showHeadings() {
     let total = 0;
-    form.querySelectorAll('input[name^="amount_"]:not([name="amount_note"])').forEach(function (input) {
-      total += kroner(input.value);
+    amounts.forEach(function (input) {
+      total += kroner(input.value) || 0;
     });
     const short = total < parseFloat(shortBelow);
     form.querySelectorAll("[data-short-form-optional]").forEach(function (fieldset) {
@@ -73,7 +79,7 @@
     });
   }
   if (shortBelow) {
-    form.querySelectorAll('input[name^="amount_"]:not([name="amount_note"])').forEach(function (input) {
+    amounts.forEach(function (input) {
       input.addEventListener("input", showHeadings);
     });
   }
@@ -265,13 +271,6 @@
   // "I alt" under the amounts, while typing: the Danish way ("150.000", "75.000,50"); a
   // field that is not an amount yet shows "–", as the server does.
   const total = form.querySelector("[data-amount-total] span");
-  const amounts = Array.from(form.querySelectorAll("input[name^=amount_]"));
-  function kroner(text) {
-    const plain = text.replace(/kr\.?/i, "").replace(/\s/g, "");
-    if (plain === "") return 0;
-    if (!/^\d{1,3}(\.\d{3})*(,\d{1,2})?$|^\d+(,\d{1,2})?$/.test(plain)) return null;
-    return Number(plain.replace(/\./g, "").replace(",", "."));
-  }
   function addUp() {
     let sum = 0;
     for (const input of amounts) {
