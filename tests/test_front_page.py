@@ -59,3 +59,23 @@ def test_every_pool_and_policy_on_the_front_page_is_a_working_link(client, demo)
     assert len([link for link in links if link.startswith("/puljer/")]) >= Pool.objects.count()
     for link in links:
         assert client.get(link).status_code == 200, link
+
+
+def test_only_pools_the_public_can_apply_to_say_soeg_puljen(client, demo):
+    """Fresh eyes round 28: the front page said "Søg puljen" for pools only the
+    municipality's own departments may apply to; an association followed it to a refusal."""
+    import re
+
+    from grants.models import Pool
+
+    html = client.get(reverse("home")).content.decode()
+    links = re.findall(r'<a href="/puljer/soeg/(\d+)/">(.*?)</a>', html)
+    assert links
+    for pk, text in links:
+        applicants = Pool.objects.get(pk=pk).applicants
+        expected = "Læs opslaget" if applicants == "departments" else "Søg puljen"
+        assert text.startswith(expected), (pk, applicants, text)
+    assert {Pool.objects.get(pk=pk).applicants for pk, _text in links} >= {
+        "departments",
+        "organisations",
+    }
