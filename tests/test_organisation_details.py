@@ -32,6 +32,16 @@ def run_on_commit(monkeypatch):
     monkeypatch.setattr(transaction, "on_commit", lambda callback, *a, **k: callback())
 
 
+@pytest.fixture(autouse=True)
+def media_root(tmp_path, settings):
+    """The documents go to a temporary folder, never into the repository's."""
+    default = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "media")},
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": default}
+
+
 @pytest.fixture
 def association(demo):
     return Organisation.objects.get(people__username="kbh-forening")
@@ -202,3 +212,27 @@ def test_a_good_file_beside_a_refused_one_is_asked_for_again(person, association
     assert "Vælg filen »vedtaegter.pdf« igen: den er ikke gemt" in text
     association.refresh_from_db()
     assert not association.statutes
+
+
+def test_the_submit_page_asks_for_the_documents_not_sent(person, association):
+    """Fresh eyes round 28: nothing on the way from the call to the receipt asked for the
+    statutes and accounts; only "Din forening" said "ikke sendt"."""
+    from django.core.files.base import ContentFile
+
+    from grants.models import Pool
+    from grants.services.drafts import do_create_draft
+
+    pool = Pool.objects.filter(
+        municipality=association.municipality, status="open", applicants="organisations"
+    ).first()
+    draft = do_create_draft(pool_id=pool.pk, actor=person.user)
+    submit = reverse("mine:submit", args=[draft.pk])
+    association.statutes = association.accounts = ""
+    association.save()
+    page = text_of(person.get(submit))
+    assert "I har ikke sendt: vedtægter og seneste regnskab." in page
+    assert reverse("mine:organisation-details") in person.get(submit).content.decode()
+    association.statutes.save("vedtaegter.pdf", ContentFile(b"%PDF-1.4 x"))
+    assert "I har ikke sendt: seneste regnskab." in text_of(person.get(submit))
+    association.accounts.save("regnskab.pdf", ContentFile(b"%PDF-1.4 x"))
+    assert "I har ikke sendt" not in text_of(person.get(submit))

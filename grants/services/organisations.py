@@ -17,6 +17,18 @@ DOCUMENT_FIELDS = ("statutes", "accounts")
 ADDRESS_LIMIT = 500
 
 
+def documents_not_sent(organisation: Organisation | None) -> list[str]:
+    """The names of the documents the organisation has not sent yet ("vedtægter", "seneste
+    regnskab"): the submit page asks for them (fresh eyes round 28: never asked on the way)."""
+    if organisation is None:
+        return []
+    return [
+        str(Organisation._meta.get_field(name).verbose_name)
+        for name in DOCUMENT_FIELDS
+        if not getattr(organisation, name)
+    ]
+
+
 def do_update_organisation(
     *,
     actor: User,

@@ -67,6 +67,7 @@ from grants.services.drafts import (
     do_save_draft,
 )
 from grants.services.errors import DomainError, EditConflict
+from grants.services.organisations import documents_not_sent
 from grants.services.reports import sendable_now
 from grants.services.submission import (
     SHORT_FORM_OPTIONAL,
@@ -569,6 +570,7 @@ class SubmitView(ApplicationMixin, TemplateView):
             money_notes=money_notes(application),
             left_out=left_out_by_short_form(application),
             short_form=uses_short_form(application),
+            documents_not_sent=documents_not_sent(application.organisation),
             refusal=refusal,
             **kwargs,
         )
