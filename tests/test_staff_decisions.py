@@ -247,10 +247,13 @@ def test_approving_more_than_the_pool_has_is_refused_with_what_is_available(
     )
 
     assert response.status_code == 400
-    [message] = refusals_of(response)
+    # At the field (and in the summary), under "Intet er gemt", as every other problem of the
+    # form (fresh eyes round 28: told only after the others, without the banner).
+    message = response.context["form"].errors["amount_2026"][0]
     assert message.startswith(
         "Integrationspuljen 2026 har kun 50.000 kr. til rådighed; der kan ikke bevilges 100.000 kr."
     )
+    assert refusals_of(response) == ["Intet er gemt. Ret de markerede felter.", message]
     assert nothing_saved(application)
     assert mailoutbox == []
     assert available_on_pool_page(staff_client, pool_2026) == "50.000 kr."
@@ -268,7 +271,7 @@ def test_the_refusal_for_lack_of_money_ends_with_a_single_full_stop(
         staff_client, application, django_capture_on_commit_callbacks, amount_2026="100.000"
     )
 
-    [message] = refusals_of(response)
+    message = response.context["form"].errors["amount_2026"][0]
     assert not message.endswith("kr..")
 
 
@@ -679,3 +682,32 @@ def test_deciding_before_the_deadline_is_said_on_the_form(
     pool.save()
     page = staff_client.get(reverse("sekretariat:decide", args=[application.pk])).content
     assert 'data-testid="deadline-ahead"' not in page.decode()
+
+
+def test_too_little_left_in_a_pool_is_told_with_the_other_problems(
+    client, staff_user, make_recommended, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 28: a meeting before the application came in, then the pool's money,
+    were told one submit after the other."""
+    import datetime
+
+    from grants.models import Application, Pool
+
+    application = make_recommended({2026: "100000", 2027: "100000"})
+    sent = datetime.datetime(2026, 2, 1, 12, tzinfo=datetime.UTC)
+    Application.objects.filter(pk=application.pk).update(submitted_at=sent)
+    Pool.objects.filter(year=2027).update(budget=30000)
+    client.force_login(staff_user)
+    response = decide(
+        client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2026="100.000",
+        amount_2027="100.000",
+        meeting_date="2000-01-01",
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "før ansøgningen blev indsendt" in errors["meeting_date"][0]
+    assert "har kun 30.000 kr. til rådighed" in errors["amount_2027"][0]
+    assert nothing_saved(application)

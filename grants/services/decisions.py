@@ -25,7 +25,7 @@ from grants.rules import check
 from portal.models import Committee
 from portal.money import ZERO, format_kroner, to_money
 
-from .allocation import allocate, missing_pool_problems
+from .allocation import allocate, funds_problems, missing_pool_problems
 from .errors import DomainError, DomainErrors
 from .letters import issue_letters
 from .submission import check_max_amount
@@ -146,6 +146,7 @@ def decision_problems(
     problems += _meeting_date_problems(application, meeting_date)
     if not any(p.field and p.field.startswith("amount_") for p in problems):
         problems += missing_pool_problems(application, amounts)
+        problems += funds_problems(application, amounts)
     return problems
 
 
@@ -200,6 +201,8 @@ def record_decision(
         under_delegation=under_delegation,
         conditions_text=conditions_text,
     )
+    if len(problems) == 1:
+        raise problems[0]  # as itself: InsufficientFunds stays one
     if problems:
         raise DomainErrors(problems)
     pool = application.pool
