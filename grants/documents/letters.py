@@ -92,8 +92,9 @@ def _amount_table(rows: list[YearRow]) -> Table:
     data = [
         [
             text(_("År"), "cell_bold"),
-            text(_("Ansøgt"), "cell_bold"),
-            text(_("Bevilget"), "cell_bold"),
+            # Over the amounts, right-aligned as they are (fresh eyes round 28).
+            text(_("Ansøgt"), "cell_right_bold"),
+            text(_("Bevilget"), "cell_right_bold"),
         ]
     ]
     for row in rows:

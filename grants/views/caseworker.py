@@ -570,7 +570,7 @@ class SubmitView(ApplicationMixin, TemplateView):
             money_notes=money_notes(application),
             left_out=left_out_by_short_form(application),
             short_form=uses_short_form(application),
-            documents_not_sent=documents_not_sent(application.organisation),
+            documents_not_sent=get_text_list(documents_not_sent(application.organisation), _("og")),
             refusal=refusal,
             **kwargs,
         )
