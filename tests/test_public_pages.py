@@ -457,3 +457,13 @@ def test_a_goals_money_counts_no_example_grants(client, make_application, make_p
     money = money[: money.index("</section>")]
     assert "10.000 kr." in money
     assert "20.000 kr." not in money and "2030" not in money
+
+
+def test_a_year_without_a_pool_says_so_with_the_years_there_are(client, demo):
+    """Fresh eyes round 28: /puljer/frederiksberg/2028/ was the bare "Siden findes ikke"."""
+    response = client.get("/puljer/frederiksberg/2031/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Frederiksberg Kommune har ingen offentliggjort integrationspulje for 2031" in html
+    assert 'href="/puljer/frederiksberg/2021/"' in html
+    assert client.get("/puljer/findes-ikke/2021/").status_code == 404

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import OperationalError, transaction
 from django.db.models import Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
@@ -203,14 +204,28 @@ class PoolView(TemplateView):
 
     template_name = "grants/public/pool.html"
 
-    def get_context_data(self, **kwargs):
+    def get(self, request, *args, **kwargs):
         municipality = get_object_or_404(Municipality, slug=self.kwargs["kommune"])
         pools = (
             public_pools()
             .select_related("policy", "action_plan", "scheme")
             .filter(municipality=municipality, year=self.kwargs["aar"])
         )
-        pool = get_object_or_404(public_round(pools, self.kwargs.get("pk")))
+        pool = public_round(pools, self.kwargs.get("pk")).first()
+        if pool is None:
+            # A year the municipality has no public pool for (yet): said so, with the years
+            # it has, not the bare "Siden findes ikke" (fresh eyes round 28: /2028/).
+            years = (
+                public_round(public_pools().filter(municipality=municipality), None)
+                .order_by("-year")
+                .values_list("year", flat=True)
+            )
+            context = {"municipality": municipality, "year": self.kwargs["aar"], "years": years}
+            return TemplateResponse(request, "grants/public/no_pool.html", context, status=404)
+        return super().get(request, *args, pool=pool, municipality=municipality, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        pool, municipality = kwargs.pop("pool"), kwargs.pop("municipality")
         allocations = (
             Allocation.objects.filter(pool=pool, application__in=funded_projects())
             .select_related("application__committee")
