@@ -74,3 +74,21 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def _sent(self, field: str):
+        """When the document now held was sent: its first version in the history (each
+        upload is stored under a new name). For "Din forening" and the case page (fresh
+        eyes round 28: nobody could see which file was sent, or when)."""
+        name = getattr(self, field).name
+        if not name:
+            return None
+        versions = self.history.filter(**{field: name}).order_by("history_date")
+        return versions.values_list("history_date", flat=True).first()
+
+    @property
+    def statutes_sent_at(self):
+        return self._sent("statutes")
+
+    @property
+    def accounts_sent_at(self):
+        return self._sent("accounts")

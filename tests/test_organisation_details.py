@@ -102,6 +102,12 @@ def test_the_association_keeps_its_details_and_documents(person, association):
     assert association.kind == "self_governing" and association.address.startswith("c/o")
     assert association.statutes.name.endswith(".pdf") and "Vedt" not in association.statutes.name
     assert "Selvejende institution" in text_of(response) and "Hent vedtægterne" in text_of(response)
+    # When each was sent (fresh eyes round 28: nobody could tell).
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    today = date_format(timezone.localdate(), "DATE_FORMAT")
+    assert text_of(response).count(f"sendt {today}") == 2
     history = association.history.first()
     assert history.history_user == person.user
 
