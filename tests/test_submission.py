@@ -19,7 +19,7 @@ def complete_application(make_application, policy):
         anchoring="Forankres i Center for Integration",
     )
     application.goals.set([Goal.objects.get(policy=policy, number=1)])
-    ContactPerson.objects.create(application=application, name="Linda")
+    ContactPerson.objects.create(application=application, name="Linda", email="linda@example.dk")
     SuccessCriterion.objects.create(application=application, text="80 % gennemfører")
     return application
 
@@ -157,6 +157,23 @@ def test_a_criterion_or_contact_row_without_its_text_blocks_submission(
     assert "#id_contacts-1-name" in page
     with pytest.raises(DomainError, match="mangler"):
         do_submit(application_id=complete_application.pk, actor=caseworker)
+
+
+def test_a_contact_with_neither_e_mail_nor_phone_blocks_submission(
+    client, caseworker, complete_application
+):
+    """Fresh eyes round 29: a contact with only a name was sent; nobody could reach them."""
+    from django.urls import reverse
+
+    ContactPerson.objects.create(application=complete_application, name="Ny Person")
+    client.force_login(caseworker)
+    page = client.get(reverse("mine:submit", args=[complete_application.pk])).content.decode()
+    assert "Skriv e-mail eller telefon til Ny Person." in page
+    assert "#id_contacts-1-email" in page
+    with pytest.raises(DomainError, match="mangler"):
+        do_submit(application_id=complete_application.pk, actor=caseworker)
+    ContactPerson.objects.filter(name="Ny Person").update(phone="12345678")
+    do_submit(application_id=complete_application.pk, actor=caseworker)
 
 
 @pytest.mark.django_db

@@ -172,6 +172,16 @@ def missing_for_submission(application: Application) -> list[Missing]:
         for index, row in enumerate(saved):
             if not getattr(row, attribute).strip():
                 missing.append(Missing(message % {"number": index + 1}, field.format(index)))
+    # A contact is someone the municipality can reach (fresh eyes round 29: a name alone was
+    # sent); the e-mail also brings them the portal's mails about the application.
+    for index, row in enumerate(application.contacts.all()):
+        if row.name.strip() and not (row.email.strip() or row.phone.strip()):
+            missing.append(
+                Missing(
+                    _("Skriv e-mail eller telefon til %(name)s.") % {"name": row.name},
+                    f"contacts-{index}-email",
+                )
+            )
     return missing
 
 

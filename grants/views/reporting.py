@@ -90,10 +90,15 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
             return self.render(report, mine, status=CONFLICT_STATUS, saved_version=version)
         except DomainError as error:
             errors = each_error(error)
-            messages.error(request, errors[0].message)
             marked = [e for e in errors[1:] if e.field and e.field in form.fields]
             if not marked:
+                messages.error(request, errors[0].message)
                 return redirect("mine:report", pk=report.pk)
+            # The reasons stand at their fields and in the summary: said once (fresh eyes
+            # round 29 read the overspend's three lines twice).
+            messages.error(
+                request, _("Rapporten er gemt, men kan ikke sendes endnu. Ret de markerede felter.")
+            )
             # Saved, not sent: the saved report again, each field that stopped it marked
             # beside it (fresh eyes round 28: the overspend's explanation was not).
             report.refresh_from_db()

@@ -72,6 +72,11 @@ def test_no_page_scrolls_sideways_on_a_phone(
     Application.objects.filter(pk=active.pk).update(
         title="Tilmelding:https://www.sprogcafeen.dk/tilmeldingogprogramforforaaret2027"
     )
+    # A year asked for with no pool to decide it: the card's longest amount line (fresh eyes
+    # round 29: "2028: ikke afgjort (ingen pulje ved afgørelsen)" made /mine/ 396 px wide).
+    from grants.models import RequestedAmount
+
+    RequestedAmount.objects.create(application=active, year=2040, amount=1000)
     log_in(phone_page, live_server, username, lands_on=lands_on)
     too_wide, overlapping = {}, {}
     for path in pages(role) + [reverse("public:project", args=[active.pk])]:

@@ -33,7 +33,9 @@ def submitted(live_server, demo):
         anchoring="Biblioteket overtager caféen",
     )
     RequestedAmount.objects.create(application=application, year=pool.year, amount=Decimal("60000"))
-    ContactPerson.objects.create(application=application, name="Demo Sagsbehandler")
+    ContactPerson.objects.create(
+        application=application, name="Demo Sagsbehandler", email="demo@example.dk"
+    )
     application.goals.set([Goal.objects.get(policy=pool.policy, kind="objective", number=2)])
     application.success_criteria.create(text="70 % består 9. klasse", target_value=70, unit="%")
     do_submit(application_id=application.pk, actor=caseworker)
