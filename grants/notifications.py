@@ -268,7 +268,8 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
             (appeal_heading(application), appeal_paragraphs(decision)),
         ):
             if text:
-                lines.append(f"{label}:\n{text}")
+                colon = "" if label.endswith("?") else ":"  # "Kan beslutningen påklages?"
+                lines.append(f"{label}{colon}\n{text}")
         lines += letter_links(letters)
         subject = _("Beslutning: %(title)s") if internal else _("Afgørelse: %(title)s")
         return subject % {"title": application.title}, "\n\n".join(lines)

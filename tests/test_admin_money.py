@@ -271,3 +271,13 @@ def test_the_admin_shows_money_in_kroner(superuser_client, model, model_admin):
         value = getattr(obj, field.name)
         if isinstance(field, MoneyField) and value is not None:
             assert format_kroner(value) in html, field.name
+
+
+def test_every_money_row_names_its_amount_in_kroner(superuser_client):
+    """Fresh eyes round 29: a spent amount's admin page was headed "2021: 160000.00" above
+    "160.000 kr."; a row's name (headings, breadcrumbs, inline titles) says kroner too."""
+    import re
+
+    for model in _guarded_models():
+        for obj in model._default_manager.all()[:3]:
+            assert not re.search(r"\d{4,}\.\d\d", str(obj)), (model, str(obj))

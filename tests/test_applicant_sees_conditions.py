@@ -64,7 +64,7 @@ def test_applicant_sees_other_conditions_and_targets_on_the_page_and_in_the_pdf(
     assert "Beslutning Beslutning" not in decision
     assert decision.index("Beløb pr. år") < decision.index("Vilkår")
     assert "60.000 kr." in decision
-    assert "Klageadgang" in decision or "genovervejes" in decision
+    assert "Kan beslutningen påklages?" in decision or "genovervejes" in decision
 
     # Staff see what they recorded, too.
     staff_page = visible_text(

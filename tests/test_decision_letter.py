@@ -104,7 +104,7 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     assert "Regler, beslutningen bygger på" in text and "kommunalfuldmagtsreglerne" in text
     # A department's grant shares the pool out inside the municipality: not a citizen's
     # appeal guidance (fresh eyes round 18), but why it cannot be appealed.
-    assert "Klageadgang" in text and "Klagevejledning" not in text
+    assert "Kan beslutningen påklages?" in text and "Klagevejledning" not in text
     assert "fordeler puljens midler mellem kommunens egne enheder" in text
     assert "Ombudsmand" not in text and "Ankestyrelsen" not in text
     assert "samarbejdsaftale med puljens sekretariat" in text

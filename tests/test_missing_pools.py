@@ -107,7 +107,7 @@ def test_pool_and_decision_pages_offer_the_missing_pool(
         amount_2027="100.000",
         amount_2028="50.000",
     )
-    assert "Afgørelsen er registreret" in response.content.decode()
+    assert "Beslutningen er registreret" in response.content.decode()
     assert Allocation.objects.filter(application=application, pool=new_pool).exists()
 
 
@@ -132,7 +132,7 @@ def test_an_example_pools_following_year_is_made_an_example_pool(
         amount_2027="100.000",
         amount_2028="50.000",
     )
-    assert "Afgørelsen er registreret" in response.content.decode()
+    assert "Beslutningen er registreret" in response.content.decode()
     assert Allocation.objects.filter(application=application, pool=new_pool).exists()
     # Editing it offers no way to make it real (its grants would enter the open data).
     edit = staff_client.get(reverse("sekretariat:pool-edit", args=[new_pool.pk]))

@@ -77,7 +77,7 @@ def test_cannot_grant_more_than_requested_or_outside_the_years(pool, make_applic
 
 def test_partial_grant_needs_reasons_and_appeal_guidance(pool, make_application, staff_user):
     application = make_application(amounts={2026: "100000"}, status=RECOMMENDED)
-    with pytest.raises(DomainError, match="§ 22"):
+    with pytest.raises(DomainError, match="skal have en begrundelse"):
         approve(application, staff_user, {2026: Decimal("60000")})
 
     decision = approve(

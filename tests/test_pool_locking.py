@@ -35,7 +35,7 @@ def test_an_approval_locks_its_pools_before_it_counts_what_is_left(
             amount_2027="50.000",
         )
 
-    assert "Afgørelsen er registreret. Ansøgeren har fået besked på e-mail." in messages_of(
+    assert "Beslutningen er registreret. Ansøgeren har fået besked på e-mail." in messages_of(
         response
     )
     assert status_of(application) == ApplicationStatus.APPROVED

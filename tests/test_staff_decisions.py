@@ -60,7 +60,7 @@ def test_full_approval_allocates_and_tells_the_caseworker(
         amount_2027="50.000",
     )
 
-    assert "Afgørelsen er registreret. Ansøgeren har fået besked på e-mail." in messages_of(
+    assert "Beslutningen er registreret. Ansøgeren har fået besked på e-mail." in messages_of(
         response
     )
     assert status_of(application) == ApplicationStatus.APPROVED
@@ -76,7 +76,7 @@ def test_full_approval_allocates_and_tells_the_caseworker(
     assert "Der er truffet beslutning om »Kvinder i job«: Bevilget som ansøgt." in mail.body
     assert "Bevilget for 2026: 100.000 kr." in mail.body
     assert "Bevilget for 2027: 50.000 kr." in mail.body
-    assert "Klageadgang:" in mail.body and "kommunens egne enheder" in mail.body
+    assert "Kan beslutningen påklages?" in mail.body and "kommunens egne enheder" in mail.body
     assert "Ankestyrelsen" not in mail.body  # a department's grant (fresh eyes round 18)
     # In full, as in the letter (fresh eyes round 21: only the first paragraph).
     assert "skriv til sekretariatet i sagen i portalen" in mail.body
@@ -105,7 +105,7 @@ def test_granting_less_than_requested_needs_reasons(
     )
 
     assert response.status_code == 400
-    assert [message for message in refusals_of(response) if "§ 22" in message]
+    assert [m for m in refusals_of(response) if "skal have en begrundelse" in m]
     assert nothing_saved(application)
     assert mailoutbox == []
 
@@ -131,7 +131,7 @@ def test_granting_less_than_requested_needs_reasons(
     detail = client.get(reverse("mine:detail", args=[application.pk])).content.decode()
     assert "Beslutning: Delvis bevilget" in detail
     assert reasons in detail
-    assert "Klageadgang" in detail and "Klagevejledning" not in detail
+    assert "Kan beslutningen påklages?" in detail and "Klagevejledning" not in detail
     assert "kommunens egne enheder" in detail
     rows = visible_text(detail)
     assert "2026 100.000 kr. 60.000 kr." in rows and "2027 50.000 kr. 50.000 kr." in rows
@@ -198,7 +198,7 @@ def test_a_rejection_needs_reasons(
         staff_client, application, django_capture_on_commit_callbacks, outcome="rejected"
     )
 
-    assert any("§ 22" in m for m in refusals_of(response))
+    assert any("skal have en begrundelse" in m for m in refusals_of(response))
     assert nothing_saved(application)
 
     # A refusal has no conditions (fresh eyes round 21: they were saved and shown).
@@ -363,7 +363,7 @@ def test_a_refused_decision_marks_the_field_it_is_about(
     response = decide(client, application, django_capture_on_commit_callbacks, amount_2026="60.000")
 
     assert response.status_code == 400
-    assert "§ 22" in response.context["form"].errors["reasons"][0]
+    assert "skal have en begrundelse" in response.context["form"].errors["reasons"][0]
     assert 'href="#id_reasons"' in response.content.decode()  # the summary links to it
     assert nothing_saved(application)
 
@@ -421,7 +421,7 @@ def test_every_problem_of_a_decision_is_shown_at_once(
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert "mere end ansøgt" in errors["amount_2026"][0]
-    assert "§ 22" in errors["reasons"][0]
+    assert "skal have en begrundelse" in errors["reasons"][0]
     assert "fremtiden" in errors["meeting_date"][0]
     html = response.content.decode()
     for field in ("amount_2026", "reasons", "meeting_date"):
@@ -698,6 +698,11 @@ def test_too_little_left_in_a_pool_is_told_with_the_other_problems(
     Application.objects.filter(pk=application.pk).update(submitted_at=sent)
     Pool.objects.filter(year=2027).update(budget=30000)
     client.force_login(staff_user)
+    # Pre-filled with what the pool has left, not an amount the form refuses (round 29).
+    form = client.get(reverse("sekretariat:decide", args=[application.pk])).content.decode()
+    assert 'name="amount_2027" value="30.000"' in form
+    # A department's decision is registered as a "beslutning" (fresh eyes round 29).
+    assert "Registrér beslutning" in form and "Registrér afgørelse" not in form
     response = decide(
         client,
         application,

@@ -208,7 +208,11 @@ def condition_text(decision: Decision) -> str:
 
 
 def appeal_heading(application: Application) -> str:
-    return _("Klageadgang") if application.from_own_department else _("Klagevejledning")
+    # A department cannot appeal: the heading asks what the text answers (fresh eyes round
+    # 29: "Klageadgang" above "kan ikke påklages").
+    return (
+        _("Kan beslutningen påklages?") if application.from_own_department else _("Klagevejledning")
+    )
 
 
 def appeal_paragraphs(decision: Decision) -> str:

@@ -27,7 +27,7 @@ from grants.services.review import amount_problems
 from policies.models import ActionPlan, Policy
 from portal.forms import CompleteRows, KronerField, LimitedTextMixin, LocalDateTimeField
 from portal.models import Committee
-from portal.money import format_kroner
+from portal.money import ZERO, format_kroner
 
 
 def amount_fields(form: forms.Form, years: list[int], initial: dict, label) -> list[str]:
@@ -433,8 +433,21 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
         self.initial.setdefault(
             "appeal_guidance", default_appeal_guidance(application.pool, application)
         )
-        suggested = {year: amount for year, amount in suggested.items() if year in available}
+        # Never more than the year's pool has left: a pre-filled amount the form then refuses
+        # helps nobody (fresh eyes round 29: 600.000 beside "har 570.000 kr. til rådighed").
+        suggested = {
+            year: amount if available[year] is None else max(min(amount, available[year]), ZERO)
+            for year, amount in suggested.items()
+            if year in available
+        }
         amount_fields(self, self.years, suggested, _("Bevilget beløb %(year)s"))
+        if application.from_own_department:
+            # A department's is a "beslutning", outside forvaltningsloven (fresh eyes 29).
+            self.fields["reasons"].help_text = _(
+                "Skal udfyldes, når der ikke gives fuldt ud medhold: hvorfor gives der mindre "
+                "end ansøgt, eller afslag?"
+            )
+            self.fields["appeal_guidance"].label = _("Kan beslutningen påklages?")
         requested = {row.year: row.amount for row in application.requested_amounts.all()}
         for year in self.years:
             # A year not asked for says so, not "Søgt: 0 kr." (fresh eyes round 13).

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from policies.models import SDG, Goal
 from portal.models import Committee, Department, Municipality
-from portal.money import MoneyField
+from portal.money import MoneyField, format_kroner
 
 from .pools import Pool
 
@@ -331,7 +331,7 @@ class RequestedAmount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.amount}"
+        return f"{self.year}: {format_kroner(self.amount)}"  # as the admin shows it
 
 
 class ContactPerson(models.Model):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.money import MoneyField
+from portal.money import MoneyField, format_kroner
 
 from .applications import Application, SuccessCriterion
 
@@ -112,7 +112,7 @@ class SpentAmount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.amount}"
+        return f"{self.year}: {format_kroner(self.amount)}"  # as the admin shows it
 
 
 class CriterionResult(models.Model):

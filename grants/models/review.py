@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.money import MoneyField
+from portal.money import MoneyField, format_kroner
 
 from .applications import Application
 
@@ -104,7 +104,7 @@ class ProposedAmount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.amount}"
+        return f"{self.year}: {format_kroner(self.amount)}"  # as the admin shows it
 
 
 class ConflictOfInterest(models.Model):
@@ -198,4 +198,4 @@ class RecommendedAmount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.amount}"
+        return f"{self.year}: {format_kroner(self.amount)}"  # as the admin shows it

@@ -123,6 +123,11 @@ def decision_problems(
         problems.append(
             DomainError(
                 _(
+                    "En beslutning, der ikke giver fuldt ud medhold, skal have en begrundelse "
+                    "og en tekst om, hvorvidt den kan påklages."
+                )
+                if application.from_own_department  # outside forvaltningsloven (round 29)
+                else _(
                     "En afgørelse, der ikke giver fuldt ud medhold, skal have en begrundelse "
                     "(forvaltningsloven § 22) og en klagevejledning."
                 ),

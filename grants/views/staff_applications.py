@@ -455,6 +455,8 @@ class DecisionView(FormPageView):
         )
 
     def save(self, application, form):
+        if application.from_own_department:
+            self.success_message = _("Beslutningen er registreret.")  # as its letter says
         data = form.cleaned_data
         do_record_decision(
             application_id=application.pk,
