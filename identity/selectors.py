@@ -29,6 +29,17 @@ class SignInRow:
     def __getattr__(self, name):
         return getattr(self.event, name)
 
+    def get_outcome_display(self) -> str:
+        from django.utils.translation import gettext as _
+
+        from .models import SignInOutcome
+
+        # On the person's own account the name was right (fresh eyes round 29: "forkert
+        # brugernavn eller adgangskode" in their own list).
+        if self.event.outcome == SignInOutcome.WRONG_PASSWORD:
+            return _("Afvist: forkert adgangskode")
+        return self.event.get_outcome_display()
+
 
 def own_sign_ins(user, limit: int = 30, scanned: int = 1000) -> list[SignInRow]:
     """The person's latest sign-ins and refused attempts on their account, newest first: what

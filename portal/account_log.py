@@ -148,7 +148,13 @@ def notify_locked_out(user) -> None:
             )
             % {"until": said_until(until)},
             _if_it_was_you(user),
+            # A volunteer has no IT support of the municipality's (fresh eyes round 29).
             _(
+                "Var det ikke dig, prøver en anden måske at gætte din adgangskode: sig det til "
+                "kommunen, der giver puljen."
+            )
+            if user.is_organisation_person
+            else _(
                 "Var det ikke dig, prøver en anden måske at gætte din adgangskode: kontakt din "
                 "kommunes IT-support."
             ),

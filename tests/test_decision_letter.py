@@ -321,6 +321,15 @@ def test_a_letter_to_an_association_carries_its_postal_address(demo):
     application.refresh_from_db()
     text = pdf_text(decision_letter_pdf(application.decision))
     assert "c/o Søren Østergård Blågårdsgade 5, 2. tv. 2200 København N" in " ".join(text.split())
+    # Typed with the name in it, the name still stands once (fresh eyes round 29).
+    name = application.applicant_name
+    Organisation.objects.filter(pk=application.organisation_id).update(
+        address=f"{name} c/o Søren Østergård\nBlågårdsgade 5, 2. tv.\n2200 København N"
+    )
+    application.refresh_from_db()
+    text = " ".join(pdf_text(decision_letter_pdf(application.decision)).split())
+    head = text[: text.index("Blågårdsgade")]
+    assert head.count(name) == 1, head
 
 
 def test_a_grant_from_before_the_portal_sets_no_agreement_task(client, demo):

@@ -117,6 +117,8 @@ def test_the_call_page_tells_an_association_how_to_apply(client, pool):
     assert 'data-testid="apply-organisation"' in page
     # A new association is told before signing in that the municipality creates it first.
     assert "Er jeres forening ny i portalen, skal kommunen først oprette den" in page
+    # The documents an association sends, told before the form (fresh eyes round 29).
+    assert "sender også sine vedtægter og sit seneste regnskab" in page
     assert 'data-testid="apply-department"' not in page
     # Linked from the front page and the pool's page, and listed in the sitemap.
     call_url = reverse("public:call", args=[pool.pk])

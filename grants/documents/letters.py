@@ -77,9 +77,15 @@ def _recipient(application: Application, issued) -> list:
     # name only); a department is reached inside the municipality.
     organisation = application.organisation
     if organisation is not None and organisation.address.strip():
-        lines += [
-            line.strip() for line in organisation.address.strip().splitlines() if line.strip()
-        ]
+        name = application.applicant_name.casefold()
+        for line in organisation.address.strip().splitlines():
+            line = line.strip()
+            # The name is the first line already (fresh eyes round 29: "FAKTI / Att.: … /
+            # FAKTI c/o Birgit Nielsen" from an address typed with the name in it).
+            if line.casefold().startswith(name):
+                line = line[len(name) :].strip(" ,")
+            if line:
+                lines.append(line)
     return [
         text("\n".join(lines)),
         Spacer(1, 4),
@@ -332,12 +338,13 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
                 ]
             )
         )
-    story += [text(appeal_heading(application), "letter_heading")]
     appeal = paragraphs(appeal_paragraphs(decision))
-    # The greeting never stands alone on a page: it keeps the last paragraph with it.
-    story += appeal[:-1]
     closing = [Spacer(1, 10), text(_("Med venlig hilsen")), text(application.municipality.name)]
-    story.append(KeepTogether([appeal[-1], *closing]))
+    # The appeal section and the greeting move to the next page together: its last lines
+    # and the greeting alone on a page read as cut off (fresh eyes rounds 28 and 29).
+    story.append(
+        KeepTogether([text(appeal_heading(application), "letter_heading"), *appeal, *closing])
+    )
     return build(story, title=f"{title}: {application.title}")
 
 
