@@ -59,6 +59,25 @@ def test_submitting_above_the_maximum_is_refused_in_danish(complete_application,
     assert any("giver højst 50.000 kr." in item for item in missing)
 
 
+def test_the_form_says_at_the_total_when_it_is_above_the_maximum(
+    client, complete_application, caseworker  # noqa: F811
+):
+    """Fresh eyes round 29: "I alt: 550.000 kr." under "Puljen giver højst 500.000 kr." said
+    nothing until the submit page. The form's script shows and hides the same line."""
+    import re
+
+    client.force_login(caseworker)
+    url = reverse("mine:edit", args=[complete_application.pk])
+    Pool.objects.filter(pk=complete_application.pool_id).update(max_amount=Decimal("10000000"))
+    page = client.get(url).content.decode()
+    warning = re.search(r"<p[^>]*data-over-max[^>]*>", page)[0]
+    assert "hidden" in warning and 'data-max="10000000.00"' in page
+    Pool.objects.filter(pk=complete_application.pool_id).update(max_amount=Decimal("50000"))
+    page = client.get(url).content.decode()
+    assert "hidden" not in re.search(r"<p[^>]*data-over-max[^>]*>", page)[0]
+    assert "så de i alt er højst 50.000 kr., før du sender" in page
+
+
 def test_granting_above_the_maximum_is_refused(
     staff_client,
     make_pool,

@@ -271,6 +271,8 @@
   // "I alt" under the amounts, while typing: the Danish way ("150.000", "75.000,50"); a
   // field that is not an amount yet shows "–", as the server does.
   const total = form.querySelector("[data-amount-total] span");
+  const max = parseFloat(form.querySelector("[data-amount-total]")?.dataset.max);
+  const overMax = form.querySelector("[data-over-max]");
   function addUp() {
     let sum = 0;
     for (const input of amounts) {
@@ -281,6 +283,7 @@
       }
       sum += value;
     }
+    if (overMax && !isNaN(max)) overMax.hidden = sum <= max;
     const whole = Number.isInteger(sum);
     total.textContent =
       sum.toLocaleString("da-DK", {
