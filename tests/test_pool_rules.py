@@ -60,7 +60,9 @@ def test_submitting_above_the_maximum_is_refused_in_danish(complete_application,
 
 
 def test_the_form_says_at_the_total_when_it_is_above_the_maximum(
-    client, complete_application, caseworker  # noqa: F811
+    client,
+    complete_application,  # noqa: F811
+    caseworker,
 ):
     """Fresh eyes round 29: "I alt: 550.000 kr." under "Puljen giver højst 500.000 kr." said
     nothing until the submit page. The form's script shows and hides the same line."""
