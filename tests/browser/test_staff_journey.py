@@ -74,7 +74,7 @@ def test_staff_review_decide_and_see_the_balance(submitted, page, screenshot, ax
     page.get_by_label("Sekretariatets vurdering").fill("Indstilles med 50.000 kr.")
     page.get_by_role("button", name="Indstil", exact=True).click()
 
-    page.get_by_role("link", name="Registrér afgørelse").click()
+    page.get_by_role("link", name="Registrér beslutning").click()
     # A refusal grants nothing: its amounts are out of sight while it is chosen (fresh eyes
     # round 20: the refusal showed the amount asked for as granted).
     amounts = page.locator("#decision-amounts")
@@ -88,8 +88,8 @@ def test_staff_review_decide_and_see_the_balance(submitted, page, screenshot, ax
     page.get_by_label("Begrundelse").fill("Udvalget bevilger det indstillede beløb.")
     assert axe_violations(page) == []
     screenshot(page, "staff-3-decision")
-    page.get_by_role("button", name="Registrér afgørelse").click()
-    assert page.get_by_text("Afgørelsen er registreret").is_visible()
+    page.get_by_role("button", name="Registrér beslutning").click()
+    assert page.get_by_text("Beslutningen er registreret").is_visible()
     screenshot(page, "staff-4-application-decided")
 
     breadcrumb = page.get_by_role("navigation", name="Brødkrumme")
