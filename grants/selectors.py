@@ -6,7 +6,9 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.db.models import Prefetch
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from policies.models import ActionPlan, Goal
 from portal.money import ZERO, format_kroner
@@ -339,19 +341,28 @@ def money_notes(application: Application) -> list[str]:
         for pool in Pool.objects.rounds_of(application.pool).filter(year__in=list(amounts))
     }
     notes = []
+    # One note for all the years without a pool (fresh eyes round 30: the same paragraph
+    # for 2028 and again for 2029), said without "afgørelse" (a department's is a
+    # "beslutning").
+    missing = [year for year in sorted(amounts) if year not in pools]
+    if missing:
+        notes.append(
+            ngettext(
+                "Kommunen har endnu ikke sat penge af til puljen for %(years)s; det sker "
+                "normalt, når budgettet for året er vedtaget. Beløbet for %(years)s kan kun "
+                "bevilges, hvis puljen findes, når ansøgningen behandles. Ellers bliver kun de "
+                "andre år afgjort, og beløbet må søges i puljen for %(years)s.",
+                "Kommunen har endnu ikke sat penge af til puljerne for %(years)s; det sker "
+                "normalt, når budgettet for året er vedtaget. Beløbene for de år kan kun "
+                "bevilges, hvis puljerne findes, når ansøgningen behandles. Ellers bliver kun "
+                "de andre år afgjort, og beløbene må søges i puljerne for %(years)s.",
+                len(missing),
+            )
+            % {"years": get_text_list([str(year) for year in missing], _("og"))}
+        )
     for year, amount in sorted(amounts.items()):
         pool = pools.get(year)
         if pool is None:
-            notes.append(
-                _(
-                    "Kommunen har endnu ikke sat penge af til puljen for %(year)s; det sker "
-                    "normalt, når budgettet for %(year)s er vedtaget. Beløbet for %(year)s kan "
-                    "kun bevilges, hvis puljen for %(year)s findes, når der træffes afgørelse. "
-                    "Ellers bliver kun de andre år afgjort, og beløbet for %(year)s må søges i "
-                    "puljen for %(year)s."
-                )
-                % {"year": year}
-            )
             continue
         available = pool_balance(pool)["available"]
         if pool.budget is not None and amount > pool.budget:

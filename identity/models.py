@@ -285,6 +285,7 @@ class SignInOutcome(models.TextChoices):
     # The first step passed, the portal's code not (yet) given: becomes SIGNED_IN when it
     # is; stays so when the person gave up (fresh eyes round 28: "Logget ind" either way).
     CODE_PENDING = "code_pending", _("Ikke logget ind: koden til totrinslogin mangler")
+    CODE_CANCELLED = "code_cancelled", _("Ikke logget ind: afbrudt ved koden til totrinslogin")
 
 
 class SignInMethod(models.TextChoices):
@@ -370,6 +371,8 @@ class SignInEvent(models.Model):
             return _("i portalen")  # after a password or a provider without its own
         if self.outcome == SignInOutcome.CODE_PENDING:
             return _("i portalen: ikke givet")
+        if self.outcome == SignInOutcome.CODE_CANCELLED:
+            return _("i portalen: afbrudt")
         if self.outcome in (SignInOutcome.WRONG_CODE, SignInOutcome.USED_CODE):
             # Refused at this step (fresh eyes round 20: "–" beside a refused code).
             return _("i portalen: afvist")

@@ -18,6 +18,7 @@ from portal.twofactor import (
     has_two_factor,
     requires_two_factor,
     second_factor_asked,
+    second_factor_cancelled,
     second_factor_failed,
     second_factor_passed,
 )
@@ -166,3 +167,11 @@ def tell_the_locked_out_person(sender, request=None, username=None, **kwargs):
     user = get_user_model().objects.filter(username=username or "", is_active=True).first()
     if user is not None:
         notify_locked_out(user)
+
+
+@receiver(second_factor_cancelled, dispatch_uid="identity-code-cancelled")
+def code_step_given_up(sender, request=None, pending=None, **kwargs):
+    # Given up on purpose ("Afbryd …"), not broken off (fresh eyes round 30).
+    SignInEvent.objects.filter(
+        pk=(pending or {}).get("event"), outcome=SignInOutcome.CODE_PENDING
+    ).update(outcome=SignInOutcome.CODE_CANCELLED)

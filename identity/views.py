@@ -291,6 +291,7 @@ def callback(request, provider):
 
 def logout(request):
     sso = request.session.get(SSO_KEY) or {}
+    account.cancel_pending_sign_in(request)  # "Afbryd og log ud" at the code step
     auth_logout(request)
     provider = IdentityProvider.objects.filter(pk=sso.get("provider")).first()
     if provider is None:

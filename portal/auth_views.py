@@ -127,6 +127,16 @@ class SetupTokenForm(ProofForm):
         return token
 
 
+def cancel_pending_sign_in(request) -> None:
+    """The person gave up at the code step: the half-done sign-in is dropped, and the sign-in
+    log says it was given up (fresh eyes round 30: it read as if broken off)."""
+    pending = request.session.pop(PENDING_KEY, None)
+    if pending:
+        twofactor.second_factor_cancelled.send(
+            sender=cancel_pending_sign_in, request=request, pending=pending
+        )
+
+
 def pending_sign_in(user, backend: str, target: str) -> dict:
     """The session's record of a sign-in that waits for the second step (VerifyView)."""
     return {"user": user.pk, "backend": backend, "next": target, "at": time.time()}
@@ -183,10 +193,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = PortalAuthenticationForm
 
     def get(self, request, *args, **kwargs):
-        # Back at the first step, a half-done sign-in (password given, code not yet) is
-        # dropped: "Afbryd og log ind som en anden" left it waiting for the next person at a
-        # shared computer (fresh eyes round 11).
-        request.session.pop(PENDING_KEY, None)
+        # "Afbryd og log ind som en anden" drops the half-done sign-in (password given, code
+        # not yet): it was left waiting for the next person at a shared computer (fresh eyes
+        # round 11). Only that link: the login page a second tab is sent to while the code
+        # is asked for must not end the sign-in (fresh eyes round 30).
+        if request.GET.get("afbryd"):
+            cancel_pending_sign_in(request)
         return super().get(request, *args, **kwargs)
 
     def form_invalid(self, form):

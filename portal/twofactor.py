@@ -31,6 +31,8 @@ second_factor_failed = Signal()
 # records a sign-in only once it is done, and a half-done one as such (fresh eyes round 28).
 second_factor_asked = Signal()
 second_factor_passed = Signal()
+# Sent when the person gives up at the code step ("Afbryd …"; kwargs: request, pending).
+second_factor_cancelled = Signal()
 
 BACKUP_CODE_COUNT = 10
 BACKUP_DEVICE_NAME = "backup"

@@ -148,7 +148,7 @@ def test_dashboard_says_a_year_asked_for_is_undecided_or_refused_not_just_missin
     rows = page_text(cw.get(reverse("mine:dashboard"))).split('id="applications"', 1)[1]
     granted = rows.split("Kvinder i job", 1)[1]
     assert "2026: 100.000 kr." in granted
-    assert "2027: ikke afgjort (ingen pulje ved afgørelsen)" in granted
+    assert "2027: ikke afgjort (ingen pulje, da ansøgningen blev behandlet)" in granted
     # A year left at 0 kr. on the form was not asked for, and is not listed as asked.
     application.requested_amounts.create(year=2028, amount=Decimal("0"))
     rows = page_text(cw.get(reverse("mine:dashboard"))).split('id="applications"', 1)[1]
@@ -643,7 +643,7 @@ def test_incomplete_report_is_not_submitted_and_stays_editable(frb, final_report
     response = frb.post(url("report", final_report), data, follow=True)
 
     for shown in (
-        "Rapporten er gemt, men kan ikke sendes endnu",
+        "Rapporten er gemt, men ikke sendt",
         "Beskriv status for forankringen.",
         "Gem og indsend",
     ):

@@ -56,7 +56,7 @@ def test_spending_above_the_grant_needs_an_explanation(client, final_report):
     )
 
     html = response.content.decode()
-    assert "Rapporten er gemt, men kan ikke sendes endnu" in html
+    assert "Rapporten er gemt, men ikke sendt" in html
     assert "Forbruget er større end bevillingen" in html
     assert "brugt 999.999 kr. af 150.000 kr., 849.999 kr. for meget" in html
     # Marked at the field to fill in, and linked from the summary (fresh eyes round 28).

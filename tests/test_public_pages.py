@@ -467,3 +467,14 @@ def test_a_year_without_a_pool_says_so_with_the_years_there_are(client, demo):
     assert "Frederiksberg Kommune har ingen offentliggjort integrationspulje for 2031" in html
     assert 'href="/puljer/frederiksberg/2021/"' in html
     assert client.get("/puljer/findes-ikke/2021/").status_code == 404
+    assert "Den kan være på vej" in html  # a year still to come
+    past = client.get("/puljer/frederiksberg/1999/").content.decode()
+    assert "Den kan være på vej" not in past
+    # The year's rounds of another scheme are named (fresh eyes round 30: Copenhagen's § 18
+    # pool of 2019 while the page said there was none).
+    from grants.models import Pool
+
+    other = Pool.objects.get(municipality__slug="koebenhavn", year=2019)
+    assert other.public_url != "/puljer/koebenhavn/2019/"  # a round of its own scheme
+    page = client.get("/puljer/koebenhavn/2019/").content.decode()
+    assert f'href="{other.public_url}"' in page

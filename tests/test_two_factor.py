@@ -113,13 +113,25 @@ def test_a_sign_in_left_at_the_code_step_is_not_logged_as_signed_in(client, staf
     done; someone who knows the password but not the code must show in the owner's log."""
     from identity.models import SignInEvent, SignInOutcome
 
-    TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
     assert log_in(client, staff.username)["Location"] == reverse("login-verify")
-    client.get(reverse("login"))  # "Afbryd og log ind som en anden"
     event = SignInEvent.objects.get(user=staff)
     assert event.outcome == SignInOutcome.CODE_PENDING
     assert event.second_factor() == "i portalen: ikke givet"
     assert event.get_outcome_display() == "Ikke logget ind: koden til totrinslogin mangler"
+    # A second tab sent to the login page does not end it (fresh eyes round 30) …
+    client.get(reverse("own-sign-ins"), follow=True)
+    client.get(reverse("login"))
+    assert client.get(reverse("login-verify")).status_code == 200
+    # … "Afbryd og log ind som en anden" does, and is logged as given up.
+    page = client.get(reverse("login-verify")).content.decode()
+    assert f'href="{reverse("login")}?afbryd=1"' in page
+    client.get(reverse("login") + "?afbryd=1")
+    assert client.get(reverse("login-verify"))["Location"] == reverse("login")
+    event.refresh_from_db()
+    assert event.outcome == SignInOutcome.CODE_CANCELLED
+    assert event.second_factor() == "i portalen: afbrudt"
+    assert device.pk
 
 
 @override_settings(REQUIRE_STAFF_2FA=True)
@@ -616,7 +628,7 @@ def test_cancelling_the_code_step_drops_the_half_done_sign_in(client, staff):
     device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
     log_in(client, staff.username)
     assert client.get(reverse("login-verify")).status_code == 200
-    client.get(reverse("login"))  # the cancel link
+    client.get(reverse("login") + "?afbryd=1")  # the cancel link
     assert client.get(reverse("login-verify"))["Location"] == reverse("login")
     client.post(reverse("login-verify"), {"token": current_code(device)})
     assert "_auth_user_id" not in client.session

@@ -448,6 +448,7 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
                 "end ansøgt, eller afslag?"
             )
             self.fields["appeal_guidance"].label = _("Kan beslutningen påklages?")
+            self.fields["outcome"].label = _("Beslutning")
         requested = {row.year: row.amount for row in application.requested_amounts.all()}
         for year in self.years:
             # A year not asked for says so, not "Søgt: 0 kr." (fresh eyes round 13).

@@ -101,7 +101,8 @@ class Decision(models.Model):
         ordering = ["-recorded_at"]
 
     def __str__(self) -> str:
-        return f"{self.application}: {self.get_outcome_display()}"
+        # "Delvis bevilget" for less than asked, as the portal says (fresh eyes round 30).
+        return f"{self.application}: {self.extent_label}"
 
     @property
     def other_conditions(self) -> str:

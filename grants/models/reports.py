@@ -144,4 +144,10 @@ class CriterionResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.criterion}: {self.achieved_value}"
+        # Cut at a word and the number in Danish (fresh eyes round 30: "opnår l: 70.00").
+        from django.utils.text import Truncator
+
+        from portal.numbers import format_number
+
+        value = "–" if self.achieved_value is None else format_number(self.achieved_value)
+        return f"{Truncator(self.criterion.text).words(10)}: {value}"

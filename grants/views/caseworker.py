@@ -118,7 +118,7 @@ def granted_lines(application, without_pool: dict[int, set[int]]) -> list[str]:
         for row in application.requested_amounts.all():
             if row.amount and row.year not in lines:
                 lines[row.year] = (
-                    _("ikke afgjort (ingen pulje ved afgørelsen)")
+                    _("ikke afgjort (ingen pulje, da ansøgningen blev behandlet)")
                     if row.year in undecided
                     else _("ikke bevilget")
                 )

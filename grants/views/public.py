@@ -9,6 +9,7 @@ from django.db import OperationalError, transaction
 from django.db.models import Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
@@ -211,7 +212,8 @@ class PoolView(TemplateView):
             .select_related("policy", "action_plan", "scheme")
             .filter(municipality=municipality, year=self.kwargs["aar"])
         )
-        pool = public_round(pools, self.kwargs.get("pk")).first()
+        pk = self.kwargs.get("pk")
+        pool = public_round(pools, pk).first()
         if pool is None:
             # A year the municipality has no public pool for (yet): said so, with the years
             # it has, not the bare "Siden findes ikke" (fresh eyes round 28: /2028/).
@@ -220,7 +222,16 @@ class PoolView(TemplateView):
                 .order_by("-year")
                 .values_list("year", flat=True)
             )
-            context = {"municipality": municipality, "year": self.kwargs["aar"], "years": years}
+            # The year's rounds of the municipality's other schemes, which have addresses
+            # of their own (fresh eyes round 30: "no pool for 2019" while § 18 had one).
+            others = pools.exclude(pk__in=public_round(pools, None)) if pk is None else []
+            context = {
+                "municipality": municipality,
+                "year": self.kwargs["aar"],
+                "years": years,
+                "others": others,
+                "may_come": self.kwargs["aar"] >= timezone.localdate().year,
+            }
             return TemplateResponse(request, "grants/public/no_pool.html", context, status=404)
         return super().get(request, *args, pool=pool, municipality=municipality, **kwargs)
 

@@ -96,9 +96,9 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
                 return redirect("mine:report", pk=report.pk)
             # The reasons stand at their fields and in the summary: said once (fresh eyes
             # round 29 read the overspend's three lines twice).
-            messages.error(
-                request, _("Rapporten er gemt, men kan ikke sendes endnu. Ret de markerede felter.")
-            )
+            # Saved is good news; what stops the sending is the summary's (fresh eyes 30: two
+            # red boxes saying "ret").
+            messages.success(request, _("Rapporten er gemt, men ikke sendt."))
             # Saved, not sent: the saved report again, each field that stopped it marked
             # beside it (fresh eyes round 28: the overspend's explanation was not).
             report.refresh_from_db()
