@@ -37,7 +37,12 @@ def year_rows(decision) -> list[YearRow]:
     """Asked for and granted per year; a year neither asked for nor granted is left out."""
     application = decision.application
     requested = {row.year: row.amount for row in application.requested_amounts.all()}
-    granted = {a.pool.year: a.amount for a in decision.allocations.select_related("pool")}
+    # A list of decisions (the admin's) prefetches the allocations with their pools.
+    prefetched = "allocations" in getattr(decision, "_prefetched_objects_cache", {})
+    allocations = (
+        decision.allocations.all() if prefetched else decision.allocations.select_related("pool")
+    )
+    granted = {a.pool.year: a.amount for a in allocations}
     years = sorted(y for y in set(requested) | set(granted) if requested.get(y) or granted.get(y))
     rows = [YearRow(y, requested.get(y, ZERO), granted.get(y, ZERO)) for y in years]
     if decision.outcome == DecisionOutcome.APPROVED:
