@@ -292,11 +292,12 @@ class VerifyView(View):
         # While django-otp throttles after a wrong code, even the right one is refused: say
         # so instead of "wrong code" (the code is not tried, so the wait does not grow).
         wait = twofactor.throttled_seconds(user) if form.is_valid() else 0
-        device = (
-            twofactor.match_token(user, form.data.get("token", ""))
-            if form.is_valid() and not wait
-            else None
-        )
+        device = None
+        if form.is_valid() and not wait:
+            try:
+                device = twofactor.match_token(user, form.data.get("token", ""))
+            except twofactor.CodeNotTried:
+                wait = max(1, twofactor.throttled_seconds(user))
         if device is None:
             if wait:
                 form.add_error("token", wait_message(wait))

@@ -76,18 +76,30 @@ def has_two_factor(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+class CodeNotTried(Exception):
+    """No device took the code and one of them was waiting after failed attempts, so the
+    code was not tried there: it may well be right, and must not be called or logged wrong.
+    (A wrong code from another tab can start the wait between the caller's check of
+    `throttled_seconds` and the try.)"""
+
+
 def match_token(user, token: str):
-    """The device that accepts the token (app code or backup code), or None.
+    """The device that accepts the token (app code or backup code), or None; CodeNotTried
+    when none took it and a device skipped it because it was waiting.
 
     django-otp throttles each device after failed attempts, so guessing is slowed down."""
     token = "".join(token.split())
     if not token or len(token) > 20:
         return None
     devices = confirmed_devices(user)
+    waiting = False
     for device in devices:
         with transaction.atomic():
             locked = type(device).objects.select_for_update().get(pk=device.pk)
-            if locked.verify_is_allowed()[0] and locked.verify_token(token):
+            if not locked.verify_is_allowed()[0]:
+                waiting = True
+                continue
+            if locked.verify_token(token):
                 # The code was the user's: the failures the other devices just counted for
                 # it (a backup code is no app code) must not make the next code wait.
                 # An update, not throttle_reset(): that saves the whole row as loaded before
@@ -102,6 +114,8 @@ def match_token(user, token: str):
                         user=user, digest=_backup_code_digest(user, token)
                     )
                 return locked
+    if waiting:
+        raise CodeNotTried
     return None
 
 
@@ -211,7 +225,11 @@ def _refuse_without_proof(user, current_token: str) -> SecondFactorRefused | Non
     wait = throttled_seconds(user)
     if wait:
         return SecondFactorRefused("current_token", wait)
-    if match_token(user, current_token or "") is None:
+    try:
+        device = match_token(user, current_token or "")
+    except CodeNotTried:
+        return SecondFactorRefused("current_token", max(1, throttled_seconds(user)))
+    if device is None:
         used = backup_code_already_used(user, current_token or "")
         return SecondFactorRefused("current_token", used_backup_code=used)
     return None

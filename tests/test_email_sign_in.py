@@ -105,14 +105,21 @@ def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mai
 
     # The link is used up: signing in changed what it carries.
     client.logout()
+    reopened = client.get(link)  # a forwarded mail, opened later
+    assert reopened.status_code == 400 and "Linket virker ikke længere" in text_of(reopened)
+    assert "Log ind" not in [
+        b.strip() for b in re.findall(r"<button[^>]*>([^<]*)<", reopened.content.decode())
+    ]
     used = client.post(link)
     assert used.status_code == 400 and "Linket virker ikke længere" in text_of(used)
     assert client.get(reverse("mine:dashboard")).status_code == 302
 
-    # Both are on record for the administrator: who, how, and the refusal of the used link.
+    # All are on record for the administrator: who, how, and each refusal of the used link,
+    # opened or pressed; opening the fresh link (above) left no trace.
     events = SignInEvent.objects.order_by("at", "pk")
     assert [(e.method, e.user, e.outcome, e.role) for e in events] == [
         ("email_link", person, "signed_in", "organisation"),
+        ("email_link", person, "invalid_answer", "organisation"),
         ("email_link", person, "invalid_answer", "organisation"),
     ]
 

@@ -323,6 +323,37 @@ def test_the_right_code_right_after_a_wrong_one_says_to_wait(client, staff):
 
 
 @override_settings(REQUIRE_STAFF_2FA=True)
+def test_a_wait_begun_by_another_tab_after_the_check_is_a_wait_not_a_wrong_code(
+    client, staff, monkeypatch
+):
+    """Fresh eyes round 30: the right code was logged as wrong. A wrong code from a second
+    tab can throttle the devices between the page's look at the wait and the try; the code
+    is then not tried at all, so it is a wait, and never a wrong code in the log."""
+    from identity.models import SignInEvent, SignInOutcome
+
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    log_in(client, staff.username)
+    checks = iter([0])  # the page's first look finds no wait; the other tab then begins one
+    real = twofactor.throttled_seconds
+
+    def throttle_after_the_check(user):
+        waited = next(checks, None)
+        if waited is None:
+            return real(user)
+        TOTPDevice.objects.filter(pk=device.pk).update(
+            throttling_failure_count=1, throttling_failure_timestamp=timezone.now()
+        )
+        return waited
+
+    monkeypatch.setattr(twofactor, "throttled_seconds", throttle_after_the_check)
+    page = client.post(reverse("login-verify"), {"token": current_code(device)})
+    assert page.status_code == 400
+    assert "skal du vente lidt" in page.content.decode()
+    assert "Koden er forkert" not in page.content.decode()
+    assert not SignInEvent.objects.filter(user=staff, outcome=SignInOutcome.WRONG_CODE).exists()
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
 def test_a_backup_code_while_only_the_app_is_free_again_says_to_wait(client, staff):
     """Fresh eyes round 9: a wrong code throttles the app and the backup codes; their waits
     end moments apart, and a valid backup code tried in between was called wrong."""

@@ -67,9 +67,12 @@ def _token_data(token: str) -> dict:
     raise DomainError(_("Linket virker ikke. Bed om et nyt link til at logge ind."))
 
 
-def user_from_token(token: str, *, lock: bool = False) -> User:
+def user_from_token(
+    token: str, *, lock: bool = False, detail: str = "linket var allerede brugt"
+) -> User:
     """The organisation person a sign-in link was sent to, or DomainError in plain Danish.
-    lock: take the person's row lock first, so two clicks on one link cannot both use it."""
+    lock: take the person's row lock first, so two clicks on one link cannot both use it,
+    and record a used link as a refused try with `detail`."""
     data = _token_data(token)
     people = User.objects.filter(pk=data.get("user"), role=Role.ORGANISATION, is_active=True)
     if "state" not in data:  # a link sent before the digest (an invitation lasts a week)
@@ -84,7 +87,7 @@ def user_from_token(token: str, *, lock: bool = False) -> User:
     )
     if not current:
         if lock:
-            _record_link_sign_in(user, SignInOutcome.INVALID_ANSWER, "link already used")
+            _record_link_sign_in(user, SignInOutcome.INVALID_ANSWER, detail)
         raise DomainError(
             _(
                 "Linket virker ikke længere: det er brugt, eller der er logget ind med et "
@@ -103,6 +106,19 @@ def _record_link_sign_in(user: User, outcome: str, detail: str = "") -> None:
     SignInEvent.objects.create(
         method=SignInMethod.EMAIL_LINK, user=user, outcome=outcome, role=user.role, detail=detail
     )
+
+
+def do_open_sign_in_link(*, token: str) -> User:
+    """The person a sign-in link is for, for the page with its button; opening signs no one
+    in (mail scanners open links). A used link opened is on record as a refused try, as when
+    its button is pressed (fresh eyes round 30: a forwarded mail opened later left no trace);
+    a fresh one opened leaves none, so a scanner's visit is not a sign-in attempt."""
+    with transaction.atomic():
+        try:
+            return user_from_token(token, lock=True, detail="et brugt link blev åbnet")
+        except DomainError as error:
+            refusal = error  # raised after the commit, which keeps its audit row
+    raise refusal
 
 
 def do_sign_in_with_link(*, token: str) -> User:

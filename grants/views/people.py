@@ -25,10 +25,10 @@ from grants.services.people import (
     LINKS_PER_ADDRESS,
     NotAColleague,
     do_invite_colleague,
+    do_open_sign_in_link,
     do_remove_colleague,
     do_send_sign_in_link,
     do_sign_in_with_link,
-    user_from_token,
 )
 from portal import site
 from portal.backends import email_link_allowed
@@ -114,7 +114,7 @@ class SignInLinkView(EmailOnlyMixin, View):
 
     def person(self, token):
         try:
-            return user_from_token(token), ""
+            return do_open_sign_in_link(token=token), ""
         except DomainError as error:
             return None, error.message
 
