@@ -87,9 +87,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.PolicyHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Outside the page cache's early answer, so a stored page gets the header too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
+    # A stored public page for a visitor without a session, before the rest is asked.
+    "portal.public_cache.PublicPageHitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -101,7 +105,6 @@ MIDDLEWARE = [
     "portal.middleware.MethodNotAllowedPageMiddleware",
     "portal.middleware.PrivatePagesMiddleware",
     "portal.middleware.RequireStaffTwoFactorMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -193,3 +193,44 @@ def test_a_release_does_not_serve_the_old_codes_pages(client, demo):
     Allocation.objects.filter(application__title="Kvinder i job").update(amount=Decimal(3))
     call_command("migrate", verbosity=0)  # nothing to apply: as a release with no migrations
     assert "3 kr." in client.get(url).content.decode()
+
+
+def test_a_stored_page_is_answered_before_the_session_and_the_user_with_the_same_headers(
+    client, demo, django_assert_num_queries
+):
+    """Issue 17: a hit for a visitor without a session is answered right after the language
+    is chosen (PublicPageHitMiddleware), not after the session, user, OTP, axes and URL
+    resolver; it must still carry every header the rendered page had."""
+    url = reverse("public:catalogue")
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert not hasattr(second.wsgi_request, "user")  # AuthenticationMiddleware never ran
+    assert set(second.headers) == set(first.headers)
+    for name in (
+        "X-Frame-Options",
+        "Permissions-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cache-Control",
+        "Vary",
+        "ETag",
+        "Content-Type",
+    ):
+        assert second[name] == first[name], name
+    assert int(second["Content-Length"]) == len(second.content)
+    nonce = second["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in second.content.decode()
+
+    # Whoever holds a session cookie, or a message waiting in a cookie, goes the whole way:
+    # they may be signed in, or have something to be told on this very page.
+    client.cookies["sessionid"] = "no-such-session"
+    assert hasattr(client.get(url).wsgi_request, "user")
+    del client.cookies["sessionid"]
+    client.cookies["messages"] = "x"
+    assert hasattr(client.get(url).wsgi_request, "user")
+    del client.cookies["messages"]
+    # The API counts a cached answer against the client's rate too.
+    api = reverse("api:pools")
+    client.get(api)
+    assert hasattr(client.get(api).wsgi_request, "user")
