@@ -416,6 +416,35 @@ def test_an_invitation_cannot_carry_a_phone_number_or_be_sent_in_bulk(
     cache.clear()
 
 
+def test_probing_addresses_by_invitation_counts_against_the_hourly_invitations(
+    client, person, mailoutbox, municipality
+):
+    """Attack round 31: the refusal of a municipal account's address tells that it has an
+    account (docs/security.md, known limits); each try, refused or not, is one of the
+    member's invitations, so the probing stops after a few (INVITATIONS_PER_HOUR)."""
+    from django.core.cache import cache
+
+    from grants.services.people import INVITATIONS_PER_HOUR
+
+    cache.clear()
+    User.objects.create_user(
+        username="sekr",
+        email="sekr@kommune.dk",
+        role=Role.COMMITTEE_STAFF,
+        municipality=municipality,
+    )
+    client.force_login(person, backend="portal.backends.EmailLinkSessionBackend")
+    url = reverse("mine:organisation")
+    for _ in range(INVITATIONS_PER_HOUR):
+        refused = client.post(url, {"name": "Bo Berg", "email": "SEKR@kommune.dk"})
+        assert "Den e-mailadresse kan ikke inviteres her" in text_of(refused)
+    over = client.post(url, {"name": "Bo Berg", "email": "sekr@kommune.dk"})
+    assert "Du har inviteret mange kolleger den seneste time" in text_of(over)
+    assert "kan ikke inviteres her" not in text_of(over)
+    assert not mailoutbox
+    cache.clear()
+
+
 def test_a_mail_link_to_an_association_puts_its_way_in_first_when_signed_out(
     client, person, make_pool, staff_user, django_capture_on_commit_callbacks
 ):
