@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from grants.decision_extent import REFUSED, extent, extent_label, year_rows
 from grants.models import Application, ApplicationStatus, Letter, LetterKind, Report
+from grants.wording import decision_words
 from portal import site
 from portal.money import format_kroner
 from worker.mail import language_of, send_in_languages
@@ -198,11 +199,7 @@ def letter_links(letters: list[Letter]) -> list[str]:
     application = letters[0].application
     link = applicant_link(application, reverse("mine:detail", args=[application.pk]))
     link += "#decision-heading"
-    fetch = (
-        _("Hent brevet med beslutningen (PDF) på ansøgningens side i portalen:")
-        if application.from_own_department  # as the letter calls it (Letter.title)
-        else _("Hent afgørelsesbrevet (PDF) på ansøgningens side i portalen:")
-    )
+    fetch = decision_words(application, "fetch_letter_in_portal")
     lines = [fetch + f"\n{link}"]
     if any(letter.kind == LetterKind.AGREEMENT for letter in letters):
         lines.append(
@@ -229,13 +226,8 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
     how_much = extent(decision, rows)
 
     def render():
-        internal = application.from_own_department  # a "beslutning", as its letter
         lines = [
-            (
-                _("Der er truffet beslutning om »%(title)s«: %(outcome)s.")
-                if internal
-                else _("Der er truffet afgørelse om »%(title)s«: %(outcome)s.")
-            )
+            decision_words(application, "made_on")
             % {"title": application.title, "outcome": extent_label(how_much)}
         ]
         for allocation in allocations:
@@ -271,8 +263,8 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
                 colon = "" if label.endswith("?") else ":"  # "Kan beslutningen påklages?"
                 lines.append(f"{label}{colon}\n{text}")
         lines += letter_links(letters)
-        subject = _("Beslutning: %(title)s") if internal else _("Afgørelse: %(title)s")
-        return subject % {"title": application.title}, "\n\n".join(lines)
+        subject = f"{decision_words(application, 'noun')}: {application.title}"
+        return subject, "\n\n".join(lines)
 
     _queue(application, "decision", render)
 

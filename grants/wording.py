@@ -123,3 +123,74 @@ def heading_numbers(short: bool) -> dict[str, int]:
 
     shown = [name for name in HEADINGS if not (short and name in SHORT_FORM_OPTIONAL)]
     return {name: number for number, name in enumerate(shown, start=1)}
+
+
+# A municipal department applying to its municipality's pool gets a "beslutning": it is no
+# "afgørelse" under forvaltningsloven (no § 22 reasons, no complaint), which is what an
+# association gets (fresh eyes rounds 28–31 found the two mixed on one page). Every page,
+# form, message, mail and letter takes its words from here: (department, association).
+DECISION_WORDS = {
+    "noun": (_("Beslutning"), _("Afgørelse")),
+    "record": (_("Registrér beslutning"), _("Registrér afgørelse")),
+    "recorded": (_("Beslutningen er registreret."), _("Afgørelsen er registreret.")),
+    "appeal_heading": (_("Kan beslutningen påklages?"), _("Klagevejledning")),
+    "fetch_letter": (_("Hent brevet med beslutningen (PDF)"), _("Hent afgørelsesbrevet (PDF)")),
+    "fetch_letter_in_portal": (
+        _("Hent brevet med beslutningen (PDF) på ansøgningens side i portalen:"),
+        _("Hent afgørelsesbrevet (PDF) på ansøgningens side i portalen:"),
+    ),
+    "made_on": (
+        _("Der er truffet beslutning om »%(title)s«: %(outcome)s."),
+        _("Der er truffet afgørelse om »%(title)s«: %(outcome)s."),
+    ),
+    "already_recorded": (
+        _(
+            "Ansøgningen er allerede afgjort: »%(outcome)s«%(amount)s, registreret af %(who)s "
+            "den %(when)s. Din beslutning er ikke gemt."
+        ),
+        _(
+            "Ansøgningen er allerede afgjort: »%(outcome)s«%(amount)s, registreret af %(who)s "
+            "den %(when)s. Din afgørelse er ikke gemt."
+        ),
+    ),
+    "already_made": (
+        _("Der er allerede truffet beslutning om denne ansøgning."),
+        _("Der er allerede truffet afgørelse om denne ansøgning."),
+    ),
+    "meeting_in_future": (
+        _("Mødedatoen kan ikke ligge i fremtiden. Registrér beslutningen efter mødet."),
+        _("Mødedatoen kan ikke ligge i fremtiden. Registrér afgørelsen efter mødet."),
+    ),
+    "committee_missing": (
+        _("Angiv det udvalg, der har truffet beslutningen."),
+        _("Angiv det udvalg, der har truffet afgørelsen."),
+    ),
+    "reasons_missing": (
+        _(
+            "En beslutning, der ikke giver fuldt ud medhold, skal have en begrundelse og en "
+            "tekst om, hvorvidt den kan påklages."
+        ),
+        _(
+            "En afgørelse, der ikke giver fuldt ud medhold, skal have en begrundelse "
+            "(forvaltningsloven § 22) og en klagevejledning."
+        ),
+    ),
+    "grant_after": (
+        _("Tilskuddet gives for %(years)s efter beslutningen af %(date)s."),
+        _("Tilskuddet gives for %(years)s efter afgørelsen af %(date)s."),
+    ),
+    "deadline_before": (
+        _("Fristen kan ikke ligge før beslutningen (%(date)s)."),
+        _("Fristen kan ikke ligge før afgørelsen (%(date)s)."),
+    ),
+    "signed_before": (
+        _("Samarbejdsaftalen kan ikke være underskrevet før beslutningen (%(date)s)."),
+        _("Samarbejdsaftalen kan ikke være underskrevet før afgørelsen (%(date)s)."),
+    ),
+}
+
+
+def decision_words(application, key: str) -> str:
+    """The words for `key` in DECISION_WORDS, as this application's decision is called."""
+    department, association = DECISION_WORDS[key]
+    return str(department if application.from_own_department else association)

@@ -152,6 +152,30 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
         assert not found, (where, found)
     staff_page = visible_text(staff_html.content.decode())
     assert "Beslutning: Delvis bevilget" in staff_page and "Afgørelse: Delvis" not in staff_page
+    # Made inside the municipality: with the pool's secretariat, not "the administration"
+    # (fresh eyes round 31: "between Frederiksberg Kommune and Center for Integration").
+    assert "Aftalen er indgået mellem sekretariatet for" in agreement
+    assert "forvaltningen" not in agreement
+
+
+def test_every_word_of_a_departments_decision_is_beslutning():
+    """The class behind fresh eyes round 31's "Registrér afgørelsen efter mødet" on a
+    department's decision form: every phrase of DECISION_WORDS, in both languages, names a
+    department's decision a "beslutning" (a "decision") and an association's an "afgørelse"."""
+    from django.utils import translation
+
+    from grants.wording import DECISION_WORDS
+
+    for key, (department, association) in DECISION_WORDS.items():
+        for language, internal, external in (
+            ("da", "eslutning", "fgørelse"),
+            ("en", "decision", "administrative decision"),
+        ):
+            with translation.override(language):
+                assert external not in str(department), (key, language, str(department))
+                assert internal.lower() in str(department).lower(), (key, language)
+        with translation.override("da"):
+            assert "eslutning" not in str(association), (key, str(association))
 
 
 def from_association(application):

@@ -33,8 +33,9 @@ def test_an_agreement_cannot_be_signed_before_the_decision(staff_client, fund, s
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "kan ikke være underskrevet før afgørelsen (1. marts 2026)" in html
-    assert field_error(html, "signed_on", "før afgørelsen"), html
+    # A department's grant: its decision is a "beslutning" (grants.wording).
+    assert "kan ikke være underskrevet før beslutningen (1. marts 2026)" in html
+    assert field_error(html, "signed_on", "før beslutningen"), html
     assert f'value="{signed}"' in html
     application.decision.refresh_from_db()
     assert application.decision.agreement_signed_on is None

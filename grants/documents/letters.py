@@ -26,6 +26,7 @@ from grants.decision_extent import (
     year_rows,
 )
 from grants.models import Application, Decision, DecisionOutcome, GrantCondition, Report
+from grants.wording import decision_words
 from portal.money import ZERO, format_kroner
 
 from .content import criterion_line
@@ -216,9 +217,7 @@ def condition_text(decision: Decision) -> str:
 def appeal_heading(application: Application) -> str:
     # A department cannot appeal: the heading asks what the text answers (fresh eyes round
     # 29: "Klageadgang" above "kan ikke påklages").
-    return (
-        _("Kan beslutningen påklages?") if application.from_own_department else _("Klagevejledning")
-    )
+    return decision_words(application, "appeal_heading")
 
 
 def appeal_paragraphs(decision: Decision) -> str:
@@ -354,7 +353,18 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
     issued = issued or timezone.localdate()
     rows = [row for row in year_rows(decision) if row.granted > 0]
     title = _("Samarbejdsaftale")
-    parties = _("Aftalen er indgået mellem %(municipality)s og %(applicant)s.") % {
+    # A department's agreement is made inside the municipality, with the pool's secretariat
+    # (fresh eyes round 31: "between Frederiksberg Kommune and Center for Integration").
+    internal = application.from_own_department
+    parties = (
+        _(
+            "Aftalen er indgået mellem sekretariatet for %(pool)s i %(municipality)s og "
+            "%(applicant)s."
+        )
+        if internal
+        else _("Aftalen er indgået mellem %(municipality)s og %(applicant)s.")
+    ) % {
+        "pool": application.pool.title,
         "municipality": application.municipality.name,
         "applicant": application.applicant_name,
     }
@@ -373,11 +383,7 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
         *amount_block(year_rows(decision)),
         Spacer(1, 4),
         *paragraphs(
-            (
-                _("Tilskuddet gives for %(years)s efter beslutningen af %(date)s.")
-                if application.from_own_department  # as its letter calls it
-                else _("Tilskuddet gives for %(years)s efter afgørelsen af %(date)s.")
-            )
+            decision_words(application, "grant_after")
             % {
                 "years": _(" og ").join(str(row.year) for row in rows),
                 # The decision's date (the committee's meeting), not the day it was typed in.
@@ -396,6 +402,12 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
         ),
         *paragraphs(
             _(
+                "Projektet mødes med puljens sekretariat mindst én gang om året om, hvordan det "
+                "går. Ubrugte midler går tilbage til puljen eller overføres efter aftale med "
+                "sekretariatet."
+            )
+            if internal
+            else _(
                 "Projektet mødes med forvaltningen mindst én gang om året om, hvordan det går. "
                 "Ubrugte midler betales tilbage eller overføres efter aftale med forvaltningen."
             )
@@ -405,6 +417,11 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
         text(_("7. Ændringer"), "letter_heading"),
         *paragraphs(
             _(
+                "Ændres projektet væsentligt, skal sekretariatet godkende det på forhånd. Skriv "
+                "til sekretariatet i sagen i portalen."
+            )
+            if internal
+            else _(
                 "Ændres projektet væsentligt, skal forvaltningen godkende det på forhånd. Skriv "
                 "til sekretariatet i sagen i portalen."
             )
@@ -415,11 +432,18 @@ def agreement_pdf(decision: Decision, *, issued=None) -> bytes:
     return build(story, title=f"{title}: {application.title}")
 
 
+def _signing_municipality(application: Application) -> str:
+    """Who signs for the municipality: the pool's secretariat for a department of its own."""
+    if application.from_own_department:
+        return _("sekretariatet for %(pool)s") % {"pool": application.pool.title}
+    return application.municipality.name
+
+
 def _signatures(application: Application, issued) -> Table:
     line = "\n\n\n" + "_" * 34
     data = [
         [
-            text(_("For %(party)s") % {"party": application.municipality.name}, "cell_bold"),
+            text(_("For %(party)s") % {"party": _signing_municipality(application)}, "cell_bold"),
             text(_("For %(party)s") % {"party": application.applicant_name}, "cell_bold"),
         ],
         [

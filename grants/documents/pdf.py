@@ -42,7 +42,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from grants.selectors import committees_label
-from grants.wording import HEADINGS, copy_heading, heading_numbers
+from grants.wording import HEADINGS, copy_heading, decision_words, heading_numbers
 from portal.money import format_kroner
 
 from .content import (
@@ -610,7 +610,7 @@ def application_pdf(application) -> bytes:
 
         # The outcome under the heading, then the amounts (fresh eyes round 18: no amount;
         # round 24: "Afgørelse" twice and the amounts last, after the complaint guidance).
-        heading = _("Beslutning") if application.from_own_department else _("Afgørelse")
+        heading = decision_words(application, "noun")
         opening = [text(heading, "h1"), text(decision.extent_label, "label")]
         rows = year_rows(decision)
         if rows:

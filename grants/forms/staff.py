@@ -24,6 +24,7 @@ from grants.services.pools import (
     same_minute,
 )
 from grants.services.review import amount_problems
+from grants.wording import decision_words
 from policies.models import ActionPlan, Policy
 from portal.forms import CompleteRows, KronerField, LimitedTextMixin, LocalDateTimeField
 from portal.models import Committee
@@ -447,8 +448,8 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
                 "Skal udfyldes, når der ikke gives fuldt ud medhold: hvorfor gives der mindre "
                 "end ansøgt, eller afslag?"
             )
-            self.fields["appeal_guidance"].label = _("Kan beslutningen påklages?")
-            self.fields["outcome"].label = _("Beslutning")
+            self.fields["appeal_guidance"].label = decision_words(application, "appeal_heading")
+            self.fields["outcome"].label = decision_words(application, "noun")
         requested = {row.year: row.amount for row in application.requested_amounts.all()}
         for year in self.years:
             # A year not asked for says so, not "Søgt: 0 kr." (fresh eyes round 13).

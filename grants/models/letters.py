@@ -71,8 +71,10 @@ class Letter(models.Model):
     def title(self) -> str:
         """What the letter is called where it is listed: a department's decision is a
         "Beslutning", as the letter itself says (fresh eyes round 28: "Afgørelse (PDF)")."""
-        if self.kind == LetterKind.DECISION and self.application.from_own_department:
-            return _("Beslutning")
+        if self.kind == LetterKind.DECISION:
+            from grants.wording import decision_words
+
+            return decision_words(self.application, "noun")
         return self.get_kind_display()
 
     @property

@@ -22,6 +22,7 @@ from grants.models import (
 )
 from grants.notifications import notify_decision
 from grants.rules import check
+from grants.wording import decision_words
 from portal.models import Committee
 from portal.money import ZERO, format_kroner, to_money
 
@@ -73,7 +74,7 @@ def _meeting_date_problems(application: Application, meeting_date: datetime.date
     today = timezone.localdate()
     if meeting_date > today:
         yield DomainError(
-            _("Mødedatoen kan ikke ligge i fremtiden. Registrér afgørelsen efter mødet."),
+            decision_words(application, "meeting_in_future"),
             field="meeting_date",
         )
     elif application.submitted_at and meeting_date < timezone.localdate(application.submitted_at):
@@ -122,15 +123,7 @@ def decision_problems(
     ):
         problems.append(
             DomainError(
-                _(
-                    "En beslutning, der ikke giver fuldt ud medhold, skal have en begrundelse "
-                    "og en tekst om, hvorvidt den kan påklages."
-                )
-                if application.from_own_department  # outside forvaltningsloven (round 29)
-                else _(
-                    "En afgørelse, der ikke giver fuldt ud medhold, skal have en begrundelse "
-                    "(forvaltningsloven § 22) og en klagevejledning."
-                ),
+                decision_words(application, "reasons_missing"),
                 field="reasons" if not reasons.strip() else "appeal_guidance",
             )
         )
@@ -146,7 +139,7 @@ def decision_problems(
             )
     elif committee is None:
         problems.append(
-            DomainError(_("Angiv det udvalg, der har truffet afgørelsen."), field="committee")
+            DomainError(decision_words(application, "committee_missing"), field="committee")
         )
     problems += _meeting_date_problems(application, meeting_date)
     if not any(p.field and p.field.startswith("amount_") for p in problems):
@@ -191,7 +184,7 @@ def record_decision(
 ) -> Decision:
     """Create the decision and its allocations for a locked application, in a transaction."""
     if hasattr(application, "decision"):
-        raise DomainError(_("Der er allerede truffet afgørelse om denne ansøgning."))
+        raise DomainError(decision_words(application, "already_made"))
     amounts = {year: to_money(amount) for year, amount in (amounts or {}).items()}
     if outcome != DecisionOutcome.APPROVED:
         amounts = {}
@@ -252,10 +245,7 @@ def already_decided(decision: Decision) -> DomainError:
     decided, by whom and when, so the second person need not guess."""
     granted = sum((a.amount for a in decision.allocations.all()), ZERO)
     return DomainError(
-        _(
-            "Ansøgningen er allerede afgjort: »%(outcome)s«%(amount)s, registreret af %(who)s "
-            "den %(when)s. Din afgørelse er ikke gemt."
-        )
+        decision_words(decision.application, "already_recorded")
         % {
             # As the pages name it: "Delvis bevilget" for less than asked (fresh eyes round 20).
             "outcome": decision.application.approved_label

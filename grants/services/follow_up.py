@@ -26,6 +26,7 @@ from grants.notifications import (
     notify_report_returned,
 )
 from grants.rules import check
+from grants.wording import decision_words
 from portal.models import User
 from portal.money import ZERO, format_kroner, to_money
 
@@ -72,7 +73,7 @@ def check_report_due(application: Application, due_date: datetime.date, kind: st
     decision = Decision.objects.filter(application=application).first()
     if decision is not None and due_date < decision_date(decision):
         raise DomainError(
-            _("Fristen kan ikke ligge før afgørelsen (%(date)s).")
+            decision_words(application, "deadline_before")
             % {"date": date_format(decision_date(decision), "DATE_FORMAT")},
             field="due_date",
         )
@@ -104,7 +105,7 @@ def do_record_agreement_signed(
         if signed_on < decision_date(decision):
             # 0001-01-01 and 1900-01-01 were accepted: an agreement follows the grant.
             raise DomainError(
-                _("Samarbejdsaftalen kan ikke være underskrevet før afgørelsen (%(date)s).")
+                decision_words(application, "signed_before")
                 % {"date": date_format(decision_date(decision), "DATE_FORMAT")},
                 field="signed_on",
             )

@@ -12,6 +12,13 @@ def copy_heading(application, field, default):
     return wording.copy_heading(application, field, default)
 
 
+@register.simple_tag
+def decision_word(application, key) -> str:
+    """{% decision_word application "noun" %}: "Beslutning" for a department, "Afgørelse"
+    for an association (grants.wording.DECISION_WORDS)."""
+    return wording.decision_words(application, key)
+
+
 @register.filter
 def committees(application) -> str:
     """ "AUU/UU": the responsible committee, then the co-committees; one way on every page,

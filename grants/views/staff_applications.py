@@ -54,6 +54,7 @@ from grants.services.review import (
 )
 from grants.services.workflow import do_return_for_changes
 from grants.views.busy import BUSY_STATUS, lock_waits_as_busy
+from grants.wording import decision_words
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
 from portal.forms import read_only
 from portal.money import ZERO, format_kroner
@@ -455,8 +456,7 @@ class DecisionView(FormPageView):
         )
 
     def save(self, application, form):
-        if application.from_own_department:
-            self.success_message = _("Beslutningen er registreret.")  # as its letter says
+        self.success_message = decision_words(application, "recorded")
         data = form.cleaned_data
         do_record_decision(
             application_id=application.pk,
