@@ -286,6 +286,9 @@ class SignInOutcome(models.TextChoices):
     # is; stays so when the person gave up (fresh eyes round 28: "Logget ind" either way).
     CODE_PENDING = "code_pending", _("Ikke logget ind: koden til totrinslogin mangler")
     CODE_CANCELLED = "code_cancelled", _("Ikke logget ind: afbrudt ved koden til totrinslogin")
+    # Typed during the wait after a wrong code: not tried, so neither wrong nor right.
+    CODE_WAIT = "code_wait", _("Afvist: koden blev ikke prøvet (ventetid efter forkert kode)")
+    USED_LINK = "used_link", _("Afvist: linket i e-mailen var brugt")
 
 
 class SignInMethod(models.TextChoices):
@@ -299,6 +302,7 @@ class SignInMethod(models.TextChoices):
 # the admin's "totrin" column: one place for the words both sides compare.
 DETAIL_WITH_PORTAL_CODE = gettext_noop("med totrinslogin")
 DETAIL_SETUP_PENDING = gettext_noop("skal først slå totrinslogin til")
+DETAIL_WITH_BACKUP_CODE = gettext_noop("med en reservekode")
 
 
 class SignInEvent(models.Model):
@@ -369,11 +373,18 @@ class SignInEvent(models.Model):
             return _("mangler opsætning")  # kept at the set-up page (fresh eyes round 14)
         if self.outcome == SignInOutcome.SIGNED_IN and self.detail == DETAIL_WITH_PORTAL_CODE:
             return _("i portalen")  # after a password or a provider without its own
+        if self.outcome == SignInOutcome.SIGNED_IN and self.detail == DETAIL_WITH_BACKUP_CODE:
+            # One not used by the owner shows (fresh eyes round 31: as an app code).
+            return _("i portalen: med en reservekode")
         if self.outcome == SignInOutcome.CODE_PENDING:
             return _("i portalen: ikke givet")
         if self.outcome == SignInOutcome.CODE_CANCELLED:
             return _("i portalen: afbrudt")
-        if self.outcome in (SignInOutcome.WRONG_CODE, SignInOutcome.USED_CODE):
+        if self.outcome in (
+            SignInOutcome.WRONG_CODE,
+            SignInOutcome.USED_CODE,
+            SignInOutcome.CODE_WAIT,
+        ):
             # Refused at this step (fresh eyes round 20: "–" beside a refused code).
             return _("i portalen: afvist")
         return "–"

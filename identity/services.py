@@ -120,7 +120,8 @@ def _record(provider, identity, user, outcome, mfa, mapping=None, detail="") -> 
         identity=identity,
         user=user,
         outcome=outcome,
-        role=mapping.role if mapping else "",
+        # An association's person has no mapping: their own role (fresh eyes round 31: "–").
+        role=mapping.role if mapping else (user.role if user is not None else ""),
         department=mapping.department if mapping else None,
         mfa_by_provider=mfa,
         detail=detail[:500],
@@ -162,7 +163,11 @@ def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
                 return _record(provider, identity, None, SignInOutcome.NOT_LINKED, mfa)
             identity.user = user
             identity.save(update_fields=["user"])
-            return _record(provider, identity, user, SignInOutcome.SIGNED_IN, mfa)
+            # Which association, for the administrator (fresh eyes round 31: not shown).
+            organisation = str(user.organisation) if user.organisation_id else ""
+            return _record(
+                provider, identity, user, SignInOutcome.SIGNED_IN, mfa, detail=organisation
+            )
 
         if user is not None and user.municipality_id != provider.municipality_id:
             return _record(provider, identity, None, SignInOutcome.WRONG_MUNICIPALITY, mfa)

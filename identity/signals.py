@@ -25,6 +25,7 @@ from portal.twofactor import (
 
 from .models import (
     DETAIL_SETUP_PENDING,
+    DETAIL_WITH_BACKUP_CODE,
     DETAIL_WITH_PORTAL_CODE,
     SignInEvent,
     SignInMethod,
@@ -123,10 +124,16 @@ def _first_step(user, pending) -> SignInEvent | None:
 
 
 @receiver(second_factor_failed, dispatch_uid="identity-second-factor-refused")
-def second_factor_refused(sender, user, request=None, pending=None, used=False, **kwargs):
+def second_factor_refused(
+    sender, user, request=None, pending=None, used=False, waited=False, **kwargs
+):
     # A code used before is no wrong code: the person's own sign-in log says which it was
-    # (fresh eyes round 21: a reused backup code was logged as a wrong one).
-    outcome = SignInOutcome.USED_CODE if used else SignInOutcome.WRONG_CODE
+    # (fresh eyes round 21: a reused backup code was logged as a wrong one); nor is one not
+    # tried during the wait after a wrong one (round 31: such tries left no trace).
+    if waited:
+        outcome = SignInOutcome.CODE_WAIT
+    else:
+        outcome = SignInOutcome.USED_CODE if used else SignInOutcome.WRONG_CODE
     # Refused the way the person came: after a provider's sign-in, not as a password (fresh
     # eyes round 28: "Brugernavn og adgangskode" for someone who has none).
     first = _first_step(user, pending)
@@ -136,16 +143,28 @@ def second_factor_refused(sender, user, request=None, pending=None, used=False, 
         identity=first.identity if first else None,
         user=user,
         outcome=outcome,
+        # The first step told who it is (fresh eyes round 31: "–" beside a refused code).
+        role=user.role,
+        department_id=user.department_id,
     )
+    _still_the_latest(first)
+
+
+def _still_the_latest(first: SignInEvent | None) -> None:
+    """The half-done sign-in's row moves to now, so it stays the newest line of its
+    attempt; the logs read newest first (fresh eyes round 31: "koden mangler" was listed
+    before the wrong codes typed after it)."""
+    if first is not None and first.outcome == SignInOutcome.CODE_PENDING:
+        SignInEvent.objects.filter(pk=first.pk).update(at=timezone.now())
 
 
 @receiver(second_factor_passed, dispatch_uid="identity-code-given")
-def code_given(sender, user, request=None, pending=None, **kwargs):
+def code_given(sender, user, request=None, pending=None, backup_code=False, **kwargs):
     first = _first_step(user, pending)
     if first is None or first.outcome != SignInOutcome.CODE_PENDING:
         return  # a sign-in begun before this was recorded: logged at the login itself
     first.outcome = SignInOutcome.SIGNED_IN
-    first.detail = DETAIL_WITH_PORTAL_CODE
+    first.detail = DETAIL_WITH_BACKUP_CODE if backup_code else DETAIL_WITH_PORTAL_CODE
     first.at = timezone.now()  # signed in now, after any wrong codes
     first.save(update_fields=["outcome", "detail", "at"])
     if request is not None:
@@ -174,4 +193,4 @@ def code_step_given_up(sender, request=None, pending=None, **kwargs):
     # Given up on purpose ("Afbryd …"), not broken off (fresh eyes round 30).
     SignInEvent.objects.filter(
         pk=(pending or {}).get("event"), outcome=SignInOutcome.CODE_PENDING
-    ).update(outcome=SignInOutcome.CODE_CANCELLED)
+    ).update(outcome=SignInOutcome.CODE_CANCELLED, at=timezone.now())

@@ -56,6 +56,16 @@ class TokenForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
+    def clean_token(self):
+        # A code of neither shape is a typo: said so, and not tried or logged as a wrong
+        # code (fresh eyes round 31: "12345" was "forkert eller udløbet").
+        token = "".join(self.cleaned_data["token"].split())
+        if not re.fullmatch(r"[0-9]{6}|[0-9]{8}", token):
+            raise forms.ValidationError(
+                _("Skriv de 6 cifre fra godkendelsesappen eller en reservekode på 8 cifre.")
+            )
+        return token
+
 
 class ProofForm(forms.Form):
     """Before the second factor changes (a new app, new backup codes): the password again, for
@@ -127,14 +137,16 @@ class SetupTokenForm(ProofForm):
         return token
 
 
-def cancel_pending_sign_in(request) -> None:
+def cancel_pending_sign_in(request) -> bool:
     """The person gave up at the code step: the half-done sign-in is dropped, and the sign-in
-    log says it was given up (fresh eyes round 30: it read as if broken off)."""
+    log says it was given up (fresh eyes round 30: it read as if broken off). True when
+    there was one."""
     pending = request.session.pop(PENDING_KEY, None)
     if pending:
         twofactor.second_factor_cancelled.send(
             sender=cancel_pending_sign_in, request=request, pending=pending
         )
+    return bool(pending)
 
 
 def pending_sign_in(user, backend: str, target: str) -> dict:
@@ -197,8 +209,9 @@ class LoginView(auth_views.LoginView):
         # not yet): it was left waiting for the next person at a shared computer (fresh eyes
         # round 11). Only that link: the login page a second tab is sent to while the code
         # is asked for must not end the sign-in (fresh eyes round 30).
-        if request.GET.get("afbryd"):
-            cancel_pending_sign_in(request)
+        if request.GET.get("afbryd") and cancel_pending_sign_in(request):
+            # Said, so the page is not taken for the start of the same sign-in (round 31).
+            messages.info(request, _("Login er afbrudt. Du kan logge ind igen, også som en anden."))
         return super().get(request, *args, **kwargs)
 
     def form_invalid(self, form):
@@ -289,24 +302,32 @@ class VerifyView(View):
             messages.error(request, _("Log ind igen: der gik for lang tid."))
             return redirect("login")
         form = TokenForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(pending, form), status=400)
         # While django-otp throttles after a wrong code, even the right one is refused: say
         # so instead of "wrong code" (the code is not tried, so the wait does not grow).
-        wait = twofactor.throttled_seconds(user) if form.is_valid() else 0
+        token = form.cleaned_data["token"]
+        wait = twofactor.throttled_seconds(user)
         device = None
-        if form.is_valid() and not wait:
+        if not wait:
             try:
-                device = twofactor.match_token(user, form.data.get("token", ""))
+                device = twofactor.match_token(user, token)
             except twofactor.CodeNotTried:
                 wait = max(1, twofactor.throttled_seconds(user))
         if device is None:
             if wait:
                 form.add_error("token", wait_message(wait))
-            elif twofactor.backup_code_already_used(user, form.data.get("token", "")):
+                # Not tried, so not wrong; but on record, as every refused try (fresh eyes
+                # round 31: a right code turned away by the wait left no trace).
+                twofactor.second_factor_failed.send(
+                    sender=VerifyView, user=user, request=request, pending=pending, waited=True
+                )
+            elif twofactor.backup_code_already_used(user, token):
                 form.add_error("token", USED_BACKUP_CODE)
                 twofactor.second_factor_failed.send(
                     sender=VerifyView, user=user, request=request, pending=pending, used=True
                 )
-            elif twofactor.code_already_used(user, form.data.get("token", "")):
+            elif twofactor.code_already_used(user, token):
                 form.add_error(
                     "token",
                     _("Koden er allerede brugt. Vent på den næste kode i appen, og skriv den."),
@@ -325,7 +346,11 @@ class VerifyView(View):
             return render(request, self.template_name, self.context(pending, form), status=400)
         del request.session[PENDING_KEY]
         twofactor.second_factor_passed.send(
-            sender=VerifyView, user=user, request=request, pending=pending
+            sender=VerifyView,
+            user=user,
+            request=request,
+            pending=pending,
+            backup_code=twofactor.is_backup_device(device),
         )
         auth_login(request, user, backend=pending["backend"])
         otp_login(request, device)

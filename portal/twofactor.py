@@ -22,15 +22,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.account_log import log_account_change, notify_second_factor_change
 from portal.models import UsedBackupCode
 
-# Sent when a second-factor code is refused at sign-in (kwargs: user, request); the identity
-# app writes it to the sign-in log beside the other refusals.
+# Sent when a second-factor code is refused at sign-in (kwargs: user, request, pending, and
+# used=True for a code used before, waited=True for one not tried during the wait after a
+# wrong one); the identity app writes it to the sign-in log beside the other refusals.
 second_factor_failed = Signal()
 # Sent when a sign-in's first step (a password) is passed and the code is asked for, and when
 # the code is accepted (kwargs: user, request, pending: the session's record of the half-done
 # sign-in; a receiver may add its own keys to it while it is asked for): the sign-in log
 # records a sign-in only once it is done, and a half-done one as such (fresh eyes round 28).
 second_factor_asked = Signal()
-second_factor_passed = Signal()
+second_factor_passed = Signal()  # also backup_code=True when a backup code was used
 # Sent when the person gives up at the code step ("Afbryd …"; kwargs: request, pending).
 second_factor_cancelled = Signal()
 
@@ -81,6 +82,10 @@ class CodeNotTried(Exception):
     code was not tried there: it may well be right, and must not be called or logged wrong.
     (A wrong code from another tab can start the wait between the caller's check of
     `throttled_seconds` and the try.)"""
+
+
+def is_backup_device(device) -> bool:
+    return isinstance(device, StaticDevice)
 
 
 def match_token(user, token: str):

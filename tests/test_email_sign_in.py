@@ -119,8 +119,8 @@ def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mai
     events = SignInEvent.objects.order_by("at", "pk")
     assert [(e.method, e.user, e.outcome, e.role) for e in events] == [
         ("email_link", person, "signed_in", "organisation"),
-        ("email_link", person, "invalid_answer", "organisation"),
-        ("email_link", person, "invalid_answer", "organisation"),
+        ("email_link", person, "used_link", "organisation"),
+        ("email_link", person, "used_link", "organisation"),
     ]
 
 

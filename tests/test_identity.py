@@ -9,7 +9,13 @@ from django.test import override_settings
 from django.urls import reverse
 
 from identity import applicants, oidc, services
-from identity.models import ExternalIdentity, IdentityProvider, ProviderKind, RoleMapping
+from identity.models import (
+    ExternalIdentity,
+    IdentityProvider,
+    ProviderKind,
+    RoleMapping,
+    SignInEvent,
+)
 from portal.models import Department, Municipality, Role, User
 
 PASSWORD = "en-lang-og-sikker-adgangskode"
@@ -145,6 +151,9 @@ def test_an_applicant_keeps_cvr_and_name_and_the_association_work_decides_the_us
         applicants.register_resolver(previous)
     assert result.signed_in and result.user == member and seen == ["12345678"]
     assert ExternalIdentity.objects.get(subject="e-1").user == member
+    # The log names the person's role (no mapping gave it; fresh eyes round 31: "–").
+    event = SignInEvent.objects.get(pk=result.event_id)
+    assert event.role == member.role
 
 
 def test_a_mapping_for_caseworkers_needs_a_department_of_the_providers_municipality(town):

@@ -126,12 +126,47 @@ def test_a_sign_in_left_at_the_code_step_is_not_logged_as_signed_in(client, staf
     # … "Afbryd og log ind som en anden" does, and is logged as given up.
     page = client.get(reverse("login-verify")).content.decode()
     assert f'href="{reverse("login")}?afbryd=1"' in page
-    client.get(reverse("login") + "?afbryd=1")
+    cancelled = client.get(reverse("login") + "?afbryd=1").content.decode()
+    assert "Login er afbrudt. Du kan logge ind igen, også som en anden." in cancelled
     assert client.get(reverse("login-verify"))["Location"] == reverse("login")
     event.refresh_from_db()
     assert event.outcome == SignInOutcome.CODE_CANCELLED
     assert event.second_factor() == "i portalen: afbrudt"
     assert device.pk
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_every_try_at_the_code_step_is_on_record_in_the_order_it_happened(client, staff):
+    """Fresh eyes round 31: a code turned away by the wait left no trace; a refused code had
+    no role; the half-done sign-in's line kept the password's time, so "koden mangler" and
+    "afbrudt" were listed before the wrong codes typed after them (the logs read newest
+    first); a backup code's sign-in looked like the app's."""
+    from identity.models import SignInEvent, SignInOutcome
+    from identity.selectors import own_sign_ins
+
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    log_in(client, staff.username)
+    client.post(reverse("login-verify"), {"token": "111111"})  # wrong: the wait begins
+    client.post(reverse("login-verify"), {"token": current_code(device)})  # during the wait
+    newest_first = list(SignInEvent.objects.filter(user=staff).order_by("-at", "-pk"))
+    assert [e.outcome for e in newest_first] == [
+        SignInOutcome.CODE_PENDING,
+        SignInOutcome.CODE_WAIT,
+        SignInOutcome.WRONG_CODE,
+    ]
+    assert {e.role for e in newest_first} == {staff.role}
+    assert newest_first[1].second_factor() == "i portalen: afvist"
+    assert own_sign_ins(staff)[0].outcome == SignInOutcome.CODE_PENDING
+    client.get(reverse("login") + "?afbryd=1")
+    assert [r.outcome for r in own_sign_ins(staff)][0] == SignInOutcome.CODE_CANCELLED
+
+    unthrottle(staff)
+    backup = twofactor._issue_backup_codes(staff)[0]
+    log_in(client, staff.username)
+    client.post(reverse("login-verify"), {"token": backup})
+    latest = own_sign_ins(staff)[0]
+    assert latest.outcome == SignInOutcome.SIGNED_IN
+    assert latest.second_factor() == "i portalen: med en reservekode"
 
 
 @override_settings(REQUIRE_STAFF_2FA=True)
@@ -194,7 +229,9 @@ def test_a_reused_backup_code_at_sign_in_is_logged_as_used_not_wrong(client, sta
     refused = client.post(reverse("login-verify"), {"token": first})
 
     assert "Den reservekode er allerede brugt" in refused.content.decode()
-    last = SignInEvent.objects.filter(user=staff).latest("at", "pk")
+    # Newest first: the sign-in still waiting for its code, then the refused code.
+    pending, last = SignInEvent.objects.filter(user=staff).order_by("-at", "-pk")[:2]
+    assert pending.outcome == SignInOutcome.CODE_PENDING
     assert last.outcome == SignInOutcome.USED_CODE
     assert not SignInEvent.objects.filter(user=staff, outcome=SignInOutcome.WRONG_CODE).exists()
 
@@ -637,6 +674,25 @@ def test_a_code_of_the_wrong_shape_is_called_a_typo(client, staff):
         assert page.status_code == 400 and "Koden er de 6 cifre" in text
         assert "Tjek uret" not in text
     assert not TOTPDevice.objects.get(user=staff).throttling_failure_count  # not tried
+
+
+@override_settings(REQUIRE_STAFF_2FA=True)
+def test_a_code_of_the_wrong_shape_at_sign_in_is_a_typo_not_a_wrong_code(client, staff):
+    """Fresh eyes round 31: "12345" at the code step was "forkert eller udløbet", tried,
+    counted and logged as a wrong code."""
+    from identity.models import SignInEvent, SignInOutcome
+
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    log_in(client, staff.username)
+    for typo in ("12345", "1234567", "abcdef", "123456789"):
+        page = client.post(reverse("login-verify"), {"token": typo})
+        text = page.content.decode()
+        assert page.status_code == 400 and "Skriv de 6 cifre fra godkendelsesappen" in text
+        assert "forkert" not in text
+    device.refresh_from_db()
+    assert not device.throttling_failure_count
+    assert not SignInEvent.objects.filter(user=staff, outcome=SignInOutcome.WRONG_CODE).exists()
+    assert client.post(reverse("login-verify"), {"token": current_code(device)}).status_code == 302
 
 
 def test_the_lockout_list_never_holds_a_typed_password(client, staff):

@@ -87,7 +87,7 @@ def user_from_token(
     )
     if not current:
         if lock:
-            _record_link_sign_in(user, SignInOutcome.INVALID_ANSWER, detail)
+            _record_link_sign_in(user, SignInOutcome.USED_LINK, detail)
         raise DomainError(
             _(
                 "Linket virker ikke længere: det er brugt, eller der er logget ind med et "
