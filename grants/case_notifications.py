@@ -80,7 +80,7 @@ def _pointer(message: CaseMessage) -> str:
 
 def notify_message(message: CaseMessage) -> None:
     application = message.application
-    author = message.author.get_full_name() or message.author.username
+    author = message.author.shown_name
     to_applicant = message.side == "staff"
 
     def render():

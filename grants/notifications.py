@@ -161,7 +161,7 @@ def notify_withdrawn(application: Application, actor) -> None:
     without its reason, which staff read in the case (fresh eyes round 21: nobody heard)."""
     from grants.case_notifications import to_staff
 
-    who = actor.get_full_name() or actor.get_username()
+    who = actor.shown_name
 
     def render_applicant():
         return (
@@ -216,6 +216,7 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
         appeal_heading,
         appeal_paragraphs,
         condition_text,
+        payment_text,
         report_lines,
     )
 
@@ -251,11 +252,14 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
         # text under the letter's heading (fresh eyes round 13: the mail said nothing of the
         # evaluation, and called the free text "Vilkår").
         duties = "\n".join(filter(None, [condition_text(decision), *report_lines(decision)]))
+        # What the grantee must do first, then the reasons and the guidance (fresh eyes
+        # round 31: the legal text came before "what you must do now").
         for label, text in (
             (_("Meddelelse"), decision.message),
-            (_("Begrundelse"), decision.reasons),
             (_("Vilkår"), duties),
             (_("Øvrige vilkår"), decision.other_conditions),
+            (_("Udbetaling"), payment_text(decision)),
+            (_("Begrundelse"), decision.reasons),
             # The guidance in full, as the letter and the page give it (fresh eyes round 21).
             (appeal_heading(application), appeal_paragraphs(decision)),
         ):

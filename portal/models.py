@@ -200,6 +200,19 @@ class User(AbstractUser):
         ).hexdigest()
 
     @property
+    def shown_name(self) -> str:
+        """The name the case's other side reads: the full name, or for a municipal account
+        without one "Sekretariatet", never a login name (fresh eyes round 31: an
+        association read "a31-staff har skrevet …"); an applicant without a name by
+        their address."""
+        name = self.get_full_name()
+        if name:
+            return name
+        if self.role in (Role.COMMITTEE_STAFF, Role.ADMINISTRATOR):
+            return str(_("Sekretariatet"))
+        return self.email or self.get_username()
+
+    @property
     def is_caseworker(self) -> bool:
         return self.role == Role.CASEWORKER
 

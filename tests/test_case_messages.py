@@ -331,3 +331,29 @@ def test_an_imported_decision_names_its_source_not_as_a_message(
             in text
         )
         assert "Meddelelse" not in text
+
+
+def test_a_staff_member_without_a_name_is_the_secretariat_to_the_applicant_never_a_login(
+    case, applicant, staff_client, staff_user, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 31: an association read "a31-staff har skrevet om …" in its mail,
+    the case's messages and its history: a login name, where a person or "Sekretariatet"
+    belongs (portal.models.User.shown_name)."""
+    staff_user.first_name = staff_user.last_name = ""
+    staff_user.username = "sek-login-42"
+    staff_user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("sekretariat:messages", args=[case.pk]), {"text": "Vi har et spørgsmål."}
+        )
+        staff_client.post(
+            reverse("sekretariat:request-information", args=[case.pk]),
+            {"question": "Hvor mange deltagere?", "due_date": "2099-01-01"},
+        )
+    said = [m.body for m in mailoutbox] + [
+        page(applicant, "mine:messages", case.pk),
+        page(applicant, "mine:answer", InformationRequest.objects.get(application=case).pk),
+    ]
+    assert "Sekretariatet har skrevet om" in mailoutbox[0].body
+    for text in said:
+        assert staff_user.username not in text, text

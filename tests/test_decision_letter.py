@@ -108,6 +108,7 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     assert "fordeler puljens midler mellem kommunens egne enheder" in text
     assert "Ombudsmand" not in text and "Ankestyrelsen" not in text
     assert "samarbejdsaftale med puljens sekretariat" in text
+    assert "overført til jeres budget" in text and "NemKonto" not in text
 
     agreement = pdf_text(
         download(applicant, reverse("mine:letter", args=[letters[LetterKind.AGREEMENT].pk]))
@@ -129,6 +130,9 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     assert f"{detail_url}#decision-heading\n" in mail[0].body
     assert letter_url not in mail[0].body
     assert "samarbejdsaftale" in mail[0].body
+    # What to do, and how the money comes, before the reasons (fresh eyes round 31).
+    body = mail[0].body
+    assert body.index("Vilkår:") < body.index("Udbetaling:") < body.index("Begrundelse:")
 
     # Staff see and download the same letters.
     staff_html = staff_client.get(reverse("sekretariat:application", args=[application.pk]))
@@ -315,6 +319,21 @@ def test_an_associations_letters_are_addressed_to_the_association(
             assert "kan ikke påklages til anden administrativ myndighed" in text
             assert "Folketingets Ombudsmand" in text and "12 måneder" in text
             assert "samarbejdsaftale med forvaltningen" in text
+            # How the money comes, and that it cannot without the CVR number the
+            # municipality lacks (fresh eyes round 31), on the page and in the letter; what
+            # to do comes before the reasons and the guidance.
+            for said in (page, text):
+                assert "foreningens NemKonto" in said
+                assert "kender endnu ikke foreningens CVR-nummer" in said
+            assert page.index("Udbetaling") < page.index("Klagevejledning")
+            assert page.index("Vilkår") < page.index("Klagevejledning")
+    association.cvr = "12345674"
+    association.save()
+    decision = Decision.objects.get(application=application)
+    from grants.documents.letters import payment_text
+
+    assert "NemKonto" in payment_text(decision)
+    assert "kender endnu ikke" not in payment_text(decision)
 
 
 def test_the_letter_names_whom_to_ask(demo):

@@ -214,6 +214,33 @@ def condition_text(decision: Decision) -> str:
     return ""
 
 
+def payment_text(decision: Decision) -> str:
+    """How a grant's money reaches the grantee, for the page, the mail and the letter (fresh
+    eyes round 31: a treasurer's first question, "when does the money come, and to which
+    account?", was answered nowhere). Payments are the finance system's (docs/decisions.md):
+    this says where they go and what the grantee must do, never a date the portal cannot
+    keep. Empty for a refusal and for a decision made before the portal."""
+    if decision.outcome != DecisionOutcome.APPROVED or decision.source:
+        return ""
+    application = decision.application
+    if application.from_own_department:
+        return _(
+            "Sekretariatet sørger for, at bevillingen bliver overført til jeres budget, år for "
+            "år. I skal ikke selv gøre noget for at få pengene."
+        )
+    text = _(
+        "Kommunen udbetaler tilskuddet til foreningens NemKonto: den bankkonto, der er "
+        "knyttet til foreningens CVR-nummer. Et tilskud for flere år udbetales år for år."
+    )
+    organisation = application.organisation
+    if organisation is not None and not organisation.cvr:
+        text += " " + _(
+            "Kommunen kender endnu ikke foreningens CVR-nummer, og uden det kan pengene ikke "
+            "udbetales. Send CVR-nummeret til sekretariatet i en besked i sagen."
+        )
+    return text
+
+
 def appeal_heading(application: Application) -> str:
     # A department cannot appeal: the heading asks what the text answers (fresh eyes round
     # 29: "Klageadgang" above "kan ikke påklages").
@@ -295,6 +322,8 @@ def decision_letter_pdf(decision: Decision, *, issued=None) -> bytes:
     story += [text(_("Beløb pr. år"), "letter_heading"), *amount_block(rows)]
     if decision.message:
         story += [text(_("Meddelelse"), "letter_heading"), *paragraphs(decision.message)]
+    if payment_text(decision):
+        story += [text(_("Udbetaling"), "letter_heading"), *paragraphs(payment_text(decision))]
     if kind != REFUSED:
         story.append(text(_("Vilkår"), "letter_heading"))
         story += paragraphs(condition_text(decision) or _("Ingen særlige vilkår."))

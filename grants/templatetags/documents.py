@@ -23,3 +23,11 @@ def appeal_heading(application) -> str:
     from grants.documents.letters import appeal_heading as heading
 
     return heading(application)
+
+
+@register.filter
+def payment_text(decision) -> str:
+    """How the grant's money reaches the grantee, as the letter and the mail say it."""
+    from grants.documents.letters import payment_text as text
+
+    return text(decision)

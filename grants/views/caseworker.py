@@ -304,7 +304,7 @@ def last_saved_by(application: Application) -> str:
     record = application.history.order_by("-history_date").select_related("history_user").first()
     if record is None:
         return ""
-    who = record.history_user.get_full_name() if record.history_user else _("ukendt")
+    who = record.history_user.shown_name if record.history_user else _("ukendt")
     when = date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
     return _("%(who)s kl. %(when)s") % {"who": who, "when": when}
 
