@@ -28,6 +28,16 @@ class Assessment:
     latest: Measurement | None = None
     expected: Decimal | None = None  # the value the straight line asks for by latest.year
     gap: Decimal | None = None  # latest value minus the comparison group's value
+    # The first measurement with a comparison, when the status is judged by the gap closing:
+    # shown beside today's gap, so "på rette vej" next to a large gap makes sense (fresh
+    # eyes round 31).
+    since: Measurement | None = None
+
+    @property
+    def since_gap(self) -> Decimal | None:
+        if self.since is None or self.since.comparison_value is None:
+            return None
+        return self.since.value - self.since.comparison_value
 
     @property
     def label(self) -> str:
@@ -84,7 +94,7 @@ def assess(indicator: Indicator, measurements: list[Measurement]) -> Assessment:
             return Assessment(Status.NO_DATA, latest, None, gap)
         first_gap = abs(earlier[0].value - earlier[0].comparison_value)
         status = Status.ON_TRACK if abs(gap) < first_gap else Status.BEHIND
-        return Assessment(status, latest, None, gap)
+        return Assessment(status, latest, None, gap, since=earlier[0])
     reference = indicator.baseline_value
     if reference is None:
         if len(measurements) < 2:

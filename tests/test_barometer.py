@@ -458,3 +458,28 @@ def test_the_chart_gives_each_year_its_place_and_a_missing_one_a_gap():
         "1. kvartal 2019",
         "2. kvartal 2019",
     ]
+
+
+def test_an_indicator_judged_by_the_gap_shows_the_gap_it_is_judged_against(client, demo):
+    """Fresh eyes round 31: "Status: På rette vej · Afstand til Frederiksberg generelt: -16,2
+    procentpoint", with the rule only on the barometer's pages and "Udgangspunkt: Ikke
+    opgjort" beside a table that starts in 2019."""
+    from .page_crawl import visible_text
+
+    judged = [
+        indicator
+        for indicator in Indicator.objects.filter(measurements__comparison_value__isnull=False)
+        .distinct()
+        .order_by("pk")
+        if indicator.absolute_target is None
+    ]
+    assert judged
+    indicator = judged[0]
+    first = indicator.measurements.filter(comparison_value__isnull=False).order_by("year")[0]
+    page = visible_text(
+        client.get(reverse("barometer:indicator", args=[indicator.pk])).content.decode()
+    )
+    assert f"I {first.year} var afstanden" in page
+    assert "Sådan beregnes status" in page
+    if indicator.baseline_value is None:
+        assert "Ikke opgjort" not in page and "statussen regnes fra den første måling" in page

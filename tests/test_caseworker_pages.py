@@ -421,6 +421,20 @@ def test_complete_application_is_submitted_and_gets_a_receipt(cw, draft):
         assert shown in copy
 
 
+def test_the_summary_before_sending_and_the_receipt_add_up_the_years(cw, draft):
+    """Fresh eyes round 31: the form said "I alt", the submit page and the receipt only
+    listed the years."""
+    second = draft.pool.year + 1
+    post = complete_post(draft, button="submit", **{f"amount_{second}": "80.250,50"})
+    assert cw.post(url("edit", draft), post).status_code == 302
+    from .page_crawl import visible_text
+
+    before = visible_text(page_text(cw.get(url("submit", draft))))
+    assert "I alt: 230.250,50 kr." in before
+    cw.post(url("submit", draft))
+    assert "I alt: 230.250,50 kr." in visible_text(page_text(cw.get(url("receipt", draft))))
+
+
 def test_submitted_application_can_no_longer_be_edited(cw, draft):
     submit(cw, draft)
     version = draft.version

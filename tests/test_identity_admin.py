@@ -202,7 +202,7 @@ def test_the_danish_administration_has_danish_headings_and_columns(root, kbh_pro
     index = root.get(reverse("admin:index")).content.decode()
     assert "Integrationsportalen – administration" in index
     assert "Django administration" not in index and "Django-administration" not in index
-    assert "Log ind med kommunens login" in index
+    assert "Login og adgang" in index
     # django-axes' lists are all out of the admin (the person's row shows a lockout).
     assert "Adgangsforsøg" not in index
     assert "Opgaveresultater" in index

@@ -186,9 +186,15 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
                 label=_("Beløb %(year)s") % {"year": year},
                 required=False,
                 help_text=(
-                    _("I kroner, fx 150.000. Skriv 0, hvis I ikke søger for det år.")
+                    _(
+                        "I kroner, fx 150.000 (øre med komma, fx 12.500,50). Skriv 0, hvis I "
+                        "ikke søger for det år."
+                    )
                     if application.organisation_id
-                    else _("I kroner, fx 150.000. Skriv 0, hvis der ikke søges for året.")
+                    else _(
+                        "I kroner, fx 150.000 (øre med komma, fx 12.500,50). Skriv 0, hvis der "
+                        "ikke søges for året."
+                    )
                 ),
             )
             self.initial.setdefault(name, requested.get(year))
