@@ -198,3 +198,48 @@ def application_audit(application: Application) -> list[AuditEntry]:
 
 def pool_audit(pool: Pool) -> list[AuditEntry]:
     return audit_entries([pool.history.all(), ReservedLine.history.filter(pool_id=pool.pk)])
+
+
+@dataclass(frozen=True)
+class SinceReturn:
+    """What the applicant changed between the last return for changes and sending again."""
+
+    returned_at: datetime
+    resubmitted_at: datetime
+    changes: list[tuple[str, str, str, str]]  # what, field, before, after
+
+
+def changes_since_return(application: Application, audit: list[AuditEntry]) -> SinceReturn | None:
+    """For staff reading a resubmitted application (fresh eyes round 31: "Indsendt" again,
+    with the old review beside the new text and nothing saying what changed): the audit's
+    entries of the application's parts between the last return and the sending after it.
+    None when the application was not returned, or not sent again since."""
+    from .models import ApplicationStatus
+
+    changes = list(application.status_changes.order_by("at", "pk"))
+    returns = [c for c in changes if c.to_status == ApplicationStatus.RETURNED]
+    if not returns:
+        return None
+    returned = returns[-1]
+    sent = next(
+        (
+            c
+            for c in changes
+            if c.at >= returned.at
+            and c.pk != returned.pk
+            and c.to_status == ApplicationStatus.SUBMITTED
+        ),
+        None,
+    )
+    if sent is None:
+        return None
+    # The status moving back is the sending itself, said above; the rest is what was edited.
+    status = str(Application._meta.get_field("status").verbose_name)
+    edited = [
+        (entry.what, name, before, after)
+        for entry in audit
+        if returned.at < entry.at < sent.at and entry.user is not None
+        for name, before, after in entry.changes
+        if not (entry.what.startswith(str(Application._meta.verbose_name)) and str(name) == status)
+    ]
+    return SinceReturn(returned.at, sent.at, edited)

@@ -505,6 +505,18 @@ def test_returned_application_is_corrected_and_resubmitted(cw, draft, staff_user
         assert history.count(step) == 1
     assert "Uddyb målgruppen, tak." in history
 
+    # Staff read what changed since the return (fresh eyes round 31: nothing said it).
+    from django.test import Client
+
+    from .page_crawl import visible_text
+
+    staff = Client()
+    staff.force_login(staff_user)
+    page = staff.get(reverse("sekretariat:application", args=[draft.pk])).content.decode()
+    since = visible_text(page.split('data-testid="since-return"', 1)[1].split("</details>")[0])
+    assert "indsendt igen" in since and "1 ændring siden" in since
+    assert "Kvinder under integrationsprogrammet, 25-50 år" in since
+
 
 @pytest.fixture
 def returned_after_deadline(cw, draft, pool, staff_user):

@@ -345,3 +345,20 @@ def test_the_recommendation_as_it_went_to_the_committee_can_be_fetched_after_the
     content = b"".join(xlsx) if xlsx.streaming else xlsx.content
     cells = [c.value for r in load_workbook(io.BytesIO(content)).active for c in r]
     assert "Kvinder i job" in cells
+
+
+def test_a_recommended_year_without_a_pool_is_marked_as_not_grantable_now(
+    staff_client, application
+):
+    """Fresh eyes round 31: 2028 money was recommended and shown like any other year,
+    though the decision form refuses it until the scheme has a 2028 pool."""
+    from grants.models import Pool
+
+    recommend(staff_client, application, summary="God.", amount_2026="80.000", amount_2027="50.000")
+    Pool.objects.filter(year=2027).delete()
+    html = staff_client.get(reverse("sekretariat:application", args=[application.pk])).content
+    section = html.decode().split('id="recommendation-heading"', 1)[1].split("</section>")[0]
+    marks = re.findall(
+        r'(\d{4}): <span class="money">[^<]*</span>( <span[^>]*no-pool-year)?', section
+    )
+    assert [(year, bool(mark)) for year, mark in marks] == [("2026", False), ("2027", True)]

@@ -15,7 +15,7 @@ from grants.access import (
     get_staff_application,
     staff_applications,
 )
-from grants.audit import application_audit
+from grants.audit import application_audit, changes_since_return
 from grants.case_selectors import case_summary
 from grants.documents.content import recommendation_document
 from grants.forms.staff import (
@@ -32,7 +32,12 @@ from grants.forms.staff import (
 from grants.models import ApplicationStatus, Attachment, Decision
 from grants.notifications import told_applicant
 from grants.rules import APPLICATION_ACTIONS, is_conflicted, may, refusal
-from grants.selectors import available_by_year, funding_chain, missing_following_pools
+from grants.selectors import (
+    available_by_year,
+    funding_chain,
+    missing_following_pools,
+    years_without_pool,
+)
 from grants.services.decisions import already_decided, do_record_decision
 from grants.services.errors import Busy, DomainError, EditConflict, each_error
 from grants.services.follow_up import (
@@ -78,7 +83,15 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
         )
         decision = getattr(application, "decision", None)
         allocation_years = application.grant_years
+        recommendation = getattr(application, "recommendation", None)
+        audit = application_audit(application)
         return super().get_context_data(
+            since_return=changes_since_return(application, audit),
+            # A recommended year the scheme has no round for cannot be granted now: said
+            # beside its amount (fresh eyes round 31: it went on to the committee as any).
+            years_without_pool=set(years_without_pool(application))
+            if recommendation is not None and decision is None
+            else set(),
             application=application,
             conflicted=conflicted,
             can=can,
@@ -86,14 +99,14 @@ class StaffApplicationView(StaffRequiredMixin, TemplateView):
             own_review=next((r for r in reviews if r.reviewer_id == user.pk), None),
             reviews=reviews,
             conflicts=application.conflicts.select_related("user"),
-            recommendation=getattr(application, "recommendation", None),
+            recommendation=recommendation,
             decision=decision,
             carry_overs=application.carry_overs.select_related("from_pool", "to_pool"),
             reports=application.reports.all(),
             attachments=application.attachments.all(),
             history=application.status_changes.select_related("actor"),
             funding_history=funding_chain(application),
-            audit=application_audit(application),
+            audit=audit,
             needs_agreement=agreement_missing(decision),
             **case_summary(application, side="staff"),
             **{
