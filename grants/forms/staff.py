@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from grants.documents.letters import default_appeal_guidance
@@ -288,6 +289,17 @@ ReservedLineFormSet = forms.inlineformset_factory(
 )
 
 SCORE_CHOICES = [("", _("Ikke vurderet"))] + [(str(n), str(n)) for n in range(1, 6)]
+# What each score judges, in the application's own terms (fresh eyes round 31: five bare
+# names and "1 = meget svag", nothing to review against).
+SCORE_QUESTIONS = {
+    "score_goal_fit": _(
+        "Hjælper projektet med politikkens mål, som ansøgningen vælger dem, og puljens formål?"
+    ),
+    "score_target_group": _("Er målgruppen klart beskrevet, og kan projektet nå den?"),
+    "score_feasibility": _("Er aktiviteter, samarbejdspartnere og succeskriterier realistiske?"),
+    "score_anchoring": _("Fortsætter arbejdet, når pengene er brugt?"),
+    "score_budget": _("Står det søgte beløb mål med det, projektet vil gøre?"),
+}
 
 
 class ReviewForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
@@ -306,7 +318,9 @@ class ReviewForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
                 empty_value=None,
                 required=False,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-                help_text=_("1 = meget svag, 5 = meget stærk"),
+                help_text=format_lazy(
+                    "{} {}", SCORE_QUESTIONS[name], _("1 = meget svag, 5 = meget stærk.")
+                ),
             )
         self.years = application.years
         proposed = {}
