@@ -132,7 +132,9 @@ def rows_of(project: dict, labels: Labels) -> Iterator[list]:
         "udvalg": _committees(project),
         "afdeling": applicant_name(project),
         "maal": " | ".join(
-            f"{labels.goal_label(g['goal__kind'], g['goal__number'])}: {g['goal__title']}"
+            # The goal's one name, as every page gives it (policies.models.Goal.name).
+            f"{labels.goal_label(g['goal__kind'], g['goal__number'])}: "
+            f"{g['goal__short_title'] or g['goal__title']}"
             for g in project["goals"]
         ),
         "maalgruppe": project["target_group"],

@@ -47,7 +47,7 @@ RELATIONS: dict[str, tuple[Manager, tuple[str, ...], tuple[str, ...]]] = {
     "goals": (
         Application.goals.through.objects,
         ("goal__kind", "goal__number", "goal_id"),
-        ("goal__kind", "goal__number", "goal__title", "goal__policy__title"),
+        ("goal__kind", "goal__number", "goal__title", "goal__short_title", "goal__policy__title"),
     ),
     "sdgs": (Application.sdgs.through.objects, ("sdg_id",), ("sdg_id",)),
     "requested_amounts": (RequestedAmount.objects, ("year", "pk"), ("year", "amount")),

@@ -114,7 +114,10 @@ class Goal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.title}"
+        # The one name (`name`), wherever a goal is shown by itself: a filter's choices, the
+        # action plan, the admin (fresh eyes round 31: "Er aktive på arbejdsmarkedet" there,
+        # "Aktive på arbejdsmarkedet" on the form and the public pages).
+        return self.name
 
     @property
     def label(self) -> str:
