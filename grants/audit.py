@@ -233,13 +233,16 @@ def changes_since_return(application: Application, audit: list[AuditEntry]) -> S
     )
     if sent is None:
         return None
-    # The status moving back is the sending itself, said above; the rest is what was edited.
-    status = str(Application._meta.get_field("status").verbose_name)
+    # The status and the time of sending are the sending itself, said above; the rest is
+    # what was edited (recheck round 32: "indsendt: kl. 21:40 → kl. 21:42" was counted).
+    sending = {
+        str(Application._meta.get_field(name).verbose_name) for name in ("status", "submitted_at")
+    }
     edited = [
         (entry.what, name, before, after)
         for entry in audit
         if returned.at < entry.at < sent.at and entry.user is not None
         for name, before, after in entry.changes
-        if not (entry.what.startswith(str(Application._meta.verbose_name)) and str(name) == status)
+        if not (entry.what.startswith(str(Application._meta.verbose_name)) and str(name) in sending)
     ]
     return SinceReturn(returned.at, sent.at, edited)

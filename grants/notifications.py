@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from grants.decision_extent import REFUSED, extent, extent_label, year_rows
 from grants.models import Application, ApplicationStatus, Letter, LetterKind, Report
-from grants.wording import decision_words
+from grants.wording import asked_years_and_total, decision_words
 from portal import site
 from portal.money import format_kroner
 from worker.mail import language_of, send_in_languages
@@ -116,15 +116,16 @@ def notify_submitted(application: Application) -> None:
                 "when": date_format(submitted, "DATETIME_FORMAT"),
             }
         ]
-        amounts = [r for r in application.requested_amounts.order_by("year") if r.amount]
+        amounts, total = asked_years_and_total(application.requested_amounts.order_by("year"))
         if amounts:
-            lines.append(
-                "\n".join(
-                    _("Søgt for %(year)s: %(amount)s")
-                    % {"year": r.year, "amount": format_kroner(r.amount)}
-                    for r in amounts
-                )
-            )
+            asked = [
+                _("Søgt for %(year)s: %(amount)s")
+                % {"year": r.year, "amount": format_kroner(r.amount)}
+                for r in amounts
+            ]
+            if total is not None:
+                asked.append(_("I alt: %(amount)s") % {"amount": format_kroner(total)})
+            lines.append("\n".join(asked))
         if pool.application_deadline:
             lines.append(
                 _(

@@ -57,7 +57,8 @@ CSV_COLUMNS = [
         "afgoerelsesdato",
         _(
             "Datoen for udvalgets afgørelse (ÅÅÅÅ-MM-DD); for projekter indlæst fra en handleplan "
-            "uden mødedato 1. januar i puljens år"
+            "uden mødedato 1. januar i bevillingens første år. En bevilling over flere år har én "
+            "afgørelse: rækkerne for de følgende år har samme dato"
         ),
     ),
 ]

@@ -58,7 +58,8 @@ XLSX_MEANINGS = {
     "beloeb_kr": gettext_lazy("Beløb i kroner (et tal); tomt hvis kilden ikke oplyser det"),
     "afgoerelsesdato": gettext_lazy(
         "Datoen for udvalgets afgørelse (en dato); for projekter indlæst fra en handleplan uden "
-        "mødedato 1. januar i puljens år"
+        "mødedato 1. januar i bevillingens første år. En bevilling over flere år har én "
+        "afgørelse: rækkerne for de følgende år har samme dato"
     ),
 }
 

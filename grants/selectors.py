@@ -350,12 +350,12 @@ def money_notes(application: Application) -> list[str]:
             ngettext(
                 "Kommunen har endnu ikke sat penge af til puljen for %(years)s; det sker "
                 "normalt, når budgettet for året er vedtaget. Beløbet for %(years)s kan kun "
-                "bevilges, hvis puljen findes, når ansøgningen behandles. Ellers bliver kun de "
-                "andre år afgjort, og beløbet må søges i puljen for %(years)s.",
+                "bevilges, hvis puljen findes, når ansøgningen behandles. Ellers behandles kun de "
+                "andre år, og beløbet må søges i puljen for %(years)s.",
                 "Kommunen har endnu ikke sat penge af til puljerne for %(years)s; det sker "
                 "normalt, når budgettet for året er vedtaget. Beløbene for de år kan kun "
-                "bevilges, hvis puljerne findes, når ansøgningen behandles. Ellers bliver kun "
-                "de andre år afgjort, og beløbene må søges i puljerne for %(years)s.",
+                "bevilges, hvis puljerne findes, når ansøgningen behandles. Ellers behandles kun "
+                "de andre år, og beløbene må søges i puljerne for %(years)s.",
                 len(missing),
             )
             % {"years": get_text_list([str(year) for year in missing], _("og"))}

@@ -194,3 +194,12 @@ def decision_words(application, key: str) -> str:
     """The words for `key` in DECISION_WORDS, as this application's decision is called."""
     department, association = DECISION_WORDS[key]
     return str(department if application.from_own_department else association)
+
+
+def asked_years_and_total(requested_amounts) -> tuple[list, object]:
+    """The years asked for (a year left at 0 kr. was not) and their total when there is more
+    than one, else None: "I alt" wherever an application's amounts are listed, the form,
+    the submit page, the receipt, its mail and its PDF alike (fresh eyes round 31)."""
+    rows = [row for row in requested_amounts if row.amount]
+    total = sum((row.amount for row in rows), 0) if len(rows) > 1 else None
+    return rows, total

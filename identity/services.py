@@ -160,11 +160,26 @@ def do_sign_in(*, provider: IdentityProvider, claims: dict) -> SignIn:
         if provider.is_applicant:
             user = applicants.applicant_user(identity, claims) if identity.cvr else None
             if user is None or not user.is_active:
-                return _record(provider, identity, None, SignInOutcome.NOT_LINKED, mfa)
+                # Which CVR number tried, for the administrator the association calls
+                # (recheck round 32: the refused line named none).
+                with translation.override(settings.LANGUAGE_CODE):
+                    tried = (
+                        _("CVR-nummer %(cvr)s") % {"cvr": identity.cvr}
+                        if identity.cvr
+                        else _("intet CVR-nummer fra udbyderen")
+                    )
+                return _record(
+                    provider, identity, None, SignInOutcome.NOT_LINKED, mfa, detail=tried
+                )
             identity.user = user
             identity.save(update_fields=["user"])
             # Which association, for the administrator (fresh eyes round 31: not shown).
-            organisation = str(user.organisation) if user.organisation_id else ""
+            with translation.override(settings.LANGUAGE_CODE):
+                organisation = (
+                    _("Forening: %(name)s") % {"name": user.organisation}
+                    if user.organisation_id
+                    else ""
+                )
             return _record(
                 provider, identity, user, SignInOutcome.SIGNED_IN, mfa, detail=organisation
             )

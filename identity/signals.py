@@ -98,7 +98,11 @@ def password_refused(sender, credentials, request=None, **kwargs):
     with translation.override(settings.LANGUAGE_CODE):
         detail = "" if user else _("Ukendt brugernavn")
     SignInEvent.objects.create(
-        method=SignInMethod.PASSWORD, user=user, outcome=outcome, detail=detail
+        method=SignInMethod.PASSWORD,
+        user=user,
+        outcome=outcome,
+        detail=detail,
+        role=user.role if user is not None else "",  # as every line of a known person
     )
 
 

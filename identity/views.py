@@ -291,7 +291,7 @@ def callback(request, provider):
 
 def logout(request):
     sso = request.session.get(SSO_KEY) or {}
-    account.cancel_pending_sign_in(request)  # "Afbryd og log ud" at the code step
+    cancelled = account.cancel_pending_sign_in(request)  # "Afbryd og log ud" at the code step
     auth_logout(request)
     provider = IdentityProvider.objects.filter(pk=sso.get("provider")).first()
     if provider is None:
@@ -301,7 +301,7 @@ def logout(request):
     return render(
         request,
         "identity/logged_out.html",
-        {"provider": provider, "provider_logout": provider_logout},
+        {"provider": provider, "provider_logout": provider_logout, "cancelled": cancelled},
     )
 
 

@@ -343,6 +343,10 @@ class VerifyView(View):
                     sender=VerifyView, user=user, request=request, pending=pending
                 )
                 note_wrong_code(user)
+            # A refused code is of no more use: the field is left empty for the next one
+            # (recheck round 32); a typo (above) stays to be corrected.
+            form.data = form.data.copy()
+            form.data["token"] = ""
             return render(request, self.template_name, self.context(pending, form), status=400)
         del request.session[PENDING_KEY]
         twofactor.second_factor_passed.send(

@@ -421,18 +421,27 @@ def test_complete_application_is_submitted_and_gets_a_receipt(cw, draft):
         assert shown in copy
 
 
-def test_the_summary_before_sending_and_the_receipt_add_up_the_years(cw, draft):
+def test_the_summary_before_sending_and_the_receipt_add_up_the_years(
+    cw, draft, mailoutbox, django_capture_on_commit_callbacks
+):
     """Fresh eyes round 31: the form said "I alt", the submit page and the receipt only
-    listed the years."""
+    listed the years (recheck 32: nor did the receipt's mail and PDF)."""
+    import io
+
+    from pypdf import PdfReader
+
     second = draft.pool.year + 1
     post = complete_post(draft, button="submit", **{f"amount_{second}": "80.250,50"})
     assert cw.post(url("edit", draft), post).status_code == 302
-    from .page_crawl import visible_text
-
     before = visible_text(page_text(cw.get(url("submit", draft))))
     assert "I alt: 230.250,50 kr." in before
-    cw.post(url("submit", draft))
+    with django_capture_on_commit_callbacks(execute=True):
+        cw.post(url("submit", draft))
     assert "I alt: 230.250,50 kr." in visible_text(page_text(cw.get(url("receipt", draft))))
+    assert "I alt: 230.250,50 kr." in mailoutbox[-1].body
+    pdf = cw.get(url("pdf", draft)).content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "I alt: 230.250,50 kr." in " ".join(text.split())
 
 
 def test_submitted_application_can_no_longer_be_edited(cw, draft):

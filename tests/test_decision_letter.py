@@ -327,8 +327,13 @@ def test_an_associations_letters_are_addressed_to_the_association(
                 assert "kender endnu ikke foreningens CVR-nummer" in said
             assert page.index("Udbetaling") < page.index("Klagevejledning")
             assert page.index("Vilkår") < page.index("Klagevejledning")
+    # Staff see it too, before and after they decide (recheck round 32).
+    staff_page = staff_client.get(reverse("sekretariat:application", args=[application.pk]))
+    assert 'data-testid="no-cvr"' in staff_page.content.decode()
     association.cvr = "12345674"
     association.save()
+    staff_page = staff_client.get(reverse("sekretariat:application", args=[application.pk]))
+    assert 'data-testid="no-cvr"' not in staff_page.content.decode()
     decision = Decision.objects.get(application=application)
     from grants.documents.letters import payment_text
 

@@ -135,6 +135,8 @@ def test_an_applicant_keeps_cvr_and_name_and_the_association_work_decides_the_us
     )
     refused = services.do_sign_in(provider=applicant, claims=claims(sub="e-1", cvr="12345678"))
     assert refused.outcome == "not_linked"
+    # Which CVR number tried, for the administrator (recheck round 32).
+    assert SignInEvent.objects.get(pk=refused.event_id).detail == "CVR-nummer 12345678"
     identity = ExternalIdentity.objects.get(subject="e-1")
     assert (identity.cvr, identity.name, identity.user) == ("12345678", "Per Hansen", None)
 

@@ -167,6 +167,9 @@ def test_every_try_at_the_code_step_is_on_record_in_the_order_it_happened(client
     latest = own_sign_ins(staff)[0]
     assert latest.outcome == SignInOutcome.SIGNED_IN
     assert latest.second_factor() == "i portalen: med en reservekode"
+    client.logout()
+    log_in(client, staff.username, "forkert")  # a wrong password names the role too
+    assert SignInEvent.objects.filter(user=staff).latest("at", "pk").role == staff.role
 
 
 @override_settings(REQUIRE_STAFF_2FA=True)

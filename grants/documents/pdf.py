@@ -42,7 +42,13 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from grants.selectors import committees_label
-from grants.wording import HEADINGS, copy_heading, decision_words, heading_numbers
+from grants.wording import (
+    HEADINGS,
+    asked_years_and_total,
+    copy_heading,
+    decision_words,
+    heading_numbers,
+)
 from portal.money import format_kroner
 
 from .content import (
@@ -421,11 +427,10 @@ def project_section(
     committee = project.applied_committee if as_sent else project.committee
     committees = [committee.name] if committee else []
     committees += [c.name for c in project.co_committees.all()]
-    amounts = "\n".join(
-        f"{row.year}: {format_kroner(row.amount)}"
-        for row in project.requested_amounts.all()
-        if row.amount
-    )
+    asked, total = asked_years_and_total(project.requested_amounts.all())
+    amounts = "\n".join(f"{row.year}: {format_kroner(row.amount)}" for row in asked)
+    if total is not None:
+        amounts += "\n" + _("I alt: %(amount)s") % {"amount": format_kroner(total)}
     contacts = "\n".join(
         ", ".join(
             filter(None, [c.name, c.title, c.department, *((c.email, c.phone) if reach else ())])

@@ -57,7 +57,7 @@ def years_list(missing) -> str:
 def asked_years(requested_amounts) -> list:
     """The years asked for: a year left at 0 kr. on the form was not asked for (fresh eyes
     round 20: the list said "2028: 0 kr." for a one-year project)."""
-    return [row for row in requested_amounts if row.amount]
+    return wording.asked_years_and_total(requested_amounts)[0]
 
 
 @register.simple_tag

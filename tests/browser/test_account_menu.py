@@ -3,6 +3,7 @@ line for every role, in Danish and English; the account menu (name → security,
 log out) opens and logs out with and without JavaScript, on a laptop and on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, open_phone_menu
 
@@ -69,7 +70,7 @@ def test_log_out_through_the_account_menu(demo_server, browser, screenshot, java
         log_out.wait_for(state="visible")
         screenshot(page, f"account-menu-{width}-{'js' if javascript else 'nojs'}")
         security = page.get_by_role("link", name="Totrinslogin og sikkerhed")
-        assert security.is_visible()
+        expect(security).to_be_visible()
         log_out.click()
         page.wait_for_load_state()
         page.goto(demo_server.url + "/sekretariat/")

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from grants.models import Application, ApplicationStatus, Pool, PoolStatus, Report, ReportKind
 from grants.services.follow_up import do_request_report
@@ -81,13 +82,13 @@ def test_an_association_goes_from_the_call_page_to_a_granted_and_reported_projec
     page.get_by_role("button", name="Send mig et link").click()
     # Waited for: a bare click returns before the next page has loaded (failed in CI).
     page.get_by_text(person.email).wait_for()
-    assert page.get_by_text("Hvis adressen kendes, har vi sendt et link til").is_visible()
+    expect(page.get_by_text("Hvis adressen kendes, har vi sendt et link til")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "association-2-link-sent")
 
     # The link from the mail: opening it signs nobody in; the button does.
     page.goto(sign_in_link(person.email))
-    assert page.get_by_text("Du logger ind som Demo Frivillig for FAKTI.").is_visible()
+    expect(page.get_by_text("Du logger ind som Demo Frivillig for FAKTI.")).to_be_visible()
     screenshot(page, "association-3-link-landing")
     page.get_by_role("button", name="Log ind").click()
     page.wait_for_url(f"{live_server.url}/mine/puljer/{pool.pk}/ny/")
@@ -132,20 +133,20 @@ def test_an_association_goes_from_the_call_page_to_a_granted_and_reported_projec
     staff.goto(f"{live_server.url}/sekretariat/ansoegninger/{application.pk}/beskeder/")
     staff.get_by_label("Hvad skal ansøgeren svare på?").fill("Hvor mange frivillige er I?")
     staff.get_by_role("button", name="Send anmodning").click()
-    assert staff.get_by_text("Hvor mange frivillige er I?").first.is_visible()
+    expect(staff.get_by_text("Hvor mange frivillige er I?").first).to_be_visible()
 
     # The person finds the question on the dashboard and answers.
     page.goto(f"{live_server.url}/mine/")
-    assert page.get_by_text("Kommunen beder om flere oplysninger:").is_visible()
+    expect(page.get_by_text("Kommunen beder om flere oplysninger:")).to_be_visible()
     screenshot(page, "association-5-dashboard-question")
     page.get_by_role("link", name=TITLE).first.click()
     page.get_by_label("Dit svar").fill("Vi er 12 frivillige.")
     page.get_by_role("button", name="Send svar").click()
-    assert page.get_by_text("Vi er 12 frivillige.").first.is_visible()
+    expect(page.get_by_text("Vi er 12 frivillige.").first).to_be_visible()
 
     # Staff read the answer and grant 150.000 kr. over two years.
     staff.goto(f"{live_server.url}/sekretariat/ansoegninger/{application.pk}/beskeder/")
-    assert staff.get_by_text("Vi er 12 frivillige.").first.is_visible()
+    expect(staff.get_by_text("Vi er 12 frivillige.").first).to_be_visible()
     staff.goto(f"{live_server.url}/sekretariat/ansoegninger/{application.pk}/")
     staff.get_by_role("button", name="Start behandling").click()
     staff.get_by_role("link", name="Registrér afgørelse").click()
@@ -155,7 +156,7 @@ def test_an_association_goes_from_the_call_page_to_a_granted_and_reported_projec
     staff.get_by_label(f"Bevilget beløb {year + 1}").fill("75.000")
     staff.get_by_label("Begrundelse").fill("Projektet når børn, kommunen ellers ikke når.")
     staff.get_by_role("button", name="Registrér afgørelse").click()
-    assert staff.get_by_text("Afgørelsen er registreret").is_visible()
+    expect(staff.get_by_text("Afgørelsen er registreret")).to_be_visible()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.APPROVED
     assert sorted(a.amount for a in application.allocations.all()) == [
@@ -165,9 +166,11 @@ def test_an_association_goes_from_the_call_page_to_a_granted_and_reported_projec
 
     # The person sees the decision letter and the cooperation agreement it requires.
     page.goto(f"{live_server.url}/mine/ansoegninger/{application.pk}/")
-    assert page.get_by_role("link", name="Hent afgørelsesbrevet (PDF)").is_visible()
-    assert page.get_by_role("link", name="Hent samarbejdsaftalen (PDF)").is_visible()
-    assert page.get_by_text("så I skal indgå en samarbejdsaftale med forvaltningen").is_visible()
+    expect(page.get_by_role("link", name="Hent afgørelsesbrevet (PDF)")).to_be_visible()
+    expect(page.get_by_role("link", name="Hent samarbejdsaftalen (PDF)")).to_be_visible()
+    expect(
+        page.get_by_text("så I skal indgå en samarbejdsaftale med forvaltningen")
+    ).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "association-6-decision")
 
@@ -202,10 +205,10 @@ def test_the_short_form_grows_as_the_amount_reaches_the_threshold(
     page.goto(f"{live_server.url}/mine/puljer/{pool.pk}/ny/")
     challenge = page.get_by_label("Hvilket problem vil I hjælpe med?")
     assert not challenge.is_visible()
-    assert page.get_by_text("5. Andre mål", exact=True).is_visible()
+    expect(page.get_by_text("5. Andre mål", exact=True)).to_be_visible()
     screenshot(page, "association-short-form")
     page.get_by_label(f"Beløb {year}", exact=True).fill("60.000")
-    assert challenge.is_visible()
-    assert page.get_by_text("5. Kommunens mål", exact=True).is_visible()
+    expect(challenge).to_be_visible()
+    expect(page.get_by_text("5. Kommunens mål", exact=True)).to_be_visible()
     page.get_by_label(f"Beløb {year}", exact=True).fill("10.000")
     assert not challenge.is_visible()

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from indicators.models import Indicator
 from tests.browser.conftest import wait_until
@@ -24,7 +25,7 @@ def test_barometer_pages_are_accessible_and_draw_the_chart(
     row.get_by_role("link", name="Integrationspolitik 2019-2022").click()
     page.wait_for_url("**/barometer/koebenhavn/integrationspolitik-2019-2022/")
     assert page.locator("h1").inner_text() == "Københavns Kommune: Integrationspolitik 2019-2022"
-    assert page.get_by_role("table").filter(has_text="15,3 % (3. kvartal 2018)").is_visible()
+    expect(page.get_by_role("table").filter(has_text="15,3 % (3. kvartal 2018)")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "barometer-policy-desktop")
 
@@ -48,7 +49,7 @@ def test_barometer_pages_are_accessible_and_draw_the_chart(
     indicator = Indicator.objects.get(municipality__slug="koebenhavn", order=1)
     page.goto(demo_server.url + f"/barometer/indikator/{indicator.pk}/")
     wait_until(page, "window.Chart && Chart.getChart('indicator-chart') !== undefined")
-    assert page.get_by_role("table").filter(has_text="13,1 %").is_visible()
+    expect(page.get_by_role("table").filter(has_text="13,1 %")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "barometer-indicator-desktop")
 

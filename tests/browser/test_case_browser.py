@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from grants.models import Application, ApplicationStatus, InformationRequest, Pool, RequestedAmount
@@ -66,24 +67,24 @@ def test_applicant_answers_on_a_phone_without_javascript_and_gets_the_letter(
 ):
     phone = phone_without_javascript
     log_in(phone, live_server, "frb-sagsbehandler")
-    assert phone.get_by_text("Sekretariatet beder om oplysninger:").is_visible()
+    expect(phone.get_by_text("Sekretariatet beder om oplysninger:")).to_be_visible()
     phone.get_by_role("link", name="Mentorforløb for nyankomne kvinder").first.click()
-    assert phone.get_by_text("Hvor mange deltagere forventer I?").is_visible()
+    expect(phone.get_by_text("Hvor mange deltagere forventer I?")).to_be_visible()
     phone.get_by_label("Dit svar").fill("Vi forventer 25 deltagere på første hold.")
     upload = tmp_path / "deltagerliste.pdf"
     upload.write_bytes(PDF)
     phone.get_by_label("Vedhæft filer").set_input_files(str(upload))
     phone.get_by_role("button", name="Send svar").click()
-    assert phone.get_by_text("Dit svar er sendt til sekretariatet.").is_visible()
-    assert phone.get_by_text("deltagerliste.pdf").is_visible()
+    expect(phone.get_by_text("Dit svar er sendt til sekretariatet.")).to_be_visible()
+    expect(phone.get_by_text("deltagerliste.pdf")).to_be_visible()
     screenshot(phone, "case-1-applicant-answered-phone")
     assert not InformationRequest.objects.get(application=case).is_open
 
     # Staff read the answer (desktop, with JavaScript) and the page passes axe.
     log_in(page, live_server, "frb-sekretariat", lands_on="/sekretariat/")
     page.goto(f"{live_server.url}/sekretariat/ansoegninger/{case.pk}/beskeder/")
-    assert page.get_by_text("Vi forventer 25 deltagere på første hold.").is_visible()
-    assert page.get_by_text("Besvaret").first.is_visible()
+    expect(page.get_by_text("Vi forventer 25 deltagere på første hold.")).to_be_visible()
+    expect(page.get_by_text("Besvaret").first).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "case-2-staff-messages")
 

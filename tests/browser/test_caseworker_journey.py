@@ -1,6 +1,7 @@
 """The whole caseworker journey in a real browser: draft, come back, fill in, submit."""
 
 import pytest
+from playwright.sync_api import expect
 
 from grants.models import Application, ApplicationStatus
 from tests.browser.conftest import log_in
@@ -22,7 +23,7 @@ def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot,
     page.get_by_role("link", name="Start en ny ansøgning").click()
     page.get_by_label("Indsats", exact=True).fill("Sprogcafé for nytilkomne kvinder")
     page.get_by_role("button", name="Gem kladde").click()
-    assert page.get_by_text("Kladden er gemt.").is_visible()
+    expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
     assert axe_violations(page) == []
     edit_url = page.url.split("#")[0]
 
@@ -62,13 +63,13 @@ def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot,
     screenshot(page, "caseworker-2-form-filled")
     page.get_by_role("button", name="Gem og gå til indsendelse").click()
 
-    assert page.get_by_text("Ansøgningen er klar til at blive sendt").is_visible()
+    expect(page.get_by_text("Ansøgningen er klar til at blive sendt")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "caseworker-3-submit-check")
     page.get_by_role("button", name="Indsend ansøgningen").click()
 
-    assert page.get_by_role("heading", name="Ansøgningen er indsendt").is_visible()
-    assert page.get_by_text("75.000 kr.").first.is_visible()
+    expect(page.get_by_role("heading", name="Ansøgningen er indsendt")).to_be_visible()
+    expect(page.get_by_text("75.000 kr.").first).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "caseworker-4-receipt")
     application = Application.objects.get(title="Sprogcafé for nytilkomne kvinder")
@@ -88,7 +89,7 @@ def test_autosave_keeps_typing_without_pressing_save(demo_server, page):
     # A later manual save from the same page is not mistaken for a colleague's edit.
     page.get_by_label("Udfordring", exact=False).first.fill("Svært at finde fodfæste")
     page.get_by_role("button", name="Gem kladde").click()
-    assert page.get_by_text("Kladden er gemt.").is_visible()
+    expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
 
 
 def test_a_refused_autosave_marks_the_field_at_once(demo_server, page):
@@ -129,7 +130,7 @@ def test_success_criteria_rows_can_be_added_with_the_button(demo_server, page):
         "Andet kriterium",
     ]
     page.wait_for_load_state()
-    assert page.get_by_text("Sæt kryds i »Slet« for at fjerne et succeskriterium.").is_visible()
+    expect(page.get_by_text("Sæt kryds i »Slet« for at fjerne et succeskriterium.")).to_be_visible()
 
 
 def test_a_mail_link_to_a_place_on_a_page_lands_there_after_signing_in(demo_server, page):
@@ -148,7 +149,7 @@ def test_a_mail_link_to_a_place_on_a_page_lands_there_after_signing_in(demo_serv
     page.get_by_label("Adgangskode").fill("demo")
     page.get_by_role("button", name="Log ind").click()
     page.wait_for_url(demo_server.url + path + "#decision-heading")
-    assert page.locator("#decision-heading").is_visible()
+    expect(page.locator("#decision-heading")).to_be_visible()
 
 
 def test_a_chosen_file_is_said_to_wait_for_gem_kladde_and_leaving_asks_first(demo_server, page):

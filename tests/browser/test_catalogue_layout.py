@@ -3,6 +3,7 @@ and the distribution fold away (saying how many are in use; a wrong one is shown
 wide screen always shows them. With and without JavaScript."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +28,7 @@ def test_phone_shows_results_first(demo_server, browser, screenshot, javascript)
         first_card = page.locator("main .card").first
         assert first_card.bounding_box()["y"] < 844, "the first result is below the first screen"
         municipality = page.get_by_label("Kommune")
-        assert page.get_by_label("Søg", exact=True).is_visible()
+        expect(page.get_by_label("Søg", exact=True)).to_be_visible()
         assert not municipality.is_visible()
         page.locator("summary", has_text="Filtre").click()
         municipality.wait_for(state="visible")
@@ -35,7 +36,7 @@ def test_phone_shows_results_first(demo_server, browser, screenshot, javascript)
         page.get_by_role("button", name="Søg", exact=True).click()
         page.wait_for_url("**kommune=frederiksberg**")
         # A filter in use: the fold says how many, and the results still come first.
-        assert page.locator("summary", has_text="Filtre (1 valgt)").is_visible()
+        expect(page.locator("summary", has_text="Filtre (1 valgt)")).to_be_visible()
         assert page.locator("main .card").first.bounding_box()["y"] < 844
         page.goto(demo_server.url + "/projekter/?aar=abc")
         assert page.get_by_label("År", exact=True).is_visible(), "a wrong filter is shown open"
@@ -50,7 +51,7 @@ def test_wide_screen_shows_every_filter(demo_server, browser):
         page.goto(demo_server.url + "/projekter/")
         for label in ("Søg", "Kommune", "År", "Mål", "Udvalg"):
             assert page.get_by_label(label, exact=True).is_visible(), label
-        assert page.get_by_role("heading", name="Resultaterne fordelt").is_visible()
+        expect(page.get_by_role("heading", name="Resultaterne fordelt")).to_be_visible()
         assert not page.locator("summary", has_text="Filtre").is_visible()
     finally:
         context.close()
@@ -73,6 +74,6 @@ def test_staff_application_list_folds_its_filters_on_a_phone(demo_server, browse
             assert not status.is_visible()
             assert first_row.bounding_box()["y"] < 844, "the first application is below the fold"
             page.locator("summary", has_text="Filtre").click()
-        assert status.is_visible()
+        expect(status).to_be_visible()
     finally:
         context.close()

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from grants.models import Application, Pool, Report, ReportKind, RequestedAmount
 from grants.services.reports import ReportContent, do_save_report, do_submit_report
@@ -53,16 +54,16 @@ def test_staff_see_overspending_and_missing_pools(situation, page, screenshot, a
     page.wait_for_url(server.url + "/sekretariat/")
 
     page.goto(server.url + "/sekretariat/afrapportering/")
-    assert page.get_by_text("Forbrug over bevillingen").first.is_visible()
+    expect(page.get_by_text("Forbrug over bevillingen").first).to_be_visible()
     screenshot(page, "money-1-reports")
     page.get_by_role("link", name="Kvinder i job").first.click()
-    assert page.get_by_test_id("overspend").is_visible()
+    expect(page.get_by_test_id("overspend")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "money-2-report-overspent")
 
     page.goto(server.url + f"/sekretariat/puljer/{pool.pk}/")
     link = page.get_by_role("link", name=f"Opret pulje for {missing}")
-    assert link.is_visible()
+    expect(link).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "money-3-pool-missing-year")
     link.click()

@@ -3,6 +3,7 @@ the matched words marked, and (PostgreSQL) a typo's "Mente du »…«?" link."""
 
 import pytest
 from django.db import connection
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +26,7 @@ def test_a_search_without_accents_and_a_word_beginning_find_and_mark(demo_server
         page.goto(demo_server.url + "/projekter/")
         search(page, "aben radgivning")  # typed without å
         title = page.locator("main .card-title", has_text="Åben Rådgivning")
-        assert title.is_visible()
+        expect(title).to_be_visible()
         assert title.locator("mark").all_inner_texts() == ["Åben", "Rådgivning"]
         search(page, "sprogl")  # the beginning of "sproglig"
         card = page.locator("main .card-title", has_text="Dansk sproglig opkvalificering")
@@ -42,13 +43,13 @@ def test_a_typo_offers_the_word_and_its_results(demo_server, browser, screenshot
         try:
             page.goto(demo_server.url + "/projekter/")
             search(page, "jbo")
-            assert page.get_by_text("Ingen projekter matcher »jbo«.").is_visible()
-            assert page.locator("main .card-title", has_text="Kvinder i job").is_visible()
+            expect(page.get_by_text("Ingen projekter matcher »jbo«.")).to_be_visible()
+            expect(page.locator("main .card-title", has_text="Kvinder i job")).to_be_visible()
             screenshot(page, f"catalogue-typo-{width}")
             page.get_by_role("link", name="job", exact=True).click()
             page.wait_for_url("**q=job**")
             assert page.get_by_label("Søg", exact=True).input_value() == "job"
             assert not page.get_by_text("Mente du").is_visible()
-            assert page.locator("main .card-title mark", has_text="job").first.is_visible()
+            expect(page.locator("main .card-title mark", has_text="job").first).to_be_visible()
         finally:
             context.close()

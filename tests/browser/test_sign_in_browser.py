@@ -372,7 +372,8 @@ def test_a_second_factor_a_caseworker_chose_is_asked_after_the_provider(
     # Given up here: the municipality's logout is offered, and the log does not say
     # "Logget ind" (fresh eyes round 28).
     page.get_by_role("button", name="Afbryd og log ud").click()
-    page.get_by_role("heading", name="Du er logget ud af portalen").wait_for()
+    # Never signed in to the portal, so not "logget ud" (recheck round 32).
+    page.get_by_role("heading", name="Login er afbrudt").wait_for()
     assert page.get_by_role("link", name="Log også ud hos Frederiksberg Kommune").count() == 1
 
     sign_in(page, live_server, FRB, "karen")
@@ -381,6 +382,7 @@ def test_a_second_factor_a_caseworker_chose_is_asked_after_the_provider(
     page.get_by_label("Kode").fill(wrong)
     page.get_by_role("button", name="Log ind").click()
     page.get_by_text("Koden er forkert eller udløbet").first.wait_for()
+    assert page.get_by_label("Kode").input_value() == ""  # ready for the next code
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)  # no wait
     page.get_by_label("Kode").fill(f"{totp(device.bin_key):06d}")
     with page.expect_navigation():

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from grants.models import Application, ApplicationStatus, ContactPerson, Pool, RequestedAmount
 from grants.services.submission import do_submit
@@ -67,7 +68,7 @@ def test_staff_review_decide_and_see_the_balance(submitted, page, screenshot, ax
     assert axe_violations(page) == []
     screenshot(page, "staff-2-review")
     page.get_by_role("button", name="Gem bedømmelse").click()
-    assert page.get_by_text("Din bedømmelse er gemt.").is_visible()
+    expect(page.get_by_text("Din bedømmelse er gemt.")).to_be_visible()
 
     page.get_by_role("link", name="Indstil til udvalget").click()
     assert page.get_by_label(f"Indstillet beløb {pool.year}").input_value() == "50.000"
@@ -89,7 +90,7 @@ def test_staff_review_decide_and_see_the_balance(submitted, page, screenshot, ax
     assert axe_violations(page) == []
     screenshot(page, "staff-3-decision")
     page.get_by_role("button", name="Registrér beslutning").click()
-    assert page.get_by_text("Beslutningen er registreret").is_visible()
+    expect(page.get_by_text("Beslutningen er registreret")).to_be_visible()
     screenshot(page, "staff-4-application-decided")
 
     breadcrumb = page.get_by_role("navigation", name="Brødkrumme")

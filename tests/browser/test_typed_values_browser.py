@@ -6,6 +6,7 @@ which Chromium shows as empty and submits as "" – the second "Gem kladde" eras
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from grants.models import Application, Pool
 from tests.browser.conftest import log_in
@@ -30,7 +31,7 @@ def test_numbers_survive_two_saves_and_reloads(demo_server, page, screenshot):
     page.get_by_label("Enhed", exact=True).first.fill("%")
     screenshot(page, "typing-1-filled")
     page.get_by_role("button", name="Gem kladde").click()
-    assert page.get_by_text("Kladden er gemt.").is_visible()
+    expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
 
     for step in ("2-after-first-save", "3-after-second-save"):
         page.reload()
@@ -38,7 +39,7 @@ def test_numbers_survive_two_saves_and_reloads(demo_server, page, screenshot):
         assert page.get_by_label(f"Beløb {year}", exact=True).input_value() == "150.000,50"
         screenshot(page, f"typing-{step}")
         page.get_by_role("button", name="Gem kladde").click()
-        assert page.get_by_text("Kladden er gemt.").is_visible()
+        expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
 
     page.reload()
     assert page.get_by_label("Måltal (valgfrit)").first.input_value() == "80,5"
@@ -68,7 +69,7 @@ def test_the_amounts_are_added_up_while_typing_and_as_saved(demo_server, page, s
     amounts.nth(1).fill("75.000")
     screenshot(page, "amounts-total")
     page.get_by_role("button", name="Gem kladde").click()
-    assert page.get_by_text("Kladden er gemt.").is_visible()
+    expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
     page.reload()
     assert total.inner_text() == "I alt: 225.000 kr."  # as saved, by the server
 
@@ -99,7 +100,7 @@ def test_two_tabs_editing_the_pool_keep_both_versions(
     assert axe_violations(page) == []
     screenshot(page, "typing-4-pool-conflict")
     page.get_by_role("button", name="Gem").click()
-    assert page.get_by_text("Puljen er gemt.").is_visible()
+    expect(page.get_by_text("Puljen er gemt.")).to_be_visible()
     assert Pool.objects.get(pk=pool.pk).description == "Skrevet i den anden fane"
 
 
