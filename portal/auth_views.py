@@ -346,7 +346,7 @@ class VerifyView(View):
             # A refused code is of no more use: the field is left empty for the next one
             # (recheck round 32); a typo (above) stays to be corrected.
             form.data = form.data.copy()
-            form.data["token"] = ""
+            form.data["token"] = ""  # nosec B105 - the emptied code field, not a password
             return render(request, self.template_name, self.context(pending, form), status=400)
         del request.session[PENDING_KEY]
         twofactor.second_factor_passed.send(
