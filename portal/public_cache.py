@@ -206,6 +206,12 @@ def _not_modified(request, etag: str, changed: int | None):
     return get_conditional_response(request, etag=etag, last_modified=changed)
 
 
+def _nonce(request) -> str:
+    """The request's CSP nonce; asked only when a page is sent or stored, so that a lookup
+    alone does not put a nonce in the header of an answer that uses none."""
+    return str(request._csp_nonce) if hasattr(request, "_csp_nonce") else ""
+
+
 class _Lookup:
     """What a request's cached page is looked up by, and what was found."""
 
@@ -228,7 +234,9 @@ class _Lookup:
             if cached is not None and cached["version"] == self.version and self.local:
                 self.local.set(self.key, cached, timeout=settings.PUBLIC_CACHE_SECONDS)
         self.cached = cached if cached is not None and cached["version"] == self.version else None
-        self.nonce = str(request._csp_nonce) if hasattr(request, "_csp_nonce") else ""
+        # The miss is kept for the view's decorator, so a public page rendered afresh is
+        # looked up once, not again there (PublicPageHitMiddleware looked first).
+        request._public_page_lookup = self
 
     def response(self, request):
         """The stored page (or a 304), when there is one of the current version."""
@@ -239,8 +247,9 @@ class _Lookup:
         if not_modified is not None:
             return _http_cacheable(not_modified, self.etag, self.changed)
         content = self.cached["content"]
-        if self.cached["nonce"] and self.nonce:
-            content = content.replace(self.cached["nonce"].encode(), self.nonce.encode())
+        nonce = _nonce(request)
+        if self.cached["nonce"] and nonce:
+            content = content.replace(self.cached["nonce"].encode(), nonce.encode())
         response = HttpResponse(content, content_type=self.cached["content_type"])
         response.headers["Content-Length"] = str(len(content))
         return _http_cacheable(response, self.etag, self.changed)
@@ -256,7 +265,7 @@ class _Lookup:
             "version": self.version,
             "content": response.content,
             "content_type": response["Content-Type"],
-            "nonce": self.nonce,
+            "nonce": _nonce(request),
         }
         cache.set(self.key, entry, timeout=settings.PUBLIC_CACHE_SECONDS)
         if self.local is not None:
@@ -281,7 +290,7 @@ def public_page(view):
             return view(request, *args, **kwargs)
         if len(request.get_full_path()) > MAX_CACHED_PATH:  # odd, long addresses: not kept
             return view(request, *args, **kwargs)
-        lookup = _Lookup(request)
+        lookup = getattr(request, "_public_page_lookup", None) or _Lookup(request)
         hit = lookup.response(request)
         if hit is not None:
             return hit

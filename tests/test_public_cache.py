@@ -234,3 +234,19 @@ def test_a_stored_page_is_answered_before_the_session_and_the_user_with_the_same
     api = reverse("api:pools")
     client.get(api)
     assert hasattr(client.get(api).wsgi_request, "user")
+
+
+def test_a_miss_is_looked_up_once_and_a_lookup_alone_uses_no_nonce(client, demo, monkeypatch):
+    """Review of session 18: with PublicPageHitMiddleware a page rendered afresh was looked up
+    in the shared cache twice (middleware, then the view's decorator)."""
+    from portal import public_cache
+
+    calls = []
+    real = public_cache._version_and_changed
+    monkeypatch.setattr(public_cache, "_version_and_changed", lambda: calls.append(1) or real())
+    first = client.get(reverse("public:catalogue"))
+    assert first.status_code == 200 and len(calls) == 1
+    # The stored page is then served, its nonce the new request's.
+    second = client.get(reverse("public:catalogue"))
+    nonce = second["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in second.content.decode() and len(calls) == 2
