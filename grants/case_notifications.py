@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from grants.models import Application, CaseMessage, InformationRequest
-from grants.notifications import applicant_link, recipients_for
+from grants.notifications import applicant_link, recipients_for, sign_off
 from portal import site
 from portal.models import Role, User
 from worker.mail import language_of, send_in_languages
 
 
-def staff_recipients(application: Application) -> list[tuple[str, str]]:
+def staff_recipients(application: Application) -> list[tuple[str, str, str]]:
     staff = User.objects.filter(
         role=Role.COMMITTEE_STAFF, municipality_id=application.municipality_id, is_active=True
     ).exclude(conflicts_of_interest__application=application)
@@ -32,7 +32,7 @@ def staff_recipients(application: Application) -> list[tuple[str, str]]:
         | Q(decisions_recorded__application=application)
     ).distinct()
     people = list(involved) or list(staff)
-    return [(user.email, language_of(user)) for user in people if user.email]
+    return [(user.email, language_of(user), user.get_full_name()) for user in people if user.email]
 
 
 def _to_applicant(application: Application, kind: str, render, link_name="mine:messages"):
@@ -41,9 +41,9 @@ def _to_applicant(application: Application, kind: str, render, link_name="mine:m
     def message():
         subject, body = render()
         see = _("Se sagen i portalen")
-        return subject, f"{body}\n\n{see}: {link}\n"
+        return subject, f"{body}\n\n{see}: {link}\n\n{sign_off(application)}\n"
 
-    send_in_languages(recipients=recipients_for(application), render=message, kind=kind)
+    send_in_languages(recipients=recipients_for(application), render=message, kind=kind, greet=True)
 
 
 def to_staff(application: Application, kind: str, render, link: str = ""):
@@ -53,9 +53,12 @@ def to_staff(application: Application, kind: str, render, link: str = ""):
     def message():
         subject, body = render()
         see = _("Se sagen i portalen")
-        return subject, f"{body}\n\n{see}: {link}\n"
+        regards = "\n".join([_("Venlig hilsen"), _("Integrationsportalen")])
+        return subject, f"{body}\n\n{see}: {link}\n\n{regards}\n"
 
-    send_in_languages(recipients=staff_recipients(application), render=message, kind=kind)
+    send_in_languages(
+        recipients=staff_recipients(application), render=message, kind=kind, greet=True
+    )
 
 
 def _files(message: CaseMessage) -> str:

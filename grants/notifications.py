@@ -21,8 +21,8 @@ from portal.money import format_kroner
 from worker.mail import language_of, send_in_languages
 
 
-def recipients_for(application: Application, people=()) -> list[tuple[str, str]]:
-    """(address, language) of the applicant's side: who wrote the application, and
+def recipients_for(application: Application, people=()) -> list[tuple[str, str, str]]:
+    """(address, language, name) of the applicant's side: who wrote the application, and
     - for a municipal department's application, its contact persons (colleagues, typed by a
       signed-in caseworker);
     - for an association's, its people who can sign in (their addresses are confirmed by the
@@ -41,20 +41,42 @@ def recipients_for(application: Application, people=()) -> list[tuple[str, str]]
             continue
         if person.organisation_id != application.organisation_id:
             continue  # someone of another side: never mailed the applicant's case
-        recipients.append((person.email, language_of(person)))
+        recipients.append((person.email, language_of(person), person.get_full_name()))
     if application.organisation_id:
         people = people_in_the_case(application.organisation_id).exclude(email="")
-        recipients += [(person.email, language_of(person)) for person in people]
+        recipients += [
+            (person.email, language_of(person), person.get_full_name()) for person in people
+        ]
     else:
         recipients += [
-            (c.email, settings.LANGUAGE_CODE) for c in application.contacts.all() if c.email
+            (c.email, settings.LANGUAGE_CODE, c.name) for c in application.contacts.all() if c.email
         ]
     seen, unique = set(), []
-    for address, language in recipients:
-        if address.lower() not in seen:
-            seen.add(address.lower())
-            unique.append((address, language))
+    for recipient in recipients:
+        if recipient[0].lower() not in seen:
+            seen.add(recipient[0].lower())
+            unique.append(recipient)
     return unique
+
+
+def sign_off(application: Application) -> str:
+    """The end of every mail to the applicant's side: where to write back, and who writes
+    (fresh eyes round 31: case mails began and ended without a word of who sent them, and a
+    volunteer answered the mail instead of writing in the case)."""
+    pool = application.pool
+    lines = [
+        _(
+            "Har du spørgsmål, så skriv til sekretariatet under »Beskeder« på ansøgningen i "
+            "portalen; så kommer det med i sagen."
+        ),
+        "",
+        _("Venlig hilsen"),
+        _("Sekretariatet for %(scheme)s") % {"scheme": pool.scheme.name},
+        application.municipality.name,
+    ]
+    if pool.contact:
+        lines.append(pool.contact.strip())
+    return "\n".join(lines)
 
 
 def told_applicant(application: Application, done: str, people=()) -> tuple[str, bool]:
@@ -96,9 +118,11 @@ def _queue(application: Application, kind: str, render, people=(), report=None) 
             if report is not None
             else _("Se ansøgningen i portalen")
         )
-        return subject, f"{body}\n\n{see}: {link}\n"
+        return subject, f"{body}\n\n{see}: {link}\n\n{sign_off(application)}\n"
 
-    send_in_languages(recipients=recipients_for(application, people), render=message, kind=kind)
+    send_in_languages(
+        recipients=recipients_for(application, people), render=message, kind=kind, greet=True
+    )
 
 
 def notify_submitted(application: Application) -> None:
@@ -379,8 +403,7 @@ def notify_report_submitted(report: Report) -> None:
 
 def _notify_drafts(pool, kind: str, subject: str, news: str, **moments) -> None:
     """Each of the pool's drafts' people: `news` (a msgid with %(pool)s, %(title)s,
-    %(deadline)s and the `moments`' names), then whom to ask; rendered in each person's
-    language."""
+    %(deadline)s and the `moments`' names); rendered in each person's language."""
     drafts = pool.applications.filter(status=ApplicationStatus.DRAFT).select_related(
         "created_by", "pool"
     )
@@ -395,8 +418,7 @@ def _notify_drafts(pool, kind: str, subject: str, news: str, **moments) -> None:
                 _(news)
                 % {"pool": pool.title, "title": application.title or _("(uden titel)"), **shown}
             ]
-            if pool.contact:
-                lines.append(_("Spørgsmål: %(contact)s") % {"contact": pool.contact})
+            # Whom to ask stands in the sign-off (`sign_off`).
             return _(subject) % {"pool": pool.title}, "\n\n".join(lines)
 
         _queue(application, kind, render)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .models import OutgoingMail, Preferences
 
@@ -57,26 +58,40 @@ def send_after_commit(
     return mail
 
 
+def greeting(name: str) -> str:
+    """The first line of a mail to a person: "Hej <name>", or "Hej" when no name is known."""
+    return _("Hej %(name)s") % {"name": name} if name else _("Hej")
+
+
 def send_in_languages(
     *,
-    recipients: Iterable[tuple[str, str]],
+    recipients: Iterable[tuple[str, ...]],
     render: Callable[[], tuple[str, str]],
     kind: str,
+    greet: bool = False,
 ) -> list[OutgoingMail]:
     """One message per recipient, so no one learns the others' addresses (attack round 15:
     an association's members all stood in one To: line): `recipients` are (address,
-    language) pairs and `render()` returns (subject, body), called once per language."""
-    by_language: dict[str, list[str]] = {}
-    for address, language in recipients:
+    language) or (address, language, name) and `render()` returns (subject, body), called
+    once per language. With `greet`, each body begins with `greeting()` of the recipient's
+    name (fresh eyes round 31: a case mail began with no word to the person it came to)."""
+    by_language: dict[str, list[tuple[str, str]]] = {}
+    for address, language, *name in recipients:
         if address:
-            by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(address)
+            by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(
+                (address, name[0] if name else "")
+            )
     sent = []
-    for language, addresses in by_language.items():
+    for language, people in by_language.items():
         with translation.override(language):
             subject, body = render()
-            for address in addresses:
+            for address, name in people:
                 mail = send_after_commit(
-                    to=[address], subject=subject, body=body, kind=kind, language=language
+                    to=[address],
+                    subject=subject,
+                    body=f"{greeting(name)}\n\n{body}" if greet else body,
+                    kind=kind,
+                    language=language,
                 )
                 if mail is not None:
                     sent.append(mail)
