@@ -113,7 +113,7 @@ def notify_request(request: InformationRequest) -> None:
             else ""
         )
         return (
-            _("Sekretariatet beder om oplysninger: %(title)s") % {"title": application.title},
+            _("Spørgsmål fra sekretariatet: %(title)s") % {"title": application.title},
             _("Sekretariatet beder dig svare på dette om »%(title)s«:")
             % {"title": application.title}
             + f"\n\n{request.question}{due}\n\n"

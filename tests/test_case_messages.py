@@ -357,3 +357,35 @@ def test_a_staff_member_without_a_name_is_the_secretariat_to_the_applicant_never
     assert "Sekretariatet har skrevet om" in mailoutbox[0].body
     for text in said:
         assert staff_user.username not in text, text
+
+
+def test_the_applicant_reads_a_question_not_an_anmodning(
+    case, applicant, staff_client, staff_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Plain words on the applicant's side (issue 16: written for a volunteer): the
+    secretariat asks a question; "anmodning om oplysninger" is staff's word for it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("sekretariat:request-information", args=[case.pk]),
+            {"question": "Hvor mange deltagere forventer I?"},
+        )
+    request = InformationRequest.objects.get(application=case)
+    pages = {
+        name: page(applicant, name, *args)
+        for name, args in (
+            ("mine:detail", [case.pk]),
+            ("mine:messages", [case.pk]),
+            ("mine:answer", [request.pk]),
+            ("mine:dashboard", []),
+        )
+    }
+    for name, text in pages.items():
+        assert "nmodning" not in text, name
+        assert name == "mine:dashboard" or "Hvor mange deltagere" in text, name
+    assert "Spørgsmål fra sekretariatet" in pages["mine:messages"]
+    assert "Sekretariatet har et spørgsmål" in pages["mine:answer"]
+    [mail] = [m for m in mailoutbox if m.to == [case.created_by.email]]
+    assert mail.subject == f"Spørgsmål fra sekretariatet: {case.title}"
+    assert "nmodning" not in mail.body
+    # Staff keep their own word for it.
+    assert "Anmodning om oplysninger" in page(staff_client, "sekretariat:messages", case.pk)
