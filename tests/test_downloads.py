@@ -309,18 +309,38 @@ def planted(value) -> bool:
 # --- the tests -------------------------------------------------------------------------
 
 
+class Captured:
+    """A download's headers and body, read once: a streamed body can be read only once, and
+    the two tests below read the same downloads."""
+
+    streaming = False
+
+    def __init__(self, response):
+        self.headers = dict(response.items())
+        self.content = body(response)
+
+    def __getitem__(self, header: str) -> str:
+        return self.headers[header]
+
+    def get(self, header: str, default=None):
+        return self.headers.get(header, default)
+
+
+_FOUND: dict = {}  # every address asked once per test process (half a minute each time)
+
+
 @pytest.fixture
 def downloads(objects):
     """{name: (kind, response)} of every address that answers with a download, requested
     after the formulas are planted."""
-    plant_formulas()
-    found = {}
-    for name, route, _pattern in url_patterns():
-        url = reverse(name, kwargs=arguments(route, objects))
-        response = first_answer(url)
-        if response is not None and (kind := kind_of(response)):
-            found[name] = (kind, response)
-    return found
+    if not _FOUND:
+        plant_formulas()
+        for name, route, _pattern in url_patterns():
+            url = reverse(name, kwargs=arguments(route, objects))
+            response = first_answer(url)
+            if response is not None and (kind := kind_of(response)):
+                _FOUND[name] = (kind, Captured(response))
+    return _FOUND
 
 
 def test_every_download_is_known_and_no_cell_runs(downloads):
