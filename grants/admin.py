@@ -30,6 +30,7 @@ from .models import (
     Recommendation,
     RecommendedAmount,
     Report,
+    ReportAttachment,
     RequestedAmount,
     ReservedLine,
     Review,
@@ -478,6 +479,14 @@ class MessageAttachmentAdmin(CaseRecordAdmin):
     municipality_path = "message__application__municipality"
     list_display = ["original_name", "message", "content_type", "size"]
     list_filter = ["message__application__municipality"]
+
+
+@admin.register(ReportAttachment)
+class ReportAttachmentAdmin(CaseRecordAdmin, ScopedHistoryAdmin):
+    municipality_path = "report__application__municipality"
+    list_display = ["original_name", "report", "content_type", "size", "uploaded_at"]
+    list_filter = ["report__application__municipality"]
+    search_fields = ["original_name", "report__application__title"]
 
 
 @admin.register(Letter)

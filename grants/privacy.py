@@ -19,6 +19,7 @@ from grants.models import (
     ContactPerson,
     InformationRequest,
     MessageAttachment,
+    ReportAttachment,
 )
 from portal.models import Municipality, User
 
@@ -166,6 +167,9 @@ def personal_data_overview(municipality: Municipality) -> list[Category]:
             count=Attachment.objects.filter(application__municipality=municipality).count()
             + MessageAttachment.objects.filter(
                 message__application__municipality=municipality
+            ).count()
+            + ReportAttachment.objects.filter(
+                report__application__municipality=municipality
             ).count(),
         ),
     ]

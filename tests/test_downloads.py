@@ -30,7 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from grants.models import Application, ApplicationStatus, Pool, Report
-from grants.services.attachments import do_add_attachment
+from grants.services.attachments import do_add_attachment, do_add_report_attachment
 from grants.services.drafts import do_create_draft
 from grants.services.letters import issue_letters
 from grants.services.messages import do_request_information, do_send_message
@@ -60,8 +60,11 @@ DOWNLOADS = {
     # An association's statutes: for its own people and its municipality's staff.
     "mine:organisation-document": "pdf",
     "sekretariat:organisation-document": "pdf",
-    **dict.fromkeys(["mine:letter", "mine:message-attachment"], "pdf"),
-    **dict.fromkeys(["sekretariat:letter", "sekretariat:message-attachment"], "pdf"),
+    **dict.fromkeys(["mine:letter", "mine:message-attachment", "mine:report-attachment"], "pdf"),
+    **dict.fromkeys(
+        ["sekretariat:letter", "sekretariat:message-attachment", "sekretariat:report-attachment"],
+        "pdf",
+    ),
     "dokumenter:action-plan-pdf": "pdf",
     "dokumenter:action-plan-xlsx": "xlsx",
     "dokumenter:recommendation-pdf": "pdf",
@@ -200,6 +203,9 @@ def objects(demo, settings, tmp_path):
     )
     goal = indicator.resolved_goal
     report = Report.objects.filter(application__municipality=owner.municipality).first()
+    report_file = do_add_report_attachment(
+        report_id=report.pk, upload=SimpleUploadedFile("regnskab.pdf", PDF), actor=owner
+    )
     association = Organisation.objects.create(municipality=owner.municipality, name="Forening")
     for organisation in (association, User.objects.get(username="kbh-forening").organisation):
         organisation.statutes.save("vedtaegter.pdf", ContentFile(PDF))
@@ -217,6 +223,7 @@ def objects(demo, settings, tmp_path):
         "bilag": attachment.pk,
         "anmodninger": info_request.pk,
         "beskedfiler": message.attachments.get().pk,
+        "rapportbilag": report_file.pk,
         "breve": letter.pk,
         "afrapportering": report.pk,
         "token": do_renew_calendar_token(

@@ -236,7 +236,13 @@ NO_FORM_PAGE = {
     "mine:attachment": "a download",
     "sekretariat:attachment": "a download",
     **dict.fromkeys(
-        ["mine:message-attachment", "mine:letter", "sekretariat:message-attachment"],
+        [
+            "mine:message-attachment",
+            "mine:letter",
+            "sekretariat:message-attachment",
+            "mine:report-attachment",
+            "sekretariat:report-attachment",
+        ],
         "a download",
     ),
     "sekretariat:letter": "a download",

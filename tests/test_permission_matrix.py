@@ -25,10 +25,11 @@ from grants.models import (
     MessageAttachment,
     Pool,
     Report,
+    ReportAttachment,
     Scheme,
 )
 from grants.organisations import new_person
-from grants.services.attachments import do_add_attachment
+from grants.services.attachments import do_add_attachment, do_add_report_attachment
 from grants.services.drafts import do_create_draft
 from grants.services.letters import issue_letters
 from grants.services.messages import do_request_information, do_send_message
@@ -146,10 +147,12 @@ EXPECTED = {
     # The case (messages, requests for information, letters): the applicant's side.
     **{f"mine:{n}": (CW_PAGE, CW_POST) for n in ("messages", "answer")},
     **{f"mine:{n}": (CW_PAGE, None) for n in ("message-attachment", "letter")},
+    "mine:report-attachment": (CW_PAGE, None),
     # ... and staff's side.
     "sekretariat:messages": (STAFF_PAGE, STAFF_POST),
     "sekretariat:request-information": (STAFF_ONLY_POST, STAFF_POST),
     **{f"sekretariat:{n}": (STAFF_PAGE, None) for n in ("message-attachment", "letter")},
+    "sekretariat:report-attachment": (STAFF_PAGE, None),
     **{f"sekretariat:{n}": (STAFF_LIST, None) for n in ("home", "reports", "personal-data")},
     "sekretariat:calendar": (STAFF_LIST, None),
     "sekretariat:calendar-renew": (STAFF_ONLY_POST, STAFF_LIST_POST),
@@ -198,6 +201,7 @@ OBJECT_FOR = [
     ("mine:messages", "pk", "submitted"),
     ("mine:answer", "pk", "info_request"),
     ("*:message-attachment", "pk", "message_attachment"),
+    ("*:report-attachment", "pk", "report_attachment"),
     ("*:letter", "pk", "letter"),
     ("*:attachment", "pk", "attachment"),
     ("*:report", "pk", "report"),
@@ -236,6 +240,7 @@ KEY_MODEL |= {"attachment": Attachment, "report": Report, "indicator": Indicator
 KEY_MODEL |= {"measurement": Measurement, "action_plan": ActionPlan, "policy": Policy}
 KEY_MODEL |= {"info_request": InformationRequest, "message_attachment": MessageAttachment}
 KEY_MODEL |= {"letter": Letter, "colleague": User, "organisation": Organisation}
+KEY_MODEL |= {"report_attachment": ReportAttachment}
 
 
 def discover(patterns=None, prefix="", namespace="", kwargs=()):
@@ -367,6 +372,11 @@ def frb(demo, media_root):
         "letter": letter,
         "funded": funded,
         "report": Report.objects.get(application=funded),
+        "report_attachment": do_add_report_attachment(
+            report_id=Report.objects.get(application=funded).pk,
+            upload=SimpleUploadedFile("regnskab.pdf", PDF),
+            actor=owner,
+        ),
         "indicator": measurement.indicator,
         "measurement": measurement,
         "action_plan": ActionPlan.objects.filter(policy=policy).order_by("pk").first(),
@@ -591,6 +601,8 @@ def in_scope(user, key, obj) -> bool:
     """May this user work on this object at all (its municipality, its department)?"""
     if isinstance(obj, MessageAttachment):
         obj = obj.message
+    if isinstance(obj, ReportAttachment):
+        obj = obj.report
     if isinstance(obj, Attachment | Report | InformationRequest | Letter | CaseMessage):
         obj = obj.application
     if isinstance(obj, Measurement):

@@ -14,7 +14,14 @@ from .decisions import Allocation, CarryOver, Decision, DecisionOutcome, GrantCo
 from .letters import ImmutableLetterError, Letter, LetterKind
 from .messages import CaseMessage, CaseReadMark, InformationRequest, MessageAttachment, Side
 from .pools import Applicants, Pool, PoolStatus, ReservedLine
-from .reports import CriterionResult, Report, ReportKind, ReportStatus, SpentAmount
+from .reports import (
+    CriterionResult,
+    Report,
+    ReportAttachment,
+    ReportKind,
+    ReportStatus,
+    SpentAmount,
+)
 from .review import (
     ConflictOfInterest,
     ProposedAmount,
@@ -62,6 +69,7 @@ __all__ = [
     "Review",
     "Scheme",
     "Side",
+    "ReportAttachment",
     "SpentAmount",
     "StatusChange",
     "StatusNote",

@@ -92,6 +92,45 @@ class Report(models.Model):
         return self.status in OPEN_FOR_APPLICANT and self.due_date < timezone.localdate()
 
 
+def report_attachment_path(instance: "ReportAttachment", filename: str) -> str:
+    application = instance.report.application
+    return f"reports/{application.municipality_id}/{application.pk}/{filename}"
+
+
+class ReportAttachment(models.Model):
+    """A file sent with a report (the accounts, a list of participants, photos in a PDF):
+    checked and stored as the application's attachments are (grants.services.attachments),
+    added and removed only while the report is the applicant's to edit (fresh eyes round 31:
+    an association had nowhere to put its accounts)."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("rapport")
+    )
+    file = models.FileField(_("fil"), upload_to=report_attachment_path, max_length=300)
+    original_name = models.CharField(_("filnavn"), max_length=200)
+    content_type = models.CharField(_("filtype"), max_length=100)
+    size = models.PositiveIntegerField(_("størrelse (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploadet af"),
+    )
+    uploaded_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
+    # Who added or removed which file, in the report's history (docs/security.md: audit).
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bilag til rapport")
+        verbose_name_plural = _("bilag til rapporter")
+        ordering = ["report", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class SpentAmount(models.Model):
     """Money a project reports as spent in one year."""
 

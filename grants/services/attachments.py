@@ -11,8 +11,8 @@ from django.db import transaction
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
-from grants.models import Application, Attachment
-from grants.rules import may
+from grants.models import Application, Attachment, Report, ReportAttachment
+from grants.rules import check, may
 from portal.models import User
 
 from .errors import DomainError
@@ -154,5 +154,47 @@ def do_remove_attachment(*, attachment: Attachment, actor: User) -> None:
         raise DomainError(_("Bilag kan kun fjernes, mens ansøgningen kan redigeres."))
     with transaction.atomic():
         file = attachment.file
+        attachment.delete()
+        transaction.on_commit(lambda: file.storage.delete(file.name))
+
+
+# A report's files (the accounts, a list of participants): more than a message takes, fewer
+# than anyone needs; each one is checked as every file is.
+REPORT_FILES = 10
+
+
+def do_add_report_attachment(
+    *, report_id: int, upload: UploadedFile, actor: User
+) -> ReportAttachment:
+    """A file sent with the report, while the report is the applicant's to edit."""
+    kind = checked_kind(upload)
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        check(actor, "edit", report)
+        if report.attachments.count() >= REPORT_FILES:
+            raise DomainError(
+                _("Der kan højst vedhæftes %(count)s filer til en rapport. Fjern en først.")
+                % {"count": REPORT_FILES}
+            )
+        attachment = ReportAttachment(
+            report=report,
+            original_name=safe_name(upload.name, kind),
+            content_type=kind.content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(stored_name(kind), upload, save=False)
+        attachment._history_user = actor
+        attachment.save()
+        return attachment
+
+
+def do_remove_report_attachment(*, attachment_id: int, actor: User) -> None:
+    with transaction.atomic():
+        attachment = ReportAttachment.objects.select_related("report").get(pk=attachment_id)
+        report = Report.objects.select_for_update().get(pk=attachment.report_id)
+        check(actor, "edit", report)
+        file = attachment.file
+        attachment._history_user = actor
         attachment.delete()
         transaction.on_commit(lambda: file.storage.delete(file.name))

@@ -19,6 +19,11 @@ urlpatterns = [
     path("ansoegninger/<int:pk>/slet/", views.DeleteDraftView.as_view(), name="delete"),
     path("bilag/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
     path("afrapportering/<int:pk>/", reporting.ReportEditView.as_view(), name="report"),
+    path(
+        "rapportbilag/<int:pk>/",
+        reporting.ReportAttachmentView.as_view(),
+        name="report-attachment",
+    ),
     path("ansoegninger/<int:pk>/beskeder/", case.ApplicantMessagesView.as_view(), name="messages"),
     path("anmodninger/<int:pk>/", case.AnswerRequestView.as_view(), name="answer"),
     path(

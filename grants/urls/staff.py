@@ -76,4 +76,9 @@ urlpatterns = [
     path("kalender/<str:token>/aarshjul.ics", yearly.calendar_feed, name="calendar-feed"),
     path("afrapportering/", reports.ReportsOverviewView.as_view(), name="reports"),
     path("afrapportering/<int:pk>/", reports.StaffReportView.as_view(), name="report"),
+    path(
+        "rapportbilag/<int:pk>/",
+        reports.StaffReportAttachmentView.as_view(),
+        name="report-attachment",
+    ),
 ]

@@ -2,12 +2,20 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
-from grants.access import CaseworkerRequiredMixin, caseworker_reports
+from grants.access import CaseworkerRequiredMixin, attachment_response, caseworker_reports
 from grants.forms.reports import ReportForm
+from grants.models import ReportAttachment
 from grants.rules import may
+from grants.services.attachments import (
+    do_add_report_attachment,
+    do_remove_report_attachment,
+    size_limit_label,
+)
 from grants.services.errors import DomainError, EditConflict, each_error
 from grants.services.reports import (
     do_save_report,
@@ -18,6 +26,8 @@ from grants.services.reports import (
 )
 from grants.views.rescue import TypedContentRescueMixin
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
+from portal.forms import choose_again_message
+from portal.params import id_param
 
 
 class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateView):
@@ -50,6 +60,7 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
                 form=form,
                 application=report.application,
                 editable=may(self.request.user, "edit", report),
+                size_limit=size_limit_label(),
                 # Not sendable before its year: no button that can only be refused (fresh
                 # eyes round 16); the list of what lacks says from when.
                 sendable_later=sendable_from(report) is not None,
@@ -69,6 +80,10 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
         form = ReportForm(request.POST, report=report)
         if not form.is_valid():
             messages.error(request, _("Rapporten er ikke gemt. Ret de markerede felter."))
+            upload = request.FILES.get("attachment")
+            if upload is not None:
+                # A browser cannot keep a chosen file across a refused form: said, not lost.
+                messages.warning(request, choose_again_message([upload.name]))
             return self.render(report, form, status=400)
         try:
             do_save_report(
@@ -77,6 +92,9 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
                 expected_version=form.cleaned_data["version"],
                 content=form.to_content(),
             )
+            if not self.handle_files(request, report):
+                # The text is saved; the refused file is said and nothing is sent with it.
+                return redirect(reverse("mine:report", args=[report.pk]) + "#bilag")
             if "submit" in request.POST:
                 do_submit_report(report_id=report.pk, actor=request.user)
                 messages.success(request, _("Rapporten er indsendt til sekretariatet."))
@@ -109,3 +127,45 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
             return self.render(report, saved, status=400)
         messages.success(request, _("Rapporten er gemt."))
         return redirect("mine:report", pk=report.pk)
+
+    def handle_files(self, request, report) -> bool:
+        """After the text is saved: attach the chosen file or remove one. False when the
+        file was refused (what was typed is saved; the file must be chosen again)."""
+        upload = request.FILES.get("attachment")
+        if upload is not None:
+            try:
+                attachment = do_add_report_attachment(
+                    report_id=report.pk, upload=upload, actor=request.user
+                )
+            except DomainError as error:
+                messages.error(
+                    request,
+                    _("Rapporten er gemt, men filen er ikke vedhæftet: %(reason)s")
+                    % {"reason": error.message},
+                )
+                return False
+            messages.success(
+                request, _("%(name)s er vedhæftet.") % {"name": attachment.original_name}
+            )
+        remove_id = id_param(request.POST.get("remove_attachment"))
+        if remove_id is not None:
+            get_object_or_404(report.attachments, pk=remove_id)
+            try:
+                do_remove_report_attachment(attachment_id=remove_id, actor=request.user)
+            except DomainError as error:
+                messages.error(request, error.message)
+                return False
+            messages.success(request, _("Bilaget er fjernet."))
+        return True
+
+
+class ReportAttachmentView(CaseworkerRequiredMixin, View):
+    """A report's file, for the applicant's side of its application."""
+
+    def get(self, request, pk: int):
+        return attachment_response(
+            get_object_or_404(
+                ReportAttachment.objects.filter(report__in=caseworker_reports(request.user)),
+                pk=pk,
+            )
+        )

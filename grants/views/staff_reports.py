@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
-from grants.access import StaffRequiredMixin, staff_reports
+from grants.access import StaffRequiredMixin, attachment_response, staff_reports
 from grants.forms.staff import ReportDecisionForm
-from grants.models import ReportStatus
+from grants.models import ReportAttachment, ReportStatus
 from grants.notifications import report_people
 from grants.rules import may
 from grants.services.errors import Busy, DomainError
@@ -112,3 +113,14 @@ class StaffReportView(StaffRequiredMixin, TemplateView):
             status = BUSY_STATUS if isinstance(error, Busy) else 400
             return self.render_to_response(self.get_context_data(form=form), status=status)
         return redirect("sekretariat:report", pk=report.pk)
+
+
+class StaffReportAttachmentView(StaffRequiredMixin, View):
+    """A report's file, for the committee staff of the application's municipality."""
+
+    def get(self, request, pk: int):
+        return attachment_response(
+            get_object_or_404(
+                ReportAttachment.objects.filter(report__in=staff_reports(request.user)), pk=pk
+            )
+        )
