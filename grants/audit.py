@@ -48,6 +48,7 @@ class AuditEntry:
     what: str
     kind: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    model: type | None = None  # the model the row is of, for code that asks (not shown)
 
     @property
     def kind_label(self) -> str:
@@ -168,6 +169,7 @@ def audit_entries(history_querysets) -> list[AuditEntry]:
                 what=_label(record, related),
                 kind=record.history_type,
                 changes=changes,
+                model=model,
             )
         )
     return list(reversed(entries))
@@ -243,6 +245,6 @@ def changes_since_return(application: Application, audit: list[AuditEntry]) -> S
         for entry in audit
         if returned.at < entry.at < sent.at and entry.user is not None
         for name, before, after in entry.changes
-        if not (entry.what.startswith(str(Application._meta.verbose_name)) and str(name) in sending)
+        if not (entry.model is Application and str(name) in sending)
     ]
     return SinceReturn(returned.at, sent.at, edited)
