@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import resolve_url
 from django.utils import translation
 
 
@@ -166,6 +167,17 @@ class SessionEndedNoticeMiddleware:
             response.delete_cookie(SIGNED_IN_COOKIE)
             return response
         response = self.get_response(request)
+        if not was_signed_in and request.method == "POST" and _sent_to_log_in(request, response):
+            # What was sent is not saved, and the login page says so (fresh eyes round 33:
+            # signed out in one tab, "Gem" in another landed on the login page in silence).
+            # The big forms keep it across the login instead (grants.views.rescue).
+            messages.warning(
+                request,
+                _(
+                    "Du var ikke logget ind, så det, du sendte, er ikke gemt. Log ind, og "
+                    "gør det igen."
+                ),
+            )
         # The read API (Django REST framework) leaves no user on the request.
         if getattr(request.user, "is_authenticated", False):
             response.set_cookie(
@@ -183,6 +195,21 @@ class SessionEndedNoticeMiddleware:
             # why), or "Log ud" pressed after the session had already ended elsewhere.
             response.delete_cookie(SIGNED_IN_COOKIE)
         return response
+
+
+# The session key under which a big form's post is kept across the login (grants.views.rescue).
+RESCUE_KEY = "rescued_post"
+
+
+def _sent_to_log_in(request, response) -> bool:
+    """An anonymous post answered with the way to the login page, and not kept for after it."""
+    if response.status_code != 302:
+        return False
+    login = resolve_url(settings.LOGIN_URL)
+    if response.get("Location", "").split("?", 1)[0] != login:
+        return False
+    kept = request.session.get(RESCUE_KEY) if hasattr(request, "session") else None
+    return not (kept and kept.get("path") == request.path)
 
 
 def open_data(path: str) -> bool:

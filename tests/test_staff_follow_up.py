@@ -22,6 +22,7 @@ from grants.models import (
 )
 from grants.services.decisions import do_record_decision
 from grants.services.follow_up import do_activate, do_record_agreement_signed
+from tests.page_crawl import visible_text
 from tests.staff_support import messages_of, status_of
 
 TODAY = timezone.localdate()
@@ -538,3 +539,34 @@ def test_the_colleague_who_sent_the_report_hears_it_was_accepted_or_returned(
         response = client.post(url, {"accept": "", "comment": ""}, follow=True)
     assert messages_of(response) == ["Rapporten er godkendt. Ansøgeren har fået besked på e-mail."]
     assert [mail.to for mail in mailoutbox] == [["kollega@testrup.dk"]]
+
+
+def test_staff_correcting_spending_keeps_the_settled_grant_accounted_for_and_say_so(
+    staff_client, fund, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Fresh eyes round 33: spending corrected from 195.000,50 to 100.000 kr. left the report's
+    4.999,50 kr. unspent, so 95.000,50 kr. were nowhere; the mail asked back the old figure
+    and the caseworker's own figure changed unsaid."""
+    application = fund({2026: "200000"})
+    report = submitted_report(application, spent={2026: "195000.50"}, kind=ReportKind.FINAL)
+    Report.objects.filter(pk=report.pk).update(unspent_amount=Decimal("4999.50"))
+    url = reverse("sekretariat:report", args=[report.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            url, {"accept": "", "amount_2026": "100.000", "comment": "Tak."}, follow=True
+        )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED
+    # Granted = spent + unspent, and the money to ask back is that one figure everywhere.
+    assert report.unspent_amount == Decimal("100000")
+    assert report.spent_amounts.get().amount == Decimal("100000")
+    note = (
+        "Rettet af sekretariatet: brugt i 2026: 195.000,50 kr. → 100.000 kr.; "
+        "ubrugte midler: 4.999,50 kr. → 100.000 kr."
+    )
+    assert report.staff_comment == f"Tak.\n\n{note}"
+    page = visible_text(response.content.decode())
+    assert note in page and "100.000 kr. af bevillingen er ikke brugt" in page
+    [mail] = [m for m in mailoutbox if "godkendt" in m.subject]
+    assert note in mail.body and "Rapporten oplyser 100.000 kr. som ubrugte midler" in mail.body
+    assert "4.999,50" not in mail.body.replace(note, "")

@@ -31,6 +31,7 @@ from portal.models import User
 from portal.money import ZERO, format_kroner, to_money
 
 from .errors import DomainError
+from .reports import settles_grant
 from .rows import save_row
 from .spending import (
     check_overspend_acknowledged,
@@ -254,6 +255,7 @@ def do_accept_report(
             spent=corrected,
             acknowledged=acknowledge_overspend,
         )
+        comment = "\n\n".join(filter(None, [comment.strip(), _corrected(report, reported)]))
         report.status = ReportStatus.ACCEPTED
         report.accepted_at = timezone.now()
         report.accepted_by = actor
@@ -262,6 +264,33 @@ def do_accept_report(
         report.save()
         notify_report_accepted(report)
         return report
+
+
+def _corrected(report: Report, reported: dict) -> str:
+    """After staff corrected the spending: a settled grant is still accounted for in full
+    (its unspent money follows the corrected spending), and the correction is said where the
+    applicant reads the comment, page and mail (fresh eyes round 33: 95.000 kr. were nowhere,
+    the mail asked back the old figure, and the caseworker's own figure changed unsaid)."""
+    corrected = {row.year: row.amount for row in report.spent_amounts.all()}
+    changes = [
+        _("brugt i %(year)s: %(before)s → %(after)s")
+        % {"year": year, "before": format_kroner(reported.get(year)), "after": format_kroner(after)}
+        for year, after in sorted(corrected.items())
+        if reported.get(year) != after
+    ]
+    if not changes:
+        return ""
+    if settles_grant(report):
+        allocated = sum(report.application.allocations.values_list("amount", flat=True), ZERO)
+        rest = max(allocated - sum(corrected.values(), ZERO), ZERO)
+        if rest != (report.unspent_amount or ZERO):
+            changes.append(
+                _("ubrugte midler: %(before)s → %(after)s")
+                % {"before": format_kroner(report.unspent_amount), "after": format_kroner(rest)}
+            )
+            report.unspent_amount = rest
+    # No full stop: the last amount ends in "kr.".
+    return _("Rettet af sekretariatet: %(changes)s") % {"changes": "; ".join(changes)}
 
 
 def do_return_report(*, report_id: int, actor: User, comment: str) -> Report:

@@ -4,7 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import QueryDict
 from django.utils import timezone
 
-RESCUE_KEY = "rescued_post"
+from portal.middleware import RESCUE_KEY
 
 
 class TypedContentRescueMixin:
