@@ -14,6 +14,7 @@ from portal.money import format_kroner
 from .models import (
     Allocation,
     Application,
+    ApplicationStatus,
     Attachment,
     CarryOver,
     CaseMessage,
@@ -154,7 +155,23 @@ class RequestedAmountInline(ReadOnlyInline):
     model = RequestedAmount
 
 
-class ContactPersonInline(admin.TabularInline):
+def sent_in(application) -> bool:
+    """An application sent to the municipality: what the decision rests on, and what the
+    public project page shows, is not changed here beside the applicant (fresh eyes round 33:
+    an admin changed a granted project's partners and targets, and the public page followed).
+    The applicant changes it after a return, on the portal's pages."""
+    return application is not None and application.status not in (
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.RETURNED,
+    )
+
+
+class SentInReadOnlyInline(admin.TabularInline):
+    def has_change_permission(self, request, obj=None):
+        return not sent_in(obj) and super().has_change_permission(request, obj)
+
+
+class ContactPersonInline(SentInReadOnlyInline):
     def has_add_permission(self, request, obj=None):
         return False  # rows of a case are added on the portal's own pages
 
@@ -165,7 +182,7 @@ class ContactPersonInline(admin.TabularInline):
     extra = 0
 
 
-class SuccessCriterionInline(admin.TabularInline):
+class SuccessCriterionInline(SentInReadOnlyInline):
     def has_add_permission(self, request, obj=None):
         return False  # rows of a case are added on the portal's own pages
 
@@ -201,7 +218,15 @@ class StatusChangeInline(ReadOnlyInline):
 class ApplicationAdmin(ScopedHistoryAdmin):
     made_by_services = True
     where_to_change = APPLICATIONS
-    list_display = ["title", "number", "pool", "department", "committee", "status", "requested"]
+    list_display = [
+        "title",
+        "number",
+        "pool",
+        "department",
+        "committee",
+        "shown_status",
+        "requested",
+    ]
     list_filter = ["municipality", "status", "pool__year", "committee", "department"]
     search_fields = ["title", "target_group", "description", "contacts__name"]
     autocomplete_fields = ["department", "committee"]
@@ -229,6 +254,14 @@ class ApplicationAdmin(ScopedHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("requested_amounts")
 
+    def has_change_permission(self, request, obj=None):
+        return not sent_in(obj) and super().has_change_permission(request, obj)
+
+    @admin.display(description=_("status"), ordering="status")
+    def shown_status(self, application: Application) -> str:
+        # As the portal's pages say it ("Delvis bevilget", fresh eyes round 33: "Bevilget").
+        return application.status_label
+
     @admin.display(description=_("ansøgt"))
     def requested(self, application: Application) -> str:
         return " / ".join(
@@ -252,6 +285,10 @@ class ContactPersonAdmin(MunicipalityScopedAdmin):
     made_by_services = True  # added on the caseworker's pages, never to a decided case
     municipality_path = "application__municipality"
     list_display = ["name", "title", "department", "application"]
+
+    def has_change_permission(self, request, obj=None):
+        return not sent_in(obj and obj.application) and super().has_change_permission(request, obj)
+
     list_filter = ["application__municipality"]
     search_fields = ["name", "email", "application__title"]
 
@@ -261,6 +298,10 @@ class SuccessCriterionAdmin(MunicipalityScopedAdmin):
     made_by_services = True  # added on the caseworker's pages, never to a decided case
     municipality_path = "application__municipality"
     list_display = ["__str__", "target_value", "unit", "application"]
+
+    def has_change_permission(self, request, obj=None):
+        return not sent_in(obj and obj.application) and super().has_change_permission(request, obj)
+
     list_filter = ["application__municipality"]
     search_fields = ["text", "application__title"]
 

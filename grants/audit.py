@@ -8,6 +8,7 @@ query count does not grow with the length of the history.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import models
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import MoneyField, format_kroner
+from portal.numbers import format_number
 
 from .models import (
     Allocation,
@@ -69,7 +71,9 @@ def _show(value, field: models.Field, related: dict) -> str:
     if value is None or value == "":
         return "–"
     if field.is_relation:
-        return str(related.get((field.related_model, value), value))
+        shown = related.get((field.related_model, value), value)
+        # A person by name, never by login name (fresh eyes round 33: "bedømmer: t33-staff").
+        return str(getattr(shown, "shown_name", shown))
     if isinstance(value, bool):
         return str(_("Ja") if value else _("Nej"))
     if isinstance(value, datetime):
@@ -81,6 +85,8 @@ def _show(value, field: models.Field, related: dict) -> str:
         return format_kroner(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, Decimal):
+        return format_number(value)  # "80,5", as typed (fresh eyes round 33: "80.50")
     text = str(value)
     return text if len(text) <= 120 else text[:117] + "…"
 

@@ -182,3 +182,31 @@ def test_the_decision_list_names_each_extent_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(15):
         page = superuser_client.get("/admin/grants/decision/")
     assert page.status_code == 200
+
+
+def test_a_sent_applications_content_is_not_changed_in_the_admin(superuser_client):
+    """Fresh eyes round 33: an admin changed a granted project's partners and a target, and
+    the public page followed. What the decision rests on is shown, not edited; a draft's
+    content still can be (support), and the list says the status as the portal does."""
+    from grants.models import Application, ApplicationStatus, SuccessCriterion
+
+    granted = Application.objects.filter(status=ApplicationStatus.ACTIVE).first()
+    criterion = granted.success_criteria.first()
+    url = reverse("admin:grants_application_change", args=[granted.pk])
+    page = superuser_client.get(url).content.decode()
+    assert 'name="partners"' not in page and 'name="_save"' not in page
+    response = superuser_client.post(url, {"partners": "Ændret i admin"})
+    assert response.status_code == 403
+    granted.refresh_from_db()
+    assert granted.partners != "Ændret i admin"
+    criterion_url = reverse("admin:grants_successcriterion_change", args=[criterion.pk])
+    assert 'name="target_value"' not in superuser_client.get(criterion_url).content.decode()
+    assert SuccessCriterion.objects.get(pk=criterion.pk).target_value == criterion.target_value
+
+    draft = Application.objects.filter(status=ApplicationStatus.DRAFT).first()
+    if draft is not None:
+        page = superuser_client.get(reverse("admin:grants_application_change", args=[draft.pk]))
+        assert 'name="partners"' in page.content.decode()
+
+    listing = superuser_client.get(reverse("admin:grants_application_changelist")).content
+    assert b"Delvis bevilget" in listing or b"Bevilget" in listing

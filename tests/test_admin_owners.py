@@ -137,9 +137,16 @@ def test_an_attachment_or_contact_cannot_move_to_another_application(demo):
 
 @pytest.mark.django_db
 def test_admin_text_has_the_portals_limit(demo):
+    from grants.services.drafts import do_create_draft
     from portal.forms import TEXT_MAX_LENGTH
+    from portal.models import User
 
-    application = Application.objects.first()
+    # A draft: a sent application's text is not edited in the admin (test_admin.py).
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    application = do_create_draft(
+        pool_id=Pool.objects.get(is_example=True, municipality=caseworker.municipality).pk,
+        actor=caseworker,
+    )
     client = admin_client()
     url, data = change_form(client, application)
     data["description"] = "x" * (TEXT_MAX_LENGTH + 1)

@@ -320,6 +320,15 @@ def test_an_application_title_holds_no_web_address(demo, title):
     assert draft.title != title and draft.challenge != "Min tekst"
 
 
+def test_an_at_sign_between_words_is_no_address():
+    """Fresh eyes round 33: a volunteer's "Sprogcafé @ Nørrebro" was refused as an address."""
+    from portal.forms import has_web_address
+
+    assert not has_web_address("Sprogcafé @ Nørrebro")
+    assert has_web_address("Skriv til kontakt@evil")
+    assert has_web_address("Bekræft på evil。example")
+
+
 @pytest.mark.parametrize("prefix", ["contacts", "criteria"])
 def test_a_draft_post_that_leaves_out_its_rows_is_refused(demo, prefix):
     """Attack round 21: a negative row count deleted the draft's contact persons and

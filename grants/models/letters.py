@@ -6,6 +6,7 @@ letters; the earlier ones stay (the newest of each kind is the one in force)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .applications import Application
@@ -80,7 +81,10 @@ class Letter(models.Model):
     @property
     def filename(self) -> str:
         stem = file_stem(self.kind, self.application)
-        return f"{stem}-{self.application_id}-{self.created_at:%Y%m%d}.pdf"
+        # The day as the letter says it (Danish time), not UTC's (fresh eyes round 33:
+        # "…-20261204.pdf" for a letter dated 5 December).
+        issued = timezone.localtime(self.created_at)
+        return f"{stem}-{self.application_id}-{issued:%Y%m%d}.pdf"
 
 
 def file_stem(kind: str, application: Application) -> str:

@@ -5,6 +5,7 @@
   const source = document.getElementById("chart-data");
   const canvas = document.getElementById("indicator-chart");
   if (!source || !canvas || typeof Chart === "undefined") return;
+  canvas.closest("figure").hidden = false; // empty without the script: hidden until drawn
   const data = JSON.parse(source.textContent);
   const names = document.getElementById("chart-labels").dataset;
   const flat = (value) => data.labels.map(() => value);

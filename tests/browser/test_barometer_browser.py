@@ -49,7 +49,15 @@ def test_barometer_pages_are_accessible_and_draw_the_chart(
     indicator = Indicator.objects.get(municipality__slug="koebenhavn", order=1)
     page.goto(demo_server.url + f"/barometer/indikator/{indicator.pk}/")
     wait_until(page, "window.Chart && Chart.getChart('indicator-chart') !== undefined")
+    expect(page.locator("#indicator-chart")).to_be_visible()
     expect(page.get_by_role("table").filter(has_text="13,1 %")).to_be_visible()
+    # Without JavaScript: the table, and no empty chart box (fresh eyes round 33).
+    plain = page.context.browser.new_context(java_script_enabled=False).new_page()
+    plain.goto(demo_server.url + f"/barometer/indikator/{indicator.pk}/")
+    expect(plain.get_by_role("table").filter(has_text="13,1 %")).to_be_visible()
+    expect(plain.locator("#indicator-chart")).to_be_hidden()
+    expect(plain.get_by_text("Grafen viser de samme tal")).to_be_hidden()
+    plain.context.close()
     assert axe_violations(page) == []
     screenshot(page, "barometer-indicator-desktop")
 
