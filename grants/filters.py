@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application, ApplicationStatus
 from policies.models import Goal
-from portal.filters import KronerFilter
+from portal.filters import KronerFilter, OrderedRangesForm
 from portal.models import Committee, Department
 from portal.money import ZERO
 
@@ -65,6 +65,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
     class Meta:
         model = Application
         fields = []
+        form = OrderedRangesForm
 
     def __init__(self, data=None, *args, pool, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver, Pool, PoolStatus
 from grants.search import Search, prepare, search
 from policies.models import Goal
-from portal.filters import KnownChoiceFilter, KronerFilter, YearFilter
+from portal.filters import KnownChoiceFilter, KronerFilter, OrderedRangesForm, YearFilter
 from portal.models import Committee, Municipality
 from portal.money import ZERO
 from portal.params import id_param
@@ -189,6 +189,7 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Application
         fields = []
+        form = OrderedRangesForm
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -604,3 +604,12 @@ def test_a_card_shows_the_years_on_carried_over_money_as_the_project_page_does(c
     page = visible_text(client.get("/projekter/?q=Åben Rådgivning").content.decode())
     card = page[page.index("Åben Rådgivning") :][:400]
     assert "2021: 75.000 kr. · 2022: 75.000 kr. · 2021: restmidler fra 2020" in card
+
+
+def test_a_reversed_amount_range_is_said_not_silently_empty(demo, client):
+    """Fresh eyes round 33: "fra 200.000 til 100.000" showed 0 projects and no word why."""
+    from .page_crawl import visible_text
+
+    page = client.get("/projekter/", {"beloeb_min": "200.000", "beloeb_max": "100.000"})
+    text = visible_text(page.content.decode())
+    assert "»Til« er mindre end »fra«" in text
