@@ -58,6 +58,7 @@ SCOPED_MODELS = [
     ("grants.Report", "application__municipality"),
     ("grants.SpentAmount", "report__application__municipality"),
     ("grants.CriterionResult", "report__application__municipality"),
+    ("grants.ReportAttachment", "report__application__municipality"),
     # The case: requests for information, messages with their files, the letters issued.
     ("grants.InformationRequest", "application__municipality"),
     ("grants.CaseMessage", "application__municipality"),
@@ -88,6 +89,7 @@ SCOPED_MODELS = [
     ("grants.HistoricalReport", "application__municipality"),
     ("grants.HistoricalSpentAmount", "report__application__municipality"),
     ("grants.HistoricalCriterionResult", "report__application__municipality"),
+    ("grants.HistoricalReportAttachment", "report__application__municipality"),
     ("grants.HistoricalConflictOfInterest", "application__municipality"),
     ("grants.HistoricalInformationRequest", "application__municipality"),
     ("grants.HistoricalCaseMessage", "application__municipality"),
@@ -101,6 +103,7 @@ SCOPED_MODELS = [
 FILE_MODELS = {
     "grants.Attachment",
     "grants.MessageAttachment",
+    "grants.ReportAttachment",
     "grants.Letter",
     "portal.Organisation",  # its statutes and latest accounts
 }
