@@ -368,6 +368,9 @@ class SignInEvent(models.Model):
         step for a password sign-in (fresh eyes round 13: "totrin hos udbyderen" said no for a
         password sign-in with the portal's code). For the admin's log and the person's own."""
         if self.mfa_by_provider:
+            # By name: "hos Frederiksberg Kommune" (fresh eyes round 33: "hos udbyderen").
+            if self.provider is not None:
+                return _("hos %(provider)s") % {"provider": self.provider.button_text}
             return _("hos udbyderen")
         if self.outcome == SignInOutcome.SIGNED_IN and self.detail == DETAIL_SETUP_PENDING:
             return _("mangler opsætning")  # kept at the set-up page (fresh eyes round 14)

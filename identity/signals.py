@@ -96,7 +96,16 @@ def password_refused(sender, credentials, request=None, **kwargs):
         if note_wrong_password(lockout_username(request, credentials)) and user is not None:
             notify_password_guessing(user)
     with translation.override(settings.LANGUAGE_CODE):
-        detail = "" if user else _("Ukendt brugernavn")
+        # Why the typed name is not shown, and until when a lockout lasts (fresh eyes round
+        # 33: "Hvem –" with no word of why, and "Årsag: -" for a lockout).
+        if user is None:
+            detail = _(
+                "Ukendt brugernavn (det indtastede gemmes ikke: der står tit en adgangskode)"
+            )
+        elif outcome == SignInOutcome.LOCKED_OUT:
+            detail = _locked_detail(user)
+        else:
+            detail = ""
     SignInEvent.objects.create(
         method=SignInMethod.PASSWORD,
         user=user,
@@ -178,9 +187,22 @@ def code_given(sender, user, request=None, pending=None, backup_code=False, **kw
 @receiver(password_paused, dispatch_uid="identity-password-paused")
 def password_tried_during_a_pause(sender, user, **kwargs):
     # Not tried at all (portal.lockouts): "spærret", as during a lockout, in the person's log.
+    with translation.override(settings.LANGUAGE_CODE):
+        detail = _locked_detail(user)
     SignInEvent.objects.create(
-        method=SignInMethod.PASSWORD, user=user, outcome=SignInOutcome.LOCKED_OUT
+        method=SignInMethod.PASSWORD,
+        user=user,
+        outcome=SignInOutcome.LOCKED_OUT,
+        detail=detail,
+        role=user.role,
     )
+
+
+def _locked_detail(user) -> str:
+    from portal.lockouts import locked_until, said_until
+
+    until = locked_until(user)
+    return _("Spærret til %(until)s") % {"until": said_until(until)} if until else ""
 
 
 @receiver(user_locked_out, dispatch_uid="identity-locked-out-mail")

@@ -474,9 +474,11 @@ class LogoutEverywhereView(LoginRequiredMixin, View):
         auth_logout(request)
         messages.success(
             request,
+            # Every staff member has an address whether or not they ever used it (fresh
+            # eyes round 33: "du har lavet" to someone who never had).
             _(
-                "Du er logget ud på alle enheder. En privat kalenderadresse, du har lavet, "
-                "virker ikke længere."
+                "Du er logget ud på alle enheder. Din kalenderadresse til årshjulet er "
+                "også skiftet: har du brugt den, så hent den nye på siden Årshjul."
             )
             if had_calendar  # only staff have the yearly calendar (fresh eyes round 13)
             else _("Du er logget ud på alle enheder."),

@@ -87,6 +87,8 @@ def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mai
         landing = client.get(link)
         assert landing.status_code == 200
         assert "Du logger ind som Anna Holm for Foreningen Fællesskab." in text_of(landing)
+        # A way out for whoever did not ask for the link (fresh eyes round 33).
+        assert 'href="/" data-testid="not-me">Det er ikke mig<' in landing.content.decode()
     assert client.get(reverse("mine:dashboard")).status_code == 302  # still signed out
     # Someone else signed in in this browser is told they will be signed out.
     other = Client()
@@ -102,6 +104,10 @@ def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mai
     assert signed_in.status_code == 302 and signed_in["Location"] == reverse("mine:dashboard")
     dashboard = client.get(reverse("mine:dashboard"))
     assert dashboard.status_code == 200 and "Foreningen Fællesskab" in text_of(dashboard)
+    # The used link opened again while signed in says so first (fresh eyes round 33).
+    again = client.get(link)
+    assert "Du er allerede logget ind som Anna Holm." in text_of(again)
+    assert f'href="{reverse("mine:dashboard")}"' in again.content.decode()
 
     # The link is used up: signing in changed what it carries.
     client.logout()
@@ -119,6 +125,7 @@ def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mai
     events = SignInEvent.objects.order_by("at", "pk")
     assert [(e.method, e.user, e.outcome, e.role) for e in events] == [
         ("email_link", person, "signed_in", "organisation"),
+        ("email_link", person, "used_link", "organisation"),  # opened again, signed in
         ("email_link", person, "used_link", "organisation"),
         ("email_link", person, "used_link", "organisation"),
     ]

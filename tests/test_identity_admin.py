@@ -318,3 +318,38 @@ def test_support_searching_users_for_a_refused_person_is_led_to_the_sign_in_log(
     # A search that finds users says nothing of the log.
     found = root.get(reverse("admin:portal_user_changelist"), {"q": "root"})
     assert 'data-testid="not-a-user"' not in found.content.decode()
+
+
+def test_the_sign_in_log_names_the_provider_and_the_person(root, kbh_provider):
+    """Fresh eyes round 33: every provider was "Login-udbyder" in the list, its second factor
+    "hos udbyderen", and a row's page named the person by the provider's internal user name."""
+    from identity.models import ExternalIdentity, SignInEvent
+
+    person = User.objects.create_user(
+        username="kbh.e57756f76d7e3027",
+        first_name="Mette",
+        last_name="Madsen",
+        email="mette@kk.dk",
+        role=Role.CASEWORKER,
+        municipality=kbh_provider.municipality,
+        department=kbh_provider.role_mappings.get().department,
+    )
+    identity = ExternalIdentity.objects.create(
+        provider=kbh_provider, issuer=kbh_provider.issuer, subject="m-1", name="Mette Madsen"
+    )
+    event = SignInEvent.objects.create(
+        method="provider",
+        provider=kbh_provider,
+        identity=identity,
+        user=person,
+        outcome="signed_in",
+        role=Role.CASEWORKER,
+        mfa_by_provider=True,
+    )
+    log = visible_text(root.get(reverse("admin:identity_signinevent_changelist")).content.decode())
+    # Who, how (the provider by name), outcome, second factor: in that order on the row.
+    assert re.search(
+        r"Mette Madsen[^\n]*?\s*Københavns Kommune\s*Logget ind\s*hos Københavns Kommune", log
+    ), log
+    row = root.get(reverse("admin:identity_signinevent_change", args=[event.pk])).content.decode()
+    assert "Mette Madsen (mette@kk.dk)" in row and "kbh.e57756f76d7e3027" not in row

@@ -649,7 +649,7 @@ def test_password_sign_ins_are_in_the_one_sign_in_log(client, staff):
         (SignInMethod.PASSWORD, SignInOutcome.WRONG_CODE, staff),
         (SignInMethod.PASSWORD, SignInOutcome.SIGNED_IN, staff),
     ]
-    assert events[1].detail == "Ukendt brugernavn"  # what was typed is not kept
+    assert events[1].detail.startswith("Ukendt brugernavn (det indtastede gemmes ikke")
     assert "ingen-saadan" not in str(SignInEvent.objects.values_list("detail", flat=True))
     assert events[-1].detail == "med totrinslogin" and events[2].detail == ""
 
@@ -824,6 +824,10 @@ def test_a_lockout_says_until_when_is_logged_as_such_and_an_admin_lifts_it(clien
     assert outcomes[:5] == [SignInOutcome.WRONG_PASSWORD] * 5
     assert outcomes[5:] == [SignInOutcome.LOCKED_OUT] * (len(outcomes) - 5)
     assert len(outcomes) > 5
+    # The log says until when, as the person's page does (fresh eyes round 33: "Årsag: -").
+    # (The test moved the lockout 10 minutes back after the first rows were written.)
+    latest = SignInEvent.objects.filter(user=staff, outcome=SignInOutcome.LOCKED_OUT).latest("pk")
+    assert latest.detail == f"Spærret til {date_format(real_end, 'j. F Y')} kl. {until}"
 
     admin = Client()
     admin_user = User.objects.get(username="admin")
@@ -873,7 +877,7 @@ def test_a_deactivated_user_is_logged_as_blocked_in_danish_whatever_the_language
     event = SignInEvent.objects.latest("pk")
     assert (event.user, event.outcome) == (staff, SignInOutcome.BLOCKED)
     log_in(client, "ingen-saadan", "forkert")
-    assert SignInEvent.objects.latest("pk").detail == "Ukendt brugernavn"
+    assert SignInEvent.objects.latest("pk").detail.startswith("Ukendt brugernavn")
 
 
 @override_settings(REQUIRE_STAFF_2FA=True)
@@ -881,6 +885,19 @@ def test_a_caseworker_reads_that_two_factor_is_required_only_of_staff(client, ca
     client.force_login(caseworker)
     page = client.get(reverse("two-factor-setup")).content.decode()
     assert "Sagsbehandlere kan slå det til, men portalen kræver det ikke af dem." in page
+
+
+def test_a_caseworker_signed_in_with_two_steps_at_the_provider_hears_so(client, caseworker):
+    """Fresh eyes round 33: only staff were told their municipality's login had two steps."""
+    from portal.twofactor import PROVIDER_MFA_SESSION_KEY
+
+    client.force_login(caseworker)
+    assert "Du er logget ind med to trin" not in client.get(reverse("two-factor-setup")).text
+    session = client.session
+    session[PROVIDER_MFA_SESSION_KEY] = True
+    session.save()
+    page = client.get(reverse("two-factor-setup")).text
+    assert "Du er logget ind med to trin hos din kommune." in page
 
 
 def test_only_staff_are_told_of_the_calendar_address(client, caseworker, staff):

@@ -90,8 +90,10 @@ def user_from_token(
             _record_link_sign_in(user, SignInOutcome.USED_LINK, detail)
         raise DomainError(
             _(
+                # "Another", not "a newer": an older link used first ends the newer one
+                # (fresh eyes round 33).
                 "Linket virker ikke længere: det er brugt, eller der er logget ind med et "
-                "nyere link. Bed om et nyt link, hvis du vil logge ind igen."
+                "andet link siden. Bed om et nyt link, hvis du vil logge ind igen."
             )
         )
     return user
