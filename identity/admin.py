@@ -315,10 +315,12 @@ class SignInEventAdmin(MunicipalityScopedAdmin):
             return "–"
         if obj.user is None:
             return str(person)
+        # A password's person by name too (fresh eyes round 33: "me-adm" for Anne Admin).
+        name = str(obj.identity) if obj.identity else obj.user.get_full_name() or str(person)
         tell_apart = obj.user.email if obj.identity else obj.user.get_username()
-        if tell_apart and tell_apart != str(person):
-            return f"{person} ({tell_apart})"
-        return str(person)
+        if tell_apart and tell_apart != name:
+            return f"{name} ({tell_apart})"
+        return name
 
     @admin.display(description=_("totrin"))
     def second_factor(self, obj):
