@@ -1,7 +1,7 @@
 """A form sent after the session ended is not saved, and the login page says so (fresh eyes
 round 33: signed out in one tab, "Gem indstillinger" in another landed on the login page in
 silence and the change was gone). The big forms keep what was typed across the login
-instead (tests/test_session_rescue.py)."""
+instead (tests/test_caseworker_access.py)."""
 
 import pytest
 from django.test import Client
