@@ -453,7 +453,23 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     )
 
 
-class Attachment(models.Model):
+class StoredFile(models.Model):
+    """What the portal keeps of an uploaded file beside the file itself (checked and stored by
+    grants.services.attachments): the name it is shown and downloaded under, its kind, its
+    size. Each kind of file has its own `file` field and place in the storage."""
+
+    original_name = models.CharField(_("filnavn"), max_length=200)
+    content_type = models.CharField(_("filtype"), max_length=100)
+    size = models.PositiveIntegerField(_("størrelse (bytes)"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Attachment(StoredFile):
     """A file attached to an application (PDF, DOCX, XLSX); private storage."""
 
     application = models.ForeignKey(
@@ -463,9 +479,6 @@ class Attachment(models.Model):
         verbose_name=_("ansøgning"),
     )
     file = models.FileField(_("fil"), upload_to=attachment_path, max_length=300)
-    original_name = models.CharField(_("filnavn"), max_length=200)
-    content_type = models.CharField(_("filtype"), max_length=100)
-    size = models.PositiveIntegerField(_("størrelse (bytes)"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -479,6 +492,3 @@ class Attachment(models.Model):
         verbose_name = _("bilag")
         verbose_name_plural = _("bilag")
         ordering = ["application", "uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.original_name

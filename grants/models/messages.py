@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .applications import Application
+from .applications import Application, StoredFile
 
 
 class Side(models.TextChoices):
@@ -103,7 +103,7 @@ def message_attachment_path(instance: "MessageAttachment", filename: str) -> str
     return f"messages/{application.municipality_id}/{application.pk}/{filename}"
 
 
-class MessageAttachment(models.Model):
+class MessageAttachment(StoredFile):
     """A file sent with a message: checked and stored as the application's attachments are
     (grants.services.attachments), kept apart so the application's own list stays its own."""
 
@@ -111,17 +111,11 @@ class MessageAttachment(models.Model):
         CaseMessage, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("besked")
     )
     file = models.FileField(_("fil"), upload_to=message_attachment_path, max_length=300)
-    original_name = models.CharField(_("filnavn"), max_length=200)
-    content_type = models.CharField(_("filtype"), max_length=100)
-    size = models.PositiveIntegerField(_("størrelse (bytes)"))
 
     class Meta:
         verbose_name = _("bilag til besked")
         verbose_name_plural = _("bilag til beskeder")
         ordering = ["message", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class CaseReadMark(models.Model):

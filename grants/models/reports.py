@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.money import MoneyField, format_kroner
 
-from .applications import Application, SuccessCriterion
+from .applications import Application, StoredFile, SuccessCriterion
 
 
 class ReportKind(models.TextChoices):
@@ -97,7 +97,7 @@ def report_attachment_path(instance: "ReportAttachment", filename: str) -> str:
     return f"reports/{application.municipality_id}/{application.pk}/{filename}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(StoredFile):
     """A file sent with a report (the accounts, a list of participants, photos in a PDF):
     checked and stored as the application's attachments are (grants.services.attachments),
     added and removed only while the report is the applicant's to edit (fresh eyes round 31:
@@ -107,9 +107,6 @@ class ReportAttachment(models.Model):
         Report, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("rapport")
     )
     file = models.FileField(_("fil"), upload_to=report_attachment_path, max_length=300)
-    original_name = models.CharField(_("filnavn"), max_length=200)
-    content_type = models.CharField(_("filtype"), max_length=100)
-    size = models.PositiveIntegerField(_("størrelse (bytes)"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -126,9 +123,6 @@ class ReportAttachment(models.Model):
         verbose_name = _("bilag til rapport")
         verbose_name_plural = _("bilag til rapporter")
         ordering = ["report", "uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class SpentAmount(models.Model):

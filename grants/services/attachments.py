@@ -132,21 +132,28 @@ def stored_name(kind: FileKind) -> str:
     return f"{uuid.uuid4().hex}.{kind.extension}"
 
 
+def store(model, upload: UploadedFile, kind: FileKind, *, actor=None, **owner):
+    """The one way a checked upload becomes a stored file of the portal: a random name in the
+    storage, the user's name only as a label (`safe_name`), its kind by content. Inside the
+    caller's transaction; `actor` goes into the row's history where it keeps one."""
+    stored = model(
+        original_name=safe_name(upload.name, kind),
+        content_type=kind.content_type,
+        size=upload.size,
+        **owner,
+    )
+    stored.file.save(stored_name(kind), upload, save=False)
+    stored._history_user = actor
+    stored.save()
+    return stored
+
+
 def do_add_attachment(*, application: Application, upload: UploadedFile, actor: User) -> Attachment:
     if not may(actor, "edit", application):
         raise DomainError(_("Der kan kun tilføjes bilag, mens ansøgningen kan redigeres."))
     kind = checked_kind(upload)
     with transaction.atomic():
-        attachment = Attachment(
-            application=application,
-            original_name=safe_name(upload.name, kind),
-            content_type=kind.content_type,
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        attachment.file.save(stored_name(kind), upload, save=False)
-        attachment.save()
-        return attachment
+        return store(Attachment, upload, kind, application=application, uploaded_by=actor)
 
 
 def do_remove_attachment(*, attachment: Attachment, actor: User) -> None:
@@ -176,17 +183,7 @@ def do_add_report_attachment(
                 _("Der kan højst vedhæftes %(count)s filer til en rapport. Fjern en først.")
                 % {"count": REPORT_FILES}
             )
-        attachment = ReportAttachment(
-            report=report,
-            original_name=safe_name(upload.name, kind),
-            content_type=kind.content_type,
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        attachment.file.save(stored_name(kind), upload, save=False)
-        attachment._history_user = actor
-        attachment.save()
-        return attachment
+        return store(ReportAttachment, upload, kind, actor=actor, report=report, uploaded_by=actor)
 
 
 def do_remove_report_attachment(*, attachment_id: int, actor: User) -> None:

@@ -26,7 +26,7 @@ from grants.models import (
 )
 from grants.rules import check
 
-from .attachments import checked_kind, safe_name, stored_name
+from .attachments import checked_kind, store
 from .errors import DomainError
 from .workflow import lock_application
 
@@ -83,14 +83,7 @@ def _write(
     message._history_user = actor
     message.save()
     for upload, kind in uploads:
-        attachment = MessageAttachment(
-            message=message,
-            original_name=safe_name(upload.name, kind),
-            content_type=kind.content_type,
-            size=upload.size,
-        )
-        attachment.file.save(stored_name(kind), upload, save=False)
-        attachment.save()
+        store(MessageAttachment, upload, kind, message=message)
     return message
 
 
