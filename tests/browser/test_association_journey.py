@@ -68,7 +68,7 @@ def sign_in_link(email: str) -> str:
 
 
 def test_an_association_goes_from_the_call_page_to_a_granted_and_reported_project(
-    section_18_round, live_server, page, browser, screenshot, axe_violations
+    section_18_round, live_server, page, browser, screenshot, axe_violations, tmp_path
 ):
     pool, year = section_18_round, section_18_round.year
     person = User.objects.get(username="kbh-forening")
@@ -189,10 +189,15 @@ def test_an_association_goes_from_the_call_page_to_a_granted_and_reported_projec
     page.get_by_label(f"Brugt i {year}").fill("70.000")
     page.get_by_label("Hvad er der sket i projektet?").fill("28 børn kommer hver uge.")
     page.get_by_label("Fortsætter arbejdet?").fill("Ja, med flere frivillige.")
+    # The accounts go with the report as a file (fresh eyes round 31).
+    accounts = tmp_path / "Regnskab 2026.pdf"
+    accounts.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n")
+    page.get_by_label("Vedhæft fil, fx regnskab eller deltagerliste").set_input_files(accounts)
     screenshot(page, "association-7-report")
     page.get_by_role("button", name="Gem og indsend").click()
     report = Report.objects.get(application=application, kind=ReportKind.STATUS)
     assert report.status == "submitted", page.content()[:2000]
+    assert [a.original_name for a in report.attachments.all()] == ["Regnskab 2026.pdf"]
     staff_context.close()
 
 
