@@ -264,9 +264,11 @@ class ApplicationAdmin(ScopedHistoryAdmin):
 
     @admin.display(description=_("ansøgt"))
     def requested(self, application: Application) -> str:
+        # The years asked for, as the portal lists them (recheck round 33: "2028: 0 kr.").
         return " / ".join(
             f"{row.year}: {format_kroner(row.amount)}"
             for row in application.requested_amounts.all()
+            if row.amount
         )
 
 

@@ -39,7 +39,15 @@ from .models import (
 )
 
 KIND_LABELS = {"+": _("oprettet"), "~": _("ændret"), "-": _("slettet")}
-SKIPPED_FIELDS = {"id", "version", "updated_at", "created_at"}
+# Kept for the portal itself, not for reading (fresh eyes round 33: "creation token: df20…").
+SKIPPED_FIELDS = {
+    "id",
+    "version",
+    "updated_at",
+    "created_at",
+    "creation_token",
+    "committee_from_decision",
+}
 MONEY_FIELDS = {"amount", "budget", "evaluation_threshold", "delegation_limit", "unspent_amount"}
 
 

@@ -347,7 +347,7 @@ def notify_report_accepted(report: Report) -> None:
     def render():
         lines = [
             _("Sekretariatet har godkendt %(kind)s for »%(title)s«.")
-            % {"kind": report.get_kind_display().lower(), "title": report.application.title}
+            % {"kind": report.definite_kind, "title": report.application.title}
         ]
         if report.staff_comment:
             lines.append(
@@ -381,7 +381,7 @@ def notify_report_submitted(report: Report) -> None:
                 "Sekretariatet har modtaget %(kind)s for »%(title)s«. Du får en e-mail, når "
                 "den er gennemgået."
             )
-            % {"kind": report.get_kind_display().lower(), "title": application.title},
+            % {"kind": report.definite_kind, "title": application.title},
         )
 
     _queue(application, "report_submitted", receipt)

@@ -613,3 +613,25 @@ def test_a_reversed_amount_range_is_said_not_silently_empty(demo, client):
     page = client.get("/projekter/", {"beloeb_min": "200.000", "beloeb_max": "100.000"})
     text = visible_text(page.content.decode())
     assert "»Til« er mindre end »fra«" in text
+
+
+def test_staff_get_the_same_word_for_a_reversed_range_not_none_match(demo):
+    """Recheck round 33: the staff list said "0 ansøgninger … Ingen ansøgninger matcher."."""
+    from django.test import Client
+
+    from grants.models import Pool
+    from portal.models import User
+
+    from .page_crawl import visible_text
+
+    staff = Client()
+    staff.force_login(User.objects.get(username="frb-sekretariat"))
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    page = staff.get(
+        f"/sekretariat/puljer/{pool.pk}/ansoegninger/",
+        {"amount_min": "200.000", "amount_max": "100.000"},
+    )
+    text = visible_text(page.content.decode())
+    assert "Søgningen er ikke lavet, fordi et filter er ugyldigt" in text
+    assert "»Til« er mindre end »fra«" in text
+    assert "Ingen ansøgninger matcher" not in text and "0 ansøgninger" not in text

@@ -569,4 +569,5 @@ def test_staff_correcting_spending_keeps_the_settled_grant_accounted_for_and_say
     assert note in page and "100.000 kr. af bevillingen er ikke brugt" in page
     [mail] = [m for m in mailoutbox if "godkendt" in m.subject]
     assert note in mail.body and "Rapporten oplyser 100.000 kr. som ubrugte midler" in mail.body
+    assert "Sekretariatet har godkendt slutrapporten for »Kvinder i job«." in mail.body
     assert "4.999,50" not in mail.body.replace(note, "")

@@ -17,6 +17,15 @@ class ReportKind(models.TextChoices):
     FINAL = "final", _("Slutrapport")
 
 
+# "Sekretariatet har godkendt slutrapporten": the kind with its article, for sentences
+# (recheck round 33: "har godkendt slutrapport for …").
+DEFINITE_KIND = {
+    ReportKind.EVALUATION: _("evalueringen"),
+    ReportKind.STATUS: _("statusrapporten"),
+    ReportKind.FINAL: _("slutrapporten"),
+}
+
+
 class ReportStatus(models.TextChoices):
     # Said from where the report is (fresh eyes round 18: "Anmodet" puzzled an association).
     REQUESTED = "requested", _("Ikke sendt endnu")
@@ -81,6 +90,10 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.application}"
+
+    @property
+    def definite_kind(self) -> str:
+        return str(DEFINITE_KIND[self.kind])
 
     @property
     def is_overdue(self) -> bool:
