@@ -133,3 +133,21 @@ def test_a_file_is_removed_and_a_sent_report_takes_no_more(report):
     applicant.post(url, data | {"attachment": SimpleUploadedFile("c.pdf", PDF)})
     applicant.post(url, data | {"remove_attachment": str(report.attachments.get().pk)})
     assert list(report.attachments.values_list("original_name", flat=True)) == ["b.pdf"]
+
+
+def test_the_list_of_what_lacks_reads_the_unspent_amount_as_typed(report):
+    """Recheck round 33: spent and unspent typed to add up to the grant, another field wrong:
+    the list still asked to "skriv 50.000 kr. som ubrugte midler", the amount in the field."""
+    from decimal import Decimal
+
+    applicant = signed_in("frb-sagsbehandler")
+    url = reverse("mine:report", args=[report.pk])
+    data = form_data(applicant.get(url).content.decode())
+    granted = sum(a.amount for a in report.application.allocations.all())
+    years = report.application.grant_years
+    data |= {f"spent_{y}": "0" for y in years}
+    data[f"spent_{years[0]}"] = f"{granted - Decimal(50000):f}".split(".")[0]
+    data["unspent_amount"] = "50.000"
+    data[f"achieved_{report.application.success_criteria.first().pk}"] = "ikke et tal"
+    page = visible_text(applicant.post(url, data | {"save": ""}).content.decode())
+    assert "som ubrugte midler" not in page

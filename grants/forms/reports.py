@@ -216,7 +216,9 @@ class ReportForm(LimitedTextMixin, forms.Form):
         return ReportContent(
             summary=value("summary") or "",
             anchoring_status=value("anchoring_status") or "",
-            unspent_amount=None,
+            # As typed (recheck round 33: left out, so the list asked for the very amount
+            # that stood in the field).
+            unspent_amount=value("unspent_amount"),
             overspend_explanation=value("overspend_explanation") or "",
             spent={year: value(f"spent_{year}") for year in self.years},
             results={

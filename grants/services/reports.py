@@ -152,7 +152,9 @@ def missing_for_content(report: Report, content: ReportContent) -> list[Missing]
         )
     except DomainError as error:
         missing.append(Missing(error.message, "overspend_explanation"))
-    missing += _unaccounted(report, typed_spent, content.unspent_amount)
+    unspent = content.unspent_amount
+    if not isinstance(unspent, str):  # a mistyped amount has its own error at the field
+        missing += _unaccounted(report, typed_spent, unspent)
     if not (content.anchoring_status or "").strip():
         missing.append(
             Missing(
