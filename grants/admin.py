@@ -257,6 +257,16 @@ class ApplicationAdmin(ScopedHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return not sent_in(obj) and super().has_change_permission(request, obj)
 
+    def get_fields(self, request, obj=None):
+        # The record's status as the portal and the list say it (recheck round 33: the list
+        # said "Delvis bevilget", the record "Bevilget").
+        fields = super().get_fields(request, obj)
+        shown = ["shown_status" if name == "status" else name for name in fields]
+        return list(dict.fromkeys(shown))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "shown_status"]
+
     @admin.display(description=_("status"), ordering="status")
     def shown_status(self, application: Application) -> str:
         # As the portal's pages say it ("Delvis bevilget", fresh eyes round 33: "Bevilget").

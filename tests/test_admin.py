@@ -195,6 +195,8 @@ def test_a_sent_applications_content_is_not_changed_in_the_admin(superuser_clien
     url = reverse("admin:grants_application_change", args=[granted.pk])
     page = superuser_client.get(url).content.decode()
     assert 'name="partners"' not in page and 'name="_save"' not in page
+    # Its status as the portal says it (recheck round 33: "Bevilget" for "Delvis bevilget").
+    assert f'<div class="readonly">{granted.status_label}</div>' in page
     response = superuser_client.post(url, {"partners": "Ændret i admin"})
     assert response.status_code == 403
     granted.refresh_from_db()

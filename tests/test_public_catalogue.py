@@ -635,3 +635,4 @@ def test_staff_get_the_same_word_for_a_reversed_range_not_none_match(demo):
     assert "Søgningen er ikke lavet, fordi et filter er ugyldigt" in text
     assert "»Til« er mindre end »fra«" in text
     assert "Ingen ansøgninger matcher" not in text and "0 ansøgninger" not in text
+    assert "Hent som Excel" not in text  # no download of a search that was not made
