@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -166,6 +167,23 @@ def sent_in(application) -> bool:
     )
 
 
+class SentInRowsAdmin:
+    """The own admin page of a case's rows (contact persons, success criteria, attachments):
+    shown, not changed or deleted, once the application is sent; no bulk delete, which asks no
+    row (attack round 33: a sent application's only contact person was deleted here)."""
+
+    def has_change_permission(self, request, obj=None):
+        return not sent_in(obj and obj.application) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not sent_in(obj and obj.application) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 class SentInReadOnlyInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return not sent_in(obj) and super().has_change_permission(request, obj)
@@ -293,26 +311,20 @@ class RequestedAmountAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(MunicipalityScopedAdmin):
+class ContactPersonAdmin(SentInRowsAdmin, MunicipalityScopedAdmin):
     made_by_services = True  # added on the caseworker's pages, never to a decided case
     municipality_path = "application__municipality"
     list_display = ["name", "title", "department", "application"]
-
-    def has_change_permission(self, request, obj=None):
-        return not sent_in(obj and obj.application) and super().has_change_permission(request, obj)
 
     list_filter = ["application__municipality"]
     search_fields = ["name", "email", "application__title"]
 
 
 @admin.register(SuccessCriterion)
-class SuccessCriterionAdmin(MunicipalityScopedAdmin):
+class SuccessCriterionAdmin(SentInRowsAdmin, MunicipalityScopedAdmin):
     made_by_services = True  # added on the caseworker's pages, never to a decided case
     municipality_path = "application__municipality"
     list_display = ["__str__", "target_value", "unit", "application"]
-
-    def has_change_permission(self, request, obj=None):
-        return not sent_in(obj and obj.application) and super().has_change_permission(request, obj)
 
     list_filter = ["application__municipality"]
     search_fields = ["text", "application__title"]
@@ -332,7 +344,7 @@ class StatusChangeAdmin(MunicipalityScopedAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(MunicipalityScopedAdmin):
+class AttachmentAdmin(SentInRowsAdmin, MunicipalityScopedAdmin):
     made_by_services = True  # uploads are checked by content in grants.services.attachments
     municipality_path = "application__municipality"
     list_display = ["original_name", "application", "content_type", "size", "uploaded_at"]

@@ -205,6 +205,17 @@ def test_a_sent_applications_content_is_not_changed_in_the_admin(superuser_clien
     assert 'name="target_value"' not in superuser_client.get(criterion_url).content.decode()
     assert SuccessCriterion.objects.get(pk=criterion.pk).target_value == criterion.target_value
 
+    # Nor deleted, one by one or in bulk (attack round 33: the only contact person went).
+    from grants.models import ContactPerson
+
+    contact = ContactPerson.objects.filter(application__status=ApplicationStatus.ACTIVE).first()
+    delete_url = reverse("admin:grants_contactperson_delete", args=[contact.pk])
+    assert superuser_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert ContactPerson.objects.filter(pk=contact.pk).exists()
+    for name in ("contactperson", "successcriterion", "attachment"):
+        listing = superuser_client.get(reverse(f"admin:grants_{name}_changelist")).content
+        assert b'value="delete_selected"' not in listing, name
+
     draft = Application.objects.filter(status=ApplicationStatus.DRAFT).first()
     if draft is not None:
         page = superuser_client.get(reverse("admin:grants_application_change", args=[draft.pk]))
