@@ -1,6 +1,7 @@
 """Danish unless the user has chosen otherwise."""
 
 from django.conf import settings
+from django.core import signing
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import resolve_url
 from django.utils import translation
@@ -182,7 +183,9 @@ class SessionEndedNoticeMiddleware:
         if getattr(request.user, "is_authenticated", False):
             response.set_cookie(
                 SIGNED_IN_COOKIE,
-                "1",
+                # Whose it was, signed: a form kept across the login goes back only to them
+                # (grants.views.rescue; attack round 33).
+                signing.dumps(request.user.pk, salt=SIGNED_IN_SALT),
                 max_age=None
                 if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
                 else settings.SESSION_COOKIE_AGE,
@@ -199,6 +202,19 @@ class SessionEndedNoticeMiddleware:
 
 # The session key under which a big form's post is kept across the login (grants.views.rescue).
 RESCUE_KEY = "rescued_post"
+SIGNED_IN_SALT = "portal.signed-in"
+
+
+def signed_in_user_id(request) -> int | None:
+    """The user whose session this browser had when it ended (the signed-in marker beside
+    the session's cookie), or None: never signed in here, or signed out on purpose."""
+    value = request.COOKIES.get(SIGNED_IN_COOKIE)
+    if not value:
+        return None
+    try:
+        return int(signing.loads(value, salt=SIGNED_IN_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
 
 
 def _sent_to_log_in(request, response) -> bool:

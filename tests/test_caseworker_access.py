@@ -218,12 +218,24 @@ def test_pool_of_another_municipality_cannot_be_started(demo):
 # --- Session expiry ----------------------------------------------------------------------
 
 
+def expired_browser(user) -> Client:
+    """A browser that was signed in as `user` and whose session has since ended (its session
+    cookie no longer names a session; the signed-in marker beside it stays)."""
+    from django.conf import settings
+
+    browser = Client()
+    browser.force_login(user)
+    browser.get("/mine/")  # the marker is set on a signed-in page
+    browser.cookies[settings.SESSION_COOKIE_NAME] = "udloebet"
+    return browser
+
+
 def test_text_typed_before_the_session_expired_is_brought_back_after_login(demo):
     user = User.objects.get(username="frb-sagsbehandler")
     pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
     draft = do_create_draft(pool_id=pool.pk, actor=user)
     url = edit_url(draft)
-    browser = Client()  # the session has expired: nobody is logged in any more
+    browser = expired_browser(user)
     typed = edit_post(draft, title="Sprogcafé", description="Tekst skrevet før udløbet")
 
     response = browser.post(url, typed)
@@ -252,6 +264,35 @@ def test_text_typed_before_the_session_expired_is_brought_back_after_login(demo)
     browser.post(url, typed)
     draft.refresh_from_db()
     assert draft.description == "Tekst skrevet før udløbet"
+
+
+@pytest.mark.parametrize("who", ["colleague", "never signed in"])
+def test_kept_text_goes_back_only_to_the_person_whose_session_ended(demo, who):
+    """Attack round 33: on a shared computer the next person to sign in got the text, with
+    "Det, du skrev"; text posted by someone never signed in was offered the same way."""
+    from portal.models import Role
+
+    user = User.objects.get(username="frb-sagsbehandler")
+    colleague = User.objects.create_user(
+        username="kollega",
+        password="demo-kollega-1",
+        role=Role.CASEWORKER,
+        municipality=user.municipality,
+        department=user.department,
+    )
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    draft = do_create_draft(pool_id=pool.pk, actor=user)
+    url = edit_url(draft)
+    browser = expired_browser(user) if who == "colleague" else Client()
+    response = browser.post(url, edit_post(draft, title="Sprogcafé", description="Plantet"))
+    assert response.status_code == 302
+    if who == "never signed in":
+        # Nothing kept, and the login page says what was sent is not saved.
+        assert "er ikke gemt" in page_text(browser.get(response.url))
+    browser.post("/login/", {"username": "kollega", "password": "demo-kollega-1", "next": url})
+    page = page_text(browser.get(url))
+    assert "Plantet" not in page and "Du blev logget ud" not in page
+    assert colleague.is_authenticated
 
 
 # --- Attachments -------------------------------------------------------------------------

@@ -42,10 +42,13 @@ def test_a_post_after_signing_out_says_it_was_not_saved(demo, username, name, ar
 
 
 def test_a_kept_form_is_not_said_to_be_lost(demo):
-    """The application form keeps its post across the login: no "not saved" there."""
+    """The application form keeps its post across the login when the session ended by
+    itself: no "not saved" there."""
+    from .test_caseworker_access import expired_browser
+
     user = User.objects.get(username="frb-sagsbehandler")
     draft = user.department.applications.first()
-    client = signed_out_tab("frb-sagsbehandler")
+    client = expired_browser(user)
     response = client.post(reverse("mine:edit", args=[draft.pk]), {"title": "Ny titel"})
     assert response.status_code == 302
     assert NOT_SAVED not in visible_text(client.get(response["Location"]).content.decode())

@@ -4,7 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import QueryDict
 from django.utils import timezone
 
-from portal.middleware import RESCUE_KEY
+from portal.middleware import RESCUE_KEY, signed_in_user_id
 
 
 class TypedContentRescueMixin:
@@ -13,13 +13,19 @@ class TypedContentRescueMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "POST" and not request.user.is_authenticated:
-            data = request.POST.copy()
-            data.pop("csrfmiddlewaretoken", None)
-            request.session[RESCUE_KEY] = {
-                "path": request.path,
-                "data": dict(data.lists()),
-                "at": timezone.now().isoformat(),
-            }
+            # Kept only for the person whose session ended here, and given back only to them
+            # (attack round 33: the next person to sign in on a shared computer got it, and
+            # text posted by someone never signed in was offered as "what you wrote").
+            owner = signed_in_user_id(request)
+            if owner is not None:
+                data = request.POST.copy()
+                data.pop("csrfmiddlewaretoken", None)
+                request.session[RESCUE_KEY] = {
+                    "path": request.path,
+                    "data": dict(data.lists()),
+                    "at": timezone.now().isoformat(),
+                    "user": owner,
+                }
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
 
@@ -28,6 +34,8 @@ class TypedContentRescueMixin:
         if not stash or stash.get("path") != self.request.path:
             return None
         del self.request.session[RESCUE_KEY]
+        if stash.get("user") != self.request.user.pk:
+            return None  # someone else's words: gone, not shown
         data = QueryDict(mutable=True)
         for key, values in stash["data"].items():
             data.setlist(key, values)
