@@ -157,6 +157,9 @@ def test_a_chosen_file_is_said_to_wait_for_gem_kladde_and_leaving_asks_first(dem
     background save does not attach; leaving lost it without a word."""
     log_in(page, demo_server, "frb-sagsbehandler")
     page.get_by_role("link", name="Start en ny ansøgning").click()
+    # The form's script listens once the page has loaded: a file chosen before that has no
+    # "change" to say (CI, round 33: the field was there before the deferred script ran).
+    page.wait_for_load_state("load")
     page.get_by_label("Vedhæft fil").set_input_files(
         files=[{"name": "tidsplan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"}]
     )
