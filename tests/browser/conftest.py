@@ -143,7 +143,8 @@ def log_in(page, server, username, lands_on="/mine/"):
 def follow(page, link) -> None:
     """Click a link and wait until the new page has loaded. A bare click returns once the
     navigation has started: a check right after it (count(), inner_text()) could read the old
-    page, and did in CI under load."""
+    page, and did in CI under load; and a field filled before the page's deferred scripts ran
+    sends no event to them (CI, round 33: no autosave, no "ikke vedhæftet endnu")."""
     with page.expect_navigation():
         link.click()
 

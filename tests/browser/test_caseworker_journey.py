@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from grants.models import Application, ApplicationStatus
-from tests.browser.conftest import log_in
+from tests.browser.conftest import follow, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,7 +20,7 @@ def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot,
     screenshot(page, "caseworker-1-dashboard")
 
     # Start a new application in the open (example) pool and save a first draft.
-    page.get_by_role("link", name="Start en ny ansøgning").click()
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     page.get_by_label("Indsats", exact=True).fill("Sprogcafé for nytilkomne kvinder")
     page.get_by_role("button", name="Gem kladde").click()
     expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
@@ -79,7 +79,7 @@ def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot,
 
 def test_autosave_keeps_typing_without_pressing_save(demo_server, page):
     log_in(page, demo_server, "frb-sagsbehandler")
-    page.get_by_role("link", name="Start en ny ansøgning").click()
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     page.get_by_label("Indsats", exact=True).fill("Autosave-prøve")
     page.get_by_label("Hvem er målgruppen for indsatsen?").fill("Unge nytilkomne")
     status = page.locator("[data-autosave-status]")
@@ -96,7 +96,7 @@ def test_a_refused_autosave_marks_the_field_at_once(demo_server, page):
     """Fresh eyes round 10: "Ikke gemt automatisk: ret de markerede felter" while no field
     was marked until "Gem kladde" was pressed."""
     log_in(page, demo_server, "frb-sagsbehandler")
-    page.get_by_role("link", name="Start en ny ansøgning").click()
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     page.get_by_label("Indsats", exact=True).fill("Markeret felt")
     amount = page.locator('input[name^="amount_"]:not([name="amount_note"])').first
     amount.fill("8x.500")
@@ -114,7 +114,7 @@ def test_a_refused_autosave_marks_the_field_at_once(demo_server, page):
 
 def test_success_criteria_rows_can_be_added_with_the_button(demo_server, page):
     log_in(page, demo_server, "frb-sagsbehandler")
-    page.get_by_role("link", name="Start en ny ansøgning").click()
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     page.get_by_label("Indsats", exact=True).fill("Flere rækker")
     page.get_by_label("Succeskriterium").first.fill("Første kriterium")
     # Beside the button, not the hint for a form without script (fresh eyes round 21), and
@@ -156,10 +156,7 @@ def test_a_chosen_file_is_said_to_wait_for_gem_kladde_and_leaving_asks_first(dem
     """Fresh eyes round 21: "Gemt automatisk" stood beside a chosen file, which the
     background save does not attach; leaving lost it without a word."""
     log_in(page, demo_server, "frb-sagsbehandler")
-    page.get_by_role("link", name="Start en ny ansøgning").click()
-    # The form's script listens once the page has loaded: a file chosen before that has no
-    # "change" to say (CI, round 33: the field was there before the deferred script ran).
-    page.wait_for_load_state("load")
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     page.get_by_label("Vedhæft fil").set_input_files(
         files=[{"name": "tidsplan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"}]
     )

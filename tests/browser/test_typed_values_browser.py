@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from grants.models import Application, Pool
-from tests.browser.conftest import log_in
+from tests.browser.conftest import follow, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +21,7 @@ def demo_server(live_server, demo):
 
 def test_numbers_survive_two_saves_and_reloads(demo_server, page, screenshot):
     log_in(page, demo_server, "frb-sagsbehandler")
-    page.get_by_role("link", name="Start en ny ansøgning").click()
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     assert not Application.objects.filter(municipality__slug="frederiksberg", title="").exists()
     page.get_by_label("Indsats", exact=True).fill("Tal der bliver")
     year = page.locator("input[name^=amount_]").first.get_attribute("name").split("_")[1]
@@ -53,7 +53,7 @@ def test_numbers_survive_two_saves_and_reloads(demo_server, page, screenshot):
 def test_the_amounts_are_added_up_while_typing_and_as_saved(demo_server, page, screenshot):
     """Fresh eyes rounds 21-22: two years' amounts and no sum of them."""
     log_in(page, demo_server, "frb-sagsbehandler")
-    page.get_by_role("link", name="Start en ny ansøgning").click()
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     amounts = page.locator('input[name^=amount_]:not([name="amount_note"])')
     assert amounts.count() >= 2
     total = page.locator("[data-amount-total]")
@@ -108,7 +108,7 @@ def test_save_pressed_during_the_first_autosave_makes_one_draft(demo_server, pag
     """Fresh eyes: typing, pausing (the autosave goes off) and pressing "Gem kladde" while it
     was on its way made two drafts. The button now waits for the background save."""
     log_in(page, demo_server, "frb-sagsbehandler")
-    page.get_by_role("link", name="Start en ny ansøgning").click()
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     # The form's own address, not the dashboard's: under load the click's navigation had not
     # finished when page.url was read, and the route never matched.
     page.wait_for_url("**/ny/")
@@ -149,7 +149,7 @@ def test_a_field_reached_by_tab_is_never_hidden_behind_the_save_bar(demo_server,
     )
     page = context.new_page()
     log_in(page, demo_server, "frb-sagsbehandler")
-    page.get_by_role("link", name="Start en ny ansøgning").click()
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     # Saved first: the bar then says "Senest gemt …", and the whole form is walked, its
     # attachments and last headings too (fresh eyes round 21 found a field covered there).
     page.get_by_label("Indsats", exact=True).fill("Fokus")
@@ -181,7 +181,7 @@ def test_text_typed_just_before_leaving_is_kept(demo_server, page):
     """Fresh eyes round 12: a sentence typed and then, within the autosave's pause, a click on
     "Mine ansøgninger" was lost without a word. It now goes with the page as it leaves."""
     log_in(page, demo_server, "frb-sagsbehandler")
-    page.get_by_role("link", name="Start en ny ansøgning").click()
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     page.get_by_label("Indsats", exact=True).fill("Sidste sætning")
     page.get_by_role("button", name="Gem kladde").click()
     page.get_by_text("Kladden er gemt.").wait_for()
@@ -207,7 +207,7 @@ def test_leaving_after_a_refused_autosave_asks_first(demo_server, page):
     draft; a click on "Mine ansøgninger" then left without a word and everything typed was
     gone. The browser asks before leaving; staying keeps the page as it was."""
     log_in(page, demo_server, "frb-sagsbehandler")
-    page.get_by_role("link", name="Start en ny ansøgning").click()
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     page.get_by_label("Indsats", exact=True).fill("Lektiecafé for nye danskere")
     amount = page.locator("input[name^=amount_]").first
     amount.fill("tolv tusind")
