@@ -184,6 +184,19 @@ def test_the_decision_list_names_each_extent_in_a_fixed_number_of_queries(
     assert page.status_code == 200
 
 
+def test_the_application_list_says_each_status_in_a_fixed_number_of_queries(
+    superuser_client, django_assert_max_num_queries
+):
+    """The list's status reads the amounts asked and granted ("Delvis bevilget"): prefetched
+    with the rows, not a query per application."""
+    from grants.models import Application
+
+    assert Application.objects.count() > 15
+    with django_assert_max_num_queries(15):
+        page = superuser_client.get("/admin/grants/application/")
+    assert page.status_code == 200
+
+
 def test_a_sent_applications_content_is_not_changed_in_the_admin(superuser_client):
     """Fresh eyes round 33: an admin changed a granted project's partners and a target, and
     the public page followed. What the decision rests on is shown, not edited; a draft's

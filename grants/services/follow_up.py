@@ -31,7 +31,7 @@ from portal.models import User
 from portal.money import ZERO, format_kroner, to_money
 
 from .errors import DomainError
-from .reports import settles_grant
+from .reports import allocated_and_rest, settles_grant
 from .rows import save_row
 from .spending import (
     check_overspend_acknowledged,
@@ -255,7 +255,8 @@ def do_accept_report(
             spent=corrected,
             acknowledged=acknowledge_overspend,
         )
-        comment = "\n\n".join(filter(None, [comment.strip(), _corrected(report, reported)]))
+        correction = _follow_the_correction(report, reported)
+        comment = "\n\n".join(filter(None, [comment.strip(), correction]))
         report.status = ReportStatus.ACCEPTED
         report.accepted_at = timezone.now()
         report.accepted_by = actor
@@ -266,11 +267,12 @@ def do_accept_report(
         return report
 
 
-def _corrected(report: Report, reported: dict) -> str:
-    """After staff corrected the spending: a settled grant is still accounted for in full
-    (its unspent money follows the corrected spending), and the correction is said where the
-    applicant reads the comment, page and mail (fresh eyes round 33: 95.000 kr. were nowhere,
-    the mail asked back the old figure, and the caseworker's own figure changed unsaid)."""
+def _follow_the_correction(report: Report, reported: dict) -> str:
+    """After staff corrected the spending: sets the unspent money of a settled grant to what
+    the corrected spending leaves, so the grant is still accounted for in full, and returns
+    the correction as the applicant reads it with the comment, on the page and in the mail
+    (fresh eyes round 33: 95.000 kr. were nowhere, the mail asked back the old figure, and
+    the caseworker's own figure changed unsaid). "" when nothing was corrected."""
     corrected = {row.year: row.amount for row in report.spent_amounts.all()}
     changes = [
         _("brugt i %(year)s: %(before)s → %(after)s")
@@ -281,8 +283,7 @@ def _corrected(report: Report, reported: dict) -> str:
     if not changes:
         return ""
     if settles_grant(report):
-        allocated = sum(report.application.allocations.values_list("amount", flat=True), ZERO)
-        rest = max(allocated - sum(corrected.values(), ZERO), ZERO)
+        rest = max(allocated_and_rest(report, corrected)[1], ZERO)
         if rest != (report.unspent_amount or ZERO):
             changes.append(
                 _("ubrugte midler: %(before)s → %(after)s")

@@ -190,6 +190,14 @@ def repayment_due(report: Report) -> bool:
     return bool(report.unspent_amount) and settles_grant(report)
 
 
+def allocated_and_rest(report: Report, spent: dict) -> tuple[Decimal, Decimal]:
+    """The grant and what of it is left after `spent` (year → amount): what a report that
+    settles the grant must state as unspent. One reckoning for the applicant's list of what
+    lacks and for staff's correction at acceptance (grants.services.follow_up)."""
+    allocated = sum(report.application.allocations.values_list("amount", flat=True), ZERO)
+    return allocated, allocated - sum((a for a in spent.values() if a is not None), ZERO)
+
+
 def _unaccounted(report: Report, spent: dict, unspent) -> list[Missing]:
     """A report that settles the grant accounts for all of it: spent plus unspent is the
     grant, unless more was spent (attack round 12: 100.000 kr. spent and 0 kr. unspent of
@@ -199,9 +207,8 @@ def _unaccounted(report: Report, spent: dict, unspent) -> list[Missing]:
     years = report.application.grant_years
     if any(spent.get(year) is None for year in years):
         return []  # a year without a figure has its own message
-    allocated = sum(report.application.allocations.values_list("amount", flat=True), ZERO)
-    used = sum(spent.values(), ZERO)
-    rest = allocated - used
+    allocated, rest = allocated_and_rest(report, spent)
+    used = allocated - rest
     if rest <= 0 or (unspent or ZERO) == rest:
         return []
     return [
