@@ -231,7 +231,23 @@ class StatusChangeInline(ReadOnlyInline):
     a status change's note here)."""
 
     model = StatusChange
-    fields = readonly_fields = ["from_status", "to_status", "actor", "at", "note", "comment"]
+    fields = readonly_fields = ["from_shown", "to_shown", "actor", "at", "note", "comment"]
+
+    @admin.display(description=_("fra"))
+    def from_shown(self, change: StatusChange) -> str:
+        return change.from_label
+
+    @admin.display(description=_("til"))
+    def to_shown(self, change: StatusChange) -> str:
+        return change.to_label
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("application", "actor")
+            .prefetch_related("application__requested_amounts", "application__allocations__pool")
+        )
 
 
 @admin.register(Application)
@@ -342,10 +358,29 @@ class SuccessCriterionAdmin(SentInRowsAdmin, MunicipalityScopedAdmin):
 class StatusChangeAdmin(MunicipalityScopedAdmin):
     municipality_path = "application__municipality"
     money_rows = audit_records = True  # the record of what happened: shown, never changed
-    list_display = ["application", "from_status", "to_status", "actor", "at"]
+    list_display = ["application", "from_shown", "to_shown", "actor", "at"]
     list_filter = ["application__municipality", "to_status"]
     search_fields = ["application__title", "comment"]
-    readonly_fields = ["application", "from_status", "to_status", "actor", "at", "comment"]
+    fields = readonly_fields = [
+        "application",
+        "from_shown",
+        "to_shown",
+        "actor",
+        "at",
+        "note",
+        "comment",
+    ]
+    from_shown = StatusChangeInline.from_shown
+    to_shown = StatusChangeInline.to_shown
+
+    def get_queryset(self, request):
+        # label_of reads the application's requested amounts and allocations (part grants).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("application", "actor")
+            .prefetch_related("application__requested_amounts", "application__allocations__pool")
+        )
 
     def has_add_permission(self, request):
         return False

@@ -38,3 +38,38 @@ def test_status_lists_do_not_query_per_grant(
     one = [queries(staff_client, url) for url in urls]
     grant_partly(staff_client, make_recommended, django_capture_on_commit_callbacks, 3)
     assert [queries(staff_client, url) for url in urls] == one
+
+
+def test_the_admins_history_names_a_part_grant_as_the_pages_do(
+    staff_client, make_recommended, pools, django_capture_on_commit_callbacks, django_user_model
+):
+    """The admin's record of an application and its list of status changes said "→ Bevilget"
+    for a grant of less than asked (session 19's note), while every page says "Delvis
+    bevilget"; the list stays at a fixed number of queries."""
+    from django.test import Client
+
+    from grants.models import StatusChange
+
+    superuser_client = Client()
+    superuser_client.force_login(
+        django_user_model.objects.create_superuser(
+            "root", "root@example.org", "x" * 20, role="administrator"
+        )
+    )
+    grant_partly(staff_client, make_recommended, django_capture_on_commit_callbacks, 1)
+    change = StatusChange.objects.filter(to_status="approved").latest("pk")
+    record = superuser_client.get(
+        reverse("admin:grants_application_change", args=[change.application_id])
+    ).content.decode()
+    listing_url = reverse("admin:grants_statuschange_changelist")
+    listing = superuser_client.get(listing_url).content.decode()
+    row = superuser_client.get(
+        reverse("admin:grants_statuschange_change", args=[change.pk])
+    ).content.decode()
+    for page in (record, listing, row):
+        assert "Delvis bevilget" in page
+        assert "→ Bevilget" not in page and '<div class="readonly">Bevilget' not in page
+    assert '<td class="field-to_shown">Delvis bevilget</td>' in listing
+    one = queries(superuser_client, listing_url)
+    grant_partly(staff_client, make_recommended, django_capture_on_commit_callbacks, 3)
+    assert queries(superuser_client, listing_url) == one

@@ -797,7 +797,7 @@ def test_a_lockout_says_until_when_is_logged_as_such_and_an_admin_lifts_it(clien
     # (fresh eyes round 24).
     assert "netværksadresse" not in page
     # The other way in, named as the login page shows it (fresh eyes rounds 25 and 27).
-    assert "knappen »Log ind med …« øverst på login-siden" in page
+    assert "vælg knappen med din kommunes navn" in page
     # Trying again during the lockout does not start the wait over (attack round 12).
     from axes.models import AccessAttempt
 

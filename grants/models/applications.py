@@ -443,7 +443,17 @@ class StatusChange(models.Model):
         ordering = ["application", "at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+        return f"{self.from_label} → {self.to_label}"
+
+    # As the application names its statuses ("Delvis bevilget" for less than asked; the
+    # admin's record said "Bevilget", session 19).
+    @property
+    def from_label(self) -> str:
+        return self.application.label_of(self.from_status) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return self.application.label_of(self.to_status)
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
