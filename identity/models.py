@@ -289,6 +289,7 @@ class SignInOutcome(models.TextChoices):
     # Typed during the wait after a wrong code: not tried, so neither wrong nor right.
     CODE_WAIT = "code_wait", _("Afvist: koden blev ikke prøvet (ventetid efter forkert kode)")
     USED_LINK = "used_link", _("Afvist: linket i e-mailen var brugt")
+    LINK_DECLINED = "link_declined", _("Ikke logget ind: »Det er ikke mig« på linket i e-mailen")
 
 
 class SignInMethod(models.TextChoices):

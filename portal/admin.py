@@ -18,6 +18,9 @@ from .models import Committee, Department, Municipality, Organisation, User
 admin.site.site_header = _("Integrationsportalen – administration")
 admin.site.site_title = _("Integrationsportalen – administration")
 admin.site.index_title = _("Administration")
+# The en dash every page of the portal writes for "nothing" (fresh eyes round 34: "-" in
+# one column of the admin, "–" in the next).
+admin.site.empty_value_display = "–"
 
 
 class CommitteeInline(admin.TabularInline):

@@ -82,7 +82,8 @@ class ProofForm(forms.Form):
                 label=gettext_lazy("Kode fra din nuværende app eller en reservekode"),
                 max_length=20,
                 help_text=gettext_lazy(
-                    "Har du ikke den gamle telefon, så brug en af dine 8-cifrede reservekoder."
+                    "Har du ikke telefonen med appen ved hånden, så brug en af dine 8-cifrede "
+                    "reservekoder."
                 ),
                 widget=forms.TextInput(
                     attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
@@ -382,6 +383,14 @@ class SetupView(LoginRequiredMixin, View):
         # An association's people sign in with MitID Erhverv (or an e-mailed link): the
         # portal has no password or second factor of theirs to manage.
         if request.user.is_authenticated and request.user.is_organisation_person:
+            # Said, not a silent jump (fresh eyes round 34).
+            messages.info(
+                request,
+                _(
+                    "Foreninger logger ind med MitID Erhverv eller et link i e-mail, så der er "
+                    "ingen adgangskode eller totrinslogin at indstille i portalen."
+                ),
+            )
             return redirect("mine:organisation")
         return super().dispatch(request, *args, **kwargs)
 

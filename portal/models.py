@@ -165,6 +165,11 @@ class User(AbstractUser):
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
     # Raised by "log ud overalt": every session made before it stops being valid.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # When someone pressed "Det er ikke mig" on a sign-in link mailed to this person: every
+    # link sent before it stops working (grants.services.people._link_state).
+    links_declined_at = models.DateTimeField(
+        _("link i e-mail afvist"), null=True, blank=True, editable=False
+    )
 
     objects = UserManager()
 

@@ -65,6 +65,30 @@ def test_the_login_page_offers_e_mail_sign_in_only_while_local_sign_in_is_on(cli
     assert ask_for_link(client, "anna@example.dk").status_code == 404
 
 
+def test_det_er_ikke_mig_ends_the_link_and_every_one_before_it(client, person, mailoutbox):
+    """Fresh eyes round 34: "Det er ikke mig" only went to the front page, and the link it
+    was pressed on still signed in. It ends that link and the ones mailed before it, the
+    sign-in log says so, and a link asked for afterwards works."""
+    from identity.models import SignInEvent, SignInOutcome
+
+    ask_for_link(client, "anna@example.dk")
+    ask_for_link(client, "anna@example.dk")
+    older, newer = (link_in(mail) for mail in mailoutbox)
+    declined = client.post(newer, {"not_me": "1"})
+    assert declined.status_code == 302 and declined["Location"] == reverse("home")
+    assert "Linket virker ikke længere, og ingen er logget ind" in text_of(client.get("/"))
+    assert client.get(reverse("mine:dashboard")).status_code == 302  # nobody signed in
+    for link in (newer, older):
+        assert "Linket virker ikke længere" in text_of(client.get(link))
+        assert client.post(link).status_code == 400
+    assert SignInEvent.objects.filter(user=person, outcome=SignInOutcome.LINK_DECLINED).count() == 1
+    # A link asked for afterwards works.
+    mailoutbox.clear()
+    ask_for_link(client, "anna@example.dk")
+    signed_in = client.post(link_in(mailoutbox[0]))
+    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("mine:dashboard")
+
+
 def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mailoutbox):
     form = client.get(reverse("email-sign-in"))
     assert "Send mig et link" in text_of(form)
@@ -88,7 +112,10 @@ def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mai
         assert landing.status_code == 200
         assert "Du logger ind som Anna Holm for Foreningen Fællesskab." in text_of(landing)
         # A way out for whoever did not ask for the link (fresh eyes round 33).
-        assert 'href="/" data-testid="not-me">Det er ikke mig<' in landing.content.decode()
+        assert (
+            'name="not_me" value="1" class="btn btn-link" data-testid="not-me">Det er ikke mig<'
+            in (landing.content.decode())
+        )
     assert client.get(reverse("mine:dashboard")).status_code == 302  # still signed out
     # Someone else signed in in this browser is told they will be signed out.
     other = Client()
@@ -337,6 +364,9 @@ def test_an_association_person_finds_the_way_back_and_no_staff_security_page(cli
     assert reverse("two-factor-setup") not in page
     setup = client.get(reverse("two-factor-setup"))
     assert setup.status_code == 302 and setup["Location"] == reverse("mine:organisation")
+    # With a word of why (fresh eyes round 34: a silent jump).
+    landed = client.get(setup["Location"]).content.decode()
+    assert "ingen adgangskode eller totrinslogin at indstille" in landed
 
 
 def test_an_invitation_cannot_carry_a_message_in_the_name(client, person, mailoutbox):

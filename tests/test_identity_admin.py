@@ -71,6 +71,13 @@ def test_a_mapping_to_another_municipalitys_department_is_refused_on_the_add_pag
     assert response.status_code == 302
     mapping = RoleMapping.objects.get()
     assert mapping.department.municipality == kbh
+    # A provider's own page lists only its municipality's departments, without its name
+    # after each (fresh eyes round 34: the names ran off the table at 1280 px).
+    page = root.get(
+        reverse("admin:identity_identityprovider_change", args=[mapping.provider_id])
+    ).content.decode()
+    assert ">Jobcenter København</option>" in page
+    assert "(Københavns Kommune)" not in page and "Center for Integration" not in page
 
 
 def test_the_sign_in_never_uses_a_mapping_to_another_municipalitys_department(two_towns):

@@ -41,6 +41,8 @@ def _link_state(user: User) -> str:
     link: a signed link is readable base64, and it named the address and the time of the
     last sign-in to anyone who saw it (attack round 22)."""
     state = f"{user.email.lower()}|{_last_seen(user)}"
+    if user.links_declined_at:  # only then: links sent before this field still work
+        state += f"|{user.links_declined_at.isoformat()}"
     return hashlib.sha256(state.encode()).hexdigest()[:24]
 
 
@@ -121,6 +123,21 @@ def do_open_sign_in_link(*, token: str) -> User:
         except DomainError as error:
             refusal = error  # raised after the commit, which keeps its audit row
     raise refusal
+
+
+def do_decline_sign_in_link(*, token: str) -> User | None:
+    """ "Det er ikke mig" on a link's page (fresh eyes round 34: the link still worked after
+    it): this link and every one sent before stop working, and the sign-in log says so.
+    Returns the person, or None for a link that no longer worked anyway."""
+    with transaction.atomic():
+        try:
+            user = user_from_token(token, lock=True, detail="»Det er ikke mig« på et brugt link")
+        except DomainError:
+            return None
+        user.links_declined_at = timezone.now()
+        user.save(update_fields=["links_declined_at"])
+        _record_link_sign_in(user, SignInOutcome.LINK_DECLINED)
+    return user
 
 
 def do_sign_in_with_link(*, token: str) -> User:

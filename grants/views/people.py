@@ -24,6 +24,7 @@ from grants.services.organisations import DOCUMENT_FIELDS, do_update_organisatio
 from grants.services.people import (
     LINKS_PER_ADDRESS,
     NotAColleague,
+    do_decline_sign_in_link,
     do_invite_colleague,
     do_open_sign_in_link,
     do_remove_colleague,
@@ -126,6 +127,16 @@ class SignInLinkView(EmailOnlyMixin, View):
 
     def post(self, request, token):
         target = _safe_next(request, request.POST.get("next", ""))
+        if "not_me" in request.POST:
+            do_decline_sign_in_link(token=token)
+            messages.info(
+                request,
+                _(
+                    "Tak. Linket virker ikke længere, og ingen er logget ind. Du behøver ikke "
+                    "gøre mere."
+                ),
+            )
+            return redirect("home")
         try:
             person = do_sign_in_with_link(token=token)
         except DomainError as error:
