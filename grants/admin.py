@@ -226,12 +226,9 @@ class AttachmentInline(admin.TabularInline):
     readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
 
 
-class StatusChangeInline(ReadOnlyInline):
-    """The case's record of what happened: shown, never rewritten (attack round 10 changed
-    a status change's note here)."""
-
-    model = StatusChange
-    fields = readonly_fields = ["from_shown", "to_shown", "actor", "at", "note", "comment"]
+class StatusChangeColumns:
+    """A status change's from and to as the application names them ("Delvis bevilget" for
+    less than asked; the admin said "Bevilget", session 19), with what that reads."""
 
     @admin.display(description=_("fra"))
     def from_shown(self, change: StatusChange) -> str:
@@ -248,6 +245,14 @@ class StatusChangeInline(ReadOnlyInline):
             .select_related("application", "actor")
             .prefetch_related("application__requested_amounts", "application__allocations__pool")
         )
+
+
+class StatusChangeInline(StatusChangeColumns, ReadOnlyInline):
+    """The case's record of what happened: shown, never rewritten (attack round 10 changed
+    a status change's note here)."""
+
+    model = StatusChange
+    fields = readonly_fields = ["from_shown", "to_shown", "actor", "at", "note", "comment"]
 
 
 @admin.register(Application)
@@ -355,7 +360,7 @@ class SuccessCriterionAdmin(SentInRowsAdmin, MunicipalityScopedAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(MunicipalityScopedAdmin):
+class StatusChangeAdmin(StatusChangeColumns, MunicipalityScopedAdmin):
     municipality_path = "application__municipality"
     money_rows = audit_records = True  # the record of what happened: shown, never changed
     list_display = ["application", "from_shown", "to_shown", "actor", "at"]

@@ -276,12 +276,15 @@ def notify_decision(application: Application, letters: list[Letter] = ()) -> Non
         # The grant's conditions and reports due, as the letter has them, and the free
         # text under the letter's heading (fresh eyes round 13: the mail said nothing of the
         # evaluation, and called the free text "Vilkår").
-        duties = "\n".join(filter(None, [condition_text(decision), *report_lines(decision)]))
+        # The reports under their own heading, as in the letter (fresh eyes round 34: "Slutrapport
+        # senest …" ran on from the agreement's paragraph).
+        reports = "\n".join(report_lines(decision))
         # What the grantee must do first, then the reasons and the guidance (fresh eyes
         # round 31: the legal text came before "what you must do now").
         for label, text in (
             (_("Meddelelse"), decision.message),
-            (_("Vilkår"), duties),
+            (_("Vilkår"), condition_text(decision)),
+            (_("Afrapportering"), reports),
             (_("Øvrige vilkår"), decision.other_conditions),
             (_("Udbetaling"), payment_text(decision)),
             (_("Begrundelse"), decision.reasons),

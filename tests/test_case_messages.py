@@ -133,6 +133,17 @@ def test_staff_request_information_and_the_answer_closes_it(
         staff_client, "sekretariat:application", case.pk
     )
 
+    # A message in the box below the question does not answer it: said before and after
+    # (fresh eyes round 34: "Beskeden er sendt.", and the question still open in silence).
+    assert "brug »Svar« ved spørgsmålet ovenfor" in page(applicant, "mine:messages", case.pk)
+    sent = applicant.post(
+        reverse("mine:messages", args=[case.pk]), {"text": "Vi er 25."}, follow=True
+    )
+    assert "Sekretariatets spørgsmål står stadig som ubesvaret" in visible_text(
+        sent.content.decode()
+    )
+    assert request.is_open
+
     # The applicant follows the link and answers with a file.
     answer_page = applicant.get(reverse("mine:dashboard")).content.decode()
     answer_url = reverse("mine:answer", args=[request.pk])
@@ -166,6 +177,10 @@ def test_staff_request_information_and_the_answer_closes_it(
     assert response.status_code == 400
     assert "Anmodningen er allerede besvaret." in visible_text(response.content.decode())
     assert request.messages.count() == 2
+    # With nothing open, no hint and no such word after a message.
+    assert "brug »Svar«" not in page(applicant, "mine:messages", case.pk)
+    sent = applicant.post(reverse("mine:messages", args=[case.pk]), {"text": "Tak."}, follow=True)
+    assert "ubesvaret" not in visible_text(sent.content.decode())
 
 
 def test_a_recused_staff_member_cannot_write_but_a_colleague_can(

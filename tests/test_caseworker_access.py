@@ -391,6 +391,24 @@ def test_size_refusal_states_sizes_the_danish_way(cw, draft, media_root):
     assert "Filen er for stor (2,5 MB). Den må højst fylde 1,5 MB." in page_text(response)
 
 
+@override_settings(ATTACHMENT_MAX_BYTES=1_500_000)
+def test_a_file_too_large_beside_another_mistake_is_said_at_once(cw, draft, media_root):
+    """Fresh eyes round 34: a 30 MB file sent with a mistyped amount was asked for again
+    ("Vælg filen igen"), and only then refused as too large. A file that can never be taken
+    is said at once; a good one is still asked for again."""
+    year = draft.years[0]
+    response = upload(
+        cw, draft, "stor.pdf", PDF + b"0" * 2_500_000, **{f"amount_{year}": "mange penge"}
+    )
+    text = page_text(response)
+    assert "Filen »stor.pdf« er ikke vedhæftet: Filen er for stor (2,5 MB)" in text
+    assert "Vælg filen »stor.pdf« igen" not in text
+    response = upload(cw, draft, "god.pdf", PDF, **{f"amount_{year}": "mange penge"})
+    assert "Vælg filen »god.pdf« igen" in page_text(response)
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
+
+
 def test_file_name_with_path_is_stored_under_a_safe_name(cw, draft, media_root):
     data = edit_post(draft) | {"attachment": SimpleUploadedFile("passwd.pdf", PDF)}
     body = encode_multipart(BOUNDARY, data).replace(

@@ -258,7 +258,11 @@ def test_invalid_contact_email_is_refused_and_nothing_is_saved(cw, draft):
     response = cw.post(edit_url(draft), data)
 
     assert response.status_code == 400
-    for shown in ("Indtast en gyldig e-mail-adresse.", "Vores forandringsteori", "Linda Bjerg"):
+    for shown in (
+        "Skriv en hel e-mailadresse, fx navn@forening.dk.",
+        "Vores forandringsteori",
+        "Linda Bjerg",
+    ):
         assert shown in page_text(response)
     draft.refresh_from_db()
     assert (draft.purpose, draft.version, draft.contacts.count()) == ("", 1, 0)

@@ -38,6 +38,20 @@ def test_404_in_the_portal_layout(client, language):
 
 
 @pytest.mark.django_db
+def test_404_tells_a_signed_in_person_who_they_are_and_the_way_to_their_start(client, caseworker):
+    """Attack round 34: on a shared computer, the next person to sign in was sent on to the
+    page the first person's session had been at (someone else's form) and met a bare "Siden
+    findes ikke"; it says whom they are signed in as and offers their own start page."""
+    caseworker.first_name, caseworker.last_name = "Sara", "Sagsbehandler"
+    caseworker.save()
+    client.force_login(caseworker)
+    html = client.get("/mine/puljer/999999/ny/").content.decode()
+    text = visible_text(html)
+    assert "Du er logget ind som Sara Sagsbehandler" in text
+    assert 'href="/start/"' in html and "Gå til din startside" in text
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_403_in_the_portal_layout_says_who_is_logged_in(client, caseworker, language):
     caseworker.first_name, caseworker.last_name = "Sara", "Sagsbehandler"

@@ -151,3 +151,18 @@ def test_the_list_of_what_lacks_reads_the_unspent_amount_as_typed(report):
     data[f"achieved_{report.application.success_criteria.first().pk}"] = "ikke et tal"
     page = visible_text(applicant.post(url, data | {"save": ""}).content.decode())
     assert "som ubrugte midler" not in page
+
+
+def test_a_file_too_large_with_a_refused_report_is_said_at_once(report, settings):
+    """The report's way of the class above (fresh eyes round 34)."""
+    settings.ATTACHMENT_MAX_BYTES = 1_500_000
+    applicant = signed_in("frb-sagsbehandler")
+    url = reverse("mine:report", args=[report.pk])
+    data = form_data(applicant.get(url).content.decode())
+    big = SimpleUploadedFile("regnskab.pdf", PDF + b"0" * 2_500_000)
+    mistake = {"unspent_amount": "mange penge", "save": "", "attachment": big}
+    response = applicant.post(url, data | mistake)
+    assert response.status_code == 400
+    text = visible_text(response.content.decode())
+    assert "Filen »regnskab.pdf« er ikke vedhæftet: Filen er for stor (2,5 MB)" in text
+    assert "Vælg filen »regnskab.pdf« igen" not in text

@@ -15,7 +15,7 @@ from grants.models import Pool
 from portal.forms import LimitedTextMixin, harden_text_fields, is_single_line
 from tests.form_pages import main_form_data
 from tests.test_caseworker_forms import cw, draft, edit_url  # noqa: F401 (fixtures)
-from tests.test_text_limits import MODULES
+from tests.test_text_limits import MODULES, our_forms
 from worker import forms as worker_forms
 from worker.mail import send_after_commit
 
@@ -24,13 +24,10 @@ HOSTILE = "CRLF test\r\nBcc: victim@evil.example"
 
 def single_line_fields():
     """(form, field name, field) for every one-line text field of every form of ours."""
-    for module in [*MODULES, worker_forms]:
-        for _name, form in inspect.getmembers(module, inspect.isclass):
-            if not issubclass(form, forms.BaseForm) or form.__module__ != module.__name__:
-                continue
-            for field_name, field in form.base_fields.items():
-                if is_single_line(field):
-                    yield form, field_name, field
+    for form in our_forms([*MODULES, worker_forms]):
+        for field_name, field in form.base_fields.items():
+            if is_single_line(field):
+                yield form, field_name, field
 
 
 def test_every_single_line_field_refuses_line_breaks():

@@ -82,7 +82,9 @@ def test_full_approval_allocates_and_tells_the_caseworker(
     assert "skriv til sekretariatet i sagen i portalen" in mail.body
     # The grant's conditions and reports, as in the letter (fresh eyes round 13).
     assert "Vilkår:\nBevillingen er på 100.000 kr. eller mere i alt" in mail.body
-    assert "Slutrapport senest" in mail.body
+    # Under their own heading, as in the letter (fresh eyes round 34: run on from the
+    # agreement's paragraph).
+    assert "Afrapportering:\nSlutrapport senest" in mail.body
 
 
 def test_granting_less_than_requested_needs_reasons(
@@ -528,6 +530,19 @@ def test_one_mistyped_amount_gives_one_message(
     text = visible_text(response.content.decode())
     assert "større end 0 kr." not in text
     assert nothing_saved(application)
+    # Nor asked for the reasons of a partial grant it may not be (fresh eyes round 34:
+    # "75 tusind" for one year of a full grant).
+    two_years = make_recommended({2026: "75000", 2027: "75000"}, title="To år")
+    response = decide(
+        staff_client,
+        two_years,
+        django_capture_on_commit_callbacks,
+        amount_2026="75.000",
+        amount_2027="75 tusind",
+    )
+    text = visible_text(response.content.decode())
+    assert "skal have en begrundelse" not in text
+    assert nothing_saved(two_years)
     # Nothing typed at all is still refused with the reason.
     response = decide(staff_client, application, django_capture_on_commit_callbacks)
     assert "En bevilling skal have et beløb større end 0 kr." in visible_text(

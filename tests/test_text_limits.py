@@ -17,6 +17,14 @@ from portal.models import User
 MODULES = [application, messages, people, reports, staff, indicator_forms, policy_forms, documents]
 
 
+def our_forms(modules=MODULES):
+    """Every form class defined in `modules` (not the ones they import)."""
+    for module in modules:
+        for _name, form in inspect.getmembers(module, inspect.isclass):
+            if issubclass(form, forms.BaseForm) and form.__module__ == module.__name__:
+                yield form
+
+
 def test_every_form_with_free_text_limits_it():
     """The class: a form of ours with a text field must use LimitedTextMixin."""
     offenders = []

@@ -18,6 +18,7 @@ from policies.models import SDG, Goal, GoalKind
 from portal.forms import (
     CompleteRows,
     DanishDecimalField,
+    EmailAddressField,
     KronerField,
     LimitedTextMixin,
     no_personal_data,
@@ -278,6 +279,7 @@ class ContactForm(LimitedTextMixin, forms.ModelForm):
             "email": _("E-mail"),
             "phone": _("Telefon"),
         }
+        field_classes = {"email": EmailAddressField}
 
     def __init__(self, *args, volunteer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

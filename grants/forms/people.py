@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.services.attachments import size_limit_label
 from grants.services.organisations import ADDRESS_LIMIT
-from portal.forms import FilesAskedAgainMixin, LimitedTextMixin, has_web_address
+from portal.forms import (
+    EmailAddressField,
+    FilesAskedAgainMixin,
+    LimitedTextMixin,
+    has_web_address,
+)
 from portal.organisations import OrganisationKind
 
 # Words of an office, not of a person's name.
@@ -20,7 +25,7 @@ _NOT_A_PERSON = re.compile(
 
 
 class SignInLinkForm(LimitedTextMixin, forms.Form):
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Din e-mailadresse"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
@@ -33,7 +38,7 @@ class InviteColleagueForm(LimitedTextMixin, forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Kollegaens e-mailadresse"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),

@@ -529,6 +529,14 @@ class DecisionForm(LimitedTextMixin, YearAmountsMixin, forms.Form):
                 continue  # mistyped: its own message is already there
             if mistyped and problem.field not in self.fields:
                 continue
+            if (
+                mistyped
+                and data["outcome"] == DecisionOutcome.APPROVED
+                and problem.field in ("reasons", "appeal_guidance")
+            ):
+                # Whether a grant is full is judged from the amounts: with one mistyped, the
+                # grant looked partial and reasons were asked for (fresh eyes round 34).
+                continue
             self.add_error(problem.field if problem.field in self.fields else None, problem.message)
         return data
 

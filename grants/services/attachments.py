@@ -127,6 +127,19 @@ def checked_kind(upload: UploadedFile) -> FileKind:
     return kind
 
 
+def refusal_of(upload: UploadedFile) -> str | None:
+    """Why `checked_kind` would refuse the upload, or None. For a form refused for something
+    else: a file that could never be taken is said at once, not after it is chosen again
+    (fresh eyes round 34: a 30 MB file was asked for again, then refused as too large)."""
+    try:
+        checked_kind(upload)
+    except DomainError as error:
+        return error.message
+    finally:
+        upload.seek(0)
+    return None
+
+
 def stored_name(kind: FileKind) -> str:
     """A random name for the stored file; the user's name is kept only as a label."""
     return f"{uuid.uuid4().hex}.{kind.extension}"

@@ -102,6 +102,17 @@ class CaseMessagesMixin(TemplateView):
         except DomainError as error:
             return self.render(application, status=_refused(form, error), form=form)
         messages.success(request, _("Beskeden er sendt."))
+        if (
+            self.side == "applicant"
+            and open_requests(self.applications().filter(pk=application.pk)).exists()
+        ):
+            messages.info(
+                request,
+                _(
+                    "Sekretariatets spørgsmål står stadig som ubesvaret. Var beskeden dit svar, "
+                    "så tryk »Svar« ved spørgsmålet."
+                ),
+            )
         return redirect(self.here(application) + "#seneste")
 
 

@@ -59,7 +59,7 @@ from grants.selectors import (
     money_notes,
     years_without_pool,
 )
-from grants.services.attachments import do_add_attachment, do_remove_attachment
+from grants.services.attachments import do_add_attachment, do_remove_attachment, refusal_of
 from grants.services.drafts import (
     CONTACT_FIELDS,
     CRITERION_FIELDS,
@@ -297,6 +297,21 @@ def say_not_saved(request) -> None:
     messages.error(request, NOT_SAVED)
     upload = request.FILES.get("attachment")
     if upload is not None:
+        say_file_not_kept(request, upload)
+
+
+def say_file_not_kept(request, upload) -> None:
+    """A file sent with a refused form is not kept (a browser cannot keep it either): one
+    that could never be taken is said at once, with why (fresh eyes round 34: a 30 MB file
+    was asked for again, then refused as too large); a good one is asked for again."""
+    refusal = refusal_of(upload)
+    if refusal:
+        messages.error(
+            request,
+            _("Filen »%(name)s« er ikke vedhæftet: %(why)s")
+            % {"name": upload.name, "why": refusal},
+        )
+    else:
         messages.warning(request, choose_again_message([upload.name]))
 
 

@@ -24,9 +24,9 @@ from grants.services.reports import (
     missing_for_report,
     sendable_from,
 )
+from grants.views.caseworker import say_file_not_kept
 from grants.views.rescue import TypedContentRescueMixin
 from portal.conflicts import CONFLICT_STATUS, saved_version, with_version
-from portal.forms import choose_again_message
 from portal.params import id_param
 
 
@@ -83,7 +83,7 @@ class ReportEditView(TypedContentRescueMixin, CaseworkerRequiredMixin, TemplateV
             upload = request.FILES.get("attachment")
             if upload is not None:
                 # A browser cannot keep a chosen file across a refused form: said, not lost.
-                messages.warning(request, choose_again_message([upload.name]))
+                say_file_not_kept(request, upload)
             return self.render(report, form, status=400)
         try:
             do_save_report(

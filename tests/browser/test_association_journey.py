@@ -192,7 +192,9 @@ def test_an_association_goes_from_the_call_page_to_a_granted_and_reported_projec
     # The accounts go with the report as a file (fresh eyes round 31).
     accounts = tmp_path / "Regnskab 2026.pdf"
     accounts.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n")
-    page.get_by_label("Vedhæft fil, fx regnskab eller deltagerliste").set_input_files(accounts)
+    page.get_by_label("Vedhæft fil, fx regnskab eller bilag for udgifterne").set_input_files(
+        accounts
+    )
     screenshot(page, "association-7-report")
     page.get_by_role("button", name="Gem og indsend").click()
     report = Report.objects.get(application=application, kind=ReportKind.STATUS)

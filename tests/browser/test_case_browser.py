@@ -71,12 +71,12 @@ def test_applicant_answers_on_a_phone_without_javascript_and_gets_the_letter(
     phone.get_by_role("link", name="Mentorforløb for nyankomne kvinder").first.click()
     expect(phone.get_by_text("Hvor mange deltagere forventer I?")).to_be_visible()
     phone.get_by_label("Dit svar").fill("Vi forventer 25 deltagere på første hold.")
-    upload = tmp_path / "deltagerliste.pdf"
+    upload = tmp_path / "tidsplan.pdf"
     upload.write_bytes(PDF)
     phone.get_by_label("Vedhæft filer").set_input_files(str(upload))
     phone.get_by_role("button", name="Send svar").click()
     expect(phone.get_by_text("Dit svar er sendt til sekretariatet.")).to_be_visible()
-    expect(phone.get_by_text("deltagerliste.pdf")).to_be_visible()
+    expect(phone.get_by_text("tidsplan.pdf")).to_be_visible()
     screenshot(phone, "case-1-applicant-answered-phone")
     assert not InformationRequest.objects.get(application=case).is_open
 
