@@ -93,9 +93,9 @@ def user_from_token(
         raise DomainError(
             _(
                 # "Another", not "a newer": an older link used first ends the newer one
-                # (fresh eyes round 33).
-                "Linket virker ikke længere: det er brugt, eller der er logget ind med et "
-                "andet link siden. Bed om et nyt link, hvis du vil logge ind igen."
+                # (fresh eyes round 33); or "Det er ikke mig" was pressed (round 34).
+                "Linket virker ikke længere: det er brugt eller afvist, eller der er logget "
+                "ind med et andet link siden. Bed om et nyt link, hvis du vil logge ind igen."
             )
         )
     return user
