@@ -104,6 +104,11 @@ def password_refused(sender, credentials, request=None, **kwargs):
             )
         elif outcome == SignInOutcome.LOCKED_OUT:
             detail = _locked_detail(user)
+        elif getattr(request, "user", None) is not None and request.user.is_authenticated:
+            # Asked again by a signed-in person before the second factor changes (counted
+            # as a wrong password, so a session thief cannot guess it): no failed login
+            # (fresh eyes round 34 read it as one).
+            detail = _("Skrevet forkert af en, der var logget ind, ved ændring af totrinslogin")
         else:
             detail = ""
     SignInEvent.objects.create(

@@ -76,7 +76,7 @@ def test_det_er_ikke_mig_ends_the_link_and_every_one_before_it(client, person, m
     older, newer = (link_in(mail) for mail in mailoutbox)
     declined = client.post(newer, {"not_me": "1"})
     assert declined.status_code == 302 and declined["Location"] == reverse("home")
-    assert "Linket virker ikke længere, og ingen er logget ind" in text_of(client.get("/"))
+    assert "Linket virker ikke længere, og ingen er logget ind med det" in text_of(client.get("/"))
     assert client.get(reverse("mine:dashboard")).status_code == 302  # nobody signed in
     for link in (newer, older):
         assert "Linket virker ikke længere" in text_of(client.get(link))
@@ -87,6 +87,30 @@ def test_det_er_ikke_mig_ends_the_link_and_every_one_before_it(client, person, m
     ask_for_link(client, "anna@example.dk")
     signed_in = client.post(link_in(mailoutbox[0]))
     assert signed_in.status_code == 302 and signed_in["Location"] == reverse("mine:dashboard")
+
+
+def test_det_er_ikke_mig_on_a_link_already_used_signs_everyone_out(client, person, mailoutbox):
+    """Attack round 34: with the link's page open in one tab, "Log ind" pressed in another
+    (or with a copy of the mail), "Det er ikke mig" said "ingen er logget ind" while someone
+    was. It says the link was used, and every session of the person ends."""
+    from identity.models import SignInEvent, SignInOutcome
+
+    ask_for_link(client, "anna@example.dk")
+    link = link_in(mailoutbox[0])
+    other = Client()
+    assert other.post(link).status_code == 302  # signed in elsewhere with the link
+    assert other.get(reverse("mine:dashboard")).status_code == 200
+    declined = client.post(link, {"not_me": "1"}, follow=True)
+    text = text_of(declined)
+    assert "Linket var allerede brugt til at logge ind" in text
+    assert "ingen er logget ind" not in text
+    assert other.get(reverse("mine:dashboard")).status_code == 302  # signed out
+    row = SignInEvent.objects.get(user=person, outcome=SignInOutcome.LINK_DECLINED)
+    assert row.detail == "linket var brugt: alle logget ud"
+    # A link that never worked changes nothing and says nothing of anyone.
+    nonsense = client.post(reverse("email-sign-in-link", args=["ikke-et-link"]), {"not_me": "1"})
+    assert nonsense.status_code == 302
+    assert SignInEvent.objects.filter(outcome=SignInOutcome.LINK_DECLINED).count() == 1
 
 
 def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mailoutbox):
@@ -104,6 +128,8 @@ def test_a_person_asks_for_a_link_and_signs_in_with_a_button(client, person, mai
     )
     [mail] = mailoutbox
     assert mail.to == ["anna@example.dk"] and "Foreningen Fællesskab" in mail.body
+    # Until when by the clock (fresh eyes round 34: "i en time" only).
+    assert re.search(r"virker kun én gang og til kl\. \d\d[.:]\d\d \(en time\)", mail.body)
     link = link_in(mail)
 
     # Opening the link (as a mail scanner does) signs nobody in and uses nothing up.

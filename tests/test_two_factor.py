@@ -73,6 +73,14 @@ def test_setup_confirms_the_app_and_shows_backup_codes(client, staff):
     wrong = client.post(reverse("two-factor-setup"), {"token": "000000", "password": PASSWORD})
     assert wrong.status_code == 400 and "Koden passer ikke" in wrong.content.decode()
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)  # no waiting
+    # A wrong password here is on record as what it is, not as a failed login (fresh eyes
+    # round 34).
+    from identity.models import SignInEvent, SignInOutcome
+
+    client.post(reverse("two-factor-setup"), {"token": current_code(device), "password": "x"})
+    refused = SignInEvent.objects.filter(user=staff, outcome=SignInOutcome.WRONG_PASSWORD).get()
+    assert refused.detail.startswith("Skrevet forkert af en, der var logget ind")
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
     response = client.post(
         reverse("two-factor-setup"), {"token": current_code(device), "password": PASSWORD}
     )

@@ -6,11 +6,14 @@ The pages are grants.views.people ("Log ind med e-mail", the link's landing page
 forening"). A link works for an hour and once: it carries the person's last sign-in, which
 signing in changes, so a used link (and every older one) stops working (docs/decisions.md)."""
 
+import datetime
+import enum
 import hashlib
 
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from grants.organisations import new_person
@@ -125,19 +128,43 @@ def do_open_sign_in_link(*, token: str) -> User:
     raise refusal
 
 
-def do_decline_sign_in_link(*, token: str) -> User | None:
+class Declined(enum.Enum):
+    """What "Det er ikke mig" did (do_decline_sign_in_link)."""
+
+    LINK_ENDED = "link_ended"  # nobody had used it: it and every earlier link stop working
+    SESSIONS_ENDED = "sessions_ended"  # used (or a newer one was): everyone signed in is out
+    NOTHING = "nothing"  # not a link of ours, or too old: it never worked or works no more
+
+
+def do_decline_sign_in_link(*, token: str) -> Declined:
     """ "Det er ikke mig" on a link's page (fresh eyes round 34: the link still worked after
-    it): this link and every one sent before stop working, and the sign-in log says so.
-    Returns the person, or None for a link that no longer worked anyway."""
+    it). Under the person's row lock: the link and every one mailed before it stop working,
+    and the sign-in log says so. A genuine link already used (someone pressed "Log ind" in
+    another tab, or with a copy of the mail: attack round 34) is no reason to say "nobody is
+    signed in": every session of the person ends, as "Log ud overalt" does."""
+    from portal.sessions import do_log_out_everywhere
+
+    try:
+        data = _token_data(token)
+    except DomainError:
+        return Declined.NOTHING
     with transaction.atomic():
-        try:
-            user = user_from_token(token, lock=True, detail="»Det er ikke mig« på et brugt link")
-        except DomainError:
-            return None
+        user = (
+            User.objects.select_for_update()
+            .filter(pk=data.get("user"), role=Role.ORGANISATION, is_active=True)
+            .first()
+        )
+        if user is None or "state" not in data:
+            return Declined.NOTHING
+        used = data["state"] != _link_state(user)
         user.links_declined_at = timezone.now()
         user.save(update_fields=["links_declined_at"])
-        _record_link_sign_in(user, SignInOutcome.LINK_DECLINED)
-    return user
+        _record_link_sign_in(
+            user, SignInOutcome.LINK_DECLINED, "linket var brugt: alle logget ud" if used else ""
+        )
+        if used:
+            do_log_out_everywhere(actor=user)
+    return Declined.SESSIONS_ENDED if used else Declined.LINK_ENDED
 
 
 def do_sign_in_with_link(*, token: str) -> User:
@@ -168,12 +195,14 @@ def _address_allowed(email: str) -> bool:
 
 def _send_link(user: User, link_for) -> None:
     link = link_for(sign_in_token(user))
+    # Until when by the clock, as the lockout page says it (fresh eyes round 34).
+    until = timezone.localtime(timezone.now() + datetime.timedelta(seconds=LINK_VALID_SECONDS))
     send_after_commit(
         to=[user.email],
         subject=_("Log ind på Integrationsportalen"),
         body=_(
             "Hej %(name)s\n\nKlik på linket for at logge ind på Integrationsportalen for "
-            "%(organisation)s. Linket virker i en time og kun én gang.\n\n"
+            "%(organisation)s. Linket virker kun én gang og til kl. %(until)s (en time).\n\n"
             "%(link)s\n\nHar du ikke bedt om det, kan du se bort fra denne e-mail.\n\n"
             "Venlig hilsen\nIntegrationsportalen"
         )
@@ -181,6 +210,7 @@ def _send_link(user: User, link_for) -> None:
             "name": user.get_full_name() or user.email,
             "organisation": user.organisation,
             "link": link,
+            "until": time_format(until, "TIME_FORMAT"),
         },
         kind="organisation-sign-in",
         language=language_of(user),

@@ -23,6 +23,7 @@ from grants.services.errors import DomainError, each_error
 from grants.services.organisations import DOCUMENT_FIELDS, do_update_organisation
 from grants.services.people import (
     LINKS_PER_ADDRESS,
+    Declined,
     NotAColleague,
     do_decline_sign_in_link,
     do_invite_colleague,
@@ -128,14 +129,30 @@ class SignInLinkView(EmailOnlyMixin, View):
     def post(self, request, token):
         target = _safe_next(request, request.POST.get("next", ""))
         if "not_me" in request.POST:
-            do_decline_sign_in_link(token=token)
-            messages.info(
-                request,
-                _(
-                    "Tak. Linket virker ikke længere, og ingen er logget ind. Du behøver ikke "
-                    "gøre mere."
-                ),
-            )
+            declined = do_decline_sign_in_link(token=token)
+            if declined == Declined.SESSIONS_ENDED:
+                # Someone had signed in with it (another tab, a copy of the mail): said, and
+                # they are out (attack round 34: "nobody is signed in" while they were).
+                messages.warning(
+                    request,
+                    _(
+                        "Linket var allerede brugt til at logge ind. For en sikkerheds skyld er "
+                        "alle, der var logget ind med din konto, nu logget ud, og linket virker "
+                        "ikke længere. Var det dig selv, så bed om et nyt link."
+                    ),
+                )
+            elif declined == Declined.LINK_ENDED:
+                messages.info(
+                    request,
+                    _(
+                        # "med det": someone else may be signed in in this browser (fresh
+                        # eyes round 34).
+                        "Tak. Linket virker ikke længere, og ingen er logget ind med det. Du "
+                        "behøver ikke gøre mere."
+                    ),
+                )
+            else:
+                messages.info(request, _("Linket virker ikke længere. Du behøver ikke gøre mere."))
             return redirect("home")
         try:
             person = do_sign_in_with_link(token=token)
