@@ -337,7 +337,9 @@ def notify_report_returned(report: Report) -> None:
             % {"comment": report.staff_comment},
         )
 
-    _queue(report.application, "report_returned", render, report_people(report))
+    # To the report itself, to put right and send again (fresh eyes round 34: the mail led to
+    # the application, the report further down its page).
+    _queue(report.application, "report_returned", render, report_people(report), report=report)
 
 
 def notify_report_accepted(report: Report) -> None:

@@ -320,7 +320,7 @@ class EmailAddressField(forms.EmailField):
     (tests/test_form_messages.py)."""
 
     default_error_messages = {
-        "invalid": _("Skriv en hel e-mailadresse, fx navn@forening.dk."),
+        "invalid": _("Skriv en hel e-mailadresse, fx navn@eksempel.dk."),
     }
 
 
@@ -452,6 +452,11 @@ class FilesAskedAgainMixin:
     named at its field so the person chooses it again, instead of finding it gone without a
     word (fresh eyes rounds 12 and 13). A file refused for itself is named by its own error."""
 
+    # Why an upload can never be taken (upload -> str | None), set by the app that checks
+    # files (grants.forms.CheckedFilesMixin): such a file is said at once, not asked for
+    # again and refused afterwards (attack round 34). None: every file is asked for again.
+    refusal_of = None
+
     def ask_for_files_again(self) -> None:
         for name, field in list(self.fields.items()):
             if not isinstance(field, forms.FileField):
@@ -461,9 +466,22 @@ class FilesAskedAgainMixin:
             said = " ".join(str(error) for error in self.errors.get(name, []))
             if said and not any(upload.name in said for upload in uploads):
                 continue  # the field's own error covers every file (e.g. too many)
-            again = [upload.name for upload in uploads if upload.name not in said]
+            again = []
+            for upload in uploads:
+                if upload.name in said:
+                    continue
+                why = self.refusal_of(upload) if self.refusal_of else None
+                if why:
+                    self.add_error(name, file_not_kept_message(upload.name, why))
+                else:
+                    again.append(upload.name)
             if again:
                 self.add_error(name, choose_again_message(again))
+
+
+def file_not_kept_message(file_name: str, why: str) -> str:
+    """ "Filen »x.pdf« er ikke vedhæftet: <why>" for a file that can never be taken."""
+    return _("Filen »%(name)s« er ikke vedhæftet: %(why)s") % {"name": file_name, "why": why}
 
 
 def choose_again_message(file_names: list[str]) -> str:

@@ -225,6 +225,8 @@ def test_an_empty_message_is_refused(case, applicant):
     response = applicant.post(reverse("mine:messages", args=[case.pk]), {"text": "  "})
     assert response.status_code == 400
     assert not CaseMessage.objects.exists()
+    # Said plainly (fresh eyes round 34: "Dette felt er påkrævet.").
+    assert "Skriv en besked." in visible_text(response.content.decode())
 
 
 def test_a_draft_has_no_case_to_write_in(make_application, owner, applicant):
@@ -280,6 +282,33 @@ def test_a_good_file_beside_a_refused_one_is_asked_for_again(case, applicant, se
     assert "Vælg filen »vedtaegter.pdf« igen" in html
     assert "Vælg filen »regnskab.pdf« igen" not in html
     assert "op til 5 filer på højst 1,5 MB hver" in html
+    assert not CaseMessage.objects.exists()
+
+
+def test_files_that_can_never_be_taken_are_said_at_once_beside_another_mistake(
+    case, applicant, settings
+):
+    """Attack round 34: an empty message with a too-large file and a program asked for both
+    files again ("de er ikke gemt, fordi noget andet … skulle rettes"), as if they were fine;
+    each is now refused with why at once, and a good one is still asked for again."""
+    settings.ATTACHMENT_MAX_BYTES = 1_500_000
+    response = applicant.post(
+        reverse("mine:messages", args=[case.pk]),
+        {
+            "text": "",
+            "files": [
+                SimpleUploadedFile("stor.pdf", PDF + b" " * 2_000_000),
+                SimpleUploadedFile("program.exe", b"MZ\x90\x00"),
+                SimpleUploadedFile("god.pdf", PDF),
+            ],
+        },
+    )
+    assert response.status_code == 400
+    text = visible_text(response.content.decode())
+    assert "Filen »stor.pdf« er ikke vedhæftet: Filen er for stor" in text
+    assert "Filen »program.exe« er ikke vedhæftet: Kun PDF-" in text
+    assert "Vælg filen »god.pdf« igen" in text
+    assert "stor.pdf« igen" not in text and "program.exe« igen" not in text
     assert not CaseMessage.objects.exists()
 
 

@@ -259,7 +259,7 @@ def test_invalid_contact_email_is_refused_and_nothing_is_saved(cw, draft):
 
     assert response.status_code == 400
     for shown in (
-        "Skriv en hel e-mailadresse, fx navn@forening.dk.",
+        "Skriv en hel e-mailadresse, fx navn@eksempel.dk.",
         "Vores forandringsteori",
         "Linda Bjerg",
     ):

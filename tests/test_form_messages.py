@@ -9,7 +9,7 @@ from portal.forms import EmailAddressField
 from tests.test_text_limits import MODULES, our_forms
 from worker import forms as worker_forms
 
-PLAIN = "Skriv en hel e-mailadresse, fx navn@forening.dk."
+PLAIN = "Skriv en hel e-mailadresse, fx navn@eksempel.dk."
 
 
 def email_fields():

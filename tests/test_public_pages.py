@@ -245,6 +245,15 @@ def test_project_page_links_earlier_and_later_grants(client, make_pool, make_app
     assert f'<a href="/projekter/{first.pk}/">Lektiecafé fase 1</a> (2024)' in html
     assert f'Videreført i <a href="/projekter/{third.pk}/">Lektiecafé fase 3</a>' in html
 
+    # An example application continuing a real grant is not on the real grant's page
+    # (fresh eyes round 34); the example's own page still shows the grant it continues.
+    example = fund(
+        make_application(title="Øvelse fase 4", target_pool=make_pool(year=2027, is_example=True))
+    )
+    example.continues.set([third])
+    assert "Øvelse fase 4" not in main_text(page(client, f"/projekter/{third.pk}/"))
+    assert "Lektiecafé fase 3" in main_text(page(client, f"/projekter/{example.pk}/"))
+
 
 # --- Pools -----------------------------------------------------------------------------
 

@@ -455,6 +455,18 @@ def test_a_missing_following_year_pool_is_told_with_the_other_problems(
     assert "Der findes ingen pulje for 2027" in errors["amount_2027"][0]
     assert "fremtiden" in errors["meeting_date"][0]
     assert nothing_saved(application)
+    # Also beside another year's amount problem (fresh eyes round 34: it came a round later).
+    response = decide(
+        client,
+        application,
+        django_capture_on_commit_callbacks,
+        amount_2026="900.000",
+        amount_2027="100.000",
+    )
+    errors = response.context["form"].errors
+    assert "mere end ansøgt for 2026" in errors["amount_2026"][0]
+    assert "Der findes ingen pulje for 2027" in errors["amount_2027"][0]
+    assert nothing_saved(application)
 
 
 def test_every_recommended_amount_problem_is_shown_at_once(staff_client, make_application):

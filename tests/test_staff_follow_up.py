@@ -533,6 +533,11 @@ def test_the_colleague_who_sent_the_report_hears_it_was_accepted_or_returned(
         "Rapporten er sendt retur. Ansøgeren har fået besked på e-mail."
     ]
     assert [mail.to for mail in mailoutbox] == [["kollega@testrup.dk"]]
+    # To the report to put right, not the application (fresh eyes round 34).
+    report_url = reverse("mine:report", args=[report.pk])
+    assert f"Skriv rapporten i portalen: http://testserver{report_url}" in mailoutbox[0].body or (
+        f"{report_url}\n" in mailoutbox[0].body
+    )
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -148,7 +148,7 @@ def test_a_stale_review_is_not_saved_over_a_newer_one(client, staff, application
     response = client.post(url, review_data(comment="Fra fane 2.", version=version))
 
     assert response.status_code == 409
-    assert any("gemt" in m and "mens du redigerede" in m for m in messages_of(response))
+    assert any("gemt" in m and "Mens du redigerede" in m for m in messages_of(response))
     assert Review.objects.get().comment == "Fra fane 1."
     html = response.content.decode()
     assert '<dd class="mb-1">Fra fane 1.</dd>' in html  # the saved version, shown next to …

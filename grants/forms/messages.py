@@ -7,9 +7,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from grants.forms.files import CheckedFilesMixin
 from grants.services.attachments import size_limit_label
 from grants.services.messages import MAX_FILES, TEXT_LIMIT
-from portal.forms import FilesAskedAgainMixin, LimitedTextMixin
+from portal.forms import LimitedTextMixin
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -40,15 +41,25 @@ FILES_HELP = lazy(
 )()
 
 
-class MessageForm(FilesAskedAgainMixin, LimitedTextMixin, forms.Form):
+class MessageForm(CheckedFilesMixin, LimitedTextMixin, forms.Form):
     text_limits = {"text": TEXT_LIMIT}
-    text = forms.CharField(label=_("Besked"), widget=forms.Textarea(attrs={"rows": 5}))
+    # Said as the portal says what to do, not Django's "Dette felt er påkrævet" (fresh eyes
+    # round 34).
+    text = forms.CharField(
+        label=_("Besked"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Skriv en besked.")},
+    )
     # The service checks every file (grants.services.attachments.checked_kind).
     files = MultipleFileField(label=_("Vedhæft filer"), required=False, help_text=FILES_HELP)
 
 
 class AnswerForm(MessageForm):
-    text = forms.CharField(label=_("Dit svar"), widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Dit svar"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Skriv dit svar.")},
+    )
 
 
 class InformationRequestForm(LimitedTextMixin, forms.Form):
@@ -57,6 +68,7 @@ class InformationRequestForm(LimitedTextMixin, forms.Form):
         label=_("Hvad skal ansøgeren svare på?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Skriv spørgsmålet, så ansøgeren kan svare uden at spørge igen."),
+        error_messages={"required": _("Skriv spørgsmålet.")},
     )
     due_date = forms.DateField(
         label=_("Svarfrist (valgfri)"),

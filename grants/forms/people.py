@@ -6,11 +6,11 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grants.forms.files import CheckedFilesMixin
 from grants.services.attachments import size_limit_label
 from grants.services.organisations import ADDRESS_LIMIT
 from portal.forms import (
     EmailAddressField,
-    FilesAskedAgainMixin,
     LimitedTextMixin,
     has_web_address,
 )
@@ -75,7 +75,7 @@ class InviteColleagueForm(LimitedTextMixin, forms.Form):
         return name
 
 
-class OrganisationDetailsForm(FilesAskedAgainMixin, LimitedTextMixin, forms.Form):
+class OrganisationDetailsForm(CheckedFilesMixin, LimitedTextMixin, forms.Form):
     """The association's own details ("Foreningens oplysninger"). Files are checked by the
     service (grants.services.organisations), as every upload is."""
 

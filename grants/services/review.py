@@ -96,7 +96,8 @@ def do_save_review(
         if review.pk and review.version != expected_version:
             raise EditConflict(
                 message=_(
-                    "Din bedømmelse er gemt i en nyere udgave, mens du redigerede (fx i et "
+                    # Not "din bedømmelse er gemt": read as this tab's (fresh eyes round 34).
+                    "Mens du redigerede, blev en nyere udgave af din bedømmelse gemt (fx fra et "
                     "andet faneblad). Intet er overskrevet; se den gemte bedømmelse og ret igen."
                 )
             )

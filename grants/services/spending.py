@@ -105,9 +105,10 @@ def check_spending_explained(
     if over and not explanation.strip():
         raise DomainError(
             _(
-                "Forbruget er større end bevillingen (%(years)s). Forklar i feltet "
-                "»Forklaring på merforbrug«, hvorfor der er brugt mere, og hvor pengene "
-                "ud over bevillingen kommer fra."
+                # Not by the field's name: an association's form calls it otherwise (fresh
+                # eyes round 34); the message stands at the field and links to it.
+                "Forbruget er større end bevillingen (%(years)s). Forklar, hvorfor der er "
+                "brugt mere, og hvor pengene ud over bevillingen kommer fra."
             )
             % {"years": "; ".join(str(o) for o in over)}
         )

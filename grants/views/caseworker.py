@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
@@ -59,7 +60,12 @@ from grants.selectors import (
     money_notes,
     years_without_pool,
 )
-from grants.services.attachments import do_add_attachment, do_remove_attachment, refusal_of
+from grants.services.attachments import (
+    do_add_attachment,
+    do_remove_attachment,
+    refusal_of,
+    size_limit_label,
+)
 from grants.services.drafts import (
     CONTACT_FIELDS,
     CRITERION_FIELDS,
@@ -91,7 +97,7 @@ from portal.conflicts import (
     saved_version,
     with_version,
 )
-from portal.forms import choose_again_message, format_danish_number
+from portal.forms import choose_again_message, file_not_kept_message, format_danish_number
 from portal.params import id_param
 
 RESCUED_MESSAGE = gettext_lazy(
@@ -306,11 +312,7 @@ def say_file_not_kept(request, upload) -> None:
     was asked for again, then refused as too large); a good one is asked for again."""
     refusal = refusal_of(upload)
     if refusal:
-        messages.error(
-            request,
-            _("Filen »%(name)s« er ikke vedhæftet: %(why)s")
-            % {"name": upload.name, "why": refusal},
-        )
+        messages.error(request, file_not_kept_message(upload.name, refusal))
     else:
         messages.warning(request, choose_again_message([upload.name]))
 
@@ -491,6 +493,8 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             years_without_pool=missing_years,
             years_without_pool_text=get_text_list(missing_years, _("og")),  # "2028 og 2029"
             attachment_messages_here=True,
+            attachment_max_bytes=settings.ATTACHMENT_MAX_BYTES,
+            attachment_limit=size_limit_label(),
         )
         return self.render_to_response(context, status=status)
 

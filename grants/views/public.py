@@ -152,8 +152,12 @@ class ProjectView(TemplateView):
                 "from_pool", "to_pool"
             ),
             chain=funding_chain(project, among=funded_projects()),
+            # A real grant is not "continued" by an example application (fresh eyes round
+            # 34: a test in the example pool showed on a real project's page); the open
+            # data leaves example pools out for the same reason.
             continued_by=project.continued_by.filter(
-                pk__in=funded_projects().values("pk")
+                pk__in=funded_projects().values("pk"),
+                **({} if project.pool.is_example else {"pool__is_example": False}),
             ).select_related("pool"),
             goals=goals,
             # Asked only of a pool with a short form (no query for the others).

@@ -193,9 +193,20 @@
   form.addEventListener("input", function (event) {
     if (event.target.name !== "attachment") { dirty = true; schedule(); }
   });
+  // A file too large is said as it is chosen, and not sent (the server refuses it too).
+  function fileTooLarge(input) {
+    const limit = Number(input.dataset.maxBytes || 0);
+    const file = input.files && input.files[0];
+    if (!limit || !file || file.size <= limit) return false;
+    const size = (file.size / 1000000).toFixed(1).replace(".", ",");
+    input.value = "";
+    say(input.dataset.msgTooLarge.replace("{size}", size), true);
+    return true;
+  }
+
   form.addEventListener("change", function (event) {
     if (event.target.name !== "attachment") { dirty = true; schedule(); }
-    else if (fileWaiting()) say(form.dataset.msgFileWaiting, false);
+    else if (!fileTooLarge(event.target) && fileWaiting()) say(form.dataset.msgFileWaiting, false);
   });
 
   // Leaving the page during the autosave's pause: what was typed goes with the page as it

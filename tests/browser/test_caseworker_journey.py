@@ -172,3 +172,25 @@ def test_a_chosen_file_is_said_to_wait_for_gem_kladde_and_leaving_asks_first(dem
     page.get_by_role("link", name="Mine ansøgninger").first.click()
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
+
+
+def test_a_file_too_large_is_said_as_it_is_chosen(demo_server, page, settings):
+    """Fresh eyes round 34: a file over the limit was only refused after "Gem kladde" sent
+    it (with every other mistake first). The page says so as it is chosen, and drops it."""
+    settings.ATTACHMENT_MAX_BYTES = 1_500_000
+    log_in(page, demo_server, "frb-sagsbehandler")
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
+    expect(page.get_by_text("højst 1,5 MB")).to_be_visible()
+    page.get_by_label("Vedhæft fil").set_input_files(
+        files=[
+            {
+                "name": "stor.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4\n" + b"0" * 2_500_000,
+            }
+        ]
+    )
+    status = page.locator("[data-autosave-status]")
+    status.filter(has_text="Filen er for stor (2,5 MB)").wait_for(timeout=10_000)
+    assert "højst fylde 1,5 MB" in status.inner_text()
+    assert page.get_by_label("Vedhæft fil").input_value() == ""  # not sent with the form
