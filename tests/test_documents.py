@@ -179,6 +179,20 @@ def test_pool_status_export_has_the_balance(staff, demo):
     }
     assert values["Budget"] == 722_000 and values["Reserveret"] == 40_000
     assert values["Bevilget"] == 682_000 and values["Til rådighed"] == 0
+    # The CSV, read by programs, has no empty row between the totals and the lines (fresh
+    # eyes round 34).
+    response = staff.get(reverse("dokumenter:pool-csv", args=[pool.pk]))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(response.streaming_content).decode()
+                if response.streaming
+                else response.content.decode()
+            )
+        )
+    )
+    assert all(any(cell.strip() for cell in row) for row in rows), rows
+    assert any(row[0].startswith("Bevilling: ") for row in rows)
 
 
 def test_results_overview_page_and_excel(staff, demo):

@@ -225,7 +225,10 @@ class PoolStatusExportView(StaffRequiredMixin, View):
             "available": _("Til rådighed"),
         }
         rows = [[labels[key], balance[key]] for key in labels]
-        rows.append(["", None])
+        # A blank row between the totals and the lines only in the spreadsheet: a CSV is
+        # read by programs, for which it is a row with no post (fresh eyes round 34).
+        if self.format != "csv":
+            rows.append(["", None])
         rows += [
             [_("Bevilling: %(title)s") % {"title": a.application.title}, a.amount]
             for a in pool.allocations.select_related("application").order_by("application__title")

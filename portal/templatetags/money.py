@@ -1,7 +1,7 @@
 from django import template
 
 from portal.money import format_kroner
-from portal.numbers import format_number
+from portal.numbers import format_file_size, format_number
 
 register = template.Library()
 
@@ -30,3 +30,9 @@ def total_of(rows, attribute: str):
     from portal.money import ZERO
 
     return sum((getattr(row, attribute) or ZERO for row in rows), ZERO)
+
+
+@register.filter
+def file_size(value) -> str:
+    """`{{ attachment.size|file_size }}` → `2,5 MB` (portal.numbers.format_file_size)."""
+    return format_file_size(value)

@@ -193,14 +193,27 @@
   form.addEventListener("input", function (event) {
     if (event.target.name !== "attachment") { dirty = true; schedule(); }
   });
-  // A file too large is said as it is chosen, and not sent (the server refuses it too).
+  // A file too large is said at the field as it is chosen. It stays chosen, so the page
+  // the server answers with says it again, as it does without the script (fresh eyes
+  // round 34: cleared here, it was forgotten without a word after a refused save).
   function fileTooLarge(input) {
+    const help = document.getElementById("attachment-help");
+    if (help && help.dataset.usual === undefined) help.dataset.usual = help.textContent;
     const limit = Number(input.dataset.maxBytes || 0);
     const file = input.files && input.files[0];
-    if (!limit || !file || file.size <= limit) return false;
+    const tooLarge = Boolean(limit && file && file.size > limit);
+    input.classList.toggle("is-invalid", tooLarge);
+    if (tooLarge) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+    if (help) help.classList.toggle("text-danger", tooLarge);
+    if (!tooLarge) {
+      if (help) help.textContent = help.dataset.usual;
+      return false;
+    }
     const size = (file.size / 1000000).toFixed(1).replace(".", ",");
-    input.value = "";
-    say(input.dataset.msgTooLarge.replace("{size}", size), true);
+    const message = input.dataset.msgTooLarge.replace("{size}", size);
+    if (help) help.textContent = message;
+    say(message, true);
     return true;
   }
 
