@@ -360,3 +360,46 @@ def test_the_sign_in_log_names_the_provider_and_the_person(root, kbh_provider):
     ), log
     row = root.get(reverse("admin:identity_signinevent_change", args=[event.pk])).content.decode()
     assert "Mette Madsen (mette@kk.dk)" in row and "kbh.e57756f76d7e3027" not in row
+
+
+def test_the_sign_in_log_says_why_in_the_list_and_the_second_factor_on_the_row(root, kbh_provider):
+    """Fresh eyes round 34: a used link declined ("alle logget ud") and a password typed
+    wrongly by someone signed in looked like ordinary rows in the list; the role column
+    pushed the table off 1280 px; a row's page showed a red ✗ "hos udbyderen" for a password
+    sign-in and nothing of the portal's own code; reasons began in lower case."""
+    from identity.models import SignInEvent
+
+    event = SignInEvent.objects.create(
+        method="email_link",
+        outcome="link_declined",
+        role=Role.ORGANISATION,
+        detail="linket var brugt: alle logget ud",
+    )
+    coded = SignInEvent.objects.create(
+        method="password", outcome="signed_in", role=Role.COMMITTEE_STAFF, detail="med totrinslogin"
+    )
+    page = root.get(reverse("admin:identity_signinevent_changelist")).content.decode()
+    assert 'class="column-role"' not in page  # a filter instead
+    assert "?role__exact=" in page
+    assert re.search(
+        r"»Det er ikke mig« på linket i e-mailen<br><span class=\"small\">"
+        r"Linket var brugt: alle logget ud</span>",
+        page,
+    ), page
+    row = root.get(reverse("admin:identity_signinevent_change", args=[coded.pk])).content
+    row = visible_text(row.decode())
+    assert "Totrin: i portalen" in row.replace("\n", " ") or "i portalen" in row
+    assert "Totrin hos udbyderen" not in row
+    row = visible_text(
+        root.get(reverse("admin:identity_signinevent_change", args=[event.pk])).content.decode()
+    )
+    assert "Linket var brugt: alle logget ud" in row
+
+
+def test_a_group_is_not_offered_the_associations_role(root, kbh_provider):
+    """Fresh eyes round 34: "Forening" was offered for a group (and refused on saving)."""
+    page = root.get(
+        reverse("admin:identity_identityprovider_change", args=[kbh_provider.pk])
+    ).content.decode()
+    role_select = page.split('name="role_mappings-0-role"', 1)[1].split("</select>", 1)[0]
+    assert 'value="caseworker"' in role_select and 'value="organisation"' not in role_select

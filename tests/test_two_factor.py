@@ -1077,3 +1077,20 @@ def test_no_backup_codes_left_is_said_as_something_to_do(client, staff):
     page = client.get(reverse("two-factor-setup")).content.decode()
     assert "Du har 0 ubrugte reservekoder." in page
     assert 'data-testid="few-backup-codes"' in page
+
+
+def test_the_lockout_page_of_a_signed_in_person_does_not_say_they_are_out(rf, staff):
+    """Fresh eyes round 34: after wrong passwords on the set-up page the heading said "Login
+    midlertidigt spærret" above "Du er stadig logget ind her"."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    request = rf.get("/konto/totrinslogin/")
+    request.user = staff
+    page = render_to_string(
+        "registration/locked_out.html",
+        {"until": timezone.now(), "minutes": 30, "email_sign_in": False},
+        request=request,
+    )
+    assert "<h1>For mange forkerte adgangskoder</h1>" in page
+    assert "Login midlertidigt spærret</h1>" not in page
