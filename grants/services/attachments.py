@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from grants.models import Application, Attachment, Report, ReportAttachment
 from grants.rules import check, may
 from portal.models import User
+from portal.numbers import format_file_size
 
 from .errors import DomainError
 
@@ -85,7 +86,7 @@ def safe_name(name: str, kind: FileKind) -> str:
 
 def size_limit_label() -> str:
     """ "10 MB": the largest file the portal takes (ATTACHMENT_MAX_BYTES), for help texts."""
-    return f"{floatformat(settings.ATTACHMENT_MAX_BYTES / 1_000_000, '-1')} MB"
+    return format_file_size(settings.ATTACHMENT_MAX_BYTES)
 
 
 def checked_kind(upload: UploadedFile) -> FileKind:
@@ -93,12 +94,10 @@ def checked_kind(upload: UploadedFile) -> FileKind:
     or not a PDF, Word or Excel file). Every file the portal accepts passes here."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
+        # Sizes as every list of files says them (portal.numbers.format_file_size).
         raise DomainError(
-            _("Filen er for stor (%(size)s MB). Den må højst fylde %(limit)s MB.")
-            % {
-                "size": floatformat(upload.size / 1_000_000, "-1"),
-                "limit": floatformat(limit / 1_000_000, "-1"),
-            }
+            _("Filen er for stor (%(size)s). Den må højst fylde %(limit)s.")
+            % {"size": format_file_size(upload.size), "limit": format_file_size(limit)}
         )
     try:
         kind = detect_kind(upload)

@@ -72,6 +72,21 @@ def _token_data(token: str) -> dict:
     raise DomainError(_("Linket virker ikke. Bed om et nyt link til at logge ind."))
 
 
+def _addressee(data: dict, *, lock: bool) -> User | None:
+    """The organisation person a link's data names (locked first when `lock`), or None."""
+    people = User.objects.filter(pk=data.get("user"), role=Role.ORGANISATION, is_active=True)
+    if "state" not in data:  # a link sent before the digest (an invitation lasts a week)
+        people = people.filter(email__iexact=data.get("email", ""))
+    return (people.select_for_update() if lock else people).first()
+
+
+def _still_current(user: User, data: dict) -> bool:
+    """Nothing has used the link up: no sign-in, declined link or changed address since."""
+    if "state" in data:
+        return data["state"] == _link_state(user)
+    return data.get("seen") == _last_seen(user)
+
+
 def user_from_token(
     token: str, *, lock: bool = False, detail: str = "linket var allerede brugt"
 ) -> User:
@@ -79,18 +94,10 @@ def user_from_token(
     lock: take the person's row lock first, so two clicks on one link cannot both use it,
     and record a used link as a refused try with `detail`."""
     data = _token_data(token)
-    people = User.objects.filter(pk=data.get("user"), role=Role.ORGANISATION, is_active=True)
-    if "state" not in data:  # a link sent before the digest (an invitation lasts a week)
-        people = people.filter(email__iexact=data.get("email", ""))
-    user = (people.select_for_update() if lock else people).first()
+    user = _addressee(data, lock=lock)
     if user is None:
         raise DomainError(_("Linket virker ikke. Bed om et nyt link til at logge ind."))
-    current = (
-        data.get("state") == _link_state(user)
-        if "state" in data
-        else data.get("seen") == _last_seen(user)
-    )
-    if not current:
+    if not _still_current(user, data):
         if lock:
             _record_link_sign_in(user, SignInOutcome.USED_LINK, detail)
         raise DomainError(
@@ -149,14 +156,10 @@ def do_decline_sign_in_link(*, token: str) -> Declined:
     except DomainError:
         return Declined.NOTHING
     with transaction.atomic():
-        user = (
-            User.objects.select_for_update()
-            .filter(pk=data.get("user"), role=Role.ORGANISATION, is_active=True)
-            .first()
-        )
-        if user is None or "state" not in data:
+        user = _addressee(data, lock=True)
+        if user is None:
             return Declined.NOTHING
-        used = data["state"] != _link_state(user)
+        used = not _still_current(user, data)
         user.links_declined_at = timezone.now()
         user.save(update_fields=["links_declined_at"])
         _record_link_sign_in(

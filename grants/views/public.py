@@ -20,6 +20,7 @@ from grants.public import (
     ProjectFilter,
     for_cards,
     funded_projects,
+    open_data_projects,
     pool_is_public,
     public_pools,
     with_public_relations,
@@ -143,6 +144,10 @@ class ProjectView(TemplateView):
         for allocation in allocations:
             # A round still planned has no public page to link to yet.
             allocation.pool_is_public = pool_is_public(allocation.pool.status)
+        # A real grant's earlier and later grants are real ones (fresh eyes round 34: a test
+        # in the example pool showed as "videreført i" on a real project's page), as the
+        # open data has them; an example project's may be either.
+        related = funded_projects() if project.pool.is_example else open_data_projects()
         return super().get_context_data(
             project=project,
             committees=committees_label(project),
@@ -151,14 +156,10 @@ class ProjectView(TemplateView):
             carry_overs=CarryOver.objects.filter(application=project).select_related(
                 "from_pool", "to_pool"
             ),
-            chain=funding_chain(project, among=funded_projects()),
-            # A real grant is not "continued" by an example application (fresh eyes round
-            # 34: a test in the example pool showed on a real project's page); the open
-            # data leaves example pools out for the same reason.
-            continued_by=project.continued_by.filter(
-                pk__in=funded_projects().values("pk"),
-                **({} if project.pool.is_example else {"pool__is_example": False}),
-            ).select_related("pool"),
+            chain=funding_chain(project, among=related),
+            continued_by=project.continued_by.filter(pk__in=related.values("pk")).select_related(
+                "pool"
+            ),
             goals=goals,
             # Asked only of a pool with a short form (no query for the others).
             short_form=project.pool.short_form_below is not None and uses_short_form(project),

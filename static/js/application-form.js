@@ -210,7 +210,8 @@
       if (help) help.textContent = help.dataset.usual;
       return false;
     }
-    const size = (file.size / 1000000).toFixed(1).replace(".", ",");
+    // As the server says sizes (portal.numbers.format_file_size): "11 MB", "2,5 MB".
+    const size = (file.size / 1000000).toFixed(1).replace(/\.0$/, "").replace(".", ",");
     const message = input.dataset.msgTooLarge.replace("{size}", size);
     if (help) help.textContent = message;
     say(message, true);
