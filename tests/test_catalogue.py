@@ -4,6 +4,7 @@ open download and the API in it, and coverage worked out from the data."""
 
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,36 @@ def test_licence_frequency_contact_and_coverage(client, demo, settings):
         DCTERMS.title,
         Literal("Bevillinger fra kommunernes integrationspuljer", "da"),
     ) in (graph)
+
+
+def test_example_pools_do_not_extend_the_coverage(
+    client, demo, municipality, make_pool, make_application
+):
+    """The record describes the open-data files, which leave example pools out: an example
+    grant of 2010 in Aarhus (Region Midtjylland), changed last, moves neither the period,
+    the regions, the date of change nor the list of municipalities' files."""
+    from grants.services.decisions import do_import_funded_application
+
+    _data, graph = record(client)
+    projects = URIRef("http://testserver/data/#projekter")
+    before = {
+        "modified": str(graph.value(projects, DCTERMS.modified)),
+        "spatial": set(graph.objects(projects, DCTERMS.spatial)),
+        "urls": {str(url) for url in graph.objects(None, DCAT.downloadURL)},
+    }
+    municipality.code, municipality.name, municipality.slug = "751", "Aarhus Kommune", "aarhus"
+    municipality.save()
+    example = make_pool(year=2010, is_example=True)
+    application = make_application(target_pool=example, amounts={2010: "1000"}, title="Eksempel")
+    do_import_funded_application(
+        application_id=application.pk, amounts={2010: Decimal("1000")}, source="test"
+    )
+    _data, graph = record(client)
+    period = graph.value(projects, DCTERMS.temporal)
+    assert str(graph.value(period, DCAT.startDate)) == "2019-01-01"
+    assert str(graph.value(projects, DCTERMS.modified)) == before["modified"]
+    assert set(graph.objects(projects, DCTERMS.spatial)) == before["spatial"]
+    assert {str(url) for url in graph.objects(None, DCAT.downloadURL)} == before["urls"]
 
 
 def test_the_record_uses_the_configured_address(client, db, settings):

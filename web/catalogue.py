@@ -13,11 +13,11 @@ languages), as DCAT-AP asks. It is validated against DCAT-AP 2.1.1's SHACL shape
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.db.models import Max, Min
+from django.db.models import Exists, Max, Min, OuterRef
 from django.urls import reverse
 
-from grants.models import Allocation
-from grants.public import funded_projects, publishing_municipalities
+from grants.models import Allocation, Pool
+from grants.public import open_data_projects, publishing_municipalities
 from indicators.models import Indicator, Measurement
 from portal.places import region_of
 
@@ -113,16 +113,23 @@ def _distribution(
     }
 
 
-def municipality_distributions(base: str) -> list[dict]:
+SLUG = "kommune-slug"
+
+
+def municipality_distributions(base: str, municipalities) -> list[dict]:
     """Each municipality's own files: its 360Giving file (one funder, as 360Giving's tools
     expect of a publisher's file) and its CSV."""
+    # Each address reversed once with a stand-in for the slug (a slug needs no quoting):
+    # 200 reverse() calls were a third of the record's time at 100 municipalities.
+    giving_path = reverse("public:municipality-giving-json", args=[SLUG]).replace(SLUG, "{}")
+    csv_path = reverse("public:municipality-projects-csv", args=[SLUG]).replace(SLUG, "{}")
     distributions = []
-    for municipality in publishing_municipalities():
+    for municipality in municipalities:
         name, slug = municipality.name, municipality.slug
         distributions += [
             _distribution(
                 base,
-                reverse("public:municipality-giving-json", args=[slug]),
+                giving_path.format(slug),
                 (
                     f"{name}s projekter efter 360Giving Data Standard",
                     f"{name}'s projects in 360Giving format",
@@ -133,7 +140,7 @@ def municipality_distributions(base: str) -> list[dict]:
             ),
             _distribution(
                 base,
-                reverse("public:municipality-projects-csv", args=[slug]),
+                csv_path.format(slug),
                 (f"{name}s projekter som CSV", f"{name}'s projects as CSV"),
                 "CSV",
                 "text/csv",
@@ -168,11 +175,19 @@ def catalogue_record(base: str) -> dict:
         "dcat:landingPage": _ref(data_page, "foaf:Document"),
     }
 
-    funded = funded_projects()
-    years = Allocation.objects.filter(application__in=funded).aggregate(
-        first=Min("pool__year"), last=Max("pool__year")
+    # The dataset is the open-data files: their projects (no example pools) and the
+    # municipalities publishing them. Each figure comes from an index, not from every
+    # funded project in the country (issue #17: 13 req/s at 50,000): the first and last
+    # year are the first pool in year order (each way) that funded one of them.
+    published = open_data_projects()
+    municipalities = list(publishing_municipalities())
+    granting = Pool.objects.filter(
+        Exists(Allocation.objects.filter(pool=OuterRef("pk"), application__in=published))
+    ).values_list("year", flat=True)
+    years = {"first": granting.order_by("year").first(), "last": granting.order_by("-year").first()}
+    projects_modified = (
+        published.order_by("-updated_at").values_list("updated_at", flat=True).first()
     )
-    projects_modified = funded.aggregate(modified=Max("updated_at"))["modified"]
     projects = {
         "@id": f"{data_page}#projekter",
         "@type": "dcat:Dataset",
@@ -216,14 +231,14 @@ def catalogue_record(base: str) -> dict:
                 "application/json",
                 **{"dct:conformsTo": _ref(GIVING_STANDARD, "dct:Standard")},
             ),
-            *municipality_distributions(base),
+            *municipality_distributions(base, municipalities),
         ],
         **common,
     }
     if projects_modified:
         projects["dct:modified"] = _datetime(projects_modified)
 
-    projects["dct:spatial"] = _places(funded.values_list("municipality__code", flat=True))
+    projects["dct:spatial"] = _places(municipality.code for municipality in municipalities)
 
     # The period real measurements cover: invented example values do not extend it.
     measured = Measurement.objects.filter(is_example=False).aggregate(
@@ -266,7 +281,7 @@ def catalogue_record(base: str) -> dict:
     }
     if Indicator.objects.exists():
         indicators["dct:spatial"] = _places(
-            Indicator.objects.values_list("municipality__code", flat=True)
+            Indicator.objects.order_by().values_list("municipality__code", flat=True).distinct()
         )
 
     service = {

@@ -47,7 +47,7 @@ def catalogue_view(request):
     """/data/katalog.jsonld: the DCAT-AP record a data portal harvests (web/catalogue.py)."""
     record = catalogue_record(site.base_url(request))
     response = HttpResponse(
-        json.dumps(record, ensure_ascii=False, indent=1),
+        json.dumps(record, ensure_ascii=False),
         content_type="application/ld+json; charset=utf-8",
     )
     return response

@@ -234,6 +234,13 @@ class Application(models.Model):
                 condition=Q(status__in=FUNDED_STATUSES),
                 name="application_catalogue_order",
             ),
+            # When the funded projects last changed (the open-data catalogue record's
+            # dct:modified): the newest row, not a scan of every funded project.
+            models.Index(
+                fields=["-updated_at"],
+                condition=Q(status__in=FUNDED_STATUSES),
+                name="application_funded_updated",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -193,6 +193,9 @@ class Pool(models.Model):
                 name="pool_max_amount_positive",
             ),
         ]
+        # The open data's first and last grant year: pools in year order, each asked whether
+        # it funded anything, stopping at the first that did (web/catalogue.py).
+        indexes = [models.Index(fields=["year"], name="pool_year")]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.municipality})"
