@@ -19,7 +19,6 @@ from portal.filters import KnownChoiceFilter, KronerFilter, OrderedRangesForm, Y
 from portal.models import Committee, Municipality
 from portal.money import ZERO
 from portal.params import id_param
-from portal.widgets import QuickSelect
 
 
 def funded_projects() -> QuerySet[Application]:
@@ -159,7 +158,6 @@ class ProjectFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Municipality.objects.order_by("name"),
         empty_label=_("Alle kommuner"),
-        widget=QuickSelect,
     )
     aar = YearFilter(label=_("År"), method="filter_year")
     maal = django_filters.ModelChoiceFilter(
@@ -167,14 +165,12 @@ class ProjectFilter(django_filters.FilterSet):
         field_name="goals",
         queryset=Goal.objects.none(),
         empty_label=_("Alle mål"),
-        widget=QuickSelect,
     )
     udvalg = django_filters.ModelChoiceFilter(
         label=_("Udvalg"),
         method="filter_committee",
         queryset=Committee.objects.none(),
         empty_label=_("Alle udvalg"),
-        widget=QuickSelect,
     )
     maalgruppe = django_filters.CharFilter(
         label=_("Målgruppe indeholder"), field_name="target_group", lookup_expr="icontains"

@@ -426,6 +426,8 @@ SPECTACULAR_SETTINGS = {
 # django-filter: an empty choice reads "Alle", never "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("Alle")
 
+# Django's form renderer, with every <select> written in Python (portal/widgets.py, #17).
+FORM_RENDERER = "portal.widgets.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -1,58 +1,71 @@
-"""Widgets that render the same HTML as Django's, in Python.
+"""Every form's <select> written in Python: the same HTML as Django's templates, faster.
 
-Django renders a <select> through a template include per option, after building a
-dictionary per option: the catalogue's municipality choice (one option per municipality in
-the country) cost more than the rest of the page's form together (issue #17: half of the
-catalogue's template time was its filter form). `QuickSelect` writes what
-django/forms/widgets/select.html and select_option.html write (tests/test_widgets.py
-compares them), walking the choices once, as `ChoiceWidget.optgroups` does."""
+Django renders a <select> through a template include per option: the catalogue's
+municipality choice (one option per municipality in the country) cost more than the rest of
+the page's form together, and the staff queue's five choices a sixth of its page (issue
+#17). `FormRenderer` (settings.FORM_RENDERER) writes what django/forms/widgets/select.html,
+select_option.html and attrs.html write, from the same context Django builds, so every
+Select, SelectMultiple and NullBooleanSelect of every form (crispy's and the admin's too)
+gets it; any other widget template, or an option with a template of its own, goes to
+Django's templates as before. tests/test_widgets.py compares the two on every <select> the
+portal's pages render.
+"""
 
-from django import forms
-from django.utils.html import format_html, format_html_join
+from django.forms.renderers import DjangoTemplates
+from django.template.base import render_value_in_context
+from django.template.context import Context
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+# What {{ value }} does in a template: localised, escaped (a number label as "1.000").
+_TEMPLATE_CONTEXT = Context(autoescape=True)
+
+
+def _shown(value) -> str:
+    if isinstance(value, str):
+        return conditional_escape(value)
+    return render_value_in_context(value, _TEMPLATE_CONTEXT)
 
 
 def _attrs(attrs: dict) -> str:
     """As django/forms/widgets/attrs.html: in order, True as a bare name, False left out."""
-    return format_html_join(
-        "",
-        "{}{}",
-        (
-            (format_html(" {}", name), "" if value is True else format_html('="{}"', str(value)))
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
-class QuickSelect(forms.Select):
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        has_selected = False
-        parts = []
-
-        def option(option_value, label) -> str:
-            nonlocal has_selected
-            option_value = "" if option_value is None else str(option_value)
-            selected = not has_selected and option_value in chosen
-            has_selected |= selected
-            return format_html(
-                '<option value="{}"{}>{}</option>',
-                option_value,
-                mark_safe(" selected") if selected else "",  # noqa: S308  # nosec B308
-                label,
-            )
-
-        for option_value, label in self.choices:
-            if isinstance(label, list | tuple):
-                # Each option is built by format_html, so the joined options are safe.
-                inner = mark_safe("".join(option(v, sub) for v, sub in label))  # noqa: S308  # nosec B308 B703
-                parts.append(format_html('<optgroup label="{}">{}</optgroup>', option_value, inner))
-            else:
-                parts.append(option(option_value, label))
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            _attrs(self.build_attrs(self.attrs, attrs)),
-            mark_safe("".join(parts)),  # noqa: S308  # nosec B308 B703 - built by format_html above
+def render_select(widget: dict) -> str | None:
+    """The <select> of a widget's template context; None when an option has a template of
+    its own (then Django's templates render it). Every value is escaped here, as the
+    templates' autoescaping does."""
+    parts = []
+    for group_name, options, _index in widget["optgroups"]:
+        if any(option["template_name"] != OPTION_TEMPLATE for option in options):
+            return None
+        html = "".join(
+            f'<option value="{escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+            f"{_shown(option['label'])}</option>"
+            for option in options
         )
+        if group_name:
+            html = f'<optgroup label="{conditional_escape(group_name)}">{html}</optgroup>'
+        parts.append(html)
+    name, attrs = conditional_escape(widget["name"]), _attrs(widget["attrs"])
+    return mark_safe(  # noqa: S308  # nosec B308 B703 - every value escaped above
+        f'<select name="{name}"{attrs}>{"".join(parts)}</select>'
+    )
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's default renderer, with <select> written by render_select."""
+
+    def render(self, template_name, context, request=None):
+        if template_name == SELECT_TEMPLATE and (html := render_select(context["widget"])):
+            return html
+        return super().render(template_name, context, request)

@@ -1,27 +1,119 @@
-"""portal.widgets.QuickSelect writes what Django's template-rendered Select writes."""
+"""portal.widgets.FormRenderer writes every <select> as Django's templates write it.
+
+The class test walks the pages of the public, committee staff, a caseworker and the admin
+(demo data) and compares each <select> the renderer wrote in Python with what Django's own
+templates make of the same widget context.
+"""
 
 import re
 
 import pytest
 from django import forms
+from django.contrib import admin
+from django.forms.renderers import DjangoTemplates
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 
-from portal.widgets import QuickSelect
+from portal.models import User
+from portal.widgets import SELECT_TEMPLATE, FormRenderer
 
-CHOICES = [("", "Alle"), ("a", "Å & <b>"), ("b", 'B "q"'), (3, "tre")]
-GROUPED = [("Gruppe", [("x", "X"), ("y", "Y")]), ("", "ingen")]
+from .page_crawl import crawl
+
+CHOICES = [("", "Alle"), ("a", "Å & <b>"), ("b", 'B "q"'), (3, "tre"), (1000, 2000)]
+GROUPED = [("Gruppe & co", [("x", "X"), ("y", "Y")]), ("", "ingen")]
+SAFE = [("s", mark_safe("<em>safe</em>")), ("t", "plain <i>")]
 
 
 def same(html: str) -> str:
     return re.sub(r">\s+<", "><", html.strip())
 
 
+def django_html(widget, name, value, attrs=None) -> str:
+    return widget.render(name, value, attrs, renderer=DjangoTemplates())
+
+
 @pytest.mark.parametrize(
-    "choices, value",
-    [(CHOICES, "a"), (CHOICES, None), (CHOICES, 3), (CHOICES, "none of them"), (GROUPED, "y")],
+    "widget_class, choices, value",
+    [
+        (forms.Select, CHOICES, "a"),
+        (forms.Select, CHOICES, None),
+        (forms.Select, CHOICES, 3),
+        (forms.Select, CHOICES, 1000),
+        (forms.Select, CHOICES, "none of them"),
+        (forms.Select, GROUPED, "y"),
+        (forms.Select, SAFE, "s"),
+        (forms.SelectMultiple, CHOICES, ["a", "b"]),
+        (forms.NullBooleanSelect, (), True),
+    ],
 )
-def test_quick_select_renders_as_django(choices, value):
+def test_the_renderer_writes_what_django_writes(widget_class, choices, value):
     attrs = {"class": "form-select", "required": True, "disabled": False, "aria-describedby": "h"}
-    django_html = forms.Select(choices=choices, attrs=attrs).render("k", value, {"id": "id_k"})
-    quick_html = QuickSelect(choices=choices, attrs=attrs).render("k", value, {"id": "id_k"})
-    assert same(quick_html) == same(django_html)
-    assert "&lt;b&gt;" in quick_html or choices is GROUPED  # labels escaped
+    widget = widget_class(choices=choices, attrs=attrs) if choices else widget_class(attrs=attrs)
+    ours = widget.render("k", value, {"id": "id_k", "data-x": 'a"b'}, renderer=FormRenderer())
+    assert same(ours) == same(django_html(widget, "k", value, {"id": "id_k", "data-x": 'a"b'}))
+    if choices is CHOICES:
+        assert "&lt;b&gt;" in ours and "&quot;q&quot;" in ours  # labels escaped
+
+
+def test_an_option_with_a_template_of_its_own_goes_to_the_templates():
+    class Marked(forms.Select):
+        option_template_name = "django/forms/widgets/input_option.html"
+
+    widget = Marked(choices=CHOICES)
+    ours = widget.render("k", "a", renderer=FormRenderer())
+    assert same(ours) == same(django_html(widget, "k", "a"))
+    assert "<option" not in ours
+
+
+@pytest.fixture
+def selects_seen(monkeypatch):
+    """Every select context the renderer wrote, with what it wrote."""
+    seen = []
+    original = FormRenderer.render
+
+    def spy(self, template_name, context, request=None):
+        html = original(self, template_name, context, request)
+        if template_name == SELECT_TEMPLATE:
+            seen.append((context, html))
+        return html
+
+    monkeypatch.setattr(FormRenderer, "render", spy)
+    return seen
+
+
+def admin_pages() -> list[str]:
+    """Each registered model's list and add page, and the first object's change page."""
+    pages = []
+    for model in admin.site._registry:
+        info = model._meta.app_label, model._meta.model_name
+        pages.append(reverse("admin:{}_{}_changelist".format(*info)))
+        pages.append(reverse("admin:{}_{}_add".format(*info)))
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            pages.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+    return pages
+
+
+@pytest.mark.django_db
+def test_every_select_on_every_page_is_what_django_would_write(client, demo, selects_seen):
+    from .test_page_wording import USERS
+
+    for username, start in USERS.values():
+        client.logout()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        crawl(client, start, per_view=1)
+    client.force_login(User.objects.get(username="admin"))
+    for url in admin_pages():
+        client.get(url)
+    templates = DjangoTemplates()
+    differences = [
+        context["widget"]["name"]
+        for context, html in selects_seen
+        if same(html) != same(templates.render(SELECT_TEMPLATE, context))
+    ]
+    assert differences == []
+    # Not a walk that met no select: the catalogue's, the staff queue's and the admin's.
+    names = {context["widget"]["name"] for context, _html in selects_seen}
+    assert {"kommune", "status", "committee", "municipality"} <= names, names
+    assert len(selects_seen) > 100
