@@ -28,8 +28,9 @@ INDEX = "application_search_document"
 def catalogue_queryset(text: str):
     """The ordered queryset of the catalogue's first page for ?q=<text>, as CatalogueView
     builds it (grants.catalogue.listing)."""
+    from grants.cards import for_cards
     from grants.catalogue import listing
-    from grants.public import ProjectFilter, for_cards, funded_projects, with_totals
+    from grants.public import ProjectFilter, funded_projects, with_totals
 
     queryset = for_cards(with_totals(funded_projects()))
     filterset = ProjectFilter({"q": text}, queryset=queryset)

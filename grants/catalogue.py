@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils.functional import cached_property
 
 from grants.models import CatalogueCount
@@ -112,12 +112,11 @@ def listing(filterset: ProjectFilter, queryset: QuerySet) -> Listing:
 
 def summary_facets() -> dict:
     """facet_counts() of the whole catalogue, from the counts the database keeps."""
-    municipalities = [
-        {"slug": row.municipality.slug, "name": row.municipality.name, "n": row.projects}
-        for row in CatalogueCount.objects.filter(year=CatalogueCount.ALL_YEARS)
-        .select_related("municipality")
+    municipalities = list(
+        CatalogueCount.objects.filter(year=CatalogueCount.ALL_YEARS)
         .order_by("municipality__name")
-    ]
+        .values(slug=F("municipality__slug"), name=F("municipality__name"), n=F("projects"))
+    )
     if len(municipalities) == 1:
         # One municipality: its committees are offered too, so count it live (small).
         return facet_counts(funded_projects(), municipality_id=None)

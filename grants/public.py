@@ -86,26 +86,6 @@ def with_public_relations(queryset: QuerySet[Application]) -> QuerySet[Applicati
     )
 
 
-# What a project card (grants/public/_project_card.html) shows, besides its prefetched
-# relations: loading only these keeps the catalogue's sort narrow and skips the long texts.
-CARD_FIELDS = (
-    "title",
-    "target_group",
-    "number",
-    "status",
-    "municipality__name",
-    "municipality__slug",
-    "pool__year",
-    "pool__title",
-    "pool__is_example",
-    "committee__abbreviation",
-)
-
-
-def for_cards(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    return with_public_relations(queryset).only(*CARD_FIELDS)
-
-
 def with_totals(queryset: QuerySet[Application]) -> QuerySet[Application]:
     """`granted_total`: what the project was granted in all. A correlated subquery, not a
     join and SUM, so the list query has no GROUP BY and its count stays a plain COUNT."""

@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from grants.cards import for_cards, with_card_parts
 from grants.models import Allocation
-from grants.public import for_cards, funded_projects, open_data_projects, with_totals
+from grants.public import funded_projects, open_data_projects
 from indicators.models import Indicator
 from indicators.selectors import policy_indicators
 from portal.money import ZERO
@@ -63,8 +64,10 @@ class GoalView(TemplateView):
             Goal.objects.select_related("policy__municipality", "responsible_committee"),
             pk=self.kwargs["pk"],
         )
-        projects = for_cards(with_totals(funded_projects().filter(goals=goal))).order_by(
-            "-pool__year", "number", "title"
+        projects = with_card_parts(
+            for_cards(funded_projects().filter(goals=goal)).order_by(
+                "-pool__year", "number", "title"
+            )
         )
         money = defaultdict(lambda: ZERO)
         # Real grants only, as the open data: an example pool's money is not the

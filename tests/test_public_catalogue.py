@@ -588,6 +588,31 @@ def test_amount_filter_with_the_main_committee_of_a_project_with_two_co_committe
     assert titles(client.get(CATALOGUE, {**EXACTLY_100000, "udvalg": su.pk})) == {"Tre udvalg"}
 
 
+def test_a_card_names_every_committee_and_goal_as_the_project_page_does(
+    client, three_committees, policy
+):
+    """The card's relations come from one query each (grants.cards): the committees as
+    committees_label puts them ("SU/KFU/UU"), the goals in goal order with their names, as
+    the project page has them."""
+    from policies.models import GoalKind
+    from tests.page_crawl import visible_text
+
+    project = Application.objects.get(title="Tre udvalg")
+    later = Goal.objects.create(policy=policy, kind=GoalKind.OBJECTIVE, number=3, title="Sprog")
+    first = Goal.objects.create(
+        policy=policy, kind=GoalKind.OBJECTIVE, number=2, title="Arbejde", short_title="Job"
+    )
+    project.goals.set([later, first])
+    page = visible_text(client.get(CATALOGUE).content.decode())
+    card = page[page.index("Tre udvalg") :][:300]
+    assert "SU/KFU/UU" in card
+    assert "2026: 100.000 kr." in card
+    assert card.index("Mål 2: Job") < card.index("Mål 3: Sprog")
+    project_page = visible_text(client.get(f"/projekter/{project.pk}/").content.decode())
+    assert "Socialudvalget, Kulturudvalget, Skoleudvalget" in project_page
+    assert project_page.index("Mål 2: Job") < project_page.index("Mål 3: Sprog")
+
+
 @postgres_only
 def test_a_search_of_only_common_words_says_so(client, demo):
     """Fresh eyes round 19: "og" gave "Ingen projekter matcher søgningen" without a word why."""

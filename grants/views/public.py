@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from grants.cards import for_cards, with_card_parts
 from grants.catalogue import listing
 from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus
 from grants.models.schemes import DEFAULT_SCHEME_NAME
 from grants.public import (
     ProjectFilter,
-    for_cards,
     funded_projects,
     open_data_projects,
     pool_is_public,
@@ -76,7 +76,8 @@ class CatalogueView(TemplateView):
                 if other.paginator.count:
                     found, searched, suggestion = other, alternative.search, text
         page = found.paginator.get_page(self.request.GET.get("side"))
-        page.object_list = list(page.object_list)  # run the queries here, not in the template
+        # The queries run here, not in the template.
+        page.object_list = with_card_parts(page.object_list)
         query = self.request.GET.copy()
         query.pop("side", None)
         # A facet of a dimension already chosen would add a second value to the address (and
