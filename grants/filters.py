@@ -1,11 +1,11 @@
 """The staff review queue's filters and sorting (django-filter); state lives in the URL."""
 
 import django_filters
-from django.db.models import Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Application, ApplicationStatus
+from grants.models import Application, ApplicationStatus, Review
 from policies.models import Goal
 from portal.filters import KronerFilter, OrderedRangesForm
 from portal.models import Committee, Department
@@ -87,10 +87,21 @@ def review_queue(user, pool):
     from grants.access import staff_applications
     from grants.selectors import with_status_parts
 
+    # The number of reviews, counted by the database: the list shows no review itself, and
+    # prefetching every review of 50 applications cost 3 ms a page (issue #17).
+    reviews = (
+        Review.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return with_status_parts(
         with_requested_total(
             staff_applications(user)
             .filter(pool=pool)
             .select_related("committee", "department", "organisation")
-        ).prefetch_related("reviews", "co_committees")
+        )
+        .annotate(review_count=Coalesce(Subquery(reviews), 0))
+        .prefetch_related("co_committees")
     ).order_by("number", "title")

@@ -89,9 +89,15 @@ def pools_open_to_associations(first_municipality_id: int) -> list[tuple]:
 
 def committees_label(application: Application) -> str:
     """ "SU/KFU": the responsible committee first, then the others."""
-    abbreviations = [application.committee.abbreviation] if application.committee else []
-    abbreviations += [c.abbreviation for c in application.co_committees.all()]
-    return "/".join(abbreviations)
+    return join_committees(
+        application.committee.abbreviation if application.committee else None,
+        [c.abbreviation for c in application.co_committees.all()],
+    )
+
+
+def join_committees(responsible: str | None, others: list[str]) -> str:
+    """committees_label of abbreviations read without model instances (grants.cards)."""
+    return "/".join(([responsible] if responsible else []) + others)
 
 
 def action_plan_table(action_plan: ActionPlan) -> PlanTable:

@@ -193,7 +193,7 @@ class QueueExportView(StaffRequiredMixin, View):
                 a.status_label,
                 timezone.localtime(a.submitted_at).date() if a.submitted_at else "",
                 a.requested_total,
-                len(a.reviews.all()),
+                a.review_count,
             ]
             for a in applications
         ]

@@ -6,14 +6,14 @@ from contextlib import nullcontext
 import psycopg
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from grants.cards import for_cards, with_card_parts
+from grants.cards import co_committee_abbreviations, for_cards, goal_ids, with_card_parts
 from grants.catalogue import listing
 from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus
 from grants.models.schemes import DEFAULT_SCHEME_NAME
@@ -27,7 +27,7 @@ from grants.public import (
     with_totals,
 )
 from grants.search import suggest
-from grants.selectors import committees_label, funding_chain
+from grants.selectors import committees_label, funding_chain, join_committees
 from grants.services.submission import uses_short_form
 from indicators.models import Indicator
 from portal.filters import filter_fold
@@ -125,7 +125,7 @@ class ProjectView(TemplateView):
 
     def get_context_data(self, **kwargs):
         project = get_object_or_404(
-            with_public_relations(funded_projects()).select_related("department", "organisation"),
+            with_public_relations(funded_projects()),
             pk=self.kwargs["pk"],
         )
         results = (
@@ -141,7 +141,7 @@ class ProjectView(TemplateView):
         criteria = [(c, newest_result.get(c.pk)) for c in project.success_criteria.all()]
         goals = list(project.goals.all())
         indicators = Indicator.objects.filter(Q(goal__in=goals) | Q(target__goal__in=goals))
-        allocations = list(project.allocations.select_related("pool__municipality", "pool__scheme"))
+        allocations = list(project.allocations.all())
         for allocation in allocations:
             # A round still planned has no public page to link to yet.
             allocation.pool_is_public = pool_is_public(allocation.pool.status)
@@ -243,33 +243,37 @@ class PoolView(TemplateView):
 
     def get_context_data(self, **kwargs):
         pool, municipality = kwargs.pop("pool"), kwargs.pop("municipality")
-        allocations = (
+        # The table's columns read as plain values (grants.cards), not as applications with
+        # prefetched goals and committees.
+        funded = list(
             Allocation.objects.filter(pool=pool, application__in=funded_projects())
-            .select_related("application__committee")
-            .prefetch_related(
-                "application__co_committees",
-                Prefetch("application__goals"),
-            )
             .order_by("application__number", "application__title")
-        )
-        goals = list(pool.policy.goals.order_by("kind", "number"))
-        rows = []
-        for allocation in allocations:
-            served = {g.pk for g in allocation.application.goals.all()}
-            rows.append(
-                {
-                    "application": allocation.application,
-                    "committees": committees_label(allocation.application),
-                    "marks": [goal.pk in served for goal in goals],
-                    "amount": allocation.amount,
-                }
+            .values_list(
+                "application_id",
+                "application__title",
+                "application__committee__abbreviation",
+                "amount",
             )
+        )
+        ids = [pk for pk, *_rest in funded]
+        co_committees, served = co_committee_abbreviations(ids), goal_ids(ids)
+        goals = list(pool.policy.goals.order_by("kind", "number"))
+        rows = [
+            {
+                "pk": pk,
+                "title": title,
+                "committees": join_committees(committee, co_committees[pk]),
+                "marks": [goal.pk in served[pk] for goal in goals],
+                "amount": amount,
+            }
+            for pk, title, committee, amount in funded
+        ]
         reserved = list(pool.reserved_lines.all())
         allocated = sum((row["amount"] for row in rows), ZERO)
         reserved_total = sum((line.amount for line in reserved), ZERO)
         # Projects of this pool whose amounts the portal does not know (e.g. imported from an
         # earlier action plan that only says "restmidler"): listed, never summed.
-        funded_ids = {row["application"].pk for row in rows}
+        funded_ids = set(ids)
         unknown_amounts = (
             funded_projects()
             .filter(pool=pool)
