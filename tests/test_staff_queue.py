@@ -247,3 +247,22 @@ def test_an_association_pools_queue_names_the_associations_in_page_and_files(cli
     application.co_committees.add(other)
     csv = client.get(reverse("dokumenter:queue-csv", args=[pool.pk])).content.decode()
     assert f"{application.committee.abbreviation}/{other.abbreviation}" in csv
+
+
+def test_the_number_of_reviews_in_page_and_files(staff_client, staff_user, setup):
+    """Counted by the database (not loaded): the page's last column and the files' last one."""
+    pool = setup["pool"]
+    language = Application.objects.get(title="Sprogcafé")
+    colleague = type(staff_user).objects.create_user(
+        username="kollega", password="x", role=staff_user.role, municipality=staff_user.municipality
+    )
+    for reviewer in (staff_user, colleague):
+        Review.objects.create(application=language, reviewer=reviewer, score_budget=4)
+    page = staff_client.get(reverse("sekretariat:queue", args=[pool.pk])).content.decode()
+    counts = dict(
+        re.findall(r'>([^<>]+)</a></td>.*?<td class="text-end">(\d+)</td>', page, re.DOTALL)
+    )
+    assert counts == {"Kvinder i job": "0", "Sprogcafé": "2", "Cricket for piger": "0"}
+    csv = staff_client.get(reverse("dokumenter:queue-csv", args=[pool.pk])).content.decode()
+    by_title = {line.split(",")[1]: line.rsplit(",", 1)[1] for line in csv.splitlines()[1:]}
+    assert by_title == {"Kvinder i job": "0", "Sprogcafé": "2", "Cricket for piger": "0"}
