@@ -21,12 +21,14 @@ from django.db import connection
 from django.db.models import F, QuerySet, Sum
 from django.utils.functional import cached_property
 
-from grants.models import CatalogueCount
+from grants.models import Application, CatalogueCount
 from grants.public import ProjectFilter, facet_counts, funded_projects
 
 PAGE_SIZE = 20
 # The most matches a search counts, ranks and gives facets for.
 MAX_COUNTED_MATCHES = 2000
+# Up to this many matches are fetched as ids (grants.catalogue.Listing.matched_ids).
+FEW_MATCHES = 500
 
 # Newest year first, then municipality, number and title: on PostgreSQL the columns copied
 # onto the application, in the order of the partial index that serves the first page.
@@ -62,6 +64,8 @@ class Listing:
     ranked: bool  # ordered by how well they match a search
     more_than_counted: bool  # a search with more matches than MAX_COUNTED_MATCHES
     summarised: bool  # the unfiltered catalogue: counts from CatalogueCount
+    # The matches' ids when there are at most FEW_MATCHES: the facets count over them.
+    matched_ids: list[int] | None = None
 
     def facets(self, filterset: ProjectFilter) -> dict | None:
         """The facet counts, None when too many matches to count them."""
@@ -69,7 +73,13 @@ class Listing:
             return None
         if self.summarised:
             return summary_facets()
-        return facet_counts(self.results, municipality_id=filterset.municipality_id)
+        results = self.results
+        if self.matched_ids is not None:
+            # By id: the search or filter is not evaluated again for each facet, and with
+            # its few ids the database reads the allocations by index instead of hashing
+            # all of them (a rare word's year facet: 5 -> <1 ms at 50,000).
+            results = Application.objects.filter(pk__in=self.matched_ids)
+        return facet_counts(results, municipality_id=filterset.municipality_id)
 
 
 def is_unfiltered(filterset: ProjectFilter) -> bool:
@@ -93,21 +103,29 @@ def listing(filterset: ProjectFilter, queryset: QuerySet) -> Listing:
         )["n"]
         paginator = CountedPaginator(in_catalogue_order(results), PAGE_SIZE, count=total or 0)
         return Listing(results, paginator, ranked=False, more_than_counted=False, summarised=True)
+    # The matches' ids, up to what is worth counting: their number is the count (a search
+    # counts no further than is worth ranking), and when they are few the facets count
+    # over them.
+    ids = list(results.order_by().values_list("pk", flat=True)[: MAX_COUNTED_MATCHES + 1])
+    few = ids if len(ids) <= FEW_MATCHES else None
     if "rank" not in results.query.annotations:  # no search, or SQLite's
-        paginator = Paginator(in_catalogue_order(results), PAGE_SIZE)
-        return Listing(results, paginator, ranked=False, more_than_counted=False, summarised=False)
-    # A search: count no further than is worth ranking.
-    matches = results.order_by()[: MAX_COUNTED_MATCHES + 1].count()
-    if matches > MAX_COUNTED_MATCHES:
+        ordered = in_catalogue_order(results)
+        paginator = (
+            Paginator(ordered, PAGE_SIZE)  # counted in full
+            if len(ids) > MAX_COUNTED_MATCHES
+            else CountedPaginator(ordered, PAGE_SIZE, count=len(ids))
+        )
+        return Listing(results, paginator, False, False, False, matched_ids=few)
+    if len(ids) > MAX_COUNTED_MATCHES:
         # Only the first MAX_COUNTED_MATCHES are paged through; the page says there are more.
         paginator = CountedPaginator(
             in_catalogue_order(results), PAGE_SIZE, count=MAX_COUNTED_MATCHES
         )
         return Listing(results, paginator, ranked=False, more_than_counted=True, summarised=False)
     paginator = CountedPaginator(
-        results.order_by("-rank", "-pool__year", "title", "pk"), PAGE_SIZE, count=matches
+        results.order_by("-rank", "-pool__year", "title", "pk"), PAGE_SIZE, count=len(ids)
     )
-    return Listing(results, paginator, ranked=True, more_than_counted=False, summarised=False)
+    return Listing(results, paginator, True, False, False, matched_ids=few)
 
 
 def summary_facets() -> dict:

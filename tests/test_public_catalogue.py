@@ -661,3 +661,30 @@ def test_staff_get_the_same_word_for_a_reversed_range_not_none_match(demo):
     assert "»Til« er mindre end »fra«" in text
     assert "Ingen ansøgninger matcher" not in text and "0 ansøgninger" not in text
     assert "Hent som Excel" not in text  # no download of a search that was not made
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "sprog"},
+        {"q": "cricket"},
+        {"kommune": "frederiksberg"},
+        {"aar": "2021"},
+        {"kommune": "koebenhavn", "aar": "2020"},
+        {"beloeb_min": "100.000"},
+        {"maalgruppe": "kvinder"},
+    ],
+)
+def test_facets_over_the_matches_ids_are_the_facets_over_the_search(
+    client, demo, params, monkeypatch
+):
+    """Few matches are counted by their ids (grants.catalogue.FEW_MATCHES), more by the
+    search itself: the page's count and facets are the same either way."""
+    from grants import catalogue
+
+    by_ids = client.get(CATALOGUE, params)
+    monkeypatch.setattr(catalogue, "FEW_MATCHES", 0)
+    by_search = client.get(CATALOGUE, {**params, "x": "1"})  # another address: not cached
+    assert by_ids.context["facets"] == by_search.context["facets"]
+    assert by_ids.context["page"].paginator.count == by_search.context["page"].paginator.count
+    assert by_ids.context["facets"]["years"], params
