@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.urls import reverse
 
 
 def base_url(request=None) -> str:
@@ -24,6 +25,17 @@ def base_url(request=None) -> str:
 def absolute(path: str, request=None) -> str:
     """`path` (from reverse(), starting with /) as an absolute URL."""
     return f"{base_url(request)}{path}"
+
+
+def address_pattern(viewname: str, *, slugs: int) -> str:
+    """The path of `viewname` with its `slugs` slug arguments as "{}" for str.format: one
+    reverse() for a list of many rows, where a reverse() per row cost 2 ms for 100 (issue
+    #17). Slugs need no quoting, so the format gives what reverse() would."""
+    marks = [f"slug{i}mark" for i in range(slugs)]
+    path = reverse(viewname, args=marks)
+    for mark in marks:
+        path = path.replace(mark, "{}", 1)
+    return path
 
 
 def scheme_and_domain(request=None) -> tuple[str, str]:

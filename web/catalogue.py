@@ -20,6 +20,7 @@ from grants.models import Allocation, Pool
 from grants.public import open_data_projects, publishing_municipalities
 from indicators.models import Indicator, Measurement
 from portal.places import region_of
+from portal.site import address_pattern
 
 EU = "http://publications.europa.eu/resource/authority/"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
@@ -113,16 +114,11 @@ def _distribution(
     }
 
 
-SLUG = "kommune-slug"
-
-
 def municipality_distributions(base: str, municipalities) -> list[dict]:
     """Each municipality's own files: its 360Giving file (one funder, as 360Giving's tools
     expect of a publisher's file) and its CSV."""
-    # Each address reversed once with a stand-in for the slug (a slug needs no quoting):
-    # 200 reverse() calls were a third of the record's time at 100 municipalities.
-    giving_path = reverse("public:municipality-giving-json", args=[SLUG]).replace(SLUG, "{}")
-    csv_path = reverse("public:municipality-projects-csv", args=[SLUG]).replace(SLUG, "{}")
+    giving_path = address_pattern("public:municipality-giving-json", slugs=1)
+    csv_path = address_pattern("public:municipality-projects-csv", slugs=1)
     distributions = []
     for municipality in municipalities:
         name, slug = municipality.name, municipality.slug

@@ -1,0 +1,20 @@
+"""portal.site.address_pattern: one reverse() for many rows gives what reverse() gives."""
+
+import pytest
+from django.urls import reverse
+
+from portal.site import address_pattern
+
+
+@pytest.mark.parametrize(
+    "viewname, slugs",
+    [
+        ("barometer:policy", ["koebenhavn", "integrationspolitik-2019-2022"]),
+        ("barometer:policy", ["slug0mark", "a_b-1"]),
+        ("public:municipality-projects-csv", ["frederiksberg"]),
+        ("public:municipality-giving-json", ["syntetisk-001"]),
+    ],
+)
+def test_the_pattern_formats_to_the_reversed_address(viewname, slugs):
+    pattern = address_pattern(viewname, slugs=len(slugs))
+    assert pattern.format(*slugs) == reverse(viewname, args=slugs)
