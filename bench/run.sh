@@ -5,7 +5,7 @@
 #
 # Needs PostgreSQL at 127.0.0.1:5432 (user postgres, no password) and root for apt-get
 # (wrk). Creates the database portal_bench afresh, so never point it at real data.
-# Takes about 12 minutes on 2 cores. Results: bench/results/<date-time>/ (report.md).
+# Takes about 25 minutes on 2 cores. Results: bench/results/<date-time>/ (report.md).
 #
 # Environment (optional): BENCH_DURATION (seconds per wrk run, default 6),
 # BENCH_CONNECTIONS (default 8), BENCH_THREADS (default 2), BENCH_OUT (results directory),
@@ -123,6 +123,9 @@ else
   step "Profiles, 50,000"
   $PY -m bench.profile_pages --pages "$OUT/pages-50k.json" --out "$OUT/profile-50k" \
     || { echo "FAILED"; status=1; }
+  step "Where the time goes: the portal's code or the framework, 50,000"
+  $PY -m bench.cost_split --pages "$OUT/pages-50k.json" --out "$OUT/cost-split-50k.md" \
+    >/dev/null || { echo "FAILED"; status=1; }
   step "50 concurrent approvals"
   if $PY -m bench.concurrency --out "$OUT/concurrency.json" >/dev/null; then echo "passed"
   else echo "FAILED (see $OUT/concurrency.json)"; status=1; fi
