@@ -19,6 +19,7 @@ Python (`fold`); no suggestions.
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -52,6 +53,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=8192)
+def fold_word(word: str) -> str:
+    """fold() of one word, remembered: highlighting folds every word of every card's title
+    and target group, most of them the same few hundred words."""
+    return fold(word)
+
+
 def terms_of(text: str) -> list[str]:
     """The query's words, folded, each once, in order (at most MAX_TERMS)."""
     # Folded before it is split: folding may make new separators ("⑴" is "(1)", "ͺ" a
@@ -69,7 +77,7 @@ class Marks:
     inside: bool = False
 
     def matches(self, word: str) -> bool:
-        folded = fold(word)
+        folded = fold_word(word)
         if self.inside:
             return any(stem in folded for stem in self.stems)
         return folded.startswith(self.stems) if self.stems else False

@@ -1,7 +1,8 @@
-"""portal.widgets.FormRenderer writes every <select> as Django's templates write it.
+"""portal.widgets.FormRenderer writes every <select>, <input> and <textarea> as Django's
+templates write them.
 
 The class test walks the pages of the public, committee staff, a caseworker and the admin
-(demo data) and compares each <select> the renderer wrote in Python with what Django's own
+(demo data) and compares each widget the renderer wrote in Python with what Django's own
 templates make of the same widget context.
 """
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from portal.models import User
-from portal.widgets import SELECT_TEMPLATE, FormRenderer
+from portal.widgets import SELECT_TEMPLATE, WRITTEN_HERE, FormRenderer
 
 from .page_crawl import crawl
 
@@ -55,6 +56,37 @@ def test_the_renderer_writes_what_django_writes(widget_class, choices, value):
         assert "&lt;b&gt;" in ours and "&quot;q&quot;" in ours  # labels escaped
 
 
+@pytest.mark.parametrize(
+    "widget, value",
+    [
+        (
+            forms.TextInput(attrs={"maxlength": 200, "placeholder": 'fx "Sprogcafé" & <b>'}),
+            'a "b" <c>',
+        ),
+        (forms.TextInput(), None),
+        (forms.TextInput(), ""),
+        (forms.NumberInput(attrs={"min": 2000, "max": 2100}), 2020),
+        (forms.NumberInput(), 0),
+        (forms.EmailInput(attrs={"required": True, "disabled": False}), "a@b.dk"),
+        (forms.PasswordInput(), "hemmelig"),
+        (forms.HiddenInput(), "x"),
+        (forms.DateInput(), "2026-12-05"),
+        (forms.CheckboxInput(), True),
+        (forms.CheckboxInput(), False),
+        (forms.ClearableFileInput(), None),
+        (forms.FileInput(), None),
+        (forms.URLInput(), "https://example.dk/?a=1&b=2"),
+        (forms.Textarea(attrs={"rows": 3}), 'linje 1\n<linje 2> & "3"'),
+        (forms.Textarea(), ""),
+        (forms.Textarea(), None),
+    ],
+)
+def test_inputs_and_text_areas_are_written_as_django_writes_them(widget, value):
+    attrs = {"id": "id_k", "aria-describedby": "k_help"}
+    ours = widget.render("k", value, attrs, renderer=FormRenderer())
+    assert ours.strip() == django_html(widget, "k", value, attrs).strip()
+
+
 def test_an_option_with_a_template_of_its_own_goes_to_the_templates():
     class Marked(forms.Select):
         option_template_name = "django/forms/widgets/input_option.html"
@@ -66,15 +98,15 @@ def test_an_option_with_a_template_of_its_own_goes_to_the_templates():
 
 
 @pytest.fixture
-def selects_seen(monkeypatch):
-    """Every select context the renderer wrote, with what it wrote."""
+def widgets_seen(monkeypatch):
+    """Every widget the renderer wrote itself: its template, context and what it wrote."""
     seen = []
     original = FormRenderer.render
 
     def spy(self, template_name, context, request=None):
         html = original(self, template_name, context, request)
-        if template_name == SELECT_TEMPLATE:
-            seen.append((context, html))
+        if template_name in WRITTEN_HERE:
+            seen.append((template_name, context, html))
         return html
 
     monkeypatch.setattr(FormRenderer, "render", spy)
@@ -95,7 +127,7 @@ def admin_pages() -> list[str]:
 
 
 @pytest.mark.django_db
-def test_every_select_on_every_page_is_what_django_would_write(client, demo, selects_seen):
+def test_every_widget_on_every_page_is_what_django_would_write(client, demo, widgets_seen):
     from .test_page_wording import USERS
 
     for username, start in USERS.values():
@@ -107,13 +139,20 @@ def test_every_select_on_every_page_is_what_django_would_write(client, demo, sel
     for url in admin_pages():
         client.get(url)
     templates = DjangoTemplates()
+    # A select's options are laid out on lines by Django's template (no meaning in HTML);
+    # every other widget must be the same to the character.
+    normal = {SELECT_TEMPLATE: same}
     differences = [
-        context["widget"]["name"]
-        for context, html in selects_seen
-        if same(html) != same(templates.render(SELECT_TEMPLATE, context))
+        (template_name, context["widget"]["name"])
+        for template_name, context, html in widgets_seen
+        if normal.get(template_name, str.strip)(html)
+        != normal.get(template_name, str.strip)(templates.render(template_name, context))
     ]
     assert differences == []
-    # Not a walk that met no select: the catalogue's, the staff queue's and the admin's.
-    names = {context["widget"]["name"] for context, _html in selects_seen}
-    assert {"kommune", "status", "committee", "municipality"} <= names, names
-    assert len(selects_seen) > 100
+    # Not a walk that met no widget: the catalogue's, the staff queue's and the admin's
+    # selects, inputs of several kinds and text areas.
+    names = {context["widget"]["name"] for _template, context, _html in widgets_seen}
+    assert {"kommune", "status", "committee", "municipality", "q", "password"} <= names, names
+    kinds = {template for template, _context, _html in widgets_seen}
+    assert len(kinds) >= 5, kinds
+    assert len(widgets_seen) > 300
