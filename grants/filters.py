@@ -1,7 +1,7 @@
 """The staff review queue's filters and sorting (django-filter); state lives in the URL."""
 
 import django_filters
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -85,23 +85,17 @@ def review_queue(user, pool):
     """The staff's list of a pool's applications, as the page and its exports show it: one
     queryset, so the page and the files cannot drift apart (each prefetches what it shows)."""
     from grants.access import staff_applications
-    from grants.selectors import with_status_parts
+    from grants.selectors import per_application, with_status_parts
 
     # The number of reviews, counted by the database: the list shows no review itself, and
     # prefetching every review of 50 applications cost 3 ms a page (issue #17).
-    reviews = (
-        Review.objects.filter(application=OuterRef("pk"))
-        .order_by()
-        .values("application")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    reviews = per_application(Review.objects.all(), Count("pk"))
     return with_status_parts(
         with_requested_total(
             staff_applications(user)
             .filter(pool=pool)
             .select_related("committee", "department", "organisation")
         )
-        .annotate(review_count=Coalesce(Subquery(reviews), 0))
+        .annotate(review_count=Coalesce(reviews, 0))
         .prefetch_related("co_committees")
     ).order_by("number", "title")

@@ -8,12 +8,13 @@ import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver, Pool, PoolStatus
 from grants.search import Search, prepare, search
+from grants.selectors import per_application
 from policies.models import Goal
 from portal.filters import KnownChoiceFilter, KronerFilter, OrderedRangesForm, YearFilter
 from portal.models import Committee, Municipality
@@ -85,16 +86,10 @@ def with_public_relations(queryset: QuerySet[Application]) -> QuerySet[Applicati
 
 
 def with_totals(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    """`granted_total`: what the project was granted in all. A correlated subquery, not a
-    join and SUM, so the list query has no GROUP BY and its count stays a plain COUNT."""
-    totals = (
-        Allocation.objects.filter(application=OuterRef("pk"))
-        .order_by()
-        .values("application")
-        .annotate(total=Sum("amount"))
-        .values("total")
+    """`granted_total`: what the project was granted in all (a correlated subquery)."""
+    return queryset.annotate(
+        granted_total=Coalesce(per_application(Allocation.objects.all(), Sum("amount")), ZERO)
     )
-    return queryset.annotate(granted_total=Coalesce(Subquery(totals), ZERO))
 
 
 def relevant_municipality_id(data) -> int | None:

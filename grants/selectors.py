@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,6 +25,19 @@ from .models import (
     StatusChange,
 )
 from .models.applications import FUNDED_STATUSES
+
+
+def per_application(rows: QuerySet, aggregate) -> Subquery:
+    """`aggregate` (e.g. Sum("amount")) over each application's `rows` (its allocations, its
+    reviews), as a correlated subquery: no join and GROUP BY of a list's whole rows, so the
+    list's count stays a plain COUNT and two such figures do not multiply each other."""
+    return Subquery(
+        rows.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(value=aggregate)
+        .values("value")
+    )
 
 
 def with_status_parts(queryset):
