@@ -93,7 +93,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         source="applicant_name",
         help_text="Den kommunale afdeling eller den forening, der har søgt og driver indsatsen",
     )
-    maal = GoalRefSerializer(source="goals", many=True)
+    maal = GoalRefSerializer(source="api_goals", many=True)
     verdensmaal = serializers.PrimaryKeyRelatedField(source="sdgs", many=True, read_only=True)
     maalgruppe = serializers.CharField(source="target_group")
     udfordring = serializers.CharField(source="challenge")
@@ -101,7 +101,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     beskrivelse = serializers.CharField(source="description")
     forankring = serializers.CharField(source="anchoring")
     bevillinger = AllocationSerializer(source="allocations", many=True)
-    restmidler = CarryOverSerializer(source="carry_overs", many=True)
+    restmidler = CarryOverSerializer(source="api_carry_overs", many=True)
     bevilget_i_alt_kr = serializers.DecimalField(
         source="granted_total", max_digits=14, decimal_places=2
     )
@@ -135,7 +135,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     def get_udvalg(self, project) -> list[str]:
         first = [project.committee.abbreviation] if project.committee else []
-        return first + [c.abbreviation for c in project.co_committees.all()]
+        return first + [c.abbreviation for c in project.api_committees]
 
     def get_url(self, project) -> str:
         return absolute(self.context, reverse("public:project", args=[project.pk]))

@@ -47,20 +47,27 @@ def projects():
         with_totals(open_data_projects())
         .select_related("municipality", "pool", "committee", "department", "organisation")
         .prefetch_related(
-            "co_committees",
-            Prefetch("goals", queryset=Goal.objects.order_by("kind", "number")),
-            "sdgs",
-            # The requested amounts tell "Delvis bevilget" (Application.status_label).
-            Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
+            # Lists on the project (to_attr), not filled related managers: Django gives each
+            # project a manager and a filtered queryset per such relation, which cost about
+            # 35 µs each, 14 ms for a page of 100 (issue #17). What status_label reads stays a
+            # manager's.
+            Prefetch("co_committees", queryset=Committee.objects.all(), to_attr="api_committees"),
             Prefetch(
-                "allocations",
-                queryset=Allocation.objects.select_related("pool__scheme").order_by("pool__year"),
+                "goals", queryset=Goal.objects.order_by("kind", "number"), to_attr="api_goals"
             ),
+            "sdgs",  # a manager's: the schema reads its numbers' range from the model
             Prefetch(
                 "carry_overs",
                 queryset=CarryOver.objects.select_related("from_pool", "to_pool").order_by(
                     "to_pool__year", "pk"
                 ),
+                to_attr="api_carry_overs",
+            ),
+            # The requested amounts tell "Delvis bevilget" (Application.status_label).
+            Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("pool__scheme").order_by("pool__year"),
             ),
         )
     )
