@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application, ApplicationStatus, Review
+from grants.public import in_committee
 from policies.models import Goal
 from portal.filters import KronerFilter, OrderedRangesForm
 from portal.models import Committee, Department
@@ -25,8 +26,13 @@ class ReviewQueueFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=STAFF_STATUSES, empty_label=_("Alle")
     )
+    # The committee or a co-committee, as the catalogue's filter and the list's "SU/KFU"
+    # (fresh eyes round 35: KFU left out the SU/KFU applications).
     committee = django_filters.ModelChoiceFilter(
-        label=_("Udvalg"), queryset=Committee.objects.none(), empty_label=_("Alle")
+        label=_("Udvalg"),
+        queryset=Committee.objects.none(),
+        empty_label=_("Alle"),
+        method="filter_committee",
     )
     goal = django_filters.ModelChoiceFilter(
         label=_("Mål"), field_name="goals", queryset=Goal.objects.none(), empty_label=_("Alle")
@@ -66,6 +72,9 @@ class ReviewQueueFilter(django_filters.FilterSet):
         model = Application
         fields = []
         form = OrderedRangesForm
+
+    def filter_committee(self, queryset, name, value):
+        return queryset.filter(in_committee(value))
 
     def __init__(self, data=None, *args, pool, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -266,3 +266,16 @@ def test_the_number_of_reviews_in_page_and_files(staff_client, staff_user, setup
     csv = staff_client.get(reverse("dokumenter:queue-csv", args=[pool.pk])).content.decode()
     by_title = {line.split(",")[1]: line.rsplit(",", 1)[1] for line in csv.splitlines()[1:]}
     assert by_title == {"Kvinder i job": "0", "Sprogcafé": "2", "Cricket for piger": "0"}
+
+
+def test_a_committee_filter_finds_its_co_committee_applications_too(staff_client, setup):
+    """Fresh eyes round 35: KFU gave only the applications KFU is responsible for, not the
+    "SU/KFU" ones the list shows; as the catalogue's filter, co-committees count."""
+    pool = setup["pool"]
+    women = Application.objects.get(title="Kvinder i job")
+    women.co_committees.add(setup["auu"])
+    assert listed(staff_client, pool, committee=setup["auu"].pk) == ["Kvinder i job", "Sprogcafé"]
+    csv = staff_client.get(
+        reverse("dokumenter:queue-csv", args=[pool.pk]), {"committee": setup["auu"].pk}
+    ).content.decode()
+    assert "Kvinder i job" in csv and "Cricket for piger" not in csv
