@@ -487,3 +487,21 @@ def test_a_year_without_a_pool_says_so_with_the_years_there_are(client, demo):
     assert other.public_url != "/puljer/koebenhavn/2019/"  # a round of its own scheme
     page = client.get("/puljer/koebenhavn/2019/").content.decode()
     assert f'href="{other.public_url}"' in page
+
+
+def test_a_pool_page_says_where_the_money_of_its_other_projects_comes_from(client, demo):
+    """Fresh eyes round 35: "Fastholdelse i job", applied for in 2021 and granted from the
+    2022 pool, was listed under "uden registrerede beløb ... ikke oplyst i portalen"."""
+    shown = main_text(page(client, "/puljer/frederiksberg/2021/"))
+    elsewhere = shown[shown.index("Indsatser fra puljen med penge fra andre års puljer") :]
+    assert "Fastholdelse i job (AUU): 2022: 200.000 kr." in elsewhere
+    assert "Udstyrspulje til borgere med fritidspas (KFU): 2022: 15.000 kr." in elsewhere
+    # Both have money, so no project of the pool is without a known amount.
+    assert "uden registrerede beløb" not in shown
+    # One whose amounts the portal does not know (no allocation anywhere) is said so.
+    from grants.models import Allocation
+
+    Allocation.objects.filter(application__title="Fastholdelse i job").delete()
+    shown = main_text(page(client, "/puljer/frederiksberg/2021/?x=1"))
+    unknown = shown[shown.index("Indsatser fra puljen uden registrerede beløb") :]
+    assert "Fastholdelse i job (AUU)" in unknown[: unknown.index("Restmidler overført")]

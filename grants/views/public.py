@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from grants.cards import co_committee_abbreviations, for_cards, goal_ids, with_card_parts
+from grants.cards import (
+    YearMoney,
+    co_committee_abbreviations,
+    for_cards,
+    goal_ids,
+    with_card_parts,
+)
 from grants.catalogue import listing
 from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus
 from grants.models.schemes import DEFAULT_SCHEME_NAME
@@ -273,16 +279,29 @@ class PoolView(TemplateView):
         reserved_total = sum((line.amount for line in reserved), ZERO)
         # Projects of this pool whose amounts the portal does not know (e.g. imported from an
         # earlier action plan that only says "restmidler"): listed, never summed.
-        funded_ids = set(ids)
-        unknown_amounts = (
+        # Projects applied for in this pool without money from it: granted from another
+        # year's pool (their years and amounts said, fresh eyes round 35: "no amounts" was
+        # untrue of them), or with amounts the portal does not know (e.g. imported from an
+        # earlier action plan that only says "restmidler"): listed, never summed.
+        others = list(
             funded_projects()
             .filter(pool=pool)
-            .exclude(pk__in=funded_ids)
+            .exclude(pk__in=ids)
             .select_related("committee")
             .order_by("title")
         )
+        money_elsewhere = defaultdict(list)
+        for pk, year, amount in (
+            Allocation.objects.filter(application__in=[project.pk for project in others])
+            .order_by("pool__year", "pk")
+            .values_list("application_id", "pool__year", "amount")
+        ):
+            money_elsewhere[pk].append(YearMoney(year, amount))
+        granted_elsewhere = [(p, money_elsewhere[p.pk]) for p in others if money_elsewhere[p.pk]]
+        unknown_amounts = [p for p in others if not money_elsewhere[p.pk]]
         return super().get_context_data(
             unknown_amounts=unknown_amounts,
+            granted_elsewhere=granted_elsewhere,
             municipality=municipality,
             pool=pool,
             goals=goals,
