@@ -111,6 +111,36 @@ def relevant_municipality_id(data) -> int | None:
     return None
 
 
+# What a goal or committee of another municipality than the chosen one is called when it is
+# left out of the search.
+LEFT_OUT = {
+    "maal": _("Det valgte mål hører til en anden kommune og er ikke med i søgningen."),
+    "udvalg": _("Det valgte udvalg hører til en anden kommune og er ikke med i søgningen."),
+}
+
+
+def without_other_municipalities(data, municipality_id: int | None) -> tuple:
+    """`data` without a goal or committee of another municipality than `municipality_id`,
+    and the keys left out (fresh eyes round 35: after changing the municipality the old
+    one's goal stayed in the address, and the search refused it with "Marker en gyldig
+    valgmulighed" beside an empty box). An id that is no goal or committee at all stays,
+    for the form to refuse."""
+    if not data or municipality_id is None:
+        return data, []
+    left_out = []
+    others = {
+        "maal": Goal.objects.exclude(policy__municipality=municipality_id),
+        "udvalg": Committee.objects.exclude(municipality=municipality_id),
+    }
+    for key, elsewhere in others.items():
+        pk = id_param(data.get(key))
+        if pk is not None and elsewhere.filter(pk=pk).exists():
+            data = data.copy()
+            data.pop(key)
+            left_out.append(key)
+    return data, left_out
+
+
 def goals_of(municipality_id: int) -> QuerySet[Goal]:
     return Goal.objects.filter(policy__municipality=municipality_id).order_by(
         "policy__period_start", "kind", "number"
@@ -161,11 +191,13 @@ class ProjectFilter(django_filters.FilterSet):
         form = OrderedRangesForm
 
     def __init__(self, data=None, *args, **kwargs):
+        municipality_id = relevant_municipality_id(data)
+        data, self.left_out = without_other_municipalities(data, municipality_id)
         super().__init__(data, *args, **kwargs)
-        self.municipality_id = relevant_municipality_id(data)
+        self.municipality_id = municipality_id
         goal_filter, committee_filter = self.filters["maal"], self.filters["udvalg"]
         if self.municipality_id is None:
-            help_text = _("Vælg en kommune for at vælge blandt dens mål og udvalg.")
+            help_text = _("Vælg en kommune og tryk Søg for at vælge blandt dens mål og udvalg.")
             goal_filter.extra["help_text"] = committee_filter.extra["help_text"] = help_text
         else:
             goal_filter.queryset = goals_of(self.municipality_id)

@@ -206,7 +206,7 @@ def test_goal_and_committee_choices_are_those_of_one_municipality(client, demo, 
     fund(make_application(title="Sprogcafé i Testrup"))
     html = html_of(client.get(CATALOGUE))
     assert options(html, "maal") == [] and options(html, "udvalg") == []
-    assert "Vælg en kommune for at vælge blandt dens mål og udvalg." in html
+    assert "Vælg en kommune og tryk Søg for at vælge blandt dens mål og udvalg." in html
     assert "Vælg en kommune for at se fordelingen på udvalg." in html
 
 
@@ -688,3 +688,28 @@ def test_facets_over_the_matches_ids_are_the_facets_over_the_search(
     assert by_ids.context["facets"] == by_search.context["facets"]
     assert by_ids.context["page"].paginator.count == by_search.context["page"].paginator.count
     assert by_ids.context["facets"]["years"], params
+
+
+def test_a_goal_or_committee_of_another_municipality_is_left_out_and_said(client, demo):
+    """Fresh eyes round 35: after switching from Frederiksberg to København, Frederiksberg's
+    goal stayed in the address and the search was refused ("Marker en gyldig valgmulighed")
+    beside a box showing "Alle mål"."""
+    from portal.models import Committee
+
+    goal = Goal.objects.filter(policy__municipality__slug="frederiksberg").first()
+    committee = Committee.objects.filter(municipality__slug="frederiksberg").first()
+    plain = client.get(CATALOGUE, {"kommune": "koebenhavn"})
+    for key, value, note in (
+        ("maal", goal.pk, "Det valgte mål hører til en anden kommune"),
+        ("udvalg", committee.pk, "Det valgte udvalg hører til en anden kommune"),
+    ):
+        response = client.get(CATALOGUE, {"kommune": "koebenhavn", key: value})
+        html = html_of(response)
+        assert note in html
+        assert "Søgningen er ikke lavet" not in html
+        assert titles(response) == titles(plain)
+        assert response.context["page"].paginator.count == plain.context["page"].paginator.count
+    # An id that is no goal at all is refused as before, not silently dropped.
+    html = html_of(client.get(CATALOGUE, {"kommune": "koebenhavn", "maal": 999999}))
+    assert "Det valgte mål hører til en anden kommune" not in html
+    assert "Søgningen er ikke lavet" in html

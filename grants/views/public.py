@@ -24,6 +24,7 @@ from grants.catalogue import listing
 from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus
 from grants.models.schemes import DEFAULT_SCHEME_NAME
 from grants.public import (
+    LEFT_OUT,
     ProjectFilter,
     funded_projects,
     open_data_projects,
@@ -111,6 +112,7 @@ class CatalogueView(TemplateView):
             marks=searched.marks if searched is not None else None,
             searched_text=filterset.search.text if filterset.search is not None else "",
             suggestion=suggestion,
+            left_out=[LEFT_OUT[key] for key in filterset.left_out],
             # Only words too common to search for ("og"): said, not "no projects match"
             # (fresh eyes round 19).
             only_common_words=searched is not None and searched.only_common_words,
