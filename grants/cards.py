@@ -60,12 +60,7 @@ def with_card_parts(projects) -> list[Application]:
     ids = [project.pk for project in projects]
     money, carried, goals, co_committees = (defaultdict(list) for _ in range(4))
     if ids:
-        for pk, year, amount in (
-            Allocation.objects.filter(application__in=ids)
-            .order_by("pool__year", "pk")
-            .values_list("application_id", "pool__year", "amount")
-        ):
-            money[pk].append(YearMoney(year, amount))
+        money = money_per_year(ids)
         for pk, year, from_year, amount in (
             CarryOver.objects.filter(application__in=ids)
             .order_by("to_pool__year", "pk")
@@ -97,6 +92,18 @@ def with_card_parts(projects) -> list[Application]:
             co_committees[project.pk],
         )
     return projects
+
+
+def money_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
+    """Each application's grants (allocations) per year, in year order."""
+    found = defaultdict(list)
+    for pk, year, amount in (
+        Allocation.objects.filter(application__in=ids)
+        .order_by("pool__year", "pk")
+        .values_list("application_id", "pool__year", "amount")
+    ):
+        found[pk].append(YearMoney(year, amount))
+    return found
 
 
 def co_committee_abbreviations(ids: list[int]) -> defaultdict[int, list[str]]:

@@ -110,7 +110,12 @@ def committees_label(application: Application) -> str:
 
 def join_committees(responsible: str | None, others: list[str]) -> str:
     """committees_label of abbreviations read without model instances (grants.cards)."""
-    return "/".join(([responsible] if responsible else []) + others)
+    return "/".join(committees_in_order(responsible, others))
+
+
+def committees_in_order(responsible: str | None, others: list[str]) -> list[str]:
+    """The responsible committee first, then the others (the label's order, the API's list)."""
+    return ([responsible] if responsible else []) + others
 
 
 def action_plan_table(action_plan: ActionPlan) -> PlanTable:

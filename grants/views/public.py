@@ -14,10 +14,10 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from grants.cards import (
-    YearMoney,
     co_committee_abbreviations,
     for_cards,
     goal_ids,
+    money_per_year,
     with_card_parts,
 )
 from grants.catalogue import listing
@@ -292,13 +292,7 @@ class PoolView(TemplateView):
             .select_related("committee")
             .order_by("title")
         )
-        money_elsewhere = defaultdict(list)
-        for pk, year, amount in (
-            Allocation.objects.filter(application__in=[project.pk for project in others])
-            .order_by("pool__year", "pk")
-            .values_list("application_id", "pool__year", "amount")
-        ):
-            money_elsewhere[pk].append(YearMoney(year, amount))
+        money_elsewhere = money_per_year([project.pk for project in others])
         granted_elsewhere = [(p, money_elsewhere[p.pk]) for p in others if money_elsewhere[p.pk]]
         unknown_amounts = [p for p in others if not money_elsewhere[p.pk]]
         return super().get_context_data(

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from grants.models import Allocation, Application, CarryOver, Pool
 from grants.opendata_orgs import org_id
 from grants.public import public_pool_name
+from grants.selectors import committees_in_order
 from indicators.models import Indicator, Measurement
 from policies.models import Goal, Policy
 from portal import site
@@ -134,8 +135,10 @@ class ProjectSerializer(serializers.ModelSerializer):
         ]
 
     def get_udvalg(self, project) -> list[str]:
-        first = [project.committee.abbreviation] if project.committee else []
-        return first + [c.abbreviation for c in project.api_committees]
+        return committees_in_order(
+            project.committee.abbreviation if project.committee else None,
+            [c.abbreviation for c in project.api_committees],
+        )
 
     def get_url(self, project) -> str:
         return absolute(self.context, reverse("public:project", args=[project.pk]))
