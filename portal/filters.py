@@ -59,7 +59,9 @@ def filter_fold(request, filterset, search_fields=("q",)) -> dict:
     summary; open only when one is wrong, so the error is seen."""
     narrowing = [name for name in filterset.form.fields if name not in search_fields]
     return {
-        "filters_in_use": sum(1 for name in narrowing if request.GET.get(name, "").strip()),
+        # What the filter used: a value it left out (a goal of another municipality than
+        # the chosen one) is not counted as chosen.
+        "filters_in_use": sum(1 for name in narrowing if filterset.data.get(name, "").strip()),
         "filters_open": bool(filterset.is_bound and filterset.errors),
     }
 

@@ -707,6 +707,7 @@ def test_a_goal_or_committee_of_another_municipality_is_left_out_and_said(client
         html = html_of(response)
         assert note in html
         assert "Søgningen er ikke lavet" not in html
+        assert "Filtre (1 valgt)" in html  # the municipality only
         assert titles(response) == titles(plain)
         assert response.context["page"].paginator.count == plain.context["page"].paginator.count
     # An id that is no goal at all is refused as before, not silently dropped.
