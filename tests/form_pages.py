@@ -159,3 +159,20 @@ def main_form_data(html: str) -> dict[str, str | list[str]]:
     dict for the test client: one value per name, or a list where a name repeats."""
     form = max(parse_forms(html), key=lambda f: len(f.fields))
     return {name: values[0] if len(values) == 1 else values for name, values in form.data().items()}
+
+
+def new_draft_form(client) -> tuple:
+    """A new draft of the demo's Frederiksberg caseworker in the example pool, logged in:
+    (the draft, its edit page's address, what the page's main form sends untouched)."""
+    from django.urls import reverse
+
+    from grants.models import Pool
+    from grants.services.drafts import do_create_draft
+    from portal.models import User
+
+    caseworker = User.objects.get(username="frb-sagsbehandler")
+    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
+    draft = do_create_draft(pool_id=pool.pk, actor=caseworker)
+    client.force_login(caseworker)
+    url = reverse("mine:edit", args=[draft.pk])
+    return draft, url, main_form_data(client.get(url).content.decode())

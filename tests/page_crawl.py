@@ -87,3 +87,14 @@ def crawl(client, start: list[str], *, per_view: int = 2, limit: int = 250) -> d
 
 def use_language(client, language: str) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+
+def crawl_as_each(client, users) -> None:
+    """Walk the pages as each of `users`: (username or None for the public, start pages)."""
+    from portal.models import User
+
+    for username, start in users:
+        client.logout()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        crawl(client, start, per_view=1)

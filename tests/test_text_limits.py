@@ -5,14 +5,12 @@ import inspect
 
 import pytest
 from django import forms
-from django.urls import reverse
 
 from grants.forms import application, messages, people, reports, staff
 from grants.views import documents
 from indicators import forms as indicator_forms
 from policies import forms as policy_forms
 from portal.forms import TEXT_MAX_LENGTH, LimitedTextMixin
-from portal.models import User
 
 MODULES = [application, messages, people, reports, staff, indicator_forms, policy_forms, documents]
 
@@ -46,16 +44,9 @@ def test_every_form_with_free_text_limits_it():
 
 @pytest.mark.django_db
 def test_a_description_over_the_limit_is_refused_and_kept(client, demo):
-    from grants.models import Pool
-    from grants.services.drafts import do_create_draft
-    from tests.form_pages import main_form_data
+    from tests.form_pages import new_draft_form
 
-    caseworker = User.objects.get(username="frb-sagsbehandler")
-    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
-    draft = do_create_draft(pool_id=pool.pk, actor=caseworker)
-    client.force_login(caseworker)
-    url = reverse("mine:edit", args=[draft.pk])
-    data = main_form_data(client.get(url).content.decode())
+    draft, url, data = new_draft_form(client)
     data["description"] = "x" * (TEXT_MAX_LENGTH + 1)
     response = client.post(url, {**data, "save": ""})
     assert response.status_code == 400
@@ -96,16 +87,9 @@ def test_fields_added_after_init_are_limited_too(demo):
 @pytest.mark.django_db
 def test_a_forged_row_count_builds_no_more_rows_than_the_cap(client, demo):
     """TOTAL_FORMS=5000 on the application form took 20 s and 3.6 MB per request."""
-    from grants.models import Pool
-    from grants.services.drafts import do_create_draft
-    from tests.form_pages import main_form_data
+    from tests.form_pages import new_draft_form
 
-    caseworker = User.objects.get(username="frb-sagsbehandler")
-    pool = Pool.objects.get(is_example=True, municipality__slug="frederiksberg")
-    draft = do_create_draft(pool_id=pool.pk, actor=caseworker)
-    client.force_login(caseworker)
-    url = reverse("mine:edit", args=[draft.pk])
-    data = main_form_data(client.get(url).content.decode())
+    _draft, url, data = new_draft_form(client)
     data["contacts-TOTAL_FORMS"] = "5000"
     data["criteria-TOTAL_FORMS"] = "5000"
     response = client.post(url, {**data, "save": ""})

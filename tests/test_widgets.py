@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from portal.models import User
 from portal.widgets import SELECT_TEMPLATE, WRITTEN_HERE, FormRenderer
 
-from .page_crawl import crawl
+from .page_crawl import crawl_as_each
 
 CHOICES = [("", "Alle"), ("a", "Å & <b>"), ("b", 'B "q"'), (3, "tre"), (1000, 2000)]
 GROUPED = [("Gruppe & co", [("x", "X"), ("y", "Y")]), ("", "ingen")]
@@ -130,11 +130,7 @@ def admin_pages() -> list[str]:
 def test_every_widget_on_every_page_is_what_django_would_write(client, demo, widgets_seen):
     from .test_page_wording import USERS
 
-    for username, start in USERS.values():
-        client.logout()
-        if username:
-            client.force_login(User.objects.get(username=username))
-        crawl(client, start, per_view=1)
+    crawl_as_each(client, USERS.values())
     client.force_login(User.objects.get(username="admin"))
     for url in admin_pages():
         client.get(url)
