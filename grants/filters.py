@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import Application, ApplicationStatus, Review
 from grants.public import in_committee
 from policies.models import Goal
-from portal.filters import KronerFilter, OrderedRangesForm
+from portal.filters import KronerFilter, ModelChoiceFilter, OrderedRangesForm
 from portal.models import Committee, Department
 from portal.money import ZERO
 
@@ -28,16 +28,16 @@ class ReviewQueueFilter(django_filters.FilterSet):
     )
     # The committee or a co-committee, as the catalogue's filter and the list's "SU/KFU"
     # (fresh eyes round 35: KFU left out the SU/KFU applications).
-    committee = django_filters.ModelChoiceFilter(
+    committee = ModelChoiceFilter(
         label=_("Udvalg"),
         queryset=Committee.objects.none(),
         empty_label=_("Alle"),
         method="filter_committee",
     )
-    goal = django_filters.ModelChoiceFilter(
+    goal = ModelChoiceFilter(
         label=_("Mål"), field_name="goals", queryset=Goal.objects.none(), empty_label=_("Alle")
     )
-    department = django_filters.ModelChoiceFilter(
+    department = ModelChoiceFilter(
         label=_("Afdeling"), queryset=Department.objects.none(), empty_label=_("Alle")
     )
     amount_min = KronerFilter(
@@ -79,11 +79,17 @@ class ReviewQueueFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, pool, **kwargs):
         super().__init__(data, *args, **kwargs)
         municipality = pool.municipality_id
-        self.filters["committee"].queryset = Committee.objects.filter(municipality_id=municipality)
-        self.filters["goal"].queryset = Goal.objects.filter(policy=pool.policy_id)
+        # Each in its order within one municipality or policy: the models' default orders
+        # begin with the municipality's name, a join for nothing here.
+        self.filters["committee"].queryset = Committee.objects.filter(
+            municipality_id=municipality
+        ).order_by("abbreviation")
+        self.filters["goal"].queryset = Goal.objects.filter(policy=pool.policy_id).order_by(
+            "kind", "number"
+        )
         self.filters["department"].queryset = Department.objects.filter(
             municipality_id=municipality
-        )
+        ).order_by("name")
 
 
 def with_requested_total(queryset):

@@ -16,7 +16,13 @@ from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver, P
 from grants.search import Search, prepare, search
 from grants.selectors import per_application
 from policies.models import Goal
-from portal.filters import KnownChoiceFilter, KronerFilter, OrderedRangesForm, YearFilter
+from portal.filters import (
+    KnownChoiceFilter,
+    KronerFilter,
+    ModelChoiceFilter,
+    OrderedRangesForm,
+    YearFilter,
+)
 from portal.models import Committee, Municipality
 from portal.money import ZERO
 from portal.params import id_param
@@ -163,13 +169,13 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("Alle kommuner"),
     )
     aar = YearFilter(label=_("År"), method="filter_year")
-    maal = django_filters.ModelChoiceFilter(
+    maal = ModelChoiceFilter(
         label=_("Mål"),
         field_name="goals",
         queryset=Goal.objects.none(),
         empty_label=_("Alle mål"),
     )
-    udvalg = django_filters.ModelChoiceFilter(
+    udvalg = ModelChoiceFilter(
         label=_("Udvalg"),
         method="filter_committee",
         queryset=Committee.objects.none(),

@@ -1,6 +1,7 @@
 """django-filter filters shared by the portal's lists."""
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -22,11 +23,42 @@ class YearFilter(django_filters.NumberFilter):
         return None  # max_value says it, once
 
 
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A list's options read with one query. Django reads a model choice field's options
+    through `QuerySet.iterator()`, which on PostgreSQL declares a server-side cursor, fetches
+    from it and closes it: three round trips for a few dozen municipalities, committees or
+    goals (issue #17). The filters' choices are bounded by one municipality or the country's
+    municipalities, so holding them in memory at once is nothing."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        # A copy, as iterator() keeps no results on the field's queryset either.
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class FilterChoiceIterator(django_filters.fields.ModelChoiceIterator, ListedChoiceIterator):
+    """django-filter's options (its "null" choice) read as `ListedChoiceIterator` reads."""
+
+
+class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = FilterChoiceIterator
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """django-filter's ModelChoiceFilter with its options read in one query."""
+
+    field_class = ListedModelChoiceField
+
+
 class KnownChoiceField(forms.ModelChoiceField):
     """A choice by a readable key (a municipality's short name, a committee's abbreviation),
     in any letter case; an unknown one is refused with the keys that exist (fresh eyes round
     22: `kommune=Frederiksberg` gave nothing and `udvalg=AUU` a bare "not one of the
     choices")."""
+
+    iterator = ListedChoiceIterator
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -43,7 +75,7 @@ class KnownChoiceField(forms.ModelChoiceField):
         return match
 
 
-class KnownChoiceFilter(django_filters.ModelChoiceFilter):
+class KnownChoiceFilter(ModelChoiceFilter):
     field_class = KnownChoiceField
 
 

@@ -58,8 +58,9 @@ def pages(municipality: Municipality) -> dict[str, tuple[str, str | None]]:
     }
 
 
-def count_queries(client, users, municipality) -> dict[str, int]:
-    counts = {}
+def page_queries(client, users, municipality) -> dict[str, list[str]]:
+    """name → the SQL of each query the page asked."""
+    found = {}
     for name, (url, who) in pages(municipality).items():
         client.logout()
         if who:
@@ -69,15 +70,17 @@ def count_queries(client, users, municipality) -> dict[str, int]:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, (name, response.status_code)
-        counts[name] = len(queries)
-    return counts
+        found[name] = [query["sql"] for query in queries]
+    return found
 
 
-@pytest.mark.django_db
-def test_query_counts_do_not_grow_with_the_data(client):
-    generate(municipalities=1, years=3, per_year=4, first_year=2016)
+def count_queries(client, users, municipality) -> dict[str, int]:
+    return {name: len(sql) for name, sql in page_queries(client, users, municipality).items()}
+
+
+def scale_users() -> dict[str, User]:
     municipality = Municipality.objects.get(slug="syntetisk-001")
-    users = {
+    return {
         "staff": User.objects.get(username="syntetisk-syntetisk-001"),
         "caseworker": User.objects.create_user(
             username="cw",
@@ -86,6 +89,13 @@ def test_query_counts_do_not_grow_with_the_data(client):
             department=Department.objects.filter(municipality=municipality).first(),
         ),
     }
+
+
+@pytest.mark.django_db
+def test_query_counts_do_not_grow_with_the_data(client):
+    generate(municipalities=1, years=3, per_year=4, first_year=2016)
+    municipality = Municipality.objects.get(slug="syntetisk-001")
+    users = scale_users()
     small = count_queries(client, users, municipality)
     generate(municipalities=2, years=3, per_year=40, first_year=2016)  # ten times more rows
     Application.objects.filter(municipality=municipality, pool__year=2018).update(
@@ -95,3 +105,18 @@ def test_query_counts_do_not_grow_with_the_data(client):
     grown = {name: (small[name], large[name]) for name in small if large[name] > small[name]}
     assert grown == {}, "pages whose query count grew with the data: (small, large)"
     assert ActionPlan.objects.count() == 0  # the scale set has no action plans to count
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors: PostgreSQL")
+def test_no_page_reads_through_a_server_side_cursor(client):
+    """A cursor declared, fetched from and closed is three round trips; Django uses one for
+    `iterator()`, e.g. a model choice field's options (the staff queue had three, issue
+    #17). The downloads stream through one on purpose; no page needs one."""
+    generate(municipalities=1, years=2, per_year=4, first_year=2016)
+    municipality = Municipality.objects.get(slug="syntetisk-001")
+    queries = page_queries(client, scale_users(), municipality)
+    declared = {
+        name: sql[:80] for name, sqls in queries.items() for sql in sqls if "DECLARE" in sql[:20]
+    }
+    assert declared == {}

@@ -146,7 +146,12 @@ class ProjectView(TemplateView):
         newest_result = {}
         for result in results:
             newest_result.setdefault(result.criterion_id, result)
-        criteria = [(c, newest_result.get(c.pk)) for c in project.success_criteria.all()]
+        # Orders of one project's rows, not the models' default orders: those sort by the
+        # application's own order, a join of its pool and municipality (three joins for
+        # PostgreSQL to plan on every page; issue #17).
+        criteria = [
+            (c, newest_result.get(c.pk)) for c in project.success_criteria.order_by("order", "pk")
+        ]
         goals = list(project.goals.all())
         indicators = Indicator.objects.filter(Q(goal__in=goals) | Q(target__goal__in=goals))
         allocations = list(project.allocations.all())
@@ -162,17 +167,19 @@ class ProjectView(TemplateView):
             committees=committees_label(project),
             criteria=criteria,
             allocations=allocations,
-            carry_overs=CarryOver.objects.filter(application=project).select_related(
-                "from_pool", "to_pool"
-            ),
+            carry_overs=CarryOver.objects.filter(application=project)
+            .select_related("from_pool", "to_pool")
+            .order_by("to_pool__year", "pk"),
             chain=funding_chain(project, among=related),
-            continued_by=project.continued_by.filter(pk__in=related.values("pk")).select_related(
-                "pool"
-            ),
+            continued_by=project.continued_by.filter(pk__in=related.values("pk"))
+            .select_related("pool")
+            .order_by("-pool__year", "number", "title"),
             goals=goals,
             # Asked only of a pool with a short form (no query for the others).
             short_form=project.pool.short_form_below is not None and uses_short_form(project),
-            indicators=indicators.distinct().select_related("target", "goal")[:20],
+            # Goal and target are foreign keys: one row per indicator, no DISTINCT needed.
+            # The page shows titles and links only.
+            indicators=indicators.order_by("order", "pk").only("pk", "title")[:20],
             **kwargs,
         )
 
@@ -276,7 +283,9 @@ class PoolView(TemplateView):
             }
             for pk, title, committee, amount in funded
         ]
-        reserved = list(pool.reserved_lines.all())
+        # In their order within the pool: the models' default orders begin with the
+        # municipality's name, a join PostgreSQL plans for nothing here.
+        reserved = list(pool.reserved_lines.order_by("title"))
         allocated = sum((row["amount"] for row in rows), ZERO)
         reserved_total = sum((line.amount for line in reserved), ZERO)
         # Projects of this pool whose amounts the portal does not know (e.g. imported from an
@@ -308,8 +317,8 @@ class PoolView(TemplateView):
             committed=allocated + reserved_total,
             # What is left of the budget; never shown for a pool whose budget is unknown.
             available=None if pool.budget is None else pool.budget - allocated - reserved_total,
-            carry_overs=CarryOver.objects.filter(to_pool=pool).select_related(
-                "application", "from_pool"
-            ),
+            carry_overs=CarryOver.objects.filter(to_pool=pool)
+            .select_related("application", "from_pool")
+            .order_by("application__title", "pk"),
             **kwargs,
         )
