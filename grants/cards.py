@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.db.models import QuerySet
 
-from grants.models import Allocation, Application, CarryOver
+from grants.models import Allocation, Application, CarryOver, RequestedAmount
 from grants.selectors import join_committees
 from policies.models import Goal
 
@@ -58,31 +58,8 @@ def with_card_parts(projects) -> list[Application]:
     grants.selectors.committees_label)."""
     projects = list(projects)
     ids = [project.pk for project in projects]
-    money, carried, goals, co_committees = (defaultdict(list) for _ in range(4))
-    if ids:
-        money = money_per_year(ids)
-        for pk, year, from_year, amount in (
-            CarryOver.objects.filter(application__in=ids)
-            .order_by("to_pool__year", "pk")
-            .values_list("application_id", "to_pool__year", "from_pool__year", "amount")
-        ):
-            carried[pk].append(CarriedMoney(year, from_year, amount))
-        for pk, goal_pk, kind, number, title, short_title in (
-            Application.goals.through.objects.filter(application__in=ids)
-            .order_by("goal__kind", "goal__number", "goal_id")
-            .values_list(
-                "application_id",
-                "goal_id",
-                "goal__kind",
-                "goal__number",
-                "goal__title",
-                "goal__short_title",
-            )
-        ):
-            goals[pk].append(
-                Goal(pk=goal_pk, kind=kind, number=number, title=title, short_title=short_title)
-            )
-        co_committees = co_committee_abbreviations(ids)
+    money, carried = money_per_year(ids), carried_per_year(ids)
+    goals, co_committees = goals_per_application(ids), co_committee_abbreviations(ids)
     for project in projects:
         project.card_money = money[project.pk]
         project.card_carried = carried[project.pk]
@@ -94,28 +71,72 @@ def with_card_parts(projects) -> list[Application]:
     return projects
 
 
+def _grouped(rows, make) -> defaultdict[int, list]:
+    """{application id: [make(*rest), …]} of `rows` (application id, *rest), in their order."""
+    found = defaultdict(list)
+    for pk, *rest in rows:
+        found[pk].append(make(*rest))
+    return found
+
+
+def carried_per_year(ids: list[int]) -> defaultdict[int, list[CarriedMoney]]:
+    """Each application's carried-over money, in the order of the years it was spent in."""
+    return _grouped(
+        CarryOver.objects.filter(application__in=ids)
+        .order_by("to_pool__year", "pk")
+        .values_list("application_id", "to_pool__year", "from_pool__year", "amount"),
+        CarriedMoney,
+    )
+
+
+def goals_per_application(ids: list[int]) -> defaultdict[int, list[Goal]]:
+    """Each application's goals in goal order, as unsaved Goals with the columns a list
+    shows (id, kind, number, title, short title: their `label` and `name` work)."""
+    return _grouped(
+        Application.goals.through.objects.filter(application__in=ids)
+        .order_by("goal__kind", "goal__number", "goal_id")
+        .values_list(
+            "application_id",
+            "goal_id",
+            "goal__kind",
+            "goal__number",
+            "goal__title",
+            "goal__short_title",
+        ),
+        lambda pk, kind, number, title, short_title: Goal(
+            pk=pk, kind=kind, number=number, title=title, short_title=short_title
+        ),
+    )
+
+
 def money_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
     """Each application's grants (allocations) per year, in year order."""
-    found = defaultdict(list)
-    for pk, year, amount in (
+    return _grouped(
         Allocation.objects.filter(application__in=ids)
         .order_by("pool__year", "pk")
-        .values_list("application_id", "pool__year", "amount")
-    ):
-        found[pk].append(YearMoney(year, amount))
-    return found
+        .values_list("application_id", "pool__year", "amount"),
+        YearMoney,
+    )
+
+
+def asked_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
+    """Each application's requested amounts per year, in year order."""
+    return _grouped(
+        RequestedAmount.objects.filter(application__in=ids)
+        .order_by("year", "pk")
+        .values_list("application_id", "year", "amount"),
+        YearMoney,
+    )
 
 
 def co_committee_abbreviations(ids: list[int]) -> defaultdict[int, list[str]]:
     """Each application's other committees' abbreviations, in the committees' order."""
-    found = defaultdict(list)
-    for pk, abbreviation in (
+    return _grouped(
         Application.co_committees.through.objects.filter(application__in=ids)
         .order_by("committee__municipality__name", "committee__abbreviation")
-        .values_list("application_id", "committee__abbreviation")
-    ):
-        found[pk].append(abbreviation)
-    return found
+        .values_list("application_id", "committee__abbreviation"),
+        str,
+    )
 
 
 def goal_ids(ids: list[int]) -> defaultdict[int, set[int]]:

@@ -104,19 +104,19 @@ def _years_without_pool(decision, years: list[int]) -> dict:
     return without
 
 
-def years_without_pool_for(applications) -> dict[int, set[int]]:
+def years_without_pool_for(applications, asked: dict, granted: dict) -> dict[int, set[int]]:
     """For many approved applications at once (a list page): {application id: the years
     asked for and not granted that had no pool of the scheme when the decision was recorded}
     — `_years_without_pool`'s rule in three queries, whatever the number of applications.
-    Uses the prefetched requested amounts and allocations."""
+    `asked` and `granted`: {application id: [(year, amount)]} (grants.cards)."""
     from django.db.models import Min
 
     from grants.models import Decision, Pool
 
     unmet = {}
     for application in applications:
-        granted = {a.pool.year for a in application.allocations.all()}
-        years = {r.year for r in application.requested_amounts.all() if r.amount} - granted
+        granted_years = {year for year, _amount in granted.get(application.pk, ())}
+        years = {year for year, amount in asked.get(application.pk, ()) if amount} - granted_years
         if years:
             unmet[application.pk] = (application, years)
     if not unmet:

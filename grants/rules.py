@@ -240,40 +240,53 @@ def is_conflicted(user, application: Application) -> bool:
 
 def refusal(user, name: str, obj) -> DomainError | None:
     """Why `user` may not do action `name` on `obj` now, or None when they may."""
+    why = _refused(user, name, obj)
+    return None if why is None else why()
+
+
+def _refused(user, name: str, obj):
+    """None when `user` may do `name` on `obj` now, else a function that says why. Only
+    `refusal` asks for the words: a list's buttons (`may`) would otherwise build a message
+    per row, and an approved application's status name reads its amounts (issue #17)."""
     model = _model(obj)
     act = TABLES[model][name]
     if user is not None and not (user.is_authenticated and _belongs_to(user, act, obj)):
-        return DomainError(_("Du har ikke adgang til at udføre denne handling."))
+        return lambda: DomainError(_("Du har ikke adgang til at udføre denne handling."))
     if obj.status not in act.allowed_from:
-        if model is Application and obj.status == A.WITHDRAWN:
-            # Whatever the action (a forged "submit" said »allerede indsendt«): say why.
-            return DomainError(
-                _("Ansøgningen er trukket tilbage og kan ikke længere indsendes eller ændres.")
-            )
-        if act.refusal:
-            return DomainError(act.refusal % {"pool": getattr(obj, "title", "")})
-        # An application's status as every page names it ("Delvis bevilget", fresh eyes
-        # round 20: the refusal said "Bevilget").
-        label = obj.status_label if model is Application else STATUS_ENUMS[model](obj.status).label
-        if model is Application and len(act.to) == 1:
-            return TransitionNotAllowed(
-                _("En ansøgning med status »%(from)s« kan ikke ændres til »%(to)s«.")
-                % {"from": label, "to": A(next(iter(act.to))).label}
-            )
-        return TransitionNotAllowed(
-            _("Handlingen kan ikke udføres, når status er »%(status)s«.") % {"status": label}
-        )
+        return lambda: _status_refusal(act, model, obj)
     application = _application_of(obj)
     if act.recusal and application is not None and is_conflicted(user, application):
         if name == "declare_conflict":
-            return DomainError(_("Du har allerede erklæret dig inhabil i denne ansøgning."))
-        return ConflictOfInterestError()
+            return lambda: DomainError(_("Du har allerede erklæret dig inhabil i denne ansøgning."))
+        return ConflictOfInterestError
     return None
+
+
+def _status_refusal(act: Action, model, obj) -> DomainError:
+    """Why the action cannot be done from the object's status."""
+    if model is Application and obj.status == A.WITHDRAWN:
+        # Whatever the action (a forged "submit" said »allerede indsendt«): say why.
+        return DomainError(
+            _("Ansøgningen er trukket tilbage og kan ikke længere indsendes eller ændres.")
+        )
+    if act.refusal:
+        return DomainError(act.refusal % {"pool": getattr(obj, "title", "")})
+    # An application's status as every page names it ("Delvis bevilget", fresh eyes
+    # round 20: the refusal said "Bevilget").
+    label = obj.status_label if model is Application else STATUS_ENUMS[model](obj.status).label
+    if model is Application and len(act.to) == 1:
+        return TransitionNotAllowed(
+            _("En ansøgning med status »%(from)s« kan ikke ændres til »%(to)s«.")
+            % {"from": label, "to": A(next(iter(act.to))).label}
+        )
+    return TransitionNotAllowed(
+        _("Handlingen kan ikke udføres, når status er »%(status)s«.") % {"status": label}
+    )
 
 
 def may(user, name: str, obj) -> bool:
     """May `user` do action `name` on `obj` now? (Buttons and links ask this.)"""
-    return refusal(user, name, obj) is None
+    return _refused(user, name, obj) is None
 
 
 def check(user, name: str, obj) -> None:

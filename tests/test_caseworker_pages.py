@@ -149,6 +149,8 @@ def test_dashboard_says_a_year_asked_for_is_undecided_or_refused_not_just_missin
     granted = rows.split("Kvinder i job", 1)[1]
     assert "2026: 100.000 kr." in granted
     assert "2027: ikke afgjort (ingen pulje, da ansøgningen blev behandlet)" in granted
+    # Less than asked, in the row's status too (read from the same amounts as the lines).
+    assert "Delvis bevilget" in granted
     # A year left at 0 kr. on the form was not asked for, and is not listed as asked.
     application.requested_amounts.create(year=2028, amount=Decimal("0"))
     rows = page_text(cw.get(reverse("mine:dashboard"))).split('id="applications"', 1)[1]

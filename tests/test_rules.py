@@ -143,6 +143,22 @@ def test_every_application_status_and_action(make_application, caseworker, staff
 
 
 @pytest.mark.django_db
+def test_asking_whether_reads_nothing_and_the_refusal_still_says_why(
+    make_application, caseworker, staff_user, django_assert_num_queries
+):
+    """A list's links ask `may` for every row: it must not build the refusal's message, which
+    for an approved application reads its amounts to name its status (a query per row)."""
+    application = Application.objects.select_related("pool").get(
+        pk=make_application(status=A.APPROVED).pk
+    )
+    with django_assert_num_queries(0):
+        assert may(caseworker, "edit", application) is False
+        assert may(staff_user, "start_review", application) is False
+    with pytest.raises(DomainError, match="»Delvis bevilget«"):  # nothing granted yet
+        check(staff_user, "start_review", application)
+
+
+@pytest.mark.django_db
 def test_every_pool_status_and_action(pool, caseworker, staff_user):
     for status, action, allowed in pairs(POOL_MATRIX, POOL_COLUMNS):
         pool.status = status

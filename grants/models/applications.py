@@ -272,11 +272,16 @@ class Application(models.Model):
         """The status as the applicant's own pages say it (APPLICANT_STATUS_WORDS)."""
         return self.label_of(self.status, applicant=True)
 
-    def label_of(self, status: str, *, applicant: bool = False) -> str:
+    def label_of(self, status: str, *, applicant: bool = False, amounts=None) -> str:
         """A status of this application (its own, or one of its history) as the reader
         names it: "Delvis bevilget" for less than asked, and on the applicant's pages the
-        applicant's words (APPLICANT_STATUS_WORDS)."""
+        applicant's words (APPLICANT_STATUS_WORDS). `amounts`: ({year: amount asked},
+        [(year, amount granted)]) when a list has read them already, else its relations."""
         if status == ApplicationStatus.APPROVED:
+            if amounts is not None:
+                from grants.decision_extent import approval_label
+
+                return approval_label(*amounts)
             return self.approved_label
         if applicant and status in APPLICANT_STATUS_WORDS:
             words = DEPARTMENT_STATUS_WORDS if self.from_own_department else APPLICANT_STATUS_WORDS
