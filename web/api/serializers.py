@@ -6,7 +6,6 @@ from rest_framework import serializers
 
 from grants.models import Allocation, Application, CarryOver, Pool
 from grants.opendata_orgs import org_id
-from grants.public import public_pool_name
 from grants.selectors import committees_in_order
 from indicators.models import Indicator, Measurement
 from policies.models import Goal, Policy
@@ -47,15 +46,12 @@ class GoalRefSerializer(serializers.ModelSerializer):
 
 
 class AllocationSerializer(serializers.ModelSerializer):
-    aar = serializers.IntegerField(source="pool.year")
-    pulje = serializers.SerializerMethodField()
+    # A project's grant of one year (web.api.views.Grant: the pool already named as the
+    # public may see it, public_pool_name). A comment, not a docstring: drf-spectacular
+    # would publish a docstring in the OpenAPI document.
+    aar = serializers.IntegerField(source="year")
+    pulje = serializers.CharField(source="pool", read_only=True)
     beloeb_kr = serializers.DecimalField(source="amount", max_digits=14, decimal_places=2)
-
-    def get_pulje(self, allocation) -> str:
-        pool = allocation.pool
-        return public_pool_name(
-            title=pool.title, status=pool.status, scheme=pool.scheme.name, year=pool.year
-        )
 
     class Meta:
         model = Allocation
@@ -63,8 +59,9 @@ class AllocationSerializer(serializers.ModelSerializer):
 
 
 class CarryOverSerializer(serializers.ModelSerializer):
-    fra_aar = serializers.IntegerField(source="from_pool.year")
-    til_aar = serializers.IntegerField(source="to_pool.year")
+    # Money carried over (grants.cards.CarriedMoney).
+    fra_aar = serializers.IntegerField(source="from_year")
+    til_aar = serializers.IntegerField(source="year")
     beloeb_kr = serializers.DecimalField(
         source="amount",
         max_digits=14,
@@ -83,7 +80,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     nummer = serializers.IntegerField(source="number", allow_null=True)
     status = serializers.CharField(help_text="approved, active eller closed")
     status_tekst = serializers.CharField(
-        source="status_label",
+        source="api_status_label",
         help_text="Som på projektets side: »Delvis bevilget«, når der er bevilget mindre end søgt",
     )
     kommune = MunicipalitySerializer(source="municipality")
@@ -101,7 +98,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     formaal = serializers.CharField(source="purpose")
     beskrivelse = serializers.CharField(source="description")
     forankring = serializers.CharField(source="anchoring")
-    bevillinger = AllocationSerializer(source="allocations", many=True)
+    bevillinger = AllocationSerializer(source="api_grants", many=True)
     restmidler = CarryOverSerializer(source="api_carry_overs", many=True)
     bevilget_i_alt_kr = serializers.DecimalField(
         source="granted_total", max_digits=14, decimal_places=2
@@ -137,7 +134,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     def get_udvalg(self, project) -> list[str]:
         return committees_in_order(
             project.committee.abbreviation if project.committee else None,
-            [c.abbreviation for c in project.api_committees],
+            project.api_committees,
         )
 
     def get_url(self, project) -> str:

@@ -1,6 +1,10 @@
 """The API's lists and single rows. Each list is keyset-paginated (pagination.py) and reads a
 fixed number of queries per page; every queryset starts from what the public pages show."""
 
+from collections import defaultdict
+from decimal import Decimal
+from typing import NamedTuple
+
 from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -15,12 +19,16 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from grants.cards import (
+    asked_per_year,
+    carried_per_year,
+    co_committee_abbreviations,
+    goals_per_application,
+)
 from grants.models import (
     Allocation,
     Application,
-    CarryOver,
     Pool,
-    RequestedAmount,
     ReservedLine,
 )
 from grants.public import (
@@ -28,6 +36,7 @@ from grants.public import (
     committees_of,
     open_data_pools,
     open_data_projects,
+    public_pool_name,
     with_totals,
 )
 from indicators.models import Indicator, Measurement
@@ -46,31 +55,50 @@ def projects():
     return (
         with_totals(open_data_projects())
         .select_related("municipality", "pool", "committee", "department", "organisation")
-        .prefetch_related(
-            # Lists on the project (to_attr), not filled related managers: Django gives each
-            # project a manager and a filtered queryset per such relation, which cost about
-            # 35 µs each, 14 ms for a page of 100 (issue #17). What status_label reads stays a
-            # manager's.
-            Prefetch("co_committees", queryset=Committee.objects.all(), to_attr="api_committees"),
-            Prefetch(
-                "goals", queryset=Goal.objects.order_by("kind", "number"), to_attr="api_goals"
-            ),
-            "sdgs",  # a manager's: the schema reads its numbers' range from the model
-            Prefetch(
-                "carry_overs",
-                queryset=CarryOver.objects.select_related("from_pool", "to_pool").order_by(
-                    "to_pool__year", "pk"
-                ),
-                to_attr="api_carry_overs",
-            ),
-            # The requested amounts tell "Delvis bevilget" (Application.status_label).
-            Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("year")),
-            Prefetch(
-                "allocations",
-                queryset=Allocation.objects.select_related("pool__scheme").order_by("pool__year"),
-            ),
-        )
+        # A manager's: the schema reads its numbers' range from the model. The other
+        # relations come with `with_api_parts` once the page's projects are chosen.
+        .prefetch_related("sdgs")
     )
+
+
+class Grant(NamedTuple):
+    year: int
+    pool: str  # the pool's public name (public_pool_name)
+    amount: Decimal
+
+
+def with_api_parts(projects) -> list[Application]:
+    """The page's projects with what the serializer shows of their relations, from one
+    plain query per relation (grants.cards), not `prefetch_related`: Django's prefetch gives
+    every project a manager and a filtered queryset per relation and loads whole rows of
+    pools and schemes, which was more than half of a page of 100 (issue #17). Each project
+    gets `api_committees` [abbreviation], `api_goals` [Goal], `api_grants` [Grant],
+    `api_carry_overs` [CarriedMoney] and `api_status_label` ("Delvis bevilget" from the
+    same amounts, Application.label_of)."""
+    projects = list(projects)
+    ids = [project.pk for project in projects]
+    goals, carried = goals_per_application(ids), carried_per_year(ids)
+    committees, asked = co_committee_abbreviations(ids), asked_per_year(ids)
+    grants = defaultdict(list)
+    for pk, year, title, status, scheme, amount in (
+        Allocation.objects.filter(application__in=ids)
+        .order_by("pool__year", "pk")
+        .values_list(
+            "application_id", "pool__year", "pool__title", "pool__status", "pool__scheme__name",
+            "amount",
+        )
+    ):  # fmt: skip
+        name = public_pool_name(title=title, status=status, scheme=scheme, year=year)
+        grants[pk].append(Grant(year, name, amount))
+    for project in projects:
+        pk = project.pk
+        project.api_committees = committees[pk]
+        project.api_goals = goals[pk]
+        project.api_grants = grants[pk]
+        project.api_carry_overs = carried[pk]
+        amounts = (dict(asked[pk]), [(grant.year, grant.amount) for grant in grants[pk]])
+        project.api_status_label = project.label_of(project.status, amounts=amounts)
+    return projects
 
 
 def in_committee_named(abbreviation: str) -> Q:
@@ -132,6 +160,10 @@ class ProjectList(generics.ListAPIView):
     def get_queryset(self):
         return projects()
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else with_api_parts(page)
+
 
 @extend_schema_view(
     get=extend_schema(
@@ -147,6 +179,9 @@ class ProjectDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return projects()
+
+    def get_object(self):
+        return with_api_parts([super().get_object()])[0]
 
 
 def _sum_of(rows, field: str):
