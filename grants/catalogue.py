@@ -68,8 +68,10 @@ class Listing:
     matched_ids: list[int] | None = None
 
     def facets(self, filterset: ProjectFilter) -> dict | None:
-        """The facet counts, None when too many matches to count them."""
-        if self.more_than_counted:
+        """The facet counts, None when too many matches to count them, or when a filter is
+        invalid (no search was made: its empty counts were shown as a panel of headings,
+        with the invalid year as the chosen one)."""
+        if self.more_than_counted or (filterset.is_bound and not filterset.is_valid()):
             return None
         if self.summarised:
             return summary_facets()

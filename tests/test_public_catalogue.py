@@ -518,6 +518,9 @@ def test_bad_filter_is_explained_and_page_out_of_range_shows_the_last_page(clien
     assert "Søgningen er ikke lavet, fordi et filter er ugyldigt" in html
     assert 'href="#id_aar">År</a>' in html
     assert "0 projekter" not in html and "Ingen projekter matcher" not in html
+    # Nor how results it did not find are spread (fresh eyes: headings without counts, and
+    # "abc" as the chosen year).
+    assert "Resultaterne fordelt" not in html
     assert titles(client.get(CATALOGUE, {"side": "99999"})) == titles(client.get(CATALOGUE))
 
 
