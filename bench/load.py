@@ -45,7 +45,8 @@ LUA = str(ROOT / "bench/wrk_report.lua")
 ERROR_MARKERS = ("Traceback", "WORKER TIMEOUT", "Internal Server Error", "[ERROR]", "CRITICAL")
 
 
-def start_server(env: dict, log_path: Path) -> subprocess.Popen:
+def start_server(env: dict, log_path: Path, cwd: Path = ROOT) -> subprocess.Popen:
+    """gunicorn (this checkout's virtual environment) serving the code in `cwd`."""
     try:
         socket.create_connection((HOST, PORT), timeout=1).close()
     except OSError:
@@ -54,7 +55,7 @@ def start_server(env: dict, log_path: Path) -> subprocess.Popen:
         raise SystemExit(f"Something already listens on {HOST}:{PORT}; stop it first.")
     log = log_path.open("ab")
     process = subprocess.Popen(  # noqa: S603 - fixed command, no shell
-        GUNICORN, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        GUNICORN, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
