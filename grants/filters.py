@@ -87,8 +87,11 @@ class ReviewQueueFilter(django_filters.FilterSet):
         self.filters["goal"].queryset = Goal.objects.filter(policy=pool.policy_id).order_by(
             "kind", "number"
         )
+        # Only departments that applied in this pool (fresh eyes round 36: every unit of
+        # the municipality was offered, most of them giving no results).
+        applied = Application.objects.filter(pool=pool).exclude(status=ApplicationStatus.DRAFT)
         self.filters["department"].queryset = Department.objects.filter(
-            municipality_id=municipality
+            municipality_id=municipality, pk__in=applied.values("department_id")
         ).order_by("name")
 
 

@@ -98,10 +98,12 @@ def with_totals(queryset: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
-def relevant_municipality_id(data) -> int | None:
+def relevant_municipality_id(data, committee_by_id: bool = True) -> int | None:
     """The municipality the catalogue's goal and committee choices are for: the chosen
     one, else the one of the chosen goal or committee. Listing every municipality's goals
-    and committees would make the page grow with the country (98 × ~10 options)."""
+    and committees would make the page grow with the country (98 × ~10 options).
+    `committee_by_id`: `udvalg` is a committee's id (the catalogue), not its abbreviation
+    (the API)."""
     if not data:
         return None
     if slug := data.get("kommune"):
@@ -112,7 +114,7 @@ def relevant_municipality_id(data) -> int | None:
         )
     if (pk := id_param(data.get("maal"))) is not None:
         return Goal.objects.filter(pk=pk).values_list("policy__municipality", flat=True).first()
-    if (pk := id_param(data.get("udvalg"))) is not None:
+    if committee_by_id and (pk := id_param(data.get("udvalg"))) is not None:
         return Committee.objects.filter(pk=pk).values_list("municipality", flat=True).first()
     return None
 
@@ -125,7 +127,9 @@ LEFT_OUT = {
 }
 
 
-def without_other_municipalities(data, municipality_id: int | None) -> tuple:
+def without_other_municipalities(
+    data, municipality_id: int | None, committee_by_id: bool = True
+) -> tuple:
     """`data` without a goal or committee of another municipality than `municipality_id`,
     and the keys left out (fresh eyes round 35: after changing the municipality the old
     one's goal stayed in the address, and the search refused it with "Marker en gyldig
@@ -134,10 +138,9 @@ def without_other_municipalities(data, municipality_id: int | None) -> tuple:
     if not data or municipality_id is None:
         return data, []
     left_out = []
-    others = {
-        "maal": Goal.objects.exclude(policy__municipality=municipality_id),
-        "udvalg": Committee.objects.exclude(municipality=municipality_id),
-    }
+    others = {"maal": Goal.objects.exclude(policy__municipality=municipality_id)}
+    if committee_by_id:
+        others["udvalg"] = Committee.objects.exclude(municipality=municipality_id)
     for key, elsewhere in others.items():
         pk = id_param(data.get(key))
         if pk is not None and elsewhere.filter(pk=pk).exists():
@@ -196,9 +199,14 @@ class ProjectFilter(django_filters.FilterSet):
         fields = []
         form = OrderedRangesForm
 
+    # `udvalg` is a committee's id here; the API's subclass names it by its abbreviation.
+    committee_by_id = True
+
     def __init__(self, data=None, *args, **kwargs):
-        municipality_id = relevant_municipality_id(data)
-        data, self.left_out = without_other_municipalities(data, municipality_id)
+        municipality_id = relevant_municipality_id(data, self.committee_by_id)
+        data, self.left_out = without_other_municipalities(
+            data, municipality_id, self.committee_by_id
+        )
         super().__init__(data, *args, **kwargs)
         self.municipality_id = municipality_id
         goal_filter, committee_filter = self.filters["maal"], self.filters["udvalg"]

@@ -47,6 +47,19 @@ def test_an_unknown_committee_is_refused_with_the_known_ones(client, demo):
     assert open_data_projects().exists()
 
 
+def test_a_committee_is_named_by_its_abbreviation_never_by_an_id(client, demo):
+    """Fresh eyes round 36: `udvalg=3` was read as committee no. 3's municipality, and the
+    refusal listed only Frederiksberg's committees, though København's are as valid."""
+    from portal.models import Committee
+
+    frederiksberg = Committee.objects.filter(municipality__slug="frederiksberg").first()
+    response = client.get(f"/api/v1/projekter/?udvalg={frederiksberg.pk}")
+    assert response.status_code == 400
+    message = response.json()["udvalg"][0]
+    known = set(Committee.objects.values_list("abbreviation", flat=True))
+    assert all(abbreviation in message for abbreviation in known), message
+
+
 def test_an_amount_as_the_api_writes_it_and_an_error_that_says_so(client, demo):
     everything = client.get("/api/v1/projekter/?antal=500").json()["results"]
     written = everything[0]["bevilget_i_alt_kr"]  # "150000.00"

@@ -148,7 +148,11 @@ def test_dashboard_says_a_year_asked_for_is_undecided_or_refused_not_just_missin
     rows = page_text(cw.get(reverse("mine:dashboard"))).split('id="applications"', 1)[1]
     granted = rows.split("Kvinder i job", 1)[1]
     assert "2026: 100.000 kr." in granted
-    assert "2027: ikke afgjort (ingen pulje, da ansøgningen blev behandlet)" in granted
+    # The note may wrap (fresh eyes round 36: it widened the column); the amounts do not.
+    assert (
+        '2027: <span class="small">ikke afgjort (ingen pulje, da ansøgningen blev behandlet)'
+        in granted
+    )
     # Less than asked, in the row's status too (read from the same amounts as the lines).
     assert "Delvis bevilget" in granted
     # A year left at 0 kr. on the form was not asked for, and is not listed as asked.

@@ -517,6 +517,7 @@ def test_bad_filter_is_explained_and_page_out_of_range_shows_the_last_page(clien
     # Fresh eyes round 9: the refusal named no filter and "0 projekter" suggested a search.
     assert "Søgningen er ikke lavet, fordi et filter er ugyldigt" in html
     assert 'href="#id_aar">År</a>' in html
+    assert "Skriv et årstal, fx 2024." in html  # not Django's "Indtast et heltal."
     assert "0 projekter" not in html and "Ingen projekter matcher" not in html
     # Nor how results it did not find are spread (fresh eyes: headings without counts, and
     # "abc" as the chosen year).

@@ -104,6 +104,22 @@ def test_filter_by_committee_goal_and_department(staff_client, setup):
     ]
 
 
+def test_the_department_choices_are_those_that_applied_in_the_pool(
+    staff_client, setup, municipality, make_application
+):
+    """Fresh eyes round 36: every unit of the municipality was offered, most giving nothing;
+    one with only a draft (never listed to staff) or only another year's application is not
+    offered either."""
+    drafts_only = Department.objects.create(municipality=municipality, name="Kun kladder")
+    draft = make_application(title="Endnu en kladde")
+    Application.objects.filter(pk=draft.pk).update(department=drafts_only)
+    Department.objects.create(municipality=municipality, name="Aldrig søgt")
+    page = staff_client.get(reverse("sekretariat:queue", args=[setup["pool"].pk]))
+    select = re.search(r'<select name="department".*?</select>', page.content.decode(), re.S)
+    offered = re.findall(r'<option value="\d+"[^>]*>(.*?)</option>', select.group(0))
+    assert offered == sorted([setup["centre"].name, setup["culture"].name])
+
+
 def test_amount_filters_use_the_total_requested_over_both_years(staff_client, setup):
     pool = setup["pool"]
     # "Kvinder i job" asks 100.000 + 50.000 = 150.000 in all.
@@ -260,7 +276,7 @@ def test_the_number_of_reviews_in_page_and_files(staff_client, staff_user, setup
         Review.objects.create(application=language, reviewer=reviewer, score_budget=4)
     page = staff_client.get(reverse("sekretariat:queue", args=[pool.pk])).content.decode()
     counts = dict(
-        re.findall(r'>([^<>]+)</a></td>.*?<td class="text-end">(\d+)</td>', page, re.DOTALL)
+        re.findall(r'>([^<>]+)</a></td>.*?<td class="text-end"[^>]*>(\d+)</td>', page, re.DOTALL)
     )
     assert counts == {"Kvinder i job": "0", "Sprogcafé": "2", "Cricket for piger": "0"}
     csv = staff_client.get(reverse("dokumenter:queue-csv", args=[pool.pk])).content.decode()

@@ -1,6 +1,7 @@
 """The caseworker's pages ("Mine ansøgninger"). Thin: forms validate, services write."""
 
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
@@ -109,25 +110,33 @@ NOT_AUTOSAVED = gettext_lazy("Ikke gemt automatisk: ret de markerede felter.")
 DRAFT_DEADLINE_WARNING = datetime.timedelta(days=14)
 
 
-def granted_lines(application, asked, granted, without_pool: dict[int, set[int]]) -> list[str]:
+class GrantedLine(NamedTuple):
+    year: int
+    text: str  # "100.000 kr.", or why nothing was granted for the year
+    is_note: bool  # a sentence, not an amount: it may wrap (fresh eyes round 36)
+
+
+def granted_lines(application, asked, granted, without_pool: dict[int, set[int]]) -> list:
     """ "2027: 100.000 kr." per year granted, and for an approved application a year asked for
     without a grant: not decided for want of a pool, or refused (fresh eyes round 20: the
     list showed only the granted year, as if the others were refused). `asked`, `granted`:
     the application's [(year, amount)]; `without_pool`: `years_without_pool_for` of the
-    listed applications."""
+    listed applications. [GrantedLine] in year order."""
     from portal.money import format_kroner
 
-    lines = {year: format_kroner(amount) for year, amount in granted}
+    lines = {year: GrantedLine(year, format_kroner(amount), False) for year, amount in granted}
     if application.status in FUNDED_STATUSES and application.pk in without_pool:
         undecided = without_pool[application.pk]
         for year, amount in asked:
             if amount and year not in lines:
-                lines[year] = (
+                lines[year] = GrantedLine(
+                    year,
                     _("ikke afgjort (ingen pulje, da ansøgningen blev behandlet)")
                     if year in undecided
-                    else _("ikke bevilget")
+                    else _("ikke bevilget"),
+                    True,
                 )
-    return [f"{year}: {shown}" for year, shown in sorted(lines.items())]
+    return [lines[year] for year in sorted(lines)]
 
 
 ARCHIVE_PAGE_SIZE = 50

@@ -120,6 +120,8 @@ class ApiProjectFilter(ProjectFilter):
     """The catalogue's filters, with the committee by its abbreviation, as the projects'
     `udvalg` shows it (fresh eyes round 22: the API asked for an id it never shows)."""
 
+    committee_by_id = False
+
     udvalg = CommitteeAbbreviationFilter(
         label="Udvalgets forkortelse, som i projekternes »udvalg«, fx AUU",
         method="filter_committee",
@@ -145,7 +147,9 @@ class ApiProjectFilter(ProjectFilter):
         summary=gettext_lazy("Bevilgede projekter"),
         description=gettext_lazy(
             "Alle projekter, som har fået penge fra en integrationspulje, med katalogets "
-            "filtre. Siderne fortsætter med »efter« fra »next«."
+            "filtre. Siderne fortsætter med »efter« fra »next«. Som i de åbne datafiler er "
+            "eksempeldata ikke med: projekter, som kataloget mærker »Eksempeldata«, findes "
+            "ikke her."
         ),
     )
 )
@@ -170,7 +174,7 @@ class ProjectList(generics.ListAPIView):
         summary=gettext_lazy("Et bevilget projekt"),
         description=gettext_lazy(
             "Et projekt med bevillinger pr. år, restmidler og mål. Et projekt, der ikke er "
-            "bevilget, findes ikke her."
+            "bevilget, eller som er eksempeldata, findes ikke her."
         ),
     )
 )
