@@ -112,7 +112,7 @@ DRAFT_DEADLINE_WARNING = datetime.timedelta(days=14)
 
 class GrantedLine(NamedTuple):
     year: int
-    text: str  # "100.000 kr.", or why nothing was granted for the year
+    shown: str  # "100.000 kr.", or why nothing was granted for the year
     is_note: bool  # a sentence, not an amount: it may wrap (fresh eyes round 36)
 
 
