@@ -119,6 +119,34 @@ def money_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
     )
 
 
+class NamedGrant(NamedTuple):
+    year: int
+    pool: str  # the pool's name as the public may see it (grants.public.public_pool_name)
+    amount: Decimal
+
+
+def named_grants_per_year(ids: list[int]) -> defaultdict[int, list[NamedGrant]]:
+    """Each application's grants per year with their pool's public name, in year order
+    (the open data's and the API's "bevillinger")."""
+    from grants.public import public_pool_name
+
+    return _grouped(
+        Allocation.objects.filter(application__in=ids)
+        .order_by("pool__year", "pk")
+        .values_list(
+            "application_id",
+            "pool__year",
+            "pool__title",
+            "pool__status",
+            "pool__scheme__name",
+            "amount",
+        ),
+        lambda year, title, status, scheme, amount: NamedGrant(
+            year, public_pool_name(title=title, status=status, scheme=scheme, year=year), amount
+        ),
+    )
+
+
 def asked_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
     """Each application's requested amounts per year, in year order."""
     return _grouped(

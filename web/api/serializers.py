@@ -46,7 +46,7 @@ class GoalRefSerializer(serializers.ModelSerializer):
 
 
 class AllocationSerializer(serializers.ModelSerializer):
-    # A project's grant of one year (web.api.views.Grant: the pool already named as the
+    # A project's grant of one year (grants.cards.NamedGrant: the pool already named as the
     # public may see it, public_pool_name). A comment, not a docstring: drf-spectacular
     # would publish a docstring in the OpenAPI document.
     aar = serializers.IntegerField(source="year")

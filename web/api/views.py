@@ -1,10 +1,6 @@
 """The API's lists and single rows. Each list is keyset-paginated (pagination.py) and reads a
 fixed number of queries per page; every queryset starts from what the public pages show."""
 
-from collections import defaultdict
-from decimal import Decimal
-from typing import NamedTuple
-
 from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -24,6 +20,7 @@ from grants.cards import (
     carried_per_year,
     co_committee_abbreviations,
     goals_per_application,
+    named_grants_per_year,
 )
 from grants.models import (
     Allocation,
@@ -36,7 +33,6 @@ from grants.public import (
     committees_of,
     open_data_pools,
     open_data_projects,
-    public_pool_name,
     with_totals,
 )
 from indicators.models import Indicator, Measurement
@@ -61,35 +57,19 @@ def projects():
     )
 
 
-class Grant(NamedTuple):
-    year: int
-    pool: str  # the pool's public name (public_pool_name)
-    amount: Decimal
-
-
 def with_api_parts(projects) -> list[Application]:
     """The page's projects with what the serializer shows of their relations, from one
     plain query per relation (grants.cards), not `prefetch_related`: Django's prefetch gives
     every project a manager and a filtered queryset per relation and loads whole rows of
     pools and schemes, which was more than half of a page of 100 (issue #17). Each project
-    gets `api_committees` [abbreviation], `api_goals` [Goal], `api_grants` [Grant],
+    gets `api_committees` [abbreviation], `api_goals` [Goal], `api_grants` [NamedGrant],
     `api_carry_overs` [CarriedMoney] and `api_status_label` ("Delvis bevilget" from the
     same amounts, Application.label_of)."""
     projects = list(projects)
     ids = [project.pk for project in projects]
     goals, carried = goals_per_application(ids), carried_per_year(ids)
     committees, asked = co_committee_abbreviations(ids), asked_per_year(ids)
-    grants = defaultdict(list)
-    for pk, year, title, status, scheme, amount in (
-        Allocation.objects.filter(application__in=ids)
-        .order_by("pool__year", "pk")
-        .values_list(
-            "application_id", "pool__year", "pool__title", "pool__status", "pool__scheme__name",
-            "amount",
-        )
-    ):  # fmt: skip
-        name = public_pool_name(title=title, status=status, scheme=scheme, year=year)
-        grants[pk].append(Grant(year, name, amount))
+    grants = named_grants_per_year(ids)
     for project in projects:
         pk = project.pk
         project.api_committees = committees[pk]
