@@ -71,6 +71,23 @@ def with_card_parts(projects) -> list[Application]:
     return projects
 
 
+def with_row_status(applications: list[Application], *, applicant: bool = False):
+    """Gives each of a list's `applications` `asked` [YearMoney] in year order and
+    `row_status`: its status as the list's reader names it, "Delvis bevilget" told by the same
+    amounts (Application.label_of). Returns the amounts asked and granted by application, for
+    what else the list shows of them."""
+    ids = [application.pk for application in applications]
+    asked, granted = asked_per_year(ids), money_per_year(ids)
+    for application in applications:
+        application.asked = asked[application.pk]
+        application.row_status = application.label_of(
+            application.status,
+            applicant=applicant,
+            amounts=(dict(application.asked), granted[application.pk]),
+        )
+    return asked, granted
+
+
 def _grouped(rows, make) -> defaultdict[int, list]:
     """{application id: [make(*rest), …]} of `rows` (application id, *rest), in their order."""
     found = defaultdict(list)

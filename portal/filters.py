@@ -5,7 +5,7 @@ import django_filters.fields
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import KronerFilterField
+from portal.forms import KronerFilterField, ListedChoiceIterator
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -24,21 +24,6 @@ class YearFilter(django_filters.NumberFilter):
 
     def get_max_validator(self):
         return None  # max_value says it, once
-
-
-class ListedChoiceIterator(forms.models.ModelChoiceIterator):
-    """A list's options read with one query. Django reads a model choice field's options
-    through `QuerySet.iterator()`, which on PostgreSQL declares a server-side cursor, fetches
-    from it and closes it: three round trips for a few dozen municipalities, committees or
-    goals (issue #17). The filters' choices are bounded by one municipality or the country's
-    municipalities, so holding them in memory at once is nothing."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        # A copy, as iterator() keeps no results on the field's queryset either.
-        for obj in self.queryset.all():
-            yield self.choice(obj)
 
 
 class FilterChoiceIterator(django_filters.fields.ModelChoiceIterator, ListedChoiceIterator):

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -371,10 +372,36 @@ def harden_text_fields(fields, limits=None) -> None:
             field.validators.append(no_direction_override)
 
 
+class ListedChoiceIterator(ModelChoiceIterator):
+    """A list's options read with one query. Django reads a model choice field's options
+    through `QuerySet.iterator()`, which on PostgreSQL declares a server-side cursor, fetches
+    from it and closes it: three round trips for a few dozen municipalities, committees or
+    goals (issue #17). A select shows every option anyway, so holding them in memory at once
+    costs nothing the page does not already pay."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        # A copy, as iterator() keeps no results on the field's queryset either.
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+def list_model_choices(fields) -> None:
+    """Every model select of a form reads its options with one query (`ListedChoiceIterator`),
+    not through a server-side cursor: an application's edit page declared six (issue #17).
+    A queryset the form sets later keeps it (the field's setter asks `field.iterator`)."""
+    for field in fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.iterator is ModelChoiceIterator:
+            field.iterator = ListedChoiceIterator
+            field.widget.choices = field.choices
+
+
 class LimitedTextMixin:
     """Gives every text field of the form without a limit of its own `TEXT_MAX_LENGTH`,
     checked on the server and announced to the browser (`maxlength`), and makes every
-    single-line text field refuse line breaks and control characters."""
+    single-line text field refuse line breaks and control characters. (The portal's forms'
+    one shared base: it also lists every model select's options in one query.)"""
 
     # Shorter limits for named fields, e.g. {"text": 1000} for a success criterion.
     text_limits: dict[str, int] = {}
@@ -382,6 +409,7 @@ class LimitedTextMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_text_fields()
+        list_model_choices(self.fields)
 
     def limit_text_fields(self):
         harden_text_fields(self.fields, self.text_limits)

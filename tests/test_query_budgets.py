@@ -120,3 +120,38 @@ def test_no_page_reads_through_a_server_side_cursor(client):
         name: sql[:80] for name, sqls in queries.items() for sql in sqls if "DECLARE" in sql[:20]
     }
     assert declared == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors: PostgreSQL")
+def test_no_form_reads_its_choices_through_a_server_side_cursor(client, demo):
+    """The class of the test above over every page the public, staff and a caseworker reach,
+    forms included (an application's edit page read its six model selects through six
+    cursors): path → the cursors it declared."""
+    from django.core.signals import request_started
+
+    from .form_pages import new_draft_form
+    from .page_crawl import crawl_as_each
+    from .test_page_wording import USERS
+
+    path = [""]
+    declared: dict[str, list[str]] = {}
+
+    def on_request(sender, environ, **kwargs):
+        path[0] = environ["PATH_INFO"]
+
+    def spy(execute, sql, params, many, context):
+        # psycopg declares the cursor itself: a named cursor is a server-side one.
+        if getattr(context["cursor"].cursor, "name", None):
+            declared.setdefault(path[0], []).append(sql[:120])
+        return execute(sql, params, many, context)
+
+    request_started.connect(on_request)
+    try:
+        with connection.execute_wrapper(spy):
+            crawl_as_each(client, USERS.values())
+            _draft, url, _data = new_draft_form(client)
+            assert client.get(url).status_code == 200
+    finally:
+        request_started.disconnect(on_request)
+    assert declared == {}

@@ -261,8 +261,10 @@ def test_an_association_pools_queue_names_the_associations_in_page_and_files(cli
         pk=application.committee_id
     )[0]
     application.co_committees.add(other)
+    both = f"{application.committee.abbreviation}/{other.abbreviation}"
     csv = client.get(reverse("dokumenter:queue-csv", args=[pool.pk])).content.decode()
-    assert f"{application.committee.abbreviation}/{other.abbreviation}" in csv
+    page = client.get(reverse("sekretariat:queue", args=[pool.pk])).content.decode()
+    assert both in csv and f">{both}</td>" in page
 
 
 def test_the_number_of_reviews_in_page_and_files(staff_client, staff_user, setup):

@@ -25,7 +25,7 @@ from grants.access import (
     caseworker_reports,
     open_pools_for,
 )
-from grants.cards import asked_per_year, money_per_year
+from grants.cards import with_row_status
 from grants.case_selectors import (
     agreements_to_sign,
     case_summary,
@@ -162,24 +162,16 @@ def with_rows(applications):
     applications = list(
         applications.select_related("pool", "committee").order_by("-pool__year", "title")
     )
-    ids = [application.pk for application in applications]
-    asked, granted = asked_per_year(ids), money_per_year(ids)
+    asked, granted = with_row_status(applications, applicant=True)
     without_pool = years_without_pool_for(
         [a for a in applications if a.status in FUNDED_STATUSES], asked, granted
     )
     for application in applications:
-        mine_asked, mine_granted = asked[application.pk], granted[application.pk]
-        application.asked = mine_asked
-        application.row_status = application.label_of(
-            application.status,
-            applicant=True,
-            amounts=(dict(mine_asked), mine_granted),
-        )
         application.cannot_be_sent = application.status == ApplicationStatus.DRAFT and bool(
             submission_refusal(application)
         )
         application.granted_lines = granted_lines(
-            application, mine_asked, mine_granted, without_pool
+            application, asked[application.pk], granted[application.pk], without_pool
         )
     return applications
 

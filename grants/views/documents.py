@@ -15,9 +15,9 @@ from grants.access import StaffRequiredMixin, staff_applications, staff_pools
 from grants.documents.content import action_plan_document, recommendation_document
 from grants.documents.excel import action_plan_xlsx, recommendation_xlsx, table_xlsx
 from grants.documents.pdf import action_plan_pdf, recommendation_pdf
-from grants.filters import ReviewQueueFilter, review_queue
+from grants.filters import ReviewQueueFilter, queue_rows, review_queue
 from grants.results import project_results
-from grants.selectors import committees_label, pool_balance, pool_spending
+from grants.selectors import pool_balance, pool_spending
 from grants.services.errors import DomainError, EditConflict
 from policies.models import ActionPlan
 from policies.services import do_update_introduction
@@ -189,13 +189,13 @@ class QueueExportView(StaffRequiredMixin, View):
                 a.pk,
                 a.title,
                 a.applicant_name,
-                committees_label(a),
-                a.status_label,
+                a.row_committees,
+                a.row_status,
                 timezone.localtime(a.submitted_at).date() if a.submitted_at else "",
                 a.requested_total,
                 a.review_count,
             ]
-            for a in applications
+            for a in queue_rows(applications)
         ]
         headers = [str(h) for h in QUEUE_HEADERS]
         name = f"ansoegninger-{slugify(pool.title)}"

@@ -15,7 +15,7 @@ from grants.access import StaffRequiredMixin, staff_applications, staff_pools, s
 from grants.audit import pool_audit
 from grants.case_selectors import with_new_messages
 from grants.documents.content import recommendation_document
-from grants.filters import ReviewQueueFilter, review_queue
+from grants.filters import ReviewQueueFilter, queue_rows, review_queue
 from grants.forms.application import rows_from
 from grants.forms.staff import PoolForm, ReservedLineForm, ReservedLineFormSet
 from grants.models import (
@@ -354,6 +354,7 @@ class ReviewQueueView(StaffRequiredMixin, TemplateView):
         filterset = ReviewQueueFilter(self.request.GET or None, queryset=queryset, pool=pool)
         applications = filterset.qs if filterset.is_bound else queryset
         page = Paginator(applications, self.paginate_by).get_page(self.request.GET.get("side"))
+        page.object_list = queue_rows(page.object_list)
         query = self.request.GET.copy()
         query.pop("side", None)
         return super().get_context_data(
