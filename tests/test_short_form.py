@@ -65,8 +65,11 @@ def hidden_fields(html: str) -> set[str]:
 
 
 def legends(html: str) -> list[str]:
+    """The headings' words, without the star of a part needed before sending."""
     return [
-        " ".join(visible_text(part.split("</legend>")[0]).split()).replace(" .", ".")
+        " ".join(visible_text(part.split("</legend>")[0]).split())
+        .replace(" .", ".")
+        .removesuffix(" * (skal udfyldes før indsendelse)")
         for part in html.split('<legend class="h4">')[1:]
     ]
 

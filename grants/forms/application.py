@@ -1,7 +1,8 @@
 """The application form: every heading of DESIGN.md, in order, with the seeds' wording.
 
 Every field is optional here, because a draft may be saved at any stage; what submission
-needs is checked by `grants.services.submission.missing_for_submission`.
+needs is checked by `grants.services.submission.missing_for_submission`, and marked on the
+form from the same rule (`needed_for_sending`).
 """
 
 import re
@@ -13,6 +14,7 @@ from django.utils.translation import ngettext_lazy
 
 from grants.models import FUNDED_STATUSES, Application, ContactPerson, SuccessCriterion
 from grants.services.drafts import CONTACT_FIELDS, CRITERION_FIELDS, DraftContent
+from grants.services.submission import needed_for_sending
 from grants.wording import ORGANISATION_WORDS
 from policies.models import SDG, Goal, GoalKind
 from portal.forms import (
@@ -169,6 +171,11 @@ class ApplicationForm(LimitedTextMixin, forms.ModelForm):
             for name, (label, help_text) in ORGANISATION_WORDS.items():
                 if name in self.fields:
                     self.fields[name].label, self.fields[name].help_text = label, help_text
+        # Marked as needed for sending (a star), from the rule that checks it; the headings
+        # the short form hides are marked too, as they are needed whenever they are shown.
+        self.needed = needed_for_sending(application, short_form=False)
+        for name in self.needed & self.fields.keys():
+            self.fields[name].needed_for_sending = True
         self.fields["version"].required = True
         self.fields["title"].validators.append(no_web_address)
         for name in Application.CONTENT_FIELDS:

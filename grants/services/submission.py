@@ -110,15 +110,29 @@ class Missing(str):
         return item
 
 
+def needed_for_sending(application: Application, *, short_form: bool | None = None) -> set[str]:
+    """What must be given before the application can be sent: form fields by name, and the
+    parts of which one row is enough ("amounts", "contacts", "goals", "success_criteria").
+    The rule `missing_for_submission` checks, and what the form marks. `short_form`: as the
+    application's amount decides (None), or as given (the form marks the headings the
+    short form hides too: they are needed whenever they are shown)."""
+    short = uses_short_form(application) if short_form is None else short_form
+    needed = {"amounts", "contacts", "goals", "success_criteria"}
+    needed.update(field for field, _label in REQUIRED_TEXT_FIELDS)
+    # A volunteer cannot be expected to know the municipality's committees (fresh eyes
+    # round 10): an association may leave it to the municipality.
+    if application.organisation_id is None:
+        needed.add("committee")
+    return needed - SHORT_FORM_OPTIONAL if short else needed
+
+
 def missing_for_submission(application: Application) -> list[Missing]:
     """Plain-language list of what is still missing; empty when it can be submitted."""
     missing = []
-    optional = SHORT_FORM_OPTIONAL if uses_short_form(application) else set()
+    needed = needed_for_sending(application)
     # An association reads the volunteer's words of its form, not the civil servant's.
     volunteer = application.organisation_id is not None
-    # A volunteer cannot be expected to know the municipality's committees (fresh eyes
-    # round 10): an association may leave it to the municipality.
-    if application.committee_id is None and not volunteer:
+    if "committee" in needed and application.committee_id is None:
         missing.append(Missing(_("Vælg det politiske udvalg."), "committee"))
     first_year = min(application.years, default=application.pool.year)
     if not any(row.amount > 0 for row in application.requested_amounts.all()):
@@ -136,7 +150,7 @@ def missing_for_submission(application: Application) -> list[Missing]:
         missing.append(
             Missing(contact or _("Angiv mindst én kontaktperson/tovholder."), "contacts-0-name")
         )
-    if "goals" not in optional and not application.goals.exists():
+    if "goals" in needed and not application.goals.exists():
         goals = (
             _("Vælg mindst ét af kommunens mål.")
             if volunteer
@@ -144,13 +158,13 @@ def missing_for_submission(application: Application) -> list[Missing]:
         )
         missing.append(Missing(goals, "goals_0"))
     for field, label in REQUIRED_TEXT_FIELDS:
-        if field in optional:
+        if field not in needed:
             continue
         if volunteer and field in ORGANISATION_WORDS:
             label = ORGANISATION_WORDS[field][0]
         if not str(getattr(application, field) or "").strip():
             missing.append(Missing(_("Udfyld »%(label)s«.") % {"label": label}, field))
-    if "success_criteria" not in optional and not application.success_criteria.exists():
+    if "success_criteria" in needed and not application.success_criteria.exists():
         missing.append(Missing(_("Angiv mindst ét succeskriterium."), "criteria-0-text"))
     # A draft keeps a half-typed row; a submitted one must say what it promises (fresh eyes
     # round 24: a target of 12,5 with no criterion was sent and later reported on).

@@ -13,6 +13,10 @@ The portal's templates `{% load crispy_fields %}` instead of crispy's `crispy_fo
 or `crispy_forms_filters`: this library holds all of crispy's filters and tags, with this
 `as_crispy_field`. tests/test_crispy_fields.py compares the two on every field the portal's
 pages render, with and without errors, and that no template loads crispy's own.
+
+One addition of the portal's own: a field whose form field has `needed_for_sending` (the
+application form: what must be given before it can be sent, though a draft may be saved
+without it) gets `needed_mark()` after its label.
 """
 
 from crispy_forms.templatetags import crispy_forms_filters as crispy
@@ -22,6 +26,7 @@ from django import forms, template
 from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 # crispy_forms_tags adds {% crispy %} to the filters' library (it star-imports `register`).
@@ -37,6 +42,17 @@ _OWN_LAYOUT = (
     forms.FileInput,  # and ClearableFileInput
     forms.MultiWidget,
 )
+
+
+@register.simple_tag
+def needed_mark() -> str:
+    """{% needed_mark %}: the star after a label or heading that must be given before the
+    application can be sent, with its meaning for screen readers."""
+    meaning = conditional_escape(_("skal udfyldes før indsendelse"))
+    return mark_safe(  # noqa: S308  # nosec B308 B703 - the translation is escaped
+        '<span class="needed-mark" aria-hidden="true">*</span>'
+        f'<span class="visually-hidden"> ({meaning})</span>'
+    )
 
 
 def _add_classes(widget: forms.Widget, classes: str) -> None:
@@ -84,7 +100,8 @@ def field_html(field, template_pack=TEMPLATE_PACK, label_class="", field_class="
             f"<label {f'for="{conditional_escape(for_id)}"' if for_id else ''} "
             f'class="form-label{" requiredField" if required else ""}">'
             f"{conditional_escape(field.label)}"
-            f"{'<span class="asteriskField">*</span>' if required else ''}</label>"
+            f"{'<span class="asteriskField">*</span>' if required else ''}"
+            f"{needed_mark() if getattr(field.field, 'needed_for_sending', False) else ''}</label>"
         )
     parts.append(str(field))
     if errors:

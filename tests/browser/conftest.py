@@ -2,12 +2,17 @@
 
 import contextlib
 import os
+import re
 import shutil
 import threading
 import time
 from pathlib import Path
 
 import pytest
+
+# The application's title field by its label, which the star of what sending needs follows
+# (read by screen readers as "Indsats (skal udfyldes før indsendelse)").
+TITLE = re.compile(r"^Indsats\b")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from grants.models import Application, ApplicationStatus
-from tests.browser.conftest import follow, log_in
+from tests.browser.conftest import TITLE, follow, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +21,7 @@ def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot,
 
     # Start a new application in the open (example) pool and save a first draft.
     follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
-    page.get_by_label("Indsats", exact=True).fill("Sprogcafé for nytilkomne kvinder")
+    page.get_by_label(TITLE).fill("Sprogcafé for nytilkomne kvinder")
     page.get_by_role("button", name="Gem kladde").click()
     expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
     assert axe_violations(page) == []
@@ -31,9 +31,7 @@ def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot,
     page.get_by_role("link", name="Mine ansøgninger").first.click()
     page.get_by_role("link", name="Sprogcafé for nytilkomne kvinder").click()
     assert page.url.split("#")[0] == edit_url
-    assert (
-        page.get_by_label("Indsats", exact=True).input_value() == "Sprogcafé for nytilkomne kvinder"
-    )
+    assert page.get_by_label(TITLE).input_value() == "Sprogcafé for nytilkomne kvinder"
 
     # Fill in every heading the submission needs.
     page.get_by_label("Politisk udvalg").select_option(
@@ -80,7 +78,7 @@ def test_caseworker_drafts_comes_back_and_submits(demo_server, page, screenshot,
 def test_autosave_keeps_typing_without_pressing_save(demo_server, page):
     log_in(page, demo_server, "frb-sagsbehandler")
     follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
-    page.get_by_label("Indsats", exact=True).fill("Autosave-prøve")
+    page.get_by_label(TITLE).fill("Autosave-prøve")
     page.get_by_label("Hvem er målgruppen for indsatsen?").fill("Unge nytilkomne")
     status = page.locator("[data-autosave-status]")
     status.filter(has_text="Gemt automatisk").wait_for(timeout=10_000)
@@ -97,7 +95,7 @@ def test_a_refused_autosave_marks_the_field_at_once(demo_server, page):
     was marked until "Gem kladde" was pressed."""
     log_in(page, demo_server, "frb-sagsbehandler")
     follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
-    page.get_by_label("Indsats", exact=True).fill("Markeret felt")
+    page.get_by_label(TITLE).fill("Markeret felt")
     amount = page.locator('input[name^="amount_"]:not([name="amount_note"])').first
     amount.fill("8x.500")
     status = page.locator("[data-autosave-status]")
@@ -115,7 +113,7 @@ def test_a_refused_autosave_marks_the_field_at_once(demo_server, page):
 def test_success_criteria_rows_can_be_added_with_the_button(demo_server, page):
     log_in(page, demo_server, "frb-sagsbehandler")
     follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
-    page.get_by_label("Indsats", exact=True).fill("Flere rækker")
+    page.get_by_label(TITLE).fill("Flere rækker")
     page.get_by_label("Succeskriterium").first.fill("Første kriterium")
     # Beside the button, not the hint for a form without script (fresh eyes round 21), and
     # no »Slet« named before a saved row has one (fresh eyes round 24).
@@ -164,7 +162,7 @@ def test_a_chosen_file_is_said_to_wait_for_gem_kladde_and_leaving_asks_first(dem
     # Said on the file's "change" event: waited for, not read at once (a loaded CI machine
     # read the text before the event had run).
     status.filter(has_text="ikke vedhæftet endnu").wait_for(timeout=10_000)
-    page.get_by_label("Indsats", exact=True).fill("Fil venter")
+    page.get_by_label(TITLE).fill("Fil venter")
     status.filter(has_text="Gemt automatisk").wait_for(timeout=10_000)
     assert "ikke vedhæftet endnu" in status.inner_text()
     asked = []

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from grants.models import Application, Pool
-from tests.browser.conftest import follow, log_in
+from tests.browser.conftest import TITLE, follow, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +23,7 @@ def test_numbers_survive_two_saves_and_reloads(demo_server, page, screenshot):
     log_in(page, demo_server, "frb-sagsbehandler")
     follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     assert not Application.objects.filter(municipality__slug="frederiksberg", title="").exists()
-    page.get_by_label("Indsats", exact=True).fill("Tal der bliver")
+    page.get_by_label(TITLE).fill("Tal der bliver")
     year = page.locator("input[name^=amount_]").first.get_attribute("name").split("_")[1]
     page.get_by_label(f"Beløb {year}", exact=True).fill("150.000,50")
     page.get_by_label("Succeskriterium").first.fill("Andel i job")
@@ -57,7 +57,7 @@ def test_the_amounts_are_added_up_while_typing_and_as_saved(demo_server, page, s
     amounts = page.locator('input[name^=amount_]:not([name="amount_note"])')
     assert amounts.count() >= 2
     total = page.locator("[data-amount-total]")
-    page.get_by_label("Indsats", exact=True).fill("Summen")
+    page.get_by_label(TITLE).fill("Summen")
     # A note about the amounts is no amount (fresh eyes round 28: any words in it made the
     # sum "–" while typing).
     page.locator('[name="amount_note"]').fill("Til to halvårshold")
@@ -112,7 +112,7 @@ def test_save_pressed_during_the_first_autosave_makes_one_draft(demo_server, pag
     # The form's own address, not the dashboard's: under load the click's navigation had not
     # finished when page.url was read, and the route never matched.
     page.wait_for_url("**/ny/")
-    page.get_by_label("Indsats", exact=True).wait_for()
+    page.get_by_label(TITLE).wait_for()
     start_url = page.url
     held = []
     # Hold the first autosave in flight until the button has been pressed.
@@ -127,7 +127,7 @@ def test_save_pressed_during_the_first_autosave_makes_one_draft(demo_server, pag
         ),
     )
     before = Application.objects.filter(title="Én kladde").count()
-    page.get_by_label("Indsats", exact=True).fill("Én kladde")
+    page.get_by_label(TITLE).fill("Én kladde")
     deadline = 50
     while not held and deadline:
         page.wait_for_timeout(200)
@@ -152,10 +152,10 @@ def test_a_field_reached_by_tab_is_never_hidden_behind_the_save_bar(demo_server,
     follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     # Saved first: the bar then says "Senest gemt …", and the whole form is walked, its
     # attachments and last headings too (fresh eyes round 21 found a field covered there).
-    page.get_by_label("Indsats", exact=True).fill("Fokus")
+    page.get_by_label(TITLE).fill("Fokus")
     page.get_by_role("button", name="Gem kladde").click()
     page.get_by_text("Kladden er gemt.").wait_for()
-    page.get_by_label("Indsats", exact=True).focus()
+    page.get_by_label(TITLE).focus()
     covered = []
     for _ in range(150):
         page.keyboard.press("Tab")
@@ -182,11 +182,11 @@ def test_text_typed_just_before_leaving_is_kept(demo_server, page):
     "Mine ansøgninger" was lost without a word. It now goes with the page as it leaves."""
     log_in(page, demo_server, "frb-sagsbehandler")
     follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
-    page.get_by_label("Indsats", exact=True).fill("Sidste sætning")
+    page.get_by_label(TITLE).fill("Sidste sætning")
     page.get_by_role("button", name="Gem kladde").click()
     page.get_by_text("Kladden er gemt.").wait_for()
     edit_url = page.url
-    field = page.get_by_label("Indsats", exact=True)
+    field = page.get_by_label(TITLE)
     field.fill("Sidste sætning – hver anden uge tager vi på tur")
     page.get_by_role("link", name="Mine ansøgninger").first.click()
     page.wait_for_url(demo_server.url + "/mine/")
@@ -208,7 +208,7 @@ def test_leaving_after_a_refused_autosave_asks_first(demo_server, page):
     gone. The browser asks before leaving; staying keeps the page as it was."""
     log_in(page, demo_server, "frb-sagsbehandler")
     follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
-    page.get_by_label("Indsats", exact=True).fill("Lektiecafé for nye danskere")
+    page.get_by_label(TITLE).fill("Lektiecafé for nye danskere")
     amount = page.locator("input[name^=amount_]").first
     amount.fill("tolv tusind")
     page.get_by_text("Ikke gemt automatisk").wait_for()
@@ -222,7 +222,7 @@ def test_leaving_after_a_refused_autosave_asks_first(demo_server, page):
     page.get_by_role("link", name="Mine ansøgninger").first.click()
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
-    assert page.get_by_label("Indsats", exact=True).input_value() == "Lektiecafé for nye danskere"
+    assert page.get_by_label(TITLE).input_value() == "Lektiecafé for nye danskere"
     assert not Application.objects.filter(title="Lektiecafé for nye danskere").exists()
     # Corrected and saved: leaving is free again.
     amount.fill("12.000,-")
