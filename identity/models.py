@@ -201,6 +201,9 @@ class RoleMapping(models.Model):
             models.CheckConstraint(
                 condition=~Q(role="caseworker") | Q(department__isnull=False),
                 name="rolemapping_caseworker_has_department",
+                violation_error_message=_(
+                    "En gruppe, der giver rollen sagsbehandler, skal pege på en afdeling."
+                ),
             ),
         ]
 

@@ -54,13 +54,21 @@ class IndicatorForm(LimitedTextMixin, forms.ModelForm):
         self.fields["responsible_committees"].queryset = Committee.objects.filter(
             municipality=municipality
         )
+        # The goal follows from a sub-goal; said, so an empty goal does not look lost (fresh
+        # eyes round 37: the list said "Mål 1", the form's goal "- Vælg -").
+        target = self.instance.target if self.instance.target_id else None
+        self.fields["goal"].help_text = (
+            _("Målet følger af sigtepunktet: %(goal)s.") % {"goal": target.goal.name}
+            if target
+            else _("Et mål, eller et sigtepunkt herunder (så følger målet af det).")
+        )
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
     def clean(self):
         data = super().clean()
-        if not data.get("goal") and not data.get("target"):
-            raise forms.ValidationError(_("Knyt indikatoren til et mål eller et sigtepunkt."))
+        # An indicator without a goal or a sub-goal is refused by the model's constraint,
+        # in its words (validate_constraints).
         if problem := target_problem(data.get("goal"), data.get("target")):
             self.add_error("target", problem)
         kind = data.get("target_kind")

@@ -98,6 +98,9 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(goal__isnull=False) | Q(target__isnull=False),
                 name="indicator_has_goal_or_target",
+                # Said in words, not the constraint's name (fresh eyes round 37: the form
+                # showed "Begrænsning »indicator_has_goal_or_target« er overtrådt.").
+                violation_error_message=_("Knyt indikatoren til et mål eller et sigtepunkt."),
             ),
         ]
 

@@ -45,7 +45,9 @@ class Policy(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "slug"], name="policy_unique_slug"),
             models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")), name="policy_period_ordered"
+                condition=Q(period_end__gte=F("period_start")),
+                name="policy_period_ordered",
+                violation_error_message=_("Perioden kan ikke slutte, før den begynder."),
             ),
         ]
 
@@ -206,7 +208,9 @@ class SDG(models.Model):
         ordering = ["number"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(number__gte=1) & Q(number__lte=17), name="sdg_number_1_to_17"
+                condition=Q(number__gte=1) & Q(number__lte=17),
+                name="sdg_number_1_to_17",
+                violation_error_message=_("Verdensmålenes numre går fra 1 til 17."),
             ),
         ]
 
@@ -240,7 +244,11 @@ class ActionPlan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["policy", "title"], name="actionplan_unique_title"),
             models.CheckConstraint(
-                condition=Q(year_end__gte=F("year_start")), name="actionplan_years_ordered"
+                condition=Q(year_end__gte=F("year_start")),
+                name="actionplan_years_ordered",
+                violation_error_message=_(
+                    "Handleplanens sidste år kan ikke ligge før dens første."
+                ),
             ),
         ]
 

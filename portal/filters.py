@@ -32,6 +32,12 @@ class FilterChoiceIterator(django_filters.fields.ModelChoiceIterator, ListedChoi
 
 class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
     iterator = FilterChoiceIterator
+    # An address with an id that is not (or no longer) among the options, said plainly
+    # (fresh eyes round 37: Django's "Marker en gyldig valgmulighed. Det valg, du har
+    # foretaget, er ikke blandt de tilgængelige valgmuligheder.").
+    default_error_messages = {
+        "invalid_choice": _("Det valgte findes ikke på listen. Vælg en af mulighederne.")
+    }
 
 
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):

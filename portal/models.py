@@ -182,16 +182,22 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role="caseworker") | Q(department__isnull=False),
                 name="user_caseworker_has_department",
+                violation_error_message=_("En sagsbehandler skal høre til en afdeling."),
             ),
             models.CheckConstraint(
                 condition=Q(role="administrator") | Q(municipality__isnull=False),
                 name="user_non_admin_has_municipality",
+                violation_error_message=_("Kun en administrator kan være uden kommune."),
             ),
             # An organisation's person acts for that organisation and nothing else.
             models.CheckConstraint(
                 condition=(Q(role="organisation") & Q(organisation__isnull=False))
                 | (~Q(role="organisation") & Q(organisation__isnull=True)),
                 name="user_organisation_role_has_organisation",
+                violation_error_message=_(
+                    "En forenings bruger skal høre til en forening, og kun en forenings bruger "
+                    "kan det."
+                ),
             ),
         ]
 

@@ -483,3 +483,12 @@ def test_an_indicator_judged_by_the_gap_shows_the_gap_it_is_judged_against(clien
     assert "Sådan beregnes status" in page
     if indicator.baseline_value is None:
         assert "Ikke opgjort" not in page and "statussen regnes fra den første måling" in page
+
+
+def test_an_indicators_goal_given_by_its_sub_goal_is_said_on_its_form(staff_client, kbh_goal_1):
+    """Fresh eyes round 37: the list said "Mål 1", the edit form's goal "- Vælg en
+    valgmulighed -", as if the goal were lost; the form says the goal follows from the
+    sub-goal, and names it."""
+    assert kbh_goal_1.target_id and not kbh_goal_1.goal_id
+    page = staff_client.get(reverse("indikatorer:edit", args=[kbh_goal_1.pk])).content.decode()
+    assert f"Målet følger af sigtepunktet: {kbh_goal_1.target.goal.name}." in page

@@ -99,3 +99,40 @@ def test_staff_must_belong_to_a_municipality(db):
         lambda: User.objects.create_user(username="uden-kommune", role=Role.COMMITTEE_STAFF)
     )
     User.objects.create_user(username="it", role=Role.ADMINISTRATOR)
+
+
+def test_every_check_the_database_makes_has_words_for_a_person():
+    """A model form (the portal's or the admin's) that breaks a check constraint shows its
+    message; Django's own is "Begrænsning »navn« er overtrådt." (fresh eyes round 37: the
+    indicator form showed it beside its Danish message)."""
+    from django.apps import apps
+    from django.db.models import BaseConstraint, CheckConstraint
+
+    ours = {"grants", "policies", "indicators", "portal", "identity", "transfer", "web", "worker"}
+    unworded = [
+        f"{model.__name__}.{constraint.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in ours
+        for constraint in model._meta.constraints
+        if isinstance(constraint, CheckConstraint)
+        and constraint.violation_error_message == BaseConstraint.default_violation_error_message
+    ]
+    assert unworded == []
+
+
+@pytest.mark.django_db
+def test_an_indicator_without_goal_or_sub_goal_is_refused_in_words(client, demo):
+    """The new-indicator page as staff fill it in, goal and sub-goal left empty: the
+    constraint's words (in the page's error box and its summary), never its name."""
+    from django.urls import reverse
+
+    from tests.form_pages import main_form_data
+
+    client.force_login(User.objects.get(username="kbh-sekretariat"))
+    url = reverse("indikatorer:create")
+    data = main_form_data(client.get(url).content.decode())
+    data |= {"title": "Andel i job", "unit": "percent", "direction": "higher"}
+    data |= {"target_kind": "direction_only", "goal": "", "target": ""}
+    page = client.post(url, data).content.decode()
+    assert "Knyt indikatoren til et mål eller et sigtepunkt." in page
+    assert "indicator_has_goal_or_target" not in page and "Begrænsning" not in page

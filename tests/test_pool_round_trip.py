@@ -79,3 +79,33 @@ def test_moving_the_deadline_earlier_tells_the_drafts_people(
     assert mail.to == [caseworker.email]
     assert mail.subject == f"Ny ansøgningsfrist: {pool.title}"
     assert "er rykket frem fra" in mail.body and "»Lektiecafé« skal sendes inden" in mail.body
+
+
+@pytest.mark.django_db
+def test_a_closed_pool_without_a_deadline_can_be_corrected_and_saved_twice(
+    client, staff_user, make_pool
+):
+    """Fresh eyes round 37: an earlier year's closed round, brought in without a deadline,
+    answered every save with "Ansøgningsfrist: Dette felt er påkrævet." – its budget could not
+    be corrected without making up a deadline. A pool that is to take applications still
+    needs one, said in the service's words."""
+    from grants.models import PoolStatus
+    from grants.services.pools import DEADLINE_MISSING
+
+    pool = make_pool(year=2021, application_deadline=None, status=PoolStatus.CLOSED)
+    client.force_login(staff_user)
+    url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    for budget in ("723.000", "724.000"):
+        data = main_form_data(client.get(url).content.decode())
+        assert data["application_deadline"] == ""
+        response = client.post(url, {**data, "budget": budget})
+        assert response.status_code == 302, response.content.decode()[:3000]
+    pool.refresh_from_db()
+    assert (pool.budget, pool.application_deadline) == (724000, None)
+
+    Pool.objects.filter(pk=pool.pk).update(status=PoolStatus.PLANNED)
+    data = main_form_data(client.get(url).content.decode())
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert str(DEADLINE_MISSING) in response.content.decode()
+    assert response.content.decode().count(str(DEADLINE_MISSING)) <= 2  # field and summary

@@ -297,3 +297,25 @@ def test_a_committee_filter_finds_its_co_committee_applications_too(staff_client
         reverse("dokumenter:queue-csv", args=[pool.pk]), {"committee": setup["auu"].pk}
     ).content.decode()
     assert "Kvinder i job" in csv and "Cricket for piger" not in csv
+
+
+def test_a_pool_paying_only_earlier_applications_grants_says_so(client, demo):
+    """Fresh eyes round 37: a later year's pool of multi-year grants said "0 ansøgninger /
+    Ingen ansøgninger matcher." with no filter set, beside a pool page listing its grants."""
+    from grants.models import Pool
+    from portal.models import User
+
+    client.force_login(User.objects.get(username="kbh-sekretariat"))
+    pool = Pool.objects.get(scheme__name="Puljen til frivilligt socialt arbejde", year=2020)
+    assert not Application.objects.filter(pool=pool).exists() and pool.allocations.exists()
+    page = client.get(reverse("sekretariat:queue", args=[pool.pk])).content.decode()
+    assert "Ingen har søgt i denne pulje." in page and "matcher" not in page
+    assert "bevillinger til ansøgninger fra tidligere puljer" in page
+
+
+def test_an_unknown_choice_in_the_address_is_said_plainly(staff_client, setup):
+    page = staff_client.get(
+        reverse("sekretariat:queue", args=[setup["pool"].pk]), {"committee": 999999}
+    ).content.decode()
+    assert "Det valgte findes ikke på listen. Vælg en af mulighederne." in page
+    assert "gyldig valgmulighed" not in page

@@ -19,7 +19,9 @@ from grants.models.review import REVIEW_CRITERIA, Review
 from grants.models.schemes import DEFAULT_SCHEME_NAME
 from grants.services.decisions import decision_problems
 from grants.services.pools import (
+    DEADLINE_MISSING,
     delegation_problem,
+    needs_deadline,
     pool_date_problems,
     round_taken,
     same_minute,
@@ -164,7 +166,10 @@ class PoolForm(LimitedTextMixin, forms.ModelForm):
         # end eller lig 0" for a rule of 2000–2100).
         self.fields["year"].validators = []
         self.fields["year"].widget.attrs.update(min=2000, max=2100)
-        self.fields["application_deadline"].required = True
+        # Asked of a pool that is to take applications (the service's rule, in its words).
+        deadline = self.fields["application_deadline"]
+        deadline.required = needs_deadline(self.instance.status if self.instance.pk else "")
+        deadline.error_messages["required"] = DEADLINE_MISSING
         self.fields["application_deadline"].input_formats = ["%Y-%m-%dT%H:%M"]
         self.fields["opens_at"].input_formats = ["%Y-%m-%dT%H:%M"]
         self.fields["committee_meeting_on"].input_formats = ["%Y-%m-%d"]

@@ -224,6 +224,9 @@ class Application(models.Model):
                 condition=(Q(department__isnull=False) & Q(organisation__isnull=True))
                 | (Q(department__isnull=True) & Q(organisation__isnull=False)),
                 name="application_one_applicant",
+                violation_error_message=_(
+                    "En ansøgning har én ansøger: en afdeling eller en forening."
+                ),
             ),
         ]
         indexes = [
@@ -339,7 +342,11 @@ class RequestedAmount(models.Model):
         ordering = ["application", "year"]
         constraints = [
             models.UniqueConstraint(fields=["application", "year"], name="requested_one_per_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="requested_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="requested_not_negative",
+                violation_error_message=_("Et ansøgt beløb kan ikke være negativt."),
+            ),
         ]
 
     def __str__(self) -> str:

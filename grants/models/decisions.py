@@ -172,7 +172,11 @@ class Allocation(models.Model):
             models.UniqueConstraint(
                 fields=["application", "pool"], name="allocation_one_per_application_and_pool"
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="allocation_amount_positive",
+                violation_error_message=_("En bevilling skal være over 0 kr."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -221,9 +225,12 @@ class CarryOver(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gt=0),
                 name="carryover_amount_positive",
+                violation_error_message=_("Et overført beløb skal være over 0 kr."),
             ),
             models.CheckConstraint(
-                condition=~Q(from_pool=F("to_pool")), name="carryover_between_two_pools"
+                condition=~Q(from_pool=F("to_pool")),
+                name="carryover_between_two_pools",
+                violation_error_message=_("Restmidler overføres mellem to forskellige puljer."),
             ),
         ]
 

@@ -176,21 +176,29 @@ class Pool(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scheme", "year"], name="pool_one_round_per_year"),
             models.CheckConstraint(
-                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="pool_budget_not_negative"
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="pool_budget_not_negative",
+                violation_error_message=_("Budgettet kan ikke være negativt."),
             ),
             models.CheckConstraint(
-                condition=Q(evaluation_threshold__gte=0), name="pool_threshold_not_negative"
+                condition=Q(evaluation_threshold__gte=0),
+                name="pool_threshold_not_negative",
+                violation_error_message=_("Grænsen for samarbejdsaftale kan ikke være negativ."),
             ),
             models.CheckConstraint(
-                condition=Q(delegation_limit__gte=0), name="pool_delegation_not_negative"
+                condition=Q(delegation_limit__gte=0),
+                name="pool_delegation_not_negative",
+                violation_error_message=_("Den delegerede bevillingsgrænse kan ikke være negativ."),
             ),
             models.CheckConstraint(
                 condition=Q(max_grant_years__gte=1) & Q(max_grant_years__lte=10),
                 name="pool_grant_years_1_to_10",
+                violation_error_message=_("Angiv mellem 1 og 10 år."),
             ),
             models.CheckConstraint(
                 condition=Q(max_amount__isnull=True) | Q(max_amount__gt=0),
                 name="pool_max_amount_positive",
+                violation_error_message=_("Angiv et beløb over 0 kr., eller lad feltet stå tomt."),
             ),
         ]
         # The open data's first and last grant year: pools in year order, each asked whether
@@ -275,7 +283,11 @@ class ReservedLine(models.Model):
         verbose_name_plural = _("reserverede beløb")
         ordering = ["pool", "title"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="reservedline_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="reservedline_amount_positive",
+                violation_error_message=_("Beløbet skal være over 0 kr."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -85,6 +85,7 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=Q(unspent_amount__isnull=True) | Q(unspent_amount__gte=0),
                 name="report_unspent_not_negative",
+                violation_error_message=_("Det ubrugte beløb kan ikke være negativt."),
             ),
         ]
 
@@ -154,7 +155,11 @@ class SpentAmount(models.Model):
         ordering = ["report", "year"]
         constraints = [
             models.UniqueConstraint(fields=["report", "year"], name="spent_one_per_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="spent_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="spent_not_negative",
+                violation_error_message=_("Et brugt beløb kan ikke være negativt."),
+            ),
         ]
 
     def __str__(self) -> str:

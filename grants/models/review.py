@@ -64,6 +64,7 @@ class Review(models.Model):
                     condition=Q(**{f"{field}__isnull": True})
                     | Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
                     name=f"review_{field}_1_to_5",
+                    violation_error_message=_("Karakteren skal være fra 1 til 5."),
                 )
                 for field in REVIEW_CRITERIA
             ],
@@ -100,7 +101,11 @@ class ProposedAmount(models.Model):
         ordering = ["review", "year"]
         constraints = [
             models.UniqueConstraint(fields=["review", "year"], name="proposed_one_per_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="proposed_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="proposed_not_negative",
+                violation_error_message=_("Et foreslået beløb kan ikke være negativt."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -194,7 +199,11 @@ class RecommendedAmount(models.Model):
             models.UniqueConstraint(
                 fields=["recommendation", "year"], name="recommended_one_per_year"
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="recommended_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="recommended_not_negative",
+                violation_error_message=_("Et indstillet beløb kan ikke være negativt."),
+            ),
         ]
 
     def __str__(self) -> str:

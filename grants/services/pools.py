@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from grants.models import (
     Allocation,
@@ -294,6 +295,18 @@ def _behind(moment) -> bool:
     return moment is not None and moment <= timezone.now()
 
 
+DEADLINE_MISSING = gettext_lazy(
+    "Angiv en ansøgningsfrist. Kun en lukket pulje kan være uden frist."
+)
+
+
+def needs_deadline(status: str) -> bool:
+    """A pool that is to take applications has a deadline; a closed one may have none (an
+    earlier year's round brought in from before the portal: fresh eyes round 37, its budget
+    could not be corrected without making up a deadline)."""
+    return status != PoolStatus.CLOSED
+
+
 def pool_date_problems(
     *, status: str, year, opens_at, deadline, opening_changed: bool, deadline_changed: bool
 ) -> list[tuple[str, str]]:
@@ -301,6 +314,8 @@ def pool_date_problems(
     while validating, so staff see every date error in one round (fresh eyes round 13: the
     opening in the past showed only after the form's own errors were fixed)."""
     problems = []
+    if deadline is None and needs_deadline(status):
+        problems.append(("application_deadline", str(DEADLINE_MISSING)))
     this_year = timezone.localdate().year
     if deadline_changed and deadline and year and abs(timezone.localtime(deadline).year - year) > 1:
         # A typed year is the usual slip (fresh eyes round 13: a 2029 pool saved with a
