@@ -18,6 +18,59 @@ def absolute(context: dict, path: str) -> str:
     return site.absolute(path, context.get("request"))
 
 
+_PK = 2147480001  # an id no row has, to find where a page's address holds its id
+
+
+def absolute_url(context: dict, name: str, pk: int) -> str:
+    """`absolute(context, reverse(name, args=[pk]))`, with `reverse` asked once a request per
+    name: a list of policies names a thousand goals, and reversing each was a quarter of the
+    page (issue #17). Django writes an integer id as its digits, so the rest is the same."""
+    parts = context.setdefault("_url_parts", {})
+    if name not in parts:
+        parts[name] = absolute(context, reverse(name, args=[_PK])).split(str(_PK))
+    before, after = parts[name]
+    return f"{before}{pk}{after}"
+
+
+class ListedRowSerializer(serializers.ModelSerializer):
+    # A serializer of the many rows of a list (a policy's goals, an indicator's
+    # measurements) whose fields each read one attribute: the same fields and values as
+    # DRF's `to_representation`, written without its machinery per field and row (source
+    # lookup, callable checks, attribute wrappers), which was most of the policies' and
+    # indicators' lists (issue #17). A field DRF would treat otherwise goes to DRF, for
+    # every row. A comment, not a docstring: drf-spectacular would publish a docstring.
+
+    def to_representation(self, instance):
+        plan = self._plan()
+        if plan is None:
+            return super().to_representation(instance)
+        row = {}
+        for name, attribute, represent in plan:
+            if attribute is None:  # a method field
+                row[name] = represent(instance)
+                continue
+            value = getattr(instance, attribute)
+            row[name] = None if value is None else represent(value)
+        return row
+
+    def _plan(self):
+        try:
+            return self._listed_plan
+        except AttributeError:
+            pass
+        plan = []
+        for field in self._readable_fields:
+            if isinstance(field, serializers.SerializerMethodField):
+                plan.append((field.field_name, None, getattr(self, field.method_name)))
+            elif isinstance(field, serializers.BaseSerializer) or len(field.source_attrs) != 1:
+                plan = None
+                break
+            else:
+                plan.append((field.field_name, field.source_attrs[0], field.to_representation))
+        self._listed_plan = plan
+        return plan
+
+
 class MunicipalitySerializer(serializers.ModelSerializer):
     navn = serializers.CharField(source="name")
     kode = serializers.CharField(source="code", help_text="Danmarks Statistiks kommunekode")
@@ -138,7 +191,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         )
 
     def get_url(self, project) -> str:
-        return absolute(self.context, reverse("public:project", args=[project.pk]))
+        return absolute_url(self.context, "public:project", project.pk)
 
 
 class PoolSerializer(serializers.ModelSerializer):
@@ -173,7 +226,7 @@ class PoolSerializer(serializers.ModelSerializer):
         return absolute(self.context, pool.public_url)
 
 
-class GoalSerializer(serializers.ModelSerializer):
+class GoalSerializer(ListedRowSerializer):
     navn = serializers.CharField(source="label")
     type = serializers.CharField(source="kind", help_text="objective (mål) eller resource")
     nummer = serializers.IntegerField(source="number")
@@ -186,7 +239,7 @@ class GoalSerializer(serializers.ModelSerializer):
         fields = ["id", "navn", "type", "nummer", "titel", "beskrivelse", "url"]
 
     def get_url(self, goal) -> str:
-        return absolute(self.context, reverse("politikker:goal", args=[goal.pk]))
+        return absolute_url(self.context, "politikker:goal", goal.pk)
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -221,7 +274,7 @@ class PolicySerializer(serializers.ModelSerializer):
         return absolute(self.context, path)
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
+class MeasurementSerializer(ListedRowSerializer):
     aar = serializers.IntegerField(source="year")
     periode = serializers.CharField(source="period")
     vaerdi = serializers.DecimalField(source="value", max_digits=14, decimal_places=4)
@@ -279,4 +332,4 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return goal.pk if goal else None
 
     def get_url(self, indicator) -> str:
-        return absolute(self.context, reverse("barometer:indicator", args=[indicator.pk]))
+        return absolute_url(self.context, "barometer:indicator", indicator.pk)
