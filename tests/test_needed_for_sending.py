@@ -12,6 +12,7 @@ from grants.models import Pool
 from grants.services.drafts import do_create_draft
 from grants.services.submission import missing_for_submission
 from portal.models import User
+from tests.form_pages import new_draft_form
 
 FIELDS = ("input", "select", "textarea")
 
@@ -105,3 +106,11 @@ def test_the_short_forms_hidden_headings_are_marked_for_when_they_are_shown(clie
     marks.feed(page)
     assert {"id_challenge", "id_anchoring"} <= marks.labels
     assert any("id_goals_0" in ids for ids in marks.fieldsets)
+
+
+def test_the_contact_part_says_what_its_star_asks(client, demo):
+    """Fresh eyes round 38: a contact with a name alone was refused only on the submit page
+    ("Skriv e-mail eller telefon til …"); the part says it under its heading."""
+    _draft, url, _data = new_draft_form(client)
+    page = client.get(url).content.decode()
+    assert "Mindst én kontaktperson med navn og e-mail eller telefon." in page

@@ -162,7 +162,9 @@ def test_hidden_headings_keep_what_was_written(client, person, small_pool, commi
     # could be published): the submit page names it, submitting empties it.
     submit_url = reverse("mine:submit", args=[application.pk])
     submit = visible_text(client.get(submit_url).content.decode())
-    assert "disse svar sendes ikke med og slettes, når du indsender: Hvilket problem" in submit
+    # Each heading quoted: a heading that is a question ends in "?«.", never "?." (fresh
+    # eyes round 38).
+    assert "slettes, når du indsender: »Hvilket problem vil I hjælpe med?«." in submit
     assert "For få har et sted at lave lektier" not in submit.split("Det, du sender", 1)[1]
     client.post(submit_url)
     application.refresh_from_db()
