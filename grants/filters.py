@@ -138,3 +138,10 @@ def queue_rows(applications) -> list[Application]:
             others[application.pk],
         )
     return applications
+
+
+def later_years_of_earlier_grants(pool) -> int:
+    """How many of the pool's grants pay a later year of an application sent to an earlier
+    pool (a multi-year grant): what an empty queue says the pool still pays (fresh eyes
+    round 37: "0 ansøgninger" beside a pool page listing its grants)."""
+    return pool.allocations.exclude(application__pool=pool).count()

@@ -314,8 +314,28 @@ def test_a_pool_paying_only_earlier_applications_grants_says_so(client, demo):
 
 
 def test_an_unknown_choice_in_the_address_is_said_plainly(staff_client, setup):
-    page = staff_client.get(
-        reverse("sekretariat:queue", args=[setup["pool"].pk]), {"committee": 999999}
-    ).content.decode()
-    assert "Det valgte findes ikke på listen. Vælg en af mulighederne." in page
-    assert "gyldig valgmulighed" not in page
+    """Every list filter that chooses a row by its id, in the staff queue and the public
+    catalogue: an id that is not among the options is said plainly, not with Django's
+    "Marker en gyldig valgmulighed …" (fresh eyes round 37)."""
+    from django_filters import ModelChoiceFilter as AnyModelChoiceFilter
+
+    from grants.filters import ReviewQueueFilter
+    from grants.public import ProjectFilter
+    from portal.filters import KnownChoiceFilter
+
+    pages = [
+        (reverse("sekretariat:queue", args=[setup["pool"].pk]), ReviewQueueFilter),
+        (reverse("public:catalogue"), ProjectFilter),
+    ]
+    checked = []
+    for url, filterset in pages:
+        for name, declared in filterset.base_filters.items():
+            # A filter by a readable key (KnownChoiceFilter) says it in its own words.
+            by_id = isinstance(declared, AnyModelChoiceFilter)
+            if not by_id or isinstance(declared, KnownChoiceFilter):
+                continue
+            page = staff_client.get(url, {name: 999999}).content.decode()
+            assert "Det valgte findes ikke på listen. Vælg en af mulighederne." in page, name
+            assert "gyldig valgmulighed" not in page, name
+            checked.append(name)
+    assert {"committee", "goal", "department", "maal", "udvalg"} <= set(checked), checked

@@ -15,7 +15,12 @@ from grants.access import StaffRequiredMixin, staff_applications, staff_pools, s
 from grants.audit import pool_audit
 from grants.case_selectors import with_new_messages
 from grants.documents.content import recommendation_document
-from grants.filters import ReviewQueueFilter, queue_rows, review_queue
+from grants.filters import (
+    ReviewQueueFilter,
+    later_years_of_earlier_grants,
+    queue_rows,
+    review_queue,
+)
 from grants.forms.application import rows_from
 from grants.forms.staff import PoolForm, ReservedLineForm, ReservedLineFormSet
 from grants.models import (
@@ -355,10 +360,9 @@ class ReviewQueueView(StaffRequiredMixin, TemplateView):
         applications = filterset.qs if filterset.is_bound else queryset
         page = Paginator(applications, self.paginate_by).get_page(self.request.GET.get("side"))
         page.object_list = queue_rows(page.object_list)
-        # An empty pool may still pay later years of earlier applications' grants (fresh
-        # eyes round 37: "0 ansøgninger" beside a pool page listing 1.245.000 kr. of grants).
+        # Asked only of an unfiltered, empty queue: the one place it is said.
         earlier_grants = (
-            pool.allocations.exclude(application__pool=pool).count()
+            later_years_of_earlier_grants(pool)
             if not filterset.is_bound and not page.paginator.count
             else 0
         )
