@@ -1,9 +1,10 @@
-"""portal.site.address_pattern: one reverse() for many rows gives what reverse() gives."""
+"""portal.site.address_pattern and id_address_pattern: one reverse() for many rows gives what
+reverse() gives."""
 
 import pytest
 from django.urls import reverse
 
-from portal.site import address_pattern
+from portal.site import address_pattern, id_address_pattern
 
 
 @pytest.mark.parametrize(
@@ -18,3 +19,10 @@ from portal.site import address_pattern
 def test_the_pattern_formats_to_the_reversed_address(viewname, slugs):
     pattern = address_pattern(viewname, slugs=len(slugs))
     assert pattern.format(*slugs) == reverse(viewname, args=slugs)
+
+
+@pytest.mark.parametrize("viewname", ["mine:edit", "mine:detail", "api:project", "politikker:goal"])
+@pytest.mark.parametrize("pk", [1, 7, 21474800, 2147480001, 2147480010])
+def test_the_id_pattern_formats_to_the_reversed_address(viewname, pk):
+    """Also an id that holds the mark's digits, or is the mark."""
+    assert id_address_pattern(viewname).format(pk) == reverse(viewname, args=[pk])

@@ -271,7 +271,7 @@ def test_finished_applications_of_earlier_years_are_listed_apart(cw, make_pool, 
     """Issue #17: the dashboard listed the department's whole history (96 rows at 1,000
     applications); the finished ones of pools before last year are on a page of their own,
     this year's and last year's and everything unfinished stay."""
-    from grants.views.caseworker import ARCHIVE_PAGE_SIZE, archived_before
+    from grants.caseworker_lists import ARCHIVE_PAGE_SIZE, archived_before
 
     this_year = timezone.localdate().year
     old_pool = make_pool(year=archived_before() - 1)

@@ -155,3 +155,62 @@ def test_no_form_reads_its_choices_through_a_server_side_cursor(client, demo):
     finally:
         request_started.disconnect(on_request)
     assert declared == {}
+
+
+@pytest.mark.django_db
+def test_the_caseworkers_list_reads_each_row_kind_in_fixed_queries(
+    client, caseworker, make_pool, make_application
+):
+    """The dashboard's and the archive's rows read only some of an application's columns
+    (grants.caseworker_lists.ROW_FIELDS); a column a row needs and the list left out would be
+    read once per row. Every kind of row the list treats apart (a draft in an open pool and in
+    a closed one, a returned, an approved and a rejected one, one of an earlier year on the
+    archive), once and then five times: the same number of queries."""
+    import datetime
+
+    from django.utils import timezone
+
+    from grants.models import Allocation, Decision, PoolStatus
+
+    open_pool = make_pool(year=timezone.localdate().year)
+    closed_pool = make_pool(
+        year=timezone.localdate().year - 1,
+        status=PoolStatus.CLOSED,
+        application_deadline=timezone.now() - datetime.timedelta(days=3),
+    )
+    old_pool = make_pool(  # its finished applications are on the archive's page
+        year=timezone.localdate().year - 2,
+        status=PoolStatus.CLOSED,
+        application_deadline=timezone.now() - datetime.timedelta(days=400),
+    )
+
+    def add_each_kind():
+        year = open_pool.year
+        make_application(target_pool=open_pool, amounts={year: "1000", year + 1: "2000"})
+        make_application(target_pool=closed_pool, amounts={closed_pool.year: "1000"})
+        make_application(target_pool=open_pool, status=ApplicationStatus.RETURNED)
+        make_application(target_pool=open_pool, status=ApplicationStatus.REJECTED)
+        make_application(target_pool=old_pool, status=ApplicationStatus.REJECTED)
+        approved = make_application(
+            target_pool=open_pool,
+            status=ApplicationStatus.APPROVED,
+            amounts={year: "5000", year + 1: "5000"},
+        )
+        decision = Decision.objects.create(application=approved, outcome="approved")
+        Allocation.objects.create(
+            application=approved, pool=open_pool, decision=decision, amount=4000
+        )
+
+    client.force_login(caseworker)
+
+    def queries(name):
+        client.get(reverse(name))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name)).status_code == 200
+        return len(captured)
+
+    add_each_kind()
+    once = {name: queries(name) for name in ("mine:dashboard", "mine:archive")}
+    for _ in range(4):
+        add_each_kind()
+    assert {name: queries(name) for name in once} == once

@@ -1,7 +1,6 @@
 """The caseworker's pages ("Mine ansøgninger"). Thin: forms validate, services write."""
 
 import datetime
-from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,14 +24,13 @@ from grants.access import (
     caseworker_reports,
     open_pools_for,
 )
-from grants.cards import with_row_status
 from grants.case_selectors import (
     agreements_to_sign,
     case_summary,
     open_requests,
     with_new_messages,
 )
-from grants.decision_extent import years_without_pool_for
+from grants.caseworker_lists import ARCHIVE_PAGE_SIZE, archived, archived_before, with_rows
 from grants.documents.pdf import application_pdf
 from grants.forms.application import (
     ApplicationForm,
@@ -43,8 +41,6 @@ from grants.forms.application import (
 )
 from grants.forms.messages import WithdrawForm
 from grants.models import (
-    ENDED_STATUSES,
-    FUNDED_STATUSES,
     Application,
     ApplicationStatus,
     Attachment,
@@ -110,72 +106,6 @@ NOT_AUTOSAVED = gettext_lazy("Ikke gemt automatisk: ret de markerede felter.")
 DRAFT_DEADLINE_WARNING = datetime.timedelta(days=14)
 
 
-class GrantedLine(NamedTuple):
-    year: int
-    shown: str  # "100.000 kr.", or why nothing was granted for the year
-    is_note: bool  # a sentence, not an amount: it may wrap (fresh eyes round 36)
-
-
-def granted_lines(application, asked, granted, without_pool: dict[int, set[int]]) -> list:
-    """ "2027: 100.000 kr." per year granted, and for an approved application a year asked for
-    without a grant: not decided for want of a pool, or refused (fresh eyes round 20: the
-    list showed only the granted year, as if the others were refused). `asked`, `granted`:
-    the application's [(year, amount)]; `without_pool`: `years_without_pool_for` of the
-    listed applications. [GrantedLine] in year order."""
-    from portal.money import format_kroner
-
-    lines = {year: GrantedLine(year, format_kroner(amount), False) for year, amount in granted}
-    if application.status in FUNDED_STATUSES and application.pk in without_pool:
-        undecided = without_pool[application.pk]
-        for year, amount in asked:
-            if amount and year not in lines:
-                lines[year] = GrantedLine(
-                    year,
-                    _("ikke afgjort (ingen pulje, da ansøgningen blev behandlet)")
-                    if year in undecided
-                    else _("ikke bevilget"),
-                    True,
-                )
-    return [lines[year] for year in sorted(lines)]
-
-
-ARCHIVE_PAGE_SIZE = 50
-
-
-def archived_before() -> int:
-    """Finished applications of pools before last year are listed apart (Tidligere): the
-    dashboard grew with every year's history (issue #17); this year's and last year's stay."""
-    return timezone.localdate().year - 1
-
-
-def archived(queryset):
-    return queryset.filter(status__in=ENDED_STATUSES, pool__year__lt=archived_before())
-
-
-def with_rows(applications):
-    """The list's rows, `applications` evaluated in a fixed number of queries, each with
-    `asked` [(year, amount)] in year order, `granted_lines`, `row_status` (the status in the
-    applicant's words, "Delvis bevilget" from the same amounts) and `cannot_be_sent`. The
-    amounts are plain values, not prefetched relations: a manager and a filtered queryset
-    per application and relation cost the caseworker's list a fifth of its page (issue
-    #17)."""
-    applications = list(
-        applications.select_related("pool", "committee").order_by("-pool__year", "title")
-    )
-    asked, granted = with_row_status(applications, applicant=True)
-    without_pool = years_without_pool_for(
-        [a for a in applications if a.status in FUNDED_STATUSES], asked, granted
-    )
-    for application in applications:
-        application.cannot_be_sent = application.status == ApplicationStatus.DRAFT and bool(
-            submission_refusal(application)
-        )
-        application.granted_lines = granted_lines(
-            application, asked[application.pk], granted[application.pk], without_pool
-        )
-    return applications
-
-
 class DashboardView(CaseworkerRequiredMixin, TemplateView):
     """Mine ansøgninger: the department's applications and what waits for the caseworker."""
 
@@ -185,7 +115,7 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
         user = self.request.user
         mine = caseworker_applications(user)
         old = archived(mine)
-        applications = with_rows(mine.exclude(pk__in=old.values("pk")))
+        applications = with_rows(mine.exclude(pk__in=old.values("pk")), user)
         # Only what can be sent now: an evaluation that opens next year is not yet waiting.
         reports_due = (
             sendable_now(
@@ -194,6 +124,7 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
                 )
             )
             .select_related("application")
+            .only("kind", "status", "due_date", "application__title")
             .order_by("due_date")
         )
         now = timezone.now()
@@ -223,9 +154,15 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
                 ),
                 key=lambda a: a.pool.application_deadline,
             ),
-            agreements_to_sign=agreements_to_sign(applicant_applications(user)),
-            new_messages=with_new_messages(applicant_applications(user), "applicant"),
-            information_requests=open_requests(applicant_applications(user)),
+            # Only what the list shows of each: their whole rows (an application's long
+            # texts) grouped and read were a tenth of the page (issue #17).
+            agreements_to_sign=agreements_to_sign(applicant_applications(user)).only(
+                "application__title"
+            ),
+            new_messages=with_new_messages(applicant_applications(user), "applicant").only("title"),
+            information_requests=open_requests(applicant_applications(user)).only(
+                "due_date", "application__title"
+            ),
             reports_due=reports_due,
             open_pools=pools,
             next_deadline=next(
@@ -248,7 +185,9 @@ class ArchiveView(CaseworkerRequiredMixin, TemplateView):
         page = Paginator(old.values_list("pk", flat=True), ARCHIVE_PAGE_SIZE).get_page(
             self.request.GET.get("side")
         )
-        rows = with_rows(Application.objects.filter(pk__in=list(page.object_list)))
+        rows = with_rows(
+            Application.objects.filter(pk__in=list(page.object_list)), self.request.user
+        )
         return super().get_context_data(
             applications=rows, page=page, archived_before=archived_before(), **kwargs
         )

@@ -18,18 +18,14 @@ def absolute(context: dict, path: str) -> str:
     return site.absolute(path, context.get("request"))
 
 
-_PK = 2147480001  # an id no row has, to find where a page's address holds its id
-
-
 def absolute_url(context: dict, name: str, pk: int) -> str:
     """`absolute(context, reverse(name, args=[pk]))`, with `reverse` asked once a request per
     name: a list of policies names a thousand goals, and reversing each was a quarter of the
     page (issue #17). Django writes an integer id as its digits, so the rest is the same."""
     parts = context.setdefault("_url_parts", {})
     if name not in parts:
-        parts[name] = absolute(context, reverse(name, args=[_PK])).split(str(_PK))
-    before, after = parts[name]
-    return f"{before}{pk}{after}"
+        parts[name] = absolute(context, site.id_address_pattern(name))
+    return parts[name].format(pk)
 
 
 class ListedRowSerializer(serializers.ModelSerializer):
