@@ -88,6 +88,16 @@ def with_row_status(applications: list[Application], *, applicant: bool = False)
     return asked, granted
 
 
+def shown_asked(asked: list[YearMoney]) -> list[tuple[int, str]]:
+    """[(year, "100.000 kr.")] of the years asked for (a year left at 0 kr. was not), as a
+    list's cell shows them: made once here, not by two filters per amount in the template
+    (issue #17)."""
+    from grants.wording import asked_years_and_total
+    from portal.money import format_kroner
+
+    return [(row.year, format_kroner(row.amount)) for row in asked_years_and_total(asked)[0]]
+
+
 def _grouped(rows, make) -> defaultdict[int, list]:
     """{application id: [make(*rest), …]} of `rows` (application id, *rest), in their order."""
     found = defaultdict(list)

@@ -8,8 +8,7 @@ from django.db.models import FETCH_PEERS
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grants import wording
-from grants.cards import with_row_status
+from grants.cards import shown_asked, with_row_status
 from grants.decision_extent import years_without_pool_for
 from grants.models import ENDED_STATUSES, FUNDED_STATUSES, ApplicationStatus
 from grants.rules import may
@@ -104,10 +103,7 @@ def with_rows(applications, user):
         application.link = (edit if may(user, "edit", application) else detail).format(
             application.pk
         )
-        application.asked_shown = [
-            (row.year, format_kroner(row.amount))
-            for row in wording.asked_years_and_total(application.asked)[0]
-        ]
+        application.asked_shown = shown_asked(application.asked)
         application.cannot_be_sent = application.status == ApplicationStatus.DRAFT and bool(
             submission_refusal(application)
         )
