@@ -296,32 +296,55 @@ def facet_counts(queryset: QuerySet[Application], *, municipality_id: int | None
     }
 
 
+def _pairs_per_value(first: QuerySet, second: QuerySet, column: str) -> list[tuple]:
+    """[(value, n)]: the distinct (value, project) pairs of two values_list querysets (their
+    UNION), counted per value in one grouped query, the largest value first. [] when a
+    filter can match nothing (e.g. an impossible amount)."""
+    try:
+        pairs_sql, params = first.union(second).order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        # pairs_sql is the ORM's own SQL with placeholders; the values travel in params, and
+        # `column` is one of the callers' own names.
+        sql = f"SELECT {column}, COUNT(*) FROM ({pairs_sql}) AS pairs GROUP BY {column}"  # noqa: S608  # nosec B608
+        cursor.execute(f"{sql} ORDER BY {column} DESC", params)
+        return cursor.fetchall()
+
+
 def _year_counts(results: QuerySet[Application]) -> list[dict]:
     """Distinct (year, project) pairs of the results, counted per year."""
     ids = results.values("pk")
     funded, carried = (sources.filter(application__in=ids) for sources in project_years())
-    try:
-        pairs_sql, params = funded.union(carried).order_by().query.sql_with_params()
-    except EmptyResultSet:  # a filter that can match nothing, e.g. an impossible amount
-        return []
-    with connection.cursor() as cursor:
-        # pairs_sql is the ORM's own SQL with placeholders; the values travel in params.
-        sql = f"SELECT facet_year, COUNT(*) FROM ({pairs_sql}) AS pairs GROUP BY facet_year"  # noqa: S608  # nosec B608
-        cursor.execute(f"{sql} ORDER BY facet_year DESC", params)
-        return [{"year": year, "n": n} for year, n in cursor.fetchall()]
+    return [{"year": year, "n": n} for year, n in _pairs_per_value(funded, carried, "facet_year")]
 
 
 def _committee_counts(results: QuerySet[Application], municipality_id: int | None) -> list:
+    """Distinct (committee, project) pairs of the results, the responsible committee's and
+    the co-committees' alike (in_committee's rule: a project counts once per committee),
+    counted per committee in one grouped query. A COUNT … FILTER with an EXISTS per
+    committee cost the filtered catalogue a seventh of its time to build (issue #17)."""
     if municipality_id is None:
         return []
     committees = list(Committee.objects.filter(municipality=municipality_id).order_by("name"))
     if not committees:
         return []
-    counts = results.aggregate(
-        **{f"c{c.pk}": Count("pk", filter=in_committee(c.pk)) for c in committees}
+    ids = results.order_by().values("pk")
+    own = (
+        Application.objects.filter(pk__in=ids, committee__isnull=False)
+        .order_by()
+        .annotate(facet_committee=F("committee_id"))
+        .values_list("facet_committee", "pk")
     )
+    co = (
+        Application.co_committees.through.objects.filter(application__in=ids)
+        .order_by()
+        .annotate(facet_committee=F("committee_id"))
+        .values_list("facet_committee", "application_id")
+    )
+    counts = dict(_pairs_per_value(own, co, "facet_committee"))
     return [
-        {"pk": c.pk, "abbreviation": c.abbreviation, "name": c.name, "n": counts[f"c{c.pk}"]}
+        {"pk": c.pk, "abbreviation": c.abbreviation, "name": c.name, "n": counts[c.pk]}
         for c in committees
-        if counts[f"c{c.pk}"]
+        if counts.get(c.pk)
     ]
