@@ -479,3 +479,36 @@ def test_the_pool_service_refuses_a_delegation_limit_above_the_budget(make_pool,
         )
     pool.refresh_from_db()
     assert pool.delegation_limit != Decimal("500000")
+
+
+def _starred(html: str, field_id: str) -> bool:
+    label = re.search(rf'<label for="{field_id}"[^>]*>(.*?)</label>', html, re.S)
+    assert label, field_id
+    return "asteriskField" in label.group(1)
+
+
+def test_empty_reserved_line_rows_carry_no_required_star(staff_client, make_pool):
+    """Fresh eyes round 39: the optional empty rows starred "Formål" and "Beløb" as if a line
+    had to be reserved. A saved line's fields keep their stars, and a begun row still needs
+    both."""
+    html = staff_client.get(reverse("sekretariat:pool-create")).content.decode()
+    for row in range(3):
+        for name in ("title", "amount"):
+            assert not _starred(html, f"id_reserved-{row}-{name}"), (row, name)
+    assert _starred(html, "id_title")  # the pool's own required fields keep theirs
+
+    pool = make_pool(year=2026, budget="500000")
+    ReservedLine.objects.create(pool=pool, title="Priser", amount=Decimal("40000"))
+    edit_url = reverse("sekretariat:pool-edit", args=[pool.pk])
+    response = staff_client.get(edit_url)
+    html = response.content.decode()
+    assert _starred(html, "id_reserved-0-title") and _starred(html, "id_reserved-0-amount")
+    assert not _starred(html, "id_reserved-1-title")
+
+    data = form_values(response) | {"reserved-1-title": "Temadag"}
+    response = staff_client.post(edit_url, data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Reserveret beløb 2: Beløb: Dette felt er påkrævet." in html
+    assert _starred(html, "id_reserved-1-amount")  # the begun row's fields are asked for
+    assert list(pool.reserved_lines.values_list("title", flat=True)) == ["Priser"]

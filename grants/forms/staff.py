@@ -273,6 +273,15 @@ class ReservedLineForm(LimitedTextMixin, forms.ModelForm):
         fields = ["title", "amount"]
         labels = {"title": _("Formål")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An extra row may be left empty, so its fields carry no "required" star (fresh eyes
+        # round 39). Validation is unchanged: Django checks an extra row only once it is
+        # filled (`has_changed`), and a filled row keeps its required fields.
+        if self.empty_permitted and not (self.is_bound and self.has_changed()):
+            for name in ("title", "amount"):
+                self.fields[name].required = False
+
     def clean_amount(self):
         # At the field, in Danish (attack round 13: 0 kr. showed the database rule's name).
         amount = self.cleaned_data["amount"]
