@@ -164,8 +164,8 @@ def test_hidden_headings_keep_what_was_written(client, person, small_pool, commi
     submit = visible_text(client.get(submit_url).content.decode())
     # Each heading quoted: a heading that is a question ends in "?«.", never "?." (fresh
     # eyes round 38).
-    assert "slettes, når du indsender: »Hvilket problem vil I hjælpe med?«." in submit
-    assert "For få har et sted at lave lektier" not in submit.split("Det, du sender", 1)[1]
+    assert "slettes, når I indsender: »Hvilket problem vil I hjælpe med?«." in submit
+    assert "For få har et sted at lave lektier" not in submit.split("Det, I sender", 1)[1]
     client.post(submit_url)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED and application.challenge == ""
@@ -211,7 +211,7 @@ def test_what_is_missing_uses_the_words_of_the_volunteers_form(
     application = Application.objects.get(created_by=person)
     edit = visible_text(client.get(reverse("mine:edit", args=[application.pk])).content.decode())
     submit = client.get(reverse("mine:submit", args=[application.pk])).content.decode()
-    missing = re.findall(r"»([^«]+)«", visible_text(submit.split("Før du kan indsende")[1]))
+    missing = re.findall(r"»([^«]+)«", visible_text(submit.split("Før I kan indsende")[1]))
     assert missing, "nothing quoted in the list of what is missing"
     for label in missing:
         assert label in edit, label
@@ -265,3 +265,56 @@ def test_the_copies_number_the_answers_as_the_form_did(client, person, small_poo
             if heading in form_numbers:
                 assert form_numbers[heading] == number, heading
     assert submit == detail == pdf
+
+
+# "Du", "din", "dit", "dine" as words; "Din forening" is the name of the association's own
+# page (the menu's), not a way of speaking to the reader.
+SPOKEN_TO_AS_DU = re.compile(r"\b(?:du|din|dit|dine)\b", re.IGNORECASE)
+
+
+def main_text(response) -> str:
+    html = response.content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    return visible_text(main).replace("Din forening", "")
+
+
+def test_the_submit_page_and_receipt_speak_to_an_association_as_i(
+    client, person, small_pool, committee, caseworker
+):
+    """Fresh eyes round 39: the form says "I" to an association, its submit page and
+    receipt said "du" ("Før du kan indsende", "Det, du sender", "Du får besked")."""
+    client.force_login(person)
+    start = reverse("mine:start", args=[small_pool.pk])
+    client.post(start, start_post(client.get(start)) | {"title": "Lektiecafé"})
+    application = Application.objects.get(created_by=person)
+    submit_url = reverse("mine:submit", args=[application.pk])
+    incomplete = main_text(client.get(submit_url))
+    assert "Før I kan indsende, mangler:" in incomplete and "Det, I sender" in incomplete
+    assert not SPOKEN_TO_AS_DU.findall(incomplete), incomplete
+
+    # Ready, with an answer the short form leaves out: the page's every paragraph.
+    edit_url = reverse("mine:edit", args=[application.pk])
+    data = fill_small(start_post(client.get(edit_url)), "60.000", committee)
+    client.post(edit_url, data | {"challenge": "For få har et sted at lave lektier"})
+    client.post(edit_url, start_post(client.get(edit_url)) | {"amount_2026": "20.000"})
+    ready = main_text(client.get(submit_url))
+    assert "kan I ikke længere ændre den" in ready and "slettes, når I indsender" in ready
+    assert not SPOKEN_TO_AS_DU.findall(ready), ready
+
+    receipt = main_text(client.post(submit_url, follow=True))
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert "I får besked" in receipt
+    assert not SPOKEN_TO_AS_DU.findall(receipt), receipt
+
+    # A department's caseworker is still "du".
+    client.force_login(caseworker)
+    draft = Application.objects.create(
+        municipality=caseworker.municipality,
+        pool=small_pool,
+        department=caseworker.department,
+        title="Indsats",
+    )
+    assert "Før du kan indsende, mangler:" in main_text(
+        client.get(reverse("mine:submit", args=[draft.pk]))
+    )
