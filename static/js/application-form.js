@@ -43,7 +43,11 @@
     }
     button.addEventListener("click", function () {
       const index = parseInt(total.value, 10);
-      const html = template.innerHTML.replace(/__prefix__/g, String(index));
+      // A row's number as people count (its hidden legend, "Kontaktperson 3"); the prefix
+      // counts from 0.
+      const html = template.innerHTML
+        .replace(/__prefix__/g, String(index))
+        .replace(/__number__/g, String(index + 1));
       list.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
       const first = list.lastElementChild.querySelector("input, textarea");

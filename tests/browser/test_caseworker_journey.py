@@ -131,6 +131,24 @@ def test_success_criteria_rows_can_be_added_with_the_button(demo_server, page):
     expect(page.get_by_text("Sæt kryds i »Slet« for at fjerne et succeskriterium.")).to_be_visible()
 
 
+def test_each_contact_row_is_named_for_screen_readers(demo_server, page):
+    """Fresh eyes round 39: a screen reader heard "Navn", "Navn" with nothing to tell the
+    contact persons apart. Each row is a group "Kontaktperson N", the button's rows too."""
+    log_in(page, demo_server, "frb-sagsbehandler")
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
+    page.get_by_role("button", name="Tilføj kontaktperson").click()
+    page.get_by_role("button", name="Tilføj kontaktperson").click()
+    rows = page.locator("[data-formset=contacts] > [data-formset-row]")
+    expect(rows).to_have_count(3)
+    for number in (1, 2, 3):
+        group = page.get_by_role("group", name=f"Kontaktperson {number}", exact=True)
+        expect(group).to_have_count(1)
+        expect(group.get_by_label("Navn")).to_have_attribute("name", f"contacts-{number - 1}-name")
+    # Heard, not seen: the number takes no room on the page.
+    legend = rows.nth(1).locator("legend")
+    assert legend.evaluate("node => node.getBoundingClientRect().width") <= 1
+
+
 def test_a_mail_link_to_a_place_on_a_page_lands_there_after_signing_in(demo_server, page):
     """Fresh eyes round 21: the decision mail links to "…#decision-heading"; signing in on
     the way lost the "#…", and the page opened at its top."""
