@@ -339,3 +339,20 @@ def test_an_unknown_choice_in_the_address_is_said_plainly(staff_client, setup):
             assert "gyldig valgmulighed" not in page, name
             checked.append(name)
     assert {"committee", "goal", "department", "maal", "udvalg"} <= set(checked), checked
+
+
+def test_the_queues_download_buttons_look_like_the_portals_other_downloads(staff_client, setup):
+    """Fresh eyes round 39: "Hent som Excel/CSV" were small grey outlines that looked
+    disabled; they are the recommendation page's secondary download button."""
+    pool = setup["pool"]
+
+    def classes(url: str, text: str) -> str:
+        html = staff_client.get(url).content.decode()
+        found = re.search(rf'<a class="([^"]*)" href="[^"]*">{text}</a>', html)
+        assert found, (url, text)
+        return found.group(1)
+
+    other = classes(reverse("sekretariat:recommendation", args=[pool.pk]), "Hent som Excel")
+    assert other == "btn btn-outline-primary"
+    queue = reverse("sekretariat:queue", args=[pool.pk])
+    assert classes(queue, "Hent som Excel") == classes(queue, "Hent som CSV") == other
