@@ -48,6 +48,16 @@ ENDED_STATUSES = (
 # Statuses in which the caseworker may edit the content.
 
 
+class ApplicationManager(models.Manager):
+    """Reads leave out the search document: only PostgreSQL's search reads it (in SQL, never
+    as a value), it is twice an application's description, and a list of 100 projects
+    fetched and parsed 70 KB of it (issue #17). A save writes only the loaded columns, so
+    the trigger that keeps the document stays its only writer."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_document")
+
+
 class Application(models.Model):
     municipality = models.ForeignKey(
         Municipality,
@@ -182,6 +192,7 @@ class Application(models.Model):
     # (migration 0022); empty on SQLite, where the catalogue sorts through the joins.
     listed_year = models.PositiveSmallIntegerField(null=True, editable=False)
     listed_municipality = models.CharField(max_length=100, blank=True, default="", editable=False)
+    objects = ApplicationManager()
     history = HistoricalRecords(
         m2m_fields=[goals, co_committees, sdgs],
         excluded_fields=["search_document", "listed_year", "listed_municipality"],
