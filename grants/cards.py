@@ -118,7 +118,16 @@ def carried_per_year(ids: list[int]) -> defaultdict[int, list[CarriedMoney]]:
 
 def goals_per_application(ids: list[int]) -> defaultdict[int, list[Goal]]:
     """Each application's goals in goal order, as unsaved Goals with the columns a list
-    shows (id, kind, number, title, short title: their `label` and `name` work)."""
+    shows (id, kind, number, title, short title: their `label` and `name` work). One Goal
+    for all the rows that name it: a page of 100 projects names a municipality's few goals
+    300 times, and a model instance each was a tenth of the API's list (issue #17)."""
+    shared: dict[int, Goal] = {}
+
+    def goal(pk, kind, number, title, short_title) -> Goal:
+        if pk not in shared:
+            shared[pk] = Goal(pk=pk, kind=kind, number=number, title=title, short_title=short_title)
+        return shared[pk]
+
     return _grouped(
         Application.goals.through.objects.filter(application__in=ids)
         .order_by("goal__kind", "goal__number", "goal_id")
@@ -130,9 +139,17 @@ def goals_per_application(ids: list[int]) -> defaultdict[int, list[Goal]]:
             "goal__title",
             "goal__short_title",
         ),
-        lambda pk, kind, number, title, short_title: Goal(
-            pk=pk, kind=kind, number=number, title=title, short_title=short_title
-        ),
+        goal,
+    )
+
+
+def sdg_numbers(ids: list[int]) -> defaultdict[int, list[int]]:
+    """Each application's UN Sustainable Development Goals, their numbers in order."""
+    return _grouped(
+        Application.sdgs.through.objects.filter(application__in=ids)
+        .order_by("sdg_id")
+        .values_list("application_id", "sdg_id"),
+        int,
     )
 
 

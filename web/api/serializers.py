@@ -1,8 +1,13 @@
 """What the API returns: only fields the public pages show. Names are Danish, as in the CSV
 and the catalogue's filters; amounts are decimal strings in kroner ("150000.00")."""
 
+from functools import partial
+from inspect import isfunction
+
 from django.urls import reverse
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
 
 from grants.models import Allocation, Application, CarryOver, Pool
 from grants.opendata_orgs import org_id
@@ -28,22 +33,35 @@ def absolute_url(context: dict, name: str, pk: int) -> str:
     return parts[name].format(pk)
 
 
+_SKIP = object()  # a field DRF would leave out of this row (SkipField)
+
+
+def _as_drf_writes(field, instance):
+    """One field of a row exactly as DRF's `Serializer.to_representation` writes it."""
+    try:
+        attribute = field.get_attribute(instance)
+    except SkipField:
+        return _SKIP
+    check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+    return None if check_for_none is None else field.to_representation(attribute)
+
+
 class ListedRowSerializer(serializers.ModelSerializer):
-    # A serializer of the many rows of a list (a policy's goals, an indicator's
-    # measurements) whose fields each read one attribute: the same fields and values as
-    # DRF's `to_representation`, written without its machinery per field and row (source
-    # lookup, callable checks, attribute wrappers), which was most of the policies' and
-    # indicators' lists (issue #17). A field DRF would treat otherwise goes to DRF, for
-    # every row. A comment, not a docstring: drf-spectacular would publish a docstring.
+    # A serializer of the many rows of a list (a page of projects, a policy's goals, an
+    # indicator's measurements): the same fields and values as DRF's `to_representation`,
+    # written without its machinery per field and row (source lookup, callable checks,
+    # attribute wrappers) for a field that reads one attribute, which was most of the
+    # API's lists (issue #17). Any other field (a dotted source, a relation) is written by
+    # DRF's own code for that field. A comment, not a docstring: drf-spectacular would
+    # publish a docstring.
 
     def to_representation(self, instance):
-        plan = self._plan()
-        if plan is None:
-            return super().to_representation(instance)
         row = {}
-        for name, attribute, represent in plan:
-            if attribute is None:  # a method field
-                row[name] = represent(instance)
+        for name, attribute, represent in self._plan():
+            if attribute is None:  # a method field, or one DRF writes
+                value = represent(instance)
+                if value is not _SKIP:
+                    row[name] = value
                 continue
             value = getattr(instance, attribute)
             row[name] = None if value is None else represent(value)
@@ -58,16 +76,21 @@ class ListedRowSerializer(serializers.ModelSerializer):
         for field in self._readable_fields:
             if isinstance(field, serializers.SerializerMethodField):
                 plan.append((field.field_name, None, getattr(self, field.method_name)))
-            elif isinstance(field, serializers.BaseSerializer) or len(field.source_attrs) != 1:
-                plan = None
-                break
-            else:
+            elif (
+                len(field.source_attrs) == 1
+                and not isinstance(field, serializers.RelatedField | serializers.ManyRelatedField)
+                # DRF calls a method it reads; getattr would not.
+                and not isfunction(getattr(self.Meta.model, field.source_attrs[0], None))
+            ):
+                # A nested serializer too: a listed one writes its own rows the same way.
                 plan.append((field.field_name, field.source_attrs[0], field.to_representation))
+            else:
+                plan.append((field.field_name, None, partial(_as_drf_writes, field)))
         self._listed_plan = plan
         return plan
 
 
-class MunicipalitySerializer(serializers.ModelSerializer):
+class MunicipalitySerializer(ListedRowSerializer):
     navn = serializers.CharField(source="name")
     kode = serializers.CharField(source="code", help_text="Danmarks Statistiks kommunekode")
     org_id = serializers.SerializerMethodField(help_text="Id efter org-id.guide (DK-CVR-…)")
@@ -85,7 +108,7 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         return region[0] if region else None
 
 
-class GoalRefSerializer(serializers.ModelSerializer):
+class GoalRefSerializer(ListedRowSerializer):
     navn = serializers.CharField(source="label", help_text="Fx »Mål 1« eller »Ressource 2«")
     titel = serializers.CharField(source="title")
 
@@ -94,7 +117,7 @@ class GoalRefSerializer(serializers.ModelSerializer):
         fields = ["id", "navn", "titel"]
 
 
-class AllocationSerializer(serializers.ModelSerializer):
+class AllocationSerializer(ListedRowSerializer):
     # A project's grant of one year (grants.cards.NamedGrant: the pool already named as the
     # public may see it, public_pool_name). A comment, not a docstring: drf-spectacular
     # would publish a docstring in the OpenAPI document.
@@ -107,7 +130,7 @@ class AllocationSerializer(serializers.ModelSerializer):
         fields = ["aar", "pulje", "beloeb_kr"]
 
 
-class CarryOverSerializer(serializers.ModelSerializer):
+class CarryOverSerializer(ListedRowSerializer):
     # Money carried over (grants.cards.CarriedMoney).
     fra_aar = serializers.IntegerField(source="from_year")
     til_aar = serializers.IntegerField(source="year")
@@ -124,7 +147,26 @@ class CarryOverSerializer(serializers.ModelSerializer):
         fields = ["fra_aar", "til_aar", "beloeb_kr"]
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class _SdgNumbers(serializers.ManyRelatedField):
+    # The numbers web.api.views.with_api_parts read for the page (`api_sdgs`), not a related
+    # manager per project (issue #17); the OpenAPI document still reads their range from
+    # the model through the declared source.
+    def get_attribute(self, instance):
+        return instance.api_sdgs
+
+    def to_representation(self, iterable):
+        return list(iterable)
+
+
+class SdgNumbersField(serializers.PrimaryKeyRelatedField):
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        # DRF's own many_init, with the list field above.
+        many = {key: kwargs[key] for key in kwargs if key in MANY_RELATION_KWARGS}
+        return _SdgNumbers(child_relation=cls(*args, **kwargs), **many)
+
+
+class ProjectSerializer(ListedRowSerializer):
     titel = serializers.CharField(source="title")
     nummer = serializers.IntegerField(source="number", allow_null=True)
     status = serializers.CharField(help_text="approved, active eller closed")
@@ -141,7 +183,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         help_text="Den kommunale afdeling eller den forening, der har søgt og driver indsatsen",
     )
     maal = GoalRefSerializer(source="api_goals", many=True)
-    verdensmaal = serializers.PrimaryKeyRelatedField(source="sdgs", many=True, read_only=True)
+    verdensmaal = SdgNumbersField(source="sdgs", many=True, read_only=True)
     maalgruppe = serializers.CharField(source="target_group")
     udfordring = serializers.CharField(source="challenge")
     formaal = serializers.CharField(source="purpose")
