@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.dates import MONTHS
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -123,9 +124,7 @@ class Goal(models.Model):
 
     @property
     def label(self) -> str:
-        if self.kind == GoalKind.RESOURCE:
-            return _("Ressource %(number)s") % {"number": self.number}
-        return _("Mål %(number)s") % {"number": self.number}
+        return goal_label(self.kind, self.number)
 
     @property
     def display_title(self) -> str:
@@ -140,6 +139,14 @@ class Goal(models.Model):
     @property
     def wording_differs(self) -> bool:
         return bool(self.short_title) and self.short_title != self.title
+
+
+def goal_label(kind: str, number: int) -> str:
+    """»Mål 1« or »Ressource 2«: what a goal is called before its title (Goal.label; the
+    API's lists of many goals ask it without a Goal each)."""
+    if kind == GoalKind.RESOURCE:
+        return gettext("Ressource %(number)s") % {"number": number}
+    return gettext("Mål %(number)s") % {"number": number}
 
 
 class Target(models.Model):

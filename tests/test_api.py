@@ -296,3 +296,22 @@ def test_listed_rows_are_what_drf_would_write(client, demo):
         for project in Application.objects.filter(pk__in=sdgs)
     }
     assert any(sdgs.values())
+    # And a policy's goals and an indicator's measurements from plain queries for the page,
+    # as their models have them.
+    assert [[(g["id"], g["navn"], g["beskrivelse"]) for g in row["maal"]] for row in ours[2]] == [
+        [
+            (goal.pk, goal.label, goal.description)
+            for goal in Policy.objects.get(pk=row["id"]).goals.order_by("kind", "number")
+        ]
+        for row in ours[2]
+    ]
+    assert [
+        [(m["aar"], m["periode"], m["vaerdi"]) for m in row["maalinger"]] for row in ours[3]
+    ] == [
+        [
+            (m.year, m.period, f"{m.value:.4f}")
+            for m in Indicator.objects.get(pk=row["id"]).measurements.order_by("year", "period")
+        ]
+        for row in ours[3]
+    ]
+    assert any(row["maalinger"] for row in ours[3])

@@ -288,7 +288,7 @@ class PolicySerializer(serializers.ModelSerializer):
     periode_til = serializers.IntegerField(source="period_end")
     vedtaget = serializers.DateField(source="adopted_on", allow_null=True)
     vedtaget_af = serializers.CharField(source="adopted_by")
-    maal = GoalSerializer(source="goals", many=True)
+    maal = GoalSerializer(source="api_goals", many=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -343,7 +343,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
     )
     maal_aar = serializers.IntegerField(source="target_year", allow_null=True)
     maal_tekst = serializers.CharField(source="target_text")
-    maalinger = MeasurementSerializer(source="measurements", many=True)
+    maalinger = MeasurementSerializer(source="api_measurements", many=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
