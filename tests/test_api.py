@@ -270,12 +270,17 @@ def test_listed_rows_are_what_drf_would_write(client, demo):
     from web.api import serializers
 
     listed = {cls.__name__ for cls in serializers.ListedRowSerializer.__subclasses__()}
-    assert {"ProjectSerializer", "GoalSerializer", "MeasurementSerializer"} <= listed
+    assert {
+        "ProjectSerializer",
+        "PoolSerializer",
+        "GoalSerializer",
+        "MeasurementSerializer",
+    } <= listed
     project = funded_projects().first()
     project.sdgs.set([10, 4])  # the demo's projects name none
     funded_projects().last().sdgs.set([5])
     lists = ["/api/v1/projekter/", "/api/v1/projekter/?q=sprog", "/api/v1/politikker/"]
-    lists += ["/api/v1/indikatorer/"]
+    lists += ["/api/v1/indikatorer/", "/api/v1/puljer/"]
 
     def answers() -> list:
         cache.clear()  # the API's answers are cached like the public pages
@@ -288,7 +293,7 @@ def test_listed_rows_are_what_drf_would_write(client, demo):
     ):
         theirs = answers()
     assert ours == theirs
-    assert len(ours[0]) > 10 and len(ours[2]) > 1 and len(ours[3]) > 5
+    assert len(ours[0]) > 10 and len(ours[2]) > 1 and len(ours[3]) > 5 and len(ours[4]) > 5
     # The SDGs come from a plain query for the page, not the relation's manager.
     sdgs = {row["id"]: row["verdensmaal"] for row in ours[0]}
     assert sdgs == {

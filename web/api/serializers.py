@@ -2,7 +2,6 @@
 and the catalogue's filters; amounts are decimal strings in kroner ("150000.00")."""
 
 from functools import partial
-from inspect import isfunction
 
 from django.urls import reverse
 from rest_framework import serializers
@@ -46,6 +45,12 @@ def _as_drf_writes(field, instance):
     return None if check_for_none is None else field.to_representation(attribute)
 
 
+def _called(method: str, field, instance):
+    """A field whose source is a method without arguments, as DRF writes it."""
+    value = getattr(instance, method)()
+    return None if value is None else field.to_representation(value)
+
+
 class ListedRowSerializer(serializers.ModelSerializer):
     # A serializer of the many rows of a list (a page of projects, a policy's goals, an
     # indicator's measurements): the same fields and values as DRF's `to_representation`,
@@ -76,14 +81,17 @@ class ListedRowSerializer(serializers.ModelSerializer):
         for field in self._readable_fields:
             if isinstance(field, serializers.SerializerMethodField):
                 plan.append((field.field_name, None, getattr(self, field.method_name)))
-            elif (
-                len(field.source_attrs) == 1
-                and not isinstance(field, serializers.RelatedField | serializers.ManyRelatedField)
-                # DRF calls a method it reads; getattr would not.
-                and not isfunction(getattr(self.Meta.model, field.source_attrs[0], None))
+            elif len(field.source_attrs) == 1 and not isinstance(
+                field, serializers.RelatedField | serializers.ManyRelatedField
             ):
-                # A nested serializer too: a listed one writes its own rows the same way.
-                plan.append((field.field_name, field.source_attrs[0], field.to_representation))
+                source = field.source_attrs[0]
+                if callable(getattr(self.Meta.model, source, None)):
+                    # A method (get_status_display): DRF calls it, after asking its
+                    # signature on every row.
+                    plan.append((field.field_name, None, partial(_called, source, field)))
+                else:
+                    # A nested serializer too: a listed one writes its rows the same way.
+                    plan.append((field.field_name, source, field.to_representation))
             else:
                 plan.append((field.field_name, None, partial(_as_drf_writes, field)))
         self._listed_plan = plan
@@ -232,7 +240,7 @@ class ProjectSerializer(ListedRowSerializer):
         return absolute_url(self.context, "public:project", project.pk)
 
 
-class PoolSerializer(serializers.ModelSerializer):
+class PoolSerializer(ListedRowSerializer):
     kommune = MunicipalitySerializer(source="municipality")
     aar = serializers.IntegerField(source="year")
     titel = serializers.CharField(source="title")
