@@ -42,10 +42,15 @@ class Action:
     to: frozenset = frozenset()  # statuses the action may lead to; empty: status unchanged
     recusal: bool = False  # a user who declared a conflict of interest may not do it
     refusal: str = ""  # the message when the status does not allow it (translated)
+    # The same message to an association's person, when `refusal` speaks to the reader: an
+    # association is "I", a department's caseworker "du" (fresh eyes round 39).
+    association_refusal: str = ""
 
 
-def action(allowed_from, role, to=(), recusal=False, refusal="") -> Action:
-    return Action(frozenset(allowed_from), role, frozenset(to), recusal, refusal)
+def action(allowed_from, role, to=(), recusal=False, refusal="", association_refusal="") -> Action:
+    return Action(
+        frozenset(allowed_from), role, frozenset(to), recusal, refusal, association_refusal
+    )
 
 
 BEFORE_DECISION = (A.DRAFT, A.SUBMITTED, A.IN_REVIEW, A.RETURNED, A.RECOMMENDED)
@@ -65,6 +70,9 @@ APPLICATION_ACTIONS: dict[str, Action] = {
         (A.DRAFT, A.RETURNED),
         CASEWORKER,
         refusal=_("Ansøgningen er indsendt og kan ikke længere ændres; du kan trække den tilbage."),
+        association_refusal=_(
+            "Ansøgningen er indsendt og kan ikke længere ændres; I kan trække den tilbage."
+        ),
     ),
     "submit": action(
         (A.DRAFT, A.RETURNED),
@@ -80,6 +88,10 @@ APPLICATION_ACTIONS: dict[str, Action] = {
         CASEWORKER,
         refusal=_(
             "Kun en kladde, der aldrig er indsendt, kan slettes; en indsendt ansøgning kan du "
+            "trække tilbage."
+        ),
+        association_refusal=_(
+            "Kun en kladde, der aldrig er indsendt, kan slettes; en indsendt ansøgning kan I "
             "trække tilbage."
         ),
     ),
@@ -253,7 +265,7 @@ def _refused(user, name: str, obj):
     if user is not None and not (user.is_authenticated and _belongs_to(user, act, obj)):
         return lambda: DomainError(_("Du har ikke adgang til at udføre denne handling."))
     if obj.status not in act.allowed_from:
-        return lambda: _status_refusal(act, model, obj)
+        return lambda: _status_refusal(act, model, obj, user)
     application = _application_of(obj)
     if act.recusal and application is not None and is_conflicted(user, application):
         if name == "declare_conflict":
@@ -262,15 +274,18 @@ def _refused(user, name: str, obj):
     return None
 
 
-def _status_refusal(act: Action, model, obj) -> DomainError:
-    """Why the action cannot be done from the object's status."""
+def _status_refusal(act: Action, model, obj, user=None) -> DomainError:
+    """Why the action cannot be done from the object's status, in the words its reader is
+    spoken to with: the user asking is the one who reads the refusal."""
     if model is Application and obj.status == A.WITHDRAWN:
         # Whatever the action (a forged "submit" said »allerede indsendt«): say why.
         return DomainError(
             _("Ansøgningen er trukket tilbage og kan ikke længere indsendes eller ændres.")
         )
     if act.refusal:
-        return DomainError(act.refusal % {"pool": getattr(obj, "title", "")})
+        to_association = act.association_refusal and getattr(user, "organisation_id", None)
+        words = act.association_refusal if to_association else act.refusal
+        return DomainError(words % {"pool": getattr(obj, "title", "")})
     # An application's status as every page names it ("Delvis bevilget", fresh eyes
     # round 20: the refusal said "Bevilget").
     label = obj.status_label if model is Application else STATUS_ENUMS[model](obj.status).label

@@ -3,6 +3,7 @@ from the user's side: the headings the page shows, what submitting asks for."""
 
 import re
 from decimal import Decimal
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from grants.documents.pdf import application_pdf
 from grants.models import Application, ApplicationStatus, Pool
 from grants.organisations import new_person
+from portal.middleware import RESCUE_KEY
 from portal.models import Organisation
 from tests.form_pages import parse_forms
 from tests.page_crawl import visible_text
@@ -318,3 +320,68 @@ def test_the_submit_page_and_receipt_speak_to_an_association_as_i(
     assert "Før du kan indsende, mangler:" in main_text(
         client.get(reverse("mine:submit", args=[draft.pk]))
     )
+
+
+def spoken_to_as_du(response) -> list[str]:
+    """The "du" words of the page's main part, its attributes too: the script's status texts
+    (data-msg-*) are written onto the page later."""
+    html = unescape(response.content.decode())
+    main = html[html.index("<main") : html.index("</main>")].replace("Din forening", "")
+    return SPOKEN_TO_AS_DU.findall(main)
+
+
+def test_the_application_form_speaks_to_an_association_as_i(
+    client, person, small_pool, committee, caseworker
+):
+    """Fresh eyes round 39: the form said "I" in its headings, "du" in its notes ("før du
+    sender ansøgningen", "Filen vedhæftes, når du gemmer kladden"), in the script's status
+    texts and when it refused a save of a sent application."""
+    Pool.objects.filter(pk=small_pool.pk).update(max_amount=Decimal("100000"))
+    client.force_login(person)
+    start = reverse("mine:start", args=[small_pool.pk])
+    new = client.get(start)
+    assert not spoken_to_as_du(new), spoken_to_as_du(new)
+    assert "kladden gemmes, når I skriver" in unescape(new.content.decode())
+    client.post(start, fill_small(start_post(new), "20.000", committee))
+    application = Application.objects.get(created_by=person)
+    edit_url = reverse("mine:edit", args=[application.pk])
+    edit = client.get(edit_url)
+    html = unescape(edit.content.decode())
+    assert "før I sender ansøgningen" in html and "Filen vedhæftes, når I gemmer" in html
+    assert "I er blevet logget ud" in html
+    assert not spoken_to_as_du(edit), spoken_to_as_du(edit)
+
+    # What was typed when the session ended, given back after the login.
+    session = client.session
+    session[RESCUE_KEY] = {"path": edit_url, "data": {"title": ["Lektier"]}, "user": person.pk}
+    session.save()
+    rescued = client.get(edit_url)
+    assert "Det, I skrev, er hentet tilbage" in unescape(rescued.content.decode())
+    assert not spoken_to_as_du(rescued), spoken_to_as_du(rescued)
+
+    # Sent in another tab: the background save of this one is refused in I-words.
+    typed = start_post(client.get(edit_url))
+    client.post(reverse("mine:submit", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    refused = client.post(reverse("mine:autosave", args=[application.pk]), typed)
+    assert refused.json()["message"] == (
+        "Ansøgningen er indsendt og kan ikke længere ændres; I kan trække den tilbage."
+    )
+    deleting = client.get(reverse("mine:delete", args=[application.pk]), follow=True)
+    assert "en indsendt ansøgning kan I trække tilbage" in visible_text(deleting.content.decode())
+
+    # A department's caseworker is still "du".
+    client.force_login(caseworker)
+    draft = Application.objects.create(
+        municipality=caseworker.municipality,
+        pool=small_pool,
+        department=caseworker.department,
+        title="Indsats",
+    )
+    html = unescape(client.get(reverse("mine:edit", args=[draft.pk])).content.decode())
+    assert "Filen vedhæftes, når du gemmer" in html and "Du er blevet logget ud" in html
+    draft.status = ApplicationStatus.SUBMITTED
+    draft.save()
+    refused = client.post(reverse("mine:autosave", args=[draft.pk]), typed)
+    assert "du kan trække den tilbage" in refused.json()["message"]

@@ -99,6 +99,17 @@ RESCUED_MESSAGE = gettext_lazy(
     "Du blev logget ud, før dine ændringer blev gemt. Det, du skrev, er hentet "
     "tilbage herunder – tryk »Gem kladde« for at beholde det."
 )
+# An association is "I" on its form (fresh eyes round 39).
+RESCUED_MESSAGE_TO_ASSOCIATION = gettext_lazy(
+    "I blev logget ud, før jeres ændringer blev gemt. Det, I skrev, er hentet "
+    "tilbage herunder – tryk »Gem kladde« for at beholde det."
+)
+
+
+def rescued_message(user) -> str:
+    return RESCUED_MESSAGE_TO_ASSOCIATION if user.organisation_id else RESCUED_MESSAGE
+
+
 NOT_SAVED = gettext_lazy("Kladden er ikke gemt. Ret de markerede felter og gem igen.")
 NOT_AUTOSAVED = gettext_lazy("Ikke gemt automatisk: ret de markerede felter.")
 
@@ -288,7 +299,7 @@ class ApplicationEditView(TypedContentRescueMixin, ApplicationMixin, TemplateVie
             return redirect("mine:detail", pk=application.pk)
         rescued = self.pop_rescued_post()
         if rescued is not None:
-            messages.warning(request, RESCUED_MESSAGE)
+            messages.warning(request, rescued_message(request.user))
             return self.render_forms(application, *build_forms(application, rescued))
         return self.render_forms(application, *build_forms(application))
 

@@ -17,11 +17,11 @@ from grants.models import Application, Pool, PoolStatus
 from grants.services.drafts import do_create_draft
 from grants.services.errors import DomainError
 from grants.views.caseworker import (
-    RESCUED_MESSAGE,
     ApplicationEditView,
     autosave_refused,
     autosaved,
     build_forms,
+    rescued_message,
     say_not_saved,
 )
 
@@ -98,7 +98,7 @@ class StartApplicationView(ApplicationEditView):
         application = self.unsaved_application()
         data = self.pop_rescued_post()
         if data is not None:
-            messages.warning(request, RESCUED_MESSAGE)
+            messages.warning(request, rescued_message(request.user))
         return self.render_forms(application, *build_forms(application, data))
 
     def post(self, request, *args, **kwargs):
