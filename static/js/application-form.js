@@ -43,8 +43,8 @@
     }
     button.addEventListener("click", function () {
       const index = parseInt(total.value, 10);
-      // A row's number as people count (its hidden legend, "Kontaktperson 3"); the prefix
-      // counts from 0.
+      // A row's number as people count (its hidden legend, "Kontaktperson 3",
+      // "Succeskriterium 2"); the prefix counts from 0.
       const html = template.innerHTML
         .replace(/__prefix__/g, String(index))
         .replace(/__number__/g, String(index + 1));

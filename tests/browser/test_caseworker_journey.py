@@ -149,6 +149,35 @@ def test_each_contact_row_is_named_for_screen_readers(demo_server, page):
     assert legend.evaluate("node => node.getBoundingClientRect().width") <= 1
 
 
+def test_each_success_criterion_row_is_named_for_screen_readers(demo_server, page):
+    """Fresh eyes round 39: the criteria rows had nothing to tell them apart for a screen
+    reader either. Each is a group "Succeskriterium N", the button's rows too; the saved
+    rows with their »Slet« as well."""
+    log_in(page, demo_server, "frb-sagsbehandler")
+    follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
+    page.get_by_label(TITLE).fill("Navngivne kriterier")
+    page.get_by_role("button", name="Tilføj succeskriterium").click()
+    page.get_by_role("button", name="Tilføj succeskriterium").click()
+    rows = page.locator("[data-formset=criteria] > [data-formset-row]")
+    expect(rows).to_have_count(3)
+    for number in (1, 2, 3):
+        group = page.get_by_role("group", name=f"Succeskriterium {number}", exact=True)
+        expect(group).to_have_count(1)
+        name = f"criteria-{number - 1}-text"
+        expect(group.get_by_role("textbox").first).to_have_attribute("name", name)
+        group.locator(f'[name="{name}"]').fill(f"Kriterium {number}")
+    # Heard, not seen: the number takes no room on the page.
+    legend = rows.nth(2).locator("legend")
+    assert legend.evaluate("node => node.getBoundingClientRect().width") <= 1
+    page.get_by_role("button", name="Gem kladde").click()
+    page.wait_for_load_state()
+    # Saved: three rows with »Slet« and the empty one, each its own number.
+    expect(rows).to_have_count(4)
+    group = page.get_by_role("group", name="Succeskriterium 2", exact=True)
+    expect(group.get_by_label("Slet")).to_have_count(1)
+    expect(page.get_by_role("group", name="Succeskriterium 4", exact=True)).to_have_count(1)
+
+
 def test_a_mail_link_to_a_place_on_a_page_lands_there_after_signing_in(demo_server, page):
     """Fresh eyes round 21: the decision mail links to "…#decision-heading"; signing in on
     the way lost the "#…", and the page opened at its top."""
