@@ -2,15 +2,18 @@
 the URL, and a page whose number of database queries does not grow with the list."""
 
 import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from grants.models import Application, Review
 from policies.models import Goal, GoalKind
-from portal.models import Committee, Department
+from portal.models import Committee, Department, User
+from tests.page_crawl import crawl
 
 
 @pytest.fixture
@@ -341,18 +344,55 @@ def test_an_unknown_choice_in_the_address_is_said_plainly(staff_client, setup):
     assert {"committee", "goal", "department", "maal", "udvalg"} <= set(checked), checked
 
 
-def test_the_queues_download_buttons_look_like_the_portals_other_downloads(staff_client, setup):
-    """Fresh eyes round 39: "Hent som Excel/CSV" were small grey outlines that looked
-    disabled; they are the recommendation page's secondary download button."""
-    pool = setup["pool"]
+class _DownloadLinks(HTMLParser):
+    """Each link's classes and words, for the links that download a file."""
 
-    def classes(url: str, text: str) -> str:
-        html = staff_client.get(url).content.decode()
-        found = re.search(rf'<a class="([^"]*)" href="[^"]*">{text}</a>', html)
-        assert found, (url, text)
-        return found.group(1)
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+        self._open: list | None = None
 
-    other = classes(reverse("sekretariat:recommendation", args=[pool.pk]), "Hent som Excel")
-    assert other == "btn btn-outline-primary"
-    queue = reverse("sekretariat:queue", args=[pool.pk])
-    assert classes(queue, "Hent som Excel") == classes(queue, "Hent som CSV") == other
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._open = [dict(attrs).get("class") or "", ""]
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open is not None:
+            classes, words = self._open[0], " ".join(self._open[1].split())
+            if DOWNLOAD_WORDS.search(words):
+                self.links.append((words, classes))
+            self._open = None
+
+
+# "Hent som Excel", "Status som CSV", "Hent tallene som CSV", "Hent som PDF".
+DOWNLOAD_WORDS = re.compile(r"^Hent\b.*\bsom (?:Excel|CSV|PDF)$|\bsom (?:Excel|CSV)$")
+
+
+def test_every_staff_pages_download_buttons_look_like_the_portals_downloads(client, demo):
+    """Fresh eyes round 39: the queue's "Hent som Excel/CSV", then the pool page's "Status
+    som Excel/CSV", were grey outlines that looked disabled. On every staff page a file's
+    download is the portal's download button: a PDF the main one or the secondary, Excel
+    and CSV the secondary (btn-outline-primary)."""
+    client.force_login(User.objects.get(username="frb-sekretariat"))
+    start = ["/sekretariat/", "/sekretariat/handleplaner/", "/sekretariat/resultater/"]
+    pages = crawl(client, start, per_view=1)
+    found: dict[str, list[tuple[str, str]]] = {}
+    for url, html in pages.items():
+        if not url.startswith("/sekretariat/"):
+            continue
+        parser = _DownloadLinks()
+        parser.feed(html)
+        if parser.links:
+            found[resolve(urlsplit(url).path).url_name] = parser.links
+    # The pages known to offer files, so a crawl that missed one does not pass unseen.
+    assert {"pool", "queue", "recommendation", "action-plan", "results"} <= set(found), found
+    for page, links in found.items():
+        for words, classes in links:
+            wanted = {"btn btn-outline-primary"}
+            if words.endswith("PDF"):
+                wanted.add("btn btn-primary")
+            assert classes in wanted, (page, words, classes)
