@@ -1,5 +1,7 @@
 """The staff review queue's filters and sorting (django-filter); state lives in the URL."""
 
+import functools
+
 import django_filters
 from django.db.models import FETCH_PEERS, Count, Sum
 from django.db.models.functions import Coalesce
@@ -8,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import Application, ApplicationStatus, RequestedAmount, Review
 from grants.public import in_committee
 from policies.models import Goal
-from portal.filters import KronerFilter, ModelChoiceFilter, OrderedRangesForm
-from portal.models import Committee, Department
+from portal.filters import KronerFilter, ListedChoiceFilter, ModelChoiceFilter, OrderedRangesForm
+from portal.models import Committee
 from portal.money import ZERO
 
 STAFF_STATUSES = [(value, label) for value, label in ApplicationStatus.choices if value != "draft"]
@@ -37,8 +39,10 @@ class ReviewQueueFilter(django_filters.FilterSet):
     goal = ModelChoiceFilter(
         label=_("Mål"), field_name="goals", queryset=Goal.objects.none(), empty_label=_("Alle")
     )
-    department = ModelChoiceFilter(
-        label=_("Afdeling"), queryset=Department.objects.none(), empty_label=_("Alle")
+    # Whoever applied: a department or an association (fresh eyes round 39: only the
+    # departments were offered, beside a column naming associations too).
+    applicant = ListedChoiceFilter(
+        label=_("Ansøger"), choices=(), empty_label=_("Alle"), method="filter_applicant"
     )
     amount_min = KronerFilter(
         label=_("Ansøgt i alt fra (kr.)"), field_name="requested_total", lookup_expr="gte"
@@ -76,6 +80,10 @@ class ReviewQueueFilter(django_filters.FilterSet):
     def filter_committee(self, queryset, name, value):
         return queryset.filter(in_committee(value))
 
+    def filter_applicant(self, queryset, name, value):
+        kind, pk = value.split("-", 1)
+        return queryset.filter(**{APPLICANT_KINDS[kind]: int(pk)})
+
     def __init__(self, data=None, *args, pool, **kwargs):
         super().__init__(data, *args, **kwargs)
         municipality = pool.municipality_id
@@ -87,12 +95,35 @@ class ReviewQueueFilter(django_filters.FilterSet):
         self.filters["goal"].queryset = Goal.objects.filter(policy=pool.policy_id).order_by(
             "kind", "number"
         )
-        # Only departments that applied in this pool (fresh eyes round 36: every unit of
-        # the municipality was offered, most of them giving no results).
-        applied = Application.objects.filter(pool=pool).exclude(status=ApplicationStatus.DRAFT)
-        self.filters["department"].queryset = Department.objects.filter(
-            municipality_id=municipality, pk__in=applied.values("department_id")
-        ).order_by("name")
+        # Read once, when the form first asks (to check a value or to show the options).
+        self.filters["applicant"].extra["choices"] = functools.cache(
+            lambda: applicant_choices(pool)
+        )
+
+
+# An applicant option's value: "department-12", "organisation-7".
+APPLICANT_KINDS = {"department": "department_id", "organisation": "organisation_id"}
+
+
+def applicant_choices(pool) -> list:
+    """The pool's applicants as grouped options, departments then associations, each by
+    name: only those that applied in the pool (fresh eyes round 36: every unit of the
+    municipality was offered, most of them giving no results), in one query."""
+    applicants = (
+        Application.objects.filter(pool=pool)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .values_list("department_id", "department__name", "organisation_id", "organisation__name")
+        .distinct()
+        .order_by("department__name", "organisation__name")
+    )
+    departments, organisations = [], []
+    for department_id, department, organisation_id, organisation in applicants:
+        if department_id is not None:
+            departments.append((f"department-{department_id}", department))
+        elif organisation_id is not None:
+            organisations.append((f"organisation-{organisation_id}", organisation))
+    groups = [(_("Afdelinger"), departments), (_("Foreninger"), organisations)]
+    return [(label, options) for label, options in groups if options]
 
 
 def with_requested_total(queryset):

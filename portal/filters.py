@@ -40,6 +40,22 @@ class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
     }
 
 
+class ListedChoiceField(django_filters.fields.ChoiceField):
+    """django-filter's choice field, with an unknown value said as the id filters say it."""
+
+    default_error_messages = {
+        "invalid_choice": ListedModelChoiceField.default_error_messages["invalid_choice"]
+    }
+
+
+class ListedChoiceFilter(django_filters.ChoiceFilter):
+    """A choice among options the list makes (e.g. grouped ones); give `choices` a callable
+    that reads them once (`functools.cache`): the form asks for them to check the value
+    and again to show them."""
+
+    field_class = ListedChoiceField
+
+
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     """django-filter's ModelChoiceFilter with its options read in one query."""
 

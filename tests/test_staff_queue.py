@@ -1,10 +1,12 @@
 """The review queue: a pool's applications (never drafts), with filters and sorting kept in
 the URL, and a page whose number of database queries does not grow with the list."""
 
+import io
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +14,7 @@ from django.urls import resolve, reverse
 
 from grants.models import Application, Review
 from policies.models import Goal, GoalKind
-from portal.models import Committee, Department, User
+from portal.models import Committee, Department, Organisation, User
 from tests.page_crawl import crawl
 
 
@@ -101,7 +103,7 @@ def test_filter_by_committee_goal_and_department(staff_client, setup):
         "Kvinder i job",
     ]
     assert listed(staff_client, pool, goal=setup["language_goal"].pk) == ["Sprogcafé"]
-    assert listed(staff_client, pool, department=setup["culture"].pk) == [
+    assert listed(staff_client, pool, applicant=f"department-{setup['culture'].pk}") == [
         "Cricket for piger",
         "Sprogcafé",
     ]
@@ -118,9 +120,64 @@ def test_the_department_choices_are_those_that_applied_in_the_pool(
     Application.objects.filter(pk=draft.pk).update(department=drafts_only)
     Department.objects.create(municipality=municipality, name="Aldrig søgt")
     page = staff_client.get(reverse("sekretariat:queue", args=[setup["pool"].pk]))
-    select = re.search(r'<select name="department".*?</select>', page.content.decode(), re.S)
-    offered = re.findall(r'<option value="\d+"[^>]*>(.*?)</option>', select.group(0))
+    select = re.search(r'<select name="applicant".*?</select>', page.content.decode(), re.S)
+    offered = re.findall(r'<option value="department-\d+"[^>]*>(.*?)</option>', select.group(0))
     assert offered == sorted([setup["centre"].name, setup["culture"].name])
+
+
+def applicant_options(client, pool) -> dict[str, list[tuple[str, str]]]:
+    """The queue's "Ansøger" options: group label → [(value, name)]."""
+    page = client.get(reverse("sekretariat:queue", args=[pool.pk])).content.decode()
+    select = re.search(r'<select name="applicant".*?</select>', page, re.S).group(0)
+    return {
+        label: re.findall(r'<option value="([^"]+)"[^>]*>(.*?)</option>', options)
+        for label, options in re.findall(
+            r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S
+        )
+    }
+
+
+def test_the_applicant_filter_chooses_associations_too(
+    staff_client, setup, municipality, make_application
+):
+    """Fresh eyes round 39: the filter "Afdeling" offered only departments, while the
+    column "Ansøger" named associations too. "Ansøger" offers every applicant of the pool,
+    grouped, and finds an association's applications in the page and in its files."""
+    pool = setup["pool"]
+    club = Organisation.objects.create(municipality=municipality, name="Bevæg Dig For Livet")
+    drafting = Organisation.objects.create(municipality=municipality, name="Kun en kladde")
+    for title, organisation, status in (
+        ("Gåhold", club, "submitted"),
+        ("Løbeklub", club, "in_review"),
+        ("Ikke sendt", drafting, None),
+    ):
+        application = make_application(title=title, status=status)
+        Application.objects.filter(pk=application.pk).update(
+            department=None, organisation=organisation
+        )
+    assert applicant_options(staff_client, pool) == {
+        "Afdelinger": [
+            (f"department-{setup['centre'].pk}", setup["centre"].name),
+            (f"department-{setup['culture'].pk}", setup["culture"].name),
+        ],
+        "Foreninger": [(f"organisation-{club.pk}", club.name)],
+    }
+    chosen = {"applicant": f"organisation-{club.pk}"}
+    assert listed(staff_client, pool, **chosen) == ["Gåhold", "Løbeklub"]
+    page = staff_client.get(reverse("sekretariat:queue", args=[pool.pk]), chosen)
+    assert f'<option value="organisation-{club.pk}" selected>' in page.content.decode()
+    csv = staff_client.get(reverse("dokumenter:queue-csv", args=[pool.pk]), chosen)
+    titles = sorted(line.split(",")[1] for line in csv.content.decode().splitlines()[1:])
+    assert titles == ["Gåhold", "Løbeklub"]
+    xlsx = staff_client.get(reverse("dokumenter:queue-xlsx", args=[pool.pk]), chosen)
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True)) == titles
+    # Neither one that only drafted nor an unknown one is found: said, not ignored.
+    queue = reverse("sekretariat:queue", args=[pool.pk])
+    for unknown in (f"organisation-{drafting.pk}", "organisation-999999", "forening", "7"):
+        html = staff_client.get(queue, {"applicant": unknown}).content.decode()
+        assert "Det valgte findes ikke på listen. Vælg en af mulighederne." in html, unknown
+        assert "Gåhold" not in html and "Hent som CSV" not in html, unknown
 
 
 def test_amount_filters_use_the_total_requested_over_both_years(staff_client, setup):
@@ -178,7 +235,10 @@ def test_filters_combine(staff_client, setup):
         staff_client, pool, committee=setup["su"].pk, amount_max="200000", sort="-requested"
     ) == ["Kvinder i job"]
     assert listed(
-        staff_client, pool, department=setup["culture"].pk, goal=setup["job_goal"].pk
+        staff_client,
+        pool,
+        applicant=f"department-{setup['culture'].pk}",
+        goal=setup["job_goal"].pk,
     ) == ["Cricket for piger"]
     response = staff_client.get(
         reverse("sekretariat:queue", args=[pool.pk]), {"status": "recommended", "q": "job"}
@@ -341,7 +401,13 @@ def test_an_unknown_choice_in_the_address_is_said_plainly(staff_client, setup):
             assert "Det valgte findes ikke på listen. Vælg en af mulighederne." in page, name
             assert "gyldig valgmulighed" not in page, name
             checked.append(name)
-    assert {"committee", "goal", "department", "maal", "udvalg"} <= set(checked), checked
+    assert {"committee", "goal", "maal", "udvalg"} <= set(checked), checked
+    # The applicant: a department's or an association's id (fresh eyes round 39).
+    queue = reverse("sekretariat:queue", args=[setup["pool"].pk])
+    for unknown in ("department-999999", "organisation-999999", "999999"):
+        page = staff_client.get(queue, {"applicant": unknown}).content.decode()
+        assert "Det valgte findes ikke på listen. Vælg en af mulighederne." in page, unknown
+        assert "gyldig valg" not in page, unknown
 
 
 class _DownloadLinks(HTMLParser):
