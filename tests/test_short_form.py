@@ -274,6 +274,17 @@ def test_the_copies_number_the_answers_as_the_form_did(client, person, small_poo
 SPOKEN_TO_AS_DU = re.compile(r"\b(?:du|din|dit|dine)\b", re.IGNORECASE)
 
 
+def signed_in_department_draft(client, caseworker, pool) -> Application:
+    """The caseworker signed in, with a new draft of their department's in `pool`."""
+    client.force_login(caseworker)
+    return Application.objects.create(
+        municipality=caseworker.municipality,
+        pool=pool,
+        department=caseworker.department,
+        title="Indsats",
+    )
+
+
 def main_text(response) -> str:
     html = response.content.decode()
     main = html[html.index("<main") : html.index("</main>")]
@@ -310,13 +321,7 @@ def test_the_submit_page_and_receipt_speak_to_an_association_as_i(
     assert not SPOKEN_TO_AS_DU.findall(receipt), receipt
 
     # A department's caseworker is still "du".
-    client.force_login(caseworker)
-    draft = Application.objects.create(
-        municipality=caseworker.municipality,
-        pool=small_pool,
-        department=caseworker.department,
-        title="Indsats",
-    )
+    draft = signed_in_department_draft(client, caseworker, small_pool)
     assert "Før du kan indsende, mangler:" in main_text(
         client.get(reverse("mine:submit", args=[draft.pk]))
     )
@@ -372,13 +377,7 @@ def test_the_application_form_speaks_to_an_association_as_i(
     assert "en indsendt ansøgning kan I trække tilbage" in visible_text(deleting.content.decode())
 
     # A department's caseworker is still "du".
-    client.force_login(caseworker)
-    draft = Application.objects.create(
-        municipality=caseworker.municipality,
-        pool=small_pool,
-        department=caseworker.department,
-        title="Indsats",
-    )
+    draft = signed_in_department_draft(client, caseworker, small_pool)
     html = unescape(client.get(reverse("mine:edit", args=[draft.pk])).content.decode())
     assert "Filen vedhæftes, når du gemmer" in html and "Du er blevet logget ud" in html
     draft.status = ApplicationStatus.SUBMITTED

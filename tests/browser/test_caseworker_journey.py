@@ -131,22 +131,32 @@ def test_success_criteria_rows_can_be_added_with_the_button(demo_server, page):
     expect(page.get_by_text("Sæt kryds i »Slet« for at fjerne et succeskriterium.")).to_be_visible()
 
 
+def rows_named_for_screen_readers(page, formset: str, button: str, group: str, field: str):
+    """Adds two rows to the form's `formset` with its `button`; each of the three is a group
+    "<group> N" whose first text box is `<formset>-<N-1>-<field>`, numbered without taking
+    room on the page. Returns the rows."""
+    page.get_by_role("button", name=button).click()
+    page.get_by_role("button", name=button).click()
+    rows = page.locator(f"[data-formset={formset}] > [data-formset-row]")
+    expect(rows).to_have_count(3)
+    for number in (1, 2, 3):
+        named = page.get_by_role("group", name=f"{group} {number}", exact=True)
+        expect(named).to_have_count(1)
+        name = f"{formset}-{number - 1}-{field}"
+        expect(named.get_by_role("textbox").first).to_have_attribute("name", name)
+    # Heard, not seen: the number takes no room on the page.
+    for index in (1, 2):
+        legend = rows.nth(index).locator("legend")
+        assert legend.evaluate("node => node.getBoundingClientRect().width") <= 1
+    return rows
+
+
 def test_each_contact_row_is_named_for_screen_readers(demo_server, page):
     """Fresh eyes round 39: a screen reader heard "Navn", "Navn" with nothing to tell the
     contact persons apart. Each row is a group "Kontaktperson N", the button's rows too."""
     log_in(page, demo_server, "frb-sagsbehandler")
     follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
-    page.get_by_role("button", name="Tilføj kontaktperson").click()
-    page.get_by_role("button", name="Tilføj kontaktperson").click()
-    rows = page.locator("[data-formset=contacts] > [data-formset-row]")
-    expect(rows).to_have_count(3)
-    for number in (1, 2, 3):
-        group = page.get_by_role("group", name=f"Kontaktperson {number}", exact=True)
-        expect(group).to_have_count(1)
-        expect(group.get_by_label("Navn")).to_have_attribute("name", f"contacts-{number - 1}-name")
-    # Heard, not seen: the number takes no room on the page.
-    legend = rows.nth(1).locator("legend")
-    assert legend.evaluate("node => node.getBoundingClientRect().width") <= 1
+    rows_named_for_screen_readers(page, "contacts", "Tilføj kontaktperson", "Kontaktperson", "name")
 
 
 def test_each_success_criterion_row_is_named_for_screen_readers(demo_server, page):
@@ -156,19 +166,11 @@ def test_each_success_criterion_row_is_named_for_screen_readers(demo_server, pag
     log_in(page, demo_server, "frb-sagsbehandler")
     follow(page, page.get_by_role("link", name="Start en ny ansøgning"))
     page.get_by_label(TITLE).fill("Navngivne kriterier")
-    page.get_by_role("button", name="Tilføj succeskriterium").click()
-    page.get_by_role("button", name="Tilføj succeskriterium").click()
-    rows = page.locator("[data-formset=criteria] > [data-formset-row]")
-    expect(rows).to_have_count(3)
+    rows = rows_named_for_screen_readers(
+        page, "criteria", "Tilføj succeskriterium", "Succeskriterium", "text"
+    )
     for number in (1, 2, 3):
-        group = page.get_by_role("group", name=f"Succeskriterium {number}", exact=True)
-        expect(group).to_have_count(1)
-        name = f"criteria-{number - 1}-text"
-        expect(group.get_by_role("textbox").first).to_have_attribute("name", name)
-        group.locator(f'[name="{name}"]').fill(f"Kriterium {number}")
-    # Heard, not seen: the number takes no room on the page.
-    legend = rows.nth(2).locator("legend")
-    assert legend.evaluate("node => node.getBoundingClientRect().width") <= 1
+        page.locator(f'[name="criteria-{number - 1}-text"]').fill(f"Kriterium {number}")
     page.get_by_role("button", name="Gem kladde").click()
     page.wait_for_load_state()
     # Saved: three rows with »Slet« and the empty one, each its own number.
