@@ -180,6 +180,10 @@ def test_a_volunteer_reads_plain_words_and_a_caseworker_the_departments(
     client.force_login(person)
     dashboard = visible_text(client.get(reverse("mine:dashboard")).content.decode())
     assert "Foreningens ansøgninger" in dashboard and "Afdeling" not in dashboard
+    # The association is "I" where it acts (fresh eyes round 40: "Puljer, din forening kan
+    # søge nu"); "Din forening" is the name of its page, spoken to the person signed in.
+    assert "Puljer, I kan søge nu" in dashboard and "I har ikke søgt endnu." in dashboard
+    assert not re.search(r"din forening (?:kan|har)", dashboard, re.IGNORECASE)
     form = visible_text(client.get(reverse("mine:start", args=[small_pool.pk])).content.decode())
     for internal in (r"\bindsats", r"\bafdeling", "forankring", "modtaget fra integrationspuljen"):
         assert not re.search(internal, form, re.IGNORECASE), internal

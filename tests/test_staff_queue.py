@@ -377,10 +377,11 @@ def test_a_pool_paying_only_earlier_applications_grants_says_so(client, demo):
 
 
 def test_an_unknown_choice_in_the_address_is_said_plainly(staff_client, setup):
-    """Every list filter that chooses a row by its id, in the staff queue and the public
-    catalogue: an id that is not among the options is said plainly, not with Django's
-    "Marker en gyldig valgmulighed …" (fresh eyes round 37)."""
-    from django_filters import ModelChoiceFilter as AnyModelChoiceFilter
+    """Every list filter that chooses among options, in the staff queue and the public
+    catalogue (an id, a status, a sort order): a value that is not among the options is
+    said plainly, not with Django's "Marker en gyldig valgmulighed …", which also repeated
+    what was typed in the address (fresh eyes rounds 37 and 40)."""
+    from django_filters import ChoiceFilter, ModelChoiceFilter
 
     from grants.filters import ReviewQueueFilter
     from grants.public import ProjectFilter
@@ -394,14 +395,14 @@ def test_an_unknown_choice_in_the_address_is_said_plainly(staff_client, setup):
     for url, filterset in pages:
         for name, declared in filterset.base_filters.items():
             # A filter by a readable key (KnownChoiceFilter) says it in its own words.
-            by_id = isinstance(declared, AnyModelChoiceFilter)
-            if not by_id or isinstance(declared, KnownChoiceFilter):
+            chooses = isinstance(declared, ChoiceFilter | ModelChoiceFilter)
+            if not chooses or isinstance(declared, KnownChoiceFilter):
                 continue
-            page = staff_client.get(url, {name: 999999}).content.decode()
+            page = staff_client.get(url, {name: "999999bogus"}).content.decode()
             assert "Det valgte findes ikke på listen. Vælg en af mulighederne." in page, name
-            assert "gyldig valgmulighed" not in page, name
+            assert "gyldig valgmulighed" not in page and "999999bogus er" not in page, name
             checked.append(name)
-    assert {"committee", "goal", "maal", "udvalg"} <= set(checked), checked
+    assert {"status", "sort", "committee", "goal", "maal", "udvalg"} <= set(checked), checked
     # The applicant: a department's or an association's id (fresh eyes round 39).
     queue = reverse("sekretariat:queue", args=[setup["pool"].pk])
     for unknown in ("department-999999", "organisation-999999", "999999"):
@@ -462,3 +463,32 @@ def test_every_staff_pages_download_buttons_look_like_the_portals_downloads(clie
             if words.endswith("PDF"):
                 wanted.add("btn btn-primary")
             assert classes in wanted, (page, words, classes)
+
+
+def test_a_file_of_an_invalid_filter_is_not_the_whole_pool(staff_client, setup):
+    """Fresh eyes round 40: the Excel/CSV address with a filter value that is no option (an
+    edited or old link) gave every application of the pool, where the page refuses the
+    search. The file's address sends back to the page, which says what is wrong."""
+    pool = setup["pool"]
+    queue = reverse("sekretariat:queue", args=[pool.pk])
+    for name in ("dokumenter:queue-csv", "dokumenter:queue-xlsx"):
+        for wrong in ({"status": "bogus"}, {"sort": "bogus"}, {"amount_min": "abc"}):
+            response = staff_client.get(reverse(name, args=[pool.pk]), wrong)
+            assert response.status_code == 302, (name, wrong)
+            assert response["Location"].startswith(queue + "?"), (name, wrong)
+            page = staff_client.get(response["Location"]).content.decode()
+            assert "Hent som CSV" not in page, (name, wrong)
+    # A valid filter still downloads.
+    response = staff_client.get(reverse("dokumenter:queue-csv", args=[pool.pk]), {"sort": "title"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+
+
+def test_a_sort_order_is_not_counted_as_a_filter(staff_client, setup):
+    """Fresh eyes round 40: the folded filters said "Filtre (2 valgt)" for one filter and a
+    sort order."""
+    queue = reverse("sekretariat:queue", args=[setup["pool"].pk])
+    summary = re.compile(r"<summary class=\"mb-2\">([^<]*)</summary>")
+    page = staff_client.get(queue, {"sort": "title"}).content.decode()
+    assert summary.search(page).group(1) == "Filtre"
+    page = staff_client.get(queue, {"sort": "-requested", "status": "submitted"}).content.decode()
+    assert summary.search(page).group(1) == "Filtre (1 valgt)"

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -183,6 +184,11 @@ class QueueExportView(StaffRequiredMixin, View):
         pool = get_object_or_404(staff_pools(request.user), pk=pk)
         queryset = review_queue(request.user, pool)
         filterset = ReviewQueueFilter(request.GET or None, queryset=queryset, pool=pool)
+        if filterset.is_bound and not filterset.is_valid():
+            # A file of a search that was not made held the whole pool (fresh eyes round
+            # 40: an edited or old address): the queue's page says what is wrong.
+            queue = reverse("sekretariat:queue", args=[pool.pk])
+            return redirect(f"{queue}?{request.GET.urlencode()}")
         applications = filterset.qs if filterset.is_bound else queryset
         rows = [
             [
