@@ -223,6 +223,43 @@ def test_errors_are_json_under_the_api(client, db):
     assert client.get("/projekter/?q=a%00b")["Content-Type"].startswith("text/html")
 
 
+def test_a_project_says_who_applied_and_what_kind_each_goal_is(client, demo):
+    """Fresh eyes round 40: "afdeling" named a department and an association alike, and a
+    project's "Ressource 1" could only be told from "Mål 1" by its name."""
+    from policies.models import Goal
+
+    rows = every_page(client, "/api/v1/projekter/?antal=7")
+    projects = Application.objects.in_bulk([row["id"] for row in rows])
+    kinds = dict(Goal.objects.values_list("pk", "kind"))
+    for row in rows:
+        project = projects[row["id"]]
+        expected = "forening" if project.organisation_id else "afdeling"
+        assert row["ansoeger_type"] == expected, row["id"]
+        assert all(goal["type"] == kinds[goal["id"]] for goal in row["maal"]), row["id"]
+    assert {row["ansoeger_type"] for row in rows} == {"afdeling", "forening"}
+    assert {goal["type"] for row in rows for goal in row["maal"]} == {"objective", "resource"}
+
+
+def test_every_refused_parameter_is_a_list_of_reasons(client, demo):
+    """A 400 says each refused parameter's reasons as a list, whichever part of the API
+    refused it: a filter, the page size or the cursor (fresh eyes round 40: »antal« and
+    »efter« were a bare string beside the filters' lists)."""
+    refused = {
+        "/api/v1/projekter/?aar=abc": "aar",
+        "/api/v1/projekter/?kommune=findes-ikke": "kommune",
+        "/api/v1/projekter/?antal=0": "antal",
+        "/api/v1/puljer/?antal=abc": "antal",
+        "/api/v1/indikatorer/?efter=!!!": "efter",
+    }
+    for url, parameter in refused.items():
+        response = client.get(url)
+        assert response.status_code == 400, url
+        body = json.loads(response.content)
+        assert list(body) == [parameter], url
+        assert isinstance(body[parameter], list) and body[parameter], url
+        assert all(isinstance(reason, str) and reason for reason in body[parameter]), url
+
+
 def test_an_empty_year_is_a_bad_request(client, demo):
     """schemathesis (ST201): `aar=` was read as "no filter" though the OpenAPI document says
     the year is an integer."""

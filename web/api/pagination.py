@@ -37,8 +37,9 @@ class KeysetPagination(CursorPagination):
             or cursor.offset
             or (cursor.position is not None and id_param(cursor.position) is None)
         ):
+            # A list per parameter, as the filters' reasons are (fresh eyes round 40).
             raise ValidationError(
-                {self.cursor_query_param: _("Ugyldig »efter«: brug adressen i »next«.")}
+                {self.cursor_query_param: [_("Ugyldig »efter«: brug adressen i »next«.")]}
             )
         return cursor
 
@@ -51,8 +52,9 @@ class KeysetPagination(CursorPagination):
         if size is None or not 1 <= size <= self.max_page_size:
             raise ValidationError(
                 {
-                    self.page_size_query_param: _("Skal være et helt tal fra 1 til %(max)s.")
-                    % {"max": self.max_page_size}
+                    self.page_size_query_param: [
+                        _("Skal være et helt tal fra 1 til %(max)s.") % {"max": self.max_page_size}
+                    ]
                 }
             )
         return size

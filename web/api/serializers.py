@@ -118,11 +118,14 @@ class MunicipalitySerializer(ListedRowSerializer):
 
 class GoalRefSerializer(ListedRowSerializer):
     navn = serializers.CharField(source="label", help_text="Fx »Mål 1« eller »Ressource 2«")
+    # As a policy's goals have it (fresh eyes round 40: "Ressource 1" beside "Mål 1" could
+    # only be told apart by its name).
+    type = serializers.CharField(source="kind", help_text="objective (mål) eller resource")
     titel = serializers.CharField(source="title")
 
     class Meta:
         model = Goal
-        fields = ["id", "navn", "titel"]
+        fields = ["id", "navn", "type", "titel"]
 
 
 class AllocationSerializer(ListedRowSerializer):
@@ -190,6 +193,9 @@ class ProjectSerializer(ListedRowSerializer):
         source="applicant_name",
         help_text="Den kommunale afdeling eller den forening, der har søgt og driver indsatsen",
     )
+    ansoeger_type = serializers.SerializerMethodField(
+        help_text="»afdeling« (en af kommunens afdelinger) eller »forening«, som »afdeling« er"
+    )
     maal = GoalRefSerializer(source="api_goals", many=True)
     verdensmaal = SdgNumbersField(source="sdgs", many=True, read_only=True)
     maalgruppe = serializers.CharField(source="target_group")
@@ -217,6 +223,7 @@ class ProjectSerializer(ListedRowSerializer):
             "pulje",
             "udvalg",
             "afdeling",
+            "ansoeger_type",
             "maal",
             "verdensmaal",
             "maalgruppe",
@@ -235,6 +242,13 @@ class ProjectSerializer(ListedRowSerializer):
             project.committee.abbreviation if project.committee else None,
             project.api_committees,
         )
+
+    def get_ansoeger_type(self, project) -> str | None:
+        # The project page says "Forening:" or "Afdeling:" (fresh eyes round 40: the API
+        # named both "afdeling" alike).
+        if project.organisation_id:
+            return "forening"
+        return "afdeling" if project.department_id else None
 
     def get_url(self, project) -> str:
         return absolute_url(self.context, "public:project", project.pk)

@@ -110,6 +110,13 @@ class ApiProjectFilter(ProjectFilter):
 
     committee_by_id = False
 
+    # What a project's year is (fresh eyes round 40: the document said only "År").
+    aar = YearFilter(
+        label="Projekter med penge i året: bevilget til året, eller penge overført til året "
+        "fra et tidligere år (som katalogets år)",
+        method="filter_year",
+    )
+
     udvalg = CommitteeAbbreviationFilter(
         label="Udvalgets forkortelse, som i projekternes »udvalg«, fx AUU",
         method="filter_committee",
