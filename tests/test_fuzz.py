@@ -377,6 +377,12 @@ def test_query_parameters(world, params, extra, which):
         # A NUL in the address is refused outright (PostgreSQL cannot compare with it).
         assert response.status_code == 400
         return
+    if name == "dokumenter:queue-csv" and response.status_code == 302:
+        # A file of a filter the queue refuses sends back to the queue's page, which says
+        # why (fresh eyes round 40): that page must stand the same parameters.
+        queue = reverse("sekretariat:queue", args=args)
+        assert response["Location"].startswith(queue + "?")
+        response, name = client.get(response["Location"]), "sekretariat:queue"
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if response["Content-Type"].startswith("text/html"):
