@@ -98,8 +98,9 @@ def shown_asked(asked: list[YearMoney]) -> list[tuple[int, str]]:
     return [(row.year, format_kroner(row.amount)) for row in asked_years_and_total(asked)[0]]
 
 
-def _grouped(rows, make) -> defaultdict[int, list]:
-    """{application id: [make(*rest), …]} of `rows` (application id, *rest), in their order."""
+def grouped(rows, make) -> defaultdict[int, list]:
+    """{id: [make(*rest), …]} of `rows` (id, *rest), in their order: an application's (or a
+    policy's, an indicator's) related rows from one plain query, for a list's rows."""
     found = defaultdict(list)
     for pk, *rest in rows:
         found[pk].append(make(*rest))
@@ -108,7 +109,7 @@ def _grouped(rows, make) -> defaultdict[int, list]:
 
 def carried_per_year(ids: list[int]) -> defaultdict[int, list[CarriedMoney]]:
     """Each application's carried-over money, in the order of the years it was spent in."""
-    return _grouped(
+    return grouped(
         CarryOver.objects.filter(application__in=ids)
         .order_by("to_pool__year", "pk")
         .values_list("application_id", "to_pool__year", "from_pool__year", "amount"),
@@ -128,7 +129,7 @@ def goals_per_application(ids: list[int]) -> defaultdict[int, list[Goal]]:
             shared[pk] = Goal(pk=pk, kind=kind, number=number, title=title, short_title=short_title)
         return shared[pk]
 
-    return _grouped(
+    return grouped(
         Application.goals.through.objects.filter(application__in=ids)
         .order_by("goal__kind", "goal__number", "goal_id")
         .values_list(
@@ -145,7 +146,7 @@ def goals_per_application(ids: list[int]) -> defaultdict[int, list[Goal]]:
 
 def sdg_numbers(ids: list[int]) -> defaultdict[int, list[int]]:
     """Each application's UN Sustainable Development Goals, their numbers in order."""
-    return _grouped(
+    return grouped(
         Application.sdgs.through.objects.filter(application__in=ids)
         .order_by("sdg_id")
         .values_list("application_id", "sdg_id"),
@@ -155,7 +156,7 @@ def sdg_numbers(ids: list[int]) -> defaultdict[int, list[int]]:
 
 def money_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
     """Each application's grants (allocations) per year, in year order."""
-    return _grouped(
+    return grouped(
         Allocation.objects.filter(application__in=ids)
         .order_by("pool__year", "pk")
         .values_list("application_id", "pool__year", "amount"),
@@ -174,7 +175,7 @@ def named_grants_per_year(ids: list[int]) -> defaultdict[int, list[NamedGrant]]:
     (the open data's and the API's "bevillinger")."""
     from grants.public import public_pool_name
 
-    return _grouped(
+    return grouped(
         Allocation.objects.filter(application__in=ids)
         .order_by("pool__year", "pk")
         .values_list(
@@ -193,7 +194,7 @@ def named_grants_per_year(ids: list[int]) -> defaultdict[int, list[NamedGrant]]:
 
 def asked_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
     """Each application's requested amounts per year, in year order."""
-    return _grouped(
+    return grouped(
         RequestedAmount.objects.filter(application__in=ids)
         .order_by("year", "pk")
         .values_list("application_id", "year", "amount"),
@@ -203,7 +204,7 @@ def asked_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
 
 def co_committee_abbreviations(ids: list[int]) -> defaultdict[int, list[str]]:
     """Each application's other committees' abbreviations, in the committees' order."""
-    return _grouped(
+    return grouped(
         Application.co_committees.through.objects.filter(application__in=ids)
         .order_by("committee__municipality__name", "committee__abbreviation")
         .values_list("application_id", "committee__abbreviation"),

@@ -1,7 +1,6 @@
 """The API's lists and single rows. Each list is keyset-paginated (pagination.py) and reads a
 fixed number of queries per page; every queryset starts from what the public pages show."""
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -24,6 +23,7 @@ from grants.cards import (
     carried_per_year,
     co_committee_abbreviations,
     goals_per_application,
+    grouped,
     named_grants_per_year,
     sdg_numbers,
 )
@@ -310,16 +310,18 @@ def with_api_goals(policies) -> list[Policy]:
     (and a label translated for each) was a third of the list (issue #17)."""
     policies = list(policies)
     labels: dict[tuple[str, int], str] = {}
-    goals = defaultdict(list)
-    rows = (
-        Goal.objects.filter(policy__in=[policy.pk for policy in policies])
-        .order_by("kind", "number")
-        .values_list("policy_id", "pk", "kind", "number", "title", "description")
-    )
-    for policy_id, pk, kind, number, title, description in rows:
+
+    def row(pk, kind, number, title, description) -> GoalRow:
         if (kind, number) not in labels:
             labels[kind, number] = goal_label(kind, number)
-        goals[policy_id].append(GoalRow(pk, kind, number, title, description, labels[kind, number]))
+        return GoalRow(pk, kind, number, title, description, labels[kind, number])
+
+    goals = grouped(
+        Goal.objects.filter(policy__in=[policy.pk for policy in policies])
+        .order_by("kind", "number")
+        .values_list("policy_id", "pk", "kind", "number", "title", "description"),
+        row,
+    )
     for policy in policies:
         policy.api_goals = goals[policy.pk]
     return policies
@@ -379,16 +381,14 @@ def with_api_measurements(indicators) -> list[Indicator]:
     """The page's indicators, each with `api_measurements` [MeasurementRow] in year order,
     from one plain query (a page of 100 indicators has about a thousand; issue #17)."""
     indicators = list(indicators)
-    measurements = defaultdict(list)
-    rows = (
+    measurements = grouped(
         Measurement.objects.filter(indicator__in=[indicator.pk for indicator in indicators])
         .order_by("year", "period")
         .values_list(
             "indicator_id", "year", "period", "value", "comparison_value", "source", "is_example"
-        )
+        ),
+        MeasurementRow,
     )
-    for indicator_id, *row in rows:
-        measurements[indicator_id].append(MeasurementRow(*row))
     for indicator in indicators:
         indicator.api_measurements = measurements[indicator.pk]
     return indicators
