@@ -243,12 +243,11 @@ class ProjectSerializer(ListedRowSerializer):
             project.api_committees,
         )
 
-    def get_ansoeger_type(self, project) -> str | None:
+    def get_ansoeger_type(self, project) -> str:
         # The project page says "Forening:" or "Afdeling:" (fresh eyes round 40: the API
-        # named both "afdeling" alike).
-        if project.organisation_id:
-            return "forening"
-        return "afdeling" if project.department_id else None
+        # named both "afdeling" alike); an application has exactly one of the two (its
+        # check constraint).
+        return "forening" if project.organisation_id else "afdeling"
 
     def get_url(self, project) -> str:
         return absolute_url(self.context, "public:project", project.pk)
