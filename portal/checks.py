@@ -1,7 +1,10 @@
 """System checks for a production set-up (`manage.py check --deploy`)."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.rate_limits import parse_rate
 
 
 @register(Tags.caches, deploy=True)
@@ -36,4 +39,15 @@ def base_url_check(app_configs, **kwargs):
                 id="portal.W002",
             )
         ]
+    return []
+
+
+@register()
+def api_rate_check(app_configs, **kwargs):
+    """A mistyped API_RATE would refuse every API request with a server error; `migrate` and
+    `check` stop on it instead."""
+    try:
+        parse_rate(settings.API_RATE)
+    except ImproperlyConfigured as error:
+        return [Error(f"API_RATE {error}", id="portal.E001")]
     return []

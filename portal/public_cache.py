@@ -38,6 +38,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
+from django.utils.module_loading import import_string
 
 from portal import site
 
@@ -238,10 +239,15 @@ class _Lookup:
         # looked up once, not again there (PublicPageHitMiddleware looked first).
         request._public_page_lookup = self
 
-    def response(self, request):
-        """The stored page (or a 304), when there is one of the current version."""
+    def response(self, request, *, guarded: bool = False):
+        """The stored page (or a 304), when there is one of the current version; its guard's
+        refusal when the guard refuses (not asked again when the caller has, `guarded`)."""
         if self.cached is None:
             return None
+        if self.cached.get("guard") and not guarded:
+            refusal = import_string(self.cached["guard"])(request)
+            if refusal is not None:
+                return refusal
         # Only 200 pages are stored, so this page exists: a 304 is true.
         not_modified = _not_modified(request, self.etag, self.changed)
         if not_modified is not None:
@@ -251,21 +257,32 @@ class _Lookup:
         if self.cached["nonce"] and nonce:
             content = content.replace(self.cached["nonce"].encode(), nonce.encode())
         response = HttpResponse(content, content_type=self.cached["content_type"])
+        for name, value in self.cached.get("headers", ()):
+            response.headers[name] = value
         response.headers["Content-Length"] = str(len(content))
         return _http_cacheable(response, self.etag, self.changed)
 
-    def store(self, request, response):
-        """Keep a fresh 200 page; the answer to send (a 304 when the request matches it)."""
+    def store(self, request, response, *, guard=None):
+        """Keep a fresh 200 page; the answer to send (a 304 when the request matches it).
+        `guard`: asked before every later answer of the page (by its import path)."""
         if response.status_code != 200 or response.streaming:
             return response
         if hasattr(response, "render") and callable(response.render):
             response.render()
+        # The view's own headers (DRF's Allow, say), before the cache adds its validators.
+        headers = [
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in OWN_HEADERS
+        ]
         _http_cacheable(response, self.etag, self.changed)
         entry = {
             "version": self.version,
             "content": response.content,
             "content_type": response["Content-Type"],
             "nonce": _nonce(request),
+            "headers": headers,
+            "guard": f"{guard.__module__}.{guard.__qualname__}" if guard else None,
         }
         cache.set(self.key, entry, timeout=settings.PUBLIC_CACHE_SECONDS)
         if self.local is not None:
@@ -276,28 +293,43 @@ class _Lookup:
         return response
 
 
-def public_page(view):
+# Written afresh for every answer from the cache (the validators by _http_cacheable).
+OWN_HEADERS = {"content-type", "content-length", "etag", "last-modified", "cache-control"}
+
+
+def public_page(view=None, *, guard=None):
     """Decorator for a public view function (use `method_decorator` on class views).
 
     A page is stored as its bytes, content type and the data version it was rendered at,
     under a key without the version; a page of an older version is a miss. A hit reads the
     shared version and then the worker's own copy, or the shared cache's. Most hits never
-    reach the view's decorator: PublicPageHitMiddleware answers them first."""
+    reach the view's decorator: PublicPageHitMiddleware answers them first.
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if settings.PUBLIC_CACHE_SECONDS <= 0 or not _cacheable(request):
-            return view(request, *args, **kwargs)
-        if len(request.get_full_path()) > MAX_CACHED_PATH:  # odd, long addresses: not kept
-            return view(request, *args, **kwargs)
-        lookup = getattr(request, "_public_page_lookup", None) or _Lookup(request)
-        hit = lookup.response(request)
-        if hit is not None:
-            return hit
-        return lookup.store(request, view(request, *args, **kwargs))
+    `guard(request)` (a module-level function) is asked before every answer, stored or not,
+    here and in the middleware: its response (a refusal) is sent instead; None lets the page
+    be answered. The API's rate limit is one (web.api.limits)."""
 
-    wrapper.public_page = True  # found by tests/test_http_caching.py in the URL configuration
-    return wrapper
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if guard is not None:
+                refusal = guard(request)
+                if refusal is not None:
+                    return refusal
+            if settings.PUBLIC_CACHE_SECONDS <= 0 or not _cacheable(request):
+                return view(request, *args, **kwargs)
+            if len(request.get_full_path()) > MAX_CACHED_PATH:  # odd, long addresses: not kept
+                return view(request, *args, **kwargs)
+            lookup = getattr(request, "_public_page_lookup", None) or _Lookup(request)
+            hit = lookup.response(request, guarded=True)
+            if hit is not None:
+                return hit
+            return lookup.store(request, view(request, *args, **kwargs), guard=guard)
+
+        wrapper.public_page = True  # found by tests/test_http_caching.py in the URL configuration
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 class PublicPageHitMiddleware:
@@ -305,7 +337,7 @@ class PublicPageHitMiddleware:
     the messages and the URL resolver are asked: for a visitor with no session cookie and no
     message waiting in a cookie, none of them can change the page (the view's `public_page`
     made and keeps it the same way). Only an address that has a stored page is answered
-    here, so only public pages are; the API is left to its rate limit (web.api.limits).
+    here, so only public pages are; a page's guard (the API's rate limit) is asked first.
     Placed after the language is chosen (the key holds it), inside the middleware that adds
     the security headers and the CSP nonce (issue 17: a hit cost 57 % of a bare view's
     throughput, mostly middleware work for an anonymous visitor)."""
@@ -319,7 +351,6 @@ class PublicPageHitMiddleware:
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and MESSAGES_COOKIE not in request.COOKIES
-            and not request.path.startswith(NOT_ANSWERED_EARLY)
             and len(request.get_full_path()) <= MAX_CACHED_PATH
         ):
             hit = _Lookup(request).response(request)
@@ -330,8 +361,6 @@ class PublicPageHitMiddleware:
 
 # django.contrib.messages' cookie storage (the first of its default FallbackStorage)
 MESSAGES_COOKIE = "messages"
-# The API counts every answer against the client's rate, a cached one too.
-NOT_ANSWERED_EARLY = ("/api/",)
 
 
 def public_download(view=None, *, exists=None):

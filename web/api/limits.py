@@ -1,9 +1,9 @@
 """Rate limit and cache for the API: the same order for every API address.
 
 1. The rate limit, per client address (portal.client_ip, the address behind our proxy),
-   counted in the default cache: Redis when REDIS_URL is set, so every worker and app
-   server counts the same client together. It runs before the cache, so a cached answer
-   counts too.
+   counted in the default cache (portal.rate_limits): Redis when REDIS_URL is set, so every
+   worker and app server counts the same client together. It is the cached answers' guard
+   (portal.public_cache), so a cached answer counts too, also one answered before the view.
 2. The public page cache (portal.public_cache.public_page): an answer is kept until the
    data behind the public pages changes, and sent with the same headers as those pages.
 """
@@ -15,20 +15,10 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from rest_framework.throttling import SimpleRateThrottle
 
 from portal.client_ip import client_ip
 from portal.public_cache import public_page
-
-
-class ClientAddressThrottle(SimpleRateThrottle):
-    scope = "api"
-
-    def get_rate(self):
-        return settings.API_RATE  # read per request, so a deployment (or a test) can set it
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+from portal.rate_limits import parse_rate, wait_after_use
 
 
 def too_many(wait: float | None) -> JsonResponse:
@@ -39,6 +29,14 @@ def too_many(wait: float | None) -> JsonResponse:
     )
     response["Retry-After"] = str(math.ceil(wait or 1))
     return response
+
+
+def over_rate(request) -> JsonResponse | None:
+    """Counts the request against its client address's API_RATE; the 429 once it is over.
+    The guard of every rate-limited API answer (public_page's `guard`)."""
+    limit, seconds = parse_rate(settings.API_RATE)  # per request: a test can set it
+    wait = wait_after_use(f"api-rate:{client_ip(request)}", limit, seconds)
+    return None if wait is None else too_many(wait)
 
 
 def public_api(view, *, limit: bool = True):
@@ -52,17 +50,4 @@ def public_api(view, *, limit: bool = True):
         with translation.override("da"):
             return view(request, *args, **kwargs)
 
-    cached = public_page(danish)
-
-    @functools.wraps(view)
-    def limited(request, *args, **kwargs):
-        throttle = ClientAddressThrottle()
-        if not throttle.allow_request(request, None):
-            return too_many(throttle.wait())
-        return cached(request, *args, **kwargs)
-
-    if not limit:
-        cached.public_page = True
-        return cached
-    limited.public_page = True  # a public page (tests/test_http_caching.py)
-    return limited
+    return public_page(danish, guard=over_rate if limit else None)
