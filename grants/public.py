@@ -8,8 +8,9 @@ import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver, Pool, PoolStatus
@@ -48,6 +49,51 @@ def publishing_municipalities() -> QuerySet[Municipality]:
 def public_pools() -> QuerySet[Pool]:
     """Pools citizens may see: every pool that has been opened."""
     return Pool.objects.exclude(status__in=PRIVATE_POOL_STATUSES)
+
+
+class PoolFilter(django_filters.FilterSet):
+    """The pools page's choice: one municipality (every year) or one year (every
+    municipality); with neither, the newest year (`newest_pool_year`): the whole country's
+    pools of every year are a thousand rows at national scale (issue #17)."""
+
+    kommune = KnownChoiceFilter(
+        label=_("Kommune"),
+        field_name="municipality",
+        to_field_name="slug",
+        queryset=Municipality.objects.filter(
+            Exists(
+                Pool.objects.exclude(status__in=PRIVATE_POOL_STATUSES).filter(
+                    municipality=OuterRef("pk")
+                )
+            )
+        ).order_by("name"),
+        empty_label=_("Alle kommuner"),
+    )
+    aar = YearFilter(label=_("År"), field_name="year")
+
+    class Meta:
+        model = Pool
+        fields = []
+        form = OrderedRangesForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("kommune") and not data.get("aar"):
+            year = newest_pool_year()
+            if year is not None:
+                data["aar"] = str(year)
+        super().__init__(data, *args, **kwargs)
+
+
+def newest_pool_year(today=None) -> int | None:
+    """The year the pools page shows when nothing is chosen: this year's pools, or the
+    newest before it; only future rounds when there is nothing else."""
+    year = (today or timezone.localdate()).year
+    years = public_pools().order_by().values_list("year", flat=True)
+    return (
+        years.filter(year__lte=year).aggregate(newest=Max("year"))["newest"]
+        or years.aggregate(newest=Max("year"))["newest"]
+    )
 
 
 def pool_is_public(status: str) -> bool:

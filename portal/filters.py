@@ -62,6 +62,9 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = ListedModelChoiceField
 
 
+MOST_KEYS_NAMED = 12  # a refused key is answered with the keys there are, up to this many
+
+
 class KnownChoiceField(forms.ModelChoiceField):
     """A choice by a readable key (a municipality's short name, a committee's abbreviation),
     in any letter case; an unknown one is refused with the keys that exist (fresh eyes round
@@ -77,6 +80,13 @@ class KnownChoiceField(forms.ModelChoiceField):
         match = self.queryset.filter(**{f"{key}__iexact": str(value).strip()}).first()
         if match is None:
             known = sorted({str(k) for k in self.queryset.values_list(key, flat=True)})
+            if len(known) > MOST_KEYS_NAMED:
+                # A hundred municipalities' keys under a select hid the form (session 25).
+                raise forms.ValidationError(
+                    _("»%(value)s« findes ikke. Vælg en af mulighederne på listen."),
+                    code="invalid_choice",
+                    params={"value": value},
+                )
             raise forms.ValidationError(
                 _("»%(value)s« findes ikke. Brug en af: %(known)s."),
                 code="invalid_choice",

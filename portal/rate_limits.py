@@ -11,13 +11,11 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-RATE = re.compile(
-    r"\s*(\d+)\s*/\s*(s|sec|second|m|min|minute|h|hour|d|day)s?\s*", re.IGNORECASE
-)
+RATE = re.compile(r"\s*(\d+)\s*/\s*(s|sec|second|m|min|minute|h|hour|d|day)s?\s*", re.IGNORECASE)
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """"120/min" → (120, 60): uses per window of seconds (second, minute, hour or day)."""
+    """ "120/min" → (120, 60): uses per window of seconds (second, minute, hour or day)."""
     matched = RATE.fullmatch(rate or "")
     if matched is None or int(matched[1]) < 1:
         raise ImproperlyConfigured(

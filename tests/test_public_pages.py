@@ -262,17 +262,58 @@ def rows(html: str) -> list[str]:
     return [text(row) for row in re.findall(r"<tr>.*?</tr>", html, flags=re.S)]
 
 
-def test_pools_page_lists_both_municipalities_per_year(client, demo):
-    html = page(client, "/puljer/")
-    shown = main_text(html)
-    assert shown.index("Frederiksberg Kommune") < shown.index("Københavns Kommune")
-    table = rows(html)
+def test_pools_page_shows_one_municipality_every_year_or_one_year_every_municipality(client, demo):
+    """Issue 17: the page listed every pool of every municipality, a thousand rows (362 KB,
+    135 ms) at national scale; it shows one municipality's years or one year's pools."""
+    frederiksberg = page(client, "/puljer/?kommune=frederiksberg")
+    assert "Integrationspuljer i Frederiksberg Kommune" in main_text(frederiksberg)
+    table = rows(frederiksberg)
     assert "2021 Integrationspuljen 2021 722.000 kr. 722.000 kr. Lukket" in table
     assert "2022 Integrationspuljen 2022 700.000 kr. 700.000 kr. Lukket" in table
+    assert '<a href="/puljer/frederiksberg/2021/">Integrationspuljen 2021</a>' in frederiksberg
+    assert "Københavns Kommune" not in " ".join(table)
+    assert "Integrationspolitik 2019-2022" in main_text(frederiksberg)  # its policy, linked
     example_year = timezone.localdate().year + 1
-    copenhagen = shown.split("Københavns Kommune", 1)[1]
+    copenhagen = main_text(page(client, "/puljer/?kommune=KOEBENHAVN"))  # any letter case
     assert f"Integrationspuljen {example_year} (eksempel) Eksempeldata 1.000.000 kr." in copenhagen
-    assert '<a href="/puljer/frederiksberg/2021/">Integrationspuljen 2021</a>' in html
+
+    one_year = page(client, "/puljer/?aar=2021")
+    assert "Integrationspuljer 2021" in main_text(one_year)
+    shown = rows(one_year)[1:]
+    assert shown and all("2021" in row for row in shown)
+    assert "Frederiksberg Kommune Integrationspuljen 2021 722.000 kr. 722.000 kr. Lukket" in shown
+    # Both: one municipality's pools of one year, and a way back to all its years.
+    both = page(client, "/puljer/?kommune=frederiksberg&aar=2022")
+    assert rows(both)[1:] == ["2022 Integrationspuljen 2022 700.000 kr. 700.000 kr. Lukket"[5:]]
+    assert 'href="?kommune=frederiksberg"' in both
+
+
+def test_pools_page_without_a_choice_shows_the_newest_year_up_to_now(client, demo):
+    from grants.public import newest_pool_year, public_pools
+
+    year = newest_pool_year()
+    this_year = timezone.localdate().year
+    assert year == max(y for y in public_pools().values_list("year", flat=True) if y <= this_year)
+    html = page(client, "/puljer/")
+    assert f"Integrationspuljer {year}" in main_text(html)
+    assert f'value="{year}"' in html  # the year box says what is shown
+    assert len(rows(html)) - 1 == public_pools().filter(year=year).count()
+    # Every link of the page leads somewhere.
+    for link in set(re.findall(r'href="(/puljer/[^"?]+|\?kommune=[^"]+)"', html)):
+        address = link if link.startswith("/") else "/puljer/" + link
+        assert client.get(address).status_code == 200, address
+
+
+@pytest.mark.parametrize(
+    "query, field", [("kommune=nowhere", "Kommune"), ("aar=abc", "År"), ("aar=1850", "År")]
+)
+def test_pools_page_refuses_an_unknown_choice_plainly(client, demo, query, field):
+    response = client.get(f"/puljer/?{query}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "et filter er ugyldigt" in html
+    assert f">{field}</a>:" in html
+    assert "<table" not in html
 
 
 def project_rows(html: str) -> list[str]:
@@ -331,10 +372,19 @@ def test_unknown_pool_is_not_found(client, demo, url):
 
 
 def test_policies_page_lists_both_policies(client, demo):
-    shown = main_text(page(client, "/politikker/"))
-    assert "Frederiksberg Kommune: Integrationspolitik 2019-2022" in shown
-    assert "Københavns Kommune: Integrationspolitik 2019-2022" in shown
-    assert "Mål 1: Aktive på arbejdsmarkedet" in shown
+    """A row per policy with its goals counted (the goals are on its page: issue 17)."""
+    html = page(client, "/politikker/")
+    table = rows(html)
+    assert any(
+        row.startswith("Frederiksberg Kommune Integrationspolitik 2019-2022") for row in table
+    )
+    assert any(row.startswith("Københavns Kommune Integrationspolitik 2019-2022") for row in table)
+    policy = Goal.objects.filter(policy__municipality__slug="frederiksberg").first().policy
+    objectives = policy.goals.filter(kind="objective").count()
+    resources = policy.goals.filter(kind="resource").count()
+    frederiksberg = next(row for row in table if row.startswith("Frederiksberg"))
+    assert frederiksberg.endswith(f"{objectives} målsætninger og {resources} ressourcer")
+    assert f'href="/politikker/frederiksberg/{policy.slug}/"' in html
 
 
 def test_policy_page_shows_principles_and_goals_with_aim_points(client, demo):
@@ -374,6 +424,30 @@ def test_goal_page_lists_projects_and_money_per_year(client, demo):
     assert "Samme risiko for at få en kronisk sygdom som for Frederiksberg generelt" in text(html)
 
 
+def test_goal_page_shows_the_newest_projects_and_links_to_them_all(client, demo, monkeypatch):
+    """Issue 17: a goal of a large municipality is served by hundreds of projects over the
+    years; its page shows the newest and sends the reader to the catalogue for the rest."""
+    from policies import views
+
+    monkeypatch.setattr(views, "PROJECTS_SHOWN", 3)
+    goal = Goal.objects.get(policy__municipality__slug="frederiksberg", kind="objective", number=3)
+    html = page(client, goal_url(goal))
+    cards = re.findall(r'card-title"><a href="[^"]+">(.*?)</a>', html)
+    assert len(cards) == 3
+    assert "De 3 nyeste af 7 projekter." in main_text(html)
+    link = unescape(re.search(r'<a href="([^"]+)">Se dem alle i projektkataloget', html)[1])
+    assert link == f"/projekter/?kommune=frederiksberg&maal={goal.pk}"
+    assert "7 projekter" in main_text(page(client, link))
+    # All shown: no count and no link.
+    from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setattr(views, "PROJECTS_SHOWN", 7)
+    html = page(client, goal_url(goal))
+    assert "Se dem alle" not in html
+    assert len(re.findall(r'card-title"><a href="[^"]+">(.*?)</a>', html)) == 7
+
+
 def test_copenhagen_goal_page_shows_its_indicators_with_baseline(client, demo):
     goal = Goal.objects.get(policy__municipality__slug="koebenhavn", kind="objective", number=1)
     shown = main_text(page(client, goal_url(goal)))
@@ -410,7 +484,6 @@ def test_a_goal_has_one_name_on_every_page(client, demo):
         "catalogue": "/projekter/?kommune=frederiksberg",
         "goal": goal_url(goal),
         "policy": f"/politikker/{policy.municipality.slug}/{policy.slug}/",
-        "policies": "/politikker/",
         "project": f"/projekter/{project.pk}/",
         "barometer": f"/barometer/{policy.municipality.slug}/{policy.slug}/",
     }
@@ -505,3 +578,20 @@ def test_a_pool_page_says_where_the_money_of_its_other_projects_comes_from(clien
     shown = main_text(page(client, "/puljer/frederiksberg/2021/?x=1"))
     unknown = shown[shown.index("Indsatser fra puljen uden registrerede beløb") :]
     assert "Fastholdelse i job (AUU)" in unknown[: unknown.index("Restmidler overført")]
+
+
+def test_an_unknown_municipality_is_refused_without_naming_a_hundred(client, demo):
+    """With a few municipalities the refusal names their short names; with a country's
+    hundred it asked the reader to read them all under the select (session 25)."""
+    from portal.filters import MOST_KEYS_NAMED
+    from portal.models import Municipality
+
+    named = main_text(page(client, "/projekter/?kommune=nowhere"))
+    assert "»nowhere« findes ikke. Brug en af: frederiksberg, koebenhavn" in named
+    Municipality.objects.bulk_create(
+        Municipality(name=f"Kommune {n:03}", slug=f"kommune-{n:03}", code=f"9{n:02}")
+        for n in range(MOST_KEYS_NAMED)
+    )
+    shown = main_text(page(client, "/projekter/?kommune=nowhere&x=1"))
+    assert "»nowhere« findes ikke. Vælg en af mulighederne på listen." in shown
+    assert "kommune-001" not in shown

@@ -26,6 +26,22 @@ def pool_path(slug: str, year: int, pk: int, scheme_name: str) -> str:
     return reverse("public:pool" if len(args) == 2 else "public:pool-round", args=args)
 
 
+def pool_paths():
+    """`pool_path` for a list of many pools: one reverse() per kind of address, then a
+    format per row (issue #17)."""
+    from portal.site import address_pattern
+
+    integration = address_pattern("public:pool", slugs=1, ids=1)
+    rounds = address_pattern("public:pool-round", slugs=1, ids=2)
+
+    def path(slug: str, year: int, pk: int, scheme_name: str) -> str:
+        if scheme_name == DEFAULT_SCHEME_NAME:
+            return integration.format(slug, year)
+        return rounds.format(slug, year, pk)
+
+    return path
+
+
 class Scheme(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="schemes", verbose_name=_("kommune")

@@ -21,10 +21,11 @@ from grants.cards import (
     with_card_parts,
 )
 from grants.catalogue import listing
-from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus
-from grants.models.schemes import DEFAULT_SCHEME_NAME
+from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus, ReservedLine
+from grants.models.schemes import DEFAULT_SCHEME_NAME, pool_paths
 from grants.public import (
     LEFT_OUT,
+    PoolFilter,
     ProjectFilter,
     funded_projects,
     open_data_projects,
@@ -186,30 +187,39 @@ class ProjectView(TemplateView):
 
 @method_decorator(public_page, name="dispatch")
 class PoolsView(TemplateView):
-    """Every municipality's pools per year with what they gave."""
+    """The pools of one municipality (every year) or of one year (every municipality), with
+    their budgets and what was given or reserved."""
 
     template_name = "grants/public/pools.html"
 
     def get_context_data(self, **kwargs):
-        pools = (
-            public_pools()
-            .select_related("municipality", "scheme")
+        filterset = PoolFilter(self.request.GET, queryset=public_pools())
+        if not filterset.is_valid():
+            return super().get_context_data(filter=filterset, pools=None, **kwargs)
+        chosen = filterset.form.cleaned_data
+        pools = list(
+            filterset.qs.select_related("municipality", "scheme")
             .annotate(allocated=Sum("allocations__amount"))
-            .order_by("municipality__name", "-year")
+            .order_by("municipality__name", "-year", "scheme__name", "title")
         )
         reserved = defaultdict(lambda: ZERO)
-        for pool_id, amount in (
-            public_pools()
-            .filter(reserved_lines__isnull=False)
-            .values_list("pk", "reserved_lines__amount")
+        for pool_id, amount in ReservedLine.objects.filter(pool__in=pools).values_list(
+            "pool_id", "amount"
         ):
             reserved[pool_id] += amount
-        by_municipality = defaultdict(list)
+        path = pool_paths()
         for pool in pools:
-            pool.reserved = reserved[pool.pk]
-            pool.committed = (pool.allocated or ZERO) + pool.reserved
-            by_municipality[pool.municipality].append(pool)
-        return super().get_context_data(municipalities=dict(by_municipality), **kwargs)
+            pool.committed = (pool.allocated or ZERO) + reserved[pool.pk]
+            pool.link = path(pool.municipality.slug, pool.year, pool.pk, pool.scheme.name)
+        municipality = chosen.get("kommune")
+        return super().get_context_data(
+            filter=filterset,
+            pools=pools,
+            municipality=municipality,
+            year=chosen.get("aar"),
+            policies=municipality.policies.order_by("-period_start") if municipality else (),
+            **kwargs,
+        )
 
 
 def public_round(pools, pk: int | None):
