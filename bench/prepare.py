@@ -87,10 +87,11 @@ STREAMED = ("/data/projekter.csv", "/data/360giving.json", "/data/projekter.xlsx
 
 
 def pages() -> list[dict]:
+    from django.db.models import Count
     from django.urls import reverse
 
     from grants.models import FUNDED_STATUSES, Application, Pool
-    from policies.models import Policy
+    from policies.models import Goal, Policy
 
     pool = Pool.objects.get(municipality__slug=MUNICIPALITY, year=YEAR)
     project = (
@@ -100,6 +101,13 @@ def pages() -> list[dict]:
         .first()
     ) or Application.objects.filter(pool=pool, status__in=FUNDED_STATUSES).order_by("pk").first()
     policy = Policy.objects.filter(municipality__slug=MUNICIPALITY).order_by("pk").first()
+    # The goal most projects serve: its page is the longest of its kind.
+    goal = (
+        Goal.objects.filter(policy=policy)
+        .annotate(served=Count("applications"))
+        .order_by("-served", "pk")
+        .first()
+    )
     barometer_of_policy = reverse(
         "barometer:policy", kwargs={"kommune": MUNICIPALITY, "slug": policy.slug}
     )
@@ -116,6 +124,13 @@ def pages() -> list[dict]:
         ("catalogue filter ?kommune&aar", f"/projekter/?kommune={MUNICIPALITY}&aar={YEAR}", None),
         ("project page", f"/projekter/{project.pk}/", None),
         ("pool page", f"/puljer/{MUNICIPALITY}/{YEAR}/", None),
+        # Pages that list what every municipality has (issue #17, session 25).
+        ("front page", "/", None),
+        ("pools page (the newest year)", "/puljer/", None),
+        ("pools page of a municipality", f"/puljer/?kommune={MUNICIPALITY}", None),
+        ("policies page", "/politikker/", None),
+        ("policy page", f"/politikker/{MUNICIPALITY}/{policy.slug}/", None),
+        ("goal page", f"/politikker/maal/{goal.pk}/", None),
         ("barometer index", "/barometer/", None),
         ("barometer of a policy", barometer_of_policy, None),
         ("open data CSV (streamed)", "/data/projekter.csv", None),

@@ -31,6 +31,7 @@ def pages(municipality: Municipality) -> dict[str, tuple[str, str | None]]:
         "catalogue filters": (reverse("public:catalogue") + f"?kommune={slug}&aar=2017", None),
         "project": (reverse("public:project", args=[project.pk]), None),
         "pools": (reverse("public:pools"), None),
+        "pools of a municipality": (reverse("public:pools") + f"?kommune={slug}", None),
         "pool": (reverse("public:pool", args=[slug, pool.year]), None),
         "policies": (reverse("politikker:list"), None),
         "policy": (reverse("politikker:policy", args=[slug, policy.slug]), None),
