@@ -1,7 +1,6 @@
 """The rate limits' counter (portal.rate_limits): exact under concurrency, always expiring,
 and the API's rate read from settings."""
 
-import socket
 import threading
 import time
 
@@ -12,15 +11,7 @@ from django.test import override_settings
 
 from portal import rate_limits
 from portal.rate_limits import counted, parse_rate, wait_after_use
-
-
-def _redis_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
+from tests.test_public_cache import _redis_reachable
 
 REDIS = {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/13"}
 LOCAL = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rate-test"}
