@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from grants.public import newest_pool_year
 from tests.browser.conftest import follow, open_phone_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,7 +87,10 @@ def test_catalogue_and_project_on_a_phone(demo_server, phone_page, screenshot):
     # The menu opens behind the toggle button.
     open_phone_menu(phone_page)
     follow(phone_page, phone_page.get_by_role("link", name="Puljer"))
-    assert phone_page.locator("h1").inner_text() == "Integrationspuljer"
+    # The newest year's pools of every municipality (issue 17).
+    assert phone_page.locator("h1").inner_text() == f"Integrationspuljer {newest_pool_year()}"
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the pools page scrolls sideways on a phone ({width}px)"
 
 
 def test_no_serious_accessibility_violations_on_any_public_page_type(
