@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 
 from grants.models import ApplicationStatus
+from tests.sitemap_files import index_files, sitemap_addresses
 from tests.test_security_settings import check_deploy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,9 +46,8 @@ def absolute_links(client, **request) -> dict[str, list[str]]:
         "360giving url": [grant["url"] for grant in grants],
         "360giving dataSource": [grant["dataSource"] for grant in grants],
         "360giving grantProgramme": [p["url"] for g in grants for p in g["grantProgramme"]],
-        "sitemap.xml": re.findall(
-            r"<loc>([^<]+)</loc>", body(client.get("/sitemap.xml", **request))
-        ),
+        "sitemap.xml": index_files(client, **request),
+        "sitemap files": sitemap_addresses(client, **request),
         "robots.txt": re.findall(r"Sitemap: (\S+)", robots),
         "canonical": re.findall(r'<link rel="canonical" href="([^"]+)"', home),
     }

@@ -238,6 +238,7 @@ def objects(demo, settings, tmp_path):
         "": pool.pk,  # a round of another scheme: /puljer/<kommune>/<aar>/<pk>/
         "indikatorer": indicator.pk,
         "rest": "findes-ikke/",
+        "section": "projects",  # a section of the sitemap
         "person_id": User.objects.get(username="kbh-forening").pk,  # a colleague (POST only)
         "foreninger": association.pk,
         "document": "vedtaegter",

@@ -337,6 +337,7 @@ NOT_IN_SCOPE = {
     "logout": "POST only",
     "accessibility": "public",
     "sitemap": "XML",
+    "sitemap-section": "XML",
     "robots": "text",
     "sekretariat:calendar-feed": "an ICS feed (tested in test_yearly_cycle)",
 }

@@ -48,6 +48,8 @@ def example_urls() -> dict[str, str]:
     )
     return {
         "": "/",
+        "sitemap.xml": "/sitemap.xml",
+        "sitemap-<str:section>.xml": "/sitemap-projects.xml",
         "data/katalog.jsonld": "/data/katalog.jsonld",
         "projekter/": "/projekter/",
         "projekter/<int:pk>/": reverse("public:project", args=[project.pk]),
@@ -218,7 +220,7 @@ def address_of_nothing(pattern: str) -> str:
     if pattern.startswith("api/v1/^"):
         return "/api/v1/findes-ikke/"
     path = re.sub(r"<int:\w+>", "99999", pattern)
-    return "/" + re.sub(r"<slug:\w+>", "findes-ikke", path)
+    return "/" + re.sub(r"<(slug|str):\w+>", "findes-ikke", path)
 
 
 def test_no_304_for_an_address_of_nothing_and_none_for_a_date_in_the_future(client, demo):

@@ -100,6 +100,7 @@ EXPECTED = {
     "sso-refused": (row(*[403] * 8), None),
     "accessibility": (PUBLIC, None),
     "sitemap": (PUBLIC, None),
+    "sitemap-section": (PUBLIC, None),
     "robots": (PUBLIC, None),
     **dict.fromkeys(
         [f"public:{n}" for n in ("catalogue", "project", "pools", "pool", "data")]
@@ -230,6 +231,7 @@ OBJECT_FOR = [
     ("*:policy", "slug", "policy_slug"),
     ("sekretariat:calendar-feed", "token", "calendar_token"),
     ("email-sign-in-link", "token", "sign_in_token"),
+    ("sitemap-section", "section", "sitemap_section"),
     ("*", "kommune", "municipality_slug"),
     ("sso-*", "slug", "provider_slug"),
     ("*", "aar", "pool_year"),
@@ -385,6 +387,7 @@ def frb(demo, media_root):
         "policy": policy,
         "api_rest": "findes-ikke/",
         "municipality_slug": "frederiksberg",
+        "sitemap_section": "projects",
         "provider_slug": unreachable_provider(owner.municipality).slug,
         "pool_year": 2021,
         # A colleague who has never signed in: the clients' sign-ins do not use the link up.

@@ -23,7 +23,8 @@ def public_addresses(pool) -> list[str]:
         reverse("public:projects-csv"),
         reverse("public:projects-xlsx"),
         reverse("public:giving-json"),
-        reverse("sitemap"),
+        reverse("sitemap-section", args=["pools"]),
+        reverse("sitemap-section", args=["calls"]),
         reverse("catalogue"),
         reverse("api:pools"),
         reverse("api:pools") + f"?aar={pool.year}",
@@ -73,7 +74,8 @@ def test_a_planned_pool_is_public_only_once_opened(client, make_pool):
     pool.status = PoolStatus.CLOSED
     pool.save()
     still = shown(client, pool)
-    for address in (reverse("public:pools"), reverse("api:pools"), reverse("sitemap")):
+    pools_sitemap = reverse("sitemap-section", args=["pools"])
+    for address in (reverse("public:pools"), reverse("api:pools"), pools_sitemap):
         assert address in still
 
 

@@ -14,6 +14,7 @@ from grants.models import Allocation, ApplicationStatus, Pool
 from grants.services.errors import DomainError
 from grants.services.submission import do_submit, missing_for_submission
 from tests.page_crawl import visible_text
+from tests.sitemap_files import sitemap_text
 from tests.staff_support import decide, messages_of
 from tests.test_missing_pools import make_recommended  # noqa: F401 (a fixture)
 from tests.test_staff_pools import form_values
@@ -153,7 +154,7 @@ def test_the_call_page_tells_an_association_how_to_apply(client, pool):
     assert "Puljen er åben for ansøgninger fra foreninger og organisationer. Frist:" in pool_page
     assert "Højst 200.000 kr. pr. ansøgning." in pool_page
     assert 'href="mailto:pulje@example.dk"' in page  # the contact is a link
-    assert call_url in client.get("/sitemap.xml").content.decode()
+    assert f"{call_url}</loc>" in sitemap_text(client)
 
 
 def test_a_closed_pools_call_says_it_is_closed_and_a_planned_one_is_not_out(client, pool):

@@ -85,6 +85,7 @@ def public_urls(policy):
         f"/politikker/testrup/{policy.slug}/",
         goal_url(goal),
         "/sitemap.xml",
+        "/sitemap-projects.xml",
         "/data/projekter.csv",
         "/data/360giving.json",
     ]

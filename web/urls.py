@@ -3,11 +3,20 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
+from portal.public_cache import public_page
+
 from . import views
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, index
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The index, and each page of each section (?p=N): cached and HTTP-cacheable like a page.
+    path("sitemap.xml", public_page(index), name="sitemap"),
+    path(
+        "sitemap-<str:section>.xml",
+        public_page(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("data/katalog.jsonld", views.catalogue_view, name="catalogue"),
 ]
