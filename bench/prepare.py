@@ -131,6 +131,8 @@ def pages() -> list[dict]:
         ("policies page", "/politikker/", None),
         ("policy page", f"/politikker/{MUNICIPALITY}/{policy.slug}/", None),
         ("goal page", f"/politikker/maal/{goal.pk}/", None),
+        ("sitemap index", "/sitemap.xml", None),
+        ("sitemap, a page of projects", "/sitemap-projects.xml?p=2", None),
         ("barometer index", "/barometer/", None),
         ("barometer of a policy", barometer_of_policy, None),
         ("open data CSV (streamed)", "/data/projekter.csv", None),
