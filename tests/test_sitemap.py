@@ -117,3 +117,19 @@ def test_an_unknown_section_or_page_is_not_found(client, demo, address):
     assert client.get(address).status_code == 404
     # Not a 304 either, whatever the visitor claims to hold (tests/test_http_caching.py).
     assert client.get(address, headers={"If-None-Match": "*"}).status_code == 404
+
+
+def test_every_public_page_type_is_in_the_sitemap(client, demo):
+    """Fresh eyes: the indicators' pages (linked from every goal and barometer) and the
+    accessibility statement (linked from every page's footer) answer anonymous visitors,
+    carry a canonical link, and were missing from every file of the sitemap."""
+    from indicators.models import Indicator
+
+    addresses = set(sitemap_addresses(client))
+    indicators = {
+        f"http://testserver{reverse('barometer:indicator', args=[pk])}"
+        for pk in Indicator.objects.values_list("pk", flat=True)
+    }
+    assert len(indicators) > 2
+    assert indicators <= addresses
+    assert f"http://testserver{reverse('accessibility')}" in addresses

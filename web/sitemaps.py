@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from grants.public import funded_projects, public_pools
+from indicators.models import Indicator
 from indicators.selectors import policies_with_indicators
 from policies.models import Goal, Policy
 from portal import site as portal_site
@@ -43,6 +44,7 @@ class StaticSitemap(Sitemap):
             "politikker:list",
             "public:data",
             "barometer:index",
+            "accessibility",
         ]
 
     def location(self, item):
@@ -122,6 +124,18 @@ class BarometerSitemap(Sitemap):
         return reverse("barometer:policy", args=[item.municipality.slug, item.slug])
 
 
+class IndicatorSitemap(Sitemap):
+    """Each indicator's page (its figures over time), linked from its goal and barometer."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return Indicator.objects.order_by("pk").only("pk")
+
+    def location(self, item):
+        return reverse("barometer:indicator", args=[item.pk])
+
+
 SITEMAPS = {
     "static": StaticSitemap,
     "projects": ProjectSitemap,
@@ -130,6 +144,7 @@ SITEMAPS = {
     "policies": PolicySitemap,
     "goals": GoalSitemap,
     "barometer": BarometerSitemap,
+    "indicators": IndicatorSitemap,
 }
 
 
