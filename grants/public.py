@@ -52,9 +52,10 @@ def public_pools() -> QuerySet[Pool]:
 
 
 class PoolFilter(django_filters.FilterSet):
-    """The pools page's choice: one municipality (every year) or one year (every
-    municipality); with neither, the newest year (`newest_pool_year`): the whole country's
-    pools of every year are a thousand rows at national scale (issue #17)."""
+    """The pools page's choice: one municipality (every year), one year (every
+    municipality), or both. With neither the page shows the newest year (`newest_pool_year`,
+    in the view, so the year box stays empty and choosing a municipality gives all its
+    years): the whole country's pools of every year are a thousand rows (issue #17)."""
 
     kommune = KnownChoiceFilter(
         label=_("Kommune"),
@@ -76,13 +77,10 @@ class PoolFilter(django_filters.FilterSet):
         fields = []
         form = OrderedRangesForm
 
-    def __init__(self, data=None, *args, **kwargs):
-        data = data.copy() if data is not None else {}
-        if not data.get("kommune") and not data.get("aar"):
-            year = newest_pool_year()
-            if year is not None:
-                data["aar"] = str(year)
-        super().__init__(data, *args, **kwargs)
+
+def pool_years() -> list[int]:
+    """The years that have public pools, newest first (the pools page's year links)."""
+    return list(public_pools().order_by("-year").values_list("year", flat=True).distinct())
 
 
 def newest_pool_year(today=None) -> int | None:

@@ -297,12 +297,31 @@ def test_pools_page_without_a_choice_shows_the_newest_year_up_to_now(client, dem
     assert year == max(y for y in public_pools().values_list("year", flat=True) if y <= this_year)
     html = page(client, "/puljer/")
     assert f"Integrationspuljer {year}" in main_text(html)
-    assert f'value="{year}"' in html  # the year box says what is shown
     assert len(rows(html)) - 1 == public_pools().filter(year=year).count()
+    # The year box stays empty, so choosing a municipality gives all its years (fresh eyes:
+    # the box held the shown year, and "Vælg en kommune for at se alle dens år" gave one).
+    assert 'name="aar" value=' not in html
+    every_year = page(client, "/puljer/?kommune=koebenhavn&aar=")
+    assert (
+        len(rows(every_year)) - 1 == public_pools().filter(municipality__slug="koebenhavn").count()
+    )
+    # The years that have pools are links; the one shown is marked.
+    years = sorted(set(public_pools().values_list("year", flat=True)), reverse=True)
+    assert f'<strong aria-current="page" class="me-1">{year}</strong>' in html
+    for other in years:
+        if other != year:
+            assert f'<a href="?aar={other}" class="me-1">{other}</a>' in html
     # Every link of the page leads somewhere.
     for link in set(re.findall(r'href="(/puljer/[^"?]+|\?kommune=[^"]+)"', html)):
         address = link if link.startswith("/") else "/puljer/" + link
         assert client.get(address).status_code == 200, address
+
+
+def test_pools_page_says_which_year_has_no_pools(client, demo):
+    """Fresh eyes: "Ingen puljer endnu." ("no pools yet") for a year long past."""
+    assert "Ingen puljer i 2001." in main_text(page(client, "/puljer/?aar=2001"))
+    shown = main_text(page(client, "/puljer/?kommune=frederiksberg&aar=2001"))
+    assert "Frederiksberg Kommune har ingen puljer i 2001." in shown
 
 
 @pytest.mark.parametrize(

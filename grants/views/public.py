@@ -28,8 +28,10 @@ from grants.public import (
     PoolFilter,
     ProjectFilter,
     funded_projects,
+    newest_pool_year,
     open_data_projects,
     pool_is_public,
+    pool_years,
     public_pools,
     with_public_relations,
     with_totals,
@@ -197,8 +199,13 @@ class PoolsView(TemplateView):
         if not filterset.is_valid():
             return super().get_context_data(filter=filterset, pools=None, **kwargs)
         chosen = filterset.form.cleaned_data
+        municipality, year = chosen.get("kommune"), chosen.get("aar")
+        pools = filterset.qs
+        if municipality is None and year is None:
+            year = newest_pool_year()
+            pools = pools.filter(year=year)
         pools = list(
-            filterset.qs.select_related("municipality", "scheme")
+            pools.select_related("municipality", "scheme")
             .annotate(allocated=Sum("allocations__amount"))
             .order_by("municipality__name", "-year", "scheme__name", "title")
         )
@@ -211,12 +218,12 @@ class PoolsView(TemplateView):
         for pool in pools:
             pool.committed = (pool.allocated or ZERO) + reserved[pool.pk]
             pool.link = path(pool.municipality.slug, pool.year, pool.pk, pool.scheme.name)
-        municipality = chosen.get("kommune")
         return super().get_context_data(
             filter=filterset,
             pools=pools,
             municipality=municipality,
-            year=chosen.get("aar"),
+            year=year,
+            years=pool_years() if municipality is None else (),
             policies=municipality.policies.order_by("-period_start") if municipality else (),
             **kwargs,
         )
