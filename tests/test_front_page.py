@@ -94,3 +94,23 @@ def test_only_pools_the_public_can_apply_to_say_soeg_puljen(client, demo):
         "departments",
         "organisations",
     }
+
+
+def test_open_pools_titles_are_escaped_in_every_text_the_page_writes(client, demo):
+    """The open pools' texts are made in Python (issue 17: a hundred open pools' tags cost
+    15 ms); a title is still text, not markup, in the link and in the hidden words."""
+    from django.core.cache import cache
+
+    from grants.models import Pool, PoolStatus
+
+    pool = Pool.objects.filter(status=PoolStatus.OPEN).first()
+    pool.title = 'Pulje & <b onclick="x">fed</b>'
+    pool.save(update_fields=["title"])
+    cache.clear()
+    html = client.get(reverse("home")).content.decode()
+    assert "<b onclick" not in html
+    escaped = "Pulje &amp; &lt;b onclick=&quot;x&quot;&gt;fed&lt;/b&gt;"
+    assert html.count(escaped) >= 2  # the pool's link and the call's hidden words
+    assert f'<span class="visually-hidden"> for {escaped}</span>' in html or (
+        f'<span class="visually-hidden"> {escaped}</span>' in html
+    )
