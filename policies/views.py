@@ -1,8 +1,6 @@
 """Public pages for policies and their goals."""
 
-from collections import defaultdict
-
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -15,7 +13,6 @@ from grants.models import Allocation
 from grants.public import funded_projects, open_data_projects
 from indicators.models import Indicator
 from indicators.selectors import policy_indicators
-from portal.money import ZERO
 from portal.public_cache import public_page
 
 from .models import Goal, GoalKind, Policy, Target
@@ -105,15 +102,17 @@ class GoalView(TemplateView):
         project_count = len(projects)
         if project_count == PROJECTS_SHOWN:
             project_count = serving.count()
-        money = defaultdict(lambda: ZERO)
         # Real grants only, as the open data: an example pool's money is not the
-        # municipality's (fresh eyes round 13 found it in the goal's sums).
-        for year, amount in (
+        # municipality's (fresh eyes round 13 found it in the goal's sums). Summed per year
+        # by the database: a busy goal has hundreds of grants.
+        money = dict(
             Allocation.objects.filter(application__in=open_data_projects().filter(goals=goal))
             .exclude(pool__is_example=True)
-            .values_list("pool__year", "amount")
-        ):
-            money[year] += amount
+            .order_by()
+            .values("pool__year")
+            .annotate(total=Sum("amount"))
+            .values_list("pool__year", "total")
+        )
         indicators = Indicator.objects.filter(goal=goal) | Indicator.objects.filter(
             target__goal=goal
         )
