@@ -169,6 +169,20 @@ def test_rate_limited_per_client_address_across_the_cache(client, db):
         assert client.get(url).status_code == 200, url
 
 
+@override_settings(API_RATE="1/min")
+def test_the_refusal_is_danish_like_the_api_whatever_the_visitors_language(client, db):
+    # Attack round: with the English cookie every API answer (and its errors) stayed Danish,
+    # but the 429 said "Too many requests" in English.
+    cache.clear()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert client.get("/api/v1/").status_code == 200
+    refused = client.get("/api/v1/")
+    assert refused.status_code == 429
+    detail = json.loads(refused.content)["detail"]
+    assert detail == "For mange forespørgsler. Vent lidt, og prøv igen."
+    assert refused["Content-Language"] == "da"
+
+
 def test_cached_like_the_public_pages_and_fresh_after_a_change(
     client, demo, django_assert_num_queries
 ):

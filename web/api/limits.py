@@ -22,12 +22,17 @@ from portal.rate_limits import parse_rate, wait_after_use
 
 
 def too_many(wait: float | None) -> JsonResponse:
+    # In Danish like every other API answer (`public_api`): the guard runs before the view's
+    # `translation.override`, so a visitor with the English cookie got an English refusal.
+    with translation.override("da"):
+        detail = _("For mange forespørgsler. Vent lidt, og prøv igen.")
     response = JsonResponse(
-        {"detail": _("For mange forespørgsler. Vent lidt, og prøv igen.")},
+        {"detail": detail},
         status=429,
         json_dumps_params={"ensure_ascii": False},  # "forespørgsler", as DRF writes its JSON
     )
     response["Retry-After"] = str(math.ceil(wait or 1))
+    response["Content-Language"] = "da"  # else LocaleMiddleware names the visitor's language
     return response
 
 
