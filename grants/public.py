@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,11 +62,7 @@ class PoolFilter(django_filters.FilterSet):
         field_name="municipality",
         to_field_name="slug",
         queryset=Municipality.objects.filter(
-            Exists(
-                Pool.objects.exclude(status__in=PRIVATE_POOL_STATUSES).filter(
-                    municipality=OuterRef("pk")
-                )
-            )
+            Exists(public_pools().filter(municipality=OuterRef("pk")))
         ).order_by("name"),
         empty_label=_("Alle kommuner"),
     )
@@ -83,15 +79,13 @@ def pool_years() -> list[int]:
     return list(public_pools().order_by("-year").values_list("year", flat=True).distinct())
 
 
-def newest_pool_year(today=None) -> int | None:
+def newest_pool_year(years: list[int] | None = None, today=None) -> int | None:
     """The year the pools page shows when nothing is chosen: this year's pools, or the
-    newest before it; only future rounds when there is nothing else."""
-    year = (today or timezone.localdate()).year
-    years = public_pools().order_by().values_list("year", flat=True)
-    return (
-        years.filter(year__lte=year).aggregate(newest=Max("year"))["newest"]
-        or years.aggregate(newest=Max("year"))["newest"]
-    )
+    newest before it; only future rounds when there is nothing else. `years`: `pool_years()`
+    when the caller has them."""
+    years = pool_years() if years is None else years
+    this_year = (today or timezone.localdate()).year
+    return next((year for year in years if year <= this_year), years[0] if years else None)
 
 
 def pool_is_public(status: str) -> bool:

@@ -615,3 +615,17 @@ def test_an_unknown_municipality_is_refused_without_naming_a_hundred(client, dem
     shown = main_text(page(client, "/projekter/?kommune=nowhere&x=1"))
     assert "»nowhere« findes ikke. Vælg en af mulighederne på listen." in shown
     assert "kommune-001" not in shown
+
+
+def test_the_pools_list_commits_what_each_pool_balance_says(client, demo):
+    """The pools page's "Bevilget og reserveret" comes from `committed_by_pool`, for many
+    pools at once; it must be what `pool_balance` says of each pool on its own."""
+    from grants.models import Pool, ReservedLine
+    from grants.selectors import committed_by_pool, pool_balance
+
+    pools = list(Pool.objects.all())
+    assert ReservedLine.objects.filter(pool__in=pools).exists()  # both kinds are counted
+    committed = committed_by_pool(pools)
+    for pool in pools:
+        balance = pool_balance(pool)
+        assert committed[pool.pk] == balance["allocated"] + balance["reserved"], pool

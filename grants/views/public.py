@@ -1,12 +1,11 @@
 """Public pages: the catalogue of funded projects, a project page, the pools."""
 
-from collections import defaultdict
 from contextlib import nullcontext
 
 import psycopg
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -21,7 +20,7 @@ from grants.cards import (
     with_card_parts,
 )
 from grants.catalogue import listing
-from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus, ReservedLine
+from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus
 from grants.models.schemes import DEFAULT_SCHEME_NAME, pool_paths
 from grants.public import (
     LEFT_OUT,
@@ -37,7 +36,12 @@ from grants.public import (
     with_totals,
 )
 from grants.search import suggest
-from grants.selectors import committees_label, funding_chain, join_committees
+from grants.selectors import (
+    committed_by_pool,
+    committees_label,
+    funding_chain,
+    join_committees,
+)
 from grants.services.submission import uses_short_form
 from indicators.models import Indicator
 from portal.filters import filter_fold
@@ -201,29 +205,26 @@ class PoolsView(TemplateView):
         chosen = filterset.form.cleaned_data
         municipality, year = chosen.get("kommune"), chosen.get("aar")
         pools = filterset.qs
+        years = pool_years() if municipality is None else ()
         if municipality is None and year is None:
-            year = newest_pool_year()
+            year = newest_pool_year(years)
             pools = pools.filter(year=year)
         pools = list(
-            pools.select_related("municipality", "scheme")
-            .annotate(allocated=Sum("allocations__amount"))
-            .order_by("municipality__name", "-year", "scheme__name", "title")
+            pools.select_related("municipality", "scheme").order_by(
+                "municipality__name", "-year", "scheme__name", "title"
+            )
         )
-        reserved = defaultdict(lambda: ZERO)
-        for pool_id, amount in ReservedLine.objects.filter(pool__in=pools).values_list(
-            "pool_id", "amount"
-        ):
-            reserved[pool_id] += amount
+        committed = committed_by_pool(pools)
         path = pool_paths()
         for pool in pools:
-            pool.committed = (pool.allocated or ZERO) + reserved[pool.pk]
+            pool.committed = committed[pool.pk]
             pool.link = path(pool.municipality.slug, pool.year, pool.pk, pool.scheme.name)
         return super().get_context_data(
             filter=filterset,
             pools=pools,
             municipality=municipality,
             year=year,
-            years=pool_years() if municipality is None else (),
+            years=years,
             policies=municipality.policies.order_by("-period_start") if municipality else (),
             **kwargs,
         )
