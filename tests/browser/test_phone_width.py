@@ -89,3 +89,45 @@ def test_no_page_scrolls_sideways_on_a_phone(
     screenshot(phone_page, f"phone-width-{role}")
     assert too_wide == {}
     assert overlapping == {}
+
+
+def test_no_public_page_scrolls_sideways_on_a_phone(live_server, demo, phone_page, screenshot):
+    """The public pages too, with many years of pools: the pools page's year links were
+    written without spaces between them, so they could not wrap (session 25's review)."""
+    from django.utils import timezone
+
+    from grants.models import PoolStatus
+    from policies.models import Goal, Policy
+
+    policy = Policy.objects.filter(municipality__slug="frederiksberg").first()
+    for year in range(2000, 2016):
+        Pool.objects.create(
+            municipality=policy.municipality,
+            policy=policy,
+            year=year,
+            title=f"Integrationspuljen {year}",
+            status=PoolStatus.CLOSED,
+            application_deadline=timezone.now(),
+        )
+    goal = Goal.objects.filter(policy=policy).first()
+    indicator = Indicator.objects.filter(municipality__slug="frederiksberg").first()
+    too_wide = {}
+    for path in [
+        "/",
+        reverse("public:catalogue"),
+        reverse("public:pools"),
+        reverse("public:pools") + "?kommune=frederiksberg",
+        reverse("politikker:list"),
+        reverse("politikker:policy", args=["frederiksberg", policy.slug]),
+        reverse("politikker:goal", args=[goal.pk]),
+        reverse("barometer:index"),
+        reverse("barometer:policy", args=["frederiksberg", policy.slug]),
+        reverse("barometer:indicator", args=[indicator.pk]),
+        reverse("public:data"),
+    ]:
+        phone_page.goto(live_server.url + path)
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[path] = width
+    screenshot(phone_page, "phone-width-public")
+    assert too_wide == {}
