@@ -12,3 +12,7 @@ if not settings.DEBUG and not settings.SECRET_KEY_FROM_ENVIRONMENT:
     raise ImproperlyConfigured(
         "Set SECRET_KEY in the environment (or DEBUG=1 for local development)."
     )
+
+from portal.heap import settle_for_serving  # noqa: E402 - needs the configured settings
+
+settle_for_serving()
