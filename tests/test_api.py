@@ -183,6 +183,30 @@ def test_the_refusal_is_danish_like_the_api_whatever_the_visitors_language(clien
     assert refused["Content-Language"] == "da"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/",
+        "/api/v1/projekter/",
+        "/api/v1/projekter/?aar=abc",  # a refused filter: DRF's error text, in Danish
+        "/api/v1/puljer/",
+        "/api/v1/politikker/",
+        "/api/v1/indikatorer/",
+        "/api/v1/openapi.json",
+        "/api/v1/docs/",
+        "/api/v1/findes-ikke/",
+    ],
+)
+def test_every_answer_says_it_is_danish_whatever_the_visitors_language(client, db, url):
+    # Attack round of session 25: the body was Danish, but a visitor with the English cookie
+    # was told `Content-Language: en`, on the first answer and on the cached ones.
+    cache.clear()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    for answer in ("rendered", "from the cache"):
+        response = client.get(url)
+        assert response["Content-Language"] == "da", (url, answer, response.status_code)
+
+
 def test_cached_like_the_public_pages_and_fresh_after_a_change(
     client, demo, django_assert_num_queries
 ):

@@ -53,6 +53,11 @@ def public_api(view, *, limit: bool = True):
     @functools.wraps(view)
     def danish(request, *args, **kwargs):
         with translation.override("da"):
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+        # Said by the answer itself, so it is stored with a cached answer: else
+        # LocaleMiddleware names the visitor's language (English with the cookie) over a
+        # Danish body (attack round of session 25).
+        response.headers.setdefault("Content-Language", "da")
+        return response
 
     return public_page(danish, guard=over_rate if limit else None)
