@@ -57,6 +57,16 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+def funded_count() -> int:
+    """How many funded projects there are (`funded_projects().count()`): on PostgreSQL the sum
+    of the counts the database keeps, not a count of every funded project in the country
+    (10 ms of the database's time at 50,000 applications)."""
+    if not has_stored_summary():
+        return funded_projects().count()
+    stored = CatalogueCount.objects.filter(year=CatalogueCount.ALL_YEARS)
+    return stored.aggregate(n=Sum("projects"))["n"] or 0
+
+
 @dataclass
 class Listing:
     results: QuerySet  # the matching projects, unordered
@@ -100,10 +110,7 @@ def listing(filterset: ProjectFilter, queryset: QuerySet) -> Listing:
     else:
         results = filterset.qs if filterset.is_bound else queryset
     if has_stored_summary() and is_unfiltered(filterset):
-        total = CatalogueCount.objects.filter(year=CatalogueCount.ALL_YEARS).aggregate(
-            n=Sum("projects")
-        )["n"]
-        paginator = CountedPaginator(in_catalogue_order(results), PAGE_SIZE, count=total or 0)
+        paginator = CountedPaginator(in_catalogue_order(results), PAGE_SIZE, count=funded_count())
         return Listing(results, paginator, ranked=False, more_than_counted=False, summarised=True)
     # The matches' ids, up to what is worth counting: their number is the count (a search
     # counts no further than is worth ranking), and when they are few the facets count

@@ -6,7 +6,9 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.db.models import Max
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from grants.public import funded_projects
@@ -133,3 +135,24 @@ def test_every_public_page_type_is_in_the_sitemap(client, demo):
     assert len(indicators) > 2
     assert indicators <= addresses
     assert f"http://testserver{reverse('accessibility')}" in addresses
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite keeps no counts; it counts live"
+)
+def test_no_file_counts_or_skips_every_funded_project(client, demo, small_pages):
+    """Issue #17: every file and the index counted every funded project in the country (10 ms
+    of the database's time at 50,000), and a page skipped every earlier project by OFFSET
+    (27 ms for the last of 150 pages). The number comes from the counts PostgreSQL keeps;
+    a page starts at its first id, found among the ids alone."""
+    pages = pages_by_section(index_files(client))["projects"]
+    assert len(pages) > 2
+    for address in ["/sitemap.xml", *(f"/sitemap-projects.xml?p={n}" for n in pages)]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            assert not re.search(r'COUNT\(.*FROM "grants_application"', sql), (address, sql)
+            if 'FROM "grants_application"' in sql and "OFFSET" in sql:
+                # Only the subquery of the page's first id skips: the page reads its rows.
+                assert re.search(r"LIMIT 1 OFFSET \d+\)\) ORDER BY [^()]* LIMIT \d+$", sql), sql

@@ -7,10 +7,12 @@ only the first 5,000 projects)."""
 
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 
+from grants.catalogue import CountedPaginator, funded_count
 from grants.public import funded_projects, public_pools
 from indicators.models import Indicator
 from indicators.selectors import policies_with_indicators
@@ -51,11 +53,31 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
+class FromFirstIdPaginator(CountedPaginator):
+    """Pages of a queryset in id order, each read from its first id, which is found among
+    the ids alone (the partial index `application_funded_id`): skipping every earlier row
+    by OFFSET cost the last of 150 pages of projects 27 ms of the database's time at 50,000
+    applications, 2.7 ms this way (issue #17)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        rows = self.object_list.order_by("pk")
+        bottom = (number - 1) * self.per_page
+        first = rows.values("pk")[bottom : bottom + 1]
+        return self._get_page(rows.filter(pk__gte=Subquery(first))[: self.per_page], number, self)
+
+
 class ProjectSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
         return funded_projects().order_by("pk").only("pk", "updated_at")
+
+    @cached_property  # a Sitemap is made per request (SITEMAPS holds the classes)
+    def paginator(self):
+        # The number of pages from the counts the database keeps (grants.catalogue), not a
+        # count of every funded project on every file and on the index.
+        return FromFirstIdPaginator(self.items(), self.limit, count=funded_count())
 
     def location(self, item):
         # One reverse() per section, not per project (a quarter of a page's CPU).
