@@ -112,6 +112,15 @@ class Indicator(models.Model):
         return self.goal or (self.target.goal if self.target_id else None)
 
     @property
+    def own_target_text(self) -> str:
+        """The target in the policy's words, unless they only repeat the indicator's title:
+        many policies word an indicator as its own target (»Samme beskæftigelsesniveau som
+        for Frederiksberg generelt«), and a table showed the sentence twice (fresh eyes
+        round 41)."""
+        text = self.target_text.strip()
+        return "" if text == self.title.strip() else text
+
+    @property
     def absolute_target(self) -> Decimal | None:
         """The target as a value in the indicator's unit, whatever form it was given in."""
         if self.target_value is None or self.target_kind == TargetKind.DIRECTION_ONLY:

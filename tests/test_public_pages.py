@@ -8,6 +8,7 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
 from grants.models import (
@@ -442,6 +443,43 @@ def test_goal_page_lists_projects_and_money_per_year(client, demo):
     assert "2021 160.000 kr." in table  # Kvinder i job 150.000 + Cricket 10.000
     assert "2022 215.000 kr." in table  # Fastholdelse 200.000 + Udstyr 15.000
     assert "Samme risiko for at få en kronisk sygdom som for Frederiksberg generelt" in text(html)
+
+
+def test_goal_page_numbers_its_aim_points_as_the_policy_does(client, demo):
+    # Fresh eyes round 41: "• 1. Flere …": a bullet before the policy's own number.
+    goal = (
+        Goal.objects.filter(targets__isnull=False)
+        .annotate(n=Count("targets"))
+        .filter(n__gte=2)
+        .first()
+    )
+    html = page(client, goal_url(goal))
+    section = html.split("Sigtepunkter og delmål", 1)[1].split("</ol>", 1)[0]
+    assert "<ul" not in section
+    numbers = [int(n) for n in re.findall(r'<li value="(\d+)">', section)]
+    assert numbers == list(goal.targets.order_by("number").values_list("number", flat=True))
+    first = goal.targets.order_by("number").first()
+    item = re.search(r'<li value="\d+">(.*?)</li>', section, re.S).group(1)
+    assert not item.startswith(f"{first.number}.")  # the list numbers it, not the text
+
+
+def test_goal_pages_never_show_an_indicators_title_again_as_its_target(client, demo):
+    # Fresh eyes round 41: many indicators are worded as their own target ("Samme
+    # beskæftigelsesniveau som for Frederiksberg generelt"), and the "Mål" column repeated
+    # the sentence beside it; it shows the target as the barometer does instead.
+    repeated = 0
+    for goal in Goal.objects.filter(policy__municipality__slug__in=["frederiksberg", "koebenhavn"]):
+        html = page(client, goal_url(goal))
+        if 'id="indicators-heading"' not in html:
+            continue
+        table = html.split('id="indicators-heading"', 1)[1].split("</table>", 1)[0]
+        for row in re.findall(r"<tr><td>.*?</tr>", table, flags=re.S):
+            title, _baseline, target, *_rest = [
+                text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+            ]
+            assert target and target != title, (goal_url(goal), title)
+            repeated += title.startswith("Samme") and "generelt" in title
+    assert repeated >= 5  # Frederiksberg's indicators worded as their targets were seen
 
 
 def test_goal_page_shows_the_newest_projects_and_links_to_them_all(client, demo, monkeypatch):

@@ -2,8 +2,9 @@ from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from indicators.models import Unit
+from indicators.models import Direction, Unit
 from portal.money import format_kroner
 
 register = template.Library()
@@ -20,6 +21,20 @@ def in_unit(value, unit: str) -> str:
         Decimal(value).normalize(), use_l10n=True, force_grouping=unit == Unit.COUNT
     )
     return f"{text} %" if unit == Unit.PERCENT else text
+
+
+@register.filter
+def target_shown(indicator) -> str:
+    """The indicator's target in a table's cell: the number in its unit (and its year), the
+    group it is to match (»Som Frederiksberg generelt«), or only the direction. The policy's
+    barometer and a goal's page show it alike."""
+    target = indicator.absolute_target
+    if target is not None:
+        shown = in_unit(target, indicator.unit)
+        return f"{shown} ({indicator.target_year})" if indicator.target_year else shown
+    if indicator.comparison_label:
+        return _("Som %(group)s") % {"group": indicator.comparison_label}
+    return _("Højere") if indicator.direction == Direction.HIGHER else _("Lavere")
 
 
 STATUS_CLASSES = {
