@@ -113,12 +113,14 @@ class Indicator(models.Model):
 
     @property
     def own_target_text(self) -> str:
-        """The target in the policy's words, unless they only repeat the indicator's title:
-        many policies word an indicator as its own target (»Samme beskæftigelsesniveau som
-        for Frederiksberg generelt«), and a table showed the sentence twice (fresh eyes
-        round 41)."""
-        text = self.target_text.strip()
-        return "" if text == self.title.strip() else text
+        """What the policy's words for the target add to the indicator's title: many
+        policies word an indicator as its own target (»Samme beskæftigelsesniveau som for
+        Frederiksberg generelt«), or begin the target with it, and the pages showed the
+        sentence twice (fresh eyes rounds 41 and 42)."""
+        text, title = self.target_text.strip(), self.title.strip().rstrip(".")
+        if title and text.startswith(title):
+            text = text[len(title) :].lstrip(" .,:;–-\n")
+        return text
 
     @property
     def absolute_target(self) -> Decimal | None:

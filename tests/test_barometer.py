@@ -77,7 +77,7 @@ def test_index_lists_each_policy_with_its_status_counts(client, demo):
     assert "politikker mærket »Eksempeldata« har målinger, der er opdigtede" in html
     assert "Sådan beregnes status" in html
     # The details are on the policies' own pages, not on the index.
-    assert "15,3 % (3. kvartal 2018)" not in html
+    assert "15,3\xa0% (3. kvartal 2018)" not in html
     assert "/barometer/indikator/" not in html
 
 
@@ -94,8 +94,8 @@ def test_index_marks_example_data_only_where_there_is_some(client, demo):
 def test_policy_page_shows_its_goals_indicator_tables_and_counts(client, demo):
     html = page(client, policy_url("koebenhavn"))
     assert "<h1>Københavns Kommune: Integrationspolitik 2019-2022</h1>" in html
-    assert "15,3 % (3. kvartal 2018)" in html
-    assert "12,24 % (2022)" in html  # 20 pct. fewer than 15,3
+    assert "15,3\xa0% (3. kvartal 2018)" in html
+    assert "12,24\xa0% (2022)" in html  # 20 pct. fewer than 15,3
     shown = text(html)
     for badge in ("Mål nået: 0", "På rette vej: 2", "Bagud: 3", "Ikke nok data endnu: 16"):
         assert badge in shown
@@ -177,7 +177,7 @@ def test_indicator_page_has_chart_data_table_and_csv(client, kbh_goal_1):
     html = response.content.decode()
     assert 'id="chart-data"' in html and "chart.umd.min.js" in html
     assert "<caption>Målinger</caption>" in html
-    assert "13,1 %" in html and "Status: Bagud" in html
+    assert "13,1\xa0%" in html and "Status: Bagud" in html
     csv_text = client.get(reverse("barometer:indicator-csv", args=[kbh_goal_1.pk])).content
     rows = list(csv.reader(io.StringIO(csv_text.decode())))
     assert rows[0] == [
@@ -493,3 +493,47 @@ def test_an_indicators_goal_given_by_its_sub_goal_is_said_on_its_form(staff_clie
     assert kbh_goal_1.target_id and not kbh_goal_1.goal_id
     page = staff_client.get(reverse("indikatorer:edit", args=[kbh_goal_1.pk])).content.decode()
     assert f"Målet følger af sigtepunktet: {kbh_goal_1.target.goal.name}." in page
+
+
+def _cell_text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_every_indicators_target_is_said_alike_on_its_three_pages(client, demo):
+    """Fresh eyes rounds 41 and 42: the goal's page showed the policy's sentence (often the
+    indicator's own title again), the barometer "Som Frederiksberg generelt" and the
+    indicator's page the title once more or "Kun retning". Every page now begins with the
+    same target (the barometer's `target_shown`), and none repeats the title as it."""
+    from indicators.templatetags.barometer import target_shown
+
+    checked = 0
+    pages: dict[str, str] = {}
+
+    def html_of(url: str) -> str:
+        if url not in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            pages[url] = response.content.decode()
+        return pages[url]
+
+    for indicator in Indicator.objects.select_related("goal__policy__municipality", "target"):
+        goal = indicator.resolved_goal
+        expected = _cell_text(target_shown(indicator))
+        title = " ".join(indicator.title.split())
+        link = f'href="/barometer/indikator/{indicator.pk}/"'
+        policy = goal.policy
+        for url in (
+            f"/barometer/{policy.municipality.slug}/{policy.slug}/",
+            f"/politikker/maal/{goal.pk}/",
+        ):
+            row = html_of(url).split(link, 1)[1].split("</tr>", 1)[0]
+            cell = re.search(r'data-label="(?:Mål|Target)">(.*?)</td>', row, re.S)
+            shown = _cell_text(cell.group(1))
+            assert shown.startswith(expected), (url, indicator.pk, shown, expected)
+            assert shown != title and not shown.startswith(title), (url, indicator.pk)
+        page = html_of(f"/barometer/indikator/{indicator.pk}/")
+        target = _cell_text(re.search(r"Mål</dt><dd[^>]*>(.*?)</dd>", page, re.S).group(1))
+        assert target.startswith(expected), (indicator.pk, target, expected)
+        assert not target.startswith(title), indicator.pk
+        checked += 1
+    assert checked >= 20

@@ -113,6 +113,11 @@ def test_projects_carry_their_lastmod_and_the_index_the_latest(client, demo, sma
         "/sitemap-projects.xml?p=1.5",
         "/sitemap-projects.xml?p=99999",
         "/sitemap-static.xml?p=2",
+        # The first file again under other addresses (fresh eyes round 42).
+        "/sitemap-projects.xml?p=01",
+        "/sitemap-projects.xml?p=%2B1",
+        "/sitemap-projects.xml?p=%201",
+        "/sitemap-projects.xml?p=%EF%BC%91",  # a full-width 1
     ],
 )
 def test_an_unknown_section_or_page_is_not_found(client, demo, address):

@@ -1,12 +1,11 @@
 """The roof's pages, included by the root URLconf (portal/urls.py) under their old names."""
 
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from portal.public_cache import public_page
 
 from . import views
-from .sitemaps import SITEMAPS, index
+from .sitemaps import SITEMAPS, index, section_file
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -14,7 +13,7 @@ urlpatterns = [
     path("sitemap.xml", public_page(index), name="sitemap"),
     path(
         "sitemap-<str:section>.xml",
-        public_page(sitemap),
+        public_page(section_file),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

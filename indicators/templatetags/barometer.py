@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -20,17 +20,29 @@ def in_unit(value, unit: str) -> str:
     text = number_format(
         Decimal(value).normalize(), use_l10n=True, force_grouping=unit == Unit.COUNT
     )
-    return f"{text} %" if unit == Unit.PERCENT else text
+    # A no-break space: "12,24" and "%" were split over two lines in a narrow column.
+    return f"{text}\u00a0%" if unit == Unit.PERCENT else text
+
+
+@register.filter
+def rounded(value):
+    """A value the portal worked out (a target given as a change from the baseline, the
+    straight line to it) to at most two decimals: "2,325 %" and "2,51875 %" claimed more
+    than the measurements say (fresh eyes round 42). None stays None."""
+    if value is None or value == "":
+        return value
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
 
 
 @register.filter
 def target_shown(indicator) -> str:
-    """The indicator's target in a table's cell: the number in its unit (and its year), the
-    group it is to match (»Som Frederiksberg generelt«), or only the direction. The policy's
-    barometer and a goal's page show it alike."""
+    """The indicator's target: the number in its unit (and its year), the group it is to
+    match (»Som Frederiksberg generelt«), or only the direction. The policy's barometer, a
+    goal's page and the indicator's own page show it alike (fresh eyes round 42: three
+    pages, three ways of saying it)."""
     target = indicator.absolute_target
     if target is not None:
-        shown = in_unit(target, indicator.unit)
+        shown = in_unit(rounded(target), indicator.unit)
         return f"{shown} ({indicator.target_year})" if indicator.target_year else shown
     if indicator.comparison_label:
         return _("Som %(group)s") % {"group": indicator.comparison_label}

@@ -91,3 +91,25 @@ def test_the_account_menu_closes_on_escape_and_outside_click(demo_server, page):
     log_out.wait_for(state="visible")
     page.locator("h1").click()
     log_out.wait_for(state="hidden")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_the_phone_menu_opens_with_the_portals_name_in_view(demo_server, browser, javascript):
+    # Fresh eyes round 42: without JavaScript the menu is the link's #main-nav target, and
+    # the browser scrolled to it: the portal's name and "Skjul menu" were cut off at the top.
+    context = browser.new_context(
+        locale="da-DK", viewport={"width": 390, "height": 800}, java_script_enabled=javascript
+    )
+    try:
+        page = context.new_page()
+        page.goto(demo_server.url + "/politikker/")
+        open_phone_menu(page, javascript)
+        page.wait_for_timeout(200)  # the jump to the target, or the collapse's end
+        for locator in (page.locator(".navbar-brand"), page.get_by_role("link", name="Projekter")):
+            top = locator.evaluate("element => element.getBoundingClientRect().top")
+            assert top >= 0, f"{locator} starts {-top:.0f} px above the screen"
+        if not javascript:
+            close = page.locator(".portal-menu-close")
+            assert close.evaluate("element => element.getBoundingClientRect().top") >= 0
+    finally:
+        context.close()
