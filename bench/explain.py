@@ -30,9 +30,9 @@ def catalogue_queryset(text: str):
     builds it (grants.catalogue.listing)."""
     from grants.cards import for_cards
     from grants.catalogue import listing
-    from grants.public import ProjectFilter, funded_projects, with_totals
+    from grants.public import ProjectFilter, funded_projects
 
-    queryset = for_cards(with_totals(funded_projects()))
+    queryset = for_cards(funded_projects())
     filterset = ProjectFilter({"q": text}, queryset=queryset)
     assert filterset.is_valid(), filterset.errors  # noqa: S101
     return listing(filterset, queryset).paginator.object_list

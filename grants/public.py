@@ -131,9 +131,22 @@ def with_public_relations(queryset: QuerySet[Application]) -> QuerySet[Applicati
 
 def with_totals(queryset: QuerySet[Application]) -> QuerySet[Application]:
     """`granted_total`: what the project was granted in all (a correlated subquery)."""
+    if "granted_total" in queryset.query.annotations:
+        return queryset
     return queryset.annotate(
         granted_total=Coalesce(per_application(Allocation.objects.all(), Sum("amount")), ZERO)
     )
+
+
+class GrantedTotalFilter(KronerFilter):
+    """The projects granted at least or at most an amount in all: the total counted in the
+    query only when the filter is used (a subquery per listed project otherwise; the pages
+    that show the total sum the grants they have read, issue #17)."""
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        return super().filter(with_totals(qs), value)
 
 
 def relevant_municipality_id(data, committee_by_id: bool = True) -> int | None:
@@ -225,10 +238,10 @@ class ProjectFilter(django_filters.FilterSet):
     maalgruppe = django_filters.CharFilter(
         label=_("Målgruppe indeholder"), field_name="target_group", lookup_expr="icontains"
     )
-    beloeb_min = KronerFilter(
+    beloeb_min = GrantedTotalFilter(
         label=_("Bevilget i alt fra (kr.)"), field_name="granted_total", lookup_expr="gte"
     )
-    beloeb_max = KronerFilter(
+    beloeb_max = GrantedTotalFilter(
         label=_("Bevilget i alt til (kr.)"), field_name="granted_total", lookup_expr="lte"
     )
 

@@ -17,12 +17,28 @@ def local_password_allowed(user) -> bool:
     return settings.LOCAL_PASSWORD_LOGIN or user.is_superuser
 
 
-class LocalPasswordBackend(ModelBackend):
+class SessionUserBackend(ModelBackend):
+    """Reloads a signed-in user on each request with the municipality, department and
+    association the pages name (the dashboard's heading, the staff pages' titles): in the
+    same query, not one more query each (issue #17)."""
+
+    def get_user(self, user_id):
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related(
+                "municipality", "department", "organisation"
+            ).get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+class LocalPasswordBackend(SessionUserBackend):
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and local_password_allowed(user)
 
 
-class ProviderSessionBackend(ModelBackend):
+class ProviderSessionBackend(SessionUserBackend):
     """The backend recorded in the session of a person signed in through an identity
     provider: it authenticates nobody by password, it only reloads the user (if active)."""
 
@@ -36,7 +52,7 @@ def email_link_allowed() -> bool:
     return settings.LOCAL_PASSWORD_LOGIN
 
 
-class EmailLinkSessionBackend(ModelBackend):
+class EmailLinkSessionBackend(SessionUserBackend):
     """The backend recorded in the session of an organisation's person signed in by an e-mail
     link (grants.views.people). It authenticates nobody by password; it reloads the user only
     while e-mail sign-in is allowed, so turning local sign-in off ends those sessions too."""

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from demo.section18 import GRANTS
 from grants.models import Application, ApplicationStatus
-from grants.public import funded_projects
+from grants.public import funded_projects, open_data_projects, with_totals
 from indicators.models import Indicator
 from policies.models import Policy
 
@@ -78,6 +78,23 @@ def test_a_project_has_what_its_page_shows_and_nothing_private(client, demo):
         assert contact.name not in text
         assert not contact.email or contact.email not in text
     assert "@" not in text
+
+
+def test_every_projects_total_is_the_sum_of_its_grants_as_the_database_counts_it(client, demo):
+    # The list and a single project sum the grants they read; the amount filters count the
+    # total in the query (grants.public.with_totals): both must say the same of every
+    # project, on both kinds of answer.
+    counted = dict(with_totals(open_data_projects()).values_list("pk", "granted_total"))
+    rows = every_page(client, "/api/v1/projekter/?antal=7")
+    assert len(rows) == len(counted) > 10
+    for row in rows:
+        summed = sum((Decimal(b["beloeb_kr"]) for b in row["bevillinger"]), Decimal(0))
+        assert Decimal(row["bevilget_i_alt_kr"]) == summed == counted[row["id"]], row["id"]
+        single = get(client, f"/api/v1/projekter/{row['id']}/")
+        assert single["bevilget_i_alt_kr"] == row["bevilget_i_alt_kr"]
+    richest = max(counted.values())
+    found = every_page(client, f"/api/v1/projekter/?beloeb_min={richest}&antal=7")
+    assert {row["id"] for row in found} == {pk for pk, n in counted.items() if n >= richest}
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,6 @@ from grants.public import (
     pool_years,
     public_pools,
     with_public_relations,
-    with_totals,
 )
 from grants.search import suggest
 from grants.selectors import (
@@ -76,7 +75,7 @@ class CatalogueView(TemplateView):
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
-        queryset = for_cards(with_totals(funded_projects()))
+        queryset = for_cards(funded_projects())
         filterset = ProjectFilter(self.request.GET or None, queryset=queryset)
         found = listing(filterset, queryset)
         searched, suggestion = filterset.search, None
