@@ -110,7 +110,7 @@ def grouped(rows, make) -> defaultdict[int, list]:
 def carried_per_year(ids: list[int]) -> defaultdict[int, list[CarriedMoney]]:
     """Each application's carried-over money, in the order of the years it was spent in."""
     return grouped(
-        CarryOver.objects.filter(application__in=ids)
+        CarryOver.objects.filter(application__in_ids=ids)
         .order_by("to_pool__year", "pk")
         .values_list("application_id", "to_pool__year", "from_pool__year", "amount"),
         CarriedMoney,
@@ -130,7 +130,7 @@ def goals_per_application(ids: list[int]) -> defaultdict[int, list[Goal]]:
         return shared[pk]
 
     return grouped(
-        Application.goals.through.objects.filter(application__in=ids)
+        Application.goals.through.objects.filter(application__in_ids=ids)
         .order_by("goal__kind", "goal__number", "goal_id")
         .values_list(
             "application_id",
@@ -147,7 +147,7 @@ def goals_per_application(ids: list[int]) -> defaultdict[int, list[Goal]]:
 def sdg_numbers(ids: list[int]) -> defaultdict[int, list[int]]:
     """Each application's UN Sustainable Development Goals, their numbers in order."""
     return grouped(
-        Application.sdgs.through.objects.filter(application__in=ids)
+        Application.sdgs.through.objects.filter(application__in_ids=ids)
         .order_by("sdg_id")
         .values_list("application_id", "sdg_id"),
         int,
@@ -157,7 +157,7 @@ def sdg_numbers(ids: list[int]) -> defaultdict[int, list[int]]:
 def money_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
     """Each application's grants (allocations) per year, in year order."""
     return grouped(
-        Allocation.objects.filter(application__in=ids)
+        Allocation.objects.filter(application__in_ids=ids)
         .order_by("pool__year", "pk")
         .values_list("application_id", "pool__year", "amount"),
         YearMoney,
@@ -176,7 +176,7 @@ def named_grants_per_year(ids: list[int]) -> defaultdict[int, list[NamedGrant]]:
     from grants.public import public_pool_name
 
     return grouped(
-        Allocation.objects.filter(application__in=ids)
+        Allocation.objects.filter(application__in_ids=ids)
         .order_by("pool__year", "pk")
         .values_list(
             "application_id",
@@ -195,7 +195,7 @@ def named_grants_per_year(ids: list[int]) -> defaultdict[int, list[NamedGrant]]:
 def asked_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
     """Each application's requested amounts per year, in year order."""
     return grouped(
-        RequestedAmount.objects.filter(application__in=ids)
+        RequestedAmount.objects.filter(application__in_ids=ids)
         .order_by("year", "pk")
         .values_list("application_id", "year", "amount"),
         YearMoney,
@@ -205,7 +205,7 @@ def asked_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
 def co_committee_abbreviations(ids: list[int]) -> defaultdict[int, list[str]]:
     """Each application's other committees' abbreviations, in the committees' order."""
     return grouped(
-        Application.co_committees.through.objects.filter(application__in=ids)
+        Application.co_committees.through.objects.filter(application__in_ids=ids)
         .order_by("committee__municipality__name", "committee__abbreviation")
         .values_list("application_id", "committee__abbreviation"),
         str,
@@ -215,8 +215,8 @@ def co_committee_abbreviations(ids: list[int]) -> defaultdict[int, list[str]]:
 def goal_ids(ids: list[int]) -> defaultdict[int, set[int]]:
     """The goals each application serves, by id."""
     found = defaultdict(set)
-    for pk, goal_pk in Application.goals.through.objects.filter(application__in=ids).values_list(
-        "application_id", "goal_id"
-    ):
+    for pk, goal_pk in Application.goals.through.objects.filter(
+        application__in_ids=ids
+    ).values_list("application_id", "goal_id"):
         found[pk].add(goal_pk)
     return found

@@ -123,7 +123,7 @@ def years_without_pool_for(applications, asked: dict, granted: dict) -> dict[int
         return {}
     recorded = dict(
         Decision.objects.filter(
-            application_id__in=unmet, outcome=DecisionOutcome.APPROVED
+            application_id__in_ids=unmet, outcome=DecisionOutcome.APPROVED
         ).values_list("application_id", "recorded_at")
     )
     wanted = {

@@ -12,12 +12,16 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal og kommuner")
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the deploy checks)
+        from . import (
+            checks,  # noqa: F401 (registers the deploy checks)
+            lookups,
+        )
         from .admin_tools import show_money_in_kroner
         from .public_cache import connect_signals
 
         connect_signals()
         show_money_in_kroner()
+        lookups.register()
 
 
 # Danish names in the administration for the apps we install from others (their own have

@@ -197,7 +197,7 @@ class ArchiveView(CaseworkerRequiredMixin, TemplateView):
             self.request.GET.get("side")
         )
         rows = with_rows(
-            Application.objects.filter(pk__in=list(page.object_list)), self.request.user
+            Application.objects.filter(pk__in_ids=list(page.object_list)), self.request.user
         )
         return super().get_context_data(
             applications=rows, page=page, archived_before=archived_before(), **kwargs

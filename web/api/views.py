@@ -345,7 +345,7 @@ def with_api_goals(policies) -> list[Policy]:
         return GoalRow(pk, kind, number, title, description, labels[kind, number])
 
     goals = grouped(
-        Goal.objects.filter(policy__in=[policy.pk for policy in policies])
+        Goal.objects.filter(policy__in_ids=[policy.pk for policy in policies])
         .order_by("kind", "number")
         .values_list("policy_id", "pk", "kind", "number", "title", "description"),
         row,
@@ -410,7 +410,7 @@ def with_api_measurements(indicators) -> list[Indicator]:
     from one plain query (a page of 100 indicators has about a thousand; issue #17)."""
     indicators = list(indicators)
     measurements = grouped(
-        Measurement.objects.filter(indicator__in=[indicator.pk for indicator in indicators])
+        Measurement.objects.filter(indicator__in_ids=[indicator.pk for indicator in indicators])
         .order_by("year", "period")
         .values_list(
             "indicator_id", "year", "period", "value", "comparison_value", "source", "is_example"
