@@ -22,7 +22,7 @@ from django.db.models import F, QuerySet, Sum
 from django.utils.functional import cached_property
 
 from grants.models import Application, CatalogueCount
-from grants.public import ProjectFilter, facet_counts, funded_projects
+from grants.public import Chosen, ProjectFilter, facet_counts, funded_projects
 
 PAGE_SIZE = 20
 # The most matches a search counts, ranks and gives facets for.
@@ -91,7 +91,13 @@ class Listing:
             # its few ids the database reads the allocations by index instead of hashing
             # all of them (a rare word's year facet: 5 -> <1 ms at 50,000).
             results = Application.objects.filter(pk__in_ids=self.matched_ids)
-        return facet_counts(results, municipality_id=filterset.municipality_id)
+        chosen = filterset.form.cleaned_data if filterset.is_bound else {}
+        return facet_counts(
+            results,
+            municipality_id=filterset.municipality_id,
+            chosen=Chosen(chosen.get("kommune"), chosen.get("aar"), chosen.get("udvalg")),
+            total=self.paginator.count,
+        )
 
 
 def is_unfiltered(filterset: ProjectFilter) -> bool:

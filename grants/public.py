@@ -4,6 +4,8 @@ Every public page and the open data take their rows from here, so a draft, a rej
 application, a review or a contact person can never reach them by accident.
 """
 
+from typing import NamedTuple
+
 import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet
@@ -321,28 +323,73 @@ def in_committee(committee) -> Q:
     return Q(committee=committee) | Q(Exists(co_committee))
 
 
-def facet_counts(queryset: QuerySet[Application], *, municipality_id: int | None) -> dict:
+class Chosen(NamedTuple):
+    """The filters a facet panel has chosen, as the filter read them: a chosen dimension is
+    not counted, for all the results have its one value (the page names only that one)."""
+
+    municipality: Municipality | None = None
+    year: int | None = None
+    committee: Committee | None = None
+
+
+NOTHING_CHOSEN = Chosen()
+
+
+def facet_counts(
+    queryset: QuerySet[Application],
+    *,
+    municipality_id: int | None,
+    chosen: Chosen = NOTHING_CHOSEN,
+    total: int | None = None,
+) -> dict:
     """How many of the current results each municipality, year and committee filter would
     give, counted by the database with the filters' own conditions. Committees only for
     one municipality (the chosen one, or the only one in the results); `municipality_id`
-    in the result says which, None when there is none."""
+    in the result says which, None when there is none. A dimension in `chosen` is given as
+    its one value with all `total` results, not counted again (the filtered catalogue
+    counted the chosen municipality's and year's results twice; issue #17)."""
     if queryset.query.is_empty():  # invalid filters: no results, nothing to count
         return {"municipalities": [], "years": [], "committees": [], "municipality_id": None}
     results = queryset.order_by().prefetch_related(None)
-    municipalities = list(
-        results.values("municipality", "municipality__slug", "municipality__name")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by("municipality__name")
-    )
-    if municipality_id is None and len(municipalities) == 1:
-        municipality_id = municipalities[0]["municipality"]
-    return {
-        "municipalities": [
+    if chosen.municipality is not None and total is not None:
+        place = chosen.municipality
+        municipalities = [{"slug": place.slug, "name": place.name, "n": total}] if total else []
+    else:
+        counted = list(
+            results.values("municipality", "municipality__slug", "municipality__name")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("municipality__name")
+        )
+        if municipality_id is None and len(counted) == 1:
+            municipality_id = counted[0]["municipality"]
+        municipalities = [
             {"slug": row["municipality__slug"], "name": row["municipality__name"], "n": row["n"]}
-            for row in municipalities
-        ],
-        "years": _year_counts(results),
-        "committees": _committee_counts(results, municipality_id),
+            for row in counted
+        ]
+    if chosen.year is not None and total is not None:
+        years = [{"year": chosen.year, "n": total}] if total else []
+    else:
+        years = _year_counts(results)
+    if chosen.committee is not None and total is not None:
+        committee = chosen.committee
+        committees = (
+            [
+                {
+                    "pk": committee.pk,
+                    "abbreviation": committee.abbreviation,
+                    "name": committee.name,
+                    "n": total,
+                }
+            ]
+            if total
+            else []
+        )
+    else:
+        committees = _committee_counts(results, municipality_id)
+    return {
+        "municipalities": municipalities,
+        "years": years,
+        "committees": committees,
         "municipality_id": municipality_id,
     }
 

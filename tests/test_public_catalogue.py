@@ -718,3 +718,47 @@ def test_a_goal_or_committee_of_another_municipality_is_left_out_and_said(client
     html = html_of(client.get(CATALOGUE, {"kommune": "koebenhavn", "maal": 999999}))
     assert "Det valgte mål hører til en anden kommune" not in html
     assert "Søgningen er ikke lavet" in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kommune": "frederiksberg"},
+        {"kommune": "frederiksberg", "aar": "2021"},
+        {"kommune": "frederiksberg", "udvalg": "KFU"},
+        {"kommune": "frederiksberg", "aar": "2022", "udvalg": "KFU"},
+        {"aar": "2021"},
+        {"q": "sprog", "aar": "2022"},
+        {"kommune": "koebenhavn", "aar": "2017"},  # nothing in that year
+    ],
+)
+def test_a_chosen_filter_is_named_with_the_count_counting_would_give(
+    client, demo, params, monkeypatch
+):
+    """A chosen municipality, year or committee is not counted again (all results have it):
+    the facet panel says the same as when every dimension is counted."""
+    from grants import catalogue
+
+    if params.get("udvalg"):
+        params = {**params, "udvalg": committee("frederiksberg", params["udvalg"]).pk}
+
+    def panel(response) -> str:
+        html = html_of(response)
+        return html.split("facets-heading", 1)[1].split("</section>", 1)[0]
+
+    given = client.get(CATALOGUE, params)
+    nothing = catalogue.Chosen()
+    monkeypatch.setattr(catalogue, "Chosen", lambda *chosen: nothing)
+    cache.clear()  # the same address, counted afresh
+    counted = client.get(CATALOGUE, params)
+    assert panel(given) == panel(counted)
+    # And the rows given for the chosen values are the rows counting gives for them.
+    chosen, full = given.context["facets"], counted.context["facets"]
+    if "kommune" in params:
+        assert chosen["municipalities"] == full["municipalities"]
+    if "aar" in params:
+        year = int(params["aar"])
+        assert chosen["years"] == [row for row in full["years"] if row["year"] == year]
+    if "udvalg" in params:
+        pk = params["udvalg"]
+        assert chosen["committees"] == [row for row in full["committees"] if row["pk"] == pk]
