@@ -67,19 +67,21 @@ def thread_with_new(application: Application, side: str) -> list[CaseMessage]:
     return thread
 
 
-def with_new_messages(applications: QuerySet[Application], side: str) -> QuerySet[Application]:
-    """These applications that have messages new to `side`, the latest message first."""
+def with_new_messages(
+    applications: QuerySet[Application], side: str, *, mark_answers: bool = False
+) -> QuerySet[Application]:
+    """These applications that have messages new to `side`, the latest message first; with
+    `mark_answers`, each says `new_answer` when an answer to a request for information is
+    among them (the staff's list says so; the applicant's list does not, and the second
+    test was a third of its query; issue #17)."""
     from django.db.models import Max
 
-    return (
-        applications.filter(new_messages_for(side))
-        .annotate(
-            last_message_at=Max("case_messages__sent_at"),
-            # An answer to a request for information among them: said on the list.
-            new_answer=new_messages_for(side, information_request__isnull=False),
-        )
-        .order_by("-last_message_at")
+    found = applications.filter(new_messages_for(side)).annotate(
+        last_message_at=Max("case_messages__sent_at")
     )
+    if mark_answers:
+        found = found.annotate(new_answer=new_messages_for(side, information_request__isnull=False))
+    return found.order_by("-last_message_at")
 
 
 def open_requests(applications: QuerySet[Application]) -> QuerySet[InformationRequest]:

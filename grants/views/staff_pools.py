@@ -80,9 +80,9 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
         today = timezone.localdate()
         return super().get_context_data(
             pools=pools,
-            new_messages=with_new_messages(staff_applications(user), "staff").select_related(
-                "department", "organisation"
-            ),
+            new_messages=with_new_messages(
+                staff_applications(user), "staff", mark_answers=True
+            ).select_related("department", "organisation"),
             reports_submitted=reports.filter(status=ReportStatus.SUBMITTED).count(),
             reports_overdue=reports.exclude(status=ReportStatus.SUBMITTED)
             .filter(due_date__lt=today)
