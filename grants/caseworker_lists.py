@@ -4,7 +4,7 @@ fixed number of queries."""
 
 from typing import NamedTuple
 
-from django.db.models import FETCH_PEERS
+from django.db.models import FETCH_PEERS, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,8 +53,17 @@ def archived_before() -> int:
     return timezone.localdate().year - 1
 
 
+def is_archived() -> Q:
+    return Q(status__in=ENDED_STATUSES, pool__year__lt=archived_before())
+
+
 def archived(queryset):
-    return queryset.filter(status__in=ENDED_STATUSES, pool__year__lt=archived_before())
+    return queryset.filter(is_archived())
+
+
+def not_archived(queryset):
+    """The rest: one condition on the rows, not a second list of the archived to leave out."""
+    return queryset.exclude(is_archived())
 
 
 # What a row of the list reads of an application and its pool (the rules `may("edit")` and

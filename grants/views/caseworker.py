@@ -30,7 +30,13 @@ from grants.case_selectors import (
     open_requests,
     with_new_messages,
 )
-from grants.caseworker_lists import ARCHIVE_PAGE_SIZE, archived, archived_before, with_rows
+from grants.caseworker_lists import (
+    ARCHIVE_PAGE_SIZE,
+    archived,
+    archived_before,
+    not_archived,
+    with_rows,
+)
 from grants.documents.pdf import application_pdf
 from grants.forms.application import (
     ApplicationForm,
@@ -126,7 +132,7 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
         user = self.request.user
         mine = caseworker_applications(user)
         old = archived(mine)
-        applications = with_rows(mine.exclude(pk__in=old.values("pk")), user)
+        applications = with_rows(not_archived(mine), user)
         # Only what can be sent now: an evaluation that opens next year is not yet waiting.
         reports_due = (
             sendable_now(
