@@ -60,7 +60,21 @@ class ListedRowSerializer(serializers.ModelSerializer):
     # DRF's own code for that field. A comment, not a docstring: drf-spectacular would
     # publish a docstring.
 
+    # Rows that many parents share (a page of 100 projects names a few municipalities and a
+    # municipality's goals hundreds of times, as the same instances): each written once per
+    # answer, found again by its id.
+    shared_rows = False
+
     def to_representation(self, instance):
+        if not self.shared_rows:
+            return self._row(instance)
+        written = self.__dict__.setdefault("_written", {})
+        row = written.get(instance.pk)
+        if row is None:
+            row = written[instance.pk] = self._row(instance)
+        return row
+
+    def _row(self, instance):
         row = {}
         for name, attribute, represent in self._plan():
             if attribute is None:  # a method field, or one DRF writes
@@ -99,6 +113,7 @@ class ListedRowSerializer(serializers.ModelSerializer):
 
 
 class MunicipalitySerializer(ListedRowSerializer):
+    shared_rows = True
     navn = serializers.CharField(source="name")
     kode = serializers.CharField(source="code", help_text="Danmarks Statistiks kommunekode")
     org_id = serializers.SerializerMethodField(help_text="Id efter org-id.guide (DK-CVR-…)")
@@ -117,6 +132,7 @@ class MunicipalitySerializer(ListedRowSerializer):
 
 
 class GoalRefSerializer(ListedRowSerializer):
+    shared_rows = True
     navn = serializers.CharField(source="label", help_text="Fx »Mål 1« eller »Ressource 2«")
     # As a policy's goals have it (fresh eyes round 40: "Ressource 1" beside "Mål 1" could
     # only be told apart by its name).
