@@ -155,6 +155,27 @@ def test_dashboard_says_a_year_asked_for_is_undecided_or_refused_not_just_missin
     )
     # Less than asked, in the row's status too (read from the same amounts as the lines).
     assert "Delvis bevilget" in granted
+    # A 2027 round made after the decision did not exist for it: still undecided. One that
+    # existed when a later application was decided, and gave it nothing, refused it.
+    make_pool(year=2027)
+    later = make_application(
+        title="Mænd i job",
+        target_pool=pool_2026,
+        amounts={2026: "50000", 2027: "60000"},
+        status=ApplicationStatus.RECOMMENDED,
+    )
+    approve(
+        later,
+        staff_user,
+        {2026: Decimal("50000")},
+        reasons="Puljen for 2027 er brugt.",
+        appeal_guidance="Afgørelsen kan ikke påklages.",
+    )
+    rows = page_text(cw.get(reverse("mine:dashboard"))).split('id="applications"', 1)[1]
+    first = rows.split("Kvinder i job", 1)[1].split("</tr>", 1)[0]
+    assert '2027: <span class="small">ikke afgjort (ingen pulje' in first
+    second = rows.split("Mænd i job", 1)[1].split("</tr>", 1)[0]
+    assert '2027: <span class="small">ikke bevilget</span>' in second
     # A year left at 0 kr. on the form was not asked for, and is not listed as asked.
     application.requested_amounts.create(year=2028, amount=Decimal("0"))
     rows = page_text(cw.get(reverse("mine:dashboard"))).split('id="applications"', 1)[1]
