@@ -132,18 +132,25 @@ def test_dashboard_says_a_year_asked_for_is_undecided_or_refused_not_just_missin
     from tests.test_money_rules import approve
 
     pool_2026 = make_pool(year=2026, budget="300000")
-    application = make_application(
-        title="Kvinder i job",
-        target_pool=pool_2026,
-        amounts={2026: "100000", 2027: "120000"},
-        status=ApplicationStatus.RECOMMENDED,
-    )
-    approve(
-        application,
-        staff_user,
-        {2026: Decimal("100000")},
-        reasons="Der er ingen pulje for 2027 endnu.",
-        appeal_guidance="Afgørelsen kan ikke påklages.",
+
+    def approved_for_2026_only(title: str, asked_2026: str, asked_2027: str, reasons: str):
+        application = make_application(
+            title=title,
+            target_pool=pool_2026,
+            amounts={2026: asked_2026, 2027: asked_2027},
+            status=ApplicationStatus.RECOMMENDED,
+        )
+        approve(
+            application,
+            staff_user,
+            {2026: Decimal(asked_2026)},
+            reasons=reasons,
+            appeal_guidance="Afgørelsen kan ikke påklages.",
+        )
+        return application
+
+    application = approved_for_2026_only(
+        "Kvinder i job", "100000", "120000", "Der er ingen pulje for 2027 endnu."
     )
     rows = page_text(cw.get(reverse("mine:dashboard"))).split('id="applications"', 1)[1]
     granted = rows.split("Kvinder i job", 1)[1]
@@ -158,19 +165,7 @@ def test_dashboard_says_a_year_asked_for_is_undecided_or_refused_not_just_missin
     # A 2027 round made after the decision did not exist for it: still undecided. One that
     # existed when a later application was decided, and gave it nothing, refused it.
     make_pool(year=2027)
-    later = make_application(
-        title="Mænd i job",
-        target_pool=pool_2026,
-        amounts={2026: "50000", 2027: "60000"},
-        status=ApplicationStatus.RECOMMENDED,
-    )
-    approve(
-        later,
-        staff_user,
-        {2026: Decimal("50000")},
-        reasons="Puljen for 2027 er brugt.",
-        appeal_guidance="Afgørelsen kan ikke påklages.",
-    )
+    approved_for_2026_only("Mænd i job", "50000", "60000", "Puljen for 2027 er brugt.")
     rows = page_text(cw.get(reverse("mine:dashboard"))).split('id="applications"', 1)[1]
     first = rows.split("Kvinder i job", 1)[1].split("</tr>", 1)[0]
     assert '2027: <span class="small">ikke afgjort (ingen pulje' in first
