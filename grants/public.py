@@ -371,19 +371,7 @@ def facet_counts(
     else:
         years = _year_counts(results)
     if chosen.committee is not None and total is not None:
-        committee = chosen.committee
-        committees = (
-            [
-                {
-                    "pk": committee.pk,
-                    "abbreviation": committee.abbreviation,
-                    "name": committee.name,
-                    "n": total,
-                }
-            ]
-            if total
-            else []
-        )
+        committees = [_committee_row(chosen.committee, total)] if total else []
     else:
         committees = _committee_counts(results, municipality_id)
     return {
@@ -417,6 +405,15 @@ def _year_counts(results: QuerySet[Application]) -> list[dict]:
     return [{"year": year, "n": n} for year, n in _pairs_per_value(funded, carried, "facet_year")]
 
 
+def _committee_row(committee: Committee, n: int) -> dict:
+    return {
+        "pk": committee.pk,
+        "abbreviation": committee.abbreviation,
+        "name": committee.name,
+        "n": n,
+    }
+
+
 def _committee_counts(results: QuerySet[Application], municipality_id: int | None) -> list:
     """Distinct (committee, project) pairs of the results, the responsible committee's and
     the co-committees' alike (in_committee's rule: a project counts once per committee),
@@ -441,8 +438,4 @@ def _committee_counts(results: QuerySet[Application], municipality_id: int | Non
         .values_list("facet_committee", "application_id")
     )
     counts = dict(_pairs_per_value(own, co, "facet_committee"))
-    return [
-        {"pk": c.pk, "abbreviation": c.abbreviation, "name": c.name, "n": counts[c.pk]}
-        for c in committees
-        if counts.get(c.pk)
-    ]
+    return [_committee_row(c, counts[c.pk]) for c in committees if counts.get(c.pk)]
