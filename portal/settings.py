@@ -148,6 +148,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEME
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
     )
+# Prepared statements (PostgreSQL): psycopg sends a query's parameters apart from its text
+# (server-side binding) and prepares a statement its connection has run
+# DATABASE_PREPARE_THRESHOLD times (5, psycopg's and pgJDBC's default), so PostgreSQL parses
+# and plans a page's queries once per connection, not on every request: planning was 3 of
+# the caseworker dashboard's 24 ms (issue #17). "off" turns them off, for a pooler that
+# cannot keep them (PgBouncer in transaction mode before 1.21 or without
+# max_prepared_statements; docs/deployment.md); 0 prepares a query at its first run.
+PREPARE_THRESHOLD = (os.environ.get("DATABASE_PREPARE_THRESHOLD") or "5").strip().lower()
+PREPARED_STATEMENTS = PREPARE_THRESHOLD not in {"off", "none"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPARED_STATEMENTS:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=int(PREPARE_THRESHOLD)
+    )
 # How long an action waits for another one holding a pool's row lock (PostgreSQL) before the
 # user is told to try again; 0 waits for as long as the statement timeout allows.
 POOL_LOCK_TIMEOUT_MS = env_int("POOL_LOCK_TIMEOUT_MS", 5000)
