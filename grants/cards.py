@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import QuerySet
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from grants.models import Allocation, Application, CarryOver, RequestedAmount
 from grants.selectors import join_committees
@@ -96,6 +98,17 @@ def shown_asked(asked: list[YearMoney]) -> list[tuple[int, str]]:
     from portal.money import format_kroner
 
     return [(row.year, format_kroner(row.amount)) for row in asked_years_and_total(asked)[0]]
+
+
+LINE_BREAK = mark_safe("<br>")  # noqa: S308 - a constant
+
+
+def year_lines(lines, empty: str = "–") -> str:
+    """A list's cell of amounts per year: "2027: 100.000 kr.<br>2028: …" from [(year, text)]
+    (a text may be safe HTML; anything else is escaped), `empty` when there are none. One
+    string per cell, not a loop of template nodes per row: the caseworker's and the staff's
+    lists had two loops a row (issue #17)."""
+    return format_html_join(LINE_BREAK, "{}: {}", lines) or empty
 
 
 def grouped(rows, make) -> defaultdict[int, list]:

@@ -6,9 +6,10 @@ from typing import NamedTuple
 
 from django.db.models import FETCH_PEERS, Q
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from grants.cards import shown_asked, with_row_status
+from grants.cards import shown_asked, with_row_status, year_lines
 from grants.decision_extent import years_without_pool_for
 from grants.models import ENDED_STATUSES, FUNDED_STATUSES, ApplicationStatus
 from grants.rules import may
@@ -42,6 +43,19 @@ def granted_lines(application, asked, granted, without_pool: dict[int, set[int]]
                     True,
                 )
     return [lines[year] for year in sorted(lines)]
+
+
+def granted_cell(application, lines: list[GrantedLine]) -> str:
+    """The list's cell of what was granted: its lines, a note in small print; "Intet
+    (afslag)" for a refusal, "–" while nothing is decided."""
+    note = '<span class="small">{}</span>'
+    return year_lines(
+        (
+            (line.year, format_html(note, line.shown) if line.is_note else line.shown)
+            for line in lines
+        ),
+        empty=_("Intet (afslag)") if application.status == ApplicationStatus.REJECTED else "–",
+    )
 
 
 ARCHIVE_PAGE_SIZE = 50
@@ -89,13 +103,13 @@ ROW_FIELDS = (
 
 def with_rows(applications, user):
     """The list's rows, `applications` evaluated in a fixed number of queries, each with
-    `link` (its form while `user` may edit it, else its page), `asked_shown` [(year, "100.000
-    kr.")] of the years asked for, `granted_lines`, `row_status` (the status in the
-    applicant's words, "Delvis bevilget" from the same amounts) and `cannot_be_sent`. The
-    amounts are plain values, not prefetched relations, and the row's words and addresses
-    are made here once, not by a filter and a tag per row in the template: a manager per
-    relation and a reverse() per row were a large part of the caseworker's list (issue
-    #17)."""
+    `link` (its form while `user` may edit it, else its page), `asked_cell` (the years
+    asked for, "2027: 100.000 kr.<br>…"), `granted_cell` (`granted_lines` the same way),
+    `row_status` (the status in the applicant's words, "Delvis bevilget" from the same
+    amounts) and `cannot_be_sent`. The amounts are plain values, not prefetched relations,
+    and the row's words, cells and addresses are made here once, not by filters, loops and a
+    tag per row in the template: a manager per relation and a reverse() per row were a large
+    part of the caseworker's list (issue #17)."""
     # A field left out of ROW_FIELDS is then read once for all rows, not once per row.
     applications = list(
         applications.select_related("pool")
@@ -112,11 +126,14 @@ def with_rows(applications, user):
         application.link = (edit if may(user, "edit", application) else detail).format(
             application.pk
         )
-        application.asked_shown = shown_asked(application.asked)
+        application.asked_cell = year_lines(shown_asked(application.asked))
         application.cannot_be_sent = application.status == ApplicationStatus.DRAFT and bool(
             submission_refusal(application)
         )
-        application.granted_lines = granted_lines(
-            application, asked[application.pk], granted[application.pk], without_pool
+        application.granted_cell = granted_cell(
+            application,
+            granted_lines(
+                application, asked[application.pk], granted[application.pk], without_pool
+            ),
         )
     return applications

@@ -180,11 +180,11 @@ def review_queue(user, pool):
 def queue_rows(applications) -> list[Application]:
     """The queue's rows (`applications` evaluated, in a fixed number of queries), each with
     `row_status` (its status; "Delvis bevilget" from the same amounts as everywhere),
-    `row_committees` ("SU/KFU"), `asked` [(year, amount)] in year order, `asked_shown`
-    [(year, "100.000 kr.")] and `link` (its case page). Plain values, one query per
-    relation, not prefetched: a related manager and a filtered queryset per application and
-    relation were a sixth of the page (issue #17)."""
-    from grants.cards import co_committee_abbreviations, shown_asked, with_row_status
+    `row_committees` ("SU/KFU"), `asked` [(year, amount)] in year order, `asked_cell`
+    ("2027: 100.000 kr.<br>…", grants.cards.year_lines) and `link` (its case page). Plain
+    values, one query per relation, not prefetched: a related manager and a filtered
+    queryset per application and relation were a sixth of the page (issue #17)."""
+    from grants.cards import co_committee_abbreviations, shown_asked, with_row_status, year_lines
     from grants.selectors import join_committees
     from portal.site import id_address_pattern
 
@@ -194,7 +194,7 @@ def queue_rows(applications) -> list[Application]:
     case_page = id_address_pattern("sekretariat:application")
     for application in applications:
         application.link = case_page.format(application.pk)
-        application.asked_shown = shown_asked(application.asked)
+        application.asked_cell = year_lines(shown_asked(application.asked))
         application.row_committees = join_committees(
             application.committee.abbreviation if application.committee_id else None,
             others[application.pk],

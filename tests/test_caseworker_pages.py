@@ -177,6 +177,18 @@ def test_dashboard_says_a_year_asked_for_is_undecided_or_refused_not_just_missin
     assert "2028" not in rows.split("Kvinder i job", 1)[1]
 
 
+def test_a_list_cell_of_amounts_escapes_what_is_not_already_safe():
+    """The lists' money cells are made in Python (grants.cards.year_lines), not by the
+    template, which escaped everything it wrote."""
+    from django.utils.html import format_html
+
+    from grants.cards import year_lines
+
+    assert year_lines([]) == "–"
+    cell = year_lines([(2027, "<b>1 kr.</b>"), (2028, format_html("<i>{}</i>", "<x>"))])
+    assert cell == "2027: &lt;b&gt;1 kr.&lt;/b&gt;<br>2028: <i>&lt;x&gt;</i>"
+
+
 def test_dashboard_shows_open_pools_with_deadline_and_start_button(cw, pool, make_pool):
     make_pool(year=2025, status=PoolStatus.CLOSED)
 
