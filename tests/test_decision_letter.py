@@ -162,6 +162,33 @@ def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
     assert "forvaltningen" not in agreement
 
 
+def test_several_agreements_to_sign_are_one_task_with_the_instruction_once(
+    staff_client, applicant, make_recommended, django_capture_on_commit_callbacks
+):
+    """Session 28: one long sentence per grant made "Venter på dig" a wall of text."""
+    titles = ["Kvinder i job", "Lektiecafé i Nord"]
+    for title in titles:
+        application = make_recommended({2026: "100000", 2027: "100000"}, title=title)
+        decide(
+            staff_client,
+            application,
+            django_capture_on_commit_callbacks,
+            amount_2026="80.000",
+            amount_2027="70.000",
+            reasons=REASONS,
+            conditions_text=CONDITIONS,
+        )
+    html = applicant.get(reverse("mine:dashboard")).content.decode()
+    waiting = html.split('id="waiting"', 1)[1].split("</section>", 1)[0]
+    text = visible_text(waiting)
+    assert "Underskriv samarbejdsaftalerne (2):" in text
+    assert text.count("underskriv den og send den til kommunen") == 1
+    assert "Underskriv samarbejdsaftalen:" not in text
+    for application in Decision.objects.filter(application__title__in=titles):
+        link = reverse("mine:detail", args=[application.application_id]) + "#decision-heading"
+        assert f'href="{link}">{application.application.title}</a>' in waiting
+
+
 def test_every_word_of_a_departments_decision_is_beslutning():
     """The class behind fresh eyes round 31's "Registrér afgørelsen efter mødet" on a
     department's decision form: every phrase of DECISION_WORDS, in both languages, names a

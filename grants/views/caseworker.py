@@ -173,8 +173,8 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
             ),
             # Only what the list shows of each: their whole rows (an application's long
             # texts) grouped and read were a tenth of the page (issue #17).
-            agreements_to_sign=agreements_to_sign(applicant_applications(user)).only(
-                "application__title"
+            agreements_to_sign=list(
+                agreements_to_sign(applicant_applications(user)).only("application__title")
             ),
             new_messages=with_new_messages(applicant_applications(user), "applicant").only("title"),
             information_requests=open_requests(applicant_applications(user)).only(
