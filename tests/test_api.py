@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from rest_framework import serializers as drf_serializers
 
 from demo.section18 import GRANTS
 from grants.models import Application, ApplicationStatus
@@ -349,6 +350,50 @@ def test_example_projects_are_in_no_open_data_the_api_included(client, make_pool
     # Nor the example pool's made-up budget (attack round 28).
     assert example.pk not in {row["id"] for row in every_page(client, "/api/v1/puljer/")}
     assert client.get(f"/api/v1/puljer/{example.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Decimal("0"),
+        Decimal("-12.5"),
+        Decimal("1.00005"),
+        Decimal("1.00015"),
+        Decimal("2.5E+3"),
+        Decimal("123456.78901"),
+        7,
+        "3.14159",
+        2.675,
+        Decimal("1E+20"),
+        Decimal("12345678901.5"),
+    ],
+)
+def test_a_listed_decimal_or_boolean_is_written_as_drf_writes_it(value):
+    """The listed rows' own writer of a decimal or a boolean (web.api.serializers._writer)
+    against DRF's for every such field of every listed serializer: rounding half to even,
+    the field's places, an int, a string, a float, and a number too long for the field
+    (which must fail the same way)."""
+    from web.api import serializers
+
+    fields = [
+        field
+        for cls in serializers.ListedRowSerializer.__subclasses__()
+        for field in cls().fields.values()
+        if isinstance(field, drf_serializers.DecimalField | drf_serializers.BooleanField)
+    ]
+    assert any(isinstance(f, drf_serializers.DecimalField) for f in fields)
+    for field in fields:
+        if isinstance(field, drf_serializers.BooleanField):
+            for flag in (True, False, 1, 0, "true"):
+                assert serializers._writer(field)(flag) == field.to_representation(flag)
+            continue
+        try:
+            expected = field.to_representation(value)
+        except Exception as error:  # noqa: BLE001 - the same failure is what is asked
+            with pytest.raises(type(error)):
+                serializers._writer(field)(value)
+        else:
+            assert serializers._writer(field)(value) == expected
 
 
 def test_listed_rows_are_what_drf_would_write(client, demo):

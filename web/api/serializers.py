@@ -1,12 +1,14 @@
 """What the API returns: only fields the public pages show. Names are Danish, as in the CSV
 and the catalogue's filters; amounts are decimal strings in kroner ("150000.00")."""
 
+import decimal
 from functools import partial
 
 from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
+from rest_framework.settings import api_settings
 
 from grants.models import Allocation, Application, CarryOver, Pool
 from grants.opendata_orgs import org_id
@@ -49,6 +51,32 @@ def _called(method: str, field, instance):
     """A field whose source is a method without arguments, as DRF writes it."""
     value = getattr(instance, method)()
     return None if value is None else field.to_representation(value)
+
+
+def _writer(field):
+    """`field.to_representation`, or for a decimal or a boolean written the default way the
+    same result made with less: DRF copies the decimal context and raises .1 to the field's
+    places for every value, and looks a boolean up in its sets of true and false words; an
+    indicator's measurements were 2,000 decimals and 1,000 booleans a page (issue #17)."""
+    if isinstance(field, serializers.BooleanField):
+        represent = field.to_representation
+        return lambda value: value if value.__class__ is bool else represent(value)
+    if not isinstance(field, serializers.DecimalField):
+        return field.to_representation
+    coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    if not coerce or field.localize or field.normalize_output or field.decimal_places is None:
+        return field.to_representation
+    context = decimal.getcontext().copy()
+    if field.max_digits is not None:
+        context.prec = field.max_digits
+    places, rounding = decimal.Decimal(".1") ** field.decimal_places, field.rounding
+
+    def write(value):
+        if not isinstance(value, decimal.Decimal):
+            value = decimal.Decimal(str(value).strip())
+        return f"{value.quantize(places, rounding=rounding, context=context):f}"
+
+    return write
 
 
 class ListedRowSerializer(serializers.ModelSerializer):
@@ -105,7 +133,7 @@ class ListedRowSerializer(serializers.ModelSerializer):
                     plan.append((field.field_name, None, partial(_called, source, field)))
                 else:
                     # A nested serializer too: a listed one writes its rows the same way.
-                    plan.append((field.field_name, source, field.to_representation))
+                    plan.append((field.field_name, source, _writer(field)))
             else:
                 plan.append((field.field_name, None, partial(_as_drf_writes, field)))
         self._listed_plan = plan
