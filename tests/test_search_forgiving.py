@@ -202,3 +202,29 @@ def test_any_text_prepares_and_runs(db):
         list(search(Application.objects.all(), prepare(text))[:1])
 
     run()
+
+
+@postgres_only
+def test_a_search_s_words_are_in_its_query_text_not_a_parameter(client, projects):
+    """With prepared statements PostgreSQL plans a statement once for any parameters, and the
+    plan one word got read every match of another (session 28): the words are written into
+    the query (quoted by psycopg), so each search is a statement of its own."""
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    for q in ("sprog", "cykel", "o'brien"):
+        with connection.execute_wrapper(record):
+            assert client.get(CATALOGUE, {"q": q}).status_code == 200
+    matching = [(sql, params) for sql, params in sent if '"search_document" @@' in sql]
+    assert len(matching) >= 3
+    texts = {sql for sql, _params in matching}
+    assert any("sprog" in sql for sql in texts) and any("cykel" in sql for sql in texts)
+    assert not any(
+        "sprog" in str(param) or "cykel" in str(param)
+        for _sql, params in matching
+        for param in params
+    )
+    assert titles(client.get(CATALOGUE, {"q": "sprog"})) == {CAFE, UNDERVISNING}
