@@ -27,6 +27,7 @@ from grants.cards import (
     named_grants_per_year,
     sdg_numbers,
 )
+from grants.catalogue import FEW_MATCHES
 from grants.models import (
     Allocation,
     Application,
@@ -88,6 +89,21 @@ def projects():
             "organisation",
         )
     )
+
+
+def narrowed_to_few_matches(queryset):
+    """A search with few matches as those projects' ids, before the page is read in id order.
+
+    Asked for a page in id order, PostgreSQL walks the ids and tests the words against each
+    project until it has a page: quick for a common word, but a rare word (or a typo that
+    matches nothing) was tested against all 30,000 funded projects, 75 ms of a 100 ms
+    answer (session 28). The matches are found first through the search index, as the
+    catalogue counts them (grants.catalogue.listing); when they are no more than
+    FEW_MATCHES the page is read by those ids, else as before."""
+    if "rank" not in queryset.query.annotations:  # no search (or SQLite's, which has none)
+        return queryset
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
+    return queryset if len(ids) > FEW_MATCHES else queryset.filter(pk__in_ids=ids)
 
 
 def with_api_parts(projects) -> list[Application]:
@@ -186,6 +202,9 @@ class ProjectList(generics.ListAPIView):
 
     def get_queryset(self):
         return projects()
+
+    def filter_queryset(self, queryset):
+        return narrowed_to_few_matches(super().filter_queryset(queryset))
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
