@@ -155,6 +155,9 @@ def pages() -> list[dict]:
             None,
         ),
         ("API projects ?q=sprog", "/api/v1/projekter/?q=sprog", None),
+        # A rare word: PostgreSQL tested it against every project for a page in id order
+        # (session 28).
+        ("API projects rare ?q=cricketklubben", "/api/v1/projekter/?q=cricketklubben", None),
         ("API project", f"/api/v1/projekter/{project.pk}/", None),
         ("API pools", "/api/v1/puljer/", None),
         ("API policies", "/api/v1/politikker/", None),
