@@ -54,18 +54,27 @@ def applicant(owner):
     return client
 
 
-def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
-    staff_client, applicant, owner, make_recommended, mailoutbox, django_capture_on_commit_callbacks
-):
-    application = make_recommended({2026: "100000", 2027: "100000"})
+def decided_with_agreement(staff_client, make_recommended, capture, **extra):
+    """An application granted 80.000 and 70.000 kr. of the 100.000 asked for in 2026 and
+    2027, over the pool's threshold: a letter and a cooperation agreement."""
+    application = make_recommended({2026: "100000", 2027: "100000"}, **extra)
     decide(
         staff_client,
         application,
-        django_capture_on_commit_callbacks,
+        capture,
         amount_2026="80.000",
         amount_2027="70.000",
         reasons=REASONS,
         conditions_text=CONDITIONS,
+    )
+    return application
+
+
+def test_a_partial_grant_over_two_years_gives_a_letter_and_an_agreement(
+    staff_client, applicant, owner, make_recommended, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = decided_with_agreement(
+        staff_client, make_recommended, django_capture_on_commit_callbacks
     )
     letters = {letter.kind: letter for letter in Letter.objects.filter(application=application)}
     assert set(letters) == {LetterKind.DECISION, LetterKind.AGREEMENT}
@@ -168,15 +177,8 @@ def test_several_agreements_to_sign_are_one_task_with_the_instruction_once(
     """Session 28: one long sentence per grant made "Venter på dig" a wall of text."""
     titles = ["Kvinder i job", "Lektiecafé i Nord"]
     for title in titles:
-        application = make_recommended({2026: "100000", 2027: "100000"}, title=title)
-        decide(
-            staff_client,
-            application,
-            django_capture_on_commit_callbacks,
-            amount_2026="80.000",
-            amount_2027="70.000",
-            reasons=REASONS,
-            conditions_text=CONDITIONS,
+        decided_with_agreement(
+            staff_client, make_recommended, django_capture_on_commit_callbacks, title=title
         )
     html = applicant.get(reverse("mine:dashboard")).content.decode()
     waiting = html.split('id="waiting"', 1)[1].split("</section>", 1)[0]
