@@ -23,6 +23,7 @@ from django.utils.functional import cached_property
 
 from grants.models import Application, CatalogueCount
 from grants.public import Chosen, ProjectFilter, facet_counts, funded_projects
+from grants.search import is_ranked, match_ids
 
 PAGE_SIZE = 20
 # The most matches a search counts, ranks and gives facets for.
@@ -121,9 +122,9 @@ def listing(filterset: ProjectFilter, queryset: QuerySet) -> Listing:
     # The matches' ids, up to what is worth counting: their number is the count (a search
     # counts no further than is worth ranking), and when they are few the facets count
     # over them.
-    ids = list(results.order_by().values_list("pk", flat=True)[: MAX_COUNTED_MATCHES + 1])
+    ids = match_ids(results, MAX_COUNTED_MATCHES + 1)
     few = ids if len(ids) <= FEW_MATCHES else None
-    if "rank" not in results.query.annotations:  # no search, or SQLite's
+    if not is_ranked(results):  # no search, or SQLite's
         ordered = in_catalogue_order(results)
         paginator = (
             Paginator(ordered, PAGE_SIZE)  # counted in full

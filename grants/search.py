@@ -228,6 +228,18 @@ def search(queryset: QuerySet, text: str | Search) -> QuerySet:
     return queryset
 
 
+def is_ranked(queryset: QuerySet) -> bool:
+    """Did `search` filter this queryset on PostgreSQL's search index (and give it `rank`)?"""
+    return "rank" in queryset.query.annotations
+
+
+def match_ids(queryset: QuerySet, limit: int) -> list[int]:
+    """The ids of up to `limit` matching rows in no order: PostgreSQL finds a search's
+    matches through its index and stops at `limit`, where ordering them would test every
+    row (the catalogue's count, the API's few matches)."""
+    return list(queryset.order_by().values_list("pk", flat=True)[:limit])
+
+
 def suggest(prepared: Search) -> str | None:
     """PostgreSQL: the query with each word no funded project's word begins with replaced by
     the nearest word one (by trigrams, then edits), or None when there is nothing to offer."""

@@ -40,6 +40,7 @@ from grants.public import (
     open_data_pools,
     open_data_projects,
 )
+from grants.search import is_ranked, match_ids
 from indicators.models import Indicator, Measurement
 from policies.models import Goal, Policy, goal_label
 from portal.filters import KnownChoiceFilter, YearFilter
@@ -100,9 +101,9 @@ def narrowed_to_few_matches(queryset):
     answer (session 28). The matches are found first through the search index, as the
     catalogue counts them (grants.catalogue.listing); when they are no more than
     FEW_MATCHES the page is read by those ids, else as before."""
-    if "rank" not in queryset.query.annotations:  # no search (or SQLite's, which has none)
+    if not is_ranked(queryset):  # no search (or SQLite's, which has no index)
         return queryset
-    ids = list(queryset.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
+    ids = match_ids(queryset, FEW_MATCHES + 1)
     return queryset if len(ids) > FEW_MATCHES else queryset.filter(pk__in_ids=ids)
 
 
