@@ -157,6 +157,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEME
 # max_prepared_statements; docs/deployment.md); 0 prepares a query at its first run.
 PREPARE_THRESHOLD = (os.environ.get("DATABASE_PREPARE_THRESHOLD") or "5").strip().lower()
 PREPARED_STATEMENTS = PREPARE_THRESHOLD not in {"off", "none"}
+if PREPARED_STATEMENTS and not PREPARE_THRESHOLD.isdigit():
+    raise ImproperlyConfigured(
+        f"DATABASE_PREPARE_THRESHOLD must be a whole number or 'off', not {PREPARE_THRESHOLD!r}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPARED_STATEMENTS:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=int(PREPARE_THRESHOLD)

@@ -3,36 +3,23 @@ few times (server-side binding, DATABASE_PREPARE_THRESHOLD): PostgreSQL then nei
 nor plans them again on every request (issue #17). A pooler that cannot keep them turns them
 off with DATABASE_PREPARE_THRESHOLD=off."""
 
-import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.settings_probe import setting_with
+
 POSTGRES = "postgres://postgres@127.0.0.1:5432/any"
 
 
 def options_with(**env) -> dict:
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_PREPARE_THRESHOLD"} | env
-    environment["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    code = (
-        "import json; from django.conf import settings; "
-        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
-    )
-    return json.loads(
-        subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+    return setting_with(
+        "settings.DATABASES['default'].get('OPTIONS', {})",
+        without=("DATABASE_PREPARE_THRESHOLD",),
+        **env,
     )
 
 
@@ -49,6 +36,10 @@ def test_postgresql_prepares_statements_unless_turned_off():
     for off in ("off", "none", "OFF"):
         found = options_with(DATABASE_URL=POSTGRES, DATABASE_PREPARE_THRESHOLD=off)
         assert "server_side_binding" not in found and "prepare_threshold" not in found
+    # A typo is named at start-up, not left to int()'s message.
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        options_with(DATABASE_URL=POSTGRES, DATABASE_PREPARE_THRESHOLD="five")
+    assert "DATABASE_PREPARE_THRESHOLD must be a whole number or 'off'" in refused.value.stderr
     # SQLite has no such thing: nothing is passed to it.
     found = options_with(DATABASE_URL="sqlite:////tmp/none.sqlite3")
     assert "server_side_binding" not in found and "prepare_threshold" not in found

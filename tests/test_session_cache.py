@@ -2,32 +2,17 @@
 (django's cached_db engine): a signed-in request asks the database one query less. Signing
 out, or out everywhere, must still end the session for every worker at once."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from portal.sessions import do_log_out_everywhere
+from tests.settings_probe import setting_with
 from tests.test_public_cache import _redis_reachable
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def engine_with(**env) -> str:
-    environment = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | env
-    environment["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    return subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    return setting_with("settings.SESSION_ENGINE", without=("REDIS_URL",), **env)
 
 
 def test_sessions_are_cached_only_in_a_shared_cache():
