@@ -157,7 +157,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEME
 # max_prepared_statements; docs/deployment.md); 0 prepares a query at its first run.
 PREPARE_THRESHOLD = (os.environ.get("DATABASE_PREPARE_THRESHOLD") or "5").strip().lower()
 PREPARED_STATEMENTS = PREPARE_THRESHOLD not in {"off", "none"}
-if PREPARED_STATEMENTS and not PREPARE_THRESHOLD.isdigit():
+if PREPARED_STATEMENTS and not re.fullmatch(r"[0-9]+", PREPARE_THRESHOLD):
     raise ImproperlyConfigured(
         f"DATABASE_PREPARE_THRESHOLD must be a whole number or 'off', not {PREPARE_THRESHOLD!r}"
     )
