@@ -41,7 +41,8 @@ MAX_PARTS = 30  # compound words per query word
 SUGGESTION_CANDIDATES = 12
 
 WORD = re.compile(r"[^\W_]+")
-LEXEME = re.compile(r"'((?:[^']|'')+)'")
+LEXEME = re.compile(r"'((?:[^']|'')+)'(:\*)?")
+INFLECTION = 5  # letters a highlighted word may have after a whole word of the query ("erne")
 # What PostgreSQL's unaccent makes of the letters Unicode does not decompose.
 FOLDED = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe"})
 
@@ -71,16 +72,25 @@ def terms_of(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Marks:
     """Highlights the matched words of a text: a word is marked when its folded form begins
-    with (PostgreSQL: a stem of the query) or contains (SQLite) one of `stems`."""
+    with one of `stems` (PostgreSQL: a query word's beginning), is one of `whole` give or take
+    an inflection (PostgreSQL: a compound word the query matched, "tosprogede" for
+    "tosprog"), or contains one of `stems` (`inside`, SQLite)."""
 
     stems: tuple[str, ...] = ()
     inside: bool = False
+    whole: tuple[str, ...] = ()
 
     def matches(self, word: str) -> bool:
         folded = fold_word(word)
         if self.inside:
             return any(stem in folded for stem in self.stems)
-        return folded.startswith(self.stems) if self.stems else False
+        if self.stems and folded.startswith(self.stems):
+            return True
+        # A whole word marks only itself inflected, as the search matched it: "tosprog"
+        # does not mark "tosprogsprogram".
+        return any(
+            folded.startswith(stem) and len(folded) - len(stem) <= INFLECTION for stem in self.whole
+        )
 
     def mark(self, text: str) -> SafeString:
         parts, last = [], 0
@@ -102,18 +112,25 @@ class Search:
     marks: Marks = Marks()
 
     @property
+    def no_words(self) -> bool:
+        """Something was typed, but no word at all ("&", "-"): nothing to search for."""
+        return bool(self.text) and not self.terms
+
+    @property
     def only_common_words(self) -> bool:
         """Words were typed, but all too common to search for ("og"): PostgreSQL only."""
-        return bool(self.text) and self.tsquery == ""
+        return bool(self.terms) and self.tsquery == ""
 
 
 # One query per search: each word's stem as a word beginning, or'ed with the compound words
 # that end in it (Danish compounds end in their head: "sprogundervisning" is a kind of
-# "undervisning"), give or take an inflection ("sprogcafeen"), all normalised by
-# danish_unaccent. Not any word that merely contains it: "integrationsprogrammet" is no
-# "sprog". And the shortest words that begin with it: their stems may be shorter than the
-# beginning typed ("sprogl" is the beginning of "sproglig", whose stem is "sprog"). A stop
-# word ("for", "og") is left out, beginnings and all.
+# "undervisning"), inflected or not ("sprogcafeen", "indvandrerkvinderne" for "kvinder"),
+# all normalised by danish_unaccent. A compound counts when its stem ends in the word or the
+# word's stem: not any word that merely has it inside, nor one where it is followed by more
+# than an inflection ("integrationsprogram" is no "sprog", though "ram" is three letters;
+# fresh eyes, session 28). And the shortest words that begin with it: their stems may be
+# shorter than the beginning typed ("sprogl" is the beginning of "sproglig", whose stem is
+# "sprog"). A stop word ("for", "og") is left out, beginnings and all.
 TERM_QUERIES = """
 SELECT CASE WHEN numnode(to_tsquery('danish_unaccent', u.term)) = 0 THEN '' ELSE (
     to_tsquery('danish_unaccent',
@@ -121,9 +138,12 @@ SELECT CASE WHEN numnode(to_tsquery('danish_unaccent', u.term)) = 0 THEN '' ELSE
     || coalesce((
         SELECT to_tsquery('danish_unaccent', string_agg(parts.plain, ' | '))
         FROM (
-            SELECT plain FROM grants_searchword
+            SELECT plain FROM grants_searchword,
+                LATERAL (SELECT (ts_lexize('danish_stem', plain))[1] AS stem) compound
             WHERE length(u.term) >= %(min_part)s
-                AND plain ~ ('.' || u.term || '[[:alpha:]]{0,4}$')
+                AND plain ~ ('.' || u.stem || '[[:alpha:]]{0,4}$')
+                AND (right(compound.stem, length(u.stem)) = u.stem
+                    OR right(compound.stem, length(u.term)) = u.term)
             LIMIT %(max_parts)s
         ) parts
     ), ''::tsquery)
@@ -137,7 +157,10 @@ SELECT CASE WHEN numnode(to_tsquery('danish_unaccent', u.term)) = 0 THEN '' ELSE
         ) longer
     ), ''::tsquery)
 )::text END
-FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS u(term, i)
+FROM (
+    SELECT term, i, coalesce((ts_lexize('danish_stem', term))[1], term) AS stem
+    FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS given(term, i)
+) u
 ORDER BY u.i
 """
 
@@ -174,12 +197,14 @@ def prepare(text: str) -> Search:
             },
         )
         queries = [row[0] for row in cursor.fetchall() if row[0]]
-    stems = {stem.replace("''", "'") for query in queries for stem in LEXEME.findall(query)}
+    lexemes = [match for query in queries for match in LEXEME.findall(query)]
+    beginnings = {stem.replace("''", "'") for stem, prefix in lexemes if prefix}
+    whole = {stem.replace("''", "'") for stem, prefix in lexemes if not prefix} - beginnings
     return Search(
         text,
         terms,
         tsquery=" & ".join(f"({query})" for query in queries),
-        marks=Marks(tuple(sorted(stems))),
+        marks=Marks(tuple(sorted(beginnings)), whole=tuple(sorted(whole))),
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from grants.models import ApplicationStatus, SearchWord
-from grants.search import edits, fold, rebuild_words
+from grants.search import Marks, edits, fold, rebuild_words
 from tests.test_public_catalogue import CATALOGUE, fund, html_of, shown_count, titles
 
 postgres_only = pytest.mark.skipif(
@@ -102,6 +102,49 @@ def test_a_word_that_merely_contains_the_search_is_no_compound_part(client, make
     assert titles(client.get(CATALOGUE, {"q": "sprog"})) == {"Sprogcaféen"}
     assert titles(client.get(CATALOGUE, {"q": "programmet"})) == {"Integrationsprogrammet"}
     assert titles(client.get(CATALOGUE, {"q": "cafe"})) == {"Sprogcaféen"}
+
+
+@postgres_only
+def test_a_word_followed_by_more_than_an_inflection_is_no_compound_part(client, make_application):
+    """Fresh eyes, session 28: "sprog" found and marked "integrationsprogrammet", since
+    "integrationsprogram" is "sprog" and three letters more."""
+    fund(make_application(title="Integrationsprogram for nye borgere"))
+    fund(make_application(title="Sprogcafé i integrationsprogrammet"))
+    response = client.get(CATALOGUE, {"q": "sprog"})
+    assert titles(response) == {"Sprogcafé i integrationsprogrammet"}
+    assert "<mark>Sprogcafé</mark> i integrationsprogrammet" in html_of(response)
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    ("q", "title"),
+    [
+        ("kvinder", "Netværk for <mark>indvandrerkvinden</mark>"),  # the word's stem, inflected
+        ("cafe", "Den nye <mark>sprogcaféen</mark>"),  # a compound's stem ends in the word
+        ("skolerne", "Lektiehjælp i <mark>folkeskolen</mark>"),
+    ],
+)
+def test_a_compound_word_counts_inflected(client, make_application, q, title):
+    fund(make_application(title=unescape(title.replace("<mark>", "").replace("</mark>", ""))))
+    response = client.get(CATALOGUE, {"q": q})
+    assert shown_count(response) == 1
+    assert title in html_of(response)
+
+
+def test_a_whole_word_of_the_query_marks_itself_inflected_not_a_longer_word():
+    marks = Marks(("sprog",), whole=("tosprog",))
+    assert marks.matches("Sproglige") and marks.matches("tosprogede")
+    assert not marks.matches("tosprogsprogram")  # more than an inflection after it
+    assert not marks.matches("integrationsprogrammet")
+
+
+@pytest.mark.parametrize("q", ["&", "-", "(", ":*", "»«"])
+def test_a_search_of_only_signs_says_there_is_no_word(client, projects, q):
+    """Fresh eyes, session 28: "&" was called "too common to search for"."""
+    html = html_of(client.get(CATALOGUE, {"q": q}))
+    assert "indeholder ingen ord at søge efter" in html
+    assert "for almindeligt" not in html
+    assert "Ingen projekter matcher søgningen." not in html
 
 
 @postgres_only

@@ -122,6 +122,8 @@ class CatalogueView(TemplateView):
             # Only words too common to search for ("og"): said, not "no projects match"
             # (fresh eyes round 19).
             only_common_words=searched is not None and searched.only_common_words,
+            # Only signs ("&", "-"): no word to search for, not "too common" (session 28).
+            no_words=searched is not None and searched.no_words,
             suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
             **kwargs,
         )
