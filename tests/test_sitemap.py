@@ -35,7 +35,17 @@ def pages_by_section(addresses: list[str]) -> dict[str, list[int]]:
     return found
 
 
-def test_the_index_lists_every_page_of_every_section_and_no_more(client, demo, small_pages):
+@pytest.fixture
+def open_call(demo):
+    """One of the demo's real pools open for applications: its call is in the sitemap."""
+    from grants.models import Pool, PoolStatus
+
+    pool = Pool.objects.filter(is_example=False).order_by("-year", "pk").first()
+    Pool.objects.filter(pk=pool.pk).update(status=PoolStatus.OPEN)
+    return pool
+
+
+def test_the_index_lists_every_page_of_every_section_and_no_more(client, open_call, small_pages):
     pages = pages_by_section(index_files(client))
     assert list(pages) == SECTIONS
     for section, numbers in pages.items():
@@ -161,3 +171,21 @@ def test_no_file_counts_or_skips_every_funded_project(client, demo, small_pages)
             if 'FROM "grants_application"' in sql and "OFFSET" in sql:
                 # Only the subquery of the page's first id skips: the page reads its rows.
                 assert re.search(r"LIMIT 1 OFFSET \d+\)\) ORDER BY [^()]* LIMIT \d+$", sql), sql
+
+
+def test_no_file_the_index_lists_is_empty(client, demo, small_pages):
+    for address, content in sitemap_files(client).items():
+        assert locations(content), address
+
+
+def test_a_section_without_addresses_is_left_out_of_the_index_but_answers(client, demo):
+    """Fresh eyes round 42: with no pool open the index listed the calls' file, empty."""
+    from grants.models import Pool, PoolStatus
+
+    Pool.objects.filter(status=PoolStatus.OPEN).update(status=PoolStatus.CLOSED)
+    pages = pages_by_section(index_files(client))
+    assert "calls" not in pages
+    assert list(pages) == [section for section in SECTIONS if section != "calls"]
+    response = client.get(reverse("sitemap-section", args=["calls"]))
+    assert response.status_code == 200
+    assert locations(response.content) == []

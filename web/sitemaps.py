@@ -175,13 +175,18 @@ SITEMAPS = {
 
 @x_robots_tag
 def index(request, sitemaps=SITEMAPS):
-    """/sitemap.xml: every page of every section, as Django's sitemaps.views.index lists them,
-    but under PORTAL_BASE_URL when it is set (Django's takes the host from the request, the
-    sites framework being off). Cached as a public page (web/urls.py)."""
+    """/sitemap.xml: every page of every section that has addresses, as Django's
+    sitemaps.views.index lists them, but under PORTAL_BASE_URL when it is set (Django's
+    takes the host from the request, the sites framework being off). Cached as a public
+    page (web/urls.py)."""
     base = portal_site.base_url(request)
     files = []
     for section, sitemap in sitemaps.items():
         sitemap = sitemap()
+        # A section with no address (the calls while no pool is open) is left out: its file
+        # would be an empty list (fresh eyes round 42). The file itself still answers.
+        if not sitemap.paginator.count:
+            continue
         address = base + reverse("sitemap-section", kwargs={"section": section})
         lastmod = sitemap.get_latest_lastmod()
         files.append(SitemapIndexItem(address, lastmod))
