@@ -13,7 +13,9 @@ view to find something.
 SQLite (development): every word must occur in one of the fields, case- and accent-folded in
 Python (`fold`); no suggestions.
 
-`Marks` highlights the matched words in what a result card shows, escaped.
+`Marks` highlights the matched words in what a result card shows, escaped; `with_excerpts`
+gives a card whose title and target group have none of them the words around the first one
+in the project's other public texts.
 """
 
 import re
@@ -28,10 +30,20 @@ from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from grants.models import SearchWord
+from grants.models import Application, SearchWord
 
-# The fields the search document is built from (migrations 0006 and 0011 build it in SQL).
-SEARCH_FIELDS = ("title", "target_group", "purpose", "challenge", "description", "anchoring")
+# The fields the search document is built from (migrations 0006, 0011 and 0031 build it in
+# SQL): the project's public texts.
+SEARCH_FIELDS = (
+    "title",
+    "target_group",
+    "purpose",
+    "challenge",
+    "description",
+    "anchoring",
+    "continuation_learnings",
+    "partners",
+)
 SEARCH_CONFIG = "danish_unaccent"  # also named in TERM_QUERIES
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -102,6 +114,72 @@ class Marks:
         parts.append(escape(text[last:]))
         # Every piece of text is escaped above.
         return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+# The searched texts a card does not show (its title and target group), in the form's order:
+# where a search's words are found when the card has none of them.
+EXCERPT_FIELDS = tuple(
+    field
+    for field in Application.CONTENT_FIELDS
+    if field in SEARCH_FIELDS and field not in ("title", "target_group")
+)
+EXCERPT_BEFORE, EXCERPT_AFTER = 8, 16  # words around the first matched word
+CARD_TARGET_GROUP_WORDS = 30  # the card shows this much of the target group (truncatewords)
+
+
+def excerpt(text: str, marks: Marks) -> SafeString | None:
+    """The words around the first matched word of `text`, marked, with "…" where it is cut;
+    None when no word matches."""
+    words = list(WORD.finditer(text))
+    for i, word in enumerate(words):
+        if marks.matches(word.group()):
+            first, last = max(0, i - EXCERPT_BEFORE), min(len(words) - 1, i + EXCERPT_AFTER)
+            start = words[first].start() if first else 0
+            end = words[last].end() if last < len(words) - 1 else len(text)
+            shown = marks.mark(" ".join(text[start:end].split()))
+            # Escaped and marked by Marks.mark; the dots are plain text.
+            return mark_safe(  # noqa: S308  # nosec B308 B703
+                ("… " if start else "") + shown + (" …" if end < len(text) else "")
+            )
+    return None
+
+
+def with_excerpts(projects: list, marks: Marks) -> None:
+    """Gives each project whose card shows none of the search's words (in its title or the
+    shown part of its target group) `search_excerpt`: where they are in its other public
+    texts (fresh eyes, session 29: four of five cards for "sprog" showed no word of it). One
+    query for the page."""
+    from django.utils.text import Truncator
+
+    hidden = [
+        project
+        for project in projects
+        if not any(
+            marks.matches(word.group())
+            for text in (
+                project.title,
+                Truncator(project.target_group or "").words(CARD_TARGET_GROUP_WORDS),
+            )
+            for word in WORD.finditer(text)
+        )
+    ]
+    if not hidden:
+        return
+    texts = {
+        row[0]: row[1:]
+        for row in Application.objects.filter(pk__in=[p.pk for p in hidden]).values_list(
+            "pk", *EXCERPT_FIELDS
+        )
+    }
+    for project in hidden:
+        project.search_excerpt = next(
+            (
+                found
+                for text in texts.get(project.pk, ())
+                if text and (found := excerpt(text, marks))
+            ),
+            None,
+        )
 
 
 @dataclass(frozen=True)
