@@ -34,7 +34,7 @@ from grants.public import (
     public_pools,
     with_public_relations,
 )
-from grants.search import suggest
+from grants.search import suggest, with_excerpts
 from grants.selectors import (
     committed_by_pool,
     committees_label,
@@ -91,6 +91,8 @@ class CatalogueView(TemplateView):
         page = found.paginator.get_page(self.request.GET.get("side"))
         # The queries run here, not in the template.
         page.object_list = with_card_parts(page.object_list)
+        if searched is not None and searched.terms:
+            with_excerpts(page.object_list, searched.marks)
         query = self.request.GET.copy()
         query.pop("side", None)
         # A facet of a dimension already chosen would add a second value to the address (and
@@ -124,9 +126,19 @@ class CatalogueView(TemplateView):
             only_common_words=searched is not None and searched.only_common_words,
             # Only signs ("&", "-"): no word to search for, not "too common" (session 28).
             no_words=searched is not None and searched.no_words,
+            several_words=searched is not None and len(searched.terms) > 1,
+            without_filters=self.only_the_search().urlencode(),
             suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
             **kwargs,
         )
+
+    def only_the_search(self):
+        """The address's query with the search words kept and every filter left out."""
+        data = self.request.GET.copy()
+        for key in list(data):
+            if key != "q":
+                data.pop(key)
+        return data
 
     def with_query(self, text):
         data = self.request.GET.copy()

@@ -1,0 +1,161 @@
+"""A search's results say why they were found and a search that finds nothing says why
+(fresh eyes, session 29): an excerpt with the matched words when the card's title and target
+group have none of them, the filters named when they may be the cause, the words' rule when
+several were typed, and no "0 projekter" above a search that had no word to search for."""
+
+import re
+
+import pytest
+from django.db import connection
+
+from grants.search import Marks, excerpt
+from tests.page_crawl import visible_text
+from tests.test_public_catalogue import CATALOGUE, fund, html_of, titles, unmarked
+
+LONG_DESCRIPTION = (
+    "Projektet samler forældre hver uge. "
+    + "Der er mange aktiviteter i løbet af året, og alle kan være med. " * 6
+    + "Vi øver dansk i en sprogcafé med frivillige, og bagefter spiser vi sammen. "
+    + "Til sidst evaluerer vi forløbet med deltagerne og kommunen. " * 4
+)
+
+
+@pytest.fixture
+def hidden_match(make_application):
+    """A project whose searched word is only in its description, far into it."""
+    return fund(
+        make_application(
+            title="Fællesskab i Søndermarken",
+            target_group="Familier i området",
+            description=LONG_DESCRIPTION,
+        )
+    )
+
+
+def excerpt_of(html: str, title: str) -> str | None:
+    """The excerpt on the card of the project titled `title` (marked or not)."""
+    cards = re.findall(r"<article.*?</article>", html, re.S)
+    (card,) = [card for card in cards if title in unmarked(card)]
+    match = re.search(r'class="small mb-2 search-excerpt"[^>]*>(.*?)</p>', card, re.S)
+    return match.group(1) if match else None
+
+
+def test_a_card_shows_where_the_words_are_when_its_title_has_none(client, hidden_match):
+    html = html_of(client.get(CATALOGUE, {"q": "sprogcafe"}))
+    shown = excerpt_of(html, "Fællesskab i Søndermarken")
+    assert shown is not None
+    assert "<mark>sprogcafé</mark>" in shown
+    assert shown.startswith("… ") and shown.endswith(" …")  # cut on both sides
+    assert len(shown.split()) < 40
+
+
+def test_a_card_whose_title_has_the_word_gets_no_excerpt(client, make_application):
+    fund(make_application(title="Sprogcafé for alle", description=LONG_DESCRIPTION))
+    html = html_of(client.get(CATALOGUE, {"q": "sprogcafe"}))
+    assert excerpt_of(html, "Sprogcafé for alle") is None
+
+
+def test_no_excerpt_without_a_search(client, hidden_match):
+    assert "search-excerpt" not in html_of(client.get(CATALOGUE))
+
+
+def test_an_excerpt_is_escaped(client, make_application):
+    fund(
+        make_application(
+            title="Aftenskole",
+            description='Vi holder <script>alert("x")</script> sprogcafé om onsdagen.',
+        )
+    )
+    shown = excerpt_of(html_of(client.get(CATALOGUE, {"q": "sprogcafe"})), "Aftenskole")
+    assert "<script>" not in shown
+    assert "&lt;script&gt;" in shown and "<mark>sprogcafé</mark>" in shown
+
+
+def test_the_excerpts_of_a_page_are_one_query(client, make_application, settings):
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_CACHE_SECONDS = 0
+    for number in range(3):
+        fund(make_application(title=f"Hold {number}", description=LONG_DESCRIPTION))
+    client.get(CATALOGUE, {"q": "sprogcafe"})  # what a first request reads once
+    with CaptureQueriesContext(connection) as three:
+        html = html_of(client.get(CATALOGUE, {"q": "sprogcafe"}))
+    assert all(excerpt_of(html, f"Hold {number}") for number in range(3))
+    fund(make_application(title="Hold 3", description=LONG_DESCRIPTION))
+    with CaptureQueriesContext(connection) as four:
+        html = html_of(client.get(CATALOGUE, {"q": "sprogcafe"}))
+    assert excerpt_of(html, "Hold 3")
+    assert len(four) == len(three)
+
+
+def test_excerpt_cuts_around_the_first_matched_word():
+    marks = Marks(("sprog",), inside=False)
+    text = (
+        " ".join(f"ord{i}" for i in range(40))
+        + " sprogcafé "
+        + " ".join(f"efter{i}" for i in range(40))
+    )
+    shown = excerpt(text, marks)
+    assert shown.startswith("… ord32 ") and shown.endswith(" efter15 …")
+    assert "<mark>sprogcafé</mark>" in shown
+    assert excerpt("Kort tekst om sprog.", marks) == "Kort tekst om <mark>sprog</mark>."
+    assert excerpt("Intet her.", marks) is None
+
+
+def test_nothing_found_with_filters_says_so_and_offers_the_search_alone(client, make_application):
+    fund(make_application(title="Sprogcafé"))
+    response = client.get(CATALOGUE, {"q": "sprogcafe", "aar": "2019"})
+    text = visible_text(html_of(response))
+    assert "Der er valgt et filter. Søg efter »sprogcafe« i alle projekter" in text
+    link = re.search(r'<a href="\?([^"]*)">Søg efter', html_of(response)).group(1)
+    assert link == "q=sprogcafe"
+    assert titles(client.get(f"{CATALOGUE}?{link}")) == {"Sprogcafé"}
+
+
+def test_nothing_found_shows_no_division_of_results(client, make_application):
+    """Fresh eyes, session 29: "Resultaterne fordelt" showed "· Alle kommuner" and empty
+    headings for a search that found nothing."""
+    fund(make_application(title="Sprogcafé"))
+    html = html_of(client.get(CATALOGUE, {"q": "sprogcafe", "aar": "2019"}))
+    assert "Resultaterne fordelt" not in html
+    assert "Resultaterne fordelt" in html_of(client.get(CATALOGUE, {"q": "sprogcafe"}))
+
+
+def test_several_words_that_find_nothing_are_told_every_word_must_match(client, make_application):
+    fund(make_application(title="Sprogcafé"))
+    fund(make_application(title="Cykelskole"))
+    text = visible_text(html_of(client.get(CATALOGUE, {"q": "sprogcafe cykelskole"})))
+    assert "Alle ordene skal stå i det samme projekt" in text
+    one = visible_text(html_of(client.get(CATALOGUE, {"q": "xylofonorkester"})))
+    assert "Alle ordene" not in one
+
+
+def test_no_count_above_a_search_without_words(client, make_application):
+    fund(make_application(title="Sprogcafé"))
+    text = visible_text(html_of(client.get(CATALOGUE, {"q": "&"})))
+    assert "indeholder ingen ord" in text
+    assert "0 projekter" not in text
+
+
+def test_the_page_title_names_the_search(client, make_application):
+    fund(make_application(title="Sprogcafé"))
+    html = html_of(client.get(CATALOGUE, {"q": "sprogcafe"}))
+    assert re.search(r"<title>»sprogcafe« – Projekter · ", html)
+    assert re.search(r"<title>Projekter · ", html_of(client.get(CATALOGUE)))
+
+
+@pytest.mark.parametrize("field", __import__("grants.search").search.SEARCH_FIELDS)
+def test_every_public_text_of_a_project_is_searched(client, make_application, field):
+    """The partners and the learnings were left out of the search though the project's page
+    shows them (fresh eyes, session 29); a word in any of the fields finds the project."""
+    extra = {"title": "Et projekt"} if field != "title" else {}
+    fund(make_application(**extra, **{field: "Sammen med Zanzibarforeningen"}))
+    assert len(titles(client.get(CATALOGUE, {"q": "zanzibarforeningen"}))) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="suggestions: PostgreSQL only")
+def test_a_partner_s_name_is_suggested_for_a_typo(client, make_application):
+    fund(make_application(title="Lektiecafé", partners="Zanzibarforeningen og biblioteket"))
+    html = html_of(client.get(CATALOGUE, {"q": "zansibarforeningen"}))
+    assert "Mente du »" in html and "zanzibarforeningen" in html
+    assert titles(client.get(CATALOGUE, {"q": "zansibarforeningen"})) == {"Lektiecafé"}
