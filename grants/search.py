@@ -105,12 +105,21 @@ class Marks:
         )
 
     def mark(self, text: str) -> SafeString:
-        parts, last = [], 0
+        """`text` escaped, its matched words marked; neighbours apart only by spaces are one
+        mark ("Røde Kors" had a gap in its highlight; fresh eyes, session 29)."""
+        spans = []
         for match in WORD.finditer(text):
-            if self.matches(match.group()):
-                parts.append(escape(text[last : match.start()]))
-                parts.append(f"<mark>{escape(match.group())}</mark>")
-                last = match.end()
+            if not self.matches(match.group()):
+                continue
+            if spans and not text[spans[-1][1] : match.start()].strip():
+                spans[-1] = (spans[-1][0], match.end())
+            else:
+                spans.append((match.start(), match.end()))
+        parts, last = [], 0
+        for start, end in spans:
+            parts.append(escape(text[last:start]))
+            parts.append(f"<mark>{escape(text[start:end])}</mark>")
+            last = end
         parts.append(escape(text[last:]))
         # Every piece of text is escaped above.
         return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
@@ -128,18 +137,21 @@ CARD_TARGET_GROUP_WORDS = 30  # the card shows this much of the target group (tr
 
 
 def excerpt(text: str, marks: Marks) -> SafeString | None:
-    """The words around the first matched word of `text`, marked, with "…" where it is cut;
-    None when no word matches."""
-    words = list(WORD.finditer(text))
-    for i, word in enumerate(words):
-        if marks.matches(word.group()):
+    """The words around the first matched word of `text`, within its paragraph (line), marked,
+    with "…" where it is cut; None when no word matches."""
+    for paragraph in text.splitlines():
+        words = list(WORD.finditer(paragraph))
+        for i, word in enumerate(words):
+            if not marks.matches(word.group()):
+                continue
             first, last = max(0, i - EXCERPT_BEFORE), min(len(words) - 1, i + EXCERPT_AFTER)
             start = words[first].start() if first else 0
-            end = words[last].end() if last < len(words) - 1 else len(text)
-            shown = marks.mark(" ".join(text[start:end].split()))
-            # Escaped and marked by Marks.mark; the dots are plain text.
+            end = words[last].end() if last < len(words) - 1 else len(paragraph)
+            shown = marks.mark(" ".join(paragraph[start:end].split()))
+            # Escaped and marked by Marks.mark; the dots are plain text, kept on the line of
+            # the word beside them by a no-break space (one wrapped alone; fresh eyes).
             return mark_safe(  # noqa: S308  # nosec B308 B703
-                ("… " if start else "") + shown + (" …" if end < len(text) else "")
+                ("…\u00a0" if start else "") + shown + ("\u00a0…" if end < len(paragraph) else "")
             )
     return None
 

@@ -45,7 +45,8 @@ def test_a_card_shows_where_the_words_are_when_its_title_has_none(client, hidden
     shown = excerpt_of(html, "Fællesskab i Søndermarken")
     assert shown is not None
     assert "<mark>sprogcafé</mark>" in shown
-    assert shown.startswith("… ") and shown.endswith(" …")  # cut on both sides
+    # Cut on both sides, the dots kept with their words (a no-break space).
+    assert shown.startswith("…\u00a0") and shown.endswith("\u00a0…")
     assert len(shown.split()) < 40
 
 
@@ -96,7 +97,7 @@ def test_excerpt_cuts_around_the_first_matched_word():
         + " ".join(f"efter{i}" for i in range(40))
     )
     shown = excerpt(text, marks)
-    assert shown.startswith("… ord32 ") and shown.endswith(" efter15 …")
+    assert shown.startswith("…\u00a0ord32 ") and shown.endswith(" efter15\u00a0…")
     assert "<mark>sprogcafé</mark>" in shown
     assert excerpt("Kort tekst om sprog.", marks) == "Kort tekst om <mark>sprog</mark>."
     assert excerpt("Intet her.", marks) is None
@@ -104,9 +105,10 @@ def test_excerpt_cuts_around_the_first_matched_word():
 
 def test_nothing_found_with_filters_says_so_and_offers_the_search_alone(client, make_application):
     fund(make_application(title="Sprogcafé"))
-    response = client.get(CATALOGUE, {"q": "sprogcafe", "aar": "2019"})
+    response = client.get(CATALOGUE, {"q": "sprogcafe", "aar": "2019", "maalgruppe": "x"})
     text = visible_text(html_of(response))
-    assert "Der er valgt et filter. Søg efter »sprogcafe« i alle projekter" in text
+    assert "Der er valgt 2 filtre. Søg efter »sprogcafe« i alle projekter" in text
+    assert "Filtre (2 valgte)" in text
     link = re.search(r'<a href="\?([^"]*)">Søg efter', html_of(response)).group(1)
     assert link == "q=sprogcafe"
     assert titles(client.get(f"{CATALOGUE}?{link}")) == {"Sprogcafé"}
@@ -159,3 +161,33 @@ def test_a_partner_s_name_is_suggested_for_a_typo(client, make_application):
     html = html_of(client.get(CATALOGUE, {"q": "zansibarforeningen"}))
     assert "Mente du »" in html and "zanzibarforeningen" in html
     assert titles(client.get(CATALOGUE, {"q": "zansibarforeningen"})) == {"Lektiecafé"}
+
+
+def test_no_link_to_the_search_alone_when_it_finds_nothing_either(client, make_application):
+    """Fresh eyes, session 29: "Søg efter »xylofon« i alle projekter" led to a second empty
+    page."""
+    fund(make_application(title="Sprogcafé"))
+    text = visible_text(html_of(client.get(CATALOGUE, {"q": "xylofon", "aar": "2019"})))
+    assert "Ingen projekter matcher søgningen." in text
+    assert "i alle projekter" not in text and "Der er valgt" not in text
+
+
+def test_an_excerpt_stays_within_its_paragraph():
+    marks = Marks(("undervisning",))
+    text = "Samarbejde med klubben om træning\nUndervisningsudvalget står for det praktiske"
+    shown = excerpt(text, marks)
+    assert "træning" not in shown
+    assert shown.startswith("<mark>Undervisningsudvalget</mark> står")
+
+
+def test_neighbouring_marked_words_are_one_mark():
+    assert Marks(("rode", "kors")).mark("Røde Kors og Kors") == (
+        "<mark>Røde Kors</mark> og <mark>Kors</mark>"
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stop words: PostgreSQL only")
+def test_several_common_words_are_called_words(client, make_application):
+    fund(make_application(title="Sprogcafé"))
+    text = visible_text(html_of(client.get(CATALOGUE, {"q": "og i at"})))
+    assert "»og i at« er for almindelige ord til at søge på" in text

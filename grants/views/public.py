@@ -107,9 +107,10 @@ class CatalogueView(TemplateView):
         facets = found.facets(filterset)
         if facets and filterset.municipality_id is None and facets["municipality_id"] is not None:
             filterset.offer_choices_of(facets["municipality_id"])
+        fold = filter_fold(self.request, filterset)
         return super().get_context_data(
             filter=filterset,
-            **filter_fold(self.request, filterset),
+            **fold,
             page=page,
             more_than_counted=found.more_than_counted,
             max_counted=found.paginator.count if found.more_than_counted else None,
@@ -128,6 +129,15 @@ class CatalogueView(TemplateView):
             no_words=searched is not None and searched.no_words,
             several_words=searched is not None and len(searched.terms) > 1,
             without_filters=self.only_the_search().urlencode(),
+            # Offered only where the search alone finds something (fresh eyes, session 29:
+            # the link led to a second empty page).
+            found_without_filters=(
+                not page.paginator.count
+                and fold["filters_in_use"]
+                and listing(
+                    ProjectFilter(self.only_the_search(), queryset=queryset), queryset
+                ).paginator.count
+            ),
             suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
             **kwargs,
         )
