@@ -280,6 +280,10 @@ class ProjectFilter(django_filters.FilterSet):
             field = self.form.fields[name]
             field.queryset = choices(municipality_id)
             field.help_text = ""
+            # The form was validated already: its bound field keeps a copy of the hint,
+            # which said "Vælg en kommune …" under a list already filled (fresh eyes,
+            # session 29).
+            self.form[name].help_text = ""
 
     # The prepared search (grants.search) once the results are asked for: its marks and
     # suggestion.

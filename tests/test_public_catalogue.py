@@ -194,6 +194,7 @@ def test_goal_and_committee_choices_are_those_of_one_municipality(client, demo, 
     html = html_of(client.get(CATALOGUE, {"aar": "2022"}))
     assert set(options(html, "maal")) == frb_goals
     assert committee("frederiksberg", "KFU").pk in map(int, options(html, "udvalg"))
+    assert "Vælg en kommune og tryk Søg" not in html  # the lists are filled: no such hint
     # The chosen municipality's, even with no results there.
     html = html_of(client.get(CATALOGUE, {"kommune": "koebenhavn"}))
     assert set(options(html, "maal")) == kbh_goals
