@@ -15,6 +15,7 @@ from typing import NamedTuple
 from django.db.models import QuerySet
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from grants.models import Allocation, Application, CarryOver, RequestedAmount
 from grants.selectors import join_committees
@@ -22,6 +23,8 @@ from policies.models import Goal
 
 # The columns of the project itself a card shows: loading only these keeps the catalogue's
 # sort narrow and skips the long texts.
+CARD_TARGET_GROUP_WORDS = 30  # of the target group a card shows
+
 CARD_FIELDS = (
     "title",
     "target_group",
@@ -57,7 +60,8 @@ def with_card_parts(projects) -> list[Application]:
     """`projects` (a list, or an iterable run here) with `card_money` [YearMoney] in year
     order, `card_carried` [CarriedMoney], `card_goals` [Goal] in goal order and
     `card_committees` ("SU/KFU": the responsible committee first, as
-    grants.selectors.committees_label)."""
+    grants.selectors.committees_label) and `card_target_group`, the part of the target group
+    the card shows (also what grants.search.with_excerpts reads as shown)."""
     projects = list(projects)
     ids = [project.pk for project in projects]
     money, carried = money_per_year(ids), carried_per_year(ids)
@@ -66,6 +70,9 @@ def with_card_parts(projects) -> list[Application]:
         project.card_money = money[project.pk]
         project.card_carried = carried[project.pk]
         project.card_goals = goals[project.pk]
+        project.card_target_group = Truncator(project.target_group or "").words(
+            CARD_TARGET_GROUP_WORDS, truncate=" …"
+        )
         project.card_committees = join_committees(
             project.committee.abbreviation if project.committee_id else None,
             co_committees[project.pk],

@@ -133,7 +133,6 @@ EXCERPT_FIELDS = tuple(
     if field in SEARCH_FIELDS and field not in ("title", "target_group")
 )
 EXCERPT_BEFORE, EXCERPT_AFTER = 8, 16  # words around the first matched word
-CARD_TARGET_GROUP_WORDS = 30  # the card shows this much of the target group (truncatewords)
 
 
 def excerpt(text: str, marks: Marks) -> SafeString | None:
@@ -157,21 +156,16 @@ def excerpt(text: str, marks: Marks) -> SafeString | None:
 
 
 def with_excerpts(projects: list, marks: Marks) -> None:
-    """Gives each project whose card shows none of the search's words (in its title or the
-    shown part of its target group) `search_excerpt`: where they are in its other public
-    texts (fresh eyes, session 29: four of five cards for "sprog" showed no word of it). One
-    query for the page."""
-    from django.utils.text import Truncator
-
+    """Gives each project (of grants.cards.with_card_parts) whose card shows none of the
+    search's words (in its title or `card_target_group`) `search_excerpt`: where they are in
+    its other public texts (fresh eyes, session 29: four of five cards for "sprog" showed no
+    word of it). One query for the page."""
     hidden = [
         project
         for project in projects
         if not any(
             marks.matches(word.group())
-            for text in (
-                project.title,
-                Truncator(project.target_group or "").words(CARD_TARGET_GROUP_WORDS),
-            )
+            for text in (project.title, project.card_target_group)
             for word in WORD.finditer(text)
         )
     ]

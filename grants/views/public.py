@@ -6,6 +6,7 @@ import psycopg
 from django.conf import settings
 from django.db import OperationalError, transaction
 from django.db.models import Q
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -108,6 +109,7 @@ class CatalogueView(TemplateView):
         if facets and filterset.municipality_id is None and facets["municipality_id"] is not None:
             filterset.offer_choices_of(facets["municipality_id"])
         fold = filter_fold(self.request, filterset)
+        alone = self.only_the_search()
         return super().get_context_data(
             filter=filterset,
             **fold,
@@ -128,15 +130,13 @@ class CatalogueView(TemplateView):
             # Only signs ("&", "-"): no word to search for, not "too common" (session 28).
             no_words=searched is not None and searched.no_words,
             several_words=searched is not None and len(searched.terms) > 1,
-            without_filters=self.only_the_search().urlencode(),
+            without_filters=alone.urlencode(),
             # Offered only where the search alone finds something (fresh eyes, session 29:
             # the link led to a second empty page).
             found_without_filters=(
                 not page.paginator.count
                 and fold["filters_in_use"]
-                and listing(
-                    ProjectFilter(self.only_the_search(), queryset=queryset), queryset
-                ).paginator.count
+                and listing(ProjectFilter(alone, queryset=queryset), queryset).paginator.count
             ),
             suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
             **kwargs,
@@ -144,10 +144,8 @@ class CatalogueView(TemplateView):
 
     def only_the_search(self):
         """The address's query with the search words kept and every filter left out."""
-        data = self.request.GET.copy()
-        for key in list(data):
-            if key != "q":
-                data.pop(key)
+        data = QueryDict(mutable=True)
+        data.setlist("q", self.request.GET.getlist("q"))
         return data
 
     def with_query(self, text):
