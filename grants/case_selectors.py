@@ -1,6 +1,7 @@
 """Reads for the case: its messages, open requests for information and letters."""
 
 import datetime
+from typing import NamedTuple
 
 from django.db.models import DateTimeField, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -109,6 +110,56 @@ def agreements_to_sign(applications: QuerySet[Application]) -> QuerySet[Decision
         .filter(source="")
         .select_related("application")
         .order_by("recorded_at", "pk")
+    )
+
+
+class Task(NamedTuple):
+    """One line of the applicant's "Venter på dig": the application's title, the address of
+    the page where the task is done, and its date (a request's due date, the newest
+    message's time) or None."""
+
+    application_id: int
+    title: str
+    link: str
+    date: datetime.date | datetime.datetime | None
+
+
+class ApplicantTasks(NamedTuple):
+    agreements: list[Task]  # cooperation agreements to sign, the oldest grant first
+    requests: list[Task]  # open requests for information, the most urgent first
+    new_messages: list[Task]  # cases with messages not read yet, the newest first
+
+
+def applicant_tasks(applications: QuerySet[Application]) -> ApplicantTasks:
+    """What waits for the applicant of `applications` (the caseworker's dashboard) from the
+    case: the rules of `agreements_to_sign`, `open_requests` and `with_new_messages`, read
+    as plain values with each page's address made once for the list, not as models with
+    their related application and a reverse() per line (issue #17: 28 agreements were 56
+    model objects)."""
+    from portal.site import id_address_pattern
+
+    detail = id_address_pattern("mine:detail") + "#decision-heading"
+    answer = id_address_pattern("mine:answer")
+    messages = id_address_pattern("mine:messages") + "#seneste"
+    return ApplicantTasks(
+        agreements=[
+            Task(application_id, title, detail.format(application_id), None)
+            for application_id, title in agreements_to_sign(applications).values_list(
+                "application_id", "application__title"
+            )
+        ],
+        requests=[
+            Task(application_id, title, answer.format(pk), due_date)
+            for pk, application_id, title, due_date in open_requests(applications).values_list(
+                "pk", "application_id", "application__title", "due_date"
+            )
+        ],
+        new_messages=[
+            Task(pk, title, messages.format(pk), last_message_at)
+            for pk, title, last_message_at in with_new_messages(
+                applications, "applicant"
+            ).values_list("pk", "title", "last_message_at")
+        ],
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from grants.cards import shown_asked, with_row_status, year_lines
-from grants.decision_extent import years_without_pool_for
+from grants.decision_extent import approved_at, years_without_pool_for
 from grants.models import ENDED_STATUSES, FUNDED_STATUSES, ApplicationStatus
 from grants.rules import may
 from grants.services.submission import submission_refusal
@@ -114,12 +114,18 @@ def with_rows(applications, user):
     applications = list(
         applications.select_related("pool")
         .only(*ROW_FIELDS)
+        # Read with the rows: the time of each approval, a query less (issue #17).
+        .annotate(approved_at=approved_at())
         .fetch_mode(FETCH_PEERS)
         .order_by("-pool__year", "title")
     )
     asked, granted = with_row_status(applications, applicant=True)
+    funded = [a for a in applications if a.status in FUNDED_STATUSES]
     without_pool = years_without_pool_for(
-        [a for a in applications if a.status in FUNDED_STATUSES], asked, granted
+        funded,
+        asked,
+        granted,
+        recorded={a.pk: a.approved_at for a in funded if a.approved_at is not None},
     )
     edit, detail = id_address_pattern("mine:edit"), id_address_pattern("mine:detail")
     for application in applications:

@@ -104,29 +104,44 @@ def _years_without_pool(decision, years: list[int]) -> dict:
     return without
 
 
-def years_without_pool_for(applications, asked: dict, granted: dict) -> dict[int, set[int]]:
-    """For many approved applications at once (a list page): {application id: the years
-    asked for and not granted that had no pool of the scheme when the decision was recorded}
-    — `_years_without_pool`'s rule in two queries, whatever the number of applications.
-    `asked` and `granted`: {application id: [(year, amount)]} (grants.cards)."""
+def approved_at():
+    """An expression: when the application's (latest) approval was recorded, or None; for a
+    list's query to read with its rows (`years_without_pool_for`'s `recorded`)."""
     from django.db.models import OuterRef, Subquery
 
-    from grants.models import Decision, Pool
+    from grants.models import Decision
+
+    return Subquery(
+        Decision.objects.filter(application=OuterRef("pk"), outcome=DecisionOutcome.APPROVED)
+        .order_by("-recorded_at")
+        .values("recorded_at")[:1]
+    )
+
+
+def years_without_pool_for(
+    applications, asked: dict, granted: dict, recorded: dict
+) -> dict[int, set[int]]:
+    """For many approved applications at once (a list page): {application id: the years
+    asked for and not granted that had no pool of the scheme when the decision was recorded}
+    — `_years_without_pool`'s rule in one query, whatever the number of applications.
+    `asked` and `granted`: {application id: [(year, amount)]} (grants.cards); `recorded`:
+    {application id: when its approval was recorded}, which the list reads with its rows
+    (`approved_at()`)."""
+    from django.db.models import OuterRef, Subquery
+
+    from grants.models import Pool
     from grants.models.pools import HistoricalPool
 
     unmet = {}
     for application in applications:
+        if application.pk not in recorded:
+            continue  # no approval recorded (imported): nothing to say beyond the grants
         granted_years = {year for year, _amount in granted.get(application.pk, ())}
         years = {year for year, amount in asked.get(application.pk, ()) if amount} - granted_years
         if years:
             unmet[application.pk] = (application, years)
     if not unmet:
         return {}
-    recorded = dict(
-        Decision.objects.filter(
-            application_id__in_ids=unmet, outcome=DecisionOutcome.APPROVED
-        ).values_list("application_id", "recorded_at")
-    )
     wanted = {
         (app.pool.scheme_id, app.pool.is_example, y) for app, ys in unmet.values() for y in ys
     }
@@ -152,8 +167,6 @@ def years_without_pool_for(applications, asked: dict, granted: dict) -> dict[int
         created[pk] = first
     result = {}
     for pk, (application, years) in unmet.items():
-        if pk not in recorded:
-            continue  # no approval recorded (imported): nothing to say beyond the grants
         when = recorded[pk]
         without = set()
         for year in years:

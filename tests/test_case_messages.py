@@ -433,3 +433,33 @@ def test_the_applicant_reads_a_question_not_an_anmodning(
     assert "nmodning" not in mail.body
     # Staff keep their own word for it.
     assert "Anmodning om oplysninger" in page(staff_client, "sekretariat:messages", case.pk)
+
+
+def test_each_waiting_line_on_the_dashboard_leads_to_its_page(
+    case, make_application, owner, applicant, staff_client, django_capture_on_commit_callbacks
+):
+    """The dashboard's lines of "Venter på dig" carry addresses made once for the list
+    (grants.case_selectors.applicant_tasks): each must open the page where the task is done,
+    for this request or this case, not another one's."""
+    other = make_application(
+        status=ApplicationStatus.IN_REVIEW, created_by=owner, submitted_at=timezone.now()
+    )
+    due = (timezone.localdate() + timezone.timedelta(days=14)).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("sekretariat:request-information", args=[other.pk]),
+            {"question": "Hvor mange deltagere?", "due_date": due},
+        )
+        staff_client.post(reverse("sekretariat:messages", args=[case.pk]), {"text": "Hej."})
+    request = InformationRequest.objects.get(application=other)
+    html = applicant.get(reverse("mine:dashboard")).content.decode()
+    waiting = html[html.index('id="waiting"') : html.index('id="pools"')]
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', waiting)
+    assert links == [
+        (reverse("mine:answer", args=[request.pk]), other.title),
+        (reverse("mine:messages", args=[case.pk]) + "#seneste", case.title),
+    ]
+    for address, title in links:
+        response = applicant.get(address.partition("#")[0])
+        assert response.status_code == 200, address
+        assert title in response.content.decode()

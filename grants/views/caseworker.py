@@ -24,12 +24,7 @@ from grants.access import (
     caseworker_reports,
     open_pools_for,
 )
-from grants.case_selectors import (
-    agreements_to_sign,
-    case_summary,
-    open_requests,
-    with_new_messages,
-)
+from grants.case_selectors import applicant_tasks, case_summary
 from grants.caseworker_lists import (
     ARCHIVE_PAGE_SIZE,
     archived,
@@ -171,15 +166,7 @@ class DashboardView(CaseworkerRequiredMixin, TemplateView):
                 ),
                 key=lambda a: a.pool.application_deadline,
             ),
-            # Only what the list shows of each: their whole rows (an application's long
-            # texts) grouped and read were a tenth of the page (issue #17).
-            agreements_to_sign=list(
-                agreements_to_sign(applicant_applications(user)).only("application__title")
-            ),
-            new_messages=with_new_messages(applicant_applications(user), "applicant").only("title"),
-            information_requests=open_requests(applicant_applications(user)).only(
-                "due_date", "application__title"
-            ),
+            tasks=applicant_tasks(applicant_applications(user)),
             reports_due=reports_due,
             open_pools=pools,
             next_deadline=next(
