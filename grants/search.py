@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from grants.models import Application, SearchWord
 
-# The fields the search document is built from (migrations 0006, 0011 and 0031 build it in
+# The fields the search document is built from (migrations 0006, 0011, 0031 and 0033 build it in
 # SQL): the project's public texts.
 SEARCH_FIELDS = (
     "title",
@@ -43,6 +43,9 @@ SEARCH_FIELDS = (
     "anchoring",
     "continuation_learnings",
     "partners",
+    "other_policy_goals",
+    "previous_funding_text",
+    "amount_note",
 )
 SEARCH_CONFIG = "danish_unaccent"  # also named in TERM_QUERIES
 MAX_QUERY_LENGTH = 200
@@ -53,6 +56,9 @@ MAX_PARTS = 30  # compound words per query word
 SUGGESTION_CANDIDATES = 12
 
 WORD = re.compile(r"[^\W_]+")
+# A query's word, hyphenated ones whole: "to-sprogede" is one word to search for, in either
+# spelling, not "to" and "sprogede" anywhere in a project; "15-25" an age range.
+TERM = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 LEXEME = re.compile(r"'((?:[^']|'')+)'(:\*)?")
 INFLECTION = 5  # letters a highlighted word may have after a whole word of the query ("erne")
 # What PostgreSQL's unaccent makes of the letters Unicode does not decompose.
@@ -74,11 +80,18 @@ def fold_word(word: str) -> str:
 
 
 def terms_of(text: str) -> list[str]:
-    """The query's words, folded, each once, in order (at most MAX_TERMS)."""
+    """The query's words, folded, each once, in order (at most MAX_TERMS); a hyphenated word
+    is one ("to-sprogede")."""
     # Folded before it is split: folding may make new separators ("⑴" is "(1)", "ͺ" a
     # space), which reached to_tsquery inside a word and failed (attack round 7).
     folded = fold(text[:MAX_QUERY_LENGTH])
-    return list(dict.fromkeys(WORD.findall(folded)))[:MAX_TERMS]
+    return list(dict.fromkeys(TERM.findall(folded)))[:MAX_TERMS]
+
+
+def joined(term: str) -> str:
+    """A hyphenated word written as one ("to-sprogede" → "tosprogede"): Danish texts spell
+    many words both ways."""
+    return term.replace("-", "")
 
 
 @dataclass(frozen=True)
@@ -86,32 +99,44 @@ class Marks:
     """Highlights the matched words of a text: a word is marked when its folded form begins
     with one of `stems` (PostgreSQL: a query word's beginning), is one of `whole` give or take
     an inflection (PostgreSQL: a compound word the query matched, "tosprogede" for
-    "tosprog"), or contains one of `stems` (`inside`, SQLite)."""
+    "tosprog"), is one of `hyphened` so within a hyphenated word (PostgreSQL: the parts of a
+    hyphenated word the query matched, "to" and "sprogede" of "to-sprogede", not "to" or
+    "sproglig" alone), or contains one of `stems` (`inside`, SQLite)."""
 
     stems: tuple[str, ...] = ()
     inside: bool = False
     whole: tuple[str, ...] = ()
+    hyphened: tuple[str, ...] = ()
 
     def matches(self, word: str) -> bool:
+        """Is `word` marked wherever it stands (not only within a hyphenated word)?"""
         folded = fold_word(word)
         if self.inside:
             return any(stem in folded for stem in self.stems)
         if self.stems and folded.startswith(self.stems):
             return True
-        # A whole word marks only itself inflected, as the search matched it: "tosprog"
-        # does not mark "tosprogsprogram".
-        return any(
-            folded.startswith(stem) and len(folded) - len(stem) <= INFLECTION for stem in self.whole
-        )
+        return is_inflected(folded, self.whole)
+
+    def matched(self, text: str) -> list[re.Match]:
+        """The words of `text` to mark, in order."""
+        return [
+            match
+            for match in WORD.finditer(text)
+            if self.matches(match.group())
+            or (
+                self.hyphened
+                and in_hyphenated_word(text, match)
+                and is_inflected(fold_word(match.group()), self.hyphened)
+            )
+        ]
 
     def mark(self, text: str) -> SafeString:
-        """`text` escaped, its matched words marked; neighbours apart only by spaces are one
-        mark ("Røde Kors" had a gap in its highlight; fresh eyes, session 29)."""
+        """`text` escaped, its matched words marked; neighbours apart only by spaces or a
+        hyphen are one mark ("Røde Kors" had a gap in its highlight; fresh eyes, session 29;
+        "to-sprogede")."""
         spans = []
-        for match in WORD.finditer(text):
-            if not self.matches(match.group()):
-                continue
-            if spans and not text[spans[-1][1] : match.start()].strip():
+        for match in self.matched(text):
+            if spans and text[spans[-1][1] : match.start()].strip() in ("", "-"):
                 spans[-1] = (spans[-1][0], match.end())
             else:
                 spans.append((match.start(), match.end()))
@@ -123,6 +148,26 @@ class Marks:
         parts.append(escape(text[last:]))
         # Every piece of text is escaped above.
         return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+def in_hyphenated_word(text: str, match: re.Match) -> bool:
+    """Is the word `match` of `text` a part of a hyphenated word ("to" of "to-sprogede")?"""
+    return "-" in (text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1])
+
+
+def is_inflected(folded: str, stems: tuple[str, ...]) -> bool:
+    """Is the folded word one of `stems` give or take an inflection? A whole word marks only
+    itself inflected, as the search matched it: "tosprog" does not mark "tosprogsprogram"; a
+    short one only itself ("to" of "to-sprogede" is no "tolk")."""
+    return any(
+        folded == stem
+        or (
+            len(stem) >= MIN_PREFIX
+            and folded.startswith(stem)
+            and len(folded) - len(stem) <= INFLECTION
+        )
+        for stem in stems
+    )
 
 
 # The searched texts a card does not show (its title and target group), in the form's order:
@@ -140,8 +185,9 @@ def excerpt(text: str, marks: Marks) -> SafeString | None:
     with "…" where it is cut; None when no word matches."""
     for paragraph in text.splitlines():
         words = list(WORD.finditer(paragraph))
+        marked = {match.start() for match in marks.matched(paragraph)}
         for i, word in enumerate(words):
-            if not marks.matches(word.group()):
+            if word.start() not in marked:
                 continue
             first, last = max(0, i - EXCERPT_BEFORE), min(len(words) - 1, i + EXCERPT_AFTER)
             start = words[first].start() if first else 0
@@ -163,11 +209,7 @@ def with_excerpts(projects: list, marks: Marks) -> None:
     hidden = [
         project
         for project in projects
-        if not any(
-            marks.matches(word.group())
-            for text in (project.title, project.card_target_group)
-            for word in WORD.finditer(text)
-        )
+        if not any(marks.matched(text) for text in (project.title, project.card_target_group))
     ]
     if not hidden:
         return
@@ -192,7 +234,7 @@ def with_excerpts(projects: list, marks: Marks) -> None:
 class Search:
     text: str
     terms: tuple[str, ...]
-    tsquery: str | None = None  # PostgreSQL: normalised, for to_tsquery('simple', …)
+    tsquery: str | None = None  # PostgreSQL: normalised, the text of a tsquery
     marks: Marks = Marks()
 
     @property
@@ -214,11 +256,37 @@ class Search:
 # than an inflection ("integrationsprogram" is no "sprog", though "ram" is three letters;
 # fresh eyes, session 28). And the shortest words that begin with it: their stems may be
 # shorter than the beginning typed ("sprogl" is the beginning of "sproglig", whose stem is
-# "sprog"). A stop word ("for", "og") is left out, beginnings and all.
+# "sprog"). A stop word ("for", "og") is left out, beginnings and all. A word is found
+# hyphenated or not: "to-sprogede" as typed (a phrase of its parts, as PostgreSQL reads a
+# hyphenated word) or as "tosprogede", and "tosprogede" also as the projects' hyphenated
+# words that begin with it without their hyphens: the phrase of the parts that make it, give
+# or take an inflection ("ikkevestlige" finds "ikke-vestlige-indvandrere" as "ikke vestlige",
+# and marks no "indvandrere"; fresh eyes, session 30). A phrase of parts, not the hyphenated
+# word whole: to_tsquery makes that a lexeme only a text with all of its parts has.
 TERM_QUERIES = """
-SELECT CASE WHEN numnode(to_tsquery('danish_unaccent', u.term)) = 0 THEN '' ELSE (
+SELECT CASE WHEN numnode(to_tsquery('danish_unaccent', u.term)) = 0
+    AND numnode(to_tsquery('danish_unaccent', u.typed)) = 0 THEN '' ELSE (
     to_tsquery('danish_unaccent',
         u.term || CASE WHEN length(u.term) >= %(min_prefix)s THEN ':*' ELSE '' END)
+    || CASE WHEN u.typed = u.term THEN ''::tsquery ELSE to_tsquery('danish_unaccent',
+        u.typed || CASE WHEN length(u.term) >= %(min_prefix)s THEN ':*' ELSE '' END) END
+    || coalesce((
+        SELECT to_tsquery('danish_unaccent', string_agg(DISTINCT heads.phrase, ' | '))
+        FROM (
+            SELECT '(' || array_to_string(hyphenated.parts[1:k], ' <-> ') || ')' AS phrase
+            FROM (
+                SELECT string_to_array(plain, '-') AS parts FROM grants_searchword
+                WHERE plain LIKE '%%-%%' AND (replace(plain, '-', '') = u.term
+                    OR length(u.term) >= %(min_prefix)s
+                        AND replace(plain, '-', '') LIKE u.term || '%%')
+                ORDER BY length(plain), plain
+                LIMIT %(max_parts)s
+            ) hyphenated, generate_series(2, cardinality(hyphenated.parts)) k
+            WHERE array_to_string(hyphenated.parts[1:k], '') LIKE u.term || '%%'
+                AND length(array_to_string(hyphenated.parts[1:k], ''))
+                    <= length(u.term) + %(inflection)s
+        ) heads
+    ), ''::tsquery)
     || coalesce((
         SELECT to_tsquery('danish_unaccent', string_agg(parts.plain, ' | '))
         FROM (
@@ -242,8 +310,10 @@ SELECT CASE WHEN numnode(to_tsquery('danish_unaccent', u.term)) = 0 THEN '' ELSE
     ), ''::tsquery)
 )::text END
 FROM (
-    SELECT term, i, coalesce((ts_lexize('danish_stem', term))[1], term) AS stem
-    FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS given(term, i)
+    SELECT replace(typed, '-', '') AS term, typed, i,
+        coalesce((ts_lexize('danish_stem', replace(typed, '-', '')))[1],
+            replace(typed, '-', '')) AS stem
+    FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS given(typed, i)
 ) u
 ORDER BY u.i
 """
@@ -267,7 +337,7 @@ def prepare(text: str) -> Search:
     terms = tuple(terms_of(text))
     if connection.vendor != "postgresql":
         terms = tuple(term for term in terms if term not in STOP_WORDS) or terms
-        return Search(text, terms, marks=Marks(terms, inside=True))
+        return Search(text, terms, marks=Marks(sqlite_marks(terms), inside=True))
     if not terms:
         return Search(text, terms, tsquery="")
     with connection.cursor() as cursor:
@@ -277,19 +347,57 @@ def prepare(text: str) -> Search:
                 "min_prefix": MIN_PREFIX,
                 "min_part": MIN_PART,
                 "max_parts": MAX_PARTS,
+                "inflection": INFLECTION,
                 "terms": list(terms),
             },
         )
         queries = [row[0] for row in cursor.fetchall() if row[0]]
-    lexemes = [match for query in queries for match in LEXEME.findall(query)]
-    beginnings = {stem.replace("''", "'") for stem, prefix in lexemes if prefix}
-    whole = {stem.replace("''", "'") for stem, prefix in lexemes if not prefix} - beginnings
+    # What the text shows of each lexeme: a hyphenated word's lexeme ("to-sproged") is its
+    # parts, which the query has too; a number's hyphen ("-25" of "15-25") is a dash.
+    lexemes = [
+        (
+            match.group(1).replace("''", "'").lstrip("-"),
+            bool(match.group(2)),
+            in_phrase(query, match),
+        )
+        for query in queries
+        for match in LEXEME.finditer(query)
+        if "-" not in match.group(1).lstrip("-")
+    ]
+    # A short beginning marks only itself: "to" of "to-sprogede" is no "tolk".
+    alone = [(stem, prefix) for stem, prefix, phrase in lexemes if not phrase]
+    beginnings = {stem for stem, prefix in alone if prefix and len(stem) >= MIN_PREFIX}
+    whole = {stem for stem, _prefix in alone} - beginnings
+    # A hyphenated word's parts mark only a hyphenated word's parts: "sprog" of
+    # "sprog-forløb" is no "sproglig" in another title (fresh eyes, session 30).
+    hyphened = {stem for stem, _prefix, phrase in lexemes if phrase} - beginnings - whole
     return Search(
         text,
         terms,
         tsquery=" & ".join(f"({query})" for query in queries),
-        marks=Marks(tuple(sorted(beginnings)), whole=tuple(sorted(whole))),
+        marks=Marks(
+            tuple(sorted(beginnings)),
+            whole=tuple(sorted(whole)),
+            hyphened=tuple(sorted(hyphened)),
+        ),
     )
+
+
+def in_phrase(query: str, lexeme: re.Match) -> bool:
+    """Is the lexeme part of a phrase in the tsquery text (`'to' <-> 'sproged'`)?"""
+    return query[lexeme.end() :].lstrip().startswith("<") or query[
+        : lexeme.start()
+    ].rstrip().endswith(">")
+
+
+def sqlite_marks(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """What SQLite's search marks inside words: each word, a hyphenated one also joined and
+    by its longer parts, as its text is written either way."""
+    marks = []
+    for term in terms:
+        parts = [part for part in term.split("-") if len(part) >= MIN_PREFIX]
+        marks += [term, joined(term), *parts] if "-" in term else [term]
+    return tuple(dict.fromkeys(marks))
 
 
 class InlinedText(Value):
@@ -307,6 +415,14 @@ class InlinedText(Value):
         return connection.ops.compose_sql("%s", [self.value]), []
 
 
+class NormalisedQuery(SearchQuery):
+    """A query PostgreSQL has already normalised (`prepare`), read back as it wrote it: cast,
+    not parsed again by to_tsquery, which took a quoted hyphenated lexeme ("'to-sproged'") as
+    a phrase of its parts once more, and a phrase that no text has."""
+
+    template = "%(expressions)s::tsquery"
+
+
 def search(queryset: QuerySet, text: str | Search) -> QuerySet:
     """Only the matching rows; on PostgreSQL with a `rank` alias to order by (not selected,
     so the query neither returns nor groups by it)."""
@@ -316,12 +432,7 @@ def search(queryset: QuerySet, text: str | Search) -> QuerySet:
     if prepared.tsquery is not None:
         if not prepared.tsquery:  # only stop words or signs
             return queryset.none()
-        # Already normalised: the simple configuration takes the lexemes as they are.
-        query = SearchQuery(
-            InlinedText(prepared.tsquery, output_field=TextField()),
-            config="simple",
-            search_type="raw",
-        )
+        query = NormalisedQuery(InlinedText(prepared.tsquery, output_field=TextField()))
         return queryset.filter(search_document=query).alias(
             rank=SearchRank(F("search_document"), query)
         )
@@ -332,7 +443,8 @@ def search(queryset: QuerySet, text: str | Search) -> QuerySet:
     for term in prepared.terms:
         condition = Q()
         for name in folded:
-            condition |= Q(**{f"{name}__contains": term})
+            for spelling in {term, joined(term)}:
+                condition |= Q(**{f"{name}__contains": spelling})
         queryset = queryset.filter(condition)
     return queryset
 

@@ -138,6 +138,97 @@ def test_a_whole_word_of_the_query_marks_itself_inflected_not_a_longer_word():
     assert not marks.matches("integrationsprogrammet")
 
 
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        # Spelt with or without its hyphen, a word finds both spellings (session 30).
+        # SQLite finds a hyphenated text by its hyphenated spelling only.
+        pytest.param(
+            "tosprogede",
+            {"Lektier for to-sprogede børn", "Tosprogede forældre"},
+            marks=postgres_only,
+        ),
+        ("to-sprogede", {"Lektier for to-sprogede børn", "Tosprogede forældre"}),
+        pytest.param(
+            "tosprog", {"Lektier for to-sprogede børn", "Tosprogede forældre"}, marks=postgres_only
+        ),
+        ("15-25", {"Job til 15-25-årige"}),  # an age range, not 15 and 25 anywhere
+        ("sprogede", {"Lektier for to-sprogede børn", "Tosprogede forældre"}),  # the last part
+    ],
+)
+def test_a_hyphenated_word_is_found_either_way(client, make_application, q, expected):
+    for title in (
+        "Lektier for to-sprogede børn",
+        "Tosprogede forældre",
+        "Job til 15-25-årige",
+        "Fodbold for 15 drenge over 25 år",
+    ):
+        fund(make_application(title=title))
+    response = client.get(CATALOGUE, {"q": q})
+    assert titles(response) == expected
+    assert shown_count(response) == len(expected)
+
+
+@postgres_only
+def test_a_hyphenated_word_is_marked_by_its_parts_and_short_parts_only_alone(
+    client, make_application
+):
+    fund(make_application(title="Lektier for to-sprogede børn og tolke"))
+    html = html_of(client.get(CATALOGUE, {"q": "tosprogede"}))
+    assert "Lektier for <mark>to-sprogede</mark> børn og tolke" in html
+
+
+@postgres_only
+def test_the_words_keep_hyphenated_words_but_never_addresses(make_application):
+    fund(
+        make_application(
+            title="Lektier for to-sprogede børn",
+            target_group="Skriv til kontakt@forening.dk eller se www.forening.dk/lektier",
+        )
+    )
+    words = set(SearchWord.objects.values_list("word", flat=True))
+    assert {"to-sprogede", "sprogede", "lektier"} <= words
+    assert not {word for word in words if "@" in word or "." in word or "/" in word}
+
+
+@postgres_only
+def test_a_word_finds_the_head_of_a_longer_hyphenated_word_and_marks_only_that(
+    client, make_application
+):
+    """Fresh eyes, session 30: "sprogforløb" (as "sprog-forløb") marked "sproglig" in
+    another title, and "ikkevestlige" marked every "indvandrere" by way of a longer
+    hyphenated word."""
+    fund(make_application(title="Mentorer til ikke-vestlige-indvandrere", target_group="Unge"))
+    fund(make_application(title="Indvandrere i job", target_group="Voksne"))
+    response = client.get(CATALOGUE, {"q": "ikkevestlige"})
+    assert titles(response) == {"Mentorer til ikke-vestlige-indvandrere"}
+    assert "<mark>indvandrere" not in html_of(response).lower()
+
+
+@postgres_only
+def test_a_hyphenated_word_s_parts_are_marked_only_within_a_hyphenated_word(
+    client, make_application
+):
+    """Fresh eyes, session 30: "sprogforløb" (found as "sprog-forløb" in a description)
+    marked "sproglig" in the title, and the card then showed no excerpt of where it was."""
+    fund(
+        make_application(
+            title="Dansk sproglig opkvalificering",
+            target_group="Unge",
+            description="Et sprog-forløb på skolen.",
+        )
+    )
+    html = html_of(client.get(CATALOGUE, {"q": "sprogforløb"}))
+    assert "Dansk sproglig opkvalificering" in html  # not marked
+    assert "Et <mark>sprog-forløb</mark> på skolen." in html  # the excerpt shows the match
+
+
+def test_a_short_whole_word_marks_only_itself():
+    marks = Marks(("sproged",), whole=("to",))
+    assert marks.matches("to") and marks.matches("To")
+    assert not marks.matches("tolke")  # no inflection of a two-letter word
+
+
 @pytest.mark.parametrize("q", ["&", "-", "(", ":*", "»«"])
 def test_a_search_of_only_signs_says_there_is_no_word(client, projects, q):
     """Fresh eyes, session 28: "&" was called "too common to search for"."""
@@ -196,6 +287,19 @@ def test_search_uses_the_trigram_index_for_compound_parts(projects):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
     assert "searchword_plain_trgm" in plan
+
+
+@postgres_only
+def test_search_uses_the_partial_index_for_hyphenated_words(projects):
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT 1 FROM grants_searchword "
+            "WHERE plain LIKE '%-%' AND replace(plain, '-', '') LIKE 'tosprog%'"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "searchword_hyphenated" in plan
 
 
 def test_fold_and_edits():
