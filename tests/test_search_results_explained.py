@@ -4,6 +4,7 @@ group have none of them, the filters named when they may be the cause, the words
 several were typed, and no "0 projekter" above a search that had no word to search for."""
 
 import re
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -146,13 +147,28 @@ def test_the_page_title_names_the_search(client, make_application):
     assert re.search(r"<title>Projekter · ", html_of(client.get(CATALOGUE)))
 
 
-@pytest.mark.parametrize("field", __import__("grants.search").search.SEARCH_FIELDS)
-def test_every_public_text_of_a_project_is_searched(client, make_application, field):
-    """The partners and the learnings were left out of the search though the project's page
-    shows them (fresh eyes, session 29); a word in any of the fields finds the project."""
+def public_text_fields() -> list[str]:
+    from django.db.models import CharField, TextField
+
+    from grants.models import Application
+
+    return [
+        name
+        for name in Application.CONTENT_FIELDS
+        if isinstance(Application._meta.get_field(name), CharField | TextField)
+    ]
+
+
+@pytest.mark.parametrize("field", public_text_fields())
+def test_a_text_the_project_page_shows_is_searched(client, make_application, field):
+    """The class of session 29's and 30's misses (partners, learnings, then the goals of
+    other policies): any text of the form the public project page shows is found by the
+    search; one it does not show is not."""
     extra = {"title": "Et projekt"} if field != "title" else {}
-    fund(make_application(**extra, **{field: "Sammen med Zanzibarforeningen"}))
-    assert len(titles(client.get(CATALOGUE, {"q": "zanzibarforeningen"}))) == 1
+    project = fund(make_application(**extra, **{field: "Sammen med Zanzibarforeningen"}))
+    shown = "Zanzibarforeningen" in visible_text(html_of(client.get(f"/projekter/{project.pk}/")))
+    found = len(titles(client.get(CATALOGUE, {"q": "zanzibarforeningen"}))) == 1
+    assert found == shown, f"{field}: shown {shown}, found {found}"
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="suggestions: PostgreSQL only")
@@ -191,3 +207,40 @@ def test_several_common_words_are_called_words(client, make_application):
     fund(make_application(title="Sprogcafé"))
     text = visible_text(html_of(client.get(CATALOGUE, {"q": "og i at"})))
     assert "»og i at« er for almindelige ord til at søge på" in text
+
+
+@pytest.mark.parametrize(
+    ("q", "sentence", "link"),
+    [
+        ("testrup", "Se alle Testrup Kommunes projekter", "kommune=testrup"),
+        ("TESTRUP", "Se alle Testrup Kommunes projekter", "kommune=testrup"),
+        # The name typed whole: "Kommune" is no other word to search for (fresh eyes, session 30)
+        ("Testrup Kommune", "Se alle Testrup Kommunes projekter", "kommune=testrup"),
+        ("Sprogcafé testrup", "Søg efter »Sprogcafé« i Testrup Kommunes projekter", None),
+    ],
+)
+def test_a_municipality_named_in_the_search_is_offered_as_its_filter(
+    client, make_application, q, sentence, link
+):
+    """Session 30: the search reads the projects' texts, so "testrup" found only the projects
+    whose texts name the town; the page offers the municipality's own projects."""
+    fund(make_application(title="Sprogcafé for nyankomne"))
+    html = html_of(client.get(CATALOGUE, {"q": q}))
+    found = re.search(
+        r'<p class="catalogue-municipality">Leder du efter projekter fra Testrup Kommune\? '
+        r'<a href="\?([^"]+)">([^<]+)</a>',
+        html,
+    )
+    assert found, html
+    assert unescape(found.group(2)) == sentence
+    address = unescape(found.group(1))
+    assert address == link or link is None and "kommune=testrup" in address
+    followed = client.get(CATALOGUE + "?" + address)
+    assert titles(followed) == {"Sprogcafé for nyankomne"}
+    # With its municipality chosen, no offer of it.
+    assert "catalogue-municipality" not in html_of(followed)
+
+
+def test_no_municipality_offered_for_a_search_that_names_none(client, make_application):
+    fund(make_application(title="Sprogcafé for nyankomne"))
+    assert "catalogue-municipality" not in html_of(client.get(CATALOGUE, {"q": "sprogcafe"}))

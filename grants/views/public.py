@@ -1,6 +1,7 @@
 """Public pages: the catalogue of funded projects, a project page, the pools."""
 
 from contextlib import nullcontext
+from typing import NamedTuple
 
 import psycopg
 from django.conf import settings
@@ -35,7 +36,7 @@ from grants.public import (
     public_pools,
     with_public_relations,
 )
-from grants.search import suggest, with_excerpts
+from grants.search import TERM, fold, suggest, with_excerpts
 from grants.selectors import (
     committed_by_pool,
     committees_label,
@@ -53,6 +54,41 @@ from portal.public_cache import public_page
 def is_query_canceled(error: OperationalError) -> bool:
     """The database's statement timeout (settings.STATEMENT_TIMEOUT_MS) stopped the query."""
     return isinstance(error.__cause__, psycopg.errors.QueryCanceled)
+
+
+class MunicipalitySearched(NamedTuple):
+    name: str  # "Aarhus Kommune"
+    rest: str  # the search's other words ("sprog"), or ""
+    query: str  # the address's query of its projects with those words
+
+
+def municipality_in_search(searched) -> MunicipalitySearched | None:
+    """A municipality the search names ("aarhus sprog"), with the address of its projects
+    that have the other words: the search reads texts, so "aarhus" found only the projects
+    whose texts name the town, not the municipality's own (fresh eyes, session 29)."""
+    if not searched.terms:
+        return None
+    names = {}
+    for slug, name in Municipality.objects.values_list("slug", "name"):
+        short = fold(name).removesuffix(" kommune")
+        # "København" for "Københavns Kommune"
+        names.update({short: (slug, name), short.removesuffix("s"): (slug, name)})
+    words = TERM.findall(searched.text)  # as typed, accents and all
+    for word in words:
+        if fold(word) in names:
+            slug, name = names[fold(word)]
+            # "Københavns Kommune" typed whole is the municipality, "Kommune" no other word.
+            rest = " ".join(
+                other
+                for other in words
+                if fold(other) not in (fold(word), "kommune", "kommunes", "kommunen")
+            )
+            data = QueryDict(mutable=True)
+            data["kommune"] = slug
+            if rest:
+                data["q"] = rest
+            return MunicipalitySearched(name, rest, data.urlencode())
+    return None
 
 
 @method_decorator(public_page, name="dispatch")
@@ -139,6 +175,11 @@ class CatalogueView(TemplateView):
                 and listing(ProjectFilter(alone, queryset=queryset), queryset).paginator.count
             ),
             suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
+            municipality_searched=(
+                municipality_in_search(searched)
+                if searched is not None and not chosen["kommune"]
+                else None
+            ),
             **kwargs,
         )
 
