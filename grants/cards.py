@@ -58,7 +58,8 @@ def for_cards(queryset: QuerySet[Application]) -> QuerySet[Application]:
 
 def with_card_parts(projects) -> list[Application]:
     """`projects` (a list, or an iterable run here) with `card_money` [YearMoney] in year
-    order, `card_carried` [CarriedMoney], `card_goals` [Goal] in goal order and
+    order, `card_carried` [CarriedMoney], both in year order as `card_money_lines`,
+    `card_goals` [Goal] in goal order and
     `card_committees` ("SU/KFU": the responsible committee first, as
     grants.selectors.committees_label) and `card_target_group`, the part of the target group
     the card shows (also what grants.search.with_excerpts reads as shown)."""
@@ -69,6 +70,12 @@ def with_card_parts(projects) -> list[Application]:
     for project in projects:
         project.card_money = money[project.pk]
         project.card_carried = carried[project.pk]
+        # One line of years: a year's carried-over money beside its grant, not after the
+        # last year's (fresh eyes round 42: "2021 · 2022 · 2021: restmidler fra 2020").
+        project.card_money_lines = sorted(
+            [*project.card_money, *project.card_carried],
+            key=lambda line: (line.year, isinstance(line, CarriedMoney)),
+        )
         project.card_goals = goals[project.pk]
         project.card_target_group = Truncator(project.target_group or "").words(
             CARD_TARGET_GROUP_WORDS, truncate=" …"
