@@ -57,8 +57,8 @@ def for_cards(queryset: QuerySet[Application]) -> QuerySet[Application]:
 
 
 def with_card_parts(projects) -> list[Application]:
-    """`projects` (a list, or an iterable run here) with `card_money` [YearMoney] in year
-    order, `card_carried` [CarriedMoney], both in year order as `card_money_lines`,
+    """`projects` (a list, or an iterable run here) with `card_money_years` [(year, [money])]
+    in year order (each year's grant, YearMoney, then its carried-over money, CarriedMoney),
     `card_goals` [Goal] in goal order and
     `card_committees` ("SU/KFU": the responsible committee first, as
     grants.selectors.committees_label) and `card_target_group`, the part of the target group
@@ -68,13 +68,14 @@ def with_card_parts(projects) -> list[Application]:
     money, carried = money_per_year(ids), carried_per_year(ids)
     goals, co_committees = goals_per_application(ids), co_committee_abbreviations(ids)
     for project in projects:
-        project.card_money = money[project.pk]
-        project.card_carried = carried[project.pk]
-        # One line of years: a year's carried-over money beside its grant, not after the
-        # last year's (fresh eyes round 42: "2021 · 2022 · 2021: restmidler fra 2020").
-        project.card_money_lines = sorted(
-            [*project.card_money, *project.card_carried],
+        # A year's carried-over money with its grant, not after the last year's (fresh eyes
+        # round 42: "2021 · 2022 · 2021: restmidler fra 2020"; session 30: 2021 twice).
+        lines = sorted(
+            [*money[project.pk], *carried[project.pk]],
             key=lambda line: (line.year, isinstance(line, CarriedMoney)),
+        )
+        project.card_money_years = list(
+            grouped(((line.year, line) for line in lines), lambda line: line).items()
         )
         project.card_goals = goals[project.pk]
         project.card_target_group = Truncator(project.target_group or "").words(

@@ -118,17 +118,46 @@ class Marks:
         return is_inflected(folded, self.whole)
 
     def matched(self, text: str) -> list[re.Match]:
-        """The words of `text` to mark, in order."""
-        return [
-            match
-            for match in WORD.finditer(text)
-            if self.matches(match.group())
-            or (
-                self.hyphened
-                and in_hyphenated_word(text, match)
-                and is_inflected(fold_word(match.group()), self.hyphened)
-            )
-        ]
+        """The words of `text` to mark, in order. A hyphenated word's parts are marked where
+        at least two neighbours match the query's phrase, a stop word among them counting
+        ("to-sprogede", "ikke-vestlige" for a phrase of "vestlige"; not "sprogede" of
+        "to-sprogede" for "sprog-forløb"; fresh eyes, session 30)."""
+        found = []
+        for group in TERM.finditer(text):
+            parts = [
+                (match, self.matches(match.group()))
+                for match in WORD.finditer(text, group.start(), group.end())
+            ]
+            marked = [match for match, alone in parts if alone]
+            if self.hyphened and len(parts) >= 2:
+                run: list[re.Match] = []
+                for match, alone in [*parts, (None, False)]:
+                    folded = fold_word(match.group()) if match else ""
+                    if (
+                        match
+                        and not alone
+                        and (folded in STOP_WORDS or is_inflected(folded, self.hyphened))
+                    ):
+                        run.append(match)
+                    else:
+                        # The run ends: marked when it is a phrase with a real match.
+                        if len(run) >= 2 and any(
+                            fold_word(m.group()) not in STOP_WORDS for m in run
+                        ):
+                            marked += run
+                        run = []
+            # A stop word joined to a marked part is marked with it: "ikke-vestlige" is
+            # not "vestlige" (fresh eyes, session 30).
+            for i, (match, _alone) in enumerate(parts):
+                neighbours = parts[max(0, i - 1) : i + 2]
+                if (
+                    match not in marked
+                    and fold_word(match.group()) in STOP_WORDS
+                    and any(other in marked for other, _ in neighbours if other is not match)
+                ):
+                    marked.append(match)
+            found += marked
+        return sorted(found, key=lambda match: match.start())
 
     def mark(self, text: str) -> SafeString:
         """`text` escaped, its matched words marked; neighbours apart only by spaces or a
@@ -148,11 +177,6 @@ class Marks:
         parts.append(escape(text[last:]))
         # Every piece of text is escaped above.
         return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
-
-
-def in_hyphenated_word(text: str, match: re.Match) -> bool:
-    """Is the word `match` of `text` a part of a hyphenated word ("to" of "to-sprogede")?"""
-    return "-" in (text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1])
 
 
 def is_inflected(folded: str, stems: tuple[str, ...]) -> bool:

@@ -640,8 +640,16 @@ def test_a_card_shows_the_years_on_carried_over_money_as_the_project_page_does(c
     page = visible_text(client.get("/projekter/?q=Åben Rådgivning").content.decode())
     page = page[page.index("Projekter finansieret") :]  # past the title, which names the search
     card = page[page.index("Åben Rådgivning") :][:400]
-    # The carried-over money beside its year's grant (fresh eyes round 42).
-    assert "2021: 75.000 kr. · 2021: restmidler fra 2020 · 2022: 75.000 kr." in card
+    # The carried-over money with its year's grant (fresh eyes round 42, session 30).
+    assert "2021: 75.000 kr. + restmidler fra 2020 · 2022: 75.000 kr." in card
+    # And on the project's page, in year order too.
+    link = re.search(
+        r'href="(/projekter/\d+/)">(?:<mark>)?Åben',
+        html_of(client.get("/projekter/?q=Åben Rådgivning")),
+    )
+    project = visible_text(client.get(link.group(1)).content.decode())
+    money = project[project.index("Penge fra puljen") :][:200]
+    assert money.index("2022") > money.index("restmidler fra 2020"), money
 
 
 def test_a_reversed_amount_range_is_said_not_silently_empty(demo, client):

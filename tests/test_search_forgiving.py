@@ -223,6 +223,17 @@ def test_a_hyphenated_word_s_parts_are_marked_only_within_a_hyphenated_word(
     assert "Et <mark>sprog-forløb</mark> på skolen." in html  # the excerpt shows the match
 
 
+def test_a_hyphenated_word_s_parts_are_marked_as_a_phrase_with_its_stop_words():
+    """Fresh eyes, session 30: "sprogforløb" marked "sprogede" of "to-sprogede", and
+    "ikke-vestlige" showed only "vestlige" marked, as if the opposite was found."""
+    marks = Marks(("sprogforlob",), hyphened=("forlob", "sprog"))
+    text = "Et sprog-forløb for to-sprogede, sprog alene"
+    assert marks.mark(text) == "Et <mark>sprog-forløb</mark> for to-sprogede, sprog alene"
+    marks = Marks(whole=("vest",))
+    assert marks.mark("ikke-vestlige-indvandrere") == "<mark>ikke-vestlige</mark>-indvandrere"
+    assert marks.mark("og ikke vestlige") == "og ikke <mark>vestlige</mark>"  # not joined
+
+
 def test_a_short_whole_word_marks_only_itself():
     marks = Marks(("sproged",), whole=("to",))
     assert marks.matches("to") and marks.matches("To")

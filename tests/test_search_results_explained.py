@@ -217,6 +217,10 @@ def test_several_common_words_are_called_words(client, make_application):
         # The name typed whole: "Kommune" is no other word to search for (fresh eyes, session 30)
         ("Testrup Kommune", "Se alle Testrup Kommunes projekter", "kommune=testrup"),
         ("Sprogcafé testrup", "Søg efter »Sprogcafé« i Testrup Kommunes projekter", None),
+        ("Testrup Municipality", "Se alle Testrup Kommunes projekter", "kommune=testrup"),
+        # No project of the municipality has the other word: its projects, not an empty page
+        # (fresh eyes, session 30).
+        ("testrup xylofon", "Se alle Testrup Kommunes projekter", "kommune=testrup"),
     ],
 )
 def test_a_municipality_named_in_the_search_is_offered_as_its_filter(

@@ -62,10 +62,17 @@ class MunicipalitySearched(NamedTuple):
     query: str  # the address's query of its projects with those words
 
 
-def municipality_in_search(searched) -> MunicipalitySearched | None:
+# The words beside a municipality's name that are part of it ("Københavns Kommune",
+# "Frederiksberg Municipality"), not other words to search for.
+MUNICIPALITY_WORDS = frozenset({"kommune", "kommunes", "kommunen", "municipality"})
+
+
+def municipality_in_search(searched, found_in) -> MunicipalitySearched | None:
     """A municipality the search names ("aarhus sprog"), with the address of its projects
-    that have the other words: the search reads texts, so "aarhus" found only the projects
-    whose texts name the town, not the municipality's own (fresh eyes, session 29)."""
+    that have the other words, or of all its projects when none of them has the words
+    (`found_in(query)`: how many projects an address's query finds): the search reads texts,
+    so "aarhus" found only the projects whose texts name the town, not the municipality's
+    own (fresh eyes, session 29; a link to nothing, session 30)."""
     if not searched.terms:
         return None
     names = {}
@@ -81,12 +88,15 @@ def municipality_in_search(searched) -> MunicipalitySearched | None:
             rest = " ".join(
                 other
                 for other in words
-                if fold(other) not in (fold(word), "kommune", "kommunes", "kommunen")
+                if fold(other) != fold(word) and fold(other) not in MUNICIPALITY_WORDS
             )
             data = QueryDict(mutable=True)
             data["kommune"] = slug
+            everything = data.urlencode()
             if rest:
                 data["q"] = rest
+                if not found_in(data):
+                    return MunicipalitySearched(name, "", everything)
             return MunicipalitySearched(name, rest, data.urlencode())
     return None
 
@@ -176,7 +186,13 @@ class CatalogueView(TemplateView):
             ),
             suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
             municipality_searched=(
-                municipality_in_search(searched)
+                municipality_in_search(
+                    searched,
+                    # One count more, only for a search that names a municipality.
+                    lambda data: (
+                        listing(ProjectFilter(data, queryset=queryset), queryset).paginator.count
+                    ),
+                )
                 if searched is not None and not chosen["kommune"]
                 else None
             ),
@@ -235,10 +251,21 @@ class ProjectView(TemplateView):
             project=project,
             committees=committees_label(project),
             criteria=criteria,
-            allocations=allocations,
-            carry_overs=CarryOver.objects.filter(application=project)
-            .select_related("from_pool", "to_pool")
-            .order_by("to_pool__year", "pk"),
+            # The grants and the carried-over money in year order, a year's grant first
+            # (fresh eyes, session 30: 2021, 2022, then 2021's carry-over).
+            money_rows=sorted(
+                [
+                    *allocations,
+                    *CarryOver.objects.filter(application=project).select_related(
+                        "from_pool", "to_pool"
+                    ),
+                ],
+                key=lambda row: (
+                    (row.to_pool.year, 1, row.pk)
+                    if isinstance(row, CarryOver)
+                    else (row.pool.year, 0, row.pk)
+                ),
+            ),
             chain=funding_chain(project, among=related),
             continued_by=project.continued_by.filter(pk__in=related.values("pk"))
             .select_related("pool")
