@@ -116,12 +116,33 @@ def filter_fold(request, filterset, search_fields=("q",)) -> dict:
         for name, declared in filterset.filters.items()
         if name not in search_fields and not isinstance(declared, django_filters.OrderingFilter)
     ]
+    in_use = [name for name in narrowing if filterset.data.get(name, "").strip()]
     return {
         # What the filter used: a value it left out (a goal of another municipality than
         # the chosen one) is not counted as chosen.
-        "filters_in_use": sum(1 for name in narrowing if filterset.data.get(name, "").strip()),
+        "filters_in_use": len(in_use),
         "filters_open": bool(filterset.is_bound and filterset.errors),
+        "filters_chosen": chosen_filters(filterset, in_use),
     }
+
+
+def chosen_filters(filterset, names) -> str:
+    """ "Kommune: Frederiksberg Kommune, År: 2022": the chosen filters by their labels, a
+    choice by its name and anything typed as typed, for a page that found nothing with them
+    (fresh eyes, session 29: "Der er valgt 2 filtre" did not say which); "" when the form is
+    not valid."""
+    form = filterset.form
+    if not (filterset.is_bound and form.is_valid()):
+        return ""
+    shown = []
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        field = form.fields[name]
+        text = str(value) if isinstance(field, forms.ChoiceField) else filterset.data[name]
+        shown.append(f"{field.label}: {' '.join(text.split())}")
+    return ", ".join(shown)
 
 
 class OrderedRangesForm(forms.Form):

@@ -104,11 +104,27 @@ def test_excerpt_cuts_around_the_first_matched_word():
     assert excerpt("Intet her.", marks) is None
 
 
+def test_nothing_found_names_each_chosen_filter_as_the_form_shows_it(
+    client, make_application, municipality
+):
+    fund(make_application(title="Sprogcafé"))
+    response = client.get(
+        CATALOGUE,
+        {"q": "sprogcafe", "kommune": municipality.slug, "aar": "2019", "beloeb_min": "100.000"},
+    )
+    text = visible_text(html_of(response))
+    assert "(Kommune: Testrup Kommune, År: 2019, Bevilget i alt fra (kr.): 100.000)" in text
+
+
 def test_nothing_found_with_filters_says_so_and_offers_the_search_alone(client, make_application):
     fund(make_application(title="Sprogcafé"))
     response = client.get(CATALOGUE, {"q": "sprogcafe", "aar": "2019", "maalgruppe": "x"})
     text = visible_text(html_of(response))
-    assert "Der er valgt 2 filtre. Søg efter »sprogcafe« i alle projekter" in text
+    # Which filters, by their labels and values (fresh eyes, session 29).
+    assert (
+        "Der er valgt 2 filtre. (År: 2019, Målgruppe indeholder: x) "
+        "Søg efter »sprogcafe« i alle projekter" in text
+    )
     assert "Filtre (2 valgte)" in text
     link = re.search(r'<a href="\?([^"]*)">Søg efter', html_of(response)).group(1)
     assert link == "q=sprogcafe"
