@@ -118,7 +118,6 @@ class Task(NamedTuple):
     the page where the task is done, and its date (a request's due date, the newest
     message's time) or None."""
 
-    application_id: int
     title: str
     link: str
     date: datetime.date | datetime.datetime | None
@@ -143,19 +142,19 @@ def applicant_tasks(applications: QuerySet[Application]) -> ApplicantTasks:
     messages = id_address_pattern("mine:messages") + "#seneste"
     return ApplicantTasks(
         agreements=[
-            Task(application_id, title, detail.format(application_id), None)
+            Task(title, detail.format(application_id), None)
             for application_id, title in agreements_to_sign(applications).values_list(
                 "application_id", "application__title"
             )
         ],
         requests=[
-            Task(application_id, title, answer.format(pk), due_date)
-            for pk, application_id, title, due_date in open_requests(applications).values_list(
-                "pk", "application_id", "application__title", "due_date"
+            Task(title, answer.format(pk), due_date)
+            for pk, title, due_date in open_requests(applications).values_list(
+                "pk", "application__title", "due_date"
             )
         ],
         new_messages=[
-            Task(pk, title, messages.format(pk), last_message_at)
+            Task(title, messages.format(pk), last_message_at)
             for pk, title, last_message_at in with_new_messages(
                 applications, "applicant"
             ).values_list("pk", "title", "last_message_at")

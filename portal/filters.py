@@ -109,24 +109,27 @@ def filter_fold(request, filterset, search_fields=("q",)) -> dict:
     """How a list's filters fold on a phone (a <details>, templates/_filter_fold_summary.html):
     closed also when filters are in use, so the results come first, with the count in the
     summary; open only when one is wrong, so the error is seen."""
-    # A sort order narrows nothing (fresh eyes round 40: "Filtre (2 valgt)" for one filter
-    # and an order).
-    narrowing = [
-        name
-        for name, declared in filterset.filters.items()
-        if name not in search_fields and not isinstance(declared, django_filters.OrderingFilter)
-    ]
-    in_use = [name for name in narrowing if filterset.data.get(name, "").strip()]
     return {
-        # What the filter used: a value it left out (a goal of another municipality than
-        # the chosen one) is not counted as chosen.
-        "filters_in_use": len(in_use),
+        "filters_in_use": len(filters_in_use(filterset, search_fields)),
         "filters_open": bool(filterset.is_bound and filterset.errors),
-        "filters_chosen": chosen_filters(filterset, in_use),
     }
 
 
-def chosen_filters(filterset, names) -> str:
+def filters_in_use(filterset, search_fields=("q",)) -> list[str]:
+    """The names of the filters that narrow the list, in their order. A sort order narrows
+    nothing (fresh eyes round 40: "Filtre (2 valgt)" for one filter and an order), and a
+    value the filter left out (a goal of another municipality than the chosen one) is not
+    chosen."""
+    return [
+        name
+        for name, declared in filterset.filters.items()
+        if name not in search_fields
+        and not isinstance(declared, django_filters.OrderingFilter)
+        and filterset.data.get(name, "").strip()
+    ]
+
+
+def chosen_filters(filterset, names: list[str]) -> str:
     """ "Kommune: Frederiksberg Kommune, År: 2022": the chosen filters by their labels, a
     choice by its name and anything typed as typed, for a page that found nothing with them
     (fresh eyes, session 29: "Der er valgt 2 filtre" did not say which); "" when the form is

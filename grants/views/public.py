@@ -45,7 +45,7 @@ from grants.selectors import (
 )
 from grants.services.submission import uses_short_form
 from indicators.models import Indicator
-from portal.filters import filter_fold
+from portal.filters import chosen_filters, filter_fold, filters_in_use
 from portal.models import Municipality
 from portal.money import ZERO
 from portal.public_cache import public_page
@@ -156,6 +156,17 @@ class CatalogueView(TemplateView):
             filterset.offer_choices_of(facets["municipality_id"])
         fold = filter_fold(self.request, filterset)
         alone = self.only_the_search()
+
+        def count_of(data) -> int:
+            """How many projects an address's query finds: only for the offers of a page
+            that found nothing with filters, or whose search names a municipality."""
+            return listing(ProjectFilter(data, queryset=queryset), queryset).paginator.count
+
+        # Offered only where the search alone finds something (fresh eyes, session 29: the
+        # link led to a second empty page).
+        found_without_filters = (
+            not page.paginator.count and fold["filters_in_use"] and count_of(alone)
+        )
         return super().get_context_data(
             filter=filterset,
             **fold,
@@ -177,22 +188,15 @@ class CatalogueView(TemplateView):
             no_words=searched is not None and searched.no_words,
             several_words=searched is not None and len(searched.terms) > 1,
             without_filters=alone.urlencode(),
-            # Offered only where the search alone finds something (fresh eyes, session 29:
-            # the link led to a second empty page).
-            found_without_filters=(
-                not page.paginator.count
-                and fold["filters_in_use"]
-                and listing(ProjectFilter(alone, queryset=queryset), queryset).paginator.count
+            found_without_filters=found_without_filters,
+            filters_chosen=(
+                chosen_filters(filterset, filters_in_use(filterset))
+                if found_without_filters
+                else ""
             ),
             suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
             municipality_searched=(
-                municipality_in_search(
-                    searched,
-                    # One count more, only for a search that names a municipality.
-                    lambda data: (
-                        listing(ProjectFilter(data, queryset=queryset), queryset).paginator.count
-                    ),
-                )
+                municipality_in_search(searched, count_of)
                 if searched is not None and not chosen["kommune"]
                 else None
             ),
