@@ -1,7 +1,8 @@
 """Fresh eyes round 8: a success criterion typed on several lines ran together into one line
 on the web pages, while the PDF kept its lines. The class: every text a user types into a
 box of several lines (a Textarea of any form of ours) keeps its line breaks wherever a page
-shows it — `linebreaks`/`linebreaksbr`, or shortened on purpose with `truncate…`."""
+shows it — `paragraphs` (typed lists as lists)/`linebreaksbr`, or shortened on purpose with
+`truncate…`."""
 
 import inspect
 import re
@@ -13,7 +14,7 @@ from tests.test_text_limits import MODULES
 from worker import forms as worker_forms
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-KEEPS_LINES = ("linebreaks", "truncatewords", "truncatechars", "as_crispy_field")
+KEEPS_LINES = ("paragraphs", "linebreaksbr", "truncatewords", "truncatechars", "as_crispy_field")
 # Not a typed text of that name: an error of the error summary, a heading's number, the
 # personal-data register's fixed wording.
 NOT_TYPED = {"item", "number", "category"}

@@ -264,3 +264,14 @@ def test_a_municipality_named_in_the_search_is_offered_as_its_filter(
 def test_no_municipality_offered_for_a_search_that_names_none(client, make_application):
     fund(make_application(title="Sprogcafé for nyankomne"))
     assert "catalogue-municipality" not in html_of(client.get(CATALOGUE, {"q": "sprogcafe"}))
+
+
+@pytest.mark.parametrize("q", ["Copenhagen", "copenhagen sprogcafé", "København"])
+def test_copenhagen_by_its_english_name_is_offered_as_the_municipality(client, make_application, q):
+    """Fresh eyes, session 30: "Copenhagen" on the English page named no municipality."""
+    from portal.models import Municipality
+
+    Municipality.objects.create(name="Københavns Kommune", slug="kbh", code="101")
+    fund(make_application(title="Sprogcafé for nyankomne"))
+    html = html_of(client.get(CATALOGUE, {"q": q}))
+    assert "Leder du efter projekter fra Københavns Kommune?" in html

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from grants import wording
+from portal.templatetags.text import BULLET
 
 register = template.Library()
 
@@ -42,7 +43,7 @@ def text_lines(text: str) -> list[str]:
     have typed ("- ", "• "), for a list as the page's other points (fresh eyes round 18:
     the call's criteria were bare lines between bulleted lists)."""
     lines = (line.strip() for line in (text or "").splitlines())
-    return [line.lstrip("-•*– ").strip() or line for line in lines if line]
+    return [BULLET.sub("", line).strip() or line for line in lines if line]
 
 
 @register.filter

@@ -65,6 +65,9 @@ class MunicipalitySearched(NamedTuple):
 # The words beside a municipality's name that are part of it ("Københavns Kommune",
 # "Frederiksberg Municipality"), not other words to search for.
 MUNICIPALITY_WORDS = frozenset({"kommune", "kommunes", "kommunen", "municipality"})
+# The Danish municipalities with an English name of their own (fresh eyes, session 30:
+# "Copenhagen" on the English page found nothing): folded English name → folded Danish name.
+ENGLISH_NAMES = {"copenhagen": "kobenhavn", "elsinore": "helsingor"}
 
 
 def municipality_in_search(searched, found_in) -> MunicipalitySearched | None:
@@ -80,6 +83,9 @@ def municipality_in_search(searched, found_in) -> MunicipalitySearched | None:
         short = fold(name).removesuffix(" kommune")
         # "København" for "Københavns Kommune"
         names.update({short: (slug, name), short.removesuffix("s"): (slug, name)})
+    for english, danish in ENGLISH_NAMES.items():
+        if danish in names:
+            names[english] = names[danish]
     words = TERM.findall(searched.text)  # as typed, accents and all
     for word in words:
         if fold(word) in names:
