@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 from grants.models import Allocation, Application, CarryOver, RequestedAmount
 from grants.selectors import join_committees
 from policies.models import Goal
+from portal.templatetags.text import one_line
 
 # The columns of the project itself a card shows: loading only these keeps the catalogue's
 # sort narrow and skips the long texts.
@@ -78,7 +79,7 @@ def with_card_parts(projects) -> list[Application]:
             grouped(((line.year, line) for line in lines), lambda line: line).items()
         )
         project.card_goals = goals[project.pk]
-        project.card_target_group = Truncator(project.target_group or "").words(
+        project.card_target_group = Truncator(one_line(project.target_group)).words(
             CARD_TARGET_GROUP_WORDS, truncate=" …"
         )
         project.card_committees = join_committees(

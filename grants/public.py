@@ -31,6 +31,21 @@ from portal.money import ZERO
 from portal.params import id_param
 
 
+def public_status(project: Application, last_money_year: int | None) -> str:
+    """The status a citizen reads on a project's page: "Igangværende" only while its money
+    runs; a project whose last year with money is past says so instead (fresh eyes, session
+    31: a project of 2019–2021 was "Igangværende" in 2026, its final report not yet in)."""
+    from grants.models import ApplicationStatus
+
+    if (
+        project.status == ApplicationStatus.ACTIVE
+        and last_money_year is not None
+        and last_money_year < timezone.localdate().year
+    ):
+        return _("Tilskudsperioden sluttede i %(year)s") % {"year": last_money_year}
+    return project.status_label
+
+
 def funded_projects() -> QuerySet[Application]:
     return Application.objects.filter(status__in=FUNDED_STATUSES)
 
@@ -224,7 +239,11 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=Municipality.objects.order_by("name"),
         empty_label=_("Alle kommuner"),
     )
-    aar = YearFilter(label=_("År"), method="filter_year")
+    # The years a project had money, not the pool it applied to (fresh eyes, session 31:
+    # projects of the 2020 pool paid from 2021's money were "missing" under 2020).
+    aar = YearFilter(
+        label=_("År"), help_text=_("Året, projektet fik penge til."), method="filter_year"
+    )
     maal = ModelChoiceFilter(
         label=_("Mål"),
         field_name="goals",

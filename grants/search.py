@@ -7,8 +7,8 @@ document is stored per application (`search_document`, kept current by a trigger
 matches as a word beginning ("sprog" finds "sprogcafé" and "sprogundervisning"), and as the
 last part of the compound words funded projects use (grants_searchword, a trigram index:
 "undervisning" finds "sprogundervisning"). All words must match. When nothing matches,
-`suggest` offers the nearest words funded projects use ("Mente du »sprog«?"), checked by the
-view to find something.
+`grants.suggestions.suggest` offers the nearest words funded projects use ("Mente du
+»sprog«?"), checked by the view to find something.
 
 SQLite (development): every word must occur in one of the fields, case- and accent-folded in
 Python (`fold`); no suggestions.
@@ -53,7 +53,6 @@ MAX_TERMS = 8
 MIN_PREFIX = 3  # shorter words match whole words only: "ny:*" would match half the country
 MIN_PART = 4  # the shortest word searched for inside compound words
 MAX_PARTS = 30  # compound words per query word
-SUGGESTION_CANDIDATES = 12
 
 WORD = re.compile(r"[^\W_]+")
 # A query's word, hyphenated ones whole: "to-sprogede" is one word to search for, in either
@@ -483,53 +482,6 @@ def match_ids(queryset: QuerySet, limit: int) -> list[int]:
     matches through its index and stops at `limit`, where ordering them would test every
     row (the catalogue's count, the API's few matches)."""
     return list(queryset.order_by().values_list("pk", flat=True)[:limit])
-
-
-def suggest(prepared: Search) -> str | None:
-    """PostgreSQL: the query with each word no funded project's word begins with replaced by
-    the nearest word one (by trigrams, then edits), or None when there is nothing to offer."""
-    if prepared.tsquery is None or not prepared.terms:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT u.term,
-                EXISTS (SELECT 1 FROM grants_searchword WHERE plain LIKE u.term || '%%'),
-                ARRAY(SELECT word FROM grants_searchword ORDER BY plain <-> u.term LIMIT %s)
-            FROM unnest(%s::text[]) WITH ORDINALITY AS u(term, i)
-            ORDER BY u.i
-            """,
-            [SUGGESTION_CANDIDATES, list(prepared.terms)],
-        )
-        rows = cursor.fetchall()
-    words, changed = [], False
-    for term, known, candidates in rows:
-        best = None if known else nearest(term, candidates)
-        changed |= best is not None
-        words.append(best or term)
-    return " ".join(words) if changed else None
-
-
-def nearest(term: str, candidates: list[str]) -> str | None:
-    """The candidate fewest edits away, if it is close enough to be a typo."""
-    allowed = 1 if len(term) <= 4 else 2
-    scored = [(edits(term, fold(word)), i, word) for i, word in enumerate(candidates)]
-    scored = [row for row in scored if row[0] <= allowed]
-    return min(scored)[2] if scored else None
-
-
-def edits(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of
-    neighbours ("sporg" → "sprog" is one)."""
-    previous2, previous = None, list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 def rebuild_words() -> int:

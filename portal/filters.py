@@ -1,5 +1,7 @@
 """django-filter filters shared by the portal's lists."""
 
+from typing import NamedTuple
+
 import django_filters
 import django_filters.fields
 from django import forms
@@ -19,7 +21,12 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("max_value", 2100)
         # Said as the portal says it, not Django's "Indtast et heltal." (fresh eyes round 36:
         # `?aar=abc` in an address showed that under an empty year box).
-        kwargs.setdefault("error_messages", {"invalid": _("Skriv et årstal, fx 2024.")})
+        # And the range in plain words, not "større end eller lig 2000" (fresh eyes, session 31).
+        between = _("Skriv et år fra 2000 til 2100.")
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": _("Skriv et årstal, fx 2024."), "min_value": between, "max_value": between},
+        )
         super().__init__(*args, **kwargs)
 
     def get_max_validator(self):
@@ -129,14 +136,21 @@ def filters_in_use(filterset, search_fields=("q",)) -> list[str]:
     ]
 
 
-def chosen_filters(filterset, names: list[str]) -> str:
-    """ "Kommune: Frederiksberg Kommune, År: 2022": the chosen filters by their labels, a
-    choice by its name and anything typed as typed, for a page that found nothing with them
-    (fresh eyes, session 29: "Der er valgt 2 filtre" did not say which); "" when the form is
-    not valid."""
+class ChosenFilter(NamedTuple):
+    said: str  # "Kommune: Frederiksberg Kommune"
+    without: str  # the address's query without this filter (from the first page)
+
+
+def chosen_filters(filterset, names: list[str], data) -> list[ChosenFilter]:
+    """The chosen filters by their labels, a choice by its name and anything typed as typed
+    ("Kommune: Frederiksberg Kommune", "År: 2022"), each with the address of the list
+    without it: said and removable one at a time above the results (fresh eyes, session 29:
+    "Der er valgt 2 filtre" did not say which; session 31: a filter could only be removed
+    with all the others, and a chosen goal was said nowhere). [] when the form is not
+    valid."""
     form = filterset.form
     if not (filterset.is_bound and form.is_valid()):
-        return ""
+        return []
     shown = []
     for name in names:
         value = form.cleaned_data.get(name)
@@ -144,8 +158,14 @@ def chosen_filters(filterset, names: list[str]) -> str:
             continue
         field = form.fields[name]
         text = str(value) if isinstance(field, forms.ChoiceField) else filterset.data[name]
-        shown.append(f"{field.label}: {' '.join(text.split())}")
-    return ", ".join(shown)
+        rest = data.copy()
+        for key in (name, "side"):
+            rest.pop(key, None)
+        text = " ".join(text.split())
+        # A goal names itself: "Mål 2: Gennemføre en uddannelse", not "Mål: Mål 2: …".
+        said = text if text.startswith(f"{field.label} ") else f"{field.label}: {text}"
+        shown.append(ChosenFilter(said, rest.urlencode()))
+    return shown
 
 
 class OrderedRangesForm(forms.Form):

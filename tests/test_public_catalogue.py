@@ -532,6 +532,15 @@ def test_bad_filter_is_explained_and_page_out_of_range_shows_the_last_page(clien
     assert titles(client.get(CATALOGUE, {"side": "99999"})) == titles(client.get(CATALOGUE))
 
 
+@pytest.mark.parametrize("year", ["1999", "2101"])
+@pytest.mark.parametrize("address", [CATALOGUE, "/puljer/"])
+def test_a_year_out_of_range_is_explained_in_plain_words(client, demo, year, address):
+    """Fresh eyes, session 31: "Denne værdi skal være større end eller lig 2000." """
+    html = html_of(client.get(address, {"aar": year}))
+    assert "Skriv et år fra 2000 til 2100." in html
+    assert "lig 2000" not in html and "mindre end" not in html
+
+
 def test_html_in_the_search_is_shown_escaped(client, demo):
     attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     html = html_of(client.get(CATALOGUE, {"q": attack}))

@@ -667,3 +667,84 @@ def test_the_pools_list_commits_what_each_pool_balance_says(client, demo):
     for pool in pools:
         balance = pool_balance(pool)
         assert committed[pool.pk] == balance["allocated"] + balance["reserved"], pool
+
+
+def test_every_project_page_names_each_year_of_its_money_once(client, demo):
+    """Fresh eyes, session 31: "2021 · 100.000 kr." and "2021 · restmidler fra 2020" were two
+    lines of one year on the project page, where its card says "2021: 100.000 kr. +
+    restmidler fra 2020". Every public project page of the demo data, each year once."""
+    from grants.public import funded_projects
+
+    both = 0
+    for project in funded_projects():
+        html = page(client, f"/projekter/{project.pk}/")
+        money = html[html.index('id="money-heading"') :]
+        money = money[: money.index("</table>")]
+        years = re.findall(r'<th scope="row">(\d{4})</th>', money)
+        assert years, project.title
+        assert len(years) == len(set(years)) and years == sorted(years), (project.title, years)
+        if "+ " in money:
+            both += 1
+            assert re.search(r"kr\.</a><br><span class=\"small\">\+ .*restmidler fra \d{4}", money)
+    assert both, "the demo data has a year with a grant and carried-over money"
+
+
+def test_a_project_whose_money_has_run_out_is_not_called_ongoing(
+    client, make_application, make_pool
+):
+    """Fresh eyes, session 31: a project of 2019–2021 was "Igangværende" on its page in 2026
+    (its status stays active until its final report is accepted)."""
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    old = fund(
+        make_application(
+            title="Gammelt projekt", target_pool=make_pool(year=2021), amounts={2021: "5000"}
+        )
+    )
+    running = fund(
+        make_application(
+            title="Nyt projekt", target_pool=make_pool(year=this_year), amounts={this_year: "5000"}
+        )
+    )
+    assert old.status == running.status == "active"
+    lead = re.compile(r'<p class="lead">([^<]*)')
+    assert (
+        lead.search(page(client, f"/projekter/{old.pk}/"))
+        .group(1)
+        .endswith("· Tilskudsperioden sluttede i 2021")
+    )
+    assert (
+        lead.search(page(client, f"/projekter/{running.pk}/")).group(1).endswith("· Igangværende")
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("da", "Eksempeldata: en opdigtet pulje"),
+        ("en", "Example data: a made-up pool for caseworkers to try the application form."),
+    ],
+)
+def test_an_example_pool_says_so_in_the_readers_language(client, demo, language, said):
+    """Fresh eyes, session 31: the English page showed the example pool's Danish notice."""
+    from grants.models import Pool
+
+    from .page_crawl import use_language
+
+    pool = Pool.objects.filter(is_example=True).select_related("municipality").first()
+    use_language(client, language)
+    shown = main_text(page(client, f"/puljer/{pool.municipality.slug}/{pool.year}/"))
+    assert said in shown
+    assert f"Budget og frist er ikke {pool.municipality.name}s." in shown or language == "en"
+    assert ("opdigtet" in shown) is (language == "da")
+
+
+def test_an_english_search_that_finds_nothing_says_the_texts_are_danish(client, demo):
+    from .page_crawl import use_language
+
+    use_language(client, "en")
+    shown = text(page(client, "/projekter/?q=language"))
+    assert "The projects' texts are written in Danish, so search with Danish words" in shown
+    use_language(client, "da")
+    assert "skrevet på dansk" not in text(page(client, "/projekter/?q=language"))

@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 
 from grants.models import ApplicationStatus, SearchWord
-from grants.search import Marks, edits, fold, rebuild_words
+from grants.search import Marks, fold, rebuild_words
+from grants.suggestions import edits
 from tests.test_public_catalogue import CATALOGUE, fund, html_of, shown_count, titles
 
 postgres_only = pytest.mark.skipif(
@@ -386,3 +387,43 @@ def test_a_search_s_words_are_in_its_query_text_not_a_parameter(client, projects
         for param in params
     )
     assert titles(client.get(CATALOGUE, {"q": "sprog"})) == {CAFE, UNDERVISNING}
+
+
+@postgres_only
+def test_a_compound_word_no_project_has_is_offered_the_word_it_begins_with(
+    client, make_application
+):
+    """Fresh eyes, session 31: "sprogcafe" found nothing and offered nothing where the
+    projects have "sprog" and "café" but no "sprogcafé"."""
+    fund(make_application(title="Sprog og job", target_group="Sproglige forløb for voksne"))
+    fund(make_application(title="Mødested", target_group="Alle, der kommer på en café"))
+    response = client.get(CATALOGUE, {"q": "sprogcafe"})
+    assert suggestion(response) == "sprog"
+    assert titles(response) == {"Sprog og job"}
+    # A linking "s": "sprogscafe" as "sprog" + "s" + "cafe".
+    assert suggestion(client.get(CATALOGUE, {"q": "sprogscafe"})) == "sprog"
+    # Only a word it begins with, not one it ends with.
+    assert suggestion(client.get(CATALOGUE, {"q": "xylofonsprog"})) is None
+
+
+@postgres_only
+def test_a_word_that_only_begins_like_a_known_word_is_no_compound(client, make_application):
+    """ "language" is no "lang" + "uage", "københavns" no "købe" + "nhavns": the rest of the
+    word must begin a word of the projects too."""
+    fund(make_application(title="Lang vej", target_group="Dem, der vil købe ind"))
+    assert suggestion(client.get(CATALOGUE, {"q": "language"})) is None
+    assert suggestion(client.get(CATALOGUE, {"q": "kobenhavnsk"})) is None
+
+
+@postgres_only
+def test_a_municipality_named_gets_its_line_and_no_suggestion(client, make_application):
+    """Fresh eyes, session 31: "Københavns Kommune" was offered "Mente du »købe kommune«?"."""
+    from portal.models import Municipality
+
+    Municipality.objects.create(name="Københavns Kommune", slug="kbh", code="101")
+    # A word a typo away from "københavns" (a shop's name), and "kommune": without the rule,
+    # "Mente du »jobenhavns kommune«?".
+    fund(make_application(title="Indkøb", target_group="Kunder i Jobenhavns butik i kommunen"))
+    response = client.get(CATALOGUE, {"q": "Københavns Kommune"})
+    assert suggestion(response) is None
+    assert "Leder du efter projekter fra Københavns Kommune?" in html_of(response)

@@ -104,16 +104,41 @@ def test_excerpt_cuts_around_the_first_matched_word():
     assert excerpt("Intet her.", marks) is None
 
 
-def test_nothing_found_names_each_chosen_filter_as_the_form_shows_it(
-    client, make_application, municipality
+def chosen(html: str) -> dict[str, str]:
+    """The chosen filters above the results: text → the address's query without it."""
+    return {
+        unescape(text): unescape(link)
+        for link, text in re.findall(
+            r'<a class="chosen-filter" href="\?([^"]*)"[^>]*>([^<]*)<span aria-hidden', html
+        )
+    }
+
+
+@pytest.mark.parametrize("found", [True, False], ids=["found", "nothing-found"])
+def test_each_chosen_filter_is_named_as_the_form_shows_it_and_removable(
+    client, make_application, found
 ):
-    fund(make_application(title="Sprogcafé"))
-    response = client.get(
-        CATALOGUE,
-        {"q": "sprogcafe", "kommune": municipality.slug, "aar": "2019", "beloeb_min": "100.000"},
-    )
-    text = visible_text(html_of(response))
-    assert "(Kommune: Testrup Kommune, År: 2019, Bevilget i alt fra (kr.): 100.000)" in text
+    """Fresh eyes, sessions 29 and 31: which filters were chosen was said only when nothing
+    was found, and one could only remove them all at once."""
+    project = fund(make_application(title="Sprogcafé"))
+    year = project.pool.year if found else 2019
+    query = {"q": "sprogcafe", "kommune": project.municipality.slug, "aar": str(year)}
+    query["beloeb_min"] = "100.000"
+    response = client.get(CATALOGUE, query)
+    html = html_of(response)
+    name = project.municipality.name
+    assert chosen(html) == {
+        f"Kommune: {name}": f"q=sprogcafe&aar={year}&beloeb_min=100.000",
+        f"År: {year}": f"q=sprogcafe&kommune={project.municipality.slug}&beloeb_min=100.000",
+        "Bevilget i alt fra (kr.): 100.000": (
+            f"q=sprogcafe&kommune={project.municipality.slug}&aar={year}"
+        ),
+    }
+    assert f'aria-label="Fjern filteret Kommune: {name}"' in html
+    for without in chosen(html).values():
+        # Each leads to a page where that filter is no longer chosen.
+        assert len(chosen(html_of(client.get(f"{CATALOGUE}?{without}")))) == 2
+    assert ("1 projekt" in visible_text(html)) is found
 
 
 def test_nothing_found_with_filters_says_so_and_offers_the_search_alone(client, make_application):
@@ -121,11 +146,9 @@ def test_nothing_found_with_filters_says_so_and_offers_the_search_alone(client, 
     response = client.get(CATALOGUE, {"q": "sprogcafe", "aar": "2019", "maalgruppe": "x"})
     text = visible_text(html_of(response))
     # Which filters, by their labels and values (fresh eyes, session 29).
-    assert (
-        "Der er valgt 2 filtre. (År: 2019, Målgruppe indeholder: x) "
-        "Søg efter »sprogcafe« i alle projekter" in text
-    )
+    assert "Der er valgt 2 filtre. Søg efter »sprogcafe« i alle projekter" in text
     assert "Filtre (2 valgte)" in text
+    assert set(chosen(html_of(response))) == {"År: 2019", "Målgruppe indeholder: x"}
     link = re.search(r'<a href="\?([^"]*)">Søg efter', html_of(response)).group(1)
     assert link == "q=sprogcafe"
     assert titles(client.get(f"{CATALOGUE}?{link}")) == {"Sprogcafé"}
@@ -275,3 +298,40 @@ def test_copenhagen_by_its_english_name_is_offered_as_the_municipality(client, m
     fund(make_application(title="Sprogcafé for nyankomne"))
     html = html_of(client.get(CATALOGUE, {"q": q}))
     assert "Leder du efter projekter fra Københavns Kommune?" in html
+
+
+def test_a_search_naming_a_municipality_is_not_told_to_use_fewer_words(client, make_application):
+    """Fresh eyes, session 31: "Københavns Kommune" found nothing and was told "prøv med
+    færre ord" under the line that offers the municipality's projects."""
+    from portal.models import Municipality
+
+    Municipality.objects.create(name="Københavns Kommune", slug="kbh", code="101")
+    fund(make_application(title="Sprogcafé for nyankomne"))
+    text = visible_text(html_of(client.get(CATALOGUE, {"q": "Københavns Kommune"})))
+    assert "Leder du efter projekter fra Københavns Kommune?" in text
+    assert "færre ord" not in text
+    text = visible_text(html_of(client.get(CATALOGUE, {"q": "cricket fodbold"})))
+    assert "prøv med færre ord" in text
+
+
+def test_a_search_naming_a_municipality_shows_the_other_words_on_the_cards(
+    client, make_application
+):
+    """Fresh eyes, session 31: for "Frederiksberg sprog" the card's excerpt showed
+    "Frederiksbergstrategiens" and no "sprog"; a card whose target group named the town
+    showed no excerpt at all. Every card names its municipality: the other words are shown."""
+    fund(
+        make_application(
+            title="Fællesskab i byen",
+            target_group="Familier i Testrup",
+            other_policy_goals="Indsatsen bidrager også til Testrupstrategien for byen.",
+            description="Vi mødes hver uge. Her øver vi dansk sprog over kaffe og kage.",
+        )
+    )
+    html = html_of(client.get(CATALOGUE, {"q": "testrup sprog"}))
+    shown = excerpt_of(html, "Fællesskab i byen")
+    assert shown is not None and "<mark>sprog</mark>" in shown
+    assert "Testrup</mark>" not in html and "Testrupstrategien" not in shown
+    # The search itself still needs both words.
+    fund(make_application(title="Andet projekt", description="Dansk sprog uden byens navn."))
+    assert titles(client.get(CATALOGUE, {"q": "testrup sprog"})) == {"Fællesskab i byen"}

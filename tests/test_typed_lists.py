@@ -105,3 +105,32 @@ def test_no_page_shows_a_typed_bullet_as_text(client, demo, username, start):
         for match in TYPED_BULLET.finditer(html)
     ]
     assert found == []
+
+
+def test_a_card_shows_a_text_of_several_lines_on_one_line_with_its_breaks_said():
+    from portal.templatetags.text import one_line
+
+    assert one_line("Piger 9-16 år\r\nKvinder over 16 år") == "Piger 9-16 år · Kvinder over 16 år"
+    assert one_line("Målgruppen er:\n\n• Lærere\n- Forældre\n") == (
+        "Målgruppen er: Lærere · Forældre"
+    )
+    assert one_line("") == one_line(None) == ""
+
+
+def test_no_card_shows_a_typed_bullet_or_runs_lines_together(client, demo):
+    """Fresh eyes, session 31: "Målgruppe: • Lærere … • Forældreråd …" ran as one paragraph
+    on the catalogue's cards, "Piger 9-16 år Kvinder over 16 år" as one phrase."""
+    html = client.get("/projekter/", {"side": 1}).content.decode()
+    pages = [html] + [client.get("/projekter/", {"side": n}).content.decode() for n in range(2, 4)]
+    groups = [
+        group
+        for page in pages
+        for group in re.findall(r"<strong>Målgruppe:</strong> <span[^>]*>(.*?)</span>", page, re.S)
+    ]
+    assert groups
+    assert not [group for group in groups if "•" in group or "\n" in group]
+    several_lines = Application.objects.filter(target_group__contains="\n").exclude(
+        pool__is_example=True
+    )
+    assert several_lines.exists()
+    assert any(" · " in group for group in groups)

@@ -1,6 +1,7 @@
 """Public pages: the catalogue of funded projects, a project page, the pools."""
 
 from contextlib import nullcontext
+from itertools import groupby
 from typing import NamedTuple
 
 import psycopg
@@ -34,9 +35,10 @@ from grants.public import (
     pool_is_public,
     pool_years,
     public_pools,
+    public_status,
     with_public_relations,
 )
-from grants.search import TERM, fold, suggest, with_excerpts
+from grants.search import TERM, fold, prepare, with_excerpts
 from grants.selectors import (
     committed_by_pool,
     committees_label,
@@ -44,6 +46,7 @@ from grants.selectors import (
     join_committees,
 )
 from grants.services.submission import uses_short_form
+from grants.suggestions import suggest
 from indicators.models import Indicator
 from portal.filters import chosen_filters, filter_fold, filters_in_use
 from portal.models import Municipality
@@ -132,7 +135,25 @@ class CatalogueView(TemplateView):
         filterset = ProjectFilter(self.request.GET or None, queryset=queryset)
         found = listing(filterset, queryset)
         searched, suggestion = filterset.search, None
-        if searched is not None and found.paginator.count == 0 and not filterset.errors:
+
+        def count_of(data) -> int:
+            """How many projects an address's query finds: only for the offers of a page
+            that found nothing with filters, or whose search names a municipality."""
+            return listing(ProjectFilter(data, queryset=queryset), queryset).paginator.count
+
+        municipality_searched = (
+            municipality_in_search(searched, count_of)
+            if searched is not None and not self.request.GET.get("kommune")
+            else None
+        )
+        if (
+            searched is not None
+            and found.paginator.count == 0
+            and not filterset.errors
+            # A municipality's name is no typo: its line is the way on (fresh eyes, session
+            # 31: "Københavns Kommune" was offered "købe kommune").
+            and municipality_searched is None
+        ):
             # Nothing found: perhaps a typo. Offer the nearest words funded projects use, and
             # show what they find.
             text = suggest(searched)
@@ -142,10 +163,16 @@ class CatalogueView(TemplateView):
                 if other.paginator.count:
                     found, searched, suggestion = other, alternative.search, text
         page = found.paginator.get_page(self.request.GET.get("side"))
+        marks = searched.marks if searched is not None else None
+        if municipality_searched and municipality_searched.rest:
+            # Every card names its municipality: its excerpt shows the other words
+            # (fresh eyes, session 31: "Frederiksberg sprog" showed "Frederiksbergstrategiens"
+            # where the card had no "sprog").
+            marks = prepare(municipality_searched.rest).marks
         # The queries run here, not in the template.
         page.object_list = with_card_parts(page.object_list)
         if searched is not None and searched.terms:
-            with_excerpts(page.object_list, searched.marks)
+            with_excerpts(page.object_list, marks)
         query = self.request.GET.copy()
         query.pop("side", None)
         # A facet of a dimension already chosen would add a second value to the address (and
@@ -162,12 +189,6 @@ class CatalogueView(TemplateView):
             filterset.offer_choices_of(facets["municipality_id"])
         fold = filter_fold(self.request, filterset)
         alone = self.only_the_search()
-
-        def count_of(data) -> int:
-            """How many projects an address's query finds: only for the offers of a page
-            that found nothing with filters, or whose search names a municipality."""
-            return listing(ProjectFilter(data, queryset=queryset), queryset).paginator.count
-
         # Offered only where the search alone finds something (fresh eyes, session 29: the
         # link led to a second empty page).
         found_without_filters = (
@@ -183,7 +204,7 @@ class CatalogueView(TemplateView):
             facet_chosen=chosen,
             facet_without=without,
             facets=facets,
-            marks=searched.marks if searched is not None else None,
+            marks=marks,
             searched_text=filterset.search.text if filterset.search is not None else "",
             suggestion=suggestion,
             left_out=[LEFT_OUT[key] for key in filterset.left_out],
@@ -195,17 +216,13 @@ class CatalogueView(TemplateView):
             several_words=searched is not None and len(searched.terms) > 1,
             without_filters=alone.urlencode(),
             found_without_filters=found_without_filters,
-            filters_chosen=(
-                chosen_filters(filterset, filters_in_use(filterset))
-                if found_without_filters
-                else ""
+            chosen_filters=(
+                chosen_filters(filterset, filters_in_use(filterset), self.request.GET)
+                if fold["filters_in_use"]
+                else []
             ),
             suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
-            municipality_searched=(
-                municipality_in_search(searched, count_of)
-                if searched is not None and not chosen["kommune"]
-                else None
-            ),
+            municipality_searched=municipality_searched,
             **kwargs,
         )
 
@@ -220,6 +237,27 @@ class CatalogueView(TemplateView):
         data["q"] = text
         data.pop("side", None)
         return data
+
+
+def money_years(allocations, carry_overs) -> list[tuple[int, list]]:
+    """The project page's money, [(year, [Allocation or CarryOver])] in year order: a year's
+    grant, then the money carried over into it, on one line as the cards have them (fresh
+    eyes, session 30: 2021, 2022, then 2021's carry-over; session 31: "2021 · 100.000 kr."
+    and "2021 · restmidler fra 2020" as two lines of one year)."""
+    rows = sorted(
+        [*allocations, *carry_overs],
+        key=lambda row: (
+            (row.to_pool.year, 1, row.pk)
+            if isinstance(row, CarryOver)
+            else (row.pool.year, 0, row.pk)
+        ),
+    )
+    return [
+        (year, list(lines))
+        for year, lines in groupby(
+            rows, key=lambda row: row.to_pool.year if isinstance(row, CarryOver) else row.pool.year
+        )
+    ]
 
 
 @method_decorator(public_page, name="dispatch")
@@ -257,25 +295,16 @@ class ProjectView(TemplateView):
         # in the example pool showed as "videreført i" on a real project's page), as the
         # open data has them; an example project's may be either.
         related = funded_projects() if project.pool.is_example else open_data_projects()
+        money = money_years(
+            allocations,
+            CarryOver.objects.filter(application=project).select_related("from_pool", "to_pool"),
+        )
         return super().get_context_data(
             project=project,
             committees=committees_label(project),
             criteria=criteria,
-            # The grants and the carried-over money in year order, a year's grant first
-            # (fresh eyes, session 30: 2021, 2022, then 2021's carry-over).
-            money_rows=sorted(
-                [
-                    *allocations,
-                    *CarryOver.objects.filter(application=project).select_related(
-                        "from_pool", "to_pool"
-                    ),
-                ],
-                key=lambda row: (
-                    (row.to_pool.year, 1, row.pk)
-                    if isinstance(row, CarryOver)
-                    else (row.pool.year, 0, row.pk)
-                ),
-            ),
+            money_years=money,
+            status=public_status(project, money[-1][0] if money else None),
             chain=funding_chain(project, among=related),
             continued_by=project.continued_by.filter(pk__in=related.values("pk"))
             .select_related("pool")
