@@ -7,7 +7,7 @@ Builds the queries exactly as the catalogue view does (grants.public.ProjectFilt
 2. a selective search (the title of one project), which a GIN index is made for,
 
 and prints, for each, the paginator's COUNT query and the first page's query with their
-plans, after the definition of the index application_search_document (migration grants/0006)
+plans, after the definition of the index application_search_funded (migration grants/0034)
 and how many funded projects each search matches.
 
     python -m bench.explain [--out bench/results/explain-50k.txt]
@@ -22,7 +22,7 @@ if __package__ in (None, ""):
 
 from bench.common import setup_django
 
-INDEX = "application_search_document"
+INDEX = "application_search_funded"
 
 
 def catalogue_queryset(text: str):

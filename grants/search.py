@@ -18,6 +18,7 @@ gives a card whose title and target group have none of them the words around the
 in the project's other public texts.
 """
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ WORD = re.compile(r"[^\W_]+")
 # spelling, not "to" and "sprogede" anywhere in a project; "15-25" an age range.
 TERM = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 LEXEME = re.compile(r"'((?:[^']|'')+)'(:\*)?")
+KNOWN_WORDS = 20_000  # words a search remembers its answer for (Marks.known)
 INFLECTION = 5  # letters a highlighted word may have after a whole word of the query ("erne")
 # What PostgreSQL's unaccent makes of the letters Unicode does not decompose.
 FOLDED = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe"})
@@ -106,10 +108,21 @@ class Marks:
     inside: bool = False
     whole: tuple[str, ...] = ()
     hyphened: tuple[str, ...] = ()
+    # Each word's answer, once per search: a page's cards ask about the same words again and
+    # again (a title is checked for the excerpt, then marked; issue #17: the marking was a
+    # tenth of a search page).
+    known: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def matches(self, word: str) -> bool:
         """Is `word` marked wherever it stands (not only within a hyphenated word)?"""
-        folded = fold_word(word)
+        answer = self.known.get(word)
+        if answer is None:
+            answer = self.folded_matches(fold_word(word))
+            if len(self.known) < KNOWN_WORDS:
+                self.known[word] = answer
+        return answer
+
+    def folded_matches(self, folded: str) -> bool:
         if self.inside:
             return any(stem in folded for stem in self.stems)
         if self.stems and folded.startswith(self.stems):
@@ -123,6 +136,11 @@ class Marks:
         "to-sprogede" for "sprog-forløb"; fresh eyes, session 30)."""
         found = []
         for group in TERM.finditer(text):
+            if "-" not in group.group():
+                # One word, no parts: marked or not by itself (most words).
+                if self.matches(group.group()):
+                    found.append(group)
+                continue
             parts = [
                 (match, self.matches(match.group()))
                 for match in WORD.finditer(text, group.start(), group.end())

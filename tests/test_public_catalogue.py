@@ -378,20 +378,33 @@ def test_postgres_danish_stemming_finds_kvinde_when_searching_kvinder(client, ma
 
 
 @postgres_only
-def test_postgres_search_uses_the_gin_index(make_application):
+def test_postgres_search_uses_the_gin_index_of_the_funded_projects(make_application):
+    """The index holds the funded projects only (migration 0034): a rare word was 2 ms of
+    combining the whole table's index with the status index, 0.2 ms with this one alone."""
+    from grants.public import funded_projects
+
     fund(make_application(title="Kvindegruppe"))
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'application_search_document'"
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'application_search_funded'"
         )
         (indexdef,) = cursor.fetchone()
-    assert "USING gin (search_document)" in indexdef
+    assert "USING gin (search_document) WHERE" in indexdef
+    assert "'approved'" in indexdef and "'active'" in indexdef and "'closed'" in indexdef
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_indexscan = off")
-        plan = search(Application.objects.order_by(), "kvinder").values("pk").explain()
-    assert "application_search_document" in plan
+            # On a few rows any index on the status looks as cheap; without them (dropped
+            # in this transaction, rolled back with the test) the search's own must serve.
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'grants_application'"
+                " AND indexdef LIKE '%%status%%' AND indexname <> 'application_search_funded'"
+            )
+            for (other,) in cursor.fetchall():
+                cursor.execute(f'DROP INDEX "{other}"')  # noqa: S608  # nosec B608
+        plan = search(funded_projects().order_by(), "kvinder").values("pk").explain()
+    assert "application_search_funded" in plan
 
 
 @postgres_only

@@ -38,7 +38,7 @@ from grants.public import (
     public_status,
     with_public_relations,
 )
-from grants.search import TERM, fold, prepare, with_excerpts
+from grants.search import TERM, fold, fold_word, prepare, with_excerpts
 from grants.selectors import (
     committed_by_pool,
     committees_label,
@@ -83,7 +83,7 @@ def municipality_in_search(searched, found_in) -> MunicipalitySearched | None:
         return None
     names = {}
     for slug, name in Municipality.objects.values_list("slug", "name"):
-        short = fold(name).removesuffix(" kommune")
+        short = fold_word(name).removesuffix(" kommune")
         # "København" for "Københavns Kommune"
         names.update({short: (slug, name), short.removesuffix("s"): (slug, name)})
     for english, danish in ENGLISH_NAMES.items():
