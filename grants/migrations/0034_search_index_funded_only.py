@@ -11,6 +11,7 @@ import importlib
 from django.db import migrations
 
 forgiving = importlib.import_module("grants.migrations.0011_search_forgiving")
+hyphenated = importlib.import_module("grants.migrations.0032_search_hyphenated_words")
 
 FORWARDS = f"""
 CREATE INDEX application_search_funded ON grants_application
@@ -24,17 +25,12 @@ DROP INDEX IF EXISTS application_search_funded;
 """
 
 
-def run(schema_editor, sql: str) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(sql, params=None)
-
-
 def forwards(apps, schema_editor):
-    run(schema_editor, FORWARDS)
+    hyphenated.run(schema_editor, FORWARDS)
 
 
 def backwards(apps, schema_editor):
-    run(schema_editor, BACKWARDS)
+    hyphenated.run(schema_editor, BACKWARDS)
 
 
 class Migration(migrations.Migration):
