@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import KronerFilterField, ListedChoiceIterator
+from portal.money import format_kroner
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -157,13 +158,20 @@ def chosen_filters(filterset, names: list[str], data) -> list[ChosenFilter]:
         if value in (None, ""):
             continue
         field = form.fields[name]
-        text = str(value) if isinstance(field, forms.ChoiceField) else filterset.data[name]
+        label = str(field.label)
+        if isinstance(field, KronerFilterField):
+            # An amount as every page writes it (fresh eyes, session 31: "…(kr.): 50000").
+            label, text = label.removesuffix(" (kr.)"), format_kroner(value)
+        elif isinstance(field, forms.ChoiceField):
+            text = str(value)
+        else:
+            text = filterset.data[name]
         rest = data.copy()
         for key in (name, "side"):
             rest.pop(key, None)
         text = " ".join(text.split())
         # A goal names itself: "Mål 2: Gennemføre en uddannelse", not "Mål: Mål 2: …".
-        said = text if text.startswith(f"{field.label} ") else f"{field.label}: {text}"
+        said = text if text.startswith(f"{label} ") else f"{label}: {text}"
         shown.append(ChosenFilter(said, rest.urlencode()))
     return shown
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from grants.cards import (
@@ -48,7 +49,7 @@ from grants.selectors import (
 from grants.services.submission import uses_short_form
 from grants.suggestions import suggest
 from indicators.models import Indicator
-from portal.filters import chosen_filters, filter_fold, filters_in_use
+from portal.filters import ChosenFilter, chosen_filters, filter_fold, filters_in_use
 from portal.models import Municipality
 from portal.money import ZERO
 from portal.public_cache import public_page
@@ -216,15 +217,25 @@ class CatalogueView(TemplateView):
             several_words=searched is not None and len(searched.terms) > 1,
             without_filters=alone.urlencode(),
             found_without_filters=found_without_filters,
-            chosen_filters=(
-                chosen_filters(filterset, filters_in_use(filterset), self.request.GET)
-                if fold["filters_in_use"]
-                else []
-            ),
+            chosen_filters=self.chosen(filterset, fold["filters_in_use"]),
             suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
             municipality_searched=municipality_searched,
             **kwargs,
         )
+
+    def chosen(self, filterset, in_use: int) -> list[ChosenFilter]:
+        """What narrows the list, each removable by itself: the search's words (fresh eyes,
+        session 31: the one that narrows most was not among them) and the chosen filters."""
+        if not in_use:
+            return []
+        chosen = chosen_filters(filterset, filters_in_use(filterset), self.request.GET)
+        if chosen and filterset.search is not None and filterset.search.text:
+            rest = self.request.GET.copy()
+            for key in ("q", "side"):
+                rest.pop(key, None)
+            said = _("Søgning: »%(words)s«") % {"words": filterset.search.text}
+            chosen.insert(0, ChosenFilter(said, rest.urlencode()))
+        return chosen
 
     def only_the_search(self):
         """The address's query with the search words kept and every filter left out."""
