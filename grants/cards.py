@@ -10,6 +10,7 @@ relation), on PostgreSQL and SQLite alike. The pool page's table uses the same h
 
 from collections import defaultdict
 from decimal import Decimal
+from itertools import groupby
 from typing import NamedTuple
 
 from django.db.models import QuerySet
@@ -69,14 +70,10 @@ def with_card_parts(projects) -> list[Application]:
     money, carried = money_per_year(ids), carried_per_year(ids)
     goals, co_committees = goals_per_application(ids), co_committee_abbreviations(ids)
     for project in projects:
-        # A year's carried-over money with its grant, not after the last year's (fresh eyes
-        # round 42: "2021 · 2022 · 2021: restmidler fra 2020"; session 30: 2021 twice).
-        lines = sorted(
+        project.card_money_years = money_by_year(
             [*money[project.pk], *carried[project.pk]],
-            key=lambda line: (line.year, isinstance(line, CarriedMoney)),
-        )
-        project.card_money_years = list(
-            grouped(((line.year, line) for line in lines), lambda line: line).items()
+            year_of=lambda line: line.year,
+            is_carried=lambda line: isinstance(line, CarriedMoney),
         )
         project.card_goals = goals[project.pk]
         project.card_target_group = Truncator(one_line(project.target_group)).words(
@@ -125,6 +122,16 @@ def year_lines(lines, empty: str = "–") -> str:
     # The year is an int the list read from the database; every text is escaped unless safe.
     cell = "<br>".join(f"{year:d}: {conditional_escape(text)}" for year, text in lines)
     return mark_safe(cell) if cell else empty  # noqa: S308  # nosec B308 B703
+
+
+def money_by_year(lines, *, year_of, is_carried) -> list[tuple[int, list]]:
+    """[(year, [line, …])] in year order: a year's grant, then the money carried over into
+    it, as one entry, on the cards and the project page alike (fresh eyes round 42: "2021 ·
+    2022 · 2021: restmidler fra 2020"; session 30: 2021 twice on a card; session 31: twice
+    on the project page). `lines` in a fixed order; `year_of(line)` is the year it was spent
+    in, `is_carried(line)` whether it is carried-over money."""
+    ordered = sorted(lines, key=lambda line: (year_of(line), is_carried(line)))
+    return [(year, list(group)) for year, group in groupby(ordered, key=year_of)]
 
 
 def grouped(rows, make) -> defaultdict[int, list]:

@@ -15,7 +15,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import FUNDED_STATUSES, Allocation, Application, CarryOver, Pool, PoolStatus
+from grants.models import (
+    FUNDED_STATUSES,
+    Allocation,
+    Application,
+    ApplicationStatus,
+    CarryOver,
+    Pool,
+    PoolStatus,
+)
 from grants.search import Search, prepare, search
 from grants.selectors import per_application
 from policies.models import Goal
@@ -35,8 +43,6 @@ def public_status(project: Application, last_money_year: int | None) -> str:
     """The status a citizen reads on a project's page: "Igangværende" only while its money
     runs; a project whose last year with money is past says so instead (fresh eyes, session
     31: a project of 2019–2021 was "Igangværende" in 2026, its final report not yet in)."""
-    from grants.models import ApplicationStatus
-
     if (
         project.status == ApplicationStatus.ACTIVE
         and last_money_year is not None

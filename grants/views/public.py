@@ -1,7 +1,6 @@
 """Public pages: the catalogue of funded projects, a project page, the pools."""
 
 from contextlib import nullcontext
-from itertools import groupby
 from typing import NamedTuple
 
 import psycopg
@@ -20,6 +19,7 @@ from grants.cards import (
     co_committee_abbreviations,
     for_cards,
     goal_ids,
+    money_by_year,
     money_per_year,
     with_card_parts,
 )
@@ -250,27 +250,6 @@ class CatalogueView(TemplateView):
         return data
 
 
-def money_years(allocations, carry_overs) -> list[tuple[int, list]]:
-    """The project page's money, [(year, [Allocation or CarryOver])] in year order: a year's
-    grant, then the money carried over into it, on one line as the cards have them (fresh
-    eyes, session 30: 2021, 2022, then 2021's carry-over; session 31: "2021 · 100.000 kr."
-    and "2021 · restmidler fra 2020" as two lines of one year)."""
-    rows = sorted(
-        [*allocations, *carry_overs],
-        key=lambda row: (
-            (row.to_pool.year, 1, row.pk)
-            if isinstance(row, CarryOver)
-            else (row.pool.year, 0, row.pk)
-        ),
-    )
-    return [
-        (year, list(lines))
-        for year, lines in groupby(
-            rows, key=lambda row: row.to_pool.year if isinstance(row, CarryOver) else row.pool.year
-        )
-    ]
-
-
 @method_decorator(public_page, name="dispatch")
 class ProjectView(TemplateView):
     template_name = "grants/public/project.html"
@@ -306,9 +285,15 @@ class ProjectView(TemplateView):
         # in the example pool showed as "videreført i" on a real project's page), as the
         # open data has them; an example project's may be either.
         related = funded_projects() if project.pool.is_example else open_data_projects()
-        money = money_years(
-            allocations,
-            CarryOver.objects.filter(application=project).select_related("from_pool", "to_pool"),
+        money = money_by_year(
+            [
+                *allocations,
+                *CarryOver.objects.filter(application=project)
+                .select_related("from_pool", "to_pool")
+                .order_by("pk"),
+            ],
+            year_of=lambda row: row.to_pool.year if isinstance(row, CarryOver) else row.pool.year,
+            is_carried=lambda row: isinstance(row, CarryOver),
         )
         return super().get_context_data(
             project=project,
