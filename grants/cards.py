@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from grants.models import Allocation, Application, CarryOver, RequestedAmount
 from grants.selectors import join_committees
 from policies.models import Goal
+from portal.id_queries import IdsQuery
 from portal.templatetags.text import one_line
 
 # The columns of the project itself a card shows: loading only these keeps the catalogue's
@@ -145,12 +146,16 @@ def grouped(rows, make) -> defaultdict[int, list]:
 
 def carried_per_year(ids: list[int]) -> defaultdict[int, list[CarriedMoney]]:
     """Each application's carried-over money, in the order of the years it was spent in."""
-    return grouped(
+    return grouped(CARRIED.rows(ids), CarriedMoney)
+
+
+CARRIED = IdsQuery(
+    lambda ids: (
         CarryOver.objects.filter(application__in_ids=ids)
         .order_by("to_pool__year", "pk")
-        .values_list("application_id", "to_pool__year", "from_pool__year", "amount"),
-        CarriedMoney,
+        .values_list("application_id", "to_pool__year", "from_pool__year", "amount")
     )
+)
 
 
 def goals_per_application(ids: list[int]) -> defaultdict[int, list[Goal]]:
@@ -165,7 +170,11 @@ def goals_per_application(ids: list[int]) -> defaultdict[int, list[Goal]]:
             shared[pk] = Goal(pk=pk, kind=kind, number=number, title=title, short_title=short_title)
         return shared[pk]
 
-    return grouped(
+    return grouped(GOALS.rows(ids), goal)
+
+
+GOALS = IdsQuery(
+    lambda ids: (
         Application.goals.through.objects.filter(application__in_ids=ids)
         .order_by("goal__kind", "goal__number", "goal_id")
         .values_list(
@@ -175,29 +184,37 @@ def goals_per_application(ids: list[int]) -> defaultdict[int, list[Goal]]:
             "goal__number",
             "goal__title",
             "goal__short_title",
-        ),
-        goal,
+        )
     )
+)
 
 
 def sdg_numbers(ids: list[int]) -> defaultdict[int, list[int]]:
     """Each application's UN Sustainable Development Goals, their numbers in order."""
-    return grouped(
+    return grouped(SDGS.rows(ids), int)
+
+
+SDGS = IdsQuery(
+    lambda ids: (
         Application.sdgs.through.objects.filter(application__in_ids=ids)
         .order_by("sdg_id")
-        .values_list("application_id", "sdg_id"),
-        int,
+        .values_list("application_id", "sdg_id")
     )
+)
 
 
 def money_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
     """Each application's grants (allocations) per year, in year order."""
-    return grouped(
+    return grouped(MONEY.rows(ids), YearMoney)
+
+
+MONEY = IdsQuery(
+    lambda ids: (
         Allocation.objects.filter(application__in_ids=ids)
         .order_by("pool__year", "pk")
-        .values_list("application_id", "pool__year", "amount"),
-        YearMoney,
+        .values_list("application_id", "pool__year", "amount")
     )
+)
 
 
 class NamedGrant(NamedTuple):
@@ -212,6 +229,15 @@ def named_grants_per_year(ids: list[int]) -> defaultdict[int, list[NamedGrant]]:
     from grants.public import public_pool_name
 
     return grouped(
+        NAMED_GRANTS.rows(ids),
+        lambda year, title, status, scheme, amount: NamedGrant(
+            year, public_pool_name(title=title, status=status, scheme=scheme, year=year), amount
+        ),
+    )
+
+
+NAMED_GRANTS = IdsQuery(
+    lambda ids: (
         Allocation.objects.filter(application__in_ids=ids)
         .order_by("pool__year", "pk")
         .values_list(
@@ -221,38 +247,49 @@ def named_grants_per_year(ids: list[int]) -> defaultdict[int, list[NamedGrant]]:
             "pool__status",
             "pool__scheme__name",
             "amount",
-        ),
-        lambda year, title, status, scheme, amount: NamedGrant(
-            year, public_pool_name(title=title, status=status, scheme=scheme, year=year), amount
-        ),
+        )
     )
+)
 
 
 def asked_per_year(ids: list[int]) -> defaultdict[int, list[YearMoney]]:
     """Each application's requested amounts per year, in year order."""
-    return grouped(
+    return grouped(ASKED.rows(ids), YearMoney)
+
+
+ASKED = IdsQuery(
+    lambda ids: (
         RequestedAmount.objects.filter(application__in_ids=ids)
         .order_by("year", "pk")
-        .values_list("application_id", "year", "amount"),
-        YearMoney,
+        .values_list("application_id", "year", "amount")
     )
+)
 
 
 def co_committee_abbreviations(ids: list[int]) -> defaultdict[int, list[str]]:
     """Each application's other committees' abbreviations, in the committees' order."""
-    return grouped(
+    return grouped(CO_COMMITTEES.rows(ids), str)
+
+
+CO_COMMITTEES = IdsQuery(
+    lambda ids: (
         Application.co_committees.through.objects.filter(application__in_ids=ids)
         .order_by("committee__municipality__name", "committee__abbreviation")
-        .values_list("application_id", "committee__abbreviation"),
-        str,
+        .values_list("application_id", "committee__abbreviation")
     )
+)
 
 
 def goal_ids(ids: list[int]) -> defaultdict[int, set[int]]:
     """The goals each application serves, by id."""
     found = defaultdict(set)
-    for pk, goal_pk in Application.goals.through.objects.filter(
-        application__in_ids=ids
-    ).values_list("application_id", "goal_id"):
+    for pk, goal_pk in GOAL_IDS.rows(ids):
         found[pk].add(goal_pk)
     return found
+
+
+GOAL_IDS = IdsQuery(
+    lambda ids: Application.goals.through.objects.filter(application__in_ids=ids).values_list(
+        "application_id", "goal_id"
+    )
+)

@@ -44,6 +44,7 @@ from grants.search import is_ranked, match_ids
 from indicators.models import Indicator, Measurement
 from policies.models import Goal, Policy, goal_label
 from portal.filters import KnownChoiceFilter, YearFilter
+from portal.id_queries import IdsQuery
 from portal.models import Committee, Municipality
 from portal.money import ZERO
 
@@ -352,6 +353,15 @@ def policies():
     return Policy.objects.select_related("municipality")
 
 
+POLICY_GOALS = IdsQuery(
+    lambda ids: (
+        Goal.objects.filter(policy__in_ids=ids)
+        .order_by("kind", "number")
+        .values_list("policy_id", "pk", "kind", "number", "title", "description")
+    )
+)
+
+
 def with_api_goals(policies) -> list[Policy]:
     """The page's policies, each with `api_goals` [GoalRow] in goal order, from one plain
     query: a page of 100 policies has about a thousand goals, and a model instance each
@@ -364,12 +374,7 @@ def with_api_goals(policies) -> list[Policy]:
             labels[kind, number] = goal_label(kind, number)
         return GoalRow(pk, kind, number, title, description, labels[kind, number])
 
-    goals = grouped(
-        Goal.objects.filter(policy__in_ids=[policy.pk for policy in policies])
-        .order_by("kind", "number")
-        .values_list("policy_id", "pk", "kind", "number", "title", "description"),
-        row,
-    )
+    goals = grouped(POLICY_GOALS.rows(policy.pk for policy in policies), row)
     for policy in policies:
         policy.api_goals = goals[policy.pk]
     return policies
@@ -425,17 +430,23 @@ def indicators():
     return Indicator.objects.select_related("municipality", "goal", "target__goal")
 
 
+INDICATOR_MEASUREMENTS = IdsQuery(
+    lambda ids: (
+        Measurement.objects.filter(indicator__in_ids=ids)
+        .order_by("year", "period")
+        .values_list(
+            "indicator_id", "year", "period", "value", "comparison_value", "source", "is_example"
+        )
+    )
+)
+
+
 def with_api_measurements(indicators) -> list[Indicator]:
     """The page's indicators, each with `api_measurements` [MeasurementRow] in year order,
     from one plain query (a page of 100 indicators has about a thousand; issue #17)."""
     indicators = list(indicators)
     measurements = grouped(
-        Measurement.objects.filter(indicator__in_ids=[indicator.pk for indicator in indicators])
-        .order_by("year", "period")
-        .values_list(
-            "indicator_id", "year", "period", "value", "comparison_value", "source", "is_example"
-        ),
-        MeasurementRow,
+        INDICATOR_MEASUREMENTS.rows(indicator.pk for indicator in indicators), MeasurementRow
     )
     for indicator in indicators:
         indicator.api_measurements = measurements[indicator.pk]
