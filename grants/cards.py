@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from grants.models import Allocation, Application, CarryOver, RequestedAmount
-from grants.selectors import join_committees
+from grants.selectors import committees_in_order
 from policies.models import Goal
 from portal.id_queries import IdsQuery
 from portal.templatetags.text import one_line
@@ -39,6 +39,7 @@ CARD_FIELDS = (
     "pool__title",
     "pool__is_example",
     "committee__abbreviation",
+    "committee__name",
 )
 
 
@@ -63,13 +64,13 @@ def with_card_parts(projects) -> list[Application]:
     """`projects` (a list, or an iterable run here) with `card_money_years` [(year, [money])]
     in year order (each year's grant, YearMoney, then its carried-over money, CarriedMoney),
     `card_goals` [Goal] in goal order and
-    `card_committees` ("SU/KFU": the responsible committee first, as
-    grants.selectors.committees_label) and `card_target_group`, the part of the target group
-    the card shows (also what grants.search.with_excerpts reads as shown)."""
+    `card_committees` ("SU/KFU" as `abbreviated_committees`: the responsible committee
+    first, as grants.selectors.committees_label) and `card_target_group`, the part of the
+    target group the card shows (also what grants.search.with_excerpts reads as shown)."""
     projects = list(projects)
     ids = [project.pk for project in projects]
     money, carried = money_per_year(ids), carried_per_year(ids)
-    goals, co_committees = goals_per_application(ids), co_committee_abbreviations(ids)
+    goals, co_committees = goals_per_application(ids), co_committees_named(ids)
     for project in projects:
         project.card_money_years = money_by_year(
             [*money[project.pk], *carried[project.pk]],
@@ -80,8 +81,10 @@ def with_card_parts(projects) -> list[Application]:
         project.card_target_group = Truncator(one_line(project.target_group)).words(
             CARD_TARGET_GROUP_WORDS, truncate=" …"
         )
-        project.card_committees = join_committees(
-            project.committee.abbreviation if project.committee_id else None,
+        project.card_committees = abbreviated_committees(
+            NamedCommittee(project.committee.abbreviation, project.committee.name)
+            if project.committee_id
+            else None,
             co_committees[project.pk],
         )
     return projects
@@ -268,16 +271,39 @@ ASKED = IdsQuery(
 
 def co_committee_abbreviations(ids: list[int]) -> defaultdict[int, list[str]]:
     """Each application's other committees' abbreviations, in the committees' order."""
-    return grouped(CO_COMMITTEES.rows(ids), str)
+    return grouped(CO_COMMITTEES.rows(ids), lambda abbreviation, _name: abbreviation)
+
+
+class NamedCommittee(NamedTuple):
+    abbreviation: str
+    name: str
+
+
+def co_committees_named(ids: list[int]) -> defaultdict[int, list[NamedCommittee]]:
+    """Each application's other committees, abbreviation and name, in the committees' order."""
+    return grouped(CO_COMMITTEES.rows(ids), NamedCommittee)
 
 
 CO_COMMITTEES = IdsQuery(
     lambda ids: (
         Application.co_committees.through.objects.filter(application__in_ids=ids)
         .order_by("committee__municipality__name", "committee__abbreviation")
-        .values_list("application_id", "committee__abbreviation")
+        .values_list("application_id", "committee__abbreviation", "committee__name")
     )
 )
+
+
+def abbreviated_committees(responsible: NamedCommittee | None, others: list[NamedCommittee]) -> str:
+    """ "SU/KFU" in grants.selectors.committees_in_order, each abbreviation with its name for
+    a pointer and a screen reader (`<abbr title>`): a card's committees were letters nobody
+    explained (fresh eyes, session 31). Joined here, as `year_lines`, not by a tag each."""
+    return mark_safe(  # noqa: S308  # nosec B308 B703
+        "/".join(
+            f'<abbr title="{conditional_escape(committee.name)}">'
+            f"{conditional_escape(committee.abbreviation)}</abbr>"
+            for committee in committees_in_order(responsible, others)
+        )
+    )
 
 
 def goal_ids(ids: list[int]) -> defaultdict[int, set[int]]:

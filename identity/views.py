@@ -96,8 +96,11 @@ class LoginView(account.LoginView):
         context["show_password_form"] = (
             settings.LOCAL_PASSWORD_LOGIN or context["break_glass"] or self.request.method == "POST"
         )
-        if (context["providers"] or context["association_first"]) and not context["break_glass"]:
-            # The municipality buttons are the way in: the cursor does not jump to the form.
+        if not context["break_glass"]:
+            # The cursor does not jump to the form: the municipality buttons are the way in,
+            # and the page first says who logs in here at all (fresh eyes, session 31: a
+            # citizen's screen reader began at "Brugernavn", past "Borgere kan se alt
+            # offentligt uden at logge ind"). The administrators' emergency page keeps it.
             context["form"].fields["username"].widget.attrs.pop("autofocus", None)
         return context
 

@@ -136,13 +136,19 @@ def test_a_person_without_a_role_is_offered_the_providers_logout(client, town, m
     )
 
 
-def test_the_login_page_does_not_focus_the_password_form_when_providers_are_offered(client, town):
+def test_the_login_page_does_not_focus_the_password_form(client, town, settings):
     page = client.get(reverse("login")).content.decode()
     assert "Log ind med Testrup Kommune" in page and 'name="username"' in page
     assert "autofocus" not in page
+    # Nor without providers: the page first says who logs in here (fresh eyes, session 31).
     town.is_enabled = False
     town.save()
-    assert "autofocus" in client.get(reverse("login")).content.decode()
+    settings.LOCAL_PASSWORD_LOGIN = True
+    page = client.get(reverse("login")).content.decode()
+    assert 'name="username"' in page and "autofocus" not in page
+    assert "Borgere kan se alt offentligt uden at logge ind" in page
+    # The administrators' emergency page, which says nothing else first, keeps it.
+    assert "autofocus" in client.get(reverse("login") + "?noedadgang").content.decode()
 
 
 def test_the_english_pages_say_log_in_throughout(client, town, monkeypatch):

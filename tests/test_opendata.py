@@ -413,8 +413,8 @@ def test_english_catalogue_counts_and_carry_over(client, demo):
     assert "<strong>11 projects</strong>" in page(client, "/projekter/?kommune=frederiksberg")
     udstyr = Application.objects.get(title="Udstyrspulje til borgere med fritidspas")
     html = page(client, f"/projekter/{udstyr.pk}/")
-    assert "amount not stated" in html
-    assert "carry-over from 2020" in html
+    assert "Carry-over from 2020" in html
+    assert "the amount is not stated" in html
 
 
 def test_data_page_explains_the_columns_in_english(client, db):

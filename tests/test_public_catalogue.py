@@ -636,9 +636,15 @@ def test_a_card_names_every_committee_and_goal_as_the_project_page_does(
         policy=policy, kind=GoalKind.OBJECTIVE, number=2, title="Arbejde", short_title="Job"
     )
     project.goals.set([later, first])
-    page = visible_text(client.get(CATALOGUE).content.decode())
+    html = client.get(CATALOGUE).content.decode()
+    page = visible_text(html)
     card = page[page.index("Tre udvalg") :][:300]
-    assert "SU/KFU/UU" in card
+    assert "Udvalg: SU / KFU / UU" in card
+    # Each abbreviation says its committee's name (fresh eyes, session 31: "KFU" unexplained).
+    assert (
+        '<abbr title="Socialudvalget">SU</abbr>/<abbr title="Kulturudvalget">KFU</abbr>/'
+        '<abbr title="Skoleudvalget">UU</abbr>'
+    ) in html
     assert "2026: 100.000 kr." in card
     assert card.index("Mål 2: Job") < card.index("Mål 3: Sprog")
     project_page = visible_text(client.get(f"/projekter/{project.pk}/").content.decode())

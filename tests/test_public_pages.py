@@ -25,6 +25,7 @@ from grants.models import (
 )
 from grants.services.decisions import do_import_funded_application
 from policies.models import Goal
+from portal.money import format_kroner
 
 HIDDEN_STATUSES = [status for status in ApplicationStatus if status not in FUNDED_STATUSES]
 
@@ -184,16 +185,43 @@ def test_project_page_shows_what_for_whom_goals_and_money(client, demo):
     for criterion in project.success_criteria.all():
         assert " ".join(criterion.text.split()) in shown
     assert "2021 150.000 kr." in shown
-    assert '<a href="/puljer/frederiksberg/2021/">150.000 kr.</a>' in html
+    # The link says where it leads to a screen reader, not only the amount.
+    assert (
+        '<a href="/puljer/frederiksberg/2021/">150.000 kr.'
+        '<span class="visually-hidden"> fra puljen for 2021</span></a>'
+    ) in html
+    # One grant: no total.
+    assert "Bevilget i alt" not in shown.split("Politisk udvalg")[0]
     assert "ikke afrapporteret endnu" in shown
+
+
+def test_a_grant_over_several_years_shows_its_total(client, demo):
+    """Fresh eyes, session 31: three years of 100.000 kr. and no total. The total is of the
+    grants, as the catalogue's "Bevilget i alt" filter counts them: carried-over money is
+    part of an earlier grant."""
+    from grants.public import funded_projects
+
+    several = 0
+    for project in funded_projects():
+        grants = list(project.allocations.values_list("amount", flat=True))
+        shown = main_text(page(client, f"/projekter/{project.pk}/"))
+        money = shown.split("Penge fra puljen", 1)[1].split("Politisk udvalg", 1)[0]
+        if len(grants) > 1:
+            several += 1
+            assert f"Bevilget i alt {format_kroner(sum(grants))}" in money, project.title
+        else:
+            assert "Bevilget i alt" not in money, project.title
+    assert several, "the demo data has a grant over several years"
 
 
 def test_project_page_shows_carry_over_with_unknown_amount(client, demo):
     shown = main_text(page(client, project_url("Udstyrspulje til borgere med fritidspas")))
     assert "2022 15.000 kr." in shown
-    assert "2021 beløb ikke oplyst restmidler fra 2020" in shown
+    # Said as the money it is, whose amount is not known (fresh eyes, session 31: "beløb
+    # ikke oplyst" first read as a missing grant).
+    assert "2021 Restmidler fra 2020 beløbet er ikke oplyst" in shown
     shown = main_text(page(client, project_url("Esport for Mangfoldighed")))
-    assert "beløb ikke oplyst restmidler fra 2020" in shown
+    assert "Restmidler fra 2020 beløbet er ikke oplyst" in shown
     assert " kr." not in shown.split("Penge fra puljen", 1)[1].split("Indikator")[0]
 
 
@@ -297,7 +325,7 @@ def test_pools_page_without_a_choice_shows_the_newest_year_up_to_now(client, dem
     this_year = timezone.localdate().year
     assert year == max(y for y in public_pools().values_list("year", flat=True) if y <= this_year)
     html = page(client, "/puljer/")
-    assert f"Integrationspuljer {year}" in main_text(html)
+    assert f"Puljer i {year}" in main_text(html)
     assert len(rows(html)) - 1 == public_pools().filter(year=year).count()
     # The year box stays empty, so choosing a municipality gives all its years (fresh eyes:
     # the box held the shown year, and "Vælg en kommune for at se alle dens år" gave one).
@@ -316,6 +344,38 @@ def test_pools_page_without_a_choice_shows_the_newest_year_up_to_now(client, dem
     for link in set(re.findall(r'href="(/puljer/[^"?]+|\?kommune=[^"]+)"', html)):
         address = link if link.startswith("/") else "/puljer/" + link
         assert client.get(address).status_code == 200, address
+
+
+def test_pools_page_without_a_choice_says_where_to_apply_now(client, demo):
+    """Fresh eyes, session 31: /puljer/ opened on 2022's closed pool while pools were open
+    for applications; the open ones come first, with their deadlines and calls, as on the
+    front page. A chosen year or municipality shows its own table only."""
+    from grants.models import Pool, PoolStatus
+    from grants.public import newest_pool_year, public_pools
+
+    open_pools = public_pools().filter(status=PoolStatus.OPEN)
+    assert open_pools.exists()
+    html = page(client, "/puljer/")
+    shown = main_text(html)
+    assert "<h1>Integrationspuljer</h1>" in html
+    assert shown.index("Åbne for ansøgninger nu") < shown.index(f"Puljer i {newest_pool_year()}")
+    section = html[html.index('id="open-pools"') : html.index("</section>")]
+    for pool in open_pools:
+        assert pool.title in section
+        assert f'href="/puljer/soeg/{pool.pk}/"' in section
+    assert "ansøgningsfrist" in section
+    # A closed or planned pool is not among them.
+    for pool in Pool.objects.exclude(status=PoolStatus.OPEN):
+        assert f"/soeg/{pool.pk}/" not in section
+    for chosen in ("?aar=2021", "?kommune=frederiksberg"):
+        assert "Åbne for ansøgninger nu" not in main_text(page(client, "/puljer/" + chosen))
+    # Nothing open: the year's heading as before.
+    for pool in open_pools:  # saved, so the public cache hears of it
+        pool.status = PoolStatus.CLOSED
+        pool.save()
+    html = page(client, "/puljer/")
+    assert "Åbne for ansøgninger nu" not in html
+    assert f"<h1>Integrationspuljer {newest_pool_year()}</h1>" in html
 
 
 def test_pools_page_says_which_year_has_no_pools(client, demo):
@@ -685,7 +745,11 @@ def test_every_project_page_names_each_year_of_its_money_once(client, demo):
         assert len(years) == len(set(years)) and years == sorted(years), (project.title, years)
         if "+ " in money:
             both += 1
-            assert re.search(r"kr\.</a><br><span class=\"small\">\+ .*restmidler fra \d{4}", money)
+            assert re.search(
+                r"kr\.(<span class=\"visually-hidden\">[^<]*</span>)?</a>"
+                r"<br><span class=\"small\">\+ .*restmidler fra \d{4}",
+                money,
+            )
     assert both, "the demo data has a year with a grant and carried-over money"
 
 
@@ -719,25 +783,36 @@ def test_a_project_whose_money_has_run_out_is_not_called_ongoing(
     )
 
 
-@pytest.mark.parametrize(
-    ("language", "said"),
-    [
-        ("da", "Eksempeldata: en opdigtet pulje"),
-        ("en", "Example data: a made-up pool for caseworkers to try the application form."),
-    ],
-)
-def test_an_example_pool_says_so_in_the_readers_language(client, demo, language, said):
-    """Fresh eyes, session 31: the English page showed the example pool's Danish notice."""
+EXAMPLE_NOTICES = {
+    ("da", "departments"): "Eksempeldata: en opdigtet pulje, så sagsbehandlere kan afprøve "
+    "ansøgningen.",
+    ("da", "organisations"): "Eksempeldata: en opdigtet pulje, så foreninger kan afprøve at søge.",
+    ("en", "departments"): "Example data: a made-up pool for caseworkers to try the application "
+    "form.",
+    ("en", "organisations"): "Example data: a made-up pool for associations to try applying.",
+}
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_an_example_pool_says_so_in_the_readers_language(client, demo, language):
+    """Fresh eyes, session 31: the English pool page showed the example pool's Danish
+    notice, and its call page still did (the notice was the demo pool's description). Every
+    example pool's page and call, to whom it is for."""
     from grants.models import Pool
 
     from .page_crawl import use_language
 
-    pool = Pool.objects.filter(is_example=True).select_related("municipality").first()
     use_language(client, language)
-    shown = main_text(page(client, f"/puljer/{pool.municipality.slug}/{pool.year}/"))
-    assert said in shown
-    assert f"Budget og frist er ikke {pool.municipality.name}s." in shown or language == "en"
-    assert ("opdigtet" in shown) is (language == "da")
+    pools = Pool.objects.filter(is_example=True).select_related("municipality")
+    assert {pool.applicants for pool in pools} == {"departments", "organisations"}
+    for pool in pools:
+        for address in (pool.public_url, f"/puljer/soeg/{pool.pk}/"):
+            shown = main_text(page(client, address))
+            assert EXAMPLE_NOTICES[language, pool.applicants] in shown, address
+            name = pool.municipality.name
+            assert (f"Budget og frist er ikke {name}s." if language == "da" else name) in shown
+            assert ("opdigtet" in shown) is (language == "da"), address
+            assert shown.count("Eksempeldata:" if language == "da" else "Example data:") == 1
 
 
 def test_an_english_search_that_finds_nothing_says_the_texts_are_danish(client, demo):

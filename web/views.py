@@ -5,13 +5,10 @@ import json
 from django.db.models import Count, Max, Min, Prefetch
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
-from grants.models import Applicants, PoolStatus
-from grants.models.schemes import pool_paths
+from grants.open_pools import open_pool_rows
 from grants.public import public_pools
 from policies.models import Policy
 from portal import site
@@ -50,34 +47,8 @@ class HomeView(TemplateView):
         for municipality in municipalities:
             municipality.pools_label = pools_label(pools.get(municipality.pk))
         context["municipalities"] = municipalities
-        context["open_pools"] = open_pool_rows(
-            public_pools()
-            .filter(status=PoolStatus.OPEN)
-            .select_related("municipality", "scheme")
-            .order_by("application_deadline")
-        )
+        context["open_pools"] = open_pool_rows()
         return context
-
-
-def open_pool_rows(pools) -> list:
-    """The front page's open pools with their addresses and texts made once in Python: in
-    the season when every municipality's pool is open, a hundred rows of tags cost 15 ms
-    (issue #17). The texts are the template's own message ids."""
-    path = pool_paths()
-    call = site.id_address_pattern("public:call")
-    # Only the municipality's own departments apply to a departments' pool: nobody reading
-    # this page can, so its link reads the call instead (fresh eyes round 28).
-    read_call = gettext('Læs opslaget<span class="visually-hidden"> for %(pool)s</span>')
-    apply_now = gettext('Søg puljen<span class="visually-hidden"> %(pool)s</span>')
-    rows = list(pools)
-    for pool in rows:
-        pool.link = path(pool.municipality.slug, pool.year, pool.pk, pool.scheme.name)
-        pool.call_link = call.format(pool.pk)
-        pool.who = gettext("for %(who)s") % {"who": pool.get_applicants_display().lower()}
-        text = read_call if pool.applicants == Applicants.DEPARTMENTS else apply_now
-        # The message's markup is ours (the translation's too); the title is escaped.
-        pool.call_text = mark_safe(text % {"pool": escape(pool.title)})  # noqa: S308  # nosec B308 B703
-    return rows
 
 
 def pools_label(row: dict | None) -> str:

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from grants.cards import (
-    co_committee_abbreviations,
+    NamedCommittee,
+    abbreviated_committees,
+    co_committees_named,
     for_cards,
     goal_ids,
     money_by_year,
@@ -26,6 +28,7 @@ from grants.cards import (
 from grants.catalogue import listing
 from grants.models import Allocation, CarryOver, CriterionResult, ReportStatus
 from grants.models.schemes import DEFAULT_SCHEME_NAME, pool_paths
+from grants.open_pools import open_pool_rows
 from grants.public import (
     LEFT_OUT,
     PoolFilter,
@@ -44,7 +47,6 @@ from grants.selectors import (
     committed_by_pool,
     committees_label,
     funding_chain,
-    join_committees,
 )
 from grants.services.submission import uses_short_form
 from grants.suggestions import suggest
@@ -300,6 +302,8 @@ class ProjectView(TemplateView):
             committees=committees_label(project),
             criteria=criteria,
             money_years=money,
+            grant_count=len(allocations),
+            granted_total=sum((allocation.amount for allocation in allocations), ZERO),
             status=public_status(project, money[-1][0] if money else None),
             chain=funding_chain(project, among=related),
             continued_by=project.continued_by.filter(pk__in=related.values("pk"))
@@ -330,7 +334,9 @@ class PoolsView(TemplateView):
         municipality, year = chosen.get("kommune"), chosen.get("aar")
         pools = filterset.qs
         years = pool_years() if municipality is None else ()
-        if municipality is None and year is None:
+        # Nothing chosen: the year's table may be last year's, so where to apply now first.
+        landing = municipality is None and year is None
+        if landing:
             year = newest_pool_year(years)
             pools = pools.filter(year=year)
         pools = list(
@@ -350,6 +356,7 @@ class PoolsView(TemplateView):
             year=year,
             years=years,
             policies=municipality.policies.order_by("-period_start") if municipality else (),
+            open_pools=open_pool_rows() if landing else (),
             **kwargs,
         )
 
@@ -409,21 +416,25 @@ class PoolView(TemplateView):
                 "application_id",
                 "application__title",
                 "application__committee__abbreviation",
+                "application__committee__name",
                 "amount",
             )
         )
         ids = [pk for pk, *_rest in funded]
-        co_committees, served = co_committee_abbreviations(ids), goal_ids(ids)
+        co_committees, served = co_committees_named(ids), goal_ids(ids)
         goals = list(pool.policy.goals.order_by("kind", "number"))
         rows = [
             {
                 "pk": pk,
                 "title": title,
-                "committees": join_committees(committee, co_committees[pk]),
+                "committees": abbreviated_committees(
+                    NamedCommittee(committee, committee_name) if committee else None,
+                    co_committees[pk],
+                ),
                 "marks": [goal.pk in served[pk] for goal in goals],
                 "amount": amount,
             }
-            for pk, title, committee, amount in funded
+            for pk, title, committee, committee_name, amount in funded
         ]
         # In their order within the pool: the models' default orders begin with the
         # municipality's name, a join PostgreSQL plans for nothing here.
