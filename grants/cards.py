@@ -294,13 +294,15 @@ CO_COMMITTEES = IdsQuery(
 
 
 def abbreviated_committees(responsible: NamedCommittee | None, others: list[NamedCommittee]) -> str:
-    """ "SU/KFU" in grants.selectors.committees_in_order, each abbreviation with its name for
-    a pointer and a screen reader (`<abbr title>`): a card's committees were letters nobody
-    explained (fresh eyes, session 31). Joined here, as `year_lines`, not by a tag each."""
+    """ "SU/KFU" in grants.selectors.committees_in_order, each abbreviation with its name: a
+    card's committees were letters nobody explained (fresh eyes, session 31). The name is
+    the pointer's title and, alone, what a screen reader reads (few read an abbreviation's
+    title; session 32). Joined here, as `year_lines`, not by a tag each."""
     return mark_safe(  # noqa: S308  # nosec B308 B703
         "/".join(
-            f'<abbr title="{conditional_escape(committee.name)}">'
+            f'<abbr title="{conditional_escape(committee.name)}" aria-hidden="true">'
             f"{conditional_escape(committee.abbreviation)}</abbr>"
+            f'<span class="visually-hidden">{conditional_escape(committee.name)}</span>'
             for committee in committees_in_order(responsible, others)
         )
     )

@@ -19,8 +19,14 @@ def open_pool_rows() -> list:
     call = site.id_address_pattern("public:call")
     # Only the municipality's own departments apply to a departments' pool: nobody reading
     # this page can, so its link reads the call instead (fresh eyes round 28).
-    read_call = gettext('Læs opslaget<span class="visually-hidden"> for %(pool)s</span>')
-    apply_now = gettext('Søg puljen<span class="visually-hidden"> %(pool)s</span>')
+    # Each link's name says its pool and municipality: two municipalities' pools may share a
+    # title (fresh eyes, session 32: a screen reader's list of links had two alike).
+    read_call = gettext(
+        'Læs opslaget<span class="visually-hidden"> for %(pool)s, %(municipality)s</span>'
+    )
+    apply_now = gettext(
+        'Søg puljen<span class="visually-hidden">: %(pool)s, %(municipality)s</span>'
+    )
     rows = list(
         public_pools()
         .filter(status=PoolStatus.OPEN)
@@ -33,5 +39,6 @@ def open_pool_rows() -> list:
         pool.who = gettext("for %(who)s") % {"who": pool.get_applicants_display().lower()}
         text = read_call if pool.applicants == Applicants.DEPARTMENTS else apply_now
         # The message's markup is ours (the translation's too); the title is escaped.
-        pool.call_text = mark_safe(text % {"pool": escape(pool.title)})  # noqa: S308  # nosec B308 B703
+        names = {"pool": escape(pool.title), "municipality": escape(pool.municipality.name)}
+        pool.call_text = mark_safe(text % names)  # noqa: S308  # nosec B308 B703
     return rows

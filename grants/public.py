@@ -39,15 +39,16 @@ from portal.money import ZERO
 from portal.params import id_param
 
 
+def money_has_ended(last_money_year: int | None) -> bool:
+    """The project's last year with money is past."""
+    return last_money_year is not None and last_money_year < timezone.localdate().year
+
+
 def public_status(project: Application, last_money_year: int | None) -> str:
     """The status a citizen reads on a project's page: "Igangværende" only while its money
     runs; a project whose last year with money is past says so instead (fresh eyes, session
     31: a project of 2019–2021 was "Igangværende" in 2026, its final report not yet in)."""
-    if (
-        project.status == ApplicationStatus.ACTIVE
-        and last_money_year is not None
-        and last_money_year < timezone.localdate().year
-    ):
+    if project.status == ApplicationStatus.ACTIVE and money_has_ended(last_money_year):
         return _("Tilskudsperioden sluttede i %(year)s") % {"year": last_money_year}
     return project.status_label
 

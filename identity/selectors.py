@@ -16,6 +16,15 @@ def offered_providers(last_used: str = "") -> list[IdentityProvider]:
     return ordered
 
 
+def offers_applicant_sign_in() -> bool:
+    """Whether the login page offers associations a provider of their own (MitID Erhverv):
+    what a call for applications may promise them (fresh eyes, session 32: the call named
+    MitID Erhverv where the login page had none)."""
+    return applicants.is_enabled() and (
+        IdentityProvider.objects.filter(is_enabled=True, kind=ProviderKind.APPLICANT).exists()
+    )
+
+
 @dataclass
 class SignInRow:
     """One line of the person's own list: a sign-in, or a run of the same refusal in a row

@@ -111,6 +111,25 @@ def test_open_pools_titles_are_escaped_in_every_text_the_page_writes(client, dem
     assert "<b onclick" not in html
     escaped = "Pulje &amp; &lt;b onclick=&quot;x&quot;&gt;fed&lt;/b&gt;"
     assert html.count(escaped) >= 2  # the pool's link and the call's hidden words
-    assert f'<span class="visually-hidden"> for {escaped}</span>' in html or (
-        f'<span class="visually-hidden"> {escaped}</span>' in html
+    name = pool.municipality.name
+    assert f'<span class="visually-hidden"> for {escaped}, {name}</span>' in html or (
+        f'<span class="visually-hidden">: {escaped}, {name}</span>' in html
     )
+
+
+def test_each_open_pools_links_are_told_apart_by_their_municipality(client, demo):
+    """Fresh eyes, session 32: a screen reader's list of links had "Integrationspuljen 2027
+    (eksempel)" and "Læs opslaget for Integrationspuljen 2027 (eksempel)" twice, for two
+    municipalities. Each link's name says its municipality, on the front page and /puljer/."""
+    import re
+
+    from tests.page_crawl import visible_text
+
+    for address in (reverse("home"), "/puljer/"):
+        html = client.get(address).content.decode()
+        section = html[html.index('id="open-pools"') :]
+        section = section[: section.index("</section>")]
+        names = [visible_text(link) for link in re.findall(r"<a [^>]*>(.*?)</a>", section)]
+        assert len(names) >= 6, names
+        assert len(set(names)) == len(names), names
+        assert all("Kommune" in name for name in names), names

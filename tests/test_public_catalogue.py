@@ -639,11 +639,13 @@ def test_a_card_names_every_committee_and_goal_as_the_project_page_does(
     html = client.get(CATALOGUE).content.decode()
     page = visible_text(html)
     card = page[page.index("Tre udvalg") :][:300]
-    assert "Udvalg: SU / KFU / UU" in card
-    # Each abbreviation says its committee's name (fresh eyes, session 31: "KFU" unexplained).
+    # Each abbreviation says its committee's name (fresh eyes, session 31: "KFU" unexplained),
+    # to a pointer as its title and to a screen reader instead of the letters (session 32).
+    assert "Udvalg: SU Socialudvalget / KFU Kulturudvalget / UU Skoleudvalget" in card
     assert (
-        '<abbr title="Socialudvalget">SU</abbr>/<abbr title="Kulturudvalget">KFU</abbr>/'
-        '<abbr title="Skoleudvalget">UU</abbr>'
+        '<abbr title="Socialudvalget" aria-hidden="true">SU</abbr>'
+        '<span class="visually-hidden">Socialudvalget</span>/'
+        '<abbr title="Kulturudvalget" aria-hidden="true">KFU</abbr>'
     ) in html
     assert "2026: 100.000 kr." in card
     assert card.index("Mål 2: Job") < card.index("Mål 3: Sprog")

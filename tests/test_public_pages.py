@@ -192,7 +192,9 @@ def test_project_page_shows_what_for_whom_goals_and_money(client, demo):
     ) in html
     # One grant: no total.
     assert "Bevilget i alt" not in shown.split("Politisk udvalg")[0]
-    assert "ikke afrapporteret endnu" in shown
+    # Its money ended in 2021: a result not in the portal is not "not yet" (session 32).
+    assert "ikke afrapporteret i portalen" in shown
+    assert "ikke afrapporteret endnu" not in shown
 
 
 def test_a_grant_over_several_years_shows_its_total(client, demo):
@@ -418,7 +420,10 @@ def test_pool_2021_shows_what_it_gave_to_what(client, demo):
     assert "Integrationspriser, netværksdannelse mv. 40.000 kr." in table
     assert "Sum 722.000 kr." in table
     assert "Bevilget til projekter 682.000 kr." in table
-    assert "Kvinder i job AUU ✓ja ✓ja ✓ja ✓ja 150.000 kr." in table
+    assert (
+        "Kvinder i job AUUArbejdsmarkeds- og Uddannelsesudvalget ✓ja ✓ja ✓ja ✓ja 150.000 kr."
+        in table
+    )
     shown = main_text(html)
     assert "Restmidler overført til året" in shown
     assert "Esport for Mangfoldighed: beløb ikke oplyst (fra 2020)" in shown
@@ -685,8 +690,14 @@ def test_a_pool_page_says_where_the_money_of_its_other_projects_comes_from(clien
     2022 pool, was listed under "uden registrerede beløb ... ikke oplyst i portalen"."""
     shown = main_text(page(client, "/puljer/frederiksberg/2021/"))
     elsewhere = shown[shown.index("Indsatser fra puljen med penge fra andre års puljer") :]
-    assert "Fastholdelse i job (AUU): 2022: 200.000 kr." in elsewhere
-    assert "Udstyrspulje til borgere med fritidspas (KFU): 2022: 15.000 kr." in elsewhere
+    assert (
+        "Fastholdelse i job (AUUArbejdsmarkeds- og Uddannelsesudvalget): 2022: 200.000 kr."
+        in elsewhere
+    )
+    assert (
+        "Udstyrspulje til borgere med fritidspas (KFUKultur- og Fritidsudvalget): 2022: 15.000 kr."
+        in elsewhere
+    )
     # Both have money, so no project of the pool is without a known amount.
     assert "uden registrerede beløb" not in shown
     # One whose amounts the portal does not know (no allocation anywhere) is said so.
@@ -695,7 +706,10 @@ def test_a_pool_page_says_where_the_money_of_its_other_projects_comes_from(clien
     Allocation.objects.filter(application__title="Fastholdelse i job").delete()
     shown = main_text(page(client, "/puljer/frederiksberg/2021/?x=1"))
     unknown = shown[shown.index("Indsatser fra puljen uden registrerede beløb") :]
-    assert "Fastholdelse i job (AUU)" in unknown[: unknown.index("Restmidler overført")]
+    assert (
+        "Fastholdelse i job (AUUArbejdsmarkeds- og Uddannelsesudvalget)"
+        in unknown[: unknown.index("Restmidler overført")]
+    )
 
 
 def test_an_unknown_municipality_is_refused_without_naming_a_hundred(client, demo):
@@ -825,3 +839,59 @@ def test_an_english_search_that_finds_nothing_says_the_texts_are_danish(client, 
     assert "written in Danish" not in text(page(client, "/projekter/?q=cricket&aar=2019"))
     use_language(client, "da")
     assert "skrevet på dansk" not in text(page(client, "/projekter/?q=language"))
+
+
+def test_a_call_names_only_the_ways_in_the_login_page_offers(client, demo, settings):
+    """Fresh eyes, session 32: the § 18 call told new associations they could log in "med et
+    link på e-mail eller med MitID Erhverv" where the login page offered no MitID Erhverv."""
+    from django.core.cache import cache
+
+    from grants.models import Pool
+    from identity.models import IdentityProvider, ProviderKind
+
+    pool = Pool.objects.get(is_example=True, applicants="organisations")
+    call = f"/puljer/soeg/{pool.pk}/"
+
+    def said() -> str:
+        cache.clear()
+        html = page(client, call)
+        return text(html[html.index('data-testid="new-organisation"') :].split("</p>", 1)[0])
+
+    settings.LOCAL_PASSWORD_LOGIN = True  # e-mail links, as in the demo
+    assert said().endswith("Så kan I logge ind med et link på e-mail.")
+    assert "e-mail" in main_text(page(client, "/login/e-mail/"))
+    provider = IdentityProvider.objects.create(
+        municipality=pool.municipality,
+        kind=ProviderKind.APPLICANT,
+        slug="erhverv",
+        label="MitID Erhverv",
+        issuer="https://nemlog-in.dk",
+        client_id="portal",
+        client_secret_name="OIDC_ERHVERV_SECRET",
+    )
+    assert said().endswith("Så kan I logge ind med et link på e-mail eller med MitID Erhverv.")
+    settings.LOCAL_PASSWORD_LOGIN = False  # production
+    assert said().endswith("Så kan I logge ind med MitID Erhverv.")
+    provider.is_enabled = False
+    provider.save()
+    assert said().endswith("Så kan I logge ind.")
+
+
+def test_carried_over_money_is_explained_and_an_unknown_amount_said(client, demo):
+    """Fresh eyes, session 32: "restmidler" was explained only on the data page; "+
+    restmidler fra 2020" said nothing of its amount where the first line of a year said
+    "beløbet er ikke oplyst"; a pool's "0 kr." read as nothing given."""
+    from grants.models import CarryOver
+
+    explained = "Restmidler er penge, projektet ikke nåede at bruge i et år"
+    carried = set(CarryOver.objects.values_list("application_id", flat=True))
+    for project in Application.objects.filter(pk__in=carried):
+        html = page(client, f"/projekter/{project.pk}/")
+        money = main_text(html).split("Penge fra puljen", 1)[1].split("Politisk udvalg", 1)[0]
+        assert explained in money, project.title
+    shown = main_text(page(client, project_url("Åben Rådgivning")))
+    assert "+ restmidler fra 2020 (beløbet er ikke oplyst)" in shown
+    assert "tælles ikke med i »Bevilget i alt«" in shown
+    assert explained not in main_text(page(client, project_url("Kvinder i job")))
+    pool = main_text(page(client, "/puljer/frederiksberg/2020/"))
+    assert "Bevilget til projekter 0 kr. + 3 indsatser uden oplyst beløb" in pool

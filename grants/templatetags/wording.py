@@ -21,6 +21,15 @@ def decision_word(application, key) -> str:
 
 
 @register.filter
+def abbreviated(committee) -> str:
+    """{{ project.committee|abbreviated }}: its abbreviation with its name, as the cards
+    write it (grants.cards.abbreviated_committees)."""
+    from grants.cards import NamedCommittee, abbreviated_committees
+
+    return abbreviated_committees(NamedCommittee(committee.abbreviation, committee.name), [])
+
+
+@register.filter
 def committees(application) -> str:
     """ "AUU/UU": the responsible committee, then the co-committees; one way on every page,
     PDF and sheet (fresh eyes round 12: the recommendation left the co-committees out)."""

@@ -8,6 +8,8 @@ from django.views.generic import TemplateView
 from grants.access import open_pools_for
 from grants.models import Pool, PoolStatus
 from grants.views.new_application import not_for_you
+from identity.selectors import offers_applicant_sign_in
+from portal.backends import email_link_allowed
 from portal.public_cache import public_page
 
 
@@ -50,6 +52,15 @@ class CallView(TemplateView):
         # Grants already made from the pool (decided before the deadline) are public on its
         # page: the call must not say no meeting is set (fresh eyes round 24).
         decided = pool.committee_meeting_on is None and pool.allocations.exists()
+        # How a new association will sign in: only the ways the login page offers.
+        sign_in = {}
+        if pool.open_to_organisations and not user.is_authenticated:
+            sign_in = {"by_email": email_link_allowed(), "by_mitid": offers_applicant_sign_in()}
         return super().get_context_data(
-            pool=pool, may_apply=may_apply, refusal=refusal, decided=decided, **kwargs
+            pool=pool,
+            may_apply=may_apply,
+            refusal=refusal,
+            decided=decided,
+            sign_in=sign_in,
+            **kwargs,
         )

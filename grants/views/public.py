@@ -34,6 +34,7 @@ from grants.public import (
     PoolFilter,
     ProjectFilter,
     funded_projects,
+    money_has_ended,
     newest_pool_year,
     open_data_projects,
     pool_is_public,
@@ -287,24 +288,28 @@ class ProjectView(TemplateView):
         # in the example pool showed as "videreført i" on a real project's page), as the
         # open data has them; an example project's may be either.
         related = funded_projects() if project.pool.is_example else open_data_projects()
+        carried = list(
+            CarryOver.objects.filter(application=project)
+            .select_related("from_pool", "to_pool")
+            .order_by("pk")
+        )
         money = money_by_year(
-            [
-                *allocations,
-                *CarryOver.objects.filter(application=project)
-                .select_related("from_pool", "to_pool")
-                .order_by("pk"),
-            ],
+            [*allocations, *carried],
             year_of=lambda row: row.to_pool.year if isinstance(row, CarryOver) else row.pool.year,
             is_carried=lambda row: isinstance(row, CarryOver),
         )
+        last_money_year = money[-1][0] if money else None
         return super().get_context_data(
             project=project,
             committees=committees_label(project),
             criteria=criteria,
             money_years=money,
             grant_count=len(allocations),
+            has_carried=bool(carried),
             granted_total=sum((allocation.amount for allocation in allocations), ZERO),
-            status=public_status(project, money[-1][0] if money else None),
+            status=public_status(project, last_money_year),
+            # A result not in the portal years after the money ended is not "not yet".
+            money_ended=money_has_ended(last_money_year),
             chain=funding_chain(project, among=related),
             continued_by=project.continued_by.filter(pk__in=related.values("pk"))
             .select_related("pool")
@@ -441,8 +446,6 @@ class PoolView(TemplateView):
         reserved = list(pool.reserved_lines.order_by("title"))
         allocated = sum((row["amount"] for row in rows), ZERO)
         reserved_total = sum((line.amount for line in reserved), ZERO)
-        # Projects of this pool whose amounts the portal does not know (e.g. imported from an
-        # earlier action plan that only says "restmidler"): listed, never summed.
         # Projects applied for in this pool without money from it: granted from another
         # year's pool (their years and amounts said, fresh eyes round 35: "no amounts" was
         # untrue of them), or with amounts the portal does not know (e.g. imported from an
