@@ -22,10 +22,10 @@ def open_pool_rows() -> list:
     # Each link's name says its pool and municipality: two municipalities' pools may share a
     # title (fresh eyes, session 32: a screen reader's list of links had two alike).
     read_call = gettext(
-        'Læs opslaget<span class="visually-hidden"> for %(pool)s, %(municipality)s</span>'
+        'Læs opslaget<span class="visually-hidden"> for %(pool)s – %(municipality)s</span>'
     )
     apply_now = gettext(
-        'Søg puljen<span class="visually-hidden">: %(pool)s, %(municipality)s</span>'
+        'Søg puljen<span class="visually-hidden"> – %(pool)s – %(municipality)s</span>'
     )
     rows = list(
         public_pools()

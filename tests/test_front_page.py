@@ -112,8 +112,8 @@ def test_open_pools_titles_are_escaped_in_every_text_the_page_writes(client, dem
     escaped = "Pulje &amp; &lt;b onclick=&quot;x&quot;&gt;fed&lt;/b&gt;"
     assert html.count(escaped) >= 2  # the pool's link and the call's hidden words
     name = pool.municipality.name
-    assert f'<span class="visually-hidden"> for {escaped}, {name}</span>' in html or (
-        f'<span class="visually-hidden">: {escaped}, {name}</span>' in html
+    assert f'<span class="visually-hidden"> for {escaped} – {name}</span>' in html or (
+        f'<span class="visually-hidden"> – {escaped} – {name}</span>' in html
     )
 
 

@@ -185,10 +185,11 @@ def test_project_page_shows_what_for_whom_goals_and_money(client, demo):
     for criterion in project.success_criteria.all():
         assert " ".join(criterion.text.split()) in shown
     assert "2021 150.000 kr." in shown
-    # The link says where it leads to a screen reader, not only the amount.
+    # The link says which pool it leads to, to a screen reader, not only the amount (fresh
+    # eyes, session 32: a municipality may have two pools in a year).
     assert (
         '<a href="/puljer/frederiksberg/2021/">150.000 kr.'
-        '<span class="visually-hidden"> fra puljen for 2021</span></a>'
+        '<span class="visually-hidden"> fra Integrationspuljen 2021</span></a>'
     ) in html
     # One grant: no total.
     assert "Bevilget i alt" not in shown.split("Politisk udvalg")[0]
