@@ -329,6 +329,10 @@ def test_pools_page_without_a_choice_shows_the_newest_year_up_to_now(client, dem
     assert year == max(y for y in public_pools().values_list("year", flat=True) if y <= this_year)
     html = page(client, "/puljer/")
     assert f"Puljer i {year}" in main_text(html)
+    # Why that year (fresh eyes, session 32).
+    assert f"Alle kommuners puljer i {year}, det seneste år til og med i år" in main_text(html)
+    chosen = main_text(page(client, f"/puljer/?aar={year}"))
+    assert f"Alle kommuners puljer i {year}. Vælg" in chosen
     assert len(rows(html)) - 1 == public_pools().filter(year=year).count()
     # The year box stays empty, so choosing a municipality gives all its years (fresh eyes:
     # the box held the shown year, and "Vælg en kommune for at se alle dens år" gave one).

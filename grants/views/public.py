@@ -362,6 +362,7 @@ class PoolsView(TemplateView):
             years=years,
             policies=municipality.policies.order_by("-period_start") if municipality else (),
             open_pools=open_pool_rows() if landing else (),
+            landing=landing,
             **kwargs,
         )
 
