@@ -2,6 +2,7 @@
 show: a change to one of them, in any app, raises the cache's version at once."""
 
 import pytest
+from django.test import Client
 
 from grants.models import ApplicationStatus, Pool
 from indicators.models import Indicator
@@ -30,7 +31,32 @@ def test_every_public_model_is_watched():
         "grants.Application",
         "indicators.Indicator",
         "indicators.Measurement",
+        "identity.IdentityProvider",
     }
+
+
+def test_enabling_a_provider_for_associations_changes_the_calls_at_once(demo, settings):
+    """A call page names the sign-in ways the login page offers (session 32): enabling a
+    provider for associations reaches a call page already in the cache."""
+    from identity.models import IdentityProvider, ProviderKind
+
+    pool = Pool.objects.get(is_example=True, applicants="organisations")
+    settings.LOCAL_PASSWORD_LOGIN = False
+    client = Client()
+    call = f"/puljer/soeg/{pool.pk}/"
+    assert "MitID Erhverv" not in client.get(call).content.decode()
+    before = current_version()
+    IdentityProvider.objects.create(
+        municipality=pool.municipality,
+        kind=ProviderKind.APPLICANT,
+        slug="erhverv",
+        label="MitID Erhverv",
+        issuer="https://nemlog-in.dk",
+        client_id="portal",
+        client_secret_name="OIDC_ERHVERV_SECRET",
+    )
+    assert current_version() != before
+    assert "Så kan I logge ind med MitID Erhverv." in client.get(call).content.decode()
 
 
 def test_an_application_shows_only_once_funded(make_application):
