@@ -118,3 +118,46 @@ def test_a_column_selected_only_to_order_by_is_not_returned(demo):
         assert query.rows(ids) == expected
     finally:
         IdsQuery.made.remove(query)
+
+
+def test_related_instances_are_what_select_related_gives(demo):
+    """`attach_related` (the API's projects' municipality, pool, committee, department and
+    organisation) sets each foreign key as `select_related` would, with the same field
+    values, deferred fields left deferred and None where a project has none."""
+    from grants.models import Application, Pool
+    from portal.id_queries import IdsInstances, attach_related
+    from portal.models import Committee, Department, Organisation
+
+    names = {
+        "pool": IdsInstances(Pool, ["year", "title"]),
+        "committee": IdsInstances(Committee),
+        "department": IdsInstances(Department),
+        "organisation": IdsInstances(Organisation),
+    }
+    try:
+        projects = list(Application.objects.order_by("pk"))
+        assert any(p.department_id is None for p in projects)
+        assert any(p.organisation_id is None for p in projects)
+        expected = {p.pk: p for p in Application.objects.select_related(*names).order_by("pk")}
+        for name, instances in names.items():
+            for _ in range(2):  # compiled, then kept
+                attach_related(projects, name, instances)
+                with CaptureQueriesContext(connection) as captured:
+                    for project in projects:
+                        mine = getattr(project, name)
+                        theirs = getattr(expected[project.pk], name)
+                        if theirs is None:
+                            assert mine is None
+                            continue
+                        assert type(mine) is type(theirs) and mine.pk == theirs.pk
+                        assert not mine._state.adding
+                        loaded = instances.attnames
+                        assert {f: getattr(mine, f) for f in loaded} == {
+                            f: getattr(theirs, f) for f in loaded
+                        }
+                assert len(captured) == 0, name  # nothing read lazily
+        pool = projects[0].pool
+        assert pool.get_deferred_fields() >= {"description", "status"}
+    finally:
+        for instances in names.values():
+            IdsQuery.made.remove(instances.query)
