@@ -278,6 +278,27 @@ def test_the_call_page_offers_a_signed_in_applicant_the_way_in_without_logging_i
     assert 'data-testid="not-for-you"' in page and "Log ind og søg" not in page
 
 
+def test_the_call_page_links_a_signed_in_association_to_its_own_page_for_its_documents(
+    client, demo
+):
+    """Fresh eyes, session 32: a signed-in association was told to use »Din forening«
+    "when you are logged in", with no link."""
+    from grants.models import Pool, PoolStatus
+    from portal.models import User
+
+    person = User.objects.get(username="kbh-forening")
+    pool = Pool.objects.filter(
+        status=PoolStatus.OPEN, applicants="organisations", municipality=person.municipality
+    ).first()
+    call = reverse("public:call", args=[pool.pk])
+    anonymous = client.get(call).content.decode()
+    assert "når I er logget ind" in anonymous
+    client.force_login(person)
+    page = client.get(call).content.decode()
+    assert f'<a href="{reverse("mine:organisation")}">»Din forening«</a>' in page
+    assert "når I er logget ind" not in page
+
+
 def test_a_volunteer_may_leave_the_committee_and_is_not_shown_empty_lists(
     client, person, section_18_pool, make_application
 ):

@@ -163,12 +163,19 @@ def test_an_open_round_does_not_speak_of_its_grants_in_the_past(client, make_poo
     """Fresh eyes round 16: "Hvad puljen gav penge til i 2027" above an empty table of a round
     still open for applications."""
     pool = make_pool(year=2027)
+    # Nothing given yet: a sentence, not an empty table (fresh eyes, session 32).
     page = client.get(pool.public_url).content.decode()
+    assert "Puljen har ikke givet penge til nogen indsats endnu." in page
+    pool.reserved_lines.create(title="Reserveret til evaluering", amount=Decimal("10000"))
+    page = client.get(pool.public_url + "?x=1").content.decode()
     assert "Hvad puljen for 2027 har givet penge til indtil nu" in page
     pool.status = "closed"
     pool.save()  # through the model: the public pages' cache hears of it
     page = client.get(pool.public_url).content.decode()
     assert "Hvad puljen gav penge til i 2027" in page
+    pool.reserved_lines.all().delete()
+    page = client.get(pool.public_url + "?x=2").content.decode()
+    assert "Puljen gav ikke penge til nogen indsats i 2027." in page
 
 
 @pytest.mark.django_db

@@ -717,6 +717,42 @@ def test_a_pool_page_says_where_the_money_of_its_other_projects_comes_from(clien
     )
 
 
+def test_a_pool_without_stated_amounts_shows_no_empty_table(client, demo):
+    """Fresh eyes, session 32: a pool whose projects have no stated amount showed an empty
+    table of goals, with only its sum, under a hint to scroll it sideways."""
+    from grants.models import Allocation, Pool
+
+    url = "/puljer/frederiksberg/2021/"
+    assert 'class="table table-bordered' in page(client, url)
+    pool = Pool.objects.get(municipality__slug="frederiksberg", year=2021)
+    Allocation.objects.filter(pool=pool).delete()
+    pool.reserved_lines.all().delete()
+    html = page(client, url + "?x=1")
+    assert 'class="table table-bordered' not in html
+    assert "Tabellen kan rulles til siden" not in html
+    shown = main_text(html)
+    assert "Ingen af puljens indsatser har et registreret beløb; de står herunder." in shown
+    assert "Indsatser fra puljen uden registrerede beløb" in shown
+
+
+def test_the_catalogue_and_a_project_page_have_headings_to_move_by(client, demo):
+    """Fresh eyes, session 32: the catalogue's cards (h3) sat under the facets' heading,
+    and a project's questions were terms of a list, not headings."""
+    import re
+
+    from grants.models import Application
+
+    catalogue = page(client, "/projekter/")
+    results = catalogue.index(">Resultater</h2>")
+    assert results < catalogue.index('<h3 class="h5 card-title"')
+    project = Application.objects.filter(title="Fastholdelse i job").get()
+    html = page(client, f"/projekter/{project.pk}/")
+    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", html)
+    assert "Hvad vil projektet opnå?" in headings
+    assert "Hvad sker der i projektet?" in headings
+    assert "<dt>Hvad sker der i projektet?</dt>" not in html
+
+
 def test_an_unknown_municipality_is_refused_without_naming_a_hundred(client, demo):
     """With a few municipalities the refusal names their short names; with a country's
     hundred it asked the reader to read them all under the select (session 25)."""
