@@ -1,4 +1,4 @@
-"""What a project card (templates/grants/public/_project_card.html) shows of a project's
+"""What a project card (grants.card_html) shows of a project's
 relations: its money per year, the carried-over money, its goals and its committees.
 
 One plain query per relation for the whole list, kept on each project as lists, and not

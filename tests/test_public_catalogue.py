@@ -811,3 +811,41 @@ def test_a_chosen_filter_is_named_with_the_count_counting_would_give(
     if "udvalg" in params:
         pk = params["udvalg"]
         assert chosen["committees"] == [row for row in full["committees"] if row["pk"] == pk]
+
+
+@pytest.mark.parametrize("search", [None, "sprogcafé"])
+def test_what_people_typed_is_escaped_on_a_card_and_in_the_facets(
+    client, make_pool, make_application, municipality, committee, search
+):
+    """The cards and the facets' links are written in Python (grants.catalogue_html), not by
+    the template's autoescaping: every value a person typed must still come out escaped."""
+    attack = '<img src=x onerror=alert(1)>"&'
+    Municipality = type(municipality)
+    Municipality.objects.filter(pk=municipality.pk).update(name=f"Testrup {attack}")
+    type(committee).objects.filter(pk=committee.pk).update(
+        name=f"Udvalg {attack}", abbreviation="U<b>"
+    )
+    pool = make_pool(year=2026)
+    type(pool).objects.filter(pk=pool.pk).update(title=f"Puljen {attack}")
+    fund(
+        make_application(
+            title=f"Sprogcafé {attack}",
+            target_group=f"Kvinder {attack}",
+            amounts={2026: "10000"},
+            target_pool=pool,
+        )
+    )
+    query = {"kommune": municipality.slug, "maalgruppe": attack}
+    if search:
+        query["q"] = search
+    html = html_of(client.get(CATALOGUE, query))
+    assert html.count('card-title"') == 1
+    assert "<img" not in html and "U<b>" not in html
+    escaped = "&lt;img src=x onerror=alert(1)&gt;&quot;&amp;"
+    # Title, target group, municipality and pool on the card; the committee in its abbr.
+    assert html.count(escaped) >= 5
+    assert "U&lt;b&gt;" in html
+    # The facets' links keep the typed filter, escaped in the address.
+    assert "maalgruppe=%3Cimg" in html and "maalgruppe=<img" not in html
+    assert "&amp;aar=2026" in html
+    assert re.search(r'href="[^"]*&(?!amp;)', html) is None  # every & of a link escaped
