@@ -38,6 +38,15 @@ from portal.models import Committee, Municipality
 from portal.money import ZERO
 from portal.params import id_param
 
+from .select_options import (
+    committee_options,
+    committees_of,
+    goal_options,
+    goals_of,
+    list_options,
+    municipality_options,
+)
+
 
 def money_has_ended(last_money_year: int | None) -> bool:
     """The project's last year with money is past."""
@@ -225,16 +234,6 @@ def without_other_municipalities(
     return data, left_out
 
 
-def goals_of(municipality_id: int) -> QuerySet[Goal]:
-    return Goal.objects.filter(policy__municipality=municipality_id).order_by(
-        "policy__period_start", "kind", "number"
-    )
-
-
-def committees_of(municipality_id: int) -> QuerySet[Committee]:
-    return Committee.objects.filter(municipality=municipality_id).order_by("name")
-
-
 class ProjectFilter(django_filters.FilterSet):
     """The catalogue's filters, with the stable Danish parameter names of DESIGN.md."""
 
@@ -297,6 +296,9 @@ class ProjectFilter(django_filters.FilterSet):
             committee_filter.queryset = committees_of(self.municipality_id)
         goal_filter.field.label_from_instance = lambda goal: goal.name
         committee_filter.field.label_from_instance = lambda c: f"{c.name} ({c.abbreviation})"
+        list_options(self.filters["kommune"].field, municipality_options)
+        if self.municipality_id is not None:
+            self.list_options_of(goal_filter.field, committee_filter.field, self.municipality_id)
         self.filters["aar"].field.widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
 
     def offer_choices_of(self, municipality_id: int) -> None:
@@ -310,6 +312,13 @@ class ProjectFilter(django_filters.FilterSet):
             # which said "Vælg en kommune …" under a list already filled (fresh eyes,
             # session 29).
             self.form[name].help_text = ""
+        self.list_options_of(self.form.fields["maal"], self.form.fields["udvalg"], municipality_id)
+
+    def list_options_of(self, goal_field, committee_field, municipality_id: int) -> None:
+        """The goal and committee selects offer one municipality's (as plain values)."""
+        list_options(goal_field, lambda: goal_options(municipality_id))
+        if self.committee_by_id:  # the API's `udvalg` is an abbreviation, and not shown
+            list_options(committee_field, lambda: committee_options(municipality_id))
 
     # The prepared search (grants.search) once the results are asked for: its marks and
     # suggestion.

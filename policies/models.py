@@ -134,11 +134,16 @@ class Goal(models.Model):
     def name(self) -> str:
         """`Mål 1: Aktive på arbejdsmarkedet`: what the goal is called on every page, tag and
         filter alike (the full wording, `title`, is shown under it where there is room)."""
-        return f"{self.label}: {self.display_title}"
+        return goal_name(self.kind, self.number, self.short_title, self.title)
 
     @property
     def wording_differs(self) -> bool:
         return bool(self.short_title) and self.short_title != self.title
+
+
+def goal_name(kind: str, number: int, short_title: str, title: str) -> str:
+    """Goal.name from the goal's columns, for a list that reads them without a Goal each."""
+    return f"{goal_label(kind, number)}: {short_title or title}"
 
 
 def goal_label(kind: str, number: int) -> str:

@@ -849,3 +849,42 @@ def test_what_people_typed_is_escaped_on_a_card_and_in_the_facets(
     assert "maalgruppe=%3Cimg" in html and "maalgruppe=<img" not in html
     assert "&amp;aar=2026" in html
     assert re.search(r'href="[^"]*&(?!amp;)', html) is None  # every & of a link escaped
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_selects_plain_options_are_what_their_instances_would_show(demo, language):
+    """The catalogue's municipality, goal and committee selects list plain values
+    (grants.select_options), not instances: the same values and labels, in the same order,
+    as the querysets' instances give (ModelChoiceField's own options)."""
+    from django import forms
+    from django.utils import translation
+
+    from grants.select_options import (
+        committee_options,
+        committees_of,
+        goal_options,
+        goals_of,
+        municipality_options,
+    )
+    from portal.models import Municipality
+
+    def instance_options(queryset, to_field=None, label=str):
+        field = forms.ModelChoiceField(queryset, to_field_name=to_field, empty_label=None)
+        field.label_from_instance = label
+        return [(str(value), str(text)) for value, text in field.choices]
+
+    def plain(options):
+        return [(str(value), str(text)) for value, text in options]
+
+    with translation.override(language):
+        municipalities = Municipality.objects.order_by("name")
+        assert plain(municipality_options()) == instance_options(municipalities, "slug")
+        for municipality in municipalities:
+            goals = goals_of(municipality.pk)
+            assert goals.exists()
+            assert plain(goal_options(municipality.pk)) == instance_options(
+                goals, label=lambda goal: goal.name
+            )
+            assert plain(committee_options(municipality.pk)) == instance_options(
+                committees_of(municipality.pk)
+            )

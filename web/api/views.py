@@ -36,11 +36,11 @@ from grants.models import (
 )
 from grants.public import (
     ProjectFilter,
-    committees_of,
     open_data_pools,
     open_data_projects,
 )
 from grants.search import is_ranked, match_ids
+from grants.select_options import committees_of
 from indicators.models import Indicator, Measurement
 from policies.models import Goal, Policy, goal_label
 from portal.filters import KnownChoiceFilter, YearFilter
