@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application, ApplicationStatus, RequestedAmount, Review
 from grants.public import in_committee
+from grants.select_options import committee_options, goal_options, list_options
 from policies.models import Goal
 from portal.filters import KronerFilter, ListedChoiceFilter, ModelChoiceFilter, OrderedRangesForm
 from portal.models import Committee
@@ -89,12 +90,13 @@ class ReviewQueueFilter(django_filters.FilterSet):
         municipality = pool.municipality_id
         # Each in its order within one municipality or policy: the models' default orders
         # begin with the municipality's name, a join for nothing here.
-        self.filters["committee"].queryset = Committee.objects.filter(
-            municipality_id=municipality
-        ).order_by("abbreviation")
-        self.filters["goal"].queryset = Goal.objects.filter(policy=pool.policy_id).order_by(
-            "kind", "number"
-        )
+        committees = Committee.objects.filter(municipality_id=municipality).order_by("abbreviation")
+        goals = Goal.objects.filter(policy=pool.policy_id).order_by("kind", "number")
+        self.filters["committee"].queryset = committees
+        self.filters["goal"].queryset = goals
+        # Shown as plain values, not an instance per option (issue #17).
+        list_options(self.filters["committee"].field, lambda: committee_options(committees))
+        list_options(self.filters["goal"].field, lambda: goal_options(goals))
         # Read once, when the form first asks (to check a value or to show the options).
         self.filters["applicant"].extra["choices"] = functools.cache(
             lambda: applicant_choices(pool)

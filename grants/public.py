@@ -316,9 +316,9 @@ class ProjectFilter(django_filters.FilterSet):
 
     def list_options_of(self, goal_field, committee_field, municipality_id: int) -> None:
         """The goal and committee selects offer one municipality's (as plain values)."""
-        list_options(goal_field, lambda: goal_options(municipality_id))
+        list_options(goal_field, lambda: goal_options(goals_of(municipality_id)))
         if self.committee_by_id:  # the API's `udvalg` is an abbreviation, and not shown
-            list_options(committee_field, lambda: committee_options(municipality_id))
+            list_options(committee_field, lambda: committee_options(committees_of(municipality_id)))
 
     # The prepared search (grants.search) once the results are asked for: its marks and
     # suggestion.

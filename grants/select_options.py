@@ -1,5 +1,5 @@
-"""The catalogue's selects' choices: one municipality's goals and committees, and every
-select's options as plain values."""
+"""The selects' choices: one municipality's goals and committees (the catalogue), and a
+select's options as plain values (the catalogue, the staff's queue)."""
 
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
@@ -18,20 +18,20 @@ def committees_of(municipality_id: int) -> QuerySet[Committee]:
     return Committee.objects.filter(municipality=municipality_id).order_by("name")
 
 
-# The catalogue's selects' options as plain values, in the querysets' order and with the
-# labels the fields give their instances (Municipality's and Committee's str, Goal.name):
-# a country's hundred municipalities were a hundred instances a page (issue #17).
+# Selects' options as plain values, in the querysets' order and with the labels the fields
+# give their instances (Municipality's and Committee's str, Goal's str and name): a
+# country's hundred municipalities were a hundred instances a page (issue #17).
 def municipality_options() -> list[tuple[str, str]]:
     return list(Municipality.objects.order_by("name").values_list("slug", "name"))
 
 
-def goal_options(municipality_id: int) -> list[tuple[int, str]]:
-    rows = goals_of(municipality_id).values_list("pk", "kind", "number", "short_title", "title")
+def goal_options(goals: QuerySet[Goal]) -> list[tuple[int, str]]:
+    rows = goals.values_list("pk", "kind", "number", "short_title", "title")
     return [(pk, goal_name(*columns)) for pk, *columns in rows]
 
 
-def committee_options(municipality_id: int) -> list[tuple[int, str]]:
-    rows = committees_of(municipality_id).values_list("pk", "name", "abbreviation")
+def committee_options(committees: QuerySet[Committee]) -> list[tuple[int, str]]:
+    rows = committees.values_list("pk", "name", "abbreviation")
     return [(pk, f"{name} ({abbreviation})") for pk, name, abbreviation in rows]
 
 

@@ -882,9 +882,9 @@ def test_the_selects_plain_options_are_what_their_instances_would_show(demo, lan
         for municipality in municipalities:
             goals = goals_of(municipality.pk)
             assert goals.exists()
-            assert plain(goal_options(municipality.pk)) == instance_options(
+            assert plain(goal_options(goals)) == instance_options(
                 goals, label=lambda goal: goal.name
             )
-            assert plain(committee_options(municipality.pk)) == instance_options(
+            assert plain(committee_options(committees_of(municipality.pk))) == instance_options(
                 committees_of(municipality.pk)
             )
