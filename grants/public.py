@@ -294,11 +294,8 @@ class ProjectFilter(django_filters.FilterSet):
         else:
             goal_filter.queryset = goals_of(self.municipality_id)
             committee_filter.queryset = committees_of(self.municipality_id)
-        goal_filter.field.label_from_instance = lambda goal: goal.name
-        committee_filter.field.label_from_instance = lambda c: f"{c.name} ({c.abbreviation})"
         list_options(self.filters["kommune"].field, municipality_options)
-        if self.municipality_id is not None:
-            self.list_options_of(goal_filter.field, committee_filter.field, self.municipality_id)
+        self.list_options_of(goal_filter.field, committee_filter.field, self.municipality_id)
         self.filters["aar"].field.widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
 
     def offer_choices_of(self, municipality_id: int) -> None:
@@ -314,11 +311,17 @@ class ProjectFilter(django_filters.FilterSet):
             self.form[name].help_text = ""
         self.list_options_of(self.form.fields["maal"], self.form.fields["udvalg"], municipality_id)
 
-    def list_options_of(self, goal_field, committee_field, municipality_id: int) -> None:
-        """The goal and committee selects offer one municipality's (as plain values)."""
-        list_options(goal_field, lambda: goal_options(goals_of(municipality_id)))
+    def list_options_of(self, goal_field, committee_field, municipality_id: int | None):
+        """The goal and committee selects offer one municipality's, as plain values (the
+        labels Goal.name and Committee's str); none before there is one."""
+        if municipality_id is None:
+            goals = committees = list
+        else:
+            goals = lambda: goal_options(goals_of(municipality_id))  # noqa: E731
+            committees = lambda: committee_options(committees_of(municipality_id))  # noqa: E731
+        list_options(goal_field, goals)
         if self.committee_by_id:  # the API's `udvalg` is an abbreviation, and not shown
-            list_options(committee_field, lambda: committee_options(committees_of(municipality_id)))
+            list_options(committee_field, committees)
 
     # The prepared search (grants.search) once the results are asked for: its marks and
     # suggestion.
