@@ -23,7 +23,7 @@ from portal.site import DANISH_PART
 
 
 def _marked(text, marks) -> str:
-    """As the `highlight` filter: the text escaped, the search's words in <mark>."""
+    """The text escaped, the search's words in <mark> (grants.search.Marks)."""
     text = "" if text is None else str(text)
     return marks.mark(text) if marks else escape(text)
 
@@ -56,9 +56,11 @@ def project_card(project, marks=None) -> SafeString:
         _("søgt i %(pool)s") % {"pool": escape(pool.title)},
     ]
     if project.committee_id:
-        subtitle.append(f"{escape(_('Udvalg'))}: {conditional_escape(project.card_committees)}")
+        committee = escape(_("Udvalg"))
+        subtitle.append(f"{committee}: {conditional_escape(project.card_committees)}")
     if pool.is_example:
-        subtitle.append(f'<span class="badge text-bg-secondary">{escape(_("Eksempeldata"))}</span>')
+        example = escape(_("Eksempeldata"))
+        subtitle.append(f'<span class="badge text-bg-secondary">{example}</span>')
     parts = [
         '<article class="card mb-3">\n  <div class="card-body">\n',
         f'    <h3 class="h5 card-title"{da_lang}><a href="{escape(url)}">'
@@ -66,8 +68,9 @@ def project_card(project, marks=None) -> SafeString:
         f'    <p class="card-subtitle small text-body-secondary mb-2">{" · ".join(subtitle)}</p>\n',
     ]
     if project.target_group:
+        target_group = escape(_("Målgruppe"))
         parts.append(
-            f'    <p class="mb-2"><strong>{escape(_("Målgruppe"))}:</strong> '
+            f'    <p class="mb-2"><strong>{target_group}:</strong> '
             f"<span{da_lang}>{_marked(project.card_target_group, marks)}</span></p>\n"
         )
     excerpt = getattr(project, "search_excerpt", "")
@@ -101,7 +104,7 @@ def facet_links(rows, query: str, key: str) -> SafeString:
     """`<ul>` of a facet's rows, each a link to the results with `key` set to the row's
     value, and its count: "Frederiksberg Kommune (12)"."""
     value_of, words_of = FACETS[key]
-    base = escape(f"?{query}&{key}=")
+    base = escape(f"?{query}&{key}=" if query else f"?{key}=")
     items = "".join(
         f'<li><a href="{base}{escape(value_of(row))}">{words_of(row)}</a> ({row["n"]})</li>'
         for row in rows

@@ -888,3 +888,42 @@ def test_the_selects_plain_options_are_what_their_instances_would_show(demo, lan
             assert plain(committee_options(committees_of(municipality.pk))) == instance_options(
                 committees_of(municipality.pk)
             )
+
+
+def test_links_leave_out_another_municipalitys_goal_and_empty_fields(client, demo):
+    """Fresh eyes, session 33: after choosing Frederiksberg's goal and committee and then
+    København, the page said they were left out, but every facet and chip link (and "Alle
+    kommuner") brought them back, and a year link had `aar=` twice."""
+    from policies.models import Goal
+    from portal.models import Committee
+
+    goal = Goal.objects.filter(policy__municipality__slug="frederiksberg").first()
+    committee = Committee.objects.filter(municipality__slug="frederiksberg").first()
+    html = html_of(
+        client.get(
+            CATALOGUE,
+            {
+                "q": "",
+                "kommune": "koebenhavn",
+                "aar": "",
+                "maal": goal.pk,
+                "udvalg": committee.pk,
+                "maalgruppe": "",
+            },
+        )
+    )
+    assert "hører til en anden kommune" in html
+    links = re.findall(r'href="(\?[^"]*)"', html)
+    assert links
+    from urllib.parse import parse_qsl
+
+    for link in links:
+        query = unescape(link)
+        assert not query.startswith("?&"), link
+        pairs = parse_qsl(query[1:], keep_blank_values=True)
+        assert all(value for _key, value in pairs), link  # no empty field kept
+        keys = [key for key, _value in pairs]
+        assert len(keys) == len(set(keys)), link
+        assert ("maal", str(goal.pk)) not in pairs, link
+        assert ("udvalg", str(committee.pk)) not in pairs, link
+    assert any("aar=20" in unescape(link) for link in links)  # the year facet is there

@@ -177,8 +177,7 @@ class CatalogueView(TemplateView):
         page.object_list = with_card_parts(page.object_list)
         if searched is not None and searched.terms:
             with_excerpts(page.object_list, marks)
-        query = self.request.GET.copy()
-        query.pop("side", None)
+        query = self.address_query(filterset)
         # A facet of a dimension already chosen would add a second value to the address (and
         # its counts are of the chosen value's results): it is shown as chosen, with the
         # address without it (fresh eyes round 19: "2022 (5)" gave 6 projects).
@@ -220,22 +219,33 @@ class CatalogueView(TemplateView):
             several_words=searched is not None and len(searched.terms) > 1,
             without_filters=alone.urlencode(),
             found_without_filters=found_without_filters,
-            chosen_filters=self.chosen(filterset, fold["filters_in_use"]),
+            chosen_filters=self.chosen(filterset, fold["filters_in_use"], query),
             suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
             municipality_searched=municipality_searched,
             **kwargs,
         )
 
-    def chosen(self, filterset, in_use: int) -> list[ChosenFilter]:
+    def address_query(self, filterset) -> QueryDict:
+        """The address's query as the page's links keep it: without the page number, the
+        empty fields of a submitted form, and a goal or committee the search left out as
+        another municipality's (fresh eyes, session 33: every facet and chip link brought the
+        old municipality's goal back, and a year link had `aar=` twice)."""
+        query = QueryDict(mutable=True)
+        for key, values in self.request.GET.lists():
+            kept = [value for value in values if value.strip()]
+            if kept and key != "side" and key not in filterset.left_out:
+                query.setlist(key, kept)
+        return query
+
+    def chosen(self, filterset, in_use: int, query: QueryDict) -> list[ChosenFilter]:
         """What narrows the list, each removable by itself: the search's words (fresh eyes,
         session 31: the one that narrows most was not among them) and the chosen filters."""
         if not in_use:
             return []
-        chosen = chosen_filters(filterset, filters_in_use(filterset), self.request.GET)
+        chosen = chosen_filters(filterset, filters_in_use(filterset), query)
         if chosen and filterset.search is not None and filterset.search.text:
-            rest = self.request.GET.copy()
-            for key in ("q", "side"):
-                rest.pop(key, None)
+            rest = query.copy()
+            rest.pop("q", None)
             said = _("Søgning: »%(words)s«") % {"words": filterset.search.text}
             chosen.insert(0, ChosenFilter(said, rest.urlencode()))
         return chosen

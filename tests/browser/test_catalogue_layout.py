@@ -57,6 +57,28 @@ def test_wide_screen_shows_every_filter(demo_server, browser):
         context.close()
 
 
+def test_a_wide_screens_folds_are_open_and_no_tab_stop(demo_server, browser):
+    """Fresh eyes, session 33: on a wide screen the distribution showed by CSS inside a closed
+    <details>: announced "collapsed", and its heading a tab stop that did nothing. Narrowed
+    to a phone's width, the folds are closed again as the page was sent."""
+    context, page = new_page(browser, 1280, True)
+    try:
+        page.goto(demo_server.url + "/projekter/")
+        folds = page.locator("details.catalogue-filters")
+        assert folds.count() == 2
+        for i in range(2):
+            assert folds.nth(i).evaluate("d => d.open"), i
+            summary = folds.nth(i).locator("summary")
+            assert summary.get_attribute("tabindex") == "-1"
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('details.catalogue-filters')].every(d => !d.open)"
+        )
+        assert page.locator("summary", has_text="Filtre").get_attribute("tabindex") is None
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_staff_application_list_folds_its_filters_on_a_phone(demo_server, browser, width):
     """The same fold on committee staff's list of a pool's applications."""
