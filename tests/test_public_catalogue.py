@@ -927,3 +927,24 @@ def test_links_leave_out_another_municipalitys_goal_and_empty_fields(client, dem
         assert ("maal", str(goal.pk)) not in pairs, link
         assert ("udvalg", str(committee.pk)) not in pairs, link
     assert any("aar=20" in unescape(link) for link in links)  # the year facet is there
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "integrasion", "kommune": "", "aar": "", "maalgruppe": ""},  # "Mente du …?"
+        {"q": "", "kommune": "frederiksberg", "aar": "", "maal": ""},
+        {"q": "kvinder", "aar": "", "side": "1"},
+    ],
+)
+def test_no_link_of_the_catalogue_keeps_an_empty_field(client, demo, query):
+    """A submitted form sends every field; the page's links (facets, chips, pages, the
+    suggestion) keep only those with a value, once each."""
+    from urllib.parse import parse_qsl
+
+    links = re.findall(r'href="(\?[^"]*)"', html_of(client.get(CATALOGUE, query)))
+    assert links
+    for link in links:
+        pairs = parse_qsl(unescape(link)[1:], keep_blank_values=True)
+        assert all(value for _key, value in pairs), link
+        assert len({key for key, _value in pairs}) == len(pairs), link

@@ -717,6 +717,18 @@ def test_a_pool_page_says_where_the_money_of_its_other_projects_comes_from(clien
     )
 
 
+def test_a_pool_tables_goal_columns_are_explained_in_words(client, demo):
+    """Fresh eyes, session 33: the columns said only "Mål 1", the goal's wording in a
+    tooltip that touch and keyboard cannot open."""
+    from grants.models import Pool
+
+    pool = Pool.objects.get(municipality__slug="frederiksberg", year=2021)
+    shown = main_text(page(client, "/puljer/frederiksberg/2021/"))
+    legend = shown[shown.index("Målene i tabellen") :]
+    for goal in pool.policy.goals.all():
+        assert f"{goal.label}: {goal.title}" in legend
+
+
 def test_a_pool_without_stated_amounts_shows_no_empty_table(client, demo):
     """Fresh eyes, session 32: a pool whose projects have no stated amount showed an empty
     table of goals, with only its sum, under a hint to scroll it sideways."""

@@ -220,7 +220,7 @@ class CatalogueView(TemplateView):
             without_filters=alone.urlencode(),
             found_without_filters=found_without_filters,
             chosen_filters=self.chosen(filterset, fold["filters_in_use"], query),
-            suggestion_query=self.with_query(suggestion).urlencode() if suggestion else "",
+            suggestion_query=self.with_query(suggestion, query).urlencode() if suggestion else "",
             municipality_searched=municipality_searched,
             **kwargs,
         )
@@ -256,8 +256,9 @@ class CatalogueView(TemplateView):
         data.setlist("q", self.request.GET.getlist("q"))
         return data
 
-    def with_query(self, text):
-        data = self.request.GET.copy()
+    def with_query(self, text, query: QueryDict | None = None):
+        """The address's query (or `query`, the page's links' own) with the search `text`."""
+        data = (self.request.GET if query is None else query).copy()
         data["q"] = text
         data.pop("side", None)
         return data
