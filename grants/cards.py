@@ -22,6 +22,7 @@ from grants.models import Allocation, Application, CarryOver, RequestedAmount
 from grants.selectors import committees_in_order
 from policies.models import Goal
 from portal.id_queries import IdsQuery
+from portal.site import id_address_pattern
 from portal.templatetags.text import one_line
 
 # The columns of the project itself a card shows: loading only these keeps the catalogue's
@@ -65,9 +66,11 @@ def with_card_parts(projects) -> list[Application]:
     in year order (each year's grant, YearMoney, then its carried-over money, CarriedMoney),
     `card_goals` [Goal] in goal order and
     `card_committees` ("SU/KFU" as `abbreviated_committees`: the responsible committee
-    first, as grants.selectors.committees_label) and `card_target_group`, the part of the
-    target group the card shows (also what grants.search.with_excerpts reads as shown)."""
+    first, as grants.selectors.committees_label), `card_target_group`, the part of the
+    target group the card shows (also what grants.search.with_excerpts reads as shown), and
+    `card_url`, its page (one reverse() for the list)."""
     projects = list(projects)
+    project_page = id_address_pattern("public:project")
     ids = [project.pk for project in projects]
     money, carried = money_per_year(ids), carried_per_year(ids)
     goals, co_committees = goals_per_application(ids), co_committees_named(ids)
@@ -78,6 +81,7 @@ def with_card_parts(projects) -> list[Application]:
             is_carried=lambda line: isinstance(line, CarriedMoney),
         )
         project.card_goals = goals[project.pk]
+        project.card_url = project_page.format(project.pk)
         project.card_target_group = Truncator(one_line(project.target_group)).words(
             CARD_TARGET_GROUP_WORDS, truncate=" …"
         )

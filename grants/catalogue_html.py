@@ -11,7 +11,6 @@ template filter and tag: `{{ project|project_card:marks }}`, `{% facet_links row
 "kommune" %}` (grants/templatetags/catalogue_html.py).
 """
 
-from django.urls import reverse
 from django.utils import translation
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
@@ -49,7 +48,6 @@ def money_text(project) -> str:
 def project_card(project, marks=None) -> SafeString:
     """The card's HTML. `marks`: the search's words to mark (grants.search.Marks), or None."""
     da_lang = "" if translation.get_language() == "da" else DANISH_PART
-    url = reverse("public:project", args=[project.pk])
     pool = project.pool
     subtitle = [
         escape(project.municipality.name),
@@ -63,7 +61,7 @@ def project_card(project, marks=None) -> SafeString:
         subtitle.append(f'<span class="badge text-bg-secondary">{example}</span>')
     parts = [
         '<article class="card mb-3">\n  <div class="card-body">\n',
-        f'    <h3 class="h5 card-title"{da_lang}><a href="{escape(url)}">'
+        f'    <h3 class="h5 card-title"{da_lang}><a href="{escape(project.card_url)}">'
         f"{_marked(project.title, marks)}</a></h3>\n",
         f'    <p class="card-subtitle small text-body-secondary mb-2">{" · ".join(subtitle)}</p>\n',
     ]

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 
 from policies.models import Goal, goal_name
-from portal.models import Committee, Municipality
+from portal.models import Committee, Municipality, committee_label
 
 
 def goals_of(municipality_id: int) -> QuerySet[Goal]:
@@ -32,7 +32,7 @@ def goal_options(goals: QuerySet[Goal]) -> list[tuple[int, str]]:
 
 def committee_options(committees: QuerySet[Committee]) -> list[tuple[int, str]]:
     rows = committees.values_list("pk", "name", "abbreviation")
-    return [(pk, f"{name} ({abbreviation})") for pk, name, abbreviation in rows]
+    return [(pk, committee_label(name, abbreviation)) for pk, name, abbreviation in rows]
 
 
 class ListedOptions(ModelChoiceIterator):

@@ -71,7 +71,13 @@ class Committee(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.abbreviation})"
+        return committee_label(self.name, self.abbreviation)
+
+
+def committee_label(name: str, abbreviation: str) -> str:
+    """ "Arbejdsmarkeds- og Uddannelsesudvalget (AUU)": a committee as a choice names it
+    (Committee's str), for a list that reads the columns without a Committee each."""
+    return f"{name} ({abbreviation})"
 
 
 class Department(models.Model):

@@ -12,11 +12,11 @@ from identity import applicants, oidc, services
 from identity.models import (
     ExternalIdentity,
     IdentityProvider,
-    ProviderKind,
     RoleMapping,
     SignInEvent,
 )
 from portal.models import Department, Municipality, Role, User
+from tests.identity_support import mitid_erhverv
 
 PASSWORD = "en-lang-og-sikker-adgangskode"
 
@@ -124,15 +124,7 @@ def test_the_second_factor_counts_only_when_the_provider_asserts_it(town):
 
 
 def test_an_applicant_keeps_cvr_and_name_and_the_association_work_decides_the_user(town):
-    applicant = IdentityProvider.objects.create(
-        municipality=town.municipality,
-        kind=ProviderKind.APPLICANT,
-        slug="erhverv",
-        issuer="https://nemlog-in.dk",
-        client_id="portal",
-        client_secret_name="OIDC_ERHVERV_SECRET",
-        cvr_claim="cvr",
-    )
+    applicant = mitid_erhverv(town.municipality, cvr_claim="cvr")
     refused = services.do_sign_in(provider=applicant, claims=claims(sub="e-1", cvr="12345678"))
     assert refused.outcome == "not_linked"
     # Which CVR number tried, for the administrator (recheck round 32).

@@ -11,6 +11,7 @@ from identity import oidc
 from identity.models import IdentityProvider, RoleMapping, SignInEvent
 from policies.models import Policy
 from portal.models import Department, Municipality, Role, User
+from tests.identity_support import mitid_erhverv
 
 CONTACT = "IT-support, tlf. 38 21 00 00"
 
@@ -165,19 +166,10 @@ def test_the_english_pages_say_log_in_throughout(client, town, monkeypatch):
 def refused_as_unknown_association(client, municipality, **provider) -> str:
     """The session of a person MitID Erhverv signed in for an unknown CVR number; returns
     the address of the page that explains it."""
-    from identity.models import ProviderKind, SignInOutcome
+    from identity.models import SignInOutcome
     from identity.views import REFUSAL_KEY
 
-    applicant = IdentityProvider.objects.create(
-        municipality=municipality,
-        kind=ProviderKind.APPLICANT,
-        slug="erhverv",
-        issuer="https://nemlog-in.dk",
-        client_id="portal",
-        client_secret_name="OIDC_ERHVERV_SECRET",
-        cvr_claim="cvr",
-        **provider,
-    )
+    applicant = mitid_erhverv(municipality, cvr_claim="cvr", **provider)
     session = client.session
     session[REFUSAL_KEY] = {
         "outcome": SignInOutcome.NOT_LINKED,

@@ -10,9 +10,10 @@ from django.utils import timezone
 from grants.access import staff_applications
 from grants.models import Application, ApplicationStatus, Pool
 from grants.organisations import new_person, person_of_organisation
-from identity.models import ExternalIdentity, IdentityProvider, ProviderKind
+from identity.models import ExternalIdentity
 from portal.models import Municipality, Organisation, Role, User
 from portal.organisations import cvr_is_valid
+from tests.identity_support import mitid_erhverv
 from tests.test_caseworker_pages import complete_post, start_post
 
 VALID_CVR, OTHER_VALID_CVR = "10000009", "10000017"  # pass modulus 11; made up for tests
@@ -141,15 +142,7 @@ def test_staff_see_organisations_applications_of_their_own_municipality_only(
 
 
 def test_mitid_erhverv_ties_the_person_to_the_organisation_with_that_cvr(association, municipality):
-    provider = IdentityProvider.objects.create(
-        municipality=municipality,
-        kind=ProviderKind.APPLICANT,
-        slug="erhverv",
-        issuer="https://nemlog-in.dk",
-        client_id="portal",
-        client_secret_name="OIDC_ERHVERV_SECRET",
-        cvr_claim="cvr",
-    )
+    provider = mitid_erhverv(municipality, cvr_claim="cvr")
     known = ExternalIdentity.objects.create(
         provider=provider, subject="e-1", cvr=VALID_CVR, name="Per Hansen"
     )

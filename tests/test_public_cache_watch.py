@@ -9,6 +9,7 @@ from indicators.models import Indicator
 from policies.models import Policy
 from portal.models import Municipality
 from portal.public_cache import current_version, shows_publicly, watched_labels
+from tests.identity_support import mitid_erhverv
 
 
 @pytest.mark.parametrize(
@@ -38,7 +39,6 @@ def test_every_public_model_is_watched():
 def test_enabling_a_provider_for_associations_changes_the_calls_at_once(demo, settings):
     """A call page names the sign-in ways the login page offers (session 32): enabling a
     provider for associations reaches a call page already in the cache."""
-    from identity.models import IdentityProvider, ProviderKind
 
     pool = Pool.objects.get(is_example=True, applicants="organisations")
     settings.LOCAL_PASSWORD_LOGIN = False
@@ -46,15 +46,7 @@ def test_enabling_a_provider_for_associations_changes_the_calls_at_once(demo, se
     call = f"/puljer/soeg/{pool.pk}/"
     assert "MitID Erhverv" not in client.get(call).content.decode()
     before = current_version()
-    IdentityProvider.objects.create(
-        municipality=pool.municipality,
-        kind=ProviderKind.APPLICANT,
-        slug="erhverv",
-        label="MitID Erhverv",
-        issuer="https://nemlog-in.dk",
-        client_id="portal",
-        client_secret_name="OIDC_ERHVERV_SECRET",
-    )
+    mitid_erhverv(pool.municipality, label="MitID Erhverv")
     assert current_version() != before
     assert "Så kan I logge ind med MitID Erhverv." in client.get(call).content.decode()
 

@@ -26,6 +26,7 @@ from grants.models import (
 from grants.services.decisions import do_import_funded_application
 from policies.models import Goal
 from portal.money import format_kroner
+from tests.identity_support import mitid_erhverv
 
 HIDDEN_STATUSES = [status for status in ApplicationStatus if status not in FUNDED_STATUSES]
 
@@ -900,7 +901,6 @@ def test_a_call_names_only_the_ways_in_the_login_page_offers(client, demo, setti
     from django.core.cache import cache
 
     from grants.models import Pool
-    from identity.models import IdentityProvider, ProviderKind
 
     pool = Pool.objects.get(is_example=True, applicants="organisations")
     call = f"/puljer/soeg/{pool.pk}/"
@@ -913,15 +913,7 @@ def test_a_call_names_only_the_ways_in_the_login_page_offers(client, demo, setti
     settings.LOCAL_PASSWORD_LOGIN = True  # e-mail links, as in the demo
     assert said().endswith("Så kan I logge ind med et link på e-mail.")
     assert "e-mail" in main_text(page(client, "/login/e-mail/"))
-    provider = IdentityProvider.objects.create(
-        municipality=pool.municipality,
-        kind=ProviderKind.APPLICANT,
-        slug="erhverv",
-        label="MitID Erhverv",
-        issuer="https://nemlog-in.dk",
-        client_id="portal",
-        client_secret_name="OIDC_ERHVERV_SECRET",
-    )
+    provider = mitid_erhverv(pool.municipality, label="MitID Erhverv")
     assert said().endswith("Så kan I logge ind med et link på e-mail eller med MitID Erhverv.")
     settings.LOCAL_PASSWORD_LOGIN = False  # production
     assert said().endswith("Så kan I logge ind med MitID Erhverv.")
