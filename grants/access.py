@@ -19,17 +19,30 @@ from grants.models import (
 )
 from portal.models import Organisation, Role
 
+# The columns `applicant_scope` may name, with their kinds (portal.prepared_queries).
+SCOPE_KINDS = {"municipality_id": int, "department_id": int, "organisation_id": int}
+
+
+def applicant_scope(user) -> dict[str, int] | None:
+    """Whose applications `user` applies for, as the columns that say so: an organisation's
+    person their own organisation's, a caseworker their own department's in their own
+    municipality; None for anyone else. The rule of `caseworker_applications` as plain values,
+    which the dashboard's prepared queries take (issue #17)."""
+    if user.is_authenticated and user.is_organisation_person:
+        return {"organisation_id": user.organisation_id}
+    if user.is_authenticated and user.is_caseworker and user.department_id:
+        return {"municipality_id": user.municipality_id, "department_id": user.department_id}
+    return None
+
+
+def applications_in(scope: dict | None) -> QuerySet[Application]:
+    return Application.objects.filter(**scope) if scope else Application.objects.none()
+
 
 def caseworker_applications(user) -> QuerySet[Application]:
     """A caseworker sees their own department's applications in their own municipality; an
     organisation's person (who uses the same pages) their own organisation's."""
-    if user.is_authenticated and user.is_organisation_person:
-        return organisation_applications(user)
-    if not (user.is_authenticated and user.is_caseworker and user.department_id):
-        return Application.objects.none()
-    return Application.objects.filter(
-        municipality_id=user.municipality_id, department_id=user.department_id
-    )
+    return applications_in(applicant_scope(user))
 
 
 def is_applicant_of(user, application: Application) -> bool:
@@ -80,8 +93,14 @@ def organisation_applications(user) -> QuerySet[Application]:
 
 def open_pools_for(user) -> QuerySet[Pool]:
     """The open pools a user may apply to: departments' or organisations' pools."""
-    pools = Pool.objects.filter(municipality_id=user.municipality_id, status=PoolStatus.OPEN)
-    if getattr(user, "is_organisation_person", False):
+    return open_pools_in(
+        user.municipality_id, organisations=getattr(user, "is_organisation_person", False)
+    )
+
+
+def open_pools_in(municipality_id: int, *, organisations: bool) -> QuerySet[Pool]:
+    pools = Pool.objects.filter(municipality_id=municipality_id, status=PoolStatus.OPEN)
+    if organisations:
         return pools.filter(applicants__in=[Applicants.ORGANISATIONS, Applicants.BOTH])
     return pools.filter(applicants__in=[Applicants.DEPARTMENTS, Applicants.BOTH])
 

@@ -6,6 +6,9 @@ from typing import NamedTuple
 from django.db.models import DateTimeField, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from portal.prepared_queries import PreparedQuery
+
+from .access import SCOPE_KINDS, applicant_scope, applications_in
 from .models import (
     Application,
     ApplicationStatus,
@@ -129,35 +132,51 @@ class ApplicantTasks(NamedTuple):
     new_messages: list[Task]  # cases with messages not read yet, the newest first
 
 
-def applicant_tasks(applications: QuerySet[Application]) -> ApplicantTasks:
-    """What waits for the applicant of `applications` (the caseworker's dashboard) from the
-    case: the rules of `agreements_to_sign`, `open_requests` and `with_new_messages`, read
-    as plain values with each page's address made once for the list, not as models with
-    their related application and a reverse() per line (issue #17: 28 agreements were 56
-    model objects)."""
+def _task_rows(select, *fields) -> PreparedQuery:
+    """`select`'s rows for the applications of an applicant's scope (grants.access)."""
+    return PreparedQuery(
+        lambda **scope: select(applications_in(scope)).values_list(*fields),
+        constant_times=(NEVER_READ,),
+        **SCOPE_KINDS,
+    )
+
+
+AGREEMENT_TASKS = _task_rows(agreements_to_sign, "application_id", "application__title")
+REQUEST_TASKS = _task_rows(open_requests, "pk", "application__title", "due_date")
+MESSAGE_TASKS = _task_rows(
+    lambda applications: with_new_messages(applications, "applicant"),
+    "pk",
+    "title",
+    "last_message_at",
+)
+
+
+def applicant_tasks(user) -> ApplicantTasks:
+    """What waits for `user` as an applicant (the caseworker's dashboard) from the case: the
+    rules of `agreements_to_sign`, `open_requests` and `with_new_messages` for the
+    applications of `applicant_scope`, read as plain values through prepared queries, with
+    each page's address made once for the list, not as models with their related application
+    and a reverse() per line (issue #17: 28 agreements were 56 model objects)."""
     from portal.site import id_address_pattern
 
+    scope = applicant_scope(user)
+    if scope is None:
+        return ApplicantTasks([], [], [])
     detail = id_address_pattern("mine:detail") + "#decision-heading"
     answer = id_address_pattern("mine:answer")
     messages = id_address_pattern("mine:messages") + "#seneste"
     return ApplicantTasks(
         agreements=[
             Task(title, detail.format(application_id), None)
-            for application_id, title in agreements_to_sign(applications).values_list(
-                "application_id", "application__title"
-            )
+            for application_id, title in AGREEMENT_TASKS(**scope)
         ],
         requests=[
             Task(title, answer.format(pk), due_date)
-            for pk, title, due_date in open_requests(applications).values_list(
-                "pk", "application__title", "due_date"
-            )
+            for pk, title, due_date in REQUEST_TASKS(**scope)
         ],
         new_messages=[
             Task(title, messages.format(pk), last_message_at)
-            for pk, title, last_message_at in with_new_messages(
-                applications, "applicant"
-            ).values_list("pk", "title", "last_message_at")
+            for pk, title, last_message_at in MESSAGE_TASKS(**scope)
         ],
     )
 

@@ -67,17 +67,20 @@ def archived_before() -> int:
     return timezone.localdate().year - 1
 
 
-def is_archived() -> Q:
-    return Q(status__in=ENDED_STATUSES, pool__year__lt=archived_before())
+def is_archived(before: int | None = None) -> Q:
+    """`before`: `archived_before()` unless given (a prepared query sends it as a parameter)."""
+    return Q(
+        status__in=ENDED_STATUSES, pool__year__lt=archived_before() if before is None else before
+    )
 
 
-def archived(queryset):
-    return queryset.filter(is_archived())
+def archived(queryset, before: int | None = None):
+    return queryset.filter(is_archived(before))
 
 
-def not_archived(queryset):
+def not_archived(queryset, before: int | None = None):
     """The rest: one condition on the rows, not a second list of the archived to leave out."""
-    return queryset.exclude(is_archived())
+    return queryset.exclude(is_archived(before))
 
 
 # What a row of the list reads of an application and its pool (the rules `may("edit")` and
@@ -110,8 +113,13 @@ def with_rows(applications, user):
     and the row's words, cells and addresses are made here once, not by filters, loops and a
     tag per row in the template: a manager per relation and a reverse() per row were a large
     part of the caseworker's list (issue #17)."""
+    return row_parts(list(row_queryset(applications)), user)
+
+
+def row_queryset(applications):
+    """What a row reads of `applications`, in the list's order."""
     # A field left out of ROW_FIELDS is then read once for all rows, not once per row.
-    applications = list(
+    return (
         applications.select_related("pool")
         .only(*ROW_FIELDS)
         # Read with the rows: the time of each approval, a query less (issue #17).
@@ -119,6 +127,10 @@ def with_rows(applications, user):
         .fetch_mode(FETCH_PEERS)
         .order_by("-pool__year", "title")
     )
+
+
+def row_parts(applications: list, user) -> list:
+    """`with_rows` of rows already read through `row_queryset`."""
     asked, granted = with_row_status(applications, applicant=True)
     funded = [a for a in applications if a.status in FUNDED_STATUSES]
     without_pool = years_without_pool_for(

@@ -31,3 +31,7 @@ if "demo" not in INSTALLED_APPS:  # noqa: F405
 PORTAL_BASE_URL = ""
 # Generated open-data files of this test run only (the machine's temporary directory is shared).
 OPEN_DATA_FILES_DIR = tempfile.mkdtemp(prefix="opendata-files-")
+# Every prepared query's call also builds its queryset and checks the SQL it sends
+# (portal.prepared_queries): a value kept from the first call would fail the test that
+# meets it.
+PREPARED_QUERIES_VERIFY = True

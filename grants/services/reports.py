@@ -237,11 +237,13 @@ def first_sendable_year(application, kind: str) -> int | None:
     return max(years) if kind == ReportKind.FINAL else min(years)
 
 
-def sendable_now(reports):
+def sendable_now(reports, this_year: int | None = None):
     """`reports` that can be sent this year: sendable_from's rule, in the query (a list page
     asks it of many reports at once; fresh eyes round 25: "Venter på dig" listed evaluations
-    of next year's grants)."""
-    this_year = timezone.localdate().year
+    of next year's grants). `this_year`: today's year unless given (a prepared query sends
+    it as a parameter)."""
+    if this_year is None:
+        this_year = timezone.localdate().year
     return reports.annotate(
         first_year=Min("application__allocations__pool__year"),
         last_year=Max("application__allocations__pool__year"),

@@ -1,7 +1,5 @@
 """The caseworker's pages ("Mine ansøgninger"). Thin: forms validate, services write."""
 
-import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
@@ -18,20 +16,17 @@ from django.views.generic import DetailView, TemplateView
 from grants import wording
 from grants.access import (
     CaseworkerRequiredMixin,
-    applicant_applications,
     attachment_response,
     caseworker_applications,
-    caseworker_reports,
-    open_pools_for,
 )
-from grants.case_selectors import applicant_tasks, case_summary
+from grants.case_selectors import case_summary
 from grants.caseworker_lists import (
     ARCHIVE_PAGE_SIZE,
     archived,
     archived_before,
-    not_archived,
     with_rows,
 )
+from grants.dashboard import dashboard_parts
 from grants.documents.pdf import application_pdf
 from grants.forms.application import (
     ApplicationForm,
@@ -45,8 +40,6 @@ from grants.models import (
     Application,
     ApplicationStatus,
     Attachment,
-    PoolStatus,
-    ReportStatus,
     StatusChange,
 )
 from grants.rules import may, refusal
@@ -70,7 +63,6 @@ from grants.services.drafts import (
 )
 from grants.services.errors import DomainError, EditConflict
 from grants.services.organisations import documents_not_sent
-from grants.services.reports import sendable_now
 from grants.services.submission import (
     SHORT_FORM_OPTIONAL,
     check_submission_window,
@@ -115,66 +107,13 @@ NOT_SAVED = gettext_lazy("Kladden er ikke gemt. Ret de markerede felter og gem i
 NOT_AUTOSAVED = gettext_lazy("Ikke gemt automatisk: ret de markerede felter.")
 
 
-DRAFT_DEADLINE_WARNING = datetime.timedelta(days=14)
-
-
 class DashboardView(CaseworkerRequiredMixin, TemplateView):
     """Mine ansøgninger: the department's applications and what waits for the caseworker."""
 
     template_name = "grants/caseworker/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        mine = caseworker_applications(user)
-        old = archived(mine)
-        applications = with_rows(not_archived(mine), user)
-        # Only what can be sent now: an evaluation that opens next year is not yet waiting.
-        reports_due = (
-            sendable_now(
-                caseworker_reports(user).filter(
-                    status__in=[ReportStatus.REQUESTED, ReportStatus.RETURNED]
-                )
-            )
-            .select_related("application")
-            .only("kind", "status", "due_date", "application__title")
-            .order_by("due_date")
-        )
-        now = timezone.now()
-        # Not one whose deadline has just passed: the schedule closes it within a minute, and
-        # meanwhile it is no more to be applied to (fresh eyes round 18).
-        pools = (
-            open_pools_for(user)
-            .exclude(application_deadline__lte=now)
-            .order_by("application_deadline")
-        )
-        soon = now + DRAFT_DEADLINE_WARNING
-        return super().get_context_data(
-            applications=applications,
-            archived_count=old.count(),
-            archived_before=archived_before(),
-            returned=[a for a in applications if a.status == ApplicationStatus.RETURNED],
-            # Drafts whose pool closes within two weeks, as the reminder mails (fresh eyes
-            # round 13: a draft due in three days was not among "Venter på dig").
-            drafts_due=sorted(
-                (
-                    a
-                    for a in applications
-                    if a.status == ApplicationStatus.DRAFT
-                    and a.pool.status == PoolStatus.OPEN
-                    and a.pool.application_deadline
-                    and now < a.pool.application_deadline <= soon
-                ),
-                key=lambda a: a.pool.application_deadline,
-            ),
-            tasks=applicant_tasks(applicant_applications(user)),
-            reports_due=reports_due,
-            open_pools=pools,
-            next_deadline=next(
-                (p.application_deadline for p in pools if p.application_deadline), None
-            ),
-            today=timezone.localdate(),
-            **kwargs,
-        )
+        return super().get_context_data(**dashboard_parts(self.request.user), **kwargs)
 
 
 class ArchiveView(CaseworkerRequiredMixin, TemplateView):
