@@ -12,9 +12,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from portal.prepared_queries import PreparedQuery
+
 
 def local_password_allowed(user) -> bool:
     return settings.LOCAL_PASSWORD_LOGIN or user.is_superuser
+
+
+SESSION_USER = PreparedQuery(
+    lambda pk: (
+        get_user_model()
+        ._default_manager.select_related("municipality", "department", "organisation")
+        .filter(pk=pk)
+    ),
+    pk=int,
+)
 
 
 class SessionUserBackend(ModelBackend):
@@ -23,14 +35,9 @@ class SessionUserBackend(ModelBackend):
     same query, not one more query each (issue #17)."""
 
     def get_user(self, user_id):
-        model = get_user_model()
-        try:
-            user = model._default_manager.select_related(
-                "municipality", "department", "organisation"
-            ).get(pk=user_id)
-        except model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        # Every signed-in request asks it: built and compiled once (portal.prepared_queries).
+        user = next(iter(SESSION_USER(pk=user_id)), None)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class LocalPasswordBackend(SessionUserBackend):

@@ -85,6 +85,9 @@ class _PreparedQuery:
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         compiler = copy.copy(self._compiler)
+        # This thread's connection: the kept compiler has the one of the thread that
+        # compiled it, which Django refuses to use in another (a threaded server's).
+        compiler.connection = connection or connections[using or DEFAULT_DB_ALIAS]
         sql, params = self._sql, self._params
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         return compiler

@@ -204,3 +204,36 @@ def test_values_of_an_unknown_name_are_refused():
         query(yaer=2026)
     with pytest.raises(TypeError, match="no kind"):
         made(lambda year: Pool.objects.filter(year=year), year=float)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_query_compiled_in_one_thread_runs_in_another(municipality):
+    # A threaded server (runserver, gunicorn's gthread) compiles in one thread and asks in
+    # another: each must use its own thread's connection (fresh eyes, session 34: every
+    # signed-in page failed under runserver with a browser's second connection).
+    import threading
+
+    from django.db import connections
+
+    query = made(
+        lambda municipality_id: Pool.objects.filter(municipality_id=municipality_id).values_list(
+            "pk", flat=True
+        ),
+        municipality_id=int,
+    )
+    assert list(query(municipality_id=municipality.pk)) == []
+    found, failed = [], []
+
+    def other_thread():
+        try:
+            found.append(list(query(municipality_id=municipality.pk)))
+        except Exception as error:  # reported to the test's thread
+            failed.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert failed == [] and found == [[]]
