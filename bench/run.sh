@@ -88,6 +88,9 @@ if [ -z "$ONLY" ] || [ -n "$SMALL" ]; then
   $PY -m bench.prepare --only "$ONLY" --out "$OUT/pages-1k.json"
   step "Load (gunicorn + wrk), 1,000"
   load 1k
+  # Kept for bench.scaling: the catalogue at both sizes side by side at the end.
+  dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "${BENCH_DB}_1k"
+  createdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -T "$BENCH_DB" "${BENCH_DB}_1k"
 fi
 if [ -n "$SMALL" ]; then
   status=0
@@ -129,6 +132,11 @@ else
   step "Where the time goes: the portal's code or the framework, 50,000"
   $PY -m bench.cost_split --pages "$OUT/pages-50k.json" --out "$OUT/cost-split-50k.md" \
     >/dev/null || { echo "FAILED"; status=1; }
+  step "The catalogue at 50,000 against at 1,000, side by side"
+  $PY -m bench.scaling --db-1k "${BENCH_DB}_1k" --db-50k "$BENCH_DB" \
+    --pages "$OUT/pages-50k.json" --out "$OUT/scaling.json" --duration "$DURATION" \
+    --connections "$CONNECTIONS" --threads "$THREADS" || { echo "FAILED"; status=1; }
+  dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "${BENCH_DB}_1k"
   step "50 concurrent approvals"
   if $PY -m bench.concurrency --out "$OUT/concurrency.json" >/dev/null; then echo "passed"
   else echo "FAILED (see $OUT/concurrency.json)"; status=1; fi
