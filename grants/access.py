@@ -28,6 +28,7 @@ def applicant_scope(user) -> dict[str, int] | None:
     person their own organisation's, a caseworker their own department's in their own
     municipality; None for anyone else. The rule of `caseworker_applications` as plain values,
     which the dashboard's prepared queries take (issue #17)."""
+    # An organisation's person: never another organisation's, never a department's.
     if user.is_authenticated and user.is_organisation_person:
         return {"organisation_id": user.organisation_id}
     if user.is_authenticated and user.is_caseworker and user.department_id:
@@ -81,14 +82,6 @@ def case_applications(user) -> QuerySet[Application]:
 
 def caseworker_reports(user) -> QuerySet[Report]:
     return Report.objects.filter(application__in=caseworker_applications(user))
-
-
-def organisation_applications(user) -> QuerySet[Application]:
-    """An organisation's person sees their own organisation's applications: never another
-    organisation's, never a department's."""
-    if not (user.is_authenticated and user.is_organisation_person):
-        return Application.objects.none()
-    return Application.objects.filter(organisation_id=user.organisation_id)
 
 
 def open_pools_for(user) -> QuerySet[Pool]:
