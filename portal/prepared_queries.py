@@ -93,6 +93,8 @@ class _PreparedQuery:
         return compiler
 
     def __getattr__(self, name):
+        if name.startswith("__"):  # Python's protocols (copy, hasattr) ask, and take "no"
+            raise AttributeError(name)
         if name in self.READABLE:
             return getattr(self._query, name)
         raise PreparedError(

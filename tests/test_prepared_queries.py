@@ -171,6 +171,8 @@ def test_the_queryset_can_only_be_evaluated(applications, caseworker):
         with pytest.raises(PreparedError):
             change(query(**applicant_scope(caseworker)))
     assert len(prepared) == 3 and bool(prepared) and prepared[0].pk == applications[0].pk
+    # Python's own questions get Python's answer, not the refusal.
+    assert not hasattr(prepared.query, "__html__")
 
 
 @on_postgresql
