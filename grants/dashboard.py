@@ -10,7 +10,6 @@ from grants.access import (
     SCOPE_KINDS,
     applicant_scope,
     applications_in,
-    caseworker_applications,
     open_pools_in,
 )
 from grants.case_selectors import applicant_tasks
@@ -76,7 +75,7 @@ def dashboard_parts(user) -> dict:
     soon = now + DRAFT_DEADLINE_WARNING
     return {
         "applications": applications,
-        "archived_count": archived(caseworker_applications(user), before).count(),
+        "archived_count": archived(applications_in(scope), before).count(),
         "archived_before": before,
         "returned": [a for a in applications if a.status == ApplicationStatus.RETURNED],
         # Drafts whose pool closes within two weeks, as the reminder mails (fresh eyes
